@@ -1,0 +1,130 @@
+"""Process configuration, read once from the environment.
+
+Every setting has a sensible default so that ``qingdan demo`` works on a fresh machine:
+no ``QINGDAN_DATABASE_URL`` means an embedded PostgreSQL under the data directory, and
+no ``QINGDAN_STORAGE`` means objects are kept on the local filesystem there too.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("qingdan", appauthor=False))
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    bucket: str
+    region: str | None = None
+    secure: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None
+    app_role: str
+    storage_backend: str  # "local" or "s3"
+    s3: S3Settings | None
+    storage_max_bytes: int
+    storage_content_types: tuple[str, ...]
+    secret_key: str
+    public_base_url: str
+    max_request_bytes: int
+    graphql_max_depth: int
+    graphql_max_aliases: int
+    max_page_size: int
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+
+DEFAULT_CONTENT_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv",
+    "image/png",
+    "image/svg+xml",
+    "image/jpeg",
+    "application/json",
+    "text/plain",
+)
+
+
+def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
+    """Read settings from ``QINGDAN_*`` environment variables (see README)."""
+    root = Path(data_dir or _env("QINGDAN_DATA_DIR") or default_data_dir()).expanduser()
+    backend = (_env("QINGDAN_STORAGE", "local") or "local").lower()
+    if backend not in ("local", "s3"):
+        raise SystemExit(f"QINGDAN_STORAGE must be 'local' or 's3', got {backend!r}")
+    s3 = None
+    if backend == "s3":
+        missing = [
+            n
+            for n in ("QINGDAN_S3_ENDPOINT", "QINGDAN_S3_ACCESS_KEY", "QINGDAN_S3_SECRET_KEY")
+            if _env(n) is None
+        ]
+        if missing:
+            raise SystemExit(f"QINGDAN_STORAGE=s3 needs {', '.join(missing)}")
+        s3 = S3Settings(
+            endpoint=_env("QINGDAN_S3_ENDPOINT") or "",
+            access_key=_env("QINGDAN_S3_ACCESS_KEY") or "",
+            secret_key=_env("QINGDAN_S3_SECRET_KEY") or "",
+            bucket=_env("QINGDAN_S3_BUCKET", "qingdan") or "qingdan",
+            region=_env("QINGDAN_S3_REGION"),
+            secure=(_env("QINGDAN_S3_SECURE", "true") or "true").lower() in ("1", "true", "yes"),
+        )
+    types = _env("QINGDAN_STORAGE_CONTENT_TYPES")
+    return Settings(
+        data_dir=root,
+        database_url=_env("QINGDAN_DATABASE_URL"),
+        app_role=_env("QINGDAN_APP_ROLE", "qingdan_app") or "qingdan_app",
+        storage_backend=backend,
+        s3=s3,
+        storage_max_bytes=_env_int("QINGDAN_STORAGE_MAX_BYTES", 50 * 1024 * 1024),
+        storage_content_types=tuple(t.strip() for t in types.split(",")) if types else DEFAULT_CONTENT_TYPES,
+        secret_key=_env("QINGDAN_SECRET_KEY") or _local_secret(root),
+        public_base_url=(_env("QINGDAN_PUBLIC_URL", "http://127.0.0.1:8000") or "").rstrip("/"),
+        max_request_bytes=_env_int("QINGDAN_MAX_REQUEST_BYTES", 1024 * 1024),
+        graphql_max_depth=_env_int("QINGDAN_GRAPHQL_MAX_DEPTH", 8),
+        graphql_max_aliases=_env_int("QINGDAN_GRAPHQL_MAX_ALIASES", 15),
+        max_page_size=_env_int("QINGDAN_MAX_PAGE_SIZE", 500),
+    )
+
+
+def _local_secret(root: Path) -> str:
+    """A per-installation signing secret kept beside the data (used for download links)."""
+    path = root / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    root.mkdir(parents=True, exist_ok=True)
+    secret = os.urandom(32).hex()
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
