@@ -1,0 +1,28 @@
+"""漳州市东山县 (Dongshan county, Zhangzhou, Fujian; GB/T 2260 350626) — seed 004.
+
+Dongshan, an island county of seven towns, runs the national three-part list closest to
+the letter: basic duties, cooperating duties and items recovered by county departments
+(118 recovered, 106 of the 155 enforcement items once delegated among them, e.g. penalties
+for unlicensed mining and illegal land occupation; fire-safety inspection went back to the
+county). Dynamic adjustment is tied to admission with unified situations, time limits and
+procedure: towns apply bottom-up, departments consult jointly, the county approves.
+Recovered and out-of-list items may not be town evaluation indicators (an enrolment
+indicator for basic medical insurance was withdrawn); basic duties are evaluated at the
+towns, cooperating and recovered items at the departments. "乡镇吹哨、部门报到" handles
+joint action; towns keep post-level manuals and pocket books (铜陵镇's 口袋书), and
+inspection and 巡察 check execution.
+
+The tenant is the county: its seven towns, the county departments, agencies stationed in
+three towns and an enforcement squad shared by 康美镇 and 陈城镇. Data: :mod:`.jurisdiction`.
+"""
+
+from core.hookspecs import hookimpl
+from core.plugin_types import JurisdictionInfo
+
+from .jurisdiction import JURISDICTION
+
+
+@hookimpl
+def qingdan_jurisdiction() -> JurisdictionInfo:
+    """The Dongshan division tree and units (sample data)."""
+    return JURISDICTION

@@ -1,0 +1,28 @@
+"""临沂市兰山区 (Lanshan district, Linyi, Shandong; GB/T 2260 371302) — seed 003.
+
+Lanshan sorts powers into three lists ("1+X" 事权改革): 10 core development powers kept by
+the district (planning, industrial layout, area development, project approval …), a first
+batch of 18 district–town shared powers (city-management enforcement, road maintenance,
+urban-rural sanitation …) each with a primary and a cooperating party and a financial
+share ratio, and 54 powers delegated to towns (business registration, food-business
+licence, health licence …). Towns call district departments through the platform
+("平台指令、众人响应"); village and community cadres get a negative list of 20 red lines.
+Evaluation is differentiated: the 11 towns/streets and the provincial development zone are
+typed as modern-service-led, industry-led or agriculture-led, each with its own indicators
+and weights on top of the common ones (party building, poverty, environment, safety).
+
+The tenant is the district: 4 streets, 7 towns and the development zone, each carrying
+``attributes["township_type"]``; the district departments, agencies stationed in three
+townships and an enforcement squad shared by 方城镇 and 汪沟镇. Data: :mod:`.jurisdiction`.
+"""
+
+from core.hookspecs import hookimpl
+from core.plugin_types import JurisdictionInfo
+
+from .jurisdiction import JURISDICTION
+
+
+@hookimpl
+def qingdan_jurisdiction() -> JurisdictionInfo:
+    """The Lanshan division tree and units (sample data)."""
+    return JURISDICTION

@@ -1,0 +1,27 @@
+"""齐齐哈尔市龙沙区 (Longsha district, Qiqihar, Heilongjiang; GB/T 2260 230202) — seed 001.
+
+Longsha is the catalog-and-claim county, framed as "1466": one plan, four lists (共性清单,
+差异化清单, 行政权力清单和责任清单, 政务服务事项清单), six mechanisms (职责准入, 动态调整,
+区街联动, 派驻机构属地管理, 区直部门满意度评价, 依单履职监管问责) and six measures. The
+district keeps a reference catalog (trial: 112 items) backed by a legal-basis library
+(494 laws and documents, "一库一索引"); each street claims items from it to form its own
+list ("一街一单"), which is reviewed, filed and published. New duties pass an admission
+procedure run by the 编办 with the 司法局 and 营商局 reviewing. Streets rate the stationed
+司法所, 市场监管所 and 城管中队 (60% weight), and the "吹哨—派发—办理—反馈" loop
+closes citizen appeals.
+
+The tenant has only streets, no towns: the seven streets of the district, its departments,
+agencies stationed in three streets and an urban-management squad shared by 彩虹街道 and
+大民街道. Data: :mod:`.jurisdiction`.
+"""
+
+from core.hookspecs import hookimpl
+from core.plugin_types import JurisdictionInfo
+
+from .jurisdiction import JURISDICTION
+
+
+@hookimpl
+def qingdan_jurisdiction() -> JurisdictionInfo:
+    """The Longsha division tree and units (sample data)."""
+    return JURISDICTION

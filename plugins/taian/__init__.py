@@ -1,0 +1,29 @@
+"""泰安市 (Tai'an city, Shandong; GB/T 2260 370900) — seed 002.
+
+Tai'an is the one city-level tenant: a city-wide "1+1+6" system, one implementing opinion
+and one list of 县乡"属地管理"事项主体责任和配合责任清单 (8 categories, 52 items; each states
+the county department's duty, the township's duty and the legal basis, with a workflow
+"施工图" and "说明书"), plus six measures. Accountability separates primary from
+cooperating responsibility ("失职依单追责、尽职依单免责"). County departments may not pass
+their duties down; a temporary handover needs the admission joint meeting and comes with
+funding and staff. Townships call departments ("乡呼县应": may / should / must call),
+rate them (about 1/3 of their performance) and rate stationed agencies (≥ 60%; an agency
+set up by area is rated by all its townships and summed by the host). Four platforms:
+综治工作, 市场监管, 综合执法, 便民服务.
+
+The tree is the city, its six districts / counties / county-level cities and, so far, the
+townships of 泰山区 and 岱岳区. City departments sit at the city; the 司法局, 市场监管局
+and 综合行政执法局 of the two districts, whose agencies are stationed in townships, sit
+at their district. Data: :mod:`.jurisdiction`.
+"""
+
+from core.hookspecs import hookimpl
+from core.plugin_types import JurisdictionInfo
+
+from .jurisdiction import JURISDICTION
+
+
+@hookimpl
+def qingdan_jurisdiction() -> JurisdictionInfo:
+    """The Tai'an division tree and units (sample data)."""
+    return JURISDICTION

@@ -1,0 +1,26 @@
+"""成都市温江区 (Wenjiang district, Chengdu, Sichuan; GB/T 2260 510115) — seed 000.
+
+Wenjiang is the "多单合一" county: its 区委编办 merged six lists handed down by the province
+and city (119 statutory administrative powers, 30 county-level powers granted to townships,
+109 territorial-responsibility items, 269 duty tasks, 126 public-service items and 97
+territorial key-area divisions of labour) into one "大清单" per 镇(街道), laid out in four
+levels, 三定规定 → 职责任务 → 工作事项 → power / public service / territorial item, and
+printed as a handbook with a QR code on every work item. Admission, tracking-and-evaluation
+and dynamic adjustment keep the list honest; it drives post duties with A/B backups,
+discipline inspection, performance evaluation and online and grid appeal dispatch.
+
+The tenant is the district itself (成都市 is not part of the tree): 6 streets and 3 towns,
+the district departments, the 司法所 / 市场监管所 stationed in three townships and an
+enforcement squad shared by 寿安镇 and 和盛镇. Data: :mod:`.jurisdiction`.
+"""
+
+from core.hookspecs import hookimpl
+from core.plugin_types import JurisdictionInfo
+
+from .jurisdiction import JURISDICTION
+
+
+@hookimpl
+def qingdan_jurisdiction() -> JurisdictionInfo:
+    """The Wenjiang division tree and units (sample data)."""
+    return JURISDICTION
