@@ -57,7 +57,6 @@ class Settings:
     max_request_bytes: int
     graphql_max_depth: int
     graphql_max_aliases: int
-    max_page_size: int
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -114,7 +113,6 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         max_request_bytes=_env_int("QINGDAN_MAX_REQUEST_BYTES", 1024 * 1024),
         graphql_max_depth=_env_int("QINGDAN_GRAPHQL_MAX_DEPTH", 8),
         graphql_max_aliases=_env_int("QINGDAN_GRAPHQL_MAX_ALIASES", 15),
-        max_page_size=_env_int("QINGDAN_MAX_PAGE_SIZE", 500),
     )
 
 

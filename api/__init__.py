@@ -1,0 +1,1 @@
+"""HTTP faces of Qingdan: REST controllers, the GraphQL schema, auth, errors, the CLI."""

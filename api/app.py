@@ -1,0 +1,81 @@
+"""The litestar application factory."""
+
+from __future__ import annotations
+
+from litestar import Litestar, Router
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme, Server
+
+from api.auth import DEPENDENCIES
+from api.errors import EXCEPTION_HANDLERS
+from api.graphql.endpoint import graphql_controller
+from api.middleware import configure_logging, request_context
+from api.rest.files import download
+from api.rest.health import healthz, readyz
+from api.rest.jurisdictions import JurisdictionController
+from api.rest.tenants import ApiKeyController, AuditController, TenantController
+from api.rest.units import UnitController
+from api.runtime import open_database
+from core import db
+from core.settings import Settings, load_settings
+from core.storage import make_storage
+
+API_DESCRIPTION = """\
+Qingdan keeps township duty-item lists (乡镇(街道)履职事项清单) for county governments.
+
+Authenticate with `Authorization: Bearer <API key>`. Tenant-owned resources live under
+`/api/v1/tenants/{tenant}/…`; another tenant's resources answer 404. Errors are RFC 9457
+`application/problem+json`. Lists are cursor-paginated (`limit`, `cursor` → `next_cursor`).
+Updates take `If-Match: "<version>"` (or a `version` field) and answer 412 when stale.
+The same data is available over GraphQL at `/graphql`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Litestar:
+    """Build the app. With ``manage_database`` the app opens and closes the pool itself;
+    tests that share one pool across apps pass ``False``."""
+    settings = settings or load_settings()
+    storage = make_storage(settings)
+    configure_logging()
+
+    async def startup() -> None:
+        await open_database(settings)
+
+    async def shutdown() -> None:
+        await db.disconnect()
+
+    graphql = Router(path="/", route_handlers=[graphql_controller(settings)], include_in_schema=False)
+    return Litestar(
+        route_handlers=[
+            healthz,
+            readyz,
+            download,
+            TenantController,
+            ApiKeyController,
+            AuditController,
+            JurisdictionController,
+            UnitController,
+            graphql,
+        ],
+        dependencies=DEPENDENCIES,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[request_context],
+        on_startup=[startup] if manage_database else [],
+        on_shutdown=[shutdown] if manage_database else [],
+        request_max_body_size=settings.max_request_bytes,
+        state={"settings": settings, "storage": storage},
+        openapi_config=OpenAPIConfig(
+            title="Qingdan API",
+            version="1.0.0",
+            description=API_DESCRIPTION,
+            servers=[Server(url="/")],
+            components=Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(type="http", scheme="bearer", description="qd_… API key")
+                }
+            ),
+            security=[{"apiKey": []}],
+            path="/docs",
+        ),
+        debug=False,
+    )

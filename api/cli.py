@@ -1,0 +1,314 @@
+"""The ``qingdan`` command: serve, demo, migrate, tenants, API keys, plugins, contracts."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from api.runtime import open_database
+from core import db, schema
+from core.access import Principal, Role
+from core.errors import QingdanError
+from core.settings import Settings, load_settings
+
+PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="command line")
+CONTRACTS = Path(__file__).resolve().parent.parent / "openapi"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(getattr(args, "data_dir", None))
+
+
+def _run(args: argparse.Namespace, work: Callable[[], Awaitable[None]], *, current: bool = True) -> None:
+    """Run ``work`` with the database open; report domain errors plainly."""
+
+    async def main() -> None:
+        await open_database(_settings(args), require_current=current)
+        try:
+            await work()
+        finally:
+            await db.disconnect()
+
+    try:
+        asyncio.run(main())
+    except QingdanError as exc:
+        sys.exit(f"error: {exc.detail}")
+
+
+# --- database -------------------------------------------------------------------------
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    async def work() -> None:
+        applied = await schema.migrate()
+        if applied:
+            for migration in applied:
+                print(f"applied {migration}")
+        else:
+            print("schema is current; nothing to do")
+
+    _run(args, work, current=False)
+
+
+# --- tenants and keys -------------------------------------------------------------------
+
+
+def cmd_tenant_create(args: argparse.Namespace) -> None:
+    from tenants.provisioning import TenantCreate, create_tenant
+
+    async def work() -> None:
+        data = TenantCreate(
+            slug=args.slug, name=args.name, division_code=args.division_code, plugin=args.plugin
+        )
+        tenant = await create_tenant(PLATFORM, data, progress=print)
+        print(f"created tenant {tenant.slug}")
+
+    _run(args, work)
+
+
+def cmd_tenant_list(args: argparse.Namespace) -> None:
+    from core.tenancy import all_tenants
+
+    async def work() -> None:
+        tenants = await all_tenants()
+        if not tenants:
+            print("no tenants yet: `qingdan tenant create` or `qingdan demo`")
+        for t in tenants:
+            print(f"{t.slug:<16} {t.division_code:<12} {t.plugin or '-':<10} {t.name}")
+
+    _run(args, work)
+
+
+async def _tenant_access(slug: str) -> Any:
+    from tenants.access import open_access
+
+    return await open_access(PLATFORM, slug)
+
+
+def cmd_apikey_create(args: argparse.Namespace) -> None:
+    from tenants import keys
+
+    async def work() -> None:
+        if args.platform:
+            issued = await keys.create_platform_key(args.name)
+        else:
+            if not args.tenant or not args.role:
+                sys.exit("error: give --tenant and --role, or --platform")
+            data = keys.ApiKeyCreate(name=args.name, role=Role(args.role), scope_code=args.scope)
+            issued = await keys.create_key(await _tenant_access(args.tenant), data)
+        print(f"id:   {issued.api_key.id}")
+        print(f"role: {issued.api_key.role.value}  scope: {issued.api_key.scope_code or '-'}")
+        print(f"key:  {issued.key}")
+        print("The key is shown only now; store it safely.")
+
+    _run(args, work)
+
+
+def cmd_apikey_list(args: argparse.Namespace) -> None:
+    from tenants import keys
+
+    async def work() -> None:
+        if args.platform or not args.tenant:
+            found = await keys.list_platform_keys()
+        else:
+            found = (await keys.list_keys(await _tenant_access(args.tenant), limit=500)).items
+        for k in found:
+            state = "revoked" if k.revoked_at else "active"
+            used = k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "never"
+            print(f"{k.id}  {k.prefix}…  {k.role.value:<10} {k.scope_code or '-':<14} {state:<8} used {used}  {k.name}")
+
+    _run(args, work)
+
+
+def cmd_apikey_revoke(args: argparse.Namespace) -> None:
+    from tenants import keys
+
+    async def work() -> None:
+        key_id = uuid.UUID(args.id)
+        if args.tenant:
+            view = await keys.revoke_key(await _tenant_access(args.tenant), key_id)
+        else:
+            view = await keys.revoke_platform_key(key_id)
+        print(f"revoked {view.id} ({view.name})")
+
+    _run(args, work)
+
+
+# --- plugins ---------------------------------------------------------------------------
+
+
+def cmd_plugins_list(args: argparse.Namespace) -> None:
+    from core import plugins
+
+    found = plugins.registry()
+    if not found:
+        print("no jurisdiction plugins installed")
+    for name, info in sorted(found.items()):
+        try:
+            meta = plugins.jurisdiction(name)
+            where = f"{meta.division_code} {meta.name}"
+        except QingdanError as exc:
+            where = f"BROKEN: {exc.detail}"
+        print(f"{name:<10} {info.version:<8} {where}")
+        print(f"{'':<10} hooks: {', '.join(info.hooks)}")
+
+
+# --- serving ---------------------------------------------------------------------------
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    print(f"Qingdan on http://{host}:{port}  (API docs /docs, GraphQL /graphql, health /healthz)")
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    settings = _settings(args)
+
+    async def check() -> None:
+        await open_database(settings)
+        await db.disconnect()
+
+    try:
+        asyncio.run(check())
+    except QingdanError as exc:
+        sys.exit(f"error: {exc.detail}")
+    _serve(settings, args.host, args.port, args.workers)
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from api.demo import provision_demo
+
+    settings = _settings(args)
+
+    async def prepare() -> None:
+        await open_database(settings, require_current=False)
+        try:
+            await schema.migrate()
+            await provision_demo(f"http://{args.host}:{args.port}")
+        finally:
+            await db.disconnect()
+
+    asyncio.run(prepare())
+    if not args.no_serve:
+        _serve(settings, args.host, args.port, args.workers)
+
+
+# --- contracts -------------------------------------------------------------------------
+
+
+def contracts() -> dict[str, str]:
+    """The OpenAPI document and GraphQL SDL as the code defines them now."""
+    from strawberry.printer import print_schema
+
+    from api.app import create_app
+    from api.graphql.endpoint import schema as graphql_schema
+
+    app = create_app(manage_database=False)
+    document = app.openapi_schema.to_schema()
+    return {
+        "openapi.json": json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        "schema.graphql": print_schema(graphql_schema) + "\n",
+    }
+
+
+def cmd_openapi(args: argparse.Namespace) -> None:
+    out = Path(args.output)
+    drift = []
+    for name, text in contracts().items():
+        path = out / name
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                drift.append(name)
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    if drift:
+        sys.exit(f"contracts drifted from the code: {', '.join(drift)}; run `qingdan openapi`")
+    if args.check:
+        print("contracts are current")
+
+
+# --- parser ----------------------------------------------------------------------------
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="qingdan", description=__doc__)
+    p.add_argument("--data-dir", help="where the embedded database and files live (QINGDAN_DATA_DIR)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def server_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--host", default="127.0.0.1")
+        sp.add_argument("--port", type=int, default=8000)
+        sp.add_argument("--workers", type=int, default=1)
+
+    sp = sub.add_parser("serve", help="serve the API (refuses an outdated schema)")
+    server_options(sp)
+    sp.set_defaults(func=cmd_serve)
+
+    sp = sub.add_parser("demo", help="migrate, load one demo tenant per plugin, print keys, serve")
+    server_options(sp)
+    sp.add_argument("--no-serve", action="store_true", help="prepare and print keys only")
+    sp.set_defaults(func=cmd_demo)
+
+    sub.add_parser("migrate", help="bring the database schema up to date").set_defaults(func=cmd_migrate)
+
+    tenant = sub.add_parser("tenant", help="tenants").add_subparsers(dest="action", required=True)
+    sp = tenant.add_parser("create", help="create a tenant, empty or from a plugin")
+    sp.add_argument("--slug", required=True)
+    sp.add_argument("--name", required=True)
+    sp.add_argument("--division-code")
+    sp.add_argument("--plugin", help="provision the plugin's jurisdiction tree and units")
+    sp.set_defaults(func=cmd_tenant_create)
+    tenant.add_parser("list", help="list tenants").set_defaults(func=cmd_tenant_list)
+
+    apikey = sub.add_parser("apikey", help="API keys").add_subparsers(dest="action", required=True)
+    sp = apikey.add_parser("create", help="issue a key (shown once)")
+    sp.add_argument("--tenant")
+    sp.add_argument("--role", choices=[r.value for r in Role if r is not Role.PLATFORM])
+    sp.add_argument("--scope", help="township division code or department unit code")
+    sp.add_argument("--name", default="command line")
+    sp.add_argument("--platform", action="store_true", help="a platform key reaching every tenant")
+    sp.set_defaults(func=cmd_apikey_create)
+    sp = apikey.add_parser("list", help="list keys (never their secrets)")
+    sp.add_argument("--tenant")
+    sp.add_argument("--platform", action="store_true")
+    sp.set_defaults(func=cmd_apikey_list)
+    sp = apikey.add_parser("revoke", help="revoke a key by id")
+    sp.add_argument("id")
+    sp.add_argument("--tenant", help="the key's tenant (omit for a platform key)")
+    sp.set_defaults(func=cmd_apikey_revoke)
+
+    plugins = sub.add_parser("plugins", help="jurisdiction plugins").add_subparsers(dest="action", required=True)
+    plugins.add_parser("list", help="installed plugins and their hooks").set_defaults(func=cmd_plugins_list)
+
+    sp = sub.add_parser("openapi", help="write openapi/openapi.json and openapi/schema.graphql")
+    sp.add_argument("--check", action="store_true", help="exit non-zero if the files drifted")
+    sp.add_argument("--output", default=str(CONTRACTS))
+    sp.set_defaults(func=cmd_openapi)
+    return p
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

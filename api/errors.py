@@ -1,0 +1,113 @@
+"""Every error leaves as an RFC 9457 ``application/problem+json`` response — here, once."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+from core.errors import QingdanError
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://qingdan.dev/problems/"
+log = logging.getLogger("qingdan.api")
+
+_HTTP_CODES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Not allowed"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    429: ("too-many-requests", "Too many requests"),
+}
+
+
+def problem(
+    request: Request[Any, Any, Any],
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    request_id = request.scope.get("state", {}).get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    headers = {"WWW-Authenticate": 'Bearer realm="qingdan"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response[dict[str, Any]]:
+    return problem(
+        request,
+        exc.status,
+        exc.code,
+        exc.title,
+        exc.detail,
+        [{"field": e.field, "message": e.message} for e in exc.errors],
+        exc.extra,
+    )
+
+
+def _field_of(key: str | None, message: str) -> str:
+    if key:
+        return key
+    # msgspec: "Object contains unknown field `colour` - at `$.attributes`"
+    if "`" in message:
+        return message.split("`")[1]
+    return "body"
+
+
+def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    items = exc.extra if isinstance(exc.extra, list) else []
+    errors = [
+        {"field": _field_of(i.get("key"), str(i.get("message", ""))), "message": str(i.get("message", ""))}
+        for i in items
+        if isinstance(i, dict)
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
+    if "JSON" in str(exc.detail) and not errors:
+        detail = "the body is not valid JSON"
+        errors = [{"field": "body", "message": detail}]
+    return problem(request, 400, "invalid-request", "Invalid request", detail, errors)
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+    return problem(request, exc.status_code, code, title, str(exc.detail))
+
+
+def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(
+        request,
+        500,
+        "internal-error",
+        "Internal error",
+        "something went wrong on our side; nothing was changed. Quote the request_id if you "
+        "report it",
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    QingdanError: domain_error,
+    ValidationException: validation_error,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

@@ -1,0 +1,1 @@
+"""The GraphQL face: same services, same permission checks as REST."""

@@ -1,0 +1,64 @@
+"""Per-request GraphQL context: the caller, its tenant accesses, and DataLoaders.
+
+Loaders are built per request and per tenant — a module-level loader would cache across
+requests and so across tenants. Each loader batch runs its own tenant transaction (one
+connection cannot serve the concurrent resolvers GraphQL runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from litestar import Request
+from strawberry.dataloader import DataLoader
+from strawberry.litestar import BaseContext
+
+from api.auth import bearer_token, request_id
+from core.access import Access, Principal
+from core.errors import NotFound
+from core.settings import Settings
+from tenants.access import open_access
+from tenants.keys import resolve
+
+
+class Context(BaseContext, kw_only=True):
+    principal: Principal | None
+    settings: Settings
+    request_id: str | None = None
+    accesses: dict[str, Access] = {}
+    loaders: dict[tuple[str, str], DataLoader[Any, Any]] = {}
+
+    async def access(self, slug: str) -> Access | None:
+        """The caller's access to ``slug``, or None where it may not see that tenant."""
+        if slug not in self.accesses:
+            assert self.principal is not None
+            try:
+                self.accesses[slug] = await open_access(self.principal, slug, self.request_id)
+            except NotFound:
+                return None
+        return self.accesses[slug]
+
+    def loader(
+        self, name: str, access: Access, load: Callable[[Access, list[Any]], Awaitable[dict[Any, Any]]],
+        default: Any = None,
+    ) -> DataLoader[Any, Any]:
+        key = (name, access.tenant.slug)
+        if key not in self.loaders:
+
+            async def batch(keys: list[Any]) -> list[Any]:
+                found = await load(access, list(keys))
+                return [found.get(k, default) for k in keys]
+
+            self.loaders[key] = DataLoader(load_fn=batch)
+        return self.loaders[key]
+
+
+def context_getter(settings: Settings) -> Callable[[Request[Any, Any, Any]], Awaitable[Context]]:
+    async def get_context(request: Request[Any, Any, Any]) -> Context:
+        # The GraphiQL page itself needs no key; every query does.
+        wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
+        principal = None if wants_ide else await resolve(bearer_token(request))
+        return Context(principal=principal, settings=settings, request_id=request_id(request), accesses={}, loaders={})
+
+    return get_context

@@ -1,0 +1,20 @@
+"""Mounting the schema in litestar at ``/graphql``."""
+
+from __future__ import annotations
+
+from litestar import Controller
+from strawberry.litestar import make_graphql_controller
+
+from api.graphql.context import context_getter
+from api.graphql.schema import build_schema
+from core.settings import Settings
+
+#: The schema with default limits, for ``strawberry export-schema api.graphql.endpoint:schema``.
+schema = build_schema()
+
+
+def graphql_controller(settings: Settings) -> type[Controller]:
+    limited = build_schema(
+        max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases
+    )
+    return make_graphql_controller(limited, path="/graphql", context_getter=context_getter(settings))

@@ -1,0 +1,241 @@
+"""GraphQL object types mirroring the REST resources; relations go through DataLoaders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from core import jurisdictions, units
+from core.access import Access, Tenant
+from core.errors import QingdanError
+from core.jurisdictions import JurisdictionView
+
+from core.units import UnitView
+
+from api.graphql.context import Context
+
+GqlInfo = Info[Context, None]
+
+
+@strawberry.type
+class FieldError:
+    field: str
+    message: str
+
+
+@strawberry.type(description="An RFC 9457-style problem: why a mutation changed nothing.")
+class Problem:
+    type: str
+    status: int
+    title: str
+    detail: str
+    errors: list[FieldError]
+
+    @classmethod
+    def of(cls, exc: QingdanError) -> Problem:
+        return cls(
+            type=exc.code,
+            status=exc.status,
+            title=exc.title,
+            detail=exc.detail,
+            errors=[FieldError(field=e.field, message=e.message) for e in exc.errors],
+        )
+
+
+@strawberry.type
+class Contact:
+    name: str
+    phone: str
+    role: str
+
+
+@strawberry.type(description="A node of the division tree, addressed by its GB/T 2260 code.")
+class Jurisdiction:
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    level: int
+    parent_code: str | None
+    attributes: JSON
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    access: strawberry.Private[Access]
+
+    @classmethod
+    def of(cls, view: JurisdictionView, access: Access) -> Jurisdiction:
+        return cls(
+            code=view.code,
+            name=view.name,
+            kind=view.kind,
+            kind_label=view.kind_label,
+            level=view.level,
+            parent_code=view.parent_code,
+            attributes=view.attributes,
+            version=view.version,
+            created_at=view.created_at,
+            updated_at=view.updated_at,
+            access=access,
+        )
+
+    @strawberry.field
+    async def parent(self, info: GqlInfo) -> Jurisdiction | None:
+        if self.parent_code is None:
+            return None
+        view = await info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions).load(
+            self.parent_code
+        )
+        return Jurisdiction.of(view, self.access) if view else None
+
+    @strawberry.field(description="Direct children, in code order (not paginated).")
+    async def children(self, info: GqlInfo) -> list[Jurisdiction]:
+        views = await info.context.loader(
+            "children", self.access, jurisdictions.children_of, default=[]
+        ).load(self.code)
+        return [Jurisdiction.of(v, self.access) for v in views]
+
+    @strawberry.field(description="Units that belong to this jurisdiction.")
+    async def units(self, info: GqlInfo) -> list[Annotated[Unit, strawberry.lazy("api.graphql.types")]]:
+        views = await info.context.loader("units_in", self.access, units.units_in, default=[]).load(
+            self.code
+        )
+        return [Unit.of(v, self.access) for v in views]
+
+
+@strawberry.type(description="A county department, township office, dispatched agency or committee.")
+class Unit:
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    jurisdiction_code: str
+    parent_unit_code: str | None
+    host_township_codes: list[str]
+    contacts: list[Contact]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    access: strawberry.Private[Access]
+
+    @classmethod
+    def of(cls, view: UnitView, access: Access) -> Unit:
+        return cls(
+            code=view.code,
+            name=view.name,
+            kind=view.kind,
+            kind_label=view.kind_label,
+            jurisdiction_code=view.jurisdiction_code,
+            parent_unit_code=view.parent_unit_code,
+            host_township_codes=view.host_township_codes,
+            contacts=[Contact(name=c.name, phone=c.phone, role=c.role) for c in view.contacts],
+            version=view.version,
+            created_at=view.created_at,
+            updated_at=view.updated_at,
+            access=access,
+        )
+
+    @strawberry.field
+    async def jurisdiction(self, info: GqlInfo) -> Jurisdiction | None:
+        view = await info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions).load(
+            self.jurisdiction_code
+        )
+        return Jurisdiction.of(view, self.access) if view else None
+
+    @strawberry.field
+    async def parent_unit(self, info: GqlInfo) -> Unit | None:
+        if self.parent_unit_code is None:
+            return None
+        view = await info.context.loader("unit", self.access, units.get_units).load(self.parent_unit_code)
+        return Unit.of(view, self.access) if view else None
+
+    @strawberry.field
+    async def host_townships(self, info: GqlInfo) -> list[Jurisdiction]:
+        loader = info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions)
+        views = await loader.load_many(self.host_township_codes)
+        return [Jurisdiction.of(v, self.access) for v in views if v]
+
+
+@strawberry.type
+class JurisdictionPage:
+    items: list[Jurisdiction]
+    next_cursor: str | None
+
+
+@strawberry.type
+class UnitPage:
+    items: list[Unit]
+    next_cursor: str | None
+
+
+@strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
+class TenantNode:
+    slug: str
+    name: str
+    division_code: str
+    plugin: str | None
+    access: strawberry.Private[Access]
+
+    @classmethod
+    def of(cls, tenant: Tenant, access: Access) -> TenantNode:
+        return cls(
+            slug=tenant.slug,
+            name=tenant.name,
+            division_code=tenant.division_code,
+            plugin=tenant.plugin,
+            access=access,
+        )
+
+    @strawberry.field
+    async def jurisdictions(
+        self,
+        kind: str | None = None,
+        parent_code: str | None = None,
+        level: int | None = None,
+        q: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> JurisdictionPage:
+        page = await jurisdictions.list_jurisdictions(
+            self.access, kind=kind, parent_code=parent_code, level=level, q=q, limit=first, cursor=after
+        )
+        return JurisdictionPage(
+            items=[Jurisdiction.of(v, self.access) for v in page.items], next_cursor=page.next_cursor
+        )
+
+    @strawberry.field
+    async def jurisdiction(self, info: GqlInfo, code: str) -> Jurisdiction | None:
+        view = await info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions).load(code)
+        return Jurisdiction.of(view, self.access) if view else None
+
+    @strawberry.field
+    async def units(
+        self,
+        kind: str | None = None,
+        jurisdiction_code: str | None = None,
+        parent_unit_code: str | None = None,
+        host_township_code: str | None = None,
+        q: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> UnitPage:
+        page = await units.list_units(
+            self.access,
+            kind=kind,
+            jurisdiction_code=jurisdiction_code,
+            parent_unit_code=parent_unit_code,
+            host_township_code=host_township_code,
+            q=q,
+            limit=first,
+            cursor=after,
+        )
+        return UnitPage(items=[Unit.of(v, self.access) for v in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field
+    async def unit(self, info: GqlInfo, code: str) -> Unit | None:
+        view = await info.context.loader("unit", self.access, units.get_units).load(code)
+        return Unit.of(view, self.access) if view else None

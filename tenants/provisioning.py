@@ -1,0 +1,126 @@
+"""Creating tenants, empty or from a jurisdiction plugin, in one transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+import msgspec
+
+from core import plugins
+from core.access import Access, Principal, Role, Tenant
+from core.db import acting_as_tenant, platform_transaction
+from core.divisions import KINDS, normalise_code
+from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.plugin_types import JurisdictionInfo
+from core.tenancy import find_tenant, forget_tenant, tenant_from_row
+
+SLUG = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+Progress = Callable[[str], None]
+
+
+class TenantCreate(msgspec.Struct, forbid_unknown_fields=True):
+    slug: Annotated[str, msgspec.Meta(pattern=SLUG.pattern, examples=["wenjiang"])]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["成都市温江区"])]
+    division_code: Annotated[str, msgspec.Meta(examples=["510115"])] | None = None
+    plugin: str | None = None
+
+
+class TenantView(msgspec.Struct):
+    slug: str
+    name: str
+    division_code: str
+    plugin: str | None
+
+
+def tenant_view(tenant: Tenant) -> TenantView:
+    return TenantView(tenant.slug, tenant.name, tenant.division_code, tenant.plugin)
+
+
+def _check_division_code(code: str | None) -> str:
+    if code is None:
+        raise ValidationFailed.on("division_code", "required when no plugin is named")
+    kind = "county" if len(code) == 6 else "street"
+    return normalise_code(code, kind, field="division_code")
+
+
+async def create_tenant(
+    principal: Principal, data: TenantCreate, progress: Progress | None = None
+) -> Tenant:
+    """Create a tenant; with ``plugin``, also its whole jurisdiction tree and units.
+
+    Everything happens in one transaction: a plugin that fails validation, or any error
+    on the way, leaves nothing behind.
+    """
+    if principal.role is not Role.PLATFORM:
+        raise PermissionDenied("only a platform key may create tenants")
+    say = progress or (lambda _message: None)
+    info: JurisdictionInfo | None = None
+    if data.plugin is not None:
+        info = plugins.jurisdiction(data.plugin)
+        if data.division_code is not None and data.division_code != info.division_code:
+            raise ValidationFailed.on(
+                "division_code", f"plugin {data.plugin} serves {info.division_code}"
+            )
+        division_code = info.division_code
+    else:
+        division_code = _check_division_code(data.division_code)
+    if await find_tenant(data.slug) is not None:
+        raise Conflict(f"tenant {data.slug!r} already exists", extra={"field": "slug"})
+    async with platform_transaction() as conn:
+        row = await conn.fetchrow(
+            "INSERT INTO tenants (slug, name, division_code, plugin) VALUES ($1, $2, $3, $4)"
+            " RETURNING id, slug, name, division_code, plugin, settings, created_at",
+            data.slug,
+            data.name,
+            division_code,
+            data.plugin,
+        )
+        tenant = tenant_from_row(row)
+        say(f"tenant {tenant.slug} ({tenant.name}, {tenant.division_code})")
+        if info is not None:
+            await _load_jurisdiction(Access(tenant, principal), info, say)
+    forget_tenant(data.slug)
+    return tenant
+
+
+async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progress) -> None:
+    """Write a checked tree and its units in bulk: a few statements whatever the size."""
+    tid = access.tenant.id
+    divisions = sorted(info.divisions, key=lambda d: KINDS[d.kind].level)
+    async with acting_as_tenant(tid) as conn:
+        await conn.execute(
+            "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code, attributes)"
+            " SELECT $1, c, n, k, p, a::jsonb FROM unnest($2::text[], $3::text[], $4::text[],"
+            " $5::text[], $6::text[]) AS t(c, n, k, p, a)",
+            tid,
+            [d.code for d in divisions],
+            [d.name for d in divisions],
+            [d.kind for d in divisions],
+            [d.parent_code for d in divisions],
+            [msgspec.json.encode(d.attributes).decode() for d in divisions],
+        )
+        say(f"  {len(divisions)} jurisdictions")
+        # Parents first: a unit may name a parent unit listed before it.
+        await conn.execute(
+            "INSERT INTO units (tenant_id, code, name, kind, jurisdiction_code, parent_unit_code,"
+            " contacts) SELECT $1, c, n, k, j, p, x::jsonb FROM unnest($2::text[], $3::text[],"
+            " $4::text[], $5::text[], $6::text[], $7::text[]) AS t(c, n, k, j, p, x)",
+            tid,
+            [u.code for u in info.units],
+            [u.name for u in info.units],
+            [u.kind for u in info.units],
+            [u.jurisdiction_code for u in info.units],
+            [u.parent_unit_code for u in info.units],
+            [msgspec.json.encode(u.contacts).decode() for u in info.units],
+        )
+        hosts = [(u.code, h) for u in info.units for h in u.host_township_codes]
+        await conn.execute(
+            "INSERT INTO unit_hosts (tenant_id, unit_code, township_code)"
+            " SELECT $1, u, h FROM unnest($2::text[], $3::text[]) AS t(u, h)",
+            tid,
+            [u for u, _ in hosts],
+            [h for _, h in hosts],
+        )
+        say(f"  {len(info.units)} units")
