@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 
 from core.errors import QingdanError
 
@@ -66,12 +66,18 @@ def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response
 
 
 def _field_of(key: str | None, message: str) -> str:
-    if key:
-        return key
-    # msgspec: "Object contains unknown field `colour` - at `$.attributes`"
-    if "`" in message:
-        return message.split("`")[1]
-    return "body"
+    """The field a litestar/msgspec validation message is about.
+
+    msgspec says "Object contains unknown field `colour`", "Expected `str`, got `int` -
+    at `$.name`" or "Object missing required field `code`"; litestar's key is only the
+    parameter name ("data") for body errors.
+    """
+    parts = message.split("`")
+    if "- at `$." in message:
+        return message.rsplit("- at `$.", 1)[1].rstrip("`")
+    if "field `" in message and len(parts) > 1:
+        return parts[1]
+    return key or "body"
 
 
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -82,13 +88,15 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
         if isinstance(i, dict)
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
-    if "JSON" in str(exc.detail) and not errors:
-        detail = "the body is not valid JSON"
-        errors = [{"field": "body", "message": detail}]
     return problem(request, 400, "invalid-request", "Invalid request", detail, errors)
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc.__cause__, SerializationException):
+        detail = f"the body is not valid JSON ({exc.detail})"
+        return problem(
+            request, 400, "invalid-json", "Invalid JSON", detail, [{"field": "body", "message": detail}]
+        )
     code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
     return problem(request, exc.status_code, code, title, str(exc.detail))
 

@@ -39,8 +39,31 @@ def app_role() -> str:
     return _app_role
 
 
-async def connect(url: str, *, role: str = "qingdan_app", min_size: int = 2, max_size: int = 16) -> None:
-    """Open the shared connection pool for ``url`` and remember the application role."""
+class QueryCounter:
+    """Counts statements sent to the server (tests and benchmarks assert on it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, record: Any) -> None:
+        self.count += 1
+
+
+queries = QueryCounter()
+
+
+async def connect(
+    url: str,
+    *,
+    role: str = "qingdan_app",
+    min_size: int = 2,
+    max_size: int = 16,
+    count_queries: bool = False,
+) -> None:
+    """Open the shared connection pool for ``url`` and remember the application role.
+
+    With ``count_queries`` every statement increments :data:`queries`.
+    """
     global _app_role
     if not _ROLE_RE.match(role):
         raise SystemExit(f"QINGDAN_APP_ROLE {role!r} is not a plain lower-case role name")
@@ -48,11 +71,17 @@ async def connect(url: str, *, role: str = "qingdan_app", min_size: int = 2, max
     if DB.pool is not None:
         await DB.close_connection_pool()
     DB.config = {"dsn": url, "min_size": min_size, "max_size": max_size}
+    if count_queries:
+        DB.config["init"] = _count_queries
     await DB.start_connection_pool()
     version = await DB.pool.fetchval("SHOW server_version_num")  # type: ignore[union-attr]
     if int(version) < 150000:
         await disconnect()
         raise SystemExit(f"PostgreSQL 15 or newer is required; the server runs {version}")
+
+
+async def _count_queries(conn: asyncpg.Connection) -> None:
+    conn.add_query_logger(queries)
 
 
 async def disconnect() -> None:
@@ -144,20 +173,16 @@ async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
         yield tx.connection
 
 
-_KEY_DETAIL = re.compile(r"Key \((?P<cols>[^)]*)\)=\((?P<vals>.*)\)")
+def _field_of(exc: asyncpg.PostgresError) -> str:
+    """The column(s) a violated constraint covers, from its name.
 
-
-def _fields_from_detail(detail: str | None) -> tuple[str, str]:
-    """('code', '510115') from 'Key (tenant_id, code)=(…, 510115) already exists.'"""
-    match = _KEY_DETAIL.search(detail or "")
-    if not match:
-        return "", ""
-    cols = [c.strip() for c in match["cols"].split(",")]
-    vals = [v.strip() for v in match["vals"].split(",")]
-    pairs = [(c, v) for c, v in zip(cols, vals, strict=False) if c != "tenant_id"]
-    if not pairs:
-        return "", ""
-    return ", ".join(c for c, _ in pairs), ", ".join(v for _, v in pairs)
+    PostgreSQL hides the offending key values on row-level-secured tables, so the
+    constraint name (``units_tenant_id_jurisdiction_code_fkey``) is what is left.
+    """
+    name = getattr(exc, "constraint_name", None) or ""
+    table = getattr(exc, "table_name", None) or ""
+    name = name.removeprefix(f"{table}_").removesuffix("_fkey").removesuffix("_key")
+    return name.removeprefix("tenant_id_").removeprefix("tenant_id") or "body"
 
 
 @asynccontextmanager
@@ -166,23 +191,21 @@ async def translate_db_errors() -> AsyncIterator[None]:
     try:
         yield
     except asyncpg.UniqueViolationError as exc:
-        field, value = _fields_from_detail(exc.detail)
+        field = _field_of(exc)
         raise Conflict(
-            f"{field or 'value'} {value} is already taken".strip(),
-            errors=[FieldError(field or "body", f"{value} is already taken")],
+            f"{field}: this value is already taken in {exc.table_name}",
+            errors=[FieldError(field, "already taken")],
         ) from exc
     except asyncpg.ForeignKeyViolationError as exc:
-        field, value = _fields_from_detail(exc.detail)
-        if "still referenced" in (exc.detail or ""):
-            raise Conflict(
-                f"still in use: {exc.table_name} refers to it; remove those first"
-            ) from exc
+        field = _field_of(exc)
+        if "still referenced" in (exc.detail or "") or exc.message.startswith("update or delete"):
+            raise Conflict(f"still in use: other {exc.table_name} rows refer to it") from exc
         raise ValidationFailed(
-            f"{field or 'reference'} {value} does not exist",
-            errors=[FieldError(field or "body", f"{value} does not exist")],
+            f"{field}: refers to something that does not exist",
+            errors=[FieldError(field, "does not exist")],
         ) from exc
     except (asyncpg.CheckViolationError, asyncpg.NotNullViolationError) as exc:
-        field = exc.column_name or exc.constraint_name or "body"
+        field = exc.column_name or _field_of(exc)
         raise ValidationFailed(
             f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]
         ) from exc

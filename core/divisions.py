@@ -62,9 +62,13 @@ def normalise_code(code: str, kind: str, field: str = "code") -> str:
 
 
 def check_parent(code: str, kind: str, parent_code: str, parent_kind: str) -> None:
-    """A child sits below its parent's level and repeats the parent's code prefix."""
+    """A child sits one level below its parent and repeats the parent's code prefix.
+
+    The one exception: a township-level division directly under a city (cities without
+    districts, such as 东莞市 or 中山市, and city-level development zones).
+    """
     level, parent_level = KINDS[kind].level, KINDS[parent_kind].level
-    if parent_level >= level:
+    if parent_level != level - 1 and not (level == TOWNSHIP_LEVEL and parent_level == 1):
         raise ValidationFailed.on(
             "parent_code", f"a {kind} cannot sit under a {parent_kind} ({parent_code})"
         )

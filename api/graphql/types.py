@@ -9,14 +9,12 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from api.graphql.context import Context
 from core import jurisdictions, units
 from core.access import Access, Tenant
 from core.errors import QingdanError
 from core.jurisdictions import JurisdictionView
-
 from core.units import UnitView
-
-from api.graphql.context import Context
 
 GqlInfo = Info[Context, None]
 

@@ -1,0 +1,135 @@
+"""Shared fixtures: one real embedded PostgreSQL per test session, a fresh database in it,
+the app served over ASGI by httpx, and factories for isolated tenants and keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from api.app import create_app
+from core import db, schema
+from core.access import Principal, Role
+from core.settings import Settings, load_settings
+from tenants import keys
+from tenants.access import open_access
+from tenants.provisioning import TenantCreate, create_tenant
+
+PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="tests")
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("qingdan")
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path) -> Settings:
+    return load_settings(data_dir)
+
+
+@pytest.fixture(scope="session")
+async def database_url(data_dir: Path) -> AsyncIterator[str]:
+    """A fresh database on the session's embedded server, migrated once."""
+    server_url = await db.start_embedded(data_dir / "server")
+    name = f"qingdan_test_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f"CREATE DATABASE {name}")
+    await admin.close()
+    url = server_url.replace("/qingdan?", f"/{name}?")
+    await db.connect(url, count_queries=True)
+    await schema.migrate()
+    yield url
+    await db.disconnect()
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings, database_url: str) -> Any:
+    return create_app(settings, manage_database=False)
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://qingdan.test") as c:
+        yield c
+
+
+@dataclass
+class TenantFixture:
+    slug: str
+    division_code: str
+    admin: str
+    reader: str
+    platform: str
+
+    def auth(self, key: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key or self.admin}"}
+
+    @property
+    def base(self) -> str:
+        return f"/api/v1/tenants/{self.slug}"
+
+
+MakeTenant = Callable[..., Awaitable[TenantFixture]]
+
+
+@pytest.fixture(scope="session")
+async def platform_key(database_url: str) -> str:
+    return (await keys.create_platform_key("tests")).key
+
+
+@pytest.fixture
+async def make_tenant(database_url: str, platform_key: str) -> MakeTenant:
+    """Create a uniquely named tenant (optionally from a plugin) with admin and reader keys."""
+
+    async def make(plugin: str | None = None, division_code: str = "510115") -> TenantFixture:
+        slug = f"t-{uuid.uuid4().hex[:10]}"
+        tenant = await create_tenant(
+            PLATFORM,
+            TenantCreate(
+                slug=slug,
+                name="测试县",
+                division_code=None if plugin else division_code,
+                plugin=plugin,
+            ),
+        )
+        access = await open_access(PLATFORM, slug)
+        if plugin is None:
+            from core.jurisdictions import JurisdictionCreate, create_jurisdiction
+
+            await create_jurisdiction(
+                access, JurisdictionCreate(code=division_code, name="测试县", kind="county")
+            )
+        admin = await keys.create_key(access, keys.ApiKeyCreate(name="admin", role=Role.ADMIN))
+        reader = await keys.create_key(access, keys.ApiKeyCreate(name="reader", role=Role.READER))
+        return TenantFixture(slug, tenant.division_code, admin.key, reader.key, platform_key)
+
+    return make
+
+
+@pytest.fixture
+async def tenant(make_tenant: MakeTenant) -> TenantFixture:
+    return await make_tenant()
+
+
+@pytest.fixture
+async def other(make_tenant: MakeTenant) -> TenantFixture:
+    """A second tenant, for isolation tests."""
+    return await make_tenant()
+
+
+async def issue_key(t: TenantFixture, client: httpx.AsyncClient, role: str, scope: str | None) -> str:
+    response = await client.post(
+        f"{t.base}/api-keys",
+        json={"name": f"{role} key", "role": role, "scope_code": scope},
+        headers=t.auth(),
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["key"]
