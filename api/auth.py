@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request
 from litestar.di import Provide
+from litestar.params import FromPath
 
 from core.access import Access, Principal
 from tenants.access import open_access
@@ -28,7 +29,7 @@ async def provide_principal(request: Request[Any, Any, Any]) -> Principal:
     return await resolve(bearer_token(request))
 
 
-async def provide_access(request: Request[Any, Any, Any], tenant: str) -> Access:
+async def provide_access(request: Request[Any, Any, Any], tenant: FromPath[str]) -> Access:
     principal = await resolve(bearer_token(request))
     return await open_access(principal, tenant, request_id(request))
 

@@ -10,13 +10,14 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Request, Response, get
+from litestar.params import FromPath
 
 from api.errors import problem
 from core.storage import StorageError, verify_download
 
 
 @get("/files/{token:str}", operation_id="downloadFile", summary="Download via a signed link", tags=["files"])
-async def download(request: Request[Any, Any, Any], token: str) -> Response[Any]:
+async def download(request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
     settings, storage = request.app.state.settings, request.app.state.storage
     try:
         tenant_id, key = verify_download(settings.secret_key, token)

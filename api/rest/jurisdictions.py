@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
 from core import jurisdictions as service
@@ -20,8 +21,8 @@ class JurisdictionController(Controller):
     @get(operation_id="listJurisdictions", summary="List jurisdictions (filter by kind, parent, level, name)")
     async def list(
         self,
-        access: Access,
-        kind: str | None = None,
+        access: NamedDependency[Access],
+        kind: FromQuery[str | None] = None,
         parent: str | None = Parameter(default=None, description="parent division code"),
         level: int | None = Parameter(default=None, ge=1, le=5),
         q: str | None = Parameter(default=None, description="part of the name, e.g. 街道"),
@@ -33,22 +34,22 @@ class JurisdictionController(Controller):
         )
 
     @post(operation_id="createJurisdiction", summary="Create a jurisdiction under its parent")
-    async def create(self, access: Access, data: JurisdictionCreate) -> Response[JurisdictionView]:
+    async def create(self, access: NamedDependency[Access], data: JSONBody[JurisdictionCreate]) -> Response[JurisdictionView]:
         view = await service.create_jurisdiction(access, data)
         return Response(view, status_code=201, headers={"ETag": etag(view.version)})
 
     @get("/{code:str}", operation_id="getJurisdiction", summary="One jurisdiction by division code")
-    async def get(self, access: Access, code: str) -> Response[JurisdictionView]:
+    async def get(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[JurisdictionView]:
         view = await service.get_jurisdiction(access, code)
         return Response(view, headers={"ETag": etag(view.version)})
 
     @patch("/{code:str}", operation_id="updateJurisdiction", summary="Change name, kind or attributes")
     async def update(
-        self, access: Access, code: str, data: JurisdictionUpdate, if_match: IfMatch = None
+        self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[JurisdictionUpdate], if_match: IfMatch = None
     ) -> Response[JurisdictionView]:
         view = await service.update_jurisdiction(access, code, data, parse_etag(if_match))
         return Response(view, headers={"ETag": etag(view.version)})
 
     @delete("/{code:str}", operation_id="deleteJurisdiction", summary="Delete a leaf jurisdiction")
-    async def remove(self, access: Access, code: str, if_match: IfMatch = None) -> None:
+    async def remove(self, access: NamedDependency[Access], code: FromPath[str], if_match: IfMatch = None) -> None:
         await service.delete_jurisdiction(access, code, parse_etag(if_match))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, Limit
 from core import audit
@@ -23,19 +24,19 @@ class TenantController(Controller):
     tags = ["tenants"]
 
     @get(operation_id="listTenants", summary="Tenants the key may see (all, for a platform key)")
-    async def list(self, principal: Principal) -> list[TenantView]:
+    async def list(self, principal: NamedDependency[Principal]) -> list[TenantView]:
         if principal.role is Role.PLATFORM:
             return [tenant_view(t) for t in await all_tenants()]
         own = await find_tenant_by_id(principal.tenant_id) if principal.tenant_id else None
         return [tenant_view(own)] if own else []
 
     @post(operation_id="createTenant", summary="Provision a tenant (platform keys only)")
-    async def create(self, principal: Principal, data: TenantCreate) -> Response[TenantView]:
+    async def create(self, principal: NamedDependency[Principal], data: JSONBody[TenantCreate]) -> Response[TenantView]:
         tenant = await create_tenant(principal, data)
         return Response(tenant_view(tenant), status_code=201)
 
     @get("/{tenant:str}", operation_id="getTenant", summary="One tenant")
-    async def get(self, access: Access) -> TenantView:
+    async def get(self, access: NamedDependency[Access]) -> TenantView:
         return tenant_view(access.tenant)
 
 
@@ -44,15 +45,15 @@ class ApiKeyController(Controller):
     tags = ["api keys"]
 
     @get(operation_id="listApiKeys", summary="The tenant's API keys (never their secrets)")
-    async def list(self, access: Access, limit: Limit = None, cursor: Cursor = None) -> Page[ApiKeyView]:
+    async def list(self, access: NamedDependency[Access], limit: Limit = None, cursor: Cursor = None) -> Page[ApiKeyView]:
         return await keys.list_keys(access, limit=limit, cursor=cursor)
 
     @post(operation_id="createApiKey", summary="Issue a key; the secret is in this response only")
-    async def create(self, access: Access, data: ApiKeyCreate) -> Response[IssuedKey]:
+    async def create(self, access: NamedDependency[Access], data: JSONBody[ApiKeyCreate]) -> Response[IssuedKey]:
         return Response(await keys.create_key(access, data), status_code=201)
 
     @post("/{key_id:uuid}/revoke", operation_id="revokeApiKey", summary="Revoke a key", status_code=200)
-    async def revoke(self, access: Access, key_id: uuid.UUID) -> ApiKeyView:
+    async def revoke(self, access: NamedDependency[Access], key_id: FromPath[uuid.UUID]) -> ApiKeyView:
         return await keys.revoke_key(access, key_id)
 
 
@@ -63,7 +64,7 @@ class AuditController(Controller):
     @get(operation_id="listAuditEvents", summary="The tenant's audit trail, newest first")
     async def list(
         self,
-        access: Access,
+        access: NamedDependency[Access],
         entity: str | None = Parameter(default=None, description="e.g. jurisdiction, unit"),
         key: str | None = Parameter(default=None, description="the entity's code or id"),
         limit: Limit = None,

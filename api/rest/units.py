@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
 from core import units as service
@@ -20,7 +21,7 @@ class UnitController(Controller):
     @get(operation_id="listUnits", summary="List units (filter by kind, jurisdiction, parent, host)")
     async def list(
         self,
-        access: Access,
+        access: NamedDependency[Access],
         kind: str | None = Parameter(
             default=None, description="department | township_office | dispatched_agency | committee"
         ),
@@ -43,22 +44,22 @@ class UnitController(Controller):
         )
 
     @post(operation_id="createUnit", summary="Create a unit")
-    async def create(self, access: Access, data: UnitCreate) -> Response[UnitView]:
+    async def create(self, access: NamedDependency[Access], data: JSONBody[UnitCreate]) -> Response[UnitView]:
         view = await service.create_unit(access, data)
         return Response(view, status_code=201, headers={"ETag": etag(view.version)})
 
     @get("/{code:str}", operation_id="getUnit", summary="One unit by code")
-    async def get(self, access: Access, code: str) -> Response[UnitView]:
+    async def get(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[UnitView]:
         view = await service.get_unit(access, code)
         return Response(view, headers={"ETag": etag(view.version)})
 
     @patch("/{code:str}", operation_id="updateUnit", summary="Change a unit")
     async def update(
-        self, access: Access, code: str, data: UnitUpdate, if_match: IfMatch = None
+        self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[UnitUpdate], if_match: IfMatch = None
     ) -> Response[UnitView]:
         view = await service.update_unit(access, code, data, parse_etag(if_match))
         return Response(view, headers={"ETag": etag(view.version)})
 
     @delete("/{code:str}", operation_id="deleteUnit", summary="Delete a unit")
-    async def remove(self, access: Access, code: str, if_match: IfMatch = None) -> None:
+    async def remove(self, access: NamedDependency[Access], code: FromPath[str], if_match: IfMatch = None) -> None:
         await service.delete_unit(access, code, parse_etag(if_match))
