@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Litestar, Router
+from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
@@ -63,7 +64,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         on_startup=[startup] if manage_database else [],
         on_shutdown=[shutdown] if manage_database else [],
         request_max_body_size=settings.max_request_bytes,
-        state={"settings": settings, "storage": storage},
+        state=State({"settings": settings, "storage": storage}),
         openapi_config=OpenAPIConfig(
             title="Qingdan API",
             version="1.0.0",
