@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pluggy
 
-from core.plugin_types import JurisdictionInfo
+from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
 PROJECT = "qingdan"
 ENTRY_POINT_GROUP = "qingdan.jurisdictions"
@@ -40,4 +40,52 @@ def qingdan_jurisdiction() -> JurisdictionInfo:  # type: ignore[empty-body]
                 ),
                 units=(Unit("justice-bureau", "区司法局", "department", "510115"),),
             )
+    """
+
+
+@hookspec(firstresult=True)
+def qingdan_list_structure() -> ListStructure:  # type: ignore[empty-body]
+    """Describe the jurisdiction's list structure.
+
+    Optional: without it a tenant gets :data:`core.structure.NATIONAL`, the national
+    three-part list (basic / cooperating / recovered) with a three-level hierarchy. Core
+    checks that codes are unique, levels are numbered 1…n, and extra-field types are known.
+
+    Example::
+
+        @hookimpl
+        def qingdan_list_structure():
+            return ListStructure(
+                kinds=(ListKind("common", "共性清单", "common"),
+                       ListKind("differentiated", "差异化清单", "differentiated", township="claim")),
+                levels=(ItemLevel("item", "事项", 1),),
+                categories=(Label("civil", "民政"),),
+            )
+    """
+
+
+@hookspec(firstresult=True)
+def qingdan_seed_catalog() -> SeedCatalog:  # type: ignore[empty-body]
+    """Sample catalog items loaded when a tenant is provisioned from the plugin.
+
+    Optional. Every item must pass core's checks against the list structure and the
+    plugin's own :func:`qingdan_check_item`; citations must resolve in the legal library.
+    """
+
+
+@hookspec
+def qingdan_check_item(item: CatalogItem) -> list[Problem]:  # type: ignore[empty-body]
+    """The jurisdiction's own rules for one catalog item; return the problems found.
+
+    Optional. Called for every item written to the tenant's catalog (seeded, created or
+    changed), after core's own checks. Tai'an, for instance, requires a county-department
+    duty, a township duty and a legal basis on every item.
+
+    Example::
+
+        @hookimpl
+        def qingdan_check_item(item):
+            if not item.citations:
+                return [Problem("citations", "泰安: every item states its legal basis")]
+            return []
     """

@@ -75,3 +75,145 @@ class JurisdictionInfo:
     units: tuple[Unit, ...] = ()
     sample: bool = True
     sources: tuple[str, ...] = ()
+
+
+# --- list structure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListKind:
+    """A kind of list an item can belong to (基本履职事项, 共性清单, 负面清单 …).
+
+    ``township`` says how items of this kind reach township lists: ``all`` — every
+    township has them automatically (共性, and the national basic/cooperating/recovered
+    parts); ``claim`` — a township claims them with a justification (差异化); ``none`` —
+    they are not township duties at all (Lanshan's district-level core powers).
+    If an item belongs to several kinds, ``claim`` wins over ``all``, and ``all`` over
+    ``none``. ``section`` true marks the kinds a township list is printed in parts by.
+    """
+
+    code: str
+    label: str
+    label_en: str
+    township: str = "all"
+    section: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ItemLevel:
+    """One level of the item hierarchy, top first (depth 1).
+
+    ``item_kinds`` lists the item kinds allowed at this level (empty: any).
+    Wenjiang: 三定规定 → 职责任务 → 工作事项 → power/service/territorial item.
+    """
+
+    code: str
+    label: str
+    depth: int
+    item_kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Label:
+    """A coded choice with its Chinese label (categories, item kinds, red-line situations)."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ExtraField:
+    """A plugin-defined item field; core validates values against ``type``.
+
+    ``type`` is one of ``string``, ``number``, ``boolean``, ``date`` (ISO), ``choice``
+    (one of ``choices``) or ``list`` (of strings, each one of ``choices`` if given).
+    """
+
+    name: str
+    label: str
+    type: str = "string"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ListStructure:
+    """How the jurisdiction's lists are built (hook ``qingdan_list_structure``)."""
+
+    kinds: tuple[ListKind, ...]
+    levels: tuple[ItemLevel, ...]
+    categories: tuple[Label, ...] = ()
+    item_kinds: tuple[Label, ...] = ()
+    extra_fields: tuple[ExtraField, ...] = ()
+
+
+# --- catalog seed ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """Who does what for an item: a unit (by code) or the township as a role.
+
+    ``party`` is a unit code or the literal ``"township"``; ``role`` is ``primary``
+    (主体责任) or ``cooperating`` (配合责任). ``financial_share`` is a percentage (Lanshan's
+    shared powers: the shares of an item sum to 100).
+    """
+
+    party: str
+    role: str
+    duty: str = ""
+    financial_share: float | None = None
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """For an item taken back by a county department (上级部门收回事项)."""
+
+    receiving_unit: str
+    working_method: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CatalogItem:
+    """One reference-catalog item.
+
+    ``code`` is the stable reference code (never reused); ``parent_code`` places it in the
+    hierarchy at ``level`` (a :class:`ItemLevel` code); ``kinds`` are :class:`ListKind`
+    codes; ``citations`` are legal bases written as people write them
+    (``《中华人民共和国安全生产法》第七十七条``), parsed and resolved by core.
+    """
+
+    code: str
+    title: str
+    level: str
+    kinds: tuple[str, ...]
+    parent_code: str | None = None
+    category: str | None = None
+    item_kind: str | None = None
+    description: str = ""
+    high_frequency: bool = False
+    process: str = ""
+    responsibilities: tuple[Responsibility, ...] = ()
+    recovery: Recovery | None = None
+    citations: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SeedCatalog:
+    """Demo/seed catalog (hook ``qingdan_seed_catalog``). Parents precede children."""
+
+    items: tuple[CatalogItem, ...]
+    sample: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule a jurisdiction's validation found broken (hook ``qingdan_check_item``)."""
+
+    field: str
+    message: str
