@@ -65,7 +65,7 @@ def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response
     )
 
 
-def _field_of(key: str | None, message: str) -> str:
+def field_of_message(message: str, key: str | None = None) -> str:
     """The field a litestar/msgspec validation message is about.
 
     msgspec says "Object contains unknown field `colour`", "Expected `str`, got `int` -
@@ -83,7 +83,7 @@ def _field_of(key: str | None, message: str) -> str:
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     items = exc.extra if isinstance(exc.extra, list) else []
     errors = [
-        {"field": _field_of(i.get("key"), str(i.get("message", ""))), "message": str(i.get("message", ""))}
+        {"field": field_of_message(str(i.get("message", "")), i.get("key")), "message": str(i.get("message", ""))}
         for i in items
         if isinstance(i, dict)
     ]

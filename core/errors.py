@@ -35,6 +35,12 @@ class QingdanError(Exception):
         self.extra = extra or {}
 
 
+class InvalidInput(QingdanError):
+    """The input is not of the documented shape (a wrong type, pattern or length)."""
+
+    status, code, title = 400, "invalid-request", "Invalid request"
+
+
 class Unauthenticated(QingdanError):
     status, code, title = 401, "unauthenticated", "Authentication required"
 

@@ -109,3 +109,17 @@ async def test_a_broken_plugin_writes_nothing_and_names_the_problem(
     assert await find_tenant(slug) is None
     # Tenants of other plugins keep working.
     assert (await client.get(f"{tenant.base}/jurisdictions", headers=tenant.auth())).status_code == 200
+
+
+async def test_tenant_and_audit_reads_are_scoped(
+    client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture
+) -> None:
+    assert (await client.get(tenant.base, headers=tenant.auth(tenant.reader))).json()["slug"] == tenant.slug
+    assert (await client.get(tenant.base, headers=other.auth())).status_code == 404
+    assert (await client.get(f"{tenant.base}/audit-events", headers=other.auth())).status_code == 404
+    assert (await client.get(f"{tenant.base}/audit-events", headers=tenant.auth(tenant.reader))).status_code == 403
+    bad = await client.get(f"{tenant.base}/audit-events", params={"cursor": "%%%"}, headers=tenant.auth())
+    assert bad.status_code == 422
+    events = (await client.get(f"{tenant.base}/audit-events", headers=tenant.auth())).json()["items"]
+    assert {e["entity"] for e in events} >= {"jurisdiction", "api_key"}
+    assert all(e["actor_role"] for e in events)

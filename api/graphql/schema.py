@@ -10,10 +10,11 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.scalars import JSON
 
+from api.errors import field_of_message
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
 from core import jurisdictions, units
 from core.access import Role
-from core.errors import NotFound, QingdanError, ValidationFailed
+from core.errors import FieldError, InvalidInput, NotFound, QingdanError
 from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate
 from core.tenancy import all_tenants
 from core.units import UnitCreate, UnitUpdate
@@ -96,23 +97,25 @@ UnitResult = Annotated[Unit | Problem, strawberry.union("UnitResult")]
 DeleteResult = Annotated[Deleted | Problem, strawberry.union("DeleteResult")]
 
 
-def _given(obj: Any) -> dict[str, Any]:
-    """The fields a client actually sent (UNSET and null-for-defaults left out)."""
+def _given(obj: Any, *, keep_null: bool = False) -> dict[str, Any]:
+    """The fields a client actually sent. In a patch an explicit null clears a field; in
+    a create input null means "not given", so the service's default applies."""
     return {
         k: (
             [vars(i) for i in v] if isinstance(v, list) and v and hasattr(v[0], "__dict__") else v
         )
         for k, v in vars(obj).items()
-        if v is not strawberry.UNSET and v is not None
+        if v is not strawberry.UNSET and (keep_null or v is not None)
     }
 
 
 def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    """Validate a GraphQL input with the same rules REST bodies get."""
+    """Validate a GraphQL input with the same rules REST bodies get (and the same 400)."""
     try:
         return msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
-        raise ValidationFailed(str(exc)) from exc
+        message = str(exc)
+        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
 
 
 async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Any], Awaitable[T]]) -> T | Problem:
@@ -142,7 +145,7 @@ class Mutation:
         self, info: GqlInfo, tenant: str, code: str, version: int, input: JurisdictionPatch
     ) -> JurisdictionResult:
         async def act(access: Any) -> Jurisdiction:
-            data = _convert(_given(input), JurisdictionUpdate)
+            data = _convert(_given(input, keep_null=True), JurisdictionUpdate)
             view = await jurisdictions.update_jurisdiction(access, code, data, version)
             return Jurisdiction.of(view, access)
 
@@ -171,7 +174,7 @@ class Mutation:
         self, info: GqlInfo, tenant: str, code: str, version: int, input: UnitPatch
     ) -> UnitResult:
         async def act(access: Any) -> Unit:
-            data = _convert(_given(input), UnitUpdate)
+            data = _convert(_given(input, keep_null=True), UnitUpdate)
             return Unit.of(await units.update_unit(access, code, data, version), access)
 
         return await _attempt(info, tenant, act)

@@ -40,8 +40,14 @@ class Problem:
             status=exc.status,
             title=exc.title,
             detail=exc.detail,
-            errors=[FieldError(field=e.field, message=e.message) for e in exc.errors],
+            errors=[FieldError(field=_camel(e.field), message=e.message) for e in exc.errors],
         )
+
+
+def _camel(field: str) -> str:
+    """``host_township_codes[0]`` → ``hostTownshipCodes[0]``: GraphQL clients' names."""
+    head, *rest = field.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 @strawberry.type
