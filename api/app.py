@@ -11,10 +11,12 @@ from api.auth import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
 from api.middleware import configure_logging, request_context
+from api.rest.catalog import CatalogController
 from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
+from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
 from api.runtime import open_database
 from core import db
@@ -56,6 +58,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             AuditController,
             JurisdictionController,
             UnitController,
+            CatalogController,
+            TownshipListController,
             graphql,
         ],
         dependencies=DEPENDENCIES,

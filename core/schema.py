@@ -58,7 +58,11 @@ async def status() -> SchemaStatus:
 
 
 async def migrate() -> list[str]:
-    """Apply pending migrations; idempotent. Returns the ids applied."""
+    """Apply pending migrations and load shipped reference data; idempotent.
+
+    Returns the migration ids applied."""
+    from core.legal.library import import_national_library
+
     async with DB.pool.acquire() as lock_conn:  # type: ignore[union-attr]
         await lock_conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
         try:
@@ -68,6 +72,7 @@ async def migrate() -> list[str]:
                     result = await ForwardsMigrationManager(app_name=APP_CONFIG.app_name).run()
                 if not result.success:
                     raise RuntimeError(result.message)
+            await import_national_library()  # quick when nothing is new
             return before.pending
         finally:
             await lock_conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)

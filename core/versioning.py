@@ -27,12 +27,13 @@ def check_version(
     body_version: int | msgspec.UnsetType | None,
     *,
     required: bool = True,
+    field: str = "version",
 ) -> None:
     expected = if_match if if_match is not None else body_version
     if expected is None or expected is msgspec.UNSET:
         if required:
             raise PreconditionRequired(
-                f"send If-Match: \"{current}\" (or \"version\": {current} in the body) so that "
+                f"send If-Match: \"{current}\" (or \"{field}\": {current} in the body) so that "
                 "a concurrent change is not overwritten"
             )
         return

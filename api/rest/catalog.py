@@ -1,0 +1,122 @@
+"""``/api/v1/tenants/{tenant}/catalog`` — the versioned reference catalog and its adjustments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Response, get, patch, post, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, Parameter
+
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from core import catalog, structure, township_lists
+from core.access import Access
+from core.catalog import (
+    AdjustmentView,
+    ItemCreate,
+    ItemUpdate,
+    ItemView,
+    PublishRequest,
+    VersionView,
+    Withdrawal,
+)
+from core.pagination import Page
+from core.township_lists import Claimant
+from core.versioning import etag, parse_etag
+
+Version = Parameter(
+    default=None, description="a version number, `draft` or `published` (default: latest published; the draft for admins)"
+)
+
+
+class CatalogController(Controller):
+    path = f"{TENANT_PATH}/catalog"
+    tags = ["catalog"]
+
+    @get("/structure", operation_id="getListStructure", summary="List kinds, levels, categories, extra fields")
+    async def get_structure(self, access: NamedDependency[Access]) -> dict[str, Any]:
+        return structure.to_document(await structure.load_structure(access))
+
+    @put("/structure", operation_id="putListStructure",
+         summary="Replace the list structure (kinds as data; the plugin's applies by default)")
+    async def put_structure(
+        self, access: NamedDependency[Access], data: JSONBody[dict[str, Any]]
+    ) -> dict[str, Any]:
+        saved = await structure.replace_structure(access, data)
+        return structure.to_document(saved)
+
+    @get("/versions", operation_id="listCatalogVersions", summary="Catalog versions, oldest first")
+    async def versions(self, access: NamedDependency[Access]) -> list[VersionView]:
+        return await catalog.list_versions(access)
+
+    @get("/versions/{version:str}", operation_id="getCatalogVersion", summary="One version (number, draft or published)")
+    async def version(self, access: NamedDependency[Access], version: FromPath[str]) -> Response[VersionView]:
+        view = await catalog.get_version(access, version)
+        return Response(view, headers={"ETag": etag(view.revision)})
+
+    @post("/publish", operation_id="publishCatalog", status_code=200,
+          summary="Freeze the draft as the next version; township lists follow it")
+    async def publish(
+        self, access: NamedDependency[Access], data: JSONBody[PublishRequest], if_match: IfMatch = None
+    ) -> VersionView:
+        return await catalog.publish(access, data, parse_etag(if_match))
+
+    @get("/items", operation_id="listCatalogItems", summary="Items of a version, filtered")
+    async def items(
+        self,
+        access: NamedDependency[Access],
+        version: str | None = Version,
+        kind: str | None = Parameter(default=None, description="list kind, e.g. basic"),
+        category: str | None = Parameter(default=None),
+        level: str | None = Parameter(default=None),
+        parent: str | None = Parameter(default=None, description="parent reference code"),
+        unit: str | None = Parameter(default=None, description="items a unit (or `township`) is responsible for"),
+        status: str | None = Parameter(default=None, description="active or withdrawn"),
+        q: str | None = Parameter(default=None, description="words in the title or description"),
+        limit: Limit = None,
+        cursor: Cursor = None,
+    ) -> Page[ItemView]:
+        return await catalog.list_items(
+            access, version=version, kind=kind, category=category, level=level, parent_code=parent,
+            unit=unit, status=status, q=q, limit=limit, cursor=cursor,
+        )
+
+    @post("/items", operation_id="createCatalogItem", summary="Add an item to the draft")
+    async def create(self, access: NamedDependency[Access], data: JSONBody[ItemCreate]) -> Response[ItemView]:
+        view = await catalog.create_item(access, data)
+        return Response(view, status_code=201, headers={"ETag": etag(view.revision)})
+
+    @get("/items/{code:str}", operation_id="getCatalogItem", summary="One item, with responsibilities and legal bases")
+    async def read(
+        self, access: NamedDependency[Access], code: FromPath[str], version: str | None = Version
+    ) -> Response[ItemView]:
+        view = await catalog.get_item(access, code, version)
+        return Response(view, headers={"ETag": etag(view.revision)})
+
+    @patch("/items/{code:str}", operation_id="updateCatalogItem", summary="Change an item in the draft")
+    async def update(
+        self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[ItemUpdate],
+        if_match: IfMatch = None,
+    ) -> Response[ItemView]:
+        view = await catalog.update_item(access, code, data, parse_etag(if_match))
+        return Response(view, headers={"ETag": etag(view.revision)})
+
+    @post("/items/{code:str}/withdraw", operation_id="withdrawCatalogItem", status_code=200,
+          summary="Remove an item (kept as withdrawn, with reason and successor)")
+    async def withdraw(
+        self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[Withdrawal]
+    ) -> ItemView:
+        return await catalog.withdraw_item(access, code, data)
+
+    @get("/items/{code:str}/claims", operation_id="listItemClaimants", summary="Townships that claimed the item")
+    async def claims(self, access: NamedDependency[Access], code: FromPath[str]) -> list[Claimant]:
+        return await township_lists.claimants(access, code)
+
+    @get("/adjustments", operation_id="listCatalogAdjustments", summary="Dynamic adjustments (动态调整)")
+    async def adjustments(
+        self,
+        access: NamedDependency[Access],
+        version: int | None = Parameter(default=None),
+        item: str | None = Parameter(default=None, description="reference code"),
+    ) -> list[AdjustmentView]:
+        return await catalog.list_adjustments(access, version=version, item_code=item)

@@ -1,0 +1,141 @@
+"""``/api/v1/tenants/{tenant}/townships/{code}/list`` — a township's list ("一街一单")."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Annotated, Any
+
+from litestar import Controller, Response, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter
+
+from api.rest.params import TENANT_PATH, IfMatch
+from core import township_lists as service
+from core.access import Access
+from core.idempotency import fingerprint, once
+from core.township_lists import (
+    Claim,
+    EntryUpdate,
+    ListDiff,
+    ListPublish,
+    ListVersion,
+    ReturnRequest,
+    TownshipList,
+)
+from core.versioning import etag, parse_etag
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(name="Idempotency-Key", description="send the same key to retry safely"),
+]
+
+
+def _listed(view: TownshipList, status: int = 200) -> Response[TownshipList]:
+    return Response(view, status_code=status, headers={"ETag": etag(view.revision)})
+
+
+def _replayable(data: Any, replayed: bool, status: int = 200) -> Response[Any]:
+    headers = {"ETag": etag(data["revision"])} if isinstance(data, dict) and "revision" in data else {}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(data, status_code=status, headers=headers)
+
+
+class TownshipListController(Controller):
+    path = f"{TENANT_PATH}/townships/{{township:str}}/list"
+    tags = ["township lists"]
+
+    @get(operation_id="getWorkingList", summary="The working copy (county admin and the township)")
+    async def working(self, access: NamedDependency[Access], township: FromPath[str]) -> Response[TownshipList]:
+        return _listed(await service.get_working_list(access, township))
+
+    @get("/published", operation_id="getPublishedList", summary="The published list, latest or as of a date")
+    async def published(
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        as_of: datetime.date | None = Parameter(default=None, description="the list in force on this date"),
+    ) -> TownshipList:
+        return await service.get_published_list(access, township, as_of=as_of)
+
+    @get("/versions", operation_id="listTownshipListVersions", summary="Published versions")
+    async def versions(self, access: NamedDependency[Access], township: FromPath[str]) -> list[ListVersion]:
+        return await service.list_versions(access, township)
+
+    @get("/versions/{number:int}", operation_id="getTownshipListVersion", summary="One published version")
+    async def version(
+        self, access: NamedDependency[Access], township: FromPath[str], number: FromPath[int]
+    ) -> TownshipList:
+        return await service.get_published_list(access, township, number=number)
+
+    @get("/diff", operation_id="diffTownshipListVersions", summary="Entries added, removed, changed")
+    async def diff(
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        from_version: int = Parameter(query="from"),
+        to_version: int = Parameter(query="to"),
+    ) -> ListDiff:
+        return await service.diff_versions(access, township, from_version, to_version)
+
+    @post("/claims", operation_id="claimItem", summary="Claim a differentiated item (认领)")
+    async def claim(
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        data: JSONBody[Claim],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Any]:
+        result, replayed = await once(
+            access, idempotency_key, fingerprint("claim", township, data),
+            lambda: service.claim(access, township, data),
+        )
+        return _replayable(result, replayed, 201)
+
+    @delete("/claims/{item_code:str}", operation_id="withdrawClaim", summary="Withdraw a claim")
+    async def unclaim(
+        self, access: NamedDependency[Access], township: FromPath[str], item_code: FromPath[str]
+    ) -> None:
+        await service.withdraw_claim(access, township, item_code)
+
+    @patch("/entries/{item_code:str}", operation_id="updateListEntry",
+           summary="Local details of an entry; confirm a changed claimed item")
+    async def update_entry(
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        item_code: FromPath[str],
+        data: JSONBody[EntryUpdate],
+        if_match: IfMatch = None,
+    ) -> Response[TownshipList]:
+        return _listed(await service.update_entry(access, township, item_code, data, parse_etag(if_match)))
+
+    @post("/submit", operation_id="submitList", status_code=200, summary="Submit for review (审核)")
+    async def submit(
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Any]:
+        result, replayed = await once(
+            access, idempotency_key, fingerprint("submit", township),
+            lambda: service.submit(access, township, parse_etag(if_match)),
+        )
+        return _replayable(result, replayed)
+
+    @post("/return", operation_id="returnList", status_code=200, summary="Return with per-entry comments")
+    async def return_list(
+        self, access: NamedDependency[Access], township: FromPath[str], data: JSONBody[ReturnRequest]
+    ) -> Response[TownshipList]:
+        return _listed(await service.return_list(access, township, data))
+
+    @post("/file", operation_id="fileList", status_code=200, summary="Accept and file (审核备案)")
+    async def file(self, access: NamedDependency[Access], township: FromPath[str]) -> Response[TownshipList]:
+        return _listed(await service.file_list(access, township))
+
+    @post("/publish", operation_id="publishList", status_code=200, summary="Publish a filed list as a new version")
+    async def publish(
+        self, access: NamedDependency[Access], township: FromPath[str], data: JSONBody[ListPublish]
+    ) -> TownshipList:
+        return await service.publish_list(access, township, data)

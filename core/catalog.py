@@ -1,0 +1,749 @@
+"""The versioned reference catalog (参考目录) and its dynamic adjustment (动态调整).
+
+A tenant has numbered catalog versions. The draft is the one being edited; publishing
+freezes it (immutable, with an effective date and a content hash) and township lists follow
+it. The next draft starts as a copy of the last published version, made on the first edit.
+Once a version has been published, every change to the draft is a recorded adjustment
+with its kind, reason, initiator and effective date. Items are never deleted: a removed
+item stays, withdrawn, with its reason and its successor where it was folded into another.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from core import audit, plugins
+from core.access import Access
+from core.db import tenant_transaction
+from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.legal.library import resolve_citations
+from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.permissions import require_admin
+from core.plugin_types import CatalogItem, Recovery, Responsibility
+from core.structure import check_item_fields, load_structure, township_scope
+from core.versioning import check_version
+
+REASON_KINDS = {
+    "law_changed": "法律法规立改废",
+    "institution_changed": "机构职能调整",
+    "township_cannot_perform": "乡镇(街道)无法承接",
+    "admission_approved": "准入审批通过",
+    "evaluation_finding": "评估发现",
+    "initial": "初始建立",
+    "other": "其他",
+}
+ItemCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$", examples=["WJ-M01-T02"])]
+Text = Annotated[str, msgspec.Meta(max_length=20000)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, examples=["乡村建设规划许可证核发"])]
+
+
+class ResponsibilityData(msgspec.Struct, forbid_unknown_fields=True):
+    party: Annotated[str, msgspec.Meta(examples=["township", "natural-resources-bureau"])]
+    role: Literal["primary", "cooperating"]
+    duty: Text = ""
+    financial_share: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
+
+
+class RecoveryData(msgspec.Struct, forbid_unknown_fields=True):
+    receiving_unit: str
+    working_method: Text
+    reason: Text
+
+
+class AdjustmentNote(msgspec.Struct, forbid_unknown_fields=True):
+    """Why the catalog changes; required once any version has been published."""
+
+    reason_kind: str
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    effective_date: datetime.date | None = None
+
+
+class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):
+    code: ItemCode
+    title: Title
+    level: str
+    kinds: Annotated[list[str], msgspec.Meta(min_length=1)]
+    parent_code: str | None = None
+    category: str | None = None
+    item_kind: str | None = None
+    description: Text = ""
+    high_frequency: bool = False
+    process: Text = ""
+    responsibilities: list[ResponsibilityData] = []
+    recovery: RecoveryData | None = None
+    citations: list[Annotated[str, msgspec.Meta(max_length=500)]] = []
+    extra: dict[str, Any] = {}
+    adjustment: AdjustmentNote | None = None
+
+
+class ItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    title: Title | msgspec.UnsetType = msgspec.UNSET
+    level: str | msgspec.UnsetType = msgspec.UNSET
+    kinds: list[str] | msgspec.UnsetType = msgspec.UNSET
+    parent_code: str | None | msgspec.UnsetType = msgspec.UNSET
+    category: str | None | msgspec.UnsetType = msgspec.UNSET
+    item_kind: str | None | msgspec.UnsetType = msgspec.UNSET
+    description: Text | msgspec.UnsetType = msgspec.UNSET
+    high_frequency: bool | msgspec.UnsetType = msgspec.UNSET
+    process: Text | msgspec.UnsetType = msgspec.UNSET
+    responsibilities: list[ResponsibilityData] | msgspec.UnsetType = msgspec.UNSET
+    recovery: RecoveryData | None | msgspec.UnsetType = msgspec.UNSET
+    citations: list[str] | msgspec.UnsetType = msgspec.UNSET
+    extra: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    revision: int | msgspec.UnsetType = msgspec.UNSET
+    adjustment: AdjustmentNote | None = None
+
+
+class Withdrawal(msgspec.Struct, forbid_unknown_fields=True):
+    reason_kind: str
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    successor_code: str | None = None
+    effective_date: datetime.date | None = None
+
+
+class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
+    effective_date: datetime.date
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    revision: int | None = None
+
+
+class LegalBase(msgspec.Struct):
+    raw: str
+    resolved: bool
+    document_id: str | None = None
+    document_title: str | None = None
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    label: str | None = None
+    text: str | None = None
+    problem: str | None = None
+
+
+class ItemView(msgspec.Struct):
+    code: str
+    version: int
+    title: str
+    level: str
+    kinds: list[str]
+    township_scope: str
+    parent_code: str | None
+    category: str | None
+    item_kind: str | None
+    description: str
+    high_frequency: bool
+    process: str
+    extra: dict[str, Any]
+    recovery: RecoveryData | None
+    status: str
+    withdrawn_reason: str | None
+    successor_code: str | None
+    content_hash: str
+    changed_in: int
+    revision: int
+    responsibilities: list[ResponsibilityData]
+    legal_bases: list[LegalBase]
+
+
+class VersionView(msgspec.Struct):
+    number: int
+    status: str
+    effective_date: datetime.date | None
+    published_at: datetime.datetime | None
+    content_hash: str | None
+    revision: int
+    note: str
+    item_count: int
+    withdrawn_count: int
+
+
+class AdjustmentView(msgspec.Struct):
+    id: str
+    version: int
+    kind: str
+    reason_kind: str
+    reason_label: str
+    reason: str
+    item_code: str
+    effective_date: datetime.date | None
+    initiator: dict[str, Any]
+    changes: dict[str, Any]
+    created_at: datetime.datetime
+
+
+# --- reading -----------------------------------------------------------------------------
+
+ITEM_SELECT = """
+SELECT i.code, i.version, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category,
+       i.item_kind, i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status,
+       i.withdrawn_reason, i.successor_code, i.content_hash, i.changed_in, i.revision,
+       coalesce((SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
+                 'financial_share', r.financial_share) ORDER BY r.position)
+          FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id AND r.version = i.version
+          AND r.item_code = i.code), '[]') AS responsibilities,
+       coalesce((SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL
+                 AND c.problem IS NULL, 'document_id', c.document_id, 'document_title', d.title,
+                 'article', c.article, 'paragraph', c.paragraph, 'item', c.item,
+                 'label', p.label, 'text', p.text, 'problem', c.problem) ORDER BY c.position)
+          FROM item_citations c
+          LEFT JOIN legal_documents d ON d.tenant_id = c.document_tenant AND d.id = c.document_id
+          LEFT JOIN LATERAL (
+            SELECT pv.label, pv.text FROM legal_versions lv JOIN provisions pv
+              ON pv.tenant_id = lv.tenant_id AND pv.version_id = lv.id
+             WHERE lv.tenant_id = c.document_tenant AND lv.document_id = c.document_id
+               AND pv.article = c.article AND pv.paragraph = coalesce(c.paragraph, 0)
+               AND pv.item = coalesce(c.item, 0)
+             ORDER BY lv.version_date DESC LIMIT 1) p ON true
+          WHERE c.tenant_id = i.tenant_id AND c.version = i.version AND c.item_code = i.code),
+         '[]') AS legal_bases
+FROM catalog_items i
+"""
+
+_ITEM_DECODER = msgspec.json.Decoder(list[ResponsibilityData])
+_BASES_DECODER = msgspec.json.Decoder(list[LegalBase])
+
+
+def item_view(row: Any) -> ItemView:
+    recovery = row["recovery"]
+    extra = row["extra"]
+    return ItemView(
+        code=row["code"],
+        version=row["version"],
+        title=row["title"],
+        level=row["level"],
+        kinds=list(row["kinds"]),
+        township_scope=row["township_scope"],
+        parent_code=row["parent_code"],
+        category=row["category"],
+        item_kind=row["item_kind"],
+        description=row["description"],
+        high_frequency=row["high_frequency"],
+        process=row["process"],
+        extra=msgspec.json.decode(extra) if isinstance(extra, str) else extra,
+        recovery=msgspec.json.decode(recovery, type=RecoveryData) if recovery else None,
+        status=row["status"],
+        withdrawn_reason=row["withdrawn_reason"],
+        successor_code=row["successor_code"],
+        content_hash=row["content_hash"],
+        changed_in=row["changed_in"],
+        revision=row["revision"],
+        responsibilities=_ITEM_DECODER.decode(row["responsibilities"]),
+        legal_bases=_BASES_DECODER.decode(row["legal_bases"]),
+    )
+
+
+async def _version_numbers(conn: Any, access: Access) -> tuple[int | None, int | None]:
+    """(latest published number, draft number)."""
+    row = await conn.fetchrow(
+        "SELECT max(number) FILTER (WHERE status = 'published') AS published,"
+        " max(number) FILTER (WHERE status = 'draft') AS draft"
+        " FROM catalog_versions WHERE tenant_id = $1",
+        access.tenant.id,
+    )
+    return row["published"], row["draft"]
+
+
+async def resolve_version(conn: Any, access: Access, version: int | str | None) -> int:
+    """A version selector (a number, ``draft``, ``published``/None = latest published)."""
+    published, draft = await _version_numbers(conn, access)
+    if version in (None, "published", "latest"):
+        if published is None:
+            if draft is None:
+                raise NotFound("the catalog is empty: nothing has been created yet")
+            raise NotFound("no catalog version is published yet; ask for version=draft")
+        return published
+    if version == "draft":
+        if draft is None:
+            raise NotFound("there is no draft: the next edit starts one")
+        return draft
+    try:
+        number = int(version)
+    except (TypeError, ValueError):
+        raise ValidationFailed.on("version", "a version number, draft or published") from None
+    exists = await conn.fetchval(
+        "SELECT 1 FROM catalog_versions WHERE tenant_id = $1 AND number = $2", access.tenant.id, number
+    )
+    if not exists:
+        raise NotFound(f"no catalog version {number}")
+    return number
+
+
+async def list_items(
+    access: Access,
+    *,
+    version: int | str | None = None,
+    kind: str | None = None,
+    category: str | None = None,
+    level: str | None = None,
+    parent_code: str | None = None,
+    unit: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[ItemView]:
+    limit = check_limit(limit)
+    after = decode_cursor(cursor)
+    async with tenant_transaction(access.tenant.id) as conn:
+        number = await _readable_version(conn, access, version)
+        records = await conn.fetch(
+            ITEM_SELECT
+            + " WHERE i.tenant_id = $1 AND i.version = $2"
+            " AND ($3::text IS NULL OR $3 = ANY(i.kinds))"
+            " AND ($4::text IS NULL OR i.category = $4)"
+            " AND ($5::text IS NULL OR i.level = $5)"
+            " AND ($6::text IS NULL OR i.parent_code = $6)"
+            " AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM catalog_responsibilities r"
+            "  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code"
+            "  AND r.party = $7))"
+            " AND ($8::text IS NULL OR i.status = $8)"
+            " AND ($9::text IS NULL OR strpos(i.title, $9) > 0 OR strpos(i.description, $9) > 0)"
+            " AND ($10::text IS NULL OR i.code > $10) ORDER BY i.code LIMIT $11",
+            access.tenant.id,
+            number,
+            kind,
+            category,
+            level,
+            parent_code,
+            unit,
+            status,
+            q,
+            after,
+            limit + 1,
+        )
+    return page_of([item_view(r) for r in records], limit, key=lambda i: i.code)
+
+
+async def get_item(access: Access, code: str, version: int | str | None = None) -> ItemView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        number = await _readable_version(conn, access, version)
+        row = await conn.fetchrow(
+            ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2 AND i.code = $3",
+            access.tenant.id,
+            number,
+            code,
+        )
+    if row is None:
+        raise NotFound(f"no catalog item {code} in version {number}")
+    return item_view(row)
+
+
+async def _readable_version(conn: Any, access: Access, version: int | str | None) -> int:
+    """Without a version: the draft for an admin, the latest published for everyone else."""
+    published, draft = await _version_numbers(conn, access)
+    if version is None and access.is_admin and draft is not None:
+        return draft
+    number = await resolve_version(conn, access, version)
+    if number == draft and not access.is_admin:
+        raise PermissionDenied("the draft catalog is for the county admin; read a published version")
+    return number
+
+
+async def list_versions(access: Access) -> list[VersionView]:
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            "SELECT v.number, v.status, v.effective_date, v.published_at, v.content_hash, v.revision,"
+            " v.note, count(i.code) FILTER (WHERE i.status = 'active') AS item_count,"
+            " count(i.code) FILTER (WHERE i.status = 'withdrawn') AS withdrawn_count"
+            " FROM catalog_versions v LEFT JOIN catalog_items i ON i.tenant_id = v.tenant_id"
+            " AND i.version = v.number WHERE v.tenant_id = $1 GROUP BY v.tenant_id, v.number"
+            " ORDER BY v.number",
+            access.tenant.id,
+        )
+    return [VersionView(**dict(r)) for r in records]
+
+
+async def get_version(access: Access, version: int | str) -> VersionView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        number = await resolve_version(conn, access, version)
+    return next(v for v in await list_versions(access) if v.number == number)
+
+
+async def list_adjustments(
+    access: Access, *, version: int | None = None, item_code: str | None = None
+) -> list[AdjustmentView]:
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            "SELECT id::text, version, kind, reason_kind, reason, item_code, effective_date, initiator,"
+            " changes, created_at FROM catalog_adjustments WHERE tenant_id = $1"
+            " AND ($2::int IS NULL OR version = $2) AND ($3::text IS NULL OR item_code = $3)"
+            " ORDER BY created_at, id",
+            access.tenant.id,
+            version,
+            item_code,
+        )
+    return [
+        AdjustmentView(
+            **{
+                **dict(r),
+                "reason_label": REASON_KINDS.get(r["reason_kind"], r["reason_kind"]),
+                "initiator": msgspec.json.decode(r["initiator"]),
+                "changes": msgspec.json.decode(r["changes"]),
+            }
+        )
+        for r in records
+    ]
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+async def open_draft(conn: Any, access: Access) -> tuple[int, bool]:
+    """The draft's number, starting one from the last published version if needed.
+
+    Returns ``(number, adjusting)``: ``adjusting`` is true once any version has been
+    published, when every change must say why.
+    """
+    published, draft = await _version_numbers(conn, access)
+    if draft is not None:
+        return draft, published is not None
+    number = (published or 0) + 1
+    await conn.execute(
+        "INSERT INTO catalog_versions (tenant_id, number, status) VALUES ($1, $2, 'draft')",
+        access.tenant.id,
+        number,
+    )
+    if published is not None:
+        for table, columns in _COPIED:
+            await conn.execute(
+                f"INSERT INTO {table} (tenant_id, version, {columns})"
+                f" SELECT tenant_id, $3, {columns} FROM {table} WHERE tenant_id = $1 AND version = $2",
+                access.tenant.id,
+                published,
+                number,
+            )
+    return number, published is not None
+
+
+_COPIED = (
+    (
+        "catalog_items",
+        "code, parent_code, level, title, description, category, item_kind, kinds, township_scope,"
+        " high_frequency, process, extra, recovery, status, withdrawn_reason, successor_code,"
+        " content_hash, changed_in, revision",
+    ),
+    ("catalog_responsibilities", "item_code, position, party, role, duty, financial_share"),
+    (
+        "item_citations",
+        "item_code, position, document_tenant, document_id, article, paragraph, item, raw, problem",
+    ),
+)
+
+
+def _content_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(msgspec.json.encode(fields, order="sorted")).hexdigest()[:32]
+
+
+def _as_plugin_item(data: ItemCreate) -> CatalogItem:
+    return CatalogItem(
+        code=data.code,
+        title=data.title,
+        level=data.level,
+        kinds=tuple(data.kinds),
+        parent_code=data.parent_code,
+        category=data.category,
+        item_kind=data.item_kind,
+        description=data.description,
+        high_frequency=data.high_frequency,
+        process=data.process,
+        responsibilities=tuple(
+            Responsibility(r.party, r.role, r.duty, r.financial_share) for r in data.responsibilities
+        ),
+        recovery=Recovery(**msgspec.structs.asdict(data.recovery)) if data.recovery else None,
+        citations=tuple(data.citations),
+        extra=dict(data.extra),
+    )
+
+
+async def _check_item(conn: Any, access: Access, number: int, data: ItemCreate) -> str:
+    """Every rule an item must pass; returns its township scope. Raises naming each field."""
+    structure = await load_structure(access)
+    problems = check_item_fields(
+        structure,
+        level=data.level,
+        kinds=data.kinds,
+        category=data.category,
+        item_kind=data.item_kind,
+        extra=data.extra,
+    )
+    depth = {lv.code: lv.depth for lv in structure.levels}
+    facts = await conn.fetchrow(
+        "SELECT (SELECT level FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+        "  AND code = $3) AS parent_level,"
+        " (SELECT status FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+        "  AND code = $3) AS parent_status,"
+        " (SELECT array_agg(code) FROM units WHERE tenant_id = $1 AND code = ANY($4)) AS units,"
+        " (WITH RECURSIVE up(code, parent) AS ("
+        "   SELECT code, parent_code FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+        "   AND code = $3"
+        "   UNION SELECT i.code, i.parent_code FROM catalog_items i JOIN up ON i.code = up.parent"
+        "   WHERE i.tenant_id = $1 AND i.version = $2)"
+        "  SELECT $5 = ANY(array_agg(code)) FROM up) AS cycle",
+        access.tenant.id,
+        number,
+        data.parent_code,
+        [r.party for r in data.responsibilities]
+        + ([data.recovery.receiving_unit] if data.recovery else []),
+        data.code,
+    )
+    if data.parent_code is not None:
+        if data.parent_code == data.code or facts["cycle"]:
+            problems.append(FieldError("parent_code", f"{data.parent_code} lies below {data.code}: that would make a cycle"))
+        elif facts["parent_level"] is None:
+            problems.append(FieldError("parent_code", f"no item {data.parent_code} in the draft"))
+        elif facts["parent_status"] == "withdrawn":
+            problems.append(FieldError("parent_code", f"{data.parent_code} is withdrawn"))
+        elif data.level in depth and depth.get(facts["parent_level"], 0) != depth[data.level] - 1:
+            problems.append(FieldError("level", f"a {data.level} item cannot sit under a {facts['parent_level']} item"))
+    elif data.level in depth and depth[data.level] != 1:
+        problems.append(FieldError("parent_code", f"a {data.level} item needs a parent"))
+    known_units = set(facts["units"] or [])
+    for i, r in enumerate(data.responsibilities):
+        if r.party != "township" and r.party not in known_units:
+            problems.append(FieldError(f"responsibilities[{i}].party", f"no unit {r.party}; use a unit code or township"))
+    shares = [r.financial_share for r in data.responsibilities]
+    if any(s is not None for s in shares):
+        if any(s is None for s in shares):
+            problems.append(FieldError("responsibilities", "give every party a financial share, or none"))
+        elif abs(sum(s for s in shares if s is not None) - 100) > 0.001:
+            total = sum(s for s in shares if s is not None)
+            problems.append(FieldError("responsibilities", f"financial shares must sum to 100, not {total:g}"))
+    if data.recovery and data.recovery.receiving_unit not in known_units:
+        problems.append(FieldError("recovery.receiving_unit", f"no unit {data.recovery.receiving_unit}"))
+    if "recovered" in data.kinds and data.recovery is None:
+        problems.append(FieldError("recovery", "a recovered item names the receiving department, how the work runs now and why"))
+    if not problems and access.tenant.plugin:
+        found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data))
+        problems += [FieldError(p.field, p.message) for p in (found or [])]
+    if problems:
+        raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+    return township_scope(structure, data.kinds)
+
+
+async def _write_item(
+    conn: Any, access: Access, number: int, data: ItemCreate, scope: str, *, status: str = "active",
+    withdrawn_reason: str | None = None, successor_code: str | None = None, revision: int = 1,
+) -> str:
+    citations = await resolve_citations(access, data.citations)
+    fields = {
+        **msgspec.structs.asdict(data),
+        "adjustment": None,
+        "status": status,
+        "withdrawn_reason": withdrawn_reason,
+        "successor_code": successor_code,
+    }
+    content_hash = _content_hash(msgspec.to_builtins(fields))
+    await conn.execute(
+        "INSERT INTO catalog_items (tenant_id, version, code, parent_code, level, title, description,"
+        " category, item_kind, kinds, township_scope, high_frequency, process, extra, recovery,"
+        " status, withdrawn_reason, successor_code, content_hash, changed_in, revision)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb,"
+        " $16, $17, $18, $19, $2, $20)"
+        " ON CONFLICT (tenant_id, version, code) DO UPDATE SET parent_code = excluded.parent_code,"
+        " level = excluded.level, title = excluded.title, description = excluded.description,"
+        " category = excluded.category, item_kind = excluded.item_kind, kinds = excluded.kinds,"
+        " township_scope = excluded.township_scope, high_frequency = excluded.high_frequency,"
+        " process = excluded.process, extra = excluded.extra, recovery = excluded.recovery,"
+        " status = excluded.status, withdrawn_reason = excluded.withdrawn_reason,"
+        " successor_code = excluded.successor_code, content_hash = excluded.content_hash,"
+        " changed_in = excluded.changed_in, revision = excluded.revision",
+        access.tenant.id, number, data.code, data.parent_code, data.level, data.title,
+        data.description, data.category, data.item_kind, data.kinds, scope, data.high_frequency,
+        data.process, msgspec.json.encode(data.extra).decode(),
+        msgspec.json.encode(data.recovery).decode() if data.recovery else None,
+        status, withdrawn_reason, successor_code, content_hash, revision,
+    )
+    key = (access.tenant.id, number, data.code)
+    await conn.execute(
+        "DELETE FROM catalog_responsibilities WHERE tenant_id = $1 AND version = $2 AND item_code = $3", *key
+    )
+    await conn.execute(
+        "INSERT INTO catalog_responsibilities (tenant_id, version, item_code, position, party, role,"
+        " duty, financial_share) SELECT $1, $2, $3, p, a, r, d, s FROM unnest($4::int[], $5::text[],"
+        " $6::text[], $7::text[], $8::numeric[]) AS t(p, a, r, d, s)",
+        *key,
+        list(range(len(data.responsibilities))),
+        [r.party for r in data.responsibilities],
+        [r.role for r in data.responsibilities],
+        [r.duty for r in data.responsibilities],
+        [r.financial_share for r in data.responsibilities],
+    )
+    await conn.execute("DELETE FROM item_citations WHERE tenant_id = $1 AND version = $2 AND item_code = $3", *key)
+    await conn.execute(
+        "INSERT INTO item_citations (tenant_id, version, item_code, position, document_tenant,"
+        " document_id, article, paragraph, item, raw, problem) SELECT $1, $2, $3, p, dt, di, a, pa,"
+        " it, r, pr FROM unnest($4::int[], $5::uuid[], $6::uuid[], $7::int[], $8::int[], $9::int[],"
+        " $10::text[], $11::text[]) AS t(p, dt, di, a, pa, it, r, pr)",
+        *key,
+        list(range(len(citations))),
+        [c.document_tenant for c in citations],
+        [c.document_id for c in citations],
+        [c.article for c in citations],
+        [c.paragraph for c in citations],
+        [c.item for c in citations],
+        [c.raw for c in citations],
+        [c.problem for c in citations],
+    )
+    return content_hash
+
+
+def _initiator(access: Access) -> dict[str, Any]:
+    p = access.principal
+    return {"key_id": str(p.key_id) if p.key_id else None, "role": p.role.value, "scope": p.scope_code, "name": p.name}
+
+
+async def _record_adjustment(
+    conn: Any, access: Access, number: int, kind: str, item_code: str, note: AdjustmentNote | Withdrawal | None,
+    adjusting: bool, changes: dict[str, Any],
+) -> None:
+    if note is None:
+        if adjusting:
+            raise ValidationFailed.on(
+                "adjustment",
+                "the catalog has been published: say why it changes (reason_kind, reason)",
+            )
+        note = AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
+    if note.reason_kind not in REASON_KINDS:
+        raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+    await conn.execute(
+        "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
+        " effective_date, initiator, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)",
+        access.tenant.id, number, kind, note.reason_kind, note.reason, item_code, note.effective_date,
+        msgspec.json.encode(_initiator(access)).decode(), msgspec.json.encode(changes).decode(),
+    )
+    await conn.execute(
+        "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
+        access.tenant.id, number,
+    )
+
+
+async def create_item(access: Access, data: ItemCreate) -> ItemView:
+    require_admin(access, "edit the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, adjusting = await open_draft(conn, access)
+        taken = await conn.fetchval(
+            "SELECT 1 FROM reference_codes WHERE tenant_id = $1 AND code = $2", access.tenant.id, data.code
+        )
+        if taken:
+            raise Conflict(
+                f"reference code {data.code} is already used; codes are never reused",
+                errors=[FieldError("code", "already used")],
+            )
+        scope = await _check_item(conn, access, number, data)
+        await conn.execute(
+            "INSERT INTO reference_codes (tenant_id, code) VALUES ($1, $2)", access.tenant.id, data.code
+        )
+        await _write_item(conn, access, number, data, scope)
+        await _record_adjustment(conn, access, number, "add", data.code, data.adjustment, adjusting, {"title": data.title})
+        view = await get_item(access, data.code, number)
+        await audit.record(access, "catalog_item", data.code, "create", after=view)
+    return view
+
+
+def _as_create(view: ItemView) -> ItemCreate:
+    return ItemCreate(
+        code=view.code, title=view.title, level=view.level, kinds=view.kinds, parent_code=view.parent_code,
+        category=view.category, item_kind=view.item_kind, description=view.description,
+        high_frequency=view.high_frequency, process=view.process, responsibilities=view.responsibilities,
+        recovery=view.recovery, citations=[b.raw for b in view.legal_bases], extra=view.extra,
+    )
+
+
+async def update_item(access: Access, code: str, data: ItemUpdate, if_match: int | None) -> ItemView:
+    require_admin(access, "edit the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, adjusting = await open_draft(conn, access)
+        before = await get_item(access, code, number)
+        check_version(before.revision, if_match, data.revision, field="revision")
+        if before.status == "withdrawn":
+            raise Conflict(f"{code} is withdrawn; withdrawn items do not change")
+        changes = {
+            k: v for k, v in msgspec.structs.asdict(data).items()
+            if v is not msgspec.UNSET and k not in ("revision", "adjustment")
+        }
+        if not changes:
+            raise ValidationFailed.on("body", "nothing to change")
+        merged = msgspec.structs.replace(_as_create(before), **changes)
+        merged = msgspec.convert(msgspec.to_builtins(merged), ItemCreate)
+        scope = await _check_item(conn, access, number, merged)
+        await _write_item(conn, access, number, merged, scope, revision=before.revision + 1)
+        kind = "reassign" if set(changes) <= {"responsibilities", "recovery"} else "modify"
+        await _record_adjustment(
+            conn, access, number, kind, code, data.adjustment, adjusting, msgspec.to_builtins(changes)
+        )
+        after = await get_item(access, code, number)
+        await audit.record(access, "catalog_item", code, "update", before=before, after=after)
+    return after
+
+
+async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView:
+    """Remove an item from the catalog: it stays, withdrawn, with reason and successor."""
+    require_admin(access, "edit the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, adjusting = await open_draft(conn, access)
+        before = await get_item(access, code, number)
+        if before.status == "withdrawn":
+            raise Conflict(f"{code} is already withdrawn")
+        children = await conn.fetchval(
+            "SELECT count(*) FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+            " AND parent_code = $3 AND status = 'active'",
+            access.tenant.id, number, code,
+        )
+        if children:
+            raise Conflict(f"{code} still has {children} active child items; withdraw or move them first")
+        if data.successor_code is not None:
+            successor = await conn.fetchval(
+                "SELECT status FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
+                access.tenant.id, number, data.successor_code,
+            )
+            if successor != "active" or data.successor_code == code:
+                raise ValidationFailed.on("successor_code", f"{data.successor_code} is not an active item")
+        await _write_item(
+            conn, access, number, _as_create(before), before.township_scope, status="withdrawn",
+            withdrawn_reason=data.reason, successor_code=data.successor_code, revision=before.revision + 1,
+        )
+        await _record_adjustment(
+            conn, access, number, "remove", code, data, True,
+            {"successor_code": data.successor_code} if data.successor_code else {},
+        )
+        after = await get_item(access, code, number)
+        await audit.record(access, "catalog_item", code, "withdraw", before=before, after=after)
+    return after
+
+
+async def publish(access: Access, data: PublishRequest, if_match: int | None) -> VersionView:
+    """Freeze the draft as the next published version; township lists follow it."""
+    from core.township_lists import follow_catalog
+
+    require_admin(access, "publish the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        draft = await conn.fetchrow(
+            "SELECT number, revision FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft'"
+            " FOR UPDATE",
+            access.tenant.id,
+        )
+        if draft is None:
+            raise Conflict("there is no draft to publish; edit the catalog first")
+        check_version(draft["revision"], if_match, data.revision, field="revision")
+        rows = await conn.fetch(
+            "SELECT code, content_hash FROM catalog_items WHERE tenant_id = $1 AND version = $2 ORDER BY code",
+            access.tenant.id, draft["number"],
+        )
+        if not any(True for _ in rows):
+            raise ValidationFailed.on("draft", "an empty catalog cannot be published")
+        digest = hashlib.sha256("\n".join(f"{r['code']}:{r['content_hash']}" for r in rows).encode()).hexdigest()
+        await conn.execute(
+            "UPDATE catalog_versions SET status = 'published', published_at = now(), effective_date = $3,"
+            " content_hash = $4, note = $5 WHERE tenant_id = $1 AND number = $2",
+            access.tenant.id, draft["number"], data.effective_date, digest, data.note,
+        )
+        followed = await follow_catalog(conn, access, draft["number"])
+        await audit.record(
+            access, "catalog_version", str(draft["number"]), "publish",
+            after={"content_hash": digest, "effective_date": data.effective_date, "township_lists": followed},
+        )
+    return await get_version(access, draft["number"])

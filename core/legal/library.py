@@ -1,0 +1,191 @@
+"""The legal-basis library in the database (依据库): documents, versions, provisions, and
+turning the citations people write into references that rest on them.
+
+National laws and regulations are shared by every tenant: they belong to the all-zero
+tenant :data:`SHARED_TENANT`, which every tenant's policy lets it read and none write. A
+tenant adds its own local and normative documents under its own id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from core.access import Access
+from core.db import platform_transaction, tenant_transaction
+from core.legal.citations import Resolved, Unparsed, Unresolved, parse_citations, resolve
+from core.legal.lawtext import LIBRARY_DIR, LawText, iter_library
+from core.legal.numerals import article_label, item_label, paragraph_label
+
+SHARED_TENANT = uuid.UUID(int=0)
+
+
+@dataclass(frozen=True)
+class StoredCitation:
+    """A citation as stored on an item: resolved, or kept with the reason it is not."""
+
+    raw: str
+    document_tenant: uuid.UUID | None = None
+    document_id: uuid.UUID | None = None
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    problem: str | None = None
+
+
+async def resolve_citations(access: Access, raws: list[str]) -> list[StoredCitation]:
+    """Parse and resolve citation strings against the library visible to the tenant.
+
+    Nothing is dropped: an unparsable or unresolvable citation is kept with its reason,
+    and so is a reference to an article the document's latest version does not have.
+    """
+    if not raws:
+        return []
+    async with tenant_transaction(access.tenant.id) as conn:
+        docs = await conn.fetch("SELECT tenant_id, id, title FROM legal_documents")
+        titles = {r["title"]: f"{r['tenant_id']}/{r['id']}" for r in docs}
+        found: list[StoredCitation] = []
+        for raw in dict.fromkeys(raws):
+            for result in resolve(parse_citations(raw), titles):
+                found.append(_stored(raw, result))
+        return await _check_provisions(conn, found)
+
+
+def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitation:
+    if isinstance(result, Unparsed):
+        return StoredCitation(raw=raw, problem=result.reason)
+    ref = result.ref
+    if isinstance(result, Unresolved):
+        return StoredCitation(raw, None, None, ref.article, ref.paragraph, ref.item, result.reason)
+    tenant, document = result.document_key.split("/")
+    return StoredCitation(
+        raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item
+    )
+
+
+async def _check_provisions(conn: Any, citations: list[StoredCitation]) -> list[StoredCitation]:
+    """Check cited articles exist in each document's latest version (one query)."""
+    rows = await conn.fetch(
+        "SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph"
+        " FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
+        " WITH ORDINALITY AS q(t, d, article, paragraph, item, n)"
+        " LEFT JOIN LATERAL (SELECT id FROM legal_versions v WHERE v.tenant_id = q.t"
+        "  AND v.document_id = q.d ORDER BY version_date DESC LIMIT 1) v ON true"
+        " LEFT JOIN LATERAL (SELECT pv.article, pv.paragraph FROM provisions pv"
+        "  WHERE pv.tenant_id = q.t AND pv.version_id = v.id AND pv.article = q.article"
+        "  AND pv.item = coalesce(q.item, 0) AND (pv.paragraph = q.paragraph"
+        "   OR (q.paragraph IS NULL AND (q.item IS NOT NULL OR pv.paragraph = 0)))"
+        "  ORDER BY pv.paragraph LIMIT 1) p ON true"
+        " WHERE q.d IS NOT NULL",
+        [c.document_tenant for c in citations],
+        [c.document_id for c in citations],
+        [c.article for c in citations],
+        [c.paragraph for c in citations],
+        [c.item for c in citations],
+    )
+    checked = list(citations)
+    for row in rows:
+        i = row["n"] - 1
+        c = checked[i]
+        if not row["present"]:
+            checked[i] = StoredCitation(**{**c.__dict__, "problem": f"{_label(c)} does not exist in the current version"})
+        elif c.item is not None and c.paragraph is None and row["paragraph"]:
+            checked[i] = StoredCitation(**{**c.__dict__, "paragraph": row["paragraph"]})
+    return checked
+
+
+def _label(c: StoredCitation) -> str:
+    label = article_label(c.article) if c.article else "the document"
+    if c.paragraph:
+        label += paragraph_label(c.paragraph)
+    if c.item:
+        label += item_label(c.item)
+    return label
+
+
+# --- importing -------------------------------------------------------------------------------
+
+
+def provision_rows(law: LawText) -> list[tuple[int, int, int, str, str | None, str]]:
+    """(article, paragraph, item, label, chapter, text): the article whole (paragraph 0),
+    each paragraph (item 0), each item."""
+    out = []
+    for a in law.articles:
+        out.append((a.number, 0, 0, a.label, a.chapter, "\n".join(_paragraph_text(p) for p in a.paragraphs)))
+        for p in a.paragraphs:
+            out.append((a.number, p.number, 0, a.label + paragraph_label(p.number), a.chapter, _paragraph_text(p)))
+            for it in p.items:
+                label = a.label + paragraph_label(p.number) + item_label(it.number)
+                out.append((a.number, p.number, it.number, label, a.chapter, it.text))
+    return out
+
+
+def _paragraph_text(p: Any) -> str:
+    return "\n".join([p.text, *(f"{item_label(i.number).strip('第项')} {i.text}" for i in p.items)])
+
+
+async def store_law(conn: Any, tenant_id: uuid.UUID, law: LawText, source: str) -> bool:
+    """Insert one version of a law (its document on first sight). False if already there."""
+    document_id = await conn.fetchval(
+        "INSERT INTO legal_documents (tenant_id, title, short_title, level) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (tenant_id, title) DO UPDATE SET short_title = excluded.short_title RETURNING id",
+        tenant_id,
+        law.title,
+        law.short_title,
+        law.level,
+    )
+    version_id = await conn.fetchval(
+        "INSERT INTO legal_versions (tenant_id, document_id, version_date, history, source)"
+        " VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING id",
+        tenant_id,
+        document_id,
+        law.version_date,
+        msgspec.json.encode([{"date": h.date, "text": h.text} for h in law.history]).decode(),
+        source,
+    )
+    if version_id is None:
+        return False
+    articles, paragraphs, items, labels, chapters, texts = zip(*provision_rows(law), strict=True)
+    await conn.execute(
+        "INSERT INTO provisions (tenant_id, version_id, article, paragraph, item, label, chapter, text)"
+        " SELECT $1, $2, a, p, i, l, c, t FROM unnest($3::int[], $4::int[], $5::int[], $6::text[],"
+        " $7::text[], $8::text[]) AS x(a, p, i, l, c, t) ON CONFLICT DO NOTHING",
+        tenant_id,
+        version_id,
+        articles,
+        paragraphs,
+        items,
+        labels,
+        chapters,
+        texts,
+    )
+    return True
+
+
+async def import_national_library(
+    folder: Path = LIBRARY_DIR, progress: Callable[[str], None] | None = None
+) -> int:
+    """Load the shipped national laws (idempotent). Returns the versions newly stored."""
+    say = progress or (lambda _m: None)
+    added = 0
+    async with platform_transaction() as conn:
+        known = {
+            (r["title"], r["version_date"])
+            for r in await conn.fetch(
+                "SELECT d.title, v.version_date FROM legal_documents d JOIN legal_versions v"
+                " ON v.tenant_id = d.tenant_id AND v.document_id = d.id WHERE d.tenant_id = $1",
+                SHARED_TENANT,
+            )
+        }
+        for law in iter_library(folder):
+            if (law.title, law.version_date) in known:
+                continue
+            if await store_law(conn, SHARED_TENANT, law, law.source_name or ""):
+                added += 1
+                say(f"  {law.title} ({law.version_date}): {len(law.articles)} articles")
+    return added
