@@ -1,0 +1,209 @@
+"""Township lists end to end: claim, submit, return, fix, file, publish, follow the catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, RECOVERED, add_items, build_county, publish
+from tests.conftest import TenantFixture, issue_key
+
+LIUCHENG, GONGPING = "510115001000", "510115002000"
+
+
+@pytest.fixture
+async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixture:
+    await build_county(client, tenant)
+    await add_items(client, tenant, DOMAIN, PATROL, PERMIT, RECOVERED)
+    await publish(client, tenant)
+    return tenant
+
+
+def codes(body: dict[str, Any], state: str = "active") -> list[str]:
+    return [e["item"]["code"] for e in body["entries"] if e["state"] == state]
+
+
+async def test_the_whole_lifecycle(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    township = await issue_key(county, client, "township", LIUCHENG)
+    auth = county.auth(township)
+    base = f"{county.base}/townships/{LIUCHENG}/list"
+
+    working = await client.get(base, headers=auth)
+    assert working.status_code == 200, working.text
+    body = working.json()
+    assert body["township_name"] == "柳城街道" and body["status"] == "draft"
+    assert codes(body) == ["SAF", "SAF-01", "SAF-02"]  # common items are there automatically
+    assert body["counts"] == {"total": 3, "basic": 2, "recovered": 1}
+    recovered = next(e for e in body["entries"] if e["item"]["code"] == "SAF-02")
+    assert recovered["item"]["recovery"]["receiving_unit"] == "emergency-bureau"
+
+    claimed = await client.post(
+        f"{base}/claims", json={"item_code": "CON-01", "justification": "辖区内有农村建房需求"},
+        headers={**auth, "Idempotency-Key": "claim-1"},
+    )
+    assert claimed.status_code == 201, claimed.text
+    replay = await client.post(
+        f"{base}/claims", json={"item_code": "CON-01", "justification": "辖区内有农村建房需求"},
+        headers={**auth, "Idempotency-Key": "claim-1"},
+    )
+    assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true"
+    assert replay.json() == claimed.json()
+    twice = await client.post(
+        f"{base}/claims", json={"item_code": "CON-01", "justification": "再次认领"}, headers=auth
+    )
+    assert twice.status_code == 409
+
+    etag = claimed.headers["etag"]
+    detailed = await client.patch(
+        f"{base}/entries/SAF-01",
+        json={"responsible_office": "平安法治办公室", "post": "安全员", "contact": "028-82700001"},
+        headers={**auth, "If-Match": etag},
+    )
+    assert detailed.status_code == 200, detailed.text
+
+    submitted = await client.post(f"{base}/submit", headers={**auth, "Idempotency-Key": "submit-1"})
+    assert submitted.status_code == 200 and submitted.json()["status"] == "submitted"
+    locked = await client.patch(f"{base}/entries/SAF-01", json={"post": "x", "revision": 99}, headers=auth)
+    assert locked.status_code == 409
+
+    returned = await client.post(
+        f"{base}/return",
+        json={"note": "请补充联系方式", "comments": [{"item_code": "CON-01", "comment": "请填写责任科室"}]},
+        headers=county.auth(),
+    )
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+    entry = next(e for e in returned.json()["entries"] if e["item"]["code"] == "CON-01")
+    assert entry["review_comment"] == "请填写责任科室"
+
+    fixed = await client.patch(
+        f"{base}/entries/CON-01", json={"responsible_office": "规划建设办公室"},
+        headers={**auth, "If-Match": returned.headers["etag"]},
+    )
+    assert fixed.status_code == 200
+    assert (await client.post(f"{base}/submit", headers=auth)).json()["status"] == "submitted"
+    assert (await client.post(f"{base}/file", headers=auth)).status_code == 403  # the county files
+    assert (await client.post(f"{base}/file", headers=county.auth())).json()["status"] == "filed"
+    published = await client.post(f"{base}/publish", json={"effective_date": "2025-02-01"}, headers=county.auth())
+    assert published.status_code == 200, published.text
+    assert published.json()["version"] == 1 and codes(published.json()) == ["CON-01", "SAF", "SAF-01", "SAF-02"]
+
+    readable = await client.get(f"{base}/published", headers=county.auth(county.reader))
+    assert readable.status_code == 200
+    office = next(e for e in readable.json()["entries"] if e["item"]["code"] == "SAF-01")["responsible_office"]
+    assert office == "平安法治办公室"
+    claimants = await client.get(f"{county.base}/catalog/items/CON-01/claims", headers=county.auth(county.reader))
+    assert [(c["township_code"], c["justification"]) for c in claimants.json()] == [(LIUCHENG, "辖区内有农村建房需求")]
+
+
+async def _publish_list(client: httpx.AsyncClient, t: TenantFixture, township: str, date: str) -> dict[str, Any]:
+    base = f"{t.base}/townships/{township}/list"
+    for step in ("submit", "file"):
+        response = await client.post(f"{base}/{step}", headers=t.auth())
+        assert response.status_code == 200, response.text
+    done = await client.post(f"{base}/publish", json={"effective_date": date}, headers=t.auth())
+    assert done.status_code == 200, done.text
+    return done.json()
+
+
+async def test_lists_follow_the_catalog_and_nothing_is_lost(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    base = f"{county.base}/townships/{LIUCHENG}/list"
+    await client.post(f"{base}/claims", json={"item_code": "CON-01", "justification": "需要"}, headers=county.auth())
+    etag = (await client.get(base, headers=county.auth())).headers["etag"]
+    await client.patch(f"{base}/entries/SAF-01", json={"post": "安全员"}, headers={**county.auth(), "If-Match": etag})
+    await _publish_list(client, county, LIUCHENG, "2025-02-01")
+
+    why = {"reason_kind": "law_changed", "reason": "依据修订"}
+    await client.patch(f"{county.base}/catalog/items/CON-01", json={"title": "乡村建设规划许可", "revision": 1, "adjustment": why},
+                       headers=county.auth())
+    await client.patch(f"{county.base}/catalog/items/SAF-01", json={"description": "每季度检查", "revision": 1, "adjustment": why},
+                       headers=county.auth())
+    await client.post(f"{county.base}/catalog/items/SAF-02/withdraw",
+                      json={"reason_kind": "institution_changed", "reason": "职能划转至区应急局"}, headers=county.auth())
+    new_item = {**PATROL, "code": "SAF-03", "title": "汛期安全巡查", "citations": [], "adjustment": why}
+    await client.post(f"{county.base}/catalog/items", json=new_item, headers=county.auth())
+    await publish(client, county, "2025-06-01")
+
+    working = (await client.get(base, headers=county.auth())).json()
+    assert working["status"] == "draft" and working["catalog_version"] == 2
+    states = {e["item"]["code"]: (e["state"], e["change_note"]) for e in working["entries"]}
+    assert states["SAF-02"][0] == "removed" and "职能划转至区应急局" in states["SAF-02"][1]
+    assert states["CON-01"][0] == "needs_confirmation"
+    assert states["SAF-01"][0] == "active" and "更新" in states["SAF-01"][1]
+    assert states["SAF-03"] == ("active", "参考目录第2版：新增")
+    kept = next(e for e in working["entries"] if e["item"]["code"] == "SAF-01")
+    assert kept["post"] == "安全员" and kept["item"]["description"] == "每季度检查"
+
+    blocked = await client.post(f"{base}/submit", headers=county.auth())
+    assert blocked.status_code == 422 and "re-confirmation" in blocked.json()["detail"]
+    await client.patch(f"{base}/entries/CON-01", json={"confirm": True}, headers={**county.auth(), "If-Match": f'"{working["revision"]}"'})
+    second = await _publish_list(client, county, LIUCHENG, "2025-07-01")
+    assert second["version"] == 2
+
+    diff = (await client.get(f"{base}/diff", params={"from": 1, "to": 2}, headers=county.auth())).json()
+    assert diff["added"] == ["SAF-03"] and diff["removed"] == ["SAF-02"]
+    changed = {c["item_code"]: [f["field"] for f in c["changes"]] for c in diff["changed"]}
+    assert changed == {"CON-01": ["item.title"], "SAF-01": ["item.description"]}
+
+    as_of = await client.get(f"{base}/published", params={"as_of": "2025-03-15"}, headers=county.auth(county.reader))
+    assert as_of.json()["version"] == 1 and "SAF-02" in codes(as_of.json())
+    before = await client.get(f"{base}/published", params={"as_of": "2024-12-31"}, headers=county.auth())
+    assert before.status_code == 404
+    # Other townships followed too: their automatic entries, no claim of CON-01.
+    other = (await client.get(f"{county.base}/townships/{GONGPING}/list", headers=county.auth())).json()
+    assert codes(other) == ["SAF", "SAF-01", "SAF-03"]
+
+
+async def test_bad_claims_and_submissions(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    base = f"{county.base}/townships/{LIUCHENG}/list"
+    cases = [
+        ({"item_code": "SAF-01", "justification": "想要"}, "applies to every township"),
+        ({"item_code": "NOPE", "justification": "想要"}, "no item NOPE"),
+    ]
+    for body, words in cases:
+        response = await client.post(f"{base}/claims", json=body, headers=county.auth())
+        assert response.status_code == 422 and words in response.json()["detail"], response.text
+    short = await client.post(f"{base}/claims", json={"item_code": "CON-01", "justification": ""}, headers=county.auth())
+    assert short.status_code == 400 and short.json()["errors"][0]["field"] == "justification"
+    stale = await client.patch(f"{base}/entries/SAF-01", json={"post": "x"}, headers={**county.auth(), "If-Match": '"999"'})
+    assert stale.status_code == 412
+    assert (await client.post(f"{base}/file", headers=county.auth())).status_code == 409  # not submitted
+    assert (await client.get(f"{county.base}/townships/510115999000/list", headers=county.auth())).status_code == 404
+    assert (await client.get(f"{base}/published", headers=county.auth())).status_code == 404
+    working = (await client.get(base, headers=county.auth())).json()
+    assert codes(working) == ["SAF", "SAF-01", "SAF-02"] and working["status"] == "draft"
+
+
+async def test_an_empty_list_cannot_be_submitted(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    await build_county(client, tenant)
+    await add_items(client, tenant, PERMIT)  # claimable only: nothing applies automatically
+    await publish(client, tenant)
+    refused = await client.post(f"{tenant.base}/townships/{LIUCHENG}/list/submit", headers=tenant.auth())
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "entries"
+
+
+async def test_township_keys_act_only_for_their_township(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    township = await issue_key(county, client, "township", LIUCHENG)
+    other_base = f"{county.base}/townships/{GONGPING}/list"
+    assert (await client.get(other_base, headers=county.auth(township))).status_code == 403
+    claim = {"item_code": "CON-01", "justification": "想要"}
+    assert (await client.post(f"{other_base}/claims", json=claim, headers=county.auth(township))).status_code == 403
+    assert (await client.post(f"{other_base}/submit", headers=county.auth(township))).status_code == 403
+    assert (await client.get(other_base, headers=county.auth(county.reader))).status_code == 403
+    working = (await client.get(other_base, headers=county.auth())).json()
+    assert codes(working) == ["SAF", "SAF-01", "SAF-02"]
+
+
+async def test_another_tenant_cannot_reach_township_lists(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    base = f"{county.base}/townships/{LIUCHENG}/list"
+    intruder = other.auth()
+    assert (await client.get(base, headers=intruder)).status_code == 404
+    assert (await client.get(f"{base}/published", headers=intruder)).status_code == 404
+    claim = {"item_code": "CON-01", "justification": "想要"}
+    assert (await client.post(f"{base}/claims", json=claim, headers=intruder)).status_code == 404
+    assert (await client.post(f"{base}/submit", headers=intruder)).status_code == 404
+    assert (await client.post(f"{base}/publish", json={"effective_date": "2025-01-01"}, headers=intruder)).status_code == 404
+    assert codes((await client.get(base, headers=county.auth())).json()) == ["SAF", "SAF-01", "SAF-02"]
