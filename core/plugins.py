@@ -20,7 +20,8 @@ import pluggy
 from core import hookspecs
 from core.divisions import KINDS, check_parent, normalise_code
 from core.errors import QingdanError, ValidationFailed
-from core.plugin_types import Division, JurisdictionInfo, Unit
+from core.plugin_types import Division, JurisdictionInfo, ListStructure, SeedCatalog, Unit
+from core.structure import NATIONAL, check_structure
 from core.units import UNIT_KINDS, check_placement
 
 T = TypeVar("T")
@@ -123,6 +124,26 @@ def jurisdiction(name: str) -> JurisdictionInfo:
     if info is None:
         raise PluginError(name, hook, "(result)", "the hook is required and returned nothing")
     return check_jurisdiction(name, _expect(name, hook, "(result)", info, JurisdictionInfo))
+
+
+def structure(name: str) -> ListStructure:
+    """The plugin's list structure, checked; the national default if it has none."""
+    hook = "qingdan_list_structure"
+    found = call(name, hook)
+    if found is None:
+        return NATIONAL
+    found = _expect(name, hook, "(result)", found, ListStructure)
+    problems = check_structure(found)
+    if problems:
+        raise PluginError(name, hook, problems[0].field, problems[0].message)
+    return found
+
+
+def seed_catalog(name: str) -> SeedCatalog | None:
+    """The plugin's seed catalog (checked item by item when it is loaded)."""
+    hook = "qingdan_seed_catalog"
+    found = call(name, hook)
+    return None if found is None else _expect(name, hook, "(result)", found, SeedCatalog)
 
 
 def check_jurisdiction(name: str, info: JurisdictionInfo) -> JurisdictionInfo:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import re
 from collections.abc import Callable
 from typing import Annotated
@@ -10,7 +12,9 @@ import msgspec
 
 from core import plugins
 from core.access import Access, Principal, Role, Tenant
-from core.db import acting_as_tenant, platform_transaction
+from core.catalog import ItemCreate, PublishRequest, get_version, import_items, publish, unresolved_citations
+from core.db import acting_as_tenant, platform_transaction, tenant_transaction
+from core.structure import save_structure
 from core.divisions import KINDS, normalise_code
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.plugin_types import JurisdictionInfo
@@ -79,8 +83,11 @@ async def create_tenant(
         )
         tenant = tenant_from_row(row)
         say(f"tenant {tenant.slug} ({tenant.name}, {tenant.division_code})")
-        if info is not None:
-            await _load_jurisdiction(Access(tenant, principal), info, say)
+        if info is not None and data.plugin is not None:
+            access = Access(tenant, principal)
+            async with acting_as_tenant(tenant.id):
+                await _load_jurisdiction(access, info, say)
+                await _load_catalog(access, data.plugin, say)
     forget_tenant(data.slug)
     return tenant
 
@@ -89,7 +96,7 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
     """Write a checked tree and its units in bulk: a few statements whatever the size."""
     tid = access.tenant.id
     divisions = sorted(info.divisions, key=lambda d: KINDS[d.kind].level)
-    async with acting_as_tenant(tid) as conn:
+    async with tenant_transaction(tid) as conn:
         await conn.execute(
             "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code, attributes)"
             " SELECT $1, c, n, k, p, a::jsonb FROM unnest($2::text[], $3::text[], $4::text[],"
@@ -124,3 +131,24 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
             [h for _, h in hosts],
         )
         say(f"  {len(info.units)} units")
+
+
+async def _load_catalog(access: Access, plugin: str, say: Progress) -> None:
+    """The plugin's list structure, and its seed catalog published as version 1."""
+    await save_structure(access, plugins.structure(plugin))
+    seed = plugins.seed_catalog(plugin)
+    if seed is None or not seed.items:
+        return
+    items = [msgspec.convert(dataclasses.asdict(item), ItemCreate) for item in seed.items]
+    try:
+        await import_items(access, items)
+    except ValidationFailed as exc:
+        first = exc.errors[0] if exc.errors else None
+        raise plugins.PluginError(
+            plugin, "qingdan_seed_catalog", first.field if first else "items", first.message if first else exc.detail
+        ) from exc
+    draft = await get_version(access, "draft")
+    note = seed.note or "示例数据"
+    await publish(access, PublishRequest(effective_date=datetime.date.today(), note=note, revision=draft.revision), None)
+    unresolved = await unresolved_citations(access)
+    say(f"  catalog version 1: {len(items)} items ({unresolved} citations not resolved)")
