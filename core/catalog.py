@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from core import audit, plugins
-from core.access import Access
+from core.access import Access, Role
 from core.db import tenant_transaction
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.legal.library import resolve_citations
@@ -361,6 +361,51 @@ async def get_version(access: Access, version: int | str) -> VersionView:
     async with tenant_transaction(access.tenant.id) as conn:
         number = await resolve_version(conn, access, version)
     return next(v for v in await list_versions(access) if v.number == number)
+
+
+class UnitDuties(msgspec.Struct):
+    """A unit's view of the catalog: what it leads, what it cooperates on, what townships
+    cooperate with it on, and what it took back from townships (the last two read-only)."""
+
+    unit_code: str
+    version: int
+    leads: list[ItemView]
+    cooperates: list[ItemView]
+    townships_cooperate: list[ItemView]
+    taken_back: list[ItemView]
+
+
+async def unit_duties(access: Access, unit_code: str, version: int | str | None = None) -> UnitDuties:
+    if access.role is Role.DEPARTMENT and access.principal.scope_code != unit_code:
+        raise PermissionDenied(f"a department key reads its own unit's duties, not {unit_code}'s")
+    async with tenant_transaction(access.tenant.id) as conn:
+        if not await conn.fetchval("SELECT 1 FROM units WHERE tenant_id = $1 AND code = $2", access.tenant.id, unit_code):
+            raise NotFound(f"no unit {unit_code}")
+        number = await _readable_version(conn, access, version)
+        records = await conn.fetch(
+            ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2 AND i.status = 'active' AND ("
+            " EXISTS (SELECT 1 FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id"
+            "  AND r.version = i.version AND r.item_code = i.code AND r.party = $3)"
+            " OR i.recovery->>'receiving_unit' = $3) ORDER BY i.code",
+            access.tenant.id,
+            number,
+            unit_code,
+        )
+    items = [item_view(r) for r in records]
+
+    def role_of(item: ItemView, party: str) -> set[str]:
+        return {r.role for r in item.responsibilities if r.party == party}
+
+    return UnitDuties(
+        unit_code=unit_code,
+        version=number,
+        leads=[i for i in items if "primary" in role_of(i, unit_code)],
+        cooperates=[i for i in items if "cooperating" in role_of(i, unit_code)],
+        townships_cooperate=[
+            i for i in items if "primary" in role_of(i, unit_code) and "cooperating" in role_of(i, "township")
+        ],
+        taken_back=[i for i in items if i.recovery and i.recovery.receiving_unit == unit_code],
+    )
 
 
 async def unresolved_citations(access: Access, version: int | str | None = None) -> int:

@@ -143,3 +143,25 @@ async def test_publishing_is_for_admins_and_versions_are_immutable(
     assert again.status_code == 409
     assert (await client.get(f"{county.base}/catalog/items", headers=other.auth())).status_code == 404
     assert (await client.post(f"{county.base}/catalog/items", json=PATROL, headers=other.auth())).status_code == 404
+
+
+async def test_a_department_sees_what_concerns_it(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    from tests.conftest import issue_key
+
+    cooperating = {**PATROL, "code": "SAF-05", "title": "企业安全隐患排查", "responsibilities": [
+        {"party": "emergency-bureau", "role": "primary", "duty": "牵头排查"},
+        {"party": "township", "role": "cooperating", "duty": "提供辖区企业名录"}]}
+    await add_items(client, county, DOMAIN, PATROL, RECOVERED, cooperating)
+    await publish(client, county)
+    department = await issue_key(county, client, "department", "emergency-bureau")
+    view = await client.get(f"{county.base}/units/emergency-bureau/duties", headers=county.auth(department))
+    assert view.status_code == 200, view.text
+    body = view.json()
+    assert [i["code"] for i in body["leads"]] == ["SAF-02", "SAF-05"]
+    assert [i["code"] for i in body["cooperates"]] == ["SAF-01"]
+    assert [i["code"] for i in body["townships_cooperate"]] == ["SAF-05"]
+    assert [i["code"] for i in body["taken_back"]] == ["SAF-02"]
+    other_unit = await client.get(f"{county.base}/units/planning-bureau/duties", headers=county.auth(department))
+    assert other_unit.status_code == 403
+    missing = await client.get(f"{county.base}/units/ghost/duties", headers=county.auth())
+    assert missing.status_code == 404

@@ -39,7 +39,7 @@ class JurisdictionController(Controller):
         return Response(view, status_code=201, headers={"ETag": etag(view.version)})
 
     @get("/{code:str}", operation_id="getJurisdiction", summary="One jurisdiction by division code")
-    async def get(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[JurisdictionView]:
+    async def read(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[JurisdictionView]:
         view = await service.get_jurisdiction(access, code)
         return Response(view, headers={"ETag": etag(view.version)})
 

@@ -36,7 +36,7 @@ class TenantController(Controller):
         return Response(tenant_view(tenant), status_code=201)
 
     @get("/{tenant:str}", operation_id="getTenant", summary="One tenant")
-    async def get(self, access: NamedDependency[Access]) -> TenantView:
+    async def read(self, access: NamedDependency[Access]) -> TenantView:
         return tenant_view(access.tenant)
 
 

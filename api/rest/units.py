@@ -9,6 +9,7 @@ from litestar.params import FromPath, JSONBody, Parameter
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
 from core import units as service
 from core.access import Access
+from core.catalog import UnitDuties, unit_duties
 from core.pagination import Page
 from core.units import UnitCreate, UnitUpdate, UnitView
 from core.versioning import etag, parse_etag
@@ -49,9 +50,19 @@ class UnitController(Controller):
         return Response(view, status_code=201, headers={"ETag": etag(view.version)})
 
     @get("/{code:str}", operation_id="getUnit", summary="One unit by code")
-    async def get(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[UnitView]:
+    async def read(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[UnitView]:
         view = await service.get_unit(access, code)
         return Response(view, headers={"ETag": etag(view.version)})
+
+    @get("/{code:str}/duties", operation_id="getUnitDuties",
+         summary="What the unit leads, cooperates on, townships cooperate with it on, and took back")
+    async def duties(
+        self,
+        access: NamedDependency[Access],
+        code: FromPath[str],
+        version: str | None = Parameter(default=None, description="catalog version (default: latest published)"),
+    ) -> UnitDuties:
+        return await unit_duties(access, code, version)
 
     @patch("/{code:str}", operation_id="updateUnit", summary="Change a unit")
     async def update(
