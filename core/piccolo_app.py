@@ -1,15 +1,17 @@
-"""Piccolo app holding Qingdan's tables and migrations."""
+"""Piccolo app holding Qingdan's migrations.
+
+The schema is hand-written SQL in the migrations (see docs/decisions.md), so the app
+registers no piccolo table classes.
+"""
 
 from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from core import tables
-
 APP_CONFIG = AppConfig(
     app_name="qingdan",
     migrations_folder_path=str(Path(__file__).parent / "migrations"),
-    table_classes=tables.ALL,
+    table_classes=[],
     migration_dependencies=[],
     commands=[],
 )
