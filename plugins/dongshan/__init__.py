@@ -14,15 +14,39 @@ inspection and 巡察 check execution.
 
 The tenant is the county: its seven towns, the county departments, agencies stationed in
 three towns and an enforcement squad shared by 康美镇 and 陈城镇. Data: :mod:`.jurisdiction`.
+
+The list structure (:mod:`.structure`), the sample town list (:mod:`.catalog`) and
+Dongshan's item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import JurisdictionInfo
+from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
+from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
+from .rules import check_item
+from .structure import STRUCTURE
 
 
 @hookimpl
 def qingdan_jurisdiction() -> JurisdictionInfo:
     """The Dongshan division tree and units (sample data)."""
     return JURISDICTION
+
+
+@hookimpl
+def qingdan_list_structure() -> ListStructure:
+    """The Dongshan three-part list (basic / cooperating / recovered)."""
+    return STRUCTURE
+
+
+@hookimpl
+def qingdan_seed_catalog() -> SeedCatalog:
+    """The Dongshan sample town list (sample data)."""
+    return CATALOG
+
+
+@hookimpl
+def qingdan_check_item(item: CatalogItem) -> list[Problem]:
+    """Dongshan's rules: recovered is never basic and names its receiver."""
+    return check_item(item)

@@ -14,15 +14,39 @@ and weights on top of the common ones (party building, poverty, environment, saf
 The tenant is the district: 4 streets, 7 towns and the development zone, each carrying
 ``attributes["township_type"]``; the district departments, agencies stationed in three
 townships and an enforcement squad shared by 方城镇 and 汪沟镇. Data: :mod:`.jurisdiction`.
+
+The list structure (:mod:`.structure`), the sample lists (:mod:`.catalog`) and Lanshan's
+item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import JurisdictionInfo
+from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
+from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
+from .rules import check_item
+from .structure import STRUCTURE
 
 
 @hookimpl
 def qingdan_jurisdiction() -> JurisdictionInfo:
     """The Lanshan division tree and units (sample data)."""
     return JURISDICTION
+
+
+@hookimpl
+def qingdan_list_structure() -> ListStructure:
+    """The Lanshan three power lists and the negative list."""
+    return STRUCTURE
+
+
+@hookimpl
+def qingdan_seed_catalog() -> SeedCatalog:
+    """The Lanshan sample power lists and negative list (sample data)."""
+    return CATALOG
+
+
+@hookimpl
+def qingdan_check_item(item: CatalogItem) -> list[Problem]:
+    """Lanshan's rules: financial shares sum to 100; red lines state accountability."""
+    return check_item(item)

@@ -13,15 +13,39 @@ closes citizen appeals.
 The tenant has only streets, no towns: the seven streets of the district, its departments,
 agencies stationed in three streets and an urban-management squad shared by 彩虹街道 and
 大民街道. Data: :mod:`.jurisdiction`.
+
+The list structure (:mod:`.structure`), the sample reference catalog (:mod:`.catalog`)
+and Longsha's item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import JurisdictionInfo
+from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
+from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
+from .rules import check_item
+from .structure import STRUCTURE
 
 
 @hookimpl
 def qingdan_jurisdiction() -> JurisdictionInfo:
     """The Longsha division tree and units (sample data)."""
     return JURISDICTION
+
+
+@hookimpl
+def qingdan_list_structure() -> ListStructure:
+    """The Longsha four lists, items and their department/street tasks."""
+    return STRUCTURE
+
+
+@hookimpl
+def qingdan_seed_catalog() -> SeedCatalog:
+    """The Longsha sample reference catalog (sample data)."""
+    return CATALOG
+
+
+@hookimpl
+def qingdan_check_item(item: CatalogItem) -> list[Problem]:
+    """Longsha's rules: common xor differentiated, task sides, power-list legal basis."""
+    return check_item(item)

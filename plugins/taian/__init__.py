@@ -15,15 +15,39 @@ The tree is the city, its six districts / counties / county-level cities and, so
 townships of 泰山区 and 岱岳区. City departments sit at the city; the 司法局, 市场监管局
 and 综合行政执法局 of the two districts, whose agencies are stationed in townships, sit
 at their district. Data: :mod:`.jurisdiction`.
+
+The list structure (:mod:`.structure`), the sample list (:mod:`.catalog`) and Tai'an's
+item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import JurisdictionInfo
+from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
+from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
+from .rules import check_item
+from .structure import STRUCTURE
 
 
 @hookimpl
 def qingdan_jurisdiction() -> JurisdictionInfo:
     """The Tai'an division tree and units (sample data)."""
     return JURISDICTION
+
+
+@hookimpl
+def qingdan_list_structure() -> ListStructure:
+    """The Tai'an list: 8 categories, primary / cooperating responsibility."""
+    return STRUCTURE
+
+
+@hookimpl
+def qingdan_seed_catalog() -> SeedCatalog:
+    """The Tai'an sample primary/cooperating responsibility list (sample data)."""
+    return CATALOG
+
+
+@hookimpl
+def qingdan_check_item(item: CatalogItem) -> list[Problem]:
+    """Tai'an's rules: department duty, township duty and legal basis on every item."""
+    return check_item(item)

@@ -12,15 +12,39 @@ discipline inspection, performance evaluation and online and grid appeal dispatc
 The tenant is the district itself (成都市 is not part of the tree): 6 streets and 3 towns,
 the district departments, the 司法所 / 市场监管所 stationed in three townships and an
 enforcement squad shared by 寿安镇 and 和盛镇. Data: :mod:`.jurisdiction`.
+
+The list structure (:mod:`.structure`), the sample catalog (:mod:`.catalog`) and the
+rule that every leaf names its source lists (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import JurisdictionInfo
+from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
+from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
+from .rules import check_item
+from .structure import STRUCTURE
 
 
 @hookimpl
 def qingdan_jurisdiction() -> JurisdictionInfo:
     """The Wenjiang division tree and units (sample data)."""
     return JURISDICTION
+
+
+@hookimpl
+def qingdan_list_structure() -> ListStructure:
+    """The Wenjiang four-level list structure (三定规定 → 职责任务 → 工作事项 → 事项)."""
+    return STRUCTURE
+
+
+@hookimpl
+def qingdan_seed_catalog() -> SeedCatalog:
+    """The Wenjiang sample big list (sample data)."""
+    return CATALOG
+
+
+@hookimpl
+def qingdan_check_item(item: CatalogItem) -> list[Problem]:
+    """Wenjiang's rules: leaves name their source lists; recovered items their receiver."""
+    return check_item(item)

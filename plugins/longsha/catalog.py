@@ -1,0 +1,395 @@
+"""Sample reference catalog of 齐齐哈尔市龙沙区 (《街道职责任务清单参考目录（试行）》 style).
+
+Common items (``LS-C-…``) every street has, differentiated items (``LS-D-…``) in civil
+affairs, transport, agriculture and natural resources that a street claims, each split
+into department tasks and street tasks (``…-T1``) that carry the clauses ("照事项找任务、
+照任务找法条"); and single-level items of the street power list (``LS-P-…``) and
+government-service list (``LS-G-…``). Some items are flagged as the high-frequency items
+added in review; one (``LS-C-015``) entered through the admission procedure. Illustrative
+data shaped on the seed, not the official catalog.
+"""
+
+from __future__ import annotations
+
+from core.plugin_types import CatalogItem, Responsibility, SeedCatalog
+
+#: Citations of laws deliberately absent from the legal library, to show how core reports an
+#: unresolved citation.
+UNRESOLVED_BY_DESIGN: tuple[str, ...] = ("中华人民共和国社会保险法", "中华人民共和国公路法")
+
+TOWNSHIP = "township"
+
+TUFA = "《中华人民共和国突发事件应对法》"
+JIUZHU = "《社会救助暂行办法》"
+SHIRONG = "《城市市容和环境卫生管理条例》"
+DAQI = "《中华人民共和国大气污染防治法》"
+TUDI = "《中华人民共和国土地管理法》"
+RENKOU = "《中华人民共和国人口与计划生育法》"
+
+
+def _dept(unit: str, title: str, duty: str, *citations: str) -> tuple:
+    """A department task (部门职责任务)."""
+    return ("department", unit, title, duty, citations)
+
+
+def _street(title: str, duty: str, *citations: str) -> tuple:
+    """A street task (街道职责任务)."""
+    return ("street", TOWNSHIP, title, duty, citations)
+
+
+def _listed(code: str, title: str, category: str, kind: str, *tasks: tuple,
+            high_frequency: bool = False, description: str = "",
+            extra: dict | None = None) -> list[CatalogItem]:
+    """A common or differentiated item followed by its tasks."""
+    street = [t for t in tasks if t[0] == "street"]
+    responsibilities = [Responsibility(TOWNSHIP, "primary", "；".join(t[3] for t in street))]
+    responsibilities += [Responsibility(t[1], "cooperating", t[3]) for t in tasks
+                         if t[0] == "department"]
+    items = [CatalogItem(
+        code=code, title=title, level="item", kinds=(kind,), category=category,
+        item_kind="duty", description=description, high_frequency=high_frequency,
+        responsibilities=tuple(responsibilities), extra=dict(extra or {}),
+    )]
+    for n, (side, party, task_title, duty, citations) in enumerate(tasks, start=1):
+        items.append(CatalogItem(
+            code=f"{code}-T{n}", title=task_title, level="task", kinds=(kind,),
+            parent_code=code, category=category, description=duty,
+            responsibilities=(Responsibility(party, "primary", duty),),
+            citations=citations, extra={"task_side": side},
+        ))
+    return items
+
+
+def _power(code: str, title: str, category: str, power_type: str, duty: str, unit: str,
+           unit_duty: str, *citations: str, high_frequency: bool = False) -> list[CatalogItem]:
+    """An item of the street power and responsibility list."""
+    return [CatalogItem(
+        code=code, title=title, level="item", kinds=("power_responsibility",),
+        category=category, item_kind="power", high_frequency=high_frequency,
+        responsibilities=(Responsibility(TOWNSHIP, "primary", duty),
+                          Responsibility(unit, "cooperating", unit_duty)),
+        citations=citations, extra={"power_type": power_type},
+    )]
+
+
+def _service(code: str, title: str, category: str, service_class: str, duty: str, unit: str,
+             unit_duty: str, *citations: str) -> list[CatalogItem]:
+    """An item of the street government-service list, handled at the service centre."""
+    return [CatalogItem(
+        code=code, title=title, level="item", kinds=("government_service",),
+        category=category, item_kind="service",
+        responsibilities=(Responsibility(TOWNSHIP, "primary", duty),
+                          Responsibility(unit, "cooperating", unit_duty)),
+        citations=citations, extra={"service_class": service_class},
+    )]
+
+
+COMMON: list[CatalogItem] = [
+    *_listed(
+        "LS-C-001", "党建引领基层治理", "party_building", "common",
+        _street("落实街道党工委统筹协调职责",
+                "统筹辖区党建工作，推行“党建+清单+网格”模式，组织在职党员到社区报到"),
+    ),
+    *_listed(
+        "LS-C-002", "网格化管理服务", "safety", "common",
+        _street("网格划分和网格员管理", "划分网格、配备专兼职网格员，巡查采集并上报网格内事件"),
+        _street("“吹哨—派发—办理—反馈”闭环",
+                "对网格内无法解决的事项“吹哨”，跟踪部门办理并反馈群众"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-003", "矛盾纠纷排查调处", "safety", "common",
+        _dept("justice-bureau", "指导人民调解工作", "指导街道人民调解委员会，培训调解员",
+              "《中华人民共和国人民调解法》第五条"),
+        _street("设立人民调解委员会调解纠纷", "设立人民调解委员会，定期排查、调处矛盾纠纷",
+                "《中华人民共和国人民调解法》第三十四条"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-004", "信访事项受理办理", "safety", "common",
+        _street("登记、受理和办理信访事项", "畅通信访渠道，及时登记录入信访信息系统并办理答复",
+                "《信访工作条例》第六条", "《信访工作条例》第二十一条"),
+    ),
+    *_listed(
+        "LS-C-005", "安全生产属地监督检查", "emergency", "common",
+        _dept("emergency-management-bureau", "安全生产行政执法",
+              "依法开展安全生产行政执法，查处违法行为",
+              "《中华人民共和国安全生产法》第六十五条"),
+        _street("辖区生产经营单位安全检查",
+                "明确安全生产监管机构，对辖区生产经营单位开展检查，督促隐患整改",
+                "《中华人民共和国安全生产法》第九条"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-006", "突发事件应对", "emergency", "common",
+        _dept("emergency-management-bureau", "指导应急预案体系建设", "指导街道应急预案编制和演练",
+              f"{TUFA}第二十七条"),
+        _street("明确应急工作力量并报送信息", "明确专门工作力量，按规定报送突发事件信息",
+                f"{TUFA}第二十二条", f"{TUFA}第六十一条"),
+        _street("基层应急救援队伍和演练", "建立基层应急救援队伍，组织应急知识宣传和演练",
+                f"{TUFA}第三十九条", f"{TUFA}第四十二条"),
+    ),
+    *_listed(
+        "LS-C-007", "消防安全群防群治", "emergency", "common",
+        _dept("emergency-management-bureau", "组织消防安全专项检查",
+              "火灾多发季节和重大节假日组织消防宣传和检查",
+              "《中华人民共和国消防法》第三十一条"),
+        _street("指导社区开展群众性消防工作",
+                "指导社区确定消防安全管理人、制定防火公约、开展防火检查",
+                "《中华人民共和国消防法》第三十二条"),
+    ),
+    *_listed(
+        "LS-C-008", "最低生活保障", "civil_affairs", "common",
+        _dept("civil-affairs-bureau", "低保审批和动态管理",
+              "审批最低生活保障申请，组织抽查和动态管理",
+              f"{JIUZHU}第十一条"),
+        _street("低保申请受理和调查审核", "受理申请，入户调查、邻里访问，提出审核意见并公示",
+                f"{JIUZHU}第四条", f"{JIUZHU}第十一条"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-009", "特困人员供养", "civil_affairs", "common",
+        _street("特困供养申请受理和主动发现", "受理申请，主动发现符合条件人员并为其办理供养",
+                f"{JIUZHU}第十六条", f"{JIUZHU}第十七条"),
+    ),
+    *_listed(
+        "LS-C-010", "临时救助", "civil_affairs", "common",
+        _dept("civil-affairs-bureau", "临时救助审批", "审批临时救助，委托街道审批小额救助",
+              f"{JIUZHU}第四十八条"),
+        _street("临时救助受理和审核", "受理申请并审核公示，紧急情况先行救助",
+                f"{JIUZHU}第四十八条"),
+    ),
+    *_listed(
+        "LS-C-011", "指导居民委员会工作", "civil_affairs", "common",
+        _street("指导、支持和帮助居民委员会", "指导居民委员会依法自治、依法协助街道开展工作",
+                "《中华人民共和国城市居民委员会组织法》第二条",
+                "《中华人民共和国地方各级人民代表大会和地方各级人民政府组织法》第八十七条"),
+    ),
+    *_listed(
+        "LS-C-012", "生活垃圾分类", "urban_management", "common",
+        _dept("urban-management-bureau", "生活垃圾违法行为查处",
+              "查处随意倾倒、抛撒、堆放生活垃圾行为",
+              "《中华人民共和国固体废物污染环境防治法》第一百一十一条"),
+        _street("分类投放宣传和督导", "宣传分类知识，组织社区督导单位、家庭分类投放",
+                "《中华人民共和国固体废物污染环境防治法》第四十九条"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-013", "街巷环境卫生保洁", "urban_management", "common",
+        _dept("urban-management-bureau", "划分卫生责任区", "划分卫生责任区，监督检查清扫保洁质量",
+              f"{SHIRONG}第二十五条"),
+        _street("组织居住区、街巷清扫保洁", "组织专人清扫保洁居住区、街巷",
+                f"{SHIRONG}第二十三条"),
+    ),
+    *_listed(
+        "LS-C-014", "物业管理指导", "urban_management", "common",
+        _dept("housing-construction-bureau", "物业管理活动监督管理",
+              "监督管理物业服务企业，查处违规行为",
+              "《物业管理条例》第五条"),
+        _street("指导成立业主大会", "指导成立业主大会、选举业主委员会，协调物业纠纷",
+                "《物业管理条例》第十条"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-015", "协助政府做好人口与计划生育工作，促进人口长期均衡发展", "health", "common",
+        _dept("health-bureau", "人口与计划生育实施方案日常工作",
+              "负责实施方案日常工作，落实奖励扶助政策",
+              f"{RENKOU}第十条"),
+        _dept("family-planning-association", "计生协会协助开展工作",
+              "组织计生协会开展宣传倡导和计生家庭帮扶",
+              f"{RENKOU}第七条"),
+        _street("街道人口与计划生育工作", "负责本辖区人口与计划生育工作，做好人口监测和家庭服务",
+                f"{RENKOU}第十条"),
+        extra={"admission_note":
+               "区计生协申请；区委编办启动职责准入程序，区司法局、区营商局审查合法性、"
+               "合理性并征求街道意见，区委常委会议审议通过后纳入清单"},
+    ),
+    *_listed(
+        "LS-C-016", "流浪犬、猫控制和处置", "urban_management", "common",
+        _street("组织控制和处置流浪犬、猫", "组织协调居民委员会控制和处置流浪犬、猫",
+                "《中华人民共和国动物防疫法》第三十条"),
+        high_frequency=True,
+    ),
+    *_listed(
+        "LS-C-017", "兵役登记和征兵", "veterans", "common",
+        _street("组织初次兵役登记和征兵初审",
+                "组织适龄男性公民进行初次兵役登记，开展征兵宣传和初步核查",
+                "《中华人民共和国兵役法》第十五条", "《征兵工作条例》第十一条"),
+    ),
+    *_listed(
+        "LS-C-018", "未成年人保护", "civil_affairs", "common",
+        _street("未成年人保护工作站",
+                "设立未成年人保护工作站或指定专门人员，及时办理未成年人相关事务",
+                "《中华人民共和国未成年人保护法》第八十一条"),
+    ),
+    *_listed(
+        "LS-C-019", "退役军人服务站", "veterans", "common",
+        _street("退役军人服务站建设和服务", "建设街道、社区退役军人服务站点，做好接待和帮扶",
+                "《中华人民共和国退役军人保障法》第六十五条"),
+    ),
+    *_listed(
+        "LS-C-020", "食品安全协助监管", "market", "common",
+        _dept("market-regulation-bureau", "食品安全监督管理",
+              "通过派出的市场监管所开展食品安全监督检查",
+              "《中华人民共和国食品安全法》第六条"),
+        _street("支持、协助食品安全监管",
+                "支持、协助区市场监管局及其派出机构开展监管，做好隐患排查和信息报告",
+                "《中华人民共和国食品安全法实施条例》第四条"),
+    ),
+    *_listed(
+        "LS-C-021", "传染病防控群防群控", "health", "common",
+        _street("组织群防群控", "组织社区开展传染病防治宣传、疫情报告和志愿服务",
+                "《中华人民共和国传染病防治法》第九条"),
+    ),
+    *_listed(
+        "LS-C-022", "慈善捐赠款物分配协助", "civil_affairs", "common",
+        _street("捐赠款物分配送达", "为捐赠款物分配送达、信息统计提供力所能及的帮助",
+                "《中华人民共和国慈善法》第七十四条"),
+    ),
+    *_listed(
+        "LS-C-023", "统计调查", "economy", "common",
+        _street("组织辖区统计调查", "设置统计工作岗位，组织辖区单位和个体户统计调查",
+                "《中华人民共和国统计法》第三十条"),
+    ),
+    *_listed(
+        "LS-C-024", "城乡居民基本医疗保险参保服务", "social_security", "common",
+        _dept("medical-security-bureau", "参保登记和待遇保障", "负责参保登记、缴费核定和待遇保障",
+              # 社会保险法 is not in the legal library: unresolved by design.
+              "《中华人民共和国社会保险法》第二十五条"),
+        _street("参保宣传和协助登记", "宣传参保政策，协助居民办理参保登记和缴费"),
+    ),
+]
+
+DIFFERENTIATED: list[CatalogItem] = [
+    *_listed(
+        "LS-D-001", "农村土地承包经营及承包合同管理", "agriculture", "differentiated",
+        _dept("agriculture-rural-bureau", "承包经营和合同管理指导",
+              "指导承包经营和合同管理，开展承包经营权确权",
+              "《中华人民共和国农村土地承包法》第十二条"),
+        _street("承包合同管理和纠纷调解", "管理承包合同，调解土地承包经营纠纷",
+                "《中华人民共和国农村土地承包法》第十二条",
+                "《中华人民共和国农村土地承包法》第五十五条"),
+    ),
+    *_listed(
+        "LS-D-002", "动物疫病预防控制和强制免疫", "agriculture", "differentiated",
+        _dept("agriculture-rural-bureau", "强制免疫计划和监督",
+              "制定强制免疫计划，组织监测和监督检查",
+              "《中华人民共和国动物防疫法》第八条"),
+        _street("组织群众做好强制免疫", "组织饲养户做好强制免疫，发现疫情及时报告",
+                "《中华人民共和国动物防疫法》第八条"),
+    ),
+    *_listed(
+        "LS-D-003", "农村集体经济组织审计监督", "agriculture", "differentiated",
+        _street("定期审计和专项审计", "对农村集体经济组织开展定期审计、专项审计",
+                "《中华人民共和国农村集体经济组织法》第四十七条"),
+    ),
+    *_listed(
+        "LS-D-004", "秸秆禁烧", "agriculture", "differentiated",
+        _dept("ecology-environment-bureau", "秸秆禁烧监测和查处",
+              "卫星遥感监测火点，依法查处露天焚烧",
+              f"{DAQI}第一百一十九条"),
+        _street("禁烧巡查和制止", "划片包干巡查，发现焚烧及时制止并报告",
+                f"{DAQI}第七十七条"),
+    ),
+    *_listed(
+        "LS-D-005", "永久基本农田保护", "natural_resources", "differentiated",
+        _dept("natural-resources-bureau", "划定永久基本农田",
+              "会同农业农村部门划定永久基本农田并落实到地块",
+              f"{TUDI}第三十四条"),
+        _street("公告位置范围并设立保护标志", "公告永久基本农田位置、范围，设立保护标志并巡查",
+                f"{TUDI}第三十四条"),
+    ),
+    *_listed(
+        "LS-D-006", "农村村民宅基地审核", "natural_resources", "differentiated",
+        _street("宅基地申请审核批准", "受理经集体讨论、公示的宅基地申请，审核批准",
+                f"{TUDI}第六十二条", "《中华人民共和国土地管理法实施条例》第三十四条"),
+    ),
+    *_listed(
+        "LS-D-007", "个人之间土地权属争议处理", "natural_resources", "differentiated",
+        _dept("natural-resources-bureau", "单位之间争议处理", "承办区政府处理单位之间土地权属争议",
+              f"{TUDI}第十四条"),
+        _street("个人之间争议调处", "调处个人之间、个人与单位之间的土地权属争议",
+                f"{TUDI}第十四条"),
+    ),
+    *_listed(
+        "LS-D-008", "农村公益性墓地审核", "civil_affairs", "differentiated",
+        _dept("civil-affairs-bureau", "公益性墓地审批", "审批农村公益性墓地，监督殡葬设施建设",
+              "《殡葬管理条例》第八条"),
+        _street("公益性墓地审核", "审核村民设置公益性墓地的申请",
+                "《殡葬管理条例》第八条"),
+    ),
+    *_listed(
+        "LS-D-009", "指导村民委员会工作", "civil_affairs", "differentiated",
+        _street("指导、支持和帮助村民委员会", "指导村民委员会工作，不干预村民自治范围内的事项",
+                "《中华人民共和国村民委员会组织法》第五条"),
+    ),
+    *_listed(
+        "LS-D-010", "乡道建设和养护", "transport", "differentiated",
+        _dept("transport-bureau", "乡道养护技术指导", "制定农村公路养护标准，开展技术指导和检查"),
+        _street("乡道建设养护", "负责辖区乡道的建设和养护",
+                # 公路法 is not in the legal library: unresolved by design.
+                "《中华人民共和国公路法》第八条"),
+    ),
+]
+
+POWERS: list[CatalogItem] = [
+    *_power("LS-P-001", "对擅自在街道两侧和公共场地堆放物料、搭建设施的处罚", "urban_management",
+            "penalty", "依授权责令清理、拆除并处以罚款", "urban-management-bureau",
+            "业务指导和法制审核", f"{SHIRONG}第十四条", f"{SHIRONG}第三十六条",
+            "《中华人民共和国行政处罚法》第二十四条", high_frequency=True),
+    *_power("LS-P-002", "对随地吐痰、乱扔废弃物的处罚", "urban_management", "penalty",
+            "依授权责令纠正并给予警告、罚款", "urban-management-bureau", "业务指导和法制审核",
+            f"{SHIRONG}第三十四条"),
+    *_power("LS-P-003", "对在建筑物、设施上乱涂写刻画、张贴宣传品的处罚", "urban_management",
+            "penalty", "依授权责令纠正并给予警告、罚款", "urban-management-bureau",
+            "业务指导和法制审核", f"{SHIRONG}第十七条", f"{SHIRONG}第三十四条"),
+    *_power("LS-P-004", "对露天焚烧落叶等产生烟尘污染物质的处罚", "urban_management", "penalty",
+            "依授权责令改正并处罚款", "ecology-environment-bureau", "提供监测数据和业务指导",
+            f"{DAQI}第一百一十九条"),
+    *_power("LS-P-005", "对餐饮服务业经营者超标排放油烟的处罚", "urban_management", "penalty",
+            "依授权责令改正并处罚款", "ecology-environment-bureau", "提供油烟检测和业务指导",
+            f"{DAQI}第一百一十八条"),
+    *_power("LS-P-006", "对随意倾倒、抛撒、堆放生活垃圾的处罚", "urban_management", "penalty",
+            "依授权责令改正并处罚款", "urban-management-bureau", "业务指导和法制审核",
+            "《中华人民共和国固体废物污染环境防治法》第一百一十一条"),
+    *_power("LS-P-007", "生产经营单位安全生产检查", "emergency", "inspection",
+            "按照职责开展检查并督促隐患整改", "emergency-management-bureau",
+            "制定检查计划，接收移交线索并查处", "《中华人民共和国安全生产法》第九条"),
+    *_power("LS-P-008", "临时救助审批（委托小额）", "civil_affairs", "payment",
+            "依委托审批小额临时救助", "civil-affairs-bureau", "确定委托额度并监督",
+            f"{JIUZHU}第四十八条"),
+]
+
+SERVICES: list[CatalogItem] = [
+    *_service("LS-G-001", "最低生活保障申请受理", "civil_affairs", "social_assistance",
+              "便民服务中心受理，入户调查后提出审核意见", "civil-affairs-bureau", "审批",
+              f"{JIUZHU}第十一条"),
+    *_service("LS-G-002", "特困人员供养申请受理", "civil_affairs", "social_assistance",
+              "受理申请并调查审核", "civil-affairs-bureau", "审批", f"{JIUZHU}第十六条"),
+    *_service("LS-G-003", "医疗救助申请受理", "civil_affairs", "social_assistance",
+              "受理申请，审核并公示", "medical-security-bureau", "审批并支付",
+              f"{JIUZHU}第三十条"),
+    *_service("LS-G-004", "高龄津贴申请", "civil_affairs", "elderly",
+              "受理申请并核实", "civil-affairs-bureau", "审核发放",
+              "《中华人民共和国老年人权益保障法》第三十三条"),
+    *_service("LS-G-005", "困难残疾人生活补贴和重度残疾人护理补贴申请", "civil_affairs",
+              "disability", "受理申请并初审", "civil-affairs-bureau", "审核发放",
+              "《中华人民共和国残疾人保障法》第四十八条"),
+    *_service("LS-G-006", "失业登记和就业困难人员认定申请", "social_security",
+              "social_security", "受理失业登记和就业困难人员认定申请，推荐就业岗位",
+              "human-resources-bureau", "认定就业困难人员并落实就业援助"),
+    *_service("LS-G-007", "独生子女父母光荣证和特别扶助申请", "health", "family_planning",
+              "受理申请并核实", "health-bureau", "审核并发放扶助金",
+              f"{RENKOU}第三十一条", f"{RENKOU}第三十二条"),
+    *_service("LS-G-008", "城乡居民基本医疗保险参保登记", "social_security", "social_security",
+              "受理参保登记和信息变更", "medical-security-bureau", "核定缴费并保障待遇",
+              # 社会保险法 is not in the legal library: unresolved by design.
+              "《中华人民共和国社会保险法》第二十五条"),
+]
+
+CATALOG = SeedCatalog(
+    items=tuple(COMMON + DIFFERENTIATED + POWERS + SERVICES),
+    sample=True,
+    note="示例数据：依据龙沙区“1466”清单报道（种子 001）整理的参考目录示意，非官方目录原文；"
+         "法条引用取自项目法律库。",
+)
