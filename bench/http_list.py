@@ -1,12 +1,15 @@
 """Listing a tenant's jurisdictions over real HTTP, against a bare handler and the raw-SQL limit.
 
-    python -m bench.http_list [--clients 32] [--seconds 10] [--warmup 2] [--port 0]
-                              [--data-dir DIR] [--engine raw|httpx] [--check]
+    python -m bench.http_list [--clients 32] [--seconds 10] [--warmup 2] [--rounds 2]
+                              [--port 0] [--data-dir DIR] [--engine raw|httpx]
+                              [--profile DIR] [--check]
 
 Starts an embedded PostgreSQL (in a temporary directory unless ``--data-dir``), migrates it,
 provisions a plugin tenant (plus villages so that the first page is a full 50), issues an
-admin key, starts ``python -m bench.server`` on 127.0.0.1, and drives, one after the other
-and each with ``--clients`` closed-loop connections from a separate process:
+admin key, starts ``python -m bench.server`` on 127.0.0.1, and drives each scenario with
+``--clients`` closed-loop connections from a separate process, for ``--seconds`` in all,
+split into ``--rounds`` slices taken in the order a b c, c b a, … so that a machine whose
+speed drifts (other work on it) affects the three alike:
 
 (a) ``GET /api/v1/tenants/{slug}/jurisdictions`` — the real endpoint: auth, tenant
     transaction, row-level security, serialisation;
@@ -30,6 +33,7 @@ import math
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -181,9 +185,9 @@ async def _prepare(args: argparse.Namespace, data_dir: Path) -> tuple[Prepared, 
 # --- the server process -----------------------------------------------------------------
 
 
-def _start_server(prepared: Prepared, data_dir: Path, port: int, log_path: Path) -> tuple[
-    subprocess.Popen[bytes], int
-]:
+def _start_server(
+    prepared: Prepared, data_dir: Path, port: int, log_path: Path
+) -> tuple[subprocess.Popen[bytes], int]:
     env = {
         **os.environ,
         "QINGDAN_DATABASE_URL": prepared.url,
@@ -193,7 +197,16 @@ def _start_server(prepared: Prepared, data_dir: Path, port: int, log_path: Path)
     port_file.unlink(missing_ok=True)
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.server", "--port", str(port), "--port-file", str(port_file)],
+            [
+                sys.executable,
+                "-m",
+                "bench.server",
+                "--port",
+                str(port),
+                "--port-file",
+                str(port_file),
+                "--exit-with-parent",
+            ],
             cwd=REPO,
             env=env,
             stdout=log,
@@ -215,7 +228,9 @@ def _wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> Non
     with httpx.Client(base_url=base, timeout=2.0) as client:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(f"the bench server exited ({proc.returncode}):\n{_tail(log_path)}")
+                raise RuntimeError(
+                    f"the bench server exited ({proc.returncode}):\n{_tail(log_path)}"
+                )
             try:
                 if client.get("/bench/constant").status_code == 200:
                     return
@@ -225,14 +240,19 @@ def _wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> Non
     raise RuntimeError(f"the bench server did not answer within {START_TIMEOUT:.0f} s")
 
 
+def _finish(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait for ``proc`` up to ``timeout`` seconds, then kill it."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def _stop_server(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+        _finish(proc, 15)
 
 
 def _tail(path: Path, lines: int = 30) -> str:
@@ -242,21 +262,25 @@ def _tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
-def _preflight(base: str, headers: dict[str, str], scenarios: list[Scenario]) -> int:
-    """Every route answers 200 and (c) returns exactly the JSON of (a). Returns (a)'s size."""
+def _preflight(base: str, headers: dict[str, str], scenarios: list[Scenario]) -> str:
+    """Every route answers 200 and (c) returns exactly the JSON of (a); describe (a)'s page."""
     with httpx.Client(base_url=base, timeout=10.0) as client:
         bodies = {}
         for s in scenarios:
             response = client.get(s.path, headers=headers)
             if response.status_code != 200:
-                raise RuntimeError(f"{s.path} answered {response.status_code}: {response.text[:500]}")
+                raise RuntimeError(
+                    f"{s.path} answered {response.status_code}: {response.text[:500]}"
+                )
             bodies[s.key] = response
     if bodies["a"].json() != bodies["c"].json():
         raise RuntimeError(
             "the raw limit (c) does not return the same JSON as the endpoint (a):\n"
             f"a: {bodies['a'].text[:400]}\nc: {bodies['c'].text[:400]}"
         )
-    return len(bodies["a"].content)
+    page = bodies["a"].json()
+    more = " + next_cursor" if page["next_cursor"] else ""
+    return f"{len(page['items'])} items{more}, {len(bodies['a'].content)} bytes"
 
 
 # --- measuring ---------------------------------------------------------------------------
@@ -317,6 +341,7 @@ def _children_cpu() -> float:
 def _drive(
     scenario: Scenario,
     args: argparse.Namespace,
+    seconds: float,
     base: str,
     headers: dict[str, str],
     server: psutil.Process,
@@ -327,7 +352,7 @@ def _drive(
         "headers": headers,
         "clients": args.clients,
         "warmup": args.warmup,
-        "seconds": args.seconds,
+        "seconds": seconds,
         "engine": args.engine,
     }
     sampler = RssSampler(server)
@@ -339,7 +364,7 @@ def _drive(
             input=json.dumps(cfg).encode(),
             capture_output=True,
             cwd=REPO,
-            timeout=args.warmup + args.seconds + 60,
+            timeout=args.warmup + seconds + 60,
             check=False,
         )
     finally:
@@ -348,7 +373,9 @@ def _drive(
     db_cpu = _tree_cpu(postmaster) - db_cpu
     client_cpu = _children_cpu() - client_cpu
     if done.returncode != 0:
-        raise RuntimeError(f"bench.load failed for {scenario.path}:\n{done.stderr.decode()[-2000:]}")
+        raise RuntimeError(
+            f"bench.load failed for {scenario.path}:\n{done.stderr.decode()[-2000:]}"
+        )
     out = json.loads(done.stdout)
     return Result(
         scenario=scenario,
@@ -361,6 +388,30 @@ def _drive(
         client_cpu_s=client_cpu,
         server_peak_rss=peak,
     )
+
+
+def _merge(parts: list[Result]) -> Result:
+    """One result from the slices of a scenario measured in several rounds."""
+    errors: dict[str, int] = {}
+    for part in parts:
+        for kind, n in part.errors.items():
+            errors[kind] = errors.get(kind, 0) + n
+    return Result(
+        scenario=parts[0].scenario,
+        latencies_ms=[x for part in parts for x in part.latencies_ms],
+        window_s=sum(part.window_s for part in parts),
+        errors=errors,
+        all_requests=sum(part.all_requests for part in parts),
+        server_cpu_s=sum(part.server_cpu_s for part in parts),
+        db_cpu_s=sum(part.db_cpu_s for part in parts),
+        client_cpu_s=sum(part.client_cpu_s for part in parts),
+        server_peak_rss=max(part.server_peak_rss for part in parts),
+    )
+
+
+def _order(scenarios: list[Scenario], rounds: int) -> list[Scenario]:
+    """a b c, c b a, a b c, …: alternating order cancels a steady drift of the machine."""
+    return [s for r in range(rounds) for s in (scenarios if r % 2 == 0 else scenarios[::-1])]
 
 
 def _peak_rss(pid: int) -> int | None:
@@ -387,93 +438,151 @@ def report(
     results: list[Result],
     counts: dict[str, float] | None,
     peak_rss: int | None,
-    page_bytes: int,
+    page: str,
 ) -> bool:
+    """Print the figures; return whether every target is met."""
     by = {r.scenario.key: r for r in results}
     a, b, c = by["a"], by["b"], by["c"]
     print()
     print(
-        f"bench.http_list: {args.clients} clients, {args.seconds:g} s each after {args.warmup:g} s"
-        f" warm-up, load engine {args.engine}, {os.cpu_count()} CPUs shared by client, server"
-        " and PostgreSQL"
+        f"bench.http_list: {args.clients} clients, {args.seconds:g} s each"
+        f" ({_slices(args)}, each after {args.warmup:g} s warm-up), load engine {args.engine};"
+        f" {os.cpu_count()} CPUs shared by client, server and PostgreSQL"
     )
     print(
-        f"tenant {prepared.slug}: {prepared.jurisdictions} jurisdictions; one page = 50 items,"
-        f" {page_bytes} bytes of JSON"
+        f"tenant {prepared.slug}: {prepared.jurisdictions} jurisdictions; the page listed: {page}"
     )
+    for r in results:
+        print(f"  {r.scenario.label:<14} GET {r.scenario.path}")
     print()
     head = (
-        f"{'scenario':<52} {'requests':>8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}"
-        f" {'p99 ms':>7} {'errors':>6}  {'CPU µs/request: server':>22} {'db':>5} {'client':>6}"
+        f"{'':<14} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+        f" {'errors':>6}   {'CPU µs/req: server':>18} {'db':>5} {'client':>6}"
     )
     print(head)
     print("-" * len(head))
     for r in results:
-        errors = sum(r.errors.values())
         print(
-            f"{r.scenario.label:<52} {r.requests:>8} {r.throughput:>8.0f} {r.percentile(50):>7.2f}"
-            f" {r.percentile(95):>7.2f} {r.percentile(99):>7.2f} {errors:>6}"
-            f"  {r.per_request_us(r.server_cpu_s):>22.0f} {r.per_request_us(r.db_cpu_s):>5.0f}"
-            f" {r.per_request_us(r.client_cpu_s):>6.0f}"
+            f"{r.scenario.label:<14} {r.requests:>8} {r.throughput:>7.0f}"
+            f" {r.percentile(50):>7.2f} {r.percentile(95):>7.2f} {r.percentile(99):>7.2f}"
+            f" {sum(r.errors.values()):>6}   {r.per_request_us(r.server_cpu_s):>18.0f}"
+            f" {r.per_request_us(r.db_cpu_s):>5.0f} {r.per_request_us(r.client_cpu_s):>6.0f}"
         )
         if r.errors:
-            print(f"{'':<52} errors: {r.errors}")
+            print(f"{'':<14} errors: {r.errors}")
     print()
     a_c, a_b = _ratio(a.throughput, c.throughput), _ratio(a.throughput, b.throughput)
-    print(f"throughput ratios   a/c = {a_c:.2f}   a/b = {a_b:.2f}   (c/b = {_ratio(c.throughput, b.throughput):.2f})")
-    print(
-        f"server CPU ratios   a/c = {_ratio(a.server_cpu_s / max(a.all_requests, 1), c.server_cpu_s / max(c.all_requests, 1)):.2f}"
-        "   (CPU per request of (a) over that of (c); lower is better)"
-    )
-    print(f"p99 ratio           a/c = {_ratio(a.percentile(99), c.percentile(99)):.2f}")
+    c_b = _ratio(c.throughput, b.throughput)
+    cpu_a = a.per_request_us(a.server_cpu_s + a.db_cpu_s)
+    cpu_c = c.per_request_us(c.server_cpu_s + c.db_cpu_s)
+    print(f"throughput ratios    a/c = {a_c:.3f}   a/b = {a_b:.3f}   (c/b = {c_b:.3f})")
+    print(f"p99 ratio            a/c = {_ratio(a.percentile(99), c.percentile(99)):.2f}")
+    print(f"CPU/request ratio    a/c = {_ratio(cpu_a, cpu_c):.2f}   (server + PostgreSQL)")
     if peak_rss:
         print(
-            f"server peak RSS     {peak_rss / 2**20:.1f} MiB (VmHWM)"
-            f"; sampled per scenario: a {a.server_peak_rss / 2**20:.1f},"
-            f" b {b.server_peak_rss / 2**20:.1f}, c {c.server_peak_rss / 2**20:.1f} MiB"
+            f"server peak RSS      {peak_rss / 2**20:.1f} MiB (VmHWM); sampled during"
+            f" a {a.server_peak_rss / 2**20:.1f}, b {b.server_peak_rss / 2**20:.1f},"
+            f" c {c.server_peak_rss / 2**20:.1f} MiB"
         )
     if counts:
         print(
-            f"statements/request  (a) {counts['a_warm']:.1f} warm, {counts['a_cold']:.0f} with key"
-            f" and tenant uncached; (c) {counts['c']:.1f}  (pool reset on release included)"
+            f"statements/request   (a) {counts['a_warm']:.1f}, {counts['a_cold']:.0f} with key"
+            f" and tenant uncached; (c) {counts['c']:.1f}; pool reset on release included"
         )
     else:
-        print("statements/request  n/a (core.db.connect has no count_queries)")
+        print("statements/request   n/a (core.db.connect has no count_queries)")
     print()
     ok_ratio = a_c >= TARGET_A_OVER_C
     ok_p99 = a.percentile(99) < TARGET_P99_MS
     clean = not any(r.errors for r in results)
-    note = "" if args.clients == TARGET_CLIENTS else f" (targets are set for {TARGET_CLIENTS} clients)"
-    print(f"targets{note}:")
-    print(f"  a/c ≥ {TARGET_A_OVER_C:.2f}          {a_c:6.2f}   {'PASS' if ok_ratio else 'FAIL'}")
-    print(f"  p99(a) < {TARGET_P99_MS:.0f} ms       {a.percentile(99):6.2f}   {'PASS' if ok_p99 else 'FAIL'}")
-    print(f"  no errors            {'':>6}   {'PASS' if clean else 'FAIL'}")
+    at = "" if args.clients == TARGET_CLIENTS else f", set for {TARGET_CLIENTS} clients"
+    print(f"targets (2-core machine{at}):")
+    print(f"  a/c ≥ {TARGET_A_OVER_C:.2f}        {a_c:7.3f}   {_verdict(ok_ratio)}")
+    print(f"  p99(a) < {TARGET_P99_MS:.0f} ms     {a.percentile(99):7.2f}   {_verdict(ok_p99)}")
+    print(f"  no errors          {'':>7}   {_verdict(clean)}")
     return ok_ratio and ok_p99 and clean
+
+
+def _slices(args: argparse.Namespace) -> str:
+    if args.rounds == 1:
+        return "one slice"
+    return f"{args.rounds} interleaved slices of {args.seconds / args.rounds:g} s"
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+# --- profiling (optional) ------------------------------------------------------------------
+
+
+def _start_profiler(
+    args: argparse.Namespace, pid: int, name: str, seconds: float
+) -> subprocess.Popen[bytes] | None:
+    """py-spy on the server for one scenario (``--profile DIR``); its figures are perturbed."""
+    if args.profile is None:
+        return None
+    py_spy = shutil.which("py-spy")
+    if py_spy is None:
+        raise SystemExit("--profile needs py-spy on PATH (pip install py-spy)")
+    args.profile.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--nonblocking",
+            "--rate",
+            "500",
+            "--format",
+            "speedscope",
+            "--output",
+            str(args.profile / f"{name}.speedscope.json"),
+            "--duration",
+            str(math.ceil(args.warmup + seconds + 1)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 # --- command -----------------------------------------------------------------------------
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m bench.http_list", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m bench.http_list",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--clients", type=int, default=32, help="concurrent connections (32)")
-    p.add_argument("--seconds", type=float, default=10.0, help="recorded seconds per scenario (10)")
-    p.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds first (2)")
+    p.add_argument("--seconds", type=float, default=10.0, help="recorded seconds per scenario")
+    p.add_argument("--warmup", type=float, default=2.0, help="unrecorded seconds per slice (2)")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="split --seconds into this many slices per scenario, interleaved a b c c b a … (2)",
+    )
     p.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1 (0: any free)")
     p.add_argument("--data-dir", type=Path, help="keep the database here (default: a temp dir)")
     p.add_argument("--plugin", default="wenjiang", help="plugin to provision the tenant from")
     p.add_argument("--villages", type=int, default=100, help="extra villages (fill the page)")
     p.add_argument("--engine", choices=["raw", "httpx"], default="raw", help="load client")
+    p.add_argument("--profile", type=Path, help="also record py-spy profiles of the server here")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = p.parse_args(argv)
-    if args.clients < 1 or args.seconds <= 0 or args.warmup < 0:
-        p.error("--clients ≥ 1, --seconds > 0, --warmup ≥ 0")
+    if args.clients < 1 or args.seconds <= 0 or args.warmup < 0 or args.rounds < 1:
+        p.error("--clients ≥ 1, --seconds > 0, --warmup ≥ 0, --rounds ≥ 1")
     return args
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
+    # A SIGTERM runs the finally blocks and atexit hooks too: the server is terminated and
+    # the embedded PostgreSQL stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="qingdan-bench-"))
         # Registered before the embedded server's own atexit hook, so it runs after it.
@@ -484,28 +593,35 @@ def main(argv: list[str] | None = None) -> None:
     prepared, counts = asyncio.run(_prepare(args, data_dir))
     headers = {"Authorization": f"Bearer {prepared.key}"}
     scenarios = [
-        Scenario("a", f"(a) GET /api/v1/tenants/{prepared.slug}/jurisdictions",
-                 f"/api/v1/tenants/{prepared.slug}/jurisdictions"),
-        Scenario("b", "(b) GET /bench/constant (bare handler)", "/bench/constant"),
-        Scenario("c", f"(c) GET /bench/raw/{prepared.slug}/jurisdictions (limit)",
-                 f"/bench/raw/{prepared.slug}/jurisdictions"),
+        Scenario("a", "(a) endpoint", f"/api/v1/tenants/{prepared.slug}/jurisdictions"),
+        Scenario("b", "(b) constant", "/bench/constant"),
+        Scenario("c", "(c) raw limit", f"/bench/raw/{prepared.slug}/jurisdictions"),
     ]
     log_path = data_dir / "bench-server.log"
     proc, port = _start_server(prepared, data_dir, args.port, log_path)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_ready(proc, base, log_path)
-        page_bytes = _preflight(base, headers, scenarios)
+        page = _preflight(base, headers, scenarios)
         server = psutil.Process(proc.pid)
         postmaster = _postmaster(prepared.pgdata)
-        results = []
-        for s in scenarios:
-            print(f"driving {s.path} …", flush=True)
-            results.append(_drive(s, args, base, headers, server, postmaster))
+        seconds = args.seconds / args.rounds
+        parts: dict[str, list[Result]] = {s.key: [] for s in scenarios}
+        for n, s in enumerate(_order(scenarios, args.rounds)):
+            print(f"driving {s.label} for {seconds:g} s: GET {s.path} …", flush=True)
+            profiler = _start_profiler(args, proc.pid, f"{s.key}{n}", seconds)
+            try:
+                parts[s.key].append(_drive(s, args, seconds, base, headers, server, postmaster))
+            finally:
+                if profiler is not None:
+                    _finish(profiler, args.warmup + seconds + 30)
+        results = [_merge(parts[s.key]) for s in scenarios]
         peak_rss = _peak_rss(proc.pid)
     finally:
         _stop_server(proc)
-    passed = report(args, prepared, results, counts, peak_rss, page_bytes)
+    passed = report(args, prepared, results, counts, peak_rss, page)
+    if args.profile is not None:
+        print(f"\npy-spy profiles (figures above are perturbed by them): {args.profile}/*.json")
     if args.check and not passed:
         sys.exit(1)
 

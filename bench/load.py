@@ -63,7 +63,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _raw_client(cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally) -> None:
+async def _raw_client(
+    cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally
+) -> None:
     parts = urlsplit(cfg["url"])
     host, port = parts.hostname or "", parts.port or 80
     path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -148,7 +150,10 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
             timeout = httpx.Timeout(REQUEST_TIMEOUT)
             async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
                 await asyncio.gather(
-                    *(_httpx_client(client, cfg, record_from, stop_at, tally) for _ in range(clients))
+                    *(
+                        _httpx_client(client, cfg, record_from, stop_at, tally)
+                        for _ in range(clients)
+                    )
                 )
         else:
             await asyncio.gather(

@@ -18,8 +18,11 @@ middleware, no dependencies, no exception handlers); everything else goes to
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import socket
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -178,6 +181,18 @@ def _loopback_socket(port: int) -> socket.socket:
     return sock
 
 
+def _exit_with_parent() -> None:
+    """Stop (gracefully, via SIGTERM) when the harness that started us is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _have(module: str) -> bool:
     try:
         __import__(module)
@@ -192,7 +207,10 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m bench.server", description=__doc__)
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--port-file", type=Path, help="write the bound port here")
+    p.add_argument("--exit-with-parent", action="store_true", help="stop when the parent exits")
     args = p.parse_args(argv)
+    if args.exit_with_parent:
+        _exit_with_parent()
 
     app, _ = build(load_settings())
     sock = _loopback_socket(args.port)
