@@ -12,6 +12,7 @@ import time
 import uuid
 from typing import Any
 
+import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("qingdan.access")
@@ -110,6 +111,9 @@ def request_context(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
+_encode = msgspec.json.Encoder().encode
+
+
 class JsonLogFormatter(logging.Formatter):
     """One JSON object per line: easy for the county's log collector to ingest."""
 
@@ -127,7 +131,7 @@ class JsonLogFormatter(logging.Formatter):
                 entry[field] = getattr(record, field)
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return _encode(entry).decode()
 
 
 def configure_logging(level: str = "INFO") -> None:

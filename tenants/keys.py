@@ -8,6 +8,7 @@ through another worker within that many seconds.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
@@ -30,6 +31,7 @@ CACHE_SECONDS = 10.0
 TOUCH_EVERY = timedelta(minutes=1)
 
 _cache: dict[bytes, tuple[float, Principal]] = {}
+_inflight: dict[bytes, asyncio.Future[Principal]] = {}
 
 
 class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -201,9 +203,18 @@ async def resolve(token: str | None) -> Principal:
         raise Unauthenticated("the API key is malformed; keys start with qd_")
     digest = _hash(token)
     cached = _cache.get(digest)
-    now = time.monotonic()
-    if cached and cached[0] > now:
+    if cached and cached[0] > time.monotonic():
         return cached[1]
+    # One lookup per key at a time: concurrent requests with an expired entry share it.
+    pending = _inflight.get(digest)
+    if pending is None:
+        pending = _inflight[digest] = asyncio.ensure_future(_lookup(digest))
+        pending.add_done_callback(lambda _: _inflight.pop(digest, None))
+    return await asyncio.shield(pending)
+
+
+async def _lookup(digest: bytes) -> Principal:
+    now = time.monotonic()
     async with platform_transaction() as conn:
         row = await conn.fetchrow(
             "SELECT id, tenant_id, role, scope_code, name, revoked_at, last_used_at"

@@ -77,3 +77,20 @@ async def test_no_tenant_set_means_no_rows(database_url: str, tenant: TenantFixt
         # An emptied setting (what a pooled connection reads back) is no tenant either.
         await conn.execute("SET LOCAL qingdan.tenant_id = ''")
         assert await conn.fetchval("SELECT count(*) FROM units") == 0
+
+
+async def test_a_released_connection_carries_no_tenant(tenant: TenantFixture) -> None:
+    """The pool skips asyncpg's reset query, so nothing may outlive a transaction."""
+    from core.db import DB
+
+    a = await find_tenant(tenant.slug)
+    assert a
+    for _ in range(3):  # more than one pooled connection gets used
+        async with tenant_transaction(a.id) as conn:
+            assert await conn.fetchval("SELECT current_user") == "qingdan_app"
+    for _ in range(3):
+        async with DB.pool.acquire() as conn:  # type: ignore[union-attr]
+            assert await conn.fetchval("SELECT current_user") != "qingdan_app"
+            assert await conn.fetchval("SELECT current_setting('qingdan.tenant_id', true)") in (None, "")
+            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                                       " AND pid = pg_backend_pid()") == 0
