@@ -5,6 +5,7 @@ Plain ASGI middleware: it runs for every request, so it stays small and allocati
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -18,6 +19,16 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 log = logging.getLogger("qingdan.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
+
+
+_PROCESS = uuid.uuid4().hex[:16]
+_sequence = itertools.count(1)
+
+
+def _next_id() -> str:
+    """A request id unique across processes: a random per-process prefix and a counter
+    (cheaper than a fresh uuid4 per request: os.urandom is a system call)."""
+    return f"{_PROCESS}{next(_sequence):016x}"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -68,7 +79,7 @@ def request_context(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _SAFE_ID.match(incoming) else _next_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
