@@ -68,8 +68,21 @@ def qingdan_list_structure() -> ListStructure:  # type: ignore[empty-body]
 def qingdan_seed_catalog() -> SeedCatalog:  # type: ignore[empty-body]
     """Sample catalog items loaded when a tenant is provisioned from the plugin.
 
-    Optional. Every item must pass core's checks against the list structure and the
-    plugin's own :func:`qingdan_check_item`; citations must resolve in the legal library.
+    Optional. The items are imported into the tenant's first draft and published as
+    version 1. Every item must pass core's checks against the list structure and the
+    plugin's own :func:`qingdan_check_item`, or provisioning fails naming the item and
+    field. Citations are resolved against the legal library; one that does not resolve is
+    kept with the reason and reported, not dropped. List parents before their children.
+
+    Example::
+
+        @hookimpl
+        def qingdan_seed_catalog():
+            return SeedCatalog(items=(
+                CatalogItem("AX-001", "安全生产监督检查", "item", ("basic",),
+                            responsibilities=(Responsibility("township", "primary", "日常检查"),),
+                            citations=("《中华人民共和国安全生产法》第九条",)),
+            ), note="示例数据")
     """
 
 

@@ -12,12 +12,19 @@ import msgspec
 
 from core import plugins
 from core.access import Access, Principal, Role, Tenant
-from core.catalog import ItemCreate, PublishRequest, get_version, import_items, publish, unresolved_citations
+from core.catalog import (
+    ItemCreate,
+    PublishRequest,
+    get_version,
+    import_items,
+    publish,
+    unresolved_citations,
+)
 from core.db import acting_as_tenant, platform_transaction, tenant_transaction
-from core.structure import save_structure
 from core.divisions import KINDS, normalise_code
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.plugin_types import JurisdictionInfo
+from core.structure import save_structure
 from core.tenancy import find_tenant, forget_tenant, tenant_from_row
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,62}$")

@@ -65,3 +65,16 @@ async def test_a_minimal_plugin_is_conformant_and_provisionable(database_url: st
     plugins.register_module("kit-good", _plugin(good))
     assert assert_conformant("kit-good").items == 1
     await assert_provisionable("kit-good")
+
+
+def test_every_hookspec_is_documented_with_an_example() -> None:
+    import inspect
+
+    from core import hookspecs
+
+    specs = [f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("qingdan_")]
+    assert len(specs) >= 4
+    for spec in specs:
+        doc = inspect.getdoc(spec) or ""
+        assert len(doc) > 200 and "Example" in doc, spec.__name__
+        assert hasattr(spec, "qingdan_spec"), spec.__name__
