@@ -222,7 +222,9 @@ async def translate_db_errors() -> AsyncIterator[None]:
     except asyncpg.DataError as exc:
         raise ValidationFailed(str(exc), errors=[FieldError("body", str(exc))]) from exc
     except asyncpg.InsufficientPrivilegeError as exc:
-        raise PermissionDenied("the row belongs to another tenant") from exc
+        if "row-level security" in exc.message:
+            raise PermissionDenied("the row belongs to another tenant") from exc
+        raise PermissionDenied(f"not allowed by the database: {exc.message}") from exc
 
 
 def rows(records: list[Any]) -> list[dict[str, Any]]:

@@ -207,3 +207,33 @@ async def test_another_tenant_cannot_reach_township_lists(
     assert (await client.post(f"{base}/submit", headers=intruder)).status_code == 404
     assert (await client.post(f"{base}/publish", json={"effective_date": "2025-01-01"}, headers=intruder)).status_code == 404
     assert codes((await client.get(base, headers=county.auth())).json()) == ["SAF", "SAF-01", "SAF-02"]
+
+
+async def test_an_idempotency_key_cannot_be_reused_for_another_request(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    base = f"{county.base}/townships/{LIUCHENG}/list"
+    headers = {**county.auth(), "Idempotency-Key": "once"}
+    first = await client.post(f"{base}/claims", json={"item_code": "CON-01", "justification": "需要"}, headers=headers)
+    assert first.status_code == 201
+    other = await client.post(f"{county.base}/townships/{GONGPING}/list/claims",
+                              json={"item_code": "CON-01", "justification": "需要"}, headers=headers)
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
+    gongping = (await client.get(f"{county.base}/townships/{GONGPING}/list", headers=county.auth())).json()
+    assert "CON-01" not in codes(gongping)
+
+
+async def test_published_versions_cannot_be_changed_even_in_sql(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    from core.db import tenant_transaction
+    from core.errors import PermissionDenied
+    from core.tenancy import find_tenant
+
+    await _publish_list(client, county, LIUCHENG, "2025-02-01")
+    found = await find_tenant(county.slug)
+    assert found
+    for statement in ("UPDATE township_version_entries SET post = 'x'", "DELETE FROM township_list_versions"):
+        with pytest.raises(PermissionDenied, match="permission denied"):
+            async with tenant_transaction(found.id) as conn:
+                await conn.execute(statement)
