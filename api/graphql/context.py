@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import msgspec
 from litestar import Request
 from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
+from strawberry.types import Info
 
 from api.auth import bearer_token, request_id
 from core.access import Access, Principal
@@ -26,8 +28,8 @@ class Context(BaseContext, kw_only=True):
     principal: Principal | None
     settings: Settings
     request_id: str | None = None
-    accesses: dict[str, Access] = {}
-    loaders: dict[tuple[str, str], DataLoader[Any, Any]] = {}
+    accesses: dict[str, Access] = msgspec.field(default_factory=dict)
+    loaders: dict[tuple[str, str], DataLoader[Any, Any]] = msgspec.field(default_factory=dict)
 
     async def access(self, slug: str) -> Access | None:
         """The caller's access to ``slug``, or None where it may not see that tenant."""
@@ -40,7 +42,10 @@ class Context(BaseContext, kw_only=True):
         return self.accesses[slug]
 
     def loader(
-        self, name: str, access: Access, load: Callable[[Access, list[Any]], Awaitable[dict[Any, Any]]],
+        self,
+        name: str,
+        access: Access,
+        load: Callable[[Access, list[Any]], Awaitable[dict[Any, Any]]],
         default: Any = None,
     ) -> DataLoader[Any, Any]:
         key = (name, access.tenant.slug)
@@ -54,11 +59,15 @@ class Context(BaseContext, kw_only=True):
         return self.loaders[key]
 
 
+#: What resolvers receive as ``info`` (here so that every type module can import it).
+GqlInfo = Info[Context, None]
+
+
 def context_getter(settings: Settings) -> Callable[[Request[Any, Any, Any]], Awaitable[Context]]:
     async def get_context(request: Request[Any, Any, Any]) -> Context:
         # The GraphiQL page itself needs no key; every query does.
         wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
         principal = None if wants_ide else await resolve(bearer_token(request))
-        return Context(principal=principal, settings=settings, request_id=request_id(request), accesses={}, loaders={})
+        return Context(principal=principal, settings=settings, request_id=request_id(request))
 
     return get_context

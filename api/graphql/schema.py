@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
 
@@ -11,12 +12,25 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.scalars import JSON
 
 from api.errors import field_of_message
+from api.graphql.catalog import (
+    CatalogItem,
+    CatalogItemInput,
+    CatalogItemPatch,
+    CatalogVersion,
+    EntryCommentInput,
+    EntryPatch,
+    TownshipList,
+    WithdrawalInput,
+    plain,
+)
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
-from core import jurisdictions, units
-from core.access import Role
+from core import catalog, jurisdictions, township_lists, units
+from core.access import Access, Role
+from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
 from core.errors import FieldError, InvalidInput, NotFound, QingdanError
 from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate
 from core.tenancy import all_tenants
+from core.township_lists import Claim, EntryUpdate, ListPublish, ReturnRequest
 from core.units import UnitCreate, UnitUpdate
 
 T = TypeVar("T")
@@ -39,7 +53,9 @@ class Query:
                 nodes.append(TenantNode.of(access.tenant, access))
         return nodes
 
-    @strawberry.field(description="One tenant by slug; null when it does not exist or is not yours.")
+    @strawberry.field(
+        description="One tenant by slug; null when it does not exist or is not yours."
+    )
     async def tenant(self, info: GqlInfo, slug: str) -> TenantNode | None:
         access = await info.context.access(slug)
         return TenantNode.of(access.tenant, access) if access else None
@@ -95,15 +111,17 @@ class Deleted:
 JurisdictionResult = Annotated[Jurisdiction | Problem, strawberry.union("JurisdictionResult")]
 UnitResult = Annotated[Unit | Problem, strawberry.union("UnitResult")]
 DeleteResult = Annotated[Deleted | Problem, strawberry.union("DeleteResult")]
+CatalogItemResult = Annotated[CatalogItem | Problem, strawberry.union("CatalogItemResult")]
+CatalogVersionResult = Annotated[CatalogVersion | Problem, strawberry.union("CatalogVersionResult")]
+TownshipListResult = Annotated[TownshipList | Problem, strawberry.union("TownshipListResult")]
 
 
 def _given(obj: Any, *, keep_null: bool = False) -> dict[str, Any]:
     """The fields a client actually sent. In a patch an explicit null clears a field; in
-    a create input null means "not given", so the service's default applies."""
+    a create input null means "not given", so the service's default applies (inside
+    nested inputs too)."""
     return {
-        k: (
-            [vars(i) for i in v] if isinstance(v, list) and v and hasattr(v[0], "__dict__") else v
-        )
+        k: plain(v)
         for k, v in vars(obj).items()
         if v is not strawberry.UNSET and (keep_null or v is not None)
     }
@@ -115,7 +133,8 @@ def _convert(data: dict[str, Any], kind: type[T]) -> T:
         return msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
         message = str(exc)
-        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
+        errors = [FieldError(field_of_message(message), message)]
+        raise InvalidInput(message, errors=errors) from exc
 
 
 async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Any], Awaitable[T]]) -> T | Problem:
@@ -129,7 +148,137 @@ async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Any], Awaitable[T]
 
 
 @strawberry.type
-class Mutation:
+class CatalogMutations:
+    """The catalog and township-list operations of REST, with the same services."""
+
+    @strawberry.mutation(description="Add an item to the draft catalog.")
+    async def create_catalog_item(
+        self, info: GqlInfo, tenant: str, input: CatalogItemInput
+    ) -> CatalogItemResult:
+        async def act(access: Access) -> CatalogItem:
+            data = _convert(_given(input), ItemCreate)
+            return CatalogItem.of(await catalog.create_item(access, data), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Change an item in the draft; revision: the one you read.")
+    async def update_catalog_item(
+        self, info: GqlInfo, tenant: str, code: str, revision: int, input: CatalogItemPatch
+    ) -> CatalogItemResult:
+        async def act(access: Access) -> CatalogItem:
+            data = _convert(_given(input, keep_null=True), ItemUpdate)
+            return CatalogItem.of(await catalog.update_item(access, code, data, revision), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Withdraw an item (kept, with reason and successor).")
+    async def withdraw_catalog_item(
+        self, info: GqlInfo, tenant: str, code: str, input: WithdrawalInput
+    ) -> CatalogItemResult:
+        async def act(access: Access) -> CatalogItem:
+            data = _convert(_given(input), Withdrawal)
+            return CatalogItem.of(await catalog.withdraw_item(access, code, data), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Freeze the draft as the next version; township lists follow it. "
+        "revision: the draft's revision you read."
+    )
+    async def publish_catalog(
+        self, info: GqlInfo, tenant: str, effective_date: datetime.date, revision: int,
+        note: str = "",
+    ) -> CatalogVersionResult:
+        async def act(access: Access) -> CatalogVersion:
+            data = _convert({"effective_date": effective_date, "note": note}, PublishRequest)
+            return CatalogVersion.of(await catalog.publish(access, data, revision))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Claim a differentiated item (认领); returns the working copy."
+    )
+    async def claim_item(
+        self, info: GqlInfo, tenant: str, township: str, item_code: str, justification: str
+    ) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            data = _convert({"item_code": item_code, "justification": justification}, Claim)
+            return TownshipList.of(await township_lists.claim(access, township, data), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Withdraw a claim; returns the working copy.")
+    async def withdraw_claim(
+        self, info: GqlInfo, tenant: str, township: str, item_code: str
+    ) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            await township_lists.withdraw_claim(access, township, item_code)
+            return TownshipList.of(await township_lists.get_working_list(access, township), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Local details of an entry, or confirm a changed claimed item. "
+        "revision: the list's revision you read."
+    )
+    async def update_list_entry(
+        self, info: GqlInfo, tenant: str, township: str, item_code: str, revision: int,
+        input: EntryPatch,
+    ) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            data = _convert(_given(input, keep_null=True), EntryUpdate)
+            view = await township_lists.update_entry(access, township, item_code, data, revision)
+            return TownshipList.of(view, access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Submit for review (审核). revision: optional, checked if given."
+    )
+    async def submit_list(
+        self, info: GqlInfo, tenant: str, township: str, revision: int | None = None
+    ) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            return TownshipList.of(await township_lists.submit(access, township, revision), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Return a submitted list with a note and per-entry comments.")
+    async def return_list(
+        self, info: GqlInfo, tenant: str, township: str, note: str,
+        comments: list[EntryCommentInput] | None = None,
+    ) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            data = _convert({"note": note, "comments": plain(comments or [])}, ReturnRequest)
+            return TownshipList.of(await township_lists.return_list(access, township, data), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Accept and file a submitted list (审核备案).")
+    async def file_list(self, info: GqlInfo, tenant: str, township: str) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            return TownshipList.of(await township_lists.file_list(access, township), access)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Publish a filed list as its next version; returns that version."
+    )
+    async def publish_list(
+        self, info: GqlInfo, tenant: str, township: str, effective_date: datetime.date
+    ) -> TownshipListResult:
+        async def act(access: Access) -> TownshipList:
+            data = _convert({"effective_date": effective_date}, ListPublish)
+            view = await township_lists.publish_list(access, township, data)
+            return TownshipList.of(view, access)
+
+        return await _attempt(info, tenant, act)
+
+
+@strawberry.type
+class DivisionMutations:
+    """Jurisdictions and units."""
+
     @strawberry.mutation
     async def create_jurisdiction(
         self, info: GqlInfo, tenant: str, input: JurisdictionInput
@@ -188,6 +337,11 @@ class Mutation:
             return Deleted(code=code)
 
         return await _attempt(info, tenant, act)
+
+
+@strawberry.type
+class Mutation(DivisionMutations, CatalogMutations):
+    """Every mutation names its tenant and returns the changed object or a Problem."""
 
 
 def build_schema(max_depth: int = 8, max_aliases: int = 15) -> strawberry.Schema:

@@ -6,17 +6,20 @@ from datetime import datetime
 from typing import Annotated
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
-from strawberry.types import Info
 
-from api.graphql.context import Context
+from api.graphql.catalog import CatalogQueries
+from api.graphql.context import GqlInfo
 from core import jurisdictions, units
 from core.access import Access, Tenant
 from core.errors import QingdanError
 from core.jurisdictions import JurisdictionView
 from core.units import UnitView
 
-GqlInfo = Info[Context, None]
+
+def _jurisdictions(info: GqlInfo, access: Access) -> DataLoader[str, JurisdictionView | None]:
+    return info.context.loader("jurisdiction", access, jurisdictions.get_jurisdictions)
 
 
 @strawberry.type
@@ -91,9 +94,7 @@ class Jurisdiction:
     async def parent(self, info: GqlInfo) -> Jurisdiction | None:
         if self.parent_code is None:
             return None
-        view = await info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions).load(
-            self.parent_code
-        )
+        view = await _jurisdictions(info, self.access).load(self.parent_code)
         return Jurisdiction.of(view, self.access) if view else None
 
     @strawberry.field(description="Direct children, in code order (not paginated).")
@@ -104,14 +105,18 @@ class Jurisdiction:
         return [Jurisdiction.of(v, self.access) for v in views]
 
     @strawberry.field(description="Units that belong to this jurisdiction.")
-    async def units(self, info: GqlInfo) -> list[Annotated[Unit, strawberry.lazy("api.graphql.types")]]:
+    async def units(
+        self, info: GqlInfo
+    ) -> list[Annotated[Unit, strawberry.lazy("api.graphql.types")]]:
         views = await info.context.loader("units_in", self.access, units.units_in, default=[]).load(
             self.code
         )
         return [Unit.of(v, self.access) for v in views]
 
 
-@strawberry.type(description="A county department, township office, dispatched agency or committee.")
+@strawberry.type(
+    description="A county department, township office, dispatched agency or committee."
+)
 class Unit:
     code: str
     name: str
@@ -145,16 +150,15 @@ class Unit:
 
     @strawberry.field
     async def jurisdiction(self, info: GqlInfo) -> Jurisdiction | None:
-        view = await info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions).load(
-            self.jurisdiction_code
-        )
+        view = await _jurisdictions(info, self.access).load(self.jurisdiction_code)
         return Jurisdiction.of(view, self.access) if view else None
 
     @strawberry.field
     async def parent_unit(self, info: GqlInfo) -> Unit | None:
         if self.parent_unit_code is None:
             return None
-        view = await info.context.loader("unit", self.access, units.get_units).load(self.parent_unit_code)
+        loader = info.context.loader("unit", self.access, units.get_units)
+        view = await loader.load(self.parent_unit_code)
         return Unit.of(view, self.access) if view else None
 
     @strawberry.field
@@ -176,8 +180,8 @@ class UnitPage:
     next_cursor: str | None
 
 
-@strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
-class TenantNode:
+@strawberry.type
+class TenantFields:
     slug: str
     name: str
     division_code: str
@@ -205,15 +209,20 @@ class TenantNode:
         after: str | None = None,
     ) -> JurisdictionPage:
         page = await jurisdictions.list_jurisdictions(
-            self.access, kind=kind, parent_code=parent_code, level=level, q=q, limit=first, cursor=after
+            self.access,
+            kind=kind,
+            parent_code=parent_code,
+            level=level,
+            q=q,
+            limit=first,
+            cursor=after,
         )
-        return JurisdictionPage(
-            items=[Jurisdiction.of(v, self.access) for v in page.items], next_cursor=page.next_cursor
-        )
+        items = [Jurisdiction.of(v, self.access) for v in page.items]
+        return JurisdictionPage(items=items, next_cursor=page.next_cursor)
 
     @strawberry.field
     async def jurisdiction(self, info: GqlInfo, code: str) -> Jurisdiction | None:
-        view = await info.context.loader("jurisdiction", self.access, jurisdictions.get_jurisdictions).load(code)
+        view = await _jurisdictions(info, self.access).load(code)
         return Jurisdiction.of(view, self.access) if view else None
 
     @strawberry.field
@@ -237,9 +246,18 @@ class TenantNode:
             limit=first,
             cursor=after,
         )
-        return UnitPage(items=[Unit.of(v, self.access) for v in page.items], next_cursor=page.next_cursor)
+        items = [Unit.of(v, self.access) for v in page.items]
+        return UnitPage(items=items, next_cursor=page.next_cursor)
 
     @strawberry.field
     async def unit(self, info: GqlInfo, code: str) -> Unit | None:
         view = await info.context.loader("unit", self.access, units.get_units).load(code)
         return Unit.of(view, self.access) if view else None
+
+
+@strawberry.type(
+    description="A government body operating lists: a county, or a city spanning counties."
+)
+class TenantNode(TenantFields, CatalogQueries):
+    """Divisions and units from :class:`TenantFields`; catalog and township lists from
+    :class:`CatalogQueries`."""
