@@ -332,6 +332,44 @@ async def get_item(access: Access, code: str, version: int | str | None = None) 
     return item_view(row)
 
 
+async def items_by_key(access: Access, keys: list[tuple[int, str]]) -> dict[tuple[int, str], ItemView]:
+    """Items by ``(version, code)`` in one query (for DataLoaders); unreadable ones left out."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        _, draft = await _version_numbers(conn, access)
+        records = await conn.fetch(
+            ITEM_SELECT + " JOIN unnest($2::int[], $3::text[]) AS k(v, c) ON i.version = k.v"
+            " AND i.code = k.c WHERE i.tenant_id = $1 AND (i.version <> $4 OR $5)",
+            access.tenant.id,
+            [v for v, _ in keys],
+            [c for _, c in keys],
+            draft or 0,
+            access.is_admin,
+        )
+    return {(r["version"], r["code"]): item_view(r) for r in records}
+
+
+async def children_by_key(
+    access: Access, keys: list[tuple[int, str]]
+) -> dict[tuple[int, str], list[ItemView]]:
+    """Direct children of each ``(version, code)``, in code order, in one query."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        _, draft = await _version_numbers(conn, access)
+        records = await conn.fetch(
+            ITEM_SELECT + " JOIN unnest($2::int[], $3::text[]) AS k(v, c) ON i.version = k.v"
+            " AND i.parent_code = k.c WHERE i.tenant_id = $1 AND (i.version <> $4 OR $5)"
+            " ORDER BY i.code",
+            access.tenant.id,
+            [v for v, _ in keys],
+            [c for _, c in keys],
+            draft or 0,
+            access.is_admin,
+        )
+    found: dict[tuple[int, str], list[ItemView]] = {key: [] for key in keys}
+    for r in records:
+        found[(r["version"], r["parent_code"])].append(item_view(r))
+    return found
+
+
 async def _readable_version(conn: Any, access: Access, version: int | str | None) -> int:
     """Without a version: the draft for an admin, the latest published for everyone else."""
     published, draft = await _version_numbers(conn, access)

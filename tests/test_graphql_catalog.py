@@ -848,3 +848,25 @@ async def test_graphql_and_rest_return_the_same_list(
     graph_published = await gql(client, county.reader, PUBLISHED, s=county.slug, code=LIUCHENG)
     assert snake(graph_published["tenant"]["publishedList"]) == rest_published
     assert rest_published["version"] == 1 and len(rest_published["entries"]) == 4
+
+
+async def test_item_relations_use_a_constant_number_of_statements(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    await build_county(client, tenant)
+    extra = [{**PATROL, "code": f"SAF-1{n}", "title": f"检查{n}", "citations": []} for n in range(4)]
+    await add_items(client, tenant, DOMAIN, PATROL, RECOVERED, *extra)
+    query = """query($s: String!, $n: Int!) { tenant(slug: $s) { catalogItems(first: $n, level: "item") {
+      items { code parent { code children { code } } successor { code } } } } }"""
+
+    async def count(first: int) -> tuple[int, list[Any]]:
+        before = queries.count
+        data = await gql(client, tenant.admin, query, s=tenant.slug, n=first)
+        return queries.count - before, data["tenant"]["catalogItems"]["items"]
+
+    await count(1)  # warm the key and tenant caches
+    few, few_items = await count(1)
+    many, many_items = await count(6)
+    assert len(few_items) == 1 and len(many_items) == 6
+    assert all(i["parent"]["code"] == "SAF" and len(i["parent"]["children"]) == 6 for i in many_items)
+    assert few == many, (few, many)

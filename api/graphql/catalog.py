@@ -18,8 +18,7 @@ from api.graphql.context import GqlInfo
 from core import catalog, jurisdictions, structure, township_lists, units
 from core.access import Access
 from core.catalog import AdjustmentView, ItemView, VersionView
-from core.errors import NotFound, PermissionDenied
-from core.pagination import MAX_LIMIT
+from core.errors import NotFound
 from core.township_lists import Claimant as ClaimantView
 from core.township_lists import ListDiff as ListDiffView
 from core.township_lists import ListVersion as ListVersionView
@@ -35,34 +34,6 @@ ItemKey = tuple[int, str]
 # --- loaders -------------------------------------------------------------------------------
 # core.catalog has no batch read by codes or by parent codes (as units.get_units and
 # jurisdictions.children_of are), so these call the single-item services once per key.
-
-
-async def items_by_key(access: Access, keys: list[ItemKey]) -> dict[ItemKey, ItemView]:
-    """Items by ``(version, code)``; missing or unreadable ones are left out."""
-    found: dict[ItemKey, ItemView] = {}
-    for version, code in keys:
-        try:
-            found[(version, code)] = await catalog.get_item(access, code, version)
-        except (NotFound, PermissionDenied):
-            continue
-    return found
-
-
-async def children_by_key(access: Access, keys: list[ItemKey]) -> dict[ItemKey, list[ItemView]]:
-    """Direct children of each ``(version, code)``, in code order (all pages)."""
-    found: dict[ItemKey, list[ItemView]] = {}
-    for version, code in keys:
-        items: list[ItemView] = []
-        cursor: str | None = None
-        while True:
-            page = await catalog.list_items(
-                access, version=version, parent_code=code, limit=MAX_LIMIT, cursor=cursor
-            )
-            items += page.items
-            if (cursor := page.next_cursor) is None:
-                break
-        found[(version, code)] = items
-    return found
 
 
 async def _unit(info: GqlInfo, access: Access, code: str) -> Unit | None:
@@ -216,7 +187,7 @@ class CatalogItem:
     async def _item(self, info: GqlInfo, code: str | None) -> CatalogItem | None:
         if code is None:
             return None
-        loader = info.context.loader("catalog_item", self.access, items_by_key)
+        loader = info.context.loader("catalog_item", self.access, catalog.items_by_key)
         view = await loader.load((self.version, code))
         return CatalogItem.of(view, self.access) if view else None
 
@@ -232,7 +203,7 @@ class CatalogItem:
         description="Direct children in the same version, in code order (not paginated)."
     )
     async def children(self, info: GqlInfo) -> list[CatalogItem]:
-        loader = info.context.loader("catalog_children", self.access, children_by_key, default=[])
+        loader = info.context.loader("catalog_children", self.access, catalog.children_by_key, default=[])
         views = await loader.load((self.version, self.code))
         return [CatalogItem.of(v, self.access) for v in views]
 
@@ -308,7 +279,7 @@ class Adjustment:
         description="The item as it is in the adjustment's version (null if you may not read it)."
     )
     async def item(self, info: GqlInfo) -> CatalogItem | None:
-        view = await info.context.loader("catalog_item", self.access, items_by_key).load(
+        view = await info.context.loader("catalog_item", self.access, catalog.items_by_key).load(
             (self.version, self.item_code)
         )
         return CatalogItem.of(view, self.access) if view else None
