@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime
+
 from core import plugins
-from core.access import Principal, Role
+from core.access import Access, Principal, Role
+from core.divisions import TOWNSHIP_LEVEL
 from core.errors import QingdanError
+from core.jurisdictions import list_jurisdictions
 from core.tenancy import find_tenant
+from core.township_lists import ListPublish, file_list, publish_list, submit
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="demo")
+
+
+async def publish_township_lists(access: Access) -> None:
+    """Take every township's list through review to publication, as the county would."""
+    townships = await list_jurisdictions(access, level=TOWNSHIP_LEVEL, limit=500)
+    published = 0
+    for township in townships.items:
+        try:
+            await submit(access, township.code, None)
+            await file_list(access, township.code)
+            await publish_list(access, township.code, ListPublish(effective_date=datetime.date.today()))
+            published += 1
+        except QingdanError as exc:  # e.g. a list with nothing on it yet
+            print(f"  {township.name}: list not published ({exc.detail})")
+    print(f"  {published} township lists published")
 
 
 async def provision_demo(base_url: str) -> None:
@@ -23,6 +43,7 @@ async def provision_demo(base_url: str) -> None:
             if tenant is None:
                 data = TenantCreate(slug=info.slug, name=info.name, plugin=name)
                 tenant = await create_tenant(PLATFORM, data, progress=print)
+                await publish_township_lists(await open_access(PLATFORM, tenant.slug))
             access = await open_access(PLATFORM, tenant.slug)
             admin = await keys.create_key(access, keys.ApiKeyCreate(name="demo admin", role=Role.ADMIN))
             reader = await keys.create_key(access, keys.ApiKeyCreate(name="demo reader", role=Role.READER))
