@@ -22,7 +22,8 @@ from core.catalog import (
 )
 from core.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.divisions import KINDS, normalise_code
-from core.errors import Conflict, PermissionDenied, ValidationFailed
+from core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from core.jurisdictions import JurisdictionCreate, create_jurisdiction
 from core.plugin_types import JurisdictionInfo
 from core.structure import save_structure
 from core.tenancy import find_tenant, forget_tenant, tenant_from_row
@@ -78,7 +79,9 @@ async def create_tenant(
     else:
         division_code = _check_division_code(data.division_code)
     if await find_tenant(data.slug) is not None:
-        raise Conflict(f"tenant {data.slug!r} already exists", extra={"field": "slug"})
+        raise Conflict(
+            f"tenant {data.slug!r} already exists", errors=[FieldError("slug", "already taken")]
+        )
     async with platform_transaction() as conn:
         row = await conn.fetchrow(
             "INSERT INTO tenants (slug, name, division_code, plugin) VALUES ($1, $2, $3, $4)"
@@ -90,13 +93,22 @@ async def create_tenant(
         )
         tenant = tenant_from_row(row)
         say(f"tenant {tenant.slug} ({tenant.name}, {tenant.division_code})")
-        if info is not None and data.plugin is not None:
-            access = Access(tenant, principal)
-            async with acting_as_tenant(tenant.id):
+        access = Access(tenant, principal)
+        async with acting_as_tenant(tenant.id):
+            if info is not None and data.plugin is not None:
                 await _load_jurisdiction(access, info, say)
                 await _load_catalog(access, data.plugin, say)
+            else:
+                await _create_root(access)
     forget_tenant(data.slug)
     return tenant
+
+
+async def _create_root(access: Access) -> None:
+    """A tenant without a plugin starts with its own division as the root of its tree."""
+    code = access.tenant.division_code
+    kind = "city" if len(code) == 6 and code.endswith("00") else "county" if len(code) == 6 else "street"
+    await create_jurisdiction(access, JurisdictionCreate(code=code, name=access.tenant.name, kind=kind))
 
 
 async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progress) -> None:

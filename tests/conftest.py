@@ -101,12 +101,6 @@ async def make_tenant(database_url: str, platform_key: str) -> MakeTenant:
             ),
         )
         access = await open_access(PLATFORM, slug)
-        if plugin is None:
-            from core.jurisdictions import JurisdictionCreate, create_jurisdiction
-
-            await create_jurisdiction(
-                access, JurisdictionCreate(code=division_code, name="测试县", kind="county")
-            )
         admin = await keys.create_key(access, keys.ApiKeyCreate(name="admin", role=Role.ADMIN))
         reader = await keys.create_key(access, keys.ApiKeyCreate(name="reader", role=Role.READER))
         return TenantFixture(slug, tenant.division_code, admin.key, reader.key, platform_key)

@@ -123,3 +123,18 @@ async def test_tenant_and_audit_reads_are_scoped(
     events = (await client.get(f"{tenant.base}/audit-events", headers=tenant.auth())).json()["items"]
     assert {e["entity"] for e in events} >= {"jurisdiction", "api_key"}
     assert all(e["actor_role"] for e in events)
+
+
+async def test_a_tenant_without_a_plugin_starts_with_its_own_division(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    slug = f"anxi-{uuid.uuid4().hex[:6]}"
+    created = await client.post(
+        "/api/v1/tenants", json={"slug": slug, "name": "安溪县", "division_code": "350524"},
+        headers=tenant.auth(tenant.platform),
+    )
+    assert created.status_code == 201, created.text
+    root = await client.get(f"/api/v1/tenants/{slug}/jurisdictions/350524", headers=tenant.auth(tenant.platform))
+    assert root.json()["name"] == "安溪县" and root.json()["kind"] == "county"
+    structure = await client.get(f"/api/v1/tenants/{slug}/catalog/structure", headers=tenant.auth(tenant.platform))
+    assert [k["code"] for k in structure.json()["kinds"]] == ["basic", "cooperating", "recovered"]
