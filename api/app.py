@@ -15,6 +15,7 @@ from api.rest.catalog import CatalogController
 from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
+from api.rest.legal import LegalController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             UnitController,
             CatalogController,
             TownshipListController,
+            LegalController,
             graphql,
         ],
         dependencies=DEPENDENCIES,

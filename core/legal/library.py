@@ -9,8 +9,9 @@ tenant adds its own local and normative documents under its own id.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ import msgspec
 
 from core.access import Access
 from core.db import platform_transaction, tenant_transaction
-from core.legal.citations import Resolved, Unparsed, Unresolved, parse_citations, resolve
+from core.legal.citations import (
+    CitationRef,
+    Resolved,
+    Unparsed,
+    Unresolved,
+    parse_citations,
+    resolve,
+)
 from core.legal.lawtext import LIBRARY_DIR, LawText, iter_library
 from core.legal.numerals import article_label, item_label, paragraph_label
 
@@ -49,11 +57,37 @@ async def resolve_citations(access: Access, raws: list[str]) -> list[StoredCitat
     async with tenant_transaction(access.tenant.id) as conn:
         docs = await conn.fetch("SELECT tenant_id, id, title FROM legal_documents")
         titles = {r["title"]: f"{r['tenant_id']}/{r['id']}" for r in docs}
-        found: list[StoredCitation] = []
-        for raw in dict.fromkeys(raws):
-            for result in resolve(parse_citations(raw), titles):
-                found.append(_stored(raw, result))
-        return await _check_provisions(conn, found)
+        return await _check_provisions(conn, resolve_texts(raws, titles))
+
+
+def resolve_texts(raws: list[str], titles: Mapping[str, str]) -> list[StoredCitation]:
+    """Parse citation strings and resolve them against ``titles`` (title → document key),
+    without the database. The title index is built once and each distinct document title
+    looked up once, however many citations name it (a resolution depends on the title only).
+    """
+    parsed = {raw: parse_citations(raw) for raw in dict.fromkeys(raws)}
+    first: dict[str, CitationRef] = {}
+    for refs in parsed.values():
+        for ref in refs:
+            if isinstance(ref, CitationRef):
+                first.setdefault(ref.document_title, ref)
+    looked = dict(zip(first, resolve(list(first.values()), titles), strict=True))
+    found: list[StoredCitation] = []
+    for raw, refs in parsed.items():
+        for ref in refs:
+            if isinstance(ref, Unparsed):
+                found.append(_stored(raw, ref))
+                continue
+            hit = looked[ref.document_title]
+            if isinstance(hit, Resolved):
+                result: Resolved | Unresolved = Resolved(
+                    ref, hit.document_key, hit.document_title, hit.match
+                )
+            else:
+                assert isinstance(hit, Unresolved)
+                result = Unresolved(ref, hit.reason, hit.candidates)
+            found.append(_stored(raw, result))
+    return found
 
 
 def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitation:
@@ -71,7 +105,9 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
 async def _check_provisions(conn: Any, citations: list[StoredCitation]) -> list[StoredCitation]:
     """Check cited articles exist in each document's latest version (one query)."""
     rows = await conn.fetch(
-        "SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph"
+        "SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph,"
+        " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = q.t AND m.version_id = v.id"
+        "  AND m.paragraph = 0 AND m.item = 0) AS last"
         " FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
         " WITH ORDINALITY AS q(t, d, article, paragraph, item, n)"
         " LEFT JOIN LATERAL (SELECT id FROM legal_versions v WHERE v.tenant_id = q.t"
@@ -93,7 +129,10 @@ async def _check_provisions(conn: Any, citations: list[StoredCitation]) -> list[
         i = row["n"] - 1
         c = checked[i]
         if not row["present"]:
-            checked[i] = StoredCitation(**{**c.__dict__, "problem": f"{_label(c)} does not exist in the current version"})
+            last = row["last"]
+            span = f" (it has {article_label(1)}–{article_label(last)})" if last else ""
+            problem = f"{_label(c)} does not exist in the current version{span}"
+            checked[i] = StoredCitation(**{**c.__dict__, "problem": problem})
         elif c.item is not None and c.paragraph is None and row["paragraph"]:
             checked[i] = StoredCitation(**{**c.__dict__, "paragraph": row["paragraph"]})
     return checked
@@ -116,9 +155,11 @@ def provision_rows(law: LawText) -> list[tuple[int, int, int, str, str | None, s
     each paragraph (item 0), each item."""
     out = []
     for a in law.articles:
-        out.append((a.number, 0, 0, a.label, a.chapter, "\n".join(_paragraph_text(p) for p in a.paragraphs)))
+        whole = "\n".join(_paragraph_text(p) for p in a.paragraphs)
+        out.append((a.number, 0, 0, a.label, a.chapter, whole))
         for p in a.paragraphs:
-            out.append((a.number, p.number, 0, a.label + paragraph_label(p.number), a.chapter, _paragraph_text(p)))
+            label = a.label + paragraph_label(p.number)
+            out.append((a.number, p.number, 0, label, a.chapter, _paragraph_text(p)))
             for it in p.items:
                 label = a.label + paragraph_label(p.number) + item_label(it.number)
                 out.append((a.number, p.number, it.number, label, a.chapter, it.text))
@@ -133,28 +174,49 @@ async def store_law(conn: Any, tenant_id: uuid.UUID, law: LawText, source: str) 
     """Insert one version of a law (its document on first sight). False if already there."""
     document_id = await conn.fetchval(
         "INSERT INTO legal_documents (tenant_id, title, short_title, level) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (tenant_id, title) DO UPDATE SET short_title = excluded.short_title RETURNING id",
+        " ON CONFLICT (tenant_id, title) DO UPDATE SET short_title = excluded.short_title"
+        " RETURNING id",
         tenant_id,
         law.title,
         law.short_title,
         law.level,
     )
+    return await store_version(conn, tenant_id, document_id, law, source) is not None
+
+
+async def store_version(
+    conn: Any,
+    tenant_id: uuid.UUID,
+    document_id: uuid.UUID,
+    law: LawText,
+    source: str,
+    effective_date: date | None = None,
+) -> uuid.UUID | None:
+    """Insert ``law`` as a version of an existing document, with its provisions.
+
+    Returns the new version's id, or None when the document already has a version of that
+    date (nothing is written then).
+    """
     version_id = await conn.fetchval(
-        "INSERT INTO legal_versions (tenant_id, document_id, version_date, history, source)"
-        " VALUES ($1, $2, $3, $4::jsonb, $5) ON CONFLICT DO NOTHING RETURNING id",
+        "INSERT INTO legal_versions (tenant_id, document_id, version_date, effective_date, history,"
+        " source) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING RETURNING id",
         tenant_id,
         document_id,
         law.version_date,
+        effective_date,
         msgspec.json.encode([{"date": h.date, "text": h.text} for h in law.history]).decode(),
         source,
     )
     if version_id is None:
-        return False
-    articles, paragraphs, items, labels, chapters, texts = zip(*provision_rows(law), strict=True)
+        return None
+    rows = provision_rows(law)
+    if not rows:
+        return version_id
+    articles, paragraphs, items, labels, chapters, texts = zip(*rows, strict=True)
     await conn.execute(
-        "INSERT INTO provisions (tenant_id, version_id, article, paragraph, item, label, chapter, text)"
-        " SELECT $1, $2, a, p, i, l, c, t FROM unnest($3::int[], $4::int[], $5::int[], $6::text[],"
-        " $7::text[], $8::text[]) AS x(a, p, i, l, c, t) ON CONFLICT DO NOTHING",
+        "INSERT INTO provisions (tenant_id, version_id, article, paragraph, item, label, chapter,"
+        " text) SELECT $1, $2, a, p, i, l, c, t FROM unnest($3::int[], $4::int[], $5::int[],"
+        " $6::text[], $7::text[], $8::text[]) AS x(a, p, i, l, c, t) ON CONFLICT DO NOTHING",
         tenant_id,
         version_id,
         articles,
@@ -164,7 +226,7 @@ async def store_law(conn: Any, tenant_id: uuid.UUID, law: LawText, source: str) 
         chapters,
         texts,
     )
-    return True
+    return version_id
 
 
 async def import_national_library(
