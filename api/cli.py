@@ -63,9 +63,7 @@ def cmd_tenant_create(args: argparse.Namespace) -> None:
     from tenants.provisioning import TenantCreate, create_tenant
 
     async def work() -> None:
-        data = TenantCreate(
-            slug=args.slug, name=args.name, division_code=args.division_code, plugin=args.plugin
-        )
+        data = TenantCreate(slug=args.slug, name=args.name, division_code=args.division_code, plugin=args.plugin)
         tenant = await create_tenant(PLATFORM, data, progress=print)
         print(f"created tenant {tenant.slug}")
 

@@ -94,9 +94,7 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc.__cause__, SerializationException):
         detail = f"the body is not valid JSON ({exc.detail})"
-        return problem(
-            request, 400, "invalid-json", "Invalid JSON", detail, [{"field": "body", "message": detail}]
-        )
+        return problem(request, 400, "invalid-json", "Invalid JSON", detail, [{"field": "body", "message": detail}])
     code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
     return problem(request, exc.status_code, code, title, str(exc.detail))
 
@@ -108,8 +106,7 @@ def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respons
         500,
         "internal-error",
         "Internal error",
-        "something went wrong on our side; nothing was changed. Quote the request_id if you "
-        "report it",
+        "something went wrong on our side; nothing was changed. Quote the request_id if you report it",
     )
 
 

@@ -93,9 +93,7 @@ def request_context(app: ASGIApp) -> ASGIApp:
 
         path: str = scope["path"]
         content_type = _header(scope, b"content-type")
-        has_body = _header(scope, b"content-length") not in (None, "0") or _header(
-            scope, b"transfer-encoding"
-        )
+        has_body = _header(scope, b"content-length") not in (None, "0") or _header(scope, b"transfer-encoding")
         try:
             if (
                 scope["method"] in _BODY_METHODS

@@ -84,14 +84,14 @@ class ItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
     title: Title | msgspec.UnsetType = msgspec.UNSET
     level: str | msgspec.UnsetType = msgspec.UNSET
     kinds: list[str] | msgspec.UnsetType = msgspec.UNSET
-    parent_code: str | None | msgspec.UnsetType = msgspec.UNSET
-    category: str | None | msgspec.UnsetType = msgspec.UNSET
-    item_kind: str | None | msgspec.UnsetType = msgspec.UNSET
+    parent_code: str | msgspec.UnsetType | None = msgspec.UNSET
+    category: str | msgspec.UnsetType | None = msgspec.UNSET
+    item_kind: str | msgspec.UnsetType | None = msgspec.UNSET
     description: Text | msgspec.UnsetType = msgspec.UNSET
     high_frequency: bool | msgspec.UnsetType = msgspec.UNSET
     process: Text | msgspec.UnsetType = msgspec.UNSET
     responsibilities: list[ResponsibilityData] | msgspec.UnsetType = msgspec.UNSET
-    recovery: RecoveryData | None | msgspec.UnsetType = msgspec.UNSET
+    recovery: RecoveryData | msgspec.UnsetType | None = msgspec.UNSET
     citations: list[str] | msgspec.UnsetType = msgspec.UNSET
     extra: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
     revision: int | msgspec.UnsetType = msgspec.UNSET
@@ -291,8 +291,7 @@ async def list_items(
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
         records = await conn.fetch(
-            ITEM_SELECT
-            + " WHERE i.tenant_id = $1 AND i.version = $2"
+            ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2"
             " AND ($3::text IS NULL OR $3 = ANY(i.kinds))"
             " AND ($4::text IS NULL OR i.category = $4)"
             " AND ($5::text IS NULL OR i.level = $5)"
@@ -348,9 +347,7 @@ async def items_by_key(access: Access, keys: list[tuple[int, str]]) -> dict[tupl
     return {(r["version"], r["code"]): item_view(r) for r in records}
 
 
-async def children_by_key(
-    access: Access, keys: list[tuple[int, str]]
-) -> dict[tuple[int, str], list[ItemView]]:
+async def children_by_key(access: Access, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[ItemView]]:
     """Direct children of each ``(version, code)``, in code order, in one query."""
     async with tenant_transaction(access.tenant.id) as conn:
         _, draft = await _version_numbers(conn, access)
@@ -372,7 +369,7 @@ async def children_by_key(
 
 async def _readable_version(conn: Any, access: Access, version: int | str | None) -> int:
     """Without a version: the draft for an admin, the latest published for everyone else."""
-    published, draft = await _version_numbers(conn, access)
+    _published, draft = await _version_numbers(conn, access)
     if version is None and access.is_admin and draft is not None:
         return draft
     number = await resolve_version(conn, access, version)
@@ -417,7 +414,9 @@ async def unit_duties(access: Access, unit_code: str, version: int | str | None 
     if access.role is Role.DEPARTMENT and access.principal.scope_code != unit_code:
         raise PermissionDenied(f"a department key reads its own unit's duties, not {unit_code}'s")
     async with tenant_transaction(access.tenant.id) as conn:
-        if not await conn.fetchval("SELECT 1 FROM units WHERE tenant_id = $1 AND code = $2", access.tenant.id, unit_code):
+        if not await conn.fetchval(
+            "SELECT 1 FROM units WHERE tenant_id = $1 AND code = $2", access.tenant.id, unit_code
+        ):
             raise NotFound(f"no unit {unit_code}")
         number = await _readable_version(conn, access, version)
         records = await conn.fetch(
@@ -451,8 +450,7 @@ async def unresolved_citations(access: Access, version: int | str | None = None)
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
         return await conn.fetchval(
-            "SELECT count(*) FROM item_citations WHERE tenant_id = $1 AND version = $2"
-            " AND problem IS NOT NULL",
+            "SELECT count(*) FROM item_citations WHERE tenant_id = $1 AND version = $2 AND problem IS NOT NULL",
             access.tenant.id,
             number,
         )
@@ -574,7 +572,9 @@ def item_problems(
     depth = {lv.code: lv.depth for lv in structure.levels}
     if data.parent_code is not None:
         if data.parent_code == data.code or cycle:
-            problems.append(FieldError("parent_code", f"{data.parent_code} lies below {data.code}: that would make a cycle"))
+            problems.append(
+                FieldError("parent_code", f"{data.parent_code} lies below {data.code}: that would make a cycle")
+            )
         elif parent is None:
             problems.append(FieldError("parent_code", f"no item {data.parent_code} in the draft"))
         elif parent[1] == "withdrawn":
@@ -585,7 +585,9 @@ def item_problems(
         problems.append(FieldError("parent_code", f"a {data.level} item needs a parent"))
     for i, r in enumerate(data.responsibilities):
         if r.party != "township" and r.party not in units:
-            problems.append(FieldError(f"responsibilities[{i}].party", f"no unit {r.party}; use a unit code or township"))
+            problems.append(
+                FieldError(f"responsibilities[{i}].party", f"no unit {r.party}; use a unit code or township")
+            )
     shares = [r.financial_share for r in data.responsibilities]
     if any(s is not None for s in shares):
         if any(s is None for s in shares):
@@ -596,7 +598,9 @@ def item_problems(
     if data.recovery and data.recovery.receiving_unit not in units:
         problems.append(FieldError("recovery.receiving_unit", f"no unit {data.recovery.receiving_unit}"))
     if "recovered" in data.kinds and data.recovery is None:
-        problems.append(FieldError("recovery", "a recovered item names the receiving department, how the work runs now and why"))
+        problems.append(
+            FieldError("recovery", "a recovered item names the receiving department, how the work runs now and why")
+        )
     return problems
 
 
@@ -634,7 +638,11 @@ async def _check_item(conn: Any, access: Access, number: int, data: ItemCreate) 
     )
     parent = tuple(facts["parent"]) if facts["parent"] else None
     problems = item_problems(
-        structure, data, parent=parent, units=set(facts["units"] or []), cycle=bool(facts["cycle"])  # type: ignore[arg-type]
+        structure,
+        data,
+        parent=parent,
+        units=set(facts["units"] or []),
+        cycle=bool(facts["cycle"]),  # type: ignore[arg-type]
     )
     _raise(problems or plugin_problems(access, data))
     return township_scope(structure, data.kinds)
@@ -659,23 +667,48 @@ async def _store(conn: Any, access: Access, number: int, items: list[Prepared]) 
     rows, duties, cites = [], [], []
     for p in items:
         d = p.data
-        fields = {**msgspec.to_builtins(d), "adjustment": None, "status": p.status,
-                  "withdrawn_reason": p.withdrawn_reason, "successor_code": p.successor_code}
-        rows.append((
-            d.code, d.parent_code, d.level, d.title, d.description, d.category, d.item_kind, d.kinds,
-            p.scope, d.high_frequency, d.process, msgspec.json.encode(d.extra).decode(),
-            msgspec.json.encode(d.recovery).decode() if d.recovery else None, p.status,
-            p.withdrawn_reason, p.successor_code, _content_hash(fields), p.revision,
-        ))
+        fields = {
+            **msgspec.to_builtins(d),
+            "adjustment": None,
+            "status": p.status,
+            "withdrawn_reason": p.withdrawn_reason,
+            "successor_code": p.successor_code,
+        }
+        rows.append(
+            (
+                d.code,
+                d.parent_code,
+                d.level,
+                d.title,
+                d.description,
+                d.category,
+                d.item_kind,
+                d.kinds,
+                p.scope,
+                d.high_frequency,
+                d.process,
+                msgspec.json.encode(d.extra).decode(),
+                msgspec.json.encode(d.recovery).decode() if d.recovery else None,
+                p.status,
+                p.withdrawn_reason,
+                p.successor_code,
+                _content_hash(fields),
+                p.revision,
+            )
+        )
         duties += [(d.code, i, r.party, r.role, r.duty, r.financial_share) for i, r in enumerate(d.responsibilities)]
         found = [c for raw in dict.fromkeys(d.citations) for c in by_raw.get(raw, [])]
-        cites += [(d.code, i, c.document_tenant, c.document_id, c.article, c.paragraph, c.item, c.raw, c.problem)
-                  for i, c in enumerate(found)]
+        cites += [
+            (d.code, i, c.document_tenant, c.document_id, c.article, c.paragraph, c.item, c.raw, c.problem)
+            for i, c in enumerate(found)
+        ]
     codes = [p.data.code for p in items]
     for table in ("catalog_responsibilities", "item_citations"):
         await conn.execute(
             f"DELETE FROM {table} WHERE tenant_id = $1 AND version = $2 AND item_code = ANY($3)",
-            access.tenant.id, number, codes,
+            access.tenant.id,
+            number,
+            codes,
         )
     # Text arrays carry every column; kinds travel as JSON so that arrays of arrays are not needed.
     await conn.execute(
@@ -695,21 +728,26 @@ async def _store(conn: Any, access: Access, number: int, items: list[Prepared]) 
         " status = excluded.status, withdrawn_reason = excluded.withdrawn_reason,"
         " successor_code = excluded.successor_code, content_hash = excluded.content_hash,"
         " changed_in = excluded.changed_in, revision = excluded.revision",
-        access.tenant.id, number,
-        *_columns([r[:7] + (msgspec.json.encode(r[7]).decode(),) + r[8:] for r in rows], 18),
+        access.tenant.id,
+        number,
+        *_columns([(*r[:7], msgspec.json.encode(r[7]).decode(), *r[8:]) for r in rows], 18),
     )
     await conn.execute(
         "INSERT INTO catalog_responsibilities (tenant_id, version, item_code, position, party, role,"
         " duty, financial_share) SELECT $1, $2, c, p, a, r, d, s FROM unnest($3::text[], $4::int[],"
         " $5::text[], $6::text[], $7::text[], $8::numeric[]) AS t(c, p, a, r, d, s)",
-        access.tenant.id, number, *_columns(duties, 6),
+        access.tenant.id,
+        number,
+        *_columns(duties, 6),
     )
     await conn.execute(
         "INSERT INTO item_citations (tenant_id, version, item_code, position, document_tenant,"
         " document_id, article, paragraph, item, raw, problem) SELECT $1, $2, c, p, dt, di, a, pa, it, r,"
         " pr FROM unnest($3::text[], $4::int[], $5::uuid[], $6::uuid[], $7::int[], $8::int[],"
         " $9::int[], $10::text[], $11::text[]) AS t(c, p, dt, di, a, pa, it, r, pr)",
-        access.tenant.id, number, *_columns(cites, 9),
+        access.tenant.id,
+        number,
+        *_columns(cites, 9),
     )
 
 
@@ -724,8 +762,14 @@ def _initiator(access: Access) -> dict[str, Any]:
 
 
 async def _record_adjustment(
-    conn: Any, access: Access, number: int, kind: str, item_code: str, note: AdjustmentNote | Withdrawal | None,
-    adjusting: bool, changes: dict[str, Any],
+    conn: Any,
+    access: Access,
+    number: int,
+    kind: str,
+    item_code: str,
+    note: AdjustmentNote | Withdrawal | None,
+    adjusting: bool,
+    changes: dict[str, Any],
 ) -> None:
     if note is None:
         if adjusting:
@@ -739,12 +783,20 @@ async def _record_adjustment(
     await conn.execute(
         "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
         " effective_date, initiator, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)",
-        access.tenant.id, number, kind, note.reason_kind, note.reason, item_code, note.effective_date,
-        msgspec.json.encode(_initiator(access)).decode(), msgspec.json.encode(changes).decode(),
+        access.tenant.id,
+        number,
+        kind,
+        note.reason_kind,
+        note.reason,
+        item_code,
+        note.effective_date,
+        msgspec.json.encode(_initiator(access)).decode(),
+        msgspec.json.encode(changes).decode(),
     )
     await conn.execute(
         "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
-        access.tenant.id, number,
+        access.tenant.id,
+        number,
     )
 
 
@@ -761,11 +813,11 @@ async def create_item(access: Access, data: ItemCreate) -> ItemView:
                 errors=[FieldError("code", "already used")],
             )
         scope = await _check_item(conn, access, number, data)
-        await conn.execute(
-            "INSERT INTO reference_codes (tenant_id, code) VALUES ($1, $2)", access.tenant.id, data.code
-        )
+        await conn.execute("INSERT INTO reference_codes (tenant_id, code) VALUES ($1, $2)", access.tenant.id, data.code)
         await _store(conn, access, number, [Prepared(data, scope)])
-        await _record_adjustment(conn, access, number, "add", data.code, data.adjustment, adjusting, {"title": data.title})
+        await _record_adjustment(
+            conn, access, number, "add", data.code, data.adjustment, adjusting, {"title": data.title}
+        )
         view = await get_item(access, data.code, number)
         await audit.record(access, "catalog_item", data.code, "create", after=view)
     return view
@@ -773,10 +825,19 @@ async def create_item(access: Access, data: ItemCreate) -> ItemView:
 
 def _as_create(view: ItemView) -> ItemCreate:
     return ItemCreate(
-        code=view.code, title=view.title, level=view.level, kinds=view.kinds, parent_code=view.parent_code,
-        category=view.category, item_kind=view.item_kind, description=view.description,
-        high_frequency=view.high_frequency, process=view.process, responsibilities=view.responsibilities,
-        recovery=view.recovery, citations=list(dict.fromkeys(b.raw for b in view.legal_bases)),
+        code=view.code,
+        title=view.title,
+        level=view.level,
+        kinds=view.kinds,
+        parent_code=view.parent_code,
+        category=view.category,
+        item_kind=view.item_kind,
+        description=view.description,
+        high_frequency=view.high_frequency,
+        process=view.process,
+        responsibilities=view.responsibilities,
+        recovery=view.recovery,
+        citations=list(dict.fromkeys(b.raw for b in view.legal_bases)),
         extra=view.extra,
     )
 
@@ -790,7 +851,8 @@ async def update_item(access: Access, code: str, data: ItemUpdate, if_match: int
         if before.status == "withdrawn":
             raise Conflict(f"{code} is withdrawn; withdrawn items do not change")
         changes = {
-            k: v for k, v in msgspec.structs.asdict(data).items()
+            k: v
+            for k, v in msgspec.structs.asdict(data).items()
             if v is not msgspec.UNSET and k not in ("revision", "adjustment")
         }
         if not changes:
@@ -812,31 +874,45 @@ async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView
     """Remove an item from the catalog: it stays, withdrawn, with reason and successor."""
     require_admin(access, "edit the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
-        number, adjusting = await open_draft(conn, access)
+        number, _adjusting = await open_draft(conn, access)
         before = await get_item(access, code, number)
         if before.status == "withdrawn":
             raise Conflict(f"{code} is already withdrawn")
         children = await conn.fetchval(
             "SELECT count(*) FROM catalog_items WHERE tenant_id = $1 AND version = $2"
             " AND parent_code = $3 AND status = 'active'",
-            access.tenant.id, number, code,
+            access.tenant.id,
+            number,
+            code,
         )
         if children:
             raise Conflict(f"{code} still has {children} active child items; withdraw or move them first")
         if data.successor_code is not None:
             successor = await conn.fetchval(
                 "SELECT status FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
-                access.tenant.id, number, data.successor_code,
+                access.tenant.id,
+                number,
+                data.successor_code,
             )
             if successor != "active" or data.successor_code == code:
                 raise ValidationFailed.on("successor_code", f"{data.successor_code} is not an active item")
         withdrawn = Prepared(
-            _as_create(before), before.township_scope, "withdrawn", data.reason, data.successor_code,
+            _as_create(before),
+            before.township_scope,
+            "withdrawn",
+            data.reason,
+            data.successor_code,
             before.revision + 1,
         )
         await _store(conn, access, number, [withdrawn])
         await _record_adjustment(
-            conn, access, number, "remove", code, data, True,
+            conn,
+            access,
+            number,
+            "remove",
+            code,
+            data,
+            True,
             {"successor_code": data.successor_code} if data.successor_code else {},
         )
         after = await get_item(access, code, number)
@@ -844,9 +920,7 @@ async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView
     return after
 
 
-async def import_items(
-    access: Access, items: list[ItemCreate], note: AdjustmentNote | None = None
-) -> int:
+async def import_items(access: Access, items: list[ItemCreate], note: AdjustmentNote | None = None) -> int:
     """Add many items to the draft at once, all or nothing, in a fixed number of statements.
 
     Parents may come earlier in ``items`` or already be in the draft. Every problem of
@@ -878,9 +952,11 @@ async def import_items(
         known = dict(drafted)
         prepared = []
         for i, item in enumerate(items):
-            found = [] if item.code not in reserved and item.code not in known else [
-                FieldError("code", f"{item.code} is already used; codes are never reused")
-            ]
+            found = (
+                []
+                if item.code not in reserved and item.code not in known
+                else [FieldError("code", f"{item.code} is already used; codes are never reused")]
+            )
             found += item_problems(structure, item, parent=known.get(item.parent_code or ""), units=units)
             found = found or plugin_problems(access, item)
             problems += [FieldError(f"items[{i}].{p.field}", f"{item.code}: {p.message}") for p in found]
@@ -902,12 +978,18 @@ async def import_items(
             "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
             " effective_date, initiator, changes) SELECT $1, $2, 'add', $3, $4, c, $5, $6::jsonb, '{}'"
             " FROM unnest($7::text[]) AS c",
-            access.tenant.id, number, note.reason_kind, note.reason, note.effective_date,
-            msgspec.json.encode(_initiator(access)).decode(), codes,
+            access.tenant.id,
+            number,
+            note.reason_kind,
+            note.reason,
+            note.effective_date,
+            msgspec.json.encode(_initiator(access)).decode(),
+            codes,
         )
         await conn.execute(
             "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
-            access.tenant.id, number,
+            access.tenant.id,
+            number,
         )
         await audit.record(access, "catalog_version", str(number), "import", after={"items": len(items)})
     return len(items)
@@ -920,8 +1002,7 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
     require_admin(access, "publish the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         draft = await conn.fetchrow(
-            "SELECT number, revision FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft'"
-            " FOR UPDATE",
+            "SELECT number, revision FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft' FOR UPDATE",
             access.tenant.id,
         )
         if draft is None:
@@ -929,7 +1010,8 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
         check_version(draft["revision"], if_match, data.revision, field="revision")
         rows = await conn.fetch(
             "SELECT code, content_hash FROM catalog_items WHERE tenant_id = $1 AND version = $2 ORDER BY code",
-            access.tenant.id, draft["number"],
+            access.tenant.id,
+            draft["number"],
         )
         if not any(True for _ in rows):
             raise ValidationFailed.on("draft", "an empty catalog cannot be published")
@@ -937,11 +1019,18 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
         await conn.execute(
             "UPDATE catalog_versions SET status = 'published', published_at = now(), effective_date = $3,"
             " content_hash = $4, note = $5 WHERE tenant_id = $1 AND number = $2",
-            access.tenant.id, draft["number"], data.effective_date, digest, data.note,
+            access.tenant.id,
+            draft["number"],
+            data.effective_date,
+            digest,
+            data.note,
         )
         followed = await follow_catalog(conn, access, draft["number"])
         await audit.record(
-            access, "catalog_version", str(draft["number"]), "publish",
+            access,
+            "catalog_version",
+            str(draft["number"]),
+            "publish",
             after={"content_hash": digest, "effective_date": data.effective_date, "township_lists": followed},
         )
     return await get_version(access, draft["number"])

@@ -100,10 +100,7 @@ async def disconnect() -> None:
 
 
 def _scope_to(tenant_id: uuid.UUID) -> str:
-    return (
-        f"SET LOCAL ROLE {_app_role}; "
-        f"SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(tenant_id))}'"
-    )
+    return f"SET LOCAL ROLE {_app_role}; SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(tenant_id))}'"
 
 
 class _TenantTransaction(PostgresTransaction):
@@ -216,9 +213,7 @@ async def translate_db_errors() -> AsyncIterator[None]:
         ) from exc
     except (asyncpg.CheckViolationError, asyncpg.NotNullViolationError) as exc:
         field = exc.column_name or _field_of(exc)
-        raise ValidationFailed(
-            f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]
-        ) from exc
+        raise ValidationFailed(f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]) from exc
     except asyncpg.DataError as exc:
         raise ValidationFailed(str(exc), errors=[FieldError("body", str(exc))]) from exc
     except asyncpg.InsufficientPrivilegeError as exc:

@@ -69,13 +69,10 @@ def check_parent(code: str, kind: str, parent_code: str, parent_kind: str) -> No
     """
     level, parent_level = KINDS[kind].level, KINDS[parent_kind].level
     if parent_level != level - 1 and not (level == TOWNSHIP_LEVEL and parent_level == 1):
-        raise ValidationFailed.on(
-            "parent_code", f"a {kind} cannot sit under a {parent_kind} ({parent_code})"
-        )
+        raise ValidationFailed.on("parent_code", f"a {kind} cannot sit under a {parent_kind} ({parent_code})")
     width = _PREFIX_UNDER[parent_level]
     if code[:width] != parent_code[:width]:
         raise ValidationFailed.on(
             "code",
-            f"{code} does not belong under {parent_code}: its first {width} digits must be "
-            f"{parent_code[:width]}",
+            f"{code} does not belong under {parent_code}: its first {width} digits must be {parent_code[:width]}",
         )

@@ -22,9 +22,7 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(msgspec.json.encode(parts, order="sorted")).hexdigest()
 
 
-async def once(
-    access: Access, key: str | None, request: str, work: Callable[[], Awaitable[Any]]
-) -> tuple[Any, bool]:
+async def once(access: Access, key: str | None, request: str, work: Callable[[], Awaitable[Any]]) -> tuple[Any, bool]:
     """Run ``work`` unless ``key`` was seen; returns (result as JSON data, replayed)."""
     if key is None:
         return msgspec.to_builtins(await work()), False
@@ -41,15 +39,12 @@ async def once(
         )
         if not fresh:
             seen = await conn.fetchrow(
-                "SELECT api_key_id, fingerprint, response FROM idempotency_keys"
-                " WHERE tenant_id = $1 AND key = $2",
+                "SELECT api_key_id, fingerprint, response FROM idempotency_keys WHERE tenant_id = $1 AND key = $2",
                 access.tenant.id,
                 key,
             )
             if seen["api_key_id"] != access.principal.key_id or seen["fingerprint"] != request:
-                raise ValidationFailed.on(
-                    "Idempotency-Key", "already used for a different request; send a new key"
-                )
+                raise ValidationFailed.on("Idempotency-Key", "already used for a different request; send a new key")
             return msgspec.json.decode(seen["response"]), True
         result = msgspec.to_builtins(await work())
         await conn.execute(

@@ -117,8 +117,7 @@ async def children_of(access: Access, parent_codes: list[str]) -> dict[str, list
     """Children of many jurisdictions, in code order, in one query (for DataLoaders)."""
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1"
-            " AND parent_code = ANY($2) ORDER BY code",
+            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1 AND parent_code = ANY($2) ORDER BY code",
             access.tenant.id,
             parent_codes,
         )
@@ -143,8 +142,7 @@ async def create_jurisdiction(access: Access, data: JurisdictionCreate) -> Juris
             if code != access.tenant.division_code:
                 raise ValidationFailed.on(
                     "parent_code",
-                    f"required: only the tenant's own division {access.tenant.division_code} "
-                    "has no parent",
+                    f"required: only the tenant's own division {access.tenant.division_code} has no parent",
                 )
         else:
             parent = await conn.fetchrow(
@@ -216,7 +214,5 @@ async def delete_jurisdiction(access: Access, code: str, if_match: int | None) -
                 f"{code} still has {users['children']} child divisions and {users['units']} "
                 "units; move or delete them first"
             )
-        await conn.execute(
-            "DELETE FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, code
-        )
+        await conn.execute("DELETE FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, code)
         await audit.record(access, "jurisdiction", code, "delete", before=before)

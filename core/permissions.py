@@ -35,9 +35,7 @@ def require_division_write(access: Access, code: str, action: str) -> None:
         raise deny(access, f"{action} {code}")
 
 
-def require_unit_write(
-    access: Access, *, unit_code: str, kind: str, jurisdiction_code: str, action: str
-) -> None:
+def require_unit_write(access: Access, *, unit_code: str, kind: str, jurisdiction_code: str, action: str) -> None:
     if access.is_admin:
         return
     if access.role is Role.TOWNSHIP and kind == "township_office":

@@ -69,11 +69,7 @@ def registry() -> dict[str, PluginInfo]:
             logging.getLogger("qingdan.plugins").error("plugin %s failed to load: %s", ep.name, exc)
             continue
         hooks = tuple(
-            sorted(
-                impl.name
-                for impl in (manager.get_hookcallers(module) or [])
-                if impl.name.startswith("qingdan_")
-            )
+            sorted(impl.name for impl in (manager.get_hookcallers(module) or []) if impl.name.startswith("qingdan_"))
         )
         dist = ep.dist.name if ep.dist else None
         found[ep.name] = PluginInfo(ep.name, version(dist) if dist else "0", module, hooks)

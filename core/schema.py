@@ -46,15 +46,11 @@ def known_migrations() -> list[str]:
 
 
 async def status() -> SchemaStatus:
-    exists = await DB._run_in_pool(
-        "SELECT to_regclass('public.migration') IS NOT NULL AS present"
-    )
+    exists = await DB._run_in_pool("SELECT to_regclass('public.migration') IS NOT NULL AS present")
     applied: list[str] = []
     if exists[0]["present"]:
         applied = await Migration.get_migrations_which_ran(app_name=APP_CONFIG.app_name)
-    return SchemaStatus(
-        applied=sorted(applied), pending=[m for m in known_migrations() if m not in applied]
-    )
+    return SchemaStatus(applied=sorted(applied), pending=[m for m in known_migrations() if m not in applied])
 
 
 async def migrate() -> list[str]:

@@ -85,9 +85,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     s3 = None
     if backend == "s3":
         missing = [
-            n
-            for n in ("QINGDAN_S3_ENDPOINT", "QINGDAN_S3_ACCESS_KEY", "QINGDAN_S3_SECRET_KEY")
-            if _env(n) is None
+            n for n in ("QINGDAN_S3_ENDPOINT", "QINGDAN_S3_ACCESS_KEY", "QINGDAN_S3_SECRET_KEY") if _env(n) is None
         ]
         if missing:
             raise SystemExit(f"QINGDAN_STORAGE=s3 needs {', '.join(missing)}")

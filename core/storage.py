@@ -271,15 +271,11 @@ class Storage(ABC):
         if max_bytes < 0:
             raise ValueError(f"max_bytes must not be negative, got {max_bytes}")
         self.max_bytes = max_bytes
-        self.content_types: tuple[str, ...] = tuple(
-            dict.fromkeys(_media_type(t) for t in content_types if t.strip())
-        )
+        self.content_types: tuple[str, ...] = tuple(dict.fromkeys(_media_type(t) for t in content_types if t.strip()))
 
     # -- public API ------------------------------------------------------------
 
-    async def put(
-        self, tenant_id: uuid.UUID, key: str, data: bytes, content_type: str
-    ) -> StoredObject:
+    async def put(self, tenant_id: uuid.UUID, key: str, data: bytes, content_type: str) -> StoredObject:
         """Store ``data`` under ``key``, replacing any previous object.
 
         All limits are checked before a byte is written, so a refused upload leaves nothing
@@ -344,9 +340,7 @@ class Storage(ABC):
         """Whether ``name`` is present."""
 
     @abstractmethod
-    async def _download_url(
-        self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta
-    ) -> str:
+    async def _download_url(self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta) -> str:
         """A presigned link to ``name``."""
 
     # -- helpers ---------------------------------------------------------------
@@ -360,8 +354,7 @@ class Storage(ABC):
         # printable ASCII may pass, whatever the media type says.
         if not content_type.isascii() or any(not ch.isprintable() for ch in content_type):
             raise UnsupportedContentType(
-                f"content type {content_type!r} contains characters not allowed in an HTTP "
-                f"header; allowed: {allowed}"
+                f"content type {content_type!r} contains characters not allowed in an HTTP header; allowed: {allowed}"
             )
         if _media_type(content_type) not in self.content_types:
             raise UnsupportedContentType(
@@ -418,9 +411,7 @@ def _mac(secret: str, payload: bytes) -> bytes:
     return hmac.new(secret.encode("utf-8"), _TOKEN_PURPOSE + payload, hashlib.sha256).digest()
 
 
-def sign_download(
-    secret: str, tenant_id: uuid.UUID, key: str, expires_at: datetime.datetime
-) -> str:
+def sign_download(secret: str, tenant_id: uuid.UUID, key: str, expires_at: datetime.datetime) -> str:
     """A URL-safe token granting a download of ``key`` of ``tenant_id`` until ``expires_at``.
 
     Self-contained (no server-side table of links) so that issuing a link costs nothing and
@@ -436,15 +427,11 @@ def sign_download(
     expiry = math.ceil(expires_at.timestamp())
     if not 0 <= expiry < 2**63:
         raise ValueError(f"expires_at {expires_at.isoformat()} is out of range")
-    payload = (
-        bytes([_TOKEN_VERSION]) + tenant_id.bytes + expiry.to_bytes(8, "big") + key.encode("utf-8")
-    )
+    payload = bytes([_TOKEN_VERSION]) + tenant_id.bytes + expiry.to_bytes(8, "big") + key.encode("utf-8")
     return f"{_b64encode(payload)}.{_b64encode(_mac(secret, payload))}"
 
 
-def verify_download(
-    secret: str, token: str, *, now: datetime.datetime | None = None
-) -> tuple[uuid.UUID, str]:
+def verify_download(secret: str, token: str, *, now: datetime.datetime | None = None) -> tuple[uuid.UUID, str]:
     """Check a token from :func:`sign_download` and return ``(tenant_id, key)``.
 
     Raises :class:`InvalidObject` for anything not signed with ``secret`` (forged, edited,
@@ -520,9 +507,7 @@ class LocalStorage(Storage):
         return self.objects_dir.joinpath(*name.split("/"))
 
     async def _put(self, name: str, key: str, data: bytes, content_type: str) -> StoredObject:
-        digest = await anyio.to_thread.run_sync(
-            functools.partial(self._write_file, self._path(name), key, data)
-        )
+        digest = await anyio.to_thread.run_sync(functools.partial(self._write_file, self._path(name), key, data))
         return StoredObject(key=key, size=len(data), content_type=content_type, sha256=digest)
 
     def _write_file(self, path: Path, key: str, data: bytes) -> str:
@@ -585,9 +570,7 @@ class LocalStorage(Storage):
     async def _exists(self, name: str) -> bool:
         return await anyio.to_thread.run_sync(self._path(name).is_file)
 
-    async def _download_url(
-        self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta
-    ) -> str:
+    async def _download_url(self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta) -> str:
         expires_at = datetime.datetime.now(datetime.UTC) + expires
         token = sign_download(self._secret_key, tenant_id, key, expires_at)
         return f"{self.public_base_url}/files/{token}"
@@ -728,14 +711,10 @@ class S3Storage(Storage):
     async def _exists(self, name: str) -> bool:
         return await self._run(functools.partial(self._stat, name))
 
-    async def _download_url(
-        self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta
-    ) -> str:
+    async def _download_url(self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta) -> str:
         # In a thread although signing is local: without a configured region the client first
         # asks the server for the bucket's location.
-        return await self._run(
-            functools.partial(self.client.presigned_get_object, self.bucket, name, expires=expires)
-        )
+        return await self._run(functools.partial(self.client.presigned_get_object, self.bucket, name, expires=expires))
 
 
 # --------------------------------------------------------------------------- factory

@@ -63,8 +63,7 @@ def from_document(document: dict[str, Any]) -> ListStructure:
         categories=tuple(Label(**c) for c in document.get("categories", ())),
         item_kinds=tuple(Label(**c) for c in document.get("item_kinds", ())),
         extra_fields=tuple(
-            ExtraField(**{**f, "choices": tuple(f.get("choices", ()))})
-            for f in document.get("extra_fields", ())
+            ExtraField(**{**f, "choices": tuple(f.get("choices", ()))}) for f in document.get("extra_fields", ())
         ),
     )
 
@@ -203,7 +202,5 @@ async def replace_structure(access: Access, document: dict[str, Any]) -> ListStr
 async def load_structure(access: Access) -> ListStructure:
     """The tenant's structure; the national default until one is saved."""
     async with tenant_transaction(access.tenant.id) as conn:
-        document = await conn.fetchval(
-            "SELECT document FROM list_structures WHERE tenant_id = $1", access.tenant.id
-        )
+        document = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", access.tenant.id)
     return from_document(msgspec.json.decode(document)) if document else NATIONAL

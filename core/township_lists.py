@@ -297,9 +297,7 @@ def _counts(entries: list[Entry]) -> dict[str, int]:
 
 async def get_working_list(access: Access, township: str) -> TownshipList:
     """The working copy: for the county admin and the township itself."""
-    if not access.is_admin and not (
-        access.role is Role.TOWNSHIP and access.principal.scope_code == township
-    ):
+    if not access.is_admin and not (access.role is Role.TOWNSHIP and access.principal.scope_code == township):
         raise deny(access, f"read the working list of {township}; read its published list")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township)
@@ -449,8 +447,7 @@ async def claim(access: Access, township: str, data: Claim) -> TownshipList:
         row = await _list_row(conn, access, township, lock=True)
         _editable(row)
         item = await conn.fetchrow(
-            "SELECT status, township_scope FROM catalog_items WHERE tenant_id = $1 AND version = $2"
-            " AND code = $3",
+            "SELECT status, township_scope FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
             access.tenant.id,
             row["catalog_version"],
             data.item_code,
@@ -479,7 +476,9 @@ async def claim(access: Access, township: str, data: Claim) -> TownshipList:
         if not inserted:
             raise Conflict(f"{township} has already claimed {data.item_code}")
         await _touch(conn, access, township)
-        await audit.record(access, "township_entry", f"{township}/{data.item_code}", "claim", after=msgspec.to_builtins(data))
+        await audit.record(
+            access, "township_entry", f"{township}/{data.item_code}", "claim", after=msgspec.to_builtins(data)
+        )
     return await get_working_list(access, township)
 
 
@@ -498,7 +497,9 @@ async def withdraw_claim(access: Access, township: str, item_code: str) -> None:
         if deleted is None:
             raise NotFound(f"{township} has not claimed {item_code}")
         await _touch(conn, access, township)
-        await audit.record(access, "township_entry", f"{township}/{item_code}", "unclaim", before={"justification": deleted})
+        await audit.record(
+            access, "township_entry", f"{township}/{item_code}", "unclaim", before={"justification": deleted}
+        )
 
 
 async def update_entry(
@@ -538,7 +539,10 @@ async def update_entry(
         )
         await _touch(conn, access, township)
         await audit.record(
-            access, "township_entry", f"{township}/{item_code}", "update",
+            access,
+            "township_entry",
+            f"{township}/{item_code}",
+            "update",
             before={f: entry[f] for f in values} | {"state": entry["state"]},
             after=values | {"state": state},
         )
@@ -565,9 +569,7 @@ async def submit(access: Access, township: str, if_match: int | None) -> Townshi
         if counts["active"] == 0:
             raise ValidationFailed.on("entries", "the list is empty; claim items before submitting")
         if counts["pending"]:
-            raise ValidationFailed.on(
-                "entries", f"{counts['pending']} changed claimed items wait for re-confirmation"
-            )
+            raise ValidationFailed.on("entries", f"{counts['pending']} changed claimed items wait for re-confirmation")
         await _set_status(conn, access, township, "submitted", "")
     return await get_working_list(access, township)
 
@@ -597,8 +599,7 @@ async def return_list(access: Access, township: str, data: ReturnRequest) -> Tow
         await _reviewing(conn, access, township, "return")
         codes = [c.item_code for c in data.comments]
         found = await conn.fetchval(
-            "SELECT count(*) FROM township_entries WHERE tenant_id = $1 AND township_code = $2"
-            " AND item_code = ANY($3)",
+            "SELECT count(*) FROM township_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = ANY($3)",
             access.tenant.id,
             township,
             codes,
@@ -684,5 +685,7 @@ async def publish_list(access: Access, township: str, data: ListPublish) -> Town
             access.tenant.id,
             township,
         )
-        await audit.record(access, "township_list", township, "publish", after={"version": number, "content_hash": digest})
+        await audit.record(
+            access, "township_list", township, "publish", after={"version": number, "content_hash": digest}
+        )
     return await get_published_list(access, township, number=number)

@@ -133,9 +133,7 @@ async def list_units(
 async def get_units(access: Access, codes: list[str]) -> dict[str, UnitView]:
     """Many units in one query (for DataLoaders)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"{_SELECT} WHERE u.tenant_id = $1 AND u.code = ANY($2)", access.tenant.id, codes
-        )
+        records = await conn.fetch(f"{_SELECT} WHERE u.tenant_id = $1 AND u.code = ANY($2)", access.tenant.id, codes)
     return {r["code"]: _view(r) for r in records}
 
 
@@ -183,13 +181,9 @@ def check_placement(
             raise ValidationFailed.on(f"host_township_codes[{i}]", "not a township of this tenant")
     if kind == "dispatched_agency":
         if not host_kinds:
-            raise ValidationFailed.on(
-                "host_township_codes", "a dispatched agency serves at least one township"
-            )
+            raise ValidationFailed.on("host_township_codes", "a dispatched agency serves at least one township")
         if not has_parent:
-            raise ValidationFailed.on(
-                "parent_unit_code", "a dispatched agency names the department that sends it"
-            )
+            raise ValidationFailed.on("parent_unit_code", "a dispatched agency names the department that sends it")
     elif host_kinds:
         raise ValidationFailed.on("host_township_codes", "only dispatched agencies have hosts")
     if has_parent and parent_kind is None:
@@ -226,12 +220,9 @@ async def _check_structure(
 
 
 async def _write_hosts(access: Access, conn: Any, unit_code: str, host_codes: list[str]) -> None:
+    await conn.execute("DELETE FROM unit_hosts WHERE tenant_id = $1 AND unit_code = $2", access.tenant.id, unit_code)
     await conn.execute(
-        "DELETE FROM unit_hosts WHERE tenant_id = $1 AND unit_code = $2", access.tenant.id, unit_code
-    )
-    await conn.execute(
-        "INSERT INTO unit_hosts (tenant_id, unit_code, township_code)"
-        " SELECT $1, $2, unnest($3::text[])",
+        "INSERT INTO unit_hosts (tenant_id, unit_code, township_code) SELECT $1, $2, unnest($3::text[])",
         access.tenant.id,
         unit_code,
         sorted(set(host_codes)),
@@ -248,7 +239,11 @@ async def create_unit(access: Access, data: UnitCreate) -> UnitView:
     )
     async with tenant_transaction(access.tenant.id) as conn:
         await _check_structure(
-            access, conn, data.kind, data.jurisdiction_code, data.parent_unit_code,
+            access,
+            conn,
+            data.kind,
+            data.jurisdiction_code,
+            data.parent_unit_code,
             data.host_township_codes,
         )
         await conn.execute(
@@ -268,9 +263,7 @@ async def create_unit(access: Access, data: UnitCreate) -> UnitView:
     return view
 
 
-async def update_unit(
-    access: Access, code: str, data: UnitUpdate, if_match: int | None
-) -> UnitView:
+async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: int | None) -> UnitView:
     async with tenant_transaction(access.tenant.id) as conn:
         before = await get_unit(access, code)
         require_unit_write(
@@ -282,11 +275,7 @@ async def update_unit(
         )
         check_version(before.version, if_match, data.version)
         parent = before.parent_unit_code if data.parent_unit_code is msgspec.UNSET else data.parent_unit_code
-        hosts = (
-            before.host_township_codes
-            if data.host_township_codes is msgspec.UNSET
-            else data.host_township_codes
-        )
+        hosts = before.host_township_codes if data.host_township_codes is msgspec.UNSET else data.host_township_codes
         if parent == code:
             raise ValidationFailed.on("parent_unit_code", "a unit cannot be its own parent")
         await _check_structure(access, conn, before.kind, before.jurisdiction_code, parent, hosts)
@@ -297,9 +286,7 @@ async def update_unit(
             code,
             before.name if data.name is msgspec.UNSET else data.name,
             parent,
-            msgspec.json.encode(
-                before.contacts if data.contacts is msgspec.UNSET else data.contacts
-            ).decode(),
+            msgspec.json.encode(before.contacts if data.contacts is msgspec.UNSET else data.contacts).decode(),
         )
         if hosts != before.host_township_codes:
             await _write_hosts(access, conn, code, hosts)

@@ -33,7 +33,7 @@ def check_version(
     if expected is None or expected is msgspec.UNSET:
         if required:
             raise PreconditionRequired(
-                f"send If-Match: \"{current}\" (or \"{field}\": {current} in the body) so that "
+                f'send If-Match: "{current}" (or "{field}": {current} in the body) so that '
                 "a concurrent change is not overwritten"
             )
         return

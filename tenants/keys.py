@@ -81,7 +81,9 @@ _COLUMNS = "id, name, prefix, role, scope_code, created_at, revoked_at, last_use
 async def _check_scope(access: Access, role: Role, scope_code: str | None) -> None:
     needs_scope = role in (Role.DEPARTMENT, Role.TOWNSHIP)
     if needs_scope != (scope_code is not None):
-        message = "required for department and township keys" if needs_scope else "only for department and township keys"
+        message = (
+            "required for department and township keys" if needs_scope else "only for department and township keys"
+        )
         raise ValidationFailed.on("scope_code", message)
     if role is Role.PLATFORM:
         raise ValidationFailed.on("role", "platform keys are created with `qingdan apikey create --platform`")
@@ -140,9 +142,7 @@ async def create_platform_key(name: str) -> IssuedKey:
     return IssuedKey(key=token, api_key=_view(row))
 
 
-async def list_keys(
-    access: Access, *, limit: int | None = None, cursor: str | None = None
-) -> Page[ApiKeyView]:
+async def list_keys(access: Access, *, limit: int | None = None, cursor: str | None = None) -> Page[ApiKeyView]:
     require_admin(access, "list API keys")
     limit = check_limit(limit)
     after = decode_cursor(cursor)
@@ -159,9 +159,7 @@ async def list_keys(
 
 async def list_platform_keys() -> list[ApiKeyView]:
     async with platform_transaction() as conn:
-        rows = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM api_keys WHERE tenant_id IS NULL ORDER BY created_at"
-        )
+        rows = await conn.fetch(f"SELECT {_COLUMNS} FROM api_keys WHERE tenant_id IS NULL ORDER BY created_at")
     return [_view(r) for r in rows]
 
 
@@ -217,8 +215,7 @@ async def _lookup(digest: bytes) -> Principal:
     now = time.monotonic()
     async with platform_transaction() as conn:
         row = await conn.fetchrow(
-            "SELECT id, tenant_id, role, scope_code, name, revoked_at, last_used_at"
-            " FROM api_keys WHERE key_hash = $1",
+            "SELECT id, tenant_id, role, scope_code, name, revoked_at, last_used_at FROM api_keys WHERE key_hash = $1",
             digest,
         )
         if row is None or row["revoked_at"] is not None:

@@ -57,9 +57,7 @@ def _check_division_code(code: str | None) -> str:
     return normalise_code(code, kind, field="division_code")
 
 
-async def create_tenant(
-    principal: Principal, data: TenantCreate, progress: Progress | None = None
-) -> Tenant:
+async def create_tenant(principal: Principal, data: TenantCreate, progress: Progress | None = None) -> Tenant:
     """Create a tenant; with ``plugin``, also its whole jurisdiction tree and units.
 
     Everything happens in one transaction: a plugin that fails validation, or any error
@@ -72,16 +70,12 @@ async def create_tenant(
     if data.plugin is not None:
         info = plugins.jurisdiction(data.plugin)
         if data.division_code is not None and data.division_code != info.division_code:
-            raise ValidationFailed.on(
-                "division_code", f"plugin {data.plugin} serves {info.division_code}"
-            )
+            raise ValidationFailed.on("division_code", f"plugin {data.plugin} serves {info.division_code}")
         division_code = info.division_code
     else:
         division_code = _check_division_code(data.division_code)
     if await find_tenant(data.slug) is not None:
-        raise Conflict(
-            f"tenant {data.slug!r} already exists", errors=[FieldError("slug", "already taken")]
-        )
+        raise Conflict(f"tenant {data.slug!r} already exists", errors=[FieldError("slug", "already taken")])
     async with platform_transaction() as conn:
         row = await conn.fetchrow(
             "INSERT INTO tenants (slug, name, division_code, plugin) VALUES ($1, $2, $3, $4)"
@@ -168,6 +162,8 @@ async def _load_catalog(access: Access, plugin: str, say: Progress) -> None:
         ) from exc
     draft = await get_version(access, "draft")
     note = seed.note or "示例数据"
-    await publish(access, PublishRequest(effective_date=datetime.date.today(), note=note, revision=draft.revision), None)
+    await publish(
+        access, PublishRequest(effective_date=datetime.date.today(), note=note, revision=draft.revision), None
+    )
     unresolved = await unresolved_citations(access)
     say(f"  catalog version 1: {len(items)} items ({unresolved} citations not resolved)")

@@ -55,5 +55,3 @@ async def assert_provisionable(name: str) -> None:
             raise _RollBack
     except _RollBack:
         pass
-
-

@@ -12,11 +12,46 @@ STREETS = [("510115001000", "柳城街道"), ("510115002000", "公平街道"), (
 
 STRUCTURE = {
     "kinds": [
-        {"code": "basic", "label": "基本履职事项", "label_en": "basic", "township": "all", "section": True, "description": ""},
-        {"code": "cooperating", "label": "配合履职事项", "label_en": "cooperating", "township": "all", "section": True, "description": ""},
-        {"code": "recovered", "label": "上级部门收回事项", "label_en": "recovered", "township": "all", "section": True, "description": ""},
-        {"code": "differentiated", "label": "差异化清单", "label_en": "differentiated", "township": "claim", "section": False, "description": ""},
-        {"code": "core", "label": "区级核心权力", "label_en": "core", "township": "none", "section": False, "description": ""},
+        {
+            "code": "basic",
+            "label": "基本履职事项",
+            "label_en": "basic",
+            "township": "all",
+            "section": True,
+            "description": "",
+        },
+        {
+            "code": "cooperating",
+            "label": "配合履职事项",
+            "label_en": "cooperating",
+            "township": "all",
+            "section": True,
+            "description": "",
+        },
+        {
+            "code": "recovered",
+            "label": "上级部门收回事项",
+            "label_en": "recovered",
+            "township": "all",
+            "section": True,
+            "description": "",
+        },
+        {
+            "code": "differentiated",
+            "label": "差异化清单",
+            "label_en": "differentiated",
+            "township": "claim",
+            "section": False,
+            "description": "",
+        },
+        {
+            "code": "core",
+            "label": "区级核心权力",
+            "label_en": "core",
+            "township": "none",
+            "section": False,
+            "description": "",
+        },
     ],
     "levels": [
         {"code": "domain", "label": "领域", "depth": 1, "item_kinds": []},
@@ -24,8 +59,16 @@ STRUCTURE = {
     ],
     "categories": [{"code": "safety", "label": "安全生产"}, {"code": "construction", "label": "城乡建设"}],
     "item_kinds": [{"code": "power", "label": "行政权力"}, {"code": "service", "label": "公共服务"}],
-    "extra_fields": [{"name": "source_lists", "label": "来源清单", "type": "list", "required": False,
-                      "choices": ["powers", "services"], "description": ""}],
+    "extra_fields": [
+        {
+            "name": "source_lists",
+            "label": "来源清单",
+            "type": "list",
+            "required": False,
+            "choices": ["powers", "services"],
+            "description": "",
+        }
+    ],
 }
 
 UNITS = [
@@ -65,8 +108,11 @@ RECOVERED = {
     "parent_code": "SAF",
     "kinds": ["recovered"],
     "responsibilities": [{"party": "emergency-bureau", "role": "primary", "duty": "统一审批"}],
-    "recovery": {"receiving_unit": "emergency-bureau", "working_method": "区应急局政务大厅统一受理",
-                 "reason": "乡镇缺乏专业技术力量，难以承接"},
+    "recovery": {
+        "receiving_unit": "emergency-bureau",
+        "working_method": "区应急局政务大厅统一受理",
+        "reason": "乡镇缺乏专业技术力量，难以承接",
+    },
 }
 
 

@@ -7,14 +7,18 @@ import hashlib
 import httpx
 
 from core.db import platform_transaction
-from tests.conftest import TenantFixture
 from tenants import keys
+from tests.conftest import TenantFixture
 
 
 async def test_missing_and_bad_keys_are_401(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
     url = f"{tenant.base}/jurisdictions"
-    for headers in ({}, {"Authorization": "Bearer qd_nope"}, {"Authorization": "Basic abc"},
-                    {"Authorization": "Bearer " + "x" * 40}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer qd_nope"},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer " + "x" * 40},
+    ):
         response = await client.get(url, headers=headers)
         assert response.status_code == 401, headers
         assert response.headers["content-type"].startswith("application/problem+json")
@@ -44,12 +48,10 @@ async def test_key_lifecycle(client: httpx.AsyncClient, tenant: TenantFixture) -
     assert (await client.get(f"{tenant.base}/jurisdictions", headers=tenant.auth(secret))).status_code == 401
 
 
-async def test_revocation_applies_at_once_in_the_same_process(
-    client: httpx.AsyncClient, tenant: TenantFixture
-) -> None:
-    issued = (await client.post(
-        f"{tenant.base}/api-keys", json={"name": "x", "role": "reader"}, headers=tenant.auth()
-    )).json()
+async def test_revocation_applies_at_once_in_the_same_process(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    issued = (
+        await client.post(f"{tenant.base}/api-keys", json={"name": "x", "role": "reader"}, headers=tenant.auth())
+    ).json()
     auth = tenant.auth(issued["key"])
     assert (await client.get(f"{tenant.base}/jurisdictions", headers=auth)).status_code == 200
     await client.post(f"{tenant.base}/api-keys/{issued['api_key']['id']}/revoke", headers=tenant.auth())
@@ -79,16 +81,15 @@ async def test_bad_key_requests(client: httpx.AsyncClient, tenant: TenantFixture
     assert len(listed.json()["items"]) == 2  # the fixture's admin and reader keys only
 
 
-async def test_keys_of_another_tenant(
-    client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture
-) -> None:
-    issued = (await client.post(
-        f"{tenant.base}/api-keys", json={"name": "x", "role": "reader"}, headers=tenant.auth()
-    )).json()
+async def test_keys_of_another_tenant(client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture) -> None:
+    issued = (
+        await client.post(f"{tenant.base}/api-keys", json={"name": "x", "role": "reader"}, headers=tenant.auth())
+    ).json()
     key_id = issued["api_key"]["id"]
     assert (await client.get(f"{tenant.base}/api-keys", headers=other.auth())).status_code == 404
-    assert (await client.post(f"{tenant.base}/api-keys", json={"name": "x", "role": "admin"},
-                              headers=other.auth())).status_code == 404
+    assert (
+        await client.post(f"{tenant.base}/api-keys", json={"name": "x", "role": "admin"}, headers=other.auth())
+    ).status_code == 404
     assert (await client.post(f"{tenant.base}/api-keys/{key_id}/revoke", headers=other.auth())).status_code == 404
     # Naming the key under the intruder's own tenant does not find it either.
     assert (await client.post(f"{other.base}/api-keys/{key_id}/revoke", headers=other.auth())).status_code == 404

@@ -31,7 +31,9 @@ async def test_build_and_publish_a_catalog(client: httpx.AsyncClient, county: Te
     assert version["number"] == 1 and version["status"] == "published" and len(version["content_hash"]) == 64
     assert version["item_count"] == 4
 
-    seen = await client.get(f"{county.base}/catalog/items", params={"kind": "basic"}, headers=county.auth(county.reader))
+    seen = await client.get(
+        f"{county.base}/catalog/items", params={"kind": "basic"}, headers=county.auth(county.reader)
+    )
     assert [i["code"] for i in seen.json()["items"]] == ["SAF", "SAF-01"]
     by_unit = await client.get(
         f"{county.base}/catalog/items", params={"unit": "emergency-bureau"}, headers=county.auth(county.reader)
@@ -50,8 +52,11 @@ async def test_adjustments_land_in_the_next_version(client: httpx.AsyncClient, c
 
     changed = await client.patch(
         f"{county.base}/catalog/items/SAF-01",
-        json={"title": "生产经营单位安全检查", "revision": 1,
-              "adjustment": {"reason_kind": "law_changed", "reason": "安全生产法修正"}},
+        json={
+            "title": "生产经营单位安全检查",
+            "revision": 1,
+            "adjustment": {"reason_kind": "law_changed", "reason": "安全生产法修正"},
+        },
         headers=county.auth(),
     )
     assert changed.status_code == 200, changed.text
@@ -70,28 +75,39 @@ async def test_adjustments_land_in_the_next_version(client: httpx.AsyncClient, c
     second = await publish(client, county, "2025-07-01")
     assert second["content_hash"] != first["content_hash"] and second["withdrawn_count"] == 1
 
-    adjustments = (await client.get(f"{county.base}/catalog/adjustments", params={"version": 2}, headers=county.auth())).json()
+    adjustments = (
+        await client.get(f"{county.base}/catalog/adjustments", params={"version": 2}, headers=county.auth())
+    ).json()
     assert [(a["kind"], a["item_code"], a["reason_kind"]) for a in adjustments] == [
-        ("modify", "SAF-01", "law_changed"), ("remove", "CON-01", "township_cannot_perform")
+        ("modify", "SAF-01", "law_changed"),
+        ("remove", "CON-01", "township_cannot_perform"),
     ]
     assert adjustments[0]["initiator"]["role"] == "admin"
     versions = (await client.get(f"{county.base}/catalog/versions", headers=county.auth())).json()
     assert [v["number"] for v in versions] == [1, 2]
 
 
-async def test_bad_items_are_refused_and_nothing_is_written(
-    client: httpx.AsyncClient, county: TenantFixture
-) -> None:
+async def test_bad_items_are_refused_and_nothing_is_written(client: httpx.AsyncClient, county: TenantFixture) -> None:
     await add_items(client, county, DOMAIN, PATROL)
     cases = [
         ({**PATROL, "code": "SAF-09", "kinds": ["imaginary"]}, "kinds[0]"),
         ({**PATROL, "code": "SAF-09", "parent_code": "NOPE"}, "parent_code"),
         ({**PATROL, "code": "SAF-09", "parent_code": None}, "parent_code"),
-        ({**PATROL, "code": "SAF-09", "responsibilities": [{"party": "ghost-bureau", "role": "primary"}]},
-         "responsibilities[0].party"),
-        ({**PATROL, "code": "SAF-09", "responsibilities": [
-            {"party": "township", "role": "primary", "financial_share": 60},
-            {"party": "emergency-bureau", "role": "cooperating", "financial_share": 30}]}, "responsibilities"),
+        (
+            {**PATROL, "code": "SAF-09", "responsibilities": [{"party": "ghost-bureau", "role": "primary"}]},
+            "responsibilities[0].party",
+        ),
+        (
+            {
+                **PATROL,
+                "code": "SAF-09",
+                "responsibilities": [
+                    {"party": "township", "role": "primary", "financial_share": 60},
+                    {"party": "emergency-bureau", "role": "cooperating", "financial_share": 30},
+                ],
+            },
+            "responsibilities",
+        ),
         ({**RECOVERED, "code": "SAF-09", "recovery": None}, "recovery"),
         ({**PATROL, "code": "SAF-09", "extra": {"source_lists": ["rumours"]}}, "extra.source_lists"),
         ({**PATROL, "code": "SAF-09", "category": "astrology"}, "category"),
@@ -112,16 +128,25 @@ async def test_bad_items_are_refused_and_nothing_is_written(
     assert [i["code"] for i in items] == ["SAF", "SAF-01"]
     # A code once used is never reused, not even after withdrawal.
     await publish(client, county)
-    await client.post(f"{county.base}/catalog/items/SAF-01/withdraw",
-                      json={"reason_kind": "other", "reason": "合并"}, headers=county.auth())
-    reuse = await client.post(f"{county.base}/catalog/items",
-                              json={**PATROL, "adjustment": {"reason_kind": "other", "reason": "x"}},
-                              headers=county.auth())
+    await client.post(
+        f"{county.base}/catalog/items/SAF-01/withdraw",
+        json={"reason_kind": "other", "reason": "合并"},
+        headers=county.auth(),
+    )
+    reuse = await client.post(
+        f"{county.base}/catalog/items",
+        json={**PATROL, "adjustment": {"reason_kind": "other", "reason": "x"}},
+        headers=county.auth(),
+    )
     assert reuse.status_code == 409
 
 
 async def test_unresolved_citations_are_kept_with_the_reason(client: httpx.AsyncClient, county: TenantFixture) -> None:
-    body = {**DOMAIN, "code": "X", "citations": ["《某省不存在条例》第三条", "依据有关规定", "《中华人民共和国安全生产法》第九百条"]}
+    body = {
+        **DOMAIN,
+        "code": "X",
+        "citations": ["《某省不存在条例》第三条", "依据有关规定", "《中华人民共和国安全生产法》第九百条"],
+    }
     await add_items(client, county, body)
     bases = (await client.get(f"{county.base}/catalog/items/X", headers=county.auth())).json()["legal_bases"]
     assert [b["resolved"] for b in bases] == [False, False, False]
@@ -134,7 +159,9 @@ async def test_publishing_is_for_admins_and_versions_are_immutable(
 ) -> None:
     await add_items(client, county, DOMAIN)
     url = f"{county.base}/catalog/publish"
-    assert (await client.post(url, json={"effective_date": "2025-01-01"}, headers=county.auth(county.reader))).status_code == 403
+    assert (
+        await client.post(url, json={"effective_date": "2025-01-01"}, headers=county.auth(county.reader))
+    ).status_code == 403
     assert (await client.post(url, json={"effective_date": "2025-01-01"}, headers=other.auth())).status_code == 404
     stale = await client.post(url, json={"effective_date": "2025-01-01", "revision": 99}, headers=county.auth())
     assert stale.status_code == 412
@@ -148,9 +175,15 @@ async def test_publishing_is_for_admins_and_versions_are_immutable(
 async def test_a_department_sees_what_concerns_it(client: httpx.AsyncClient, county: TenantFixture) -> None:
     from tests.conftest import issue_key
 
-    cooperating = {**PATROL, "code": "SAF-05", "title": "企业安全隐患排查", "responsibilities": [
-        {"party": "emergency-bureau", "role": "primary", "duty": "牵头排查"},
-        {"party": "township", "role": "cooperating", "duty": "提供辖区企业名录"}]}
+    cooperating = {
+        **PATROL,
+        "code": "SAF-05",
+        "title": "企业安全隐患排查",
+        "responsibilities": [
+            {"party": "emergency-bureau", "role": "primary", "duty": "牵头排查"},
+            {"party": "township", "role": "cooperating", "duty": "提供辖区企业名录"},
+        ],
+    }
     await add_items(client, county, DOMAIN, PATROL, RECOVERED, cooperating)
     await publish(client, county)
     department = await issue_key(county, client, "department", "emergency-bureau")

@@ -33,9 +33,7 @@ def refs(text: str, **kwargs: str) -> list[tuple[str, int | None, int | None, in
 
 def test_full_title_and_article() -> None:
     [ref] = parse_citations("《中华人民共和国安全生产法》第七十七条")
-    assert ref == CitationRef(
-        "中华人民共和国安全生产法", 77, None, None, "《中华人民共和国安全生产法》第七十七条"
-    )
+    assert ref == CitationRef("中华人民共和国安全生产法", 77, None, None, "《中华人民共和国安全生产法》第七十七条")
     assert ref.label == "第七十七条"
     assert str(ref) == "《中华人民共和国安全生产法》第七十七条"
 
@@ -57,9 +55,7 @@ def test_two_articles_and_raw_parts() -> None:
 
 
 def test_ranges() -> None:
-    assert refs("《城乡规划法》第四十一条至第四十三条") == [
-        ("城乡规划法", n, None, None) for n in (41, 42, 43)
-    ]
+    assert refs("《城乡规划法》第四十一条至第四十三条") == [("城乡规划法", n, None, None) for n in (41, 42, 43)]
     assert [n for _, n, _, _ in refs("《消防法》第四十一至四十三条、第五十条")] == [41, 42, 43, 50]
     assert refs("第四十一条至第四十三条", default_title="城乡规划法") == [
         ("城乡规划法", n, None, None) for n in (41, 42, 43)
@@ -70,9 +66,7 @@ def test_ranges() -> None:
 
 
 def test_range_without_a_document_is_reported_not_dropped() -> None:
-    assert parse_citations("第四十一条至第四十三条") == [
-        Unparsed("第四十一条至第四十三条", "no document named")
-    ]
+    assert parse_citations("第四十一条至第四十三条") == [Unparsed("第四十一条至第四十三条", "no document named")]
 
 
 def test_items() -> None:
@@ -128,9 +122,7 @@ def test_whole_documents() -> None:
 
 
 def test_traditional_characters_full_width_and_stray_spaces() -> None:
-    assert refs("《中華人民共和國安全生產法》第七十七條") == [
-        ("中华人民共和国安全生产法", 77, None, None)
-    ]
+    assert refs("《中華人民共和國安全生產法》第七十七條") == [("中华人民共和国安全生产法", 77, None, None)]
     assert refs(" 《 消防法 》 第 五十三 条 第 二 款 ") == [("消防法", 53, 2, None)]
     assert refs("《城鄉規劃法》第四十一條第一款") == [("城乡规划法", 41, 1, None)]
     [ref] = parse_citations("《中華人民共和國安全生產法》第七十七條")
@@ -140,9 +132,7 @@ def test_traditional_characters_full_width_and_stray_spaces() -> None:
 def test_traditional_without_opencc(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(citations, "_opencc_converter", lambda: None)
     text = "《中華人民共和國城鄉規劃法》第四十一條；《城市市容和環境衛生管理條例》第十一條"
-    assert to_simplified(text) == (
-        "《中华人民共和国城乡规划法》第四十一条；《城市市容和环境卫生管理条例》第十一条"
-    )
+    assert to_simplified(text) == ("《中华人民共和国城乡规划法》第四十一条；《城市市容和环境卫生管理条例》第十一条")
     assert refs("《土地管理法實施條例》第三十四條、第三十五條") == [
         ("土地管理法实施条例", 34, None, None),
         ("土地管理法实施条例", 35, None, None),
@@ -157,9 +147,7 @@ def test_simplified_titles_are_left_alone() -> None:
 
 
 def test_titles_without_brackets() -> None:
-    assert refs("依据中华人民共和国土地管理法第六十二条") == [
-        ("中华人民共和国土地管理法", 62, None, None)
-    ]
+    assert refs("依据中华人民共和国土地管理法第六十二条") == [("中华人民共和国土地管理法", 62, None, None)]
     assert refs("省人口与计划生育条例") == [("省人口与计划生育条例", None, None, None)]
 
 
@@ -216,8 +204,7 @@ def titles(library: list[LawText]) -> dict[str, str]:
         ("《中华人民共和国安全生产法》第七十七条", "doc:安全生产法", "exact"),
         ("《消防法》第五十三条第二款", "doc:消防法", "short"),
         ("《中華人民共和國安全生產法》第七十七條", "doc:安全生产法", "exact"),
-        ("《中华人民共和国城市市容和环境卫生管理条例》第十一条",
-         "doc:城市市容和环境卫生管理条例", "short"),
+        ("《中华人民共和国城市市容和环境卫生管理条例》第十一条", "doc:城市市容和环境卫生管理条例", "short"),
         ("《森林法》第一条", "doc:森林法", "short"),
         ("《森林法实施条例》第一条", "doc:森林法实施条例", "short"),
         ("《环评法》第五条", "doc:环境影响评价法", "abbreviation"),
@@ -263,9 +250,7 @@ def test_resolve_prefers_the_exact_title_over_containment() -> None:
     assert isinstance(result, Unresolved) and result.candidates == tuple(sorted(known))
 
 
-def test_every_library_title_resolves_to_itself(
-    library: list[LawText], titles: dict[str, str]
-) -> None:
+def test_every_library_title_resolves_to_itself(library: list[LawText], titles: dict[str, str]) -> None:
     for law in library:
         for written in (law.title, law.short_title):
             [result] = resolve(parse_citations(f"《{written}》第一条"), titles)
@@ -276,8 +261,7 @@ def test_every_library_title_resolves_to_itself(
 
 
 def _law(library: list[LawText], short: str, year: int) -> LawText:
-    return next(x for x in library if x.short_title == short and x.version_date
-                and x.version_date.year == year)
+    return next(x for x in library if x.short_title == short and x.version_date and x.version_date.year == year)
 
 
 def _ref(text: str) -> CitationRef:

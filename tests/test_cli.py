@@ -59,7 +59,9 @@ def test_tenants_keys_and_plugins(data_dir: Path) -> None:
     qingdan(data_dir, "migrate")
     created = qingdan(data_dir, "tenant", "create", "--slug", "dongshan", "--name", "东山县", "--plugin", "dongshan")
     assert "jurisdictions" in created.stdout and "units" in created.stdout
-    duplicate = qingdan(data_dir, "tenant", "create", "--slug", "dongshan", "--name", "x", "--plugin", "dongshan", ok=False)
+    duplicate = qingdan(
+        data_dir, "tenant", "create", "--slug", "dongshan", "--name", "x", "--plugin", "dongshan", ok=False
+    )
     assert duplicate.returncode != 0 and "already exists" in duplicate.stderr
     # A new process finds what the last one wrote: the embedded data directory persists.
     assert "dongshan" in qingdan(data_dir, "tenant", "list").stdout
@@ -74,8 +76,13 @@ def test_tenants_keys_and_plugins(data_dir: Path) -> None:
     assert "revoked" in qingdan(data_dir, "apikey", "list", "--tenant", "dongshan").stdout
 
     plugins = qingdan(data_dir, "plugins", "list").stdout
-    for name, code in [("wenjiang", "510115"), ("longsha", "230202"), ("taian", "370900"),
-                       ("lanshan", "371302"), ("dongshan", "350626")]:
+    for name, code in [
+        ("wenjiang", "510115"),
+        ("longsha", "230202"),
+        ("taian", "370900"),
+        ("lanshan", "371302"),
+        ("dongshan", "350626"),
+    ]:
         assert name in plugins and code in plugins
     assert not postgres_running(data_dir)
 

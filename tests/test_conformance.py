@@ -31,7 +31,9 @@ def _plugin(items: tuple[CatalogItem, ...]) -> types.ModuleType:
     @hookimpl
     def qingdan_jurisdiction() -> JurisdictionInfo:
         return JurisdictionInfo(
-            slug="kit", name="测试县", division_code="350626",
+            slug="kit",
+            name="测试县",
+            division_code="350626",
             divisions=(Division("350626", "测试县", "county"),),
             units=(Unit("justice-bureau", "县司法局", "department", "350626"),),
         )
@@ -48,8 +50,14 @@ def _plugin(items: tuple[CatalogItem, ...]) -> types.ModuleType:
 def test_the_kit_names_what_is_wrong() -> None:
     bad = (
         CatalogItem("A", "领域", "domain", ("basic",)),
-        CatalogItem("A-1", "事项", "item", ("imaginary",), parent_code="A",
-                    responsibilities=(Responsibility("ghost", "primary"),)),
+        CatalogItem(
+            "A-1",
+            "事项",
+            "item",
+            ("imaginary",),
+            parent_code="A",
+            responsibilities=(Responsibility("ghost", "primary"),),
+        ),
         CatalogItem("B-1", "孤儿事项", "item", ("basic",), parent_code="B"),
     )
     plugins.register_module("kit-bad", _plugin(bad))

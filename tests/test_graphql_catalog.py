@@ -21,7 +21,7 @@ from tests.catalog_fixtures import (
     publish,
 )
 from tests.conftest import TenantFixture, issue_key
-from tests.test_graphql import assert_problem, gql
+from tests.test_graphql import assert_problem, gql, warm
 
 LIUCHENG, GONGPING = "510115001000", "510115002000"
 WHY = {"reasonKind": "law_changed", "reason": "依据修订"}
@@ -139,9 +139,7 @@ def snake(value: Any) -> Any:
     if isinstance(value, list):
         return [snake(v) for v in value]
     if isinstance(value, dict):
-        return {
-            re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), k): snake(v) for k, v in value.items()
-        }
+        return {re.sub(r"[A-Z]", lambda m: "_" + m[0].lower(), k): snake(v) for k, v in value.items()}
     return value
 
 
@@ -229,15 +227,11 @@ async def test_items_with_responsibilities_units_and_legal_bases(
     assert [(a["kind"], a["itemCode"], a["item"]["code"]) for a in adjustments] == [
         ("add", c, c) for c in ("SAF", "SAF-01", "CON-01", "SAF-02")
     ]
-    assert (
-        adjustments[0]["reasonKind"] == "initial" and adjustments[0]["initiator"]["role"] == "admin"
-    )
+    assert adjustments[0]["reasonKind"] == "initial" and adjustments[0]["initiator"]["role"] == "admin"
     assert [k["code"] for k in tenant["listStructure"]["kinds"]][-2:] == ["differentiated", "core"]
 
 
-async def test_catalog_mutations_adjust_the_draft_and_publish(
-    client: httpx.AsyncClient, county: TenantFixture
-) -> None:
+async def test_catalog_mutations_adjust_the_draft_and_publish(client: httpx.AsyncClient, county: TenantFixture) -> None:
     t = county.slug
     new = {
         "code": "SAF-03",
@@ -253,9 +247,7 @@ async def test_catalog_mutations_adjust_the_draft_and_publish(
             {"party": "planning-bureau", "role": "cooperating", "financialShare": 40},
         ],
     }
-    unexplained = (await gql(client, county.admin, CREATE_ITEM, t=t, input=new))[
-        "createCatalogItem"
-    ]
+    unexplained = (await gql(client, county.admin, CREATE_ITEM, t=t, input=new))["createCatalogItem"]
     assert_problem(unexplained, 422, "adjustment")
     created = await gql(client, county.admin, CREATE_ITEM, t=t, input={**new, "adjustment": WHY})
     item = created["createCatalogItem"]
@@ -317,17 +309,11 @@ async def test_catalog_mutations_adjust_the_draft_and_publish(
     assert withdrawn["withdrawCatalogItem"]["successorCode"] == "SAF-03"
 
     revision = await draft_revision(client, county)
-    refused = await gql(
-        client, county.reader, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=revision
-    )
+    refused = await gql(client, county.reader, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=revision)
     assert_problem(refused["publishCatalog"], 403)
-    late = await gql(
-        client, county.admin, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=revision - 1
-    )
+    late = await gql(client, county.admin, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=revision - 1)
     assert_problem(late["publishCatalog"], 412)
-    published = await gql(
-        client, county.admin, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=revision, note="第二版"
-    )
+    published = await gql(client, county.admin, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=revision, note="第二版")
     version = published["publishCatalog"]
     assert version == {
         "__typename": "CatalogVersion",
@@ -360,9 +346,7 @@ async def test_catalog_mutations_adjust_the_draft_and_publish(
 # The township list lifecycle ------------------------------------------------------------------
 
 
-async def test_the_whole_lifecycle_over_graphql(
-    client: httpx.AsyncClient, county: TenantFixture
-) -> None:
+async def test_the_whole_lifecycle_over_graphql(client: httpx.AsyncClient, county: TenantFixture) -> None:
     township = await issue_key(county, client, "township", LIUCHENG)
     t, ts = county.slug, LIUCHENG
 
@@ -371,9 +355,7 @@ async def test_the_whole_lifecycle_over_graphql(
     assert codes(first) == ["SAF", "SAF-01", "SAF-02"]
     assert first["counts"] == {"total": 3, "basic": 2, "recovered": 1}
 
-    claimed = await gql(
-        client, township, CLAIM, t=t, ts=ts, item="CON-01", why="辖区内有农村建房需求"
-    )
+    claimed = await gql(client, township, CLAIM, t=t, ts=ts, item="CON-01", why="辖区内有农村建房需求")
     result = claimed["claimItem"]
     assert result["__typename"] == "TownshipList", result
     assert codes(result) == ["CON-01", "SAF", "SAF-01", "SAF-02"]
@@ -435,9 +417,7 @@ async def test_the_whole_lifecycle_over_graphql(
         input={"responsibleOffice": "规划建设办公室"},
     )
     assert fixed["updateListEntry"]["__typename"] == "TownshipList"
-    again = (
-        await gql(client, township, SUBMIT, t=t, ts=ts, rev=fixed["updateListEntry"]["revision"])
-    )["submitList"]
+    again = (await gql(client, township, SUBMIT, t=t, ts=ts, rev=fixed["updateListEntry"]["revision"]))["submitList"]
     assert again["listStatus"] == "submitted"
     assert_problem((await gql(client, township, FILE, t=t, ts=ts))["fileList"], 403)
     filed = (await gql(client, county.admin, FILE, t=t, ts=ts))["fileList"]
@@ -450,9 +430,7 @@ async def test_the_whole_lifecycle_over_graphql(
     read = await gql(client, county.reader, PUBLISHED, s=t, code=ts)
     readable = read["tenant"]["publishedList"]
     assert readable["version"] == 1 and readable["effectiveDate"] == "2025-02-01"
-    office = next(e for e in readable["entries"] if e["item"]["code"] == "SAF-01")[
-        "responsibleOffice"
-    ]
+    office = next(e for e in readable["entries"] if e["item"]["code"] == "SAF-01")["responsibleOffice"]
     assert office == "平安法治办公室"
     claimants = """query($s: String!) { tenant(slug: $s) {
       claimants(itemCode: "CON-01") {
@@ -498,9 +476,7 @@ async def test_the_whole_lifecycle_over_graphql(
     for step in (SUBMIT, FILE):
         done = await gql(client, county.admin, step, t=t, ts=ts)
         assert next(iter(done.values()))["__typename"] == "TownshipList", done
-    v2 = (await gql(client, county.admin, PUBLISH_LIST, t=t, ts=ts, date="2025-07-01"))[
-        "publishList"
-    ]
+    v2 = (await gql(client, county.admin, PUBLISH_LIST, t=t, ts=ts, date="2025-07-01"))["publishList"]
     assert v2["version"] == 2
 
     history = """query($s: String!, $code: String!) { tenant(slug: $s) {
@@ -536,9 +512,7 @@ async def test_the_whole_lifecycle_over_graphql(
 # Problems -------------------------------------------------------------------------------------
 
 
-async def test_problems_for_bad_input_change_nothing(
-    client: httpx.AsyncClient, county: TenantFixture
-) -> None:
+async def test_problems_for_bad_input_change_nothing(client: httpx.AsyncClient, county: TenantFixture) -> None:
     t, ts = county.slug, LIUCHENG
     before = await working(client, county, ts)
 
@@ -599,14 +573,10 @@ async def test_problems_for_bad_input_change_nothing(
 
     reader = county.reader
     refused = [
-        (await gql(client, reader, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=1))[
-            "publishCatalog"
-        ],
+        (await gql(client, reader, PUBLISH_CATALOG, t=t, date="2025-06-01", rev=1))["publishCatalog"],
         (await gql(client, reader, PUBLISH_LIST, t=t, ts=ts, date="2025-06-01"))["publishList"],
         (await gql(client, reader, CLAIM, t=t, ts=ts, item="CON-01", why="想要"))["claimItem"],
-        (await gql(client, reader, CREATE_ITEM, t=t, input={**DOMAIN, "code": "NEW"}))[
-            "createCatalogItem"
-        ],
+        (await gql(client, reader, CREATE_ITEM, t=t, input={**DOMAIN, "code": "NEW"}))["createCatalogItem"],
     ]
     for result in refused:
         assert_problem(result, 403)
@@ -635,9 +605,7 @@ async def test_problems_for_bad_input_change_nothing(
     )
     body = denied.json()
     assert body["errors"] and "may not read the working list" in body["errors"][0]["message"]
-    assert await gql(client, county.admin, WORKING, s=t, code="510115999000") == {
-        "tenant": {"townshipList": None}
-    }
+    assert await gql(client, county.admin, WORKING, s=t, code="510115999000") == {"tenant": {"townshipList": None}}
 
     assert await working(client, county, ts) == before
     versions = (await gql(client, county.admin, DRAFT_REVISION, s=t))["tenant"]["catalogVersions"]
@@ -706,9 +674,7 @@ async def test_another_tenant_sees_null_and_changes_nothing(
                 input={"reasonKind": "other", "reason": "x"},
             )
         )["withdrawCatalogItem"],
-        (await gql(client, intruder, PUBLISH_CATALOG, t=t, date="2025-01-01", rev=1))[
-            "publishCatalog"
-        ],
+        (await gql(client, intruder, PUBLISH_CATALOG, t=t, date="2025-01-01", rev=1))["publishCatalog"],
     ]
     for result in results:
         assert_problem(result, 404)
@@ -744,9 +710,8 @@ query($s: String!, $code: String!) {
 }"""
 
 
-async def _statements(
-    client: httpx.AsyncClient, t: TenantFixture, township: str
-) -> tuple[int, Any]:
+async def _statements(client: httpx.AsyncClient, t: TenantFixture, township: str) -> tuple[int, Any]:
+    await warm(client, t.admin)
     before = queries.count
     data = await gql(client, t.admin, HEAVY, s=t.slug, code=township)
     return queries.count - before, data["tenant"]["townshipList"]["entries"]
@@ -778,9 +743,7 @@ async def test_reading_a_list_uses_a_constant_number_of_statements(
     await add_items(client, county, *more)
     await publish(client, county, "2025-03-01")
     for item in ["CON-01", *(m["code"] for m in more)]:
-        claimed = await gql(
-            client, county.admin, CLAIM, t=t, ts=LIUCHENG, item=item, why="辖区需要"
-        )
+        claimed = await gql(client, county.admin, CLAIM, t=t, ts=LIUCHENG, item=item, why="辖区需要")
         assert claimed["claimItem"]["__typename"] == "TownshipList", claimed
 
     await _statements(client, county, GONGPING)  # warm the key and tenant caches
@@ -802,9 +765,7 @@ async def test_reading_a_list_uses_a_constant_number_of_statements(
 # GraphQL and REST agree -----------------------------------------------------------------------
 
 
-async def test_graphql_and_rest_return_the_same_list(
-    client: httpx.AsyncClient, county: TenantFixture
-) -> None:
+async def test_graphql_and_rest_return_the_same_list(client: httpx.AsyncClient, county: TenantFixture) -> None:
     base = f"{county.base}/townships/{LIUCHENG}/list"
     claimed = await client.post(
         f"{base}/claims",
@@ -814,17 +775,13 @@ async def test_graphql_and_rest_return_the_same_list(
     assert claimed.status_code == 201, claimed.text
     etag = claimed.headers["etag"]
     detail = {"responsible_office": "平安法治办公室", "post": "安全员", "note": "每月一次"}
-    patched = await client.patch(
-        f"{base}/entries/SAF-01", json=detail, headers={**county.auth(), "If-Match": etag}
-    )
+    patched = await client.patch(f"{base}/entries/SAF-01", json=detail, headers={**county.auth(), "If-Match": etag})
     assert patched.status_code == 200, patched.text
 
     rest = (await client.get(base, headers=county.auth())).json()
     graph = await working(client, county, LIUCHENG)
     assert snake(graph) == rest
-    assert (
-        f'"{graph["revision"]}"' == (await client.get(base, headers=county.auth())).headers["etag"]
-    )
+    assert f'"{graph["revision"]}"' == (await client.get(base, headers=county.auth())).headers["etag"]
 
     # A GraphQL write with the revision REST moved past is stale there too.
     stale = await gql(
@@ -842,9 +799,7 @@ async def test_graphql_and_rest_return_the_same_list(
     for step in ("submit", "file"):
         assert (await client.post(f"{base}/{step}", headers=county.auth())).status_code == 200
     await gql(client, county.admin, PUBLISH_LIST, t=county.slug, ts=LIUCHENG, date="2025-02-01")
-    rest_published = (
-        await client.get(f"{base}/published", headers=county.auth(county.reader))
-    ).json()
+    rest_published = (await client.get(f"{base}/published", headers=county.auth(county.reader))).json()
     graph_published = await gql(client, county.reader, PUBLISHED, s=county.slug, code=LIUCHENG)
     assert snake(graph_published["tenant"]["publishedList"]) == rest_published
     assert rest_published["version"] == 1 and len(rest_published["entries"]) == 4
@@ -860,6 +815,7 @@ async def test_item_relations_use_a_constant_number_of_statements(
       items { code parent { code children { code } } successor { code } } } } }"""
 
     async def count(first: int) -> tuple[int, list[Any]]:
+        await warm(client, tenant.admin)
         before = queries.count
         data = await gql(client, tenant.admin, query, s=tenant.slug, n=first)
         return queries.count - before, data["tenant"]["catalogItems"]["items"]

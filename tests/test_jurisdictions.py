@@ -36,7 +36,8 @@ async def test_create_read_update_delete(client: httpx.AsyncClient, tenant: Tena
     assert gone.status_code == 404
 
     audit = await client.get(
-        f"{tenant.base}/audit-events", params={"entity": "jurisdiction", "key": "510115001000"},
+        f"{tenant.base}/audit-events",
+        params={"entity": "jurisdiction", "key": "510115001000"},
         headers=tenant.auth(),
     )
     assert [e["action"] for e in audit.json()["items"]] == ["delete", "update", "create"]
@@ -56,9 +57,7 @@ async def _count(client: httpx.AsyncClient, t: TenantFixture) -> int:
     return len(listed.json()["items"])
 
 
-async def test_bad_codes_are_refused_with_the_field_named(
-    client: httpx.AsyncClient, tenant: TenantFixture
-) -> None:
+async def test_bad_codes_are_refused_with_the_field_named(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
     before = await _count(client, tenant)
     cases = [
         ({**STREET, "code": "51011500100"}, "code", "12 digits"),
@@ -90,9 +89,7 @@ async def test_malformed_requests_are_problems(client: httpx.AsyncClient, tenant
     wrong_type = await client.post(url, json={**STREET, "name": 5}, headers=tenant.auth())
     assert wrong_type.status_code == 400 and wrong_type.json()["errors"][0]["field"] == "name"
 
-    broken = await client.post(
-        url, content=b'{"code": ', headers={**tenant.auth(), "content-type": "application/json"}
-    )
+    broken = await client.post(url, content=b'{"code": ', headers={**tenant.auth(), "content-type": "application/json"})
     assert broken.status_code == 400 and "JSON" in broken.json()["detail"]
 
     text = await client.post(url, content=b"{}", headers={**tenant.auth(), "content-type": "text/plain"})
@@ -133,9 +130,7 @@ async def test_optimistic_concurrency(client: httpx.AsyncClient, tenant: TenantF
     assert current.json()["name"] == "甲" and current.headers["etag"] == '"2"'
 
 
-async def test_delete_refuses_a_division_with_children(
-    client: httpx.AsyncClient, tenant: TenantFixture
-) -> None:
+async def test_delete_refuses_a_division_with_children(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
     await client.post(f"{tenant.base}/jurisdictions", json=STREET, headers=tenant.auth())
     refused = await client.delete(f"{tenant.base}/jurisdictions/{tenant.division_code}", headers=tenant.auth())
     assert refused.status_code == 409 and "1 child" in refused.json()["detail"]
@@ -181,7 +176,9 @@ async def test_roles_and_scopes(client: httpx.AsyncClient, tenant: TenantFixture
         f"{tenant.base}/jurisdictions/510115001000", json={"name": "x", "version": 1}, headers=tenant.auth(township)
     )
     assert itself.status_code == 403
-    assert (await client.get(f"{tenant.base}/jurisdictions/510115001000", headers=tenant.auth())).json()["name"] == "柳城街道"
+    assert (await client.get(f"{tenant.base}/jurisdictions/510115001000", headers=tenant.auth())).json()[
+        "name"
+    ] == "柳城街道"
 
 
 async def test_another_tenant_sees_nothing_and_changes_nothing(

@@ -62,7 +62,15 @@ def test_parse_number_rejects_non_numerals(text: str) -> None:
 
 def test_to_chinese_renders_legal_style_and_round_trips() -> None:
     assert [to_chinese(n) for n in (0, 10, 12, 20, 77, 105, 110, 119, 1010)] == [
-        "零", "十", "十二", "二十", "七十七", "一百零五", "一百一十", "一百一十九", "一千零一十",
+        "零",
+        "十",
+        "十二",
+        "二十",
+        "七十七",
+        "一百零五",
+        "一百一十",
+        "一百一十九",
+        "一千零一十",
     ]
     assert all(parse_number(to_chinese(n)) == n for n in range(0, 20001))
     assert article_label(77) == "第七十七条"
@@ -193,7 +201,13 @@ def test_library_is_shipped_with_its_provenance() -> None:
     files = [p for p in LIBRARY_DIR.rglob("*.md") if p.name != "README.md"]
     assert len(files) == 68
     assert {p.parent.name for p in files} == {
-        "宪法相关法", "民法商法", "社会法", "经济法", "行政法", "行政法规", "诉讼与非诉讼程序法",
+        "宪法相关法",
+        "民法商法",
+        "社会法",
+        "经济法",
+        "行政法",
+        "行政法规",
+        "诉讼与非诉讼程序法",
     }
 
 
@@ -226,8 +240,7 @@ def test_levels_of_the_library(library: list[LawText]) -> None:
 
 
 def _law(library: list[LawText], short: str, year: int) -> LawText:
-    found = [x for x in library if x.short_title == short and x.version_date
-             and x.version_date.year == year]
+    found = [x for x in library if x.short_title == short and x.version_date and x.version_date.year == year]
     assert len(found) == 1, (short, year)
     return found[0]
 
@@ -242,9 +255,7 @@ def test_real_text_work_safety_law(library: list[LawText]) -> None:
     art77 = law.article(77)
     assert art77 is not None
     assert art77.chapter == "第四章 安全生产的监督管理"
-    assert art77.paragraphs[0].text.startswith(
-        "新闻、出版、广播、电影、电视等单位有进行安全生产公益宣传教育的义务"
-    )
+    assert art77.paragraphs[0].text.startswith("新闻、出版、广播、电影、电视等单位有进行安全生产公益宣传教育的义务")
     art21 = law.article(21)
     assert art21 is not None and len(art21.paragraphs) == 1
     items = art21.paragraphs[0].items
@@ -270,9 +281,7 @@ def test_provisions_are_flattened_in_document_order(library: list[LawText]) -> N
 def test_real_text_fire_law_paragraphs(library: list[LawText]) -> None:
     art53 = _law(library, "消防法", 2021).article(53)
     assert art53 is not None and len(art53.paragraphs) == 2
-    assert art53.paragraphs[1].text == (
-        "消防救援机构、公安派出所的工作人员进行消防监督检查，应当出示证件。"
-    )
+    assert art53.paragraphs[1].text == ("消防救援机构、公安派出所的工作人员进行消防监督检查，应当出示证件。")
 
 
 def test_two_versions_differ(library: list[LawText]) -> None:
@@ -289,9 +298,7 @@ def test_sections_and_wrapped_title_of_local_government_law(library: list[LawTex
     law = _law(library, "地方各级人民代表大会和地方各级人民政府组织法", 2022)
     assert law.warnings == ()  # the title printed again over two lines is no stray text
     assert len(law.history) == 9
-    assert "〈中华人民共和国全国人民代表大会和地方各级人民代表大会代表法〉的决定》第五次修正" in (
-        law.history[7].text
-    )
+    assert "〈中华人民共和国全国人民代表大会和地方各级人民代表大会代表法〉的决定》第五次修正" in (law.history[7].text)
     sectioned = [a for a in law.articles if a.section]
     assert sectioned and sectioned[0].chapter == "第二章 地方各级人民代表大会"
 

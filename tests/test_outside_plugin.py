@@ -13,7 +13,7 @@ import pytest
 
 PACKAGE = "qingdan_anxi_test"
 
-INIT = '''
+INIT = """
 from core.hookspecs import hookimpl
 from core.plugin_types import (CatalogItem, Division, JurisdictionInfo, ItemLevel, ListKind,
                                ListStructure, Problem, Responsibility, SeedCatalog, Unit)
@@ -52,9 +52,9 @@ def qingdan_seed_catalog():
 @hookimpl
 def qingdan_check_item(item):
     return [] if item.title else [Problem("title", "安溪：事项名称必填")]
-'''
+"""
 
-CONFORMANCE = '''
+CONFORMANCE = """
 import asyncio
 from tenants.testing import assert_conformant, assert_provisionable, embedded_database
 
@@ -67,7 +67,7 @@ async def main():
 
 asyncio.run(main())
 print("conformant and provisionable")
-'''
+"""
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -118,6 +118,19 @@ def test_the_outside_plugin_passes_the_kit_and_provisions(installed: Path, tmp_p
     assert "conformant and provisionable" in run(sys.executable, str(script), cwd=tmp_path).stdout
     data = tmp_path / "data"
     run(sys.executable, "-m", "api.cli", "--data-dir", str(data), "migrate")
-    created = run(sys.executable, "-m", "api.cli", "--data-dir", str(data), "tenant", "create",
-                  "--slug", "anxi", "--name", "安溪县", "--plugin", "anxi")
+    created = run(
+        sys.executable,
+        "-m",
+        "api.cli",
+        "--data-dir",
+        str(data),
+        "tenant",
+        "create",
+        "--slug",
+        "anxi",
+        "--name",
+        "安溪县",
+        "--plugin",
+        "anxi",
+    )
     assert "catalog version 1: 2 items" in created.stdout

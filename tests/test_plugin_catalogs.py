@@ -110,8 +110,16 @@ def chinese_number(text: str) -> int:
 
 
 def test_chinese_number() -> None:
-    cases = {"一": 1, "十": 10, "十二": 12, "二十": 20, "九十四": 94, "一百零三": 103,
-             "一百一十九": 119, "一百五十四": 154}
+    cases = {
+        "一": 1,
+        "十": 10,
+        "十二": 12,
+        "二十": 20,
+        "九十四": 94,
+        "一百零三": 103,
+        "一百一十九": 119,
+        "一百五十四": 154,
+    }
     assert {k: chinese_number(k) for k in cases} == cases
 
 
@@ -239,8 +247,7 @@ def test_wenjiang_levels_and_source_lists() -> None:
 def test_taian_has_eight_categories() -> None:
     codes = {c.code for c in _structure("taian").categories}
     assert len(codes) == 8
-    assert {"natural_resources", "ecology", "construction", "emergency", "market",
-            "enforcement", "key_work"} <= codes
+    assert {"natural_resources", "ecology", "construction", "emergency", "market", "enforcement", "key_work"} <= codes
 
 
 # --- items against the structure ---------------------------------------------------------
@@ -321,9 +328,7 @@ def test_responsibilities_name_known_units(name: str) -> None:
             assert isinstance(r, Responsibility)
             assert r.role in ROLES, f"{item.code}: {r.role}"
             if r.party != TOWNSHIP:
-                assert units.get(r.party) in {"department", "dispatched_agency"}, (
-                    f"{item.code}: {r.party}"
-                )
+                assert units.get(r.party) in {"department", "dispatched_agency"}, f"{item.code}: {r.party}"
         if item.recovery is not None:
             assert isinstance(item.recovery, Recovery)
             assert units.get(item.recovery.receiving_unit) == "department", item.code
@@ -390,9 +395,7 @@ def test_wenjiang_rules() -> None:
     broken = dataclasses.replace(leaf, extra={})
     assert _fields(_check("wenjiang", broken)) == {"extra.source_lists"}
     recovered = _first("wenjiang", lambda i: "recovered" in i.kinds)
-    assert _fields(_check("wenjiang", dataclasses.replace(recovered, recovery=None))) == {
-        "recovery"
-    }
+    assert _fields(_check("wenjiang", dataclasses.replace(recovered, recovery=None))) == {"recovery"}
 
 
 def test_longsha_rules() -> None:
@@ -418,8 +421,7 @@ def test_taian_rules() -> None:
     no_township_duty = dataclasses.replace(
         item,
         responsibilities=tuple(
-            dataclasses.replace(r, duty="") if r.party == TOWNSHIP else r
-            for r in item.responsibilities
+            dataclasses.replace(r, duty="") if r.party == TOWNSHIP else r for r in item.responsibilities
         ),
     )
     problems = _check("taian", no_township_duty)
@@ -448,16 +450,13 @@ def test_lanshan_rules() -> None:
     off = dataclasses.replace(
         shared,
         responsibilities=tuple(
-            dataclasses.replace(r, financial_share=(r.financial_share or 0) + 5)
-            for r in shared.responsibilities
+            dataclasses.replace(r, financial_share=(r.financial_share or 0) + 5) for r in shared.responsibilities
         ),
     )
     assert _fields(_check("lanshan", off)) == {"responsibilities.financial_share"}
     no_shares = dataclasses.replace(
         shared,
-        responsibilities=tuple(
-            dataclasses.replace(r, financial_share=None) for r in shared.responsibilities
-        ),
+        responsibilities=tuple(dataclasses.replace(r, financial_share=None) for r in shared.responsibilities),
     )
     assert _fields(_check("lanshan", no_shares)) == {"responsibilities.financial_share"}
     primary_only = dataclasses.replace(shared, responsibilities=shared.responsibilities[:1])
@@ -465,15 +464,11 @@ def test_lanshan_rules() -> None:
     core = _first("lanshan", lambda i: "core" in i.kinds and i.responsibilities[0].financial_share)
     core_off = dataclasses.replace(
         core,
-        responsibilities=tuple(
-            dataclasses.replace(r, financial_share=10.0) for r in core.responsibilities
-        ),
+        responsibilities=tuple(dataclasses.replace(r, financial_share=10.0) for r in core.responsibilities),
     )
     assert _fields(_check("lanshan", core_off)) == {"responsibilities.financial_share"}
     negative = _first("lanshan", lambda i: "negative" in i.kinds)
-    assert _fields(_check("lanshan", dataclasses.replace(negative, extra={}))) == {
-        "extra.accountability_situation"
-    }
+    assert _fields(_check("lanshan", dataclasses.replace(negative, extra={}))) == {"extra.accountability_situation"}
 
 
 def test_lanshan_shared_powers_split_their_finances() -> None:
@@ -497,25 +492,20 @@ def test_lanshan_has_twenty_red_lines() -> None:
         situation = item.extra.get("accountability_situation")
         assert isinstance(situation, str) and len(situation) >= 10, item.code
         assert item.title.startswith("不得"), item.code
-    assert not any("accountability_situation" in i.extra for i in _items("lanshan")
-                   if "negative" not in i.kinds)
+    assert not any("accountability_situation" in i.extra for i in _items("lanshan") if "negative" not in i.kinds)
 
 
 def test_dongshan_rules() -> None:
     recovered = _first("dongshan", lambda i: "recovered" in i.kinds)
     both = dataclasses.replace(recovered, kinds=("basic", "recovered"))
     assert "kinds" in _fields(_check("dongshan", both))
-    assert _fields(_check("dongshan", dataclasses.replace(recovered, recovery=None))) == {
-        "recovery"
-    }
+    assert _fields(_check("dongshan", dataclasses.replace(recovered, recovery=None))) == {"recovery"}
     assert recovered.recovery is not None
     unknown = dataclasses.replace(
         recovered, recovery=dataclasses.replace(recovered.recovery, receiving_unit="township")
     )
     assert _fields(_check("dongshan", unknown)) == {"recovery.receiving_unit"}
-    vague = dataclasses.replace(
-        recovered, recovery=dataclasses.replace(recovered.recovery, reason="其他")
-    )
+    vague = dataclasses.replace(recovered, recovery=dataclasses.replace(recovered.recovery, reason="其他"))
     assert _fields(_check("dongshan", vague)) == {"recovery.reason"}
     extra = {**recovered.extra, "township_indicator": True}
     indicator = dataclasses.replace(recovered, extra=extra)

@@ -96,9 +96,7 @@ def test_hooks_are_specified_and_run_through_pluggy(name: str) -> None:
     module = _module(name)
     marker = f"{hookspecs.PROJECT}_impl"
     impls = {attr for attr in dir(module) if hasattr(getattr(module, attr), marker)}
-    assert impls == {
-        "qingdan_jurisdiction", "qingdan_list_structure", "qingdan_seed_catalog", "qingdan_check_item"
-    }
+    assert impls == {"qingdan_jurisdiction", "qingdan_list_structure", "qingdan_seed_catalog", "qingdan_check_item"}
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
     pm.register(module, name=name)

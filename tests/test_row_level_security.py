@@ -25,12 +25,9 @@ async def test_every_tenant_table_forces_row_level_security(database_url: str) -
 
 async def test_app_role_owns_nothing_and_bypasses_nothing(database_url: str) -> None:
     async with platform_transaction() as conn:
-        role = await conn.fetchrow(
-            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'qingdan_app'"
-        )
+        role = await conn.fetchrow("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'qingdan_app'")
         owned = await conn.fetchval(
-            "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles"
-            " WHERE rolname = 'qingdan_app')"
+            "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = 'qingdan_app')"
         )
     assert role is not None and not role["rolsuper"] and not role["rolbypassrls"]
     assert owned == 0
@@ -92,5 +89,9 @@ async def test_a_released_connection_carries_no_tenant(tenant: TenantFixture) ->
         async with DB.pool.acquire() as conn:  # type: ignore[union-attr]
             assert await conn.fetchval("SELECT current_user") != "qingdan_app"
             assert await conn.fetchval("SELECT current_setting('qingdan.tenant_id', true)") in (None, "")
-            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                                       " AND pid = pg_backend_pid()") == 0
+            assert (
+                await conn.fetchval(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+                )
+                == 0
+            )

@@ -94,9 +94,7 @@ def _raw_client(endpoint: str) -> Minio:
 @pytest.fixture(params=["local", "s3"])
 def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
     if request.param == "local":
-        return LocalStorage(
-            tmp_path, SECRET, BASE_URL + "/", max_bytes=MAX_BYTES, content_types=CONTENT_TYPES
-        )
+        return LocalStorage(tmp_path, SECRET, BASE_URL + "/", max_bytes=MAX_BYTES, content_types=CONTENT_TYPES)
     return _s3(request.getfixturevalue("s3_endpoint"))
 
 
@@ -212,9 +210,7 @@ async def test_exists_is_exact_not_a_prefix_match(storage: Storage, tenant: uuid
     assert await storage.exists(tenant, "dir/file.txt")
 
 
-async def test_too_large_is_rejected_and_nothing_written(
-    storage: Storage, tenant: uuid.UUID
-) -> None:
+async def test_too_large_is_rejected_and_nothing_written(storage: Storage, tenant: uuid.UUID) -> None:
     await storage.put(tenant, "exact.txt", b"x" * MAX_BYTES, "text/plain")  # the limit itself
 
     with pytest.raises(ObjectTooLarge) as info:
@@ -249,9 +245,7 @@ async def test_content_type_is_rejected_and_nothing_written(
     assert not await storage.exists(tenant, "page.html")
 
 
-async def test_content_type_parameters_and_case_are_tolerated(
-    storage: Storage, tenant: uuid.UUID
-) -> None:
+async def test_content_type_parameters_and_case_are_tolerated(storage: Storage, tenant: uuid.UUID) -> None:
     stored = await storage.put(tenant, "a.csv", b"1", "Text/CSV; charset=utf-8")
     assert stored.content_type == "Text/CSV; charset=utf-8"
 
@@ -309,9 +303,7 @@ async def test_longest_allowed_key(storage: Storage, tenant: uuid.UUID) -> None:
     assert await storage.get(tenant, key) == b"long"
 
 
-async def test_download_url_downloads_the_bytes(
-    storage: Storage, tenant: uuid.UUID, http: httpx.AsyncClient
-) -> None:
+async def test_download_url_downloads_the_bytes(storage: Storage, tenant: uuid.UUID, http: httpx.AsyncClient) -> None:
     await storage.put(tenant, CHINESE_KEY, CHINESE_TEXT, "text/plain")
 
     url = await storage.download_url(tenant, CHINESE_KEY)
@@ -319,9 +311,7 @@ async def test_download_url_downloads_the_bytes(
     assert await fetch(storage, http, url) == CHINESE_TEXT
 
 
-async def test_download_url_of_other_tenant_key_gives_own_object(
-    storage: Storage, http: httpx.AsyncClient
-) -> None:
+async def test_download_url_of_other_tenant_key_gives_own_object(storage: Storage, http: httpx.AsyncClient) -> None:
     tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
     await storage.put(tenant_b, "x.txt", b"B", "text/plain")
 
@@ -332,9 +322,7 @@ async def test_download_url_of_other_tenant_key_gives_own_object(
 
 
 @pytest.mark.parametrize("expires", [datetime.timedelta(0), datetime.timedelta(days=8)])
-async def test_download_url_expiry_bounds(
-    storage: Storage, tenant: uuid.UUID, expires: datetime.timedelta
-) -> None:
+async def test_download_url_expiry_bounds(storage: Storage, tenant: uuid.UUID, expires: datetime.timedelta) -> None:
     with pytest.raises(ValueError, match="expires"):
         await storage.download_url(tenant, "a.txt", expires)
 
@@ -349,9 +337,7 @@ async def test_tenant_must_be_a_uuid(storage: Storage) -> None:
 
 @pytest.fixture
 def local(tmp_path: Path) -> LocalStorage:
-    return LocalStorage(
-        tmp_path, SECRET, BASE_URL, max_bytes=MAX_BYTES, content_types=CONTENT_TYPES
-    )
+    return LocalStorage(tmp_path, SECRET, BASE_URL, max_bytes=MAX_BYTES, content_types=CONTENT_TYPES)
 
 
 async def test_local_layout_and_no_temp_files_left(local: LocalStorage, tenant: uuid.UUID) -> None:
@@ -381,9 +367,7 @@ async def test_local_object_and_prefix_conflict(local: LocalStorage, tenant: uui
     assert _local_files(local.root / "objects" / ".tmp") == []
 
 
-async def test_local_concurrent_writers_leave_one_whole_version(
-    local: LocalStorage, tenant: uuid.UUID
-) -> None:
+async def test_local_concurrent_writers_leave_one_whole_version(local: LocalStorage, tenant: uuid.UUID) -> None:
     versions = [bytes([65 + i]) * MAX_BYTES for i in range(8)]
     await asyncio.gather(*(local.put(tenant, "same.txt", v, "text/plain") for v in versions))
 
@@ -520,9 +504,7 @@ async def test_s3_creates_missing_bucket_once(s3_endpoint: str, tenant: uuid.UUI
     storage = _s3(s3_endpoint, bucket)
 
     # concurrent first use: the lock must turn this into a single creation without errors
-    await asyncio.gather(
-        *(storage.put(tenant, f"f{i}.txt", b"%d" % i, "text/plain") for i in range(6))
-    )
+    await asyncio.gather(*(storage.put(tenant, f"f{i}.txt", b"%d" % i, "text/plain") for i in range(6)))
 
     assert raw.bucket_exists(bucket)
     names = {o.object_name for o in raw.list_objects(bucket, prefix="tenants/", recursive=True)}
@@ -552,9 +534,7 @@ async def test_s3_endpoint_may_be_a_url(s3_endpoint: str, tenant: uuid.UUID) -> 
     assert (await storage.download_url(tenant, "u.txt")).startswith(f"http://{s3_endpoint}/")
 
 
-async def test_s3_download_url_of_deleted_object(
-    s3_endpoint: str, tenant: uuid.UUID, http: httpx.AsyncClient
-) -> None:
+async def test_s3_download_url_of_deleted_object(s3_endpoint: str, tenant: uuid.UUID, http: httpx.AsyncClient) -> None:
     storage = _s3(s3_endpoint)
     await storage.put(tenant, "gone.txt", b"x", "text/plain")
     url = await storage.download_url(tenant, "gone.txt")
@@ -577,9 +557,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-async def test_make_storage_local(
-    clean_env: pytest.MonkeyPatch, tmp_path: Path, tenant: uuid.UUID
-) -> None:
+async def test_make_storage_local(clean_env: pytest.MonkeyPatch, tmp_path: Path, tenant: uuid.UUID) -> None:
     settings = load_settings(tmp_path)
     storage = make_storage(settings)
 
@@ -624,9 +602,7 @@ async def test_make_storage_s3(
     assert not any((tmp_path / "objects").glob("*"))
 
 
-def test_make_storage_refuses_unknown_backend(
-    clean_env: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_make_storage_refuses_unknown_backend(clean_env: pytest.MonkeyPatch, tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     with pytest.raises(ValueError, match="unknown storage backend"):
         make_storage(dataclasses.replace(settings, storage_backend="ftp"))

@@ -81,12 +81,19 @@ def _broken_plugin(units: tuple[Unit, ...]) -> types.ModuleType:
 async def test_a_broken_plugin_writes_nothing_and_names_the_problem(
     client: httpx.AsyncClient, tenant: TenantFixture
 ) -> None:
-    bad_unit = Unit("orphan-office", "孤儿所", "dispatched_agency", "350626100000", parent_unit_code="nobody",
-                    host_township_codes=("350626100000",))
+    bad_unit = Unit(
+        "orphan-office",
+        "孤儿所",
+        "dispatched_agency",
+        "350626100000",
+        parent_unit_code="nobody",
+        host_township_codes=("350626100000",),
+    )
     plugins.register_module("broken", _broken_plugin((bad_unit,)))
     slug = f"broken-{uuid.uuid4().hex[:6]}"
     response = await client.post(
-        "/api/v1/tenants", json={"slug": slug, "name": "坏县", "plugin": "broken"},
+        "/api/v1/tenants",
+        json={"slug": slug, "name": "坏县", "plugin": "broken"},
         headers=tenant.auth(tenant.platform),
     )
     assert response.status_code == 422
@@ -102,7 +109,8 @@ async def test_a_broken_plugin_writes_nothing_and_names_the_problem(
     raising.qingdan_jurisdiction = hookimpl(qingdan_jurisdiction)  # type: ignore[attr-defined]
     plugins.register_module("raising", raising)
     failed = await client.post(
-        "/api/v1/tenants", json={"slug": slug, "name": "坏县", "plugin": "raising"},
+        "/api/v1/tenants",
+        json={"slug": slug, "name": "坏县", "plugin": "raising"},
         headers=tenant.auth(tenant.platform),
     )
     assert failed.status_code == 422 and "data file missing" in failed.json()["detail"]
@@ -130,7 +138,8 @@ async def test_a_tenant_without_a_plugin_starts_with_its_own_division(
 ) -> None:
     slug = f"anxi-{uuid.uuid4().hex[:6]}"
     created = await client.post(
-        "/api/v1/tenants", json={"slug": slug, "name": "安溪县", "division_code": "350524"},
+        "/api/v1/tenants",
+        json={"slug": slug, "name": "安溪县", "division_code": "350524"},
         headers=tenant.auth(tenant.platform),
     )
     assert created.status_code == 201, created.text

@@ -40,19 +40,19 @@ async def test_the_whole_lifecycle(client: httpx.AsyncClient, county: TenantFixt
     assert recovered["item"]["recovery"]["receiving_unit"] == "emergency-bureau"
 
     claimed = await client.post(
-        f"{base}/claims", json={"item_code": "CON-01", "justification": "辖区内有农村建房需求"},
+        f"{base}/claims",
+        json={"item_code": "CON-01", "justification": "辖区内有农村建房需求"},
         headers={**auth, "Idempotency-Key": "claim-1"},
     )
     assert claimed.status_code == 201, claimed.text
     replay = await client.post(
-        f"{base}/claims", json={"item_code": "CON-01", "justification": "辖区内有农村建房需求"},
+        f"{base}/claims",
+        json={"item_code": "CON-01", "justification": "辖区内有农村建房需求"},
         headers={**auth, "Idempotency-Key": "claim-1"},
     )
     assert replay.status_code == 201 and replay.headers["idempotent-replayed"] == "true"
     assert replay.json() == claimed.json()
-    twice = await client.post(
-        f"{base}/claims", json={"item_code": "CON-01", "justification": "再次认领"}, headers=auth
-    )
+    twice = await client.post(f"{base}/claims", json={"item_code": "CON-01", "justification": "再次认领"}, headers=auth)
     assert twice.status_code == 409
 
     etag = claimed.headers["etag"]
@@ -78,7 +78,8 @@ async def test_the_whole_lifecycle(client: httpx.AsyncClient, county: TenantFixt
     assert entry["review_comment"] == "请填写责任科室"
 
     fixed = await client.patch(
-        f"{base}/entries/CON-01", json={"responsible_office": "规划建设办公室"},
+        f"{base}/entries/CON-01",
+        json={"responsible_office": "规划建设办公室"},
         headers={**auth, "If-Match": returned.headers["etag"]},
     )
     assert fixed.status_code == 200
@@ -115,12 +116,21 @@ async def test_lists_follow_the_catalog_and_nothing_is_lost(client: httpx.AsyncC
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
 
     why = {"reason_kind": "law_changed", "reason": "依据修订"}
-    await client.patch(f"{county.base}/catalog/items/CON-01", json={"title": "乡村建设规划许可", "revision": 1, "adjustment": why},
-                       headers=county.auth())
-    await client.patch(f"{county.base}/catalog/items/SAF-01", json={"description": "每季度检查", "revision": 1, "adjustment": why},
-                       headers=county.auth())
-    await client.post(f"{county.base}/catalog/items/SAF-02/withdraw",
-                      json={"reason_kind": "institution_changed", "reason": "职能划转至区应急局"}, headers=county.auth())
+    await client.patch(
+        f"{county.base}/catalog/items/CON-01",
+        json={"title": "乡村建设规划许可", "revision": 1, "adjustment": why},
+        headers=county.auth(),
+    )
+    await client.patch(
+        f"{county.base}/catalog/items/SAF-01",
+        json={"description": "每季度检查", "revision": 1, "adjustment": why},
+        headers=county.auth(),
+    )
+    await client.post(
+        f"{county.base}/catalog/items/SAF-02/withdraw",
+        json={"reason_kind": "institution_changed", "reason": "职能划转至区应急局"},
+        headers=county.auth(),
+    )
     new_item = {**PATROL, "code": "SAF-03", "title": "汛期安全巡查", "citations": [], "adjustment": why}
     await client.post(f"{county.base}/catalog/items", json=new_item, headers=county.auth())
     await publish(client, county, "2025-06-01")
@@ -137,7 +147,11 @@ async def test_lists_follow_the_catalog_and_nothing_is_lost(client: httpx.AsyncC
 
     blocked = await client.post(f"{base}/submit", headers=county.auth())
     assert blocked.status_code == 422 and "re-confirmation" in blocked.json()["detail"]
-    await client.patch(f"{base}/entries/CON-01", json={"confirm": True}, headers={**county.auth(), "If-Match": f'"{working["revision"]}"'})
+    await client.patch(
+        f"{base}/entries/CON-01",
+        json={"confirm": True},
+        headers={**county.auth(), "If-Match": f'"{working["revision"]}"'},
+    )
     second = await _publish_list(client, county, LIUCHENG, "2025-07-01")
     assert second["version"] == 2
 
@@ -164,9 +178,13 @@ async def test_bad_claims_and_submissions(client: httpx.AsyncClient, county: Ten
     for body, words in cases:
         response = await client.post(f"{base}/claims", json=body, headers=county.auth())
         assert response.status_code == 422 and words in response.json()["detail"], response.text
-    short = await client.post(f"{base}/claims", json={"item_code": "CON-01", "justification": ""}, headers=county.auth())
+    short = await client.post(
+        f"{base}/claims", json={"item_code": "CON-01", "justification": ""}, headers=county.auth()
+    )
     assert short.status_code == 400 and short.json()["errors"][0]["field"] == "justification"
-    stale = await client.patch(f"{base}/entries/SAF-01", json={"post": "x"}, headers={**county.auth(), "If-Match": '"999"'})
+    stale = await client.patch(
+        f"{base}/entries/SAF-01", json={"post": "x"}, headers={**county.auth(), "If-Match": '"999"'}
+    )
     assert stale.status_code == 412
     assert (await client.post(f"{base}/file", headers=county.auth())).status_code == 409  # not submitted
     assert (await client.get(f"{county.base}/townships/510115999000/list", headers=county.auth())).status_code == 404
@@ -205,7 +223,9 @@ async def test_another_tenant_cannot_reach_township_lists(
     claim = {"item_code": "CON-01", "justification": "想要"}
     assert (await client.post(f"{base}/claims", json=claim, headers=intruder)).status_code == 404
     assert (await client.post(f"{base}/submit", headers=intruder)).status_code == 404
-    assert (await client.post(f"{base}/publish", json={"effective_date": "2025-01-01"}, headers=intruder)).status_code == 404
+    assert (
+        await client.post(f"{base}/publish", json={"effective_date": "2025-01-01"}, headers=intruder)
+    ).status_code == 404
     assert codes((await client.get(base, headers=county.auth())).json()) == ["SAF", "SAF-01", "SAF-02"]
 
 
@@ -216,8 +236,11 @@ async def test_an_idempotency_key_cannot_be_reused_for_another_request(
     headers = {**county.auth(), "Idempotency-Key": "once"}
     first = await client.post(f"{base}/claims", json={"item_code": "CON-01", "justification": "需要"}, headers=headers)
     assert first.status_code == 201
-    other = await client.post(f"{county.base}/townships/{GONGPING}/list/claims",
-                              json={"item_code": "CON-01", "justification": "需要"}, headers=headers)
+    other = await client.post(
+        f"{county.base}/townships/{GONGPING}/list/claims",
+        json={"item_code": "CON-01", "justification": "需要"},
+        headers=headers,
+    )
     assert other.status_code == 422 and other.json()["errors"][0]["field"] == "Idempotency-Key"
     gongping = (await client.get(f"{county.base}/townships/{GONGPING}/list", headers=county.auth())).json()
     assert "CON-01" not in codes(gongping)

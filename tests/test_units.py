@@ -15,8 +15,13 @@ async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixt
     for code, name in STREETS:
         body = {"code": code, "name": name, "kind": "street", "parent_code": tenant.division_code}
         assert (await client.post(f"{tenant.base}/jurisdictions", json=body, headers=tenant.auth())).status_code == 201
-    bureau = {"code": "justice-bureau", "name": "区司法局", "kind": "department", "jurisdiction_code": "510115",
-              "contacts": [{"name": "值班室", "phone": "028-82712345"}]}
+    bureau = {
+        "code": "justice-bureau",
+        "name": "区司法局",
+        "kind": "department",
+        "jurisdiction_code": "510115",
+        "contacts": [{"name": "值班室", "phone": "028-82712345"}],
+    }
     assert (await client.post(f"{tenant.base}/units", json=bureau, headers=tenant.auth())).status_code == 201
     return tenant
 
@@ -52,7 +57,9 @@ async def test_dispatched_agency_round_trip(client: httpx.AsyncClient, county: T
 
     in_use = await client.delete(f"{county.base}/units/justice-bureau", headers=county.auth())
     assert in_use.status_code == 409
-    assert (await client.delete(f"{county.base}/units/liucheng-justice-office", headers=county.auth())).status_code == 204
+    assert (
+        await client.delete(f"{county.base}/units/liucheng-justice-office", headers=county.auth())
+    ).status_code == 204
     assert (await client.delete(f"{county.base}/units/justice-bureau", headers=county.auth())).status_code == 204
 
 
@@ -63,8 +70,16 @@ async def test_placement_rules(client: httpx.AsyncClient, county: TenantFixture)
         ({**AGENCY, "parent_unit_code": "no-such-bureau"}, "parent_unit_code"),
         ({**AGENCY, "host_township_codes": ["510115"]}, "host_township_codes[0]"),
         ({**AGENCY, "kind": "department"}, "jurisdiction_code"),
-        ({**AGENCY, "kind": "township_office", "jurisdiction_code": "510115", "host_township_codes": [],
-          "parent_unit_code": None}, "jurisdiction_code"),
+        (
+            {
+                **AGENCY,
+                "kind": "township_office",
+                "jurisdiction_code": "510115",
+                "host_township_codes": [],
+                "parent_unit_code": None,
+            },
+            "jurisdiction_code",
+        ),
         ({**AGENCY, "kind": "ministry"}, "kind"),
         ({**AGENCY, "jurisdiction_code": "510115009000"}, "jurisdiction_code"),
     ]
@@ -82,8 +97,12 @@ async def test_scoped_keys(client: httpx.AsyncClient, county: TenantFixture) -> 
     await client.post(f"{county.base}/units", json=AGENCY, headers=county.auth())
     township = await issue_key(county, client, "township", "510115001000")
     department = await issue_key(county, client, "department", "justice-bureau")
-    office = {"code": "liucheng-party-office", "name": "党政办公室", "kind": "township_office",
-              "jurisdiction_code": "510115001000"}
+    office = {
+        "code": "liucheng-party-office",
+        "name": "党政办公室",
+        "kind": "township_office",
+        "jurisdiction_code": "510115001000",
+    }
 
     own = await client.post(f"{county.base}/units", json=office, headers=county.auth(township))
     assert own.status_code == 201, own.text
@@ -99,7 +118,9 @@ async def test_scoped_keys(client: httpx.AsyncClient, county: TenantFixture) -> 
         f"{county.base}/units/liucheng-justice-office", json=contacts, headers=county.auth(department)
     )
     assert theirs.status_code == 403
-    assert (await client.delete(f"{county.base}/units/justice-bureau", headers=county.auth(department))).status_code == 403
+    assert (
+        await client.delete(f"{county.base}/units/justice-bureau", headers=county.auth(department))
+    ).status_code == 403
 
 
 async def test_another_tenant_cannot_touch_units(

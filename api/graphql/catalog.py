@@ -83,9 +83,7 @@ class Recovery:
         return await _unit(info, self.access, self.receiving_unit)
 
 
-@strawberry.type(
-    description="A cited legal basis, resolved to a provision of the legal library where possible."
-)
+@strawberry.type(description="A cited legal basis, resolved to a provision of the legal library where possible.")
 class LegalBase:
     raw: str
     resolved: bool
@@ -199,9 +197,7 @@ class CatalogItem:
     async def successor(self, info: GqlInfo) -> CatalogItem | None:
         return await self._item(info, self.successor_code)
 
-    @strawberry.field(
-        description="Direct children in the same version, in code order (not paginated)."
-    )
+    @strawberry.field(description="Direct children in the same version, in code order (not paginated).")
     async def children(self, info: GqlInfo) -> list[CatalogItem]:
         loader = info.context.loader("catalog_children", self.access, catalog.children_by_key, default=[])
         views = await loader.load((self.version, self.code))
@@ -241,9 +237,7 @@ class CatalogVersion:
         )
 
 
-@strawberry.type(
-    description="A recorded change of the catalog (动态调整): kind, reason, initiator."
-)
+@strawberry.type(description="A recorded change of the catalog (动态调整): kind, reason, initiator.")
 class Adjustment:
     id: strawberry.ID
     version: int
@@ -275,9 +269,7 @@ class Adjustment:
             access=access,
         )
 
-    @strawberry.field(
-        description="The item as it is in the adjustment's version (null if you may not read it)."
-    )
+    @strawberry.field(description="The item as it is in the adjustment's version (null if you may not read it).")
     async def item(self, info: GqlInfo) -> CatalogItem | None:
         view = await info.context.loader("catalog_item", self.access, catalog.items_by_key).load(
             (self.version, self.item_code)
@@ -302,9 +294,7 @@ class Entry:
     review_comment: str
 
 
-@strawberry.type(
-    description="A township's list (一街一单): the working copy or a published version."
-)
+@strawberry.type(description="A township's list (一街一单): the working copy or a published version.")
 class TownshipList:
     township_code: str
     township_name: str
@@ -313,9 +303,7 @@ class TownshipList:
     revision: int
     published_number: int
     review_note: str
-    version: int | None = strawberry.field(
-        description="The published version; null for the working copy."
-    )
+    version: int | None = strawberry.field(description="The published version; null for the working copy.")
     effective_date: datetime.date | None
     entries: list[Entry]
     counts: JSON = strawberry.field(description="Entries in force: total and per list kind.")
@@ -380,9 +368,7 @@ class ListVersion:
 
 @strawberry.type
 class FieldChange:
-    field: str = strawberry.field(
-        description="A local field, or `item.<field>` of the catalog item."
-    )
+    field: str = strawberry.field(description="A local field, or `item.<field>` of the catalog item.")
     before: JSON | None
     after: JSON | None
 
@@ -415,10 +401,7 @@ class ListDiff:
                 EntryChange(
                     item_code=c.item_code,
                     title=c.title,
-                    changes=[
-                        FieldChange(field=f.field, before=f.before, after=f.after)
-                        for f in c.changes
-                    ],
+                    changes=[FieldChange(field=f.field, before=f.before, after=f.after) for f in c.changes],
                 )
                 for c in view.changed
             ],
@@ -495,9 +478,7 @@ class CatalogQueries:
             limit=first,
             cursor=after,
         )
-        return CatalogItemPage(
-            items=[CatalogItem.of(v, self.access) for v in page.items], next_cursor=page.next_cursor
-        )
+        return CatalogItemPage(items=[CatalogItem.of(v, self.access) for v in page.items], next_cursor=page.next_cursor)
 
     @strawberry.field(description="One item (null when the version has no such item).")
     async def catalog_item(self, code: str, version: str | None = None) -> CatalogItem | None:
@@ -506,43 +487,30 @@ class CatalogQueries:
         except NotFound:
             return None
 
-    @strawberry.field(
-        description="Dynamic adjustments (动态调整), oldest first. item: a reference code."
-    )
-    async def catalog_adjustments(
-        self, version: int | None = None, item: str | None = None
-    ) -> list[Adjustment]:
+    @strawberry.field(description="Dynamic adjustments (动态调整), oldest first. item: a reference code.")
+    async def catalog_adjustments(self, version: int | None = None, item: str | None = None) -> list[Adjustment]:
         views = await catalog.list_adjustments(self.access, version=version, item_code=item)
         return [Adjustment.of(v, self.access) for v in views]
 
-    @strawberry.field(
-        description="List kinds, levels, categories and extra fields (REST's document)."
-    )
+    @strawberry.field(description="List kinds, levels, categories and extra fields (REST's document).")
     async def list_structure(self) -> JSON:
         return structure.to_document(await structure.load_structure(self.access))
 
-    @strawberry.field(
-        description="A township's working copy (county admin and the township); null if none."
-    )
+    @strawberry.field(description="A township's working copy (county admin and the township); null if none.")
     async def township_list(self, code: str) -> TownshipList | None:
         try:
-            return TownshipList.of(
-                await township_lists.get_working_list(self.access, code), self.access
-            )
+            return TownshipList.of(await township_lists.get_working_list(self.access, code), self.access)
         except NotFound:
             return None
 
     @strawberry.field(
-        description="A published list: version, or the one in force as of a date, or the latest; "
-        "null if there is none."
+        description="A published list: version, or the one in force as of a date, or the latest; null if there is none."
     )
     async def published_list(
         self, code: str, as_of: datetime.date | None = None, version: int | None = None
     ) -> TownshipList | None:
         try:
-            view = await township_lists.get_published_list(
-                self.access, code, number=version, as_of=as_of
-            )
+            view = await township_lists.get_published_list(self.access, code, number=version, as_of=as_of)
         except NotFound:
             return None
         return TownshipList.of(view, self.access)
@@ -558,16 +526,11 @@ class CatalogQueries:
         from_version: Annotated[int, strawberry.argument(name="from")],
         to_version: Annotated[int, strawberry.argument(name="to")],
     ) -> ListDiff:
-        return ListDiff.of(
-            await township_lists.diff_versions(self.access, code, from_version, to_version)
-        )
+        return ListDiff.of(await township_lists.diff_versions(self.access, code, from_version, to_version))
 
     @strawberry.field(description="Townships that claimed an item.")
     async def claimants(self, item_code: str) -> list[Claimant]:
-        return [
-            Claimant.of(c, self.access)
-            for c in await township_lists.claimants(self.access, item_code)
-        ]
+        return [Claimant.of(c, self.access) for c in await township_lists.claimants(self.access, item_code)]
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -588,9 +551,7 @@ class RecoveryInput:
     reason: str
 
 
-@strawberry.input(
-    description="Why the catalog changes; required once a version has been published."
-)
+@strawberry.input(description="Why the catalog changes; required once a version has been published.")
 class AdjustmentInput:
     reason_kind: str
     reason: str
@@ -616,9 +577,7 @@ class CatalogItemInput:
     adjustment: AdjustmentInput | None = None
 
 
-@strawberry.input(
-    description="Only the fields given change; an explicit null clears a nullable field."
-)
+@strawberry.input(description="Only the fields given change; an explicit null clears a nullable field.")
 class CatalogItemPatch:
     title: str | None = strawberry.UNSET
     level: str | None = strawberry.UNSET
@@ -650,9 +609,7 @@ class EntryPatch:
     post: str | None = strawberry.UNSET
     contact: str | None = strawberry.UNSET
     note: str | None = strawberry.UNSET
-    confirm: bool = strawberry.field(
-        default=False, description="Re-confirm a changed claimed item."
-    )
+    confirm: bool = strawberry.field(default=False, description="Re-confirm a changed claimed item.")
 
 
 @strawberry.input
@@ -666,9 +623,5 @@ def plain(value: Any) -> Any:
     if isinstance(value, list):
         return [plain(v) for v in value]
     if hasattr(type(value), "__strawberry_definition__"):
-        return {
-            k: plain(v)
-            for k, v in vars(value).items()
-            if v is not strawberry.UNSET and v is not None
-        }
+        return {k: plain(v) for k, v in vars(value).items() if v is not strawberry.UNSET and v is not None}
     return value

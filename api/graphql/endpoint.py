@@ -14,7 +14,5 @@ schema = build_schema()
 
 
 def graphql_controller(settings: Settings) -> type[Controller]:
-    limited = build_schema(
-        max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases
-    )
+    limited = build_schema(max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases)
     return make_graphql_controller(limited, path="/graphql", context_getter=context_getter(settings))

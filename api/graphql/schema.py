@@ -53,9 +53,7 @@ class Query:
                 nodes.append(TenantNode.of(access.tenant, access))
         return nodes
 
-    @strawberry.field(
-        description="One tenant by slug; null when it does not exist or is not yours."
-    )
+    @strawberry.field(description="One tenant by slug; null when it does not exist or is not yours.")
     async def tenant(self, info: GqlInfo, slug: str) -> TenantNode | None:
         access = await info.context.access(slug)
         return TenantNode.of(access.tenant, access) if access else None
@@ -120,11 +118,7 @@ def _given(obj: Any, *, keep_null: bool = False) -> dict[str, Any]:
     """The fields a client actually sent. In a patch an explicit null clears a field; in
     a create input null means "not given", so the service's default applies (inside
     nested inputs too)."""
-    return {
-        k: plain(v)
-        for k, v in vars(obj).items()
-        if v is not strawberry.UNSET and (keep_null or v is not None)
-    }
+    return {k: plain(v) for k, v in vars(obj).items() if v is not strawberry.UNSET and (keep_null or v is not None)}
 
 
 def _convert(data: dict[str, Any], kind: type[T]) -> T:
@@ -152,9 +146,7 @@ class CatalogMutations:
     """The catalog and township-list operations of REST, with the same services."""
 
     @strawberry.mutation(description="Add an item to the draft catalog.")
-    async def create_catalog_item(
-        self, info: GqlInfo, tenant: str, input: CatalogItemInput
-    ) -> CatalogItemResult:
+    async def create_catalog_item(self, info: GqlInfo, tenant: str, input: CatalogItemInput) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
             data = _convert(_given(input), ItemCreate)
             return CatalogItem.of(await catalog.create_item(access, data), access)
@@ -186,7 +178,11 @@ class CatalogMutations:
         "revision: the draft's revision you read."
     )
     async def publish_catalog(
-        self, info: GqlInfo, tenant: str, effective_date: datetime.date, revision: int,
+        self,
+        info: GqlInfo,
+        tenant: str,
+        effective_date: datetime.date,
+        revision: int,
         note: str = "",
     ) -> CatalogVersionResult:
         async def act(access: Access) -> CatalogVersion:
@@ -195,9 +191,7 @@ class CatalogMutations:
 
         return await _attempt(info, tenant, act)
 
-    @strawberry.mutation(
-        description="Claim a differentiated item (认领); returns the working copy."
-    )
+    @strawberry.mutation(description="Claim a differentiated item (认领); returns the working copy.")
     async def claim_item(
         self, info: GqlInfo, tenant: str, township: str, item_code: str, justification: str
     ) -> TownshipListResult:
@@ -208,9 +202,7 @@ class CatalogMutations:
         return await _attempt(info, tenant, act)
 
     @strawberry.mutation(description="Withdraw a claim; returns the working copy.")
-    async def withdraw_claim(
-        self, info: GqlInfo, tenant: str, township: str, item_code: str
-    ) -> TownshipListResult:
+    async def withdraw_claim(self, info: GqlInfo, tenant: str, township: str, item_code: str) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
             await township_lists.withdraw_claim(access, township, item_code)
             return TownshipList.of(await township_lists.get_working_list(access, township), access)
@@ -222,7 +214,12 @@ class CatalogMutations:
         "revision: the list's revision you read."
     )
     async def update_list_entry(
-        self, info: GqlInfo, tenant: str, township: str, item_code: str, revision: int,
+        self,
+        info: GqlInfo,
+        tenant: str,
+        township: str,
+        item_code: str,
+        revision: int,
         input: EntryPatch,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
@@ -232,9 +229,7 @@ class CatalogMutations:
 
         return await _attempt(info, tenant, act)
 
-    @strawberry.mutation(
-        description="Submit for review (审核). revision: optional, checked if given."
-    )
+    @strawberry.mutation(description="Submit for review (审核). revision: optional, checked if given.")
     async def submit_list(
         self, info: GqlInfo, tenant: str, township: str, revision: int | None = None
     ) -> TownshipListResult:
@@ -245,7 +240,11 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Return a submitted list with a note and per-entry comments.")
     async def return_list(
-        self, info: GqlInfo, tenant: str, township: str, note: str,
+        self,
+        info: GqlInfo,
+        tenant: str,
+        township: str,
+        note: str,
         comments: list[EntryCommentInput] | None = None,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
@@ -261,9 +260,7 @@ class CatalogMutations:
 
         return await _attempt(info, tenant, act)
 
-    @strawberry.mutation(
-        description="Publish a filed list as its next version; returns that version."
-    )
+    @strawberry.mutation(description="Publish a filed list as its next version; returns that version.")
     async def publish_list(
         self, info: GqlInfo, tenant: str, township: str, effective_date: datetime.date
     ) -> TownshipListResult:
@@ -280,9 +277,7 @@ class DivisionMutations:
     """Jurisdictions and units."""
 
     @strawberry.mutation
-    async def create_jurisdiction(
-        self, info: GqlInfo, tenant: str, input: JurisdictionInput
-    ) -> JurisdictionResult:
+    async def create_jurisdiction(self, info: GqlInfo, tenant: str, input: JurisdictionInput) -> JurisdictionResult:
         async def act(access: Any) -> Jurisdiction:
             data = _convert(_given(input), JurisdictionCreate)
             return Jurisdiction.of(await jurisdictions.create_jurisdiction(access, data), access)
@@ -319,9 +314,7 @@ class DivisionMutations:
         return await _attempt(info, tenant, act)
 
     @strawberry.mutation(description="version: the version you read (optimistic concurrency).")
-    async def update_unit(
-        self, info: GqlInfo, tenant: str, code: str, version: int, input: UnitPatch
-    ) -> UnitResult:
+    async def update_unit(self, info: GqlInfo, tenant: str, code: str, version: int, input: UnitPatch) -> UnitResult:
         async def act(access: Any) -> Unit:
             data = _convert(_given(input, keep_null=True), UnitUpdate)
             return Unit.of(await units.update_unit(access, code, data, version), access)
@@ -329,9 +322,7 @@ class DivisionMutations:
         return await _attempt(info, tenant, act)
 
     @strawberry.mutation
-    async def delete_unit(
-        self, info: GqlInfo, tenant: str, code: str, version: int | None = None
-    ) -> DeleteResult:
+    async def delete_unit(self, info: GqlInfo, tenant: str, code: str, version: int | None = None) -> DeleteResult:
         async def act(access: Any) -> Deleted:
             await units.delete_unit(access, code, version)
             return Deleted(code=code)

@@ -99,24 +99,18 @@ class Jurisdiction:
 
     @strawberry.field(description="Direct children, in code order (not paginated).")
     async def children(self, info: GqlInfo) -> list[Jurisdiction]:
-        views = await info.context.loader(
-            "children", self.access, jurisdictions.children_of, default=[]
-        ).load(self.code)
+        views = await info.context.loader("children", self.access, jurisdictions.children_of, default=[]).load(
+            self.code
+        )
         return [Jurisdiction.of(v, self.access) for v in views]
 
     @strawberry.field(description="Units that belong to this jurisdiction.")
-    async def units(
-        self, info: GqlInfo
-    ) -> list[Annotated[Unit, strawberry.lazy("api.graphql.types")]]:
-        views = await info.context.loader("units_in", self.access, units.units_in, default=[]).load(
-            self.code
-        )
+    async def units(self, info: GqlInfo) -> list[Annotated[Unit, strawberry.lazy("api.graphql.types")]]:
+        views = await info.context.loader("units_in", self.access, units.units_in, default=[]).load(self.code)
         return [Unit.of(v, self.access) for v in views]
 
 
-@strawberry.type(
-    description="A county department, township office, dispatched agency or committee."
-)
+@strawberry.type(description="A county department, township office, dispatched agency or committee.")
 class Unit:
     code: str
     name: str
@@ -255,9 +249,7 @@ class TenantFields:
         return Unit.of(view, self.access) if view else None
 
 
-@strawberry.type(
-    description="A government body operating lists: a county, or a city spanning counties."
-)
+@strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
 class TenantNode(TenantFields, CatalogQueries):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`."""

@@ -25,7 +25,8 @@ from core.township_lists import Claimant
 from core.versioning import etag, parse_etag
 
 Version = Parameter(
-    default=None, description="a version number, `draft` or `published` (default: latest published; the draft for admins)"
+    default=None,
+    description="a version number, `draft` or `published` (default: latest published; the draft for admins)",
 )
 
 
@@ -37,11 +38,12 @@ class CatalogController(Controller):
     async def get_structure(self, access: NamedDependency[Access]) -> dict[str, Any]:
         return structure.to_document(await structure.load_structure(access))
 
-    @put("/structure", operation_id="putListStructure",
-         summary="Replace the list structure (kinds as data; the plugin's applies by default)")
-    async def put_structure(
-        self, access: NamedDependency[Access], data: JSONBody[dict[str, Any]]
-    ) -> dict[str, Any]:
+    @put(
+        "/structure",
+        operation_id="putListStructure",
+        summary="Replace the list structure (kinds as data; the plugin's applies by default)",
+    )
+    async def put_structure(self, access: NamedDependency[Access], data: JSONBody[dict[str, Any]]) -> dict[str, Any]:
         saved = await structure.replace_structure(access, data)
         return structure.to_document(saved)
 
@@ -49,13 +51,19 @@ class CatalogController(Controller):
     async def versions(self, access: NamedDependency[Access]) -> list[VersionView]:
         return await catalog.list_versions(access)
 
-    @get("/versions/{version:str}", operation_id="getCatalogVersion", summary="One version (number, draft or published)")
+    @get(
+        "/versions/{version:str}", operation_id="getCatalogVersion", summary="One version (number, draft or published)"
+    )
     async def version(self, access: NamedDependency[Access], version: FromPath[str]) -> Response[VersionView]:
         view = await catalog.get_version(access, version)
         return Response(view, headers={"ETag": etag(view.revision)})
 
-    @post("/publish", operation_id="publishCatalog", status_code=200,
-          summary="Freeze the draft as the next version; township lists follow it")
+    @post(
+        "/publish",
+        operation_id="publishCatalog",
+        status_code=200,
+        summary="Freeze the draft as the next version; township lists follow it",
+    )
     async def publish(
         self, access: NamedDependency[Access], data: JSONBody[PublishRequest], if_match: IfMatch = None
     ) -> VersionView:
@@ -77,8 +85,17 @@ class CatalogController(Controller):
         cursor: Cursor = None,
     ) -> Page[ItemView]:
         return await catalog.list_items(
-            access, version=version, kind=kind, category=category, level=level, parent_code=parent,
-            unit=unit, status=status, q=q, limit=limit, cursor=cursor,
+            access,
+            version=version,
+            kind=kind,
+            category=category,
+            level=level,
+            parent_code=parent,
+            unit=unit,
+            status=status,
+            q=q,
+            limit=limit,
+            cursor=cursor,
         )
 
     @post("/items", operation_id="createCatalogItem", summary="Add an item to the draft")
@@ -95,14 +112,21 @@ class CatalogController(Controller):
 
     @patch("/items/{code:str}", operation_id="updateCatalogItem", summary="Change an item in the draft")
     async def update(
-        self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[ItemUpdate],
+        self,
+        access: NamedDependency[Access],
+        code: FromPath[str],
+        data: JSONBody[ItemUpdate],
         if_match: IfMatch = None,
     ) -> Response[ItemView]:
         view = await catalog.update_item(access, code, data, parse_etag(if_match))
         return Response(view, headers={"ETag": etag(view.revision)})
 
-    @post("/items/{code:str}/withdraw", operation_id="withdrawCatalogItem", status_code=200,
-          summary="Remove an item (kept as withdrawn, with reason and successor)")
+    @post(
+        "/items/{code:str}/withdraw",
+        operation_id="withdrawCatalogItem",
+        status_code=200,
+        summary="Remove an item (kept as withdrawn, with reason and successor)",
+    )
     async def withdraw(
         self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[Withdrawal]
     ) -> ItemView:

@@ -34,7 +34,9 @@ class JurisdictionController(Controller):
         )
 
     @post(operation_id="createJurisdiction", summary="Create a jurisdiction under its parent")
-    async def create(self, access: NamedDependency[Access], data: JSONBody[JurisdictionCreate]) -> Response[JurisdictionView]:
+    async def create(
+        self, access: NamedDependency[Access], data: JSONBody[JurisdictionCreate]
+    ) -> Response[JurisdictionView]:
         view = await service.create_jurisdiction(access, data)
         return Response(view, status_code=201, headers={"ETag": etag(view.version)})
 
@@ -45,7 +47,11 @@ class JurisdictionController(Controller):
 
     @patch("/{code:str}", operation_id="updateJurisdiction", summary="Change name, kind or attributes")
     async def update(
-        self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[JurisdictionUpdate], if_match: IfMatch = None
+        self,
+        access: NamedDependency[Access],
+        code: FromPath[str],
+        data: JSONBody[JurisdictionUpdate],
+        if_match: IfMatch = None,
     ) -> Response[JurisdictionView]:
         view = await service.update_jurisdiction(access, code, data, parse_etag(if_match))
         return Response(view, headers={"ETag": etag(view.version)})

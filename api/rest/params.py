@@ -6,9 +6,7 @@ from typing import Annotated
 
 from litestar.params import HeaderParameter, Parameter
 
-Limit = Annotated[
-    int | None, Parameter(description="page size (1–500, default 50)", ge=1, le=500)
-]
+Limit = Annotated[int | None, Parameter(description="page size (1–500, default 50)", ge=1, le=500)]
 Cursor = Annotated[str | None, Parameter(description="next_cursor of the previous page")]
 IfMatch = Annotated[
     str | None,

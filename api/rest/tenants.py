@@ -45,7 +45,9 @@ class ApiKeyController(Controller):
     tags = ["api keys"]
 
     @get(operation_id="listApiKeys", summary="The tenant's API keys (never their secrets)")
-    async def list(self, access: NamedDependency[Access], limit: Limit = None, cursor: Cursor = None) -> Page[ApiKeyView]:
+    async def list(
+        self, access: NamedDependency[Access], limit: Limit = None, cursor: Cursor = None
+    ) -> Page[ApiKeyView]:
         return await keys.list_keys(access, limit=limit, cursor=cursor)
 
     @post(operation_id="createApiKey", summary="Issue a key; the secret is in this response only")
@@ -70,6 +72,4 @@ class AuditController(Controller):
         limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[AuditEventView]:
-        return await audit.list_events(
-            access, entity=entity, entity_key=key, limit=limit, cursor=cursor
-        )
+        return await audit.list_events(access, entity=entity, entity_key=key, limit=limit, cursor=cursor)

@@ -87,19 +87,22 @@ class TownshipListController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Any]:
         result, replayed = await once(
-            access, idempotency_key, fingerprint("claim", township, data),
+            access,
+            idempotency_key,
+            fingerprint("claim", township, data),
             lambda: service.claim(access, township, data),
         )
         return _replayable(result, replayed, 201)
 
     @delete("/claims/{item_code:str}", operation_id="withdrawClaim", summary="Withdraw a claim")
-    async def unclaim(
-        self, access: NamedDependency[Access], township: FromPath[str], item_code: FromPath[str]
-    ) -> None:
+    async def unclaim(self, access: NamedDependency[Access], township: FromPath[str], item_code: FromPath[str]) -> None:
         await service.withdraw_claim(access, township, item_code)
 
-    @patch("/entries/{item_code:str}", operation_id="updateListEntry",
-           summary="Local details of an entry; confirm a changed claimed item")
+    @patch(
+        "/entries/{item_code:str}",
+        operation_id="updateListEntry",
+        summary="Local details of an entry; confirm a changed claimed item",
+    )
     async def update_entry(
         self,
         access: NamedDependency[Access],
@@ -119,7 +122,9 @@ class TownshipListController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Any]:
         result, replayed = await once(
-            access, idempotency_key, fingerprint("submit", township),
+            access,
+            idempotency_key,
+            fingerprint("submit", township),
             lambda: service.submit(access, township, parse_etag(if_match)),
         )
         return _replayable(result, replayed)

@@ -54,8 +54,11 @@ class UnitController(Controller):
         view = await service.get_unit(access, code)
         return Response(view, headers={"ETag": etag(view.version)})
 
-    @get("/{code:str}/duties", operation_id="getUnitDuties",
-         summary="What the unit leads, cooperates on, townships cooperate with it on, and took back")
+    @get(
+        "/{code:str}/duties",
+        operation_id="getUnitDuties",
+        summary="What the unit leads, cooperates on, townships cooperate with it on, and took back",
+    )
     async def duties(
         self,
         access: NamedDependency[Access],

@@ -196,7 +196,7 @@ def normalize_title(title: str) -> str:
 
 
 def _short(title: str) -> str:
-    return title[len(PRC_PREFIX):] if title.startswith(PRC_PREFIX) else title
+    return title[len(PRC_PREFIX) :] if title.startswith(PRC_PREFIX) else title
 
 
 # --- tokens -----------------------------------------------------------------------------------
@@ -206,12 +206,8 @@ _N = f"[{NUMERAL_CHARS}]+"
 # followed by an article or the end of the citation: 中华人民共和国土地管理法第六十二条
 _BARE_CHAR = "(?:(?!的|第)[\u3400-\u9fff])"
 _BARE_KIND = "(?:法|条例|规定|办法|细则|规则)"
-_BARE_LEAD = re.compile(
-    "^(?:违反|依据|根据|依照|按照|参照|遵照|详见|参见|见|按|依|据|执行|适用|对照)+"
-)
-_BARE_GENERIC = re.compile(
-    "^(?:本|该|上述|前述|下列|有关|相关|其他|其它|国家|上级|各项|现行|法律|法规|规定|办法|条例)"
-)
+_BARE_LEAD = re.compile("^(?:违反|依据|根据|依照|按照|参照|遵照|详见|参见|见|按|依|据|执行|适用|对照)+")
+_BARE_GENERIC = re.compile("^(?:本|该|上述|前述|下列|有关|相关|其他|其它|国家|上级|各项|现行|法律|法规|规定|办法|条例)")
 _LIST_SEP = "(?:、|,|和|及|与|或|至|到|~|-|—|－|–)"
 _ITEM_N = rf"\(?{_N}\)?"
 _TOKENS: list[tuple[str, re.Pattern[str]]] = [
@@ -284,9 +280,7 @@ class _State:
     problems: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def parse_citations(
-    text: str, *, default_title: str | None = None
-) -> list[CitationRef | Unparsed]:
+def parse_citations(text: str, *, default_title: str | None = None) -> list[CitationRef | Unparsed]:
     """Every citation in ``text``, in order; unreadable parts as :class:`Unparsed`.
 
     A reference without a document of its own continues the last document named before it
@@ -318,10 +312,7 @@ def parse_citations(
 
     def flush_title() -> None:
         if st.title is not None and not st.title_used:
-            st.refs.append(
-                _Ref(st.title, None, None, None, st.title_start, st.title_end, chunk,
-                     st.version_year)
-            )
+            st.refs.append(_Ref(st.title, None, None, None, st.title_start, st.title_end, chunk, st.version_year))
             st.title_used = True
 
     def new_ref(art: int, para: int | None, item: int | None, start: int, end: int) -> _Ref:
@@ -433,15 +424,12 @@ def parse_citations(
             st.adjacent = st.pending_range = False
             continue
         if kind == "article" and m.group(3):
-            st.problems.append(
-                (start, end, "supplementary articles (第…条之…) cannot be addressed by number")
-            )
+            st.problems.append((start, end, "supplementary articles (第…条之…) cannot be addressed by number"))
             st.title_used = True
             st.adjacent = st.pending_range = False
             continue
         if st.pending_range and st.last is not None:
-            previous = {"article": st.last.article, "paragraph": st.last.paragraph,
-                        "item": st.last.item}[kind]
+            previous = {"article": st.last.article, "paragraph": st.last.paragraph, "item": st.last.item}[kind]
             if previous is None or st.level != kind:
                 st.problems.append((start, end, "a range between different kinds of numbers"))
                 st.adjacent = st.pending_range = False
@@ -459,8 +447,9 @@ def parse_citations(
         else:
             last = st.last
             if last is None:
-                st.problems.append((start, end, f"{'paragraph' if kind == 'paragraph' else 'item'}"
-                                    " cited without an article"))
+                st.problems.append(
+                    (start, end, f"{'paragraph' if kind == 'paragraph' else 'item'} cited without an article")
+                )
                 st.adjacent = st.pending_range = False
                 continue
             attach = st.adjacent and (
@@ -543,9 +532,7 @@ class _TitleIndex:
             ("abbreviation", lambda e: _kind(e[1]) == _kind(short) and short in e[1]),
             (
                 "abbreviation",
-                lambda e: _kind(e[1]) == _kind(short)
-                and e[1][:1] == short[:1]
-                and _is_subsequence(short, e[1]),
+                lambda e: _kind(e[1]) == _kind(short) and e[1][:1] == short[:1] and _is_subsequence(short, e[1]),
             ),
         ]
         for how, accept in steps:
@@ -603,8 +590,10 @@ def check_article(ref: CitationRef, law: LawText) -> str | None:
     if ref.paragraph is not None:
         paragraph = article.paragraph(ref.paragraph)
         if paragraph is None:
-            return (f"{version} {label} has no {paragraph_label(ref.paragraph)} "
-                    f"(it has {len(article.paragraphs)} paragraph(s))")
+            return (
+                f"{version} {label} has no {paragraph_label(ref.paragraph)} "
+                f"(it has {len(article.paragraphs)} paragraph(s))"
+            )
         label += paragraph_label(ref.paragraph)
     if ref.item is None:
         return None
@@ -613,12 +602,10 @@ def check_article(ref: CitationRef, law: LawText) -> str | None:
         if not enumerating:
             return f"{version} {label} has no items"
         if len(enumerating) > 1:
-            return (f"{version} {label} has items in {len(enumerating)} paragraphs; "
-                    f"cite the paragraph as well")
+            return f"{version} {label} has items in {len(enumerating)} paragraphs; cite the paragraph as well"
         paragraph = enumerating[0]
     if paragraph.item(ref.item) is None:
-        return (f"{version} {label} has no {item_label(ref.item)} "
-                f"(it has {len(paragraph.items)} item(s))")
+        return f"{version} {label} has no {item_label(ref.item)} (it has {len(paragraph.items)} item(s))"
     return None
 
 

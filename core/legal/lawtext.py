@@ -142,9 +142,7 @@ class LawText:
     articles: tuple[Article, ...]
     warnings: tuple[str, ...] = ()
     source_name: str | None = None
-    _by_number: dict[int, Article] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
-    )
+    _by_number: dict[int, Article] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         for a in self.articles:  # the first of duplicate numbers wins (a warning says so)
@@ -161,8 +159,7 @@ class LawText:
                 p_label = a.label + paragraph_label(p.number)
                 yield Provision(a.number, p.number, None, p_label, p.full_text)
                 for i in p.items:
-                    yield Provision(a.number, p.number, i.number, p_label + item_label(i.number),
-                                    i.text)
+                    yield Provision(a.number, p.number, i.number, p_label + item_label(i.number), i.text)
 
     @property
     def article_count(self) -> int:
@@ -183,9 +180,7 @@ class LawText:
 _NUM = f"[{NUMERAL_CHARS}]"
 # whitespace as it appears in the texts: ASCII, full-width space, no-break and zero-width spaces
 _SPACE = "[\\s\u3000\u00a0\u200b\u200c\u200d\ufeff]"
-_ARTICLE_RE = re.compile(
-    f"^第{_SPACE}*((?:{_NUM}{_SPACE}*)+?)条(?:{_SPACE}*之{_SPACE}*({_NUM}+))?({_SPACE}*)(.*)$"
-)
+_ARTICLE_RE = re.compile(f"^第{_SPACE}*((?:{_NUM}{_SPACE}*)+?)条(?:{_SPACE}*之{_SPACE}*({_NUM}+))?({_SPACE}*)(.*)$")
 _HEADING_RE = re.compile(f"^第{_SPACE}*({_NUM}+){_SPACE}*([编章节])(?:{_SPACE}+(.*))?$")
 _ITEM_RE = re.compile(f"^[（(]{_SPACE}*({_NUM}+){_SPACE}*[）)]{_SPACE}*(.*)$")
 _CN_DATE = "[0-9０-９〇○零一二三四五六七八九十]"
@@ -209,7 +204,7 @@ def _squash(text: str) -> str:
 def short_title(title: str) -> str:
     """The title without the 中华人民共和国 prefix: 中华人民共和国消防法 → 消防法."""
     t = title.strip()
-    return t[len(PRC_PREFIX):] if t.startswith(PRC_PREFIX) and len(t) > len(PRC_PREFIX) else t
+    return t[len(PRC_PREFIX) :] if t.startswith(PRC_PREFIX) and len(t) > len(PRC_PREFIX) else t
 
 
 def guess_level(title: str, history: list[HistoryEntry] | tuple[HistoryEntry, ...] = ()) -> str:
@@ -291,16 +286,13 @@ def parse_law(text: str, source_name: str | None = None) -> LawText:
             (
                 i
                 for i, raw in enumerate(lines)
-                if (ln := _clean(raw)).startswith("##")
-                or _ARTICLE_RE.match(ln)
-                or _HEADING_RE.match(ln)
+                if (ln := _clean(raw)).startswith("##") or _ARTICLE_RE.match(ln) or _HEADING_RE.match(ln)
             ),
             len(lines),
         )
         header = lines[:body_start]
         if any(_clean(ln) for ln in lines):
-            warnings.append(f"no {_INFO_END} marker; the header is taken to end before line "
-                            f"{body_start + 1}")
+            warnings.append(f"no {_INFO_END} marker; the header is taken to end before line {body_start + 1}")
 
     history: list[tuple[date, str]] = []
     for raw in header:
@@ -382,8 +374,10 @@ def parse_law(text: str, source_name: str | None = None) -> LawText:
             expected = builders[-1].number + 1 if builders else 1
             spaced = bool(am.group(3)) or not am.group(4)
             if number is not None and am.group(2):
-                warnings.append(f"line {line_no}: 第…条之{am.group(2)} articles are not "
-                                f"modelled; kept as text of the preceding article")
+                warnings.append(
+                    f"line {line_no}: 第…条之{am.group(2)} articles are not "
+                    f"modelled; kept as text of the preceding article"
+                )
                 number = None
             if number is not None and (spaced or number == expected):
                 current = _ArticleBuilder(number, chapter, section, line_no)
@@ -407,8 +401,8 @@ def parse_law(text: str, source_name: str | None = None) -> LawText:
                 current.paragraphs.append(_ParagraphBuilder(""))
             current.paragraphs[-1].items.append(Item(n, im.group(2).strip()))
             continue
-        if current.paragraphs and current.paragraphs[-1].items and re.match(
-            r"^[0-9０-９]+[.．、]", ln
+        if (
+            current.paragraphs and current.paragraphs[-1].items and re.match(r"^[0-9０-９]+[.．、]", ln)
         ):  # a sub-item (目) "1．……" belongs to the item above it
             last = current.paragraphs[-1].items[-1]
             current.paragraphs[-1].items[-1] = Item(last.number, last.text + "\n" + ln)
@@ -426,10 +420,7 @@ def parse_law(text: str, source_name: str | None = None) -> LawText:
         if b.number in seen:
             warnings.append(f"line {b.line_no}: {label} appears more than once")
         elif previous is not None and b.number != previous + 1:
-            warnings.append(
-                f"line {b.line_no}: article numbering jumps from {article_label(previous)} "
-                f"to {label}"
-            )
+            warnings.append(f"line {b.line_no}: article numbering jumps from {article_label(previous)} to {label}")
         elif previous is None and b.number != 1:
             warnings.append(f"line {b.line_no}: the first article is {label}")
         seen.add(b.number)
@@ -441,8 +432,7 @@ def parse_law(text: str, source_name: str | None = None) -> LawText:
             for k, item in enumerate(p.items, start=1):
                 if item.number != k:
                     warnings.append(
-                        f"line {b.line_no}: {label} paragraph {p_no}: item {k} is numbered "
-                        f"（{item.number}）"
+                        f"line {b.line_no}: {label} paragraph {p_no}: item {k} is numbered （{item.number}）"
                     )
                     break
             paragraphs.append(Paragraph(p_no, p.text, tuple(p.items)))

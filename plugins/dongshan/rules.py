@@ -21,15 +21,11 @@ def _recovery_problems(item: CatalogItem) -> list[Problem]:
         return [Problem("recovery", "东山：收回事项须写明承接部门、工作方式和收回理由")]
     problems: list[Problem] = []
     if recovery.receiving_unit not in DEPARTMENTS:
-        problems.append(
-            Problem("recovery.receiving_unit", "东山：承接部门须是县直部门的代码")
-        )
+        problems.append(Problem("recovery.receiving_unit", "东山：承接部门须是县直部门的代码"))
     if not recovery.working_method.strip():
         problems.append(Problem("recovery.working_method", "东山：须写明收回后的工作方式"))
     if recovery.reason not in RECOVERY_REASONS:
-        problems.append(
-            Problem("recovery.reason", "东山：收回理由须是：" + "、".join(RECOVERY_REASONS))
-        )
+        problems.append(Problem("recovery.reason", "东山：收回理由须是：" + "、".join(RECOVERY_REASONS)))
     return problems
 
 
@@ -43,7 +39,5 @@ def check_item(item: CatalogItem) -> list[Problem]:
     elif item.recovery is not None:
         problems.append(Problem("recovery", "东山：只有收回事项才写承接部门"))
     if item.extra.get("township_indicator") is True and "basic" not in item.kinds:
-        problems.append(
-            Problem("extra.township_indicator", "东山：配合事项和收回事项不得作为乡镇考核指标")
-        )
+        problems.append(Problem("extra.township_indicator", "东山：配合事项和收回事项不得作为乡镇考核指标"))
     return problems

@@ -32,8 +32,7 @@ POWER_TYPES: tuple[tuple[str, str], ...] = (
 
 STRUCTURE = ListStructure(
     kinds=(
-        ListKind("basic", "基本履职事项", "basic", "all", True,
-                 "乡镇自身履行、承担全部责任，作为乡镇考核内容"),
+        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇自身履行、承担全部责任，作为乡镇考核内容"),
         ListKind(
             "cooperating",
             "配合履职事项",

@@ -17,9 +17,7 @@ def check_item(item: CatalogItem) -> list[Problem]:
     if "common" in item.kinds and "differentiated" in item.kinds:
         problems.append(Problem("kinds", "龙沙：事项不能同时属于共性清单和差异化清单"))
     if item.level == "task" and item.extra.get("task_side") not in TASK_SIDES:
-        problems.append(
-            Problem("extra.task_side", "龙沙：职责任务须注明是部门职责任务还是街道职责任务")
-        )
+        problems.append(Problem("extra.task_side", "龙沙：职责任务须注明是部门职责任务还是街道职责任务"))
     if "power_responsibility" in item.kinds and not item.citations:
         problems.append(Problem("citations", "龙沙：权责清单事项须写明法律法规依据"))
     return problems

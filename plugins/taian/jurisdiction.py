@@ -99,9 +99,7 @@ DEPARTMENTS: tuple[Unit, ...] = (
     _department("medical-security-bureau", "市医疗保障局", ROOT, "0538-6201012"),
     _department("finance-bureau", "市财政局", ROOT, "0538-6201013"),
     _department("taishan-justice-bureau", "泰山区司法局", TAISHAN, "0538-6202001"),
-    _department(
-        "taishan-market-regulation-bureau", "泰山区市场监督管理局", TAISHAN, "0538-6202002"
-    ),
+    _department("taishan-market-regulation-bureau", "泰山区市场监督管理局", TAISHAN, "0538-6202002"),
     _department("taishan-enforcement-bureau", "泰山区综合行政执法局", TAISHAN, "0538-6202003"),
     _department("daiyue-justice-bureau", "岱岳区司法局", DAIYUE, "0538-6203001"),
     _department("daiyue-market-regulation-bureau", "岱岳区市场监督管理局", DAIYUE, "0538-6203002"),

@@ -24,9 +24,7 @@ def check_item(item: CatalogItem) -> list[Problem]:
         problems.append(Problem("citations", "泰安：每个事项须写明适用的法律法规依据"))
     primary = [r for r in item.responsibilities if r.role == "primary"]
     if len(primary) != 1:
-        problems.append(
-            Problem("responsibilities", "泰安：每个事项须明确且只明确一个主体责任方")
-        )
+        problems.append(Problem("responsibilities", "泰安：每个事项须明确且只明确一个主体责任方"))
     elif "basic" in item.kinds and primary[0].party != TOWNSHIP:
         problems.append(Problem("kinds", "泰安：基本履职事项的主体责任在乡镇(街道)"))
     elif "cooperating" in item.kinds and primary[0].party == TOWNSHIP:

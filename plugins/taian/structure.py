@@ -22,9 +22,7 @@ CALL_LEVELS: tuple[tuple[str, str], ...] = (
 
 STRUCTURE = ListStructure(
     kinds=(
-        ListKind(
-            "basic", "基本履职事项", "basic", "all", True, "乡镇(街道)承担主体责任，县级部门配合"
-        ),
+        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇(街道)承担主体责任，县级部门配合"),
         ListKind(
             "cooperating",
             "配合履职事项",

@@ -14,9 +14,7 @@ def check_item(item: CatalogItem) -> list[Problem]:
     problems: list[Problem] = []
     sources = item.extra.get("source_lists")
     if item.level == "matter" and not sources:
-        problems.append(
-            Problem("extra.source_lists", "温江：每个事项须注明来自哪张上级清单（多单合一）")
-        )
+        problems.append(Problem("extra.source_lists", "温江：每个事项须注明来自哪张上级清单（多单合一）"))
     if "recovered" in item.kinds and item.recovery is None:
         problems.append(Problem("recovery", "温江：收回事项须写明承接的区级部门和工作方式"))
     return problems

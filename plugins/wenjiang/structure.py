@@ -37,9 +37,7 @@ POWER_TYPES: tuple[tuple[str, str], ...] = (
 STRUCTURE = ListStructure(
     kinds=(
         ListKind("basic", "基本履职事项", "basic", "all", True, "镇(街道)自身履行、承担全部责任"),
-        ListKind(
-            "cooperating", "配合履职事项", "cooperating", "all", True, "区级部门牵头、镇(街道)配合"
-        ),
+        ListKind("cooperating", "配合履职事项", "cooperating", "all", True, "区级部门牵头、镇(街道)配合"),
         ListKind(
             "recovered",
             "上级部门收回事项",
