@@ -164,6 +164,8 @@ class VersionView(msgspec.Struct):
 class AdjustmentView(msgspec.Struct):
     id: str
     version: int
+    state: str  # applied, or open (proposed by a law change and not yet acted on), dismissed
+    law_change_id: str | None
     kind: str
     reason_kind: str
     reason_label: str
@@ -457,17 +459,20 @@ async def unresolved_citations(access: Access, version: int | str | None = None)
 
 
 async def list_adjustments(
-    access: Access, *, version: int | None = None, item_code: str | None = None
+    access: Access, *, version: int | None = None, item_code: str | None = None, state: str | None = None
 ) -> list[AdjustmentView]:
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
-            "SELECT id::text, version, kind, reason_kind, reason, item_code, effective_date, initiator,"
+            "SELECT id::text, version, state, law_change_id::text, kind, reason_kind, reason, item_code,"
+            " effective_date, initiator,"
             " changes, created_at FROM catalog_adjustments WHERE tenant_id = $1"
             " AND ($2::int IS NULL OR version = $2) AND ($3::text IS NULL OR item_code = $3)"
+            " AND ($4::text IS NULL OR state = $4)"
             " ORDER BY created_at, id",
             access.tenant.id,
             version,
             item_code,
+            state,
         )
     return [
         AdjustmentView(

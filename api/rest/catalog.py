@@ -142,5 +142,8 @@ class CatalogController(Controller):
         access: NamedDependency[Access],
         version: int | None = Parameter(default=None),
         item: str | None = Parameter(default=None, description="reference code"),
+        adjustment_state: str | None = Parameter(
+            query="state", default=None, description="applied, open (proposed by a law change) or dismissed"
+        ),
     ) -> list[AdjustmentView]:
-        return await catalog.list_adjustments(access, version=version, item_code=item)
+        return await catalog.list_adjustments(access, version=version, item_code=item, state=adjustment_state)

@@ -145,8 +145,11 @@ def _t2s_table(text: str) -> str:
     return text.translate(_T2S)
 
 
+@lru_cache(maxsize=65536)
 def to_simplified(text: str) -> str:
-    """Traditional characters → simplified, with OpenCC if installed, else the built-in table."""
+    """Traditional characters → simplified, with OpenCC if installed, else the built-in table.
+
+    Cached: the same titles and phrases recur in thousands of citations."""
     convert = _opencc_converter()
     if convert is not None:
         out = convert(text)
