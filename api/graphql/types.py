@@ -10,6 +10,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from api.graphql.catalog import CatalogQueries
+from api.graphql.legal import LegalQueries
 from api.graphql.context import GqlInfo
 from core import jurisdictions, units
 from core.access import Access, Tenant
@@ -250,6 +251,6 @@ class TenantFields:
 
 
 @strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
-class TenantNode(TenantFields, CatalogQueries):
+class TenantNode(TenantFields, CatalogQueries, LegalQueries):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
-    :class:`CatalogQueries`."""
+    :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""

@@ -1,0 +1,193 @@
+"""GraphQL face of the legal-basis library: documents, provisions, and the index from a
+document or provision to every catalog item and township-list entry resting on it."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import strawberry
+
+from core.access import Access
+from core.errors import NotFound
+from core.legal import service
+from core.legal.service import CitationIndex as CitationIndexView
+from core.legal.service import DocumentView, ProvisionHit
+
+
+@strawberry.type
+class CitedAs:
+    raw: str
+    label: str
+    article: int | None
+    paragraph: int | None
+    item: int | None
+
+
+@strawberry.type
+class CitingItem:
+    code: str
+    title: str
+    status: str
+    citations: list[CitedAs]
+
+
+@strawberry.type
+class CatalogVersionCitations:
+    version: int
+    status: str
+    items: list[CitingItem]
+
+
+@strawberry.type
+class PublishedEntries:
+    number: int
+    effective_date: datetime.date
+    catalog_version: int
+    item_codes: list[str]
+
+
+@strawberry.type
+class TownshipCitations:
+    township_code: str
+    township_name: str
+    working_copy_catalog_version: int | None
+    working_copy_item_codes: list[str]
+    awaiting_confirmation: list[str]
+    published: list[PublishedEntries]
+
+
+@strawberry.type(description="Everything resting on a document or one of its provisions.")
+class CitationIndex:
+    document_id: str
+    document_title: str
+    provision: str | None
+    catalog: list[CatalogVersionCitations]
+    townships: list[TownshipCitations]
+
+    @classmethod
+    def of(cls, view: CitationIndexView) -> CitationIndex:
+        return cls(
+            document_id=view.document_id,
+            document_title=view.document_title,
+            provision=view.provision,
+            catalog=[
+                CatalogVersionCitations(
+                    version=c.version,
+                    status=c.status,
+                    items=[
+                        CitingItem(
+                            code=i.code,
+                            title=i.title,
+                            status=i.status,
+                            citations=[CitedAs(**vars_of(x)) for x in i.citations],
+                        )
+                        for i in c.items
+                    ],
+                )
+                for c in view.catalog
+            ],
+            townships=[
+                TownshipCitations(
+                    **{k: v for k, v in vars_of(t).items() if k != "published"},
+                    published=[PublishedEntries(**vars_of(p)) for p in t.published],
+                )
+                for t in view.townships
+            ],
+        )
+
+
+def vars_of(struct: object) -> dict[str, object]:
+    return {f: getattr(struct, f) for f in struct.__struct_fields__}  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A law, regulation, rule or normative document (national or the tenant's own).")
+class LegalDocument:
+    id: str
+    shared: bool
+    title: str
+    short_title: str
+    level: str
+    level_label: str
+    issuer: str
+    doc_number: str
+    status: str
+    status_label: str
+    promulgation_date: datetime.date | None
+    effective_date: datetime.date | None
+    version_count: int
+    current_version_date: datetime.date | None
+    access: strawberry.Private[Access]
+
+    @classmethod
+    def of(cls, view: DocumentView, access: Access) -> LegalDocument:
+        fields = {f: getattr(view, f) for f in cls.__annotations__ if f not in ("current_version_date", "access")}
+        current = view.current_version.version_date if view.current_version else None
+        return cls(**fields, current_version_date=current, access=access)
+
+    @strawberry.field(description="Items and township entries resting on it; provision: e.g. `77` or `62.1.3`.")
+    async def citations(self, provision: str | None = None) -> CitationIndex:
+        return CitationIndex.of(await service.citations(self.access, uuid.UUID(self.id), provision))
+
+
+@strawberry.type
+class LegalDocumentPage:
+    items: list[LegalDocument]
+    next_cursor: str | None
+
+
+@strawberry.type(description="An article of a document's current version that matched a search.")
+class Provision:
+    document_id: str
+    document_title: str
+    level: str
+    level_label: str
+    version_id: str
+    version_date: datetime.date
+    article: int
+    label: str
+    chapter: str | None
+    text: str
+
+
+@strawberry.type
+class ProvisionPage:
+    items: list[Provision]
+    next_cursor: str | None
+
+
+def _provision(hit: ProvisionHit) -> Provision:
+    return Provision(**vars_of(hit))
+
+
+@strawberry.type
+class LegalQueries:
+    """Root fields of the legal library (TenantNode inherits them)."""
+
+    access: strawberry.Private[Access]
+
+    @strawberry.field(description="National and own documents; q matches titles and article texts.")
+    async def legal_documents(
+        self,
+        level: str | None = None,
+        status: str | None = None,
+        q: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+    ) -> LegalDocumentPage:
+        page = await service.list_documents(self.access, level=level, status=status, q=q, limit=first, cursor=after)
+        return LegalDocumentPage(
+            items=[LegalDocument.of(d, self.access) for d in page.items], next_cursor=page.next_cursor
+        )
+
+    @strawberry.field(description="One document by id; null when it does not exist or is not visible.")
+    async def legal_document(self, id: strawberry.ID) -> LegalDocument | None:
+        try:
+            return LegalDocument.of(await service.get_document(self.access, uuid.UUID(str(id))), self.access)
+        except (NotFound, ValueError):
+            return None
+
+    @strawberry.field(description="Articles containing every word of q (simplified or traditional).")
+    async def legal_provisions(self, q: str, first: int = 50, after: str | None = None) -> ProvisionPage:
+        page = await service.search_provisions(self.access, q=q, limit=first, cursor=after)
+        return ProvisionPage(items=[_provision(h) for h in page.items], next_cursor=page.next_cursor)
