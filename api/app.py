@@ -77,9 +77,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             description=API_DESCRIPTION,
             servers=[Server(url="/")],
             components=Components(
-                security_schemes={
-                    "apiKey": SecurityScheme(type="http", scheme="bearer", description="qd_… API key")
-                }
+                security_schemes={"apiKey": SecurityScheme(type="http", scheme="bearer", description="qd_… API key")}
             ),
             security=[{"apiKey": []}],
             path="/docs",

@@ -34,7 +34,8 @@ import msgspec
 
 from core import db, plugins, schema
 from core.access import Access, Principal, Role, Tenant
-from core.catalog import ItemCreate, item_problems, plugin_problems
+from core.catalog import ItemCreate
+from core.catalog_editing import item_problems, plugin_problems
 from core.legal.citations import Resolved, parse_citations, resolve
 from core.legal.lawtext import iter_library
 

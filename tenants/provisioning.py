@@ -12,14 +12,8 @@ import msgspec
 
 from core import plugins
 from core.access import Access, Principal, Role, Tenant
-from core.catalog import (
-    ItemCreate,
-    PublishRequest,
-    get_version,
-    import_items,
-    publish,
-    unresolved_citations,
-)
+from core.catalog import ItemCreate, PublishRequest, get_version, unresolved_citations
+from core.catalog_editing import import_items, publish
 from core.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.divisions import KINDS, normalise_code
 from core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed

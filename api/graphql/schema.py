@@ -24,7 +24,7 @@ from api.graphql.catalog import (
     plain,
 )
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
-from core import catalog, jurisdictions, township_lists, units
+from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
 from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
 from core.errors import FieldError, InvalidInput, NotFound, QingdanError
@@ -149,7 +149,7 @@ class CatalogMutations:
     async def create_catalog_item(self, info: GqlInfo, tenant: str, input: CatalogItemInput) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
             data = _convert(_given(input), ItemCreate)
-            return CatalogItem.of(await catalog.create_item(access, data), access)
+            return CatalogItem.of(await catalog_editing.create_item(access, data), access)
 
         return await _attempt(info, tenant, act)
 
@@ -159,7 +159,7 @@ class CatalogMutations:
     ) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
             data = _convert(_given(input, keep_null=True), ItemUpdate)
-            return CatalogItem.of(await catalog.update_item(access, code, data, revision), access)
+            return CatalogItem.of(await catalog_editing.update_item(access, code, data, revision), access)
 
         return await _attempt(info, tenant, act)
 
@@ -169,7 +169,7 @@ class CatalogMutations:
     ) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
             data = _convert(_given(input), Withdrawal)
-            return CatalogItem.of(await catalog.withdraw_item(access, code, data), access)
+            return CatalogItem.of(await catalog_editing.withdraw_item(access, code, data), access)
 
         return await _attempt(info, tenant, act)
 
@@ -187,7 +187,7 @@ class CatalogMutations:
     ) -> CatalogVersionResult:
         async def act(access: Access) -> CatalogVersion:
             data = _convert({"effective_date": effective_date, "note": note}, PublishRequest)
-            return CatalogVersion.of(await catalog.publish(access, data, revision))
+            return CatalogVersion.of(await catalog_editing.publish(access, data, revision))
 
         return await _attempt(info, tenant, act)
 

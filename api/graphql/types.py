@@ -10,8 +10,8 @@ from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from api.graphql.catalog import CatalogQueries
-from api.graphql.legal import LegalQueries
 from api.graphql.context import GqlInfo
+from api.graphql.legal import LegalQueries
 from core import jurisdictions, units
 from core.access import Access, Tenant
 from core.errors import QingdanError

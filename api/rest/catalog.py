@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
-from core import catalog, structure, township_lists
+from core import catalog, catalog_editing, structure, township_lists
 from core.access import Access
 from core.catalog import (
     AdjustmentView,
@@ -67,7 +67,7 @@ class CatalogController(Controller):
     async def publish(
         self, access: NamedDependency[Access], data: JSONBody[PublishRequest], if_match: IfMatch = None
     ) -> VersionView:
-        return await catalog.publish(access, data, parse_etag(if_match))
+        return await catalog_editing.publish(access, data, parse_etag(if_match))
 
     @get("/items", operation_id="listCatalogItems", summary="Items of a version, filtered")
     async def items(
@@ -100,7 +100,7 @@ class CatalogController(Controller):
 
     @post("/items", operation_id="createCatalogItem", summary="Add an item to the draft")
     async def create(self, access: NamedDependency[Access], data: JSONBody[ItemCreate]) -> Response[ItemView]:
-        view = await catalog.create_item(access, data)
+        view = await catalog_editing.create_item(access, data)
         return Response(view, status_code=201, headers={"ETag": etag(view.revision)})
 
     @get("/items/{code:str}", operation_id="getCatalogItem", summary="One item, with responsibilities and legal bases")
@@ -118,7 +118,7 @@ class CatalogController(Controller):
         data: JSONBody[ItemUpdate],
         if_match: IfMatch = None,
     ) -> Response[ItemView]:
-        view = await catalog.update_item(access, code, data, parse_etag(if_match))
+        view = await catalog_editing.update_item(access, code, data, parse_etag(if_match))
         return Response(view, headers={"ETag": etag(view.revision)})
 
     @post(
@@ -130,7 +130,7 @@ class CatalogController(Controller):
     async def withdraw(
         self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[Withdrawal]
     ) -> ItemView:
-        return await catalog.withdraw_item(access, code, data)
+        return await catalog_editing.withdraw_item(access, code, data)
 
     @get("/items/{code:str}/claims", operation_id="listItemClaimants", summary="Townships that claimed the item")
     async def claims(self, access: NamedDependency[Access], code: FromPath[str]) -> list[Claimant]:

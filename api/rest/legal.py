@@ -43,10 +43,7 @@ Level = Annotated[
 ]
 Query = Annotated[
     str | None,
-    Parameter(
-        description="words to find (each must match; traditional characters match too),"
-        " e.g. 安全生产 检查"
-    ),
+    Parameter(description="words to find (each must match; traditional characters match too), e.g. 安全生产 检查"),
 ]
 VersionQuery = Annotated[
     str | None,
@@ -86,8 +83,7 @@ class LegalController(Controller):
         status: Annotated[
             str | None,
             Parameter(
-                description="in_force, amended (has a superseded version), repealed,"
-                " not_yet_effective — as of today"
+                description="in_force, amended (has a superseded version), repealed, not_yet_effective — as of today"
             ),
         ] = None,
         q: Query = None,
@@ -113,9 +109,7 @@ class LegalController(Controller):
         return Response(await service.create_document(access, data), status_code=201)
 
     @get(DOCUMENT, operation_id="getLegalDocument", summary="One document, with its status")
-    async def document(
-        self, access: NamedDependency[Access], document_id: FromPath[uuid.UUID]
-    ) -> DocumentView:
+    async def document(self, access: NamedDependency[Access], document_id: FromPath[uuid.UUID]) -> DocumentView:
         return await service.get_document(access, document_id)
 
     @get(
@@ -123,9 +117,7 @@ class LegalController(Controller):
         operation_id="listLegalVersions",
         summary="A document's versions, oldest first (each amendment is a version)",
     )
-    async def versions(
-        self, access: NamedDependency[Access], document_id: FromPath[uuid.UUID]
-    ) -> list[VersionView]:
+    async def versions(self, access: NamedDependency[Access], document_id: FromPath[uuid.UUID]) -> list[VersionView]:
         return await service.list_versions(access, document_id)
 
     @get(
@@ -141,9 +133,7 @@ class LegalController(Controller):
         limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[ArticleView]:
-        return await service.list_provisions(
-            access, document_id, version, limit=limit, cursor=cursor
-        )
+        return await service.list_provisions(access, document_id, version, limit=limit, cursor=cursor)
 
     @get(
         f"{DOCUMENT}/provisions/{{provision:str}}",
@@ -248,30 +238,23 @@ class LegalController(Controller):
         limit: Limit = None,
         cursor: Cursor = None,
     ) -> Page[ChangeView]:
-        return await service.list_changes(
-            access, document_id=document, kind=kind, limit=limit, cursor=cursor
-        )
+        return await service.list_changes(access, document_id=document, kind=kind, limit=limit, cursor=cursor)
 
     @get(
         "/legal/changes/{change_id:uuid}",
         operation_id="getLegalChange",
         summary="One recorded change",
     )
-    async def change(
-        self, access: NamedDependency[Access], change_id: FromPath[uuid.UUID]
-    ) -> ChangeView:
+    async def change(self, access: NamedDependency[Access], change_id: FromPath[uuid.UUID]) -> ChangeView:
         return await service.get_change(access, change_id)
 
     @get(
         "/legal/changes/{change_id:uuid}/impact",
         operation_id="getLegalChangeImpact",
         summary="Impact report: affected items and township entries by tenant and township",
-        description="Admins see their tenant; a platform key sees a national change across"
-        " every tenant.",
+        description="Admins see their tenant; a platform key sees a national change across every tenant.",
     )
-    async def impact(
-        self, access: NamedDependency[Access], change_id: FromPath[uuid.UUID]
-    ) -> ImpactReport:
+    async def impact(self, access: NamedDependency[Access], change_id: FromPath[uuid.UUID]) -> ImpactReport:
         return await service.impact_report(access, change_id)
 
     @post(

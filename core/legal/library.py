@@ -80,9 +80,7 @@ def resolve_texts(raws: list[str], titles: Mapping[str, str]) -> list[StoredCita
                 continue
             hit = looked[ref.document_title]
             if isinstance(hit, Resolved):
-                result: Resolved | Unresolved = Resolved(
-                    ref, hit.document_key, hit.document_title, hit.match
-                )
+                result: Resolved | Unresolved = Resolved(ref, hit.document_key, hit.document_title, hit.match)
             else:
                 assert isinstance(hit, Unresolved)
                 result = Unresolved(ref, hit.reason, hit.candidates)
@@ -97,9 +95,7 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
     if isinstance(result, Unresolved):
         return StoredCitation(raw, None, None, ref.article, ref.paragraph, ref.item, result.reason)
     tenant, document = result.document_key.split("/")
-    return StoredCitation(
-        raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item
-    )
+    return StoredCitation(raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item)
 
 
 async def _check_provisions(conn: Any, citations: list[StoredCitation]) -> list[StoredCitation]:
@@ -229,9 +225,7 @@ async def store_version(
     return version_id
 
 
-async def import_national_library(
-    folder: Path = LIBRARY_DIR, progress: Callable[[str], None] | None = None
-) -> int:
+async def import_national_library(folder: Path = LIBRARY_DIR, progress: Callable[[str], None] | None = None) -> int:
     """Load the shipped national laws (idempotent). Returns the versions newly stored."""
     say = progress or (lambda _m: None)
     added = 0

@@ -34,7 +34,8 @@ import msgspec
 
 from core import audit
 from core.access import Access, Role
-from core.catalog import REASON_KINDS, AdjustmentNote, ItemUpdate, open_draft, update_item
+from core.catalog import REASON_KINDS, AdjustmentNote, ItemUpdate
+from core.catalog_editing import open_draft, update_item
 from core.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.legal.citations import CitationRef, normalize_title, parse_citations, to_simplified
@@ -635,23 +636,17 @@ async def get_document(access: Access, document_id: uuid.UUID) -> DocumentView:
         return _document_view(await _document_row(conn, document_id))
 
 
-def _articles_law(
-    title: str, version_date: datetime.date, level: str, articles: list[ArticleData]
-) -> LawText:
+def _articles_law(title: str, version_date: datetime.date, level: str, articles: list[ArticleData]) -> LawText:
     seen: set[int] = set()
     previous = 0
     problems = []
     for n, a in enumerate(articles):
         if a.number in seen or a.number <= previous:
-            problems.append(
-                FieldError(f"articles[{n}].number", f"{a.number} is out of order or repeated")
-            )
+            problems.append(FieldError(f"articles[{n}].number", f"{a.number} is out of order or repeated"))
         seen.add(a.number)
         previous = max(previous, a.number)
     if problems:
-        raise ValidationFailed(
-            "; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems
-        )
+        raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
     built = tuple(
         Article(
             number=a.number,
@@ -670,18 +665,14 @@ def _articles_law(
 
 def _one_source(text: str | None, articles: list[ArticleData] | None) -> None:
     if (text is None) == (articles is None):
-        raise ValidationFailed.on(
-            "text", "send the text as published, or the articles — one of them"
-        )
+        raise ValidationFailed.on("text", "send the text as published, or the articles — one of them")
 
 
 def _parsed(text: str) -> LawText:
     law = parse_law(text)
     if not law.articles:
         hint = "; ".join(law.warnings[:3])
-        raise ValidationFailed.on(
-            "text", f"no articles found (第一条 … at the start of a line): {hint}"
-        )
+        raise ValidationFailed.on("text", f"no articles found (第一条 … at the start of a line): {hint}")
     return law
 
 
@@ -705,9 +696,7 @@ def _new_document(data: DocumentCreate) -> tuple[LawText, str]:
     if level not in TENANT_LEVELS:
         raise ValidationFailed.on("level", f"say which level: {', '.join(TENANT_LEVELS)}")
     if data.effective_date is not None and data.effective_date < version_date:
-        raise ValidationFailed.on(
-            "effective_date", f"{data.effective_date} is before the version date {version_date}"
-        )
+        raise ValidationFailed.on("effective_date", f"{data.effective_date} is before the version date {version_date}")
     if parsed is not None:
         law = LawText(
             title,
@@ -753,9 +742,7 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
             data.issuer,
             data.doc_number,
         )
-        await store_version(
-            conn, access.tenant.id, document_id, law, _source(access), data.effective_date
-        )
+        await store_version(conn, access.tenant.id, document_id, law, _source(access), data.effective_date)
         view = _document_view(await _document_row(conn, document_id))
         await audit.record(access, "legal_document", view.id, "create", after=view)
     return DocumentCreated(**msgspec.structs.asdict(view), warnings=list(law.warnings))
@@ -804,14 +791,9 @@ async def list_versions(access: Access, document_id: uuid.UUID) -> list[VersionV
 
 async def _find_version(conn: Any, doc: Any, selector: str | None) -> Any:
     """A version of ``doc`` by id, by version date, or (None / ``current``) the latest."""
-    query = (
-        "SELECT id, version_date, effective_date FROM legal_versions WHERE tenant_id = $1"
-        " AND document_id = $2"
-    )
+    query = "SELECT id, version_date, effective_date FROM legal_versions WHERE tenant_id = $1 AND document_id = $2"
     if selector in (None, "current", "latest"):
-        row = await conn.fetchrow(
-            query + " ORDER BY version_date DESC LIMIT 1", doc["tenant_id"], doc["id"]
-        )
+        row = await conn.fetchrow(query + " ORDER BY version_date DESC LIMIT 1", doc["tenant_id"], doc["id"])
     else:
         try:
             key: Any = uuid.UUID(selector)
@@ -865,9 +847,7 @@ async def list_provisions(
         elif r["item"] == 0:
             articles[-1].paragraphs.append(ParagraphView(r["paragraph"], r["label"], r["text"], []))
         else:
-            articles[-1].paragraphs[-1].items.append(
-                ProvisionItem(r["item"], r["label"], r["text"])
-            )
+            articles[-1].paragraphs[-1].items.append(ProvisionItem(r["item"], r["label"], r["text"]))
     return page_of(articles, limit, key=lambda a: a.article)
 
 
@@ -878,14 +858,10 @@ async def _missing(conn: Any, doc: Any, version: Any, label: str) -> NotFound:
         version["id"],
     )
     span = f"{article_label(1)}–{article_label(last)}" if last else "no articles"
-    return NotFound(
-        f"《{doc['title']}》 ({version['version_date']}) has no {label} (it has {span})"
-    )
+    return NotFound(f"《{doc['title']}》 ({version['version_date']}) has no {label} (it has {span})")
 
 
-async def get_provision(
-    access: Access, document_id: uuid.UUID, ref: str, version: str | None = None
-) -> ProvisionView:
+async def get_provision(access: Access, document_id: uuid.UUID, ref: str, version: str | None = None) -> ProvisionView:
     """One article, paragraph or item of a version (default: the current one)."""
     article, paragraph, item = parse_ref(ref)
     async with tenant_transaction(access.tenant.id) as conn:
@@ -994,9 +970,7 @@ _MATCH = (
 )
 
 
-async def citations(
-    access: Access, document_id: uuid.UUID, ref: str | None = None
-) -> CitationIndex:
+async def citations(access: Access, document_id: uuid.UUID, ref: str | None = None) -> CitationIndex:
     """Every catalog item (any version) and township-list entry (working copies and published
     versions) resting on a document or one of its provisions. The draft catalog and working
     copies are for admins; other roles see published versions only."""
@@ -1080,9 +1054,7 @@ def _by_catalog_version(records: list[Any]) -> list[CatalogVersionCitations]:
     for r in records:
         group = versions.get(r["version"])
         if group is None:
-            group = versions[r["version"]] = CatalogVersionCitations(
-                r["version"], r["version_status"], []
-            )
+            group = versions[r["version"]] = CatalogVersionCitations(r["version"], r["version_status"], [])
         if not group.items or group.items[-1].code != r["item_code"]:
             group.items.append(CitingItem(r["item_code"], r["title"], r["status"], []))
         group.items[-1].citations.append(
@@ -1112,9 +1084,7 @@ def _by_township(working: list[Any], published: list[Any]) -> list[TownshipCitat
         t.awaiting_confirmation = sorted(r["waiting"])
     for r in sorted(published, key=lambda r: r["number"]):
         township(r["township_code"], r["name"]).published.append(
-            PublishedEntries(
-                r["number"], r["effective_date"], r["catalog_version"], sorted(r["codes"])
-            )
+            PublishedEntries(r["number"], r["effective_date"], r["catalog_version"], sorted(r["codes"]))
         )
     return [townships[k] for k in sorted(townships)]
 
@@ -1295,25 +1265,18 @@ async def _provision_changes(conn: Any, change: Any) -> list[ProvisionChange]:
         change["from_version_id"],
         change["to_version_id"],
     )
-    return [
-        ProvisionChange(r["article"], r["label"], r["change"], PROVISION_CHANGES[r["change"]])
-        for r in rows
-    ]
+    return [ProvisionChange(r["article"], r["label"], r["change"], PROVISION_CHANGES[r["change"]]) for r in rows]
 
 
 async def _preview(conn: Any, change: Any, affected: Affected) -> ImpactReport:
     """The report of a change not recorded: items as found, adjustments as they would open."""
     tenants = {
-        r["id"]: r
-        for r in await conn.fetch(
-            "SELECT id, slug, name FROM tenants WHERE id = ANY($1)", list(affected)
-        )
+        r["id"]: r for r in await conn.fetch("SELECT id, slug, name FROM tenants WHERE id = ANY($1)", list(affected))
     }
     existing = {
         (r["tenant_id"], r["item_code"]): r
         for r in await conn.fetch(
-            "SELECT tenant_id, item_code, id, version, state FROM catalog_adjustments"
-            " WHERE law_change_id = $1",
+            "SELECT tenant_id, item_code, id, version, state FROM catalog_adjustments WHERE law_change_id = $1",
             change["id"],
         )
     }
@@ -1339,9 +1302,7 @@ async def _townships(conn: Any, codes: dict[uuid.UUID, list[str]]) -> tuple[list
     working: list[Any] = []
     published: list[Any] = []
     for tenant_id, tenant_codes in codes.items():  # one plan per tenant: its arrays, its rows
-        working += [
-            (tenant_id, r) for r in await conn.fetch(_working_sql(), tenant_id, tenant_codes)
-        ]
+        working += [(tenant_id, r) for r in await conn.fetch(_working_sql(), tenant_id, tenant_codes)]
         published += [
             (tenant_id, r)
             for r in await conn.fetch(
@@ -1448,9 +1409,7 @@ def _pick(versions: list[Any], selector: str, field: str) -> Any:
     for v in versions:
         if selector in (str(v["id"]), v["version_date"].isoformat()):
             return v
-    raise ValidationFailed.on(
-        field, f"the document has no version {selector} (give an id or a date)"
-    )
+    raise ValidationFailed.on(field, f"the document has no version {selector} (give an id or a date)")
 
 
 def _uploaded_law(doc: Any, data: AmendmentCreate) -> LawText:
@@ -1461,9 +1420,7 @@ def _uploaded_law(doc: Any, data: AmendmentCreate) -> LawText:
             normalize_title(doc["title"]),
             normalize_title(doc["short_title"]),
         ):
-            raise ValidationFailed.on(
-                "text", f"the text is 《{parsed.title}》, not 《{doc['title']}》"
-            )
+            raise ValidationFailed.on("text", f"the text is 《{parsed.title}》, not 《{doc['title']}》")
         version_date = data.version_date or parsed.version_date
         if version_date is None:
             raise ValidationFailed.on("version_date", "the date of the new version is required")
@@ -1482,9 +1439,7 @@ def _uploaded_law(doc: Any, data: AmendmentCreate) -> LawText:
     return _articles_law(doc["title"], data.version_date, doc["level"], data.articles)
 
 
-async def _store_upload(
-    conn: Any, access: Access, doc: Any, law: LawText, versions: list[Any]
-) -> Any:
+async def _store_upload(conn: Any, access: Access, doc: Any, law: LawText, versions: list[Any]) -> Any:
     """The uploaded version, stored; an identical upload of a stored version is that version."""
     assert law.version_date is not None
     same_date = next((v for v in versions if v["version_date"] == law.version_date), None)
@@ -1507,9 +1462,7 @@ async def _store_upload(
     return {"id": version_id, "version_date": law.version_date, "effective_date": None}
 
 
-async def record_amendment(
-    access: Access, document_id: uuid.UUID, data: AmendmentCreate
-) -> RecordedChange:
+async def record_amendment(access: Access, document_id: uuid.UUID, data: AmendmentCreate) -> RecordedChange:
     """Record that ``document_id`` was amended: from a stored version to another (stored, or
     uploaded now), taking effect on ``effective_date``; open the adjustments it calls for.
     With ``dry_run`` the same checks and analysis run and nothing is written."""
@@ -1519,9 +1472,7 @@ async def record_amendment(
         return preview.result
 
 
-async def _record_amendment(
-    access: Access, document_id: uuid.UUID, data: AmendmentCreate
-) -> RecordedChange:
+async def _record_amendment(access: Access, document_id: uuid.UUID, data: AmendmentCreate) -> RecordedChange:
     doc = await _document_for_change(access, document_id)
     uploading = data.text is not None or data.articles is not None
     if uploading and data.to_version is not None:
@@ -1563,10 +1514,7 @@ async def _record_amendment(
             target["id"],
         )
         if existing is not None:
-            if (
-                existing["from_version_id"] != source["id"]
-                or existing["effective_date"] != data.effective_date
-            ):
+            if existing["from_version_id"] != source["id"] or existing["effective_date"] != data.effective_date:
                 raise Conflict(
                     f"this amendment of 《{doc['title']}》 is already recorded, effective"
                     f" {existing['effective_date']}, change {existing['id']}"
@@ -1591,16 +1539,12 @@ async def _record_amendment(
 
 async def _check_amendable(conn: Any, doc: Any, target: Any, effective_date: datetime.date) -> None:
     repeal = await conn.fetchval(
-        "SELECT effective_date FROM legal_changes WHERE tenant_id = $1 AND document_id = $2"
-        " AND kind = 'repeal'",
+        "SELECT effective_date FROM legal_changes WHERE tenant_id = $1 AND document_id = $2 AND kind = 'repeal'",
         doc["tenant_id"],
         doc["id"],
     )
     if repeal is not None:
-        raise Conflict(
-            f"《{doc['title']}》 is repealed (effective {repeal});"
-            " a repealed document is not amended"
-        )
+        raise Conflict(f"《{doc['title']}》 is repealed (effective {repeal}); a repealed document is not amended")
     if effective_date < target["version_date"]:
         raise ValidationFailed.on(
             "effective_date",
@@ -1609,8 +1553,7 @@ async def _check_amendable(conn: Any, doc: Any, target: Any, effective_date: dat
     if target["effective_date"] is not None and target["effective_date"] != effective_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"the version of {target['version_date']} is recorded as effective"
-            f" {target['effective_date']}",
+            f"the version of {target['version_date']} is recorded as effective {target['effective_date']}",
         )
     await conn.execute(
         "UPDATE legal_versions SET effective_date = $3 WHERE tenant_id = $1 AND id = $2",
@@ -1620,9 +1563,7 @@ async def _check_amendable(conn: Any, doc: Any, target: Any, effective_date: dat
     )
 
 
-async def record_repeal(
-    access: Access, document_id: uuid.UUID, data: RepealCreate
-) -> RecordedChange:
+async def record_repeal(access: Access, document_id: uuid.UUID, data: RepealCreate) -> RecordedChange:
     """Record that ``document_id`` is repealed from ``effective_date`` (optionally succeeded by
     another document); open the adjustments it calls for. With ``dry_run`` the same checks
     and analysis run and nothing is written."""
@@ -1632,9 +1573,7 @@ async def record_repeal(
         return preview.result
 
 
-async def _record_repeal(
-    access: Access, document_id: uuid.UUID, data: RepealCreate
-) -> RecordedChange:
+async def _record_repeal(access: Access, document_id: uuid.UUID, data: RepealCreate) -> RecordedChange:
     doc = await _document_for_change(access, document_id)
     async with _change_scope(access, doc) as conn:
         versions = await _lock_versions(conn, doc)
@@ -1645,10 +1584,7 @@ async def _record_repeal(
             doc["id"],
         )
         if existing is not None:
-            if (
-                existing["effective_date"] != data.effective_date
-                or existing["successor_id"] != data.successor_id
-            ):
+            if existing["effective_date"] != data.effective_date or existing["successor_id"] != data.successor_id:
                 raise Conflict(
                     f"《{doc['title']}》 is already recorded as repealed, effective"
                     f" {existing['effective_date']} (change {existing['id']})"
@@ -1667,8 +1603,7 @@ async def _record_repeal(
                 _json(_initiator(access)),
             )
             await conn.execute(
-                "UPDATE legal_documents SET status = 'repealed', successor_id = $3"
-                " WHERE tenant_id = $1 AND id = $2",
+                "UPDATE legal_documents SET status = 'repealed', successor_id = $3 WHERE tenant_id = $1 AND id = $2",
                 doc["tenant_id"],
                 doc["id"],
                 data.successor_id,
@@ -1682,15 +1617,13 @@ async def _check_repeal(conn: Any, doc: Any, versions: list[Any], data: RepealCr
     if data.effective_date < first["version_date"]:
         raise ValidationFailed.on(
             "effective_date",
-            f"{data.effective_date} is before 《{doc['title']}》 was promulgated"
-            f" ({first['version_date']})",
+            f"{data.effective_date} is before 《{doc['title']}》 was promulgated ({first['version_date']})",
         )
     latest = last["effective_date"] or last["version_date"]
     if data.effective_date < latest:
         raise ValidationFailed.on(
             "effective_date",
-            f"{data.effective_date} is before its latest version ({last['version_date']},"
-            f" effective {latest})",
+            f"{data.effective_date} is before its latest version ({last['version_date']}, effective {latest})",
         )
     if data.successor_id is None:
         return
@@ -1806,10 +1739,7 @@ def _reason(change: Any, cited: list[CitedProvision]) -> str:
     labels = "、".join(c.label for c in cited[:20]) + ("等" if len(cited) > 20 else "")
     if change["kind"] == "repeal":
         successor = f"，由《{change['successor_title']}》替代" if change["successor_title"] else ""
-        return (
-            f"《{title}》自{change['effective_date']}起废止{successor}；本事项依据其{labels}，"
-            "请调整法律依据或事项"
-        )
+        return f"《{title}》自{change['effective_date']}起废止{successor}；本事项依据其{labels}，请调整法律依据或事项"
     parts = "、".join(sorted({PROVISION_CHANGES[c.change] for c in cited}))
     return (
         f"《{title}》修改（{change['to_date']}版，自{change['effective_date']}起施行）："
@@ -1824,8 +1754,7 @@ async def _open_adjustments(conn: Any, access: Access, change: Any, affected: Af
     if not _is_shared(change):
         return await _open_for_tenant(conn, access, change, affected.get(access.tenant.id, {}))
     records = await conn.fetch(
-        "SELECT id, slug, name, division_code, plugin, settings, created_at FROM tenants"
-        " WHERE id = ANY($1)",
+        "SELECT id, slug, name, division_code, plugin, settings, created_at FROM tenants WHERE id = ANY($1)",
         list(affected),
     )
     opened = 0
@@ -1907,14 +1836,10 @@ def _csv_rows(text: str) -> tuple[list[tuple[int, str, str]], list[ImportProblem
         if n == 1 and cells[0].lower() in _HEADER_NAMES:
             continue
         if len(rows) >= MAX_IMPORT_ROWS:
-            problems.append(
-                ImportProblem(n, "row", f"more than {MAX_IMPORT_ROWS} rows; split the file")
-            )
+            problems.append(ImportProblem(n, "row", f"more than {MAX_IMPORT_ROWS} rows; split the file"))
             break
         if any(cells[2:]):
-            problems.append(
-                ImportProblem(n, "row", "more than two columns: reference code, citation")
-            )
+            problems.append(ImportProblem(n, "row", "more than two columns: reference code, citation"))
             continue
         code = cells[0]
         citation = cells[1] if len(cells) > 1 else ""
@@ -1934,7 +1859,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
     version has. ``replace`` makes the CSV's citations the item's; ``append`` adds them after
     the item's own (repeats skipped). A dry run reports and writes nothing; so does a run with
     any problem (422, each problem with its row and column). Each changed item goes through
-    :func:`core.catalog.update_item`, so it is validated, versioned and adjusted like any edit.
+    :func:`core.catalog_editing.update_item`, so it is validated, versioned and adjusted like any edit.
     """
     require_admin(access, "import citations")
     if data.adjustment is not None and data.adjustment.reason_kind not in REASON_KINDS:
@@ -1942,9 +1867,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
     rows, problems = _csv_rows(data.csv)
     note = data.adjustment or AdjustmentNote(reason_kind="other", reason="批量导入法律依据（CSV）")
     async with tenant_transaction(access.tenant.id) as conn:
-        number = await conn.fetchval(
-            "SELECT max(number) FROM catalog_versions WHERE tenant_id = $1", access.tenant.id
-        )
+        number = await conn.fetchval("SELECT max(number) FROM catalog_versions WHERE tenant_id = $1", access.tenant.id)
         codes = list(dict.fromkeys(code for _, code, _ in rows))
         items = {
             r["code"]: r
@@ -1965,9 +1888,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
         }
         for n, code, _ in rows:
             if code not in items:
-                problems.append(
-                    ImportProblem(n, "reference_code", f"no item {code} in the catalog")
-                )
+                problems.append(ImportProblem(n, "reference_code", f"no item {code} in the catalog"))
             elif items[code]["status"] != "active":
                 problems.append(ImportProblem(n, "reference_code", f"{code} is withdrawn"))
         resolved: dict[str, list[str]] = {}
