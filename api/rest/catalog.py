@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
 from core import catalog, catalog_editing, structure, township_lists
@@ -142,8 +142,9 @@ class CatalogController(Controller):
         access: NamedDependency[Access],
         version: int | None = Parameter(default=None),
         item: str | None = Parameter(default=None, description="reference code"),
-        adjustment_state: str | None = Parameter(
-            query="state", default=None, description="applied, open (proposed by a law change) or dismissed"
-        ),
+        adjustment_state: Annotated[
+            str | None,
+            QueryParameter(name="state", description="applied, open (proposed by a law change) or dismissed"),
+        ] = None,
     ) -> list[AdjustmentView]:
         return await catalog.list_adjustments(access, version=version, item_code=item, state=adjustment_state)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, IfMatch
 from core import township_lists as service
@@ -73,8 +73,8 @@ class TownshipListController(Controller):
         self,
         access: NamedDependency[Access],
         township: FromPath[str],
-        from_version: int = Parameter(query="from"),
-        to_version: int = Parameter(query="to"),
+        from_version: Annotated[int, QueryParameter(name="from", description="older version number")],
+        to_version: Annotated[int, QueryParameter(name="to", description="newer version number")],
     ) -> ListDiff:
         return await service.diff_versions(access, township, from_version, to_version)
 
