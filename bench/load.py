@@ -5,6 +5,10 @@ Reads one JSON object on stdin::
     {"url": "http://127.0.0.1:PORT/path", "headers": {...}, "clients": 32,
      "warmup": 2.0, "seconds": 10.0, "engine": "raw"}
 
+plus, optionally, ``"method": "POST"`` and ``"body": "..."`` (sent as UTF-8 with its
+``Content-Length``; give the ``Content-Type`` in ``headers``). The default is a GET
+without a body.
+
 opens ``clients`` keep-alive connections, and has one task per connection send the request
 again as soon as the previous answer is in (closed loop), for ``warmup`` seconds unrecorded
 and then ``seconds`` recorded. It writes one JSON object on stdout: the latency of every
@@ -41,10 +45,19 @@ class Tally:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-def _request_bytes(path: str, host: str, headers: dict[str, str]) -> bytes:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
+def _request_bytes(
+    path: str, host: str, headers: dict[str, str], method: str = "GET", body: bytes | None = None
+) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Connection: keep-alive"]
     lines += [f"{k}: {v}" for k, v in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
+
+
+def _body(cfg: dict[str, Any]) -> bytes | None:
+    body = cfg.get("body")
+    return None if body is None else str(body).encode()
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
@@ -69,7 +82,9 @@ async def _raw_client(
     parts = urlsplit(cfg["url"])
     host, port = parts.hostname or "", parts.port or 80
     path = parts.path + (f"?{parts.query}" if parts.query else "")
-    request = _request_bytes(path, f"{host}:{port}", cfg.get("headers", {}))
+    request = _request_bytes(
+        path, f"{host}:{port}", cfg.get("headers", {}), cfg.get("method", "GET"), _body(cfg)
+    )
     writer: asyncio.StreamWriter | None = None
     reader: asyncio.StreamReader | None = None
     while True:
@@ -105,12 +120,13 @@ async def _httpx_client(
     import httpx
 
     url, headers = cfg["url"], cfg.get("headers", {})
+    method, body = cfg.get("method", "GET"), _body(cfg)
     while True:
         started = time.perf_counter()
         if started >= stop_at:
             break
         try:
-            response = await client.get(url, headers=headers)
+            response = await client.request(method, url, headers=headers, content=body)
         except httpx.HTTPError as exc:
             if started >= record_from:
                 tally.error(type(exc).__name__)
