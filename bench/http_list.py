@@ -185,9 +185,7 @@ async def _prepare(args: argparse.Namespace, data_dir: Path) -> tuple[Prepared, 
 # --- the server process -----------------------------------------------------------------
 
 
-def _start_server(
-    prepared: Prepared, data_dir: Path, port: int, log_path: Path
-) -> tuple[subprocess.Popen[bytes], int]:
+def _start_server(prepared: Prepared, data_dir: Path, port: int, log_path: Path) -> tuple[subprocess.Popen[bytes], int]:
     env = {
         **os.environ,
         "QINGDAN_DATABASE_URL": prepared.url,
@@ -228,9 +226,7 @@ def _wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> Non
     with httpx.Client(base_url=base, timeout=2.0) as client:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise RuntimeError(
-                    f"the bench server exited ({proc.returncode}):\n{_tail(log_path)}"
-                )
+                raise RuntimeError(f"the bench server exited ({proc.returncode}):\n{_tail(log_path)}")
             try:
                 if client.get("/bench/constant").status_code == 200:
                     return
@@ -269,9 +265,7 @@ def _preflight(base: str, headers: dict[str, str], scenarios: list[Scenario]) ->
         for s in scenarios:
             response = client.get(s.path, headers=headers)
             if response.status_code != 200:
-                raise RuntimeError(
-                    f"{s.path} answered {response.status_code}: {response.text[:500]}"
-                )
+                raise RuntimeError(f"{s.path} answered {response.status_code}: {response.text[:500]}")
             bodies[s.key] = response
     if bodies["a"].json() != bodies["c"].json():
         raise RuntimeError(
@@ -373,9 +367,7 @@ def _drive(
     db_cpu = _tree_cpu(postmaster) - db_cpu
     client_cpu = _children_cpu() - client_cpu
     if done.returncode != 0:
-        raise RuntimeError(
-            f"bench.load failed for {scenario.path}:\n{done.stderr.decode()[-2000:]}"
-        )
+        raise RuntimeError(f"bench.load failed for {scenario.path}:\n{done.stderr.decode()[-2000:]}")
     out = json.loads(done.stdout)
     return Result(
         scenario=scenario,
@@ -449,9 +441,7 @@ def report(
         f" ({_slices(args)}, each after {args.warmup:g} s warm-up), load engine {args.engine};"
         f" {os.cpu_count()} CPUs shared by client, server and PostgreSQL"
     )
-    print(
-        f"tenant {prepared.slug}: {prepared.jurisdictions} jurisdictions; the page listed: {page}"
-    )
+    print(f"tenant {prepared.slug}: {prepared.jurisdictions} jurisdictions; the page listed: {page}")
     for r in results:
         print(f"  {r.scenario.label:<14} GET {r.scenario.path}")
     print()
@@ -516,9 +506,7 @@ def _verdict(ok: bool) -> str:
 # --- profiling (optional) ------------------------------------------------------------------
 
 
-def _start_profiler(
-    args: argparse.Namespace, pid: int, name: str, seconds: float
-) -> subprocess.Popen[bytes] | None:
+def _start_profiler(args: argparse.Namespace, pid: int, name: str, seconds: float) -> subprocess.Popen[bytes] | None:
     """py-spy on the server for one scenario (``--profile DIR``); its figures are perturbed."""
     if args.profile is None:
         return None

@@ -115,14 +115,10 @@ def _generated_law(n: int) -> str:
 
 async def _fill_library(documents: int) -> int:
     async with platform_conn() as conn:
-        have = await conn.fetchval(
-            "SELECT count(*) FROM legal_documents WHERE tenant_id = $1", SHARED_TENANT
-        )
+        have = await conn.fetchval("SELECT count(*) FROM legal_documents WHERE tenant_id = $1", SHARED_TENANT)
         for n in range(have, documents):
             await store_law(conn, SHARED_TENANT, parse_law(_generated_law(n)), "bench")
-        return await conn.fetchval(
-            "SELECT count(*) FROM legal_documents WHERE tenant_id = $1", SHARED_TENANT
-        )
+        return await conn.fetchval("SELECT count(*) FROM legal_documents WHERE tenant_id = $1", SHARED_TENANT)
 
 
 def platform_conn() -> Any:
@@ -186,9 +182,7 @@ async def prepare(documents: int, townships: int, items: int, say: Callable[[str
         await catalog.import_items(access, _items(items))
         versions = await catalog.list_versions(access)
     if all(v.status == "draft" for v in versions):
-        publish = PublishRequest(
-            effective_date=datetime.date(2025, 1, 1), revision=versions[-1].revision
-        )
+        publish = PublishRequest(effective_date=datetime.date(2025, 1, 1), revision=versions[-1].revision)
         await catalog.publish(access, publish, None)
     say("publishing the township lists ...")
     for code in codes:
@@ -208,23 +202,18 @@ async def prepare(documents: int, townships: int, items: int, say: Callable[[str
 
 async def _undo(tenant_id: uuid.UUID, change_id: str, document_id: uuid.UUID) -> None:
     async with platform_conn() as conn:
-        await conn.execute(
-            "DELETE FROM catalog_adjustments WHERE law_change_id = $1", uuid.UUID(change_id)
-        )
+        await conn.execute("DELETE FROM catalog_adjustments WHERE law_change_id = $1", uuid.UUID(change_id))
         await conn.execute(
             "DELETE FROM legal_changes WHERE tenant_id = $1 AND id = $2",
             SHARED_TENANT,
             uuid.UUID(change_id),
         )
         await conn.execute(
-            "UPDATE legal_documents SET status = 'in_force', successor_id = NULL"
-            " WHERE tenant_id = $1 AND id = $2",
+            "UPDATE legal_documents SET status = 'in_force', successor_id = NULL WHERE tenant_id = $1 AND id = $2",
             SHARED_TENANT,
             document_id,
         )
-        await conn.execute(
-            "DELETE FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft'", tenant_id
-        )
+        await conn.execute("DELETE FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft'", tenant_id)
 
 
 REF_AFFECTED = (
@@ -351,10 +340,7 @@ def citation_strings(count: int) -> list[str]:
         elif form == 3:
             other = rng.choice(laws).short_title
             item, first, last = (to_chinese(rng.randint(*r)) for r in ((1, 5), (1, 9), (10, 20)))
-            text = (
-                f"依据《{title}》{article_label(a)}第一款第（{item}）项"
-                f"和《{other}》第{first}条至第{last}条"
-            )
+            text = f"依据《{title}》{article_label(a)}第一款第（{item}）项和《{other}》第{first}条至第{last}条"
         elif form == 4:
             text = f"《 {title} 》 {article_label(a)}".replace("条", "條").replace("国", "國")
         else:
@@ -377,9 +363,7 @@ async def bench_parsing(count: int) -> dict[str, Any]:
     async with platform_conn() as conn:
         titles = {
             r["title"]: f"{SHARED_TENANT}/{r['id']}"
-            for r in await conn.fetch(
-                "SELECT id, title FROM legal_documents WHERE tenant_id = $1", SHARED_TENANT
-            )
+            for r in await conn.fetch("SELECT id, title FROM legal_documents WHERE tenant_id = $1", SHARED_TENANT)
         }
     pattern = re.compile(r"《([^《》]+)》\s*第([零〇一二三四五六七八九十百千]+)[条條]")
     refs = sum(len(citations.parse_citations(t)) for t in texts)
@@ -447,10 +431,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> bool:
         f"  analysis (dry run)   p50 {_ms(p50)}   p95 {_ms(p95)}   min {_ms(fastest)}"
         f"   {statistics.median(impact['analysis_statements']):.0f} statements"
     )
-    print(
-        f"  reference (raw SQL)  p50 {_ms(ref)}   (affected items, working-copy and published"
-        " entries; read only)"
-    )
+    print(f"  reference (raw SQL)  p50 {_ms(ref)}   (affected items, working-copy and published entries; read only)")
     print(f"  ratio analysis/reference {p50 / ref:5.2f}×")
     print(
         f"  recording            p50 {_ms(rec50)}   p95 {_ms(rec95)}"
@@ -458,8 +439,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> bool:
         f"   ({impact['opened']} adjustments opened in a new draft, committed)"
     )
     print(
-        f"  JSON encoding of the report {_ms(statistics.median(impact['encode']))}"
-        f"   {impact['bytes'] / 1024:.0f} KiB"
+        f"  JSON encoding of the report {_ms(statistics.median(impact['encode']))}   {impact['bytes'] / 1024:.0f} KiB"
     )
     print(f"  trigram index on provisions: {'yes' if trgm else 'no'}")
     print()
@@ -468,10 +448,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> bool:
         f"  parse ({parsing['converter']:>14})  {parsing['parse']:6.3f} s"
         f"   {parsing['count'] / parsing['parse']:8.0f} /s"
     )
-    print(
-        f"  parse (built-in table)  {parsing['table']:6.3f} s"
-        f"   {parsing['count'] / parsing['table']:8.0f} /s"
-    )
+    print(f"  parse (built-in table)  {parsing['table']:6.3f} s   {parsing['count'] / parsing['table']:8.0f} /s")
     print(
         f"  parse + resolve against {parsing['titles']} titles  {parsing['resolve']:6.3f} s"
         f"   ({parsing['unresolved']} unresolved, by design: ranges past the end etc. are"
@@ -497,11 +474,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> bool:
 
 async def _has_trigram_index() -> bool:
     async with platform_conn() as conn:
-        return bool(
-            await conn.fetchval(
-                "SELECT 1 FROM pg_indexes WHERE indexname = 'provisions_article_text_trgm'"
-            )
-        )
+        return bool(await conn.fetchval("SELECT 1 FROM pg_indexes WHERE indexname = 'provisions_article_text_trgm'"))
 
 
 def main() -> None:

@@ -76,15 +76,11 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _raw_client(
-    cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally
-) -> None:
+async def _raw_client(cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally) -> None:
     parts = urlsplit(cfg["url"])
     host, port = parts.hostname or "", parts.port or 80
     path = parts.path + (f"?{parts.query}" if parts.query else "")
-    request = _request_bytes(
-        path, f"{host}:{port}", cfg.get("headers", {}), cfg.get("method", "GET"), _body(cfg)
-    )
+    request = _request_bytes(path, f"{host}:{port}", cfg.get("headers", {}), cfg.get("method", "GET"), _body(cfg))
     writer: asyncio.StreamWriter | None = None
     reader: asyncio.StreamReader | None = None
     while True:
@@ -114,9 +110,7 @@ async def _raw_client(
         writer.close()
 
 
-async def _httpx_client(
-    client: Any, cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally
-) -> None:
+async def _httpx_client(client: Any, cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally) -> None:
     import httpx
 
     url, headers = cfg["url"], cfg.get("headers", {})
@@ -165,16 +159,9 @@ async def run(cfg: dict[str, Any]) -> dict[str, Any]:
             limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
             timeout = httpx.Timeout(REQUEST_TIMEOUT)
             async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
-                await asyncio.gather(
-                    *(
-                        _httpx_client(client, cfg, record_from, stop_at, tally)
-                        for _ in range(clients)
-                    )
-                )
+                await asyncio.gather(*(_httpx_client(client, cfg, record_from, stop_at, tally) for _ in range(clients)))
         else:
-            await asyncio.gather(
-                *(_raw_client(cfg, record_from, stop_at, tally) for _ in range(clients))
-            )
+            await asyncio.gather(*(_raw_client(cfg, record_from, stop_at, tally) for _ in range(clients)))
     window = tally.last_end - record_from if tally.latencies_ms else float(cfg["seconds"])
     return {
         "latencies_ms": [round(x, 4) for x in tally.latencies_ms],

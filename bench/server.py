@@ -220,9 +220,7 @@ class RawLimit:
     async def tenant_id(self, slug: str) -> uuid.UUID | None:
         if slug not in self.tenants:
             assert self.pool is not None
-            self.tenants[slug] = await self.pool.fetchval(
-                "SELECT id FROM tenants WHERE slug = $1", slug
-            )
+            self.tenants[slug] = await self.pool.fetchval("SELECT id FROM tenants WHERE slug = $1", slug)
         return self.tenants[slug]
 
     async def page(self, slug: str) -> bytes | None:

@@ -52,9 +52,7 @@ async def national_law() -> str:
 
 
 async def document_id(client: httpx.AsyncClient, t: TenantFixture, title: str) -> str:
-    listed = await client.get(
-        f"{t.base}/legal/documents", params={"q": title, "limit": 500}, headers=t.auth()
-    )
+    listed = await client.get(f"{t.base}/legal/documents", params={"q": title, "limit": 500}, headers=t.auth())
     assert listed.status_code == 200, listed.text
     return next(d["id"] for d in listed.json()["items"] if d["title"] == title)
 
@@ -64,9 +62,7 @@ async def publish_lists(client: httpx.AsyncClient, t: TenantFixture, *codes: str
         base = f"{t.base}/townships/{code}/list"
         for step in ("submit", "file"):
             assert (await client.post(f"{base}/{step}", headers=t.auth())).status_code == 200
-        published = await client.post(
-            f"{base}/publish", json={"effective_date": "2025-02-01"}, headers=t.auth()
-        )
+        published = await client.post(f"{base}/publish", json={"effective_date": "2025-02-01"}, headers=t.auth())
         assert published.status_code == 200, published.text
 
 
@@ -100,15 +96,11 @@ async def test_national_documents_versions_and_provisions(
     client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture
 ) -> None:
     base, h = f"{tenant.base}/legal", tenant.auth(tenant.reader)
-    laws = await client.get(
-        f"{base}/documents", params={"level": "law", "shared": "true", "limit": 10}, headers=h
-    )
+    laws = await client.get(f"{base}/documents", params={"level": "law", "shared": "true", "limit": 10}, headers=h)
     assert laws.status_code == 200, laws.text
     page = laws.json()
     assert len(page["items"]) == 10 and page["next_cursor"]
-    assert {d["level"] for d in page["items"]} == {"law"} and all(
-        d["shared"] for d in page["items"]
-    )
+    assert {d["level"] for d in page["items"]} == {"law"} and all(d["shared"] for d in page["items"])
     following = await client.get(
         f"{base}/documents",
         params={"level": "law", "shared": "true", "limit": 10, "cursor": page["next_cursor"]},
@@ -119,16 +111,12 @@ async def test_national_documents_versions_and_provisions(
     # Traditional characters find the same documents as simplified ones.
     simplified = await client.get(f"{base}/documents", params={"q": "突发事件应对"}, headers=h)
     traditional = await client.get(f"{base}/documents", params={"q": "突發事件應對"}, headers=h)
-    assert [d["title"] for d in traditional.json()["items"]] == [
-        d["title"] for d in simplified.json()["items"]
-    ]
+    assert [d["title"] for d in traditional.json()["items"]] == [d["title"] for d in simplified.json()["items"]]
     assert TUFA in [d["title"] for d in simplified.json()["items"]]
 
     tufa_id = await document_id(client, tenant, TUFA)
     doc = (await client.get(f"{base}/documents/{tufa_id}", headers=h)).json()
-    assert (
-        doc["version_count"] == 2 and doc["status"] == "in_force" and doc["level_label"] == "法律"
-    )
+    assert doc["version_count"] == 2 and doc["status"] == "in_force" and doc["level_label"] == "法律"
     assert doc["current_version"]["version_date"] == "2024-06-28"
     assert doc["first_promulgated"] == "2007-08-30"
 
@@ -164,9 +152,7 @@ async def test_national_documents_versions_and_provisions(
     assert one.json()["article"] == 22 and one.json()["version_date"] == "2024-06-28"
     same = await client.get(f"{base}/documents/{tufa_id}/provisions/22", headers=h)
     assert same.json() == one.json()
-    dated = await client.get(
-        f"{base}/documents/{tufa_id}/provisions/22", params={"version": "2007-08-30"}, headers=h
-    )
+    dated = await client.get(f"{base}/documents/{tufa_id}/provisions/22", params={"version": "2007-08-30"}, headers=h)
     assert dated.json()["text"] != one.json()["text"]
     item = f"{with_items['article']}.{paragraph['paragraph']}.1"
     found = await client.get(
@@ -181,9 +167,7 @@ async def test_national_documents_versions_and_provisions(
     assert "第一百零六条" in past.json()["detail"]
     unreadable = await client.get(f"{base}/documents/{tufa_id}/provisions/abc", headers=h)
     assert unreadable.status_code == 422 and unreadable.json()["errors"][0]["field"] == "provision"
-    bad_version = await client.get(
-        f"{base}/documents/{tufa_id}/versions/yesterday/provisions", headers=h
-    )
+    bad_version = await client.get(f"{base}/documents/{tufa_id}/versions/yesterday/provisions", headers=h)
     assert bad_version.status_code == 422
     assert (
         await client.get(f"{base}/documents/{tufa_id}/versions/2019-01-01/provisions", headers=h)
@@ -192,9 +176,7 @@ async def test_national_documents_versions_and_provisions(
         refused = await client.get(f"{base}/documents", params=params, headers=h)
         assert refused.status_code == 422, (params, refused.text)
         assert refused.json()["errors"][0]["field"] == next(iter(params))
-    assert (
-        await client.get(f"{base}/documents", params={"limit": 0}, headers=h)
-    ).status_code == 400
+    assert (await client.get(f"{base}/documents", params={"limit": 0}, headers=h)).status_code == 400
     assert (await client.get(f"{base}/documents/{uuid.uuid4()}", headers=h)).status_code == 404
     assert (await client.get(f"{base}/documents/not-an-id", headers=h)).status_code == 404
 
@@ -209,9 +191,7 @@ async def test_national_documents_versions_and_provisions(
         assert (await client.get(f"{base}{path}", headers=other.auth())).status_code == 404
 
 
-async def test_search_provisions(
-    client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture
-) -> None:
+async def test_search_provisions(client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture) -> None:
     base, h = f"{tenant.base}/legal", tenant.auth(tenant.reader)
     hits = await client.get(
         f"{base}/provisions",
@@ -241,18 +221,12 @@ async def test_search_provisions(
     keys = [(p["document_title"], p["article"]) for p in page["items"] + more.json()["items"]]
     assert len(set(keys)) == len(keys)
     tufa_id = await document_id(client, tenant, TUFA)
-    one_law = await client.get(
-        f"{base}/provisions", params={"q": "应急预案", "document": tufa_id}, headers=h
-    )
+    one_law = await client.get(f"{base}/provisions", params={"q": "应急预案", "document": tufa_id}, headers=h)
     assert {p["document_title"] for p in one_law.json()["items"]} == {TUFA}
     assert {p["version_date"] for p in one_law.json()["items"]} == {"2024-06-28"}
     assert (await client.get(f"{base}/provisions", headers=h)).status_code == 422
-    assert (
-        await client.get(f"{base}/provisions", params={"q": "  "}, headers=h)
-    ).status_code == 422
-    assert (
-        await client.get(f"{base}/provisions", params={"q": "x", "level": "bogus"}, headers=h)
-    ).status_code == 422
+    assert (await client.get(f"{base}/provisions", params={"q": "  "}, headers=h)).status_code == 422
+    assert (await client.get(f"{base}/provisions", params={"q": "x", "level": "bogus"}, headers=h)).status_code == 422
     # A tenant's own document is found by that tenant only.
     created = await client.post(
         f"{other.base}/legal/documents",
@@ -265,15 +239,11 @@ async def test_search_provisions(
         headers=other.auth(),
     )
     assert created.status_code == 201, created.text
-    theirs = await client.get(
-        f"{other.base}/legal/provisions", params={"q": "鹦鹉螺"}, headers=other.auth()
-    )
+    theirs = await client.get(f"{other.base}/legal/provisions", params={"q": "鹦鹉螺"}, headers=other.auth())
     assert [p["document_title"] for p in theirs.json()["items"]] == ["某县独有规范性文件"]
     mine = await client.get(f"{base}/provisions", params={"q": "鹦鹉螺"}, headers=h)
     assert mine.status_code == 200 and mine.json()["items"] == []
-    assert (
-        await client.get(f"{base}/provisions", params={"q": "x"}, headers=other.auth())
-    ).status_code == 404
+    assert (await client.get(f"{base}/provisions", params={"q": "x"}, headers=other.auth())).status_code == 404
 
 
 async def test_a_tenant_adds_its_own_documents(
@@ -335,9 +305,7 @@ async def test_a_tenant_adds_its_own_documents(
         "测试县农村村民建房管理办法",
         "测试县网格化服务管理规定",
     ]
-    pending = await client.get(
-        f"{base}/documents", params={"status": "not_yet_effective"}, headers=h
-    )
+    pending = await client.get(f"{base}/documents", params={"status": "not_yet_effective"}, headers=h)
     assert [d["title"] for d in pending.json()["items"]] == ["测试县网格化服务管理规定"]
 
     bad = [
@@ -421,14 +389,10 @@ async def test_a_tenant_adds_its_own_documents(
     # Nothing was written by the refused requests; the other tenant sees none of it.
     own = await client.get(f"{base}/documents", params={"shared": "false"}, headers=h)
     assert len(own.json()["items"]) == 2
-    theirs = await client.get(
-        f"{other.base}/legal/documents", params={"shared": "false"}, headers=other.auth()
-    )
+    theirs = await client.get(f"{other.base}/legal/documents", params={"shared": "false"}, headers=other.auth())
     assert theirs.json()["items"] == []
     for path in ("", "/versions", "/versions/current/provisions", "/provisions/1", "/citations"):
-        response = await client.get(
-            f"{other.base}/legal/documents/{doc['id']}{path}", headers=other.auth()
-        )
+        response = await client.get(f"{other.base}/legal/documents/{doc['id']}{path}", headers=other.auth())
         assert response.status_code == 404, path
 
 
@@ -465,9 +429,7 @@ async def test_citation_index_by_document_and_provision(
     assert index.status_code == 200, index.text
     body = index.json()
     assert body["document_title"] == ANQUAN and body["provision"] is None
-    assert [
-        (v["version"], v["status"], [i["code"] for i in v["items"]]) for v in body["catalog"]
-    ] == [
+    assert [(v["version"], v["status"], [i["code"] for i in v["items"]]) for v in body["catalog"]] == [
         (1, "published", ["SAF-01", "SAF-03", "SAF-04"]),
         (2, "draft", ["SAF-01", "SAF-03", "SAF-04"]),
     ]
@@ -501,18 +463,12 @@ async def test_citation_index_by_document_and_provision(
 
     past = await client.get(f"{base}/provisions/第九百条/citations", headers=county.auth())
     assert past.status_code == 404 and "第九百条" in past.json()["detail"]
-    assert (
-        await client.get(f"{base}/provisions/x/citations", headers=county.auth())
-    ).status_code == 422
-    missing = await client.get(
-        f"{county.base}/legal/documents/{uuid.uuid4()}/citations", headers=county.auth()
-    )
+    assert (await client.get(f"{base}/provisions/x/citations", headers=county.auth())).status_code == 422
+    missing = await client.get(f"{county.base}/legal/documents/{uuid.uuid4()}/citations", headers=county.auth())
     assert missing.status_code == 404
     # Another tenant: 404 on this tenant's paths; on its own, nothing of this tenant's.
     assert (await client.get(f"{base}/citations", headers=other.auth())).status_code == 404
-    theirs = await client.get(
-        f"{other.base}/legal/documents/{anquan}/provisions/9/citations", headers=other.auth()
-    )
+    theirs = await client.get(f"{other.base}/legal/documents/{anquan}/provisions/9/citations", headers=other.auth())
     assert theirs.status_code == 200 and theirs.json()["catalog"] == []
     assert theirs.json()["townships"] == []
 
@@ -535,11 +491,7 @@ def _expected_affected(citations: list[Any]) -> set[str]:
         if c["article"] is None:
             changed = old != new
         else:
-            key = (
-                (c["article"], 0, 0)
-                if c["paragraph"] is None
-                else (c["article"], c["paragraph"], c["item"] or 0)
-            )
+            key = (c["article"], 0, 0) if c["paragraph"] is None else (c["article"], c["paragraph"], c["item"] or 0)
             changed = key in old.keys() | new.keys() and old.get(key) != new.get(key)
         if changed:
             affected.add(c["item_code"])
@@ -557,9 +509,7 @@ async def test_recording_the_2024_emergency_response_law_as_an_amendment(
 
     # Only the platform records changes of national law; bad input is refused, nothing written.
     assert (await client.post(url, json=body, headers=wenjiang.auth())).status_code == 403
-    assert (
-        await client.post(url, json=body, headers=wenjiang.auth(wenjiang.reader))
-    ).status_code == 403
+    assert (await client.post(url, json=body, headers=wenjiang.auth(wenjiang.reader))).status_code == 403
     for wrong, field in [
         ({**body, "effective_date": "2024-01-01"}, "effective_date"),
         ({**body, "to_version": "2007-08-30"}, "from_version"),
@@ -570,9 +520,7 @@ async def test_recording_the_2024_emergency_response_law_as_an_amendment(
         refused = await client.post(url, json=wrong, headers=platform)
         assert refused.status_code == 422, (wrong, refused.text)
         assert refused.json()["errors"][0]["field"] == field
-    changes = await client.get(
-        f"{wenjiang.base}/legal/changes", params={"document": tufa}, headers=wenjiang.auth()
-    )
+    changes = await client.get(f"{wenjiang.base}/legal/changes", params={"document": tufa}, headers=wenjiang.auth())
     assert changes.json()["items"] == []
 
     recorded = await client.post(url, json=body, headers=platform)
@@ -603,13 +551,9 @@ async def test_recording_the_2024_emergency_response_law_as_an_amendment(
     assert mine is not None
     assert {i["code"] for i in mine["items"]} == expected
     assert all(i["adjustment_state"] == "open" and i["catalog_version"] == 2 for i in mine["items"])
-    assert all(
-        p["change"] in ("changed", "removed") for i in mine["items"] for p in i["provisions"]
-    )
+    assert all(p["change"] in ("changed", "removed") for i in mine["items"] for p in i["provisions"])
     # Township entries resting on the affected items, by township.
-    assert mine["townships"] and all(
-        set(t["working_copy_item_codes"]) <= expected for t in mine["townships"]
-    )
+    assert mine["townships"] and all(set(t["working_copy_item_codes"]) <= expected for t in mine["townships"])
     opened = await law_adjustments(wenjiang.slug, change["id"])
     assert {a["item_code"] for a in opened} == expected
     assert {(a["kind"], a["reason_kind"], a["state"], a["version"]) for a in opened} == {
@@ -623,23 +567,15 @@ async def test_recording_the_2024_emergency_response_law_as_an_amendment(
     assert again.status_code == 200 and again.json()["created"] is False
     assert again.json()["opened"] == 0
     assert len(await law_adjustments(wenjiang.slug, change["id"])) == len(expected)
-    other_date = await client.post(
-        url, json={**body, "effective_date": "2025-01-01"}, headers=platform
-    )
+    other_date = await client.post(url, json={**body, "effective_date": "2025-01-01"}, headers=platform)
     assert other_date.status_code == 409
 
     # The report is readable; the tenant's admin sees its own tenant only.
-    own = await client.get(
-        f"{wenjiang.base}/legal/changes/{change['id']}/impact", headers=wenjiang.auth()
-    )
+    own = await client.get(f"{wenjiang.base}/legal/changes/{change['id']}/impact", headers=wenjiang.auth())
     assert own.status_code == 200, own.text
     assert [t["tenant"] for t in own.json()["tenants"]] == [wenjiang.slug]
     assert own.json()["tenants"][0]["items"] == mine["items"]
-    versions = (
-        await client.get(
-            f"{wenjiang.base}/legal/documents/{tufa}/versions", headers=wenjiang.auth()
-        )
-    ).json()
+    versions = (await client.get(f"{wenjiang.base}/legal/documents/{tufa}/versions", headers=wenjiang.auth())).json()
     assert versions[1]["effective_date"] == "2024-11-01"
     listed = await client.get(
         f"{wenjiang.base}/legal/changes",
@@ -688,13 +624,9 @@ async def test_repealing_a_national_law(
         refused = await client.post(url, json=wrong, headers=platform)
         assert refused.status_code == 422, (wrong, refused.text)
         assert refused.json()["errors"][0]["field"] == field
+    assert (await client.post(url, json={"effective_date": "x"}, headers=platform)).status_code == 400
     assert (
-        await client.post(url, json={"effective_date": "x"}, headers=platform)
-    ).status_code == 400
-    assert (
-        await client.post(
-            f"{county.base}/legal/documents/{uuid.uuid4()}/repeal", json=body, headers=platform
-        )
+        await client.post(f"{county.base}/legal/documents/{uuid.uuid4()}/repeal", json=body, headers=platform)
     ).status_code == 404
     assert (await client.get(f"{county.base}/legal/documents/{law}", headers=county.auth())).json()[
         "status"
@@ -706,17 +638,12 @@ async def test_repealing_a_national_law(
     previewed = tenant_part(preview.json()["report"], county.slug)
     assert previewed is not None
     assert [
-        (i["code"], i["adjustment_state"], i["adjustment_id"], i["catalog_version"])
-        for i in previewed["items"]
+        (i["code"], i["adjustment_state"], i["adjustment_id"], i["catalog_version"]) for i in previewed["items"]
     ] == [("TST-01", "would_open", None, 2), ("TST-02", "would_open", None, 2)]
     assert len(previewed["townships"]) == 3
-    nothing = await client.get(
-        f"{county.base}/legal/changes", params={"document": law}, headers=county.auth()
-    )
+    nothing = await client.get(f"{county.base}/legal/changes", params={"document": law}, headers=county.auth())
     assert nothing.json()["items"] == []
-    assert (
-        await client.get(f"{county.base}/catalog/versions/draft", headers=county.auth())
-    ).status_code == 404
+    assert (await client.get(f"{county.base}/catalog/versions/draft", headers=county.auth())).status_code == 404
 
     recorded = await client.post(url, json=body, headers=platform)
     assert recorded.status_code == 201, recorded.text
@@ -737,10 +664,7 @@ async def test_repealing_a_national_law(
     assert {t["township_code"]: t["working_copy_item_codes"] for t in ours["townships"]} == {
         s: ["TST-01", "TST-02"] for s in STREETS
     }
-    published = {
-        t["township_code"]: (t["published_version"], t["published_item_codes"])
-        for t in ours["townships"]
-    }
+    published = {t["township_code"]: (t["published_version"], t["published_item_codes"]) for t in ours["townships"]}
     assert published[STREETS[0]] == (1, ["TST-01", "TST-02"])
     assert published[STREETS[2]] == (None, [])
     assert report["township_entry_count"] == 6 + 0  # the neighbour has no townships
@@ -762,21 +686,15 @@ async def test_repealing_a_national_law(
 
     doc = (await client.get(f"{county.base}/legal/documents/{law}", headers=county.auth())).json()
     assert doc["status"] == "repealed" and doc["repeal"]["successor_title"] == successor
-    versions = await client.get(
-        f"{county.base}/legal/documents/{law}/versions", headers=county.auth()
-    )
+    versions = await client.get(f"{county.base}/legal/documents/{law}/versions", headers=county.auth())
     assert versions.json()[0]["status"] == "repealed"
-    repealed = await client.get(
-        f"{county.base}/legal/documents", params={"status": "repealed"}, headers=county.auth()
-    )
+    repealed = await client.get(f"{county.base}/legal/documents", params={"status": "repealed"}, headers=county.auth())
     assert title in [d["title"] for d in repealed.json()["items"]]
 
     # Re-recording opens nothing; a different repeal, or amending it, is a conflict.
     again = await client.post(url, json=body, headers=county.auth(county.platform))
     assert again.status_code == 200 and again.json()["opened"] == 0
-    assert (
-        await client.post(url, json={**body, "effective_date": "2025-07-01"}, headers=platform)
-    ).status_code == 409
+    assert (await client.post(url, json={**body, "effective_date": "2025-07-01"}, headers=platform)).status_code == 409
     amend = await client.post(
         f"{county.base}/legal/documents/{law}/amendments",
         json={
@@ -787,54 +705,35 @@ async def test_repealing_a_national_law(
         headers=platform,
     )
     assert amend.status_code == 409 and "repealed" in amend.json()["detail"]
-    assert (
-        len(
-            (
-                await client.get(
-                    f"{county.base}/legal/documents/{law}/versions", headers=county.auth()
-                )
-            ).json()
-        )
-        == 1
-    )
+    assert len((await client.get(f"{county.base}/legal/documents/{law}/versions", headers=county.auth())).json()) == 1
 
     # Reports: each admin its own tenant; the platform every tenant; readers not at all.
     change_url = f"/legal/changes/{report['change']['id']}"
     for t, expected in ((county, [county.slug]), (neighbour, [neighbour.slug])):
         seen = await client.get(f"{t.base}{change_url}/impact", headers=t.auth())
         assert [x["tenant"] for x in seen.json()["tenants"]] == expected
-    full = await client.get(
-        f"{neighbour.base}{change_url}/impact", headers=neighbour.auth(neighbour.platform)
-    )
+    full = await client.get(f"{neighbour.base}{change_url}/impact", headers=neighbour.auth(neighbour.platform))
     assert len(full.json()["tenants"]) == 2
     assert (
         await client.get(f"{county.base}{change_url}/impact", headers=county.auth(county.reader))
     ).status_code == 403
+    assert (await client.get(f"{county.base}{change_url}", headers=county.auth(county.reader))).json()[
+        "kind"
+    ] == "repeal"
     assert (
-        await client.get(f"{county.base}{change_url}", headers=county.auth(county.reader))
-    ).json()["kind"] == "repeal"
-    assert (
-        await client.get(
-            f"{county.base}/legal/changes/{uuid.uuid4()}/impact", headers=county.auth()
-        )
+        await client.get(f"{county.base}/legal/changes/{uuid.uuid4()}/impact", headers=county.auth())
     ).status_code == 404
-    assert (
-        await client.get(f"{county.base}{change_url}/impact", headers=neighbour.auth())
-    ).status_code == 404
+    assert (await client.get(f"{county.base}{change_url}/impact", headers=neighbour.auth())).status_code == 404
 
 
 async def build_county_for(client: httpx.AsyncClient, t: TenantFixture) -> None:
     """A county without townships: its structure and units only."""
     from tests.catalog_fixtures import STRUCTURE, UNITS
 
-    assert (
-        await client.put(f"{t.base}/catalog/structure", json=STRUCTURE, headers=t.auth())
-    ).status_code == 200
+    assert (await client.put(f"{t.base}/catalog/structure", json=STRUCTURE, headers=t.auth())).status_code == 200
     for unit in UNITS:
         unit = {**unit, "jurisdiction_code": t.division_code}
-        assert (
-            await client.post(f"{t.base}/units", json=unit, headers=t.auth())
-        ).status_code == 201
+        assert (await client.post(f"{t.base}/units", json=unit, headers=t.auth())).status_code == 201
 
 
 async def test_amending_and_repealing_a_tenants_own_document(
@@ -894,10 +793,7 @@ async def test_amending_and_repealing_a_tenants_own_document(
             body,
             refused.text,
         )
-    assert (
-        len((await client.get(f"{county.base}/legal/documents/{doc}/versions", headers=h)).json())
-        == 1
-    )
+    assert len((await client.get(f"{county.base}/legal/documents/{doc}/versions", headers=h)).json()) == 1
     assert (
         await client.post(
             url,
@@ -918,27 +814,18 @@ async def test_amending_and_repealing_a_tenants_own_document(
     )
     assert preview.status_code == 200 and preview.json()["dry_run"], preview.text
     assert [i["code"] for i in preview.json()["report"]["tenants"][0]["items"]] == ["OWN-02"]
-    assert (
-        len((await client.get(f"{county.base}/legal/documents/{doc}/versions", headers=h)).json())
-        == 1
-    )
-    amended = await client.post(
-        url, json={"effective_date": "2025-04-01", "text": new_text}, headers=h
-    )
+    assert len((await client.get(f"{county.base}/legal/documents/{doc}/versions", headers=h)).json()) == 1
+    amended = await client.post(url, json={"effective_date": "2025-04-01", "text": new_text}, headers=h)
     assert amended.status_code == 201, amended.text
     report = amended.json()["report"]
     assert [(p["label"], p["change"]) for p in report["provisions"]] == [("第二条", "changed")]
     assert [t["tenant"] for t in report["tenants"]] == [county.slug]
     assert [i["code"] for i in report["tenants"][0]["items"]] == ["OWN-02"]
     assert len(report["tenants"][0]["townships"]) == 3
-    again = await client.post(
-        url, json={"effective_date": "2025-04-01", "text": new_text}, headers=h
-    )
+    again = await client.post(url, json={"effective_date": "2025-04-01", "text": new_text}, headers=h)
     assert again.status_code == 200 and again.json()["opened"] == 0
     different = new_text.replace("每周", "每日")
-    clash = await client.post(
-        url, json={"effective_date": "2025-04-01", "text": different}, headers=h
-    )
+    clash = await client.post(url, json={"effective_date": "2025-04-01", "text": different}, headers=h)
     assert clash.status_code == 409 and clash.json()["errors"][0]["field"] == "version_date"
     versions = (await client.get(f"{county.base}/legal/documents/{doc}/versions", headers=h)).json()
     assert [(v["version_date"], v["status"]) for v in versions] == [
@@ -949,9 +836,7 @@ async def test_amending_and_repealing_a_tenants_own_document(
     repeal = f"{county.base}/legal/documents/{doc}/repeal"
     early = await client.post(repeal, json={"effective_date": "2024-01-01"}, headers=h)
     assert early.status_code == 422 and "2025-03-01" in early.json()["detail"]
-    assert (
-        await client.post(repeal, json={"effective_date": "2026-01-01"}, headers=other.auth())
-    ).status_code == 404
+    assert (await client.post(repeal, json={"effective_date": "2026-01-01"}, headers=other.auth())).status_code == 404
     repealed = await client.post(repeal, json={"effective_date": "2099-01-01"}, headers=h)
     assert repealed.status_code == 201, repealed.text
     assert [i["code"] for i in repealed.json()["report"]["tenants"][0]["items"]] == [
@@ -959,13 +844,9 @@ async def test_amending_and_repealing_a_tenants_own_document(
         "OWN-03",
     ]
     # Repealed from a future date: in force until then.
-    assert (await client.get(f"{county.base}/legal/documents/{doc}", headers=h)).json()[
-        "status"
-    ] == "in_force"
+    assert (await client.get(f"{county.base}/legal/documents/{doc}", headers=h)).json()["status"] == "in_force"
 
-    changes = await client.get(
-        f"{county.base}/legal/changes", params={"document": doc, "limit": 1}, headers=h
-    )
+    changes = await client.get(f"{county.base}/legal/changes", params={"document": doc, "limit": 1}, headers=h)
     page = changes.json()
     assert [c["kind"] for c in page["items"]] == ["repeal"] and page["next_cursor"]
     rest = await client.get(
@@ -974,13 +855,9 @@ async def test_amending_and_repealing_a_tenants_own_document(
         headers=h,
     )
     assert [c["kind"] for c in rest.json()["items"]] == ["amend"]
-    assert (
-        await client.get(f"{county.base}/legal/changes", params={"kind": "x"}, headers=h)
-    ).status_code == 422
+    assert (await client.get(f"{county.base}/legal/changes", params={"kind": "x"}, headers=h)).status_code == 422
     # The other tenant sees none of it.
-    theirs = await client.get(
-        f"{other.base}/legal/changes", params={"document": doc}, headers=other.auth()
-    )
+    theirs = await client.get(f"{other.base}/legal/changes", params={"document": doc}, headers=other.auth())
     assert theirs.json()["items"] == []
     change_id = page["items"][0]["id"]
     for path in (f"/legal/changes/{change_id}", f"/legal/changes/{change_id}/impact"):
@@ -1029,22 +906,18 @@ async def test_importing_citations_from_csv(
     texts = {p["row"]: p["problem"] for p in report["problems"]}
     assert "不存在条例" in texts[4] and "第九百条" in texts[5] and "第一百一十九条" in texts[5]
     assert "withdrawn" in texts[7]
-    confirmed = await client.post(
-        url, json={"csv": bad_csv, "dry_run": False}, headers=county.auth()
-    )
+    confirmed = await client.post(url, json={"csv": bad_csv, "dry_run": False}, headers=county.auth())
     assert confirmed.status_code == 422
     assert confirmed.json()["errors"][0]["field"] == "rows[3].reference_code"
     assert len(confirmed.json()["problems"]) == 6
     item = await client.get(f"{county.base}/catalog/items/SAF-01", headers=county.auth())
     assert [b["raw"] for b in item.json()["legal_bases"]] == PATROL["citations"]
-    assert (
-        await client.get(f"{county.base}/catalog/versions/draft", headers=county.auth())
-    ).json()["revision"] == 2  # the withdrawal only
+    assert (await client.get(f"{county.base}/catalog/versions/draft", headers=county.auth())).json()[
+        "revision"
+    ] == 2  # the withdrawal only
 
     good = (
-        "SAF-01,《中华人民共和国安全生产法》第十条\n"
-        'SAF-01,"《安全生产法》第二十一条、第二十二条"\n'
-        "SAF,《安全生产法》\n"
+        'SAF-01,《中华人民共和国安全生产法》第十条\nSAF-01,"《安全生产法》第二十一条、第二十二条"\nSAF,《安全生产法》\n'
     )
     preview = await client.post(url, json={"csv": good}, headers=county.auth())
     assert preview.json()["valid"] and preview.json()["changed"] == [
@@ -1067,9 +940,7 @@ async def test_importing_citations_from_csv(
         headers=county.auth(),
     )
     assert written.status_code == 200, written.text
-    assert (
-        written.json()["written"] and written.json()["rows"] == 3 and written.json()["items"] == 2
-    )
+    assert written.json()["written"] and written.json()["rows"] == 3 and written.json()["items"] == 2
     after = (await client.get(f"{county.base}/catalog/items/SAF-01", headers=county.auth())).json()
     assert [(b["article"], b["resolved"]) for b in after["legal_bases"]] == [
         (10, True),
@@ -1077,9 +948,7 @@ async def test_importing_citations_from_csv(
         (22, True),
     ]
     adjustments = (
-        await client.get(
-            f"{county.base}/catalog/adjustments", params={"version": 2}, headers=county.auth()
-        )
+        await client.get(f"{county.base}/catalog/adjustments", params={"version": 2}, headers=county.auth())
     ).json()
     assert {(a["item_code"], a["reason_kind"]) for a in adjustments} == {
         ("CON-01", "other"),
@@ -1117,13 +986,38 @@ async def test_importing_citations_from_csv(
     assert odd.status_code == 422 and odd.json()["errors"][0]["field"] == "adjustment.reason_kind"
     columns = await client.post(url, json={"csv": "SAF-01,a,b\n"}, headers=county.auth())
     assert [(p["row"], p["column"]) for p in columns.json()["problems"]] == [(1, "row")]
-    assert (
-        await client.post(url, json={"csv": good}, headers=county.auth(county.reader))
-    ).status_code == 403
-    assert (
-        await client.post(url, json={"csv": good, "dry_run": False}, headers=other.auth())
-    ).status_code == 404
-    mine = await client.post(
-        f"{other.base}/catalog/citations/import", json={"csv": good}, headers=other.auth()
-    )
+    assert (await client.post(url, json={"csv": good}, headers=county.auth(county.reader))).status_code == 403
+    assert (await client.post(url, json={"csv": good, "dry_run": False}, headers=other.auth())).status_code == 404
+    mine = await client.post(f"{other.base}/catalog/citations/import", json={"csv": good}, headers=other.auth())
     assert [p["column"] for p in mine.json()["problems"]] == ["reference_code"] * 3
+
+
+async def test_importing_citations_from_an_excel_workbook(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    import base64
+    import io
+
+    import openpyxl
+
+    await add_items(client, county, DOMAIN, PATROL)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["事项编码", "实施依据"])
+    sheet.append(["SAF-01", "《中华人民共和国安全生产法》第十条"])
+    sheet.append(["SAF-01", "《消防法》第五条"])
+    sheet.append(["SAF-01", "《安全生产法》第九百条"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    body = {"xlsx_base64": base64.b64encode(buffer.getvalue()).decode()}
+    url = f"{county.base}/catalog/citations/import"
+
+    dry = (await client.post(url, json=body, headers=county.auth())).json()
+    assert [(p["row"], p["column"]) for p in dry["problems"]] == [(4, "citation")]
+    refused = await client.post(url, json={**body, "dry_run": False}, headers=county.auth())
+    assert refused.status_code == 422
+    item = (await client.get(f"{county.base}/catalog/items/SAF-01", headers=county.auth())).json()
+    assert [b["raw"] for b in item["legal_bases"]] == ["《中华人民共和国安全生产法》第九条"]
+
+    both = await client.post(url, json={**body, "csv": "SAF-01,x"}, headers=county.auth())
+    assert both.status_code == 422
+    garbage = await client.post(url, json={"xlsx_base64": "bm90IGEgd29ya2Jvb2s="}, headers=county.auth())
+    assert garbage.status_code == 422 and garbage.json()["errors"][0]["field"] == "xlsx_base64"

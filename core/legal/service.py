@@ -21,16 +21,19 @@ nothing, if nothing changed meanwhile).
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime
 import io
 import re
 import uuid
+import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Literal
 
 import msgspec
+import openpyxl
 
 from core import audit
 from core.access import Access, Role
@@ -148,17 +151,22 @@ class RepealCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class CitationImport(msgspec.Struct, forbid_unknown_fields=True):
-    """CSV with two columns, reference code and citation text (one citation text per row; an
-    item may have several rows). A first row naming the columns is skipped."""
+    """A table with two columns, reference code and citation text (one citation text per row;
+    an item may have several rows), as CSV text or as an Excel workbook (.xlsx, base64; its
+    first sheet is read). A first row naming the columns is skipped."""
 
-    csv: Annotated[
-        str,
-        msgspec.Meta(
-            min_length=1,
-            max_length=5_000_000,
-            examples=["reference_code,citation\nSAF-01,《中华人民共和国安全生产法》第九条\n"],
-        ),
-    ]
+    csv: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                min_length=1,
+                max_length=5_000_000,
+                examples=["reference_code,citation\nSAF-01,《中华人民共和国安全生产法》第九条\n"],
+            ),
+        ]
+        | None
+    ) = None
+    xlsx_base64: Annotated[str, msgspec.Meta(min_length=1, max_length=7_000_000)] | None = None
     mode: Literal["replace", "append"] = "replace"
     dry_run: bool = True
     adjustment: AdjustmentNote | None = None
@@ -1826,10 +1834,24 @@ _HEADER_NAMES = {"reference_code", "code", "item_code", "编码", "事项编码"
 MAX_IMPORT_ROWS = 10_000
 
 
-def _csv_rows(text: str) -> tuple[list[tuple[int, str, str]], list[ImportProblem]]:
+def _records(data: CitationImport) -> list[list[str]]:
+    """The table's rows as text cells, from CSV or from the first sheet of a workbook."""
+    if (data.csv is None) == (data.xlsx_base64 is None):
+        raise ValidationFailed.on("csv", "send the table as csv or as xlsx_base64, one of the two")
+    if data.csv is not None:
+        return list(csv.reader(io.StringIO(data.csv.lstrip("\ufeff"))))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data.xlsx_base64, validate=True)), read_only=True)
+    except (ValueError, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise ValidationFailed.on("xlsx_base64", f"not a base64-encoded .xlsx workbook ({exc})") from exc
+    sheet = workbook.worksheets[0]
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _table_rows(records: list[list[str]]) -> tuple[list[tuple[int, str, str]], list[ImportProblem]]:
     rows: list[tuple[int, str, str]] = []
     problems: list[ImportProblem] = []
-    for n, record in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
+    for n, record in enumerate(records, start=1):
         cells = [c.strip() for c in record]
         if not any(cells):
             continue
@@ -1864,7 +1886,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
     require_admin(access, "import citations")
     if data.adjustment is not None and data.adjustment.reason_kind not in REASON_KINDS:
         raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
-    rows, problems = _csv_rows(data.csv)
+    rows, problems = _table_rows(_records(data))
     note = data.adjustment or AdjustmentNote(reason_kind="other", reason="批量导入法律依据（CSV）")
     async with tenant_transaction(access.tenant.id) as conn:
         number = await conn.fetchval("SELECT max(number) FROM catalog_versions WHERE tenant_id = $1", access.tenant.id)
