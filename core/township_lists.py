@@ -21,7 +21,7 @@ import msgspec
 
 from core import audit
 from core.access import Access, Role
-from core.catalog import ITEM_SELECT, ItemView, item_view
+from core.catalog import ItemView, item_view, items_for
 from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -265,6 +265,10 @@ async def follow_catalog(conn: Any, access: Access, version: int) -> int:
 
 # --- reading -------------------------------------------------------------------------------
 
+# A whole list is read by one set-based statement (core.catalog.items_for); its generic plan,
+# which PostgreSQL may switch to for a prepared statement, is far slower than a custom one.
+_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"
+
 _ENTRY_COLUMNS = (
     "e.origin, e.justification, e.responsible_office, e.post, e.contact, e.note, e.state,"
     " e.change_note, e.review_comment"
@@ -306,10 +310,12 @@ async def get_working_list(access: Access, township: str) -> TownshipList:
         raise deny(access, f"read the working list of {township}; read its published list")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township)
+        await conn.execute(_CUSTOM_PLAN)
         records = await conn.fetch(
-            ITEM_SELECT.replace("FROM catalog_items i", f", {_ENTRY_COLUMNS} FROM catalog_items i")
-            + " JOIN township_entries e ON e.tenant_id = i.tenant_id AND e.item_code = i.code"
-            " WHERE i.tenant_id = $1 AND i.version = $2 AND e.township_code = $3 ORDER BY i.code",
+            items_for(
+                f"SELECT e.tenant_id, $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
+                " FROM township_entries e WHERE e.tenant_id = $1 AND e.township_code = $3"
+            ),
             access.tenant.id,
             row["catalog_version"],
             township,
@@ -350,15 +356,14 @@ async def get_published_list(
             when = f" as of {as_of}" if as_of else ""
             which = f" version {number}" if number else ""
             raise NotFound(f"township {township} has no published list{which}{when}")
+        await conn.execute(_CUSTOM_PLAN)
         records = await conn.fetch(
-            ITEM_SELECT.replace(
-                "FROM catalog_items i",
-                ", e.origin, e.justification, e.responsible_office, e.post, e.contact, e.note,"
-                " 'active' AS state, '' AS change_note, '' AS review_comment FROM catalog_items i",
-            )
-            + " JOIN township_version_entries e ON e.tenant_id = i.tenant_id AND e.item_code = i.code"
-            " WHERE i.tenant_id = $1 AND i.version = $2 AND e.township_code = $3 AND e.number = $4"
-            " ORDER BY i.code",
+            items_for(
+                "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
+                " e.responsible_office, e.post, e.contact, e.note, 'active' AS state, '' AS change_note,"
+                " '' AS review_comment FROM township_version_entries e WHERE e.tenant_id = $1"
+                " AND e.township_code = $3 AND e.number = $4"
+            ),
             access.tenant.id,
             version["catalog_version"],
             township,
