@@ -222,10 +222,6 @@ async def translate_db_errors() -> AsyncIterator[None]:
         raise PermissionDenied(f"not allowed by the database: {exc.message}") from exc
 
 
-def rows(records: list[Any]) -> list[dict[str, Any]]:
-    return [dict(r) for r in records]
-
-
 async def start_embedded(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL under ``data_dir`` and return a DSN.
 
