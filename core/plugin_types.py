@@ -58,6 +58,11 @@ class Unit:
     contacts: tuple[Contact, ...] = ()
 
 
+def dispatched_agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
+    """A department's agency stationed in ``hosts`` (派驻机构), sitting in the first host."""
+    return Unit(code, name, "dispatched_agency", hosts[0], parent_unit_code=parent, host_township_codes=hosts)
+
+
 @dataclass(frozen=True)
 class JurisdictionInfo:
     """What a plugin says about the jurisdiction it serves (hook ``qingdan_jurisdiction``).

@@ -8,7 +8,7 @@ known but their numbering is not.
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit
+from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "350626"
 
@@ -73,28 +73,16 @@ DEPARTMENTS: tuple[Unit, ...] = (
 )
 
 
-def _agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
-    """A department's agency stationed in ``hosts`` (派驻机构); it sits in the first one."""
-    return Unit(
-        code,
-        name,
-        "dispatched_agency",
-        hosts[0],
-        parent_unit_code=parent,
-        host_township_codes=hosts,
-    )
-
-
 # Agencies stationed in towns (派驻机构).
 DISPATCHED_AGENCIES: tuple[Unit, ...] = (
-    _agency("xipu-justice-office", "西埔司法所", "justice-bureau", XIPU),
-    _agency("xipu-market-office", "西埔市场监督管理所", "market-regulation-bureau", XIPU),
-    _agency("tongling-justice-office", "铜陵司法所", "justice-bureau", TONGLING),
-    _agency("tongling-market-office", "铜陵市场监督管理所", "market-regulation-bureau", TONGLING),
-    _agency("zhangtang-justice-office", "樟塘司法所", "justice-bureau", ZHANGTANG),
-    _agency("zhangtang-market-office", "樟塘市场监督管理所", "market-regulation-bureau", ZHANGTANG),
+    dispatched_agency("xipu-justice-office", "西埔司法所", "justice-bureau", XIPU),
+    dispatched_agency("xipu-market-office", "西埔市场监督管理所", "market-regulation-bureau", XIPU),
+    dispatched_agency("tongling-justice-office", "铜陵司法所", "justice-bureau", TONGLING),
+    dispatched_agency("tongling-market-office", "铜陵市场监督管理所", "market-regulation-bureau", TONGLING),
+    dispatched_agency("zhangtang-justice-office", "樟塘司法所", "justice-bureau", ZHANGTANG),
+    dispatched_agency("zhangtang-market-office", "樟塘市场监督管理所", "market-regulation-bureau", ZHANGTANG),
     # Set up by area: one squad serves two neighbouring towns and sits in 康美镇.
-    _agency(
+    dispatched_agency(
         "kangmei-chencheng-enforcement-squad",
         "县城市管理和综合执法局康美陈城中队",
         "urban-management-bureau",

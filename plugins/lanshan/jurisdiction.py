@@ -14,7 +14,7 @@ the split of the towns is a plausible assignment, not taken from the source.
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit
+from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "371302"
 
@@ -98,28 +98,16 @@ DEPARTMENTS: tuple[Unit, ...] = (
 )
 
 
-def _agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
-    """A department's agency stationed in ``hosts`` (派驻机构); it sits in the first one."""
-    return Unit(
-        code,
-        name,
-        "dispatched_agency",
-        hosts[0],
-        parent_unit_code=parent,
-        host_township_codes=hosts,
-    )
-
-
 # Agencies stationed in towns and streets (派驻机构).
 DISPATCHED_AGENCIES: tuple[Unit, ...] = (
-    _agency("lanshan-justice-office", "兰山司法所", "justice-bureau", LANSHAN),
-    _agency("lanshan-market-office", "兰山市场监督管理所", "market-regulation-bureau", LANSHAN),
-    _agency("yitang-justice-office", "义堂司法所", "justice-bureau", YITANG),
-    _agency("yitang-market-office", "义堂市场监督管理所", "market-regulation-bureau", YITANG),
-    _agency("liguan-justice-office", "李官司法所", "justice-bureau", LIGUAN),
-    _agency("liguan-market-office", "李官市场监督管理所", "market-regulation-bureau", LIGUAN),
+    dispatched_agency("lanshan-justice-office", "兰山司法所", "justice-bureau", LANSHAN),
+    dispatched_agency("lanshan-market-office", "兰山市场监督管理所", "market-regulation-bureau", LANSHAN),
+    dispatched_agency("yitang-justice-office", "义堂司法所", "justice-bureau", YITANG),
+    dispatched_agency("yitang-market-office", "义堂市场监督管理所", "market-regulation-bureau", YITANG),
+    dispatched_agency("liguan-justice-office", "李官司法所", "justice-bureau", LIGUAN),
+    dispatched_agency("liguan-market-office", "李官市场监督管理所", "market-regulation-bureau", LIGUAN),
     # Set up by area: one squad serves two neighbouring towns and sits in 方城镇.
-    _agency(
+    dispatched_agency(
         "fangcheng-wanggou-enforcement-squad",
         "区综合行政执法局方城汪沟中队",
         "enforcement-bureau",

@@ -8,7 +8,7 @@ names, grid numbers and the duty-desk phone numbers are illustrative.
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit
+from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "230202"
 
@@ -70,29 +70,17 @@ DEPARTMENTS: tuple[Unit, ...] = (
 )
 
 
-def _agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
-    """A department's agency stationed in ``hosts`` (派驻机构); it sits in the first one."""
-    return Unit(
-        code,
-        name,
-        "dispatched_agency",
-        hosts[0],
-        parent_unit_code=parent,
-        host_township_codes=hosts,
-    )
-
-
 # Agencies stationed in streets (派驻机构): 司法所, 市场监管所 and 城管中队, under "dual
 # management, street first"; the streets' rating weighs 60% in their assessment.
 DISPATCHED_AGENCIES: tuple[Unit, ...] = (
-    _agency("wulong-justice-office", "五龙司法所", "justice-bureau", WULONG),
-    _agency("wulong-market-office", "五龙市场监督管理所", "market-regulation-bureau", WULONG),
-    _agency("hubin-justice-office", "湖滨司法所", "justice-bureau", HUBIN),
-    _agency("hubin-market-office", "湖滨市场监督管理所", "market-regulation-bureau", HUBIN),
-    _agency("nanhang-justice-office", "南航司法所", "justice-bureau", NANHANG),
-    _agency("nanhang-market-office", "南航市场监督管理所", "market-regulation-bureau", NANHANG),
+    dispatched_agency("wulong-justice-office", "五龙司法所", "justice-bureau", WULONG),
+    dispatched_agency("wulong-market-office", "五龙市场监督管理所", "market-regulation-bureau", WULONG),
+    dispatched_agency("hubin-justice-office", "湖滨司法所", "justice-bureau", HUBIN),
+    dispatched_agency("hubin-market-office", "湖滨市场监督管理所", "market-regulation-bureau", HUBIN),
+    dispatched_agency("nanhang-justice-office", "南航司法所", "justice-bureau", NANHANG),
+    dispatched_agency("nanhang-market-office", "南航市场监督管理所", "market-regulation-bureau", NANHANG),
     # Set up by area: one squad serves two neighbouring streets and sits in 彩虹街道.
-    _agency(
+    dispatched_agency(
         "caihong-damin-urban-squad",
         "区城市管理综合执法局彩虹大民中队",
         "urban-management-bureau",

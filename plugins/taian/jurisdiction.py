@@ -8,7 +8,7 @@ community numbers and names, grid numbers and duty-desk phone numbers are illust
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit
+from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "370900"
 
@@ -107,37 +107,25 @@ DEPARTMENTS: tuple[Unit, ...] = (
 )
 
 
-def _agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
-    """A department's agency stationed in ``hosts`` (派驻机构); it sits in the first one."""
-    return Unit(
-        code,
-        name,
-        "dispatched_agency",
-        hosts[0],
-        parent_unit_code=parent,
-        host_township_codes=hosts,
-    )
-
-
 # Agencies stationed in townships (派驻机构), under dual leadership; the township's rating
 # is at least 60% of their assessment.
 DISPATCHED_AGENCIES: tuple[Unit, ...] = (
-    _agency("shengzhuang-justice-office", "省庄司法所", "taishan-justice-bureau", SHENGZHUANG),
-    _agency(
+    dispatched_agency("shengzhuang-justice-office", "省庄司法所", "taishan-justice-bureau", SHENGZHUANG),
+    dispatched_agency(
         "shengzhuang-market-office",
         "省庄市场监督管理所",
         "taishan-market-regulation-bureau",
         SHENGZHUANG,
     ),
-    _agency("qiujiadian-justice-office", "邱家店司法所", "taishan-justice-bureau", QIUJIADIAN),
-    _agency(
+    dispatched_agency("qiujiadian-justice-office", "邱家店司法所", "taishan-justice-bureau", QIUJIADIAN),
+    dispatched_agency(
         "qiujiadian-market-office",
         "邱家店市场监督管理所",
         "taishan-market-regulation-bureau",
         QIUJIADIAN,
     ),
-    _agency("dawenkou-justice-office", "大汶口司法所", "daiyue-justice-bureau", DAWENKOU),
-    _agency(
+    dispatched_agency("dawenkou-justice-office", "大汶口司法所", "daiyue-justice-bureau", DAWENKOU),
+    dispatched_agency(
         "dawenkou-market-office",
         "大汶口市场监督管理所",
         "daiyue-market-regulation-bureau",
@@ -145,7 +133,7 @@ DISPATCHED_AGENCIES: tuple[Unit, ...] = (
     ),
     # Set up by area (按区域设置): both towns rate it with a share of the weight and the
     # host town 满庄镇 sums the result.
-    _agency(
+    dispatched_agency(
         "manzhuang-xiazhang-enforcement-squad",
         "岱岳区综合行政执法局满庄夏张中队",
         "daiyue-enforcement-bureau",

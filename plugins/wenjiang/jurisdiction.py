@@ -7,7 +7,7 @@ grid numbers, the community names and the duty-desk phone numbers are illustrati
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit
+from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "510115"
 
@@ -73,28 +73,16 @@ DEPARTMENTS: tuple[Unit, ...] = (
 )
 
 
-def _agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
-    """A department's agency stationed in ``hosts`` (派驻机构); it sits in the first one."""
-    return Unit(
-        code,
-        name,
-        "dispatched_agency",
-        hosts[0],
-        parent_unit_code=parent,
-        host_township_codes=hosts,
-    )
-
-
 # Agencies stationed in townships (派驻机构).
 DISPATCHED_AGENCIES: tuple[Unit, ...] = (
-    _agency("liucheng-justice-office", "柳城司法所", "justice-bureau", LIUCHENG),
-    _agency("liucheng-market-office", "柳城市场监督管理所", "market-regulation-bureau", LIUCHENG),
-    _agency("gongping-justice-office", "公平司法所", "justice-bureau", GONGPING),
-    _agency("gongping-market-office", "公平市场监督管理所", "market-regulation-bureau", GONGPING),
-    _agency("wanchun-justice-office", "万春司法所", "justice-bureau", WANCHUN),
-    _agency("wanchun-market-office", "万春市场监督管理所", "market-regulation-bureau", WANCHUN),
+    dispatched_agency("liucheng-justice-office", "柳城司法所", "justice-bureau", LIUCHENG),
+    dispatched_agency("liucheng-market-office", "柳城市场监督管理所", "market-regulation-bureau", LIUCHENG),
+    dispatched_agency("gongping-justice-office", "公平司法所", "justice-bureau", GONGPING),
+    dispatched_agency("gongping-market-office", "公平市场监督管理所", "market-regulation-bureau", GONGPING),
+    dispatched_agency("wanchun-justice-office", "万春司法所", "justice-bureau", WANCHUN),
+    dispatched_agency("wanchun-market-office", "万春市场监督管理所", "market-regulation-bureau", WANCHUN),
     # Set up by area: one squad serves two neighbouring towns and sits in 寿安镇.
-    _agency(
+    dispatched_agency(
         "shouan-hesheng-enforcement-squad",
         "区综合行政执法局寿安和盛中队",
         "enforcement-bureau",
