@@ -11,7 +11,9 @@ from api.auth import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
 from api.middleware import configure_logging, request_context
+from api.rest.calendar import CalendarController
 from api.rest.catalog import CatalogController
+from api.rest.events import EventController, WebhookController
 from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
@@ -20,7 +22,8 @@ from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
 from api.runtime import open_database
-from core import db
+from core import db, events
+from core.events import DeliveryWorker
 from core.settings import Settings, load_settings
 from core.storage import make_storage
 
@@ -42,10 +45,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     storage = make_storage(settings)
     configure_logging()
 
+    workers: list[DeliveryWorker] = []
+
     async def startup() -> None:
         await open_database(settings)
+        if events.config().worker:  # webhook deliveries (QINGDAN_EVENT_WORKER=off disables)
+            workers.append(DeliveryWorker())
+            await workers[-1].start()
 
     async def shutdown() -> None:
+        while workers:
+            await workers.pop().stop()
         await db.disconnect()
 
     graphql = Router(path="/", route_handlers=[graphql_controller(settings)], include_in_schema=False)
@@ -62,6 +72,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             CatalogController,
             TownshipListController,
             LegalController,
+            CalendarController,
+            WebhookController,
+            EventController,
             graphql,
         ],
         dependencies=DEPENDENCIES,
