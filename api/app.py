@@ -11,6 +11,7 @@ from api.auth import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
 from api.middleware import configure_logging, request_context
+from api.portal import portal_router
 from api.rest.calendar import CalendarController
 from api.rest.catalog import CatalogController
 from api.rest.events import EventController, WebhookController
@@ -18,6 +19,7 @@ from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
+from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             CatalogController,
             TownshipListController,
             LegalController,
+            SearchController,
+            portal_router,
             CalendarController,
             WebhookController,
             EventController,

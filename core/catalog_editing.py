@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from core import audit, plugins
+from core import audit, plugins, search
 from core.access import Access
 from core.catalog import (
     REASON_KINDS,
@@ -577,6 +577,7 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
             data.note,
         )
         followed = await follow_catalog(conn, access, draft["number"])
+        await search.index_catalog_version(conn, access, draft["number"])
         await audit.record(
             access,
             "catalog_version",

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from core import audit
+from core import audit, search
 from core.access import Access, Role
 from core.catalog import ItemView, item_view, items_for
 from core.db import tenant_transaction
@@ -695,6 +695,7 @@ async def publish_list(access: Access, township: str, data: ListPublish) -> Town
             access.tenant.id,
             township,
         )
+        await search.index_township_list(conn, access, township)
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}
         )

@@ -1,0 +1,293 @@
+"""The public portal: server-rendered HTML pages of published township lists, no login.
+
+URL scheme (fixed; handbook QR codes point at the item page — see :mod:`core.portal_links`)::
+
+    /portal/{slug}                                         townships with published lists
+    /portal/{slug}/townships/{code}                        one township's published list
+    /portal/{slug}/townships/{code}/items/{reference}      the item page (what a QR code opens)
+    /portal/{slug}/search?q=&kind=&category=&township=     keyword search
+    /portal/{slug}/laws/{document_id}#art-N                a legal basis, at its article
+
+Pages are rendered with Jinja2 (autoescaped) by the handlers themselves, so each response
+carries an ``ETag`` computed from the published versions it shows; ``If-None-Match`` gets a
+304. Errors render as HTML pages with the status of the domain error.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from litestar import Request, Response, Router, get
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+
+from core import portal, search
+from core.access import Access
+from core.errors import NotFound, QingdanError
+from core.legal import service as legal
+from core.portal_links import (
+    absolute,
+    item_page_path,
+    law_path,
+    portal_path,
+    search_path,
+    township_path,
+)
+
+TEMPLATE_VERSION = "1"  # bump when templates change: part of every ETag
+CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
+HTML = "text/html; charset=utf-8"
+
+_env = Environment(
+    loader=PackageLoader("api.portal", "templates"),
+    autoescape=select_autoescape(["html"], default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,
+)
+
+
+def _page(
+    request: Request[Any, Any, Any],
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+    etag_source: str | None = None,
+) -> Response[bytes]:
+    headers = {"Cache-Control": CACHE_CONTROL if status == 200 else "no-store"}
+    if etag_source is not None and status == 200:
+        etag = portal.etag_for(etag_source, TEMPLATE_VERSION)
+        headers["ETag"] = etag
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(b"", status_code=304, headers=headers, media_type=HTML)
+    body = _env.get_template(template).render(**context).encode()
+    return Response(body, status_code=status, headers=headers, media_type=HTML)
+
+
+def _common(request: Request[Any, Any, Any], access: Access | None, slug: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "tenant_name": access.tenant.name if access else "履职事项清单",
+        "home_path": portal_path(slug),
+        "search_action": f"{portal_path(slug)}/search",
+        "township_link": lambda code: township_path(slug, code),
+        "canonical": None,
+        "q": "",
+        "township_filter": None,
+        **extra,
+    }
+
+
+def _base_url(request: Request[Any, Any, Any]) -> str:
+    return request.app.state.settings.public_base_url
+
+
+@get("/{slug:str}", name="portal-home")
+async def home(request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[bytes]:
+    access = await portal.portal_access(slug)
+    data = await portal.home(access)
+    context = _common(
+        request, access, slug, townships=data.townships, canonical=absolute(_base_url(request), portal_path(slug))
+    )
+    return _page(request, "home.html", context, etag_source=f"{access.tenant.name};{data.etag_source}")
+
+
+def _sections(page: portal.TownshipPage) -> list[dict[str, Any]]:
+    """Entries by list kind (the structure's sections, in order), then by category."""
+    labels = page.labels
+    order = labels.section_kinds + [k for k in labels.kinds if k not in labels.section_kinds]
+    sections: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for entry in page.listing.entries:
+        kinds = entry.item.kinds
+        kind = next((k for k in order if k in kinds), kinds[0] if kinds else "")
+        category = entry.item.category or ""
+        sections.setdefault(kind, {}).setdefault(category, []).append(
+            {
+                "item": entry.item,
+                "depth": labels.depths.get(entry.item.level, 1),
+                "level_label": labels.levels.get(entry.item.level, ""),
+                "responsible_office": entry.responsible_office,
+            }
+        )
+    ranked = sorted(sections, key=lambda k: order.index(k) if k in order else len(order))
+    return [
+        {
+            "kind": kind,
+            "label": labels.kinds.get(kind, kind),
+            "groups": [
+                {"label": labels.categories.get(cat, cat), "entries": entries}
+                for cat, entries in sections[kind].items()
+            ],
+        }
+        for kind in ranked
+    ]
+
+
+@get("/{slug:str}/townships/{township:str}", name="portal-township")
+async def township_page(
+    request: Request[Any, Any, Any], slug: FromPath[str], township: FromPath[str]
+) -> Response[bytes]:
+    access = await portal.portal_access(slug)
+    page = await portal.township(access, township)
+    labels = page.labels
+    context = _common(
+        request,
+        access,
+        slug,
+        listing=page.listing,
+        sections=_sections(page),
+        section_counts=[(k, labels.kinds[k]) for k in labels.section_kinds],
+        item_link=lambda code: item_page_path(slug, township, code),
+        canonical=absolute(_base_url(request), township_path(slug, township)),
+        township_filter=township,
+    )
+    return _page(request, "township.html", context, etag_source=page.etag_source)
+
+
+@get("/{slug:str}/townships/{township:str}/items/{code:str}", name="portal-item")
+async def item_page(
+    request: Request[Any, Any, Any], slug: FromPath[str], township: FromPath[str], code: FromPath[str]
+) -> Response[bytes]:
+    access = await portal.portal_access(slug)
+    p = await portal.item_page(access, township, code)
+    item = p.item
+    units = p.units
+
+    def unit_name(unit_code: str) -> str:
+        unit = units.get(unit_code)
+        return unit.name if unit else unit_code
+
+    extras = [
+        (p.labels.extra_fields.get(name, name), "、".join(map(str, value)) if isinstance(value, list) else value)
+        for name, value in item.extra.items()
+        if name != "handling_office" and value not in (None, "", [])
+    ]
+    context = _common(
+        request,
+        access,
+        slug,
+        p=p,
+        item=item,
+        labels=p.labels,
+        unit_name=unit_name,
+        departments=[units[c] for c in sorted(units) if units[c].kind != "township_office"],
+        handling_office=item.extra.get("handling_office", ""),
+        extras=extras,
+        item_link=lambda c: item_page_path(slug, township, c),
+        other_link=lambda t: item_page_path(slug, t, code),
+        law_link=lambda doc, article: law_path(slug, doc, article),
+        canonical=absolute(_base_url(request), item_page_path(slug, township, code)),
+        township_filter=township,
+    )
+    units_version = ",".join(f"{u.code}:{u.name}:{u.contacts}" for u in units.values())
+    return _page(request, "item.html", context, etag_source=f"{p.etag_source};{units_version}")
+
+
+@get("/{slug:str}/search", name="portal-search")
+async def search_page(
+    request: Request[Any, Any, Any],
+    slug: FromPath[str],
+    q: str = "",
+    kind: str = "",
+    category: str = "",
+    township: str = "",
+    cursor: str = "",
+) -> Response[bytes]:
+    access = await portal.portal_access(slug)
+    data = await portal.home(access)
+    context = _common(
+        request,
+        access,
+        slug,
+        q=q,
+        kind=kind,
+        category=category,
+        township=township,
+        labels=data.labels,
+        kinds=list(data.labels.kinds.items()),
+        categories=list(data.labels.categories.items()),
+        townships=data.townships,
+        hits=[],
+        next_link=None,
+        error=None,
+    )
+    status = 200
+    if q.strip():
+        try:
+            found = await search.search(
+                access,
+                q,
+                kind=kind or None,
+                category=category or None,
+                township=township or None,
+                limit=30,
+                cursor=cursor or None,
+            )
+        except QingdanError as exc:
+            status, context["error"] = exc.status, _search_problem(exc)
+        else:
+            context["hits"] = found.items
+            if found.next_cursor:
+                more = search_path(slug, q, kind=kind or None, category=category or None, township=township or None)
+                context["next_link"] = f"{more}&cursor={found.next_cursor}"
+    return _page(request, "search.html", context, status=status)
+
+
+def _search_problem(exc: QingdanError) -> str:
+    if exc.errors and exc.errors[0].field == "q":
+        return f"无法搜索：{exc.errors[0].message}。请输入汉字、字母或数字，例如“消防”。"
+    return f"无法搜索：{exc.detail}"
+
+
+@get("/{slug:str}/laws/{document_id:str}", name="portal-law")
+async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], document_id: FromPath[str]) -> Response[bytes]:
+    access = await portal.portal_access(slug)
+    try:
+        doc_id = uuid.UUID(document_id)
+    except ValueError:
+        raise NotFound(f"no legal document {document_id}") from None
+    document = await legal.get_document(access, doc_id)
+    articles = await legal.list_provisions(access, doc_id, limit=500)
+    context = _common(
+        request,
+        access,
+        slug,
+        document=document,
+        articles=articles.items,
+        canonical=absolute(_base_url(request), law_path(slug, document_id)),
+    )
+    return _page(request, "law.html", context, etag_source=f"{document.id};{document.version_count};{document.status}")
+
+
+_TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 422: "请求有误"}
+
+
+def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    if isinstance(exc, QingdanError):
+        status, detail = exc.status, exc.detail
+    elif isinstance(exc, HTTPException):
+        status, detail = exc.status_code, str(exc.detail)
+    else:  # pragma: no cover - unexpected errors are logged by litestar
+        status, detail = 500, "服务暂时不可用，请稍后再试。"
+    slug = request.path_params.get("slug", "")
+    context = _common(request, None, slug, title=_TITLES.get(status, "出错了"), detail=detail)
+    if status == 404:
+        context["detail"] = f"没有找到这个页面：{detail}。它可能尚未公开发布。"
+    return _page(request, "error.html", context, status=status)
+
+
+_handlers: dict[type[Exception], Callable[[Request[Any, Any, Any], Any], Response[bytes]]] = {
+    QingdanError: _error_page,
+    HTTPException: _error_page,
+}
+
+portal_router = Router(
+    path="/portal",
+    route_handlers=[home, township_page, item_page, search_page, law_page],
+    include_in_schema=False,
+    exception_handlers=_handlers,  # type: ignore[arg-type]
+)

@@ -1,0 +1,302 @@
+"""What the public portal shows: published township lists and their item pages.
+
+The portal has no login. A request names the tenant by its slug; the portal then reads as
+a reader of that tenant (:func:`portal_access`), inside the ordinary tenant transaction, so
+row-level security applies exactly as for an API reader. Only published township-list
+versions are read — a township without one answers 404 — and published versions are
+immutable, which is what makes the pages cacheable.
+
+The item page (what a handbook's QR code opens) is read in one transaction of four
+statements whatever the item: the version and entry with the item, its parent chain and
+children on the list, the same item in the other townships, and the names and contacts of
+the units it names.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from functools import lru_cache
+from typing import Any
+
+import msgspec
+
+from core.access import Access, Principal, Role
+from core.catalog import ITEM_SELECT, ItemView, item_view
+from core.db import tenant_transaction
+from core.errors import NotFound
+from core.plugin_types import ListStructure
+from core.structure import NATIONAL, from_document
+from core.tenancy import find_tenant
+from core.township_lists import TownshipList, get_published_list
+
+
+async def portal_access(slug: str) -> Access:
+    """A reader's access to tenant ``slug``, for the public portal; 404 for an unknown slug."""
+    tenant = await find_tenant(slug)
+    if tenant is None:
+        raise NotFound(f"no portal {slug!r}")
+    principal = Principal(key_id=None, role=Role.READER, tenant_id=tenant.id, name="portal")
+    return Access(tenant=tenant, principal=principal)
+
+
+class Labels(msgspec.Struct):
+    """Chinese labels of a tenant's codes (list kinds, levels, categories, item kinds, extra fields)."""
+
+    kinds: dict[str, str]
+    section_kinds: list[str]
+    levels: dict[str, str]
+    depths: dict[str, int]
+    categories: dict[str, str]
+    item_kinds: dict[str, str]
+    extra_fields: dict[str, str]
+
+
+def labels_of(structure: ListStructure) -> Labels:
+    return Labels(
+        kinds={k.code: k.label for k in structure.kinds},
+        section_kinds=[k.code for k in structure.kinds if k.section],
+        levels={lv.code: lv.label for lv in structure.levels},
+        depths={lv.code: lv.depth for lv in structure.levels},
+        categories={c.code: c.label for c in structure.categories},
+        item_kinds={c.code: c.label for c in structure.item_kinds},
+        extra_fields={f.name: f.label for f in structure.extra_fields},
+    )
+
+
+@lru_cache(maxsize=256)
+def _labels_from_text(document: str) -> Labels:
+    return labels_of(from_document(msgspec.json.decode(document)))
+
+
+_NATIONAL_LABELS = labels_of(NATIONAL)
+
+
+async def _labels(conn: Any, access: Access) -> Labels:
+    document = await conn.fetchval("SELECT document::text FROM list_structures WHERE tenant_id = $1", access.tenant.id)
+    return _labels_from_text(document) if document else _NATIONAL_LABELS
+
+
+# --- the tenant's townships ------------------------------------------------------------------
+
+
+class PublishedTownship(msgspec.Struct):
+    code: str
+    name: str
+    kind: str
+    version: int
+    effective_date: datetime.date
+    entry_count: int
+
+
+class PortalHome(msgspec.Struct):
+    tenant_name: str
+    townships: list[PublishedTownship]
+    labels: Labels
+
+    @property
+    def etag_source(self) -> str:
+        return ";".join(f"{t.code}.{t.version}" for t in self.townships)
+
+
+# The latest published version of each list, as get_published_list picks it.
+_LATEST = (
+    "SELECT DISTINCT ON (v.township_code) v.township_code, v.number, v.effective_date"
+    " FROM township_list_versions v WHERE v.tenant_id = $1"
+    " ORDER BY v.township_code, v.effective_date DESC, v.number DESC"
+)
+
+
+async def home(access: Access) -> PortalHome:
+    """The townships whose lists are published, with their latest version."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            f"WITH latest AS ({_LATEST})"
+            " SELECT j.code, j.name, j.kind, latest.number AS version, latest.effective_date,"
+            " (SELECT count(*) FROM township_version_entries e WHERE e.tenant_id = $1"
+            "  AND e.township_code = latest.township_code AND e.number = latest.number) AS entry_count"
+            " FROM latest JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = latest.township_code"
+            " ORDER BY j.code",
+            access.tenant.id,
+        )
+        labels = await _labels(conn, access)
+    return PortalHome(
+        tenant_name=access.tenant.name,
+        townships=[PublishedTownship(**dict(r)) for r in records],
+        labels=labels,
+    )
+
+
+# --- one township's list ---------------------------------------------------------------------
+
+
+class TownshipPage(msgspec.Struct):
+    listing: TownshipList
+    labels: Labels
+
+    @property
+    def etag_source(self) -> str:
+        return f"{self.listing.township_code}.{self.listing.version}"
+
+
+async def township(access: Access, township_code: str) -> TownshipPage:
+    """A township's latest published list; 404 when it has none."""
+    listing = await get_published_list(access, township_code)
+    async with tenant_transaction(access.tenant.id) as conn:
+        labels = await _labels(conn, access)
+    return TownshipPage(listing=listing, labels=labels)
+
+
+# --- the item page ---------------------------------------------------------------------------
+
+
+class Ancestor(msgspec.Struct):
+    code: str
+    title: str
+    level: str
+    on_list: bool
+
+
+class OtherTownship(msgspec.Struct):
+    code: str
+    name: str
+    responsible_office: str
+    post: str
+    contact: str
+
+
+class UnitInfo(msgspec.Struct):
+    code: str
+    name: str
+    kind: str
+    contacts: list[dict[str, str]]
+
+
+class ItemPage(msgspec.Struct):
+    tenant_name: str
+    township_code: str
+    township_name: str
+    version: int
+    effective_date: datetime.date
+    item: ItemView
+    origin: str
+    responsible_office: str
+    post: str
+    contact: str
+    note: str
+    ancestors: list[Ancestor]  # top first
+    children: list[Ancestor]  # direct children on this township's list
+    others: list[OtherTownship]
+    units: dict[str, UnitInfo]
+    labels: Labels
+    others_versions: str
+
+    @property
+    def etag_source(self) -> str:
+        return f"{self.township_code}.{self.version}.{self.item.code};{self.others_versions}"
+
+
+_ITEM_ON_LIST = (
+    ITEM_SELECT.replace("SELECT i.code,", "SELECT e.origin, e.responsible_office, e.post, e.contact, e.note, i.code,")
+    + " JOIN township_version_entries e ON e.tenant_id = i.tenant_id AND e.item_code = i.code"
+    " WHERE i.tenant_id = $1 AND i.version = $2 AND i.code = $3 AND e.township_code = $4 AND e.number = $5"
+)
+
+# Ancestors (recursively up from the parent) and direct children, each marked whether it is
+# on this township's published version.
+_FAMILY = """
+WITH RECURSIVE up AS (
+  SELECT i.code, i.title, i.level, i.parent_code, 1 AS depth FROM catalog_items i
+   WHERE i.tenant_id = $1 AND i.version = $2 AND i.code = $3
+  UNION ALL
+  SELECT p.code, p.title, p.level, p.parent_code, up.depth + 1 FROM catalog_items p
+    JOIN up ON p.tenant_id = $1 AND p.version = $2 AND p.code = up.parent_code
+   WHERE up.depth < 20
+), fam AS (
+  SELECT 'up' AS rel, code, title, level, depth FROM up WHERE depth > 1
+  UNION ALL
+  SELECT 'down', c.code, c.title, c.level, 0 FROM catalog_items c
+   WHERE c.tenant_id = $1 AND c.version = $2 AND c.parent_code = $3 AND c.status = 'active'
+)
+SELECT fam.*, EXISTS (SELECT 1 FROM township_version_entries e WHERE e.tenant_id = $1
+       AND e.township_code = $4 AND e.number = $5 AND e.item_code = fam.code) AS on_list
+  FROM fam ORDER BY rel DESC, depth DESC, code
+"""
+
+# The same item on the other townships' latest published lists.
+_OTHERS = f"""
+WITH latest AS ({_LATEST})
+SELECT j.code, j.name, e.responsible_office, e.post, e.contact, latest.number
+  FROM latest JOIN township_version_entries e ON e.tenant_id = $1
+   AND e.township_code = latest.township_code AND e.number = latest.number AND e.item_code = $2
+  JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = latest.township_code
+ WHERE latest.township_code <> $3
+ ORDER BY j.code
+"""
+
+
+def _parties(item: ItemView) -> list[str]:
+    codes = [r.party for r in item.responsibilities if r.party != "township"]
+    if item.recovery:
+        codes.append(item.recovery.receiving_unit)
+    return sorted(set(codes))
+
+
+async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
+    """Everything the item page shows, from the township's latest published list."""
+    tid = access.tenant.id
+    async with tenant_transaction(tid) as conn:
+        head = await conn.fetchrow(
+            "SELECT j.name, v.number, v.catalog_version, v.effective_date,"
+            " (SELECT document::text FROM list_structures s WHERE s.tenant_id = $1) AS structure"
+            " FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = j.tenant_id"
+            " AND v.township_code = j.code WHERE j.tenant_id = $1 AND j.code = $2"
+            " ORDER BY v.effective_date DESC, v.number DESC LIMIT 1",
+            tid,
+            township_code,
+        )
+        if head is None:
+            raise NotFound(f"township {township_code} has no published list")
+        row = await conn.fetchrow(_ITEM_ON_LIST, tid, head["catalog_version"], code, township_code, head["number"])
+        if row is None:
+            raise NotFound(f"{code} is not on the published list of {head['name']}")
+        item = item_view(row)
+        family = await conn.fetch(_FAMILY, tid, head["catalog_version"], code, township_code, head["number"])
+        others = await conn.fetch(_OTHERS, tid, code, township_code)
+        parties = _parties(item)
+        units = (
+            await conn.fetch(
+                "SELECT code, name, kind, contacts::text FROM units WHERE tenant_id = $1 AND code = ANY($2)",
+                tid,
+                parties,
+            )
+            if parties
+            else []
+        )
+    labels = _labels_from_text(head["structure"]) if head["structure"] else _NATIONAL_LABELS
+    return ItemPage(
+        tenant_name=access.tenant.name,
+        township_code=township_code,
+        township_name=head["name"],
+        version=head["number"],
+        effective_date=head["effective_date"],
+        item=item,
+        origin=row["origin"],
+        responsible_office=row["responsible_office"],
+        post=row["post"],
+        contact=row["contact"],
+        note=row["note"],
+        ancestors=[Ancestor(r["code"], r["title"], r["level"], r["on_list"]) for r in family if r["rel"] == "up"],
+        children=[Ancestor(r["code"], r["title"], r["level"], r["on_list"]) for r in family if r["rel"] == "down"],
+        others=[OtherTownship(r["code"], r["name"], r["responsible_office"], r["post"], r["contact"]) for r in others],
+        units={u["code"]: UnitInfo(u["code"], u["name"], u["kind"], msgspec.json.decode(u["contacts"])) for u in units},
+        labels=labels,
+        others_versions=",".join(f"{r['code']}.{r['number']}" for r in others),
+    )
+
+
+def etag_for(source: str, template_version: str) -> str:
+    """A strong ETag from what a page was built from (published version numbers) and the
+    templates' own version: equal inputs give byte-equal pages."""
+    digest = hashlib.sha256(f"{template_version}|{source}".encode()).hexdigest()[:20]
+    return f'"{digest}"'

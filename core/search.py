@@ -1,0 +1,351 @@
+"""Keyword search over published township lists and the published catalog.
+
+Chinese has no spaces between words, and people type either script. So both the indexed
+text and the query are normalised the same way — NFKC (full-width → half-width), OpenCC's
+traditional → simplified conversion, lower case — and cut into tokens:
+
+- a run of Chinese characters becomes its overlapping **character bigrams** (``消防安全`` →
+  ``消防 防安 安全``) plus its last character alone, each at its position;
+- a run of Latin letters or digits is one word.
+
+PostgreSQL stores that as a ``tsvector`` (no dictionary: the lexemes are ours) with a GIN
+index; a query becomes a ``tsquery`` in which a Chinese run is a phrase of its bigrams
+(``消防 <-> 防安 <-> 安全``: adjacent, so it matches exactly that substring), a single
+character is a prefix (``镇:*`` matches every bigram starting with it and the trailing
+unigram, so every occurrence), and words are ANDed. Ranking is ``ts_rank`` with the title
+weighted A, description and process B, duties, handling office and units C.
+
+The text of an item is indexed once per content (``search_documents``, keyed by the item's
+reference code and content hash, so an unchanged item is not re-indexed when a new catalog
+version publishes); township lists point at it (``search_entries``: the entries of each
+township's latest published version). Publishing maintains both in bulk — see
+:func:`index_catalog_version` and :func:`index_township_list`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Annotated, Any
+
+import msgspec
+
+from core.access import Access
+from core.db import tenant_transaction
+from core.errors import FieldError, InvalidInput, NotFound
+from core.pagination import Page, check_limit, decode_cursor, encode_cursor
+from core.portal_links import item_page_path
+
+MAX_QUERY = 100
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TOKENS = re.compile(f"[{_CJK}]+|[0-9a-z]+")
+_MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+_MAX_POSITIONS_PER_LEXEME = 255
+_MAX_WORD = 64
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s").convert
+
+
+def normalise(text: str) -> str:
+    """NFKC, traditional → simplified (OpenCC ``t2s``), lower case."""
+    return _t2s()(unicodedata.normalize("NFKC", text)).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """The runs of Chinese characters and of Latin letters/digits in normalised ``text``."""
+    return _TOKENS.findall(normalise(text))
+
+
+def _is_cjk(run: str) -> bool:
+    return not run[0].isascii()
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+def document_vector(fields: Iterable[tuple[str, str]]) -> str:
+    """A ``tsvector`` literal for ``(weight, text)`` pairs (weights A–D)."""
+    positions: dict[str, list[str]] = {}
+    pos = 1
+    for weight, text in fields:
+        if not text:
+            continue
+        for run in tokens(text):
+            if pos > _MAX_POSITION:
+                break
+            if _is_cjk(run):
+                grams = [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+                for offset, gram in enumerate(grams):
+                    _add(positions, gram, min(pos + offset, _MAX_POSITION), weight)
+                pos += len(run) + 1  # a gap: phrases never cross runs
+            else:
+                _add(positions, run[:_MAX_WORD], pos, weight)
+                pos += 2
+        pos += 1
+    return " ".join(f"'{lexeme}':{','.join(p)}" for lexeme, p in positions.items())
+
+
+def _add(positions: dict[str, list[str]], lexeme: str, pos: int, weight: str) -> None:
+    found = positions.setdefault(lexeme, [])
+    if len(found) < _MAX_POSITIONS_PER_LEXEME:
+        found.append(f"{pos}{weight}")
+
+
+def query_text(q: str) -> str:
+    """A ``tsquery`` literal for the user's query; :class:`InvalidInput` when it has no
+    searchable character (only punctuation, symbols or spaces)."""
+    if len(q) > MAX_QUERY:
+        raise InvalidInput(
+            f"q: at most {MAX_QUERY} characters", errors=[FieldError("q", f"at most {MAX_QUERY} characters")]
+        )
+    runs = tokens(q)
+    if not runs:
+        message = "has no letter, digit or Chinese character to search for (only punctuation or spaces)"
+        raise InvalidInput(f"q: {message}", errors=[FieldError("q", message)])
+    parts = []
+    for run in dict.fromkeys(runs):
+        if not _is_cjk(run):
+            parts.append(f"'{run[:_MAX_WORD]}':*")
+        elif len(run) == 1:
+            parts.append(f"'{run}':*")
+        else:
+            grams = [run[i : i + 2] for i in range(len(run) - 1)]
+            parts.append("(" + " <-> ".join(f"'{g}'" for g in grams) + ")")
+    return " & ".join(parts)
+
+
+# --- maintaining the index -----------------------------------------------------------------
+
+_ITEM_TEXT = """
+SELECT i.tenant_id, i.code, i.content_hash, i.title, i.level, i.category, i.item_kind, i.kinds,
+       i.description, i.process, coalesce(i.extra->>'handling_office', '') AS handling_office,
+       coalesce(i.recovery->>'working_method', '') AS working_method,
+       coalesce((SELECT string_agg(r.duty, ' ' ORDER BY r.position) FROM catalog_responsibilities r
+                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+         AS duties,
+       coalesce((SELECT string_agg(u.name, ' ' ORDER BY r.position) FROM catalog_responsibilities r
+                  JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
+                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+         AS unit_names
+  FROM catalog_items i
+ WHERE {where}
+   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = i.tenant_id
+                   AND d.item_code = i.code AND d.content_hash = i.content_hash)
+"""
+
+_INSERT_DOCUMENTS = """
+INSERT INTO search_documents (tenant_id, item_code, content_hash, title, level, category, item_kind,
+                              kinds, document)
+SELECT t, c, h, ti, lv, ca, ik, string_to_array(ks, chr(31)), doc::tsvector
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::text[], $9::text[]) AS x(t, c, h, ti, lv, ca, ik, ks, doc)
+ON CONFLICT DO NOTHING
+"""
+
+
+def _document_of(r: Any) -> str:
+    return document_vector(
+        (
+            ("A", r["title"]),
+            ("B", r["description"]),
+            ("B", r["process"]),
+            ("C", r["duties"]),
+            ("C", r["handling_office"]),
+            ("C", r["working_method"]),
+            ("D", r["unit_names"]),
+        )
+    )
+
+
+async def _store_documents(conn: Any, records: list[Any]) -> int:
+    if not records:
+        return 0
+    columns: list[list[Any]] = [[] for _ in range(9)]
+    for r in records:
+        values = (
+            r["tenant_id"],
+            r["code"],
+            r["content_hash"],
+            r["title"],
+            r["level"],
+            r["category"],
+            r["item_kind"],
+            "\x1f".join(r["kinds"]),
+            _document_of(r),
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    await conn.execute(_INSERT_DOCUMENTS, *columns)
+    return len(records)
+
+
+async def index_catalog_version(conn: Any, access: Access, version: int) -> int:
+    """Index the items of a just-published catalog version whose content is not indexed yet
+    (in the caller's transaction; one read and one bulk insert). Returns how many."""
+    records = await conn.fetch(
+        _ITEM_TEXT.format(where="i.tenant_id = $1 AND i.version = $2"), access.tenant.id, version
+    )
+    return await _store_documents(conn, records)
+
+
+async def index_township_list(conn: Any, access: Access, township: str) -> None:
+    """Point the township's search entries at its latest published version (in the caller's
+    transaction; two set-based statements)."""
+    await conn.execute(_ENTRIES_UPSERT, access.tenant.id, township)
+    await conn.execute(
+        "DELETE FROM search_entries s WHERE s.tenant_id = $1 AND s.township_code = $2"
+        " AND s.number <> (SELECT max(number) FROM search_entries WHERE tenant_id = $1 AND township_code = $2)",
+        access.tenant.id,
+        township,
+    )
+
+
+_ENTRIES_UPSERT = """
+WITH v AS (
+  SELECT number FROM township_list_versions WHERE tenant_id = $1 AND township_code = $2
+   ORDER BY effective_date DESC, number DESC LIMIT 1
+)
+INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
+SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
+  FROM v JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = $2 AND e.number = v.number
+ON CONFLICT (tenant_id, township_code, item_code)
+DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
+"""
+
+
+async def backfill(conn: Any) -> tuple[int, int]:
+    """Index everything already published, across tenants (the migration runs this as the
+    schema owner). Returns (documents, entries)."""
+    records = await conn.fetch(
+        _ITEM_TEXT.format(
+            where="(i.tenant_id, i.version) IN (SELECT tenant_id, number FROM catalog_versions"
+            " WHERE status = 'published')"
+        )
+    )
+    documents = await _store_documents(conn, records)
+    entries = await conn.execute(
+        """
+        INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
+        SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
+          FROM (SELECT DISTINCT ON (tenant_id, township_code) tenant_id, township_code, number
+                  FROM township_list_versions
+                 ORDER BY tenant_id, township_code, effective_date DESC, number DESC) v
+          JOIN township_version_entries e ON e.tenant_id = v.tenant_id
+           AND e.township_code = v.township_code AND e.number = v.number
+        ON CONFLICT DO NOTHING
+        """
+    )
+    return documents, int(entries.split()[-1])
+
+
+# --- searching -----------------------------------------------------------------------------
+
+Scope = Annotated[str, msgspec.Meta(pattern="^(lists|catalog)$")]
+
+
+class SearchHit(msgspec.Struct):
+    item_code: str
+    title: str
+    level: str
+    category: str | None
+    item_kind: str | None
+    kinds: list[str]
+    rank: float
+    township_code: str | None = None
+    township_name: str | None = None
+    portal_path: str | None = None
+
+
+class SearchPage(Page[SearchHit]):
+    query: str = ""
+
+
+_FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL OR d.category = $4)"
+
+_SEARCH_LISTS = f"""
+WITH q AS (SELECT $2::tsquery AS q),
+hits AS (
+  SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
+         ts_rank(d.document, q.q) AS rank
+    FROM search_documents d, q
+   WHERE d.tenant_id = $1 AND d.document @@ q.q {_FILTERS}
+)
+SELECT hits.*, s.township_code, j.name AS township_name
+  FROM hits JOIN search_entries s ON s.tenant_id = $1 AND s.item_code = hits.item_code
+   AND s.content_hash = hits.content_hash AND ($5::text IS NULL OR s.township_code = $5)
+  JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = s.township_code
+ ORDER BY hits.rank DESC, s.township_code, hits.item_code
+ OFFSET $6 LIMIT $7
+"""
+
+_SEARCH_CATALOG = f"""
+WITH q AS (SELECT $2::tsquery AS q),
+cur AS (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
+SELECT d.item_code, d.title, d.level, d.category, d.item_kind, d.kinds, ts_rank(d.document, q.q) AS rank,
+       NULL AS township_code, NULL AS township_name
+  FROM search_documents d CROSS JOIN q CROSS JOIN cur
+  JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cur.number AND i.code = d.item_code
+   AND i.content_hash = d.content_hash AND i.status = 'active'
+ WHERE d.tenant_id = $1 AND d.document @@ q.q {_FILTERS} AND $5::text IS NULL
+ ORDER BY rank DESC, d.item_code
+ OFFSET $6 LIMIT $7
+"""
+
+
+async def search(
+    access: Access,
+    q: str,
+    *,
+    kind: str | None = None,
+    category: str | None = None,
+    township: str | None = None,
+    scope: str = "lists",
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> SearchPage:
+    """Ranked hits for ``q``: entries of the townships' latest published lists (``lists``,
+    optionally one ``township``), or items of the latest published catalog (``catalog``)."""
+    if scope not in ("lists", "catalog"):
+        raise InvalidInput("scope: lists or catalog", errors=[FieldError("scope", "must be lists or catalog")])
+    if scope == "catalog" and township:
+        raise InvalidInput(
+            "township: the catalog has no townships; search scope=lists",
+            errors=[FieldError("township", "only with scope=lists")],
+        )
+    tsquery = query_text(q)
+    limit = check_limit(limit, 100)
+    offset = decode_cursor(cursor) or 0
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidInput("cursor: not a cursor returned by this API", errors=[FieldError("cursor", "unknown")])
+    statement = _SEARCH_LISTS if scope == "lists" else _SEARCH_CATALOG
+    async with tenant_transaction(access.tenant.id) as conn:
+        if township is not None and not await conn.fetchval(
+            "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, township
+        ):
+            raise NotFound(f"no township {township}")
+        records = await conn.fetch(statement, access.tenant.id, tsquery, kind, category, township, offset, limit + 1)
+    slug = access.tenant.slug
+    hits = [
+        SearchHit(
+            item_code=r["item_code"],
+            title=r["title"],
+            level=r["level"],
+            category=r["category"],
+            item_kind=r["item_kind"],
+            kinds=list(r["kinds"]),
+            rank=round(float(r["rank"]), 6),
+            township_code=r["township_code"],
+            township_name=r["township_name"],
+            portal_path=item_page_path(slug, r["township_code"], r["item_code"]) if r["township_code"] else None,
+        )
+        for r in records[:limit]
+    ]
+    more = len(records) > limit
+    return SearchPage(items=hits, next_cursor=encode_cursor(offset + limit) if more else None, query=tsquery)

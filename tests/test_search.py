@@ -1,0 +1,162 @@
+"""Keyword search over published lists and the catalog: scripts, bigrams, ranking, filters,
+bad input, tenant isolation, GraphQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from core import db
+from core.search import document_vector, query_text
+from tests.catalog_fixtures import add_items, publish
+from tests.conftest import TenantFixture, issue_key
+from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, published_county
+from tests.test_graphql import gql, post
+
+
+@pytest.fixture
+async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixture:
+    return await published_county(client, tenant)
+
+
+async def find(client: httpx.AsyncClient, t: TenantFixture, key: str | None = None, **params: Any) -> dict[str, Any]:
+    response = await client.get(f"{t.base}/search", params=params, headers=t.auth(key or t.reader))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def hits(body: dict[str, Any]) -> list[tuple[str | None, str]]:
+    return [(h["township_code"], h["item_code"]) for h in body["items"]]
+
+
+def test_tokens_and_queries() -> None:
+    vector = document_vector([("A", "鄉鎮消防"), ("B", "GB 50016")])
+    assert "'乡镇':1A" in vector and "'消防':3A" in vector and "'防':4A" in vector  # simplified, with positions
+    assert "'gb':" in vector and "'50016':" in vector
+    assert query_text("消防安全") == "('消防' <-> '防安' <-> '安全')"
+    assert query_text("鎮") == "'镇':*"
+    assert query_text("消防 ＧＢ") == "('消防') & 'gb':*"  # full-width letters are folded (NFKC)
+
+
+async def test_simplified_and_traditional_find_each_other(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    # The item is written in traditional characters (鄉鎮消防安全檢查).
+    for q in ("镇", "乡镇", "检查", "消防安全检查", "鎮", "檢查"):
+        body = await find(client, county, q=q)
+        assert (LIUCHENG, "SAF-03") in hits(body), (q, body)
+    # …and a traditional query finds text written in simplified characters.
+    body = await find(client, county, q="應急演練")
+    assert {code for _, code in hits(body)} == {"SAF-04"}
+    hit = body["items"][0]
+    assert hit["title"] == "应急演练组织" and hit["township_name"] in ("柳城街道", "公平街道")
+    assert hit["portal_path"] == f"/portal/{county.slug}/townships/{hit['township_code']}/items/SAF-04"
+
+
+async def test_two_character_terms_and_ranking(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    fire = await find(client, county, q="消防")
+    codes = [code for _, code in hits(fire)]
+    # Title hits (weight A) before description hits; each in both published townships.
+    assert codes == ["SAF-03", "SAF-03", "SAF-04", "SAF-04"], fire
+    ranks = [h["rank"] for h in fire["items"]]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] > ranks[-1]
+    relief = await find(client, county, q="低保")
+    assert {code for _, code in hits(relief)} == {"CON-02"}
+    # The phrase must be contiguous: 消安 is nowhere, though 消 and 安 are.
+    assert (await find(client, county, q="消安"))["items"] == []
+    # Several words: all must match.
+    assert {c for _, c in hits(await find(client, county, q="消防 演练"))} == {"SAF-04"}
+
+
+async def test_filters_scope_and_paging(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    assert {c for _, c in hits(await find(client, county, q="低保", kind="cooperating"))} == {"CON-02"}
+    assert (await find(client, county, q="低保", kind="basic"))["items"] == []
+    assert {c for _, c in hits(await find(client, county, q="消防", category="safety"))} == {"SAF-03", "SAF-04"}
+    assert (await find(client, county, q="消防", category="construction"))["items"] == []
+    one = await find(client, county, q="消防", township=GONGPING)
+    assert hits(one) == [(GONGPING, "SAF-03"), (GONGPING, "SAF-04")]
+    # The unpublished 天府街道 list is not searched; its township filter finds nothing.
+    assert (await find(client, county, q="消防", township=TIANFU))["items"] == []
+    catalog = await find(client, county, q="消防", scope="catalog")
+    assert hits(catalog) == [(None, "SAF-03"), (None, "SAF-04")]
+    first = await find(client, county, q="消防", limit=3)
+    assert len(first["items"]) == 3 and first["next_cursor"]
+    rest = await find(client, county, q="消防", limit=3, cursor=first["next_cursor"])
+    assert len(rest["items"]) == 1 and rest["next_cursor"] is None
+    assert hits(first) + hits(rest) == hits(await find(client, county, q="消防"))
+
+
+async def test_only_published_content_is_found(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    draft = {"code": "SAF-09", "title": "消防车通道巡查", "level": "item", "parent_code": "SAF", "kinds": ["basic"]}
+    await add_items(client, county, {**draft, "adjustment": {"reason_kind": "other", "reason": "新增"}})
+    assert "SAF-09" not in {c for _, c in hits(await find(client, county, q="消防车", scope="catalog"))}
+    await publish(client, county, "2025-03-01")  # catalog published: the lists' working copies follow…
+    assert {c for _, c in hits(await find(client, county, q="消防车", scope="catalog"))} == {"SAF-09"}
+    # …but no township has published the new item yet.
+    assert (await find(client, county, q="消防车"))["items"] == []
+
+
+@pytest.mark.parametrize("q", ["？！。，", "...", "   ", "《》、——", "★☆"])
+async def test_punctuation_only_is_a_400_naming_q(client: httpx.AsyncClient, county: TenantFixture, q: str) -> None:
+    response = await client.get(f"{county.base}/search", params={"q": q}, headers=county.auth(county.reader))
+    assert response.status_code == 400, response.text
+    body = response.json()
+    assert body["errors"][0]["field"] == "q" and "punctuation" in body["detail"]
+
+
+async def test_bad_parameters(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    base, auth = f"{county.base}/search", county.auth(county.reader)
+    assert (await client.get(base, headers=auth)).status_code == 400  # q is required
+    assert (await client.get(base, params={"q": "消" * 101}, headers=auth)).status_code == 400
+    scope = await client.get(base, params={"q": "消防", "scope": "all"}, headers=auth)
+    assert scope.status_code == 400 and "scope" in scope.text
+    both = await client.get(base, params={"q": "消防", "scope": "catalog", "township": LIUCHENG}, headers=auth)
+    assert both.status_code == 400 and both.json()["errors"][0]["field"] == "township"
+    assert (await client.get(base, params={"q": "消防", "cursor": "!!"}, headers=auth)).status_code in (400, 422)
+    assert (await client.get(base, params={"q": "消防", "limit": 0}, headers=auth)).status_code == 400
+    unknown = await client.get(base, params={"q": "消防", "township": "510115999000"}, headers=auth)
+    assert unknown.status_code == 404
+
+
+async def test_every_role_reads_and_statements_are_constant(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    township = await issue_key(county, client, "township", LIUCHENG)
+    for key in (county.admin, county.reader, township):
+        assert (LIUCHENG, "SAF-03") in hits(await find(client, county, key, q="消防"))
+    assert (await client.get(f"{county.base}/search", params={"q": "消防"})).status_code == 401
+    await find(client, county, q="消防")  # warm the key cache
+    before = db.queries.count
+    await find(client, county, q="消防")
+    small = db.queries.count - before
+    before = db.queries.count
+    await find(client, county, q="消防", township=LIUCHENG, kind="basic", category="safety")
+    assert small <= 3 and db.queries.count - before <= small + 1
+
+
+async def test_tenant_isolation(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture, make_tenant: Any
+) -> None:
+    # Another tenant's key gets 404 on this tenant's search…
+    response = await client.get(f"{county.base}/search", params={"q": "消防"}, headers=other.auth(other.reader))
+    assert response.status_code == 404
+    # …and searching its own (identical) data never returns this tenant's rows.
+    await published_county(client, other)
+    ours, theirs = await find(client, county, q="消防"), await find(client, other, q="消防")
+    assert hits(ours) == hits(theirs)  # same codes, same townships…
+    assert all(h["portal_path"].startswith(f"/portal/{other.slug}/") for h in theirs["items"])  # …its own rows
+    empty = await make_tenant()
+    assert (await find(client, empty, q="消防"))["items"] == []
+
+
+SEARCH = """query($s: String!, $q: String!, $kind: String) { tenant(slug: $s) {
+  search(q: $q, kind: $kind, first: 10) { items { itemCode title townshipCode townshipName rank portalPath }
+  nextCursor } } }"""
+
+
+async def test_graphql_search(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    data = await gql(client, county.reader, SEARCH, s=county.slug, q="鎮", kind="basic")
+    items = data["tenant"]["search"]["items"]
+    assert {(i["townshipCode"], i["itemCode"]) for i in items} == {(LIUCHENG, "SAF-03"), (GONGPING, "SAF-03")}
+    rest = await find(client, county, q="鎮", kind="basic")
+    assert [i["itemCode"] for i in items] == [h["item_code"] for h in rest["items"]]
+    bad = await post(client, county.reader, SEARCH, s=county.slug, q="！？", kind=None)
+    assert "punctuation" in " ".join(e["message"] for e in bad.json()["errors"])
