@@ -23,6 +23,7 @@ from api.graphql.catalog import (
     WithdrawalInput,
     plain,
 )
+from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
 from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
@@ -341,9 +342,11 @@ def build_schema(max_depth: int = 8, max_aliases: int = 15) -> strawberry.Schema
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        execution_context_class=ExecutionContext,
         extensions=[
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: MaxTokensLimiter(max_token_count=2000),
+            validation_cache(),
         ],
     )

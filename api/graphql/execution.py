@@ -1,0 +1,249 @@
+"""A shorter path through graphql-core for plain fields.
+
+A whole township list is about 27,500 fields, nearly all of them plain attributes (no
+resolver, no arguments, no permission classes) holding strings, numbers, lists of them or
+nested plain objects. graphql-core runs each field through its general machinery — a path
+entry, a resolve-info object, the resolver call, an awaitable check and value completion —
+at a few microseconds per field, which made a 500-entry list six times slower over GraphQL
+than over REST.
+
+For a plain field this context reads the attribute itself: a leaf is coerced in place, an
+object (or a list of objects) has its sub-selection executed directly. Everything else —
+resolvers, abstract types, ``@defer``, resolver middleware, a null where the schema forbids
+one, a value that fails coercion — takes graphql-core's own path, so results and errors are
+the same as without the shortcut (tests/test_graphql_execution.py compares both).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+from graphql import GraphQLField, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType, is_leaf_type
+from graphql.pyutils import Path, Undefined
+from graphql.pyutils.gather_with_cancel import gather_with_cancel
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, validate_document
+
+_SLOW = object()  # the marker for "take graphql-core's path"
+
+#: Values of exactly these classes are already what the built-in scalars output.
+_EXACT = {"String": str, "ID": str, "Int": int, "Boolean": bool, "Float": float}
+
+
+class _Plain:
+    """What a plain field returns: ``kind`` (a leaf or an object type), whether it is a list
+    (of non-null items) and whether it may be null."""
+
+    __slots__ = ("coerce", "exact", "kind", "listed", "name", "nullable", "scalar", "type")
+
+    def __init__(self, field: GraphQLField) -> None:
+        self.name = field.extensions["strawberry-definition"].python_name
+        self.type: GraphQLOutputType = field.type
+        self.nullable = not isinstance(field.type, GraphQLNonNull)
+        kind = field.type if self.nullable else field.type.of_type
+        self.listed = isinstance(kind, GraphQLList)
+        if self.listed:
+            if not isinstance(kind.of_type, GraphQLNonNull):  # nullable items: graphql-core's path
+                raise TypeError
+            kind = kind.of_type.of_type
+        self.exact: type | None = None
+        if is_leaf_type(kind):
+            self.coerce = kind.coerce_output_value
+            self.exact = _EXACT.get(kind.name)
+        elif isinstance(kind, GraphQLObjectType) and kind.is_type_of is None:
+            self.coerce = None
+        else:
+            raise TypeError
+        self.kind = kind
+        #: For a single built-in scalar: the class whose values need no coercion.
+        self.scalar = None if self.listed else self.exact
+
+
+def _plain(field: GraphQLField) -> _Plain | None:
+    """The shortcut for a field strawberry resolves with its default ``getattr``."""
+    definition = field.extensions.get("strawberry-definition")
+    if definition is None or definition.default_resolver is not getattr:
+        return None
+    if not getattr(field.resolve, "_is_default", False) or field.args:
+        return None
+    try:
+        return _Plain(field)
+    except TypeError:
+        return None
+
+
+def _coerced(plain: _Plain, value: Any) -> Any:
+    coerce = plain.coerce
+    if value.__class__ is plain.exact:
+        return value
+    if plain.listed:
+        values = [coerce(v) for v in value]
+        return _SLOW if any(v is None or v is Undefined for v in values) else values
+    coerced = coerce(value)
+    return _SLOW if coerced is None or coerced is Undefined else coerced
+
+
+class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's execution context with the plain-field shortcut."""
+
+    _plains: ClassVar[dict[tuple[int, str, str], _Plain | None]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # strawberry always passes a manager; it wraps resolvers only when an extension
+        # implements ``resolve`` (none of ours does, but the shortcut must not skip one).
+        manager = self.middleware_manager
+        self._has_middleware = bool(manager and getattr(manager, "_middleware_resolvers", True))
+        self._plans: dict[int, tuple[Any, list[tuple[str, Any, _Plain | None]]]] = {}
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, _Plain | None]]:
+        """Each field of a selection with its shortcut; graphql-core memoizes sub-selections,
+        so a list's items share one plan."""
+        key = id(grouped_field_set)
+        cached = self._plans.get(key)
+        if cached is not None and cached[0] is grouped_field_set:
+            return cached[1]
+        plan = [(name, details, self._plain(parent_type, details)) for name, details in grouped_field_set.items()]
+        self._plans[key] = (grouped_field_set, plan)
+        return plan
+
+    def _plain(self, parent_type: GraphQLObjectType, field_details_list: Any) -> _Plain | None:
+        node = field_details_list[0].node
+        if self._has_middleware or node.directives:
+            return None
+        key = (id(self.schema), parent_type.name, node.name.value)
+        try:
+            return self._plains[key]
+        except KeyError:
+            field = self.schema.get_field(parent_type, node.name.value)
+            plain = self._plains[key] = _plain(field) if field else None
+            return plain
+
+    def _complete_plain(
+        self, plain: _Plain, source: Any, field_details_list: Any, at: Any, position_context: Any
+    ) -> Any:
+        """The field's completed value, or ``_SLOW`` where graphql-core must decide. ``at``
+        holds the arguments of the field's ``Path``, built only for objects: leaves need none."""
+        value = getattr(source, plain.name)
+        if value is None:
+            return None if plain.nullable else _SLOW  # graphql-core raises the non-null error
+        if plain.coerce is not None:
+            return _coerced(plain, value)
+        path = Path(*at)
+        grouped, deferred, _ = self.collect_subfields(plain.kind, field_details_list)
+        if deferred or self.is_awaitable(value):
+            return _SLOW
+        try:
+            if not plain.listed:
+                return self.execute_fields(plain.kind, value, path, grouped, position_context)
+            if any(v is None for v in value):
+                return _SLOW
+            items = [
+                self.execute_fields(plain.kind, v, Path(path, i, None), grouped, position_context)
+                for i, v in enumerate(value)
+            ]
+        except Exception as error:
+            # As graphql-core's execute_field: null this field, or bubble up if non-null.
+            self.handle_field_error(error, plain.type, field_details_list, path)
+            return None
+        if not any(self.is_awaitable(item) for item in items):
+            return items
+
+        async def awaited() -> list[Any]:
+            return await gather_with_cancel(*(item if self.is_awaitable(item) else _ready(item) for item in items))
+
+        return awaited()
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: Any,
+        position_context: Any,
+    ) -> Any:
+        """graphql-core's ``execute_fields``, with plain fields completed in place."""
+        results: dict[str, Any] = {}
+        is_awaitable = self.is_awaitable
+        awaitable_fields: list[str] = []
+        try:
+            for response_name, field_details_list, plain in self._plan(parent_type, grouped_field_set):
+                if plain is not None and plain.scalar is not None:  # the common case, inline
+                    value = getattr(source_value, plain.name, _SLOW)
+                    if value.__class__ is plain.scalar or (value is None and plain.nullable):
+                        results[response_name] = value
+                        continue
+                result = _SLOW
+                if plain is not None:
+                    try:
+                        result = self._complete_plain(
+                            plain,
+                            source_value,
+                            field_details_list,
+                            (path, response_name, parent_type.name),
+                            position_context,
+                        )
+                    except Exception:
+                        if plain.coerce is None:
+                            raise  # an object's error, already located and bubbling up
+                        result = _SLOW  # a leaf that failed coercion: graphql-core reports it
+                if result is _SLOW:
+                    field_path = Path(path, response_name, parent_type.name)
+                    result = self.execute_field(
+                        parent_type, source_value, field_details_list, field_path, position_context
+                    )
+                if result is not Undefined:
+                    results[response_name] = result
+                    if is_awaitable(result):
+                        awaitable_fields.append(response_name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+
+        async def get_results() -> dict[str, Any]:
+            awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+            results.update(zip(awaitable_fields, awaited, strict=True))
+            return results
+
+        return get_results()
+
+
+async def _ready(value: Any) -> Any:
+    return value
+
+
+def validation_cache(size: int = 256) -> Callable[[], SchemaExtension]:
+    """An extension factory remembering validation results by query text, for one schema.
+
+    Integrations send the same few documents over and over; validating the list query
+    costs several milliseconds. The rules (graphql-core's, plus this schema's depth and
+    alias limits) are the same for every request of one schema, so the text decides the
+    result. strawberry's own ``ValidationCache`` keys on the parsed document and the rule
+    classes, which our per-request limit extensions create anew, so it never hits.
+    """
+    results: OrderedDict[str, list[Any]] = OrderedDict()
+
+    class ValidationResultCache(SchemaExtension):
+        def on_validate(self) -> Iterator[None]:
+            context = self.execution_context
+            query = context.query
+            if query is not None and context.graphql_document is not None:
+                errors = results.get(query)
+                if errors is None:
+                    errors = validate_document(
+                        context.schema._schema, context.graphql_document, context.validation_rules
+                    )
+                    results[query] = errors
+                    if len(results) > size:
+                        results.popitem(last=False)
+                else:
+                    results.move_to_end(query)
+                context.pre_execution_errors = list(errors)
+            yield
+
+    return ValidationResultCache
