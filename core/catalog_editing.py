@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from core import audit, plugins, search
+from core import audit, events, plugins, search
 from core.access import Access
 from core.catalog import (
     REASON_KINDS,
@@ -584,5 +584,17 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
             str(draft["number"]),
             "publish",
             after={"content_hash": digest, "effective_date": data.effective_date, "township_lists": followed},
+        )
+        await events.emit(
+            conn,
+            access.tenant.id,
+            "catalog.published",
+            f"catalog/versions/{draft['number']}",
+            {
+                "version": draft["number"],
+                "effective_date": data.effective_date,
+                "content_hash": digest,
+                "township_lists": followed,
+            },
         )
     return await get_version(access, draft["number"])

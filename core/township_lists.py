@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from core import audit, search
+from core import audit, events, search
 from core.access import Access, Role
 from core.catalog import ItemView, item_view, items_for
 from core.db import tenant_transaction
@@ -594,6 +594,13 @@ async def _set_status(conn: Any, access: Access, township: str, status: str, not
         note,
     )
     await audit.record(access, "township_list", township, status, after={"status": status, "note": note})
+    await events.emit(
+        conn,
+        access.tenant.id,
+        f"township_list.{status}",
+        f"townships/{township}/list",
+        {"township_code": township, "status": status, "note": note},
+    )
 
 
 async def _reviewing(conn: Any, access: Access, township: str, action: str) -> Any:
@@ -698,5 +705,17 @@ async def publish_list(access: Access, township: str, data: ListPublish) -> Town
         await search.index_township_list(conn, access, township)
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}
+        )
+        await events.emit(
+            conn,
+            access.tenant.id,
+            "township_list.published",
+            f"townships/{township}/list/versions/{number}",
+            {
+                "township_code": township,
+                "version": number,
+                "effective_date": data.effective_date,
+                "content_hash": digest,
+            },
         )
     return await get_published_list(access, township, number=number)

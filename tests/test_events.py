@@ -407,3 +407,42 @@ def test_signature_helpers() -> None:
     assert not events.verify("whsec_x", header, body + b" ", now=1_700_000_100)
     assert not events.verify("whsec_x", header, body, now=1_700_001_000)  # replayed too late
     assert not events.verify("whsec_x", "garbage", body)
+
+
+async def test_list_and_catalog_transitions_emit_events(
+    client: httpx.AsyncClient, tenant: TenantFixture, receiver: Receiver
+) -> None:
+    from tests.catalog_fixtures import DOMAIN, PATROL, add_items, build_county, publish
+
+    await build_county(client, tenant)
+    await add_items(client, tenant, DOMAIN, PATROL)
+    await _subscribe(client, tenant, receiver, ["catalog.published", "township_list.*"])
+    await publish(client, tenant)
+    base = f"{tenant.base}/townships/510115001000/list"
+    assert (await client.post(f"{base}/submit", headers=tenant.auth())).status_code == 200
+    returned = await client.post(f"{base}/return", json={"note": "请补充联系人"}, headers=tenant.auth())
+    assert returned.status_code == 200, returned.text
+    for step in ("submit", "file"):
+        assert (await client.post(f"{base}/{step}", headers=tenant.auth())).status_code == 200
+    published = await client.post(f"{base}/publish", json={"effective_date": "2025-02-01"}, headers=tenant.auth())
+    assert published.status_code == 200
+    refused = await client.post(f"{base}/file", headers=tenant.auth())
+    assert refused.status_code == 409  # a refused transition emits nothing
+
+    feed = (await client.get(f"{tenant.base}/events", params={"limit": 500}, headers=tenant.auth())).json()["items"]
+    assert [(e["type"], e["subject"]) for e in feed] == [
+        ("catalog.published", "catalog/versions/1"),
+        ("township_list.submitted", "townships/510115001000/list"),
+        ("township_list.returned", "townships/510115001000/list"),
+        ("township_list.submitted", "townships/510115001000/list"),
+        ("township_list.filed", "townships/510115001000/list"),
+        ("township_list.published", "townships/510115001000/list/versions/1"),
+    ]
+    assert feed[2]["data"]["note"] == "请补充联系人"
+    data = feed[-1]["data"]
+    assert (data["township_code"], data["version"], data["effective_date"]) == ("510115001000", 1, "2025-02-01")
+    assert len(data["content_hash"]) == 64
+    assert (await events.deliver_due()).delivered == 6
+    assert [r["body"]["type"] for r in sorted(receiver.received, key=lambda r: r["body"]["id"])] == [
+        e["type"] for e in feed
+    ]
