@@ -19,6 +19,7 @@ from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
+from api.rest.lookup import LookupController
 from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             CatalogController,
             TownshipListController,
             LegalController,
+            LookupController,
             SearchController,
             portal_router,
             CalendarController,

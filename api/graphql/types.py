@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from api.graphql.catalog import CatalogQueries
 from api.graphql.context import GqlInfo
 from api.graphql.legal import LegalQueries
+from api.graphql.lookup import LookupQueries
 from api.graphql.search import SearchQueries
 from core import jurisdictions, units
 from core.access import Access, Tenant
@@ -252,6 +253,6 @@ class TenantFields:
 
 
 @strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
-class TenantNode(TenantFields, CatalogQueries, LegalQueries, SearchQueries):
+class TenantNode(TenantFields, CatalogQueries, LegalQueries, LookupQueries, SearchQueries):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""

@@ -1,0 +1,580 @@
+"""Responsibility lookup (依清单派单): which township and units answer for a citizen appeal.
+
+A 12345 hotline or grid platform sends an appeal's free text and, where it knows it, the
+location (a township, village/community or grid code, or a township's exact name). The
+answer comes from the **published** township lists in force today: the matched list items
+(best first, with a score), and for the best one the responsible units — primary first,
+then cooperating — with their duty texts, so the platform can dispatch precisely.
+
+Routing follows the list:
+- a basic item: the township (with its responsible office and contact from the list
+  entry) is primary; county departments it names cooperate;
+- an item the township only cooperates on: the county department is primary, the
+  township cooperates;
+- a recovered item (上级部门收回事项): the receiving department is primary with its working
+  method as duty; the township is at most a cooperating party (reporting clues, helping);
+- for a department, its dispatched agency (派驻机构) stationed in that township is named too.
+
+Without a location every township's published list is searched and the township whose
+list matches best is returned (ties — e.g. an item every township has — are listed as
+candidates, and the first by code is chosen).
+
+:func:`propose_units` is the same routing for a call (乡呼县应): the parties of one item of
+a township's list, by code or by the best match of the call's text.
+
+Matching and caching are :mod:`core.lookup_index`: indexes are built per published catalog
+version and township-list entry sets per published list version, both immutable, so they
+are cached (LRU) and a lookup costs two or three small statements plus an in-memory ranking.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from core.access import Access
+from core.catalog import ItemView, item_view, items_for
+from core.db import tenant_transaction
+from core.divisions import KINDS, TOWNSHIP_LEVEL
+from core.errors import NotFound, ValidationFailed
+from core.lookup_index import LRU, Document, Hit, Index, has_words, merged_synonyms, query_tokens
+from core.structure import load_structure
+
+MAX_TEXT = 2000
+MAX_LIMIT = 20
+TOWNSHIP_PARTY = "township"
+_TOWNSHIP_KINDS = [k for k, v in KINDS.items() if v.level == TOWNSHIP_LEVEL]
+_LOCATION_LEVEL = {"township": TOWNSHIP_LEVEL, "village": TOWNSHIP_LEVEL + 1, "grid": TOWNSHIP_LEVEL + 2}
+
+Role = Literal["primary", "cooperating"]
+
+
+# --- shapes --------------------------------------------------------------------------------
+
+
+class LookupRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """An appeal to route: its text and, optionally, where it happened."""
+
+    text: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=MAX_TEXT, examples=["小区门口占道经营的摊贩太多了，晚上很吵"])
+    ]
+    township: Annotated[str, msgspec.Meta(max_length=100, examples=["510115001000"])] | None = None
+    village: Annotated[str, msgspec.Meta(max_length=100, examples=["510115001001"])] | None = None
+    grid: Annotated[str, msgspec.Meta(max_length=100, examples=["510115001001001"])] | None = None
+    item_code: Annotated[str, msgspec.Meta(max_length=48)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=MAX_LIMIT)] = 5
+
+
+class TownshipRef(msgspec.Struct):
+    code: str
+    name: str
+
+
+class ProposedUnit(msgspec.Struct):
+    """One party to dispatch to. ``code`` is a unit code, or the township's division code
+    when ``kind`` is ``township``."""
+
+    code: str
+    name: str
+    kind: str  # township, department, dispatched_agency, committee, township_office, unknown
+    role: Role
+    duty: str
+    item_code: str
+    office: str = ""  # the township's responsible office on its list entry
+    post: str = ""
+    contact: str = ""
+    agency_code: str | None = None  # the department's agency stationed in the township
+    agency_name: str | None = None
+
+
+class Recovery(msgspec.Struct):
+    receiving_unit: str
+    working_method: str
+    reason: str
+
+
+class MatchedItem(msgspec.Struct):
+    code: str
+    title: str
+    list_kind: str  # the item's first list kind (basic, cooperating, recovered, …)
+    kinds: list[str]
+    category: str | None
+    category_label: str | None
+    score: float
+    routed_to: Literal["township", "department"]
+    matched_terms: list[str]
+    recovery: Recovery | None
+    units: list[ProposedUnit]
+
+
+class LookupResult(msgspec.Struct):
+    township: TownshipRef | None
+    list_version: int | None  # the published version of the township's list that answered
+    routed_to: Literal["township", "department"] | None
+    units: list[ProposedUnit]  # of the best item: primary first, then cooperating
+    items: list[MatchedItem]
+    score: float  # the best item's BM25 score (0 when nothing on the list matches)
+    confidence: float  # share of the appeal's distinctive words the best item explains, 0 … 1
+    candidate_townships: list[TownshipRef]  # without a location: townships tied at the top
+
+
+# --- cached indexes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogIndex:
+    version: int
+    items: dict[str, ItemView]
+    index: Index
+    category_labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    office: str
+    post: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class TownshipVersion:
+    code: str
+    name: str
+    number: int
+    catalog_version: int
+    content_hash: str
+
+
+_catalogs: LRU[tuple[uuid.UUID, int], CatalogIndex] = LRU(64)
+_lists: LRU[tuple[uuid.UUID, str, int, str], dict[str, ListEntry]] = LRU(4096)
+
+
+def cache_stats() -> dict[str, int]:
+    return {
+        "catalog_indexes": len(_catalogs),
+        "catalog_hits": _catalogs.hits,
+        "catalog_misses": _catalogs.misses,
+        "township_lists": len(_lists),
+        "list_hits": _lists.hits,
+        "list_misses": _lists.misses,
+    }
+
+
+def clear_caches() -> None:
+    _catalogs.clear()
+    _lists.clear()
+
+
+def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[Document]:
+    for item in items.values():
+        context = []
+        parent = items.get(item.parent_code or "")
+        if parent is not None:
+            context.append(parent.title)
+        for key in (item.category, item.item_kind):
+            if key:
+                context.append(labels.get(key, ""))
+        context.append(item.description)
+        context.extend(r.duty for r in item.responsibilities)
+        context.append(item.process)
+        if item.recovery is not None:
+            context.append(item.recovery.working_method)
+        yield Document(item.code, item.title, [c for c in context if c])
+
+
+async def _catalog_index(conn: Any, access: Access, version: int) -> CatalogIndex:
+    key = (access.tenant.id, version)
+    found = _catalogs.get(key)
+    if found is not None:
+        return found
+    await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    records = await conn.fetch(
+        items_for("SELECT tenant_id, version, code FROM catalog_items WHERE tenant_id = $1 AND version = $2"),
+        access.tenant.id,
+        version,
+    )
+    items = {r["code"]: item_view(r) for r in records}
+    structure = await load_structure(access)
+    labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
+    built = CatalogIndex(version, items, Index(_documents(items, labels)), labels)
+    _catalogs.put(key, built)
+    return built
+
+
+async def _list_entries(conn: Any, access: Access, township: TownshipVersion) -> dict[str, ListEntry]:
+    key = (access.tenant.id, township.code, township.number, township.content_hash)
+    found = _lists.get(key)
+    if found is not None:
+        return found
+    records = await conn.fetch(
+        "SELECT item_code, responsible_office, post, contact FROM township_version_entries"
+        " WHERE tenant_id = $1 AND township_code = $2 AND number = $3",
+        access.tenant.id,
+        township.code,
+        township.number,
+    )
+    entries = {r["item_code"]: ListEntry(r["responsible_office"], r["post"], r["contact"]) for r in records}
+    _lists.put(key, entries)
+    return entries
+
+
+# --- locations and versions ----------------------------------------------------------------
+
+
+async def _resolve_location(conn: Any, access: Access, field: str, value: str) -> str:
+    """The township code a township/village/grid code (or exact name) lies in."""
+    records = await conn.fetch(
+        "WITH RECURSIVE start AS (SELECT code, name, kind, parent_code FROM jurisdictions"
+        "  WHERE tenant_id = $1 AND (code = $2 OR name = $2) ORDER BY code LIMIT 2),"
+        " up AS (SELECT code, kind, parent_code, code AS origin, kind AS origin_kind, 0 AS depth FROM start"
+        "  UNION ALL SELECT j.code, j.kind, j.parent_code, up.origin, up.origin_kind, up.depth + 1"
+        "  FROM jurisdictions j JOIN up ON j.tenant_id = $1 AND j.code = up.parent_code"
+        "  WHERE NOT (up.kind = ANY($3)) AND up.depth < 4)"
+        " SELECT origin, origin_kind, code, kind FROM up WHERE kind = ANY($3)",
+        access.tenant.id,
+        value,
+        _TOWNSHIP_KINDS,
+    )
+    if not records:
+        label = {"township": "township or street", "village": "village or community", "grid": "grid"}[field]
+        raise ValidationFailed.on(field, f"no {label} {value!r} in this tenant")
+    if len({r["origin"] for r in records}) > 1:
+        raise ValidationFailed.on(field, f"{value!r} names several divisions; send the division code")
+    row = records[0]
+    if KINDS[row["origin_kind"]].level != _LOCATION_LEVEL[field]:
+        raise ValidationFailed.on(
+            field, f"{value} is a {row['origin_kind']} ({KINDS[row['origin_kind']].label}), not a {field}"
+        )
+    return row["code"]
+
+
+async def _township_for(
+    conn: Any, access: Access, *, township: str | None, village: str | None, grid: str | None
+) -> str | None:
+    """The one township the given location fields point to (they must agree), or None."""
+    found: dict[str, str] = {}
+    for field, value in (("grid", grid), ("village", village), ("township", township)):
+        if value is not None and value.strip():
+            found[field] = await _resolve_location(conn, access, field, value.strip())
+    codes = set(found.values())
+    if len(codes) > 1:
+        first, second = list(found)[:2]
+        apart = ", ".join(sorted(codes))
+        raise ValidationFailed.on(first, f"{first} and {second} lie in different townships ({apart})")
+    return codes.pop() if codes else None
+
+
+async def _versions_in_force(conn: Any, access: Access, township: str | None) -> list[TownshipVersion]:
+    """The published list version in force today of one township, or of every township."""
+    records = await conn.fetch(
+        "SELECT DISTINCT ON (v.township_code) v.township_code, j.name, v.number, v.catalog_version,"
+        " v.content_hash FROM township_list_versions v JOIN jurisdictions j ON j.tenant_id = v.tenant_id"
+        " AND j.code = v.township_code WHERE v.tenant_id = $1 AND ($2::text IS NULL OR v.township_code = $2)"
+        " AND v.effective_date <= current_date"
+        " ORDER BY v.township_code, v.effective_date DESC, v.number DESC",
+        access.tenant.id,
+        township,
+    )
+    return [
+        TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
+        for r in records
+    ]
+
+
+async def _township_name(conn: Any, access: Access, code: str) -> str:
+    return await conn.fetchval(
+        "SELECT name FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, code
+    )
+
+
+# --- routing -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Party:
+    code: str
+    role: Role
+    duty: str
+
+
+def _parties(item: ItemView) -> list[_Party]:
+    """Primary parties first, then cooperating, in the catalog's order; a recovered item
+    goes primarily to its receiving department and never to the township."""
+    parties: list[_Party] = []
+    recovered = item.recovery is not None
+    if recovered:
+        parties.append(_Party(item.recovery.receiving_unit, "primary", item.recovery.working_method))
+    for r in item.responsibilities:
+        role: Role = "primary" if r.role == "primary" else "cooperating"
+        if recovered and r.party == TOWNSHIP_PARTY:
+            role = "cooperating"
+        parties.append(_Party(r.party, role, r.duty))
+    seen: set[str] = set()
+    ordered = []
+    for p in sorted(parties, key=lambda p: p.role != "primary"):  # stable: catalog order within a role
+        if p.code not in seen:
+            seen.add(p.code)
+            ordered.append(p)
+    return ordered
+
+
+@dataclass(frozen=True)
+class _UnitInfo:
+    name: str
+    kind: str
+
+
+async def _unit_info(
+    conn: Any, access: Access, codes: set[str], township: str
+) -> tuple[dict[str, _UnitInfo], dict[str, tuple[str, str]]]:
+    """Names and kinds of ``codes`` and, per department among them, its dispatched agency
+    stationed in ``township`` — one statement."""
+    records = await conn.fetch(
+        "SELECT 'unit' AS what, u.code, u.name, u.kind, NULL AS parent FROM units u"
+        " WHERE u.tenant_id = $1 AND u.code = ANY($2)"
+        " UNION ALL SELECT 'agency', u.code, u.name, u.kind, u.parent_unit_code FROM units u"
+        " JOIN unit_hosts h ON h.tenant_id = u.tenant_id AND h.unit_code = u.code"
+        " WHERE u.tenant_id = $1 AND u.parent_unit_code = ANY($2) AND h.township_code = $3"
+        " AND u.kind = 'dispatched_agency' ORDER BY 1, 2",
+        access.tenant.id,
+        sorted(codes),
+        township,
+    )
+    units = {r["code"]: _UnitInfo(r["name"], r["kind"]) for r in records if r["what"] == "unit"}
+    agencies: dict[str, tuple[str, str]] = {}
+    for r in records:
+        if r["what"] == "agency":
+            agencies.setdefault(r["parent"], (r["code"], r["name"]))
+    return units, agencies
+
+
+def _units_for(
+    item: ItemView,
+    township: TownshipRef,
+    entry: ListEntry | None,
+    units: dict[str, _UnitInfo],
+    agencies: dict[str, tuple[str, str]],
+) -> list[ProposedUnit]:
+    proposed = []
+    for p in _parties(item):
+        if p.code == TOWNSHIP_PARTY:
+            proposed.append(
+                ProposedUnit(
+                    code=township.code,
+                    name=township.name,
+                    kind="township",
+                    role=p.role,
+                    duty=p.duty,
+                    item_code=item.code,
+                    office=entry.office if entry else "",
+                    post=entry.post if entry else "",
+                    contact=entry.contact if entry else "",
+                )
+            )
+            continue
+        info = units.get(p.code, _UnitInfo(p.code, "unknown"))
+        agency = agencies.get(p.code)
+        proposed.append(
+            ProposedUnit(
+                code=p.code,
+                name=info.name,
+                kind=info.kind,
+                role=p.role,
+                duty=p.duty,
+                item_code=item.code,
+                agency_code=agency[0] if agency else None,
+                agency_name=agency[1] if agency else None,
+            )
+        )
+    return proposed
+
+
+def _routed_to(units: list[ProposedUnit]) -> Literal["township", "department"]:
+    primary = next((u for u in units if u.role == "primary"), None)
+    return "township" if primary is None or primary.kind == "township" else "department"
+
+
+# --- the services --------------------------------------------------------------------------
+
+
+def _check_text(text: str | None, field: str = "text") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed.on(field, "the appeal text is empty")
+    if len(text) > MAX_TEXT:
+        raise ValidationFailed.on(field, f"at most {MAX_TEXT} characters, got {len(text)}")
+    if not has_words(text):
+        raise ValidationFailed.on(field, "no Chinese characters, letters or digits to match")
+    return text
+
+
+def _check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationFailed.on("limit", f"between 1 and {MAX_LIMIT}, got {limit}")
+    return limit
+
+
+async def _rank(
+    conn: Any, access: Access, versions: list[TownshipVersion], text: str | None, item_code: str | None
+) -> tuple[dict[int, CatalogIndex], dict[str, dict[str, ListEntry]], dict[str, list[Hit]], dict[str, float]]:
+    """Per township: its entries and its ranked hits (by text, or the one item asked for)."""
+    catalogs: dict[int, CatalogIndex] = {}
+    for v in versions:
+        if v.catalog_version not in catalogs:
+            catalogs[v.catalog_version] = await _catalog_index(conn, access, v.catalog_version)
+    entries = {v.code: await _list_entries(conn, access, v) for v in versions}
+    queries: dict[int, dict[str, float]] = {}
+    if text is not None:
+        synonyms = merged_synonyms(access.tenant.settings.get("lookup_synonyms"))
+        query = query_tokens(text, synonyms)
+        queries = {n: query for n in catalogs}
+    hits: dict[str, list[Hit]] = {}
+    coverage: dict[str, float] = {}
+    ranked_by_catalog: dict[int, list[Hit]] = {}
+    for v in versions:
+        catalog = catalogs[v.catalog_version]
+        on_list = entries[v.code]
+        if item_code is not None:
+            ranked = catalog.index.rank(queries[v.catalog_version], {item_code}) if text is not None else []
+            hits[v.code] = (ranked or [Hit(item_code, 0.0, ())]) if item_code in on_list else []
+        else:
+            if v.catalog_version not in ranked_by_catalog:
+                # rank once per catalog version, over the items that name a responsible party
+                ranked_by_catalog[v.catalog_version] = [
+                    h
+                    for h in catalog.index.rank(queries[v.catalog_version])
+                    if catalog.items[h.code].responsibilities or catalog.items[h.code].recovery
+                ]
+            hits[v.code] = [h for h in ranked_by_catalog[v.catalog_version] if h.code in on_list]
+        if hits[v.code]:
+            query = queries.get(v.catalog_version)
+            coverage[v.code] = catalog.index.coverage(query, hits[v.code][0]) if query else 1.0
+    return catalogs, entries, hits, coverage
+
+
+async def _lookup(
+    conn: Any,
+    access: Access,
+    text: str | None,
+    *,
+    township: str | None,
+    village: str | None,
+    grid: str | None,
+    item_code: str | None,
+    limit: int,
+) -> LookupResult:
+    location = await _township_for(conn, access, township=township, village=village, grid=grid)
+    versions = await _versions_in_force(conn, access, location)
+    if location is not None and not versions:
+        name = await _township_name(conn, access, location)
+        raise NotFound(f"township {location} ({name}) has no published list in force")
+    if not versions:
+        raise NotFound("no township of this tenant has a published list in force")
+    catalogs, entries, hits, coverage = await _rank(conn, access, versions, text, item_code)
+    if item_code is not None and not any(hits.values()):
+        where = f"the published list of {location}" if location else "any published township list"
+        raise ValidationFailed.on("item_code", f"{item_code} is not on {where}")
+    best_score = max((h[0].score for h in hits.values() if h), default=0.0)
+    holding = [v for v in versions if hits[v.code] and hits[v.code][0].score == best_score]
+    if location is not None:
+        chosen = versions[0]
+        candidates: list[TownshipVersion] = []
+    elif holding:
+        chosen = holding[0]  # versions come in township-code order
+        candidates = holding if len(holding) > 1 else []
+    else:
+        return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
+    ref = TownshipRef(chosen.code, chosen.name)
+    catalog = catalogs[chosen.catalog_version]
+    top = hits[chosen.code][:limit]
+    items = [catalog.items[h.code] for h in top]
+    party_codes = {p.code for item in items for p in _parties(item)} - {TOWNSHIP_PARTY}
+    units, agencies = await _unit_info(conn, access, party_codes, chosen.code) if items else ({}, {})
+    matched = []
+    for hit, item in zip(top, items, strict=True):
+        proposed = _units_for(item, ref, entries[chosen.code].get(item.code), units, agencies)
+        matched.append(
+            MatchedItem(
+                code=item.code,
+                title=item.title,
+                list_kind=item.kinds[0] if item.kinds else "",
+                kinds=list(item.kinds),
+                category=item.category,
+                category_label=catalog.category_labels.get(item.category or ""),
+                score=hit.score,
+                routed_to=_routed_to(proposed),
+                matched_terms=list(hit.terms[:8]),
+                recovery=Recovery(**msgspec.structs.asdict(item.recovery)) if item.recovery else None,
+                units=proposed,
+            )
+        )
+    first = matched[0] if matched else None
+    return LookupResult(
+        township=ref,
+        list_version=chosen.number,
+        routed_to=first.routed_to if first else None,
+        units=first.units if first else [],
+        items=matched,
+        score=first.score if first else 0.0,
+        confidence=coverage.get(chosen.code, 0.0) if first else 0.0,
+        candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:20]],
+    )
+
+
+async def lookup(
+    access: Access,
+    text: str,
+    *,
+    township: str | None = None,
+    village: str | None = None,
+    grid: str | None = None,
+    item_code: str | None = None,
+    limit: int = 5,
+) -> LookupResult:
+    """Route an appeal by the published lists (see the module docstring). Every role of
+    the tenant may ask: published lists are readable by all of them."""
+    text = _check_text(text)
+    limit = _check_limit(limit)
+    async with tenant_transaction(access.tenant.id) as conn:
+        return await _lookup(
+            conn, access, text, township=township, village=village, grid=grid, item_code=item_code, limit=limit
+        )
+
+
+async def lookup_request(access: Access, data: LookupRequest) -> LookupResult:
+    return await lookup(
+        access,
+        data.text,
+        township=data.township,
+        village=data.village,
+        grid=data.grid,
+        item_code=data.item_code,
+        limit=data.limit,
+    )
+
+
+async def propose_units(
+    conn: Any,
+    access: Access,
+    township: str,
+    *,
+    text: str | None = None,
+    item_code: str | None = None,
+    limit: int = 5,
+) -> list[ProposedUnit]:
+    """The dispatch proposal for a call raised in ``township``: the parties of ``item_code``
+    on that township's published list (primary first, then cooperating), or — without an
+    item — of the item that best matches ``text``. Runs in the caller's tenant transaction
+    (``conn``). ``limit`` caps the number of units. An empty list means nothing on the
+    list matches the text (清单之外无事项)."""
+    if item_code is None and text is None:
+        raise ValidationFailed.on("item_code", "give the item's code or the call's text to match")
+    if text is not None:
+        text = _check_text(text)
+    limit = _check_limit(limit)
+    result = await _lookup(conn, access, text, township=township, village=None, grid=None, item_code=item_code, limit=1)
+    return result.units[:limit]

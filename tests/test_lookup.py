@@ -1,0 +1,337 @@
+"""Responsibility lookup: REST and GraphQL, routing rules, bad input, isolation, accuracy.
+
+Three plugin tenants (and two more for the accuracy set) are provisioned once for the
+module and every township list is taken to publication, as ``qingdan demo`` does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from api.demo import publish_township_lists
+from core import db, lookup
+from core.access import Principal, Role
+from core.db import tenant_transaction
+from core.errors import ValidationFailed
+from tenants import keys
+from tenants.access import open_access
+from tenants.provisioning import TenantCreate, create_tenant
+from tests.conftest import TenantFixture, issue_key
+
+PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="lookup tests")
+PLUGINS = ("wenjiang", "taian", "dongshan", "longsha", "lanshan")
+APPEALS = yaml.safe_load((Path(__file__).parent / "data" / "appeals.yaml").read_text(encoding="utf-8"))
+
+LIUCHENG, HEPING, GRID1, XINGFU = "510115001000", "510115001001", "510115001001001", "510115105201"
+TONGLING = "350626106000"
+
+
+@pytest.fixture(scope="module")
+async def demo(database_url: str) -> dict[str, TenantFixture]:
+    """One tenant per plugin with every township list published."""
+    found = {}
+    for plugin in PLUGINS:
+        slug = f"lk-{plugin}-{uuid.uuid4().hex[:6]}"
+        tenant = await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} lookup", plugin=plugin))
+        access = await open_access(PLATFORM, slug)
+        await publish_township_lists(access)
+        admin = await keys.create_key(access, keys.ApiKeyCreate(name="admin", role=Role.ADMIN))
+        reader = await keys.create_key(access, keys.ApiKeyCreate(name="reader", role=Role.READER))
+        found[plugin] = TenantFixture(slug, tenant.division_code, admin.key, reader.key, "")
+    return found
+
+
+async def post(client: httpx.AsyncClient, t: TenantFixture, body: dict[str, Any], key: str | None = None) -> Any:
+    return await client.post(f"{t.base}/lookup", json=body, headers=t.auth(key or t.reader))
+
+
+# --- routing -------------------------------------------------------------------------------
+
+
+async def test_a_street_stall_appeal_routes_to_the_enforcement_bureau(
+    client: httpx.AsyncClient, demo: dict[str, TenantFixture]
+) -> None:
+    taian = demo["taian"]
+    r = await post(client, taian, {"text": "小区门口占道经营的摊贩太多了，晚上很吵", "village": "370902001001"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["township"] == {"code": "370902001000", "name": "岱庙街道"}
+    assert body["items"][0]["code"] == "TA-ZF-001"
+    assert body["routed_to"] == "department"
+    primary, cooperating = body["units"][0], body["units"][1]
+    assert (primary["code"], primary["role"], primary["name"]) == ("enforcement-bureau", "primary", "市综合行政执法局")
+    assert primary["duty"]
+    assert (cooperating["code"], cooperating["kind"]) == ("370902001000", "township")
+    assert cooperating["role"] == "cooperating"
+    assert body["score"] > 0 and 0 < body["confidence"] <= 1
+    assert body["list_version"] == 1
+    assert "占道" in body["items"][0]["matched_terms"]
+
+
+async def test_a_recovered_item_routes_to_the_receiving_department(
+    client: httpx.AsyncClient, demo: dict[str, TenantFixture]
+) -> None:
+    dongshan = demo["dongshan"]
+    r = await post(client, dongshan, {"text": "马銮村有人没有采矿证就在山上开采石头", "village": "350626102201"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    top = body["items"][0]
+    assert top["code"] == "DS-R-001" and top["list_kind"] == "recovered"
+    assert top["recovery"]["receiving_unit"] == "natural-resources-bureau"
+    assert body["routed_to"] == "department"
+    assert body["units"][0]["code"] == "natural-resources-bureau" and body["units"][0]["role"] == "primary"
+    assert body["units"][0]["duty"] == top["recovery"]["working_method"]
+    # the township is never primary for an item the county took back
+    assert all(u["role"] == "cooperating" for u in body["units"] if u["kind"] == "township")
+
+
+async def test_a_basic_item_routes_to_the_township_with_its_office(
+    client: httpx.AsyncClient, demo: dict[str, TenantFixture]
+) -> None:
+    wenjiang = demo["wenjiang"]
+    r = await post(client, wenjiang, {"text": "家里生活困难想申请低保，找谁办", "grid": GRID1})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["township"]["code"] == LIUCHENG
+    assert body["routed_to"] == "township"
+    assert body["units"][0] == {
+        "code": LIUCHENG,
+        "name": "柳城街道",
+        "kind": "township",
+        "role": "primary",
+        "duty": body["units"][0]["duty"],
+        "item_code": body["items"][0]["code"],
+        "office": "",
+        "post": "",
+        "contact": "",
+        "agency_code": None,
+        "agency_name": None,
+    }
+    assert body["items"][0]["code"].startswith("WJ-M03-T06-W09")
+
+
+async def test_a_department_comes_with_its_agency_in_the_township(
+    client: httpx.AsyncClient, demo: dict[str, TenantFixture]
+) -> None:
+    dongshan = demo["dongshan"]
+    r = await post(client, dongshan, {"text": "这家小饭馆没有食品经营许可证还在营业", "township": TONGLING})
+    body = r.json()
+    market = next(u for u in body["units"] if u["code"] == "market-regulation-bureau")
+    assert (market["agency_code"], market["agency_name"]) == ("tongling-market-office", "铜陵市场监督管理所")
+
+
+async def test_without_a_location_every_township_is_searched(
+    client: httpx.AsyncClient, demo: dict[str, TenantFixture]
+) -> None:
+    wenjiang = demo["wenjiang"]
+    r = await post(client, wenjiang, {"text": "流浪狗太多了", "limit": 2})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    # every street has this item: the first by code answers, the others are candidates
+    assert body["township"]["code"] == LIUCHENG
+    assert len(body["candidate_townships"]) == 9
+    assert len(body["items"]) <= 2
+    assert body["items"][0]["code"] == "WJ-M06-T17-W31-R27"
+
+
+async def test_a_township_name_and_an_item_code(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    wenjiang = demo["wenjiang"]
+    r = await post(client, wenjiang, {"text": "狗", "township": "柳城街道", "item_code": "WJ-M06-T17-W31-R27"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [i["code"] for i in body["items"]] == ["WJ-M06-T17-W31-R27"]
+    assert [u["code"] for u in body["units"]] == ["public-security-bureau", LIUCHENG]
+
+
+async def test_nothing_on_the_list_matches(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    r = await post(client, demo["wenjiang"], {"text": "qwertyuiop", "township": LIUCHENG})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["items"] == [] and body["units"] == [] and body["score"] == 0
+    assert body["township"]["code"] == LIUCHENG
+
+
+async def test_get_gives_the_same_answer(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    taian = demo["taian"]
+    body = {"text": "楼下烧烤店的油烟直接排到居民窗户上", "township": "370902001000"}
+    by_post = await post(client, taian, body)
+    by_get = await client.get(f"{taian.base}/lookup", params=body, headers=taian.auth(taian.reader))
+    assert by_get.status_code == 200, by_get.text
+    assert by_get.json() == by_post.json()
+    assert by_get.json()["items"][0]["code"] == "TA-ST-006"
+
+
+async def test_graphql_goes_through_the_same_service(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    taian = demo["taian"]
+    query = """query($slug: String!, $text: String!, $village: String) { tenant(slug: $slug) {
+      responsibilityLookup(text: $text, village: $village, limit: 3) {
+        township { code name } routedTo score confidence listVersion
+        units { code name kind role duty agencyName }
+        items { code title listKind score matchedTerms recovery { receivingUnit } units { code role } }
+      } } }"""
+    variables = {"slug": taian.slug, "text": "小区门口占道经营的摊贩太多了，晚上很吵", "village": "370902001001"}
+    r = await client.post("/graphql", json={"query": query, "variables": variables}, headers=taian.auth(taian.reader))
+    assert r.status_code == 200, r.text
+    found = r.json()["data"]["tenant"]["responsibilityLookup"]
+    rest = (await post(client, taian, {"text": variables["text"], "village": "370902001001", "limit": 3})).json()
+    assert found["township"] == rest["township"]
+    assert [i["code"] for i in found["items"]] == [i["code"] for i in rest["items"]]
+    assert [(u["code"], u["role"]) for u in found["units"]] == [(u["code"], u["role"]) for u in rest["units"]]
+    assert found["score"] == rest["score"] and found["routedTo"] == "department"
+
+    bad = await client.post(
+        "/graphql",
+        json={"query": query, "variables": {**variables, "text": "！？。。"}},
+        headers=taian.auth(taian.reader),
+    )
+    assert "text" in bad.json()["errors"][0]["message"]
+
+
+# --- roles, isolation, bad input -----------------------------------------------------------
+
+
+async def test_every_role_of_the_tenant_may_look_up(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    wenjiang = demo["wenjiang"]
+    township = await issue_key(wenjiang, client, "township", LIUCHENG)
+    department = await issue_key(wenjiang, client, "department", "justice-bureau")
+    body = {"text": "流浪狗咬人", "township": "510115105000"}  # a township key may look up elsewhere too
+    answers = []
+    for key in (wenjiang.admin, wenjiang.reader, township, department):
+        r = await post(client, wenjiang, body, key)
+        assert r.status_code == 200, r.text
+        answers.append(r.json())
+    assert all(a == answers[0] for a in answers)
+
+
+async def test_another_tenants_key_gets_404(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    wenjiang, taian = demo["wenjiang"], demo["taian"]
+    r = await post(client, wenjiang, {"text": "流浪狗"}, taian.admin)
+    assert r.status_code == 404
+    r = await client.get(f"{wenjiang.base}/lookup", params={"text": "流浪狗"}, headers=taian.auth(taian.reader))
+    assert r.status_code == 404
+    # a Taian code sent to Wenjiang names nothing there
+    r = await post(client, wenjiang, {"text": "占道经营", "township": "370902001000"})
+    assert r.status_code == 422 and "370902001000" in r.json()["detail"]
+    unauthenticated = await client.post(f"{wenjiang.base}/lookup", json={"text": "流浪狗"})
+    assert unauthenticated.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field", "words"),
+    [
+        ({"text": ""}, 400, None, None),
+        ({"text": "   "}, 422, "text", "empty"),
+        ({"text": "！？……，。"}, 422, "text", "no Chinese characters"),
+        ({"text": "狗", "township": "510115999000"}, 422, "township", "510115999000"),
+        ({"text": "狗", "village": "510115001999"}, 422, "village", "510115001999"),
+        ({"text": "狗", "village": LIUCHENG}, 422, "village", "not a village"),
+        ({"text": "狗", "township": LIUCHENG, "village": XINGFU}, 422, "village", "different townships"),
+        ({"text": "狗", "township": LIUCHENG, "item_code": "TA-ZF-001"}, 422, "item_code", "TA-ZF-001"),
+        ({"text": "狗", "limit": 0}, 400, None, None),
+        ({"text": "狗", "colour": "red"}, 400, None, None),
+        ({"text": "狗" * 2001}, 400, None, None),
+    ],
+)
+async def test_bad_input_is_named(
+    client: httpx.AsyncClient,
+    demo: dict[str, TenantFixture],
+    body: dict[str, Any],
+    status: int,
+    field: str | None,
+    words: str | None,
+) -> None:
+    r = await post(client, demo["wenjiang"], body)
+    assert r.status_code == status, r.text
+    problem = r.json()
+    if field:
+        assert problem["errors"][0]["field"] == field
+        assert words in problem["detail"]
+
+
+async def test_a_township_without_a_published_list(client: httpx.AsyncClient, make_tenant: Any) -> None:
+    t = await make_tenant(plugin="wenjiang")  # provisioned, nothing published
+    r = await post(client, t, {"text": "流浪狗", "township": LIUCHENG}, t.admin)
+    assert r.status_code == 404 and LIUCHENG in r.json()["detail"]
+    r = await post(client, t, {"text": "流浪狗"}, t.admin)
+    assert r.status_code == 404
+
+
+# --- the dispatch proposal for calls -------------------------------------------------------
+
+
+async def test_propose_units_by_item_and_by_text(demo: dict[str, TenantFixture]) -> None:
+    access = await open_access(PLATFORM, demo["taian"].slug)
+    async with tenant_transaction(access.tenant.id) as conn:
+        by_item = await lookup.propose_units(conn, access, "370911110000", item_code="TA-YJ-005")
+        by_text = await lookup.propose_units(conn, access, "370911110000", text="山上起火了，森林防火")
+    assert [(u.code, u.role) for u in by_item] == [
+        ("370911110000", "primary"),
+        ("emergency-management-bureau", "cooperating"),
+        ("natural-resources-bureau", "cooperating"),
+    ]
+    assert by_text == by_item
+    async with tenant_transaction(access.tenant.id) as conn:
+        with pytest.raises(ValidationFailed):
+            await lookup.propose_units(conn, access, "370911110000")
+        with pytest.raises(ValidationFailed):
+            await lookup.propose_units(conn, access, "370911110000", item_code="DS-R-001")
+
+
+async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixture]) -> None:
+    access = await open_access(PLATFORM, demo["dongshan"].slug)
+    text = "有人往村边水沟里随意倾倒生活垃圾"
+    await lookup.lookup(access, text, village="350626102201")  # warm the caches
+    await lookup.lookup(access, text)
+    before = db.queries.count
+    await lookup.lookup(access, text, village="350626102201")
+    # BEGIN+SET, location, version in force, units and agencies, COMMIT
+    assert db.queries.count - before <= 5
+    before = db.queries.count
+    await lookup.lookup(access, text)  # all seven towns: still one statement for their versions
+    assert db.queries.count - before <= 4
+
+
+# --- accuracy on the labelled appeals ------------------------------------------------------
+
+
+def test_the_labelled_set_is_big_and_varied() -> None:
+    assert len(APPEALS) >= 50
+    assert len({a["plugin"] for a in APPEALS}) >= 3
+    kinds = {a["kind"] for a in APPEALS}
+    assert {"basic", "cooperating", "recovered"} <= kinds
+
+
+async def test_accuracy_on_labelled_appeals(demo: dict[str, TenantFixture]) -> None:
+    top1 = top3 = unit_ok = 0
+    misses = []
+    for appeal in APPEALS:
+        access = await open_access(PLATFORM, demo[appeal["plugin"]].slug)
+        result = await lookup.lookup(
+            access,
+            appeal["text"],
+            township=appeal.get("township"),
+            village=appeal.get("village"),
+            grid=appeal.get("grid"),
+            limit=3,
+        )
+        codes = [i.code for i in result.items]
+        expected = set(appeal["expect"])
+        top1 += bool(codes[:1] and codes[0] in expected)
+        top3 += bool(expected & set(codes[:3]))
+        primary = next((u for u in result.units if u.role == "primary"), None)
+        lead = "township" if primary and primary.kind == "township" else primary.code if primary else None
+        unit_ok += lead == appeal["primary"]
+        if not codes[:1] or codes[0] not in expected:
+            misses.append(f"{appeal['plugin']}: {appeal['text']} → {codes} (want {appeal['expect']})")
+    n = len(APPEALS)
+    print(f"\nresponsibility lookup on {n} labelled appeals: top-1 {top1 / n:.3f}, top-3 {top3 / n:.3f},")
+    print(f"primary unit of the top item right {unit_ok / n:.3f}")
+    print("\n".join(misses))
+    assert top3 / n >= 0.8
+    assert top1 / n >= 0.7
