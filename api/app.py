@@ -24,6 +24,7 @@ from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
+from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
 from api.runtime import open_database
 from core import db, events
 from core.events import DeliveryWorker
@@ -81,6 +82,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             CalendarController,
             WebhookController,
             EventController,
+            WorkflowController,
+            AdmissionController,
+            AdjustmentApplicationController,
             graphql,
         ],
         dependencies=DEPENDENCIES,

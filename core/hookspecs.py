@@ -11,6 +11,7 @@ from __future__ import annotations
 import pluggy
 
 from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.workflow.definition import WorkflowDefinition
 
 PROJECT = "qingdan"
 ENTRY_POINT_GROUP = "qingdan.jurisdictions"
@@ -101,4 +102,27 @@ def qingdan_check_item(item: CatalogItem) -> list[Problem]:  # type: ignore[empt
             if not item.citations:
                 return [Problem("citations", "泰安: every item states its legal basis")]
             return []
+    """
+
+
+@hookspec(firstresult=True)
+def qingdan_workflows() -> tuple[WorkflowDefinition, ...]:  # type: ignore[empty-body]
+    """The jurisdiction's workflow definitions: admission (准入), adjustment (动态调整), call (乡呼县应).
+
+    Optional: core's default applies for every kind the plugin does not supply
+    (:mod:`core.workflow.defaults`). Definitions are data (:mod:`core.workflow.definition`;
+    builders for the usual shapes in :mod:`core.workflow.templates`). Core checks them when the
+    plugin loads: unique names, known states and actors, reachable states, no transition out
+    of a final state, deadlines where the definition requires them, call classes for a call
+    workflow — and names the definition and field of the first problem.
+
+    Example::
+
+        @hookimpl
+        def qingdan_workflows():
+            return (
+                admission_workflow("anxi_admission", "职责准入", reviewers=("unit:justice-bureau",)),
+                adjustment_workflow("anxi_adjustment", "动态调整", decision_days=20),
+                call_workflow("anxi_call", "乡呼县应"),
+            )
     """

@@ -25,6 +25,7 @@ from api.graphql.catalog import (
 )
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
+from api.graphql.workflow_mutations import WorkflowMutations
 from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
 from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
@@ -332,7 +333,7 @@ class DivisionMutations:
 
 
 @strawberry.type
-class Mutation(DivisionMutations, CatalogMutations):
+class Mutation(DivisionMutations, CatalogMutations, WorkflowMutations):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 
 

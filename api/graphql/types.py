@@ -14,6 +14,7 @@ from api.graphql.context import GqlInfo
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.search import SearchQueries
+from api.graphql.workflows import WorkflowQueries
 from core import jurisdictions, units
 from core.access import Access, Tenant
 from core.errors import QingdanError
@@ -253,6 +254,6 @@ class TenantFields:
 
 
 @strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
-class TenantNode(TenantFields, CatalogQueries, LegalQueries, LookupQueries, SearchQueries):
+class TenantNode(TenantFields, CatalogQueries, LegalQueries, LookupQueries, SearchQueries, WorkflowQueries):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""

@@ -50,3 +50,11 @@ def qingdan_seed_catalog() -> SeedCatalog:
 def qingdan_check_item(item: CatalogItem) -> list[Problem]:
     """Dongshan's rules: recovered is never basic and names its receiver."""
     return check_item(item)
+
+
+@hookimpl
+def qingdan_workflows() -> tuple:
+    """Admission, adjustment and call workflow definitions (data in :mod:`.workflows`)."""
+    from .workflows import WORKFLOWS
+
+    return WORKFLOWS

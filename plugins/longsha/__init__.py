@@ -49,3 +49,11 @@ def qingdan_seed_catalog() -> SeedCatalog:
 def qingdan_check_item(item: CatalogItem) -> list[Problem]:
     """Longsha's rules: common xor differentiated, task sides, power-list legal basis."""
     return check_item(item)
+
+
+@hookimpl
+def qingdan_workflows() -> tuple:
+    """Admission, adjustment and call workflow definitions (data in :mod:`.workflows`)."""
+    from .workflows import WORKFLOWS
+
+    return WORKFLOWS

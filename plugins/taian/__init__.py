@@ -51,3 +51,11 @@ def qingdan_seed_catalog() -> SeedCatalog:
 def qingdan_check_item(item: CatalogItem) -> list[Problem]:
     """Tai'an's rules: department duty, township duty and legal basis on every item."""
     return check_item(item)
+
+
+@hookimpl
+def qingdan_workflows() -> tuple:
+    """Admission, adjustment and call workflow definitions (data in :mod:`.workflows`)."""
+    from .workflows import WORKFLOWS
+
+    return WORKFLOWS

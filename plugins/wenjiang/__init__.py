@@ -48,3 +48,11 @@ def qingdan_seed_catalog() -> SeedCatalog:
 def qingdan_check_item(item: CatalogItem) -> list[Problem]:
     """Wenjiang's rules: leaves name their source lists; recovered items their receiver."""
     return check_item(item)
+
+
+@hookimpl
+def qingdan_workflows() -> tuple:
+    """Admission, adjustment and call workflow definitions (data in :mod:`.workflows`)."""
+    from .workflows import WORKFLOWS
+
+    return WORKFLOWS

@@ -1,0 +1,796 @@
+"""Running workflow instances: start, transition, history, allowed transitions, deadlines.
+
+Every transition is one ``workflow_steps`` row (actor key, role, unit or township, time,
+inputs, comment, the deadline of the state it left and whether it was late) written in the
+same transaction as the instance's new state, an audit event and an outbox event
+(``workflow.transitioned``). Errors name what is allowed: a transition the caller's role may
+not take is 403 with the ones it may take; one the state does not allow is 409 with the
+ones it does; a missing input is 422 naming it; an unknown instance 404; a closed one 409.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+import msgspec
+
+from core import audit, calendar, events
+from core.access import Access, Role
+from core.db import tenant_transaction
+from core.divisions import KINDS as DIVISION_KINDS
+from core.divisions import TOWNSHIP_LEVEL
+from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.permissions import deny
+from core.versioning import check_version
+from core.workflow import definition_of_kind, for_tenant, get_definition
+from core.workflow.definition import StepInput, Transition, WorkflowDefinition
+from core.workflow.validation import Compiled
+
+TOWNSHIP_KINDS = [k for k, v in DIVISION_KINDS.items() if v.level == TOWNSHIP_LEVEL]
+MAX_TEXT = 5000
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+class Actor(msgspec.Struct):
+    role: str
+    scope: str | None = None
+    key_id: str | None = None
+    name: str = ""
+
+
+class StepView(msgspec.Struct):
+    seq: int
+    transition: str
+    label: str
+    from_state: str | None
+    to_state: str
+    actor: Actor
+    automatic: bool
+    inputs: dict[str, Any]
+    comment: str
+    at: datetime.datetime
+    due_at: datetime.datetime | None
+    late: bool
+
+
+class InstanceView(msgspec.Struct):
+    id: uuid.UUID
+    definition: str
+    kind: str
+    label: str
+    subject: str
+    state: str
+    state_label: str
+    outcome: str | None
+    applicant: Actor
+    data: dict[str, Any]
+    item_code: str | None
+    state_since: datetime.datetime
+    due_at: datetime.datetime | None
+    overdue: bool
+    escalated_to: str | None
+    started_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    version: int
+    allowed_transitions: list[str]
+    state_transitions: list[str]
+
+
+class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Take ``transition``. ``inputs`` are the step's inputs by name (see the definition);
+    ``version`` (or If-Match) is optional: when given, a stale one is 412."""
+
+    transition: str
+    inputs: dict[str, Any] = {}
+    comment: str = ""
+    version: int | None = None
+
+
+class InstanceStart(msgspec.Struct, forbid_unknown_fields=True):
+    definition: str
+    subject: str
+    data: dict[str, Any] = {}
+    comment: str = ""
+
+
+class OverdueView(msgspec.Struct):
+    id: uuid.UUID
+    definition: str
+    kind: str
+    subject: str
+    state: str
+    due_at: datetime.datetime
+    on_expiry: str
+    escalated_to: str | None
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def actor_of(access: Access) -> Actor:
+    p = access.principal
+    return Actor(role=p.role.value, scope=p.scope_code, key_id=str(p.key_id) if p.key_id else None, name=p.name)
+
+
+async def township_codes(conn: Any, access: Access) -> list[str]:
+    rows = await conn.fetch(
+        "SELECT code FROM jurisdictions WHERE tenant_id = $1 AND kind = ANY($2::text[]) ORDER BY code",
+        access.tenant.id,
+        TOWNSHIP_KINDS,
+    )
+    return [r["code"] for r in rows]
+
+
+class _Context:
+    """What deciding "may this key take that transition" needs, loaded at most once."""
+
+    def __init__(self, conn: Any, access: Access, row: Any) -> None:
+        self.conn, self.access, self.row = conn, access, row
+        self.applicant = msgspec.json.decode(row["applicant"], type=Actor)
+        self.data: dict[str, Any] = msgspec.json.decode(row["data"])
+        self._unit_kind: str | bool | None = False
+        self._consulted: list[str] | None = None
+        self._given: dict[str, set[str]] | None = None
+
+    async def unit_kind(self) -> str | None:
+        if self._unit_kind is False:
+            self._unit_kind = await self.conn.fetchval(
+                "SELECT kind FROM units WHERE tenant_id = $1 AND code = $2",
+                self.access.tenant.id,
+                self.access.principal.scope_code,
+            )
+        return self._unit_kind  # type: ignore[return-value]
+
+    async def consulted(self) -> list[str]:
+        if self._consulted is None:
+            given = self.data.get("consulted")
+            self._consulted = list(given) if given else await township_codes(self.conn, self.access)
+        return self._consulted
+
+    async def given(self, transition: str) -> set[str]:
+        """Who already contributed to a per-actor step (scope, or role for unscoped keys)."""
+        if self._given is None:
+            rows = await self.conn.fetch(
+                "SELECT transition, coalesce(actor_scope, actor_role) AS who FROM workflow_steps"
+                " WHERE tenant_id = $1 AND instance_id = $2",
+                self.access.tenant.id,
+                self.row["id"],
+            )
+            self._given = {}
+            for r in rows:
+                self._given.setdefault(r["transition"], set()).add(r["who"])
+        return self._given.get(transition, set())
+
+    async def matches(self, token: str) -> bool:
+        access, role = self.access, self.access.role
+        scope = access.principal.scope_code
+        if token == "admin":
+            return access.is_admin
+        if token in (r.value for r in Role):
+            return role.value == token
+        kind, _, value = token.partition(":")
+        if kind == "unit":
+            return role is Role.DEPARTMENT and scope == value
+        if kind == "unit_kind":
+            return role is Role.DEPARTMENT and await self.unit_kind() == value
+        if token == "applicant":
+            if self.applicant.role in ("admin", "platform"):
+                return access.is_admin
+            return role.value == self.applicant.role and scope == self.applicant.scope
+        if token == "consulted_township":
+            return role is Role.TOWNSHIP and scope in await self.consulted()
+        return False
+
+    async def may(self, t: Transition) -> bool:
+        for token in t.who:
+            if await self.matches(token):
+                return True
+        return False
+
+    def me(self) -> str:
+        return self.access.principal.scope_code or self.access.role.value
+
+    async def expected(self, d: WorkflowDefinition, per_actor: str) -> set[str]:
+        t = d.transition(per_actor)
+        assert t is not None
+        expected = {tok.partition(":")[2] for tok in t.who if tok.startswith("unit:")}
+        if "consulted_township" in t.who:
+            expected |= set(await self.consulted())
+        return expected
+
+    async def missing(self, d: WorkflowDefinition, t: Transition) -> list[str]:
+        if t.requires_all is None:
+            return []
+        return sorted(await self.expected(d, t.requires_all) - await self.given(t.requires_all))
+
+    async def allowed(self, compiled: Compiled) -> list[str]:
+        """The transitions this key may take now (role, state, per-actor and waiting rules)."""
+        if self.row["closed_at"] is not None or self.access.role is Role.READER:
+            return []
+        d = compiled.definition
+        found = []
+        for name in compiled.allowed.get(self.row["state"], ()):
+            t = d.transition(name)
+            assert t is not None
+            if not await self.may(t):
+                continue
+            if t.per_actor and self.me() in await self.given(name):
+                continue
+            if await self.missing(d, t):
+                continue
+            found.append(name)
+        return found
+
+
+# --------------------------------------------------------------------------- reading
+
+_INSTANCE = (
+    "SELECT id, definition, kind, subject, state, outcome, applicant::text, data::text, item_code, state_since,"
+    " due_at, escalated_to, started_at, closed_at, version, (due_at IS NOT NULL AND due_at < now()) AS overdue"
+    " FROM workflow_instances"
+)
+
+
+async def _view(conn: Any, access: Access, row: Any) -> InstanceView:
+    compiled = for_tenant(access).get(row["definition"])
+    ctx = _Context(conn, access, row)
+    d = compiled.definition if compiled else None
+    state_label = row["state"]
+    if d is not None and any(s.name == row["state"] for s in d.states):
+        state_label = d.state(row["state"]).label
+    return InstanceView(
+        id=row["id"],
+        definition=row["definition"],
+        kind=row["kind"],
+        label=d.label if d else row["definition"],
+        subject=row["subject"],
+        state=row["state"],
+        state_label=state_label,
+        outcome=row["outcome"],
+        applicant=ctx.applicant,
+        data=ctx.data,
+        item_code=row["item_code"],
+        state_since=row["state_since"],
+        due_at=row["due_at"],
+        overdue=bool(row["overdue"]) and row["closed_at"] is None,
+        escalated_to=row["escalated_to"],
+        started_at=row["started_at"],
+        closed_at=row["closed_at"],
+        version=row["version"],
+        allowed_transitions=await ctx.allowed(compiled) if compiled else [],
+        state_transitions=list(compiled.allowed.get(row["state"], ())) if compiled else [],
+    )
+
+
+async def _row(conn: Any, access: Access, instance_id: uuid.UUID, *, lock: bool = False) -> Any:
+    row = await conn.fetchrow(
+        _INSTANCE + " WHERE tenant_id = $1 AND id = $2" + (" FOR UPDATE" if lock else ""),
+        access.tenant.id,
+        instance_id,
+    )
+    if row is None:
+        raise NotFound(f"no workflow instance {instance_id}")
+    return row
+
+
+def _check_reader(access: Access) -> None:
+    """Every key of the tenant reads its workflows (admission is meant to be transparent)."""
+
+
+async def get_instance(access: Access, instance_id: uuid.UUID, *, kind: str | None = None) -> InstanceView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _row(conn, access, instance_id)
+        if kind is not None and row["kind"] != kind:
+            raise NotFound(f"no {kind} {instance_id}")
+        return await _view(conn, access, row)
+
+
+async def list_instances(
+    access: Access,
+    *,
+    kind: str | None = None,
+    definition: str | None = None,
+    state: str | None = None,
+    open_only: bool = False,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[InstanceView]:
+    limit = check_limit(limit)
+    after = decode_cursor(cursor)
+    if after is not None and not (isinstance(after, list) and len(after) == 2):
+        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    async with tenant_transaction(access.tenant.id) as conn:
+        rows = await conn.fetch(
+            _INSTANCE + " WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2)"
+            " AND ($3::text IS NULL OR definition = $3) AND ($4::text IS NULL OR state = $4)"
+            " AND (NOT $5 OR closed_at IS NULL)"
+            " AND ($6::timestamptz IS NULL OR (started_at, id) < ($6, $7::uuid))"
+            " ORDER BY started_at DESC, id DESC LIMIT $8",
+            access.tenant.id,
+            kind,
+            definition,
+            state,
+            open_only,
+            datetime.datetime.fromisoformat(after[0]) if after else None,
+            uuid.UUID(after[1]) if after else None,
+            limit + 1,
+        )
+        views = [await _view(conn, access, r) for r in rows]
+    return page_of(views, limit, key=lambda v: [v.started_at.isoformat(), str(v.id)])
+
+
+async def history(access: Access, instance_id: uuid.UUID) -> list[StepView]:
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _row(conn, access, instance_id)
+        compiled = for_tenant(access).get(row["definition"])
+        steps = await conn.fetch(
+            "SELECT seq, transition, from_state, to_state, actor_key_id::text, actor_role, actor_scope, actor_name,"
+            " automatic, inputs::text, comment, at, due_at, late FROM workflow_steps"
+            " WHERE tenant_id = $1 AND instance_id = $2 ORDER BY seq",
+            access.tenant.id,
+            instance_id,
+        )
+    labels = {t.name: t.label for t in compiled.definition.transitions} if compiled else {}
+    labels["start"] = labels.get("start", "发起")
+    return [
+        StepView(
+            seq=s["seq"],
+            transition=s["transition"],
+            label=labels.get(s["transition"], s["transition"]),
+            from_state=s["from_state"],
+            to_state=s["to_state"],
+            actor=Actor(s["actor_role"], s["actor_scope"], s["actor_key_id"], s["actor_name"]),
+            automatic=s["automatic"],
+            inputs=msgspec.json.decode(s["inputs"]),
+            comment=s["comment"],
+            at=s["at"],
+            due_at=s["due_at"],
+            late=s["late"],
+        )
+        for s in steps
+    ]
+
+
+async def allowed_transitions(access: Access, instance: InstanceView) -> list[str]:
+    """The transitions ``access`` may take on ``instance`` now."""
+    return instance.allowed_transitions
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+async def _check_inputs(ctx: _Context, t: Transition, inputs: dict[str, Any]) -> dict[str, Any]:
+    known = {i.name: i for i in t.inputs}
+    unknown = sorted(set(inputs) - set(known))
+    if unknown:
+        takes = ", ".join(known) or "no inputs"
+        raise ValidationFailed(
+            f"{t.name} does not take {', '.join(unknown)}; it takes: {takes}",
+            errors=[FieldError(f"inputs.{u}", f"unknown input; {t.name} takes: {takes}") for u in unknown],
+        )
+    errors: list[FieldError] = []
+    clean: dict[str, Any] = {}
+    for spec in t.inputs:
+        value = inputs.get(spec.name)
+        if value is None or value == "" or value == []:
+            if spec.required:
+                errors.append(FieldError(f"inputs.{spec.name}", f"required for {t.name}: {spec.label}"))
+            continue
+        problem, value = await _check_value(ctx, spec, value)
+        if problem:
+            errors.append(FieldError(f"inputs.{spec.name}", problem))
+        else:
+            clean[spec.name] = value
+    if errors:
+        raise ValidationFailed("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+    return clean
+
+
+async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[str | None, Any]:
+    if spec.kind in ("text", "attachment"):
+        if not isinstance(value, str) or not value.strip():
+            return "give text", value
+        if len(value) > MAX_TEXT:
+            return f"at most {MAX_TEXT} characters", value
+        return None, value.strip()
+    if spec.kind == "decision":
+        if value not in spec.choices:
+            return f"use one of {', '.join(spec.choices)}", value
+        return None, value
+    if spec.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "give a number", value
+        return None, value
+    if spec.kind == "date":
+        try:
+            day = datetime.date.fromisoformat(str(value))
+        except ValueError:
+            return "give a date (YYYY-MM-DD)", value
+        if day < calendar.local_date(datetime.datetime.now(datetime.UTC)):
+            return f"{day} is in the past", value
+        return None, day.isoformat()
+    if spec.kind == "townships":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return "give a list of township codes", value
+        known = set(await township_codes(ctx.conn, ctx.access))
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            return f"not townships of this tenant: {', '.join(unknown)}", value
+        return None, sorted(set(value))
+    return f"unsupported input kind {spec.kind}", value
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+async def _due(conn: Any, access: Access, d: WorkflowDefinition, state: str, data: dict[str, Any], now: Any) -> Any:
+    """When an instance entering ``state`` is due: the state's deadline, or for a call the
+    deadline of its class (sign for / answer)."""
+    s = d.state(state)
+    wd, hours = (s.deadline.working_days, s.deadline.hours) if s.deadline else (None, None)
+    if d.kind == "call" and data.get("call_class"):
+        cls = next((c for c in d.call_classes if c.code == data["call_class"]), None)
+        if cls is not None and state == "dispatched":
+            wd, hours = cls.sign_working_days, cls.sign_hours
+        elif cls is not None and state in ("signed_for", "in_progress", "redo"):
+            wd, hours = cls.answer_working_days, cls.answer_hours
+    if wd is None and hours is None:
+        return None
+    return await calendar.deadline(conn, access.tenant.id, now, working_days=wd, hours=hours)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _json(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+async def require_starter(conn: Any, access: Access, d: WorkflowDefinition) -> None:
+    """403 unless ``access`` is among the definition's ``who_may_start``."""
+    row = {"applicant": _json(actor_of(access)), "data": "{}", "id": None, "closed_at": None, "state": ""}
+    ctx = _Context(conn, access, row)
+    for token in d.who_may_start:
+        if await ctx.matches(token):
+            return
+    raise PermissionDenied(
+        f"a {access.role.value} key may not start {d.name} ({d.label}); it is started by: {', '.join(d.who_may_start)}",
+        extra={"who_may_start": list(d.who_may_start)},
+    )
+
+
+async def start(
+    access: Access,
+    definition: str,
+    subject: str,
+    data: dict[str, Any],
+    *,
+    item_code: str | None = None,
+    comment: str = "",
+) -> InstanceView:
+    """Start an instance of ``definition`` (in the caller's transaction if there is one)."""
+    compiled = get_definition(access, definition)
+    d = compiled.definition
+    if not 1 <= len(subject.strip()) <= 300:
+        raise ValidationFailed.on("subject", "1 to 300 characters")
+    async with tenant_transaction(access.tenant.id) as conn:
+        await require_starter(conn, access, d)
+        now = await conn.fetchval("SELECT now()")
+        due = await _due(conn, access, d, d.initial, data, now)
+        instance_id = await conn.fetchval(
+            "INSERT INTO workflow_instances (tenant_id, definition, kind, subject, state, applicant, data, item_code,"
+            " due_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9) RETURNING id",
+            access.tenant.id,
+            d.name,
+            d.kind,
+            subject.strip(),
+            d.initial,
+            _json(actor_of(access)),
+            _json(data),
+            item_code,
+            due,
+        )
+        await _step(conn, access, instance_id, 1, "start", None, d.initial, {}, comment, None, False)
+        view = await _view(conn, access, await _row(conn, access, instance_id))
+        await audit.record(access, "workflow_instance", str(instance_id), "start", after=view)
+        await _emit(conn, access, view, "start", None)
+    return view
+
+
+async def _step(
+    conn: Any,
+    access: Access,
+    instance_id: uuid.UUID,
+    seq: int,
+    transition: str,
+    from_state: str | None,
+    to_state: str,
+    inputs: dict[str, Any],
+    comment: str,
+    due_at: Any,
+    automatic: bool,
+) -> None:
+    p = access.principal
+    await conn.execute(
+        "INSERT INTO workflow_steps (tenant_id, instance_id, seq, transition, from_state, to_state, actor_key_id,"
+        " actor_role, actor_scope, actor_name, automatic, inputs, comment, due_at, late)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14,"
+        " $14::timestamptz IS NOT NULL AND now() > $14::timestamptz)",
+        access.tenant.id,
+        instance_id,
+        seq,
+        transition,
+        from_state,
+        to_state,
+        p.key_id,
+        "system" if automatic else p.role.value,
+        None if automatic else p.scope_code,
+        "到期自动处理" if automatic else p.name,
+        automatic,
+        _json(inputs),
+        comment,
+        due_at,
+    )
+
+
+async def _emit(conn: Any, access: Access, view: InstanceView, transition: str, from_state: str | None) -> None:
+    await events.emit(
+        conn,
+        access.tenant.id,
+        {"start": "workflow.started", "escalate": "workflow.escalated"}.get(transition, "workflow.transitioned"),
+        f"workflows/{view.id}",
+        {
+            "instance_id": str(view.id),
+            "definition": view.definition,
+            "kind": view.kind,
+            "transition": transition,
+            "from_state": from_state,
+            "state": view.state,
+            "outcome": view.outcome,
+            "subject": view.subject,
+            "actor": msgspec.to_builtins(actor_of(access)),
+        },
+    )
+
+
+def _effect(kind: str) -> Any:
+    """What core does when an instance of ``kind`` moves (approval opens the catalog change)."""
+    if kind == "admission":
+        from core import admission
+
+        return admission.on_transition
+    if kind == "adjustment":
+        from core import bottom_up
+
+        return bottom_up.on_transition
+    return None
+
+
+async def transition(
+    access: Access,
+    instance_id: uuid.UUID,
+    request: TransitionRequest,
+    if_match: int | None = None,
+    *,
+    kind: str | None = None,
+    automatic: bool = False,
+) -> InstanceView:
+    if len(request.comment) > MAX_TEXT:
+        raise ValidationFailed.on("comment", f"at most {MAX_TEXT} characters")
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _row(conn, access, instance_id, lock=True)
+        if kind is not None and row["kind"] != kind:
+            raise NotFound(f"no {kind} {instance_id}")
+        compiled = for_tenant(access).get(row["definition"])
+        if compiled is None:
+            raise Conflict(f"the definition {row['definition']!r} of this instance is no longer available")
+        d = compiled.definition
+        if row["closed_at"] is not None:
+            raise Conflict(
+                f"the instance is closed ({row['state']}, outcome {row['outcome']}); no transition is possible",
+                extra={"allowed": []},
+            )
+        check_version(row["version"], if_match, request.version, required=False)
+        state = row["state"]
+        here = list(compiled.allowed.get(state, ()))
+        t = d.transition(request.transition)
+        ctx = _Context(conn, access, row)
+        if t is None:
+            raise ValidationFailed(
+                f"{d.name} has no transition {request.transition!r}; in {state} the allowed ones are:"
+                f" {', '.join(here)}",
+                errors=[FieldError("transition", f"unknown; allowed now: {', '.join(here)}")],
+                extra={"allowed": here},
+            )
+        if request.transition not in here:
+            raise Conflict(
+                f"cannot {t.name} ({t.label}) while the instance is {state} ({d.state(state).label});"
+                f" allowed now: {', '.join(here) or 'none'}",
+                extra={"state": state, "allowed": here},
+            )
+        if not automatic:
+            if access.role is Role.READER or not await ctx.may(t):
+                mine = await ctx.allowed(compiled)
+                raise PermissionDenied(
+                    f"a {access.role.value} key may not {t.name} ({t.label}); it is taken by: {', '.join(t.who)};"
+                    f" you may take now: {', '.join(mine) or 'none'}",
+                    extra={"allowed": mine, "who": list(t.who)},
+                )
+            if t.per_actor and ctx.me() in await ctx.given(t.name):
+                raise Conflict(f"{ctx.me()} has already taken {t.name} ({t.label}) on this instance")
+            waiting = await ctx.missing(d, t)
+            if waiting:
+                raise Conflict(
+                    f"cannot {t.name} yet: waiting for {t.requires_all} from {', '.join(waiting)}",
+                    extra={"waiting_for": waiting},
+                )
+        inputs = await _check_inputs(ctx, t, request.inputs)
+        target = t.target or state
+        data = dict(ctx.data)
+        if "townships" in inputs:
+            data["consulted"] = inputs["townships"]
+        if t.per_actor:
+            data.setdefault("contributions", {}).setdefault(t.name, {})[ctx.me()] = {
+                **inputs,
+                **({"comment": request.comment} if request.comment else {}),
+            }
+        effect = _effect(row["kind"])
+        if effect is not None:
+            data = await effect(conn, access, row, d, t, target, inputs, data) or data
+        seq = await conn.fetchval(
+            "SELECT coalesce(max(seq), 0) + 1 FROM workflow_steps WHERE tenant_id = $1 AND instance_id = $2",
+            access.tenant.id,
+            instance_id,
+        )
+        await _step(
+            conn, access, instance_id, seq, t.name, state, target, inputs, request.comment, row["due_at"], automatic
+        )
+        final = d.state(target)
+        now = await conn.fetchval("SELECT now()")
+        moved = target != state
+        due = (await _due(conn, access, d, target, data, now)) if moved else row["due_at"]
+        await conn.execute(
+            "UPDATE workflow_instances SET state = $3, data = $4::jsonb, version = version + 1,"
+            " state_since = CASE WHEN $5 THEN now() ELSE state_since END, due_at = $6,"
+            " escalated_to = CASE WHEN $5 THEN NULL ELSE escalated_to END,"
+            " outcome = $7, closed_at = CASE WHEN $7::text IS NULL THEN NULL ELSE now() END"
+            " WHERE tenant_id = $1 AND id = $2",
+            access.tenant.id,
+            instance_id,
+            target,
+            _json(data),
+            moved,
+            None if final.final else due,
+            final.outcome if final.final else None,
+        )
+        view = await _view(conn, access, await _row(conn, access, instance_id))
+        await audit.record(
+            access,
+            "workflow_instance",
+            str(instance_id),
+            t.name,
+            before={"state": state, "version": row["version"]},
+            after={"state": target, "inputs": inputs, "comment": request.comment},
+        )
+        await _emit(conn, access, view, t.name, state)
+    return view
+
+
+async def start_generic(access: Access, data: InstanceStart) -> InstanceView:
+    """Start any definition by name; admission and adjustment go through their services,
+    which check the application (a draft item, a reason)."""
+    compiled = get_definition(access, data.definition)
+    kind = compiled.definition.kind
+    if kind in ("admission", "adjustment"):
+        raise ValidationFailed.on(
+            "definition",
+            f"{data.definition} is an {kind} workflow: apply through"
+            f" /{'admissions' if kind == 'admission' else 'adjustments'}",
+        )
+    return await start(access, data.definition, data.subject, data.data, comment=data.comment)
+
+
+# --------------------------------------------------------------------------- overdue
+
+
+async def overdue(access: Access, *, kind: str | None = None, at: datetime.datetime | None = None) -> list[OverdueView]:
+    """Open instances past their state's deadline (one statement), oldest deadline first."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        rows = await conn.fetch(
+            "SELECT id, definition, kind, subject, state, due_at, escalated_to FROM workflow_instances"
+            " WHERE tenant_id = $1 AND closed_at IS NULL AND due_at < coalesce($2::timestamptz, now())"
+            " AND ($3::text IS NULL OR kind = $3) ORDER BY due_at, id",
+            access.tenant.id,
+            at,
+            kind,
+        )
+    defs = for_tenant(access)
+    found = []
+    for r in rows:
+        d = defs[r["definition"]].definition if r["definition"] in defs else None
+        deadline = d.state(r["state"]).deadline if d else None
+        found.append(
+            OverdueView(
+                id=r["id"],
+                definition=r["definition"],
+                kind=r["kind"],
+                subject=r["subject"],
+                state=r["state"],
+                due_at=r["due_at"],
+                on_expiry=deadline.on_expiry if deadline else "mark_overdue",
+                escalated_to=r["escalated_to"],
+            )
+        )
+    return found
+
+
+async def process_expired(access: Access, *, at: datetime.datetime | None = None) -> list[OverdueView]:
+    """Apply each expired deadline's rule: take the auto transition, or escalate (once).
+    Returns what was overdue; run it from a scheduler (``qingdan`` has none yet) or by hand."""
+    if not access.is_admin:
+        raise deny(access, "process workflow deadlines")
+    found = await overdue(access, at=at)
+    for o in found:
+        d = get_definition(access, o.definition).definition
+        deadline = d.state(o.state).deadline
+        if deadline is None:
+            continue
+        if deadline.on_expiry == "auto_transition" and deadline.transition:
+            await transition(
+                access,
+                o.id,
+                TransitionRequest(deadline.transition, comment="期限届满，自动处理"),
+                automatic=True,
+            )
+        elif deadline.on_expiry == "escalate" and o.escalated_to is None:
+            async with tenant_transaction(access.tenant.id) as conn:
+                await conn.execute(
+                    "UPDATE workflow_instances SET escalated_to = $3, version = version + 1"
+                    " WHERE tenant_id = $1 AND id = $2",
+                    access.tenant.id,
+                    o.id,
+                    deadline.escalate_to,
+                )
+                view = await _view(conn, access, await _row(conn, access, o.id))
+                await audit.record(
+                    access, "workflow_instance", str(o.id), "escalate", after={"to": deadline.escalate_to}
+                )
+                await _emit(conn, access, view, "escalate", o.state)
+    return found
+
+
+def definition_view(compiled: Compiled) -> dict[str, Any]:
+    """A definition as JSON-ready data, with the transitions allowed in each state."""
+    d = compiled.definition
+    raw = msgspec.to_builtins(d)
+    raw["kind_label"] = {"admission": "职责准入", "adjustment": "动态调整", "call": "乡呼县应"}[d.kind]
+    raw["final_states"] = list(d.final_states)
+    raw["allowed"] = {k: list(v) for k, v in compiled.allowed.items()}
+    return raw
+
+
+def list_definitions(access: Access, kind: str | None = None) -> list[dict[str, Any]]:
+    return [definition_view(c) for c in for_tenant(access).values() if kind is None or c.definition.kind == kind]
+
+
+__all__ = [
+    "InstanceStart",
+    "InstanceView",
+    "OverdueView",
+    "StepView",
+    "TransitionRequest",
+    "allowed_transitions",
+    "definition_of_kind",
+    "get_instance",
+    "history",
+    "list_instances",
+    "overdue",
+    "process_expired",
+    "start",
+    "transition",
+]
