@@ -110,7 +110,7 @@ WITH h AS (
   SELECT c.item_code, json_agg(json_build_object('raw', c.raw,
                'resolved', c.document_id IS NOT NULL AND c.problem IS NULL,
                'document_id', c.document_id, 'document_title', p.title, 'article', c.article,
-               'paragraph', c.paragraph, 'item', c.item, 'label', p.label, 'text', p.text,
+               'paragraph', c.paragraph, 'item', c.item, 'label', p.label,
                'problem', c.problem) ORDER BY c.position) AS bases
     FROM c LEFT JOIN p ON p.document_tenant = c.document_tenant AND p.document_id = c.document_id
      AND p.article = c.article AND p.paragraph = coalesce(c.paragraph, 0) AND p.item = coalesce(c.item, 0)
@@ -128,6 +128,12 @@ SELECT h.township_code, h.township_name, h.revision, h.published_number, h.numbe
        i.recovery::text, i.status, i.withdrawn_reason, i.successor_code, i.content_hash,
        i.changed_in, i.revision AS item_revision,
        coalesce(rs.duties, '[]')::text AS responsibilities, coalesce(lb.bases, '[]')::text AS legal_bases,
+       -- the cited provisions' texts, each once, on the first row only
+       CASE WHEN row_number() OVER (ORDER BY i.code) = 1 THEN
+         (SELECT coalesce(json_agg(json_build_object('document_id', p.document_id, 'article', p.article,
+                   'paragraph', nullif(p.paragraph, 0), 'item', nullif(p.item, 0), 'label', p.label,
+                   'text', p.text) ORDER BY p.document_id, p.article, p.paragraph, p.item), '[]')
+            FROM p WHERE p.text IS NOT NULL)::text END AS provisions,
        e.origin, e.justification, e.responsible_office, e.post, e.contact, e.note
   FROM h LEFT JOIN e ON true
   LEFT JOIN catalog_items i ON i.tenant_id = $1 AND i.version = h.catalog_version AND i.code = e.item_code
@@ -193,6 +199,7 @@ class RawTownshipList(msgspec.Struct):
     effective_date: date | None
     entries: list[RawEntry]
     counts: dict[str, int]
+    provisions: msgspec.Raw
 
 
 def _raw_json(text: str | None) -> msgspec.Raw | None:
@@ -319,6 +326,7 @@ class RawLimit:
                 effective_date=h["effective_date"],
                 entries=entries,
                 counts=counts,
+                provisions=_raw_json(h["provisions"]) or msgspec.Raw(b"[]"),
             )
         )
 

@@ -452,6 +452,7 @@ query PublishedList($tenant: String!, $code: String!) {
         origin justification responsibleOffice post contact note state changeNote reviewComment
       }
       counts
+      provisions { documentId article paragraph item label text }
     }
   }
 }

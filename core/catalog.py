@@ -103,6 +103,18 @@ class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
     revision: int | None = None
 
 
+class CitedProvision(msgspec.Struct):
+    """A cited provision's text, given once per whole-list read; legal bases refer to it by
+    ``document_id``, ``article``, ``paragraph`` and ``item``."""
+
+    document_id: str
+    article: int
+    paragraph: int | None
+    item: int | None
+    label: str
+    text: str
+
+
 class LegalBase(msgspec.Struct):
     raw: str
     resolved: bool
@@ -112,7 +124,7 @@ class LegalBase(msgspec.Struct):
     paragraph: int | None = None
     item: int | None = None
     label: str | None = None
-    text: str | None = None
+    text: str | None = None  # None in whole-list reads, which give each provision once
     problem: str | None = None
 
 
@@ -198,15 +210,9 @@ FROM catalog_items i
 """
 
 
-def items_for(selection: str) -> str:
-    """A statement reading the items a ``sel`` CTE names, with responsibilities and legal
-    bases aggregated set-wise (each distinct cited provision is looked up once): the columns
-    of :data:`ITEM_SELECT` plus the selection's own, for reading hundreds of items at once.
-
-    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns.
-    Run it with a custom plan (``plan_cache_mode``): a generic plan of this statement is
-    slow.
-    """
+def _cited(selection: str) -> str:
+    """CTEs over the items a ``sel`` CTE names: ``c`` their citations, ``p`` each distinct
+    cited provision once (its label and text in the document's latest version)."""
     return f"""
 WITH sel AS ({selection}),
 c AS (SELECT c.* FROM sel JOIN item_citations c
@@ -218,11 +224,27 @@ p AS (SELECT k.*, x.label, x.text FROM k JOIN LATERAL (
           ON pv.tenant_id = lv.tenant_id AND pv.version_id = lv.id
          WHERE lv.tenant_id = k.document_tenant AND lv.document_id = k.document_id
            AND pv.article = k.article AND pv.paragraph = k.paragraph AND pv.item = k.item
-         ORDER BY lv.version_date DESC LIMIT 1) x ON true),
+         ORDER BY lv.version_date DESC LIMIT 1) x ON true)"""
+
+
+def items_for(selection: str) -> str:
+    """A statement reading the items a ``sel`` CTE names, with responsibilities and legal
+    bases aggregated set-wise: the columns of :data:`ITEM_SELECT` plus the selection's own,
+    for reading hundreds of items at once.
+
+    Legal bases carry no provision text here: hundreds of items cite the same few articles
+    (a 500-entry list repeated 324 KiB of text, 9 KiB of it distinct), so whole-list reads
+    add each cited provision once, from :func:`provisions_for`.
+
+    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns.
+    Run it with a custom plan (``plan_cache_mode``): a generic plan of this statement is
+    slow.
+    """
+    return f"""{_cited(selection)},
 lb AS (SELECT c.version, c.item_code, json_agg(json_build_object('raw', c.raw,
           'resolved', c.document_id IS NOT NULL AND c.problem IS NULL, 'document_id', c.document_id,
           'document_title', d.title, 'article', c.article, 'paragraph', c.paragraph, 'item', c.item,
-          'label', p.label, 'text', p.text, 'problem', c.problem) ORDER BY c.position) AS bases
+          'label', p.label, 'problem', c.problem) ORDER BY c.position) AS bases
         FROM c LEFT JOIN legal_documents d ON d.tenant_id = c.document_tenant AND d.id = c.document_id
         LEFT JOIN p ON p.document_tenant = c.document_tenant AND p.document_id = c.document_id
          AND p.article = c.article AND p.paragraph = coalesce(c.paragraph, 0)
@@ -245,8 +267,23 @@ SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.cate
 """
 
 
+def provisions_for(selection: str) -> str:
+    """The provisions the items of ``sel`` cite, each once, as one JSON array of
+    :class:`CitedProvision` (the companion of :func:`items_for`, with the same parameters)."""
+    return f"""{_cited(selection)}
+SELECT coalesce(json_agg(json_build_object('document_id', p.document_id, 'article', p.article,
+         'paragraph', nullif(p.paragraph, 0), 'item', nullif(p.item, 0), 'label', p.label, 'text', p.text)
+         ORDER BY p.document_id, p.article, p.paragraph, p.item), '[]') FROM p
+"""
+
+
+def decode_provisions(document: str) -> list[CitedProvision]:
+    return _PROVISIONS_DECODER.decode(document)
+
+
 _ITEM_DECODER = msgspec.json.Decoder(list[ResponsibilityData])
 _BASES_DECODER = msgspec.json.Decoder(list[LegalBase])
+_PROVISIONS_DECODER = msgspec.json.Decoder(list[CitedProvision])
 
 
 def item_view(row: Any) -> ItemView:

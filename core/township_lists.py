@@ -21,7 +21,7 @@ import msgspec
 
 from core import audit, events, search
 from core.access import Access, Role
-from core.catalog import ItemView, item_view, items_for
+from core.catalog import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
 from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -84,6 +84,7 @@ class TownshipList(msgspec.Struct):
     effective_date: datetime.date | None
     entries: list[Entry]
     counts: dict[str, int]
+    provisions: list[CitedProvision]  # the cited provisions' texts, each once
 
 
 class ListVersion(msgspec.Struct):
@@ -311,15 +312,13 @@ async def get_working_list(access: Access, township: str) -> TownshipList:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township)
         await conn.execute(_CUSTOM_PLAN)
-        records = await conn.fetch(
-            items_for(
-                f"SELECT e.tenant_id, $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
-                " FROM township_entries e WHERE e.tenant_id = $1 AND e.township_code = $3"
-            ),
-            access.tenant.id,
-            row["catalog_version"],
-            township,
+        selection = (
+            f"SELECT e.tenant_id, $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
+            " FROM township_entries e WHERE e.tenant_id = $1 AND e.township_code = $3"
         )
+        arguments = (access.tenant.id, row["catalog_version"], township)
+        records = await conn.fetch(items_for(selection), *arguments)
+        provisions = await conn.fetchval(provisions_for(selection), *arguments)
     entries = _entries(records)
     return TownshipList(
         township_code=township,
@@ -333,6 +332,7 @@ async def get_working_list(access: Access, township: str) -> TownshipList:
         effective_date=None,
         entries=entries,
         counts=_counts(entries),
+        provisions=decode_provisions(provisions),
     )
 
 
@@ -357,18 +357,15 @@ async def get_published_list(
             which = f" version {number}" if number else ""
             raise NotFound(f"township {township} has no published list{which}{when}")
         await conn.execute(_CUSTOM_PLAN)
-        records = await conn.fetch(
-            items_for(
-                "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
-                " e.responsible_office, e.post, e.contact, e.note, 'active' AS state, '' AS change_note,"
-                " '' AS review_comment FROM township_version_entries e WHERE e.tenant_id = $1"
-                " AND e.township_code = $3 AND e.number = $4"
-            ),
-            access.tenant.id,
-            version["catalog_version"],
-            township,
-            version["number"],
+        selection = (
+            "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
+            " e.responsible_office, e.post, e.contact, e.note, 'active' AS state, '' AS change_note,"
+            " '' AS review_comment FROM township_version_entries e WHERE e.tenant_id = $1"
+            " AND e.township_code = $3 AND e.number = $4"
         )
+        arguments = (access.tenant.id, version["catalog_version"], township, version["number"])
+        records = await conn.fetch(items_for(selection), *arguments)
+        provisions = await conn.fetchval(provisions_for(selection), *arguments)
     entries = _entries(records)
     return TownshipList(
         township_code=township,
@@ -382,6 +379,7 @@ async def get_published_list(
         effective_date=version["effective_date"],
         entries=entries,
         counts=_counts(entries),
+        provisions=decode_provisions(provisions),
     )
 
 

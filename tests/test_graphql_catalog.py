@@ -36,6 +36,7 @@ ITEM = """
 LIST = f"""
   townshipCode townshipName status catalogVersion revision publishedNumber reviewNote version
   effectiveDate counts
+  provisions {{ documentId article paragraph item label text }}
   entries {{
     item {{ {ITEM} }}
     origin justification responsibleOffice post contact note state changeNote reviewComment
@@ -702,9 +703,10 @@ query($s: String!, $code: String!) {
           code
           responsibilities { party role unit { code name } }
           recovery { unit { name } }
-          legalBases { raw resolved documentTitle text }
+          legalBases { raw resolved documentTitle documentId article paragraph item text }
         }
       }
+      provisions { documentId article paragraph item label text }
     }
   }
 }"""
@@ -714,7 +716,8 @@ async def _statements(client: httpx.AsyncClient, t: TenantFixture, township: str
     await warm(client, t.admin)
     before = queries.count
     data = await gql(client, t.admin, HEAVY, s=t.slug, code=township)
-    return queries.count - before, data["tenant"]["townshipList"]["entries"]
+    listed = data["tenant"]["townshipList"]
+    return queries.count - before, listed["entries"], listed["provisions"]
 
 
 async def test_reading_a_list_uses_a_constant_number_of_statements(
@@ -747,19 +750,23 @@ async def test_reading_a_list_uses_a_constant_number_of_statements(
         assert claimed["claimItem"]["__typename"] == "TownshipList", claimed
 
     await _statements(client, county, GONGPING)  # warm the key and tenant caches
-    few_count, few = await _statements(client, county, GONGPING)
-    many_count, many = await _statements(client, county, LIUCHENG)
+    few_count, few, _ = await _statements(client, county, GONGPING)
+    many_count, many, provisions = await _statements(client, county, LIUCHENG)
 
     assert len(few) == 3 and len(many) == 11
     units = {r["unit"]["name"] for e in many for r in e["item"]["responsibilities"] if r["unit"]}
     assert units == {"区规划和自然资源局", "区应急管理局"}
     bases = [b for e in many for b in e["item"]["legalBases"]]
-    assert len(bases) == 16 and all(b["resolved"] and b["text"] for b in bases)
+    # Each cited provision's text comes once, for the list; the bases refer to it.
+    assert len(bases) == 16 and all(b["resolved"] and b["text"] is None for b in bases)
+    texts = {(p["documentId"], p["article"], p["paragraph"], p["item"]): p["text"] for p in provisions}
+    assert len(texts) == len(provisions) == 2 and all(texts.values())
+    assert all(texts[b["documentId"], b["article"], b["paragraph"], b["item"]] for b in bases)
     print(f"statements: 3 entries -> {few_count}, 11 entries -> {many_count}")
     assert few_count == many_count, (few_count, many_count)
-    # Three transactions — the list (its row, a custom-plan setting and its entries), the
-    # units, the townships — each BEGIN+SET, its statements and COMMIT: nothing per entry.
-    assert many_count == 3 * 2 + 5, many_count
+    # Three transactions — the list (its row, a custom-plan setting, its entries and their
+    # provisions), the units, the townships — each BEGIN+SET, its statements and COMMIT.
+    assert many_count == 3 * 2 + 6, many_count
 
 
 # GraphQL and REST agree -----------------------------------------------------------------------

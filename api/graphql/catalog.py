@@ -93,8 +93,23 @@ class LegalBase:
     paragraph: int | None
     item: int | None
     label: str | None
-    text: str | None
+    text: str | None = strawberry.field(
+        description="The provision's text; null in whole lists, which carry `provisions`."
+    )
     problem: str | None
+
+
+@strawberry.type(
+    description="A cited provision's text, given once per list; legal bases refer to it by document, article,"
+    " paragraph and item."
+)
+class CitedProvision:
+    document_id: str
+    article: int
+    paragraph: int | None
+    item: int | None
+    label: str
+    text: str
 
 
 @strawberry.type(description="A duty item of one catalog version (参考目录事项).")
@@ -307,6 +322,7 @@ class TownshipList:
     effective_date: datetime.date | None
     entries: list[Entry]
     counts: JSON = strawberry.field(description="Entries in force: total and per list kind.")
+    provisions: list[CitedProvision] = strawberry.field(description="The provisions the entries cite, each once.")
     access: strawberry.Private[Access]
 
     @classmethod
@@ -337,6 +353,7 @@ class TownshipList:
                 for e in view.entries
             ],
             counts=view.counts,
+            provisions=view.provisions,  # type: ignore[arg-type]  # same fields, read by attribute
             access=access,
         )
 
