@@ -604,6 +604,23 @@ async def list_events(
     return EventFeed(items=items, next_cursor=encode_cursor(last))
 
 
+async def deliveries_of(access: Access, event_ids: list[int]) -> dict[int, list[DeliveryView]]:
+    """Deliveries of many events in one query (for DataLoaders); none for non-admins."""
+    if not access.is_admin:
+        return {}
+    async with tenant_transaction(access.tenant.id) as conn:
+        rows = await conn.fetch(
+            f"{_DELIVERY} WHERE d.tenant_id = $1 AND d.event_id = ANY($2::bigint[])"
+            " ORDER BY d.event_id, d.subscription_id",
+            access.tenant.id,
+            event_ids,
+        )
+    found: dict[int, list[DeliveryView]] = {}
+    for r in rows:
+        found.setdefault(r["event_id"], []).append(_delivery(r))
+    return found
+
+
 async def get_event(access: Access, event_id: int) -> EventView:
     """One event with its delivery to every subscription (admins see the deliveries)."""
     _require_feed_reader(access)

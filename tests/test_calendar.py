@@ -188,3 +188,49 @@ async def test_roles_isolation_and_bad_input(
         response = await client.get(f"{tenant.base}/calendar/deadline", params=params, headers=tenant.auth())
         assert response.status_code == 422, response.text
         assert response.json()["errors"][0]["field"] == field
+
+
+async def test_graphql_calendar(client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture) -> None:
+    set_day = """mutation($t: String!) { setCalendarOverride(tenant: $t, day: "2026-10-10", kind: "holiday",
+                   name: "台风停工") { ... on CalendarOverride { day kindLabel }
+                   ... on Problem { status errors { field } } } }"""
+    done = await client.post(
+        "/graphql", json={"query": set_day, "variables": {"t": tenant.slug}}, headers=tenant.auth()
+    )
+    assert done.json()["data"]["setCalendarOverride"] == {"day": "2026-10-10", "kindLabel": "休息日"}
+    denied = await client.post(
+        "/graphql", json={"query": set_day, "variables": {"t": tenant.slug}}, headers=tenant.auth(tenant.reader)
+    )
+    assert denied.json()["data"]["setCalendarOverride"]["status"] == 403
+    foreign = await client.post(
+        "/graphql", json={"query": set_day, "variables": {"t": tenant.slug}}, headers=other.auth()
+    )
+    assert foreign.json()["data"]["setCalendarOverride"]["status"] == 404
+    bad = set_day.replace('kind: "holiday"', 'kind: "vacation"')
+    refused = await client.post("/graphql", json={"query": bad, "variables": {"t": tenant.slug}}, headers=tenant.auth())
+    assert refused.json()["data"]["setCalendarOverride"]["status"] == 400
+
+    query = """query($t: String!) { tenant(slug: $t) {
+        calendarDays(from: "2026-10-09", to: "2026-10-10") { day working source name }
+        calendarOverrides(year: 2026) { day kind }
+        deadline(start: "2026-10-09T10:00:00+08:00", workingDays: 1) { deadline }
+        emergency: deadline(start: "2026-10-09T10:00:00+08:00", hours: 4) { deadline } } }"""
+    body = (
+        await client.post(
+            "/graphql", json={"query": query, "variables": {"t": tenant.slug}}, headers=tenant.auth(tenant.reader)
+        )
+    ).json()
+    node = body["data"]["tenant"]
+    assert [(d["day"], d["working"], d["source"]) for d in node["calendarDays"]] == [
+        ("2026-10-09", True, "national"),
+        ("2026-10-10", False, "tenant"),
+    ]
+    assert node["calendarOverrides"] == [{"day": "2026-10-10", "kind": "holiday"}]
+    assert node["deadline"]["deadline"] == "2026-10-12T23:59:59+08:00"
+    assert node["emergency"]["deadline"] == "2026-10-09T14:00:00+08:00"
+    clear = """mutation($t: String!) { clearCalendarOverride(tenant: $t, day: "2026-10-10") {
+                 ... on CalendarDayCleared { day } ... on Problem { status } } }"""
+    cleared = await client.post(
+        "/graphql", json={"query": clear, "variables": {"t": tenant.slug}}, headers=tenant.auth()
+    )
+    assert cleared.json()["data"]["clearCalendarOverride"] == {"day": "2026-10-10"}

@@ -446,3 +446,119 @@ async def test_list_and_catalog_transitions_emit_events(
     assert [r["body"]["type"] for r in sorted(receiver.received, key=lambda r: r["body"]["id"])] == [
         e["type"] for e in feed
     ]
+
+
+async def _gql(
+    client: httpx.AsyncClient, fixture: TenantFixture, query: str, key: str | None = None, **variables: Any
+) -> Any:
+    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=fixture.auth(key))
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_graphql_subscriptions_deliveries_and_feed(
+    client: httpx.AsyncClient, tenant: TenantFixture, other: TenantFixture, receiver: Receiver
+) -> None:
+    created = await _gql(
+        client,
+        tenant,
+        """mutation($t: String!, $url: String!) { createWebhookSubscription(tenant: $t, url: $url,
+             eventTypes: ["catalog.*"]) {
+           ... on IssuedWebhookSubscription { secret subscription { id eventTypes active version } }
+           ... on Problem { status detail } } }""",
+        t=tenant.slug,
+        url=receiver.url,
+    )
+    issued = created["data"]["createWebhookSubscription"]
+    receiver.secret = issued["secret"]
+    sub = issued["subscription"]["id"]
+    assert issued["subscription"]["eventTypes"] == ["catalog.*"]
+    bad = await _gql(
+        client,
+        tenant,
+        """mutation($t: String!) { createWebhookSubscription(tenant: $t, url: "gopher://x.example/") {
+           ... on Problem { status errors { field } } } }""",
+        t=tenant.slug,
+    )
+    assert bad["data"]["createWebhookSubscription"] == {"status": 422, "errors": [{"field": "url"}]}
+    denied = await _gql(
+        client,
+        tenant,
+        """mutation($t: String!, $url: String!) { createWebhookSubscription(tenant: $t, url: $url) {
+           ... on Problem { status } } }""",
+        key=tenant.reader,
+        t=tenant.slug,
+        url=receiver.url,
+    )
+    assert denied["data"]["createWebhookSubscription"] == {"status": 403}
+
+    receiver.status = 500
+    await _emit(tenant, "catalog.published")
+    await events.deliver_due()
+    query = """query($t: String!) { tenant(slug: $t) {
+        webhookSubscriptions { id deliveryCounts { pending delivered failed }
+          deliveries { items { eventId eventType state attempts lastStatus lastError nextAttemptAt } } }
+        events { items { id type subject data deliveries { state } } nextCursor } } }"""
+    body = await _gql(client, tenant, query, t=tenant.slug)
+    [s] = body["data"]["tenant"]["webhookSubscriptions"]
+    assert s["deliveryCounts"] == {"pending": 1, "delivered": 0, "failed": 0}
+    [d] = s["deliveries"]["items"]
+    assert (d["state"], d["attempts"], d["lastStatus"]) == ("pending", 1, 500) and d["nextAttemptAt"]
+    [e] = body["data"]["tenant"]["events"]["items"]
+    assert e["id"] == d["eventId"] and e["data"]["名称"] == "柳城街道" and e["deliveries"] == [{"state": "pending"}]
+
+    receiver.status = 200
+    again = await _gql(
+        client,
+        tenant,
+        """mutation($t: String!, $id: UUID!, $e: ID!) { redeliverWebhook(tenant: $t, id: $id, eventId: $e) {
+           ... on Redelivery { queued } ... on Problem { status } } }""",
+        t=tenant.slug,
+        id=sub,
+        e=d["eventId"],
+    )
+    assert again["data"]["redeliverWebhook"] == {"queued": 1}
+    assert (await events.deliver_due()).delivered == 1 and receiver.received[-1]["valid"]
+
+    paused = await _gql(
+        client,
+        tenant,
+        """mutation($t: String!, $id: UUID!) { updateWebhookSubscription(tenant: $t, id: $id, version: 1,
+             active: false) { ... on WebhookSubscription { active version } ... on Problem { status } } }""",
+        t=tenant.slug,
+        id=sub,
+    )
+    assert paused["data"]["updateWebhookSubscription"] == {"active": False, "version": 2}
+    # Another tenant sees nothing and changes nothing.
+    theirs = await _gql(
+        client,
+        other,
+        """query($t: String!, $id: UUID!) { tenant(slug: $t) { webhookSubscription(id: $id) { id }
+             webhookSubscriptions { id } events { items { id } } } }""",
+        t=other.slug,
+        id=sub,
+    )
+    assert theirs["data"]["tenant"] == {
+        "webhookSubscription": None,
+        "webhookSubscriptions": [],
+        "events": {"items": []},
+    }
+    for slug in (tenant.slug, other.slug):
+        gone = await _gql(
+            client,
+            other,
+            """mutation($t: String!, $id: UUID!) { deleteWebhookSubscription(tenant: $t, id: $id) {
+                 ... on Problem { status } } }""",
+            t=slug,
+            id=sub,
+        )
+        assert gone["data"]["deleteWebhookSubscription"] == {"status": 404}
+    deleted = await _gql(
+        client,
+        tenant,
+        """mutation($t: String!, $id: UUID!) { deleteWebhookSubscription(tenant: $t, id: $id) {
+             ... on WebhookSubscriptionDeleted { id } } }""",
+        t=tenant.slug,
+        id=sub,
+    )
+    assert deleted["data"]["deleteWebhookSubscription"] == {"id": sub}

@@ -23,9 +23,9 @@ from api.graphql.catalog import (
     WithdrawalInput,
     plain,
 )
+from api.graphql.event_mutations import EventMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
-from api.graphql.workflow_mutations import WorkflowMutations
 from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
 from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
@@ -333,7 +333,7 @@ class DivisionMutations:
 
 
 @strawberry.type
-class Mutation(DivisionMutations, CatalogMutations, WorkflowMutations):
+class Mutation(DivisionMutations, CatalogMutations, EventMutations):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 
 

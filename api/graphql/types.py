@@ -10,11 +10,11 @@ from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
 from api.graphql.catalog import CatalogQueries
+from api.graphql.events import EventQueries
 from api.graphql.context import GqlInfo
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.search import SearchQueries
-from api.graphql.workflows import WorkflowQueries
 from core import jurisdictions, units
 from core.access import Access, Tenant
 from core.errors import QingdanError
@@ -254,6 +254,6 @@ class TenantFields:
 
 
 @strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
-class TenantNode(TenantFields, CatalogQueries, LegalQueries, LookupQueries, SearchQueries, WorkflowQueries):
+class TenantNode(TenantFields, CatalogQueries, LegalQueries, LookupQueries, SearchQueries, EventQueries):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""
