@@ -12,14 +12,17 @@ from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
 from api.middleware import configure_logging, request_context
 from api.portal import portal_router
+from api.rest.accountability import AccountabilityController
 from api.rest.calendar import CalendarController
 from api.rest.catalog import CatalogController
+from api.rest.evaluation import EvaluationController
 from api.rest.events import EventController, WebhookController
 from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
 from api.rest.lookup import LookupController
+from api.rest.posts import PostController
 from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
@@ -76,6 +79,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             CatalogController,
             TownshipListController,
             LegalController,
+            EvaluationController,
+            AccountabilityController,
+            PostController,
             LookupController,
             SearchController,
             portal_router,

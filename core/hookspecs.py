@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import pluggy
 
-from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.plugin_types import (
+    AccountabilityRules,
+    CatalogItem,
+    EvaluationRule,
+    EvaluationScheme,
+    Indicator,
+    IndicatorContext,
+    JurisdictionInfo,
+    ListStructure,
+    Problem,
+    SeedCatalog,
+)
 from core.workflow.definition import WorkflowDefinition
 
 PROJECT = "qingdan"
@@ -124,5 +135,92 @@ def qingdan_workflows() -> tuple[WorkflowDefinition, ...]:  # type: ignore[empty
                 admission_workflow("anxi_admission", "职责准入", reviewers=("unit:justice-bureau",)),
                 adjustment_workflow("anxi_adjustment", "动态调整", decision_days=20),
                 call_workflow("anxi_call", "乡呼县应"),
+            )
+    """
+
+
+@hookspec(firstresult=True)
+def qingdan_evaluation_scheme() -> EvaluationScheme:  # type: ignore[empty-body]
+    """The jurisdiction's two-way evaluation scheme (双向考评): relations, indicators, grades.
+
+    Optional: without it a tenant starts with core's default (the county evaluates its
+    townships on common indicators; townships evaluate county departments). The scheme is
+    copied into the tenant on first use, where the county admin may change it; every change
+    is checked again (weights, score ranges, :func:`qingdan_check_indicator`, the rules'
+    ``check_scheme``). A period freezes the scheme it was opened with.
+
+    Example::
+
+        @hookimpl
+        def qingdan_evaluation_scheme():
+            return EvaluationScheme(
+                relations=(Relation("county_township", "县对乡镇考核", "county", "township"),),
+                indicators=(
+                    Indicator("party", "党的建设", "county_township", 40, item_code="AX-001"),
+                    Indicator("safety", "安全生产", "county_township", 60),
+                ),
+            )
+    """
+
+
+@hookspec
+def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:  # type: ignore[empty-body]
+    """The jurisdiction's evaluation rules: scheme checks, evaluator shares, result adjustments.
+
+    Optional. Each :class:`~core.plugin_types.EvaluationRule` may check a scheme (Tai'an: the
+    townships' share of a dispatched agency's assessment is at least 60%), give the shares
+    of several evaluators (an agency serving several townships) and adjust a computed result
+    (an agency its township did not rate excellent cannot be excellent). Core applies every
+    effect and records it, with the reason, in the result's explanation.
+
+    Example::
+
+        def not_excellent(draft, grades):
+            part = draft.relations.get("township_agency")
+            if part and part.grade != "excellent" and draft.grade == "excellent":
+                return [RuleEffect("cap", "grade", "excellent", "good", "乡镇未评为优秀")]
+            return []
+
+        @hookimpl
+        def qingdan_evaluation_rules():
+            return (EvaluationRule("cap", "乡镇未评优秀的不得评为优秀", adjust=not_excellent),)
+    """
+
+
+@hookspec
+def qingdan_check_indicator(indicator: Indicator, context: IndicatorContext) -> list[Problem]:  # type: ignore[empty-body]
+    """The jurisdiction's rules for one evaluation indicator; return the problems found.
+
+    Optional. Called for every indicator of a scheme when it is loaded or changed, with the
+    relation and the list item the indicator rests on (None when it names none or an item
+    not in the catalog). Dongshan, for instance, rejects a township indicator resting on a
+    recovered or out-of-list item (扩大基本医疗保险参保 was withdrawn for that reason).
+
+    Example::
+
+        @hookimpl
+        def qingdan_check_indicator(indicator, context):
+            if context.relation.evaluatee == "township" and context.item is not None:
+                if "recovered" in context.item.kinds:
+                    return [Problem("item_code", "收回事项不得作为乡镇考核指标")]
+            return []
+    """
+
+
+@hookspec(firstresult=True)
+def qingdan_accountability_situations() -> AccountabilityRules:  # type: ignore[empty-body]
+    """Situations of not performing by the list (不依单履职情形) and accountability methods.
+
+    Optional: without it core's default situations and methods apply. An accountability
+    case names one situation code; an outcome that holds the party accountable may name one
+    method code. Longsha defines 7 situations and 6 methods.
+
+    Example::
+
+        @hookimpl
+        def qingdan_accountability_situations():
+            return AccountabilityRules(
+                situations=(Label("refused", "拒不履行清单职责"),),
+                methods=(Label("talk", "约谈"), Label("notice", "通报批评")),
             )
     """

@@ -222,3 +222,170 @@ class Problem:
 
     field: str
     message: str
+
+
+# --- evaluation and accountability (双向考评, 依单问责) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Who evaluates whom, and how much of the evaluatee's overall result it makes.
+
+    ``evaluator`` is ``county`` (the county as a whole, entered by the 编办), ``township`` or
+    ``department``; ``evaluatee`` is ``township``, ``department`` or ``dispatched_agency``.
+    ``share`` (0–1) is this relation's part of the evaluatee's overall result; the shares of
+    the relations with the same evaluatee kind sum to 1. Codes used by the five plugins:
+    ``county_township``, ``county_department``, ``township_department`` (bottom-up),
+    ``department_agency`` and ``township_agency``.
+    """
+
+    code: str
+    label: str
+    evaluator: str
+    evaluatee: str
+    share: float = 1.0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One evaluation indicator of a relation, with its weight and score range.
+
+    ``township_types`` empty: a common indicator; otherwise it applies only to townships of
+    those types (Lanshan). ``item_code`` names the list item the indicator rests on (checked
+    by :func:`~core.hookspecs.qingdan_check_indicator`). ``source`` says where scores come
+    from: ``manual`` (entered) or a registered data source such as ``call_statistics`` with
+    ``source_field`` (``satisfaction_rate``, ``closure_rate`` …). ``tags`` mark indicators a
+    rule looks for (Longsha: ``satisfaction``).
+    """
+
+    code: str
+    label: str
+    relation: str
+    weight: float
+    min_score: float = 0.0
+    max_score: float = 100.0
+    township_types: tuple[str, ...] = ()
+    item_code: str | None = None
+    source: str = "manual"
+    source_field: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Grade:
+    """A grade band: results at or above ``min_score`` (and below the next band) get it."""
+
+    code: str
+    label: str
+    min_score: float
+
+
+DEFAULT_GRADES: tuple[Grade, ...] = (
+    Grade("excellent", "优秀", 90.0),
+    Grade("good", "良好", 80.0),
+    Grade("pass", "合格", 60.0),
+    Grade("fail", "不合格", 0.0),
+)
+
+
+@dataclass(frozen=True)
+class EvaluationScheme:
+    """A jurisdiction's evaluation scheme (hook ``qingdan_evaluation_scheme``).
+
+    The indicator weights of one relation sum to ``weight_total``; where ``township_types``
+    are given, the common indicators plus those of each type sum to ``weight_total`` for
+    that type. A township's type is its division attribute ``township_type_attribute``.
+    """
+
+    relations: tuple[Relation, ...]
+    indicators: tuple[Indicator, ...]
+    grades: tuple[Grade, ...] = DEFAULT_GRADES
+    township_types: tuple[Label, ...] = ()
+    township_type_attribute: str = "township_type"
+    weight_total: float = 100.0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorContext:
+    """What :func:`~core.hookspecs.qingdan_check_indicator` sees besides the indicator.
+
+    ``item`` is the catalog item the indicator rests on as it stands in the latest published
+    catalog, or None when ``indicator.item_code`` is empty or names no item (清单外事项).
+    """
+
+    relation: Relation
+    item: CatalogItem | None
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who a result is about: a township (division code) or a unit (unit code)."""
+
+    code: str
+    kind: str
+    name: str = ""
+    hosts: tuple[str, ...] = ()
+    parent_unit: str | None = None
+    township_type: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationScore:
+    """One relation's part of a draft result: score (0–100), grade, evaluators' subtotals."""
+
+    relation: str
+    score: float
+    grade: str
+    share: float
+    evaluators: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResultDraft:
+    """A computed result before the jurisdiction's rules adjust it."""
+
+    subject: Subject
+    score: float
+    grade: str
+    relations: dict[str, RelationScore] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleEffect:
+    """What a rule changed on a result (``field`` is ``score`` or ``grade``), and why."""
+
+    rule: str
+    field: str
+    before: Any
+    after: Any
+    reason: str
+
+
+@dataclass(frozen=True)
+class EvaluationRule:
+    """A jurisdiction's evaluation rule (hook ``qingdan_evaluation_rules``).
+
+    Every part is optional: ``check_scheme`` returns the problems of a scheme (run when a
+    scheme is loaded or changed); ``evaluator_shares`` gives, for a subject and relation, the
+    share of each evaluator (default: equal shares); ``adjust`` inspects a draft result and
+    returns the effects to apply, each explained in the result.
+    """
+
+    code: str
+    label: str
+    description: str = ""
+    check_scheme: Any = None  # Callable[[EvaluationScheme], list[Problem]]
+    evaluator_shares: Any = None  # Callable[[Subject, str], dict[str, float] | None]
+    adjust: Any = None  # Callable[[ResultDraft, tuple[Grade, ...]], list[RuleEffect]]
+
+
+@dataclass(frozen=True)
+class AccountabilityRules:
+    """Situations of not performing by the list and the accountability methods (问责方式)."""
+
+    situations: tuple[Label, ...]
+    methods: tuple[Label, ...]
+    note: str = ""

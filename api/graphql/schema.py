@@ -23,6 +23,7 @@ from api.graphql.catalog import (
     WithdrawalInput,
     plain,
 )
+from api.graphql.evaluation_mutations import EvaluationMutations
 from api.graphql.event_mutations import EventMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
@@ -333,7 +334,7 @@ class DivisionMutations:
 
 
 @strawberry.type
-class Mutation(DivisionMutations, CatalogMutations, EventMutations):
+class Mutation(DivisionMutations, CatalogMutations, EventMutations, EvaluationMutations):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 
 

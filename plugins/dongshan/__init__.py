@@ -20,8 +20,18 @@ Dongshan's item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.plugin_types import (
+    CatalogItem,
+    EvaluationScheme,
+    Indicator,
+    IndicatorContext,
+    JurisdictionInfo,
+    ListStructure,
+    Problem,
+    SeedCatalog,
+)
 
+from . import evaluation
 from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
 from .rules import check_item
@@ -58,3 +68,15 @@ def qingdan_workflows() -> tuple:
     from .workflows import WORKFLOWS
 
     return WORKFLOWS
+
+
+@hookimpl
+def qingdan_evaluation_scheme() -> EvaluationScheme:
+    """Dongshan's evaluation: basic duties for towns, the rest for departments."""
+    return evaluation.SCHEME
+
+
+@hookimpl
+def qingdan_check_indicator(indicator: Indicator, context: IndicatorContext) -> list[Problem]:
+    """Dongshan: no township indicator on a recovered or out-of-list item."""
+    return evaluation.check_indicator(indicator, context)

@@ -20,8 +20,17 @@ item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.plugin_types import (
+    CatalogItem,
+    EvaluationRule,
+    EvaluationScheme,
+    JurisdictionInfo,
+    ListStructure,
+    Problem,
+    SeedCatalog,
+)
 
+from . import evaluation
 from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
 from .rules import check_item
@@ -58,3 +67,15 @@ def qingdan_workflows() -> tuple:
     from .workflows import WORKFLOWS
 
     return WORKFLOWS
+
+
+@hookimpl
+def qingdan_evaluation_scheme() -> EvaluationScheme:
+    """Lanshan's differentiated evaluation: common plus per-township-type indicators."""
+    return evaluation.SCHEME
+
+
+@hookimpl
+def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:
+    """Lanshan's rule: every township type has indicators of its own."""
+    return evaluation.RULES

@@ -19,8 +19,18 @@ and Longsha's item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.plugin_types import (
+    AccountabilityRules,
+    CatalogItem,
+    EvaluationRule,
+    EvaluationScheme,
+    JurisdictionInfo,
+    ListStructure,
+    Problem,
+    SeedCatalog,
+)
 
+from . import evaluation
 from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
 from .rules import check_item
@@ -57,3 +67,21 @@ def qingdan_workflows() -> tuple:
     from .workflows import WORKFLOWS
 
     return WORKFLOWS
+
+
+@hookimpl
+def qingdan_evaluation_scheme() -> EvaluationScheme:
+    """Longsha's evaluation: streets rate dispatched agencies with 60% weight."""
+    return evaluation.SCHEME
+
+
+@hookimpl
+def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:
+    """Longsha's rules: 60% for streets; street satisfaction with departments counts."""
+    return evaluation.RULES
+
+
+@hookimpl
+def qingdan_accountability_situations() -> AccountabilityRules:
+    """Longsha's 7 situations of not performing by the list and 6 methods."""
+    return evaluation.ACCOUNTABILITY

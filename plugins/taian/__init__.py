@@ -21,8 +21,17 @@ item rules (:mod:`.rules`) are plain data and functions.
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.plugin_types import (
+    CatalogItem,
+    EvaluationRule,
+    EvaluationScheme,
+    JurisdictionInfo,
+    ListStructure,
+    Problem,
+    SeedCatalog,
+)
 
+from . import evaluation
 from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
 from .rules import check_item
@@ -59,3 +68,15 @@ def qingdan_workflows() -> tuple:
     from .workflows import WORKFLOWS
 
     return WORKFLOWS
+
+
+@hookimpl
+def qingdan_evaluation_scheme() -> EvaluationScheme:
+    """Tai'an's two-way evaluation: townships ≈ 1/3 of a department, ≥ 60% of an agency."""
+    return evaluation.SCHEME
+
+
+@hookimpl
+def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:
+    """Tai'an's rules: 1/3, 60%, area agencies summed by the host, no excellent without the township."""
+    return evaluation.RULES

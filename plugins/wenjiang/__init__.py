@@ -18,8 +18,18 @@ rule that every leaf names its source lists (:mod:`.rules`) are plain data and f
 """
 
 from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+from core.plugin_types import (
+    CatalogItem,
+    EvaluationScheme,
+    Indicator,
+    IndicatorContext,
+    JurisdictionInfo,
+    ListStructure,
+    Problem,
+    SeedCatalog,
+)
 
+from . import evaluation
 from .catalog import CATALOG
 from .jurisdiction import JURISDICTION
 from .rules import check_item
@@ -56,3 +66,15 @@ def qingdan_workflows() -> tuple:
     from .workflows import WORKFLOWS
 
     return WORKFLOWS
+
+
+@hookimpl
+def qingdan_evaluation_scheme() -> EvaluationScheme:
+    """Wenjiang's evaluation keyed to the list."""
+    return evaluation.SCHEME
+
+
+@hookimpl
+def qingdan_check_indicator(indicator: Indicator, context: IndicatorContext) -> list[Problem]:
+    """Wenjiang: district-department work is never a township target."""
+    return evaluation.check_indicator(indicator, context)

@@ -1,0 +1,204 @@
+"""GraphQL mutations of evaluation, accountability and post assignment; each returns the
+changed object or a typed :class:`Problem` (the same problems REST answers with)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import msgspec
+import strawberry
+from strawberry.scalars import JSON
+
+from api.errors import field_of_message
+from api.graphql.evaluation import (
+    AccountabilityCase,
+    Assignment,
+    ComputeSummary,
+    EvaluationPeriod,
+    EvaluationScheme,
+    Notice,
+    Post,
+    ScoresWritten,
+)
+from api.graphql.types import GqlInfo, Problem
+from core import accountability, posts
+from core.errors import FieldError, InvalidInput, NotFound, QingdanError
+from core.evaluation import service
+
+T = TypeVar("T")
+
+EvaluationSchemeResult = Annotated[EvaluationScheme | Problem, strawberry.union("EvaluationSchemeResult")]
+EvaluationPeriodResult = Annotated[EvaluationPeriod | Problem, strawberry.union("EvaluationPeriodResult")]
+ScoresWrittenResult = Annotated[ScoresWritten | Problem, strawberry.union("ScoresWrittenResult")]
+ComputeSummaryResult = Annotated[ComputeSummary | Problem, strawberry.union("ComputeSummaryResult")]
+AccountabilityCaseResult = Annotated[AccountabilityCase | Problem, strawberry.union("AccountabilityCaseResult")]
+NoticeResult = Annotated[Notice | Problem, strawberry.union("NoticeResult")]
+PostResult = Annotated[Post | Problem, strawberry.union("PostResult")]
+AssignmentResult = Annotated[Assignment | Problem, strawberry.union("AssignmentResult")]
+
+
+def _convert(data: dict[str, Any], kind: type[T]) -> T:
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError as exc:
+        message = str(exc)
+        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
+
+
+async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Any], Awaitable[T]]) -> T | Problem:
+    try:
+        access = await info.context.access(tenant)
+        if access is None:
+            raise NotFound(f"no tenant {tenant!r}")
+        return await act(access)
+    except QingdanError as exc:
+        return Problem.of(exc)
+
+
+def _given(obj: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(obj).items() if v is not None and v is not strawberry.UNSET}
+
+
+@strawberry.input
+class ScoreInput:
+    relation: str
+    evaluator: str
+    evaluatee: str
+    indicator: str
+    score: float
+    note: str = ""
+
+
+@strawberry.input
+class AccountabilityCaseInput:
+    party_kind: str
+    party: str
+    item_code: str
+    situation: str
+    facts: str
+    facts_date: datetime.date
+    township: str | None = None
+    performed: bool = False
+    method: str | None = None
+
+
+@strawberry.input
+class NoticeInput:
+    recipient_kind: str
+    recipient: str
+    content: str
+    issued_on: datetime.date
+    case_number: int | None = None
+    item_code: str | None = None
+
+
+@strawberry.input
+class PostInput:
+    name: str
+    office_code: str
+    holder: str = ""
+    standards: str = ""
+
+
+@strawberry.input
+class AssignmentInput:
+    leader: str
+    office_code: str
+    a_post: str
+    b_post: str | None = None
+
+
+@strawberry.type
+class EvaluationMutations:
+    """Evaluation, accountability and post assignment over the same services as REST."""
+
+    @strawberry.mutation(description="Replace the evaluation scheme (admin); revision: the one you read.")
+    async def replace_evaluation_scheme(
+        self, info: GqlInfo, tenant: str, scheme: JSON, revision: int
+    ) -> EvaluationSchemeResult:
+        async def act(access: Any) -> EvaluationScheme:
+            data = _convert({"scheme": scheme, "revision": revision}, service.SchemeUpdate)
+            return EvaluationScheme.of(await service.replace_scheme(access, data))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Open a period (kind: year or quarter) on the tenant's scheme.")
+    async def create_evaluation_period(
+        self, info: GqlInfo, tenant: str, code: str, kind: str
+    ) -> EvaluationPeriodResult:
+        async def act(access: Any) -> EvaluationPeriod:
+            data = _convert({"code": code, "kind": kind}, service.PeriodCreate)
+            return EvaluationPeriod.of(await service.create_period(access, data))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Close a period: it takes no more scores.")
+    async def close_evaluation_period(self, info: GqlInfo, tenant: str, period: str) -> EvaluationPeriodResult:
+        async def act(access: Any) -> EvaluationPeriod:
+            return EvaluationPeriod.of(await service.close_period(access, period))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Enter scores, all or nothing.")
+    async def enter_evaluation_scores(
+        self, info: GqlInfo, tenant: str, period: str, scores: list[ScoreInput]
+    ) -> ScoresWrittenResult:
+        async def act(access: Any) -> ScoresWritten:
+            data = _convert({"scores": [vars(s) for s in scores]}, service.ScoresIn)
+            written = await service.enter_scores(access, period, data)
+            return ScoresWritten(period=written.period, written=written.written)
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Compute the period's results with explanations (admin).")
+    async def compute_evaluation(self, info: GqlInfo, tenant: str, period: str) -> ComputeSummaryResult:
+        async def act(access: Any) -> ComputeSummary:
+            s = await service.compute_period(access, period)
+            return ComputeSummary(
+                period=s.period,
+                results=s.results,
+                incomplete=s.incomplete,
+                by_kind=s.by_kind,
+                by_grade=s.by_grade,
+                elapsed_ms=s.elapsed_ms,
+            )
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Record an accountability case; the list as of the facts' date decides.")
+    async def open_accountability_case(
+        self, info: GqlInfo, tenant: str, input: AccountabilityCaseInput
+    ) -> AccountabilityCaseResult:
+        async def act(access: Any) -> AccountabilityCase:
+            data = _convert(msgspec.to_builtins(_given(input)), accountability.CaseCreate)
+            return AccountabilityCase.of(await accountability.open_case(access, data))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Issue a notice (依单履职告知书).")
+    async def issue_notice(self, info: GqlInfo, tenant: str, input: NoticeInput) -> NoticeResult:
+        async def act(access: Any) -> Notice:
+            data = _convert(msgspec.to_builtins(_given(input)), accountability.NoticeCreate)
+            return Notice.of(await accountability.issue_notice(access, data))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Create or change a post of a township office.")
+    async def save_post(self, info: GqlInfo, tenant: str, township: str, code: str, input: PostInput) -> PostResult:
+        async def act(access: Any) -> Post:
+            data = _convert(_given(input), posts.PostData)
+            return Post.of(await posts.save_post(access, township, code, data))
+
+        return await _attempt(info, tenant, act)
+
+    @strawberry.mutation(description="Decompose an entry to leader → office → A (and B) post.")
+    async def assign_entry(
+        self, info: GqlInfo, tenant: str, township: str, item_code: str, input: AssignmentInput
+    ) -> AssignmentResult:
+        async def act(access: Any) -> Assignment:
+            data = _convert(_given(input), posts.AssignmentData)
+            return Assignment.of(await posts.assign(access, township, item_code, data))
+
+        return await _attempt(info, tenant, act)

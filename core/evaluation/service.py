@@ -1,0 +1,596 @@
+"""Evaluation operations: the scheme, periods, scores, computing and reading results.
+
+Role rules (the same for REST and GraphQL): the county admin (编办) manages the scheme and
+periods, computes results and may enter any score; a township key enters only scores where
+its township is the evaluator and the relation lets a township evaluate that unit (a
+dispatched agency only where the township hosts it); a department key only scores where it
+is the evaluator (its own dispatched agencies). Everyone of the tenant reads the scheme and
+periods; results and scores are read by the admin and reader keys, by a township for itself
+and by a department for itself. A closed period takes no scores and is not recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from collections import defaultdict
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from core import audit
+from core.access import Access, Role
+from core.catalog import items_by_key, version_numbers
+from core.db import tenant_transaction
+from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.evaluation import sources
+from core.evaluation.compute import compute
+from core.evaluation.schemes import (
+    SchemeDoc,
+    core_problems,
+    plugin_problems,
+    plugin_rules,
+    plugin_scheme,
+)
+from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.permissions import deny, require_admin
+from core.plugin_types import Subject
+
+TOWNSHIP_KINDS = ("town", "township", "street", "development_zone")
+PeriodCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}(-Q[1-4])?$", examples=["2026", "2026-Q3"])]
+Note = Annotated[str, msgspec.Meta(max_length=2000)]
+
+
+class SchemeView(msgspec.Struct):
+    origin: str  # plugin | default | tenant
+    revision: int
+    scheme: SchemeDoc
+    sources: list[dict[str, Any]]
+
+
+class SchemeUpdate(msgspec.Struct, forbid_unknown_fields=True):
+    scheme: SchemeDoc
+    revision: int
+
+
+class PeriodCreate(msgspec.Struct, forbid_unknown_fields=True):
+    code: PeriodCode
+    kind: Literal["year", "quarter"]
+
+
+class PeriodView(msgspec.Struct):
+    code: str
+    kind: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    state: str
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    computed_at: datetime.datetime | None
+
+
+class ScoreIn(msgspec.Struct, forbid_unknown_fields=True):
+    relation: str
+    evaluator: str
+    evaluatee: str
+    indicator: str
+    score: float
+    note: Note = ""
+
+
+class ScoresIn(msgspec.Struct, forbid_unknown_fields=True):
+    scores: Annotated[list[ScoreIn], msgspec.Meta(min_length=1, max_length=50000)]
+
+
+class ScoresWritten(msgspec.Struct):
+    period: str
+    written: int
+
+
+class ScoreView(msgspec.Struct):
+    relation: str
+    evaluator: str
+    evaluatee: str
+    indicator: str
+    score: float
+    note: str
+    entered_at: datetime.datetime
+
+
+class ComputeSummary(msgspec.Struct):
+    period: str
+    results: int
+    incomplete: int
+    by_kind: dict[str, int]
+    by_grade: dict[str, int]
+    computed_at: datetime.datetime
+    elapsed_ms: float
+
+
+class ResultView(msgspec.Struct):
+    period: str
+    subject: str
+    subject_kind: str
+    subject_name: str
+    score: float
+    grade: str
+    complete: bool
+    explanation: dict[str, Any]
+    computed_at: datetime.datetime
+
+
+# --- the scheme ----------------------------------------------------------------------------
+
+
+async def _stored_scheme(conn: Any, access: Access) -> tuple[SchemeDoc, str, int]:
+    row = await conn.fetchrow(
+        "SELECT document::text, origin, revision FROM evaluation_schemes WHERE tenant_id = $1", access.tenant.id
+    )
+    if row is None:
+        doc, origin = plugin_scheme(access.tenant.plugin)
+        return doc, origin, 0
+    return msgspec.json.decode(row["document"], type=SchemeDoc), row["origin"], row["revision"]
+
+
+async def get_scheme(access: Access) -> SchemeView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        doc, origin, revision = await _stored_scheme(conn, access)
+    return SchemeView(origin=origin, revision=revision, scheme=doc, sources=sources.describe())
+
+
+async def scheme_problems(access: Access, doc: SchemeDoc) -> list[FieldError]:
+    """Core's and the jurisdiction's rules for a scheme (items looked up in one query)."""
+    problems = core_problems(doc, sources=sources.names())
+    codes = sorted({i.item_code for i in doc.indicators if i.item_code})
+    items: dict[str, Any] = {}
+    if codes:
+        async with tenant_transaction(access.tenant.id) as conn:
+            published, _ = await version_numbers(conn, access)
+        if published is not None:
+            found = await items_by_key(access, [(published, c) for c in codes])
+            items = {code: view for (_, code), view in found.items() if view.status == "active"}
+        for n, ind in enumerate(doc.indicators):
+            if ind.item_code and ind.item_code not in items:
+                problems.append(
+                    FieldError(
+                        f"indicators[{n}].item_code",
+                        f"{ind.code} {ind.label}: {ind.item_code} is not an item of the published catalog (清单外事项)",
+                    )
+                )
+    problems += plugin_problems(access.tenant.plugin, doc, items)
+    return problems
+
+
+def _raise(problems: list[FieldError], what: str) -> None:
+    if problems:
+        shown = problems[:100]
+        raise ValidationFailed(f"{what}: " + "; ".join(f"{p.field}: {p.message}" for p in shown), errors=shown)
+
+
+async def replace_scheme(access: Access, data: SchemeUpdate) -> SchemeView:
+    """Replace the tenant's scheme (admin); checked whole, nothing written on a problem."""
+    require_admin(access, "change the evaluation scheme")
+    _raise(await scheme_problems(access, data.scheme), "the scheme breaks a rule")
+    async with tenant_transaction(access.tenant.id) as conn:
+        _, _, revision = await _stored_scheme(conn, access)
+        if data.revision != revision:
+            raise Conflict(f"the scheme is at revision {revision}, not {data.revision}: read it again")
+        document = msgspec.json.encode(data.scheme).decode()
+        await conn.execute(
+            "INSERT INTO evaluation_schemes (tenant_id, document, origin, revision) VALUES ($1, $2::jsonb, 'tenant', 1)"
+            " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, origin = 'tenant',"
+            " revision = evaluation_schemes.revision + 1, updated_at = now()",
+            access.tenant.id,
+            document,
+        )
+        await audit.record(access, "evaluation_scheme", access.tenant.slug, "replace", after={"revision": revision + 1})
+    return await get_scheme(access)
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def period_dates(code: str, kind: str) -> tuple[datetime.date, datetime.date]:
+    year = int(code[:4])
+    if kind == "year":
+        if "-Q" in code:
+            raise ValidationFailed.on("code", "a year period is named by its year, e.g. 2026")
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    if "-Q" not in code:
+        raise ValidationFailed.on("code", "a quarter is named like 2026-Q3")
+    quarter = int(code[-1])
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
+    return start, end
+
+
+_PERIOD_COLUMNS = "code, kind, starts_on, ends_on, state, created_at, closed_at, computed_at"
+
+
+async def create_period(access: Access, data: PeriodCreate) -> PeriodView:
+    """Open a period with a frozen copy of the tenant's scheme (checked first)."""
+    require_admin(access, "open evaluation periods")
+    starts_on, ends_on = period_dates(data.code, data.kind)
+    async with tenant_transaction(access.tenant.id) as conn:
+        doc, origin, revision = await _stored_scheme(conn, access)
+    _raise(await scheme_problems(access, doc), "the tenant's scheme breaks a rule; fix it first")
+    async with tenant_transaction(access.tenant.id) as conn:
+        if await conn.fetchval(
+            "SELECT 1 FROM evaluation_periods WHERE tenant_id = $1 AND code = $2", access.tenant.id, data.code
+        ):
+            raise Conflict(f"period {data.code} exists already")
+        document = msgspec.json.encode(doc).decode()
+        if revision == 0:  # first use: the tenant keeps the plugin's scheme from now on
+            await conn.execute(
+                "INSERT INTO evaluation_schemes (tenant_id, document, origin, revision) VALUES ($1, $2::jsonb, $3, 0)"
+                " ON CONFLICT (tenant_id) DO NOTHING",
+                access.tenant.id,
+                document,
+                origin,
+            )
+        row = await conn.fetchrow(
+            "INSERT INTO evaluation_periods (tenant_id, code, kind, starts_on, ends_on, scheme)"
+            f" VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING {_PERIOD_COLUMNS}",
+            access.tenant.id,
+            data.code,
+            data.kind,
+            starts_on,
+            ends_on,
+            document,
+        )
+        await audit.record(access, "evaluation_period", data.code, "create", after={"kind": data.kind})
+    return PeriodView(**dict(row))
+
+
+async def list_periods(access: Access) -> list[PeriodView]:
+    async with tenant_transaction(access.tenant.id) as conn:
+        rows = await conn.fetch(
+            f"SELECT {_PERIOD_COLUMNS} FROM evaluation_periods WHERE tenant_id = $1 ORDER BY code", access.tenant.id
+        )
+    return [PeriodView(**dict(r)) for r in rows]
+
+
+async def _period(conn: Any, access: Access, code: str, *, lock: bool = False) -> Any:
+    row = await conn.fetchrow(
+        f"SELECT {_PERIOD_COLUMNS}, scheme::text FROM evaluation_periods WHERE tenant_id = $1 AND code = $2"
+        + (" FOR UPDATE" if lock else ""),
+        access.tenant.id,
+        code,
+    )
+    if row is None:
+        raise NotFound(f"no evaluation period {code}")
+    return row
+
+
+def _view(row: Any) -> PeriodView:
+    return PeriodView(**{k: row[k] for k in PeriodView.__struct_fields__})
+
+
+async def get_period(access: Access, code: str) -> PeriodView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        return _view(await _period(conn, access, code))
+
+
+async def close_period(access: Access, code: str) -> PeriodView:
+    require_admin(access, "close evaluation periods")
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _period(conn, access, code, lock=True)
+        if row["state"] == "closed":
+            raise Conflict(f"period {code} is closed already")
+        row = await conn.fetchrow(
+            "UPDATE evaluation_periods SET state = 'closed', closed_at = now() WHERE tenant_id = $1 AND code = $2"
+            f" RETURNING {_PERIOD_COLUMNS}",
+            access.tenant.id,
+            code,
+        )
+        await audit.record(access, "evaluation_period", code, "close")
+    return _view(row)
+
+
+def _open(row: Any) -> None:
+    if row["state"] != "open":
+        raise Conflict(f"period {row['code']} is closed: it takes no scores and is not recomputed")
+
+
+# --- subjects -------------------------------------------------------------------------------
+
+
+async def load_subjects(conn: Any, access: Access, doc: SchemeDoc) -> dict[str, Subject]:
+    """Every township, department and dispatched agency of the tenant (two statements)."""
+    townships = await conn.fetch(
+        "SELECT code, name, attributes->>$3 AS township_type FROM jurisdictions"
+        " WHERE tenant_id = $1 AND kind = ANY($2) ORDER BY code",
+        access.tenant.id,
+        list(TOWNSHIP_KINDS),
+        doc.township_type_attribute,
+    )
+    units = await conn.fetch(
+        "SELECT u.code, u.name, u.kind, u.parent_unit_code, u.jurisdiction_code,"
+        " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id AND h.unit_code = u.code"
+        "  ORDER BY h.township_code <> u.jurisdiction_code, h.township_code) AS hosts"
+        " FROM units u WHERE u.tenant_id = $1 AND u.kind IN ('department', 'dispatched_agency') ORDER BY u.code",
+        access.tenant.id,
+    )
+    found = {r["code"]: Subject(r["code"], "township", r["name"], township_type=r["township_type"]) for r in townships}
+    for r in units:
+        found[r["code"]] = Subject(r["code"], r["kind"], r["name"], tuple(r["hosts"]), r["parent_unit_code"])
+    return found
+
+
+# --- scores --------------------------------------------------------------------------------
+
+
+def _may_enter(access: Access, evaluator: str) -> bool:
+    if access.is_admin:
+        return True
+    return access.role in (Role.TOWNSHIP, Role.DEPARTMENT) and access.principal.scope_code == evaluator
+
+
+def score_problems(
+    access: Access, doc: SchemeDoc, subjects: dict[str, Subject], scores: list[ScoreIn]
+) -> tuple[list[FieldError], bool]:
+    """Problems of a batch of scores, and whether one is a role problem (→ 403)."""
+    relations = {r.code: r for r in doc.relations}
+    indicators = {i.code: i for i in doc.indicators}
+    root = access.tenant.division_code
+    problems: list[FieldError] = []
+    forbidden = False
+    for n, s in enumerate(scores):
+        at = f"scores[{n}]"
+        relation = relations.get(s.relation)
+        if relation is None:
+            problems.append(FieldError(f"{at}.relation", f"no relation {s.relation!r} in the period's scheme"))
+            continue
+        if not _may_enter(access, s.evaluator):
+            forbidden = True
+            problems.append(FieldError(f"{at}.evaluator", f"a {access.role.value} key may not score as {s.evaluator}"))
+            continue
+        evaluatee = subjects.get(s.evaluatee)
+        if evaluatee is None or evaluatee.kind != relation.evaluatee:
+            problems.append(
+                FieldError(f"{at}.evaluatee", f"{s.evaluatee} is not a {relation.evaluatee} of this tenant")
+            )
+            continue
+        if relation.evaluator == "county":
+            if s.evaluator != root:
+                problems.append(
+                    FieldError(f"{at}.evaluator", f"relation {relation.code} is scored by the county {root}")
+                )
+        else:
+            evaluator = subjects.get(s.evaluator)
+            if evaluator is None or evaluator.kind != relation.evaluator:
+                problems.append(FieldError(f"{at}.evaluator", f"{s.evaluator} is not a {relation.evaluator}"))
+            elif evaluatee.kind == "dispatched_agency" and relation.evaluator == "township":
+                if s.evaluator not in evaluatee.hosts:
+                    forbidden = forbidden or access.role is Role.TOWNSHIP
+                    problems.append(
+                        FieldError(
+                            f"{at}.evaluatee", f"{s.evaluatee} is not stationed in {s.evaluator}; it may not rate it"
+                        )
+                    )
+            elif evaluatee.kind == "dispatched_agency" and evaluatee.parent_unit != s.evaluator:
+                forbidden = forbidden or access.role is Role.DEPARTMENT
+                problems.append(FieldError(f"{at}.evaluatee", f"{s.evaluatee} is not an agency of {s.evaluator}"))
+        indicator = indicators.get(s.indicator)
+        if indicator is None or indicator.relation != relation.code:
+            problems.append(FieldError(f"{at}.indicator", f"no indicator {s.indicator!r} in relation {relation.code}"))
+            continue
+        if indicator.source != "manual":
+            problems.append(FieldError(f"{at}.indicator", f"{s.indicator} comes from {indicator.source}; not entered"))
+        if indicator.township_types and evaluatee.township_type not in indicator.township_types:
+            problems.append(
+                FieldError(
+                    f"{at}.indicator",
+                    f"{s.indicator} applies to township types {', '.join(indicator.township_types)},"
+                    f" not to {s.evaluatee} ({evaluatee.township_type})",
+                )
+            )
+        if not indicator.min_score <= s.score <= indicator.max_score:
+            problems.append(
+                FieldError(
+                    f"{at}.score",
+                    f"{s.score:g} is outside {s.indicator}'s range {indicator.min_score:g}–{indicator.max_score:g}",
+                )
+            )
+    return problems, forbidden
+
+
+async def enter_scores(access: Access, period: str, data: ScoresIn) -> ScoresWritten:
+    """Write a batch of scores (upserted); any problem refuses the whole batch."""
+    if access.role is Role.READER:
+        raise deny(access, "enter evaluation scores")
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _period(conn, access, period, lock=True)
+        _open(row)
+        doc = msgspec.json.decode(row["scheme"], type=SchemeDoc)
+        subjects = await load_subjects(conn, access, doc)
+        problems, forbidden = score_problems(access, doc, subjects, data.scores)
+        if forbidden:
+            raise PermissionDenied("; ".join(f"{p.field}: {p.message}" for p in problems[:20]), errors=problems[:100])
+        _raise(problems, "scores refused, none written")
+        keys = {(s.relation, s.evaluatee, s.evaluator, s.indicator) for s in data.scores}
+        if len(keys) != len(data.scores):
+            raise ValidationFailed.on("scores", "the same (relation, evaluator, evaluatee, indicator) appears twice")
+        await conn.execute(
+            "INSERT INTO evaluation_scores (tenant_id, period, relation, evaluator, evaluatee, indicator, score,"
+            " note, entered_by) SELECT $1, $2, r, e, s, i, v, n, $9 FROM unnest($3::text[], $4::text[], $5::text[],"
+            " $6::text[], $7::float8[], $8::text[]) AS x(r, e, s, i, v, n)"
+            " ON CONFLICT (tenant_id, period, relation, evaluatee, evaluator, indicator) DO UPDATE"
+            " SET score = excluded.score, note = excluded.note, entered_by = excluded.entered_by, entered_at = now()",
+            access.tenant.id,
+            period,
+            [s.relation for s in data.scores],
+            [s.evaluator for s in data.scores],
+            [s.evaluatee for s in data.scores],
+            [s.indicator for s in data.scores],
+            [s.score for s in data.scores],
+            [s.note for s in data.scores],
+            access.principal.key_id,
+        )
+        await audit.record(access, "evaluation_scores", period, "enter", after={"count": len(data.scores)})
+    return ScoresWritten(period=period, written=len(data.scores))
+
+
+def _own_scope(access: Access) -> str | None:
+    """None for keys that read everything; the township or unit code otherwise."""
+    if access.is_admin or access.role is Role.READER:
+        return None
+    return access.principal.scope_code
+
+
+async def list_scores(
+    access: Access, period: str, *, evaluatee: str | None = None, evaluator: str | None = None
+) -> list[ScoreView]:
+    scope = _own_scope(access)
+    async with tenant_transaction(access.tenant.id) as conn:
+        await _period(conn, access, period)
+        rows = await conn.fetch(
+            "SELECT relation, evaluator, evaluatee, indicator, score, note, entered_at FROM evaluation_scores"
+            " WHERE tenant_id = $1 AND period = $2 AND ($3::text IS NULL OR evaluatee = $3)"
+            " AND ($4::text IS NULL OR evaluator = $4) AND ($5::text IS NULL OR evaluator = $5 OR evaluatee = $5)"
+            " ORDER BY relation, evaluatee, evaluator, indicator",
+            access.tenant.id,
+            period,
+            evaluatee,
+            evaluator,
+            scope,
+        )
+    return [ScoreView(**dict(r)) for r in rows]
+
+
+# --- computing and results -------------------------------------------------------------------
+
+
+async def _sourced(access: Access, doc: SchemeDoc, start: datetime.date, end: datetime.date) -> dict:
+    """Scores from data sources, fetched once per (source, subject kind)."""
+    wanted: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    kinds = {r.code: r.evaluatee for r in doc.relations}
+    for ind in doc.indicators:
+        if ind.source != "manual":
+            wanted[(ind.source, kinds[ind.relation])].append(ind)
+    found: dict[tuple[str, str], float] = {}
+    for (name, kind), indicators in wanted.items():
+        source = sources.get(name)
+        assert source.fetch is not None
+        values = await source.fetch(access, kind, sorted({i.source_field for i in indicators}), start, end)
+        for ind in indicators:
+            for (subject, field), value in values.items():
+                if field == ind.source_field:
+                    found[(ind.code, subject)] = ind.min_score + value * (ind.max_score - ind.min_score)
+    return found
+
+
+async def compute_period(access: Access, period: str) -> ComputeSummary:
+    """Compute every result of an open period, replacing the previous ones."""
+    require_admin(access, "compute evaluation results")
+    started = time.perf_counter()
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _period(conn, access, period)
+        _open(row)
+    doc = msgspec.json.decode(row["scheme"], type=SchemeDoc)
+    sourced = await _sourced(access, doc, row["starts_on"], row["ends_on"])
+    rules = plugin_rules(access.tenant.plugin)
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _period(conn, access, period, lock=True)
+        _open(row)
+        subjects = await load_subjects(conn, access, doc)
+        records = await conn.fetch(
+            "SELECT relation, evaluator, evaluatee, indicator, score FROM evaluation_scores"
+            " WHERE tenant_id = $1 AND period = $2",
+            access.tenant.id,
+            period,
+        )
+        computed = compute(doc, list(subjects.values()), [tuple(r) for r in records], rules=rules, sourced=sourced)
+        encode = msgspec.json.encode
+        await conn.execute(
+            "DELETE FROM evaluation_results WHERE tenant_id = $1 AND period = $2", access.tenant.id, period
+        )
+        now = await conn.fetchval(
+            "INSERT INTO evaluation_results (tenant_id, period, subject, subject_kind, subject_name, score, grade,"
+            " complete, explanation) SELECT $1, $2, s, k, n, v, g, c, x::jsonb FROM unnest($3::text[], $4::text[],"
+            " $5::text[], $6::float8[], $7::text[], $8::bool[], $9::text[]) AS t(s, k, n, v, g, c, x)"
+            " RETURNING computed_at",
+            access.tenant.id,
+            period,
+            [c.subject for c in computed],
+            [c.subject_kind for c in computed],
+            [c.subject_name for c in computed],
+            [c.score for c in computed],
+            [c.grade for c in computed],
+            [c.complete for c in computed],
+            [encode(c.explanation).decode() for c in computed],
+        ) or datetime.datetime.now(datetime.UTC)
+        await conn.execute(
+            "UPDATE evaluation_periods SET computed_at = $3 WHERE tenant_id = $1 AND code = $2",
+            access.tenant.id,
+            period,
+            now,
+        )
+        await audit.record(access, "evaluation_results", period, "compute", after={"results": len(computed)})
+    by_kind: dict[str, int] = defaultdict(int)
+    by_grade: dict[str, int] = defaultdict(int)
+    for c in computed:
+        by_kind[c.subject_kind] += 1
+        by_grade[c.grade] += 1
+    return ComputeSummary(
+        period=period,
+        results=len(computed),
+        incomplete=sum(not c.complete for c in computed),
+        by_kind=dict(by_kind),
+        by_grade=dict(by_grade),
+        computed_at=now,
+        elapsed_ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+
+
+_RESULT_COLUMNS = "period, subject, subject_kind, subject_name, score, grade, complete, explanation::text, computed_at"
+
+
+def _result(row: Any) -> ResultView:
+    data = dict(row)
+    data["explanation"] = msgspec.json.decode(data["explanation"])
+    return ResultView(**data)
+
+
+async def list_results(
+    access: Access,
+    period: str,
+    *,
+    subject_kind: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[ResultView]:
+    limit = check_limit(limit)
+    after = decode_cursor(cursor)
+    scope = _own_scope(access)
+    async with tenant_transaction(access.tenant.id) as conn:
+        await _period(conn, access, period)
+        rows = await conn.fetch(
+            f"SELECT {_RESULT_COLUMNS} FROM evaluation_results WHERE tenant_id = $1 AND period = $2"
+            " AND ($3::text IS NULL OR subject_kind = $3) AND ($4::text IS NULL OR subject = $4)"
+            " AND ($5::text IS NULL OR subject > $5) ORDER BY subject LIMIT $6",
+            access.tenant.id,
+            period,
+            subject_kind,
+            scope,
+            after,
+            limit + 1,
+        )
+    return page_of([_result(r) for r in rows], limit, lambda r: r.subject)
+
+
+async def get_result(access: Access, period: str, subject: str) -> ResultView:
+    scope = _own_scope(access)
+    if scope is not None and scope != subject:
+        raise deny(access, f"read the result of {subject}; a {access.role.value} key reads its own")
+    async with tenant_transaction(access.tenant.id) as conn:
+        await _period(conn, access, period)
+        row = await conn.fetchrow(
+            f"SELECT {_RESULT_COLUMNS} FROM evaluation_results WHERE tenant_id = $1 AND period = $2 AND subject = $3",
+            access.tenant.id,
+            period,
+            subject,
+        )
+    if row is None:
+        raise NotFound(f"no result for {subject} in period {period} (compute the period first)")
+    return _result(row)
