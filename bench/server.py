@@ -110,7 +110,7 @@ WITH h AS (
   SELECT c.item_code, json_agg(json_build_object('raw', c.raw,
                'resolved', c.document_id IS NOT NULL AND c.problem IS NULL,
                'document_id', c.document_id, 'document_title', p.title, 'article', c.article,
-               'paragraph', c.paragraph, 'item', c.item, 'label', p.label,
+               'paragraph', c.paragraph, 'item', c.item, 'label', p.label, 'text', NULL,
                'problem', c.problem) ORDER BY c.position) AS bases
     FROM c LEFT JOIN p ON p.document_tenant = c.document_tenant AND p.document_id = c.document_id
      AND p.article = c.article AND p.paragraph = coalesce(c.paragraph, 0) AND p.item = coalesce(c.item, 0)
