@@ -50,6 +50,7 @@ class Report:
     divisions: int = 0
     units: int = 0
     items: int = 0
+    workflows: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
 
@@ -70,6 +71,7 @@ def check_plugin(name: str) -> Report:
         report.problems.append(exc.detail)
         return report
     report.divisions, report.units = len(info.divisions), len(info.units)
+    _check_workflows(name, report)
     if seed is None:
         report.warnings.append("no seed catalog (qingdan_seed_catalog): tenants start empty")
         return report
@@ -98,6 +100,25 @@ def check_plugin(name: str) -> Report:
                     report.warnings.append(f"{item.code}: citation {citation!r} not in the library ({reason})")
     report.items = len(seed.items)
     return report
+
+
+def _check_workflows(name: str, report: Report) -> None:
+    """The plugin's workflow definitions (``qingdan_workflows``): every problem, and a warning
+    for each kind (admission, adjustment, call) left to core's default."""
+    from core.workflow import check_plugin_workflows
+    from core.workflow.definition import KINDS
+
+    try:
+        compiled, problems = check_plugin_workflows(name)
+    except plugins.PluginError as exc:
+        report.problems.append(exc.detail)
+        return
+    report.workflows = len(compiled)
+    report.problems += [f"workflows: {p}" for p in problems]
+    kinds = {c.definition.kind for c in compiled.values()}
+    for kind, label in KINDS.items():
+        if kind not in kinds:
+            report.warnings.append(f"no {kind} workflow ({label}) in qingdan_workflows: core's default applies")
 
 
 def assert_conformant(name: str) -> Report:

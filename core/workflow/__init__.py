@@ -35,20 +35,27 @@ def plugin_definitions(plugin: str) -> tuple[WorkflowDefinition, ...]:
     return tuple(found)
 
 
+def check_plugin_workflows(plugin: str) -> tuple[dict[str, Compiled], list[str]]:
+    """The plugin's own definitions compiled, and every problem as ``<definition>.<field>: …``
+    (the conformance kit reports them all; loading stops at the first)."""
+    own = plugin_definitions(plugin)
+    units = {u.code for u in plugins.jurisdiction(plugin).units}
+    compiled, problems = check_definitions(own, units)
+    return compiled, [f"{p.field}: {p.message}" for p in problems]
+
+
 @functools.cache
 def definitions(plugin: str | None) -> dict[str, Compiled]:
     """The checked definitions of a plugin (``None``: core's defaults) with defaults added for
     every kind the plugin lacks. A bad definition raises :class:`core.plugins.PluginError`
     naming the definition and field."""
-    own: tuple[WorkflowDefinition, ...] = ()
+    compiled: dict[str, Compiled] = {}
     if plugin is not None:
-        own = plugin_definitions(plugin)
+        compiled = dict(check_plugin_workflows(plugin)[0])
         units = {u.code for u in plugins.jurisdiction(plugin).units}
-        compiled, problems = check_definitions(own, units)
+        problems = check_definitions(plugin_definitions(plugin), units)[1]
         if problems:
             raise plugins.PluginError(plugin, HOOK, problems[0].field, problems[0].message)
-    else:
-        compiled = {}
     kinds = {c.definition.kind for c in compiled.values()}
     defaults, problems = check_definitions(d for d in DEFAULTS if d.kind not in kinds)
     assert not problems, problems
@@ -81,4 +88,12 @@ def call_classes(access: Access) -> tuple[CallClass, ...]:
     return definition_of_kind(access, "call").definition.call_classes
 
 
-__all__ = ["Compiled", "call_classes", "definition_of_kind", "definitions", "for_tenant", "get_definition"]
+__all__ = [
+    "Compiled",
+    "call_classes",
+    "check_plugin_workflows",
+    "definition_of_kind",
+    "definitions",
+    "for_tenant",
+    "get_definition",
+]

@@ -126,44 +126,53 @@ async def township_codes(conn: Any, access: Access) -> list[str]:
     return [r["code"] for r in rows]
 
 
-class _Context:
-    """What deciding "may this key take that transition" needs, loaded at most once."""
+class _Shared:
+    """Facts about the caller shared by every instance of one request (loaded at most once)."""
 
-    def __init__(self, conn: Any, access: Access, row: Any) -> None:
+    def __init__(self) -> None:
+        self.unit_kind: str | bool | None = False
+        self.townships: list[str] | None = None
+
+
+class _Context:
+    """What deciding "may this key take that transition" needs, loaded at most once; a list
+    preloads ``given`` for all its instances in one statement (:func:`_given_for`)."""
+
+    def __init__(
+        self,
+        conn: Any,
+        access: Access,
+        row: Any,
+        shared: _Shared | None = None,
+        given: dict[str, set[str]] | None = None,
+    ) -> None:
         self.conn, self.access, self.row = conn, access, row
         self.applicant = msgspec.json.decode(row["applicant"], type=Actor)
         self.data: dict[str, Any] = msgspec.json.decode(row["data"])
-        self._unit_kind: str | bool | None = False
-        self._consulted: list[str] | None = None
-        self._given: dict[str, set[str]] | None = None
+        self.shared = shared or _Shared()
+        self._given = given
 
     async def unit_kind(self) -> str | None:
-        if self._unit_kind is False:
-            self._unit_kind = await self.conn.fetchval(
+        if self.shared.unit_kind is False:
+            self.shared.unit_kind = await self.conn.fetchval(
                 "SELECT kind FROM units WHERE tenant_id = $1 AND code = $2",
                 self.access.tenant.id,
                 self.access.principal.scope_code,
             )
-        return self._unit_kind  # type: ignore[return-value]
+        return self.shared.unit_kind  # type: ignore[return-value]
 
     async def consulted(self) -> list[str]:
-        if self._consulted is None:
-            given = self.data.get("consulted")
-            self._consulted = list(given) if given else await township_codes(self.conn, self.access)
-        return self._consulted
+        given = self.data.get("consulted")
+        if given:
+            return list(given)
+        if self.shared.townships is None:
+            self.shared.townships = await township_codes(self.conn, self.access)
+        return self.shared.townships
 
     async def given(self, transition: str) -> set[str]:
         """Who already contributed to a per-actor step (scope, or role for unscoped keys)."""
         if self._given is None:
-            rows = await self.conn.fetch(
-                "SELECT transition, coalesce(actor_scope, actor_role) AS who FROM workflow_steps"
-                " WHERE tenant_id = $1 AND instance_id = $2",
-                self.access.tenant.id,
-                self.row["id"],
-            )
-            self._given = {}
-            for r in rows:
-                self._given.setdefault(r["transition"], set()).add(r["who"])
+            self._given = (await _given_for(self.conn, self.access, [self.row["id"]])).get(self.row["id"], {})
         return self._given.get(transition, set())
 
     async def matches(self, token: str) -> bool:
@@ -227,6 +236,20 @@ class _Context:
         return found
 
 
+async def _given_for(conn: Any, access: Access, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, set[str]]]:
+    """Per instance, per transition, who took it (one statement for any number of instances)."""
+    rows = await conn.fetch(
+        "SELECT instance_id, transition, coalesce(actor_scope, actor_role) AS who FROM workflow_steps"
+        " WHERE tenant_id = $1 AND instance_id = ANY($2::uuid[])",
+        access.tenant.id,
+        ids,
+    )
+    found: dict[uuid.UUID, dict[str, set[str]]] = {i: {} for i in ids}
+    for r in rows:
+        found[r["instance_id"]].setdefault(r["transition"], set()).add(r["who"])
+    return found
+
+
 # --------------------------------------------------------------------------- reading
 
 _INSTANCE = (
@@ -236,9 +259,15 @@ _INSTANCE = (
 )
 
 
-async def _view(conn: Any, access: Access, row: Any) -> InstanceView:
+async def _view(
+    conn: Any,
+    access: Access,
+    row: Any,
+    shared: _Shared | None = None,
+    given: dict[str, set[str]] | None = None,
+) -> InstanceView:
     compiled = for_tenant(access).get(row["definition"])
-    ctx = _Context(conn, access, row)
+    ctx = _Context(conn, access, row, shared, given)
     d = compiled.definition if compiled else None
     state_label = row["state"]
     if d is not None and any(s.name == row["state"] for s in d.states):
@@ -320,7 +349,9 @@ async def list_instances(
             uuid.UUID(after[1]) if after else None,
             limit + 1,
         )
-        views = [await _view(conn, access, r) for r in rows]
+        given = await _given_for(conn, access, [r["id"] for r in rows]) if rows else {}
+        shared = _Shared()
+        views = [await _view(conn, access, r, shared, given[r["id"]]) for r in rows]
     return page_of(views, limit, key=lambda v: [v.started_at.isoformat(), str(v.id)])
 
 
@@ -364,7 +395,9 @@ async def allowed_transitions(access: Access, instance: InstanceView) -> list[st
 # --------------------------------------------------------------------------- inputs
 
 
-async def _check_inputs(ctx: _Context, t: Transition, inputs: dict[str, Any]) -> dict[str, Any]:
+async def _check_inputs(
+    ctx: _Context, t: Transition, inputs: dict[str, Any], *, automatic: bool = False
+) -> dict[str, Any]:
     known = {i.name: i for i in t.inputs}
     unknown = sorted(set(inputs) - set(known))
     if unknown:
@@ -378,7 +411,7 @@ async def _check_inputs(ctx: _Context, t: Transition, inputs: dict[str, Any]) ->
     for spec in t.inputs:
         value = inputs.get(spec.name)
         if value is None or value == "" or value == []:
-            if spec.required:
+            if spec.required and not automatic:
                 errors.append(FieldError(f"inputs.{spec.name}", f"required for {t.name}: {spec.label}"))
             continue
         problem, value = await _check_value(ctx, spec, value)
@@ -629,7 +662,7 @@ async def transition(
                     f"cannot {t.name} yet: waiting for {t.requires_all} from {', '.join(waiting)}",
                     extra={"waiting_for": waiting},
                 )
-        inputs = await _check_inputs(ctx, t, request.inputs)
+        inputs = await _check_inputs(ctx, t, request.inputs, automatic=automatic)
         target = t.target or state
         data = dict(ctx.data)
         if "townships" in inputs:
@@ -692,6 +725,10 @@ async def start_generic(access: Access, data: InstanceStart) -> InstanceView:
             f"{data.definition} is an {kind} workflow: apply through"
             f" /{'admissions' if kind == 'admission' else 'adjustments'}",
         )
+    if kind == "call":
+        classes = [c.code for c in compiled.definition.call_classes]
+        if data.data.get("call_class") not in classes:
+            raise ValidationFailed.on("data.call_class", f"use one of {', '.join(classes)}")
     return await start(access, data.definition, data.subject, data.data, comment=data.comment)
 
 
