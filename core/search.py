@@ -269,20 +269,27 @@ class SearchPage(Page[SearchHit]):
 
 _FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL OR d.category = $4)"
 
+# Documents are ranked once each (a few thousand at most per tenant), in rank order; each
+# one's entries are fetched through an index only until the page is full (the nested loop
+# keeps the documents' order, an incremental sort orders townships within an item), and
+# township names are joined to the page alone.
 _SEARCH_LISTS = f"""
-WITH q AS (SELECT $2::tsquery AS q),
-hits AS (
-  SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
-         ts_rank(d.document, q.q) AS rank
-    FROM search_documents d, q
-   WHERE d.tenant_id = $1 AND d.document @@ q.q {_FILTERS}
-)
-SELECT hits.*, s.township_code, j.name AS township_name
-  FROM hits JOIN search_entries s ON s.tenant_id = $1 AND s.item_code = hits.item_code
-   AND s.content_hash = hits.content_hash AND ($5::text IS NULL OR s.township_code = $5)
-  JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = s.township_code
- ORDER BY hits.rank DESC, s.township_code, hits.item_code
- OFFSET $6 LIMIT $7
+SELECT page.*, j.name AS township_name FROM (
+  SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
+         s.township_code
+    FROM (SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
+                 ts_rank(d.document, $2::tsquery) AS rank
+            FROM search_documents d
+           WHERE d.tenant_id = $1 AND d.document @@ $2::tsquery {_FILTERS}
+           ORDER BY rank DESC, d.item_code) hits
+    JOIN LATERAL (SELECT s.township_code FROM search_entries s
+                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
+                     AND ($5::text IS NULL OR s.township_code = $5)
+                   ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
+   ORDER BY hits.rank DESC, hits.item_code, s.township_code
+  OFFSET $6 LIMIT $7) page
+JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = page.township_code
+ORDER BY page.rank DESC, page.item_code, page.township_code
 """
 
 _SEARCH_CATALOG = f"""
@@ -330,6 +337,8 @@ async def search(
             "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, township
         ):
             raise NotFound(f"no township {township}")
+        # Ranking depends on how many documents match; a generic plan guesses that badly.
+        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
         records = await conn.fetch(statement, access.tenant.id, tsquery, kind, category, township, offset, limit + 1)
     slug = access.tenant.slug
     hits = [
