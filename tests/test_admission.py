@@ -143,6 +143,9 @@ async def test_longsha_admission_runs_its_real_steps_and_the_item_enters_the_nex
     assert version["number"] == 2
     item = await client.get(f"{base}/catalog/items/LS-ADM-001?version=2", headers=ls.auth("wulong"))
     assert item.status_code == 200 and item.json()["title"] == "计划生育家庭奖励扶助对象初审"
+    # A common item: every street's working list now carries it.
+    working = await client.get(f"{base}/townships/{WULONG}/list", headers=ls.auth("wulong"))
+    assert "LS-ADM-001" in working.text, working.text[:500]
     # Admitted, so not on the "without admission" list.
     without = (await client.get(f"{base}/admissions/without-admission", headers=ls.auth("admin"))).json()
     assert "LS-ADM-001" not in [w["code"] for w in without]
@@ -265,7 +268,7 @@ async def test_items_added_without_admission_are_listed(client: httpx.AsyncClien
     assert without[0]["township_scope"] == "all"
 
 
-async def test_admission_over_graphql(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+async def test_longsha_admission_end_to_end_over_graphql(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
     ls = await longsha(client, make_tenant)
     mutation = """
       mutation($tenant: String!, $input: AdmissionInput!) {
@@ -284,28 +287,74 @@ async def test_admission_over_graphql(client: httpx.AsyncClient, make_tenant: Ma
       mutation($tenant: String!, $id: ID!, $name: String!, $inputs: JSON) {
         transitionWorkflow(tenant: $tenant, id: $id, transition: $name, inputs: $inputs) {
           __typename
-          ... on WorkflowInstance { state version }
+          ... on WorkflowInstance { state version outcome }
           ... on Problem { status detail }
         }
       }"""
-    variables = {"tenant": ls.t.slug, "id": adm["id"], "name": "open", "inputs": {"opinion": "受理"}}
-    wrong = await _gql(client, ls.t, transition, variables, ls.keys["wulong"])
-    assert wrong["transitionWorkflow"]["status"] == 403
-    moved = await _gql(client, ls.t, transition, variables, ls.t.admin)
-    assert moved["transitionWorkflow"] == {"__typename": "WorkflowInstance", "state": "review", "version": 2}
+
+    async def take(who: str, name: str, **inputs: Any) -> dict[str, Any]:
+        variables = {"tenant": ls.t.slug, "id": adm["id"], "name": name, "inputs": inputs}
+        return (await _gql(client, ls.t, transition, variables, ls.keys.get(who, ls.t.admin)))["transitionWorkflow"]
+
+    assert (await take("wulong", "open", opinion="受理"))["status"] == 403
+    assert await take("admin", "open", opinion="受理") == {
+        "__typename": "WorkflowInstance",
+        "state": "review",
+        "version": 2,
+        "outcome": None,
+    }
+    assert (await take("admin", "approve", decision_text="x"))["status"] == 409
+    await take("justice", "review", opinion="合法", conclusion="pass")
+    await take("business", "review", opinion="合理", conclusion="pass")
+    await take("admin", "consult_townships", townships=[WULONG])
+    assert (await take("nanhang", "give_opinion", opinion="x", position="agree"))["status"] == 403  # not consulted
+    await take("wulong", "give_opinion", opinion="同意", position="agree")
+    await take("admin", "finish_consultation")
+    missing = await take("admin", "approve")
+    assert missing["status"] == 422 and "decision_text" in missing["detail"]
+    done = await take("admin", "approve", decision_text="区委常委会审定同意")
+    assert done["state"] == "approved" and done["outcome"] == "approved"
+
     query = """
       query($slug: String!, $id: ID!) {
         tenant(slug: $slug) {
           workflowDefinitions(kind: "admission") { name kind states { name label } }
           workflow(id: $id) { state history { transition actor { role scope } } }
           workflows(kind: "admission") { items { id state } }
+          catalogVersions { status revision }
         }
       }"""
     data = await _gql(client, ls.t, query, {"slug": ls.t.slug, "id": adm["id"]}, ls.t.admin)
     tenant = data["tenant"]
     assert tenant["workflowDefinitions"][0]["name"] == "longsha_admission"
-    assert [h["transition"] for h in tenant["workflow"]["history"]] == ["start", "open"]
+    assert [h["transition"] for h in tenant["workflow"]["history"]] == [
+        "start",
+        "open",
+        "review",
+        "review",
+        "consult_townships",
+        "give_opinion",
+        "finish_consultation",
+        "approve",
+    ]
     assert tenant["workflows"]["items"][0]["id"] == adm["id"]
+    publish = """
+      mutation($tenant: String!, $revision: Int!) {
+        publishCatalog(tenant: $tenant, effectiveDate: "2026-12-01", revision: $revision) {
+          __typename ... on CatalogVersion { number } ... on Problem { detail }
+        }
+      }"""
+    revision = next(v["revision"] for v in tenant["catalogVersions"] if v["status"] == "draft")
+    published = await _gql(client, ls.t, publish, {"tenant": ls.t.slug, "revision": revision}, ls.t.admin)
+    assert published["publishCatalog"] == {"__typename": "CatalogVersion", "number": 2}
+    item = await _gql(
+        client,
+        ls.t,
+        'query($slug: String!) { tenant(slug: $slug) { catalogItem(code: "LS-GQL-1", version: "2") { title } } }',
+        {"slug": ls.t.slug},
+        ls.keys["wulong"],
+    )
+    assert item["tenant"]["catalogItem"] == {"title": "计划生育家庭奖励扶助对象初审"}
 
 
 async def _gql(
