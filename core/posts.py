@@ -13,6 +13,7 @@ Writes: the county admin and the township's own key. Reads: those two and reader
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Annotated, Any
 
 import msgspec
@@ -23,6 +24,7 @@ from core.db import tenant_transaction
 from core.errors import NotFound, ValidationFailed
 from core.permissions import deny
 
+_POST_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PostCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["safety-officer"])]
 
 
@@ -152,6 +154,8 @@ def _post(row: Any) -> PostView:
 async def save_post(access: Access, township: str, code: str, data: PostData) -> PostView:
     """Create or change a post of a township office."""
     _require_write(access, township)
+    if not _POST_CODE.match(code):
+        raise ValidationFailed.on("code", f"{code!r}: a post code is lower-case a-z, 0-9 and '-', e.g. safety-officer")
     async with tenant_transaction(access.tenant.id) as conn:
         await _township(conn, access, township)
         await _office(conn, access, township, data.office_code)
