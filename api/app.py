@@ -17,6 +17,7 @@ from api.rest.calendar import CalendarController
 from api.rest.catalog import CatalogController
 from api.rest.evaluation import EvaluationController
 from api.rest.events import EventController, WebhookController
+from api.rest.exchange import ExchangeController
 from api.rest.files import download
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             JurisdictionController,
             UnitController,
             CatalogController,
+            ExchangeController,
             TownshipListController,
             LegalController,
             EvaluationController,

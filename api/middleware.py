@@ -19,6 +19,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 log = logging.getLogger("qingdan.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
+#: Routes that take files (spreadsheets, multipart) rather than JSON.
+_UPLOAD_PATHS = re.compile(r"/catalog/(import|merge|merge/apply)$")
 
 
 _PROCESS = uuid.uuid4().hex[:16]
@@ -100,6 +102,7 @@ def request_context(app: ASGIApp) -> ASGIApp:
                 and path.startswith("/api/")
                 and has_body
                 and not _is_json(content_type)
+                and not _UPLOAD_PATHS.search(path)
             ):
                 status = 415
                 await _refuse_media_type(scope, send, request_id, content_type or "")

@@ -1,0 +1,194 @@
+"""Excel export and import of the catalog and township lists, and 多单合一 merges.
+
+Exports answer with a signed, expiring download link to the workbook kept in object
+storage (``?download=true`` streams the workbook in the response instead). Imports take the
+file as the raw request body (``Content-Type`` an .xlsx or ``text/csv``); ``?dry_run=true``
+reports what would change, row by row, and writes nothing; without it the same file is
+checked again and applied, all or nothing. Merges take several files as
+``multipart/form-data``, one part per source list (the part's name is the list's name).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, Parameter
+
+from api.rest.params import TENANT_PATH
+from core.access import Access
+from core.catalog import AdjustmentNote
+from core.errors import InvalidInput, ValidationFailed
+from core.exchange import catalog_import, excel, merge
+from core.exchange.tables import MAX_UPLOAD_BYTES
+
+Download = Parameter(default=False, description="true: the workbook itself instead of a signed link to it")
+DryRun = Parameter(default=False, description="true: report what would change and write nothing")
+ReasonKind = Parameter(
+    default=None, description="why the catalog changes (required once a version is published), e.g. other"
+)
+Priority = Parameter(default=None, description="source list names in order of precedence (ties go to the earlier list)")
+Reason = Parameter(default=None, description="the reason in words, e.g. 按2026年县级部门清单更新")
+
+
+def _note(reason_kind: str | None, reason: str | None) -> AdjustmentNote | None:
+    if reason_kind is None and reason is None:
+        return None
+    if not reason_kind or not reason:
+        raise ValidationFailed.on("reason", "give reason_kind and reason together")
+    return AdjustmentNote(reason_kind=reason_kind, reason=reason)
+
+
+async def _answer(request: Request[Any, Any, Any], access: Access, export: excel.Export, download: bool) -> Any:
+    if download:
+        return Response(
+            export.data,
+            media_type=excel.XLSX,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(export.filename, safe='')}"},
+        )
+    return await excel.store_export(access, request.app.state.storage, export)
+
+
+async def _files(request: Request[Any, Any, Any]) -> list[tuple[str, bytes, str | None]]:
+    """Each uploaded part: (source list name, bytes, content type)."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InvalidInput("send the source lists as multipart/form-data, one file per list")
+    form = await request.form()
+    found = []
+    for name, value in form.multi_items():
+        if not hasattr(value, "read"):
+            continue
+        filename = getattr(value, "filename", "") or ""
+        if name in ("file", "files") and filename:
+            name = filename.rsplit(".", 1)[0]
+        found.append((name, await value.read(), getattr(value, "content_type", None)))
+    return found
+
+
+class ExchangeController(Controller):
+    path = TENANT_PATH
+    tags = ["exchange"]
+
+    @get(
+        "/catalog/versions/{version:str}/export.xlsx",
+        operation_id="exportCatalogVersion",
+        summary="A catalog version as .xlsx (signed link, or the file with download=true)",
+    )
+    async def export_catalog(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        version: FromPath[str],
+        download: bool = Download,
+    ) -> excel.ExportLink:
+        return await _answer(request, access, await excel.catalog_export(access, version), download)
+
+    @get(
+        "/townships/{township:str}/list/versions/{number:int}/export.xlsx",
+        operation_id="exportTownshipListVersion",
+        summary="A published township list version as .xlsx",
+    )
+    async def export_township(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        number: FromPath[int],
+        download: bool = Download,
+    ) -> excel.ExportLink:
+        return await _answer(request, access, await excel.township_export(access, township, number), download)
+
+    @get(
+        "/townships/{township:str}/list/published/export.xlsx",
+        operation_id="exportPublishedTownshipList",
+        summary="The latest published township list as .xlsx",
+    )
+    async def export_published(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        download: bool = Download,
+    ) -> excel.ExportLink:
+        return await _answer(request, access, await excel.township_export(access, township), download)
+
+    @post(
+        "/catalog/import",
+        operation_id="importCatalog",
+        status_code=200,
+        summary="Import catalog items from .xlsx or .csv (raw body); dry_run=true only reports",
+        request_max_body_size=MAX_UPLOAD_BYTES,
+    )
+    async def import_catalog(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        dry_run: bool = DryRun,
+        reason_kind: str | None = ReasonKind,
+        reason: str | None = Reason,
+    ) -> catalog_import.ImportReport:
+        data = await request.body()
+        return await catalog_import.import_catalog(
+            access,
+            data,
+            request.headers.get("content-type"),
+            dry_run=dry_run,
+            note=_note(reason_kind, reason),
+        )
+
+    @post(
+        "/catalog/merge",
+        operation_id="mergeSourceLists",
+        status_code=200,
+        summary="多单合一: merge several source lists (multipart, one file per list) into a report to review",
+        request_max_body_size=MAX_UPLOAD_BYTES,
+    )
+    async def merge_report(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        code_prefix: str = Parameter(default="MERGED-", description="codes for merged items without one"),
+        level: str | None = Parameter(default=None, description="level for rows that name none"),
+        kinds: list[str] | None = Parameter(default=None, description="list kinds for rows that name none"),
+        parent_code: str | None = Parameter(default=None, description="parent for rows that name none"),
+        min_confidence: float = Parameter(default=merge.MIN_CONFIDENCE, gt=0, le=1),
+        priority: list[str] | None = Priority,
+    ) -> merge.MergeReport:
+        options = merge.MergeOptions(code_prefix, level, kinds or [], parent_code, min_confidence, priority or [])
+        return await merge.merge_report(access, await _files(request), options)
+
+    @post(
+        "/catalog/merge/apply",
+        operation_id="applyMerge",
+        status_code=201,
+        summary="Apply a reviewed merge (same files and options; digest of the report reviewed)",
+        request_max_body_size=MAX_UPLOAD_BYTES,
+    )
+    async def merge_apply(
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        digest: str | None = Parameter(default=None, description="digest of the report you reviewed"),
+        code_prefix: str = Parameter(default="MERGED-"),
+        level: str | None = Parameter(default=None),
+        kinds: list[str] | None = Parameter(default=None),
+        parent_code: str | None = Parameter(default=None),
+        min_confidence: float = Parameter(default=merge.MIN_CONFIDENCE, gt=0, le=1),
+        reason_kind: str | None = ReasonKind,
+        priority: list[str] | None = Priority,
+        reason: str | None = Reason,
+    ) -> merge.MergeApplied:
+        options = merge.MergeOptions(code_prefix, level, kinds or [], parent_code, min_confidence, priority or [])
+        return await merge.apply_merge(
+            access, await _files(request), options, digest=digest, note=_note(reason_kind, reason)
+        )
+
+    @get(
+        "/catalog/items/{code:str}/provenance",
+        operation_id="getItemProvenance",
+        summary="Which source lists and rows a merged item came from",
+    )
+    async def item_provenance(self, access: NamedDependency[Access], code: FromPath[str]) -> list[merge.ProvenanceView]:
+        return await merge.provenance(access, code)

@@ -1,0 +1,1 @@
+"""Exchange with the spreadsheets county staff keep: Excel export and import, 多单合一 merges."""

@@ -1,0 +1,271 @@
+"""Catalog versions and published township lists as .xlsx workbooks (see :mod:`layout`).
+
+Workbooks are written by openpyxl in write-only mode (streamed, a few MB of memory for
+thousands of rows) in a worker thread, so a large export does not stall the event loop.
+They can be handed out directly or stored through the storage interface behind a signed,
+expiring link (:func:`store_export`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import anyio.to_thread
+import msgspec
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from core import catalog, township_lists
+from core.access import Access
+from core.catalog import ItemView, items_for
+from core.db import tenant_transaction
+from core.exchange.layout import (
+    LOCAL_COLUMNS,
+    ORIGIN_LABELS,
+    STATUS,
+    STATUS_LABELS,
+    TOWNSHIP_LABEL,
+    TOWNSHIP_PARTY,
+    Column,
+    catalog_columns,
+    escape,
+    format_share,
+)
+from core.plugin_types import ListStructure
+from core.storage import Storage
+from core.structure import load_structure
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LINK_LIFETIME = datetime.timedelta(hours=1)
+_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+class Export(msgspec.Struct):
+    """A generated workbook."""
+
+    filename: str
+    data: bytes
+    rows: int
+
+
+class ExportLink(msgspec.Struct):
+    """Where a stored export can be downloaded, until ``expires_at``."""
+
+    url: str
+    key: str
+    filename: str
+    content_type: str
+    size: int
+    rows: int
+    expires_at: datetime.datetime
+
+
+class _Labels:
+    """Code → label for everything the layout writes as a label."""
+
+    def __init__(self, structure: ListStructure, units: dict[str, str]) -> None:
+        self.kinds = {k.code: k.label for k in structure.kinds}
+        self.levels = {lv.code: lv.label for lv in structure.levels}
+        self.categories = {c.code: c.label for c in structure.categories}
+        self.item_kinds = {c.code: c.label for c in structure.item_kinds}
+        self.extra = {f.name: f for f in structure.extra_fields}
+        names = list(units.values())
+        # A name two units share would not import back unambiguously: write the code then.
+        self.units = {code: name if names.count(name) == 1 else code for code, name in units.items()}
+
+    def party(self, party: str) -> str:
+        return TOWNSHIP_LABEL if party == TOWNSHIP_PARTY else self.units.get(party, party)
+
+
+def item_values(item: ItemView, labels: _Labels, columns: list[Column]) -> dict[str, Any]:
+    def duties(role: str) -> str:
+        return "\n".join(
+            f"{labels.party(r.party)}{format_share(r.financial_share)}" + (f"：{r.duty}" if r.duty else "")
+            for r in item.responsibilities
+            if r.role == role
+        )
+
+    values: dict[str, Any] = {
+        "code": item.code,
+        "parent_code": item.parent_code or "",
+        "level": labels.levels.get(item.level, item.level),
+        "title": item.title,
+        "kinds": "、".join(labels.kinds.get(k, k) for k in item.kinds),
+        "category": labels.categories.get(item.category, item.category) if item.category else "",
+        "item_kind": labels.item_kinds.get(item.item_kind, item.item_kind) if item.item_kind else "",
+        "description": item.description,
+        "high_frequency": "是" if item.high_frequency else "否",
+        "primary": duties("primary"),
+        "cooperating": duties("cooperating"),
+        "citations": "\n".join(dict.fromkeys(b.raw for b in item.legal_bases)),
+        "process": item.process,
+        "recovery_unit": labels.party(item.recovery.receiving_unit) if item.recovery else "",
+        "recovery_method": item.recovery.working_method if item.recovery else "",
+        "recovery_reason": item.recovery.reason if item.recovery else "",
+        STATUS.key: STATUS_LABELS.get(item.status, item.status),
+    }
+    for column in columns:
+        if column.key.startswith("extra."):
+            name = column.key[6:]
+            values[column.key] = _extra_cell(item.extra.get(name), labels.extra[name].type)
+    return values
+
+
+def _extra_cell(value: Any, kind: str) -> Any:
+    if value is None:
+        return ""
+    if kind == "list":
+        return "、".join(str(v) for v in value)
+    if kind == "boolean":
+        return "是" if value else "否"
+    if kind == "number":
+        return value
+    return str(value)
+
+
+def write_workbook(
+    title: str, columns: list[Column], rows: Iterable[dict[str, Any]], about: list[tuple[str, str]]
+) -> bytes:
+    """One sheet of items (header frozen, sensible widths) and a second sheet about the export."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_title(title))
+    ws.freeze_panes = "C2"
+    for i, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = column.width
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for number, values in enumerate(rows, start=1):
+        values["number"] = number
+        ws.append([_cell(ws, values.get(c.key, "")) for c in columns])
+    info = wb.create_sheet("说明")
+    info.column_dimensions["A"].width = 16
+    info.column_dimensions["B"].width = 60
+    for key, value in about:
+        info.append([_cell(info, key), _cell(info, value)])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(ws: Any, value: Any) -> Any:
+    """Text as a string cell, escaped so that it never becomes a formula."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(ws, value=escape(value))
+    cell.data_type = "s"
+    if "\n" in value:
+        cell.alignment = _WRAP
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "清单"
+
+
+async def _units(conn: Any, access: Access) -> dict[str, str]:
+    rows = await conn.fetch("SELECT code, name FROM units WHERE tenant_id = $1", access.tenant.id)
+    return {r["code"]: r["name"] for r in rows}
+
+
+async def read_version(access: Access, version: int | str | None) -> tuple[int, list[ItemView], dict[str, str]]:
+    """Every item of a catalog version (one statement), and the tenant's unit names."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        number = await catalog._readable_version(conn, access, version)
+        await conn.execute(_CUSTOM_PLAN)
+        records = await conn.fetch(
+            items_for("SELECT tenant_id, version, code FROM catalog_items WHERE tenant_id = $1 AND version = $2"),
+            access.tenant.id,
+            number,
+        )
+        units = await _units(conn, access)
+    return number, [catalog.item_view(r) for r in records], units
+
+
+def _about(access: Access, what: str, rows: int) -> list[tuple[str, str]]:
+    now = datetime.datetime.now(datetime.UTC).astimezone().isoformat(timespec="seconds")
+    return [
+        ("租户", f"{access.tenant.name}（{access.tenant.slug}）"),
+        ("内容", what),
+        ("事项数", str(rows)),
+        ("导出时间", now),
+        (
+            "说明",
+            "主体责任、配合责任每行一个单位，格式「单位（比例%）：职责」；法律依据每行一条；清单类型以「、」分隔。",
+        ),
+    ]
+
+
+async def catalog_export(access: Access, version: int | str | None = None) -> Export:
+    """A catalog version as a workbook: published versions for everyone, the draft for admins."""
+    number, items, units = await read_version(access, version)
+    structure = await load_structure(access)
+    columns = catalog_columns(structure)
+    labels = _Labels(structure, units)
+    what = f"参考目录 第{number}版"
+    data = await anyio.to_thread.run_sync(
+        lambda: write_workbook(
+            what, columns, (item_values(i, labels, columns) for i in items), _about(access, what, len(items))
+        )
+    )
+    return Export(f"{access.tenant.slug}-catalog-v{number}.xlsx", data, len(items))
+
+
+async def township_export(access: Access, township: str, number: int | None = None) -> Export:
+    """A published version of a township's list (the latest without ``number``)."""
+    published = await township_lists.get_published_list(access, township, number=number)
+    structure = await load_structure(access)
+    async with tenant_transaction(access.tenant.id) as conn:
+        units = await _units(conn, access)
+    columns = [c for c in catalog_columns(structure) if c.key != STATUS.key] + list(LOCAL_COLUMNS)
+    labels = _Labels(structure, units)
+
+    def rows() -> Iterable[dict[str, Any]]:
+        for e in published.entries:
+            values = item_values(e.item, labels, columns)
+            values.update(
+                origin=ORIGIN_LABELS.get(e.origin, e.origin),
+                justification=e.justification,
+                responsible_office=e.responsible_office,
+                post=e.post,
+                contact=e.contact,
+                note=e.note,
+            )
+            yield values
+
+    what = f"{published.township_name} 履职事项清单 第{published.version}版"
+    data = await anyio.to_thread.run_sync(
+        lambda: write_workbook(what, columns, rows(), _about(access, what, len(published.entries)))
+    )
+    return Export(f"{access.tenant.slug}-{township}-list-v{published.version}.xlsx", data, len(published.entries))
+
+
+async def store_export(
+    access: Access, storage: Storage, export: Export, lifetime: datetime.timedelta = LINK_LIFETIME
+) -> ExportLink:
+    """Keep the workbook in object storage and answer with a signed link that expires."""
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
+    key = f"exports/{stamp}/{export.filename}"
+    await storage.put(access.tenant.id, key, export.data, XLSX)
+    url = await storage.download_url(access.tenant.id, key, lifetime)
+    return ExportLink(
+        url=url,
+        key=key,
+        filename=export.filename,
+        content_type=XLSX,
+        size=len(export.data),
+        rows=export.rows,
+        expires_at=datetime.datetime.now(datetime.UTC) + lifetime,
+    )
