@@ -19,6 +19,7 @@ from api.rest.evaluation import EvaluationController
 from api.rest.events import EventController, WebhookController
 from api.rest.exchange import ExchangeController
 from api.rest.files import download
+from api.rest.handbooks import ROUTES as HANDBOOK_ROUTES
 from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             healthz,
             readyz,
             download,
+            *HANDBOOK_ROUTES,
             TenantController,
             ApiKeyController,
             AuditController,

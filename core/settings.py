@@ -58,6 +58,7 @@ class Settings:
     graphql_max_depth: int
     graphql_max_aliases: int
     extra: dict[str, str] = field(default_factory=dict)
+    handbook_font: str | None = None  # a CJK TrueType font for handbooks: "/path/font.ttc[#face]"
 
     @property
     def embedded(self) -> bool:
@@ -111,6 +112,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         max_request_bytes=_env_int("QINGDAN_MAX_REQUEST_BYTES", 1024 * 1024),
         graphql_max_depth=_env_int("QINGDAN_GRAPHQL_MAX_DEPTH", 8),
         graphql_max_aliases=_env_int("QINGDAN_GRAPHQL_MAX_ALIASES", 15),
+        handbook_font=_env("QINGDAN_HANDBOOK_FONT"),
     )
 
 

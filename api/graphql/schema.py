@@ -26,6 +26,7 @@ from api.graphql.catalog import (
 from api.graphql.evaluation_mutations import EvaluationMutations
 from api.graphql.event_mutations import EventMutations
 from api.graphql.execution import ExecutionContext, validation_cache
+from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
 from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
@@ -334,7 +335,7 @@ class DivisionMutations:
 
 
 @strawberry.type
-class Mutation(DivisionMutations, CatalogMutations, EventMutations, EvaluationMutations):
+class Mutation(DivisionMutations, HandbookMutations, CatalogMutations, EventMutations, EvaluationMutations):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 
 

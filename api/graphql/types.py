@@ -13,6 +13,7 @@ from api.graphql.catalog import CatalogQueries
 from api.graphql.context import GqlInfo
 from api.graphql.evaluation import EvaluationQueries
 from api.graphql.events import EventQueries
+from api.graphql.handbooks import HandbookQueries
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.search import SearchQueries
@@ -256,7 +257,14 @@ class TenantFields:
 
 @strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
 class TenantNode(
-    TenantFields, CatalogQueries, LegalQueries, LookupQueries, SearchQueries, EventQueries, EvaluationQueries
+    TenantFields,
+    HandbookQueries,
+    CatalogQueries,
+    LegalQueries,
+    LookupQueries,
+    SearchQueries,
+    EventQueries,
+    EvaluationQueries,
 ):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""
