@@ -113,7 +113,17 @@ async def test_longsha_admission_runs_its_real_steps_and_the_item_enters_the_nex
     # Missing input: 422 naming it.
     problem = await step(client, ls, aid, "admin", "approve", 422)
     assert problem["errors"][0]["field"] == "inputs.decision_text"
-    adm = await step(client, ls, aid, "admin", "approve", decision_text="区委常委会第12次会议审定同意")
+    problem = await step(client, ls, aid, "admin", "approve", 422, decision_text="同意", minutes="../../etc/passwd")
+    assert problem["errors"][0]["field"] == "inputs.minutes" and "'..'" in problem["errors"][0]["message"]
+    adm = await step(
+        client,
+        ls,
+        aid,
+        "admin",
+        "approve",
+        decision_text="区委常委会第12次会议审定同意",
+        minutes="admissions/2026/常委会纪要.pdf",
+    )
     assert adm["state"] == "approved" and adm["outcome"] == "approved" and adm["closed_at"]
     assert adm["data"]["catalog"]["item_code"] == "LS-ADM-001"
     # Closed: no more transitions.

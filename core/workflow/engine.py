@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from core import audit, calendar, events
+from core import audit, calendar, events, storage
 from core.access import Access, Role
 from core.db import tenant_transaction
 from core.divisions import KINDS as DIVISION_KINDS
@@ -425,7 +425,13 @@ async def _check_inputs(
 
 
 async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[str | None, Any]:
-    if spec.kind in ("text", "attachment"):
+    if spec.kind == "attachment":
+        try:
+            storage.validate_key(value)
+        except storage.InvalidObject as exc:
+            return f"the key of a stored file: {exc}", value
+        return None, value
+    if spec.kind == "text":
         if not isinstance(value, str) or not value.strip():
             return "give text", value
         if len(value) > MAX_TEXT:
