@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -17,15 +17,20 @@ from core.access import Access
 from core.db import tenant_transaction
 from core.errors import ValidationFailed
 
+T = TypeVar("T")
+
 
 def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(msgspec.json.encode(parts, order="sorted")).hexdigest()
 
 
-async def once(access: Access, key: str | None, request: str, work: Callable[[], Awaitable[Any]]) -> tuple[Any, bool]:
-    """Run ``work`` unless ``key`` was seen; returns (result as JSON data, replayed)."""
+async def once(
+    access: Access, key: str | None, request: str, work: Callable[[], Awaitable[T]], result_type: type[T]
+) -> tuple[T, bool]:
+    """Run ``work`` unless ``key`` was seen; returns (its result, replayed). A replay is the
+    stored response converted back to ``result_type``."""
     if key is None:
-        return msgspec.to_builtins(await work()), False
+        return await work(), False
     if not 1 <= len(key) <= 200:
         raise ValidationFailed.on("Idempotency-Key", "between 1 and 200 characters")
     async with tenant_transaction(access.tenant.id) as conn:
@@ -45,8 +50,8 @@ async def once(access: Access, key: str | None, request: str, work: Callable[[],
             )
             if seen["api_key_id"] != access.principal.key_id or seen["fingerprint"] != request:
                 raise ValidationFailed.on("Idempotency-Key", "already used for a different request; send a new key")
-            return msgspec.json.decode(seen["response"]), True
-        result = msgspec.to_builtins(await work())
+            return msgspec.json.decode(seen["response"], type=result_type), True
+        result = await work()
         await conn.execute(
             "UPDATE idempotency_keys SET status = 200, response = $3::jsonb WHERE tenant_id = $1 AND key = $2",
             access.tenant.id,

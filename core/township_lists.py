@@ -25,6 +25,7 @@ from core.catalog import CitedProvision, ItemView, decode_provisions, item_view,
 from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.idempotency import fingerprint, once
 from core.permissions import deny, require_admin
 from core.versioning import check_version
 
@@ -581,6 +582,20 @@ async def submit(access: Access, township: str, if_match: int | None) -> Townshi
         await _set_status(conn, access, township, "submitted", "")
     return await get_working_list(access, township)
 
+
+
+async def claim_once(access: Access, township: str, data: Claim, key: str | None) -> tuple[TownshipList, bool]:
+    """:func:`claim`, done once per idempotency key; returns (the list, replayed)."""
+    work = lambda: claim(access, township, data)  # noqa: E731
+    return await once(access, key, fingerprint("claim", township, data), work, TownshipList)
+
+
+async def submit_once(
+    access: Access, township: str, if_match: int | None, key: str | None
+) -> tuple[TownshipList, bool]:
+    """:func:`submit`, done once per idempotency key; returns (the list, replayed)."""
+    work = lambda: submit(access, township, if_match)  # noqa: E731
+    return await once(access, key, fingerprint("submit", township), work, TownshipList)
 
 async def _set_status(conn: Any, access: Access, township: str, status: str, note: str) -> None:
     await conn.execute(

@@ -833,3 +833,48 @@ async def test_item_relations_use_a_constant_number_of_statements(
     assert len(few_items) == 1 and len(many_items) == 6
     assert all(i["parent"]["code"] == "SAF" and len(i["parent"]["children"]) == 6 for i in many_items)
     assert few == many, (few, many)
+
+
+# Safe retries ----------------------------------------------------------------------------------
+
+CLAIM_ONCE = f"""
+mutation($t: String!, $ts: String!, $item: String!, $why: String!, $once: String) {{
+  claimItem(tenant: $t, township: $ts, itemCode: $item, justification: $why, idempotencyKey: $once) {{ {LIST_RESULT} }}
+}}"""
+SUBMIT_ONCE = f"""
+mutation($t: String!, $ts: String!, $once: String) {{
+  submitList(tenant: $t, township: $ts, idempotencyKey: $once) {{ {LIST_RESULT} }}
+}}"""
+
+
+async def test_claims_and_submissions_retry_safely_with_an_idempotency_key(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    t, admin = county.slug, county.admin
+    claim = {"t": t, "ts": LIUCHENG, "item": "CON-01", "why": "辖区需要", "once": "claim-con-01"}
+    first = (await gql(client, admin, CLAIM_ONCE, **claim))["claimItem"]
+    again = (await gql(client, admin, CLAIM_ONCE, **claim))["claimItem"]
+    assert first["__typename"] == again["__typename"] == "TownshipList"
+    assert again == first  # the stored answer, not "already claimed"
+    # The key is shared with REST: the same request there replays too.
+    rest = await client.post(
+        f"{county.base}/townships/{LIUCHENG}/list/claims",
+        json={"item_code": "CON-01", "justification": "辖区需要"},
+        headers={**county.auth(), "Idempotency-Key": "claim-con-01"},
+    )
+    assert rest.status_code == 201 and rest.headers["idempotent-replayed"] == "true"
+    # Without a key a second claim is the clear 409 it always was.
+    assert_problem((await gql(client, admin, CLAIM, t=t, ts=LIUCHENG, item="CON-01", why="辖区需要"))["claimItem"], 409)
+    # A key reused for another request is refused and nothing is written.
+    reused = await gql(client, admin, CLAIM_ONCE, **{**claim, "ts": GONGPING})
+    assert_problem(reused["claimItem"], 422, "Idempotency-Key")
+    gongping = await gql(client, admin, WORKING, s=t, code=GONGPING)
+    assert "CON-01" not in [e["item"]["code"] for e in gongping["tenant"]["townshipList"]["entries"]]
+
+    submitted = (await gql(client, admin, SUBMIT_ONCE, t=t, ts=LIUCHENG, once="submit-1"))["submitList"]
+    resubmitted = (await gql(client, admin, SUBMIT_ONCE, t=t, ts=LIUCHENG, once="submit-1"))["submitList"]
+    assert submitted["listStatus"] == resubmitted["listStatus"] == "submitted"
+    assert resubmitted == submitted
+    # Another tenant's key cannot replay (or even see) this tenant's answer.
+    replayed = (await gql(client, other.admin, SUBMIT_ONCE, t=t, ts=LIUCHENG, once="submit-1"))["submitList"]
+    assert_problem(replayed, 404)

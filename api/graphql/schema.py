@@ -38,6 +38,10 @@ from core.township_lists import Claim, EntryUpdate, ListPublish, ReturnRequest
 from core.units import UnitCreate, UnitUpdate
 
 T = TypeVar("T")
+IdempotencyKey = Annotated[
+    str | None,
+    strawberry.argument(description="Send the same key to retry safely: the write happens once (as REST's header)."),
+]
 
 
 @strawberry.type
@@ -197,11 +201,18 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Claim a differentiated item (认领); returns the working copy.")
     async def claim_item(
-        self, info: GqlInfo, tenant: str, township: str, item_code: str, justification: str
+        self,
+        info: GqlInfo,
+        tenant: str,
+        township: str,
+        item_code: str,
+        justification: str,
+        idempotency_key: IdempotencyKey = None,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
             data = _convert({"item_code": item_code, "justification": justification}, Claim)
-            return TownshipList.of(await township_lists.claim(access, township, data), access)
+            view, _ = await township_lists.claim_once(access, township, data, idempotency_key)
+            return TownshipList.of(view, access)
 
         return await _attempt(info, tenant, act)
 
@@ -235,10 +246,16 @@ class CatalogMutations:
 
     @strawberry.mutation(description="Submit for review (审核). revision: optional, checked if given.")
     async def submit_list(
-        self, info: GqlInfo, tenant: str, township: str, revision: int | None = None
+        self,
+        info: GqlInfo,
+        tenant: str,
+        township: str,
+        revision: int | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
-            return TownshipList.of(await township_lists.submit(access, township, revision), access)
+            view, _ = await township_lists.submit_once(access, township, revision, idempotency_key)
+            return TownshipList.of(view, access)
 
         return await _attempt(info, tenant, act)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
@@ -12,7 +12,6 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter, Quer
 from api.rest.params import TENANT_PATH, IfMatch
 from core import township_lists as service
 from core.access import Access
-from core.idempotency import fingerprint, once
 from core.township_lists import (
     Claim,
     EntryUpdate,
@@ -34,11 +33,11 @@ def _listed(view: TownshipList, status: int = 200) -> Response[TownshipList]:
     return Response(view, status_code=status, headers={"ETag": etag(view.revision)})
 
 
-def _replayable(data: Any, replayed: bool, status: int = 200) -> Response[Any]:
-    headers = {"ETag": etag(data["revision"])} if isinstance(data, dict) and "revision" in data else {}
+def _replayable(view: TownshipList, replayed: bool, status: int = 200) -> Response[TownshipList]:
+    response = _listed(view, status)
     if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return Response(data, status_code=status, headers=headers)
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
 
 
 class TownshipListController(Controller):
@@ -85,14 +84,8 @@ class TownshipListController(Controller):
         township: FromPath[str],
         data: JSONBody[Claim],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[Any]:
-        result, replayed = await once(
-            access,
-            idempotency_key,
-            fingerprint("claim", township, data),
-            lambda: service.claim(access, township, data),
-        )
-        return _replayable(result, replayed, 201)
+    ) -> Response[TownshipList]:
+        return _replayable(*await service.claim_once(access, township, data, idempotency_key), 201)
 
     @delete("/claims/{item_code:str}", operation_id="withdrawClaim", summary="Withdraw a claim")
     async def unclaim(self, access: NamedDependency[Access], township: FromPath[str], item_code: FromPath[str]) -> None:
@@ -120,14 +113,8 @@ class TownshipListController(Controller):
         township: FromPath[str],
         if_match: IfMatch = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[Any]:
-        result, replayed = await once(
-            access,
-            idempotency_key,
-            fingerprint("submit", township),
-            lambda: service.submit(access, township, parse_etag(if_match)),
-        )
-        return _replayable(result, replayed)
+    ) -> Response[TownshipList]:
+        return _replayable(*await service.submit_once(access, township, parse_etag(if_match), idempotency_key))
 
     @post("/return", operation_id="returnList", status_code=200, summary="Return with per-entry comments")
     async def return_list(
