@@ -720,12 +720,26 @@ def backoff(attempts: int, cfg: WebhookConfig) -> float:
     return delay * random.uniform(0.8, 1.2)
 
 
-async def _attempt(client: httpx.AsyncClient, row: Any, cfg: WebhookConfig) -> _Outcome:
+async def _start_of(response: httpx.Response, limit: int = 300) -> str:
+    """The first ``limit`` bytes of an error answer (a receiver may send megabytes)."""
+    chunk = b""
+    async for part in response.aiter_bytes():
+        chunk += part
+        if len(chunk) >= limit:
+            break
+    return chunk[:limit].decode("utf-8", errors="replace")
+
+
+async def _attempt(
+    client: httpx.AsyncClient, row: Any, cfg: WebhookConfig, checked: dict[str, asyncio.Task[str | None]]
+) -> _Outcome:
     now = row["claimed_at"]
     started = time.perf_counter()
     status: int | None = None
     error: str | None = None
-    problem = await _destination_problem(row["url"], cfg)
+    if row["url"] not in checked:  # resolve each destination once per round
+        checked[row["url"]] = asyncio.ensure_future(_destination_problem(row["url"], cfg))
+    problem = await checked[row["url"]]
     if problem:
         error = problem
     else:
@@ -739,10 +753,10 @@ async def _attempt(client: httpx.AsyncClient, row: Any, cfg: WebhookConfig) -> _
             "Qingdan-Delivery-Attempt": str(row["attempts"]),
         }
         try:
-            response = await client.post(row["url"], content=body, headers=headers)
-            status = response.status_code
-            if not 200 <= status < 300:
-                error = f"HTTP {status}: {response.text[:300]}"
+            async with client.stream("POST", row["url"], content=body, headers=headers) as response:
+                status = response.status_code
+                if not 200 <= status < 300:
+                    error = f"HTTP {status}: {await _start_of(response)}"
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}"[:500] or type(exc).__name__
     duration = int((time.perf_counter() - started) * 1000)
@@ -797,10 +811,11 @@ async def deliver_due(
     own = client is None
     http = client or _client(cfg)
     gate = asyncio.Semaphore(cfg.concurrency)
+    checked: dict[str, asyncio.Task[str | None]] = {}
 
     async def one(row: Any) -> _Outcome:
         async with gate:
-            return await _attempt(http, row, cfg)
+            return await _attempt(http, row, cfg, checked)
 
     try:
         outcomes = await asyncio.gather(*(one(r) for r in rows))

@@ -3,6 +3,7 @@ receiver that is down (retried, never lost, state visible), redelivery, the feed
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -10,6 +11,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -205,7 +207,7 @@ async def test_failures_are_visible_and_redeliverable(
         f"{tenant.base}/webhooks/{sub}/deliveries", params={"state": "failed"}, headers=tenant.auth()
     )
     [d] = failed.json()["items"]
-    assert d["attempts"] == 3 and d["last_status"] == 503 and d["last_error"].startswith("HTTP 503")
+    assert d["attempts"] == 3 and d["last_status"] == 503 and d["last_error"] == "HTTP 503: receiver broken"
     assert d["next_attempt_at"] is None
     # The event shows its delivery state per subscription.
     event = await client.get(f"{tenant.base}/events/{d['event_id']}", headers=tenant.auth())
@@ -562,3 +564,34 @@ async def test_graphql_subscriptions_deliveries_and_feed(
         id=sub,
     )
     assert deleted["data"]["deleteWebhookSubscription"] == {"id": sub}
+
+
+async def test_background_worker_wakes_on_commit(
+    client: httpx.AsyncClient, tenant: TenantFixture, receiver: Receiver
+) -> None:
+    await _subscribe(client, tenant, receiver)
+    # Polling once a minute: only the NOTIFY sent at COMMIT can wake it within the deadline.
+    worker = events.DeliveryWorker(replace(events.config(), poll_seconds=60))
+    await worker.start()
+    try:
+        await _emit(tenant)
+        deadline = time.monotonic() + 10
+        while not receiver.received and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+    finally:
+        await worker.stop()
+    assert len(receiver.received) == 1 and receiver.received[0]["valid"]
+
+
+def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QINGDAN_EVENT_WORKER", "off")
+    monkeypatch.setenv("QINGDAN_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, 192.168.1.0/24")
+    monkeypatch.setenv("QINGDAN_WEBHOOK_MAX_ATTEMPTS", "4")
+    cfg = events.load_config()
+    assert cfg.worker is False and cfg.max_attempts == 4
+    assert events.check_url("http://10.20.30.40/hook", cfg) == "http://10.20.30.40/hook"
+    with pytest.raises(events.ValidationFailed):
+        events.check_url("http://172.16.0.1/hook", cfg)
+    monkeypatch.setenv("QINGDAN_WEBHOOK_ALLOWED_NETWORKS", "not-a-network")
+    with pytest.raises(SystemExit):
+        events.load_config()
