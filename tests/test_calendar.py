@@ -157,6 +157,10 @@ async def test_roles_isolation_and_bad_input(
     assert (await client.put(url, json={"kind": "holiday"}, headers=other.auth())).status_code == 404
     assert (await client.get(f"{tenant.base}/calendar/overrides", headers=other.auth())).status_code == 404
     assert (await client.delete(url, headers=other.auth())).status_code == 404
+    span = {"from": "2026-10-01", "to": "2026-10-02"}
+    assert (await client.get(f"{tenant.base}/calendar/days", params=span, headers=other.auth())).status_code == 404
+    due = {"start": "2026-10-01T08:00:00+08:00", "working_days": 1}
+    assert (await client.get(f"{tenant.base}/calendar/deadline", params=due, headers=other.auth())).status_code == 404
     bad = [
         ({"kind": "vacation"}, 400),
         ({"kind": "holiday", "extra": 1}, 400),

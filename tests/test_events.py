@@ -22,7 +22,7 @@ import pytest
 from core import events
 from core.db import tenant_transaction
 from core.tenancy import find_tenant
-from tests.conftest import TenantFixture
+from tests.conftest import TenantFixture, issue_key
 
 
 class Receiver:
@@ -340,6 +340,13 @@ async def test_isolation_roles_and_bad_input(
     assert (await client.get(f"{other.base}/events", headers=other.auth())).json()["items"] == []
     assert (await client.get(f"{tenant.base}/events", headers=other.auth())).status_code == 404
     assert (await client.get(f"{other.base}/webhooks", headers=other.auth())).json() == []
+    # Township and department keys may not read the feed.
+    street = {"code": "510115001000", "name": "柳城街道", "kind": "street", "parent_code": "510115"}
+    assert (await client.post(f"{tenant.base}/jurisdictions", json=street, headers=tenant.auth())).status_code == 201
+    township = await issue_key(tenant, client, "township", "510115001000")
+    assert (await client.get(f"{tenant.base}/events", headers=tenant.auth(township))).status_code == 403
+    assert (await client.get(f"{tenant.base}/events/{event_id}", headers=tenant.auth(township))).status_code == 403
+    assert (await client.get(f"{tenant.base}/webhooks", headers=tenant.auth(township))).status_code == 403
     # Readers may read the feed, not manage subscriptions.
     reader = tenant.auth(tenant.reader)
     assert (await client.get(f"{tenant.base}/webhooks", headers=reader)).status_code == 403
