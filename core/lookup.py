@@ -29,6 +29,8 @@ are cached (LRU) and a lookup costs two or three small statements plus an in-mem
 
 from __future__ import annotations
 
+import itertools
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -131,6 +133,7 @@ class CatalogIndex:
     items: dict[str, ItemView]
     index: Index
     category_labels: dict[str, str]
+    routable: frozenset[str]  # items naming a responsible party (domains and headings do not)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,15 @@ class ListEntry:
     office: str
     post: str
     contact: str
+
+
+@dataclass(frozen=True)
+class ListEntries:
+    """A published township-list version: its entries' local details, and the codes of those
+    that name a responsible party (the ones a lookup may answer with)."""
+
+    entries: dict[str, ListEntry]
+    routable: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -150,7 +162,7 @@ class TownshipVersion:
 
 
 _catalogs: LRU[tuple[uuid.UUID, int], CatalogIndex] = LRU(64)
-_lists: LRU[tuple[uuid.UUID, str, int, str], dict[str, ListEntry]] = LRU(4096)
+_lists: LRU[tuple[uuid.UUID, str, int, str], ListEntries] = LRU(4096)
 
 
 def cache_stats() -> dict[str, int]:
@@ -167,6 +179,7 @@ def cache_stats() -> dict[str, int]:
 def clear_caches() -> None:
     _catalogs.clear()
     _lists.clear()
+    _unit_cache.clear()
 
 
 def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[Document]:
@@ -200,12 +213,13 @@ async def _catalog_index(conn: Any, access: Access, version: int) -> CatalogInde
     items = {r["code"]: item_view(r) for r in records}
     structure = await load_structure(access)
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
-    built = CatalogIndex(version, items, Index(_documents(items, labels)), labels)
+    routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
+    built = CatalogIndex(version, items, Index(_documents(items, labels)), labels, routable)
     _catalogs.put(key, built)
     return built
 
 
-async def _list_entries(conn: Any, access: Access, township: TownshipVersion) -> dict[str, ListEntry]:
+async def _list_entries(conn: Any, access: Access, township: TownshipVersion, catalog: CatalogIndex) -> ListEntries:
     key = (access.tenant.id, township.code, township.number, township.content_hash)
     found = _lists.get(key)
     if found is not None:
@@ -218,23 +232,38 @@ async def _list_entries(conn: Any, access: Access, township: TownshipVersion) ->
         township.number,
     )
     entries = {r["item_code"]: ListEntry(r["responsible_office"], r["post"], r["contact"]) for r in records}
-    _lists.put(key, entries)
-    return entries
+    routable = frozenset(
+        code
+        for code in entries
+        if code in catalog.items and (catalog.items[code].responsibilities or catalog.items[code].recovery)
+    )
+    found = ListEntries(entries, routable)
+    _lists.put(key, found)
+    return found
 
 
 # --- locations and versions ----------------------------------------------------------------
 
 
-async def _resolve_location(conn: Any, access: Access, field: str, value: str) -> str:
-    """The township code a township/village/grid code (or exact name) lies in."""
+async def _resolve_location(
+    conn: Any, access: Access, field: str, value: str
+) -> tuple[str, str, TownshipVersion | None]:
+    """The township a township/village/grid code (or exact name) lies in: its code, its
+    name and its published list version in force today (None without one) — one statement."""
     records = await conn.fetch(
         "WITH RECURSIVE start AS (SELECT code, name, kind, parent_code FROM jurisdictions"
         "  WHERE tenant_id = $1 AND (code = $2 OR name = $2) ORDER BY code LIMIT 2),"
-        " up AS (SELECT code, kind, parent_code, code AS origin, kind AS origin_kind, 0 AS depth FROM start"
-        "  UNION ALL SELECT j.code, j.kind, j.parent_code, up.origin, up.origin_kind, up.depth + 1"
+        " up AS (SELECT code, name, kind, parent_code, code AS origin, kind AS origin_kind, 0 AS depth FROM start"
+        "  UNION ALL SELECT j.code, j.name, j.kind, j.parent_code, up.origin, up.origin_kind, up.depth + 1"
         "  FROM jurisdictions j JOIN up ON j.tenant_id = $1 AND j.code = up.parent_code"
-        "  WHERE NOT (up.kind = ANY($3)) AND up.depth < 4)"
-        " SELECT origin, origin_kind, code, kind FROM up WHERE kind = ANY($3)",
+        "  WHERE NOT (up.kind = ANY($3)) AND up.depth < 4),"
+        " loc AS (SELECT origin, origin_kind, code, name FROM up WHERE kind = ANY($3)),"
+        " ver AS (SELECT DISTINCT ON (v.township_code) v.township_code, v.number, v.catalog_version,"
+        "  v.content_hash FROM township_list_versions v WHERE v.tenant_id = $1"
+        "  AND v.township_code IN (SELECT code FROM loc) AND v.effective_date <= current_date"
+        "  ORDER BY v.township_code, v.effective_date DESC, v.number DESC)"
+        " SELECT loc.*, ver.number, ver.catalog_version, ver.content_hash FROM loc"
+        " LEFT JOIN ver ON ver.township_code = loc.code",
         access.tenant.id,
         value,
         _TOWNSHIP_KINDS,
@@ -249,23 +278,26 @@ async def _resolve_location(conn: Any, access: Access, field: str, value: str) -
         raise ValidationFailed.on(
             field, f"{value} is a {row['origin_kind']} ({KINDS[row['origin_kind']].label}), not a {field}"
         )
-    return row["code"]
+    version = None
+    if row["number"] is not None:
+        version = TownshipVersion(row["code"], row["name"], row["number"], row["catalog_version"], row["content_hash"])
+    return row["code"], row["name"], version
 
 
 async def _township_for(
     conn: Any, access: Access, *, township: str | None, village: str | None, grid: str | None
-) -> str | None:
+) -> tuple[str, str, TownshipVersion | None] | None:
     """The one township the given location fields point to (they must agree), or None."""
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str, TownshipVersion | None]] = {}
     for field, value in (("grid", grid), ("village", village), ("township", township)):
         if value is not None and value.strip():
             found[field] = await _resolve_location(conn, access, field, value.strip())
-    codes = set(found.values())
+    codes = {f[0] for f in found.values()}
     if len(codes) > 1:
         first, second = list(found)[:2]
         apart = ", ".join(sorted(codes))
         raise ValidationFailed.on(first, f"{first} and {second} lie in different townships ({apart})")
-    return codes.pop() if codes else None
+    return next(iter(found.values())) if found else None
 
 
 async def _versions_in_force(conn: Any, access: Access, township: str | None) -> list[TownshipVersion]:
@@ -283,12 +315,6 @@ async def _versions_in_force(conn: Any, access: Access, township: str | None) ->
         TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
         for r in records
     ]
-
-
-async def _township_name(conn: Any, access: Access, code: str) -> str:
-    return await conn.fetchval(
-        "SELECT name FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, code
-    )
 
 
 # --- routing -------------------------------------------------------------------------------
@@ -328,28 +354,42 @@ class _UnitInfo:
     kind: str
 
 
+@dataclass(frozen=True)
+class _Units:
+    loaded: float
+    units: dict[str, _UnitInfo]
+    agencies: dict[tuple[str, str], tuple[str, str]]  # (department, township) → (agency code, name)
+
+
+UNITS_TTL = 10.0  # seconds a tenant's unit names are reused (units change rarely; a rename shows within 10 s)
+_unit_cache: LRU[uuid.UUID, _Units] = LRU(256)
+
+
 async def _unit_info(
     conn: Any, access: Access, codes: set[str], township: str
 ) -> tuple[dict[str, _UnitInfo], dict[str, tuple[str, str]]]:
     """Names and kinds of ``codes`` and, per department among them, its dispatched agency
-    stationed in ``township`` — one statement."""
-    records = await conn.fetch(
-        "SELECT 'unit' AS what, u.code, u.name, u.kind, NULL AS parent FROM units u"
-        " WHERE u.tenant_id = $1 AND u.code = ANY($2)"
-        " UNION ALL SELECT 'agency', u.code, u.name, u.kind, u.parent_unit_code FROM units u"
-        " JOIN unit_hosts h ON h.tenant_id = u.tenant_id AND h.unit_code = u.code"
-        " WHERE u.tenant_id = $1 AND u.parent_unit_code = ANY($2) AND h.township_code = $3"
-        " AND u.kind = 'dispatched_agency' ORDER BY 1, 2",
-        access.tenant.id,
-        sorted(codes),
-        township,
-    )
-    units = {r["code"]: _UnitInfo(r["name"], r["kind"]) for r in records if r["what"] == "unit"}
-    agencies: dict[str, tuple[str, str]] = {}
-    for r in records:
-        if r["what"] == "agency":
-            agencies.setdefault(r["parent"], (r["code"], r["name"]))
-    return units, agencies
+    stationed in ``township``. The tenant's units are read by one statement and reused for
+    :data:`UNITS_TTL` seconds."""
+    cached = _unit_cache.get(access.tenant.id)
+    if cached is None or time.monotonic() - cached.loaded > UNITS_TTL:
+        records = await conn.fetch(
+            "SELECT u.code, u.name, u.kind, u.parent_unit_code,"
+            " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id"
+            " AND h.unit_code = u.code ORDER BY h.township_code) AS hosts"
+            " FROM units u WHERE u.tenant_id = $1 ORDER BY u.code",
+            access.tenant.id,
+        )
+        agencies: dict[tuple[str, str], tuple[str, str]] = {}
+        for r in records:
+            if r["kind"] == "dispatched_agency" and r["parent_unit_code"]:
+                for host in r["hosts"]:
+                    agencies.setdefault((r["parent_unit_code"], host), (r["code"], r["name"]))
+        cached = _Units(time.monotonic(), {r["code"]: _UnitInfo(r["name"], r["kind"]) for r in records}, agencies)
+        _unit_cache.put(access.tenant.id, cached)
+    units = {c: cached.units[c] for c in codes if c in cached.units}
+    found = {c: cached.agencies[(c, township)] for c in codes if (c, township) in cached.agencies}
+    return units, found
 
 
 def _units_for(
@@ -419,41 +459,38 @@ def _check_limit(limit: int) -> int:
 
 
 async def _rank(
-    conn: Any, access: Access, versions: list[TownshipVersion], text: str | None, item_code: str | None
-) -> tuple[dict[int, CatalogIndex], dict[str, dict[str, ListEntry]], dict[str, list[Hit]], dict[str, float]]:
-    """Per township: its entries and its ranked hits (by text, or the one item asked for)."""
+    conn: Any,
+    access: Access,
+    versions: list[TownshipVersion],
+    text: str | None,
+    item_code: str | None,
+    limit: int,
+) -> tuple[dict[int, CatalogIndex], dict[str, ListEntries], dict[str, list[Hit]], dict[str, float]]:
+    """Per township: its entries and its best ``limit`` hits (by text, or the one item asked
+    for); and the query's weighted tokens (empty without text)."""
     catalogs: dict[int, CatalogIndex] = {}
     for v in versions:
         if v.catalog_version not in catalogs:
             catalogs[v.catalog_version] = await _catalog_index(conn, access, v.catalog_version)
-    entries = {v.code: await _list_entries(conn, access, v) for v in versions}
-    queries: dict[int, dict[str, float]] = {}
+    entries = {v.code: await _list_entries(conn, access, v, catalogs[v.catalog_version]) for v in versions}
+    query: dict[str, float] = {}
     if text is not None:
-        synonyms = merged_synonyms(access.tenant.settings.get("lookup_synonyms"))
-        query = query_tokens(text, synonyms)
-        queries = {n: query for n in catalogs}
+        query = query_tokens(text, merged_synonyms(access.tenant.settings.get("lookup_synonyms")))
     hits: dict[str, list[Hit]] = {}
-    coverage: dict[str, float] = {}
-    ranked_by_catalog: dict[int, list[Hit]] = {}
+    if item_code is not None:
+        for v in versions:
+            ranked = catalogs[v.catalog_version].index.rank(query, {item_code}) if query else []
+            hits[v.code] = (ranked or [Hit(item_code, 0.0)]) if item_code in entries[v.code].entries else []
+        return catalogs, entries, hits, query
+    if len(versions) == 1:
+        v = versions[0]
+        hits[v.code] = catalogs[v.catalog_version].index.rank(query, entries[v.code].routable, limit)
+        return catalogs, entries, hits, query
+    ranked = {n: c.index.rank(query, c.routable) for n, c in catalogs.items()}  # once per catalog version
     for v in versions:
-        catalog = catalogs[v.catalog_version]
-        on_list = entries[v.code]
-        if item_code is not None:
-            ranked = catalog.index.rank(queries[v.catalog_version], {item_code}) if text is not None else []
-            hits[v.code] = (ranked or [Hit(item_code, 0.0, ())]) if item_code in on_list else []
-        else:
-            if v.catalog_version not in ranked_by_catalog:
-                # rank once per catalog version, over the items that name a responsible party
-                ranked_by_catalog[v.catalog_version] = [
-                    h
-                    for h in catalog.index.rank(queries[v.catalog_version])
-                    if catalog.items[h.code].responsibilities or catalog.items[h.code].recovery
-                ]
-            hits[v.code] = [h for h in ranked_by_catalog[v.catalog_version] if h.code in on_list]
-        if hits[v.code]:
-            query = queries.get(v.catalog_version)
-            coverage[v.code] = catalog.index.coverage(query, hits[v.code][0]) if query else 1.0
-    return catalogs, entries, hits, coverage
+        on_list = entries[v.code].routable
+        hits[v.code] = list(itertools.islice((h for h in ranked[v.catalog_version] if h.code in on_list), limit))
+    return catalogs, entries, hits, query
 
 
 async def _lookup(
@@ -467,14 +504,17 @@ async def _lookup(
     item_code: str | None,
     limit: int,
 ) -> LookupResult:
-    location = await _township_for(conn, access, township=township, village=village, grid=grid)
-    versions = await _versions_in_force(conn, access, location)
-    if location is not None and not versions:
-        name = await _township_name(conn, access, location)
-        raise NotFound(f"township {location} ({name}) has no published list in force")
-    if not versions:
-        raise NotFound("no township of this tenant has a published list in force")
-    catalogs, entries, hits, coverage = await _rank(conn, access, versions, text, item_code)
+    place = await _township_for(conn, access, township=township, village=village, grid=grid)
+    location = place[0] if place else None
+    if place is not None:
+        if place[2] is None:
+            raise NotFound(f"township {place[0]} ({place[1]}) has no published list in force")
+        versions = [place[2]]
+    else:
+        versions = await _versions_in_force(conn, access, None)
+        if not versions:
+            raise NotFound("no township of this tenant has a published list in force")
+    catalogs, entries, hits, query = await _rank(conn, access, versions, text, item_code, limit)
     if item_code is not None and not any(hits.values()):
         where = f"the published list of {location}" if location else "any published township list"
         raise ValidationFailed.on("item_code", f"{item_code} is not on {where}")
@@ -496,7 +536,7 @@ async def _lookup(
     units, agencies = await _unit_info(conn, access, party_codes, chosen.code) if items else ({}, {})
     matched = []
     for hit, item in zip(top, items, strict=True):
-        proposed = _units_for(item, ref, entries[chosen.code].get(item.code), units, agencies)
+        proposed = _units_for(item, ref, entries[chosen.code].entries.get(item.code), units, agencies)
         matched.append(
             MatchedItem(
                 code=item.code,
@@ -507,7 +547,7 @@ async def _lookup(
                 category_label=catalog.category_labels.get(item.category or ""),
                 score=hit.score,
                 routed_to=_routed_to(proposed),
-                matched_terms=list(hit.terms[:8]),
+                matched_terms=catalog.index.terms(query, item.code)[:8] if query else [],
                 recovery=Recovery(**msgspec.structs.asdict(item.recovery)) if item.recovery else None,
                 units=proposed,
             )
@@ -520,7 +560,7 @@ async def _lookup(
         units=first.units if first else [],
         items=matched,
         score=first.score if first else 0.0,
-        confidence=coverage.get(chosen.code, 0.0) if first else 0.0,
+        confidence=(catalog.index.coverage(query, first.code) if query else 1.0) if first else 0.0,
         candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:20]],
     )
 

@@ -30,6 +30,7 @@ an index is built once per (tenant, catalog version) and kept in a small LRU cac
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 import math
@@ -160,7 +161,6 @@ class Document:
 class Hit:
     code: str
     score: float
-    terms: tuple[str, ...]  # every query token this item matched, strongest first
 
 
 class Index:
@@ -169,6 +169,7 @@ class Index:
     def __init__(self, documents: Iterable[Document]) -> None:
         docs = list(documents)
         self.codes: list[str] = [d.code for d in docs]
+        self._position = {code: i for i, code in enumerate(self.codes)}
         counts = [d.token_counts() for d in docs]
         lengths = [sum(c.values()) for c in counts]
         n = len(docs)
@@ -178,43 +179,56 @@ class Index:
             for tok in c:
                 df[tok] = df.get(tok, 0) + 1
         self.idf = {tok: math.log(1 + (n - f + 0.5) / (f + 0.5)) for tok, f in df.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = {}
+        self.postings: dict[str, dict[int, float]] = {}
         for i, c in enumerate(counts):
             norm = K1 * (1 - B + B * lengths[i] / avg) if avg else K1
             for tok, tf in c.items():
-                contribution = self.idf[tok] * tf * (K1 + 1) / (tf + norm)
-                self.postings.setdefault(tok, []).append((i, contribution))
+                self.postings.setdefault(tok, {})[i] = self.idf[tok] * tf * (K1 + 1) / (tf + norm)
 
     def __len__(self) -> int:
         return len(self.codes)
 
-    def rank(self, query: dict[str, float], allowed: frozenset[str] | set[str] | None = None) -> list[Hit]:
-        """Every item with a positive score, best first (ties by code); ``allowed``
-        restricts the ranking to those item codes."""
+    def rank(
+        self, query: dict[str, float], allowed: frozenset[str] | set[str] | None = None, k: int | None = None
+    ) -> list[Hit]:
+        """Items with a positive score, best first (ties by code): every one, or the best
+        ``k``; ``allowed`` restricts the ranking to those item codes."""
         scores: dict[int, float] = {}
-        matched: dict[int, list[tuple[float, str]]] = {}
+        get = scores.get
+        crowded = len(self.codes) / 3
         for tok, weight in query.items():
-            for i, contribution in self.postings.get(tok, ()):
-                part = weight * contribution
-                scores[i] = scores.get(i, 0.0) + part
-                matched.setdefault(i, []).append((part, tok))
-        hits = []
-        for i, score in scores.items():
-            code = self.codes[i]
-            if allowed is not None and code not in allowed:
-                continue
-            terms = tuple(t for _, t in sorted(matched[i], key=lambda p: (-p[0], p[1])))
-            hits.append(Hit(code, round(score, 4), terms))
-        hits.sort(key=lambda h: (-h.score, h.code))
-        return hits
+            posting = self.postings.get(tok)
+            # a single character found in a third of the items or more tells nothing apart
+            if posting and (len(tok) > 1 or len(posting) < crowded):
+                for i, contribution in posting.items():
+                    scores[i] = get(i, 0.0) + weight * contribution
+        codes = self.codes
+        pairs = [(-score, codes[i]) for i, score in scores.items()]
+        if allowed is not None:
+            pairs = [p for p in pairs if p[1] in allowed]
+        pairs = heapq.nsmallest(k, pairs) if k is not None else sorted(pairs)
+        return [Hit(code, round(-score, 4)) for score, code in pairs]
 
-    def coverage(self, query: dict[str, float], hit: Hit) -> float:
-        """Share of the query's information (weight × idf of its known tokens) that ``hit``
-        matched: 0 … 1, a plain-language confidence."""
-        total = sum(w * self.idf[t] for t, w in query.items() if t in self.idf)
+    def terms(self, query: dict[str, float], code: str) -> list[str]:
+        """The query's tokens that item ``code`` matched, strongest first."""
+        i = self._position[code]
+        crowded = len(self.codes) / 3
+        parts = [
+            (w * posting[i], t)
+            for t, w in query.items()
+            if (posting := self.postings.get(t)) and i in posting and (len(t) > 1 or len(posting) < crowded)
+        ]
+        return [t for _, t in sorted(parts, key=lambda p: (-p[0], p[1]))]
+
+    def coverage(self, query: dict[str, float], code: str) -> float:
+        """Share of the query's information (weight × idf of its known tokens) that item
+        ``code`` matched: 0 … 1, a plain-language confidence."""
+        crowded = len(self.codes) / 3
+        useful = [(t, w) for t, w in query.items() if t in self.idf and (len(t) > 1 or len(self.postings[t]) < crowded)]
+        total = sum(w * self.idf[t] for t, w in useful)
         if not total:
             return 0.0
-        got = sum(query[t] * self.idf[t] for t in hit.terms if t in self.idf)
+        got = sum(query[t] * self.idf[t] for t in self.terms(query, code))
         return round(min(1.0, got / total), 4)
 
 
