@@ -14,6 +14,7 @@ from api.middleware import configure_logging, request_context
 from api.portal import portal_router
 from api.rest.accountability import AccountabilityController
 from api.rest.calendar import CalendarController
+from api.rest.calls import CallController
 from api.rest.catalog import CatalogController
 from api.rest.evaluation import EvaluationController
 from api.rest.events import EventController, WebhookController
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             JurisdictionController,
             UnitController,
             CatalogController,
+            CallController,
             ExchangeController,
             TownshipListController,
             LegalController,

@@ -12,6 +12,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.scalars import JSON
 
 from api.errors import field_of_message
+from api.graphql.call_mutations import CallMutations
 from api.graphql.catalog import (
     CatalogItem,
     CatalogItemInput,
@@ -352,7 +353,9 @@ class DivisionMutations:
 
 
 @strawberry.type
-class Mutation(DivisionMutations, HandbookMutations, CatalogMutations, EventMutations, EvaluationMutations):
+class Mutation(
+    DivisionMutations, CallMutations, HandbookMutations, CatalogMutations, EventMutations, EvaluationMutations
+):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 
 

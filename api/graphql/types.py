@@ -9,6 +9,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 
+from api.graphql.calls import CallQueries
 from api.graphql.catalog import CatalogQueries
 from api.graphql.context import GqlInfo
 from api.graphql.evaluation import EvaluationQueries
@@ -258,6 +259,7 @@ class TenantFields:
 @strawberry.type(description="A government body operating lists: a county, or a city spanning counties.")
 class TenantNode(
     TenantFields,
+    CallQueries,
     HandbookQueries,
     CatalogQueries,
     LegalQueries,

@@ -1,0 +1,167 @@
+"""Files on a call or on one of its steps (a photo with the call, a report with an answer).
+
+Objects go through :mod:`core.storage` under ``calls/<call id>/<attachment id>/<file name>``
+in the tenant's space; the storage enforces the size cap and the content-type allow-list
+from the settings before a byte is written (413 / 415), and downloads are signed, expiring
+links. The row in ``call_attachments`` is written in the same transaction that checked the
+caller's right to the call, after the object is stored; should the row fail, the object is
+removed again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import unicodedata
+import uuid
+from typing import Any
+
+from core.access import Access, Role
+from core.calls.model import AttachmentUpload, AttachmentView
+from core.calls.service import _load, _step
+from core.calls.states import require_township_actor, require_unit_actor
+from core.db import tenant_transaction
+from core.errors import FieldError, NotFound, PermissionDenied, QingdanError, ValidationFailed
+from core.storage import Storage, StorageError
+
+LINK_LIFETIME = datetime.timedelta(hours=1)
+
+
+class PayloadTooLarge(QingdanError):
+    status, code, title = 413, "payload-too-large", "File too large"
+
+
+class UnsupportedMediaType(QingdanError):
+    status, code, title = 415, "unsupported-media-type", "File type not accepted"
+
+
+def storage_problem(exc: StorageError) -> QingdanError:
+    """The storage's refusal as a domain error (413, 415, or 422 for a bad name)."""
+    if exc.status == 413:
+        return PayloadTooLarge(exc.message, errors=[_field("file", exc.message)])
+    if exc.status == 415:
+        return UnsupportedMediaType(exc.message, errors=[_field("content_type", exc.message)])
+    return ValidationFailed.on("filename", exc.message)
+
+
+def _field(name: str, message: str) -> FieldError:
+    return FieldError(name, message)
+
+
+def too_large(storage: Storage, size: int | None = None) -> PayloadTooLarge:
+    shown = f"{size:,} bytes; " if size is not None else ""
+    message = f"the file is {shown}at most {storage.max_bytes:,} bytes are accepted"
+    return PayloadTooLarge(message, errors=[_field("file", message)])
+
+
+def check_filename(filename: str | None) -> str:
+    if not filename or not filename.strip():
+        raise ValidationFailed.on("filename", "give the file's name (e.g. 现场照片.jpg)")
+    name = filename.strip()
+    if len(name) > 200:
+        raise ValidationFailed.on("filename", "at most 200 characters")
+    if "/" in name or "\\" in name or name in (".", "..") or any(unicodedata.category(c) == "Cc" for c in name):
+        raise ValidationFailed.on("filename", "a plain file name without '/', '\\' or control characters")
+    return name
+
+
+def check_type(storage: Storage, content_type: str | None) -> str:
+    """Refuse a type outside the allow-list before the body is read."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media not in storage.content_types:
+        message = f"content type {media or 'none'!r} is not accepted; allowed: {', '.join(storage.content_types)}"
+        raise UnsupportedMediaType(message, errors=[_field("content_type", message)])
+    return (content_type or media).strip()
+
+
+def decode(storage: Storage, encoded: str) -> bytes:
+    """The file's bytes; a body whose base64 alone is over the cap is refused undecoded."""
+    if len(encoded) > (storage.max_bytes + 2) // 3 * 4 + 4:
+        raise too_large(storage, len(encoded) * 3 // 4)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValidationFailed.on("content_base64", "not valid base64") from exc
+
+
+async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: AttachmentUpload) -> AttachmentView:
+    """Attach a file to the call (the township or the county office) or to a unit's part
+    of it (``unit``: that unit or the county office), optionally to one step of its history."""
+    name = check_filename(file.filename)
+    content_type = check_type(storage, file.content_type)
+    unit, step = file.unit, file.step
+    data = decode(storage, file.content_base64)
+    if len(data) > storage.max_bytes:
+        raise too_large(storage, len(data))
+    if not data:
+        raise ValidationFailed.on("file", "the file is empty")
+    attachment_id = uuid.uuid4()
+    key = f"calls/{call_id}/{attachment_id}/{name}"
+    async with tenant_transaction(access.tenant.id) as conn:
+        call = await _load(conn, access, call_id, lock=True)
+        if unit is not None:
+            require_unit_actor(access, unit, "attach a file")
+            if not await conn.fetchval(
+                "SELECT true FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, unit
+            ):
+                raise NotFound(f"call {call_id} was not dispatched to {unit}")
+        elif access.role is Role.DEPARTMENT:
+            raise PermissionDenied("a department key attaches files to its own unit's part: give unit")
+        else:
+            require_township_actor(access, call["township_code"], "attach a file to the call")
+        if step is not None and not await conn.fetchval(
+            "SELECT true FROM call_steps WHERE call_id = $1 AND seq = $2", call_id, step
+        ):
+            raise ValidationFailed.on("step", f"the call has no step {step}")
+        try:
+            stored = await storage.put(access.tenant.id, key, data, content_type)
+        except StorageError as exc:
+            raise storage_problem(exc) from exc
+        try:
+            row = await conn.fetchrow(
+                "INSERT INTO call_attachments (tenant_id, id, call_id, step_seq, unit_code, filename, object_key,"
+                " content_type, size, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                " RETURNING id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
+                " uploaded_by, object_key",
+                access.tenant.id,
+                attachment_id,
+                call_id,
+                step,
+                unit,
+                name,
+                key,
+                stored.content_type,
+                stored.size,
+                stored.sha256,
+                access.principal.name,
+            )
+            await _step(
+                conn,
+                access,
+                call_id,
+                "attach",
+                unit=unit,
+                data={"attachment_id": str(attachment_id), "filename": name, "step": step, "size": stored.size},
+            )
+        except BaseException:
+            await storage.delete(access.tenant.id, key)
+            raise
+    return await _attachment_view(storage, access, row)
+
+
+async def _attachment_view(storage: Storage, access: Access, row: Any) -> AttachmentView:
+    link = await storage.download_url(access.tenant.id, row["object_key"], LINK_LIFETIME)
+    return AttachmentView(**{k: row[k] for k in row.keys() if k != "object_key"}, download_url=link)
+
+
+async def list_attachments(access: Access, storage: Storage, call_id: uuid.UUID) -> list[AttachmentView]:
+    """Every file of the call, with a signed download link valid for an hour."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        await _load(conn, access, call_id)
+        rows = await conn.fetch(
+            "SELECT id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
+            " uploaded_by, object_key FROM call_attachments WHERE call_id = $1 ORDER BY uploaded_at, id",
+            call_id,
+        )
+    return [await _attachment_view(storage, access, r) for r in rows]
