@@ -95,7 +95,7 @@ class WebhookConfig:
 
 def load_config() -> WebhookConfig:
     try:
-        return WebhookConfig(
+        cfg = WebhookConfig(
             worker=_env("QINGDAN_EVENT_WORKER", "on").lower() not in ("0", "off", "false", "no"),
             max_attempts=int(_env("QINGDAN_WEBHOOK_MAX_ATTEMPTS", "10")),
             backoff_seconds=float(_env("QINGDAN_WEBHOOK_BACKOFF_SECONDS", "10")),
@@ -105,6 +105,9 @@ def load_config() -> WebhookConfig:
         )
     except ValueError as exc:
         raise SystemExit(f"webhook settings: {exc}") from exc
+    if cfg.max_attempts < 1 or min(cfg.backoff_seconds, cfg.timeout_seconds, cfg.poll_seconds) <= 0:
+        raise SystemExit("webhook settings: attempts must be at least 1 and every duration positive")
+    return cfg
 
 
 _config: WebhookConfig | None = None

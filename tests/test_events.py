@@ -82,7 +82,7 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture(autouse=True)
-async def loopback_allowed() -> AsyncIterator[None]:
+async def loopback_allowed(database_url: str) -> AsyncIterator[None]:
     before = events.config()
     events.configure(allowed_networks="127.0.0.0/8", max_attempts=3, timeout_seconds=2.0)
     await _drain()
@@ -600,5 +600,9 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(events.ValidationFailed):
         events.check_url("http://172.16.0.1/hook", cfg)
     monkeypatch.setenv("QINGDAN_WEBHOOK_ALLOWED_NETWORKS", "not-a-network")
+    with pytest.raises(SystemExit):
+        events.load_config()
+    monkeypatch.setenv("QINGDAN_WEBHOOK_ALLOWED_NETWORKS", "")
+    monkeypatch.setenv("QINGDAN_WEBHOOK_MAX_ATTEMPTS", "0")
     with pytest.raises(SystemExit):
         events.load_config()
