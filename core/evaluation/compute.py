@@ -51,27 +51,82 @@ def _applies(indicator: IndicatorDoc, subject: Subject) -> bool:
     return not indicator.township_types or subject.township_type in indicator.township_types
 
 
+@dataclass
+class Aggregates:
+    """Scores reduced per subject: what :func:`compute` needs, whatever did the reducing.
+
+    ``means[(relation, subject)][indicator] = (share-weighted mean raw score, evaluators)``;
+    ``subtotals[(relation, subject)][evaluator]`` = Σ weight / weight_total × normalised score
+    over the indicators that evaluator scored (for the explanation).
+    """
+
+    means: dict[tuple[str, str], dict[str, tuple[float | None, int]]]
+    subtotals: dict[tuple[str, str], dict[str, float]]
+
+
+def evaluator_shares(
+    doc: SchemeDoc, subjects: list[Subject], rules: tuple[EvaluationRule, ...]
+) -> dict[tuple[str, str], dict[str, float]]:
+    """The shares the rules give, per (relation, subject); absent: equal shares."""
+    found: dict[tuple[str, str], dict[str, float]] = {}
+    share_rules = [r for r in rules if r.evaluator_shares is not None]
+    if not share_rules:
+        return found
+    for subject in subjects:
+        for relation in doc.relations:
+            if relation.evaluatee != subject.kind:
+                continue
+            for rule in share_rules:
+                shares = rule.evaluator_shares(subject, relation.code)
+                if shares:
+                    found[(relation.code, subject.code)] = dict(shares)
+    return found
+
+
+def aggregate(
+    doc: SchemeDoc, scores: list[tuple[str, str, str, str, float]], shares: dict[tuple[str, str], dict[str, float]]
+) -> Aggregates:
+    """The reduction in Python, for rows already in memory (the service does it in SQL)."""
+    indicators = {i.code: i for i in doc.indicators}
+    sums: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0]))
+    subtotals: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for relation, evaluator, evaluatee, code, score in scores:
+        key = (relation, evaluatee)
+        ruled = shares.get(key)
+        share = 1.0 if ruled is None else ruled.get(evaluator, 0.0)
+        acc = sums[key][code]
+        acc[0] += share * score
+        acc[1] += share
+        acc[2] += 1
+        ind = indicators[code]
+        norm = (score - ind.min_score) / (ind.max_score - ind.min_score) * 100
+        subtotals[key][evaluator] += ind.weight / doc.weight_total * norm
+    means = {
+        key: {code: ((a[0] / a[1]) if a[1] > 0 else None, int(a[2])) for code, a in per.items()}
+        for key, per in sums.items()
+    }
+    return Aggregates(means, {k: dict(v) for k, v in subtotals.items()})
+
+
 def compute(
     doc: SchemeDoc,
     subjects: list[Subject],
-    scores: list[tuple[str, str, str, str, float]],
+    reduced: Aggregates,
     *,
+    shares: dict[tuple[str, str], dict[str, float]] | None = None,
     rules: tuple[EvaluationRule, ...] = (),
     sourced: dict[tuple[str, str], float] | None = None,
 ) -> list[Computed]:
-    """Results for ``subjects``. ``scores`` are (relation, evaluator, evaluatee, indicator,
-    score) rows; ``sourced`` maps (indicator, subject) to a score a data source gave."""
+    """Results for ``subjects`` from the reduced scores; ``shares`` are the rules' evaluator
+    shares (:func:`evaluator_shares`); ``sourced`` maps (indicator, subject) to a score a data
+    source gave."""
     sourced = sourced or {}
+    shares = shares or {}
     grades = tuple(Grade(g.code, g.label, g.min_score) for g in doc.grades)
     labels = {g.code: g.label for g in doc.grades}
     by_relation: dict[str, list[IndicatorDoc]] = defaultdict(list)
     for ind in doc.indicators:
         by_relation[ind.relation].append(ind)
-    # (relation, evaluatee) → evaluator → indicator → score
-    grouped: dict[tuple[str, str], dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for relation, evaluator, evaluatee, indicator, score in scores:
-        grouped[(relation, evaluatee)][evaluator][indicator] = score
-    share_rules = [r for r in rules if r.evaluator_shares is not None]
     adjust_rules = [r for r in rules if r.adjust is not None]
     typed = bool(doc.township_types)
     total_weight = doc.weight_total
@@ -85,15 +140,14 @@ def compute(
         for relation in doc.relations:
             if relation.evaluatee != subject.kind:
                 continue
+            key = (relation.code, subject.code)
             indicators = [i for i in by_relation[relation.code] if _applies(i, subject)]
-            given = grouped.get((relation.code, subject.code), {})
-            shares: dict[str, float] | None = None
-            for rule in share_rules:
-                shares = rule.evaluator_shares(subject, relation.code) or shares
-            evaluator_share = {e: (shares.get(e, 0.0) if shares else 1.0) for e in given}
+            means = reduced.means.get(key, {})
+            subtotals = reduced.subtotals.get(key, {})
+            ruled = shares.get(key)
+            evaluator_share = {e: (ruled.get(e, 0.0) if ruled else 1.0) for e in subtotals}
             rel_score = 0.0
             rows = []
-            subtotals: dict[str, float] = dict.fromkeys(given, 0.0)
             any_score = False
             for ind in indicators:
                 span = ind.max_score - ind.min_score
@@ -102,27 +156,12 @@ def compute(
                 if ind.source != "manual":
                     raw = sourced.get((ind.code, subject.code))
                     entry["source"] = f"{ind.source}.{ind.source_field}"
-                    if raw is None:
-                        value = None
-                    else:
-                        value = (raw - ind.min_score) / span * 100
+                    entry["evaluators"] = 0
+                    if raw is not None:
                         entry["raw"] = round(raw, 4)
-                        entry["evaluators"] = 0
                 else:
-                    num = den = 0.0
-                    count = 0
-                    for evaluator, marks in given.items():
-                        raw = marks.get(ind.code)
-                        if raw is None:
-                            continue
-                        norm = (raw - ind.min_score) / span * 100
-                        subtotals[evaluator] += weight * norm
-                        share = evaluator_share[evaluator]
-                        num += share * norm
-                        den += share
-                        count += 1
-                    value = num / den if den > 0 else None
-                    entry["evaluators"] = count
+                    raw, entry["evaluators"] = means.get(ind.code, (None, 0))
+                value = None if raw is None else (raw - ind.min_score) / span * 100
                 if value is None:
                     entry["value"] = 0.0
                     entry["contribution"] = 0.0
@@ -156,10 +195,10 @@ def compute(
                         {"evaluator": e, "share": round(evaluator_share[e] / total_share, 4), "subtotal": round(s, 4)}
                         for e, s in sorted(subtotals.items())
                     ],
-                    "evaluator_shares_from": "rule" if shares else "equal",
+                    "evaluator_shares_from": "rule" if ruled else "equal",
                     **(
                         {"summed_by": subject.hosts[0]}
-                        if subject.kind == "dispatched_agency" and len(subject.hosts) > 1 and len(given) > 1
+                        if subject.kind == "dispatched_agency" and len(subject.hosts) > 1 and len(subtotals) > 1
                         else {}
                     ),
                     "indicators": rows,

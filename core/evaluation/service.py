@@ -24,7 +24,7 @@ from core.catalog import items_by_key, version_numbers
 from core.db import tenant_transaction
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.evaluation import sources
-from core.evaluation.compute import compute
+from core.evaluation.compute import Aggregates, compute, evaluator_shares
 from core.evaluation.schemes import (
     SchemeDoc,
     core_problems,
@@ -480,6 +480,64 @@ async def _sourced(access: Access, doc: SchemeDoc, start: datetime.date, end: da
     return found
 
 
+# One scan, two groupings: per (relation, subject, indicator) the share-weighted mean raw score,
+# per (relation, subject, evaluator) Σ weight × normalised score. Shares come from the rules
+# (shares of evaluators a rule does not name are 0); without rules every share is 1.
+_REDUCE = """
+SELECT GROUPING(s.indicator) = 0 AS mean, s.relation, s.evaluatee, coalesce(s.indicator, s.evaluator) AS key,
+       CASE WHEN GROUPING(s.indicator) = 0 THEN sum({share} * s.score) / nullif(sum({share}), 0)
+            ELSE sum(i.weight * (s.score - i.lo) / (i.hi - i.lo)) * 100 / $8 END AS value,
+       count(*)::int AS n
+  FROM evaluation_scores s
+  JOIN unnest($3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[]) AS i(relation, code, weight, lo, hi)
+    ON i.relation = s.relation AND i.code = s.indicator
+  {joins}
+ WHERE s.tenant_id = $1 AND s.period = $2
+ GROUP BY GROUPING SETS ((s.relation, s.evaluatee, s.indicator), (s.relation, s.evaluatee, s.evaluator))
+"""
+_PLAIN = _REDUCE.format(share="1.0", joins="")
+_RULED = _REDUCE.format(
+    share="CASE WHEN r.relation IS NULL THEN 1.0 ELSE coalesce(x.share, 0) END",
+    joins="LEFT JOIN (SELECT DISTINCT relation, evaluatee FROM unnest($9::text[], $10::text[])"
+    " AS r(relation, evaluatee)) r ON r.relation = s.relation AND r.evaluatee = s.evaluatee"
+    " LEFT JOIN unnest($9::text[], $10::text[], $11::text[], $12::float8[]) AS x(relation, evaluatee, evaluator, share)"
+    " ON x.relation = s.relation AND x.evaluatee = s.evaluatee AND x.evaluator = s.evaluator",
+)
+
+
+async def reduce_scores(
+    conn: Any, access: Access, period: str, doc: SchemeDoc, shares: dict[tuple[str, str], dict[str, float]]
+) -> Aggregates:
+    """Every score of the period reduced in PostgreSQL, one statement: per (relation,
+    subject, indicator) the share-weighted mean, per (relation, subject, evaluator) the
+    weighted subtotal. A county's ~10⁵ scores come back as ~10⁴ rows."""
+    flat = [(r, s, e, v) for (r, s), per in shares.items() for e, v in per.items()]
+    args: list[Any] = [
+        access.tenant.id,
+        period,
+        [i.relation for i in doc.indicators],
+        [i.code for i in doc.indicators],
+        [i.weight for i in doc.indicators],
+        [i.min_score for i in doc.indicators],
+        [i.max_score for i in doc.indicators],
+        doc.weight_total,
+    ]
+    if flat:
+        args += [[f[0] for f in flat], [f[1] for f in flat], [f[2] for f in flat], [f[3] for f in flat]]
+    # Fresh score tables have no statistics yet: keep the planner on hashing, not on sorting to disk.
+    await conn.execute("SET LOCAL work_mem = '64MB'; SET LOCAL enable_sort = off")
+    rows = await conn.fetch(_RULED if flat else _PLAIN, *args)
+    await conn.execute("RESET enable_sort; RESET work_mem")
+    means: dict[tuple[str, str], dict[str, tuple[float | None, int]]] = defaultdict(dict)
+    subtotals: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for mean, relation, evaluatee, key, value, n in rows:
+        if mean:
+            means[(relation, evaluatee)][key] = (value, n)
+        else:
+            subtotals[(relation, evaluatee)][key] = value
+    return Aggregates(dict(means), dict(subtotals))
+
+
 async def compute_period(access: Access, period: str) -> ComputeSummary:
     """Compute every result of an open period, replacing the previous ones."""
     require_admin(access, "compute evaluation results")
@@ -494,13 +552,10 @@ async def compute_period(access: Access, period: str) -> ComputeSummary:
         row = await _period(conn, access, period, lock=True)
         _open(row)
         subjects = await load_subjects(conn, access, doc)
-        records = await conn.fetch(
-            "SELECT relation, evaluator, evaluatee, indicator, score FROM evaluation_scores"
-            " WHERE tenant_id = $1 AND period = $2",
-            access.tenant.id,
-            period,
-        )
-        computed = compute(doc, list(subjects.values()), [tuple(r) for r in records], rules=rules, sourced=sourced)
+        listed = list(subjects.values())
+        shares = evaluator_shares(doc, listed, rules)
+        reduced = await reduce_scores(conn, access, period, doc, shares)
+        computed = compute(doc, listed, reduced, shares=shares, rules=rules, sourced=sourced)
         encode = msgspec.json.encode
         await conn.execute(
             "DELETE FROM evaluation_results WHERE tenant_id = $1 AND period = $2", access.tenant.id, period
