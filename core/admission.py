@@ -25,6 +25,7 @@ from core.access import Access
 from core.catalog import AdjustmentNote, ItemCreate, version_numbers
 from core.db import tenant_transaction
 from core.errors import Conflict, FieldError, ValidationFailed
+from core.idempotency import fingerprint, once
 from core.pagination import Page
 from core.structure import load_structure
 from core.workflow import definition_of_kind
@@ -146,6 +147,11 @@ async def apply(access: Access, data: AdmissionApply) -> InstanceView:
         return await start(
             access, d.name, f"准入申请：{data.item.title}", application, item_code=data.item.code, comment=data.comment
         )
+
+
+async def apply_once(access: Access, data: AdmissionApply, key: str | None) -> tuple[InstanceView, bool]:
+    """:func:`apply`, done once per idempotency key; returns (the instance, replayed)."""
+    return await once(access, key, fingerprint("admission", data), lambda: apply(access, data), InstanceView)
 
 
 async def on_transition(

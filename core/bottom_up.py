@@ -29,6 +29,7 @@ from core.catalog import (
 )
 from core.db import tenant_transaction
 from core.errors import Conflict, FieldError, ValidationFailed
+from core.idempotency import fingerprint, once
 from core.pagination import Page
 from core.workflow import definition_of_kind
 from core.workflow.definition import Transition, WorkflowDefinition
@@ -122,6 +123,11 @@ async def apply(access: Access, data: AdjustmentApply) -> InstanceView:
         application["item_code"] = code
         subject = f"{ACTIONS[data.action]}事项：{title or code}"
         return await start(access, d.name, subject, application, item_code=code, comment=data.comment)
+
+
+async def apply_once(access: Access, data: AdjustmentApply, key: str | None) -> tuple[InstanceView, bool]:
+    """:func:`apply`, done once per idempotency key; returns (the instance, replayed)."""
+    return await once(access, key, fingerprint("adjustment", data), lambda: apply(access, data), InstanceView)
 
 
 async def on_transition(

@@ -433,6 +433,17 @@ async def test_workflow_endpoints_are_tenant_isolated(
             f"{base}/workflows/{aid}/transitions", json={"transition": "open_consultation"}, headers=other.auth()
         )
         assert moved.status_code == 404
+    for path, body in (
+        (f"{c.t.base}/workflows", {"definition": "dongshan_call", "subject": "x", "data": {"call_class": "key"}}),
+        (f"{c.t.base}/adjustments", REASSIGN),
+        (
+            f"{c.t.base}/admissions",
+            {"item": {"code": "X-1", "title": "x", "level": "item", "kinds": ["basic"]}, "justification": "理由"},
+        ),
+        (f"{c.t.base}/workflows/process-deadlines", None),
+    ):
+        response = await client.post(path, json=body, headers=other.auth())
+        assert response.status_code == 404, (path, response.text)
     # A definition of another tenant's plugin is unknown here; the instance did not move.
     assert (
         await client.get(f"{other.base}/workflows/definitions/dongshan_adjustment", headers=other.auth())
@@ -466,12 +477,22 @@ async def test_listing_instances_takes_the_same_statements_for_any_number(
     ls = await longsha(client, make_tenant)
     url = f"{ls.t.base}/admissions"
 
-    async def statements() -> int:
+    query = """query($slug: String!) { tenant(slug: $slug) {
+        workflows(kind: "admission") { items { id state allowedTransitions history { transition actor { role } } } }
+    } }"""
+
+    async def statements() -> tuple[int, int]:
         await client.get(url, headers=ls.auth("wulong"))  # warm the key cache
         db.queries.count = 0
         response = await client.get(url, headers=ls.auth("wulong"))
         assert response.status_code == 200
-        return db.queries.count
+        rest = db.queries.count
+        db.queries.count = 0
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": {"slug": ls.t.slug}}, headers=ls.auth("wulong")
+        )
+        assert not response.json().get("errors"), response.text
+        return rest, db.queries.count
 
     await client.post(url, json=application("LS-N-1"), headers=ls.auth("association"))
     one = await statements()
@@ -488,3 +509,24 @@ async def test_a_call_needs_a_known_class(client: httpx.AsyncClient, tenant: Ten
     assert "complex, key, emergency" in response.text
     unknown = await client.post(f"{tenant.base}/workflows", json={**body, "definition": "nope"}, headers=tenant.auth())
     assert unknown.status_code == 404 and "adjustment, admission, call" in unknown.text
+
+
+async def test_retried_writes_happen_once(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+    c = await dongshan(client, make_tenant)
+    url = f"{c.t.base}/adjustments"
+    headers = {**c.auth("xipu"), "Idempotency-Key": "xipu-2026-001"}
+    first = await client.post(url, json=REASSIGN, headers=headers)
+    again = await client.post(url, json=REASSIGN, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("idempotent-replayed") == "true" and again.json()["id"] == first.json()["id"]
+    assert len((await client.get(url, headers=c.auth("admin"))).json()["items"]) == 1
+    other_body = await client.post(url, json={**REASSIGN, "reason": "另一个理由"}, headers=headers)
+    assert other_body.status_code == 422  # the same key for a different request
+    path = f"{url}/{first.json()['id']}/transitions"
+    move_headers = {**c.auth("admin"), "Idempotency-Key": "open-1"}
+    body = {"transition": "open_consultation"}
+    moved = await client.post(path, json=body, headers=move_headers)
+    retried = await client.post(path, json=body, headers=move_headers)
+    assert moved.status_code == retried.status_code == 200 and retried.headers.get("idempotent-replayed") == "true"
+    history = (await client.get(f"{url}/{first.json()['id']}/history", headers=c.auth("admin"))).json()
+    assert [h["transition"] for h in history] == ["start", "open_consultation"]

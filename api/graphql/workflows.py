@@ -14,6 +14,7 @@ import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
+from api.graphql.context import GqlInfo
 from core import admission
 from core.access import Access
 from core.errors import NotFound
@@ -80,9 +81,10 @@ class WorkflowInstance:
         fields["applicant"] = WorkflowActor(**msgspec.structs.asdict(v.applicant))
         return cls(**fields, access=access)
 
-    @strawberry.field(description="Every step, oldest first.")
-    async def history(self) -> list[WorkflowStep]:
-        return [WorkflowStep.of(s) for s in await engine.history(self.access, uuid.UUID(str(self.id)))]
+    @strawberry.field(description="Every step, oldest first (batched across instances).")
+    async def history(self, info: GqlInfo) -> list[WorkflowStep]:
+        loader = info.context.loader("workflow_history", self.access, engine.histories, default=[])
+        return [WorkflowStep.of(s) for s in await loader.load(uuid.UUID(str(self.id)))]
 
 
 @strawberry.type

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
 from core import admission, bottom_up
@@ -23,8 +23,17 @@ StateFilter = Annotated[
 OpenOnly = Annotated[bool, QueryParameter(name="open", description="only instances still running")]
 
 
-def _with_etag(view: engine.InstanceView, status: int = 200) -> Response[engine.InstanceView]:
-    return Response(view, status_code=status, headers={"ETag": etag(view.version)})
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(name="Idempotency-Key", description="send the same key to retry safely"),
+]
+
+
+def _with_etag(view: engine.InstanceView, status: int = 200, replayed: bool = False) -> Response[engine.InstanceView]:
+    headers = {"ETag": etag(view.version)}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(view, status_code=status, headers=headers)
 
 
 class WorkflowController(Controller):
@@ -45,9 +54,13 @@ class WorkflowController(Controller):
 
     @post(operation_id="startWorkflow", summary="Start an instance of a (call) definition")
     async def start(
-        self, access: NamedDependency[Access], data: JSONBody[engine.InstanceStart]
+        self,
+        access: NamedDependency[Access],
+        data: JSONBody[engine.InstanceStart],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await engine.start_generic(access, data), 201)
+        view, replayed = await engine.start_once(access, data, idempotency_key)
+        return _with_etag(view, 201, replayed)
 
     @get(operation_id="listWorkflows", summary="Instances, newest first")
     async def list(
@@ -109,8 +122,10 @@ class WorkflowController(Controller):
         instance_id: FromPath[uuid.UUID],
         data: JSONBody[engine.TransitionRequest],
         if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await engine.transition(access, instance_id, data, parse_etag(if_match)))
+        view, replayed = await engine.transition_once(access, instance_id, data, parse_etag(if_match), idempotency_key)
+        return _with_etag(view, 200, replayed)
 
 
 class AdmissionController(Controller):
@@ -119,9 +134,13 @@ class AdmissionController(Controller):
 
     @post(operation_id="applyAdmission", summary="Apply for admission (准入) of a new township duty")
     async def apply(
-        self, access: NamedDependency[Access], data: JSONBody[admission.AdmissionApply]
+        self,
+        access: NamedDependency[Access],
+        data: JSONBody[admission.AdmissionApply],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await admission.apply(access, data), 201)
+        view, replayed = await admission.apply_once(access, data, idempotency_key)
+        return _with_etag(view, 201, replayed)
 
     @get(operation_id="listAdmissions", summary="Admission applications, newest first")
     async def list(
@@ -169,9 +188,12 @@ class AdmissionController(Controller):
         admission_id: FromPath[uuid.UUID],
         data: JSONBody[engine.TransitionRequest],
         if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
-        view = await engine.transition(access, admission_id, data, parse_etag(if_match), kind="admission")
-        return _with_etag(view)
+        view, replayed = await engine.transition_once(
+            access, admission_id, data, parse_etag(if_match), idempotency_key, kind="admission"
+        )
+        return _with_etag(view, 200, replayed)
 
 
 class AdjustmentApplicationController(Controller):
@@ -180,9 +202,13 @@ class AdjustmentApplicationController(Controller):
 
     @post(operation_id="applyAdjustment", summary="A township applies to add, remove or reassign an item")
     async def apply(
-        self, access: NamedDependency[Access], data: JSONBody[bottom_up.AdjustmentApply]
+        self,
+        access: NamedDependency[Access],
+        data: JSONBody[bottom_up.AdjustmentApply],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await bottom_up.apply(access, data), 201)
+        view, replayed = await bottom_up.apply_once(access, data, idempotency_key)
+        return _with_etag(view, 201, replayed)
 
     @get(operation_id="listAdjustmentApplications", summary="Bottom-up adjustment applications, newest first")
     async def list(
@@ -222,9 +248,12 @@ class AdjustmentApplicationController(Controller):
         adjustment_id: FromPath[uuid.UUID],
         data: JSONBody[engine.TransitionRequest],
         if_match: IfMatch = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
-        view = await engine.transition(access, adjustment_id, data, parse_etag(if_match), kind="adjustment")
-        return _with_etag(view)
+        view, replayed = await engine.transition_once(
+            access, adjustment_id, data, parse_etag(if_match), idempotency_key, kind="adjustment"
+        )
+        return _with_etag(view, 200, replayed)
 
 
 __all__ = ["AdjustmentApplicationController", "AdmissionController", "WorkflowController"]

@@ -22,6 +22,7 @@ from core.db import tenant_transaction
 from core.divisions import KINDS as DIVISION_KINDS
 from core.divisions import TOWNSHIP_LEVEL
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.idempotency import fingerprint, once
 from core.pagination import Page, check_limit, decode_cursor, page_of
 from core.permissions import deny
 from core.versioning import check_version
@@ -356,35 +357,46 @@ async def list_instances(
 
 
 async def history(access: Access, instance_id: uuid.UUID) -> list[StepView]:
+    """Every step of one instance, oldest first (404 for an unknown instance)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await _row(conn, access, instance_id)
-        compiled = for_tenant(access).get(row["definition"])
+        await _row(conn, access, instance_id)
+    return (await histories(access, [instance_id]))[instance_id]
+
+
+async def histories(access: Access, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StepView]]:
+    """The steps of many instances in one statement (GraphQL's DataLoader batches here)."""
+    async with tenant_transaction(access.tenant.id) as conn:
         steps = await conn.fetch(
-            "SELECT seq, transition, from_state, to_state, actor_key_id::text, actor_role, actor_scope, actor_name,"
-            " automatic, inputs::text, comment, at, due_at, late FROM workflow_steps"
-            " WHERE tenant_id = $1 AND instance_id = $2 ORDER BY seq",
+            "SELECT s.instance_id, i.definition, s.seq, s.transition, s.from_state, s.to_state,"
+            " s.actor_key_id::text, s.actor_role, s.actor_scope, s.actor_name, s.automatic, s.inputs::text,"
+            " s.comment, s.at, s.due_at, s.late FROM workflow_steps s"
+            " JOIN workflow_instances i ON i.tenant_id = s.tenant_id AND i.id = s.instance_id"
+            " WHERE s.tenant_id = $1 AND s.instance_id = ANY($2::uuid[]) ORDER BY s.instance_id, s.seq",
             access.tenant.id,
-            instance_id,
+            ids,
         )
-    labels = {t.name: t.label for t in compiled.definition.transitions} if compiled else {}
-    labels["start"] = labels.get("start", "发起")
-    return [
-        StepView(
-            seq=s["seq"],
-            transition=s["transition"],
-            label=labels.get(s["transition"], s["transition"]),
-            from_state=s["from_state"],
-            to_state=s["to_state"],
-            actor=Actor(s["actor_role"], s["actor_scope"], s["actor_key_id"], s["actor_name"]),
-            automatic=s["automatic"],
-            inputs=msgspec.json.decode(s["inputs"]),
-            comment=s["comment"],
-            at=s["at"],
-            due_at=s["due_at"],
-            late=s["late"],
+    defs = for_tenant(access)
+    found: dict[uuid.UUID, list[StepView]] = {i: [] for i in ids}
+    for s in steps:
+        compiled = defs.get(s["definition"])
+        t = compiled.definition.transition(s["transition"]) if compiled else None
+        found[s["instance_id"]].append(
+            StepView(
+                seq=s["seq"],
+                transition=s["transition"],
+                label=t.label if t else ("发起" if s["transition"] == "start" else s["transition"]),
+                from_state=s["from_state"],
+                to_state=s["to_state"],
+                actor=Actor(s["actor_role"], s["actor_scope"], s["actor_key_id"], s["actor_name"]),
+                automatic=s["automatic"],
+                inputs=msgspec.json.decode(s["inputs"]),
+                comment=s["comment"],
+                at=s["at"],
+                due_at=s["due_at"],
+                late=s["late"],
+            )
         )
-        for s in steps
-    ]
+    return found
 
 
 async def allowed_transitions(access: Access, instance: InstanceView) -> list[str]:
@@ -718,6 +730,25 @@ async def transition(
         )
         await _emit(conn, access, view, t.name, state)
     return view
+
+
+async def transition_once(
+    access: Access,
+    instance_id: uuid.UUID,
+    request: TransitionRequest,
+    if_match: int | None,
+    key: str | None,
+    *,
+    kind: str | None = None,
+) -> tuple[InstanceView, bool]:
+    """:func:`transition`, done once per idempotency key; returns (the instance, replayed)."""
+    request_print = fingerprint("transition", str(instance_id), request, if_match)
+    work = lambda: transition(access, instance_id, request, if_match, kind=kind)  # noqa: E731
+    return await once(access, key, request_print, work, InstanceView)
+
+
+async def start_once(access: Access, data: InstanceStart, key: str | None) -> tuple[InstanceView, bool]:
+    return await once(access, key, fingerprint("workflow", data), lambda: start_generic(access, data), InstanceView)
 
 
 async def start_generic(access: Access, data: InstanceStart) -> InstanceView:
