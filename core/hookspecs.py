@@ -224,3 +224,21 @@ def qingdan_accountability_situations() -> AccountabilityRules:  # type: ignore[
                 methods=(Label("talk", "约谈"), Label("notice", "通报批评")),
             )
     """
+
+
+@hookspec(firstresult=True)
+def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:  # type: ignore[empty-body]
+    """Local wording of citizen appeals for the responsibility lookup (依清单派单).
+
+    Optional. Return ``{phrase: (expansion, …)}``: when ``phrase`` occurs in an appeal, the
+    lookup also searches the list for each expansion (list vocabulary). Core's general table
+    (``core/lookup_synonyms.json``: 摊贩 → 占道经营, 低保 → 最低生活保障 …) always applies; a
+    plugin adds the words of its region (dialect, local names of things). Expansions add to
+    the core's for the same phrase. Plain data: no code runs per lookup.
+
+    Example::
+
+        @hookimpl
+        def qingdan_lookup_synonyms():
+            return {"海漂垃圾": ("海洋垃圾",), "渔排": ("海水养殖",)}
+    """

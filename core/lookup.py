@@ -29,6 +29,7 @@ are cached (LRU) and a lookup costs two or three small statements plus an in-mem
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 import uuid
@@ -38,6 +39,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from core import plugins
 from core.access import Access
 from core.catalog import ItemView, item_view, items_for
 from core.db import tenant_transaction
@@ -240,6 +242,38 @@ async def _list_entries(conn: Any, access: Access, township: TownshipVersion, ca
     found = ListEntries(entries, routable)
     _lists.put(key, found)
     return found
+
+
+# --- colloquial wording --------------------------------------------------------------------
+
+
+@functools.cache
+def _plugin_synonyms(plugin: str | None) -> dict[str, tuple[str, ...]]:
+    """Core's table merged with the tenant plugin's (hook ``qingdan_lookup_synonyms``)."""
+    found: Any = None
+    if plugin is not None:
+        try:
+            found = plugins.call(plugin, "qingdan_lookup_synonyms")
+        except plugins.UnknownPlugin:
+            found = None
+
+    def well_formed(k: Any, v: Any) -> bool:
+        return isinstance(k, str) and not isinstance(v, str) and all(isinstance(x, str) for x in v)
+
+    if found is not None and not (isinstance(found, dict) and all(well_formed(k, v) for k, v in found.items())):
+        hook = "qingdan_lookup_synonyms"
+        raise plugins.PluginError(plugin or "", hook, "(result)", "expected {phrase: (expansion, …)}")
+    return merged_synonyms({k: list(v) for k, v in (found or {}).items()})
+
+
+def _synonyms(access: Access) -> dict[str, tuple[str, ...]]:
+    table = _plugin_synonyms(access.tenant.plugin)
+    extra = access.tenant.settings.get("lookup_synonyms") if access.tenant.settings else None
+    if extra:  # a tenant's own phrases (tenant setting lookup_synonyms), on top
+        table = dict(table)
+        for phrase, expansions in merged_synonyms(extra).items():
+            table[phrase] = tuple(dict.fromkeys((*table.get(phrase, ()), *expansions)))
+    return table
 
 
 # --- locations and versions ----------------------------------------------------------------
@@ -475,7 +509,7 @@ async def _rank(
     entries = {v.code: await _list_entries(conn, access, v, catalogs[v.catalog_version]) for v in versions}
     query: dict[str, float] = {}
     if text is not None:
-        query = query_tokens(text, merged_synonyms(access.tenant.settings.get("lookup_synonyms")))
+        query = query_tokens(text, _synonyms(access))
     hits: dict[str, list[Hit]] = {}
     if item_code is not None:
         for v in versions:

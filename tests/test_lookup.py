@@ -140,6 +140,19 @@ async def test_without_a_location_every_township_is_searched(
     assert body["items"][0]["code"] == "WJ-M06-T17-W31-R27"
 
 
+async def test_a_plugin_adds_local_wording(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    # 渔排 (fish-farming rafts) is Dongshan's word; its plugin maps it to the list's 海水养殖
+    dongshan = demo["dongshan"]
+    r = await post(client, dongshan, {"text": "港湾里的渔排越搭越多", "township": TONGLING})
+    assert r.status_code == 200, r.text
+    assert r.json()["items"][0]["code"] == "DS-C-006"
+    assert r.json()["units"][0]["code"] == "ocean-fisheries-bureau"
+    # the phrase is the plugin's, not core's: other counties do not expand it
+    wenjiang = await open_access(PLATFORM, demo["wenjiang"].slug)
+    assert "渔排" not in lookup._synonyms(wenjiang)
+    assert "摊贩" in lookup._synonyms(wenjiang)
+
+
 async def test_a_township_name_and_an_item_code(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
     wenjiang = demo["wenjiang"]
     r = await post(client, wenjiang, {"text": "狗", "township": "柳城街道", "item_code": "WJ-M06-T17-W31-R27"})

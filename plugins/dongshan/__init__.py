@@ -80,3 +80,11 @@ def qingdan_evaluation_scheme() -> EvaluationScheme:
 def qingdan_check_indicator(indicator: Indicator, context: IndicatorContext) -> list[Problem]:
     """Dongshan: no township indicator on a recovered or out-of-list item."""
     return evaluation.check_indicator(indicator, context)
+
+
+@hookimpl
+def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:
+    """Coastal and Minnan wording of appeals in Dongshan (data in :mod:`.lookup`)."""
+    from .lookup import SYNONYMS
+
+    return SYNONYMS
