@@ -496,3 +496,55 @@ async def test_taian_and_lanshan_over_graphql(
     assert result["score"] == pytest.approx(0.45 * 80 + 55) and result["grade"] == "excellent"
     assert result["explanation"]["township_type"] == "industry"
     assert data["evaluationScheme"]["scheme"]["township_types"][1]["label"] == "工业主导型"
+
+
+async def test_call_statistics_as_an_indicator_source(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+    from tests.call_fixtures import owner_execute
+    from tests.test_call_statistics import LONGSHA_CALLS, LONGSHA_STREETS
+
+    longsha = await make_tenant("longsha")
+    await owner_execute(LONGSHA_CALLS, longsha.slug, LONGSHA_STREETS)
+    scheme = (await client.get(f"{longsha.base}/evaluations/scheme", headers=longsha.auth())).json()
+    assert {"name": "call_statistics", "label": "乡呼县应统计（办结率、按时率、满意率）"}.items() <= scheme["sources"][
+        1
+    ].items()
+    doc = copy.deepcopy(scheme["scheme"])
+    for ind in doc["indicators"]:
+        if ind["code"] == "ct-grid":
+            ind.update(label="吹哨事件办结率", source="call_statistics", source_field="closure_rate")
+    unknown = copy.deepcopy(doc)
+    unknown["indicators"][1]["source_field"] = None
+    refused = await client.put(
+        f"{longsha.base}/evaluations/scheme", json={"scheme": unknown, "revision": 0}, headers=longsha.auth()
+    )
+    assert refused.status_code == 422 and "needs a source_field" in refused.text
+    unknown["indicators"][1]["source_field"] = "speed"
+    refused = await client.put(
+        f"{longsha.base}/evaluations/scheme", json={"scheme": unknown, "revision": 0}, headers=longsha.auth()
+    )
+    assert refused.status_code == 422 and "call_statistics has no field 'speed'" in refused.text
+    saved = await client.put(
+        f"{longsha.base}/evaluations/scheme", json={"scheme": doc, "revision": 0}, headers=longsha.auth()
+    )
+    assert saved.status_code == 200, saved.text
+
+    street = LONGSHA_STREETS[0]
+    url = f"{longsha.base}/evaluations/periods"
+    assert (await client.post(url, json={"code": "2022", "kind": "year"}, headers=longsha.auth())).status_code == 201
+    root = longsha.division_code
+    entered = [s("county_township", root, street, k, 90) for k in ("ct-party", "ct-petitions", "ct-safety")]
+    typed_in = await client.post(
+        f"{url}/2022/scores",
+        json={"scores": [s("county_township", root, street, "ct-grid", 90)]},
+        headers=longsha.auth(),
+    )
+    assert typed_in.status_code == 422 and "comes from call_statistics" in typed_in.text
+    assert (
+        await client.post(f"{url}/2022/scores", json={"scores": entered}, headers=longsha.auth())
+    ).status_code == 200
+    assert (await client.post(f"{url}/2022/compute", headers=longsha.auth())).status_code == 200
+
+    result = (await client.get(f"{url}/2022/results/{street}", headers=longsha.auth())).json()
+    grid = next(i for i in relation(result, "county_township")["indicators"] if i["code"] == "ct-grid")
+    assert grid["source"] == "call_statistics.closure_rate" and 99 < grid["value"] <= 100
+    assert result["complete"] and result["score"] == pytest.approx(0.8 * 90 + 0.2 * grid["value"], abs=1e-3)

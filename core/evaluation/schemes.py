@@ -207,7 +207,7 @@ def plugin_item(view: Any) -> CatalogItem:
     )
 
 
-def core_problems(doc: SchemeDoc, *, sources: set[str]) -> list[FieldError]:
+def core_problems(doc: SchemeDoc, *, sources: dict[str, tuple[str, ...]]) -> list[FieldError]:
     """Core's rules for a scheme: every problem, each naming its field."""
     problems: list[FieldError] = []
     relations: dict[str, RelationDoc] = {}
@@ -253,6 +253,11 @@ def core_problems(doc: SchemeDoc, *, sources: set[str]) -> list[FieldError]:
             problems.append(FieldError(f"{where}.source", f"unknown data source {ind.source!r} (known: {known})"))
         elif ind.source != "manual" and not ind.source_field:
             problems.append(FieldError(f"{where}.source_field", f"source {ind.source} needs a source_field"))
+        elif ind.source != "manual" and ind.source_field not in sources[ind.source]:
+            known = ", ".join(sources[ind.source])
+            problems.append(
+                FieldError(f"{where}.source_field", f"{ind.source} has no field {ind.source_field!r} (known: {known})")
+            )
     problems += weight_problems(doc)
     grades = doc.grades
     if not grades or any(a.min_score <= b.min_score for a, b in itertools.pairwise(grades)):

@@ -140,7 +140,7 @@ async def get_scheme(access: Access) -> SchemeView:
 
 async def scheme_problems(access: Access, doc: SchemeDoc) -> list[FieldError]:
     """Core's and the jurisdiction's rules for a scheme (items looked up in one query)."""
-    problems = core_problems(doc, sources=sources.names())
+    problems = core_problems(doc, sources={n: sources.get(n).fields for n in sources.names()})
     codes = sorted({i.item_code for i in doc.indicators if i.item_code})
     items: dict[str, Any] = {}
     if codes:
