@@ -36,6 +36,7 @@ from core import db, plugins, schema
 from core.access import Access, Principal, Role, Tenant
 from core.catalog import ItemCreate
 from core.catalog_editing import item_problems, plugin_problems
+from core.evaluation.schemes import check_plugin_scheme
 from core.legal.citations import Resolved, parse_citations, resolve
 from core.legal.lawtext import iter_library
 
@@ -99,6 +100,11 @@ def check_plugin(name: str) -> Report:
                     reason = getattr(result, "reason", "unresolved")
                     report.warnings.append(f"{item.code}: citation {citation!r} not in the library ({reason})")
     report.items = len(seed.items)
+    try:  # the evaluation scheme, its indicators resting on the seed's items, and the rules
+        found = check_plugin_scheme(name, {item.code: item for item in seed.items})
+        report.problems += [f"evaluation scheme: {p.field}: {p.message}" for p in found]
+    except plugins.PluginError as exc:
+        report.problems.append(exc.detail)
     return report
 
 

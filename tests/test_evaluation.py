@@ -548,3 +548,34 @@ async def test_call_statistics_as_an_indicator_source(client: httpx.AsyncClient,
     grid = next(i for i in relation(result, "county_township")["indicators"] if i["code"] == "ct-grid")
     assert grid["source"] == "call_statistics.closure_rate" and 99 < grid["value"] <= 100
     assert result["complete"] and result["score"] == pytest.approx(0.8 * 90 + 0.2 * grid["value"], abs=1e-3)
+
+
+def test_the_conformance_kit_checks_evaluation_schemes() -> None:
+    from core import plugins
+    from core.hookspecs import hookimpl
+    from core.plugin_types import CatalogItem, EvaluationScheme, Indicator, Relation
+    from core.testing import check_plugin
+    from tests.test_conformance import _plugin
+
+    for name in ("taian", "lanshan", "longsha", "dongshan", "wenjiang"):
+        assert check_plugin(name).problems == [], name
+
+    module = _plugin(
+        (CatalogItem("A", "领域", "domain", ("basic",), citations=("《中华人民共和国安全生产法》第九条",)),)
+    )
+
+    @hookimpl
+    def qingdan_evaluation_scheme() -> EvaluationScheme:
+        return EvaluationScheme(
+            relations=(Relation("county_township", "县对乡镇", "county", "township"),),
+            indicators=(
+                Indicator("a", "安全", "county_township", 60, item_code="A"),
+                Indicator("b", "其他", "county_township", 30, item_code="B"),
+            ),
+        )
+
+    module.qingdan_evaluation_scheme = qingdan_evaluation_scheme  # type: ignore[attr-defined]
+    plugins.register_module("kit-scheme", module)
+    problems = check_plugin("kit-scheme").problems
+    assert any("sum to 90, not 100" in p for p in problems), problems
+    assert any("B is not in the seed catalog" in p for p in problems), problems

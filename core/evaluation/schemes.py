@@ -299,8 +299,9 @@ def weight_problems(doc: SchemeDoc) -> list[FieldError]:
     return problems
 
 
-def plugin_problems(plugin: str | None, doc: SchemeDoc, items: dict[str, Any]) -> list[FieldError]:
-    """The plugin's checks: ``qingdan_check_indicator`` for each indicator, rules' ``check_scheme``."""
+def plugin_problems(plugin: str | None, doc: SchemeDoc, items: dict[str, CatalogItem]) -> list[FieldError]:
+    """The plugin's checks: ``qingdan_check_indicator`` for each indicator (``items``: the
+    catalog items indicators may rest on, by code), and the rules' ``check_scheme``."""
     if not plugin:
         return []
     scheme = to_scheme(doc)
@@ -310,8 +311,7 @@ def plugin_problems(plugin: str | None, doc: SchemeDoc, items: dict[str, Any]) -
         relation = relations.get(indicator.relation)
         if relation is None:
             continue
-        view = items.get(indicator.item_code or "")
-        context = IndicatorContext(relation=relation, item=plugin_item(view) if view else None)
+        context = IndicatorContext(relation=relation, item=items.get(indicator.item_code or ""))
         found = plugins.call(plugin, "qingdan_check_indicator", indicator=indicator, context=context) or []
         problems += [
             FieldError(f"indicators[{i}].{p.field}", f"{indicator.code} {indicator.label}: {p.message}") for p in found
@@ -320,3 +320,16 @@ def plugin_problems(plugin: str | None, doc: SchemeDoc, items: dict[str, Any]) -
         if rule.check_scheme is not None:
             problems += [FieldError(p.field, p.message) for p in rule.check_scheme(scheme)]
     return problems
+
+
+def check_plugin_scheme(plugin: str, items: dict[str, CatalogItem]) -> list[FieldError]:
+    """Every check of the plugin's scheme against ``items`` (its seed catalog), no database:
+    what the conformance kit runs."""
+    doc, _ = plugin_scheme(plugin)
+    from core.evaluation import sources
+
+    problems = core_problems(doc, sources={n: sources.get(n).fields for n in sources.names()})
+    for n, ind in enumerate(doc.indicators):
+        if ind.item_code and ind.item_code not in items:
+            problems.append(FieldError(f"indicators[{n}].item_code", f"{ind.item_code} is not in the seed catalog"))
+    return problems + plugin_problems(plugin, doc, items)

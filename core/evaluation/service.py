@@ -28,6 +28,7 @@ from core.evaluation.compute import Aggregates, compute, evaluator_shares
 from core.evaluation.schemes import (
     SchemeDoc,
     core_problems,
+    plugin_item,
     plugin_problems,
     plugin_rules,
     plugin_scheme,
@@ -148,7 +149,7 @@ async def scheme_problems(access: Access, doc: SchemeDoc) -> list[FieldError]:
             published, _ = await version_numbers(conn, access)
         if published is not None:
             found = await items_by_key(access, [(published, c) for c in codes])
-            items = {code: view for (_, code), view in found.items() if view.status == "active"}
+            items = {code: plugin_item(view) for (_, code), view in found.items() if view.status == "active"}
         for n, ind in enumerate(doc.indicators):
             if ind.item_code and ind.item_code not in items:
                 problems.append(
