@@ -88,8 +88,9 @@ class WorkflowController(Controller):
         self,
         access: NamedDependency[Access],
         kind: str | None = Parameter(default=None, description="admission | adjustment | call"),
+        limit: Limit = None,
     ) -> list[engine.OverdueView]:
-        return await engine.overdue(access, kind=kind)
+        return await engine.overdue(access, kind=kind, limit=limit or 500)
 
     @post(
         "/process-deadlines",

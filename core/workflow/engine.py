@@ -772,16 +772,25 @@ async def start_generic(access: Access, data: InstanceStart) -> InstanceView:
 # --------------------------------------------------------------------------- overdue
 
 
-async def overdue(access: Access, *, kind: str | None = None, at: datetime.datetime | None = None) -> list[OverdueView]:
-    """Open instances past their state's deadline (one statement), oldest deadline first."""
+async def overdue(
+    access: Access,
+    *,
+    kind: str | None = None,
+    at: datetime.datetime | None = None,
+    limit: int | None = None,
+) -> list[OverdueView]:
+    """Open instances past their state's deadline (one statement), oldest deadline first;
+    at most ``limit`` (default 500)."""
+    limit = 500 if limit is None else check_limit(limit, 100_000)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(
             "SELECT id, definition, kind, subject, state, due_at, escalated_to FROM workflow_instances"
             " WHERE tenant_id = $1 AND closed_at IS NULL AND due_at < coalesce($2::timestamptz, now())"
-            " AND ($3::text IS NULL OR kind = $3) ORDER BY due_at, id",
+            " AND ($3::text IS NULL OR kind = $3) ORDER BY due_at, id LIMIT $4",
             access.tenant.id,
             at,
             kind,
+            limit,
         )
     defs = for_tenant(access)
     found = []
