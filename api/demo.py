@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import zlib
 
 from core import plugins
 from core.access import Access, Principal, Role
 from core.divisions import TOWNSHIP_LEVEL
 from core.errors import QingdanError
+from core.evaluation import service as evaluation
 from core.jurisdictions import list_jurisdictions
 from core.tenancy import find_tenant
 from core.township_lists import ListPublish, file_list, publish_list, submit
@@ -44,6 +46,7 @@ async def provision_demo(base_url: str) -> None:
                 data = TenantCreate(slug=info.slug, name=info.name, plugin=name)
                 tenant = await create_tenant(PLATFORM, data, progress=print)
                 await publish_township_lists(await open_access(PLATFORM, tenant.slug))
+                await compute_demo_evaluation(await open_access(PLATFORM, tenant.slug))
             access = await open_access(PLATFORM, tenant.slug)
             admin = await keys.create_key(access, keys.ApiKeyCreate(name="demo admin", role=Role.ADMIN))
             reader = await keys.create_key(access, keys.ApiKeyCreate(name="demo reader", role=Role.READER))
@@ -66,3 +69,48 @@ async def provision_demo(base_url: str) -> None:
         print()
         print("Try:")
         print(f"  curl -H 'Authorization: Bearer {admin_key}' {base_url}/api/v1/tenants/{slug}/jurisdictions")
+
+
+# --- demo step: an annual evaluation with sample scores -------------------------------------
+
+
+def sample_scores(doc: evaluation.SchemeDoc, subjects: list, county: str) -> list[evaluation.ScoreIn]:
+    """Deterministic sample scores (70–100 % of each range) for every pair the scheme allows."""
+    by_kind: dict[str, list] = {}
+    for subject in subjects:
+        by_kind.setdefault(subject.kind, []).append(subject)
+    townships = [t.code for t in by_kind.get("township", [])]
+    scores = []
+    for relation in doc.relations:
+        indicators = [i for i in doc.indicators if i.relation == relation.code and i.source == "manual"]
+        for evaluatee in by_kind.get(relation.evaluatee, []):
+            if relation.evaluator == "county":
+                evaluators = [county]
+            elif relation.evaluator == "township":
+                evaluators = list(evaluatee.hosts) if relation.evaluatee == "dispatched_agency" else townships
+            else:
+                evaluators = [evaluatee.parent_unit] if evaluatee.parent_unit else []
+            for evaluator in evaluators:
+                for ind in indicators:
+                    if ind.township_types and evaluatee.township_type not in ind.township_types:
+                        continue
+                    fraction = zlib.crc32(f"{evaluator}/{evaluatee.code}/{ind.code}".encode()) % 1000 / 1000
+                    score = round(ind.min_score + (0.7 + 0.3 * fraction) * (ind.max_score - ind.min_score), 1)
+                    scores.append(evaluation.ScoreIn(relation.code, evaluator, evaluatee.code, ind.code, score))
+    return scores
+
+
+async def compute_demo_evaluation(access: Access) -> None:
+    """Open this year's annual period on the tenant's scheme, enter sample scores and compute
+    every result with its explanation (see ``/evaluations/periods/{year}/results``)."""
+    year = str(datetime.date.today().year)
+    try:
+        await evaluation.create_period(access, evaluation.PeriodCreate(code=year, kind="year"))
+        doc, subjects = await evaluation.evaluation_context(access, year)
+        scores = sample_scores(doc, subjects, access.tenant.division_code)
+        await evaluation.enter_scores(access, year, evaluation.ScoresIn(scores=scores))
+        summary = await evaluation.compute_period(access, year)
+        grades = ", ".join(f"{g} {n}" for g, n in sorted(summary.by_grade.items()))
+        print(f"  evaluation {year}: {len(scores)} sample scores, {summary.results} results ({grades})")
+    except QingdanError as exc:
+        print(f"  evaluation {year} not computed ({exc.detail})")

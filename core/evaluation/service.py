@@ -318,6 +318,14 @@ async def load_subjects(conn: Any, access: Access, doc: SchemeDoc) -> dict[str, 
     return found
 
 
+async def evaluation_context(access: Access, period: str) -> tuple[SchemeDoc, list[Subject]]:
+    """The period's frozen scheme and every subject it may evaluate."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        row = await _period(conn, access, period)
+        doc = msgspec.json.decode(row["scheme"], type=SchemeDoc)
+        return doc, list((await load_subjects(conn, access, doc)).values())
+
+
 # --- scores --------------------------------------------------------------------------------
 
 
