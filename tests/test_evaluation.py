@@ -579,3 +579,26 @@ def test_the_conformance_kit_checks_evaluation_schemes() -> None:
     problems = check_plugin("kit-scheme").problems
     assert any("sum to 90, not 100" in p for p in problems), problems
     assert any("B is not in the seed catalog" in p for p in problems), problems
+
+
+async def test_the_demo_step_computes_taian_and_lanshan(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+    import datetime
+
+    from api.demo import PLATFORM, compute_demo_evaluation
+    from tenants.access import open_access
+
+    year = str(datetime.date.today().year)
+    for plugin, results in (("taian", 52), ("lanshan", 12)):
+        t = await make_tenant(plugin)
+        await compute_demo_evaluation(await open_access(PLATFORM, t.slug))
+        page = (
+            await client.get(f"{t.base}/evaluations/periods/{year}/results", params={"limit": 100}, headers=t.auth())
+        ).json()
+        assert len(page["items"]) == results and all(r["complete"] for r in page["items"])
+        assert all(r["explanation"]["relations"][0]["indicators"] for r in page["items"])
+        query = (
+            "query($s: String!, $p: String!) {"
+            " tenant(slug: $s) { evaluationResults(period: $p, first: 100) { items { subject grade } } } }"
+        )
+        data = await gql(client, t.reader, query, s=t.slug, p=year)
+        assert len(data["tenant"]["evaluationResults"]["items"]) == results
