@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,24 +81,142 @@ class _State:
 def _styles(font: str) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=font, fontSize=8.5, leading=12.5, textColor=INK, wordWrap="CJK")
     return {
-        "base": base,
-        "meta": ParagraphStyle("meta", parent=base, fontSize=7, leading=9.5, textColor=MUTED),
-        "title": ParagraphStyle("title", parent=base, fontSize=11, leading=14.5, spaceBefore=1, spaceAfter=1),
-        "chain": ParagraphStyle("chain", parent=base, fontSize=7, leading=9.5, textColor=MUTED),
-        "field": ParagraphStyle("field", parent=base, leftIndent=0, spaceBefore=1.5),
         "section": ParagraphStyle(
             "section", parent=base, fontSize=15, leading=20, textColor=ACCENT, spaceAfter=4 * mm, spaceBefore=0
         ),
     }
 
 
+@dataclass(frozen=True)
+class TextStyle:
+    size: float
+    leading: float
+    space_before: float = 0.0
+
+
+META = TextStyle(7, 9.5)
+TITLE = TextStyle(11, 14.5, 1)
+CHAIN = TextStyle(7, 9.5)
+FIELD = TextStyle(8.5, 12.5, 1.5)
+
+Segment = tuple[str, Any]  # (text, colour)
+
+# Break opportunities: between CJK characters, around Latin words and numbers (kept whole).
+_TOKEN = re.compile(r"\n|[A-Za-z0-9][A-Za-z0-9.,:;/_@#%&+()\-]*|.", re.S)
+# Closing punctuation never starts a line: it hangs at the end of the previous one.
+_NO_LINE_START = set("，。、；：！？）》」』】〕”’,.;:!?)]}%·…")
+
+
+_WIDTHS: dict[tuple[str, str], float] = {}  # (font, character) → width at size 1
+
+
+class TextBlock(Flowable):
+    """Plain text in one font, in coloured runs, wrapped for CJK and split across pages.
+
+    Used instead of platypus' ``Paragraph`` (mark-up parsing and ``wordWrap="CJK"``), which
+    took about half of a handbook's layout time: a handbook needs neither mark-up nor
+    several fonts, so lines are broken here with cached character widths.
+    """
+
+    def __init__(
+        self, segments: list[Segment], font: str, style: TextStyle, lines: list[list[Segment]] | None = None
+    ) -> None:
+        super().__init__()
+        self.segments, self.font, self.style = segments, font, style
+        self._lines = lines
+        self._for_width: float | None = None if lines is None else -1.0
+
+    def _width(self, text: str) -> float:
+        widths, font = _WIDTHS, self.font
+        total = 0.0
+        for ch in text:
+            w = widths.get((font, ch))
+            if w is None:
+                w = widths[(font, ch)] = stringWidth(ch, font, 1)
+            total += w
+        return total * self.style.size
+
+    def _break(self, width: float) -> list[list[Segment]]:
+        lines: list[list[Segment]] = []
+        line: list[list[Any]] = []
+        used = 0.0
+
+        def flush() -> None:
+            nonlocal line, used
+            lines.append([(text, colour) for text, colour in line])
+            line, used = [], 0.0
+
+        def put(token: str, colour: Any, w: float) -> None:
+            nonlocal used
+            if line and line[-1][1] is colour:
+                line[-1][0] += token
+            else:
+                line.append([token, colour])
+            used += w
+
+        for text, colour in self.segments:
+            for token in _TOKEN.findall(text):
+                if token == "\n":
+                    flush()
+                    continue
+                w = self._width(token)
+                if used + w > width and line and token not in _NO_LINE_START:
+                    flush()
+                    if token.isspace():
+                        continue
+                if w > width and len(token) > 1:  # a Latin run longer than a line
+                    for ch in token:
+                        cw = self._width(ch)
+                        if used + cw > width and line:
+                            flush()
+                        put(ch, colour, cw)
+                    continue
+                put(token, colour, w)
+        if line or not lines:
+            flush()
+        return lines
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._for_width != -1.0 and (self._lines is None or self._for_width != avail_width):
+            self._lines, self._for_width = self._break(avail_width), avail_width
+        assert self._lines is not None
+        self.width, self.height = avail_width, len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return self.style.space_before
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self.wrap(avail_width, avail_height)
+        assert self._lines is not None
+        fits = int(avail_height // self.style.leading)
+        if fits <= 0:
+            return []
+        if fits >= len(self._lines):
+            return [self]
+        head, tail = self._lines[:fits], self._lines[fits:]
+        return [
+            TextBlock(self.segments, self.font, self.style, head),
+            TextBlock(self.segments, self.font, TextStyle(self.style.size, self.style.leading), tail),
+        ]
+
+    def draw(self) -> None:
+        assert self._lines is not None
+        text = self.canv.beginText()
+        text.setFont(self.font, self.style.size, self.style.leading)
+        y = self.height - self.style.size
+        for line in self._lines:
+            text.setTextOrigin(0, y)
+            for run, colour in line:
+                text.setFillColor(colour)
+                text.textOut(run)
+            y -= self.style.leading
+        self.canv.drawText(text)
+
+
 def _p(text: str) -> str:
-    """Escape data for reportlab's paragraph mark-up; keep line breaks."""
-    return escape(text).replace("\n", "<br/>")
-
-
-def _label(text: str) -> str:
-    return f'<font color="firebrick">{escape(text)}</font>　'
+    """Escape data for reportlab's paragraph mark-up."""
+    return escape(text)
 
 
 class _Anchor(Flowable):
@@ -131,6 +250,9 @@ class _Blank(Flowable):
         pass
 
 
+_DARK_RUN = re.compile(rb"\x01+")
+
+
 class QRCode(Flowable):
     """A QR code as one vector path (a rectangle per run of dark modules), with a caption.
 
@@ -156,15 +278,8 @@ class QRCode(Flowable):
         module = self.size / n
         ops = [f"0 g {module:.4f} 0 0 {-module:.4f} 0 {9 + self.size:.4f} cm"]
         for r, row in enumerate(matrix):
-            c = 0
-            while c < n:
-                if row[c]:
-                    start = c
-                    while c < n and row[c]:
-                        c += 1
-                    ops.append(f"{start} {r - 0.04:g} {c - start} 1.08 re")
-                else:
-                    c += 1
+            y = f"{r - 0.04:g}"
+            ops.extend(f"{m.start()} {y} {m.end() - m.start()} 1.08 re" for m in _DARK_RUN.finditer(bytes(row)))
         ops.append("f")
         canv.addLiteral("\n".join(ops))
         canv.restoreState()
@@ -257,11 +372,11 @@ def _entry_flowables(
     if entry.item_kind_label:
         meta.append(entry.item_kind_label)
     head: list[Flowable] = [
-        Paragraph(_p("　·　".join(meta)), styles["meta"]),
-        Paragraph(_p(entry.title), styles["title"]),
+        TextBlock([("　·　".join(meta), MUTED)], font, META),
+        TextBlock([(entry.title, INK)], font, TITLE),
     ]
     if entry.chain:
-        head.append(Paragraph(_p("上级：" + " → ".join(entry.chain)), styles["chain"]))
+        head.append(TextBlock([("上级：" + " → ".join(entry.chain), MUTED)], font, CHAIN))
     table = Table(
         [[head, QRCode(entry.url, QR_SIZE, font)]],
         colWidths=[FRAME_W - QR_SIZE - 3 * mm, QR_SIZE + 3 * mm],
@@ -276,41 +391,42 @@ def _entry_flowables(
             ]
         ),
     )
+
+    def field(label: str, *text: str) -> TextBlock:
+        return TextBlock([(label + "　", ACCENT), ("\n".join(text), INK)], font, FIELD)
+
     out: list[Flowable] = []
-    field = styles["field"]
     if entry.description:
-        out.append(Paragraph(_label("事项说明") + _p(entry.description), field))
+        out.append(field("事项说明", entry.description))
     if entry.duties:
         lines = []
         for d in entry.duties:
             share = f"（经费分担 {d.financial_share:g}%）" if d.financial_share is not None else ""
-            lines.append(f"【{escape(d.role_label)}】{_p(d.party)}{share}" + (f"：{_p(d.duty)}" if d.duty else ""))
-        out.append(Paragraph(_label("职责分工") + "<br/>" + "<br/>".join(lines), field))
+            lines.append(f"【{d.role_label}】{d.party}{share}" + (f"：{d.duty}" if d.duty else ""))
+        out.append(field("职责分工", "", *lines))
     if entry.recovery:
         r = entry.recovery
         out.append(
-            Paragraph(
-                _label("收回情况")
-                + _p(f"承接部门：{r.receiving_unit}；工作方式：{r.working_method}；收回原因：{r.reason}"),
-                field,
-            )
+            field("收回情况", f"承接部门：{r.receiving_unit}；工作方式：{r.working_method}；收回原因：{r.reason}")
         )
     if entry.legal_bases:
-        bases = "<br/>".join(f"{i}. {_p(b)}" for i, b in enumerate(entry.legal_bases, 1))
-        out.append(Paragraph(_label("法律依据") + "<br/>" + bases, field))
+        out.append(field("法律依据", "", *(f"{i}. {b}" for i, b in enumerate(entry.legal_bases, 1))))
     if entry.process:
-        out.append(Paragraph(_label("办理流程") + _p(entry.process), field))
+        out.append(field("办理流程", entry.process))
     local = [
         (label, value)
         for label, value in (("责任科室", entry.responsible_office), ("岗位", entry.post), ("联系方式", entry.contact))
         if value
     ]
     if local:
-        out.append(Paragraph("　".join(_label(label) + _p(value) for label, value in local), field))
+        segments: list[Segment] = []
+        for label, value in local:
+            segments += [(label + "　", ACCENT), (value + "　", INK)]
+        out.append(TextBlock(segments, font, FIELD))
     for label, value in entry.extras:
-        out.append(Paragraph(_label(label) + _p(value), field))
+        out.append(field(label, value))
     if entry.note:
-        out.append(Paragraph(_label("备注") + _p(entry.note), field))
+        out.append(field("备注", entry.note))
     # The heading, its QR code and the first detail stay on one page.
     anchor = _Anchor(state, f"e{number}", f"{entry.code} {entry.title}", 1, entry=True)
     return [KeepTogether([anchor, table, *out[:1]]), *out[1:], _Rule()]
