@@ -193,6 +193,9 @@ async def test_roles_notices_and_isolation(
         assert (await client.get(f"{taian.base}{path}", headers=other.auth())).status_code == 404
     foreign = await client.post(url, json=case(SHENGZHUANG, EMERGENCY, "2027-03-01"), headers=other.auth())
     assert foreign.status_code == 404
+    assert (await client.post(notices, json=notice, headers=other.auth())).status_code == 404
+    assert (await client.get(f"{url}/{first['number']}", headers=other.auth())).status_code == 404
+    assert len((await client.get(notices, headers=taian.auth())).json()) == 1
     assert len((await client.get(url, headers=taian.auth())).json()) == 1
 
 

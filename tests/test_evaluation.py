@@ -266,6 +266,22 @@ async def test_tenant_isolation(client: httpx.AsyncClient, taian: TenantFixture,
         assert (await client.get(f"{taian.base}{url}", headers=stranger)).status_code == 404
     assert (await client.post(f"{taian.base}/evaluations/periods/2026/compute", headers=stranger)).status_code == 404
     assert (await enter(client, taian, TAIAN_SCORES[:1], other.admin)).status_code == 404
+    scheme = (await client.get(f"{taian.base}/evaluations/scheme", headers=taian.auth())).json()
+    writes = [
+        ("PUT", "/evaluations/scheme", {"scheme": scheme["scheme"], "revision": 0}),
+        ("POST", "/evaluations/periods", {"code": "2027", "kind": "year"}),
+        ("POST", "/evaluations/periods/2026/close", None),
+    ]
+    for method, path, body in writes:
+        assert (await client.request(method, f"{taian.base}{path}", json=body, headers=stranger)).status_code == 404
+    for path in (
+        "/evaluations/periods/2026",
+        "/evaluations/periods/2026/scores",
+        f"/evaluations/periods/2026/results/{SHENGZHUANG}",
+    ):
+        assert (await client.get(f"{taian.base}{path}", headers=stranger)).status_code == 404
+    periods = (await client.get(f"{taian.base}/evaluations/periods", headers=taian.auth())).json()
+    assert [(p["code"], p["state"]) for p in periods] == [("2026", "open")]
     assert (await client.get(f"{taian.base}/evaluations/periods/2026/scores", headers=taian.auth())).json() == []
     # Other tenant's own namespace knows nothing of Tai'an's period.
     assert (await client.get(f"{other.base}/evaluations/periods/2026", headers=stranger)).status_code == 404

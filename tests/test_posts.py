@@ -173,6 +173,9 @@ async def test_bad_input_roles_and_isolation(
     for path in ("/posts", "/assignments", "/assignments/unassigned", f"/assignments/{EMERGENCY}"):
         assert (await client.get(f"{base}{path}", headers=other.auth())).status_code == 404
     assert (await client.put(f"{base}/assignments/{EMERGENCY}", json=body(), headers=other.auth())).status_code == 404
+    post = {"name": "岗位", "office_code": GOVERNANCE}
+    assert (await client.put(f"{base}/posts/intruder", json=post, headers=other.auth())).status_code == 404
+    assert (await client.get(f"{base}/posts/intruder", headers=taian.auth())).status_code == 404
 
 
 ASSIGN = """
