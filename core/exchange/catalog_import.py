@@ -23,7 +23,7 @@ import msgspec
 
 from core import audit
 from core.access import Access
-from core.catalog import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, item_view, items_for, version_numbers
+from core.catalog import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, version_numbers
 from core.catalog_editing import (
     Prepared,
     _as_create,
@@ -36,6 +36,7 @@ from core.catalog_editing import (
 )
 from core.db import tenant_transaction
 from core.errors import FieldError, ValidationFailed
+from core.exchange.excel import read_items
 from core.exchange.layout import (
     LOCAL_COLUMNS,
     NO,
@@ -71,7 +72,6 @@ ALIASES = {
 }
 #: Informational columns: read past on import.
 IGNORED = {"number", STATUS.key} | {c.key for c in LOCAL_COLUMNS}
-_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"
 _AT = re.compile(r"at `\$\.([^`]+)`")
 
 
@@ -320,20 +320,7 @@ async def _plan(conn: Any, access: Access, structure: ListStructure, table: Tabl
     base_number = draft if draft is not None else published
     base: dict[str, ItemView] = {}
     if base_number is not None:
-        await conn.execute(_CUSTOM_PLAN)
-        base = {
-            view.code: view
-            for view in map(
-                item_view,
-                await conn.fetch(
-                    items_for(
-                        "SELECT tenant_id, version, code FROM catalog_items WHERE tenant_id = $1 AND version = $2"
-                    ),
-                    access.tenant.id,
-                    base_number,
-                ),
-            )
-        }
+        base = {view.code: view for view in await read_items(conn, access, base_number)}
     errors: list[RowProblem] = []
     parsed: list[tuple[int, ItemCreate]] = []
     for number, values in table.rows:

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from core import catalog, township_lists
 from core.access import Access
-from core.catalog import ItemView, items_for
+from core.catalog import ItemView, LegalBase, RecoveryData, ResponsibilityData
 from core.db import tenant_transaction
 from core.exchange.layout import (
     LOCAL_COLUMNS,
@@ -43,7 +43,6 @@ from core.structure import load_structure
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK_LIFETIME = datetime.timedelta(hours=1)
-_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
@@ -161,13 +160,18 @@ def write_workbook(
 
 
 def _cell(ws: Any, value: Any) -> Any:
-    """Text as a string cell, escaped so that it never becomes a formula."""
+    """Text escaped so that it never becomes a formula (openpyxl then writes a string cell);
+    multi-line text wraps."""
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(ws, value=escape(value))
+    if not value:
+        return None  # no cell at all: smaller and faster than an empty string cell
+    value = escape(value)
+    if "\n" not in value:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"
-    if "\n" in value:
-        cell.alignment = _WRAP
+    cell.alignment = _WRAP
     return cell
 
 
@@ -180,18 +184,76 @@ async def _units(conn: Any, access: Access) -> dict[str, str]:
     return {r["code"]: r["name"] for r in rows}
 
 
+async def read_items(conn: Any, access: Access, number: int) -> list[ItemView]:
+    """Every item of a version with its responsibilities and cited texts: three scans of the
+    version, whatever its size (the provision texts a page shows are not needed here)."""
+    args = (access.tenant.id, number)
+    items = await conn.fetch(
+        "SELECT code, version, title, level, kinds, township_scope, parent_code, category, item_kind, description,"
+        " high_frequency, process, extra, recovery, status, withdrawn_reason, successor_code, content_hash,"
+        " changed_in, revision FROM catalog_items WHERE tenant_id = $1 AND version = $2 ORDER BY code",
+        *args,
+    )
+    duties: dict[str, list[ResponsibilityData]] = {}
+    for r in await conn.fetch(
+        "SELECT item_code, party, role, duty, financial_share::float8 AS financial_share"
+        " FROM catalog_responsibilities WHERE tenant_id = $1 AND version = $2 ORDER BY item_code, position",
+        *args,
+    ):
+        duties.setdefault(r["item_code"], []).append(
+            ResponsibilityData(r["party"], r["role"], r["duty"], r["financial_share"])
+        )
+    bases: dict[str, list[LegalBase]] = {}
+    for r in await conn.fetch(
+        "SELECT item_code, raw, document_id IS NOT NULL AND problem IS NULL AS resolved FROM item_citations"
+        " WHERE tenant_id = $1 AND version = $2 ORDER BY item_code, position",
+        *args,
+    ):
+        bases.setdefault(r["item_code"], []).append(LegalBase(raw=r["raw"], resolved=r["resolved"]))
+    views = []
+    for row in items:
+        extra, recovery = row["extra"], row["recovery"]
+        views.append(
+            ItemView(
+                **{k: row[k] for k in _PLAIN},
+                kinds=list(row["kinds"]),
+                extra=msgspec.json.decode(extra) if isinstance(extra, str) else extra,
+                recovery=msgspec.json.decode(recovery, type=RecoveryData) if recovery else None,
+                responsibilities=duties.get(row["code"], []),
+                legal_bases=bases.get(row["code"], []),
+            )
+        )
+    return views
+
+
+_PLAIN = (
+    "code",
+    "version",
+    "title",
+    "level",
+    "township_scope",
+    "parent_code",
+    "category",
+    "item_kind",
+    "description",
+    "high_frequency",
+    "process",
+    "status",
+    "withdrawn_reason",
+    "successor_code",
+    "content_hash",
+    "changed_in",
+    "revision",
+)
+
+
 async def read_version(access: Access, version: int | str | None) -> tuple[int, list[ItemView], dict[str, str]]:
-    """Every item of a catalog version (one statement), and the tenant's unit names."""
+    """Every item of a catalog version, and the tenant's unit names."""
     async with tenant_transaction(access.tenant.id) as conn:
         number = await catalog._readable_version(conn, access, version)
-        await conn.execute(_CUSTOM_PLAN)
-        records = await conn.fetch(
-            items_for("SELECT tenant_id, version, code FROM catalog_items WHERE tenant_id = $1 AND version = $2"),
-            access.tenant.id,
-            number,
-        )
+        items = await read_items(conn, access, number)
         units = await _units(conn, access)
-    return number, [catalog.item_view(r) for r in records], units
+    return number, items, units
 
 
 def _about(access: Access, what: str, rows: int) -> list[tuple[str, str]]:

@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from core.errors import FieldError, InvalidInput, ValidationFailed
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
@@ -59,9 +61,15 @@ def _too_many(max_rows: int) -> ValidationFailed:
     return ValidationFailed.on("file", f"more than {max_rows:,} rows; split the file (at most {max_rows:,} per import)")
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> Table:
-    from openpyxl import load_workbook
+def _header_text(value: Any) -> str:
+    return str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
 
+
+def _read_xlsx(data: bytes, max_rows: int) -> Table:
+    """Values of the first sheet (a formula gives its cached result: nothing is evaluated).
+
+    Read with calamine (Rust): several times faster than openpyxl on thousands of rows.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
@@ -71,35 +79,29 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
         raise ValidationFailed.on(
             "file", f"the workbook unpacks to {inflated:,} bytes; at most {MAX_UNCOMPRESSED_BYTES:,} are read"
         )
+    header: list[str] | None = None
+    rows: list[tuple[int, list[Any]]] = []
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds on damaged workbooks
-        raise InvalidInput(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", errors=[_file("not an .xlsx workbook")]
-        ) from exc
-    try:
-        if not wb.worksheets:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not wb.sheet_names:
             raise InvalidInput("the workbook has no sheet", errors=[_file("no sheet")])
-        ws = wb.worksheets[0]
-        header: list[str] | None = None
-        rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        sheet = wb.get_sheet_by_index(0)
+        first = (sheet.start[0] + 1) if sheet.start else 1
+        for number, values in enumerate(sheet.iter_rows(), start=first):
             if not any(v not in (None, "") for v in values):
                 continue
             if header is None:
-                header = ["" if v is None else str(v).strip() for v in values]
+                header = ["" if v is None else _header_text(v) for v in values]
                 continue
             if len(rows) >= max_rows:
                 raise _too_many(max_rows)
             rows.append((number, list(values)))
     except (InvalidInput, ValidationFailed):
         raise
-    except Exception as exc:
+    except Exception as exc:  # calamine raises its own errors on damaged workbooks
         raise InvalidInput(
-            f"the workbook could not be read ({type(exc).__name__}: {exc})", errors=[_file("unreadable sheet")]
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", errors=[_file("not an .xlsx workbook")]
         ) from exc
-    finally:
-        wb.close()
     if header is None:
         raise InvalidInput("the sheet is empty: the first row names the columns", errors=[_file("no header row")])
     return Table(header, rows)
