@@ -78,6 +78,12 @@ def decode_qr_codes(pdf: bytes, page_index: int) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
+def first_entry_page(pdf: bytes) -> int:
+    """The index of the first page with an entry (after the cover and the contents)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    return next(i for i, page in enumerate(reader.pages) if "扫码查看" in page.extract_text())
+
+
 async def test_a_wenjiang_handbook_downloads_and_its_qr_codes_open_the_item_pages(
     client: httpx.AsyncClient, wenjiang: TenantFixture, settings: Settings
 ) -> None:
@@ -126,8 +132,7 @@ async def test_a_wenjiang_handbook_downloads_and_its_qr_codes_open_the_item_page
     assert "目" in contents and "录" in contents
 
     # The first entry page follows the cover and the contents; decode its QR codes.
-    first_entry = next(i for i, page in enumerate(reader.pages) if "扫码查看" in page.extract_text())
-    urls = decode_qr_codes(pdf, first_entry)
+    urls = decode_qr_codes(pdf, first_entry_page(pdf))
     assert urls, "at least one QR code decodes"
     for url in urls:
         code = url.rsplit("/", 1)[1]
