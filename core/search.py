@@ -98,6 +98,26 @@ def _add(positions: dict[str, list[str]], lexeme: str, pos: int, weight: str) ->
         found.append(f"{pos}{weight}")
 
 
+#: Common abbreviations in list texts and in what people type: a query containing one also
+#: matches its full form (both are searched; ranking decides).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "低保": ("最低生活保障",),
+    "医保": ("医疗保障", "医疗保险"),
+    "社保": ("社会保险", "社会保障"),
+    "五保": ("特困人员",),
+    "环保": ("环境保护", "生态环境"),
+    "安监": ("安全生产监督",),
+    "计生": ("计划生育",),
+    "城管": ("城市管理", "综合行政执法"),
+}
+
+
+def _phrase(run: str) -> str:
+    if len(run) == 1:
+        return f"'{run}':*"
+    return "(" + " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1)) + ")"
+
+
 def query_text(q: str) -> str:
     """A ``tsquery`` literal for the user's query; :class:`InvalidInput` when it has no
     searchable character (only punctuation, symbols or spaces)."""
@@ -113,11 +133,12 @@ def query_text(q: str) -> str:
     for run in dict.fromkeys(runs):
         if not _is_cjk(run):
             parts.append(f"'{run[:_MAX_WORD]}':*")
-        elif len(run) == 1:
-            parts.append(f"'{run}':*")
-        else:
-            grams = [run[i : i + 2] for i in range(len(run) - 1)]
-            parts.append("(" + " <-> ".join(f"'{g}'" for g in grams) + ")")
+            continue
+        forms = [run] + [
+            run.replace(short, full) for short, fulls in ABBREVIATIONS.items() if short in run for full in fulls
+        ]
+        alternatives = [_phrase(form) for form in dict.fromkeys(forms)]
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
     return " & ".join(parts)
 
 

@@ -4,6 +4,7 @@ escaping, tenant separation."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -165,3 +166,19 @@ async def test_tenants_are_separate(client: httpx.AsyncClient, county: TenantFix
     await page(client, township_path(other.slug, LIUCHENG), 404)
     found = await page(client, f"/portal/{other.slug}/search?q=消防")
     assert "鄉鎮消防安全檢查" not in found.text
+
+
+async def test_a_wenjiang_work_item_page(client: httpx.AsyncClient, make_tenant: Any) -> None:
+    """A plugin tenant as the demo has it: the QR page of a work item shows the district
+    department's handling office; 低保 finds 最低生活保障."""
+    wenjiang = await make_tenant("wenjiang")
+    await publish_list(client, wenjiang, LIUCHENG)
+    path = item_page_path(wenjiang.slug, LIUCHENG, "WJ-M03-T06-W09")
+    text = text_of((await page(client, path)).text)
+    assert "最低生活保障和特困人员供养" in text and "区民政局社会救助科" in text
+    assert "组织公共服务" in text and "社会救助" in text  # the level chain: mandate → duty task
+    assert "最低生活保障申请受理和调查审核" in text  # a child on the list
+    found = await client.get(f"{wenjiang.base}/search", params={"q": "低保"}, headers=wenjiang.auth(wenjiang.reader))
+    assert found.status_code == 200, found.text
+    codes = {h["item_code"] for h in found.json()["items"]}
+    assert {"WJ-M03-T06-W09", "WJ-M03-T06-W09-S05"} <= codes
