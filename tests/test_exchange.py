@@ -305,6 +305,8 @@ async def test_roles_and_tenant_isolation(
         ("POST", "/catalog/merge"),
         ("POST", "/catalog/merge/apply"),
         ("GET", "/catalog/items/LS-01/provenance"),
+        ("GET", "/townships/230202001000/list/published/export.xlsx"),
+        ("GET", "/townships/230202001000/list/versions/1/export.xlsx"),
     ):
         response = await client.request(
             method,
@@ -314,3 +316,53 @@ async def test_roles_and_tenant_isolation(
         )
         assert response.status_code == 404, (path, response.status_code)
     assert await draft_count(client, longsha) == 1
+
+
+async def test_graphql_exports_imports_and_merges_through_the_same_services(
+    client: httpx.AsyncClient, longsha: TenantFixture, other: TenantFixture
+) -> None:
+    import base64
+
+    async def gql(query: str, variables: dict[str, Any], key: str | None = None) -> dict[str, Any]:
+        response = await client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=longsha.auth(key)
+        )
+        assert response.status_code == 200, response.text
+        assert "errors" not in response.json(), response.json()
+        return response.json()["data"]
+
+    export = """mutation($t: String!, $v: String!) { exportCatalog(tenant: $t, version: $v) {
+      __typename ... on ExportLink { url filename rows expiresAt } ... on Problem { status detail } } }"""
+    link = (await gql(export, {"t": longsha.slug, "v": "1"}, longsha.reader))["exportCatalog"]
+    assert link["__typename"] == "ExportLink" and link["filename"].endswith("-catalog-v1.xlsx")
+    data = (await client.get(link["url"].replace("http://127.0.0.1:8000", ""))).content
+    assert sheet(data)[0][1] == "编码"
+
+    imports = """mutation($t: String!, $c: String!, $d: Boolean!) {
+      importCatalog(tenant: $t, contentBase64: $c, dryRun: $d) {
+        __typename ... on ImportReport { unchanged added errors { row column problem } }
+        ... on Problem { status detail errors { field message } } } }"""
+    encoded = base64.b64encode(data).decode()
+    report = (await gql(imports, {"t": longsha.slug, "c": encoded, "d": True}))["importCatalog"]
+    assert report["__typename"] == "ImportReport" and report["added"] == [] and report["unchanged"] > 0
+    denied = (await gql(imports, {"t": longsha.slug, "c": encoded, "d": True}, longsha.reader))["importCatalog"]
+    assert denied["__typename"] == "Problem" and denied["status"] == 403
+    bad = (await gql(imports, {"t": longsha.slug, "c": "not base64!", "d": True}))["importCatalog"]
+    assert bad["__typename"] == "Problem" and bad["status"] == 400
+
+    merge = """mutation($t: String!, $l: [SourceListInput!]!) { mergeSourceLists(tenant: $t, lists: $l) {
+      __typename ... on MergeReport { mergedItems overlappingGroups relations digest } ... on Problem { status } } }"""
+    lists = [
+        {"name": "权力清单", "contentBase64": base64.b64encode("事项名称\n农村村民宅基地审批\n".encode()).decode()},
+        {"name": "服务清单", "contentBase64": base64.b64encode("事项名称\n农村村民宅基地审批工作\n".encode()).decode()},
+    ]
+    merged = (await gql(merge, {"t": longsha.slug, "l": lists}))["mergeSourceLists"]
+    assert merged["__typename"] == "MergeReport" and merged["mergedItems"] == 1 and merged["overlappingGroups"] == 1
+
+    # Another tenant's key: the tenant does not exist for it.
+    response = await client.post(
+        "/graphql",
+        json={"query": export, "variables": {"t": longsha.slug, "v": "1"}},
+        headers=other.auth(),
+    )
+    assert response.json()["data"]["exportCatalog"]["status"] == 404

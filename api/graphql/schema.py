@@ -26,6 +26,7 @@ from api.graphql.catalog import (
 )
 from api.graphql.evaluation_mutations import EvaluationMutations
 from api.graphql.event_mutations import EventMutations
+from api.graphql.exchange import ExchangeMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
@@ -354,7 +355,13 @@ class DivisionMutations:
 
 @strawberry.type
 class Mutation(
-    DivisionMutations, CallMutations, HandbookMutations, CatalogMutations, EventMutations, EvaluationMutations
+    ExchangeMutations,
+    DivisionMutations,
+    CallMutations,
+    HandbookMutations,
+    CatalogMutations,
+    EventMutations,
+    EvaluationMutations,
 ):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 
