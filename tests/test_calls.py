@@ -108,6 +108,13 @@ async def test_emergency_call_dispatched_by_the_list_and_a_late_answer_reported(
     assert [(v["unit_code"], v["kind"], v["stage"]) for v in reported.json()] == [(NATURAL, "late_response", "answer")]
     assert reported.json()[0]["overdue_minutes"] >= 24 * 60 - 1  # 36 h after dispatch, 12 h allowed
 
+    feed = await client.get(f"{taian.t.base}/events", params={"type": "call.late_response"}, headers=taian.auth())
+    assert [(e["data"]["unit_code"], e["data"]["stage"]) for e in feed.json()["items"]] == [(NATURAL, "answer")]
+    everything = await client.get(f"{taian.t.base}/events", params={"type": "call.*"}, headers=taian.auth())
+    assert {"call.raise", "call.dispatch", "call.sign_for", "call.answer"} <= {
+        e["type"] for e in everything.json()["items"]
+    }
+
     closed = await act(
         client, taian, taian.township, f"{call_id}/follow-up", {"resolved": True, "satisfaction": "satisfied"}
     )
@@ -180,6 +187,49 @@ async def test_emergency_call_through_graphql(client: httpx.AsyncClient, taian: 
         unit=EMERGENCY,
     )
     assert refused["signForCall"] == {"__typename": "Problem", "status": 403}
+    attached = await graphql(
+        client,
+        taian.township,
+        """mutation($slug: String!, $id: String!, $file: AttachmentInput!) {
+             attachToCall(tenant: $slug, id: $id, input: $file) {
+               __typename ... on CallAttachment { filename size } ... on Problem { status errors { field } } } }""",
+        slug=taian.t.slug,
+        id=call["id"],
+        file={"filename": "现场.png", "contentType": "image/png", "contentBase64": base64.b64encode(b"png").decode()},
+    )
+    assert attached["attachToCall"] == {"__typename": "CallAttachment", "filename": "现场.png", "size": 3}
+    refused = await graphql(
+        client,
+        taian.township,
+        """mutation($slug: String!, $id: String!, $file: AttachmentInput!) {
+             attachToCall(tenant: $slug, id: $id, input: $file) {
+               __typename ... on Problem { status errors { field } } } }""",
+        slug=taian.t.slug,
+        id=call["id"],
+        file={"filename": "a.exe", "contentType": "application/x-msdownload", "contentBase64": "AA=="},
+    )
+    assert refused["attachToCall"] == {"__typename": "Problem", "status": 415, "errors": [{"field": "contentType"}]}
+    read = await graphql(
+        client,
+        taian.emergency,
+        """query($slug: String!, $id: String!) { tenant(slug: $slug) {
+             call(id: $id) { history { action unitCode } attachments { filename downloadUrl } } } }""",
+        slug=taian.t.slug,
+        id=call["id"],
+    )
+    node = read["tenant"]["call"]
+    assert [a["filename"] for a in node["attachments"]] == ["现场.png"] and "/files/" in node["attachments"][0][
+        "downloadUrl"
+    ]
+    assert {"action": "sign_for", "unitCode": EMERGENCY} in node["history"]
+    hidden = await graphql(
+        client,
+        taian.justice,
+        "query($s: String!, $id: String!) { tenant(slug: $s) { call(id: $id) { id } } }",
+        s=taian.t.slug,
+        id=call["id"],
+    )
+    assert hidden["tenant"]["call"] is None
 
 
 async def test_send_back_citing_the_list_and_re_routing_are_logged(client: httpx.AsyncClient, taian: Taian) -> None:

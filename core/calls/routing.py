@@ -15,6 +15,7 @@ import asyncpg
 
 from core.access import Access
 from core.calls.model import Proposal
+from core.errors import NotFound, ValidationFailed
 from core.lookup import ProposedUnit, propose_units
 
 
@@ -30,9 +31,16 @@ async def propose(
 ) -> list[Proposal]:
     """Units to dispatch to, primary first, one row per unit (its strongest role)."""
     excluded = set(exclude)
-    found = await propose_units(
-        conn, access, township, text=text, item_code=item_code, limit=min(20, limit + len(excluded) + 1)
-    )
+    try:
+        found = await propose_units(
+            conn, access, township, text=text, item_code=item_code, limit=min(20, limit + len(excluded) + 1)
+        )
+    except NotFound:  # the township has no published list yet: the county office routes the call
+        return []
+    except ValidationFailed:
+        if item_code is not None:
+            raise
+        return []  # a text with nothing to match on the list: likewise
     proposals = [_adapt(p) for p in found if p.kind != "township"]
     best: dict[str, Proposal] = {}
     for p in proposals:

@@ -565,8 +565,10 @@ async def _move_dispatch(
         if current is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
         target = check_dispatch_move(action, current)
-        await conn.execute(
-            f"UPDATE call_dispatches SET state = $3{sets} WHERE call_id = $1 AND unit_code = $2",
+        moved = await conn.fetchrow(
+            f"UPDATE call_dispatches SET state = $3{sets} WHERE call_id = $1 AND unit_code = $2"
+            " RETURNING signed_at > sign_deadline AS late_sign, answered_at > answer_deadline AS late_answer,"
+            " sign_deadline, answer_deadline",
             call_id,
             unit,
             target,
@@ -575,6 +577,16 @@ async def _move_dispatch(
         await _step(
             conn, access, call_id, action, unit=unit, from_state=current, to_state=target, comment=comment, data=data
         )
+        stage = {"sign_for": "sign", "answer": "answer"}.get(action)
+        if stage and moved[f"late_{stage}"]:
+            # reported at once to the systems that subscribe (discipline inspection, evaluation)
+            await events.emit(
+                conn,
+                access.tenant.id,
+                "call.late_response",
+                f"calls/{call_id}",
+                {"call_id": str(call_id), "unit_code": unit, "stage": stage, "deadline": moved[f"{stage}_deadline"]},
+            )
         await _refresh_call_state(conn, access, call, action=action, redo=True)
         return await _view(conn, access, call_id)
 

@@ -89,8 +89,8 @@ _AGGREGATES = """
 _CALL_ROWS = """
 SELECT township_code AS key, sign_deadline, signed_at, answer_deadline, answered_at, closed_at,
        send_back_count > 0 AS sent_back, redo_count > 0 AS redone,
-       extract(epoch FROM signed_at - raised_at) / 3600 AS response,
-       extract(epoch FROM closed_at - raised_at) / 3600 AS resolution,
+       date_part('epoch', signed_at - raised_at) / 3600 AS response,
+       date_part('epoch', closed_at - raised_at) / 3600 AS resolution,
        CASE WHEN closed_at IS NOT NULL THEN satisfaction END AS satisfaction
 FROM calls
 WHERE raised_at >= $1 AND raised_at < $2 AND ($3::text IS NULL OR township_code = $3)
@@ -101,8 +101,8 @@ _UNIT_ROWS = """
 SELECT d.unit_code AS key, d.sign_deadline, d.signed_at, d.answer_deadline, d.answered_at,
        CASE WHEN d.state <> 'sent_back' THEN c.closed_at END AS closed_at,
        d.state = 'sent_back' AS sent_back, c.redo_count > 0 AND d.state <> 'sent_back' AS redone,
-       extract(epoch FROM d.signed_at - d.dispatched_at) / 3600 AS response,
-       extract(epoch FROM d.answered_at - d.dispatched_at) / 3600 AS resolution,
+       date_part('epoch', d.signed_at - d.dispatched_at) / 3600 AS response,
+       date_part('epoch', d.answered_at - d.dispatched_at) / 3600 AS resolution,
        CASE WHEN d.state <> 'sent_back' AND c.closed_at IS NOT NULL THEN c.satisfaction END AS satisfaction
 FROM call_dispatches d
 JOIN calls c ON c.tenant_id = d.tenant_id AND c.id = d.call_id
