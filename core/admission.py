@@ -96,7 +96,9 @@ def _problems(access: Access, d: WorkflowDefinition, data: AdmissionApply, today
     return found
 
 
-async def _item_problems(conn: Any, access: Access, item: ItemCreate) -> list[FieldError]:
+async def check_draft_item(conn: Any, access: Access, item: ItemCreate) -> list[FieldError]:
+    """A proposed item against the catalog's rules (structure, parent, units, the plugin's
+    item rules) as the draft stands; 409 when its code is used or under another admission."""
     structure = await load_structure(access)
     published, draft = await version_numbers(conn, access)
     version = draft or published
@@ -138,7 +140,7 @@ async def apply(access: Access, data: AdmissionApply) -> InstanceView:
     async with tenant_transaction(access.tenant.id) as conn:
         await require_starter(conn, access, d)
         today = await conn.fetchval("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")
-        problems = _problems(access, d, data, today) + await _item_problems(conn, access, data.item)
+        problems = _problems(access, d, data, today) + await check_draft_item(conn, access, data.item)
         if problems:
             raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
         application = msgspec.to_builtins(data)
@@ -220,8 +222,9 @@ WHERE a.tenant_id = $1 AND a.kind = 'add' AND a.version > v.baseline
   AND (i.township_scope = 'all' OR EXISTS (
         SELECT 1 FROM township_entries e WHERE e.tenant_id = $1 AND e.item_code = a.item_code AND e.state <> 'removed'))
   AND NOT EXISTS (
-        SELECT 1 FROM workflow_instances w WHERE w.tenant_id = $1 AND w.kind = 'admission'
-        AND w.outcome = 'approved' AND w.item_code = a.item_code)
+        SELECT 1 FROM workflow_instances w WHERE w.tenant_id = $1 AND w.outcome = 'approved'
+        AND w.item_code = a.item_code
+        AND (w.kind = 'admission' OR (w.kind = 'adjustment' AND w.data->>'action' = 'add')))
 ORDER BY a.created_at, a.item_code
 """
 
@@ -229,8 +232,9 @@ ORDER BY a.created_at, a.item_code
 async def without_admission(access: Access) -> list[WithoutAdmission]:
     """Items added to the catalog after the tenant's baseline (its first published version)
     that are on township lists in the latest published version — for every township
-    (``township_scope`` all) or claimed by at least one — and that no approved admission
-    brought in. One statement."""
+    (``township_scope`` all) or claimed by at least one — and that neither an approved
+    admission nor an approved bottom-up ``add`` (the townships asked for it) brought in.
+    One statement."""
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(_WITHOUT, access.tenant.id)
     return [WithoutAdmission(**{**dict(r), "initiator": msgspec.json.decode(r["initiator"])}) for r in rows]

@@ -17,6 +17,7 @@ import msgspec
 
 from core import catalog_editing
 from core.access import Access, Role
+from core.admission import check_draft_item
 from core.catalog import (
     REASON_KINDS,
     AdjustmentNote,
@@ -70,9 +71,7 @@ async def _problems(conn: Any, access: Access, data: AdjustmentApply) -> tuple[l
         elif data.item_code not in (None, data.item.code):
             found.append(FieldError("item_code", "give the new item in item (item_code is for remove and reassign)"))
         else:
-            from core.admission import _item_problems
-
-            found += await _item_problems(conn, access, data.item)
+            found += await check_draft_item(conn, access, data.item)
             title = data.item.title
         code = data.item.code if data.item else None
     else:

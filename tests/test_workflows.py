@@ -444,6 +444,24 @@ async def test_workflow_endpoints_are_tenant_isolated(
     ):
         response = await client.post(path, json=body, headers=other.auth())
         assert response.status_code == 404, (path, response.text)
+    # GraphQL: the other tenant's key sees no such tenant and cannot move the instance.
+    query = """query($slug: String!, $id: ID!) { tenant(slug: $slug) { workflow(id: $id) { state } } }"""
+    seen = await client.post(
+        "/graphql", json={"query": query, "variables": {"slug": c.t.slug, "id": aid}}, headers=other.auth()
+    )
+    assert seen.json()["data"]["tenant"] is None
+    seen = await client.post(
+        "/graphql", json={"query": query, "variables": {"slug": other.slug, "id": aid}}, headers=other.auth()
+    )
+    assert seen.json()["data"]["tenant"]["workflow"] is None
+    mutation = """mutation($tenant: String!, $id: ID!) {
+        transitionWorkflow(tenant: $tenant, id: $id, transition: "open_consultation") {
+          __typename ... on Problem { status } } }"""
+    for slug in (c.t.slug, other.slug):
+        moved = await client.post(
+            "/graphql", json={"query": mutation, "variables": {"tenant": slug, "id": aid}}, headers=other.auth()
+        )
+        assert moved.json()["data"]["transitionWorkflow"] == {"__typename": "Problem", "status": 404}
     # A definition of another tenant's plugin is unknown here; the instance did not move.
     assert (
         await client.get(f"{other.base}/workflows/definitions/dongshan_adjustment", headers=other.auth())
@@ -530,3 +548,48 @@ async def test_retried_writes_happen_once(client: httpx.AsyncClient, make_tenant
     assert moved.status_code == retried.status_code == 200 and retried.headers.get("idempotent-replayed") == "true"
     history = (await client.get(f"{url}/{first.json()['id']}/history", headers=c.auth("admin"))).json()
     assert [h["transition"] for h in history] == ["start", "open_consultation"]
+
+
+async def test_bottom_up_add_and_remove_change_the_draft(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+    c = await dongshan(client, make_tenant)
+    base = c.t.base
+    new_item = {
+        "code": "DS-ADD-1",
+        "title": "海漂垃圾清理配合",
+        "level": "item",
+        "kinds": ["cooperating"],
+        "responsibilities": [
+            {"party": "ocean-fisheries-bureau", "role": "primary", "duty": "组织清理"},
+            {"party": "township", "role": "cooperating", "duty": "巡查上报"},
+        ],
+    }
+    add = {"action": "add", "item": new_item, "reason_kind": "law_changed", "reason": "新修订的海洋环境保护法施行"}
+    remove = {
+        "action": "remove",
+        "item_code": "DS-C-001",
+        "reason_kind": "township_cannot_perform",
+        "reason": "消防监督检查由消防救援大队直接下沉企业，乡镇不再承担",
+    }
+    for body, who in ((add, "xipu"), (remove, "zhangtang")):
+        created = await client.post(f"{base}/adjustments", json=body, headers=c.auth(who))
+        assert created.status_code == 201, created.text
+        path = f"adjustments/{created.json()['id']}"
+        await move(client, c, path, "admin", "open_consultation")
+        await move(client, c, path, "admin", "finish_consultation")
+        done = await move(client, c, path, "admin", "approve", decision_text="同意")
+        assert done["outcome"] == "approved"
+    added = await client.get(f"{base}/catalog/items/DS-ADD-1?version=draft", headers=c.auth("admin"))
+    assert added.status_code == 200 and added.json()["title"] == "海漂垃圾清理配合"
+    removed = (await client.get(f"{base}/catalog/items/DS-C-001?version=draft", headers=c.auth("admin"))).json()
+    assert removed["status"] == "withdrawn"
+    adjustments = (await client.get(f"{base}/catalog/adjustments", headers=c.auth("admin"))).json()
+    rows = adjustments["items"] if isinstance(adjustments, dict) else adjustments
+    kinds = {(a["item_code"], a["kind"], a["reason_kind"]) for a in rows}
+    assert {("DS-ADD-1", "add", "law_changed"), ("DS-C-001", "remove", "township_cannot_perform")} <= kinds
+    # Added at the townships' own request (an approved bottom-up add), so not pushed down by the
+    # back door; an item the county adds directly is.
+    backdoor = {**new_item, "code": "DS-ADD-2", "adjustment": {"reason_kind": "other", "reason": "会议交办"}}
+    assert (await client.post(f"{base}/catalog/items", json=backdoor, headers=c.auth("admin"))).status_code == 201
+    await publish(client, c.t, "2026-12-01")
+    without = (await client.get(f"{base}/admissions/without-admission", headers=c.auth("admin"))).json()
+    assert [w["code"] for w in without] == ["DS-ADD-2"]
