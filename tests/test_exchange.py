@@ -366,3 +366,31 @@ async def test_graphql_exports_imports_and_merges_through_the_same_services(
         headers=other.auth(),
     )
     assert response.json()["data"]["exportCatalog"]["status"] == 404
+
+
+async def test_export_and_dry_run_take_a_fixed_number_of_statements(
+    client: httpx.AsyncClient, longsha: TenantFixture, make_tenant: MakeTenant
+) -> None:
+    """Whatever the catalog's size: the export reads a version in three scans, the dry run
+    adds the units, the version numbers and the reserved codes."""
+    from core import db
+    from core.access import Principal, Role
+    from core.exchange.catalog_import import import_catalog
+    from core.exchange.excel import catalog_export
+    from tenants.access import open_access
+
+    principal = Principal(None, Role.PLATFORM, None, name="tests")
+    counts = []
+    for slug in (longsha.slug, (await make_tenant("taian")).slug):
+        access = await open_access(principal, slug)
+        await catalog_export(access, 1)  # warm caches (structure, keys)
+        db.queries.count = 0
+        export = await catalog_export(access, 1)
+        exported = db.queries.count
+        db.queries.count = 0
+        report = await import_catalog(access, export.data, dry_run=True)
+        counts.append((exported, db.queries.count, export.rows))
+        assert report.unchanged == export.rows and not report.errors
+    (a_export, a_dry, a_rows), (b_export, b_dry, b_rows) = counts
+    assert a_rows != b_rows
+    assert a_export == b_export <= 12 and a_dry == b_dry <= 14, counts
