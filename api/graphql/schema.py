@@ -30,6 +30,7 @@ from api.graphql.exchange import ExchangeMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
+from api.graphql.workflow_mutations import WorkflowMutations
 from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
 from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
@@ -362,6 +363,7 @@ class Mutation(
     CatalogMutations,
     EventMutations,
     EvaluationMutations,
+    WorkflowMutations,
 ):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 

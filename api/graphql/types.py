@@ -18,6 +18,7 @@ from api.graphql.handbooks import HandbookQueries
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.search import SearchQueries
+from api.graphql.workflows import WorkflowQueries
 from core import jurisdictions, units
 from core.access import Access, Tenant
 from core.errors import QingdanError
@@ -267,6 +268,7 @@ class TenantNode(
     SearchQueries,
     EventQueries,
     EvaluationQueries,
+    WorkflowQueries,
 ):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""
