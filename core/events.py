@@ -83,6 +83,7 @@ class WebhookConfig:
     timeout_seconds: float = 10.0  # [QINGDAN_WEBHOOK_TIMEOUT_SECONDS] per request
     poll_seconds: float = 2.0  # [QINGDAN_WEBHOOK_POLL_SECONDS] between polls when idle
     batch: int = 50  # deliveries claimed per round
+    per_subscription: int = 10  # of which at most this many for one subscription
     concurrency: int = 16  # requests in flight per worker
     # [QINGDAN_WEBHOOK_ALLOWED_NETWORKS] non-public networks receivers may be on (an
     # intranet's 10.0.0.0/8, loopback for tests); public addresses are always allowed.
@@ -650,10 +651,17 @@ async def get_event(access: Access, event_id: int) -> EventView:
 
 _CLAIM = """
 WITH clock AS (SELECT coalesce($1::timestamptz, statement_timestamp()) AS at),
-due AS (
-  SELECT d.tenant_id, d.subscription_id, d.event_id
+candidates AS (
+  SELECT d.tenant_id, d.subscription_id, d.event_id,
+         row_number() OVER (PARTITION BY d.tenant_id, d.subscription_id ORDER BY d.next_attempt_at, d.event_id) AS n
   FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id
   WHERE d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock) AND s.active
+),
+due AS (
+  SELECT d.tenant_id, d.subscription_id, d.event_id
+  FROM webhook_deliveries d JOIN candidates c
+    ON (c.tenant_id, c.subscription_id, c.event_id) = (d.tenant_id, d.subscription_id, d.event_id)
+  WHERE c.n <= $4 AND d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock)
   ORDER BY d.next_attempt_at, d.event_id
   LIMIT $2
   FOR UPDATE OF d SKIP LOCKED
@@ -666,6 +674,17 @@ WHERE (w.tenant_id, w.subscription_id, w.event_id) = (due.tenant_id, due.subscri
   AND e.tenant_id = w.tenant_id AND e.id = w.event_id AND t.id = w.tenant_id
 RETURNING w.tenant_id, w.subscription_id, w.event_id, w.attempts, s.url, s.secret,
           e.type, e.subject, e.data::text AS data, e.occurred_at, t.slug, c.at AS claimed_at
+"""
+
+# A receiver that failed every delivery of a round is not tried again for its other due
+# deliveries until the earliest retry: one probe per backoff step instead of a timeout per
+# pending event, so a down receiver cannot hold up everybody else's deliveries.
+_HOLD = """
+UPDATE webhook_deliveries w
+SET next_attempt_at = h.until, last_error = 'not attempted: another delivery to this receiver failed: ' || h.reason
+FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[]) AS h(tenant_id, subscription_id, until, reason)
+WHERE w.tenant_id = h.tenant_id AND w.subscription_id = h.subscription_id AND w.state = 'pending'
+  AND w.next_attempt_at < h.until AND w.last_attempt_at IS DISTINCT FROM $5
 """
 
 _RECORD = """
@@ -774,7 +793,7 @@ async def _attempt(
 
 async def _claim(now: datetime | None, limit: int, cfg: WebhookConfig) -> list[Any]:
     async with platform_transaction() as conn:
-        return await conn.fetch(_CLAIM, now, limit, cfg.lease_seconds)
+        return await conn.fetch(_CLAIM, now, limit, cfg.lease_seconds, cfg.per_subscription)
 
 
 async def _record(outcomes: list[_Outcome]) -> None:
@@ -794,8 +813,24 @@ async def _record(outcomes: list[_Outcome]) -> None:
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
+    held: dict[tuple[Any, Any], _Outcome] = {}
+    succeeded = {(o.row["tenant_id"], o.row["subscription_id"]) for o in outcomes if o.state == "delivered"}
+    for o in outcomes:
+        key = (o.row["tenant_id"], o.row["subscription_id"])
+        if o.state == "pending" and key not in succeeded:
+            if key not in held or o.next_attempt_at < held[key].next_attempt_at:
+                held[key] = o
     async with platform_transaction() as conn:
         await conn.execute(_RECORD, *columns)
+        if held:
+            await conn.execute(
+                _HOLD,
+                [k[0] for k in held],
+                [k[1] for k in held],
+                [o.next_attempt_at for o in held.values()],
+                [(o.error or "")[:300] for o in held.values()],
+                outcomes[0].row["claimed_at"],
+            )
 
 
 async def deliver_due(

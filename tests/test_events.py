@@ -606,3 +606,36 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QINGDAN_WEBHOOK_MAX_ATTEMPTS", "0")
     with pytest.raises(SystemExit):
         events.load_config()
+
+
+async def test_a_down_receiver_is_probed_not_hammered(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    """While a receiver is down one probe per backoff step goes out; the rest wait, visibly."""
+    receiver = Receiver()
+    port = receiver.port
+    receiver.stop()
+    sub = await _subscribe(client, tenant, receiver)
+    events.configure(per_subscription=2)
+    try:
+        await _emit(tenant, n=5)
+        first = await events.deliver_due()
+        assert first.claimed == 2 and first.retrying == 2
+        page = (await client.get(f"{tenant.base}/webhooks/{sub}/deliveries", headers=tenant.auth())).json()["items"]
+        tried = [d for d in page if d["attempts"] == 1]
+        held = [d for d in page if d["attempts"] == 0]
+        assert len(tried) == 2 and len(held) == 3
+        assert all(d["last_error"].startswith("not attempted: another delivery") for d in held)
+        assert min(d["next_attempt_at"] for d in held) >= min(d["next_attempt_at"] for d in tried)
+        assert (await events.deliver_due(now=datetime.now(UTC) + timedelta(seconds=1))).claimed == 0
+
+        up = Receiver(port=port)
+        up.secret = receiver.secret
+        try:
+            later = datetime.now(UTC) + timedelta(minutes=5)
+            assert (await events.deliver_due(now=later)).delivered == 2
+            assert (await events.deliver_due(now=later)).delivered == 2
+            assert (await events.deliver_due(now=later)).delivered == 1
+            assert sorted(r["body"]["data"]["n"] for r in up.received) == [0, 1, 2, 3, 4]
+        finally:
+            up.stop()
+    finally:
+        events.configure(per_subscription=10)
