@@ -109,6 +109,14 @@ JOIN calls c ON c.tenant_id = d.tenant_id AND c.id = d.call_id
 WHERE d.raised_at >= $1 AND d.raised_at < $2 AND ($3::text IS NULL OR d.unit_code = $3)
 """
 
+# One unit: its dispatches by (tenant_id, unit_code, raised_at), each call fetched by its key
+# (a hash join would scan every call of the tenant for a unit's share of them).
+_ONE_UNIT_ROWS = _UNIT_ROWS.replace(
+    "JOIN calls c ON c.tenant_id = d.tenant_id AND c.id = d.call_id",
+    "CROSS JOIN LATERAL (SELECT closed_at, satisfaction, redo_count FROM calls"
+    " WHERE calls.tenant_id = d.tenant_id AND calls.id = d.call_id OFFSET 0) c",
+)
+
 
 def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
@@ -178,7 +186,7 @@ async def call_statistics(
     ``[start, end]``. One statement."""
     township, unit = _scope(access, township, unit)
     lower, upper = period_bounds(start, end)
-    rows_sql = _UNIT_ROWS if unit else _CALL_ROWS
+    rows_sql = _ONE_UNIT_ROWS if unit else _CALL_ROWS
     async with tenant_transaction(access.tenant.id) as conn:
         row = await conn.fetchrow(f"SELECT {_AGGREGATES} FROM ({rows_sql}) r", lower, upper, unit or township, now())
     return _statistics(row, start, end, township, unit)
@@ -200,6 +208,8 @@ async def call_statistics_by(
     lower, upper = period_bounds(start, end)
     rows_sql = _UNIT_ROWS if group_by == "unit" else _CALL_ROWS
     async with tenant_transaction(access.tenant.id) as conn:
+        # the grouped sort holds every row of the period (~13 MB for 150,000 dispatches)
+        await conn.execute("SET LOCAL work_mem = '32MB'")
         rows = await conn.fetch(
             f"SELECT key, {_AGGREGATES} FROM ({rows_sql}) r GROUP BY key ORDER BY key", lower, upper, None, now()
         )
