@@ -389,3 +389,17 @@ class AccountabilityRules:
     situations: tuple[Label, ...]
     methods: tuple[Label, ...]
     note: str = ""
+
+
+# --- workflows (准入, 动态调整, 乡呼县应) ----------------------------------------------------------
+# Defined in core.workflow.definition and core.workflow.templates; re-exported here so that a
+# plugin imports its workflow data from the one public types module.
+from core.workflow.definition import CallClass as CallClass  # noqa: E402
+from core.workflow.definition import Deadline as Deadline  # noqa: E402
+from core.workflow.definition import State as State  # noqa: E402
+from core.workflow.definition import StepInput as StepInput  # noqa: E402
+from core.workflow.definition import Transition as Transition  # noqa: E402
+from core.workflow.definition import WorkflowDefinition as WorkflowDefinition  # noqa: E402
+from core.workflow.templates import adjustment_workflow as adjustment_workflow  # noqa: E402
+from core.workflow.templates import admission_workflow as admission_workflow  # noqa: E402
+from core.workflow.templates import call_workflow as call_workflow  # noqa: E402

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 
-from core import plugins
 from core.access import Access
 from core.errors import NotFound
 from core.workflow.defaults import DEFAULTS
@@ -25,6 +24,8 @@ HOOK = "qingdan_workflows"
 
 def plugin_definitions(plugin: str) -> tuple[WorkflowDefinition, ...]:
     """What the plugin's ``qingdan_workflows`` returns (unchecked; empty without the hook)."""
+    from core import plugins  # not at import time: core.plugin_types re-exports this package's types
+
     found = plugins.call(plugin, HOOK)
     if found is None:
         return ()
@@ -38,6 +39,8 @@ def plugin_definitions(plugin: str) -> tuple[WorkflowDefinition, ...]:
 def check_plugin_workflows(plugin: str) -> tuple[dict[str, Compiled], list[str]]:
     """The plugin's own definitions compiled, and every problem as ``<definition>.<field>: …``
     (the conformance kit reports them all; loading stops at the first)."""
+    from core import plugins
+
     own = plugin_definitions(plugin)
     units = {u.code for u in plugins.jurisdiction(plugin).units}
     compiled, problems = check_definitions(own, units)
@@ -49,6 +52,8 @@ def definitions(plugin: str | None) -> dict[str, Compiled]:
     """The checked definitions of a plugin (``None``: core's defaults) with defaults added for
     every kind the plugin lacks. A bad definition raises :class:`core.plugins.PluginError`
     naming the definition and field."""
+    from core import plugins
+
     compiled: dict[str, Compiled] = {}
     if plugin is not None:
         compiled = dict(check_plugin_workflows(plugin)[0])

@@ -8,8 +8,7 @@ matters may call, key matters should call, emergencies must call (deadlines in h
 
 from __future__ import annotations
 
-from core.workflow.definition import CallClass, WorkflowDefinition
-from core.workflow.templates import adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADMISSION = admission_workflow(
     "taian_admission",

@@ -4,8 +4,7 @@ online-appeal dispatch loop."""
 
 from __future__ import annotations
 
-from core.workflow.definition import WorkflowDefinition
-from core.workflow.templates import adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_types import WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADMISSION = admission_workflow(
     "wenjiang_admission",
