@@ -83,7 +83,7 @@ class WebhookConfig:
     timeout_seconds: float = 10.0  # [QINGDAN_WEBHOOK_TIMEOUT_SECONDS] per request
     poll_seconds: float = 2.0  # [QINGDAN_WEBHOOK_POLL_SECONDS] between polls when idle
     batch: int = 50  # deliveries claimed per round
-    per_subscription: int = 10  # of which at most this many for one subscription
+    per_subscription: int = 25  # of which at most this many for one subscription
     concurrency: int = 16  # requests in flight per worker
     # [QINGDAN_WEBHOOK_ALLOWED_NETWORKS] non-public networks receivers may be on (an
     # intranet's 10.0.0.0/8, loopback for tests); public addresses are always allowed.
@@ -917,7 +917,7 @@ class DeliveryWorker:
                 except Exception:  # the loop must survive a database restart
                     log.exception("webhook delivery round failed")
                     report = DeliveryReport()
-                if report.claimed >= self.cfg.batch:
+                if report.claimed:  # maybe more are due (the per-subscription cap); ask again at once
                     continue
                 waits = [asyncio.ensure_future(self._stop.wait()), asyncio.ensure_future(self._wake.wait())]
                 await asyncio.wait(waits, timeout=self.cfg.poll_seconds, return_when=asyncio.FIRST_COMPLETED)

@@ -638,4 +638,4 @@ async def test_a_down_receiver_is_probed_not_hammered(client: httpx.AsyncClient,
         finally:
             up.stop()
     finally:
-        events.configure(per_subscription=10)
+        events.configure(per_subscription=25)
