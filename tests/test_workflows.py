@@ -593,3 +593,30 @@ async def test_bottom_up_add_and_remove_change_the_draft(client: httpx.AsyncClie
     await publish(client, c.t, "2026-12-01")
     without = (await client.get(f"{base}/admissions/without-admission", headers=c.auth("admin"))).json()
     assert [w["code"] for w in without] == ["DS-ADD-2"]
+
+
+async def test_a_tenant_without_a_plugin_runs_core_default_admission(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    item = {"code": "GEN-1", "title": "通用准入事项", "level": "domain", "kinds": ["basic"]}
+    created = await client.post(
+        f"{tenant.base}/admissions", json={"item": item, "justification": "县级部门申请"}, headers=tenant.auth()
+    )
+    assert created.status_code == 201, created.text
+    aid = created.json()["id"]
+    assert created.json()["definition"] == "admission"
+    for name, inputs in (
+        ("open", {"opinion": "受理"}),
+        ("consult_townships", {}),
+        ("finish_consultation", {}),
+        ("approve", {"decision_text": "审定同意"}),
+    ):
+        response = await client.post(
+            f"{tenant.base}/admissions/{aid}/transitions",
+            json={"transition": name, "inputs": inputs},
+            headers=tenant.auth(),
+        )
+        assert response.status_code == 200, (name, response.text)
+    assert response.json()["outcome"] == "approved"
+    draft = await client.get(f"{tenant.base}/catalog/items/GEN-1?version=draft", headers=tenant.auth())
+    assert draft.status_code == 200

@@ -9,7 +9,8 @@ DEFAULTS: tuple[WorkflowDefinition, ...] = (
     admission_workflow(
         "admission",
         "职责准入",
-        description="部门申请 → 编办受理 → 司法部门合法性审查 → 征求乡镇(街道)意见 → 县委编委审定",
+        reviewers=("department",),  # any department key gives its opinion; the 编办 moves on
+        description="部门申请 → 编办受理 → 有关部门合法性合理性审查 → 征求乡镇(街道)意见 → 县委编委审定",
     ),
     adjustment_workflow(
         "adjustment",
