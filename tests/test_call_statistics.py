@@ -209,7 +209,9 @@ async def test_a_new_township_key_sees_only_its_violations(client: httpx.AsyncCl
     period = {"start": "2024-03-01", "end": "2024-03-31"}
     everything = (await client.get(f"{taian.calls}/violations", params=period, headers=taian.auth())).json()
     kinds = {(v["unit_code"], v["kind"], v["stage"]) for v in everything}
-    assert (EMERGENCY, "late_response", "sign") in kinds
+    assert (EMERGENCY, "late_response", "sign") in kinds  # calls 6…10, signed after 5 h
+    assert (EMERGENCY, "no_response", "answer") in kinds  # calls 9 and 10, never answered
+    assert sum(1 for v in everything if v["kind"] == "no_response") == 2
     mine = await client.get(f"{taian.calls}/violations", params=period, headers=taian.auth(taian.natural))
     assert {v["unit_code"] for v in mine.json()} <= {NATURAL}
     key = await issue_key(taian.t, client, "township", "370902101000")  # 邱家店镇

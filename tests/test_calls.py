@@ -469,6 +469,7 @@ async def test_another_tenant_sees_and_changes_nothing(
     client: httpx.AsyncClient, taian: Taian, other: TenantFixture
 ) -> None:
     call_id = (await raise_fire(client, taian))["id"]
+    steps = await owner_fetchval("SELECT count(*) FROM call_steps WHERE call_id = $1", call_id)
     foreign = other.auth()
     base = taian.calls
     for response in (
@@ -483,14 +484,57 @@ async def test_another_tenant_sees_and_changes_nothing(
             f"{base}/{call_id}/follow-up", json={"resolved": True, "satisfaction": "satisfied"}, headers=foreign
         ),
         await client.post(f"{base}/{call_id}/attachments", json=upload("a.txt", "text/plain", b"x"), headers=foreign),
+        await client.get(f"{base}/{call_id}/attachments", headers=foreign),
+        await client.get(f"{base}/{call_id}/proposal", headers=foreign),
+        await client.get(
+            f"{base}/statistics/grouped",
+            params={"start": "2025-01-01", "end": "2025-12-31", "by": "unit"},
+            headers=foreign,
+        ),
+        await client.post(f"{base}/{call_id}/dispatch", json={}, headers=foreign),
+        await client.post(f"{base}/{call_id}/reroute", json={"to_unit": EMERGENCY, "reason": "转派"}, headers=foreign),
+        await client.post(f"{base}/{call_id}/urge", json={"kind": "supervise", "comment": "督办"}, headers=foreign),
+        await client.post(f"{base}/{call_id}/archive", headers=foreign),
+        await client.post(f"{base}/{call_id}/dispatches/{NATURAL}/start", headers=foreign),
+        await client.post(f"{base}/{call_id}/dispatches/{NATURAL}/answer", json={"feedback": "x"}, headers=foreign),
+        await client.post(
+            f"{base}/{call_id}/dispatches/{NATURAL}/send-back",
+            json={"reason": "不属于", "item_code": FOREST_FIRE},
+            headers=foreign,
+        ),
+        await client.post(
+            f"{base}/{call_id}/dispatches/{NATURAL}/extension", json={"reason": "需要时间", "hours": 2}, headers=foreign
+        ),
+        await client.post(
+            f"{base}/{call_id}/dispatches/{NATURAL}/extension/decision", json={"approved": True}, headers=foreign
+        ),
     ):
         assert response.status_code == 404, response.text
-    # its own calls endpoint does not reach the call either
+    # its own calls endpoint does not reach the call either, over REST or GraphQL
     assert (await client.get(f"{other.base}/calls/{call_id}", headers=foreign)).status_code == 404
+    for slug in (taian.t.slug, other.slug):
+        found = await graphql(
+            client,
+            other.admin,
+            "query($s: String!, $id: String!) { tenant(slug: $s) { call(id: $id) { id } } }",
+            s=slug,
+            id=call_id,
+        )
+        assert found["tenant"] is None or found["tenant"]["call"] is None
+    mutated = await graphql(
+        client,
+        other.admin,
+        """mutation($s: String!, $id: String!) { signForCall(tenant: $s, id: $id, unit: "natural-resources-bureau") {
+             __typename ... on Problem { status } } }""",
+        s=taian.t.slug,
+        id=call_id,
+    )
+    assert mutated["signForCall"] == {"__typename": "Problem", "status": 404}
     state = await owner_fetchval(
         "SELECT state FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, NATURAL
     )
     assert state == "dispatched"
+    assert await owner_fetchval("SELECT count(*) FROM call_steps WHERE call_id = $1", call_id) == steps
 
 
 def upload(filename: str, content_type: str, data: bytes, **more: Any) -> dict[str, Any]:
