@@ -10,9 +10,9 @@ import pytest
 
 from core.exchange.merge import MergeOptions, SourceRow, _merge_rows, bigrams, normalise
 from plugins.wenjiang.catalog import CATALOG
-from plugins.wenjiang.source_lists import DATA, source_lists
 from plugins.wenjiang.structure import SOURCE_LISTS
 from tests.conftest import MakeTenant, TenantFixture
+from tests.wenjiang_source_lists import DATA, source_lists
 
 LISTS = [code for code, _, _ in SOURCE_LISTS]
 

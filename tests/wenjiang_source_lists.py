@@ -4,8 +4,9 @@ Generated from the seed catalog: every power, public service and territorial ite
 in each upstream list it came from (``extra.source_lists``), worded the way that list words
 it — the duty-task list adds 工作, the key-area division list puts 负责 in front, the public
 service list names no legal basis — so merging the six files back must find each item once,
-with all of its sources. Run ``python -m plugins.wenjiang.source_lists`` to rewrite
-``data/source_lists/*.csv``.
+with all of its sources. Run ``python -m tests.wenjiang_source_lists`` to rewrite
+``plugins/wenjiang/data/source_lists/*.csv`` (this lives with the tests because a plugin
+imports nothing but core's hookspecs and public types).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from plugins.wenjiang.catalog import CATALOG
 from plugins.wenjiang.jurisdiction import JURISDICTION
 from plugins.wenjiang.structure import SOURCE_LISTS, STRUCTURE
 
-DATA = Path(__file__).parent / "data" / "source_lists"
+DATA = Path(__file__).resolve().parent.parent / "plugins" / "wenjiang" / "data" / "source_lists"
 HEADER = [
     "序号",
     "事项名称",
