@@ -36,6 +36,7 @@ from core import db, events
 from core.events import DeliveryWorker
 from core.settings import Settings, load_settings
 from core.storage import make_storage
+from tenants.deadlines import DeadlineSweeper
 
 API_DESCRIPTION = """\
 Qingdan keeps township duty-item lists (乡镇(街道)履职事项清单) for county governments.
@@ -55,13 +56,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     storage = make_storage(settings)
     configure_logging()
 
-    workers: list[DeliveryWorker] = []
+    workers: list[DeliveryWorker | DeadlineSweeper] = []
 
     async def startup() -> None:
         await open_database(settings)
         if events.config().worker:  # webhook deliveries (QINGDAN_EVENT_WORKER=off disables)
             workers.append(DeliveryWorker())
             await workers[-1].start()
+        if settings.deadline_sweep_seconds > 0:  # expired workflow deadlines
+            sweeper = DeadlineSweeper(settings.deadline_sweep_seconds)
+            sweeper.start()
+            workers.append(sweeper)
 
     async def shutdown() -> None:
         while workers:

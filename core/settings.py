@@ -59,6 +59,7 @@ class Settings:
     graphql_max_aliases: int
     extra: dict[str, str] = field(default_factory=dict)
     handbook_font: str | None = None  # a CJK TrueType font for handbooks: "/path/font.ttc[#face]"
+    deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
 
     @property
     def embedded(self) -> bool:
@@ -113,6 +114,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         graphql_max_depth=_env_int("QINGDAN_GRAPHQL_MAX_DEPTH", 8),
         graphql_max_aliases=_env_int("QINGDAN_GRAPHQL_MAX_ALIASES", 15),
         handbook_font=_env("QINGDAN_HANDBOOK_FONT"),
+        deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
     )
 
 

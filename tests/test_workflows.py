@@ -4,6 +4,7 @@ isolation — through HTTP and GraphQL."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import types
 import uuid
@@ -620,3 +621,38 @@ async def test_a_tenant_without_a_plugin_runs_core_default_admission(
     assert response.json()["outcome"] == "approved"
     draft = await client.get(f"{tenant.base}/catalog/items/GEN-1?version=draft", headers=tenant.auth())
     assert draft.status_code == 200
+
+
+async def test_the_app_sweep_applies_expired_deadlines_of_every_tenant(
+    client: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    from tenants.deadlines import DeadlineSweeper, sweep
+    from tests.test_admission import application, longsha, step
+
+    ls = await longsha(client, make_tenant)
+    base = ls.t.base
+    applied = (
+        await client.post(f"{base}/admissions", json=application("LS-SW-1"), headers=ls.auth("association"))
+    ).json()
+    await step(client, ls, applied["id"], "admin", "open", opinion="受理")
+    await step(client, ls, applied["id"], "justice", "review", opinion="合法", conclusion="pass")
+    await step(client, ls, applied["id"], "business", "review", opinion="合理", conclusion="pass")
+    await step(client, ls, applied["id"], "admin", "consult_townships", townships=["230202001000"])
+    await _age(applied["id"])
+
+    sweeper = DeadlineSweeper(seconds=3600)  # one sweep at start, then it waits
+    sweeper.start()
+    for _ in range(100):
+        moved = (await client.get(f"{base}/admissions/{applied['id']}", headers=ls.auth("admin"))).json()
+        if moved["state"] == "decision":
+            break
+        await asyncio.sleep(0.05)
+    await sweeper.stop()
+    assert moved["state"] == "decision" and moved["overdue"] is False
+    last = (await client.get(f"{base}/admissions/{applied['id']}/history", headers=ls.auth("admin"))).json()[-1]
+    assert last["transition"] == "finish_consultation" and last["automatic"]
+    overdue = (await client.get(f"{base}/workflows/overdue", headers=ls.auth("admin"))).json()
+    assert applied["id"] not in [o["id"] for o in overdue]
+    await sweep()  # nothing left to do for it
+    again = (await client.get(f"{base}/admissions/{applied['id']}", headers=ls.auth("admin"))).json()
+    assert again["state"] == "decision"

@@ -814,7 +814,8 @@ async def overdue(
 
 async def process_expired(access: Access, *, at: datetime.datetime | None = None) -> list[OverdueView]:
     """Apply each expired deadline's rule: take the auto transition, or escalate (once).
-    Returns what was overdue; run it from a scheduler (``qingdan`` has none yet) or by hand."""
+    Returns what was overdue; the app runs it for every tenant on a timer
+    (:mod:`tenants.deadlines`), an admin by hand."""
     if not access.is_admin:
         raise deny(access, "process workflow deadlines")
     found = await overdue(access, at=at)
