@@ -33,14 +33,14 @@ Text = Annotated[str, msgspec.Meta(max_length=20000)]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, examples=["乡村建设规划许可证核发"])]
 
 
-class ResponsibilityData(msgspec.Struct, forbid_unknown_fields=True):
+class ResponsibilityData(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     party: Annotated[str, msgspec.Meta(examples=["township", "natural-resources-bureau"])]
     role: Literal["primary", "cooperating"]
     duty: Text = ""
     financial_share: Annotated[float, msgspec.Meta(ge=0, le=100)] | None = None
 
 
-class RecoveryData(msgspec.Struct, forbid_unknown_fields=True):
+class RecoveryData(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     receiving_unit: str
     working_method: Text
     reason: Text
@@ -103,7 +103,7 @@ class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
     revision: int | None = None
 
 
-class CitedProvision(msgspec.Struct):
+class CitedProvision(msgspec.Struct, gc=False):
     """A cited provision's text, given once per whole-list read; legal bases refer to it by
     ``document_id``, ``article``, ``paragraph`` and ``item``."""
 
@@ -115,7 +115,7 @@ class CitedProvision(msgspec.Struct):
     text: str
 
 
-class LegalBase(msgspec.Struct):
+class LegalBase(msgspec.Struct, gc=False):
     raw: str
     resolved: bool
     document_id: str | None = None
@@ -128,7 +128,7 @@ class LegalBase(msgspec.Struct):
     problem: str | None = None
 
 
-class ItemView(msgspec.Struct):
+class ItemView(msgspec.Struct, gc=False):
     code: str
     version: int
     title: str

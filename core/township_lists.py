@@ -60,7 +60,7 @@ class ListPublish(msgspec.Struct, forbid_unknown_fields=True):
     effective_date: datetime.date
 
 
-class Entry(msgspec.Struct):
+class Entry(msgspec.Struct, gc=False):
     item: ItemView
     origin: str
     justification: str
