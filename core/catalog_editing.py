@@ -27,7 +27,7 @@ from core.catalog import (
     get_version,
     version_numbers,
 )
-from core.db import tenant_transaction
+from core.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.errors import Conflict, FieldError, ValidationFailed
 from core.legal.library import resolve_citations
 from core.permissions import require_admin
@@ -577,6 +577,7 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
             data.note,
         )
         followed = await follow_catalog(conn, access, draft["number"])
+        await refresh_statistics(conn, *BULK_TABLES)
         await search.index_catalog_version(conn, access, draft["number"])
         await audit.record(
             access,

@@ -22,7 +22,7 @@ import msgspec
 from core import audit, events, search
 from core.access import Access, Role
 from core.catalog import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
-from core.db import tenant_transaction
+from core.db import refresh_statistics, tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.idempotency import fingerprint, once
@@ -716,6 +716,7 @@ async def publish_list(access: Access, township: str, data: ListPublish) -> Town
             township,
         )
         await search.index_township_list(conn, access, township)
+        await refresh_statistics(conn, "township_version_entries")
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}
         )

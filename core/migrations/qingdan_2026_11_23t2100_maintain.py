@@ -1,0 +1,34 @@
+"""The application role may ANALYZE the tables bulk writes fill (core.db.refresh_statistics).
+
+``MAINTAIN`` exists from PostgreSQL 17 on; on an older server nothing is granted and
+autovacuum alone keeps the statistics, as before.
+"""
+
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+
+from core.schema import execute
+
+ID = "2026-11-23T21:00:00:000000"
+VERSION = "1.38.0"
+DESCRIPTION = "app role may analyze bulk-filled tables"
+
+SQL = """
+DO $do$
+BEGIN
+  IF current_setting('server_version_num')::int >= 170000 THEN
+    EXECUTE 'GRANT MAINTAIN ON catalog_items, catalog_responsibilities, item_citations,'
+            ' township_entries, township_version_entries TO {app_role}';
+  END IF;
+END
+$do$;
+"""
+
+
+async def forwards() -> MigrationManager:
+    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
+
+    async def run() -> None:
+        await execute(SQL)
+
+    manager.add_raw(run)
+    return manager
