@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from functools import partial
 from typing import Annotated, Any
 
 import msgspec
@@ -583,10 +584,9 @@ async def submit(access: Access, township: str, if_match: int | None) -> Townshi
     return await get_working_list(access, township)
 
 
-
 async def claim_once(access: Access, township: str, data: Claim, key: str | None) -> tuple[TownshipList, bool]:
     """:func:`claim`, done once per idempotency key; returns (the list, replayed)."""
-    work = lambda: claim(access, township, data)  # noqa: E731
+    work = partial(claim, access, township, data)
     return await once(access, key, fingerprint("claim", township, data), work, TownshipList)
 
 
@@ -594,8 +594,9 @@ async def submit_once(
     access: Access, township: str, if_match: int | None, key: str | None
 ) -> tuple[TownshipList, bool]:
     """:func:`submit`, done once per idempotency key; returns (the list, replayed)."""
-    work = lambda: submit(access, township, if_match)  # noqa: E731
+    work = partial(submit, access, township, if_match)
     return await once(access, key, fingerprint("submit", township), work, TownshipList)
+
 
 async def _set_status(conn: Any, access: Access, township: str, status: str, note: str) -> None:
     await conn.execute(
