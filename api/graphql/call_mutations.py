@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import strawberry
 
-from api.graphql.calls import Call, CallAttachment, _call_id, _convert, _storage
+from api.graphql.calls import Call, CallAttachment, _call_id, _storage
 from api.graphql.context import GqlInfo
-from api.graphql.types import Problem
+from api.graphql.inputs import convert
+from api.graphql.types import Problem, attempt
 from core.access import Access
 from core.calls import attachments as call_files
 from core.calls import model
 from core.calls import service as calls
-from core.errors import NotFound, QingdanError
-
-T = TypeVar("T")
 
 
 @strawberry.input
@@ -42,16 +40,6 @@ class AttachmentInput:
     step: int | None = None
 
 
-async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]]) -> Any:
-    try:
-        access = await info.context.access(tenant)
-        if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
-        return await act(access)
-    except QingdanError as exc:
-        return Problem.of(exc)
-
-
 def _given(obj: Any) -> dict[str, Any]:
     return {k: v for k, v in vars(obj).items() if v is not None and v is not strawberry.UNSET}
 
@@ -66,7 +54,7 @@ def _on_call(
     async def act(access: Access) -> Call:
         return Call.of(await work(access, _call_id(id)), access)
 
-    return _attempt(info, tenant, act)
+    return attempt(info, tenant, act)
 
 
 @strawberry.type
@@ -76,9 +64,9 @@ class CallMutations:
     @strawberry.mutation(description="Raise a call; the platform dispatches it by the township's list.")
     async def raise_call(self, info: GqlInfo, tenant: str, input: CallInput) -> CallResult:
         async def act(access: Access) -> Call:
-            return Call.of(await calls.raise_call(access, _convert(_given(input), model.CallCreate)), access)
+            return Call.of(await calls.raise_call(access, convert(_given(input), model.CallCreate)), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="The county office dispatches a waiting call (to unitCodes, or by the list).")
     async def dispatch_call(
@@ -97,16 +85,14 @@ class CallMutations:
     @strawberry.mutation(description="The unit's feedback (反馈).")
     async def answer_call(self, info: GqlInfo, tenant: str, id: str, unit: str, feedback: str) -> CallResult:
         data = {"feedback": feedback}
-        return await _on_call(info, tenant, id, lambda a, c: calls.answer(a, c, unit, _convert(data, model.Answer)))
+        return await _on_call(info, tenant, id, lambda a, c: calls.answer(a, c, unit, convert(data, model.Answer)))
 
     @strawberry.mutation(description="退回: not the unit's by the list (cite the item); the list re-proposes.")
     async def send_back_call(
         self, info: GqlInfo, tenant: str, id: str, unit: str, reason: str, item_code: str
     ) -> CallResult:
         data = {"reason": reason, "item_code": item_code}
-        return await _on_call(
-            info, tenant, id, lambda a, c: calls.send_back(a, c, unit, _convert(data, model.SendBack))
-        )
+        return await _on_call(info, tenant, id, lambda a, c: calls.send_back(a, c, unit, convert(data, model.SendBack)))
 
     @strawberry.mutation(description="转派 by the county office, with the reason.")
     async def reroute_call(
@@ -120,7 +106,7 @@ class CallMutations:
         role: str = "primary",
     ) -> CallResult:
         data = {"to_unit": to_unit, "reason": reason, "from_unit": from_unit, "role": role}
-        return await _on_call(info, tenant, id, lambda a, c: calls.reroute(a, c, _convert(data, model.Reroute)))
+        return await _on_call(info, tenant, id, lambda a, c: calls.reroute(a, c, convert(data, model.Reroute)))
 
     @strawberry.mutation(description="延期申请: give working days or hours.")
     async def request_call_extension(
@@ -135,7 +121,7 @@ class CallMutations:
     ) -> CallResult:
         data = {"reason": reason, "working_days": working_days, "hours": hours}
         return await _on_call(
-            info, tenant, id, lambda a, c: calls.request_extension(a, c, unit, _convert(data, model.ExtensionRequest))
+            info, tenant, id, lambda a, c: calls.request_extension(a, c, unit, convert(data, model.ExtensionRequest))
         )
 
     @strawberry.mutation(description="The county office approves or refuses an extension.")
@@ -144,7 +130,7 @@ class CallMutations:
     ) -> CallResult:
         data = {"approved": approved, "comment": comment}
         return await _on_call(
-            info, tenant, id, lambda a, c: calls.decide_extension(a, c, unit, _convert(data, model.ExtensionDecision))
+            info, tenant, id, lambda a, c: calls.decide_extension(a, c, unit, convert(data, model.ExtensionDecision))
         )
 
     @strawberry.mutation(description="督办 (kind: supervise) or 催办 (kind: urge).")
@@ -152,14 +138,14 @@ class CallMutations:
         self, info: GqlInfo, tenant: str, id: str, kind: str, comment: str, unit_code: str | None = None
     ) -> CallResult:
         data = {"kind": kind, "comment": comment, "unit_code": unit_code}
-        return await _on_call(info, tenant, id, lambda a, c: calls.urge(a, c, _convert(data, model.Urge)))
+        return await _on_call(info, tenant, id, lambda a, c: calls.urge(a, c, convert(data, model.Urge)))
 
     @strawberry.mutation(description="回访: rate (satisfied / basically_satisfied / dissatisfied); close or redo.")
     async def follow_up_call(
         self, info: GqlInfo, tenant: str, id: str, resolved: bool, satisfaction: str, comment: str = ""
     ) -> CallResult:
         data = {"resolved": resolved, "satisfaction": satisfaction, "comment": comment}
-        return await _on_call(info, tenant, id, lambda a, c: calls.follow_up(a, c, _convert(data, model.FollowUp)))
+        return await _on_call(info, tenant, id, lambda a, c: calls.follow_up(a, c, convert(data, model.FollowUp)))
 
     @strawberry.mutation(description="Archive a closed call.")
     async def archive_call(self, info: GqlInfo, tenant: str, id: str) -> CallResult:
@@ -168,7 +154,7 @@ class CallMutations:
     @strawberry.mutation(description="Attach a file (base64) to a call, a unit's part or a step.")
     async def attach_to_call(self, info: GqlInfo, tenant: str, id: str, input: AttachmentInput) -> AttachmentResult:
         async def act(access: Access) -> CallAttachment:
-            data = _convert(_given(input), model.AttachmentUpload)
+            data = convert(_given(input), model.AttachmentUpload)
             return CallAttachment.of(await call_files.upload(access, _storage(info), _call_id(id), data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, TypeVar
+from typing import Any
 
-import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
-from api.errors import field_of_message
 from api.graphql.context import GqlInfo
 from core.access import Access
 from core.calls import attachments as call_files
@@ -21,7 +19,6 @@ from core.calls.statistics import call_statistics
 from core.errors import FieldError, InvalidInput, NotFound
 from core.storage import Storage, make_storage
 
-T = TypeVar("T")
 _storages: dict[int, Storage] = {}
 
 
@@ -41,14 +38,6 @@ def _call_id(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         raise InvalidInput(f"id: {value!r} is not a call id", errors=[FieldError("id", "not a UUID")]) from None
-
-
-def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
 
 
 @strawberry.type

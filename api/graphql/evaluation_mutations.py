@@ -4,14 +4,12 @@ changed object or a typed :class:`Problem` (the same problems REST answers with)
 from __future__ import annotations
 
 import datetime
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
-from api.errors import field_of_message
 from api.graphql.evaluation import (
     AccountabilityCase,
     Assignment,
@@ -22,12 +20,10 @@ from api.graphql.evaluation import (
     Post,
     ScoresWritten,
 )
-from api.graphql.types import GqlInfo, Problem
+from api.graphql.inputs import convert
+from api.graphql.types import GqlInfo, Problem, attempt
 from core import accountability, posts
-from core.errors import FieldError, InvalidInput, NotFound, QingdanError
 from core.evaluation import service
-
-T = TypeVar("T")
 
 EvaluationSchemeResult = Annotated[EvaluationScheme | Problem, strawberry.union("EvaluationSchemeResult")]
 EvaluationPeriodResult = Annotated[EvaluationPeriod | Problem, strawberry.union("EvaluationPeriodResult")]
@@ -37,24 +33,6 @@ AccountabilityCaseResult = Annotated[AccountabilityCase | Problem, strawberry.un
 NoticeResult = Annotated[Notice | Problem, strawberry.union("NoticeResult")]
 PostResult = Annotated[Post | Problem, strawberry.union("PostResult")]
 AssignmentResult = Annotated[Assignment | Problem, strawberry.union("AssignmentResult")]
-
-
-def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
-
-
-async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Any], Awaitable[T]]) -> T | Problem:
-    try:
-        access = await info.context.access(tenant)
-        if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
-        return await act(access)
-    except QingdanError as exc:
-        return Problem.of(exc)
 
 
 def _given(obj: Any) -> dict[str, Any]:
@@ -119,38 +97,38 @@ class EvaluationMutations:
         self, info: GqlInfo, tenant: str, scheme: JSON, revision: int
     ) -> EvaluationSchemeResult:
         async def act(access: Any) -> EvaluationScheme:
-            data = _convert({"scheme": scheme, "revision": revision}, service.SchemeUpdate)
+            data = convert({"scheme": scheme, "revision": revision}, service.SchemeUpdate)
             return EvaluationScheme.of(await service.replace_scheme(access, data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Open a period (kind: year or quarter) on the tenant's scheme.")
     async def create_evaluation_period(
         self, info: GqlInfo, tenant: str, code: str, kind: str
     ) -> EvaluationPeriodResult:
         async def act(access: Any) -> EvaluationPeriod:
-            data = _convert({"code": code, "kind": kind}, service.PeriodCreate)
+            data = convert({"code": code, "kind": kind}, service.PeriodCreate)
             return EvaluationPeriod.of(await service.create_period(access, data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Close a period: it takes no more scores.")
     async def close_evaluation_period(self, info: GqlInfo, tenant: str, period: str) -> EvaluationPeriodResult:
         async def act(access: Any) -> EvaluationPeriod:
             return EvaluationPeriod.of(await service.close_period(access, period))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Enter scores, all or nothing.")
     async def enter_evaluation_scores(
         self, info: GqlInfo, tenant: str, period: str, scores: list[ScoreInput]
     ) -> ScoresWrittenResult:
         async def act(access: Any) -> ScoresWritten:
-            data = _convert({"scores": [vars(s) for s in scores]}, service.ScoresIn)
+            data = convert({"scores": [vars(s) for s in scores]}, service.ScoresIn)
             written = await service.enter_scores(access, period, data)
             return ScoresWritten(period=written.period, written=written.written)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Compute the period's results with explanations (admin).")
     async def compute_evaluation(self, info: GqlInfo, tenant: str, period: str) -> ComputeSummaryResult:
@@ -165,40 +143,40 @@ class EvaluationMutations:
                 elapsed_ms=s.elapsed_ms,
             )
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Record an accountability case; the list as of the facts' date decides.")
     async def open_accountability_case(
         self, info: GqlInfo, tenant: str, input: AccountabilityCaseInput
     ) -> AccountabilityCaseResult:
         async def act(access: Any) -> AccountabilityCase:
-            data = _convert(msgspec.to_builtins(_given(input)), accountability.CaseCreate)
+            data = convert(msgspec.to_builtins(_given(input)), accountability.CaseCreate)
             return AccountabilityCase.of(await accountability.open_case(access, data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Issue a notice (依单履职告知书).")
     async def issue_notice(self, info: GqlInfo, tenant: str, input: NoticeInput) -> NoticeResult:
         async def act(access: Any) -> Notice:
-            data = _convert(msgspec.to_builtins(_given(input)), accountability.NoticeCreate)
+            data = convert(msgspec.to_builtins(_given(input)), accountability.NoticeCreate)
             return Notice.of(await accountability.issue_notice(access, data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Create or change a post of a township office.")
     async def save_post(self, info: GqlInfo, tenant: str, township: str, code: str, input: PostInput) -> PostResult:
         async def act(access: Any) -> Post:
-            data = _convert(_given(input), posts.PostData)
+            data = convert(_given(input), posts.PostData)
             return Post.of(await posts.save_post(access, township, code, data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Decompose an entry to leader → office → A (and B) post.")
     async def assign_entry(
         self, info: GqlInfo, tenant: str, township: str, item_code: str, input: AssignmentInput
     ) -> AssignmentResult:
         async def act(access: Any) -> Assignment:
-            data = _convert(_given(input), posts.AssignmentData)
+            data = convert(_given(input), posts.AssignmentData)
             return Assignment.of(await posts.assign(access, township, item_code, data))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import msgspec
 import strawberry
 
-from api.errors import field_of_message
 from api.graphql.context import GqlInfo
 from api.graphql.events import CalendarOverride, IssuedWebhookSubscription, WebhookSubscription
-from api.graphql.types import Problem
+from api.graphql.inputs import convert
+from api.graphql.types import Problem, attempt
 from core import calendar, events
 from core.access import Access
-from core.errors import FieldError, InvalidInput, NotFound, QingdanError
-
-T = TypeVar("T")
+from core.errors import NotFound
 
 
 @strawberry.type
@@ -45,24 +41,6 @@ WebhookDeleteResult = Annotated[WebhookSubscriptionDeleted | Problem, strawberry
 RedeliveryResult = Annotated[Redelivery | Problem, strawberry.union("RedeliveryResult")]
 
 
-def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
-
-
-async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]]) -> T | Problem:
-    try:
-        access = await info.context.access(tenant)
-        if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
-        return await act(access)
-    except QingdanError as exc:
-        return Problem.of(exc)
-
-
 def _given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not strawberry.UNSET}
 
@@ -80,11 +58,11 @@ class EventMutations:
         self, info: GqlInfo, tenant: str, day: datetime.date, kind: str, name: str = ""
     ) -> CalendarOverrideResult:
         async def act(access: Access) -> CalendarOverride:
-            data = _convert({"kind": kind, "name": name}, calendar.OverrideSet)
+            data = convert({"kind": kind, "name": name}, calendar.OverrideSet)
             view, _ = await calendar.set_override(access, day, data)
             return CalendarOverride.of(view)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Back to the national calendar for a day (admin).")
     async def clear_calendar_override(self, info: GqlInfo, tenant: str, day: datetime.date) -> CalendarClearResult:
@@ -92,7 +70,7 @@ class EventMutations:
             await calendar.clear_override(access, day)
             return CalendarDayCleared(day=day)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Subscribe a receiver URL; the secret is in this result only (admin).")
     async def create_webhook_subscription(
@@ -106,10 +84,10 @@ class EventMutations:
     ) -> IssuedWebhookResult:
         async def act(access: Access) -> IssuedWebhookSubscription:
             body = {"url": url, "event_types": event_types or [], "description": description, "active": active}
-            issued = await events.create_subscription(access, _convert(body, events.SubscriptionCreate))
+            issued = await events.create_subscription(access, convert(body, events.SubscriptionCreate))
             return _issued(issued, access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Change a subscription; version: the one you read (admin).")
     async def update_webhook_subscription(
@@ -125,10 +103,10 @@ class EventMutations:
     ) -> WebhookResult:
         async def act(access: Access) -> WebhookSubscription:
             body = _given(url=url, event_types=event_types, description=description, active=active)
-            data = _convert({**body, "version": version}, events.SubscriptionUpdate)
+            data = convert({**body, "version": version}, events.SubscriptionUpdate)
             return WebhookSubscription.of(await events.update_subscription(access, id, data, None), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Unsubscribe (admin).")
     async def delete_webhook_subscription(
@@ -138,14 +116,14 @@ class EventMutations:
             await events.delete_subscription(access, id, version)
             return WebhookSubscriptionDeleted(id=id)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="A new signing secret, in this result only (admin).")
     async def rotate_webhook_secret(self, info: GqlInfo, tenant: str, id: uuid.UUID) -> IssuedWebhookResult:
         async def act(access: Access) -> IssuedWebhookSubscription:
             return _issued(await events.rotate_secret(access, id), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(
         description="Send an event again with fresh attempts, or with no eventId every failed delivery (admin)."
@@ -161,4 +139,4 @@ class EventMutations:
                 number = int(event_id)
             return Redelivery(queued=await events.redeliver(access, id, number))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)

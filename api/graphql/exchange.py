@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 import strawberry
@@ -18,10 +18,10 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
 from api.graphql.handbooks import app_storage
-from api.graphql.types import Problem
+from api.graphql.types import Problem, attempt
 from core.access import Access
 from core.catalog import AdjustmentNote
-from core.errors import FieldError, InvalidInput, NotFound, QingdanError, ValidationFailed
+from core.errors import FieldError, InvalidInput, ValidationFailed
 from core.exchange import catalog_import, excel, merge
 
 
@@ -132,16 +132,6 @@ def _note(reason_kind: str | None, reason: str | None) -> AdjustmentNote | None:
     return AdjustmentNote(reason_kind=reason_kind, reason=reason)
 
 
-async def _attempt(info: GqlInfo, tenant: str, act: Any) -> Any:
-    try:
-        access = await info.context.access(tenant)
-        if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
-        return await act(access)
-    except QingdanError as exc:
-        return Problem.of(exc)
-
-
 def _options(
     code_prefix: str, level: str | None, kinds: list[str] | None, parent_code: str | None, priority: list[str] | None
 ) -> merge.MergeOptions:
@@ -158,7 +148,7 @@ class ExchangeMutations:
             export = await excel.catalog_export(access, version)
             return ExportLink.of(await excel.store_export(access, app_storage(info), export))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="A published township list (latest without version) as .xlsx.")
     async def export_township_list(
@@ -168,7 +158,7 @@ class ExchangeMutations:
             export = await excel.township_export(access, township, version)
             return ExportLink.of(await excel.store_export(access, app_storage(info), export))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Import catalog items from .xlsx or .csv; dryRun only reports.")
     async def import_catalog(
@@ -188,7 +178,7 @@ class ExchangeMutations:
             )
             return ImportReport.of(report)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="多单合一: merge source lists into a report to review; writes nothing.")
     async def merge_source_lists(
@@ -207,7 +197,7 @@ class ExchangeMutations:
             options = _options(code_prefix, level, kinds, parent_code, priority)
             return MergeReport.of(await merge.merge_report(access, files, options))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Apply a reviewed merge (same lists and options, the report's digest).")
     async def apply_merge(
@@ -230,4 +220,4 @@ class ExchangeMutations:
             done = await merge.apply_merge(access, files, options, digest=digest, note=_note(reason_kind, reason))
             return MergeApplied(**msgspec.structs.asdict(done))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import msgspec
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.scalars import JSON
 
-from api.errors import field_of_message
 from api.graphql.call_mutations import CallMutations
 from api.graphql.catalog import (
     CatalogItem,
@@ -29,18 +26,17 @@ from api.graphql.event_mutations import EventMutations
 from api.graphql.exchange import ExchangeMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.handbook_mutations import HandbookMutations
-from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit
+from api.graphql.inputs import convert
+from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit, attempt
 from api.graphql.workflow_mutations import WorkflowMutations
 from core import catalog_editing, jurisdictions, township_lists, units
 from core.access import Access, Role
 from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
-from core.errors import FieldError, InvalidInput, NotFound, QingdanError
 from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate
 from core.tenancy import all_tenants
 from core.township_lists import Claim, EntryUpdate, ListPublish, ReturnRequest
 from core.units import UnitCreate, UnitUpdate
 
-T = TypeVar("T")
 IdempotencyKey = Annotated[
     str | None,
     strawberry.argument(description="Send the same key to retry safely: the write happens once (as REST's header)."),
@@ -132,26 +128,6 @@ def _given(obj: Any, *, keep_null: bool = False) -> dict[str, Any]:
     return {k: plain(v) for k, v in vars(obj).items() if v is not strawberry.UNSET and (keep_null or v is not None)}
 
 
-def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    """Validate a GraphQL input with the same rules REST bodies get (and the same 400)."""
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        errors = [FieldError(field_of_message(message), message)]
-        raise InvalidInput(message, errors=errors) from exc
-
-
-async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Any], Awaitable[T]]) -> T | Problem:
-    try:
-        access = await info.context.access(tenant)
-        if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
-        return await act(access)
-    except QingdanError as exc:
-        return Problem.of(exc)
-
-
 @strawberry.type
 class CatalogMutations:
     """The catalog and township-list operations of REST, with the same services."""
@@ -159,30 +135,30 @@ class CatalogMutations:
     @strawberry.mutation(description="Add an item to the draft catalog.")
     async def create_catalog_item(self, info: GqlInfo, tenant: str, input: CatalogItemInput) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
-            data = _convert(_given(input), ItemCreate)
+            data = convert(_given(input), ItemCreate)
             return CatalogItem.of(await catalog_editing.create_item(access, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Change an item in the draft; revision: the one you read.")
     async def update_catalog_item(
         self, info: GqlInfo, tenant: str, code: str, revision: int, input: CatalogItemPatch
     ) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
-            data = _convert(_given(input, keep_null=True), ItemUpdate)
+            data = convert(_given(input, keep_null=True), ItemUpdate)
             return CatalogItem.of(await catalog_editing.update_item(access, code, data, revision), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Withdraw an item (kept, with reason and successor).")
     async def withdraw_catalog_item(
         self, info: GqlInfo, tenant: str, code: str, input: WithdrawalInput
     ) -> CatalogItemResult:
         async def act(access: Access) -> CatalogItem:
-            data = _convert(_given(input), Withdrawal)
+            data = convert(_given(input), Withdrawal)
             return CatalogItem.of(await catalog_editing.withdraw_item(access, code, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(
         description="Freeze the draft as the next version; township lists follow it. "
@@ -197,10 +173,10 @@ class CatalogMutations:
         note: str = "",
     ) -> CatalogVersionResult:
         async def act(access: Access) -> CatalogVersion:
-            data = _convert({"effective_date": effective_date, "note": note}, PublishRequest)
+            data = convert({"effective_date": effective_date, "note": note}, PublishRequest)
             return CatalogVersion.of(await catalog_editing.publish(access, data, revision))
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Claim a differentiated item (认领); returns the working copy.")
     async def claim_item(
@@ -213,11 +189,11 @@ class CatalogMutations:
         idempotency_key: IdempotencyKey = None,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
-            data = _convert({"item_code": item_code, "justification": justification}, Claim)
+            data = convert({"item_code": item_code, "justification": justification}, Claim)
             view, _ = await township_lists.claim_once(access, township, data, idempotency_key)
             return TownshipList.of(view, access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Withdraw a claim; returns the working copy.")
     async def withdraw_claim(self, info: GqlInfo, tenant: str, township: str, item_code: str) -> TownshipListResult:
@@ -225,7 +201,7 @@ class CatalogMutations:
             await township_lists.withdraw_claim(access, township, item_code)
             return TownshipList.of(await township_lists.get_working_list(access, township), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(
         description="Local details of an entry, or confirm a changed claimed item. "
@@ -241,11 +217,11 @@ class CatalogMutations:
         input: EntryPatch,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
-            data = _convert(_given(input, keep_null=True), EntryUpdate)
+            data = convert(_given(input, keep_null=True), EntryUpdate)
             view = await township_lists.update_entry(access, township, item_code, data, revision)
             return TownshipList.of(view, access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Submit for review (审核). revision: optional, checked if given.")
     async def submit_list(
@@ -260,7 +236,7 @@ class CatalogMutations:
             view, _ = await township_lists.submit_once(access, township, revision, idempotency_key)
             return TownshipList.of(view, access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Return a submitted list with a note and per-entry comments.")
     async def return_list(
@@ -272,28 +248,28 @@ class CatalogMutations:
         comments: list[EntryCommentInput] | None = None,
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
-            data = _convert({"note": note, "comments": plain(comments or [])}, ReturnRequest)
+            data = convert({"note": note, "comments": plain(comments or [])}, ReturnRequest)
             return TownshipList.of(await township_lists.return_list(access, township, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Accept and file a submitted list (审核备案).")
     async def file_list(self, info: GqlInfo, tenant: str, township: str) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
             return TownshipList.of(await township_lists.file_list(access, township), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Publish a filed list as its next version; returns that version.")
     async def publish_list(
         self, info: GqlInfo, tenant: str, township: str, effective_date: datetime.date
     ) -> TownshipListResult:
         async def act(access: Access) -> TownshipList:
-            data = _convert({"effective_date": effective_date}, ListPublish)
+            data = convert({"effective_date": effective_date}, ListPublish)
             view = await township_lists.publish_list(access, township, data)
             return TownshipList.of(view, access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
 
 @strawberry.type
@@ -303,21 +279,21 @@ class DivisionMutations:
     @strawberry.mutation
     async def create_jurisdiction(self, info: GqlInfo, tenant: str, input: JurisdictionInput) -> JurisdictionResult:
         async def act(access: Any) -> Jurisdiction:
-            data = _convert(_given(input), JurisdictionCreate)
+            data = convert(_given(input), JurisdictionCreate)
             return Jurisdiction.of(await jurisdictions.create_jurisdiction(access, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="version: the version you read (optimistic concurrency).")
     async def update_jurisdiction(
         self, info: GqlInfo, tenant: str, code: str, version: int, input: JurisdictionPatch
     ) -> JurisdictionResult:
         async def act(access: Any) -> Jurisdiction:
-            data = _convert(_given(input, keep_null=True), JurisdictionUpdate)
+            data = convert(_given(input, keep_null=True), JurisdictionUpdate)
             view = await jurisdictions.update_jurisdiction(access, code, data, version)
             return Jurisdiction.of(view, access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation
     async def delete_jurisdiction(
@@ -327,23 +303,23 @@ class DivisionMutations:
             await jurisdictions.delete_jurisdiction(access, code, version)
             return Deleted(code=code)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation
     async def create_unit(self, info: GqlInfo, tenant: str, input: UnitInput) -> UnitResult:
         async def act(access: Any) -> Unit:
-            data = _convert(_given(input), UnitCreate)
+            data = convert(_given(input), UnitCreate)
             return Unit.of(await units.create_unit(access, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="version: the version you read (optimistic concurrency).")
     async def update_unit(self, info: GqlInfo, tenant: str, code: str, version: int, input: UnitPatch) -> UnitResult:
         async def act(access: Any) -> Unit:
-            data = _convert(_given(input, keep_null=True), UnitUpdate)
+            data = convert(_given(input, keep_null=True), UnitUpdate)
             return Unit.of(await units.update_unit(access, code, data, version), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation
     async def delete_unit(self, info: GqlInfo, tenant: str, code: str, version: int | None = None) -> DeleteResult:
@@ -351,7 +327,7 @@ class DivisionMutations:
             await units.delete_unit(access, code, version)
             return Deleted(code=code)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
 
 @strawberry.type

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -21,9 +22,11 @@ from api.graphql.search import SearchQueries
 from api.graphql.workflows import WorkflowQueries
 from core import jurisdictions, units
 from core.access import Access, Tenant
-from core.errors import QingdanError
+from core.errors import NotFound, QingdanError
 from core.jurisdictions import JurisdictionView
 from core.units import UnitView
+
+T = TypeVar("T")
 
 
 def _jurisdictions(info: GqlInfo, access: Access) -> DataLoader[str, JurisdictionView | None]:
@@ -53,6 +56,18 @@ class Problem:
             detail=exc.detail,
             errors=[FieldError(field=_camel(e.field), message=e.message) for e in exc.errors],
         )
+
+
+async def attempt(info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]]) -> T | Problem:
+    """What a mutation does around its service call: open the caller's access to
+    ``tenant`` (another tenant's answers "not found") and answer a domain error as a Problem."""
+    try:
+        access = await info.context.access(tenant)
+        if access is None:
+            raise NotFound(f"no tenant {tenant!r}")
+        return await act(access)
+    except QingdanError as exc:
+        return Problem.of(exc)
 
 
 def _camel(field: str) -> str:

@@ -5,47 +5,25 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
-import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
-from api.errors import field_of_message
 from api.graphql.catalog import CatalogItemInput, ResponsibilityInput, plain
-from api.graphql.types import GqlInfo, Problem
+from api.graphql.inputs import convert
+from api.graphql.types import GqlInfo, Problem, attempt
 from api.graphql.workflows import WorkflowInstance
 from core import admission, bottom_up
 from core.access import Access
-from core.errors import FieldError, InvalidInput, NotFound, QingdanError
+from core.errors import NotFound
 from core.workflow import engine
-
-T = TypeVar("T")
 
 WorkflowResult = Annotated[WorkflowInstance | Problem, strawberry.union("WorkflowResult")]
 
 
-def _convert(data: dict[str, Any], kind: type[T]) -> T:
-    try:
-        return msgspec.convert(data, kind)
-    except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
-
-
 def _given(obj: Any) -> dict[str, Any]:
     return {k: plain(v) for k, v in vars(obj).items() if v is not strawberry.UNSET and v is not None}
-
-
-async def _attempt(info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]]) -> T | Problem:
-    try:
-        access = await info.context.access(tenant)
-        if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
-        return await act(access)
-    except QingdanError as exc:
-        return Problem.of(exc)
 
 
 @strawberry.input
@@ -87,18 +65,18 @@ class WorkflowMutations:
     @strawberry.mutation(description="Apply for admission (准入) of a new township duty.")
     async def apply_admission(self, info: GqlInfo, tenant: str, input: AdmissionInput) -> WorkflowResult:
         async def act(access: Access) -> WorkflowInstance:
-            data = _convert(_given(input), admission.AdmissionApply)
+            data = convert(_given(input), admission.AdmissionApply)
             return WorkflowInstance.of(await admission.apply(access, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="A township applies to add, remove or reassign an item.")
     async def apply_adjustment(self, info: GqlInfo, tenant: str, input: AdjustmentApplicationInput) -> WorkflowResult:
         async def act(access: Access) -> WorkflowInstance:
-            data = _convert(_given(input), bottom_up.AdjustmentApply)
+            data = convert(_given(input), bottom_up.AdjustmentApply)
             return WorkflowInstance.of(await bottom_up.apply(access, data), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(description="Start an instance of a (call) definition by name.")
     async def start_workflow(
@@ -108,7 +86,7 @@ class WorkflowMutations:
             request = engine.InstanceStart(definition=definition, subject=subject, data=data or {}, comment=comment)
             return WorkflowInstance.of(await engine.start_generic(access, request), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
     @strawberry.mutation(
         description="Take a transition; a Problem with status 403 names what you may take, 409 what the state allows,"
@@ -129,13 +107,13 @@ class WorkflowMutations:
                 instance_id = uuid.UUID(str(id))
             except ValueError:
                 raise NotFound(f"no workflow instance {id}") from None
-            request = _convert(
+            request = convert(
                 {"transition": transition, "inputs": inputs or {}, "comment": comment, "version": version},
                 engine.TransitionRequest,
             )
             return WorkflowInstance.of(await engine.transition(access, instance_id, request), access)
 
-        return await _attempt(info, tenant, act)
+        return await attempt(info, tenant, act)
 
 
 __all__ = ["WorkflowMutations"]
