@@ -60,6 +60,7 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
     handbook_font: str | None = None  # a CJK TrueType font for handbooks: "/path/font.ttc[#face]"
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
+    cache_lists: int = 32  # published township-list versions each process keeps decoded; 0: none
 
     @property
     def embedded(self) -> bool:
@@ -115,6 +116,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         graphql_max_aliases=_env_int("QINGDAN_GRAPHQL_MAX_ALIASES", 15),
         handbook_font=_env("QINGDAN_HANDBOOK_FONT"),
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
+        cache_lists=_env_int("QINGDAN_CACHE_LISTS", 32),
     )
 
 

@@ -26,6 +26,7 @@ from core.catalog import CitedProvision, ItemView, decode_provisions, item_view,
 from core.db import refresh_statistics, tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.generations import GENERATION, Cache
 from core.idempotency import fingerprint, once
 from core.permissions import deny, require_admin
 from core.versioning import check_version
@@ -338,50 +339,81 @@ async def get_working_list(access: Access, township: str) -> TownshipList:
     )
 
 
+#: The latest version (or by number, or as of a date) and the content generation, with
+#: the list's own row: everything a cached published list needs checked, in one statement.
+_PUBLISHED_HEAD = f"""
+SELECT l.revision, l.published_number, j.name AS township_name, v.number, v.catalog_version,
+       v.effective_date, {GENERATION} AS generation
+  FROM township_lists l
+  JOIN jurisdictions j ON j.tenant_id = l.tenant_id AND j.code = l.township_code
+  LEFT JOIN LATERAL (
+    SELECT number, catalog_version, effective_date FROM township_list_versions
+     WHERE tenant_id = l.tenant_id AND township_code = l.township_code
+       AND ($3::int IS NULL OR number = $3) AND ($4::date IS NULL OR effective_date <= $4)
+     ORDER BY effective_date DESC, number DESC LIMIT 1) v ON true
+ WHERE l.tenant_id = $1 AND l.township_code = $2
+"""
+
+
+class _Published(msgspec.Struct, frozen=True, gc=False):
+    entries: list[Entry]
+    counts: dict[str, int]
+    provisions: list[CitedProvision]
+
+
+#: Published versions read whole, per process. A value is shared by every reader of that
+#: version and must never be mutated. ``QINGDAN_CACHE_LISTS`` sets the size (api.app).
+published_cache: Cache[_Published] = Cache(32)
+
+
+async def _published_body(conn: Any, access: Access, township: str, head: Any) -> _Published:
+    key = (access.tenant.id, township, head["number"])
+    found = published_cache.get(key, head["generation"])
+    if found is not None:
+        return found
+    await conn.execute(_CUSTOM_PLAN)
+    selection = (
+        "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
+        " e.responsible_office, e.post, e.contact, e.note, 'active' AS state, '' AS change_note,"
+        " '' AS review_comment FROM township_version_entries e WHERE e.tenant_id = $1"
+        " AND e.township_code = $3 AND e.number = $4"
+    )
+    arguments = (access.tenant.id, head["catalog_version"], township, head["number"])
+    entries = _entries(await conn.fetch(items_for(selection), *arguments))
+    provisions = decode_provisions(await conn.fetchval(provisions_for(selection), *arguments))
+    return published_cache.put(key, head["generation"], _Published(entries, _counts(entries), provisions))
+
+
 async def get_published_list(
     access: Access, township: str, *, number: int | None = None, as_of: datetime.date | None = None
 ) -> TownshipList:
-    """A published version: by number, as of a date, or (neither) the latest."""
+    """A published version: by number, as of a date, or (neither) the latest.
+
+    The entries of a version are immutable, so they are read once per content generation
+    (see :mod:`core.generations`); the header is read every time.
+    """
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await _list_row(conn, access, township)
-        version = await conn.fetchrow(
-            "SELECT number, catalog_version, effective_date FROM township_list_versions"
-            " WHERE tenant_id = $1 AND township_code = $2 AND ($3::int IS NULL OR number = $3)"
-            " AND ($4::date IS NULL OR effective_date <= $4)"
-            " ORDER BY effective_date DESC, number DESC LIMIT 1",
-            access.tenant.id,
-            township,
-            number,
-            as_of,
-        )
-        if version is None:
+        head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
+        if head is None:
+            await _list_row(conn, access, township)  # raises the precise 404
+        if head["number"] is None:
             when = f" as of {as_of}" if as_of else ""
             which = f" version {number}" if number else ""
             raise NotFound(f"township {township} has no published list{which}{when}")
-        await conn.execute(_CUSTOM_PLAN)
-        selection = (
-            "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
-            " e.responsible_office, e.post, e.contact, e.note, 'active' AS state, '' AS change_note,"
-            " '' AS review_comment FROM township_version_entries e WHERE e.tenant_id = $1"
-            " AND e.township_code = $3 AND e.number = $4"
-        )
-        arguments = (access.tenant.id, version["catalog_version"], township, version["number"])
-        records = await conn.fetch(items_for(selection), *arguments)
-        provisions = await conn.fetchval(provisions_for(selection), *arguments)
-    entries = _entries(records)
+        body = await _published_body(conn, access, township, head)
     return TownshipList(
         township_code=township,
-        township_name=row["township_name"],
+        township_name=head["township_name"],
         status="published",
-        catalog_version=version["catalog_version"],
-        revision=row["revision"],
-        published_number=row["published_number"],
+        catalog_version=head["catalog_version"],
+        revision=head["revision"],
+        published_number=head["published_number"],
         review_note="",
-        version=version["number"],
-        effective_date=version["effective_date"],
-        entries=entries,
-        counts=_counts(entries),
-        provisions=decode_provisions(provisions),
+        version=head["number"],
+        effective_date=head["effective_date"],
+        entries=body.entries,
+        counts=body.counts,
+        provisions=body.provisions,
     )
 
 

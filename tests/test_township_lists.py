@@ -260,3 +260,51 @@ async def test_published_versions_cannot_be_changed_even_in_sql(
         with pytest.raises(PermissionDenied, match="permission denied"):
             async with tenant_transaction(found.id) as conn:
                 await conn.execute(statement)
+
+
+async def test_a_published_list_is_read_once_per_content_generation(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    """Entries of a published version are cached per process; the content generation, which
+    triggers move, decides when a cached reading is stale (core.generations)."""
+    from core import db
+    from core.db import platform_transaction
+    from core.township_lists import published_cache
+
+    await _publish_list(client, county, LIUCHENG, "2025-02-01")
+    url = f"{county.base}/townships/{LIUCHENG}/list/published"
+    published_cache.clear()
+
+    async def read() -> tuple[dict[str, Any], int]:
+        before = db.queries.count
+        response = await client.get(url, headers=county.auth(county.reader))
+        assert response.status_code == 200, response.text
+        return response.json(), db.queries.count - before
+
+    await read()  # warms the key and tenant caches
+    published_cache.clear()
+    cold, cold_count = await read()
+    warm, warm_count = await read()
+    assert warm == cold
+    assert warm_count == cold_count - 3  # no custom-plan setting, no entries, no provisions
+
+    # A newer text of a cited law (a library load, as the owner) reaches the cached list.
+    async with platform_transaction() as conn:
+        await conn.execute(
+            "WITH v AS (INSERT INTO legal_versions (tenant_id, document_id, version_date)"
+            " SELECT tenant_id, id, '2030-01-01' FROM legal_documents"
+            " WHERE title = '中华人民共和国安全生产法' RETURNING tenant_id, id)"
+            " INSERT INTO provisions (tenant_id, version_id, article, label, text)"
+            " SELECT tenant_id, id, 9, '第九条', '修订后的第九条' FROM v"
+        )
+    amended, count = await read()
+    assert count == cold_count
+    assert "修订后的第九条" in {p["text"] for p in amended["provisions"]}
+    assert amended["entries"] == cold["entries"]
+
+    # The header is read every time: a renamed township shows at once.
+    renamed = await client.patch(
+        f"{county.base}/jurisdictions/{LIUCHENG}", json={"name": "柳城新街道", "version": 1}, headers=county.auth()
+    )
+    assert renamed.status_code == 200, renamed.text
+    assert (await read())[0]["township_name"] == "柳城新街道"
