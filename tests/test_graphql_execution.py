@@ -10,7 +10,7 @@ import pytest
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.execution import ExecutionContext, validation_cache
+from api.graphql.execution import ExecutionContext, Frozen, validation_cache
 
 
 @strawberry.type
@@ -119,3 +119,58 @@ async def test_cached_validation_still_rejects_what_the_rules_reject() -> None:
         result = await fast.execute("query { holders { nope } }")
         assert result.errors and "nope" in result.errors[0].message
     assert (await fast.execute(QUERY)).errors is None
+
+
+# Frozen lists: a completed selection is reused ----------------------------------------------
+
+
+def frozen_schema(views: list[tuple[Any, int]], wrapped: list[int]) -> strawberry.Schema:
+    """``holder.leaves`` shows the same immutable views on every request."""
+
+    def wrap(view: tuple[Any, int]) -> Leafy:
+        wrapped.append(1)
+        return leafy(*view)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def holder(self) -> Holder:
+            return Holder(name="h", leaf=leafy(), leaves=Frozen(views, wrap), optional_leaf=None)  # type: ignore[arg-type]
+
+    return strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
+
+
+async def test_a_frozen_list_is_completed_once_per_selection() -> None:
+    wrapped: list[int] = []
+    fast = frozen_schema([("甲", 1), ("乙", 2)], wrapped)
+    plain = "{ holder { leaves { text n: number words } } }"
+    first = await fast.execute(plain)
+    assert first.errors is None and len(wrapped) == 2
+    again = await fast.execute(plain)
+    assert again.data == first.data and len(wrapped) == 2  # reused: nothing wrapped again
+    assert again.data["holder"]["leaves"][1] == {"text": "乙", "n": 2, "words": ["a", "b"]}
+
+    other = await fast.execute("{ holder { leaves { number } } }")  # another selection
+    assert other.data == {"holder": {"leaves": [{"number": 1}, {"number": 2}]}} and len(wrapped) == 4
+
+    include = "query($v: Boolean!) { holder { leaves { number text @include(if: $v) } } }"
+    shown = await fast.execute(include, variable_values={"v": True})
+    hidden = await fast.execute(include, variable_values={"v": False})
+    assert shown.data["holder"]["leaves"][0] == {"number": 1, "text": "甲"}
+    assert hidden.data["holder"]["leaves"][0] == {"number": 1}
+
+    # A resolver may depend on the caller: such a selection is completed every time.
+    count = len(wrapped)
+    for _ in range(2):
+        resolved = await fast.execute("{ holder { leaves { shout } } }")
+        assert resolved.data == {"holder": {"leaves": [{"shout": "甲"}, {"shout": "乙"}]}}
+    assert len(wrapped) == count + 4
+
+
+async def test_a_frozen_list_with_errors_is_not_reused() -> None:
+    wrapped: list[int] = []
+    fast = frozen_schema([("甲", 1), ("乙", "many")], wrapped)
+    for _ in range(2):
+        result = await fast.execute("{ holder { leaves { text number } } }")
+        assert result.data is None and result.errors and result.errors[0].path == ["holder", "leaves", 1, "number"]
+    assert len(wrapped) == 4

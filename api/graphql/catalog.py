@@ -9,17 +9,20 @@ once, in ``of()``, so that large lists are not slowed by a resolver per field.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
+from api.graphql.execution import Frozen
 from core import catalog, jurisdictions, structure, township_lists, units
 from core.access import Access
 from core.catalog import AdjustmentView, ItemView, VersionView
 from core.errors import NotFound
 from core.township_lists import Claimant as ClaimantView
+from core.township_lists import Entry as EntryView
 from core.township_lists import ListDiff as ListDiffView
 from core.township_lists import ListVersion as ListVersionView
 from core.township_lists import TownshipList as TownshipListView
@@ -308,6 +311,21 @@ class Entry:
     change_note: str
     review_comment: str
 
+    @classmethod
+    def of(cls, view: EntryView, access: Access) -> Entry:
+        return cls(
+            item=CatalogItem.of(view.item, access),
+            origin=view.origin,
+            justification=view.justification,
+            responsible_office=view.responsible_office,
+            post=view.post,
+            contact=view.contact,
+            note=view.note,
+            state=view.state,
+            change_note=view.change_note,
+            review_comment=view.review_comment,
+        )
+
 
 @strawberry.type(description="A township's list (一街一单): the working copy or a published version.")
 class TownshipList:
@@ -337,21 +355,9 @@ class TownshipList:
             review_note=view.review_note,
             version=view.version,
             effective_date=view.effective_date,
-            entries=[
-                Entry(
-                    item=CatalogItem.of(e.item, access),
-                    origin=e.origin,
-                    justification=e.justification,
-                    responsible_office=e.responsible_office,
-                    post=e.post,
-                    contact=e.contact,
-                    note=e.note,
-                    state=e.state,
-                    change_note=e.change_note,
-                    review_comment=e.review_comment,
-                )
-                for e in view.entries
-            ],
+            entries=Frozen(view.entries, partial(Entry.of, access=access))  # type: ignore[arg-type]
+            if view.version is not None  # published: immutable (see api.graphql.execution)
+            else [Entry.of(e, access) for e in view.entries],
             counts=view.counts,
             provisions=view.provisions,  # type: ignore[arg-type]  # same fields, read by attribute
             access=access,

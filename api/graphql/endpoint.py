@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 from litestar import Controller
 from strawberry.litestar import make_graphql_controller
 
@@ -15,4 +16,12 @@ schema = build_schema()
 
 def graphql_controller(settings: Settings) -> type[Controller]:
     limited = build_schema(max_depth=settings.graphql_max_depth, max_aliases=settings.graphql_max_aliases)
-    return make_graphql_controller(limited, path="/graphql", context_getter=context_getter(settings))
+    base = make_graphql_controller(limited, path="/graphql", context_getter=context_getter(settings))
+
+    class GraphQLController(base):  # type: ignore[valid-type,misc]
+        def encode_json(self, data: object) -> bytes:
+            # msgspec writes UTF-8 rather than json.dumps' \u escapes: a Chinese list is a
+            # third smaller, and encoded several times faster.
+            return msgspec.json.encode(data)
+
+    return GraphQLController

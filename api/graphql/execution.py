@@ -12,15 +12,29 @@ object (or a list of objects) has its sub-selection executed directly. Everythin
 resolvers, abstract types, ``@defer``, resolver middleware, a null where the schema forbids
 one, a value that fails coercion — takes graphql-core's own path, so results and errors are
 the same as without the shortcut (tests/test_graphql_execution.py compares both).
+
+A published list never changes, and the service hands every reader of one version the same
+views (core.township_lists caches them). Shown as a :class:`Frozen` list, its completed value
+for a selection is kept and reused by the next request asking the same selection — when the
+completion touched plain fields only (no resolver, so nothing depends on the caller) and
+raised no error.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
-from graphql import GraphQLField, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType, is_leaf_type
+from graphql import (
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    is_leaf_type,
+    print_ast,
+)
 from graphql.pyutils import Path, Undefined
 from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.extensions import SchemaExtension
@@ -74,6 +88,55 @@ def _plain(field: GraphQLField) -> _Plain | None:
         return None
 
 
+class Frozen(Sequence[Any]):
+    """Immutable ``views`` shown to GraphQL as ``wrap(view)`` items, built only when a
+    completion needs them. The views must never change, and ``wrap`` must put nothing
+    caller-specific into a plain field (resolvers may use the caller: they are not reused).
+    """
+
+    __slots__ = ("_items", "_wrap", "views")
+
+    def __init__(self, views: Sequence[Any], wrap: Callable[[Any], Any]) -> None:
+        self.views = views
+        self._wrap = wrap
+        self._items: list[Any] | None = None
+
+    def _wrapped(self) -> list[Any]:
+        if self._items is None:
+            self._items = [self._wrap(v) for v in self.views]
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self.views)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._wrapped()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._wrapped())
+
+
+class _Completed:
+    """Completed values of :class:`Frozen` lists by (views, selection), least recently used
+    first out. Each entry keeps its views alive, so an ``id`` is never reused under it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, str], tuple[Sequence[Any], list[Any]]] = OrderedDict()
+
+    def get(self, views: Sequence[Any], selection: str) -> list[Any] | None:
+        found = self._entries.get((id(views), selection))
+        if found is None or found[0] is not views:
+            return None
+        self._entries.move_to_end((id(views), selection))
+        return found[1]
+
+    def put(self, views: Sequence[Any], selection: str, completed: list[Any]) -> None:
+        self._entries[(id(views), selection)] = (views, completed)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
 def _coerced(plain: _Plain, value: Any) -> Any:
     coerce = plain.coerce
     if value.__class__ is plain.exact:
@@ -89,6 +152,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's execution context with the plain-field shortcut."""
 
     _plains: ClassVar[dict[tuple[int, str, str], _Plain | None]] = {}
+    completed: ClassVar[_Completed] = _Completed(16)
+    _printed: ClassVar[dict[int, tuple[tuple[Any, ...], str]]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -97,6 +162,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         manager = self.middleware_manager
         self._has_middleware = bool(manager and getattr(manager, "_middleware_resolvers", True))
         self._plans: dict[int, tuple[Any, list[tuple[str, Any, _Plain | None]]]] = {}
+        self._resolved = 0  # fields that went through graphql-core's path (a resolver, maybe)
 
     def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[tuple[str, Any, _Plain | None]]:
         """Each field of a selection with its shortcut; graphql-core memoizes sub-selections,
@@ -131,6 +197,44 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None if plain.nullable else _SLOW  # graphql-core raises the non-null error
         if plain.coerce is not None:
             return _coerced(plain, value)
+        if plain.listed and isinstance(value, Frozen):
+            return self._complete_frozen(plain, value, field_details_list, at, position_context)
+        return self._complete_objects(plain, value, field_details_list, at, position_context)
+
+    def _complete_frozen(
+        self, plain: _Plain, value: Frozen, field_details_list: Any, at: Any, position_context: Any
+    ) -> Any:
+        selection = self._selection(field_details_list)
+        found = self.completed.get(value.views, selection)
+        if found is not None:
+            return found
+        resolved, errors = self._resolved, len(self.collected_errors.errors)
+        result = self._complete_objects(plain, value, field_details_list, at, position_context)
+        pure = self._resolved == resolved and len(self.collected_errors.errors) == errors
+        if pure and isinstance(result, list):
+            self.completed.put(value.views, selection, result)
+        return result
+
+    def _selection(self, field_details_list: Any) -> str:
+        """What decides a field's completed value besides its source: the printed field
+        (alias, arguments, directives, sub-selection), the fragments it may spread and the
+        variables it may read."""
+        nodes = tuple(details.node for details in field_details_list)
+        printed = self._printed.get(id(nodes[0]))
+        if printed is None or printed[0] != nodes:  # parsed documents are cached: same nodes
+            printed = self._printed[id(nodes[0])] = (nodes, "\n".join(print_ast(node) for node in nodes))
+            if len(self._printed) > 256:
+                self._printed.pop(next(iter(self._printed)))
+        text = printed[1]
+        if "..." in text:
+            text += "".join(print_ast(f.definition) for _, f in sorted(self.fragments.items()))
+        if "$" in text:
+            text += repr(sorted(self.variable_values.coerced.items()))
+        return text
+
+    def _complete_objects(
+        self, plain: _Plain, value: Any, field_details_list: Any, at: Any, position_context: Any
+    ) -> Any:
         path = Path(*at)
         grouped, deferred, _ = self.collect_subfields(plain.kind, field_details_list)
         if deferred or self.is_awaitable(value):
@@ -190,6 +294,7 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                             raise  # an object's error, already located and bubbling up
                         result = _SLOW  # a leaf that failed coercion: graphql-core reports it
                 if result is _SLOW:
+                    self._resolved += 1
                     field_path = Path(path, response_name, parent_type.name)
                     result = self.execute_field(
                         parent_type, source_value, field_details_list, field_path, position_context

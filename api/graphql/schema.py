@@ -6,7 +6,7 @@ import datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter
 from strawberry.scalars import JSON
 
 from api.graphql.call_mutations import CallMutations
@@ -355,6 +355,7 @@ def build_schema(max_depth: int = 8, max_aliases: int = 15) -> strawberry.Schema
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
             lambda: MaxTokensLimiter(max_token_count=2000),
+            lambda: ParserCache(maxsize=256),  # integrations send the same few documents
             validation_cache(),
         ],
     )
