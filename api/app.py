@@ -32,7 +32,7 @@ from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
 from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
 from api.runtime import open_database
-from core import db, events, township_lists
+from core import db, events, portal, township_lists
 from core.events import DeliveryWorker
 from core.settings import Settings, load_settings
 from core.storage import make_storage
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     storage = make_storage(settings)
     configure_logging()
     township_lists.published_cache.size = settings.cache_lists
+    portal.page_cache.size = settings.cache_pages
 
     workers: list[DeliveryWorker | DeadlineSweeper] = []
 

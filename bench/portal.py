@@ -120,7 +120,7 @@ def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: flo
 
 def run(args: argparse.Namespace, data_dir: Path) -> bool:
     from bench.database import Prepared
-    from bench.http_list import _finish, _start_server, _wait_ready
+    from bench.http_list import _finish, _start_profiler, _start_server, _wait_ready
 
     url, paths = asyncio.run(prepare(data_dir, args.townships, args.items))
     print(f"{len(paths)} item pages of township 1 (of {args.townships} published lists, {args.items} items)")
@@ -137,7 +137,10 @@ def run(args: argparse.Namespace, data_dir: Path) -> bool:
         print(f"item page: {len(page.content):,} bytes, ETag {page.headers['etag']}")
         results = {}
         for clients in args.clients:
+            spy = _start_profiler(args, proc.pid, f"item-{clients}", args.seconds)
             a = drive(base, [paths[len(paths) // 2]], clients, args.seconds, args.warmup)
+            if spy is not None:
+                spy.wait(timeout=60)
             b = drive(base, ["/bench/constant"], clients, args.seconds, args.warmup)
             results[clients] = (a, b)
         head = f"{'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'err':>4}"
@@ -166,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--data-dir", type=Path, help="keep the database here (reused on the next run)")
+    parser.add_argument("--profile", type=Path, help="record py-spy profiles of the server here")
     args = parser.parse_args(argv)
     os.environ.setdefault("QINGDAN_EVENT_WORKER", "off")
     if args.data_dir:

@@ -61,6 +61,7 @@ class Settings:
     handbook_font: str | None = None  # a CJK TrueType font for handbooks: "/path/font.ttc[#face]"
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
     cache_lists: int = 32  # published township-list versions each process keeps decoded; 0: none
+    cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
 
     @property
     def embedded(self) -> bool:
@@ -117,6 +118,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         handbook_font=_env("QINGDAN_HANDBOOK_FONT"),
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 32),
+        cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),
     )
 
 

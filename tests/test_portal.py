@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db
+from core import db, portal
 from core.portal_links import item_page_path, item_page_url, township_path
-from tests.catalog_fixtures import add_items
+from tests.catalog_fixtures import PATROL, add_items, publish
 from tests.conftest import TenantFixture
-from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
+from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county, set_contact
 
 
 @pytest.fixture
@@ -84,8 +84,9 @@ async def test_item_page_caching_and_statements(client: httpx.AsyncClient, count
     again = await client.get(path, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
     before = db.queries.count
-    await client.get(path)
-    assert db.queries.count - before <= 4  # BEGIN with role and tenant, plan mode, the page statement, COMMIT
+    cached = await client.get(path)
+    assert db.queries.count - before == 3  # BEGIN with role and tenant, the content generation, COMMIT
+    assert cached.content == first.content and cached.headers["etag"] == etag
     # A new publication of another township changes the page (its contacts): a new ETag.
     await client.patch(
         f"{county.base}/townships/{GONGPING}/list/entries/SAF-03",
@@ -108,7 +109,8 @@ async def test_only_published_data(client: httpx.AsyncClient, county: TenantFixt
     await page(client, item_page_path(county.slug, LIUCHENG, "CON-01"), 404)  # not on this list
     await page(client, item_page_path(county.slug, LIUCHENG, "NOPE"), 404)
     await page(client, "/portal/no-such-county", 404)
-    # A draft edit of the catalog does not reach the portal.
+    # A draft edit of the catalog does not reach the portal (page kept before, rendered after).
+    assert "鄉鎮消防安全檢查" in (await page(client, item_page_path(county.slug, LIUCHENG, "SAF-03"))).text
     item = await client.get(f"{county.base}/catalog/items/SAF-03?version=draft", headers=county.auth())
     if item.status_code == 404:  # no draft yet: the edit starts one
         item = await client.get(f"{county.base}/catalog/items/SAF-03", headers=county.auth())
@@ -133,8 +135,6 @@ async def test_escaping(client: httpx.AsyncClient, county: TenantFixture) -> Non
         "adjustment": {"reason_kind": "other", "reason": "测试"},
     }
     await add_items(client, county, evil)
-    from tests.catalog_fixtures import publish
-
     await publish(client, county, "2025-04-01")
     await publish_list(client, county, LIUCHENG, "2025-04-02")
     html = (await page(client, item_page_path(county.slug, LIUCHENG, "SAF-05"))).text
@@ -182,3 +182,130 @@ async def test_a_wenjiang_work_item_page(client: httpx.AsyncClient, make_tenant:
     assert found.status_code == 200, found.text
     codes = {h["item_code"] for h in found.json()["items"]}
     assert {"WJ-M03-T06-W09", "WJ-M03-T06-W09-S05"} <= codes
+
+
+async def _patch(client: httpx.AsyncClient, t: TenantFixture, path: str, body: dict[str, Any]) -> None:
+    current = await client.get(f"{t.base}/{path}", headers=t.auth())
+    assert current.status_code == 200, current.text
+    changed = await client.patch(
+        f"{t.base}/{path}", json={**body, "version": current.json()["version"]}, headers=t.auth()
+    )
+    assert changed.status_code == 200, changed.text
+
+
+async def test_cached_pages_show_every_change_on_the_next_request(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    """Pages are rendered once per content generation; whatever they show moves it."""
+    home, listing = f"/portal/{county.slug}", township_path(county.slug, LIUCHENG)
+    item = item_page_path(county.slug, LIUCHENG, "SAF-03")
+    first = {path: await page(client, path) for path in (home, listing, item)}
+    for path, response in first.items():  # served from the cache: same bytes, three statements
+        before = db.queries.count
+        again = await page(client, path)
+        assert again.content == response.content and db.queries.count - before == 3, path
+
+    # A unit renamed: the division of labour shows the new name.
+    await _patch(client, county, "units/emergency-bureau", {"name": "区应急管理局（新）"})
+    assert "区应急管理局（新）" in text_of((await page(client, item)).text)
+
+    # Another township renamed: the home page and the item page's other townships.
+    await _patch(client, county, f"jurisdictions/{GONGPING}", {"name": "公平新街道"})
+    assert "公平新街道" in (await page(client, home)).text
+    assert "公平新街道" in (await page(client, item)).text
+
+    # Another township publishes a new version whose contact changed.
+    await set_contact(client, county, GONGPING, "SAF-03", "应急管理办公室", "安全员", "028-82709999")
+    assert "028-82709999" not in (await page(client, item)).text  # not published yet
+    await publish_list(client, county, GONGPING, "2025-03-01")
+    assert "028-82709999" in (await page(client, item)).text
+
+    # This township publishes a new version: its list, the home page and the item page show it.
+    await set_contact(client, county, LIUCHENG, "SAF-03", "平安法治办公室", "消防专干", "028-82701111")
+    await publish_list(client, county, LIUCHENG, "2025-03-02")
+    assert "第2版" in (await page(client, listing)).text and "第2版" in (await page(client, home)).text
+    assert "028-82701111" in (await page(client, item)).text
+
+
+async def test_a_newer_law_text_reaches_the_cached_item_page(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    created = await client.post(
+        f"{county.base}/legal/documents",
+        json={
+            "title": "测试区消防巡查办法",
+            "level": "normative_document",
+            "version_date": "2023-01-01",
+            "articles": [
+                {"number": 1, "paragraphs": [{"text": "为了规范消防巡查，制定本办法。"}]},
+                {"number": 2, "paragraphs": [{"text": "街道办事处每月巡查一次。"}]},
+            ],
+        },
+        headers=county.auth(),
+    )
+    assert created.status_code == 201, created.text
+    cited = {
+        **PATROL,
+        "code": "SAF-06",
+        "title": "消防巡查",
+        "citations": ["《测试区消防巡查办法》第二条"],
+        "adjustment": {"reason_kind": "other", "reason": "新增"},
+    }
+    await add_items(client, county, cited)
+    await publish(client, county, "2025-04-01")
+    await publish_list(client, county, LIUCHENG, "2025-04-02")
+    path = item_page_path(county.slug, LIUCHENG, "SAF-06")
+    before = await page(client, path)
+    assert "每月巡查一次" in before.text
+    link = re.search(r'href="(/portal/[^"]+/laws/[0-9a-f-]+)#art-2"', before.text)
+    assert link and "每月巡查一次" in (await page(client, link.group(1))).text
+
+    text = (
+        "# 测试区消防巡查办法\n2025年3月1日 测试区人民政府修订\n<!-- INFO END -->\n"
+        "第一条 为了规范消防巡查，制定本办法。\n第二条 街道办事处每周巡查一次。\n"
+    )
+    amended = await client.post(
+        f"{county.base}/legal/documents/{created.json()['id']}/amendments",
+        json={"effective_date": "2025-04-01", "text": text},
+        headers=county.auth(),
+    )
+    assert amended.status_code in (200, 201), amended.text
+    after = await client.get(path, headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and "每周巡查一次" in after.text and "每月巡查一次" not in after.text
+    assert after.headers["etag"] != before.headers["etag"]
+    assert "每周巡查一次" in (await page(client, link.group(1))).text
+
+
+async def test_cached_pages_never_cross_tenants(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    """Two tenants with the same name, township codes and items: each sees only its own pages."""
+    await published_county(client, other)
+    await _patch(client, other, "units/emergency-bureau", {"name": "另一县应急管理局"})
+    mine, theirs = item_page_path(county.slug, LIUCHENG, "SAF-03"), item_page_path(other.slug, LIUCHENG, "SAF-03")
+    cached = await page(client, mine)  # rendered and kept first
+    assert "另一县应急管理局" not in cached.text
+    shown = await client.get(theirs, headers={"If-None-Match": cached.headers["etag"]})
+    assert shown.status_code == 200 and "另一县应急管理局" in shown.text
+    assert f"/portal/{other.slug}/" in shown.text and f"/portal/{county.slug}/" not in shown.text
+    assert "另一县应急管理局" not in (await page(client, mine)).text
+    # The same path under an unknown slug is no page at all.
+    await page(client, item_page_path("no-such-county", LIUCHENG, "SAF-03"), 404)
+
+
+async def test_page_cache_size(client: httpx.AsyncClient, county: TenantFixture, monkeypatch: Any) -> None:
+    from core.settings import load_settings
+
+    monkeypatch.setenv("QINGDAN_CACHE_PAGES", "7")
+    assert load_settings().cache_pages == 7
+    path = item_page_path(county.slug, LIUCHENG, "SAF-03")
+    kept = await page(client, path)
+    monkeypatch.setattr(portal.page_cache, "size", 0)  # nothing kept: every request renders
+    portal.page_cache.clear()
+    before = db.queries.count
+    assert (await page(client, path)).content == kept.content
+    assert db.queries.count - before > 3
+    monkeypatch.setattr(portal.page_cache, "size", 1)  # bounded: the older page is dropped
+    await page(client, path)
+    await page(client, township_path(county.slug, LIUCHENG))
+    before = db.queries.count
+    assert (await page(client, path)).content == kept.content
+    assert db.queries.count - before > 3

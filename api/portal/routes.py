@@ -8,16 +8,20 @@ URL scheme (fixed; handbook QR codes point at the item page — see :mod:`core.p
     /portal/{slug}/search?q=&kind=&category=&township=     keyword search
     /portal/{slug}/laws/{document_id}#art-N                a legal basis, at its article
 
-Pages are rendered with Jinja2 (autoescaped) by the handlers themselves, so each response
-carries an ``ETag`` computed from the published versions it shows; ``If-None-Match`` gets a
-304. Errors render as HTML pages with the status of the domain error.
+Pages are rendered with Jinja2 (autoescaped) by the handlers themselves. The home, township
+and item pages are rendered at most once per content generation in each process
+(:func:`core.portal.cached`): a request then costs the tenant lookup (cached), one short
+transaction reading the generation, and the stored bytes. They and the law pages carry a
+strong ``ETag`` (a hash of the bytes); ``If-None-Match`` gets a 304. Search and law pages are
+rendered per request (a law's status depends on the date and on recorded repeals).
+Errors render as HTML pages with the status of the domain error and are never cached.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response, Router, get
@@ -37,7 +41,6 @@ from core.portal_links import (
     township_path,
 )
 
-TEMPLATE_VERSION = "1"  # bump when templates change: part of every ETag
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 HTML = "text/html; charset=utf-8"
 
@@ -52,21 +55,39 @@ _env = Environment(
 
 
 def _page(
-    request: Request[Any, Any, Any],
-    template: str,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-    etag_source: str | None = None,
+    request: Request[Any, Any, Any], template: str, context: dict[str, Any], *, status: int = 200
 ) -> Response[bytes]:
+    """A page rendered for this request only (search, errors): no ETag."""
     headers = {"Cache-Control": CACHE_CONTROL if status == 200 else "no-store"}
-    if etag_source is not None and status == 200:
-        etag = portal.etag_for(etag_source, TEMPLATE_VERSION)
-        headers["ETag"] = etag
-        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-            return Response(b"", status_code=304, headers=headers, media_type=HTML)
     body = _env.get_template(template).render(**context).encode()
     return Response(body, status_code=status, headers=headers, media_type=HTML)
+
+
+class Rendered(NamedTuple):
+    """A page's bytes and their ETag, as the page cache keeps them (never mutated)."""
+
+    body: bytes
+    etag: str
+
+
+def _render(template: str, context: dict[str, Any]) -> Rendered:
+    body = _env.get_template(template).render(**context).encode()
+    return Rendered(body, portal.etag_for(body))
+
+
+async def _cached_page(
+    request: Request[Any, Any, Any], access: Access, key: tuple[Any, ...], build: Callable[[], Awaitable[Rendered]]
+) -> Response[bytes]:
+    """The page for ``key`` (rendered once per content generation); 304 when the client has it."""
+    return _respond(request, await portal.cached(access, (*key, _base_url(request)), build))
+
+
+def _respond(request: Request[Any, Any, Any], page: Rendered) -> Response[bytes]:
+    headers = {"Cache-Control": CACHE_CONTROL, "ETag": page.etag}
+    match = request.headers.get("if-none-match")
+    if match and (match.strip() == page.etag or page.etag in [t.strip() for t in match.split(",")]):
+        return Response(b"", status_code=304, headers=headers, media_type=HTML)
+    return Response(page.body, headers=headers, media_type=HTML)
 
 
 def _common(request: Request[Any, Any, Any], access: Access | None, slug: str, **extra: Any) -> dict[str, Any]:
@@ -89,11 +110,13 @@ def _base_url(request: Request[Any, Any, Any]) -> str:
 @get("/{slug:str}", name="portal-home")
 async def home(request: Request[Any, Any, Any], slug: FromPath[str]) -> Response[bytes]:
     access = await portal.portal_access(slug)
-    data = await portal.home(access)
-    context = _common(
-        request, access, slug, townships=data.townships, canonical=absolute(_base_url(request), portal_path(slug))
-    )
-    return _page(request, "home.html", context, etag_source=f"{access.tenant.name};{data.etag_source}")
+
+    async def build() -> Rendered:
+        data = await portal.home(access)
+        canonical = absolute(_base_url(request), portal_path(slug))
+        return _render("home.html", _common(request, access, slug, townships=data.townships, canonical=canonical))
+
+    return await _cached_page(request, access, ("home",), build)
 
 
 def _sections(page: portal.TownshipPage) -> list[dict[str, Any]]:
@@ -132,20 +155,24 @@ async def township_page(
     request: Request[Any, Any, Any], slug: FromPath[str], township: FromPath[str]
 ) -> Response[bytes]:
     access = await portal.portal_access(slug)
-    page = await portal.township(access, township)
-    labels = page.labels
-    context = _common(
-        request,
-        access,
-        slug,
-        listing=page.listing,
-        sections=_sections(page),
-        section_counts=[(k, labels.kinds[k]) for k in labels.section_kinds],
-        item_link=lambda code: item_page_path(slug, township, code),
-        canonical=absolute(_base_url(request), township_path(slug, township)),
-        township_filter=township,
-    )
-    return _page(request, "township.html", context, etag_source=page.etag_source)
+
+    async def build() -> Rendered:
+        page = await portal.township(access, township)
+        labels = page.labels
+        context = _common(
+            request,
+            access,
+            slug,
+            listing=page.listing,
+            sections=_sections(page),
+            section_counts=[(k, labels.kinds[k]) for k in labels.section_kinds],
+            item_link=lambda code: item_page_path(slug, township, code),
+            canonical=absolute(_base_url(request), township_path(slug, township)),
+            township_filter=township,
+        )
+        return _render("township.html", context)
+
+    return await _cached_page(request, access, ("township", township), build)
 
 
 @get("/{slug:str}/townships/{township:str}/items/{code:str}", name="portal-item")
@@ -153,9 +180,18 @@ async def item_page(
     request: Request[Any, Any, Any], slug: FromPath[str], township: FromPath[str], code: FromPath[str]
 ) -> Response[bytes]:
     access = await portal.portal_access(slug)
-    p = await portal.item_page(access, township, code)
+
+    async def build() -> Rendered:
+        page = await portal.item_page(access, township, code)
+        return _render("item.html", _item_context(request, access, slug, page))
+
+    return await _cached_page(request, access, ("item", township, code), build)
+
+
+def _item_context(request: Request[Any, Any, Any], access: Access, slug: str, p: portal.ItemPage) -> dict[str, Any]:
     item = p.item
     units = p.units
+    township, code = p.township_code, item.code
 
     def unit_name(unit_code: str) -> str:
         unit = units.get(unit_code)
@@ -166,7 +202,7 @@ async def item_page(
         for name, value in item.extra.items()
         if name != "handling_office" and value not in (None, "", [])
     ]
-    context = _common(
+    return _common(
         request,
         access,
         slug,
@@ -183,8 +219,6 @@ async def item_page(
         canonical=absolute(_base_url(request), item_page_path(slug, township, code)),
         township_filter=township,
     )
-    units_version = ",".join(f"{u.code}:{u.name}:{u.contacts}" for u in units.values())
-    return _page(request, "item.html", context, etag_source=f"{p.etag_source};{units_version}")
 
 
 @get("/{slug:str}/search", name="portal-search")
@@ -250,6 +284,7 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
         doc_id = uuid.UUID(document_id)
     except ValueError:
         raise NotFound(f"no legal document {document_id}") from None
+    # Not cached: a document's status depends on the date and on recorded repeals.
     document = await legal.get_document(access, doc_id)
     articles = await legal.list_provisions(access, doc_id, limit=500)
     context = _common(
@@ -260,7 +295,7 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
         articles=articles.items,
         canonical=absolute(_base_url(request), law_path(slug, document_id)),
     )
-    return _page(request, "law.html", context, etag_source=f"{document.id};{document.version_count};{document.status}")
+    return _respond(request, _render("law.html", context))
 
 
 _TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 422: "请求有误"}
