@@ -308,3 +308,24 @@ async def test_a_published_list_is_read_once_per_content_generation(
     )
     assert renamed.status_code == 200, renamed.text
     assert (await read())[0]["township_name"] == "柳城新街道"
+
+
+async def test_cached_published_lists_stay_with_their_tenant(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    """Two counties with the same township code: each reads its own published list, cached
+    or not, and a reader of one never gets the other's cached entries."""
+    await build_county(client, other)
+    await add_items(client, other, DOMAIN, PATROL, PERMIT, RECOVERED)
+    await publish(client, other)
+    claim = {"item_code": "CON-01", "justification": "需要"}
+    claimed = await client.post(f"{county.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=county.auth())
+    assert claimed.status_code == 201, claimed.text
+    await _publish_list(client, county, LIUCHENG, "2025-02-01")
+    await _publish_list(client, other, LIUCHENG, "2025-02-01")
+    for _ in range(2):  # the second round is served from the cache
+        mine = await client.get(f"{county.base}/townships/{LIUCHENG}/list/published", headers=county.auth())
+        theirs = await client.get(f"{other.base}/townships/{LIUCHENG}/list/published", headers=other.auth())
+        assert "CON-01" in codes(mine.json()) and "CON-01" not in codes(theirs.json())
+        crossed = await client.get(f"{other.base}/townships/{LIUCHENG}/list/published", headers=county.auth())
+        assert crossed.status_code == 404
