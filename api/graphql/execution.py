@@ -75,6 +75,10 @@ class _Plain:
         self.scalar = None if self.listed else self.exact
 
 
+#: The plan's marker for ``__typename``.
+_TYPENAME: Any = object()
+
+
 def _plain(field: GraphQLField) -> _Plain | None:
     """The shortcut for a field strawberry resolves with its default ``getattr``."""
     definition = field.extensions.get("strawberry-definition")
@@ -179,6 +183,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         node = field_details_list[0].node
         if self._has_middleware or node.directives:
             return None
+        if node.name.value == "__typename":  # clients such as Apollo add it everywhere
+            return _TYPENAME
         key = (id(self.schema), parent_type.name, node.name.value)
         try:
             return self._plains[key]
@@ -274,6 +280,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         awaitable_fields: list[str] = []
         try:
             for response_name, field_details_list, plain in self._plan(parent_type, grouped_field_set):
+                if plain is _TYPENAME:  # on an object type, the type's own name
+                    results[response_name] = parent_type.name
+                    continue
                 if plain is not None and plain.scalar is not None:  # the common case, inline
                     value = getattr(source_value, plain.name, _SLOW)
                     if value.__class__ is plain.scalar or (value is None and plain.nullable):
