@@ -116,16 +116,18 @@ async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = Fals
     async def one(q: str, filters: dict[str, str]) -> None:
         params = {k: (first if v == "first" else v) for k, v in filters.items()}
         if raw:
+            terms = search._terms(q)
             async with db.DB.pool.acquire() as conn:  # type: ignore[union-attr]
                 await conn.fetch(
                     search._SEARCH_LISTS,
                     access.tenant.id,
-                    search.query_text(q),
+                    search._tsquery(terms),
                     params.get("kind"),
                     params.get("category"),
                     params.get("township"),
                     0,
                     51,
+                    *search.posting_keys(terms).args(),
                 )
         else:
             await search.search(access, q, **params)

@@ -8,8 +8,8 @@ traditional → simplified conversion, lower case — and cut into tokens:
   ``消防 防安 安全``) plus its last character alone, each at its position;
 - a run of Latin letters or digits is one word.
 
-PostgreSQL stores that as a ``tsvector`` (no dictionary: the lexemes are ours) with a GIN
-index; a query becomes a ``tsquery`` in which a Chinese run is a phrase of its bigrams
+PostgreSQL stores that as a ``tsvector`` (no dictionary: the lexemes are ours); a query
+becomes a ``tsquery`` in which a Chinese run is a phrase of its bigrams
 (``消防 <-> 防安 <-> 安全``: adjacent, so it matches exactly that substring), a single
 character is a prefix (``镇:*`` matches every bigram starting with it and the trailing
 unigram, so every occurrence), and words are ANDed. Ranking is ``ts_rank`` with the title
@@ -20,6 +20,15 @@ reference code and content hash, so an unchanged item is not re-indexed when a n
 version publishes); township lists point at it (``search_entries``: the entries of each
 township's latest published version). Publishing maintains both in bulk — see
 :func:`index_catalog_version` and :func:`index_township_list`.
+
+**Postings.** Row-level security is forced on these tables, and below a policy PostgreSQL
+only uses LEAKPROOF operators as index conditions — ``@@`` is not one, so a GIN index on the
+documents cannot serve the application role. ``search_postings`` is an inverted index of our
+own: per tenant and lexeme, the ids of the documents containing it. A search looks up the
+query's lexemes with ``BETWEEN`` on text (leakproof, so a btree index condition under the
+policy; a single character or a word is a prefix range), takes the term whose rarest
+lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all terms) and
+``ts_rank`` on those candidates alone.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import msgspec
 
@@ -72,6 +82,15 @@ def _is_cjk(run: str) -> bool:
 
 def document_vector(fields: Iterable[tuple[str, str]]) -> str:
     """A ``tsvector`` literal for ``(weight, text)`` pairs (weights A–D)."""
+    return _vector_literal(_positions(fields))
+
+
+def _vector_literal(positions: dict[str, list[str]]) -> str:
+    return " ".join(f"'{lexeme}':{','.join(p)}" for lexeme, p in positions.items())
+
+
+def _positions(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each lexeme's positions with weights (``"3A"``), in position order."""
     positions: dict[str, list[str]] = {}
     pos = 1
     for weight, text in fields:
@@ -89,7 +108,7 @@ def document_vector(fields: Iterable[tuple[str, str]]) -> str:
                 _add(positions, run[:_MAX_WORD], pos, weight)
                 pos += 2
         pos += 1
-    return " ".join(f"'{lexeme}':{','.join(p)}" for lexeme, p in positions.items())
+    return positions
 
 
 def _add(positions: dict[str, list[str]], lexeme: str, pos: int, weight: str) -> None:
@@ -118,9 +137,10 @@ def _phrase(run: str) -> str:
     return "(" + " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1)) + ")"
 
 
-def query_text(q: str) -> str:
-    """A ``tsquery`` literal for the user's query; :class:`InvalidInput` when it has no
-    searchable character (only punctuation, symbols or spaces)."""
+def _terms(q: str) -> list[list[str]]:
+    """The query's terms (all must match), each as its alternatives (any may match): a word
+    (searched as a prefix), or a run of Chinese characters and its abbreviations' full forms.
+    :class:`InvalidInput` when it has no searchable character."""
     if len(q) > MAX_QUERY:
         raise InvalidInput(
             f"q: at most {MAX_QUERY} characters", errors=[FieldError("q", f"at most {MAX_QUERY} characters")]
@@ -129,17 +149,69 @@ def query_text(q: str) -> str:
     if not runs:
         message = "has no letter, digit or Chinese character to search for (only punctuation or spaces)"
         raise InvalidInput(f"q: {message}", errors=[FieldError("q", message)])
-    parts = []
+    terms = []
     for run in dict.fromkeys(runs):
         if not _is_cjk(run):
-            parts.append(f"'{run[:_MAX_WORD]}':*")
+            terms.append([run[:_MAX_WORD]])
             continue
         forms = [run] + [
             run.replace(short, full) for short, fulls in ABBREVIATIONS.items() if short in run for full in fulls
         ]
-        alternatives = [_phrase(form) for form in dict.fromkeys(forms)]
+        terms.append(list(dict.fromkeys(forms)))
+    return terms
+
+
+def _tsquery(terms: list[list[str]]) -> str:
+    parts = []
+    for forms in terms:
+        if not _is_cjk(forms[0]):
+            parts.append(f"'{forms[0]}':*")
+            continue
+        alternatives = [_phrase(form) for form in forms]
         parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
     return " & ".join(parts)
+
+
+def query_text(q: str) -> str:
+    """A ``tsquery`` literal for the user's query; :class:`InvalidInput` when it has no
+    searchable character (only punctuation, symbols or spaces)."""
+    return _tsquery(_terms(q))
+
+
+_LAST = "\U0010ffff"  # the largest code point: ``lexeme BETWEEN p AND p || _LAST`` is "starts with p"
+
+
+class PostingKeys(msgspec.Struct, array_like=True):
+    """The lexemes to look up for a query, one entry per (term, alternative, lexeme): an
+    exact lexeme is the range ``lo = hi``, a prefix ``lo .. lo || U+10FFFF``. ``exact``: the
+    documents found are exactly the matches (one term whose alternatives are one lexeme or
+    prefix each), so ``@@`` need not be checked again."""
+
+    term: list[int]
+    alternative: list[int]
+    lo: list[str]
+    hi: list[str]
+    exact: bool
+
+    def args(self) -> tuple[list[int], list[int], list[str], list[str], bool]:
+        return self.term, self.alternative, self.lo, self.hi, self.exact
+
+
+def posting_keys(terms: list[list[str]]) -> PostingKeys:
+    keys = PostingKeys([], [], [], [], exact=len(terms) == 1)
+    for t, forms in enumerate(terms):
+        for a, form in enumerate(forms):
+            if not _is_cjk(form) or len(form) == 1:
+                ranges = [(form, form + _LAST)]
+            else:
+                ranges = [(form[i : i + 2], form[i : i + 2]) for i in range(len(form) - 1)]
+                keys.exact = keys.exact and len(ranges) == 1
+            for lo, hi in ranges:
+                keys.term.append(t)
+                keys.alternative.append(a)
+                keys.lo.append(lo)
+                keys.hi.append(hi)
+    return keys
 
 
 # --- maintaining the index -----------------------------------------------------------------
@@ -170,9 +242,19 @@ SELECT t, c, h, ti, lv, ca, ik, string_to_array(ks, chr(31)), doc::tsvector
 ON CONFLICT DO NOTHING
 """
 
+# The documents' ids are appended to each lexeme's posting list (ids grow, so lists stay
+# ascending); one row per (tenant, lexeme), the ids as an array literal.
+_UPSERT_POSTINGS = """
+INSERT INTO search_postings (tenant_id, lexeme, documents, n)
+SELECT t, l, d::integer[], cardinality(d::integer[])
+  FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(t, l, d)
+ON CONFLICT (tenant_id, lexeme) DO UPDATE
+SET documents = search_postings.documents || excluded.documents, n = search_postings.n + excluded.n
+"""
 
-def _document_of(r: Any) -> str:
-    return document_vector(
+
+def _document_of(r: Any) -> dict[str, list[str]]:
+    return _positions(
         (
             ("A", r["title"]),
             ("B", r["description"]),
@@ -185,11 +267,16 @@ def _document_of(r: Any) -> str:
     )
 
 
-async def _store_documents(conn: Any, records: list[Any]) -> int:
+async def _store_documents(conn: Any, records: list[Any], *, postings: bool = True) -> int:
+    """Insert the documents of ``records`` (one statement) and, with ``postings``, add them to
+    the posting lists (one more). Returns how many records."""
     if not records:
         return 0
     columns: list[list[Any]] = [[] for _ in range(9)]
+    lexemes: dict[tuple[Any, str, str], list[str]] = {}
     for r in records:
+        positions = _document_of(r)
+        lexemes[(r["tenant_id"], r["code"], r["content_hash"])] = list(positions)
         values = (
             r["tenant_id"],
             r["code"],
@@ -199,11 +286,27 @@ async def _store_documents(conn: Any, records: list[Any]) -> int:
             r["category"],
             r["item_kind"],
             "\x1f".join(r["kinds"]),
-            _document_of(r),
+            _vector_literal(positions),
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    await conn.execute(_INSERT_DOCUMENTS, *columns)
+    if not postings:
+        await conn.execute(_INSERT_DOCUMENTS, *columns)
+        return len(records)
+    inserted = await conn.fetch(_INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *columns)
+    lists: dict[tuple[Any, str], list[str]] = {}
+    for row in inserted:  # documents already indexed (a conflict) are in their lists already
+        key = (row["tenant_id"], row["item_code"], row["content_hash"])
+        document = str(row["id"])
+        for lexeme in lexemes[key]:
+            lists.setdefault((row["tenant_id"], lexeme), []).append(document)
+    if lists:
+        await conn.execute(
+            _UPSERT_POSTINGS,
+            [tenant for tenant, _ in lists],
+            [lexeme for _, lexeme in lists],
+            ["{" + ",".join(ids) + "}" for ids in lists.values()],
+        )
     return len(records)
 
 
@@ -242,15 +345,16 @@ DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
 
 
 async def backfill(conn: Any) -> tuple[int, int]:
-    """Index everything already published, across tenants (the migration runs this as the
-    schema owner). Returns (documents, entries)."""
+    """Index everything already published, across tenants (migration 2026-11-23T20:20 runs
+    this as the schema owner, before ``search_postings`` exists: migration 22:00 builds the
+    posting lists from the documents). Returns (documents, entries)."""
     records = await conn.fetch(
         _ITEM_TEXT.format(
             where="(i.tenant_id, i.version) IN (SELECT tenant_id, number FROM catalog_versions"
             " WHERE status = 'published')"
         )
     )
-    documents = await _store_documents(conn, records)
+    documents = await _store_documents(conn, records, postings=False)
     entries = await conn.execute(
         """
         INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
@@ -290,41 +394,72 @@ class SearchPage(Page[SearchHit]):
 
 _FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL OR d.category = $4)"
 
-# Documents are ranked once each (a few thousand at most per tenant), in rank order; each
-# one's entries are fetched through an index only until the page is full (the nested loop
-# keeps the documents' order, an incremental sort orders townships within an item), and
-# township names are joined to the page alone.
+# The candidate documents: each query lexeme's posting count (an index probe by ``BETWEEN``:
+# leakproof, so an index condition under the policy); per alternative its rarest lexeme; the
+# term whose alternatives promise the fewest documents; their posting lists, concatenated.
+# $8–$11: PostingKeys (term, alternative, lo, hi).
+_CANDIDATES = """
+keys AS (
+  SELECT k.term, k.alternative, k.lo, k.hi,
+         (SELECT coalesce(sum(p.n), 0) FROM search_postings p
+           WHERE p.tenant_id = $1 AND p.lexeme BETWEEN k.lo AND k.hi) AS n
+    FROM unnest($8::int[], $9::int[], $10::text[], $11::text[]) AS k(term, alternative, lo, hi)),
+drivers AS (SELECT DISTINCT ON (term, alternative) term, lo, hi, n FROM keys ORDER BY term, alternative, n),
+candidates AS MATERIALIZED (
+  SELECT search_concat(p.documents) AS ids
+    FROM drivers JOIN search_postings p ON p.tenant_id = $1 AND p.lexeme BETWEEN drivers.lo AND drivers.hi
+   WHERE drivers.term = (SELECT term FROM drivers GROUP BY term ORDER BY sum(n), term LIMIT 1))
+"""
+
+# Only the candidates are read (by id: an index condition), checked (``@@``, unless the
+# postings are exact: $12) and ranked; in rank order, each one's entries are fetched through
+# an index in township order only until the page is full; township names are joined to the
+# page alone. Ties in rank go by reference code in byte order ("C": cheap, and the same as
+# code-point order).
+_DOCUMENTS = f"""
+SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
+       ts_rank(d.document, $2::tsquery) AS rank
+  FROM search_documents d
+ WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM candidates) AS integer[]))
+   {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
+"""
+
 _SEARCH_LISTS = f"""
+WITH {_CANDIDATES},
+hits AS ({_DOCUMENTS})
 SELECT page.*, j.name AS township_name FROM (
   SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
          s.township_code
-    FROM (SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
-                 ts_rank(d.document, $2::tsquery) AS rank
-            FROM search_documents d
-           WHERE d.tenant_id = $1 AND d.document @@ $2::tsquery {_FILTERS}
-           ORDER BY rank DESC, d.item_code) hits
+    FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
     JOIN LATERAL (SELECT s.township_code FROM search_entries s
                    WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
                      AND ($5::text IS NULL OR s.township_code = $5)
                    ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
-   ORDER BY hits.rank DESC, hits.item_code, s.township_code
+   ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
   OFFSET $6 LIMIT $7) page
 JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = page.township_code
-ORDER BY page.rank DESC, page.item_code, page.township_code
+ORDER BY page.rank DESC, page.item_code COLLATE "C", page.township_code
 """
 
 _SEARCH_CATALOG = f"""
-WITH q AS (SELECT $2::tsquery AS q),
+WITH {_CANDIDATES},
+hits AS ({_DOCUMENTS}),
 cur AS (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
-SELECT d.item_code, d.title, d.level, d.category, d.item_kind, d.kinds, ts_rank(d.document, q.q) AS rank,
+SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
        NULL AS township_code, NULL AS township_name
-  FROM search_documents d CROSS JOIN q CROSS JOIN cur
-  JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cur.number AND i.code = d.item_code
-   AND i.content_hash = d.content_hash AND i.status = 'active'
- WHERE d.tenant_id = $1 AND d.document @@ q.q {_FILTERS} AND $5::text IS NULL
- ORDER BY rank DESC, d.item_code
+  FROM hits CROSS JOIN cur
+  JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cur.number AND i.code = hits.item_code
+   AND i.content_hash = hits.content_hash AND i.status = 'active'
+ WHERE $5::text IS NULL
+ ORDER BY hits.rank DESC, hits.item_code COLLATE "C"
  OFFSET $6 LIMIT $7
 """
+
+
+@lru_cache(maxsize=4096)
+def _items_path(slug: str, township_code: str) -> str:
+    """The item pages' common prefix, ``…/items/`` (a page of hits is one item in 50 townships)."""
+    return item_page_path(slug, township_code, "")
 
 
 async def search(
@@ -347,7 +482,8 @@ async def search(
             "township: the catalog has no townships; search scope=lists",
             errors=[FieldError("township", "only with scope=lists")],
         )
-    tsquery = query_text(q)
+    terms = _terms(q)
+    tsquery, keys = _tsquery(terms), posting_keys(terms)
     limit = check_limit(limit, 100)
     offset = decode_cursor(cursor) or 0
     if not isinstance(offset, int) or offset < 0:
@@ -358,24 +494,27 @@ async def search(
             "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, township
         ):
             raise NotFound(f"no township {township}")
-        # Ranking depends on how many documents match; a generic plan guesses that badly.
-        await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        records = await conn.fetch(statement, access.tenant.id, tsquery, kind, category, township, offset, limit + 1)
-    slug = access.tenant.slug
-    hits = [
-        SearchHit(
-            item_code=r["item_code"],
-            title=r["title"],
-            level=r["level"],
-            category=r["category"],
-            item_kind=r["item_kind"],
-            kinds=list(r["kinds"]),
-            rank=round(float(r["rank"]), 6),
-            township_code=r["township_code"],
-            township_name=r["township_name"],
-            portal_path=item_page_path(slug, r["township_code"], r["item_code"]) if r["township_code"] else None,
+        records = await conn.fetch(
+            statement, access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args()
         )
-        for r in records[:limit]
-    ]
+    slug = access.tenant.slug
+    hits = []
+    for r in records[:limit]:
+        township_code = r["township_code"]
+        path = None if township_code is None else _items_path(slug, township_code) + quote(r["item_code"], safe="")
+        hits.append(
+            SearchHit(
+                item_code=r["item_code"],
+                title=r["title"],
+                level=r["level"],
+                category=r["category"],
+                item_kind=r["item_kind"],
+                kinds=list(r["kinds"]),
+                rank=round(r["rank"], 6),
+                township_code=township_code,
+                township_name=r["township_name"],
+                portal_path=path,
+            )
+        )
     more = len(records) > limit
     return SearchPage(items=hits, next_cursor=encode_cursor(offset + limit) if more else None, query=tsquery)

@@ -8,8 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db
-from core.search import document_vector, query_text
+from core import db, search
+from core.db import platform_transaction, tenant_transaction
+from core.search import document_vector, posting_keys, query_text
+from core.tenancy import find_tenant
 from tests.catalog_fixtures import add_items, publish
 from tests.conftest import TenantFixture, issue_key
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, published_county
@@ -160,3 +162,121 @@ async def test_graphql_search(client: httpx.AsyncClient, county: TenantFixture) 
     assert [i["itemCode"] for i in items] == [h["item_code"] for h in rest["items"]]
     bad = await post(client, county.reader, SEARCH, s=county.slug, q="！？", kind=None)
     assert "punctuation" in " ".join(e["message"] for e in bad.json()["errors"])
+
+
+def test_posting_keys() -> None:
+    keys = posting_keys(search._terms("鎮"))  # one character: every lexeme starting with it
+    assert (keys.lo, keys.hi, keys.exact) == (["镇"], ["镇\U0010ffff"], True)
+    assert posting_keys(search._terms("消防")).args() == ([0], [0], ["消防"], ["消防"], True)
+    phrase = posting_keys(search._terms("消防安全"))  # three bigrams, all required: @@ checks adjacency
+    assert phrase.lo == phrase.hi == ["消防", "防安", "安全"] and not phrase.exact
+    relief = posting_keys(search._terms("低保"))  # the abbreviation and its full form: alternatives
+    assert relief.alternative == [0, 1, 1, 1, 1, 1] and relief.lo[:2] == ["低保", "最低"] and not relief.exact
+    words = posting_keys(search._terms("消防 GB"))  # two terms: @@ checks the other one
+    assert words.term == [0, 1] and words.hi[1] == "gb\U0010ffff" and not words.exact
+
+
+async def _tenant_id(t: TenantFixture) -> Any:
+    found = await find_tenant(t.slug)
+    assert found is not None
+    return found.id
+
+
+async def test_postings_list_exactly_the_documents_lexemes(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    """Publishing keeps the inverted index equal to the documents' lexemes — also after a new
+    catalog version re-indexes a changed item (its new document is appended)."""
+    item = f"{county.base}/catalog/items/SAF-04"
+    revision = (await client.get(item, headers=county.auth())).json()["revision"]
+    changed = await client.patch(
+        item,
+        json={
+            "description": "每年组织一次森林防火应急演练",
+            "revision": revision,
+            "adjustment": {"reason_kind": "other", "reason": "演练内容调整"},
+        },
+        headers=county.auth(),
+    )
+    assert changed.status_code == 200, changed.text
+    await publish(client, county, "2025-03-01")
+    tenant_id = await _tenant_id(county)
+    async with tenant_transaction(tenant_id) as conn:
+        expected = await conn.fetch(
+            "SELECT l AS lexeme, array_agg(d.id ORDER BY d.id) AS documents FROM search_documents d,"
+            ' unnest(tsvector_to_array(d.document)) l WHERE d.tenant_id = $1 GROUP BY l ORDER BY l COLLATE "C"',
+            tenant_id,
+        )
+        stored = await conn.fetch(
+            "SELECT lexeme, documents, n FROM search_postings WHERE tenant_id = $1 ORDER BY lexeme", tenant_id
+        )
+        versions = await conn.fetchval(
+            "SELECT count(*) FROM search_documents WHERE tenant_id = $1 AND item_code = 'SAF-04'", tenant_id
+        )
+    assert versions == 2 and len(expected) > 20
+    assert [(r["lexeme"], sorted(r["documents"]), r["n"]) for r in stored] == [
+        (r["lexeme"], r["documents"], len(r["documents"])) for r in expected
+    ]
+    assert {c for _, c in hits(await find(client, county, q="森林防火", scope="catalog"))} == {"SAF-04"}
+
+
+async def test_postings_are_tenant_isolated(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    await published_county(client, other)
+    ours, theirs = await _tenant_id(county), await _tenant_id(other)
+    async with tenant_transaction(ours) as conn:
+        # No WHERE tenant_id: the policy alone hides the other tenant's (identical) postings…
+        seen = await conn.fetch("SELECT DISTINCT tenant_id FROM search_postings")
+        assert [r["tenant_id"] for r in seen] == [ours]
+        assert await conn.fetchval("SELECT count(*) FROM search_postings WHERE tenant_id = $1", theirs) == 0
+    async with platform_transaction() as conn:
+        their_ids = await conn.fetchval("SELECT array_agg(id) FROM search_documents WHERE tenant_id = $1", theirs)
+    async with tenant_transaction(ours) as conn:
+        # …their documents cannot be reached by id either…
+        assert await conn.fetchval("SELECT count(*) FROM search_documents WHERE id = ANY($1)", their_ids) == 0
+        # …and writing a posting in their name is refused.
+        with pytest.raises(Exception, match="row-level security"):
+            await conn.execute(
+                "INSERT INTO search_postings (tenant_id, lexeme, documents, n) VALUES ($1, '消防', '{1}', 1)", theirs
+            )
+
+
+async def test_search_uses_the_postings_index_under_row_level_security(county: TenantFixture) -> None:
+    """As the application role with the policies forced, the statement finds candidates
+    through the btree on (tenant_id, lexeme) and reads documents by id; ``@@`` on the GIN
+    index is never an option there (it is not LEAKPROOF). Sequential scans are switched off
+    so that only what is impossible (not what is dearer on tiny tables) shows as one."""
+    tenant_id = await _tenant_id(county)
+    async with tenant_transaction(tenant_id) as conn:
+        await conn.execute("SET LOCAL enable_seqscan = off")
+        for q, statement, township in (
+            ("消防安全", search._SEARCH_LISTS, None),
+            ("镇", search._SEARCH_LISTS, "510115001000"),
+            ("低保", search._SEARCH_CATALOG, None),
+        ):
+            terms = search._terms(q)
+            rows = await conn.fetch(
+                "EXPLAIN " + statement,
+                tenant_id,
+                search._tsquery(terms),
+                None,
+                None,
+                township,
+                0,
+                51,
+                *posting_keys(terms).args(),
+            )
+            plan = "\n".join(r[0] for r in rows)
+            assert "Index Scan using search_postings_pkey on search_postings" in plan, plan
+            assert "(lexeme >= " in plan and "(lexeme <= " in plan, plan
+            assert "(id = ANY " in plan, plan  # only the candidates are read…
+            assert "Seq Scan on search_documents" not in plan and "Seq Scan on search_postings" not in plan, plan
+            if statement is search._SEARCH_LISTS:  # …by id (on this tiny catalog the planner may walk the key)
+                assert "Index Scan using search_documents_id on search_documents" in plan, plan
+        # The premise: the same tenant's documents matched with @@ alone cannot use the GIN index.
+        rows = await conn.fetch(
+            "EXPLAIN SELECT item_code FROM search_documents WHERE tenant_id = $1 AND document @@ $2::tsquery",
+            tenant_id,
+            "'消防'",
+        )
+        premise = "\n".join(r[0] for r in rows)
+        assert "search_documents_document" not in premise and "Filter: (document @@ " in premise, premise
