@@ -37,6 +37,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import asyncpg
+import httpcore
 import httpx
 import msgspec
 
@@ -253,6 +254,60 @@ async def _destination_problem(url: str, cfg: WebhookConfig) -> str | None:
         if problem:
             return problem
     return None
+
+
+class _CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to an address the rules allow, checking the very address it connects
+    to. A check before the request alone would let a DNS server answer a public address to
+    the check and a private one to the connection a moment later (DNS rebinding)."""
+
+    def __init__(self, cfg: WebhookConfig) -> None:
+        self._cfg = cfg
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        for address in addresses:
+            problem = _address_problem(address, self._cfg)
+            if problem:
+                raise httpcore.ConnectError(problem)
+        failure: Exception = httpcore.ConnectError(f"{host} has no address")
+        for address in addresses:  # TLS still names ``host``: httpcore passes it apart
+            try:
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as exc:
+                failure = exc
+        raise failure
+
+    async def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
+        raise httpcore.ConnectError("webhook receivers are reached over TCP only")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _CheckedTransport(httpx.AsyncHTTPTransport):
+    def __init__(self, cfg: WebhookConfig) -> None:
+        super().__init__(trust_env=False)
+        # httpx offers no way to pass a network backend to the pool it builds; the pool is
+        # the transport's only state, so replace it with the same pool using ours.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=cfg.concurrency,
+            keepalive_expiry=5.0,
+            network_backend=_CheckedBackend(cfg),
+        )
 
 
 # --- subscriptions ----------------------------------------------------------------------------
@@ -876,7 +931,7 @@ def _client(cfg: WebhookConfig) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         timeout=httpx.Timeout(cfg.timeout_seconds, connect=min(cfg.timeout_seconds, 5.0)),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=cfg.concurrency),
+        transport=_CheckedTransport(cfg),
         trust_env=False,
     )
 
