@@ -6,15 +6,19 @@ publishes every township's list, starts ``python -m bench.server`` (the real app
 uvicorn, 1 worker, 127.0.0.1) and drives it with ``bench.load`` (closed loop, keep-alive,
 ``--clients`` connections, default 16) on:
 
-- (a) ``GET /portal/{slug}/townships/{code}/items/{ref}`` — the item page: tenant from the
-  slug, one tenant transaction with four statements (version + item with its
-  responsibilities and legal bases, parent chain and children, the same item in the 19
-  other townships, the units), Jinja2 rendering, ETag;
-- (b) ``GET /bench/constant`` — the framework floor (no database).
+- (a) ``GET /portal/{slug}/townships/{code}/items/{ref}`` — the item page as served: tenant
+  from the slug (cached), one statement reading the tenant's content generation, the page's
+  bytes as rendered once for that generation (:func:`core.portal.cached`), ETag;
+- (t) ``GET /portal/{slug}/townships/{code}`` — that township's whole list page (500
+  entries), cached the same way;
+- (b) ``GET /bench/constant`` — the framework floor (no database, no middleware);
+- (u) the item page on a second server with ``QINGDAN_CACHE_PAGES=0`` — the reference: every
+  request reads the page with one statement in a tenant transaction and renders it with
+  Jinja2 (what (a) cost before the cache; ``--no-reference`` skips it).
 
-Nothing is cached in the server beyond the tenant record and the structure's labels: every
-request of (a) reads the database and renders the page. Prints requests/s, p50/p95/p99 and
-the ratio to the floor. Target: p99 of (a) under 50 ms at 16 clients.
+Prints requests/s, p50/p95/p99 and the throughput ratios to the floor and to the uncached
+page. Target: p99 of (a) under 50 ms at 16 clients. ``--profile DIR`` records py-spy
+profiles of the server during (a).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "bench-portal"
@@ -118,47 +123,79 @@ def drive(base: str, paths: list[str], clients: int, seconds: float, warmup: flo
     }
 
 
+SCENARIOS = (
+    ("a", "(a) item page"),
+    ("t", "(t) township page (cached)"),
+    ("u", "(u) item page, no cache"),
+    ("b", "(b) bare handler (floor)"),
+)
+
+
+def _measure(
+    args: argparse.Namespace, data_dir: Path, prepared: Any, targets: dict[str, str], cache_pages: int | None
+) -> dict[int, dict[str, dict[str, float]]]:
+    """Start a server (``QINGDAN_CACHE_PAGES=cache_pages`` when given) and drive each target."""
+    from bench.http_list import _finish, _start_profiler, _start_server, _wait_ready
+
+    if cache_pages is not None:
+        os.environ["QINGDAN_CACHE_PAGES"] = str(cache_pages)
+    try:
+        proc, port = _start_server(prepared, data_dir, 0, data_dir / "bench-server.log")
+    finally:
+        os.environ.pop("QINGDAN_CACHE_PAGES", None)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_ready(proc, base, data_dir / "bench-server.log")
+        import httpx
+
+        for path in targets.values():
+            if path.startswith("/portal/"):
+                page = httpx.get(base + path, timeout=30)
+                assert page.status_code == 200 and "<h1" in page.text, page.text[:500]
+        results: dict[int, dict[str, dict[str, float]]] = {}
+        for clients in args.clients:
+            for name, path in targets.items():
+                spy = _start_profiler(args, proc.pid, f"{name}-{clients}", args.seconds) if name == "a" else None
+                results.setdefault(clients, {})[name] = drive(base, [path], clients, args.seconds, args.warmup)
+                if spy is not None:
+                    spy.wait(timeout=60)
+        return results
+    finally:
+        proc.terminate()
+        _finish(proc, 10)
+
+
 def run(args: argparse.Namespace, data_dir: Path) -> bool:
     from bench.database import Prepared
-    from bench.http_list import _finish, _start_profiler, _start_server, _wait_ready
+    from core.portal_links import township_path
 
     url, paths = asyncio.run(prepare(data_dir, args.townships, args.items))
     print(f"{len(paths)} item pages of township 1 (of {args.townships} published lists, {args.items} items)")
     prepared = Prepared(url=url, pgdata=data_dir / "pgdata", slug=SLUG, key="", jurisdictions=0)
-    log = data_dir / "bench-server.log"
-    proc, port = _start_server(prepared, data_dir, 0, log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(proc, base, log)
-        import httpx
-
-        page = httpx.get(base + paths[0], timeout=10)
-        assert page.status_code == 200 and "<h1" in page.text, page.text[:500]
-        print(f"item page: {len(page.content):,} bytes, ETag {page.headers['etag']}")
-        results = {}
-        for clients in args.clients:
-            spy = _start_profiler(args, proc.pid, f"item-{clients}", args.seconds)
-            a = drive(base, [paths[len(paths) // 2]], clients, args.seconds, args.warmup)
-            if spy is not None:
-                spy.wait(timeout=60)
-            b = drive(base, ["/bench/constant"], clients, args.seconds, args.warmup)
-            results[clients] = (a, b)
-        head = f"{'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'err':>4}"
-        print(f"\n{'':<28} {head}")
-        for clients, (a, b) in results.items():
-            for label, r in (("(a) item page", a), ("(b) bare handler (floor)", b)):
+    item = paths[len(paths) // 2]
+    listing = township_path(SLUG, item.split("/")[4])
+    results = _measure(args, data_dir, prepared, {"a": item, "t": listing, "b": "/bench/constant"}, None)
+    if not args.no_reference:
+        uncached = _measure(args, data_dir, prepared, {"u": item}, 0)
+        for clients, found in uncached.items():
+            results[clients].update(found)
+    head = f"{'clients':>7} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'err':>4}"
+    print(f"\n{'':<28} {head}")
+    for clients, found in results.items():
+        for name, label in SCENARIOS:
+            if name in found:
+                r = found[name]
                 print(
                     f"{label:<28} {clients:>7} {r['requests']:>8} {r['rps']:>8.0f} {r['p50']:>8.2f}"
                     f" {r['p95']:>8.2f} {r['p99']:>8.2f} {r['errors']:>4}"
                 )
-            print(f"{'a/b throughput':<28} {clients:>7} {a['rps'] / b['rps']:>8.2f}")
-        a16 = results[max(results)][0]
-        ok = a16["p99"] < 50 and a16["errors"] == 0
-        print(f"\nTarget p99 < 50 ms at {max(results)} clients: {'met' if ok else 'MISSED'} ({a16['p99']:.1f} ms)")
-        return ok
-    finally:
-        proc.terminate()
-        _finish(proc, 10)
+        print(f"{'a/b throughput':<28} {clients:>7} {found['a']['rps'] / found['b']['rps']:>8.2f}")
+        if "u" in found:
+            print(f"{'a/u throughput':<28} {clients:>7} {found['a']['rps'] / found['u']['rps']:>8.2f}")
+    a16 = results[max(results)]["a"]
+    ok = a16["p99"] < 50 and a16["errors"] == 0
+    print(f"\nTarget p99 < 50 ms at {max(results)} clients: {'met' if ok else 'MISSED'} ({a16['p99']:.1f} ms)")
+    return ok
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,6 +206,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--data-dir", type=Path, help="keep the database here (reused on the next run)")
+    parser.add_argument("--no-reference", action="store_true", help="skip (u), the item page without the cache")
     parser.add_argument("--profile", type=Path, help="record py-spy profiles of the server here")
     args = parser.parse_args(argv)
     os.environ.setdefault("QINGDAN_EVENT_WORKER", "off")

@@ -34,6 +34,7 @@ from core.catalog import ITEM_SELECT, ItemView
 from core.db import tenant_transaction
 from core.errors import NotFound
 from core.generations import Cache, current
+from core.piccolo_conf import DB
 from core.plugin_types import ListStructure
 from core.structure import NATIONAL, from_document
 from core.tenancy import find_tenant
@@ -61,16 +62,25 @@ page_cache: Cache[Any] = Cache(2000)
 async def cached(access: Access, key: tuple[Any, ...], build: Callable[[], Awaitable[V]]) -> V:
     """``build()``'s value for ``key`` of this tenant, built at most once per content generation.
 
-    The generation is read first, in the tenant's own transaction; a value is stored under the
-    generation read *before* it was built, so a change committed meanwhile can only make the
-    next reader build again, never serve older data as current. The key starts with the tenant
-    (id, slug and name — a renamed tenant's pages show the new name): one tenant's value is
-    never handed to another. A build that raises (404) stores nothing.
+    The generation is read first, and a value is stored under the generation read *before* it
+    was built, so a change committed meanwhile can only make the next reader build again, never
+    serve older data as current. The key starts with the tenant (id, slug and name — a renamed
+    tenant's pages show the new name): one tenant's value is never handed to another. A build
+    that raises (404) stores nothing.
+
+    The generation is read with one statement on a pooled connection, as the platform reads
+    the tenant record (:func:`core.tenancy.find_tenant`) — not in a tenant transaction, whose
+    BEGIN and COMMIT would triple the round trips of a cached page (bench.portal: 1.6–2.3× the
+    throughput this way). It is a counter, not tenant data; the values themselves are always
+    built in the tenant's own transaction under row-level security. Should the schema owner's
+    maintenance policy not apply to the connection's role, the read sees no row and yields 0:
+    then nothing is cached, which is slow but never stale.
     """
     tenant = access.tenant
     full = (tenant.id, tenant.slug, tenant.name, *key)
-    async with tenant_transaction(tenant.id) as conn:
-        generation = await current(conn, tenant.id)
+    generation = await current(DB.pool, tenant.id)
+    if not generation:  # no generation readable (see above): build, keep nothing
+        return await build()
     found = page_cache.get(full, generation)
     if found is not None:
         return found  # type: ignore[no-any-return]
