@@ -128,6 +128,7 @@ async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = Fals
                     0,
                     51,
                     *search.posting_keys(terms).args(),
+                    51,
                 )
         else:
             await search.search(access, q, **params)

@@ -424,10 +424,17 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
    {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
 """
 
+# A page needs at most offset + limit + 1 documents when each has an entry, so only that many
+# are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate).
+# ``ranked`` (on every row, and on a row of its own when the page is empty) says how many
+# were kept: when the bound was reached and the page is still short, documents without
+# entries took places, and :func:`search` asks again without the bound ($13 NULL).
 _SEARCH_LISTS = f"""
 WITH {_CANDIDATES},
-hits AS ({_DOCUMENTS})
-SELECT page.*, j.name AS township_name FROM (
+hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
+SELECT page.*, j.name AS township_name, ranked.n AS ranked
+  FROM (SELECT count(*) AS n FROM hits) ranked
+  LEFT JOIN (
   SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
          s.township_code
     FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
@@ -436,8 +443,8 @@ SELECT page.*, j.name AS township_name FROM (
                      AND ($5::text IS NULL OR s.township_code = $5)
                    ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
    ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
-  OFFSET $6 LIMIT $7) page
-JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = page.township_code
+  OFFSET $6 LIMIT $7) page ON true
+  LEFT JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = page.township_code
 ORDER BY page.rank DESC, page.item_code COLLATE "C", page.township_code
 """
 
@@ -494,9 +501,15 @@ async def search(
             "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, township
         ):
             raise NotFound(f"no township {township}")
-        records = await conn.fetch(
-            statement, access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args()
-        )
+        args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
+        if scope == "catalog":
+            records = await conn.fetch(statement, *args)
+        else:
+            bound = offset + limit + 1
+            records = await conn.fetch(statement, *args, bound)
+            if len(records) <= limit and records[0]["ranked"] == bound:
+                records = await conn.fetch(statement, *args, None)
+            records = [r for r in records if r["item_code"] is not None]
     slug = access.tenant.slug
     hits = []
     for r in records[:limit]:

@@ -264,6 +264,7 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
                 0,
                 51,
                 *posting_keys(terms).args(),
+                *((51,) if statement is search._SEARCH_LISTS else ()),
             )
             plan = "\n".join(r[0] for r in rows)
             assert "Index Scan using search_postings_pkey on search_postings" in plan, plan
@@ -280,3 +281,30 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
         )
         premise = "\n".join(r[0] for r in rows)
         assert "search_documents_document" not in premise and "Filter: (document @@ " in premise, premise
+
+
+async def test_unlisted_documents_do_not_shorten_a_page(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    """A page keeps only offset + limit + 1 ranked documents; when top-ranked ones are on no
+    published list (here: new catalog items no township has published yet), the search asks
+    again without that bound, so the page is still full and in order."""
+    adjustment = {"reason_kind": "other", "reason": "新增"}
+    loud = [
+        {"code": f"SAF-1{n}", "title": f"消防检查消防宣传消防演练{n}", "level": "item", "parent_code": "SAF",
+         "kinds": ["basic"], "description": "消防设施消防通道消防器材", "adjustment": adjustment}
+        for n in (1, 2)
+    ]  # fmt: skip
+    await add_items(client, county, *loud)
+    await publish(client, county, "2025-03-01")
+    catalog = await find(client, county, q="消防", scope="catalog")
+    assert [c for _, c in hits(catalog)][:2] == ["SAF-11", "SAF-12"]  # they do rank first…
+    await find(client, county, q="消防", limit=1, category="safety")  # warm the key cache
+    before = db.queries.count
+    await find(client, county, q="消防安全", limit=1)  # SAF-03 first: one search statement
+    plain = db.queries.count - before
+    before = db.queries.count
+    first = await find(client, county, q="消防", limit=1)  # …so the 2 kept documents have no entries
+    assert db.queries.count - before == plain + 1  # asked again without the bound
+    assert hits(first) == [(LIUCHENG, "SAF-03")] and first["next_cursor"]
+    rest = await find(client, county, q="消防", limit=2, cursor=first["next_cursor"])
+    assert hits(rest) == [(GONGPING, "SAF-03"), (LIUCHENG, "SAF-04")] and rest["next_cursor"]
+    assert [c for _, c in hits(await find(client, county, q="消防"))] == ["SAF-03", "SAF-03", "SAF-04", "SAF-04"]
