@@ -429,11 +429,15 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
 # ``ranked`` (on every row, and on a row of its own when the page is empty) says how many
 # were kept: when the bound was reached and the page is still short, documents without
 # entries took places, and :func:`search` asks again without the bound ($13 NULL).
+# ``township_known``: whether the township filter ($5) names a division of the tenant.
 _SEARCH_LISTS = f"""
 WITH {_CANDIDATES},
 hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
-SELECT page.*, j.name AS township_name, ranked.n AS ranked
-  FROM (SELECT count(*) AS n FROM hits) ranked
+SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known
+  FROM (SELECT count(*) AS n,
+               $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
+                 AS township_known
+          FROM hits) ranked
   LEFT JOIN (
   SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
          s.township_code
@@ -497,16 +501,14 @@ async def search(
         raise InvalidInput("cursor: not a cursor returned by this API", errors=[FieldError("cursor", "unknown")])
     statement = _SEARCH_LISTS if scope == "lists" else _SEARCH_CATALOG
     async with tenant_transaction(access.tenant.id) as conn:
-        if township is not None and not await conn.fetchval(
-            "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, township
-        ):
-            raise NotFound(f"no township {township}")
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
         if scope == "catalog":
             records = await conn.fetch(statement, *args)
         else:
             bound = offset + limit + 1
             records = await conn.fetch(statement, *args, bound)
+            if not records[0]["township_known"]:
+                raise NotFound(f"no township {township}")
             if len(records) <= limit and records[0]["ranked"] == bound:
                 records = await conn.fetch(statement, *args, None)
             records = [r for r in records if r["item_code"] is not None]
