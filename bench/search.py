@@ -117,6 +117,8 @@ async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = Fals
         params = {k: (first if v == "first" else v) for k, v in filters.items()}
         if raw:
             terms = search._terms(q)
+            keys = search.posting_keys(terms)
+            best = 51 if keys.one_lexeme and not (params.get("kind") or params.get("category")) else None
             async with db.DB.pool.acquire() as conn:  # type: ignore[union-attr]
                 await conn.fetch(
                     search._SEARCH_LISTS,
@@ -127,8 +129,9 @@ async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = Fals
                     params.get("township"),
                     0,
                     51,
-                    *search.posting_keys(terms).args(),
+                    *keys.args(),
                     51,
+                    best,
                 )
         else:
             await search.search(access, q, **params)

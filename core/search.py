@@ -34,6 +34,7 @@ lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all t
 from __future__ import annotations
 
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -117,6 +118,30 @@ def _add(positions: dict[str, list[str]], lexeme: str, pos: int, weight: str) ->
         found.append(f"{pos}{weight}")
 
 
+_FLOAT4 = struct.Struct("f")
+_WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.4, "A": 1.0}
+
+
+def _f4(x: float) -> float:
+    """``x`` rounded to single precision (float, as PostgreSQL's ``real``)."""
+    return float(_FLOAT4.unpack(_FLOAT4.pack(x))[0])
+
+
+@lru_cache(maxsize=4096)
+def lexeme_rank(weights: tuple[str, ...]) -> float:
+    """``ts_rank(document, 'lexeme')`` (default weights, no normalisation) for a lexeme whose
+    positions in the document carry ``weights``, in position order: PostgreSQL's
+    ``calc_rank_or`` for a one-operand query, step by step in single precision (each single
+    precision operation is a double one rounded, exactly). Tested equal to ``ts_rank``."""
+    resj, wjm, jm = 0.0, -1.0, 0
+    for j, weight in enumerate(weights):
+        w = _f4(_WEIGHTS[weight])
+        resj = _f4(resj + _f4(w / ((j + 1) * (j + 1))))
+        if w > wjm:
+            wjm, jm = w, j
+    return _f4(_f4(_f4(wjm + resj) - _f4(wjm / ((jm + 1) * (jm + 1)))) / 1.64493406685)
+
+
 #: Common abbreviations in list texts and in what people type: a query containing one also
 #: matches its full form (both are searched; ranking decides).
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -193,6 +218,11 @@ class PostingKeys(msgspec.Struct, array_like=True):
     hi: list[str]
     exact: bool
 
+    @property
+    def one_lexeme(self) -> bool:
+        """The query is one lexeme (not a prefix): its rank is the posting's rank."""
+        return len(self.lo) == 1 and self.lo == self.hi
+
     def args(self) -> tuple[list[int], list[int], list[str], list[str], bool]:
         return self.term, self.alternative, self.lo, self.hi, self.exact
 
@@ -242,14 +272,15 @@ SELECT t, c, h, ti, lv, ca, ik, string_to_array(ks, chr(31)), doc::tsvector
 ON CONFLICT DO NOTHING
 """
 
-# The documents' ids are appended to each lexeme's posting list (ids grow, so lists stay
-# ascending); one row per (tenant, lexeme), the ids as an array literal.
+# The documents' ids (and their ranks for the lexeme) are appended to each lexeme's posting
+# list; one row per (tenant, lexeme), ids and ranks as array literals.
 _UPSERT_POSTINGS = """
-INSERT INTO search_postings (tenant_id, lexeme, documents, n)
-SELECT t, l, d::integer[], cardinality(d::integer[])
-  FROM unnest($1::uuid[], $2::text[], $3::text[]) AS x(t, l, d)
+INSERT INTO search_postings (tenant_id, lexeme, documents, ranks, n)
+SELECT t, l, d::integer[], r::real[], cardinality(d::integer[])
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(t, l, d, r)
 ON CONFLICT (tenant_id, lexeme) DO UPDATE
-SET documents = search_postings.documents || excluded.documents, n = search_postings.n + excluded.n
+SET documents = search_postings.documents || excluded.documents,
+    ranks = search_postings.ranks || excluded.ranks, n = search_postings.n + excluded.n
 """
 
 
@@ -273,10 +304,10 @@ async def _store_documents(conn: Any, records: list[Any], *, postings: bool = Tr
     if not records:
         return 0
     columns: list[list[Any]] = [[] for _ in range(9)]
-    lexemes: dict[tuple[Any, str, str], list[str]] = {}
+    lexemes: dict[tuple[Any, str, str], dict[str, list[str]]] = {}
     for r in records:
         positions = _document_of(r)
-        lexemes[(r["tenant_id"], r["code"], r["content_hash"])] = list(positions)
+        lexemes[(r["tenant_id"], r["code"], r["content_hash"])] = positions
         values = (
             r["tenant_id"],
             r["code"],
@@ -294,18 +325,21 @@ async def _store_documents(conn: Any, records: list[Any], *, postings: bool = Tr
         await conn.execute(_INSERT_DOCUMENTS, *columns)
         return len(records)
     inserted = await conn.fetch(_INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *columns)
-    lists: dict[tuple[Any, str], list[str]] = {}
+    lists: dict[tuple[Any, str], tuple[list[str], list[str]]] = {}
     for row in inserted:  # documents already indexed (a conflict) are in their lists already
         key = (row["tenant_id"], row["item_code"], row["content_hash"])
         document = str(row["id"])
-        for lexeme in lexemes[key]:
-            lists.setdefault((row["tenant_id"], lexeme), []).append(document)
+        for lexeme, found in lexemes[key].items():
+            ids, ranks = lists.setdefault((row["tenant_id"], lexeme), ([], []))
+            ids.append(document)
+            ranks.append(repr(lexeme_rank(tuple(p[-1] for p in found))))
     if lists:
         await conn.execute(
             _UPSERT_POSTINGS,
             [tenant for tenant, _ in lists],
             [lexeme for _, lexeme in lists],
-            ["{" + ",".join(ids) + "}" for ids in lists.values()],
+            ["{" + ",".join(ids) + "}" for ids, _ in lists.values()],
+            ["{" + ",".join(ranks) + "}" for _, ranks in lists.values()],
         )
     return len(records)
 
@@ -397,7 +431,10 @@ _FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL O
 # The candidate documents: each query lexeme's posting count (an index probe by ``BETWEEN``:
 # leakproof, so an index condition under the policy); per alternative its rarest lexeme; the
 # term whose alternatives promise the fewest documents; their posting lists, concatenated.
-# $8–$11: PostingKeys (term, alternative, lo, hi).
+# $8–$11: PostingKeys (term, alternative, lo, hi). A query of one lexeme ranks each document
+# as its posting does, so with {best} = k only the documents ranked at least as high as the
+# k-th best are candidates (the top k by rank and reference code are among them); worth it
+# only when there are many more than k.
 _CANDIDATES = """
 keys AS (
   SELECT k.term, k.alternative, k.lo, k.hi,
@@ -405,10 +442,16 @@ keys AS (
            WHERE p.tenant_id = $1 AND p.lexeme BETWEEN k.lo AND k.hi) AS n
     FROM unnest($8::int[], $9::int[], $10::text[], $11::text[]) AS k(term, alternative, lo, hi)),
 drivers AS (SELECT DISTINCT ON (term, alternative) term, lo, hi, n FROM keys ORDER BY term, alternative, n),
-candidates AS MATERIALIZED (
-  SELECT search_concat(p.documents) AS ids
+postings AS (
+  SELECT search_concat(p.documents) AS ids, search_concat(p.ranks) FILTER (WHERE {best}::int IS NOT NULL) AS ranks
     FROM drivers JOIN search_postings p ON p.tenant_id = $1 AND p.lexeme BETWEEN drivers.lo AND drivers.hi
-   WHERE drivers.term = (SELECT term FROM drivers GROUP BY term ORDER BY sum(n), term LIMIT 1))
+   WHERE drivers.term = (SELECT term FROM drivers GROUP BY term ORDER BY sum(n), term LIMIT 1)),
+candidates AS MATERIALIZED (
+  SELECT CASE WHEN {best} IS NULL OR cardinality(c.ids) <= 8 * {best} THEN c.ids ELSE ARRAY(
+           SELECT x.id FROM unnest(c.ids, c.ranks) AS x(id, rank)
+            WHERE x.rank >= coalesce((SELECT r FROM unnest(c.ranks) AS r ORDER BY r DESC OFFSET {best} - 1 LIMIT 1),
+                                     '-infinity')) END AS ids
+    FROM postings c)
 """
 
 # Only the candidates are read (by id: an index condition), checked (``@@``, unless the
@@ -425,13 +468,14 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
 """
 
 # A page needs at most offset + limit + 1 documents when each has an entry, so only that many
-# are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate).
+# are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate; and
+# $14, see _CANDIDATES).
 # ``ranked`` (on every row, and on a row of its own when the page is empty) says how many
 # were kept: when the bound was reached and the page is still short, documents without
 # entries took places, and :func:`search` asks again without the bound ($13 NULL).
 # ``township_known``: whether the township filter ($5) names a division of the tenant.
 _SEARCH_LISTS = f"""
-WITH {_CANDIDATES},
+WITH {_CANDIDATES.format(best="$14")},
 hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
 SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known
   FROM (SELECT count(*) AS n,
@@ -453,7 +497,7 @@ ORDER BY page.rank DESC, page.item_code COLLATE "C", page.township_code
 """
 
 _SEARCH_CATALOG = f"""
-WITH {_CANDIDATES},
+WITH {_CANDIDATES.format(best="$13")},
 hits AS ({_DOCUMENTS}),
 cur AS (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
 SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
@@ -503,14 +547,15 @@ async def search(
     async with tenant_transaction(access.tenant.id) as conn:
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
         if scope == "catalog":
-            records = await conn.fetch(statement, *args)
+            records = await conn.fetch(statement, *args, None)
         else:
             bound = offset + limit + 1
-            records = await conn.fetch(statement, *args, bound)
+            best = bound if keys.one_lexeme and kind is None and category is None else None
+            records = await conn.fetch(statement, *args, bound, best)
             if not records[0]["township_known"]:
                 raise NotFound(f"no township {township}")
             if len(records) <= limit and records[0]["ranked"] == bound:
-                records = await conn.fetch(statement, *args, None)
+                records = await conn.fetch(statement, *args, None, None)
             records = [r for r in records if r["item_code"] is not None]
     slug = access.tenant.slug
     hits = []

@@ -14,7 +14,7 @@ from core.search import document_vector, posting_keys, query_text
 from core.tenancy import find_tenant
 from tests.catalog_fixtures import add_items, publish
 from tests.conftest import TenantFixture, issue_key
-from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, published_county
+from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
 from tests.test_graphql import gql, post
 
 
@@ -216,6 +216,16 @@ async def test_postings_list_exactly_the_documents_lexemes(client: httpx.AsyncCl
         (r["lexeme"], r["documents"], len(r["documents"])) for r in expected
     ]
     assert {c for _, c in hits(await find(client, county, q="森林防火", scope="catalog"))} == {"SAF-04"}
+    # Each posting's rank is ts_rank of the document for that lexeme alone (computed in Python).
+    async with tenant_transaction(tenant_id) as conn:
+        differ = await conn.fetch(
+            "SELECT p.lexeme, x.rank, ts_rank(d.document, quote_literal(p.lexeme)::tsquery) AS ts_rank"
+            " FROM search_postings p CROSS JOIN LATERAL unnest(p.documents, p.ranks) AS x(id, rank)"
+            " JOIN search_documents d ON d.tenant_id = p.tenant_id AND d.id = x.id"
+            " WHERE p.tenant_id = $1 AND x.rank <> ts_rank(d.document, quote_literal(p.lexeme)::tsquery)",
+            tenant_id,
+        )
+    assert differ == []
 
 
 async def test_postings_are_tenant_isolated(
@@ -264,7 +274,7 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
                 0,
                 51,
                 *posting_keys(terms).args(),
-                *((51,) if statement is search._SEARCH_LISTS else ()),
+                *((51, 51) if statement is search._SEARCH_LISTS else (None,)),
             )
             plan = "\n".join(r[0] for r in rows)
             assert "Index Scan using search_postings_pkey on search_postings" in plan, plan
@@ -308,3 +318,34 @@ async def test_unlisted_documents_do_not_shorten_a_page(client: httpx.AsyncClien
     rest = await find(client, county, q="消防", limit=2, cursor=first["next_cursor"])
     assert hits(rest) == [(GONGPING, "SAF-03"), (LIUCHENG, "SAF-04")] and rest["next_cursor"]
     assert [c for _, c in hits(await find(client, county, q="消防"))] == ["SAF-03", "SAF-03", "SAF-04", "SAF-04"]
+
+
+async def test_one_lexeme_reads_only_the_best_ranked(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    """A one-lexeme query keeps only the documents whose posting rank reaches the k-th best
+    (k = offset + limit + 1) when there are many more; pages still come in the same order."""
+    adjustment = {"reason_kind": "other", "reason": "新增"}
+    fields = ("title", "description", "process")
+    patrols = [
+        {"code": f"SAF-{20 + n}", "title": f"安全{n:02d}", "level": "item", "parent_code": "SAF",
+         "kinds": ["basic"], "adjustment": adjustment, fields[n % 3]: f"{'巡查' * (1 + n % 2)}台账{n:02d}"}
+        for n in range(24)
+    ]  # fmt: skip
+    await add_items(client, county, *patrols)
+    await publish(client, county, "2025-03-01")
+    await publish_list(client, county, LIUCHENG, "2025-03-01")
+    tenant_id = await _tenant_id(county)
+    async with tenant_transaction(tenant_id) as conn:
+        n = await conn.fetchval("SELECT n FROM search_postings WHERE tenant_id = $1 AND lexeme = '巡查'", tenant_id)
+    assert n > 8 * 2  # limit 1: k = 2, so the cut applies
+    everything = await find(client, county, q="巡查", limit=100)
+    assert len(everything["items"]) > 24 and everything["next_cursor"] is None
+    ranks = [h["rank"] for h in everything["items"]]
+    assert ranks == sorted(ranks, reverse=True) and len(set(ranks)) > 2
+    for limit in (1, 2, 5):
+        paged, cursor = [], None
+        while True:
+            page = await find(client, county, q="巡查", limit=limit, **({"cursor": cursor} if cursor else {}))
+            paged += page["items"]
+            if not (cursor := page["next_cursor"]):
+                break
+        assert paged == everything["items"], limit

@@ -5,7 +5,9 @@ policies are forced, and PostgreSQL only lets LEAKPROOF operators be index condi
 a policy — ``@@`` (``ts_match_vq``) is not. So every search scanned the tenant's documents.
 ``search_postings`` holds, per tenant and lexeme, the documents that contain it; candidates
 are found with ``=`` and ``BETWEEN`` on text (leakproof: btree index conditions under RLS),
-and ``@@`` and ``ts_rank`` run on those alone. Documents get a small integer id for it.
+and ``@@`` and ``ts_rank`` run on those alone. Documents get a small integer id for it. Each
+posting also keeps the document's rank for that lexeme alone, so a one-lexeme query (the
+common two-character term) reads only the documents that can make its page.
 
 Township entries are looked up per document in township order: their index ends with the
 township code (no sort, stops at the page's end; a township filter is an index condition).
@@ -25,21 +27,25 @@ CREATE UNIQUE INDEX search_documents_id ON search_documents (tenant_id, id);
 
 -- lexeme: as in search_documents.document (a character bigram, a last character, a word);
 -- byte order ("C"), so a prefix is a range. documents: search_documents.id, each once;
--- n: how many (to pick the rarest lexeme without reading the arrays).
+-- ranks: for each of them ts_rank(document, that lexeme) — a one-lexeme query's rank, so
+-- such a query reads only the best-ranked documents; n: how many (to pick the rarest
+-- lexeme without reading the arrays).
 CREATE TABLE search_postings (
   tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
   lexeme    text COLLATE "C" NOT NULL,
   documents integer[] NOT NULL,
+  ranks     real[] NOT NULL,
   n         integer NOT NULL,
   PRIMARY KEY (tenant_id, lexeme)
 );
 SELECT qingdan_protect('search_postings', '{app_role}');
 
 -- Concatenates posting lists (one row per lexeme matched by a prefix, or per alternative).
-CREATE AGGREGATE search_concat (integer[]) (SFUNC = array_cat, STYPE = integer[], INITCOND = '{}');
+CREATE AGGREGATE search_concat (anycompatiblearray) (SFUNC = array_cat, STYPE = anycompatiblearray);
 
-INSERT INTO search_postings (tenant_id, lexeme, documents, n)
-SELECT d.tenant_id, l.lexeme, array_agg(d.id ORDER BY d.id), count(*)
+INSERT INTO search_postings (tenant_id, lexeme, documents, ranks, n)
+SELECT d.tenant_id, l.lexeme, array_agg(d.id ORDER BY d.id),
+       array_agg(ts_rank(d.document, quote_literal(l.lexeme)::tsquery) ORDER BY d.id), count(*)
   FROM search_documents d CROSS JOIN unnest(tsvector_to_array(d.document)) AS l(lexeme)
  GROUP BY d.tenant_id, l.lexeme;
 
