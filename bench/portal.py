@@ -152,6 +152,7 @@ def _measure(
             if path.startswith("/portal/"):
                 page = httpx.get(base + path, timeout=30)
                 assert page.status_code == 200 and "<h1" in page.text, page.text[:500]
+                print(f"{path}: {len(page.content):,} bytes, ETag {page.headers['etag']}")
         results: dict[int, dict[str, dict[str, float]]] = {}
         for clients in args.clients:
             for name, path in targets.items():
