@@ -132,6 +132,7 @@ async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = Fals
                     *keys.args(),
                     51,
                     best,
+                    *((params["township"],) * 2 if params.get("township") else search.ALL_TOWNSHIPS),
                 )
         else:
             await search.search(access, q, **params)

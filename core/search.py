@@ -467,13 +467,18 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
    {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
 """
 
+ALL_TOWNSHIPS = ("", "9" * 16)
+
 # A page needs at most offset + limit + 1 documents when each has an entry, so only that many
 # are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate; and
 # $14, see _CANDIDATES).
 # ``ranked`` (on every row, and on a row of its own when the page is empty) says how many
 # were kept: when the bound was reached and the page is still short, documents without
 # entries took places, and :func:`search` asks again without the bound ($13 NULL).
-# ``township_known``: whether the township filter ($5) names a division of the tenant.
+# ``township_known``: whether the township filter ($5) names a division of the tenant. The
+# entries are filtered by a range, $15–$16 (the township, or '' … '9' × 16 for all: division
+# codes are 6 to 15 digits): a plain comparison with parameters is an index condition under
+# the policy, where "$5 IS NULL OR …" or a coalesce() would only filter.
 _SEARCH_LISTS = f"""
 WITH {_CANDIDATES.format(best="$14")},
 hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
@@ -488,7 +493,7 @@ SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_know
     FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
     JOIN LATERAL (SELECT s.township_code FROM search_entries s
                    WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
-                     AND ($5::text IS NULL OR s.township_code = $5)
+                     AND s.township_code BETWEEN $15::text AND $16::text
                    ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
    ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
   OFFSET $6 LIMIT $7) page ON true
@@ -551,11 +556,12 @@ async def search(
         else:
             bound = offset + limit + 1
             best = bound if keys.one_lexeme and kind is None and category is None else None
-            records = await conn.fetch(statement, *args, bound, best)
+            townships = (township, township) if township is not None else ALL_TOWNSHIPS
+            records = await conn.fetch(statement, *args, bound, best, *townships)
             if not records[0]["township_known"]:
                 raise NotFound(f"no township {township}")
             if len(records) <= limit and records[0]["ranked"] == bound:
-                records = await conn.fetch(statement, *args, None, None)
+                records = await conn.fetch(statement, *args, None, None, *townships)
             records = [r for r in records if r["item_code"] is not None]
     slug = access.tenant.slug
     hits = []

@@ -256,6 +256,10 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
     index is never an option there (it is not LEAKPROOF). Sequential scans are switched off
     so that only what is impossible (not what is dearer on tiny tables) shows as one."""
     tenant_id = await _tenant_id(county)
+
+    def lists_args(township: str | None) -> tuple[Any, ...]:  # bound, best, township range
+        return (51, 51, *((township, township) if township else search.ALL_TOWNSHIPS))
+
     async with tenant_transaction(tenant_id) as conn:
         await conn.execute("SET LOCAL enable_seqscan = off")
         for q, statement, township in (
@@ -274,13 +278,15 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
                 0,
                 51,
                 *posting_keys(terms).args(),
-                *((51, 51) if statement is search._SEARCH_LISTS else (None,)),
+                *(lists_args(township) if statement is search._SEARCH_LISTS else (None,)),
             )
             plan = "\n".join(r[0] for r in rows)
             assert "Index Scan using search_postings_pkey on search_postings" in plan, plan
             assert "(lexeme >= " in plan and "(lexeme <= " in plan, plan
             assert "(id = ANY " in plan, plan  # only the candidates are read…
             assert "Seq Scan on search_documents" not in plan and "Seq Scan on search_postings" not in plan, plan
+            if township:  # the township is an index condition on the entries, not a filter
+                assert "township_code >= " in plan and "Filter: ((township_code" not in plan, plan
             if statement is search._SEARCH_LISTS:  # …by id (on this tiny catalog the planner may walk the key)
                 assert "Index Scan using search_documents_id on search_documents" in plan, plan
         # The premise: the same tenant's documents matched with @@ alone cannot use the GIN index.
