@@ -576,9 +576,12 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
             digest,
             data.note,
         )
+        # The items' texts are analysed for search in a thread while PostgreSQL brings the
+        # township lists along; the documents are stored after.
+        indexing = await search.start_catalog_version(conn, access, draft["number"])
         followed = await follow_catalog(conn, access, draft["number"])
         await refresh_statistics(conn, *BULK_TABLES)
-        await search.index_catalog_version(conn, access, draft["number"])
+        await indexing.finish(conn)
         await audit.record(
             access,
             "catalog_version",

@@ -19,7 +19,7 @@ The text of an item is indexed once per content (``search_documents``, keyed by 
 reference code and content hash, so an unchanged item is not re-indexed when a new catalog
 version publishes); township lists point at it (``search_entries``: the entries of each
 township's latest published version). Publishing maintains both in bulk — see
-:func:`index_catalog_version` and :func:`index_township_list`.
+:func:`start_catalog_version` and :func:`index_township_list`.
 
 **Postings.** Row-level security is forced on these tables, and below a policy PostgreSQL
 only uses LEAKPROOF operators as index conditions — ``@@`` is not one, so a GIN index on the
@@ -33,9 +33,11 @@ lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all t
 
 from __future__ import annotations
 
+import asyncio
 import re
 import struct
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Annotated, Any
@@ -91,8 +93,13 @@ def _vector_literal(positions: dict[str, list[str]]) -> str:
 
 
 def _positions(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Each lexeme's positions with weights (``"3A"``), in position order."""
-    positions: dict[str, list[str]] = {}
+    """Each lexeme's positions with weights (``"3A"``), in position order.
+
+    A Chinese run's bigrams and its last character take consecutive positions, a word one;
+    a gap follows each run (phrases never cross runs) and each field. Written for speed: a
+    5,000-item publication indexes about 650,000 lexeme positions.
+    """
+    positions: defaultdict[str, list[str]] = defaultdict(list)
     pos = 1
     for weight, text in fields:
         if not text:
@@ -100,22 +107,19 @@ def _positions(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
         for run in tokens(text):
             if pos > _MAX_POSITION:
                 break
-            if _is_cjk(run):
-                grams = [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
-                for offset, gram in enumerate(grams):
-                    _add(positions, gram, min(pos + offset, _MAX_POSITION), weight)
-                pos += len(run) + 1  # a gap: phrases never cross runs
-            else:
-                _add(positions, run[:_MAX_WORD], pos, weight)
+            if run[0].isascii():
+                positions[run[:_MAX_WORD]].append(f"{pos}{weight}")
                 pos += 2
+                continue
+            end = pos + len(run)
+            grams = [*map(str.__add__, run[:-1], run[1:]), run[-1]]
+            for gram, at in zip(grams, range(pos, end), strict=True):
+                positions[gram].append(f"{at if at < _MAX_POSITION else _MAX_POSITION}{weight}")
+            pos = end + 1
         pos += 1
+    for found in positions.values():
+        del found[_MAX_POSITIONS_PER_LEXEME:]
     return positions
-
-
-def _add(positions: dict[str, list[str]], lexeme: str, pos: int, weight: str) -> None:
-    found = positions.setdefault(lexeme, [])
-    if len(found) < _MAX_POSITIONS_PER_LEXEME:
-        found.append(f"{pos}{weight}")
 
 
 _FLOAT4 = struct.Struct("f")
@@ -128,7 +132,7 @@ def _f4(x: float) -> float:
 
 
 @lru_cache(maxsize=4096)
-def lexeme_rank(weights: tuple[str, ...]) -> float:
+def lexeme_rank(weights: str) -> float:
     """``ts_rank(document, 'lexeme')`` (default weights, no normalisation) for a lexeme whose
     positions in the document carry ``weights``, in position order: PostgreSQL's
     ``calc_rank_or`` for a one-operand query, step by step in single precision (each single
@@ -140,6 +144,11 @@ def lexeme_rank(weights: tuple[str, ...]) -> float:
         if w > wjm:
             wjm, jm = w, j
     return _f4(_f4(_f4(wjm + resj) - _f4(wjm / ((jm + 1) * (jm + 1)))) / 1.64493406685)
+
+
+@lru_cache(maxsize=4096)
+def _rank_text(weights: str) -> str:
+    return repr(lexeme_rank(weights))
 
 
 #: Common abbreviations in list texts and in what people type: a query containing one also
@@ -298,11 +307,14 @@ def _document_of(r: Any) -> dict[str, list[str]]:
     )
 
 
-async def _store_documents(conn: Any, records: list[Any], *, postings: bool = True) -> int:
-    """Insert the documents of ``records`` (one statement) and, with ``postings``, add them to
-    the posting lists (one more). Returns how many records."""
-    if not records:
-        return 0
+class _Analysed(msgspec.Struct, gc=False):
+    """Documents ready to insert: the statement's columns, and each document's lexemes."""
+
+    columns: list[list[Any]]
+    lexemes: dict[tuple[Any, str, str], dict[str, list[str]]]
+
+
+def _analyse(records: list[Any]) -> _Analysed:
     columns: list[list[Any]] = [[] for _ in range(9)]
     lexemes: dict[tuple[Any, str, str], dict[str, list[str]]] = {}
     for r in records:
@@ -321,18 +333,29 @@ async def _store_documents(conn: Any, records: list[Any], *, postings: bool = Tr
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
+    return _Analysed(columns, lexemes)
+
+
+async def _store_documents(conn: Any, analysed: _Analysed, *, postings: bool = True) -> int:
+    """Insert the analysed documents (one statement) and, with ``postings``, add them to the
+    posting lists (one more). Returns how many documents."""
+    count = len(analysed.lexemes)
+    if not count:
+        return 0
     if not postings:
-        await conn.execute(_INSERT_DOCUMENTS, *columns)
-        return len(records)
-    inserted = await conn.fetch(_INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *columns)
+        await conn.execute(_INSERT_DOCUMENTS, *analysed.columns)
+        return count
+    inserted = await conn.fetch(
+        _INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *analysed.columns
+    )
     lists: dict[tuple[Any, str], tuple[list[str], list[str]]] = {}
     for row in inserted:  # documents already indexed (a conflict) are in their lists already
         key = (row["tenant_id"], row["item_code"], row["content_hash"])
         document = str(row["id"])
-        for lexeme, found in lexemes[key].items():
+        for lexeme, found in analysed.lexemes[key].items():
             ids, ranks = lists.setdefault((row["tenant_id"], lexeme), ([], []))
             ids.append(document)
-            ranks.append(repr(lexeme_rank(tuple(p[-1] for p in found))))
+            ranks.append(_rank_text(found[0][-1] if len(found) == 1 else "".join([p[-1] for p in found])))
     if lists:
         await conn.execute(
             _UPSERT_POSTINGS,
@@ -341,16 +364,33 @@ async def _store_documents(conn: Any, records: list[Any], *, postings: bool = Tr
             ["{" + ",".join(ids) + "}" for ids, _ in lists.values()],
             ["{" + ",".join(ranks) + "}" for _, ranks in lists.values()],
         )
-    return len(records)
+    return count
 
 
-async def index_catalog_version(conn: Any, access: Access, version: int) -> int:
-    """Index the items of a just-published catalog version whose content is not indexed yet
-    (in the caller's transaction; one read and one bulk insert). Returns how many."""
+class CatalogIndexing:
+    """The indexing of a catalog version being published, in two steps around other work.
+
+    :func:`start_catalog_version` reads the texts and analyses them in a worker thread
+    (tokenising 5,000 items takes seconds of Python); :meth:`finish` stores the documents in
+    the caller's transaction. The publication propagates to the township lists in between,
+    so PostgreSQL and the analysis run at the same time.
+    """
+
+    def __init__(self, analysis: asyncio.Future[_Analysed]) -> None:
+        self._analysis = analysis
+
+    async def finish(self, conn: Any) -> int:
+        """Store the documents (two bulk statements). Returns how many."""
+        return await _store_documents(conn, await self._analysis)
+
+
+async def start_catalog_version(conn: Any, access: Access, version: int) -> CatalogIndexing:
+    """Read the texts of the items of ``version`` whose content is not indexed yet, and start
+    analysing them (see :class:`CatalogIndexing`)."""
     records = await conn.fetch(
         _ITEM_TEXT.format(where="i.tenant_id = $1 AND i.version = $2"), access.tenant.id, version
     )
-    return await _store_documents(conn, records)
+    return CatalogIndexing(asyncio.ensure_future(asyncio.to_thread(_analyse, records)))
 
 
 async def index_township_list(conn: Any, access: Access, township: str) -> None:
@@ -388,7 +428,7 @@ async def backfill(conn: Any) -> tuple[int, int]:
             " WHERE status = 'published')"
         )
     )
-    documents = await _store_documents(conn, records, postings=False)
+    documents = await _store_documents(conn, _analyse(records), postings=False)
     entries = await conn.execute(
         """
         INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)

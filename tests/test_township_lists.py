@@ -329,3 +329,41 @@ async def test_cached_published_lists_stay_with_their_tenant(
         assert "CON-01" in codes(mine.json()) and "CON-01" not in codes(theirs.json())
         crossed = await client.get(f"{other.base}/townships/{LIUCHENG}/list/published", headers=county.auth())
         assert crossed.status_code == 404
+
+
+async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    """Statement-level triggers stand in for the foreign key from entries to lists
+    (migration 22:40): an entry without a list is refused, a deleted list takes its entries."""
+    import asyncpg
+
+    from core.db import platform_transaction, tenant_transaction
+    from core.errors import ValidationFailed
+    from core.tenancy import find_tenant
+
+    found = await find_tenant(county.slug)
+    assert found
+    with pytest.raises(ValidationFailed, match="does not exist"):  # 23503, translated as before
+        async with platform_transaction() as conn:
+            await conn.execute(
+                "INSERT INTO township_entries (tenant_id, township_code, item_code, origin)"
+                " VALUES ($1, '510115999000', 'SAF', 'automatic')",
+                found.id,
+            )
+    async with tenant_transaction(found.id) as conn:
+        assert await conn.fetchval("SELECT count(*) FROM township_entries WHERE township_code = $1", LIUCHENG) == 3
+    async with platform_transaction() as conn:
+        await conn.execute("DELETE FROM township_lists WHERE tenant_id = $1 AND township_code = $2", found.id, LIUCHENG)
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM township_entries WHERE tenant_id = $1 AND township_code = $2", found.id, LIUCHENG
+            )
+            == 0
+        )
+        with pytest.raises(asyncpg.ForeignKeyViolationError, match="keeps its township code"):
+            async with conn.transaction():
+                await conn.execute(
+                    "UPDATE township_lists SET township_code = '510115' WHERE tenant_id = $1"
+                    " AND township_code = $2",
+                    found.id,
+                    GONGPING,
+                )
