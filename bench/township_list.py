@@ -805,7 +805,8 @@ def report(
         f"statements/request   (a) {counts[f'a{small.entries}']:.1f} with {small.entries} entries,"
         f" {counts[f'a{large.entries}']:.1f} with {large.entries} entries"
         f" (key and tenant cached); cold (entries not cached) {counts[f'a{small.entries} cold']:.1f} /"
-        f" {counts[f'a{large.entries} cold']:.1f}; (g) {counts[f'g{small.entries}']:.1f} / {counts[f'g{large.entries}']:.1f};"
+        f" {counts[f'a{large.entries} cold']:.1f};"
+        f" (g) {counts[f'g{small.entries}']:.1f} / {counts[f'g{large.entries}']:.1f};"
         f" (c) {counts[f'c{small.entries}']:.1f} / {counts[f'c{large.entries}']:.1f}"
     )
     n = large.entries

@@ -362,8 +362,7 @@ async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: Te
         with pytest.raises(asyncpg.ForeignKeyViolationError, match="keeps its township code"):
             async with conn.transaction():
                 await conn.execute(
-                    "UPDATE township_lists SET township_code = '510115' WHERE tenant_id = $1"
-                    " AND township_code = $2",
+                    "UPDATE township_lists SET township_code = '510115' WHERE tenant_id = $1 AND township_code = $2",
                     found.id,
                     GONGPING,
                 )
