@@ -12,8 +12,8 @@ children on the list, the same item in the other townships, and the names and co
 the units it names.
 
 Pages are built at most once per **content generation** (:mod:`core.generations`) in each
-process: :func:`cached` reads the tenant's generation (one indexed statement in the tenant's
-own transaction) and hands back what was built at that generation, or builds it anew. Every
+process: :func:`cached` reads the tenant's generation (one indexed statement) and hands back
+what was built at that generation, or builds it anew. Every
 table a page shows is watched by the generation's triggers (jurisdictions, units, the list
 structure, catalog and township-list versions, the legal library); the rows of a published
 catalog or list version are immutable and written in the same transaction as their version.
