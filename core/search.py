@@ -96,8 +96,8 @@ def _positions(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """Each lexeme's positions with weights (``"3A"``), in position order.
 
     A Chinese run's bigrams and its last character take consecutive positions, a word one;
-    a gap follows each run (phrases never cross runs) and each field. Written for speed: a
-    5,000-item publication indexes about 650,000 lexeme positions.
+    a gap follows each run (phrases never cross runs) and each field. A lexeme keeps its
+    first 255 positions, as PostgreSQL would.
     """
     positions: defaultdict[str, list[str]] = defaultdict(list)
     pos = 1
