@@ -8,9 +8,11 @@ piccolo's auto-migrations) and executed through :func:`execute`.
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass
 
+from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
@@ -27,6 +29,21 @@ async def execute(sql: str) -> None:
     if transaction is None:
         raise RuntimeError("schema.execute must run inside a migration")
     await transaction.connection.execute(sql.replace("{app_role}", app_role()))
+
+
+def sql_migration(migration_id: str, description: str, sql: str) -> Callable[[], Awaitable[MigrationManager]]:
+    """A migration module's ``forwards``: run ``sql`` through :func:`execute`."""
+
+    async def forwards() -> MigrationManager:
+        manager = MigrationManager(migration_id=migration_id, app_name="qingdan", description=description)
+
+        async def run() -> None:
+            await execute(sql)
+
+        manager.add_raw(run)
+        return manager
+
+    return forwards
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,7 @@
 """Foundation: roles, the row-level-security helper, tenants, API keys, audit,
 jurisdictions and units."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T16:00:00:000000"
 VERSION = "1.38.0"
@@ -144,11 +142,4 @@ SELECT qingdan_protect('unit_hosts', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

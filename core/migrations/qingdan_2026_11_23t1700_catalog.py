@@ -1,8 +1,6 @@
 """Catalog, township lists, legal library, adjustments, idempotency keys."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T17:00:00:000000"
 VERSION = "1.38.0"
@@ -268,11 +266,4 @@ SELECT qingdan_protect('idempotency_keys', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

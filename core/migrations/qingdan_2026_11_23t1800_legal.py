@@ -1,9 +1,7 @@
 """Legal library: recorded changes of the law (amendments, repeals), adjustments they open,
 and the indexes behind citation navigation and keyword search."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T18:00:00:000000"
 VERSION = "1.38.0"
@@ -74,11 +72,4 @@ END $$;
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

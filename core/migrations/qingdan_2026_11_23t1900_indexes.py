@@ -5,9 +5,7 @@ find items by code — for the foreign-key checks of responsibilities and citati
 scanned the whole version each time. Top-level items never need the index.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T19:00:00:000000"
 VERSION = "1.38.0"
@@ -20,11 +18,4 @@ CREATE INDEX catalog_items_parent ON catalog_items (tenant_id, version, parent_c
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

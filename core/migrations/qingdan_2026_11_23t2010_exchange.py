@@ -4,9 +4,7 @@ Keyed by the item's reference code (codes never change across catalog versions),
 per contributing source row, with the relation and confidence the merge found.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T20:10:00:000000"
 VERSION = "1.38.0"
@@ -32,11 +30,4 @@ SELECT qingdan_protect('catalog_item_provenance', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

@@ -1,8 +1,6 @@
 """Handbook jobs: a PDF of a township's published list, made in the background."""
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T20:30:00:000000"
 VERSION = "1.38.0"
@@ -42,11 +40,4 @@ REVOKE DELETE ON handbooks FROM {app_role};
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

@@ -6,9 +6,7 @@ The delivery worker claims due rows across tenants as the schema owner (the
 ``platform_maintenance`` policy); requests see only their tenant's rows, like every table.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T20:45:00:000000"
 VERSION = "1.38.0"
@@ -85,11 +83,4 @@ SELECT qingdan_protect('webhook_deliveries', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

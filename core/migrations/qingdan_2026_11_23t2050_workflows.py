@@ -6,9 +6,7 @@ justification, resources, …). Each transition is one ``workflow_steps`` row wi
 (key, role, unit or township), time, inputs and comment; the history is those rows in order.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T20:50:00:000000"
 VERSION = "1.38.0"
@@ -64,11 +62,4 @@ SELECT qingdan_protect('workflow_steps', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

@@ -6,9 +6,7 @@ so that statistics over a period are one scan of ``calls`` (or of ``call_dispatc
 unit) by ``(tenant_id, raised_at)``.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T20:60:00:000000"
 VERSION = "1.38.0"
@@ -119,11 +117,4 @@ SELECT qingdan_protect('call_attachments', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

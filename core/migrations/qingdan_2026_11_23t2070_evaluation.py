@@ -8,9 +8,7 @@ as of the date of the facts. Post assignment decomposes a township-list entry to
 responsible leader → office (科室) → post, with an A and an optional B post (AB角).
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T20:70:00:000000"
 VERSION = "1.38.0"
@@ -148,11 +146,4 @@ SELECT qingdan_protect('entry_assignments', '{app_role}');
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

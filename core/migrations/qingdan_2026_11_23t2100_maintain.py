@@ -4,9 +4,7 @@
 autovacuum alone keeps the statistics, as before.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T21:00:00:000000"
 VERSION = "1.38.0"
@@ -24,11 +22,4 @@ $do$;
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

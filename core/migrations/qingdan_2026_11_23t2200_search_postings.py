@@ -13,9 +13,7 @@ Township entries are looked up per document in township order: their index ends 
 township code (no sort, stops at the page's end; a township filter is an index condition).
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T22:00:00:000000"
 VERSION = "1.38.0"
@@ -54,11 +52,4 @@ CREATE INDEX search_entries_document ON search_entries (tenant_id, item_code, co
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

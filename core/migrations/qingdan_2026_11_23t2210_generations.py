@@ -7,9 +7,7 @@ no foreign key to ``tenants``: the shared row has no tenant, and a tenant's dele
 cascades into the watched tables, whose triggers would then insert a row for it.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T22:10:00:000000"
 VERSION = "1.38.0"
@@ -49,11 +47,4 @@ SELECT qingdan_watch(t) FROM unnest(ARRAY[
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)

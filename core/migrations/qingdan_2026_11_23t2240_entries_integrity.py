@@ -8,9 +8,7 @@ effects: an entry without its list is refused (23503, as before), deleting a lis
 its entries, and a list's key cannot change under its entries.
 """
 
-from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-
-from core.schema import execute
+from core.schema import sql_migration
 
 ID = "2026-11-23T22:40:00:000000"
 VERSION = "1.38.0"
@@ -52,11 +50,4 @@ CREATE TRIGGER lists_keep_codes AFTER UPDATE OF township_code, tenant_id ON town
 """
 
 
-async def forwards() -> MigrationManager:
-    manager = MigrationManager(migration_id=ID, app_name="qingdan", description=DESCRIPTION)
-
-    async def run() -> None:
-        await execute(SQL)
-
-    manager.add_raw(run)
-    return manager
+forwards = sql_migration(ID, DESCRIPTION, SQL)
