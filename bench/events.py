@@ -215,7 +215,7 @@ async def _throughput(access: Any, receiver: ReceiverProcess, count: int, worker
     started = time.perf_counter()
 
     async def drain() -> None:
-        async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
+        async with events.webhook_client(events.config()) as client:
             while (await events.deliver_due(client=client)).claimed:
                 pass
 
