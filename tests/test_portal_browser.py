@@ -1,9 +1,9 @@
 """The portal in a real browser: Debian's headless Chromium, driven by Playwright, against
 the app served by a real uvicorn server on loopback, at a phone-sized viewport.
 
-Chromium and the CJK fonts come from Debian (``.ci/run`` installs ``chromium`` and
-``fonts-noto-cjk``). Outside CI a machine without them skips these tests; in CI
-(``CI=true``) a missing browser fails them.
+Chromium and the CJK fonts come from Debian (the README's test command, ``scripts/test``,
+installs ``chromium`` and ``fonts-noto-cjk`` when missing, and then a missing browser fails
+these tests). A bare ``pytest`` on a machine without them skips them.
 """
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ except ImportError:  # pragma: no cover - the test extra installs it
     async_playwright = None  # type: ignore[assignment]
 
 if async_playwright is None or not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs playwright (pip) and /usr/bin/chromium (apt chromium): see .ci/run")
+    if os.environ.get("CI") or os.environ.get("QINGDAN_TEST_BROWSER") == "required":
+        raise RuntimeError("the browser tests need playwright (pip) and /usr/bin/chromium (apt chromium): see scripts/test")
     pytest.skip("needs playwright and Debian's chromium (/usr/bin/chromium)", allow_module_level=True)
 
 

@@ -1,10 +1,13 @@
 """The CJK font handbooks are set in, found once per process and embedded as a subset.
 
-reportlab embeds TrueType-outline fonts only (``FontFile2``); the common CFF-outline fonts
-(Noto/Source Han ``.otf``/``.ttc``) are refused by it. So the search looks for TrueType CJK
-fonts that Debian, macOS and Windows ship, in this order, unless ``QINGDAN_HANDBOOK_FONT``
-names one (``/path/font.ttc`` or ``/path/font.ttc#1`` for the second face of a collection).
-``.ci/run`` installs Debian's ``fonts-wqy-zenhei``, the first candidate.
+reportlab embeds TrueType-outline fonts only (``FontFile2``); the OFL-licensed Chinese fonts
+(Noto/Source Han) have CFF outlines, which it refuses. So the package ships its own:
+``QingdanSans-Regular.ttf`` beside this module, Noto Sans SC (SIL Open Font License 1.1,
+``QingdanSans-OFL.txt``) subset to GBK's 21,003 Han characters plus punctuation and
+converted to TrueType outlines by ``scripts/build_handbook_font.py``. It arrives with
+``pip install``, so handbooks work on a bare machine. ``QINGDAN_HANDBOOK_FONT`` names another
+font (``/path/font.ttc`` or ``/path/font.ttc#1`` for the second face of a collection), e.g.
+one that covers characters beyond GBK.
 """
 
 from __future__ import annotations
@@ -16,21 +19,7 @@ from pathlib import Path
 from core.errors import QingdanError
 
 FONT_NAME = "QingdanCJK"
-
-#: (path, face index in a collection), best first. All have TrueType outlines and cover
-#: simplified and traditional Chinese.
-CANDIDATES: tuple[tuple[str, int], ...] = (
-    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # Debian/Ubuntu fonts-wqy-zenhei
-    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),  # fonts-wqy-microhei
-    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),  # fonts-droid-fallback
-    ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),  # fonts-arphic-uming
-    ("/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc", 0),  # Fedora
-    ("/usr/share/fonts/google-droid/DroidSansFallbackFull.ttf", 0),
-    ("/Library/Fonts/Arial Unicode.ttf", 0),  # macOS
-    ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", 0),
-    ("C:/Windows/Fonts/simhei.ttf", 0),  # Windows
-    ("C:/Windows/Fonts/simsun.ttc", 0),
-)
+BUNDLED = Path(__file__).with_name("QingdanSans-Regular.ttf")
 
 
 class HandbookUnavailable(QingdanError):
@@ -57,19 +46,13 @@ def parse_font_setting(value: str) -> FontSpec:
 
 
 def find_font(configured: str | None = None) -> FontSpec:
-    """The font to use: the configured one (which must exist), else the first candidate found."""
-    if configured:
-        spec = parse_font_setting(configured)
-        if not spec.path.is_file():
-            raise HandbookUnavailable(f"QINGDAN_HANDBOOK_FONT names {spec.path}, which is not a file")
-        return spec
-    for path, index in CANDIDATES:
-        if Path(path).is_file():
-            return FontSpec(Path(path), index)
-    raise HandbookUnavailable(
-        "no Chinese TrueType font was found for handbooks; install one (Debian: apt-get install "
-        "fonts-wqy-zenhei) or set QINGDAN_HANDBOOK_FONT to a .ttf/.ttc file with TrueType outlines"
-    )
+    """The font to use: the configured one (which must exist), else the bundled one."""
+    if not configured:
+        return FontSpec(BUNDLED)
+    spec = parse_font_setting(configured)
+    if not spec.path.is_file():
+        raise HandbookUnavailable(f"QINGDAN_HANDBOOK_FONT names {spec.path}, which is not a file")
+    return spec
 
 
 _lock = threading.Lock()
@@ -91,7 +74,7 @@ def register(spec: FontSpec) -> str:
         except (TTFError, OSError) as exc:
             raise HandbookUnavailable(
                 f"the font {spec.path} (face {spec.index}) cannot be embedded: {exc}; "
-                "use a font with TrueType outlines (e.g. fonts-wqy-zenhei)"
+                "use a font with TrueType outlines, or unset QINGDAN_HANDBOOK_FONT for the bundled one"
             ) from exc
         pdfmetrics.registerFont(font)
         _registered = spec
