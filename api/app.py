@@ -32,6 +32,7 @@ from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
 from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
 from api.runtime import open_database
+from api.security_headers import security_headers
 from core import db, events, portal, township_lists
 from core.events import DeliveryWorker
 from core.settings import Settings, load_settings
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[request_context],
+        before_send=[security_headers(settings.public_base_url)],  # every response, routed or not
         on_startup=[startup] if manage_database else [],
         on_shutdown=[shutdown] if manage_database else [],
         request_max_body_size=settings.max_request_bytes,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -335,6 +336,45 @@ async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
         units={u.code: UnitInfo(u.code, u.name, u.kind, u.contacts) for u in units},
         labels=labels,
     )
+
+
+# --- the legal documents the portal may show -------------------------------------------------
+
+# Every document a citation of an item on a township's latest published list links to (the
+# links the item pages show: resolved, without a problem) — the tenant's own and national ones.
+_CITED = f"""
+WITH latest AS ({_LATEST})
+SELECT DISTINCT c.document_id
+  FROM latest
+  JOIN township_list_versions v ON v.tenant_id = $1 AND v.township_code = latest.township_code
+   AND v.number = latest.number
+  JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = latest.township_code
+   AND e.number = latest.number
+  JOIN item_citations c ON c.tenant_id = $1 AND c.version = v.catalog_version AND c.item_code = e.item_code
+ WHERE c.document_id IS NOT NULL AND c.problem IS NULL
+"""
+
+
+async def cited_documents(access: Access) -> frozenset[uuid.UUID]:
+    """The legal documents published list content cites: the only ones the portal shows.
+
+    Kept per content generation like the pages (publishing a list, a catalog version or a
+    change to the legal library moves it), so the check costs a cached law page nothing more
+    than the generation read it already makes.
+    """
+
+    async def build() -> frozenset[uuid.UUID]:
+        async with tenant_transaction(access.tenant.id) as conn:
+            rows = await conn.fetch(_CITED, access.tenant.id)
+        return frozenset(r["document_id"] for r in rows)
+
+    return await cached(access, ("cited-documents",), build)
+
+
+async def require_cited(access: Access, document_id: uuid.UUID) -> None:
+    """404 — worded as for a missing document — unless published list content cites it."""
+    if document_id not in await cited_documents(access):
+        raise NotFound(f"no legal document {document_id}")
 
 
 def etag_for(body: bytes) -> str:

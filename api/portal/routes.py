@@ -8,6 +8,8 @@ URL scheme (fixed; handbook QR codes point at the item page — see :mod:`core.p
     /portal/{slug}/search?q=&kind=&category=&township=     keyword search
     /portal/{slug}/laws/{document_id}#art-N                a legal basis, at its article
 
+A law page exists only for a document that a published list cites (anything else: 404).
+
 Pages are rendered with Jinja2 (autoescaped) by the handlers themselves. The home, township
 and item pages are rendered at most once per content generation in each process
 (:func:`core.portal.cached`): a request then costs the tenant lookup (cached), one short
@@ -28,6 +30,7 @@ from litestar import Request, Response, Router, get
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 
+from api.portal import assets
 from core import portal, search
 from core.access import Access
 from core.errors import NotFound, QingdanError
@@ -42,7 +45,8 @@ from core.portal_links import (
 )
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
-HTML = "text/html; charset=utf-8"
+# litestar adds "; charset=utf-8" to text/* media types itself: naming it here doubled it.
+HTML = "text/html"
 
 _env = Environment(
     loader=PackageLoader("api.portal", "templates"),
@@ -52,6 +56,7 @@ _env = Environment(
     lstrip_blocks=True,
     auto_reload=False,
 )
+_env.globals.update(assets.TEMPLATE_GLOBALS)
 
 
 def _page(
@@ -284,6 +289,8 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
         doc_id = uuid.UUID(document_id)
     except ValueError:
         raise NotFound(f"no legal document {document_id}") from None
+    # Only what published list content cites; any other document is "missing" (404).
+    await portal.require_cited(access, doc_id)
     # Not cached: a document's status depends on the date and on recorded repeals.
     document = await legal.get_document(access, doc_id)
     articles = await legal.list_provisions(access, doc_id, limit=500)
