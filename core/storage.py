@@ -32,10 +32,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import anyio.to_thread
 
+from core import content_check
 from core.settings import DEFAULT_CONTENT_TYPES
 
 if TYPE_CHECKING:
@@ -48,9 +49,11 @@ __all__ = [
     "MAX_KEY_BYTES",
     "MAX_KEY_CHARS",
     "MAX_SEGMENT_BYTES",
+    "ContentMismatch",
     "InvalidObject",
     "LinkExpired",
     "LocalStorage",
+    "ObjectInfo",
     "ObjectNotFound",
     "ObjectTooLarge",
     "S3Storage",
@@ -58,6 +61,7 @@ __all__ = [
     "StorageError",
     "StoredObject",
     "UnsupportedContentType",
+    "disposition",
     "make_storage",
     "object_name",
     "sign_download",
@@ -140,6 +144,13 @@ class InvalidObject(StorageError):
     status = 422
 
 
+class ContentMismatch(StorageError):
+    """The bytes are not what the declared content type says (:mod:`core.content_check`);
+    the message names what they are."""
+
+    status = 422
+
+
 # --------------------------------------------------------------------------- values
 
 
@@ -156,6 +167,20 @@ class StoredObject:
     size: int
     content_type: str
     sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    """What :meth:`Storage.stat` and :meth:`Storage.list_objects` know of a stored object.
+
+    ``content_type`` is the type checked when it was stored (``None`` in listings, and for
+    local objects stored before types were kept); ``modified`` is when it was last written.
+    """
+
+    key: str
+    size: int
+    modified: datetime.datetime
+    content_type: str | None = None
 
 
 # --------------------------------------------------------------------------- keys
@@ -291,7 +316,21 @@ class Storage(ABC):
                 f"the object is {len(data):,} bytes; at most {self.max_bytes:,} bytes "
                 f"({_human_size(self.max_bytes)}) are accepted"
             )
-        return await self._put(name, key, data, content_type)
+        return await self._put(name, key, data, self.verify_content(content_type, data))
+
+    def verify_content(self, content_type: str, data: bytes) -> str:
+        """The content type ``data`` is stored and served under: the declared type (which must
+        be allowed) as checked against the bytes themselves, never against a file name.
+
+        Raises :class:`UnsupportedContentType` (415) for a type outside the allow-list and
+        :class:`ContentMismatch` (422, naming what the bytes are) when they are something else.
+        Called by :meth:`put` for every object; callers may call it first to refuse early.
+        """
+        media = _media_type(self._check_content_type(content_type))
+        try:
+            return content_check.verify(media, data, self.content_types)
+        except content_check.ContentProblem as exc:
+            raise ContentMismatch(str(exc)) from None
 
     async def get(self, tenant_id: uuid.UUID, key: str) -> bytes:
         """Return the object's bytes; raise :class:`ObjectNotFound` if there is none."""
@@ -304,6 +343,24 @@ class Storage(ABC):
     async def exists(self, tenant_id: uuid.UUID, key: str) -> bool:
         """Whether the tenant has an object under ``key``."""
         return await self._exists(object_name(tenant_id, key))
+
+    async def stat(self, tenant_id: uuid.UUID, key: str) -> ObjectInfo:
+        """Size, checked content type and last write of the object; :class:`ObjectNotFound` if none."""
+        return await self._stat_object(object_name(tenant_id, key), key)
+
+    async def list_objects(self, tenant_id: uuid.UUID, prefix: str, *, limit: int = 1000) -> list[ObjectInfo]:
+        """Up to ``limit`` of the tenant's objects whose keys start with ``prefix/`` (any depth).
+
+        For housekeeping (the export sweep); the order is the backend's. ``prefix`` is a key
+        itself ('exports', 'calls/<id>'), so it cannot reach outside the tenant's space.
+        """
+        if limit < 1:
+            raise ValueError(f"limit must be positive, got {limit}")
+        name = object_name(tenant_id, prefix)
+        start = len(f"tenants/{tenant_id}/")
+        return [
+            ObjectInfo(found[start:], size, modified) for found, size, modified in await self._list(name + "/", limit)
+        ]
 
     async def download_url(
         self,
@@ -343,6 +400,14 @@ class Storage(ABC):
     async def _download_url(self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta) -> str:
         """A presigned link to ``name``."""
 
+    @abstractmethod
+    async def _stat_object(self, name: str, key: str) -> ObjectInfo:
+        """``name``'s :class:`ObjectInfo`; raise :class:`ObjectNotFound` (mentioning ``key``)."""
+
+    @abstractmethod
+    async def _list(self, prefix: str, limit: int) -> list[tuple[str, int, datetime.datetime]]:
+        """Up to ``limit`` (full name, size, last write) of the objects under ``prefix``."""
+
     # -- helpers ---------------------------------------------------------------
 
     def _check_content_type(self, content_type: str) -> str:
@@ -374,6 +439,14 @@ def _human_size(size: int) -> str:
 
 def _not_found(key: str) -> ObjectNotFound:
     return ObjectNotFound(f"there is no object with key {key!r}")
+
+
+def disposition(key: str, content_type: str | None) -> str:
+    """``Content-Disposition`` of a download: inline only for types no script can run in
+    (:data:`core.content_check.INLINE_TYPES`), an attachment otherwise; the file name is the
+    key's last segment."""
+    kind = "inline" if content_type and _media_type(content_type) in content_check.INLINE_TYPES else "attachment"
+    return f"{kind}; filename*=UTF-8''{quote(key.rsplit('/', 1)[-1], safe='')}"
 
 
 # --------------------------------------------------------------------------- signed links
@@ -480,6 +553,10 @@ class LocalStorage(Storage):
     One limit the S3 backend does not have: an object and keys beneath it cannot coexist
     (``a`` and ``a/b``), because ``a`` cannot be both a file and a directory. Such a ``put``
     raises :class:`InvalidObject`.
+
+    A file has no content type, so the checked type of each object is kept in a small text
+    file at the same path under ``root/objects/.types`` (beside ``tenants/``, like ``.tmp``, so
+    it can never collide with a key); ``/files`` serves that type.
     """
 
     def __init__(
@@ -500,17 +577,42 @@ class LocalStorage(Storage):
         # temporary name can ever be mistaken for (or collide with) a tenant's key, while
         # staying on the same filesystem so that os.replace is atomic.
         self._tmp_dir = self.objects_dir / ".tmp"
+        self._types_dir = self.objects_dir / ".types"
         self._secret_key = secret_key
         self.public_base_url = public_base_url.rstrip("/")
 
     def _path(self, name: str) -> Path:
         return self.objects_dir.joinpath(*name.split("/"))
 
+    def _type_path(self, name: str) -> Path:
+        return self._types_dir.joinpath(*name.split("/"))
+
     async def _put(self, name: str, key: str, data: bytes, content_type: str) -> StoredObject:
-        digest = await anyio.to_thread.run_sync(functools.partial(self._write_file, self._path(name), key, data))
+        digest = await anyio.to_thread.run_sync(
+            functools.partial(self._write_file, self._path(name), key, data, self._type_path(name), content_type)
+        )
         return StoredObject(key=key, size=len(data), content_type=content_type, sha256=digest)
 
-    def _write_file(self, path: Path, key: str, data: bytes) -> str:
+    def _write_type(self, path: Path, content_type: str) -> None:
+        """The checked type beside the object (written first: a reader of the new object never
+        sees the old type; a crash in between leaves a type for the old object, still a checked
+        type of this key)."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            return  # mirrors a conflict the object write reports
+        fd, tmp = tempfile.mkstemp(dir=self._tmp_dir, prefix="type-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(content_type)
+            os.replace(tmp, path)
+        except (IsADirectoryError, NotADirectoryError, PermissionError):
+            Path(tmp).unlink(missing_ok=True)  # the same conflict: the object write reports it
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _write_file(self, path: Path, key: str, data: bytes, type_path: Path, content_type: str) -> str:
         conflict = InvalidObject(
             f"cannot store key {key!r}: a part of it is already an object, or it is already a "
             "prefix of other keys (the local store cannot hold both 'a' and 'a/b')"
@@ -520,6 +622,7 @@ class LocalStorage(Storage):
             path.parent.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
             raise conflict from None
+        self._write_type(type_path, content_type)
         fd, tmp = tempfile.mkstemp(dir=self._tmp_dir, prefix="put-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -555,6 +658,7 @@ class LocalStorage(Storage):
 
     async def _delete(self, name: str) -> None:
         await anyio.to_thread.run_sync(self._unlink, self._path(name))
+        await anyio.to_thread.run_sync(self._unlink, self._type_path(name))
 
     @staticmethod
     def _unlink(path: Path) -> None:
@@ -574,6 +678,43 @@ class LocalStorage(Storage):
         expires_at = datetime.datetime.now(datetime.UTC) + expires
         token = sign_download(self._secret_key, tenant_id, key, expires_at)
         return f"{self.public_base_url}/files/{token}"
+
+    def _info(self, name: str, key: str) -> ObjectInfo:
+        path = self._path(name)
+        try:
+            found = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            raise _not_found(key) from None
+        if not path.is_file():
+            raise _not_found(key)
+        try:
+            content_type: str | None = self._type_path(name).read_text(encoding="ascii").strip() or None
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError, UnicodeDecodeError):
+            content_type = None
+        modified = datetime.datetime.fromtimestamp(found.st_mtime, datetime.UTC)
+        return ObjectInfo(key, found.st_size, modified, content_type)
+
+    async def _stat_object(self, name: str, key: str) -> ObjectInfo:
+        return await anyio.to_thread.run_sync(self._info, name, key)
+
+    def _walk(self, prefix: str, limit: int) -> list[tuple[str, int, datetime.datetime]]:
+        top = self._path(prefix.rstrip("/"))
+        found: list[tuple[str, int, datetime.datetime]] = []
+        for directory, _dirs, files in os.walk(top):
+            for file in files:
+                path = Path(directory, file)
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:  # deleted meanwhile
+                    continue
+                name = path.relative_to(self.objects_dir).as_posix()
+                found.append((name, stat.st_size, datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC)))
+                if len(found) >= limit:
+                    return found
+        return found
+
+    async def _list(self, prefix: str, limit: int) -> list[tuple[str, int, datetime.datetime]]:
+        return await anyio.to_thread.run_sync(self._walk, prefix, limit)
 
 
 # --------------------------------------------------------------------------- S3 backend
@@ -662,6 +803,9 @@ class S3Storage(Storage):
 
     async def _put(self, name: str, key: str, data: bytes, content_type: str) -> StoredObject:
         digest = hashlib.sha256(data).hexdigest()
+        # Presigned downloads come straight from the object store, so what the browser should
+        # do with the file (show an image, save anything else) is stored with the object.
+        metadata = {"sha256": digest, "Content-Disposition": disposition(key, content_type)}
         await self._run(
             functools.partial(
                 self.client.put_object,
@@ -670,7 +814,7 @@ class S3Storage(Storage):
                 io.BytesIO(data),
                 len(data),
                 content_type=content_type,
-                metadata={"sha256": digest},
+                metadata=metadata,  # type: ignore[arg-type]
             )
         )
         return StoredObject(key=key, size=len(data), content_type=content_type, sha256=digest)
@@ -710,6 +854,35 @@ class S3Storage(Storage):
 
     async def _exists(self, name: str) -> bool:
         return await self._run(functools.partial(self._stat, name))
+
+    def _info(self, name: str, key: str) -> ObjectInfo:
+        from minio.error import S3Error
+
+        try:
+            found = self.client.stat_object(self.bucket, name)
+        except S3Error as exc:
+            if exc.code in _MISSING_CODES:
+                raise _not_found(key) from None
+            raise
+        modified = found.last_modified or datetime.datetime.now(datetime.UTC)
+        return ObjectInfo(key, found.size or 0, modified, found.content_type)
+
+    async def _stat_object(self, name: str, key: str) -> ObjectInfo:
+        return await self._run(functools.partial(self._info, name, key))
+
+    def _listing(self, prefix: str, limit: int) -> list[tuple[str, int, datetime.datetime]]:
+        found = []
+        for entry in self.client.list_objects(self.bucket, prefix=prefix, recursive=True):
+            if entry.object_name is None or entry.is_dir:
+                continue
+            modified = entry.last_modified or datetime.datetime.now(datetime.UTC)
+            found.append((entry.object_name, entry.size or 0, modified))
+            if len(found) >= limit:
+                break
+        return found
+
+    async def _list(self, prefix: str, limit: int) -> list[tuple[str, int, datetime.datetime]]:
+        return await self._run(functools.partial(self._listing, prefix, limit))
 
     async def _download_url(self, name: str, tenant_id: uuid.UUID, key: str, expires: datetime.timedelta) -> str:
         # In a thread although signing is local: without a configured region the client first

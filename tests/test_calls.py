@@ -195,9 +195,13 @@ async def test_emergency_call_through_graphql(client: httpx.AsyncClient, taian: 
                __typename ... on CallAttachment { filename size } ... on Problem { status errors { field } } } }""",
         slug=taian.t.slug,
         id=call["id"],
-        file={"filename": "现场.png", "contentType": "image/png", "contentBase64": base64.b64encode(b"png").decode()},
+        file={
+            "filename": "现场.png",
+            "contentType": "image/png",
+            "contentBase64": base64.b64encode(b"\x89PNG\r\n\x1a\n").decode(),  # checked by content
+        },
     )
-    assert attached["attachToCall"] == {"__typename": "CallAttachment", "filename": "现场.png", "size": 3}
+    assert attached["attachToCall"] == {"__typename": "CallAttachment", "filename": "现场.png", "size": 8}
     refused = await graphql(
         client,
         taian.township,
@@ -599,7 +603,7 @@ async def test_attachments(client: httpx.AsyncClient, taian: Taian, settings: Se
             assert big.status_code == 413, big.text
             assert "1,000 bytes" in big.json()["detail"]
     # bigger than the app's general 1 MiB request limit, but within the storage cap
-    large = b"%PDF" + b"x" * (2 * 1024 * 1024)
+    large = b"%PDF-" + b"x" * (2 * 1024 * 1024)
     response = await client.post(url, json=upload("扫描件.pdf", "application/pdf", large), headers=taian.auth())
     assert response.status_code == 201, response.text
     assert await owner_fetchval("SELECT count(*) FROM call_attachments WHERE call_id = $1", call_id) == 3

@@ -4,17 +4,24 @@ and cited-only law pages, attachments checked by content, exports deduplicated a
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
+import io
 import re
+import uuid
+from typing import Any
 
 import httpx
 import pytest
 
+from api.app import create_app
 from api.portal.assets import PORTAL_CSP
-from api.security_headers import API_CSP, DOCS_CSP
+from api.security_headers import API_CSP, DOCS_CSP, FILE_CSP
 from core.portal_links import item_page_path, township_path
+from core.settings import Settings
+from tests.call_fixtures import Taian, fire_call, owner_fetchval, taian_tenant
 from tests.catalog_fixtures import PATROL, add_items, publish
-from tests.conftest import TenantFixture
+from tests.conftest import MakeTenant, TenantFixture
 from tests.portal_fixtures import LIUCHENG, publish_list, published_county
 
 # --------------------------------------------------------------------------- headers
@@ -152,3 +159,133 @@ async def test_portal_shows_only_cited_legal_documents(
     await refused(f"/portal/{other.slug}/laws/{doc_id}", doc_id)
     national_id = national.rsplit("/", 1)[1]
     await refused(f"/portal/{other.slug}/laws/{national_id}", national_id)
+
+
+# --------------------------------------------------------------------------- attachments
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
+SCRIPTED_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>'
+CLEAN_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="4" height="4"/></svg>'
+
+
+def _pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "report")
+    page.save()
+    return out.getvalue()
+
+
+def _file(filename: str, content_type: str, data: bytes) -> dict[str, Any]:
+    return {"filename": filename, "content_type": content_type, "content_base64": base64.b64encode(data).decode()}
+
+
+@pytest.fixture
+async def taian(client: httpx.AsyncClient, make_tenant: MakeTenant) -> Taian:
+    return await taian_tenant(client, make_tenant)
+
+
+async def _call(client: httpx.AsyncClient, taian: Taian) -> str:
+    raised = await client.post(taian.calls, json=fire_call(), headers=taian.auth(taian.township))
+    assert raised.status_code == 201, raised.text
+    return str(raised.json()["id"])
+
+
+async def _download(client: httpx.AsyncClient, url: str) -> httpx.Response:
+    response = await client.get("/files/" + url.split("/files/", 1)[1])
+    assert response.status_code == 200, response.text
+    assert_secured(response, FILE_CSP)
+    return response
+
+
+async def test_attachments_are_typed_by_content(client: httpx.AsyncClient, taian: Taian) -> None:
+    call_id = await _call(client, taian)
+    url = f"{taian.calls}/{call_id}/attachments"
+    key = taian.auth(taian.township)
+    refused = [
+        # HTML declared as text: refused, naming what it is
+        (_file("x.html", "text/plain", b"<!DOCTYPE html><html><script>alert(1)</script></html>"), 422, "HTML"),
+        (_file("note.txt", "text/plain", b"<script>alert(1)</script>"), 422, "HTML"),
+        # a PNG declared as text, text declared as a PDF, a PDF declared as a PNG
+        (_file("a.txt", "text/plain", PNG), 422, "PNG image (image/png)"),
+        (_file("a.pdf", "application/pdf", "不是PDF".encode()), 422, "plain text"),
+        (_file("a.png", "image/png", _pdf()), 422, "PDF document"),
+        (_file("a.json", "application/json", b"[" * 5000), 422, "not valid JSON"),
+        (_file("gbk.csv", "text/csv", "编号,名称\n".encode("gbk")), 422, "UTF-8"),
+        # SVG is not accepted by default; a scripted one would not be either
+        (_file("logo.svg", "image/svg+xml", SCRIPTED_SVG), 415, "image/svg+xml"),
+    ]
+    for body, status, words in refused:
+        response = await client.post(url, json=body, headers=key)
+        assert response.status_code == status, (body["filename"], response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert words in response.json()["detail"], response.json()
+        assert_secured(response, API_CSP)
+    assert await owner_fetchval("SELECT count(*) FROM call_attachments WHERE call_id = $1", uuid.UUID(call_id)) == 0
+
+    pdf = _pdf()
+    accepted = [
+        # (file, stored and served type, disposition)
+        (_file("x.html", "text/plain", "注意：山火\n".encode()), "text/plain; charset=utf-8", "attachment"),
+        (_file("photo.html", "image/png", PNG), "image/png", "inline"),
+        (_file("报告.pdf", "application/pdf", pdf), "application/pdf", "attachment"),
+        (_file("名单.csv", "text/csv", "编号,名称\n1,张三\n".encode()), "text/csv; charset=utf-8", "attachment"),
+    ]
+    for body, served, disposition in accepted:
+        response = await client.post(url, json=body, headers=key)
+        assert response.status_code == 201, response.text
+        assert response.json()["content_type"] == served
+        download = await _download(client, response.json()["download_url"])
+        assert download.headers["content-type"] == served  # from the content, never the name
+        assert download.headers["content-disposition"].startswith(disposition + ";")
+        assert download.content == base64.b64decode(body["content_base64"])
+    listed = await client.get(url, headers=taian.auth(taian.emergency))
+    assert [a["content_type"] for a in listed.json()] == [served for _, served, _ in accepted]
+
+
+async def test_another_tenant_cannot_read_or_add_attachments(
+    client: httpx.AsyncClient, taian: Taian, other: TenantFixture
+) -> None:
+    call_id = await _call(client, taian)
+    url = f"{taian.calls}/{call_id}/attachments"
+    mine = await client.post(url, json=_file("a.png", "image/png", PNG), headers=taian.auth(taian.township))
+    assert mine.status_code == 201
+    assert (await client.get(url, headers=other.auth())).status_code == 404
+    added = await client.post(url, json=_file("b.png", "image/png", PNG), headers=other.auth())
+    assert added.status_code == 404
+    assert await owner_fetchval("SELECT count(*) FROM call_attachments WHERE call_id = $1", uuid.UUID(call_id)) == 1
+
+
+async def test_svg_when_allowed_only_without_scripts(
+    client: httpx.AsyncClient, taian: Taian, settings: Settings
+) -> None:
+    call_id = await _call(client, taian)
+    url = f"{taian.calls}/{call_id}/attachments"
+    types = (*settings.storage_content_types, "image/svg+xml")
+    app = create_app(dataclasses.replace(settings, storage_content_types=types), manage_database=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://qingdan.test") as svg_ok:
+        for bad, why in (
+            (SCRIPTED_SVG, "<script>"),
+            (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "onload"),
+            (b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', "foreign"),
+            (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/></svg>', "outside"),
+            (b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>', "DTD"),
+            (
+                b'<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>',
+                "javascript",
+            ),
+        ):
+            response = await svg_ok.post(
+                url, json=_file("logo.svg", "image/svg+xml", bad), headers=taian.auth(taian.township)
+            )
+            assert response.status_code == 422, response.text
+            assert why in response.json()["detail"], response.json()
+        clean = await svg_ok.post(
+            url, json=_file("logo.svg", "image/svg+xml", CLEAN_SVG), headers=taian.auth(taian.township)
+        )
+        assert clean.status_code == 201, clean.text
+        download = await _download(svg_ok, clean.json()["download_url"])
+        assert download.headers["content-type"] == "image/svg+xml"
+        assert download.headers["content-disposition"].startswith("attachment;")  # never shown in our origin

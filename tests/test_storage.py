@@ -247,7 +247,7 @@ async def test_content_type_is_rejected_and_nothing_written(
 
 async def test_content_type_parameters_and_case_are_tolerated(storage: Storage, tenant: uuid.UUID) -> None:
     stored = await storage.put(tenant, "a.csv", b"1", "Text/CSV; charset=utf-8")
-    assert stored.content_type == "Text/CSV; charset=utf-8"
+    assert stored.content_type == "text/csv; charset=utf-8"  # the type the content was checked to be
 
 
 BAD_KEYS = [
@@ -347,7 +347,9 @@ async def test_local_layout_and_no_temp_files_left(local: LocalStorage, tenant: 
         await local.put(tenant, "big.txt", b"x" * (MAX_BYTES + 1), "text/plain")
 
     expected = local.root / "objects" / "tenants" / str(tenant) / Path(*CHINESE_KEY.split("/"))
-    assert _local_files(local.root) == [expected]
+    kept_type = local.root / "objects" / ".types" / "tenants" / str(tenant) / Path(*CHINESE_KEY.split("/"))
+    assert _local_files(local.root) == sorted([expected, kept_type])
+    assert kept_type.read_text() == "text/plain; charset=utf-8"
     assert expected.read_bytes() == CHINESE_TEXT + b"!"
     assert object_name(tenant, CHINESE_KEY) == f"tenants/{tenant}/{CHINESE_KEY}"
 
@@ -510,7 +512,7 @@ async def test_s3_creates_missing_bucket_once(s3_endpoint: str, tenant: uuid.UUI
     names = {o.object_name for o in raw.list_objects(bucket, prefix="tenants/", recursive=True)}
     assert names == {f"tenants/{tenant}/f{i}.txt" for i in range(6)}
     stat = raw.stat_object(bucket, f"tenants/{tenant}/f0.txt")
-    assert stat.content_type == "text/plain"
+    assert stat.content_type == "text/plain; charset=utf-8"
 
 
 async def test_s3_existing_bucket_is_reused(s3_endpoint: str, tenant: uuid.UUID) -> None:

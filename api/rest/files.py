@@ -1,19 +1,35 @@
 """``/files/{token}`` — downloads through signed, expiring links (local storage backend).
 
-With the S3 backend, links point at the object store itself (presigned URLs).
+With the S3 backend, links point at the object store itself (presigned URLs), which serves
+the type and disposition stored with the object.
+
+The response's type is the one the content was checked to be when it was stored
+(:meth:`core.storage.Storage.verify_content`), never one guessed from the file name; objects
+stored before types were kept are checked again now. Only PNG and JPEG images are shown
+inline; everything else is an attachment. ``nosniff`` and a sandboxing CSP come with every
+response (:mod:`api.security_headers`).
 """
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from api.errors import problem
-from core.storage import StorageError, verify_download
+from core.content_check import sniff
+from core.storage import Storage, StorageError, disposition, verify_download
+
+UNKNOWN = "application/octet-stream"
+
+
+def _served_type(storage: Storage, data: bytes) -> str:
+    """For an object stored without a kept type: what its bytes pass as, if allowed."""
+    try:
+        return storage.verify_content(sniff(data), data)
+    except StorageError:
+        return UNKNOWN
 
 
 @get("/files/{token:str}", operation_id="downloadFile", summary="Download via a signed link", tags=["files"])
@@ -21,12 +37,17 @@ async def download(request: Request[Any, Any, Any], token: FromPath[str]) -> Res
     settings, storage = request.app.state.settings, request.app.state.storage
     try:
         tenant_id, key = verify_download(settings.secret_key, token)
+        info = await storage.stat(tenant_id, key)
         data = await storage.get(tenant_id, key)
     except StorageError as exc:
         return problem(request, exc.status, "file-unavailable", "File unavailable", str(exc))
-    filename = quote(key.rsplit("/", 1)[-1], safe="")
+    media_type = info.content_type or _served_type(storage, data)
+    if media_type.startswith("text/"):
+        # Stored text is checked UTF-8, and litestar appends "; charset=utf-8" to every text/*
+        # type itself: passing the stored parameter too would send it twice.
+        media_type = media_type.split(";", 1)[0]
     return Response(
         data,
-        media_type=mimetypes.guess_type(key)[0] or "application/octet-stream",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{filename}"},
+        media_type=media_type,
+        headers={"Content-Disposition": disposition(key, media_type), "Cache-Control": "private, no-store"},
     )

@@ -2,10 +2,11 @@
 
 Objects go through :mod:`core.storage` under ``calls/<call id>/<attachment id>/<file name>``
 in the tenant's space; the storage enforces the size cap and the content-type allow-list
-from the settings before a byte is written (413 / 415), and downloads are signed, expiring
-links. The row in ``call_attachments`` is written in the same transaction that checked the
-caller's right to the call, after the object is stored; should the row fail, the object is
-removed again.
+from the settings before a byte is written (413 / 415), checks the bytes against the declared
+type (422 naming what they are: a file's name never decides its type), and downloads are
+signed, expiring links. The row in ``call_attachments`` is written in the same transaction
+that checked the caller's right to the call, after the object is stored; should the row fail,
+the object is removed again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from core.calls.service import _load, _step
 from core.calls.states import require_township_actor, require_unit_actor
 from core.db import tenant_transaction
 from core.errors import FieldError, NotFound, PermissionDenied, QingdanError, ValidationFailed
-from core.storage import Storage, StorageError
+from core.storage import ContentMismatch, Storage, StorageError
 
 LINK_LIFETIME = datetime.timedelta(hours=1)
 
@@ -37,11 +38,14 @@ class UnsupportedMediaType(QingdanError):
 
 
 def storage_problem(exc: StorageError) -> QingdanError:
-    """The storage's refusal as a domain error (413, 415, or 422 for a bad name)."""
+    """The storage's refusal as a domain error (413, 415, 422 for content that is not of the
+    declared type, or 422 for a bad name)."""
     if exc.status == 413:
         return PayloadTooLarge(exc.message, errors=[_field("file", exc.message)])
     if exc.status == 415:
         return UnsupportedMediaType(exc.message, errors=[_field("content_type", exc.message)])
+    if isinstance(exc, ContentMismatch):
+        return ValidationFailed.on("content_base64", exc.message)
     return ValidationFailed.on("filename", exc.message)
 
 
@@ -96,6 +100,10 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
         raise too_large(storage, len(data))
     if not data:
         raise ValidationFailed.on("file", "the file is empty")
+    try:  # the content decides the type, before anything is read or written for the call
+        content_type = storage.verify_content(content_type, data)
+    except StorageError as exc:
+        raise storage_problem(exc) from exc
     attachment_id = uuid.uuid4()
     key = f"calls/{call_id}/{attachment_id}/{name}"
     async with tenant_transaction(access.tenant.id) as conn:
