@@ -35,6 +35,8 @@ from api.runtime import open_database
 from api.security_headers import security_headers
 from core import db, events, portal, township_lists
 from core.events import DeliveryWorker
+from core.exchange.retention import ExportSweeper
+from core.exchange.retention import configure as configure_export_retention
 from core.settings import Settings, load_settings
 from core.storage import make_storage
 from tenants.deadlines import DeadlineSweeper
@@ -58,8 +60,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     configure_logging()
     township_lists.published_cache.size = settings.cache_lists
     portal.page_cache.size = settings.cache_pages
+    configure_export_retention(settings.export_retention_hours)
 
-    workers: list[DeliveryWorker | DeadlineSweeper] = []
+    workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper] = []
 
     async def startup() -> None:
         await open_database(settings)
@@ -70,6 +73,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             sweeper = DeadlineSweeper(settings.deadline_sweep_seconds)
             sweeper.start()
             workers.append(sweeper)
+        if settings.export_retention_hours > 0:  # stored exports past their retention
+            exports = ExportSweeper(storage)
+            exports.start()
+            workers.append(exports)
 
     async def shutdown() -> None:
         while workers:

@@ -29,6 +29,13 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_hours(name: str, default: int) -> int:
+    hours = _env_int(name, default)
+    if hours < 0:
+        raise SystemExit(f"{name} must be 0 (keep forever) or a number of hours, got {hours}")
+    return hours
+
+
 def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("qingdan", appauthor=False))
 
@@ -62,6 +69,7 @@ class Settings:
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
     cache_lists: int = 32  # published township-list versions each process keeps decoded; 0: none
     cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
+    export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
 
     @property
     def embedded(self) -> bool:
@@ -121,6 +129,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 32),
         cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),
+        export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
     )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime
 import hashlib
 import io
+import os
 import re
+import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,12 +21,17 @@ import pytest
 from api.app import create_app
 from api.portal.assets import PORTAL_CSP
 from api.security_headers import API_CSP, DOCS_CSP, FILE_CSP
+from core.exchange import retention
+from core.exchange.excel import XLSX
 from core.portal_links import item_page_path, township_path
 from core.settings import Settings
+from core.storage import ContentMismatch, LocalStorage, ObjectInfo, S3Storage, Storage
+from core.tenancy import find_tenant
 from tests.call_fixtures import Taian, fire_call, owner_fetchval, taian_tenant
 from tests.catalog_fixtures import PATROL, add_items, publish
 from tests.conftest import MakeTenant, TenantFixture
 from tests.portal_fixtures import LIUCHENG, publish_list, published_county
+from tests.test_storage import http, s3_endpoint  # noqa: F401 - fixtures (moto's S3 server, an HTTP client)
 
 # --------------------------------------------------------------------------- headers
 
@@ -289,3 +298,154 @@ async def test_svg_when_allowed_only_without_scripts(
         download = await _download(svg_ok, clean.json()["download_url"])
         assert download.headers["content-type"] == "image/svg+xml"
         assert download.headers["content-disposition"].startswith("attachment;")  # never shown in our origin
+
+
+# --------------------------------------------------------------------------- exports
+
+
+def _xlsx(text: str = "清单") -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([text])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+async def _exports(storage: Storage, slug: str) -> list[ObjectInfo]:
+    found = await find_tenant(slug)
+    assert found is not None
+    return await storage.list_objects(found.id, "exports")
+
+
+async def test_exports_are_stored_once_per_content(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture, app: Any
+) -> None:
+    storage: Storage = app.state.storage
+    path = f"{county.base}/catalog/versions/1/export.xlsx"
+    links = []
+    for _ in range(30):  # thirty reads by a reader key
+        response = await client.get(path, headers=county.auth(county.reader))
+        assert response.status_code == 200, response.text
+        links.append(response.json())
+    stored = await _exports(storage, county.slug)
+    assert len(stored) == 1 and {link["key"] for link in links} == {stored[0].key}
+    workbook = await client.get("/files/" + links[-1]["url"].split("/files/", 1)[1])
+    assert workbook.status_code == 200 and workbook.headers["content-type"] == XLSX
+    assert workbook.headers["content-disposition"].startswith("attachment;")
+    # download=true streams the workbook and stores nothing
+    assert (await client.get(path, params={"download": "true"}, headers=county.auth())).status_code == 200
+    assert len(await _exports(storage, county.slug)) == 1
+
+    # A changed catalog is a new export: a unit renamed (the workbook names it) and a new version.
+    renamed = await client.patch(
+        f"{county.base}/units/emergency-bureau",
+        json={"name": "区应急管理局（更名）"},
+        headers={
+            **county.auth(),
+            "If-Match": (await client.get(f"{county.base}/units/emergency-bureau", headers=county.auth())).headers[
+                "etag"
+            ],
+        },
+    )
+    assert renamed.status_code == 200, renamed.text
+    again = await client.get(path, headers=county.auth(county.reader))
+    assert again.json()["key"] != links[0]["key"]
+    assert len(await _exports(storage, county.slug)) == 2
+    await add_items(
+        client,
+        county,
+        {**PATROL, "code": "SAF-07", "title": "新增事项", "adjustment": {"reason_kind": "other", "reason": "新增"}},
+    )
+    await publish(client, county, "2025-05-01")
+    latest = await client.get(f"{county.base}/catalog/versions/published/export.xlsx", headers=county.auth())
+    assert latest.json()["key"] not in (links[0]["key"], again.json()["key"])
+    assert len(await _exports(storage, county.slug)) == 3
+
+    # Another tenant's key reads nothing of it, and stores nothing under either tenant.
+    assert (await client.get(path, headers=other.auth())).status_code == 404
+    assert (await client.get(path, headers=other.auth(other.reader))).status_code == 404
+    assert len(await _exports(storage, county.slug)) == 3
+    assert await _exports(storage, other.slug) == []
+
+
+async def test_exports_expire_after_the_retention(
+    client: httpx.AsyncClient, county: TenantFixture, app: Any, settings: Settings
+) -> None:
+    storage: Storage = app.state.storage
+    assert isinstance(storage, LocalStorage) and retention.retention.period == datetime.timedelta(hours=24)
+    tenant_id = (await find_tenant(county.slug)).id  # type: ignore[union-attr]
+    old = (await client.get(f"{county.base}/catalog/versions/1/export.xlsx", headers=county.auth())).json()
+    fresh = (
+        await client.get(f"{county.base}/townships/{LIUCHENG}/list/published/export.xlsx", headers=county.auth())
+    ).json()
+
+    def age(key: str, hours: float) -> None:
+        path = storage.objects_dir / "tenants" / str(tenant_id) / key
+        then = time.time() - hours * 3600
+        os.utime(path, (then, then))
+
+    age(old["key"], 25)  # older than the retention
+    assert await retention.sweep_tenant(storage, tenant_id) == 1
+    assert [o.key for o in await storage.list_objects(tenant_id, "exports")] == [fresh["key"]]
+    assert (await client.get("/files/" + old["url"].split("/files/", 1)[1])).status_code == 404
+    assert (await client.get("/files/" + fresh["url"].split("/files/", 1)[1])).status_code == 200
+
+    # An export asked for again shortly before it would expire is written anew, so the link
+    # it hands out does not outlive it; one well within its retention is not rewritten.
+    age(fresh["key"], 23.5)
+    before = (await storage.stat(tenant_id, fresh["key"])).modified
+    again = (
+        await client.get(f"{county.base}/townships/{LIUCHENG}/list/published/export.xlsx", headers=county.auth())
+    ).json()
+    assert again["key"] == fresh["key"]
+    rewritten = (await storage.stat(tenant_id, fresh["key"])).modified
+    assert rewritten - before > datetime.timedelta(hours=23)
+    await client.get(f"{county.base}/townships/{LIUCHENG}/list/published/export.xlsx", headers=county.auth())
+    assert (await storage.stat(tenant_id, fresh["key"])).modified == rewritten
+    assert await retention.sweep_tenant(storage, tenant_id) == 0
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
+    if request.param == "local":
+        return LocalStorage(tmp_path, "test-secret", "http://qingdan.test")
+    endpoint = request.getfixturevalue("s3_endpoint")
+    return S3Storage(endpoint, "testing", "testing", "qingdan-content", "us-east-1", False)
+
+
+async def test_sweep_on_both_backends_is_bounded_and_per_tenant(any_storage: Storage) -> None:
+    mine, theirs = uuid.uuid4(), uuid.uuid4()
+    for n in range(3):
+        await any_storage.put(mine, retention.export_key(str(n) * 64, "a.xlsx"), _xlsx(str(n)), XLSX)
+    await any_storage.put(theirs, retention.export_key("f" * 64, "a.xlsx"), _xlsx(), XLSX)
+    await any_storage.put(mine, "calls/1/photo.png", PNG, "image/png")  # not an export
+    now = datetime.datetime.now(datetime.UTC)
+    assert await retention.sweep_tenant(any_storage, mine, now=now) == 0  # fresh: kept
+    later = now + datetime.timedelta(hours=25)
+    assert await retention.sweep_tenant(any_storage, mine, now=later, limit=2) == 2  # bounded per run
+    assert len(await any_storage.list_objects(mine, "exports")) == 1
+    assert await retention.sweep_tenant(any_storage, mine, now=later) == 1
+    assert await any_storage.list_objects(mine, "exports") == []
+    assert await any_storage.exists(mine, "calls/1/photo.png")
+    assert len(await any_storage.list_objects(theirs, "exports")) == 1  # another tenant's: untouched
+
+
+async def test_content_is_checked_on_both_backends(any_storage: Storage, http: httpx.AsyncClient) -> None:  # noqa: F811
+    tenant = uuid.uuid4()
+    with pytest.raises(ContentMismatch, match="HTML document"):
+        await any_storage.put(tenant, "x.html", b"<html><script>alert(1)</script>", "text/plain")
+    assert not await any_storage.exists(tenant, "x.html")
+    stored = await any_storage.put(tenant, "x.html", PNG, "image/png")
+    assert stored.content_type == "image/png"
+    assert (await any_storage.stat(tenant, "x.html")).content_type == "image/png"
+    await any_storage.put(tenant, "报告.pdf", _pdf(), "application/pdf")
+    assert (await any_storage.stat(tenant, "报告.pdf")).content_type == "application/pdf"
+    if isinstance(any_storage, S3Storage):  # served by the object store: type and disposition stored with it
+        image = await http.get(await any_storage.download_url(tenant, "x.html"))
+        assert image.headers["content-type"] == "image/png"
+        assert image.headers["content-disposition"].startswith("inline;")
+        pdf = await http.get(await any_storage.download_url(tenant, "报告.pdf"))
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.headers["content-disposition"] == "attachment; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf"

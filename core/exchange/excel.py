@@ -3,12 +3,14 @@
 Workbooks are written by openpyxl in write-only mode (streamed, a few MB of memory for
 thousands of rows) in a worker thread, so a large export does not stall the event loop.
 They can be handed out directly or stored through the storage interface behind a signed,
-expiring link (:func:`store_export`).
+expiring link (:func:`store_export`): one object per content, expired after a retention
+period (:mod:`core.exchange.retention`).
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 from collections.abc import Iterable
@@ -25,6 +27,7 @@ from core import catalog, township_lists
 from core.access import Access
 from core.catalog import ItemView, LegalBase, RecoveryData, ResponsibilityData
 from core.db import tenant_transaction
+from core.exchange import retention
 from core.exchange.layout import (
     LOCAL_COLUMNS,
     ORIGIN_LABELS,
@@ -38,7 +41,7 @@ from core.exchange.layout import (
     format_share,
 )
 from core.plugin_types import ListStructure
-from core.storage import Storage
+from core.storage import ObjectNotFound, Storage
 from core.structure import load_structure
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -49,11 +52,13 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 class Export(msgspec.Struct):
-    """A generated workbook."""
+    """A generated workbook; ``digest`` (SHA-256, hex) covers everything it says except when
+    it was made, so two exports of the same content share it (and one stored object)."""
 
     filename: str
     data: bytes
     rows: int
+    digest: str = ""
 
 
 class ExportLink(msgspec.Struct):
@@ -131,10 +136,30 @@ def _extra_cell(value: Any, kind: str) -> Any:
     return str(value)
 
 
+#: The notes-sheet line that differs between two exports of the same content.
+_EXPORT_TIME = "导出时间"
+
+
+def _encode(values: Any) -> bytes:
+    return msgspec.json.encode(values, enc_hook=str) + b"\n"
+
+
 def write_workbook(
-    title: str, columns: list[Column], rows: Iterable[dict[str, Any]], about: list[tuple[str, str]]
+    title: str,
+    columns: list[Column],
+    rows: Iterable[dict[str, Any]],
+    about: list[tuple[str, str]],
+    digest: Any = None,
 ) -> bytes:
-    """One sheet of items (header frozen, sensible widths) and a second sheet about the export."""
+    """One sheet of items (header frozen, sensible widths) and a second sheet about the export.
+
+    ``digest`` (a hashlib object), when given, is fed what the workbook says — title, columns,
+    each row's values, the notes but the export time — as it is written (no second pass).
+    """
+    if digest is not None:
+        digest.update(
+            _encode([title, [[c.key, c.header] for c in columns], [a for a in about if a[0] != _EXPORT_TIME]])
+        )
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_sheet_title(title))
     ws.freeze_panes = "C2"
@@ -148,7 +173,10 @@ def write_workbook(
     ws.append(header)
     for number, values in enumerate(rows, start=1):
         values["number"] = number
-        ws.append([_cell(ws, values.get(c.key, "")) for c in columns])
+        line = [values.get(c.key, "") for c in columns]
+        if digest is not None:
+            digest.update(_encode(line))
+        ws.append([_cell(ws, value) for value in line])
     info = wb.create_sheet("说明")
     info.column_dimensions["A"].width = 16
     info.column_dimensions["B"].width = 60
@@ -262,7 +290,7 @@ def _about(access: Access, what: str, rows: int) -> list[tuple[str, str]]:
         ("租户", f"{access.tenant.name}（{access.tenant.slug}）"),
         ("内容", what),
         ("事项数", str(rows)),
-        ("导出时间", now),
+        (_EXPORT_TIME, now),
         (
             "说明",
             "主体责任、配合责任每行一个单位，格式「单位（比例%）：职责」；法律依据每行一条；清单类型以「、」分隔。",
@@ -277,12 +305,13 @@ async def catalog_export(access: Access, version: int | str | None = None) -> Ex
     columns = catalog_columns(structure)
     labels = _Labels(structure, units)
     what = f"参考目录 第{number}版"
+    digest = hashlib.sha256()
     data = await anyio.to_thread.run_sync(
         lambda: write_workbook(
-            what, columns, (item_values(i, labels, columns) for i in items), _about(access, what, len(items))
+            what, columns, (item_values(i, labels, columns) for i in items), _about(access, what, len(items)), digest
         )
     )
-    return Export(f"{access.tenant.slug}-catalog-v{number}.xlsx", data, len(items))
+    return Export(f"{access.tenant.slug}-catalog-v{number}.xlsx", data, len(items), digest.hexdigest())
 
 
 async def township_export(access: Access, township: str, number: int | None = None) -> Export:
@@ -308,19 +337,31 @@ async def township_export(access: Access, township: str, number: int | None = No
             yield values
 
     what = f"{published.township_name} 履职事项清单 第{published.version}版"
+    digest = hashlib.sha256()
     data = await anyio.to_thread.run_sync(
-        lambda: write_workbook(what, columns, rows(), _about(access, what, len(published.entries)))
+        lambda: write_workbook(what, columns, rows(), _about(access, what, len(published.entries)), digest)
     )
-    return Export(f"{access.tenant.slug}-{township}-list-v{published.version}.xlsx", data, len(published.entries))
+    filename = f"{access.tenant.slug}-{township}-list-v{published.version}.xlsx"
+    return Export(filename, data, len(published.entries), digest.hexdigest())
 
 
 async def store_export(
     access: Access, storage: Storage, export: Export, lifetime: datetime.timedelta = LINK_LIFETIME
 ) -> ExportLink:
-    """Keep the workbook in object storage and answer with a signed link that expires."""
-    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
-    key = f"exports/{stamp}/{export.filename}"
-    await storage.put(access.tenant.id, key, export.data, XLSX)
+    """Keep the workbook in object storage and answer with a signed link that expires.
+
+    One object per content (:mod:`core.exchange.retention`): when the same export is already
+    stored, and outlives the link, it is not written again.
+    """
+    now = datetime.datetime.now(datetime.UTC)
+    digest = export.digest or hashlib.sha256(export.data).hexdigest()
+    key = retention.export_key(digest, export.filename)
+    try:
+        modified: datetime.datetime | None = (await storage.stat(access.tenant.id, key)).modified
+    except ObjectNotFound:
+        modified = None
+    if retention.needs_writing(modified, lifetime, now):
+        await storage.put(access.tenant.id, key, export.data, XLSX)
     url = await storage.download_url(access.tenant.id, key, lifetime)
     return ExportLink(
         url=url,
