@@ -16,6 +16,8 @@ from typing import Any
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.input_guard import guard_input
+
 log = logging.getLogger("qingdan.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
@@ -106,8 +108,8 @@ def request_context(app: ASGIApp) -> ASGIApp:
             ):
                 status = 415
                 await _refuse_media_type(scope, send, request_id, content_type or "")
-            else:
-                await app(scope, receive, send_with_id)
+            elif (guarded := await guard_input(scope, receive, send_with_id)) is not None:
+                await app(scope, guarded, send_with_id)
         finally:
             log.info(
                 "request",

@@ -69,6 +69,7 @@ class Settings:
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
     cache_lists: int = 32  # published township-list versions each process keeps decoded; 0: none
     cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
+    max_json_depth: int = 32  # JSON bodies nesting deeper are refused (400) before decoding
     export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
 
     @property
@@ -129,6 +130,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 32),
         cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),
+        max_json_depth=_env_int("QINGDAN_MAX_JSON_DEPTH", 32),
         export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
     )
 
