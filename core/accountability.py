@@ -32,6 +32,7 @@ from core.access import Access, Role
 from core.db import tenant_transaction
 from core.errors import NotFound, ValidationFailed
 from core.evaluation.schemes import accountability_rules
+from core.inputs import Checked, stored_number
 from core.permissions import deny, require_admin
 
 ROLE_LABELS = {"primary": "主体责任", "cooperating": "配合责任", "none": "不承担责任"}
@@ -49,7 +50,7 @@ class SituationsView(msgspec.Struct):
     note: str
 
 
-class CaseCreate(msgspec.Struct, forbid_unknown_fields=True):
+class CaseCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     party_kind: Literal["township", "unit", "post"]
     party: Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["370902100000"])]
     item_code: Annotated[str, msgspec.Meta(min_length=1, max_length=48, examples=["TA-YJ-003"])]
@@ -82,7 +83,7 @@ class CaseView(msgspec.Struct):
     created_at: datetime.datetime
 
 
-class NoticeCreate(msgspec.Struct, forbid_unknown_fields=True):
+class NoticeCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     recipient_kind: Literal["township", "unit"]
     recipient: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     content: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
@@ -374,6 +375,7 @@ async def list_cases(access: Access, *, party: str | None = None, item_code: str
 
 
 async def get_case(access: Access, number: int) -> CaseView:
+    stored_number(number, "accountability case")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await conn.fetchrow(
             f"SELECT {_CASE_COLUMNS} FROM accountability_cases WHERE tenant_id = $1 AND number = $2",

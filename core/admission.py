@@ -26,6 +26,7 @@ from core.catalog import AdjustmentNote, ItemCreate, version_numbers
 from core.db import tenant_transaction
 from core.errors import Conflict, FieldError, ValidationFailed
 from core.idempotency import fingerprint, once
+from core.inputs import Checked
 from core.pagination import Page
 from core.structure import load_structure
 from core.workflow import definition_of_kind
@@ -51,7 +52,7 @@ class Resources(msgspec.Struct, forbid_unknown_fields=True):
     guidance: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
-class AdmissionApply(msgspec.Struct, forbid_unknown_fields=True):
+class AdmissionApply(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """Apply for admission of a new township duty."""
 
     item: ItemCreate

@@ -9,7 +9,7 @@ import msgspec
 
 from core.access import Access
 from core.db import tenant_transaction
-from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.pagination import Page, Position, check_limit, decode_cursor, page_of
 from core.permissions import require_admin
 
 
@@ -66,7 +66,7 @@ async def list_events(
 ) -> Page[AuditEventView]:
     require_admin(access, "read the audit trail")
     limit = check_limit(limit)
-    after_id = decode_cursor(cursor)
+    after_id = decode_cursor(cursor, Position)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
             "SELECT id, at, entity, entity_key, action, actor_key_id::text, actor_role,"

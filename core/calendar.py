@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -37,6 +37,7 @@ from core import audit, events
 from core.access import Access
 from core.db import tenant_transaction
 from core.errors import NotFound, ValidationFailed
+from core.inputs import NAME, Checked, check_day, check_moment, check_year
 from core.permissions import require_admin
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -153,6 +154,7 @@ async def deadline(
     """When something started at ``start`` is due (rules in the module docstring)."""
     if (working_days is None) == (hours is None):
         raise ValidationFailed.on("working_days", "give exactly one of working_days or hours")
+    check_moment("start", start)
     if hours is not None:
         if not 0 < hours <= MAX_HOURS:
             raise ValidationFailed.on("hours", f"must be between 1 and {MAX_HOURS}")
@@ -209,9 +211,9 @@ class CalendarOverride(msgspec.Struct):
     updated_at: datetime
 
 
-class OverrideSet(msgspec.Struct, forbid_unknown_fields=True):
+class OverrideSet(msgspec.Struct, Checked, forbid_unknown_fields=True):
     kind: OverrideKind
-    name: str = msgspec.field(default="")
+    name: Annotated[str, NAME] = msgspec.field(default="")
 
 
 class DeadlineView(msgspec.Struct):
@@ -222,6 +224,8 @@ class DeadlineView(msgspec.Struct):
 
 
 def _check_range(first: date, last: date) -> None:
+    check_day("from", first)
+    check_day("to", last)
     if last < first:
         raise ValidationFailed.on("to", "must not be before from")
     if (last - first).days >= MAX_RANGE_DAYS:
@@ -257,8 +261,7 @@ def _override(row: Any) -> CalendarOverride:
 
 
 async def list_overrides(access: Access, year: int | None = None) -> list[CalendarOverride]:
-    if year is not None and not 1900 <= year <= 2200:
-        raise ValidationFailed.on("year", "must be between 1900 and 2200")
+    check_year("year", year)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(
             "SELECT day, kind, name, updated_at FROM calendar_overrides WHERE tenant_id = $1"
@@ -272,6 +275,7 @@ async def list_overrides(access: Access, year: int | None = None) -> list[Calend
 async def set_override(access: Access, day: date, data: OverrideSet) -> tuple[CalendarOverride, bool]:
     """Make ``day`` a holiday or a working day for this tenant; returns (override, created)."""
     require_admin(access, "edit the working-day calendar")
+    check_day("day", day)
     if len(data.name) > 200:
         raise ValidationFailed.on("name", "at most 200 characters")
     async with tenant_transaction(access.tenant.id) as conn:
@@ -302,6 +306,7 @@ async def set_override(access: Access, day: date, data: OverrideSet) -> tuple[Ca
 async def clear_override(access: Access, day: date) -> None:
     """Back to the national calendar for ``day``."""
     require_admin(access, "edit the working-day calendar")
+    check_day("day", day)
     async with tenant_transaction(access.tenant.id) as conn:
         row = await conn.fetchrow(
             "DELETE FROM calendar_overrides WHERE tenant_id = $1 AND day = $2 RETURNING kind, name",

@@ -17,6 +17,7 @@ import msgspec
 from core.access import Access, Role
 from core.db import tenant_transaction
 from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.inputs import NAME, Checked, check_int, stored_number
 from core.pagination import Page, check_limit, decode_cursor, page_of
 
 REASON_KINDS = {
@@ -30,7 +31,7 @@ REASON_KINDS = {
 }
 ItemCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,47}$", examples=["WJ-M01-T02"])]
 Text = Annotated[str, msgspec.Meta(max_length=20000)]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, examples=["乡村建设规划许可证核发"])]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, examples=["乡村建设规划许可证核发"]), NAME]
 
 
 class ResponsibilityData(msgspec.Struct, forbid_unknown_fields=True, gc=False):
@@ -46,7 +47,7 @@ class RecoveryData(msgspec.Struct, forbid_unknown_fields=True, gc=False):
     reason: Text
 
 
-class AdjustmentNote(msgspec.Struct, forbid_unknown_fields=True):
+class AdjustmentNote(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """Why the catalog changes; required once any version has been published."""
 
     reason_kind: str
@@ -54,7 +55,7 @@ class AdjustmentNote(msgspec.Struct, forbid_unknown_fields=True):
     effective_date: datetime.date | None = None
 
 
-class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):
+class ItemCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     code: ItemCode
     title: Title
     level: str
@@ -72,7 +73,7 @@ class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):
     adjustment: AdjustmentNote | None = None
 
 
-class ItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class ItemUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     title: Title | msgspec.UnsetType = msgspec.UNSET
     level: str | msgspec.UnsetType = msgspec.UNSET
     kinds: list[str] | msgspec.UnsetType = msgspec.UNSET
@@ -90,14 +91,14 @@ class ItemUpdate(msgspec.Struct, forbid_unknown_fields=True):
     adjustment: AdjustmentNote | None = None
 
 
-class Withdrawal(msgspec.Struct, forbid_unknown_fields=True):
+class Withdrawal(msgspec.Struct, Checked, forbid_unknown_fields=True):
     reason_kind: str
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     successor_code: str | None = None
     effective_date: datetime.date | None = None
 
 
-class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
+class PublishRequest(msgspec.Struct, Checked, forbid_unknown_fields=True):
     effective_date: datetime.date
     note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
     revision: int | None = None
@@ -343,6 +344,7 @@ async def resolve_version(conn: Any, access: Access, version: int | str | None) 
         number = int(version)
     except (TypeError, ValueError):
         raise ValidationFailed.on("version", "a version number, draft or published") from None
+    stored_number(number, "catalog version")
     exists = await conn.fetchval(
         "SELECT 1 FROM catalog_versions WHERE tenant_id = $1 AND number = $2", access.tenant.id, number
     )
@@ -366,7 +368,7 @@ async def list_items(
     cursor: str | None = None,
 ) -> Page[ItemView]:
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
         records = await conn.fetch(
@@ -538,6 +540,7 @@ async def unresolved_citations(access: Access, version: int | str | None = None)
 async def list_adjustments(
     access: Access, *, version: int | None = None, item_code: str | None = None, state: str | None = None
 ) -> list[AdjustmentView]:
+    check_int("version", version, 1)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
             "SELECT id::text, version, state, law_change_id::text, kind, reason_kind, reason, item_code,"

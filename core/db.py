@@ -11,6 +11,7 @@ schema owner.
 from __future__ import annotations
 
 import contextvars
+import logging
 import os
 import re
 import uuid
@@ -232,7 +233,12 @@ async def translate_db_errors() -> AsyncIterator[None]:
         field = exc.column_name or _field_of(exc)
         raise ValidationFailed(f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]) from exc
     except asyncpg.DataError as exc:
-        raise ValidationFailed(str(exc), errors=[FieldError("body", str(exc))]) from exc
+        # The driver's text ("invalid input for query argument $2 …") names statement
+        # arguments and encodings, nothing a client can act on; inputs are checked before
+        # statements (core.inputs), so this is the safety net.
+        logging.getLogger("qingdan.db").debug("data error: %s", exc)
+        message = "a value cannot be stored: a number too large, a date out of range or a character text cannot hold"
+        raise ValidationFailed(f"{message}; check the values you sent", errors=[FieldError("input", message)]) from exc
     except asyncpg.InsufficientPrivilegeError as exc:
         if "row-level security" in exc.message:
             raise PermissionDenied("the row belongs to another tenant") from exc

@@ -45,7 +45,8 @@ from core import audit
 from core.access import Access, Role
 from core.db import DB, platform_transaction, tenant_transaction
 from core.errors import NotFound, PermissionDenied, ValidationFailed
-from core.pagination import Page, check_limit, decode_cursor, encode_cursor, page_of
+from core.inputs import NAME, Checked, stored_number
+from core.pagination import Page, Position, check_limit, decode_cursor, encode_cursor, page_of
 from core.permissions import require_admin
 from core.versioning import check_version
 
@@ -182,7 +183,7 @@ def verify(secret: str, header: str, body: bytes, *, tolerance: int = 300, now: 
     parts = [p.partition("=") for p in header.split(",")]
     stamps = [v for k, _, v in parts if k.strip() == "t"]
     signatures = [v.strip() for k, _, v in parts if k.strip() == "v1"]
-    if len(stamps) != 1 or not stamps[0].strip().isdigit() or not signatures:
+    if len(stamps) != 1 or not (stamps[0].strip().isascii() and stamps[0].strip().isdigit()) or not signatures:
         return False
     stamp = int(stamps[0])
     if abs((time.time() if now is None else now) - stamp) > tolerance:
@@ -303,17 +304,17 @@ EventTypes = Annotated[
 ]
 
 
-class SubscriptionCreate(msgspec.Struct, forbid_unknown_fields=True):
+class SubscriptionCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     url: Annotated[str, msgspec.Meta(examples=["https://kaohe.example.gov.cn/hooks/qingdan"])]
     event_types: EventTypes = []
-    description: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    description: Annotated[str, msgspec.Meta(max_length=500), NAME] = ""
     active: bool = True
 
 
-class SubscriptionUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class SubscriptionUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     url: str | msgspec.UnsetType = msgspec.UNSET
     event_types: EventTypes | msgspec.UnsetType = msgspec.UNSET
-    description: Annotated[str, msgspec.Meta(max_length=500)] | msgspec.UnsetType = msgspec.UNSET
+    description: Annotated[str, msgspec.Meta(max_length=500), NAME] | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     version: int | msgspec.UnsetType = msgspec.UNSET
 
@@ -551,9 +552,7 @@ async def list_deliveries(
     require_admin(access, "read webhook deliveries")
     _check_state(state)
     limit = check_limit(limit)
-    before = decode_cursor(cursor)
-    if before is not None and not isinstance(before, int):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    before = decode_cursor(cursor, Position)
     async with tenant_transaction(access.tenant.id) as conn:
         await _get(conn, access, subscription_id)
         rows = await conn.fetch(
@@ -574,6 +573,8 @@ async def redeliver(access: Access, subscription_id: uuid.UUID, event_id: int | 
     state), or with no ``event_id`` every ``failed`` one of the subscription. Returns how
     many were queued."""
     require_admin(access, "redeliver webhooks")
+    if event_id is not None:
+        stored_number(event_id, "event", big=True)
     async with tenant_transaction(access.tenant.id) as conn:
         await _get(conn, access, subscription_id)
         status = await conn.execute(
@@ -625,9 +626,7 @@ async def list_events(
     beginning. An event appears only when no transaction older than it is still open."""
     _require_feed_reader(access)
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, int):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    after = decode_cursor(cursor, Position)
     if event_type is not None and not TYPE_PATTERN.match(event_type):
         raise ValidationFailed.on("type", "an event type (township_list.submitted) or a prefix with .* (catalog.*)")
     prefix = event_type[:-2] + "." if event_type and event_type.endswith(".*") else None
@@ -668,6 +667,7 @@ async def deliveries_of(access: Access, event_ids: list[int]) -> dict[int, list[
 async def get_event(access: Access, event_id: int) -> EventView:
     """One event with its delivery to every subscription (admins see the deliveries)."""
     _require_feed_reader(access)
+    stored_number(event_id, "event", big=True)
     async with tenant_transaction(access.tenant.id) as conn:
         row = await conn.fetchrow(
             "SELECT id, type, subject, occurred_at, data FROM events WHERE tenant_id = $1 AND id = $2",

@@ -12,15 +12,16 @@ from core.access import Access
 from core.db import tenant_transaction
 from core.divisions import KINDS, check_parent, kind_of, normalise_code
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.inputs import NAME, Checked
 from core.pagination import Page, check_limit, decode_cursor, page_of
 from core.permissions import require_division_write
 from core.versioning import check_version
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200), NAME]
 Code = Annotated[str, msgspec.Meta(min_length=6, max_length=15, examples=["510115001000"])]
 
 
-class JurisdictionCreate(msgspec.Struct, forbid_unknown_fields=True):
+class JurisdictionCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     code: Code
     name: Name
     kind: str
@@ -28,7 +29,7 @@ class JurisdictionCreate(msgspec.Struct, forbid_unknown_fields=True):
     attributes: dict[str, Any] = {}
 
 
-class JurisdictionUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class JurisdictionUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     kind: str | msgspec.UnsetType = msgspec.UNSET
     attributes: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
@@ -83,7 +84,7 @@ async def list_jurisdictions(
     if kind is not None:
         kind_of(kind)
     kinds = [k for k, v in KINDS.items() if v.level == level] if level is not None else None
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
             f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
-from typing import Any, Generic, TypeVar
+import uuid
+from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
@@ -26,14 +28,26 @@ def encode_cursor(key: Any) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> Any:
+#: Cursor shapes: the sort key ``page_of`` encoded (``[raised_at.isoformat(), str(id)]`` …).
+TimeAndId = tuple[datetime.datetime, uuid.UUID]
+Position = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]  # a bigint key
+SmallPosition = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]  # an integer key or an offset
+BAD_CURSOR = "not a cursor this API issued; start again without it"
+
+
+def decode_cursor(cursor: str | None, shape: Any) -> Any:
+    """The sort key in ``cursor``, of ``shape`` (a msgspec type: ``str``, :data:`TimeAndId`,
+    :data:`Position` …). Garbage, a truncated cursor and one of another list's shape answer
+    422, never a 500 and never a value the statement cannot take."""
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API") from exc
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        if b"\\u0000" in raw or b"\x00" in raw:  # PostgreSQL text cannot hold NUL
+            raise ValueError("NUL")
+        return msgspec.json.decode(raw, type=shape)
+    except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
+        raise ValidationFailed.on("cursor", BAD_CURSOR) from exc
 
 
 def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:

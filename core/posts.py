@@ -22,21 +22,22 @@ from core import audit
 from core.access import Access, Role
 from core.db import tenant_transaction
 from core.errors import NotFound, ValidationFailed
+from core.inputs import NAME, Checked
 from core.permissions import deny
 
 _POST_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PostCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["safety-officer"])]
 
 
-class PostData(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["安全生产监管岗"])]
+class PostData(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["安全生产监管岗"]), NAME]
     office_code: str
-    holder: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    holder: Annotated[str, msgspec.Meta(max_length=200), NAME] = ""
     standards: Annotated[str, msgspec.Meta(max_length=5000)] = ""
 
 
-class AssignmentData(msgspec.Struct, forbid_unknown_fields=True):
-    leader: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["副镇长 王某"])]
+class AssignmentData(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    leader: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["副镇长 王某"]), NAME]
     office_code: str
     a_post: str
     b_post: str | None = None

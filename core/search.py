@@ -48,7 +48,7 @@ import msgspec
 from core.access import Access
 from core.db import tenant_transaction
 from core.errors import FieldError, InvalidInput, NotFound
-from core.pagination import Page, check_limit, decode_cursor, encode_cursor
+from core.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
 from core.portal_links import item_page_path
 
 MAX_QUERY = 100
@@ -585,9 +585,7 @@ async def search(
     terms = _terms(q)
     tsquery, keys = _tsquery(terms), posting_keys(terms)
     limit = check_limit(limit, 100)
-    offset = decode_cursor(cursor) or 0
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidInput("cursor: not a cursor returned by this API", errors=[FieldError("cursor", "unknown")])
+    offset = decode_cursor(cursor, SmallPosition) or 0
     statement = _SEARCH_LISTS if scope == "lists" else _SEARCH_CATALOG
     async with tenant_transaction(access.tenant.id) as conn:
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())

@@ -28,10 +28,11 @@ from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.generations import GENERATION, Cache
 from core.idempotency import fingerprint, once
+from core.inputs import NAME, Checked, check_day, stored_number
 from core.permissions import deny, require_admin
 from core.versioning import check_version
 
-Local = Annotated[str, msgspec.Meta(max_length=500)]
+Local = Annotated[str, msgspec.Meta(max_length=500), NAME]
 
 
 class Claim(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,7 +40,7 @@ class Claim(msgspec.Struct, forbid_unknown_fields=True):
     justification: Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
 
 
-class EntryUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class EntryUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     responsible_office: Local | msgspec.UnsetType = msgspec.UNSET
     post: Local | msgspec.UnsetType = msgspec.UNSET
     contact: Local | msgspec.UnsetType = msgspec.UNSET
@@ -58,7 +59,7 @@ class ReturnRequest(msgspec.Struct, forbid_unknown_fields=True):
     comments: list[EntryComment] = []
 
 
-class ListPublish(msgspec.Struct, forbid_unknown_fields=True):
+class ListPublish(msgspec.Struct, Checked, forbid_unknown_fields=True):
     effective_date: datetime.date
 
 
@@ -392,6 +393,9 @@ async def get_published_list(
     The entries of a version are immutable, so they are read once per content generation
     (see :mod:`core.generations`); the header is read every time.
     """
+    if number is not None:
+        stored_number(number, f"published version of township {township}'s list numbered")
+    check_day("as_of", as_of)
     async with tenant_transaction(access.tenant.id) as conn:
         head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
         if head is None:

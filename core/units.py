@@ -12,6 +12,7 @@ from core.access import Access
 from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import NotFound, ValidationFailed
+from core.inputs import NAME, Checked
 from core.pagination import Page, check_limit, decode_cursor, page_of
 from core.permissions import require_unit_write
 from core.versioning import check_version
@@ -27,16 +28,16 @@ UnitCode = Annotated[
     str,
     msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["justice-bureau"]),
 ]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200), NAME]
 
 
 class ContactData(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100), NAME]
     phone: Annotated[str, msgspec.Meta(max_length=50)] = ""
-    role: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    role: Annotated[str, msgspec.Meta(max_length=100), NAME] = ""
 
 
-class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
+class UnitCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     code: UnitCode
     name: Name
     kind: str
@@ -46,7 +47,7 @@ class UnitCreate(msgspec.Struct, forbid_unknown_fields=True):
     contacts: list[ContactData] = []
 
 
-class UnitUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class UnitUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     parent_unit_code: str | msgspec.UnsetType | None = msgspec.UNSET
     host_township_codes: list[str] | msgspec.UnsetType = msgspec.UNSET
@@ -107,7 +108,7 @@ async def list_units(
     limit = check_limit(limit)
     if kind is not None and kind not in UNIT_KINDS:
         raise ValidationFailed.on("kind", f"unknown unit kind; use one of {', '.join(UNIT_KINDS)}")
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
             f"{_SELECT} WHERE u.tenant_id = $1"

@@ -16,7 +16,7 @@ def parse_etag(header: str | None) -> int | None:
     if header is None or header.strip() == "*":
         return None
     value = header.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise PreconditionFailed(f"If-Match {header!r} is not an ETag this API issued")
     return int(value)
 

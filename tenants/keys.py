@@ -23,6 +23,7 @@ from core.access import Access, Principal, Role
 from core.db import platform_transaction, tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import NotFound, Unauthenticated, ValidationFailed
+from core.inputs import NAME, Checked
 from core.pagination import Page, check_limit, decode_cursor, page_of
 from core.permissions import require_admin
 
@@ -34,8 +35,8 @@ _cache: dict[bytes, tuple[float, Principal]] = {}
 _inflight: dict[bytes, asyncio.Future[Principal]] = {}
 
 
-class ApiKeyCreate(msgspec.Struct, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["绩效考评系统"])]
+class ApiKeyCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["绩效考评系统"]), NAME]
     role: Role
     scope_code: str | None = None
 
@@ -145,7 +146,7 @@ async def create_platform_key(name: str) -> IssuedKey:
 async def list_keys(access: Access, *, limit: int | None = None, cursor: str | None = None) -> Page[ApiKeyView]:
     require_admin(access, "list API keys")
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(
             f"SELECT {_COLUMNS} FROM api_keys WHERE tenant_id = $1"

@@ -17,6 +17,7 @@ from core.catalog_editing import import_items, publish
 from core.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.divisions import KINDS, normalise_code
 from core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from core.inputs import NAME, Checked
 from core.jurisdictions import JurisdictionCreate, create_jurisdiction
 from core.plugin_types import JurisdictionInfo
 from core.structure import save_structure
@@ -26,9 +27,9 @@ SLUG = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 Progress = Callable[[str], None]
 
 
-class TenantCreate(msgspec.Struct, forbid_unknown_fields=True):
+class TenantCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     slug: Annotated[str, msgspec.Meta(pattern=SLUG.pattern, examples=["wenjiang"])]
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["成都市温江区"])]
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["成都市温江区"]), NAME]
     division_code: Annotated[str, msgspec.Meta(examples=["510115"])] | None = None
     plugin: str | None = None
 

@@ -134,7 +134,7 @@ class EventMutations:
         async def act(access: Access) -> Redelivery:
             number = None
             if event_id is not None:
-                if not str(event_id).isdigit():
+                if not (str(event_id).isascii() and str(event_id).isdigit()):
                     raise NotFound(f"no event {event_id}")
                 number = int(event_id)
             return Redelivery(queued=await events.redeliver(access, id, number))

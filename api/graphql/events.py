@@ -199,7 +199,7 @@ class EventQueries:
 
     @strawberry.field(description="One event with its deliveries; null when there is none.")
     async def event(self, id: strawberry.ID) -> Event | None:
-        if not str(id).isdigit():
+        if not (str(id).isascii() and str(id).isdigit()):
             return None
         try:
             return Event.of(await events.get_event(self.access, int(id)), self.access)

@@ -49,7 +49,7 @@ async def _read_upload(request: Request[Any, Any, Any], storage: Storage) -> byt
     """The JSON body, refused (413) as soon as it passes what the size cap allows in base64."""
     cap = (storage.max_bytes + 2) // 3 * 4 + 64 * 1024
     announced = request.headers.get("content-length")
-    if announced and announced.isdigit() and int(announced) > cap:
+    if announced and announced.isascii() and announced.isdigit() and int(announced) > cap:
         raise attachments.too_large(storage, int(announced) * 3 // 4)
     chunks, size = [], 0
     try:

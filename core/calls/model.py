@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from core.inputs import NAME, Checked
+
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Reason = Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -16,12 +18,12 @@ Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
 SATISFACTION_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
 
 
-class CallCreate(msgspec.Struct, forbid_unknown_fields=True):
+class CallCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """A township raises a call. Without ``unit_codes`` the platform proposes the units from
     the township's published list (by ``item_code``, else by the text) and dispatches."""
 
     township_code: Code
-    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    subject: Annotated[str, msgspec.Meta(min_length=1, max_length=200), NAME]
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
     call_class: Code
     village_code: Code | None = None
@@ -181,11 +183,11 @@ class Violation(msgspec.Struct):
     overdue_minutes: int | None
 
 
-class AttachmentUpload(msgspec.Struct, forbid_unknown_fields=True):
+class AttachmentUpload(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """A file for a call (or, with ``unit``, for that unit's part; with ``step``, for one step
     of the history), its bytes in base64."""
 
-    filename: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["现场照片.jpg"])]
+    filename: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["现场照片.jpg"]), NAME]
     content_type: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["image/jpeg"])]
     content_base64: str
     unit: Code | None = None

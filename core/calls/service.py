@@ -56,7 +56,8 @@ from core.calls.states import (
 )
 from core.db import tenant_transaction
 from core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
-from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.inputs import check_day
+from core.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 
 UTC = datetime.UTC
 CHINA = datetime.timezone(datetime.timedelta(hours=8))
@@ -232,8 +233,7 @@ async def list_calls(
         if unit not in (None, access.principal.scope_code):
             raise PermissionDenied(f"a department key reads only the calls dispatched to its unit, not {unit}'s")
         unit = access.principal.scope_code
-    after = decode_cursor(cursor)
-    after_at, after_id = (datetime.datetime.fromisoformat(after[0]), uuid.UUID(after[1])) if after else (None, None)
+    after_at, after_id = decode_cursor(cursor, TimeAndId) or (None, None)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(
             f"SELECT {_CALL_COLUMNS} {_FROM_CALLS}"
@@ -929,6 +929,8 @@ ORDER BY unit_code, deadline NULLS LAST, call_id
 
 def period_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """[start, end] in China time, as instants (end inclusive)."""
+    check_day("start", start)
+    check_day("end", end)
     if end < start:
         raise ValidationFailed("end: must not be before start", errors=[FieldError("end", "before start")])
     lower = datetime.datetime.combine(start, datetime.time(), CHINA)

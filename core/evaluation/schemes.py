@@ -17,6 +17,7 @@ import msgspec
 
 from core import plugins
 from core.errors import FieldError
+from core.inputs import NAME
 from core.plugin_types import (
     DEFAULT_GRADES,
     AccountabilityRules,
@@ -33,7 +34,7 @@ from core.plugin_types import (
 )
 
 Code = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", examples=["county_township"])]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200), NAME]
 
 #: evaluator kind → evaluatee kinds it may evaluate (县对乡镇, 乡镇对部门, 乡镇/部门对派驻机构 …).
 PAIRS: dict[str, set[str]] = {

@@ -33,6 +33,7 @@ from core.evaluation.schemes import (
     plugin_rules,
     plugin_scheme,
 )
+from core.inputs import Checked, check_year
 from core.pagination import Page, check_limit, decode_cursor, page_of
 from core.permissions import deny, require_admin
 from core.plugin_types import Subject
@@ -49,7 +50,7 @@ class SchemeView(msgspec.Struct):
     sources: list[dict[str, Any]]
 
 
-class SchemeUpdate(msgspec.Struct, forbid_unknown_fields=True):
+class SchemeUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     scheme: SchemeDoc
     revision: int
 
@@ -193,6 +194,7 @@ async def replace_scheme(access: Access, data: SchemeUpdate) -> SchemeView:
 
 def period_dates(code: str, kind: str) -> tuple[datetime.date, datetime.date]:
     year = int(code[:4])
+    check_year("code", year)
     if kind == "year":
         if "-Q" in code:
             raise ValidationFailed.on("code", "a year period is named by its year, e.g. 2026")
@@ -625,7 +627,7 @@ async def list_results(
     cursor: str | None = None,
 ) -> Page[ResultView]:
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, str)
     scope = _own_scope(access)
     async with tenant_transaction(access.tenant.id) as conn:
         await _period(conn, access, period)

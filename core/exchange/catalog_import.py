@@ -235,6 +235,10 @@ def _row_item(
         field = match[1] if match else "code"
         column = _column_of(field, doc.get("responsibilities", []), header)
         return None, [RowProblem(number, column, str(exc).split(" - at ")[0], code)]
+    except ValidationFailed as exc:  # a name with a control or invisible character (core.inputs)
+        error = exc.errors[0]
+        column = _column_of(error.field, doc.get("responsibilities", []), header)
+        return None, [RowProblem(number, column, error.message, code)]
 
 
 def _extra_value(raw: Any, kind: str) -> Any:

@@ -506,6 +506,8 @@ async def apply_merge(
             items.append(msgspec.convert(doc, ItemCreate))
         except msgspec.ValidationError as exc:
             problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc}"))
+        except ValidationFailed as exc:  # a name with a control or invisible character (core.inputs)
+            problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc.detail}"))
     if problems:
         raise ValidationFailed(f"{len(problems)} merged items are not valid; nothing was applied", errors=problems)
     structure = await load_structure(access)

@@ -35,6 +35,7 @@ from core.errors import Conflict, NotFound, QingdanError
 from core.handbook.data import load_document
 from core.handbook.fonts import FontSpec, find_font
 from core.handbook.render import render_handbook
+from core.inputs import Checked
 from core.permissions import deny
 from core.storage import Storage
 
@@ -51,7 +52,7 @@ _tasks: set[asyncio.Task[None]] = set()
 _SLOTS: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
 
-class HandbookRequest(msgspec.Struct, forbid_unknown_fields=True):
+class HandbookRequest(msgspec.Struct, Checked, forbid_unknown_fields=True):
     version: Annotated[int, msgspec.Meta(ge=1, description="published version; the latest if omitted")] | None = None
 
 

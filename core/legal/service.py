@@ -41,11 +41,12 @@ from core.catalog import REASON_KINDS, AdjustmentNote, ItemUpdate
 from core.catalog_editing import open_draft, update_item
 from core.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.inputs import NAME, Checked, check_day, check_name
 from core.legal.citations import CitationRef, normalize_title, parse_citations, to_simplified
 from core.legal.lawtext import Article, Item, LawText, Paragraph, parse_law, short_title
 from core.legal.library import SHARED_TENANT, provision_rows, resolve_citations, store_version
 from core.legal.numerals import article_label, item_label, paragraph_label
-from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.pagination import Page, SmallPosition, TimeAndId, check_limit, decode_cursor, page_of
 from core.permissions import require_admin
 from core.tenancy import tenant_from_row
 
@@ -92,7 +93,7 @@ Level = Literal[
 LongText = Annotated[str, msgspec.Meta(min_length=1, max_length=2_000_000)]
 ProvisionText = Annotated[str, msgspec.Meta(min_length=1, max_length=20_000)]
 DocumentTitle = Annotated[
-    str, msgspec.Meta(min_length=2, max_length=200, examples=["成都市温江区农村村民建房管理办法"])
+    str, msgspec.Meta(min_length=2, max_length=200, examples=["成都市温江区农村村民建房管理办法"]), NAME
 ]
 VersionSelector = Annotated[
     str, msgspec.Meta(max_length=40, examples=["2024-06-28"], description="a version id or date")
@@ -117,7 +118,7 @@ class ArticleData(msgspec.Struct, forbid_unknown_fields=True):
     chapter: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
-class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True):
+class DocumentCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """A tenant's own document: its text as published (``# 标题``, history lines,
     ``<!-- INFO END -->``, ``第一条 …``) or its metadata and articles."""
 
@@ -125,13 +126,13 @@ class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True):
     articles: Annotated[list[ArticleData], msgspec.Meta(min_length=1)] | None = None
     title: DocumentTitle | None = None
     level: Level | None = None
-    issuer: Annotated[str, msgspec.Meta(max_length=200, examples=["成都市温江区人民政府"])] = ""
-    doc_number: Annotated[str, msgspec.Meta(max_length=100, examples=["温府发〔2024〕3号"])] = ""
+    issuer: Annotated[str, msgspec.Meta(max_length=200, examples=["成都市温江区人民政府"]), NAME] = ""
+    doc_number: Annotated[str, msgspec.Meta(max_length=100, examples=["温府发〔2024〕3号"]), NAME] = ""
     version_date: datetime.date | None = None
     effective_date: datetime.date | None = None
 
 
-class AmendmentCreate(msgspec.Struct, forbid_unknown_fields=True):
+class AmendmentCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """An amendment: the version it leads to (a stored one, or its text / articles now), the
     version it replaces (default: the one before), and when it takes effect."""
 
@@ -144,7 +145,7 @@ class AmendmentCreate(msgspec.Struct, forbid_unknown_fields=True):
     dry_run: bool = False
 
 
-class RepealCreate(msgspec.Struct, forbid_unknown_fields=True):
+class RepealCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     effective_date: datetime.date
     successor_id: uuid.UUID | None = None
     dry_run: bool = False
@@ -608,9 +609,7 @@ async def list_documents(
     """National and own documents, by title; ``q`` matches the title or an article of the
     current version (every word must match)."""
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after, list) and len(after) == 2):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    after = decode_cursor(cursor, tuple[str, uuid.UUID])
     if status is not None and status not in STATUSES:
         raise ValidationFailed.on("status", f"use one of {', '.join(STATUSES)}")
     level_value = _level_value(level)
@@ -633,7 +632,7 @@ async def list_documents(
             patterns,
             status,
             after[0] if after else None,
-            uuid.UUID(after[1]) if after else None,
+            after[1] if after else None,
             limit + 1,
         )
     return page_of([_document_view(r) for r in records], limit, key=lambda d: [d.title, d.id])
@@ -691,7 +690,9 @@ def _new_document(data: DocumentCreate) -> tuple[LawText, str]:
     title = data.title or (parsed.title if parsed and parsed.title != "(untitled)" else None)
     if title is None:
         raise ValidationFailed.on("title", "the document's full title is required")
+    check_name("title", title)  # also when read from the text
     version_date = data.version_date or (parsed.version_date if parsed else None)
+    check_day("version_date", version_date)
     if version_date is None:
         raise ValidationFailed.on("version_date", "the date of this version (公布日期) is required")
     if data.level in ("law", "administrative_regulation"):
@@ -830,9 +831,7 @@ async def list_provisions(
 ) -> Page[ArticleView]:
     """A version's articles in order, each with its paragraphs and items."""
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not isinstance(after, int):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    after = decode_cursor(cursor, SmallPosition)
     async with tenant_transaction(access.tenant.id) as conn:
         doc = await _document_row(conn, document_id)
         found = await _find_version(conn, doc, version)
@@ -923,9 +922,7 @@ async def search_provisions(
         raise ValidationFailed.on("q", "give the words to search for")
     patterns = _patterns(q)
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after, list) and len(after) == 3):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    after = decode_cursor(cursor, tuple[str, uuid.UUID, SmallPosition])
     level_value = _level_value(level)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await conn.fetch(
@@ -945,7 +942,7 @@ async def search_provisions(
             level_value,
             document_id,
             after[0] if after else None,
-            uuid.UUID(after[1]) if after else None,
+            after[1] if after else None,
             after[2] if after else None,
             limit + 1,
         )
@@ -1170,9 +1167,7 @@ async def list_changes(
 ) -> Page[ChangeView]:
     """Recorded changes visible to the tenant (national ones and its own), newest first."""
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after, list) and len(after) == 2):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    after = decode_cursor(cursor, TimeAndId)
     if kind is not None and kind not in CHANGE_KINDS:
         raise ValidationFailed.on("kind", "amend or repeal")
     async with tenant_transaction(access.tenant.id) as conn:
@@ -1183,8 +1178,8 @@ async def list_changes(
             " ORDER BY c.created_at DESC, c.id DESC LIMIT $5",
             document_id,
             kind,
-            datetime.datetime.fromisoformat(after[0]) if after else None,
-            uuid.UUID(after[1]) if after else None,
+            after[0] if after else None,
+            after[1] if after else None,
             limit + 1,
         )
     views = [_change_view(r) for r in records]

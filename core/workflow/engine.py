@@ -23,7 +23,8 @@ from core.divisions import KINDS as DIVISION_KINDS
 from core.divisions import TOWNSHIP_LEVEL
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.idempotency import fingerprint, once
-from core.pagination import Page, check_limit, decode_cursor, page_of
+from core.inputs import Checked
+from core.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 from core.permissions import deny
 from core.versioning import check_version
 from core.workflow import definition_of_kind, for_tenant, get_definition
@@ -82,7 +83,7 @@ class InstanceView(msgspec.Struct):
     state_transitions: list[str]
 
 
-class TransitionRequest(msgspec.Struct, forbid_unknown_fields=True):
+class TransitionRequest(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """Take ``transition``. ``inputs`` are the step's inputs by name (see the definition);
     ``version`` (or If-Match) is optional: when given, a stale one is 412."""
 
@@ -331,9 +332,7 @@ async def list_instances(
     cursor: str | None = None,
 ) -> Page[InstanceView]:
     limit = check_limit(limit)
-    after = decode_cursor(cursor)
-    if after is not None and not (isinstance(after, list) and len(after) == 2):
-        raise ValidationFailed.on("cursor", "not a cursor returned by this API")
+    after = decode_cursor(cursor, TimeAndId)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(
             _INSTANCE + " WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2)"
@@ -346,8 +345,8 @@ async def list_instances(
             definition,
             state,
             open_only,
-            datetime.datetime.fromisoformat(after[0]) if after else None,
-            uuid.UUID(after[1]) if after else None,
+            after[0] if after else None,
+            after[1] if after else None,
             limit + 1,
         )
         given = await _given_for(conn, access, [r["id"] for r in rows]) if rows else {}
