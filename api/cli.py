@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import ipaddress
 import json
+import os
+import signal
+import socket
 import sys
 import uuid
 from collections.abc import Awaitable, Callable
@@ -15,7 +20,7 @@ from api.runtime import open_database
 from core import db, schema
 from core.access import Principal, Role
 from core.errors import QingdanError
-from core.settings import Settings, load_settings
+from core.settings import Settings, is_local_url, load_settings
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="command line")
 CONTRACTS = Path(__file__).resolve().parent.parent / "openapi"
@@ -160,10 +165,77 @@ def cmd_plugins_list(args: argparse.Namespace) -> None:
 # --- serving ---------------------------------------------------------------------------
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port that is taken now, before minutes of migrating and provisioning."""
+    if port == 0:  # the system picks a free one
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        sys.exit(f"error: cannot listen on --host {host}: {exc.strerror}")
+    with socket.socket(family, kind, proto) as probe:
+        # As uvicorn binds: a port whose old connections linger in TIME_WAIT is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                sys.exit(
+                    f"error: port {port} on {host} is already in use; stop what listens there or choose another --port"
+                )
+            sys.exit(f"error: cannot listen on {host}:{port}: {exc.strerror}")
+
+
+def _served_url(host: str, port: int) -> str:
+    """The base URL of ``--host``/``--port``; an unspecified host (all interfaces) is reached
+    on this machine at loopback."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return f"http://{host}:{port}"
+    if address.is_unspecified:
+        address = ipaddress.ip_address("::1" if address.version == 6 else "127.0.0.1")
+    return f"http://[{address}]:{port}" if address.version == 6 else f"http://{address}:{port}"
+
+
+def _serving_settings(args: argparse.Namespace, *, demo: bool) -> Settings:
+    """Settings for serve/demo. Without QINGDAN_PUBLIC_URL, links and QR codes follow
+    ``--host``/``--port``; it is put into the environment, which uvicorn's worker processes
+    (``--workers N``) inherit and read their settings from. The demo makes handbooks even
+    with a loopback public URL (with a warning); ``serve`` refuses them."""
+    if not os.environ.get("QINGDAN_PUBLIC_URL"):
+        os.environ["QINGDAN_PUBLIC_URL"] = _served_url(args.host, args.port)
+    if demo and not os.environ.get("QINGDAN_ALLOW_LOOPBACK_PUBLIC_URL"):
+        os.environ["QINGDAN_ALLOW_LOOPBACK_PUBLIC_URL"] = "1"
+    return _settings(args)
+
+
+def _warn_local_public_url(settings: Settings) -> None:
+    if not is_local_url(settings.public_base_url):
+        return
+    consequence = (
+        "handbooks are made anyway (demo), but their QR codes open nothing on a phone"
+        if settings.allow_loopback_public_url
+        else "handbooks are refused, since their QR codes would open nothing on a phone"
+    )
+    print(
+        f"warning: the public URL {settings.public_base_url} is reached only from this machine; {consequence}. "
+        "Set QINGDAN_PUBLIC_URL to the address phones and browsers reach this service at.",
+        file=sys.stderr,
+    )
+
+
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
-    print(f"Qingdan on http://{host}:{port}  (API docs /docs, GraphQL /graphql, health /healthz)")
+    _warn_local_public_url(settings)
+    print(f"Qingdan on http://{host}:{port}  (API docs /docs, GraphQL /graphql, health /healthz)", flush=True)
+    # With several workers uvicorn's supervisor stays in this process and its children build the
+    # app from the environment: they find QINGDAN_DATABASE_URL (set by open_database) and so
+    # connect to this process's embedded server rather than starting their own. This process
+    # stops that server when uvicorn returns (main()).
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -176,7 +248,8 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    settings = _settings(args)
+    settings = _serving_settings(args, demo=False)
+    _check_port(args.host, args.port)
 
     async def check() -> None:
         await open_database(settings)
@@ -192,7 +265,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from api.demo import provision_demo
 
-    settings = _settings(args)
+    settings = _serving_settings(args, demo=True)
+    if not args.no_serve:
+        _check_port(args.host, args.port)
 
     async def prepare() -> None:
         await open_database(settings, require_current=False)
@@ -303,9 +378,43 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C's KeyboardInterrupt so that every command unwinds the same
+    way. (Python's default SIGTERM action ends the process on the spot: no ``finally``, no exit
+    hooks, and the embedded PostgreSQL left running. uvicorn re-raises the signal after its
+    graceful shutdown, which is how ``serve`` used to leave it.)"""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _stop_database() -> None:
+    """Release the embedded PostgreSQL (stopping it unless another process uses it). A second
+    Ctrl-C or SIGTERM while it stops is ignored, so the stop is not cut short."""
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        db.stop_embedded()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parser().parse_args(argv)
-    args.func(args)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        args.func(args)
+    except KeyboardInterrupt as exc:
+        name = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
+        if args.func in (cmd_serve, cmd_demo):  # the way to stop a server: a clean exit
+            print(f"stopped ({name})", file=sys.stderr)
+        else:
+            print(f"interrupted ({name})", file=sys.stderr)
+            raise SystemExit(128 + (signal.SIGTERM if name == "SIGTERM" else signal.SIGINT)) from None
+    finally:
+        _stop_database()
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

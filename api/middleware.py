@@ -5,6 +5,7 @@ Plain ASGI middleware: it runs for every request, so it stays small and allocati
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -19,6 +20,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from api.input_guard import guard_input
 
 log = logging.getLogger("qingdan.access")
+#: The status logged for a request whose client hung up first (nginx's convention).
+CLIENT_CLOSED = 499
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
 #: Routes that take files (spreadsheets, multipart) rather than JSON.
@@ -87,12 +90,25 @@ def request_context(app: ASGIApp) -> ASGIApp:
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
+        # A client that hangs up mid-request shows as an ``http.disconnect`` from receive (the
+        # app then fails reading the body) or as a cancelled task; it is logged as 499 "client
+        # closed request", not as the 500 the app answers to nobody.
+        disconnected = finished = False
+
+        async def receive_watched() -> Message:
+            nonlocal disconnected
+            message = await receive()
+            if message["type"] == "http.disconnect" and not finished:
+                disconnected = True
+            return message
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, finished
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                finished = True
             await send(message)
 
         path: str = scope["path"]
@@ -108,11 +124,20 @@ def request_context(app: ASGIApp) -> ASGIApp:
             ):
                 status = 415
                 await _refuse_media_type(scope, send, request_id, content_type or "")
-            elif (guarded := await guard_input(scope, receive, send_with_id)) is not None:
+            elif (guarded := await guard_input(scope, receive_watched, send_with_id)) is not None:
                 await app(scope, guarded, send_with_id)
+        except asyncio.CancelledError:
+            disconnected = not finished
+            raise
+        except Exception:
+            if not disconnected:
+                raise
+            # What the app raised about the vanished client (a failed read or send) is no server error.
         finally:
+            if disconnected:
+                status = CLIENT_CLOSED
             log.info(
-                "request",
+                "client closed request" if disconnected else "request",
                 extra={
                     "request_id": request_id,
                     "method": scope["method"],

@@ -7,9 +7,11 @@ no ``QINGDAN_STORAGE`` means objects are kept on the local filesystem there too.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -27,6 +29,17 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_hours(name: str, default: int) -> int:
+    hours = _env_int(name, default)
+    if hours < 0:
+        raise SystemExit(f"{name} must be 0 (keep forever) or a number of hours, got {hours}")
+    return hours
+
+
+def _env_flag(name: str) -> bool:
+    return (_env(name, "") or "").lower() in ("1", "true", "yes", "on")
 
 
 def _env_hours(name: str, default: int) -> int:
@@ -69,12 +82,31 @@ class Settings:
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
     cache_lists: int = 32  # published township-list versions each process keeps decoded; 0: none
     cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
+    allow_loopback_public_url: bool = False  # make handbooks although phones cannot open their QR codes (demo)
     max_json_depth: int = 32  # JSON bodies nesting deeper are refused (400) before decoding
     export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
 
     @property
     def embedded(self) -> bool:
         return self.database_url is None
+
+    @property
+    def public_url_is_local(self) -> bool:
+        """Whether links under the public URL only work on this machine (see :func:`is_local_url`)."""
+        return is_local_url(self.public_base_url)
+
+
+def is_local_url(url: str) -> bool:
+    """Whether ``url`` names this machine only: a loopback or unspecified host (``localhost``,
+    ``127.0.0.1``, ``::1``, ``0.0.0.0``, ``::``) that a phone scanning a QR code cannot reach."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost") or not host:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 # SVG is left out on purpose: it is a document that can carry scripts. Added to
@@ -130,6 +162,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 32),
         cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),
+        allow_loopback_public_url=_env_flag("QINGDAN_ALLOW_LOOPBACK_PUBLIC_URL"),
         max_json_depth=_env_int("QINGDAN_MAX_JSON_DEPTH", 32),
         export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
     )

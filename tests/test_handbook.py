@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import io
 import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,11 +41,20 @@ async def publish_list(client: httpx.AsyncClient, t: TenantFixture, township: st
 
 
 @pytest.fixture
-async def wenjiang(client: httpx.AsyncClient, make_tenant: MakeTenant) -> TenantFixture:
-    """The Wenjiang demo tenant with 柳城街道's list published (公平街道's is not)."""
-    t = await make_tenant(plugin="wenjiang")
-    await publish_list(client, t, LIUCHENG, "2025-03-01")
-    return t
+async def wenjiang(client: httpx.AsyncClient, make_tenant: MakeTenant, app: Any) -> AsyncIterator[TenantFixture]:
+    """The Wenjiang demo tenant with 柳城街道's list published (公平街道's is not).
+
+    The app's public URL is the loopback default, which makes a server refuse handbooks; these
+    tests decode the QR codes rather than scan them with a phone, so they allow it, as the demo does.
+    """
+    settings = app.state.settings
+    app.state.settings = replace(settings, allow_loopback_public_url=True)
+    try:
+        t = await make_tenant(plugin="wenjiang")
+        await publish_list(client, t, LIUCHENG, "2025-03-01")
+        yield t
+    finally:
+        app.state.settings = settings
 
 
 async def wait_done(client: httpx.AsyncClient, location: str, key: str, seconds: float = 90) -> dict[str, Any]:

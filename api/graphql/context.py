@@ -68,6 +68,8 @@ def context_getter(settings: Settings) -> Callable[[Request[Any, Any, Any]], Awa
         # The GraphiQL page itself needs no key; every query does.
         wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
         principal = None if wants_ide else await resolve(bearer_token(request))
-        return Context(principal=principal, settings=settings, request_id=request_id(request))
+        # The app's settings, as REST handlers read them (the same object unless a test swaps it).
+        current = getattr(request.app.state, "settings", None) or settings
+        return Context(principal=principal, settings=current, request_id=request_id(request))
 
     return get_context

@@ -39,6 +39,7 @@ class HandbookMutations:
                 storage=app_storage(info),
                 public_base_url=settings.public_base_url,
                 font=settings.handbook_font,
+                allow_local_url=settings.allow_loopback_public_url,
             )
             return Handbook.of(job)
         except QingdanError as exc:

@@ -21,6 +21,7 @@ from api.graphql.catalog import (
     WithdrawalInput,
     plain,
 )
+from api.graphql.errorlog import Schema
 from api.graphql.evaluation_mutations import EvaluationMutations
 from api.graphql.event_mutations import EventMutations
 from api.graphql.exchange import ExchangeMutations
@@ -347,7 +348,7 @@ class Mutation(
 def build_schema(max_depth: int = 8, max_aliases: int = 15) -> strawberry.Schema:
     """The schema, with limits so that one query cannot exhaust the server; page sizes
     (``first``) are capped by the services like REST's ``limit``."""
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         execution_context_class=ExecutionContext,

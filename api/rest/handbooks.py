@@ -26,7 +26,8 @@ def _location(access: Access, job: HandbookJob) -> str:
     description="Starts making the PDF in the background and answers 202 with the job; follow `Location` "
     "(or `GET …/handbooks/{id}`) until `status` is `done`, then download from `download_url` (a signed link "
     "that expires). The latest published version unless `version` is given; while a handbook of that version "
-    "is being made, the same job is returned. A list that was never published answers 409.",
+    "is being made, the same job is returned. A list that was never published answers 409. A server whose "
+    "public URL (`QINGDAN_PUBLIC_URL`) only this machine reaches answers 503: the QR codes would open nothing.",
     tags=["handbooks"],
     status_code=202,
 )
@@ -44,6 +45,7 @@ async def start_handbook(
         storage=state.storage,
         public_base_url=state.settings.public_base_url,
         font=state.settings.handbook_font,
+        allow_local_url=state.settings.allow_loopback_public_url,
     )
     return Response(job, status_code=202, headers={"Location": _location(access, job)})
 
