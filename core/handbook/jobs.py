@@ -33,10 +33,11 @@ from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, QingdanError
 from core.handbook.data import load_document
-from core.handbook.fonts import FontSpec, find_font
+from core.handbook.fonts import FontSpec, HandbookUnavailable, find_font
 from core.handbook.render import render_handbook
 from core.inputs import Checked
 from core.permissions import deny
+from core.settings import is_local_url
 from core.storage import Storage
 
 log = logging.getLogger("qingdan.handbook")
@@ -111,10 +112,16 @@ async def request_handbook(
     storage: Storage,
     public_base_url: str,
     font: str | None = None,
+    allow_local_url: bool = False,
 ) -> HandbookJob:
     """Start making the handbook of ``township``'s published list (the latest version unless
-    ``data.version``); if one is already being made, that job is returned instead."""
+    ``data.version``); if one is already being made, that job is returned instead.
+
+    Its QR codes and links point under ``public_base_url``; one that only this machine reaches
+    is refused unless ``allow_local_url`` (the demo), and then logged as a warning.
+    """
     _require_reader(access, township)
+    _check_public_url(public_base_url, allow_local_url)
     spec = find_font(font)  # a server without a font says so now, not in a failed job
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
@@ -142,6 +149,24 @@ async def request_handbook(
     if started:
         _start(access, row["id"], township, number, storage, public_base_url, spec)
     return await _view(access, row, storage)
+
+
+def _check_public_url(public_base_url: str, allow_local_url: bool) -> None:
+    """A printed handbook whose QR codes open a loopback address opens nothing on a phone."""
+    if not is_local_url(public_base_url):
+        return
+    if allow_local_url:
+        log.warning(
+            "handbook QR codes point at %s, which only this machine opens; set QINGDAN_PUBLIC_URL to the "
+            "address phones reach before printing",
+            public_base_url,
+        )
+        return
+    raise HandbookUnavailable(
+        f"handbook QR codes would point at {public_base_url}, which phones cannot open (it names this machine "
+        "only); set QINGDAN_PUBLIC_URL to the address phones and browsers reach this service at "
+        "(e.g. https://qingdan.example.gov.cn) and restart"
+    )
 
 
 async def _published_version(conn: Any, access: Access, township: str, wanted: int | None) -> tuple[int, int]:
