@@ -10,6 +10,7 @@ from litestar.openapi.spec import Components, SecurityScheme, Server
 from api.auth import DEPENDENCIES
 from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
+from api.limits import body_timeouts, rate_limits
 from api.middleware import configure_logging, request_context
 from api.portal import portal_router
 from api.rest.accountability import AccountabilityController
@@ -35,6 +36,8 @@ from api.runtime import open_database
 from api.security_headers import security_headers
 from core import db, events, portal, township_lists
 from core.events import DeliveryWorker
+from core.exchange import tables
+from core.exchange.unpack import WorkbookLimits
 from core.exchange.retention import ExportSweeper
 from core.exchange.retention import configure as configure_export_retention
 from core.settings import Settings, load_settings
@@ -60,6 +63,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     configure_logging()
     township_lists.published_cache.size = settings.cache_lists
     portal.page_cache.size = settings.cache_pages
+    tables.configure(
+        WorkbookLimits(
+            settings.workbook_max_uncompressed_bytes,
+            settings.workbook_max_ratio,
+            settings.workbook_max_rows,
+            settings.workbook_max_columns,
+        )
+    )
     configure_export_retention(settings.export_retention_hours)
 
     workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper] = []
@@ -116,7 +127,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[request_context],
+        # Outermost first: body timeouts cover every read of the body (request_context's JSON guard reads first).
+        middleware=[body_timeouts(settings), request_context, rate_limits(settings)],
         before_send=[security_headers(settings.public_base_url)],  # every response, routed or not
         on_startup=[startup] if manage_database else [],
         on_shutdown=[shutdown] if manage_database else [],

@@ -230,6 +230,8 @@ def _warn_local_public_url(settings: Settings) -> None:
 def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     import uvicorn
 
+    from api.limits import http_protocol
+
     _warn_local_public_url(settings)
     print(f"Qingdan on http://{host}:{port}  (API docs /docs, GraphQL /graphql, health /healthz)", flush=True)
     # With several workers uvicorn's supervisor stays in this process and its children build the
@@ -244,6 +246,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="warning",
         access_log=False,
+        http=http_protocol(),  # uvicorn's own choice plus a deadline for request headers (api/limits.py)
     )
 
 

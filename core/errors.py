@@ -76,3 +76,9 @@ class ValidationFailed(QingdanError):
 
 class SchemaOutdated(QingdanError):
     status, code, title = 503, "schema-outdated", "Database schema is behind the code"
+
+
+class ContentTooLarge(QingdanError):
+    """The content is larger than the server reads (a workbook that unpacks too large)."""
+
+    status, code, title = 413, "content-too-large", "Content too large"

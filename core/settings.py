@@ -85,6 +85,17 @@ class Settings:
     allow_loopback_public_url: bool = False  # make handbooks although phones cannot open their QR codes (demo)
     max_json_depth: int = 32  # JSON bodies nesting deeper are refused (400) before decoding
     export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
+    # Limits (api/limits.py, core/exchange/unpack.py); per process: with N workers a client gets N times the rates.
+    header_timeout: float | None = 10.0  # seconds to send the request line and headers; None: no limit
+    body_timeout: float | None = 120.0  # seconds to send a whole request body
+    body_idle_timeout: float | None = 15.0  # seconds a request body may pause between two chunks
+    rate_limit_per_minute: int = 60_000  # requests per API key, bursts up to a minute's worth; 0: no limit
+    auth_failures_per_minute: int = 20  # failed authentications per client address; 0: no limit
+    trusted_proxies: tuple[str, ...] = ()  # addresses/networks whose X-Forwarded-For names the client
+    workbook_max_uncompressed_bytes: int = 64 * 1024 * 1024  # what an uploaded .xlsx may unpack to
+    workbook_max_ratio: int = 100  # compression ratio of a workbook's parts (Excel's are ~5-20)
+    workbook_max_rows: int = 20_000  # item rows one import or merge reads
+    workbook_max_columns: int = 100  # columns a sheet may use
 
     @property
     def embedded(self) -> bool:
@@ -165,7 +176,29 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         allow_loopback_public_url=_env_flag("QINGDAN_ALLOW_LOOPBACK_PUBLIC_URL"),
         max_json_depth=_env_int("QINGDAN_MAX_JSON_DEPTH", 32),
         export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
+        header_timeout=_env_seconds("QINGDAN_HEADER_TIMEOUT", 10.0),
+        body_timeout=_env_seconds("QINGDAN_BODY_TIMEOUT", 120.0),
+        body_idle_timeout=_env_seconds("QINGDAN_BODY_IDLE_TIMEOUT", 15.0),
+        rate_limit_per_minute=_env_int("QINGDAN_RATE_LIMIT_PER_MINUTE", 60_000),
+        auth_failures_per_minute=_env_int("QINGDAN_AUTH_FAILURES_PER_MINUTE", 20),
+        trusted_proxies=_networks("QINGDAN_TRUSTED_PROXIES"),
+        workbook_max_uncompressed_bytes=_env_int("QINGDAN_WORKBOOK_MAX_UNCOMPRESSED_BYTES", 64 * 1024 * 1024),
+        workbook_max_ratio=_env_int("QINGDAN_WORKBOOK_MAX_RATIO", 100),
+        workbook_max_rows=_env_int("QINGDAN_WORKBOOK_MAX_ROWS", 20_000),
+        workbook_max_columns=_env_int("QINGDAN_WORKBOOK_MAX_COLUMNS", 100),
     )
+
+
+def _networks(name: str) -> tuple[str, ...]:
+    """A comma-separated list of addresses or networks (``10.0.0.5, 192.168.0.0/16``)."""
+    found = []
+    for part in (_env(name, "") or "").split(","):
+        if part.strip():
+            try:
+                found.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError as exc:
+                raise SystemExit(f"{name}: {part.strip()!r} is not an address or network ({exc})") from exc
+    return tuple(found)
 
 
 def _local_secret(root: Path) -> str:
@@ -178,3 +211,17 @@ def _local_secret(root: Path) -> str:
     path.write_text(secret)
     path.chmod(0o600)
     return secret
+
+
+def _env_seconds(name: str, default: float) -> float | None:
+    """A duration in seconds (fractions allowed); ``0`` means no limit (``None``)."""
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a number of seconds, got {raw!r}") from exc
+    if value < 0 or value != value or value == float("inf"):
+        raise SystemExit(f"{name} must be 0 (no limit) or a positive number of seconds, got {raw!r}")
+    return value or None

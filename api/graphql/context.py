@@ -16,12 +16,11 @@ from strawberry.dataloader import DataLoader
 from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
-from api.auth import bearer_token, request_id
+from api.auth import authenticate, request_id
 from core.access import Access, Principal
 from core.errors import NotFound
 from core.settings import Settings
 from tenants.access import open_access
-from tenants.keys import resolve
 
 
 class Context(BaseContext, kw_only=True):
@@ -67,7 +66,7 @@ def context_getter(settings: Settings) -> Callable[[Request[Any, Any, Any]], Awa
     async def get_context(request: Request[Any, Any, Any]) -> Context:
         # The GraphiQL page itself needs no key; every query does.
         wants_ide = request.method == "GET" and "text/html" in request.headers.get("accept", "")
-        principal = None if wants_ide else await resolve(bearer_token(request))
+        principal = None if wants_ide else await authenticate(request)
         # The app's settings, as REST handlers read them (the same object unless a test swaps it).
         current = getattr(request.app.state, "settings", None) or settings
         return Context(principal=principal, settings=current, request_id=request_id(request))

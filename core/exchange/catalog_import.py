@@ -51,7 +51,7 @@ from core.exchange.layout import (
     split_list,
     text_of,
 )
-from core.exchange.tables import MAX_ROWS, Table, read_table
+from core.exchange.tables import Table, read_table
 from core.permissions import require_admin
 from core.plugin_types import ListStructure
 from core.structure import load_structure, township_scope
@@ -413,7 +413,7 @@ async def import_catalog(
     *,
     dry_run: bool = False,
     note: AdjustmentNote | None = None,
-    max_rows: int = MAX_ROWS,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Check (and unless ``dry_run``, apply) a catalog file. Raises 422 with every row problem."""
     require_admin(access, "import the catalog")

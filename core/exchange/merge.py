@@ -50,10 +50,11 @@ from core.access import Access
 from core.catalog import REASON_KINDS, AdjustmentNote, ItemCreate
 from core.catalog_editing import import_items
 from core.db import tenant_transaction
-from core.errors import Conflict, FieldError, InvalidInput, NotFound, ValidationFailed
+from core.errors import Conflict, ContentTooLarge, FieldError, InvalidInput, NotFound, ValidationFailed
+from core.exchange import tables
 from core.exchange.catalog_import import ALIASES, RowProblem, _Codes, _extra_value
 from core.exchange.layout import catalog_columns, lines, parse_responsibility, split_list, text_of
-from core.exchange.tables import MAX_ROWS, Table, read_table
+from core.exchange.tables import Table, read_table
 from core.permissions import require_admin
 from core.plugin_types import ListStructure
 from core.structure import load_structure
@@ -454,15 +455,18 @@ async def merge_report(
     codes = _Codes(structure, units)
 
     def work() -> MergeReport:
-        sources, total = [], 0
+        sources, total, size = [], 0, 0
+        bounds = tables.limits()  # for all the files together
         for name, data, content_type in files:
             try:
-                table = read_table(data, content_type, max_rows=MAX_ROWS - total)
-            except (InvalidInput, ValidationFailed) as exc:
+                left = bounds.max_uncompressed_bytes - size
+                table = read_table(data, content_type, max_rows=bounds.max_rows - total, max_bytes=left)
+            except (InvalidInput, ValidationFailed, ContentTooLarge) as exc:
                 raise type(exc)(
                     f"{name}: {exc.detail}", errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors]
                 ) from exc
             total += len(table.rows)
+            size += table.size
             sources.append(_source_rows(name, table, structure, codes))
         return _merge_rows(sources, options)
 
