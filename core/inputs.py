@@ -47,10 +47,15 @@ def _range_message() -> str:
     return f"must be a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 
 
+def day_problem(value: datetime.date) -> str | None:
+    """What is wrong with a date the client sent, or None when it lies in the supported range."""
+    return None if FIRST_DAY <= value <= LAST_DAY else f"{_range_message()} (got {value.isoformat()})"
+
+
 def check_day(field: str, value: datetime.date | None) -> None:
     """A date the client sent lies in the supported range (None passes: "not given")."""
-    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
-        raise ValidationFailed.on(field, f"{_range_message()} (got {value.isoformat()})")
+    if value is not None and (problem := day_problem(value)) is not None:
+        raise ValidationFailed.on(field, problem)
 
 
 def check_moment(field: str, value: datetime.datetime | None) -> None:

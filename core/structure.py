@@ -15,6 +15,7 @@ import msgspec
 from core.access import Access
 from core.db import tenant_transaction
 from core.errors import FieldError, ValidationFailed
+from core.inputs import day_problem
 from core.permissions import require_admin
 from core.plugin_types import ExtraField, ItemLevel, Label, ListKind, ListStructure
 
@@ -124,10 +125,9 @@ def _check_extra_value(f: ExtraField, value: Any) -> str | None:
             return None if isinstance(value, bool) else "must be true or false"
         case "date":
             try:
-                datetime.date.fromisoformat(value)
+                return day_problem(datetime.date.fromisoformat(value))
             except (TypeError, ValueError):
                 return "must be a date like 2024-06-01"
-            return None
         case "choice":
             return None if value in f.choices else f"must be one of {', '.join(f.choices)}"
         case "list":

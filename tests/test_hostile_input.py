@@ -25,7 +25,7 @@ from core import db
 from core.errors import ValidationFailed
 from core.inputs import FIRST_DAY, LAST_DAY
 from core.pagination import encode_cursor
-from tests.conftest import TenantFixture
+from tests.conftest import MakeTenant, TenantFixture, issue_key
 
 DEEP = "[" * 1000 + "]" * 1000  # 2 KB; decoders recurse once per level
 UNCLOSED = "[" * 1000
@@ -305,6 +305,24 @@ async def test_dates_in_bodies_are_checked(client: httpx.AsyncClient, unharmed: 
     }
     refused = await client.post(f"{t.base}/accountability/notices", json=notice, headers=t.auth())
     assert_problem(refused, 422, "case_number", "must be a whole number")
+
+
+async def test_workflow_date_inputs_are_checked(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
+    t = await make_tenant("taian")
+    town = await issue_key(t, client, "township", "370902001000")
+    dept = await issue_key(t, client, "department", "emergency-management-bureau")
+    body = {"definition": "taian_call", "subject": "化工企业泄漏", "data": {"call_class": "emergency"}}
+    started = await client.post(f"{t.base}/workflows", json=body, headers=t.auth(town))
+    assert started.status_code == 201, started.text
+    url = f"{t.base}/workflows/{started.json()['id']}/transitions"
+    for who, transition in ((t.admin, "dispatch"), (dept, "sign_for")):
+        moved = await client.post(url, json={"transition": transition}, headers=t.auth(who))
+        assert moved.status_code == 200, moved.text
+    before = (await client.get(f"{t.base}/workflows/{started.json()['id']}/history", headers=t.auth())).json()
+    inputs = {"reason": "需要检测", "until": "9999-12-31"}
+    refused = await client.post(url, json={"transition": "request_extension", "inputs": inputs}, headers=t.auth(dept))
+    assert_problem(refused, 422, "inputs.until", DATE_RANGE)
+    assert (await client.get(f"{t.base}/workflows/{started.json()['id']}/history", headers=t.auth())).json() == before
 
 
 async def test_graphql_dates_outside_the_range_are_field_errors(

@@ -23,7 +23,7 @@ from core.divisions import KINDS as DIVISION_KINDS
 from core.divisions import TOWNSHIP_LEVEL
 from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.idempotency import fingerprint, once
-from core.inputs import Checked
+from core.inputs import Checked, day_problem
 from core.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 from core.permissions import deny
 from core.versioning import check_version
@@ -461,6 +461,8 @@ async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[str 
             day = datetime.date.fromisoformat(str(value))
         except ValueError:
             return "give a date (YYYY-MM-DD)", value
+        if (problem := day_problem(day)) is not None:
+            return problem, value
         if day < calendar.local_date(datetime.datetime.now(datetime.UTC)):
             return f"{day} is in the past", value
         return None, day.isoformat()
