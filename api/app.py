@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper] = []
 
     async def startup() -> None:
-        await open_database(settings)
+        await open_database(settings, app=True)
         if events.config().worker:  # webhook deliveries (QINGDAN_EVENT_WORKER=off disables)
             workers.append(DeliveryWorker())
             await workers[-1].start()

@@ -8,7 +8,8 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 
-from core.errors import QingdanError
+from core import db
+from core.errors import DatabaseUnavailable, QingdanError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://qingdan.dev/problems/"
@@ -54,7 +55,7 @@ def problem(
 
 
 def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response[dict[str, Any]]:
-    return problem(
+    response = problem(
         request,
         exc.status,
         exc.code,
@@ -63,6 +64,11 @@ def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response
         [{"field": e.field, "message": e.message} for e in exc.errors],
         exc.extra,
     )
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, DatabaseUnavailable):  # one line per request, no traceback: it is not a bug
+        log.warning("database unavailable: %s %s: %s", request.method, request.url.path, db.describe(exc))
+    return response
 
 
 def field_of_message(message: str, key: str | None = None) -> str:
@@ -100,6 +106,8 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if db.is_unavailable(exc):  # a driver error that bypassed core.db's translation
+        return domain_error(request, db.unavailable(exc))
     log.exception("unhandled error", exc_info=exc)
     return problem(
         request,

@@ -18,11 +18,22 @@ async def database_url(settings: Settings) -> str:
     return await db.start_embedded(settings.data_dir)
 
 
-async def open_database(settings: Settings, *, require_current: bool = True) -> None:
+def limits(settings: Settings, *, statements: bool) -> db.Limits:
+    """The database time limits of a process. Only the app bounds statements: migrations,
+    imports and provisioning from the command line may legitimately run for minutes."""
+    return db.Limits(
+        connect=settings.db_connect_timeout,
+        acquire=settings.db_acquire_timeout,
+        statement=settings.db_statement_timeout if statements else None,
+    )
+
+
+async def open_database(settings: Settings, *, require_current: bool = True, app: bool = False) -> None:
+    """Connect this process; ``app``: the serving process, whose statements are bounded."""
     url = await database_url(settings)
     # Worker processes (serve --workers N) inherit the URL instead of starting servers.
     os.environ[URL_ENV] = url
-    await db.connect(url, role=settings.app_role)
+    await db.connect(url, role=settings.app_role, limits=limits(settings, statements=app))
     if require_current:
         status = await schema.status()
         if not status.current:

@@ -10,13 +10,17 @@ schema owner.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import os
+import random
 import re
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,7 @@ from piccolo.engine.postgres import PostgresTransaction
 
 os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
 
-from core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from core.errors import Conflict, DatabaseUnavailable, FieldError, PermissionDenied, ValidationFailed
 from core.piccolo_conf import DB
 
 _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -52,6 +56,35 @@ class QueryCounter:
 queries = QueryCounter()
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How long work may wait on the database, in seconds (``None``: no limit).
+
+    ``connect`` bounds opening a connection (a frozen server accepts the socket and then
+    never answers), ``acquire`` bounds waiting for a pooled connection (connecting
+    included), ``statement`` is PostgreSQL's ``statement_timeout`` inside every
+    :func:`tenant_transaction` and :func:`platform_transaction`. The app process sets all
+    three (``QINGDAN_DB_*``); ``qingdan migrate`` and provisioning leave ``statement`` unset
+    so long DDL and imports are never cut.
+    """
+
+    connect: float | None = None
+    acquire: float | None = None
+    statement: float | None = None
+
+    @property
+    def command(self) -> float | None:
+        """asyncpg's client-side limit on every statement: the server's own limit plus a
+        margin, so a slow statement ends with PostgreSQL's clean cancel and only a server
+        that stopped answering altogether (frozen, network gone) hits this one."""
+        return None if self.statement is None else self.statement + COMMAND_MARGIN
+
+
+#: Seconds asyncpg waits beyond the server's statement timeout before giving up itself.
+COMMAND_MARGIN = 1.0
+_limits = Limits()
+
+
 async def connect(
     url: str,
     *,
@@ -59,18 +92,35 @@ async def connect(
     min_size: int = 2,
     max_size: int = 16,
     count_queries: bool = False,
+    limits: Limits | None = None,
 ) -> None:
     """Open the shared connection pool for ``url`` and remember the application role.
 
-    With ``count_queries`` every statement increments :data:`queries`.
+    With ``count_queries`` every statement increments :data:`queries`. A server that
+    cannot be reached raises :class:`DatabaseUnavailable`.
     """
-    global _app_role
+    global _app_role, _limits
     if not _ROLE_RE.match(role):
         raise SystemExit(f"QINGDAN_APP_ROLE {role!r} is not a plain lower-case role name")
     _app_role = role
+    _limits = limits or Limits()
     if DB.pool is not None:
-        await DB.close_connection_pool()
-    DB.config = {"dsn": url, "min_size": min_size, "max_size": max_size, "reset": _keep_session}
+        await disconnect()
+    DB.config = {
+        "dsn": url,
+        # ``min_size`` connections are opened at start (``init_size``), but there is no floor
+        # (``min_size`` 0): asyncpg would restore one while the server is down, logging a
+        # traceback every retry. Requests reconnect on demand instead.
+        "init_size": min_size,
+        "min_size": 0,
+        "max_size": max_size,
+        "reset": _keep_session,
+        "connect": _connect,
+    }
+    if _limits.connect is not None:
+        DB.config["timeout"] = _limits.connect
+    if _limits.command is not None:
+        DB.config["command_timeout"] = _limits.command
     if count_queries:
         DB.config["init"] = _count_queries
     await DB.start_connection_pool()
@@ -95,28 +145,217 @@ async def _count_queries(conn: asyncpg.Connection) -> None:
 
 
 async def disconnect() -> None:
-    if DB.pool is not None:
-        await DB.close_connection_pool()
+    """Close the pool; connections that do not close within a few seconds (a frozen
+    server never answers the goodbye) are dropped."""
+    pool, DB.pool = DB.pool, None
+    if pool is None:
+        return
+    closing = asyncio.ensure_future(pool.close())
+    done, _ = await asyncio.wait({closing}, timeout=CLOSE_SECONDS)
+    if not done:
+        pool.terminate()
+        done, _ = await asyncio.wait({closing}, timeout=1)
+        if not done:
+            closing.cancel()
+
+
+CLOSE_SECONDS = 5.0
+
+
+# --- a database that is away --------------------------------------------------------------
+
+#: Failures that mean the server is away or did not answer, not that the request is wrong:
+#: refused or lost connections, timeouts (asyncpg's ``TimeoutError``), the server starting
+#: up or shutting down, ``statement_timeout`` (57014: class 57, operator intervention),
+#: too many connections.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    DatabaseUnavailable,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is away (rather than that the work is wrong)."""
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    # asyncpg's "cannot call Connection.fetch(): connection is closed" (lost while idle).
+    return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
+
+
+def describe(exc: BaseException) -> str:
+    """One line naming what went wrong, for the log (never for clients)."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseUnavailable) and exc.__cause__ else exc
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+def unavailable(exc: BaseException, detail: str | None = None) -> DatabaseUnavailable:
+    """The domain error for ``exc``, in words a client can act on."""
+    if isinstance(exc, DatabaseUnavailable):
+        return exc
+    if detail is None:
+        if isinstance(exc, asyncpg.QueryCanceledError) or isinstance(exc, TimeoutError):
+            detail = "the database did not answer in time; nothing was changed. Try again in a few seconds"
+        else:
+            detail = "the database cannot be reached right now; nothing was changed. Try again in a few seconds"
+    error = DatabaseUnavailable(detail)
+    error.__cause__ = exc
+    return error
+
+
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """``asyncpg.connect`` for the pool: a server that is not there is :class:`DatabaseUnavailable`
+    (refused, no socket, starting up, no answer within the connect timeout, too many clients)."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except (OSError, *_UNAVAILABLE) as exc:
+        raise unavailable(exc) from exc
+
+
+async def open_connection(**kwargs: Any) -> asyncpg.Connection:
+    """A connection outside the pool (LISTEN), to the pool's server, with its connect timeout."""
+    if _limits.connect is not None:
+        kwargs.setdefault("timeout", _limits.connect)
+    return await _connect((DB.config or {}).get("dsn"), **kwargs)
+
+
+async def acquire() -> asyncpg.Connection:
+    """A pooled connection within the acquire timeout (a timeout is :func:`is_unavailable`)."""
+    if DB.pool is None:
+        raise DatabaseUnavailable("the database connection is not open (the server is starting or stopping)")
+    return await DB.pool.acquire(timeout=_limits.acquire)
+
+
+class Outage:
+    """Paces a background loop while the database is away, and says so once.
+
+    After a failed round :meth:`failed` returns how long to wait — doubling from ``first``
+    to ``cap`` seconds, jittered so several processes do not retry in step — and logs one
+    warning (no traceback) when the database goes away; other errors keep their traceback,
+    they are bugs. After a round that worked :meth:`succeeded` logs one line if the
+    database was away, and says whether it was.
+    """
+
+    def __init__(self, log: logging.Logger, what: str, *, first: float = 1.0, cap: float = 60.0) -> None:
+        self.log, self.what, self.first, self.cap = log, what, first, cap
+        self.failures = 0
+        self.since: float | None = None
+
+    def failed(self, exc: BaseException) -> float:
+        if not is_unavailable(exc):
+            self.log.error("%s failed", self.what, exc_info=exc)
+        elif self.since is None:
+            self.since = time.monotonic()
+            self.log.warning(
+                "%s: the database is unavailable (%s); retrying quietly, at most every %g s",
+                self.what,
+                describe(exc),
+                self.cap,
+            )
+        delay = min(self.cap, self.first * 2**self.failures)
+        self.failures += 1
+        return delay * random.uniform(0.75, 1.0)
+
+    def succeeded(self) -> bool:
+        was_away = self.since is not None
+        if was_away:
+            self.log.info("%s: the database is back after %.0f s", self.what, time.monotonic() - (self.since or 0))
+        self.since, self.failures = None, 0
+        return was_away
 
 
 def _scope_to(tenant_id: uuid.UUID) -> str:
     return f"SET LOCAL ROLE {_app_role}; SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(tenant_id))}'"
 
 
-class _TenantTransaction(PostgresTransaction):
-    """A piccolo transaction whose BEGIN also sets role and tenant: one round trip.
+def _begin() -> str:
+    """BEGIN, with the statement timeout when one is set (``SET LOCAL``: it ends with the
+    transaction, so migrations on the same pool are not cut, and Citus propagates it)."""
+    if _limits.statement is None:
+        return "BEGIN"
+    return f"BEGIN; SET LOCAL statement_timeout = {round(_limits.statement * 1000)}"
 
-    ``SET`` takes no bind parameters, so the tenant is inlined — only ever from a
-    :class:`uuid.UUID` (the resolved credential), never from raw input. ``SET LOCAL`` is
-    used rather than ``set_config`` because Citus propagates it to worker nodes.
+
+def _gone(conn: Any) -> bool:
+    """Whether a pooled connection died under its user: asyncpg then returns it to the pool
+    itself and detaches the proxy (``_con`` is None), so every call says "released"."""
+    return conn._con is None or conn.is_closed()
+
+
+def _drop(conn: Any) -> None:
+    """Close a pooled connection at once (the server rolls back its transaction)."""
+    if conn._con is not None:
+        conn.terminate()
+
+
+class _Transaction(PostgresTransaction):
+    """A piccolo transaction whose BEGIN carries its settings (one round trip), and that
+    gives up on a database that is gone without hanging or leaking a connection.
+
+    The connection comes from the pool within the acquire timeout. A connection whose work
+    failed because the database is away (or whose task was cancelled) is closed rather than
+    rolled back: a ROLLBACK would wait for a server that may never answer, and the server
+    rolls back a closed session's transaction itself. piccolo's own ``__aenter__`` would
+    also keep the pooled connection forever when BEGIN fails.
     """
 
-    def __init__(self, tenant_id: uuid.UUID) -> None:
+    def __init__(self, setup: str) -> None:
         super().__init__(engine=DB, allow_nested=True)
-        self._setup = f"BEGIN; {_scope_to(tenant_id)}"
+        self._setup = setup
+
+    async def get_connection(self) -> asyncpg.Connection:
+        return await acquire()
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()
+        except BaseException:
+            _drop(self.connection)
+            await DB.pool.release(self.connection)  # type: ignore[union-attr]
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if self._parent is not None:
+            return exc is None
+        conn = self.connection
+        try:
+            if exc is not None and (_gone(conn) or not isinstance(exc, Exception) or is_unavailable(exc)):
+                _drop(conn)
+                if isinstance(exc, Exception) and not is_unavailable(exc):  # e.g. "released back to the pool"
+                    raise unavailable(exc) from exc
+            elif exc is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except DatabaseUnavailable:
+            raise
+        except BaseException as failure:
+            _drop(conn)
+            if exc is None and (is_unavailable(failure) or _gone(conn)):  # COMMIT sent, answer lost
+                raise DatabaseUnavailable(
+                    "the connection to the database was lost while saving; the change may or may not have "
+                    "been saved. Read it back before trying again (or retry with the same Idempotency-Key)"
+                ) from failure
+            raise
+        finally:
+            await DB.pool.release(conn)  # type: ignore[union-attr]  # at once if dropped; nothing if released
+            self.engine.current_transaction.reset(self.context)
+        return exc is None
 
     async def begin(self) -> None:
-        await self.connection.execute(self._setup)
+        # BEGIN and SET LOCAL take no time on a server that answers; one that does not within
+        # the connect timeout is frozen or gone, and every request finds out here, before
+        # waiting out a statement timeout meant for real work.
+        await self.connection.execute(self._setup, timeout=_limits.connect)
 
     async def commit(self) -> None:
         await self.connection.execute("COMMIT")
@@ -142,7 +381,10 @@ async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Conn
         return
     token = _current_tenant.set(tenant_id)
     try:
-        async with _TenantTransaction(tenant_id) as tx, translate_db_errors():
+        # Role and tenant ride on BEGIN (one round trip). ``SET`` takes no bind parameters,
+        # so the tenant is inlined — only ever a UUID from the resolved credential. ``SET
+        # LOCAL`` rather than ``set_config`` because Citus propagates it to worker nodes.
+        async with translate_db_errors(), _Transaction(f"{_begin()}; {_scope_to(tenant_id)}") as tx:
             yield tx.connection
     finally:
         _current_tenant.reset(token)
@@ -193,7 +435,7 @@ async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
             raise RuntimeError("platform_transaction nested inside a tenant transaction")
         yield outer.connection
         return
-    async with DB.transaction() as tx, translate_db_errors():
+    async with translate_db_errors(), _Transaction(_begin()) as tx:
         yield tx.connection
 
 
@@ -211,9 +453,12 @@ def _field_of(exc: asyncpg.PostgresError) -> str:
 
 @asynccontextmanager
 async def translate_db_errors() -> AsyncIterator[None]:
-    """Turn constraint violations into domain errors naming the field, never a 500."""
+    """Turn constraint violations into domain errors naming the field, and a database that
+    is away into :class:`DatabaseUnavailable` (503) — never a 500."""
     try:
         yield
+    except DatabaseUnavailable:
+        raise
     except asyncpg.UniqueViolationError as exc:
         field = _field_of(exc)
         raise Conflict(
@@ -242,6 +487,10 @@ async def translate_db_errors() -> AsyncIterator[None]:
         if "row-level security" in exc.message:
             raise PermissionDenied("the row belongs to another tenant") from exc
         raise PermissionDenied(f"not allowed by the database: {exc.message}") from exc
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise unavailable(exc) from exc
+        raise
 
 
 async def start_embedded(data_dir: Path) -> str:

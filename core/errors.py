@@ -21,6 +21,7 @@ class QingdanError(Exception):
     status = 400
     code = "bad-request"
     title = "Bad request"
+    retry_after: int | None = None  # seconds; when set, the response carries Retry-After
 
     def __init__(
         self,
@@ -76,6 +77,15 @@ class ValidationFailed(QingdanError):
 
 class SchemaOutdated(QingdanError):
     status, code, title = 503, "schema-outdated", "Database schema is behind the code"
+
+
+class DatabaseUnavailable(QingdanError):
+    """PostgreSQL cannot be reached or did not answer in time (down, restarting, frozen,
+    overloaded). Nothing was changed — unless the connection was lost while committing, which
+    the detail then says — and the same request may well work a few seconds later."""
+
+    status, code, title = 503, "database-unavailable", "Database unavailable"
+    retry_after = 5  # seconds, sent as Retry-After
 
 
 class ContentTooLarge(QingdanError):

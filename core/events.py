@@ -43,8 +43,8 @@ import msgspec
 
 from core import audit
 from core.access import Access, Role
-from core.db import DB, platform_transaction, tenant_transaction
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.db import DB, Outage, open_connection, platform_transaction, tenant_transaction
+from core.errors import NotFound, PermissionDenied, QingdanError, ValidationFailed
 from core.inputs import NAME, Checked, stored_number
 from core.pagination import Page, Position, check_limit, decode_cursor, encode_cursor, page_of
 from core.permissions import require_admin
@@ -931,27 +931,32 @@ class DeliveryWorker:
         await self._listen()
         self._task = asyncio.create_task(self._run(), name="qingdan-webhooks")
 
-    async def _listen(self) -> None:
-        dsn = (DB.config or {}).get("dsn")
-        if not dsn:
+    async def _listen(self, *, quiet: bool = False) -> None:
+        if not (DB.config or {}).get("dsn"):
             return
         try:
-            self._listener = await asyncpg.connect(dsn)
+            self._listener = await open_connection()
             await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
-        except (OSError, asyncpg.PostgresError) as exc:  # polling still works
-            log.warning("webhook worker cannot LISTEN (%s); polling every %ss", exc, self.cfg.poll_seconds)
+        except (OSError, asyncpg.PostgresError, QingdanError) as exc:  # polling still works
+            if not quiet:
+                log.warning("webhook worker cannot LISTEN (%s); polling every %ss", exc, self.cfg.poll_seconds)
             self._listener = None
 
     async def _run(self) -> None:
         client = webhook_client(self.cfg)
+        # While the database is away: one warning, quiet retries with backoff, one line when back.
+        outage = Outage(log, "webhook delivery", first=self.cfg.poll_seconds)
         try:
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
                     report = await deliver_due(client=client)
-                except Exception:  # the loop must survive a database restart
-                    log.exception("webhook delivery round failed")
-                    report = DeliveryReport()
+                except Exception as exc:  # the loop must survive a database restart
+                    delay = outage.failed(exc)
+                    await self._pause(delay)
+                    continue
+                if outage.succeeded() and (self._listener is None or self._listener.is_closed()):
+                    await self._listen(quiet=True)  # the old LISTEN connection died with the server
                 if report.claimed:  # maybe more are due (the per-subscription cap); ask again at once
                     continue
                 waits = [asyncio.ensure_future(self._stop.wait()), asyncio.ensure_future(self._wake.wait())]
@@ -961,9 +966,15 @@ class DeliveryWorker:
         finally:
             await client.aclose()
 
+    async def _pause(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+
     async def stop(self) -> None:
         self._stop.set()
         if self._task is not None:
             await self._task
         if self._listener is not None:
-            await self._listener.close()
+            self._listener.terminate()  # close() would wait for a goodbye a frozen server never sends

@@ -17,7 +17,7 @@ from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
 from piccolo.apps.migrations.tables import Migration
 
-from core.db import DB, app_role
+from core.db import DB, app_role, platform_transaction
 from core.piccolo_app import APP_CONFIG
 
 _MIGRATION_LOCK = 0x51_6E_67_64  # "Qngd": serialises concurrent `qingdan migrate` runs
@@ -63,10 +63,15 @@ def known_migrations() -> list[str]:
 
 
 async def status() -> SchemaStatus:
-    exists = await DB._run_in_pool("SELECT to_regclass('public.migration') IS NOT NULL AS present")
+    """Applied and pending migrations; one pooled connection, so a caller with a deadline
+    (``/readyz``) can cancel it cleanly."""
     applied: list[str] = []
-    if exists[0]["present"]:
-        applied = await Migration.get_migrations_which_ran(app_name=APP_CONFIG.app_name)
+    async with platform_transaction() as conn:
+        if await conn.fetchval("SELECT to_regclass('public.migration') IS NOT NULL"):
+            rows = await conn.fetch(
+                f"SELECT name FROM {Migration._meta.tablename} WHERE app_name = $1", APP_CONFIG.app_name
+            )
+            applied = [r["name"] for r in rows]
     return SchemaStatus(applied=sorted(applied), pending=[m for m in known_migrations() if m not in applied])
 
 

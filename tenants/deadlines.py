@@ -13,7 +13,8 @@ import asyncio
 import logging
 
 from core.access import Access, Principal, Role
-from core.errors import QingdanError
+from core.db import Outage
+from core.errors import DatabaseUnavailable, QingdanError
 from core.tenancy import all_tenants
 from core.workflow import engine
 
@@ -30,6 +31,8 @@ async def sweep() -> int:
     for tenant in await all_tenants():
         try:
             due += len(await engine.process_expired(Access(tenant=tenant, principal=SWEEPER)))
+        except DatabaseUnavailable:  # not this tenant's problem: the round ends here
+            raise
         except QingdanError as exc:  # e.g. an instance moved on meanwhile
             log.warning("deadline sweep of %s: %s", tenant.slug, exc)
     return due
@@ -47,14 +50,19 @@ class DeadlineSweeper:
         self._task = asyncio.create_task(self._run(), name="qingdan-deadlines")
 
     async def _run(self) -> None:
+        # While the database is away: one warning, quiet retries (sooner than the interval,
+        # backing off to it), one line when it is back.
+        outage = Outage(log, "deadline sweep", first=min(1.0, self.seconds), cap=self.seconds)
         while not self._stop.is_set():
+            wait: float = self.seconds
             try:
                 if due := await sweep():
                     log.info("deadline sweep: %d instances were due", due)
-            except Exception:  # the timer must outlive a database restart
-                log.exception("deadline sweep failed")
+                outage.succeeded()
+            except Exception as exc:  # the timer must outlive a database restart
+                wait = outage.failed(exc)
             try:
-                await asyncio.wait_for(self._stop.wait(), timeout=self.seconds)
+                await asyncio.wait_for(self._stop.wait(), timeout=wait)
             except TimeoutError:
                 pass
 

@@ -22,6 +22,7 @@ from api.graphql.catalog import (
     plain,
 )
 from api.graphql.errorlog import Schema
+from api.graphql.errors import ProblemCodes
 from api.graphql.evaluation_mutations import EvaluationMutations
 from api.graphql.event_mutations import EventMutations
 from api.graphql.exchange import ExchangeMutations
@@ -358,5 +359,6 @@ def build_schema(max_depth: int = 8, max_aliases: int = 15) -> strawberry.Schema
             lambda: MaxTokensLimiter(max_token_count=2000),
             lambda: ParserCache(maxsize=256),  # integrations send the same few documents
             validation_cache(),
+            ProblemCodes,  # errors carry code, status (and retryAfter) in their extensions
         ],
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from litestar import Response, get
+import asyncio
+from typing import Any
 
-from core import schema
-from core.db import DB
+from litestar import Request, Response, get
+
+from core import db, schema
+from core.errors import DatabaseUnavailable
 
 
 @get("/healthz", operation_id="health", summary="The process is alive", tags=["operations"])
@@ -14,15 +17,29 @@ async def healthz() -> dict[str, str]:
 
 
 @get("/readyz", operation_id="ready", summary="Database reachable and schema current", tags=["operations"])
-async def readyz() -> Response[dict[str, object]]:
+async def readyz(request: Request[Any, Any, Any]) -> Response[dict[str, object]]:
+    """Ready when the database answers within ``QINGDAN_READY_TIMEOUT`` seconds and the schema
+    is current. A database that is away or slower answers 503 with ``Retry-After`` at once,
+    not after the request timeouts: an orchestrator polls this often."""
+    timeout = request.app.state.settings.ready_timeout
     try:
-        await DB._run_in_pool("SELECT 1")
-        status = await schema.status()
+        async with asyncio.timeout(timeout):
+            status = await schema.status()
+    except TimeoutError:
+        return _unavailable(f"the database did not answer within {timeout:g} s")
     except Exception as exc:
-        return Response({"status": "unavailable", "database": str(exc)}, status_code=503)
+        return _unavailable("the database cannot be reached" if db.is_unavailable(exc) else str(exc))
     if not status.current:
         return Response(
             {"status": "unavailable", "pending_migrations": status.pending, "fix": "qingdan migrate"},
             status_code=503,
         )
     return Response({"status": "ready", "migrations": len(status.applied)})
+
+
+def _unavailable(reason: str) -> Response[dict[str, object]]:
+    return Response(
+        {"status": "unavailable", "database": reason},
+        status_code=503,
+        headers={"Retry-After": str(DatabaseUnavailable.retry_after)},
+    )

@@ -8,11 +8,14 @@ progress is written every :data:`PROGRESS_EVERY` entries, stores the file throug
 storage interface and marks the job ``done``. One handbook is laid out at a time per process
 (:data:`_SLOTS`), so a burst of requests queues rather than exhausting CPU and memory.
 
-Crashes: a running job writes a heartbeat every :data:`HEARTBEAT_SECONDS`. A job that is
-still ``queued``/``running`` without a heartbeat for :data:`STALE_AFTER` — its process died
-or restarted — is marked ``failed`` ("interrupted") the next time anyone reads it or asks
-for that township's handbook again; the client then simply asks again. No start-up sweep
-is needed, which keeps this correct with several workers behind a load balancer.
+Crashes: a job records the process making it (``owner``: machine, process id and start
+time) and writes a heartbeat every :data:`HEARTBEAT_SECONDS`. A job still ``queued`` or
+``running`` is marked ``failed`` ("interrupted") the next time anyone reads it or asks for
+that township's handbook again when its process has ended — seen at once on the same
+machine (the process is gone, or this very process no longer runs the job, e.g. it could
+not record a failure while the database was away) — or, from another machine, when its
+heartbeat is older than :data:`STALE_AFTER`. The client then simply asks again. No start-up
+sweep is needed, which keeps this correct with several workers behind a load balancer.
 """
 
 from __future__ import annotations
@@ -20,7 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime
+import functools
 import logging
+import os
+import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
@@ -29,7 +35,7 @@ from typing import Annotated, Any
 import msgspec
 
 from core.access import Access, Role
-from core.db import tenant_transaction
+from core.db import describe, is_unavailable, tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, QingdanError
 from core.handbook.data import load_document
@@ -43,13 +49,14 @@ from core.storage import Storage
 log = logging.getLogger("qingdan.handbook")
 
 PROGRESS_EVERY = 25
-HEARTBEAT_SECONDS = 15
-STALE_AFTER = datetime.timedelta(seconds=90)
+HEARTBEAT_SECONDS = 5
+STALE_AFTER = datetime.timedelta(seconds=30)
 LINK_EXPIRES = datetime.timedelta(hours=1)
 STATUS_LABELS = {"queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败"}
 INTERRUPTED = "interrupted: the server stopped while making this handbook; request it again"
 
 _tasks: set[asyncio.Task[None]] = set()
+_running: set[uuid.UUID] = set()  # jobs whose task is alive in this process
 _SLOTS: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
 
@@ -98,10 +105,83 @@ _COLUMNS = (
     " size_bytes, sha256, created_at, started_at, finished_at"
 )
 
-_FAIL_STALE = (
-    "UPDATE handbooks SET status = 'failed', error = $3, finished_at = now()"
-    " WHERE tenant_id = $1 AND status IN ('queued', 'running') AND heartbeat_at < now() - $4::interval"
-)
+_ACTIVE = "status IN ('queued', 'running')"
+_FAIL = f"UPDATE handbooks SET status = 'failed', error = $3, finished_at = now() WHERE tenant_id = $1 AND {_ACTIVE}"
+
+
+# --- who makes a job, and whether it still can -------------------------------------------------
+
+
+@functools.cache
+def _machine() -> str:
+    """This machine and process-id namespace: a process id names the same process only within
+    both (containers on one host share the boot id but not the namespace)."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id") as f:
+            return f"{f.read().strip()}/{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        return socket.gethostname()
+
+
+def _started(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot, Linux), so that a process id
+    reused by a later process is not taken for the job's; ``None`` when there is no such
+    process; ``"?"`` where /proc does not say."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except FileNotFoundError:
+        return None
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return "?"
+
+
+@functools.cache
+def _owner_of(pid: int) -> str:
+    return f"{_machine()} {pid} {_started(pid) or '?'}"
+
+
+def owner() -> str:
+    """This process, as recorded on the jobs it makes."""
+    return _owner_of(os.getpid())
+
+
+def owner_gone(job_owner: str | None, job_id: uuid.UUID) -> bool:
+    """Whether the process that owns job ``job_id`` has certainly stopped making it. Only
+    decidable on the owner's machine; elsewhere the heartbeat decides."""
+    if not job_owner:
+        return False
+    try:
+        machine, pid_text, started = job_owner.rsplit(" ", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if machine != _machine():
+        return False
+    if job_owner == owner():
+        return job_id not in _running
+    now = _started(pid)
+    return now is None or (started != "?" and now != "?" and now != started)
+
+
+async def _fail_gone(conn: Any, tid: uuid.UUID, where: str, value: Any) -> None:
+    """Mark failed the active jobs matching ``where`` (``$2`` is ``value``) whose process ended."""
+    rows = await conn.fetch(
+        f"SELECT id, owner, heartbeat_at < now() - $3::interval AS stale FROM handbooks"
+        f" WHERE tenant_id = $1 AND {where} AND {_ACTIVE}",
+        tid,
+        value,
+        STALE_AFTER,
+    )
+    gone = [r["id"] for r in rows if r["stale"] or owner_gone(r["owner"], r["id"])]
+    if gone:
+        await conn.execute(_FAIL + " AND id = ANY($2::uuid[])", tid, gone, INTERRUPTED)
 
 
 async def request_handbook(
@@ -126,18 +206,22 @@ async def request_handbook(
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         number, total = await _published_version(conn, access, township, data.version)
-        await conn.execute(_FAIL_STALE + " AND township_code = $2", tid, township, INTERRUPTED, STALE_AFTER)
+        await _fail_gone(conn, tid, "township_code = $2", township)
         row = await conn.fetchrow(
             "INSERT INTO handbooks (tenant_id, township_code, list_version, progress_total, requested_by,"
-            f" requested_role) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING {_COLUMNS}",
+            f" requested_role, owner) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
+            f" RETURNING {_COLUMNS}",
             tid,
             township,
             number,
             total,
             access.principal.key_id,
             access.role.value,
+            owner(),
         )
         started = row is not None
+        if started:  # before COMMIT: a concurrent request must not take it for an orphan
+            _running.add(row["id"])
         if row is None:  # one is being made already: join it
             row = await conn.fetchrow(
                 f"SELECT {_COLUMNS} FROM handbooks WHERE tenant_id = $1 AND township_code = $2"
@@ -209,7 +293,7 @@ async def get_handbook(access: Access, job_id: str, *, storage: Storage) -> Hand
         raise NotFound(f"no handbook {job_id}") from None
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
-        await conn.execute(_FAIL_STALE + " AND id = $2", tid, key, INTERRUPTED, STALE_AFTER)
+        await _fail_gone(conn, tid, "id = $2", key)
         row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM handbooks WHERE tenant_id = $1 AND id = $2", tid, key)
     if row is None:
         raise NotFound(f"no handbook {job_id}")
@@ -251,7 +335,9 @@ def _start(
         _run(access, job_id, township, version, storage, base_url, spec), context=contextvars.Context()
     )
     _tasks.add(task)
+    _running.add(job_id)
     task.add_done_callback(_tasks.discard)
+    task.add_done_callback(lambda _: _running.discard(job_id))
 
 
 async def wait_for_jobs() -> None:
@@ -278,12 +364,16 @@ async def _update(access: Access, job_id: uuid.UUID, sql: str, *args: Any) -> No
 
 
 async def _heartbeat(access: Access, job_id: uuid.UUID) -> None:
+    missed = False
     while True:
         await asyncio.sleep(HEARTBEAT_SECONDS)
         try:
             await _update(access, job_id, "status = status")
-        except Exception:  # a missed beat is not fatal; the next one may work
-            log.warning("handbook %s: heartbeat failed", job_id, exc_info=True)
+            missed = False
+        except Exception as exc:  # a missed beat is not fatal; the next one may work
+            if not missed:  # once per gap, and without a traceback while the database is away
+                log.warning("handbook %s: heartbeat failed", job_id, exc_info=None if is_unavailable(exc) else exc)
+            missed = True
 
 
 def _progress_writer(
@@ -330,11 +420,19 @@ async def _run(
         )
         log.info("handbook %s: %s v%s, %d entries, %d bytes", job_id, township, version, document.entry_count, len(pdf))
     except Exception as exc:
-        log.exception("handbook %s failed", job_id)
+        if is_unavailable(exc):  # not a bug: one line, no traceback
+            log.warning("handbook %s failed: the database is unavailable (%s)", job_id, describe(exc))
+        else:
+            log.exception("handbook %s failed", job_id)
         message = exc.detail if isinstance(exc, QingdanError) else f"{type(exc).__name__}: {exc}"
         try:
             await _update(access, job_id, "status = 'failed', error = $3, finished_at = now()", message[:2000])
-        except Exception:
-            log.exception("handbook %s: could not record the failure", job_id)
+        except Exception as failure:  # the job is then seen as interrupted: this process no longer runs it
+            log.warning(
+                "handbook %s: could not record the failure (%s)",
+                job_id,
+                describe(failure),
+                exc_info=None if is_unavailable(failure) else failure,
+            )
     finally:
         beat.cancel()
