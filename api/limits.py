@@ -12,7 +12,8 @@ settings (``QINGDAN_RATE_LIMIT_PER_MINUTE``, ``QINGDAN_AUTH_FAILURES_PER_MINUTE`
   ``rate_limit_per_minute`` (bursts up to a minute's worth);
 - any other token — a first use, a typo, a guess — against its client address's bucket of
   ``auth_failures_per_minute``, taken before the request runs (so a burst of guesses sent at
-  once is held to the budget too) and given back unless authentication failed (401).
+  once is held to the budget too) and given back unless authentication failed (401); one per
+  token in flight, so a client's first burst with its key (after a restart) is not refused.
 
 So a client guessing keys gets 429 after ``auth_failures_per_minute`` tries a minute, before
 its guesses reach the database, while known keys from the same address (a county office
@@ -215,6 +216,7 @@ def rate_limits(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
     known = per_key if per_key is not None else Buckets(1)  # the keys seen to authenticate
     failures = Buckets(settings.auth_failures_per_minute) if settings.auth_failures_per_minute > 0 else None
     address = ClientAddress(settings.trusted_proxies)
+    checking: dict[bytes, int] = {}  # tokens not yet known, with their requests in flight
     key_rate = f"this API key sent more than {settings.rate_limit_per_minute:,} requests a minute"
     guess_rate = (
         f"more than {settings.auth_failures_per_minute} requests a minute from this address failed authentication"
@@ -238,15 +240,25 @@ def rate_limits(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
                     if failures is not None:
                         failures.take(address(scope))
                 return
+            # One reservation per token in flight: a client's first burst with its one key (after
+            # a restart) is not a burst of guesses; the key lookup is shared too (tenants.keys).
             client = address(scope) if failures is not None else ""
-            if failures is not None and (wait := failures.take(client)):
+            reserving = failures if digest not in checking else None
+            if reserving is not None and (wait := reserving.take(client)):
                 await _too_many(scope, send, wait, guess_rate)
                 return
-            status = await _run(app, scope, receive, send)
+            checking[digest] = checking.get(digest, 0) + 1
+            try:
+                status = await _run(app, scope, receive, send)
+            finally:
+                if checking[digest] == 1:
+                    del checking[digest]
+                else:
+                    checking[digest] -= 1
             if scope.get("state", {}).get(AUTHENTICATED):
                 known.take(digest)  # known from now on; this request counts against its rate
-            if failures is not None and status != 401:
-                failures.give_back(client)
+            if reserving is not None and status != 401:
+                reserving.give_back(client)
 
         return limited
 
