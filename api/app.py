@@ -37,9 +37,9 @@ from api.security_headers import security_headers
 from core import db, events, portal, township_lists
 from core.events import DeliveryWorker
 from core.exchange import tables
-from core.exchange.unpack import WorkbookLimits
 from core.exchange.retention import ExportSweeper
 from core.exchange.retention import configure as configure_export_retention
+from core.exchange.unpack import WorkbookLimits
 from core.settings import Settings, load_settings
 from core.storage import make_storage
 from tenants.deadlines import DeadlineSweeper
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     configure_logging()
     township_lists.published_cache.size = settings.cache_lists
     portal.page_cache.size = settings.cache_pages
+    configure_export_retention(settings.export_retention_hours)
     tables.configure(
         WorkbookLimits(
             settings.workbook_max_uncompressed_bytes,
@@ -71,7 +72,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             settings.workbook_max_columns,
         )
     )
-    configure_export_retention(settings.export_retention_hours)
 
     workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper] = []
 

@@ -31,13 +31,6 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
 
 
-def _env_hours(name: str, default: int) -> int:
-    hours = _env_int(name, default)
-    if hours < 0:
-        raise SystemExit(f"{name} must be 0 (keep forever) or a number of hours, got {hours}")
-    return hours
-
-
 def _env_flag(name: str) -> bool:
     return (_env(name, "") or "").lower() in ("1", "true", "yes", "on")
 
@@ -82,13 +75,13 @@ class Settings:
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
     cache_lists: int = 32  # published township-list versions each process keeps decoded; 0: none
     cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
+    export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
+    max_json_depth: int = 32  # JSON bodies nesting deeper are refused (400) before decoding
     db_connect_timeout: float | None = 5.0  # seconds to open a database connection; None: no limit
     db_acquire_timeout: float | None = 5.0  # seconds a request waits for a pooled connection
     db_statement_timeout: float | None = 30.0  # PostgreSQL statement_timeout of request transactions
     ready_timeout: float = 2.0  # /readyz answers 503 when the database takes longer than this
     allow_loopback_public_url: bool = False  # make handbooks although phones cannot open their QR codes (demo)
-    max_json_depth: int = 32  # JSON bodies nesting deeper are refused (400) before decoding
-    export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
     # Limits (api/limits.py, core/exchange/unpack.py); per process: with N workers a client gets N times the rates.
     header_timeout: float | None = 10.0  # seconds to send the request line and headers; None: no limit
     body_timeout: float | None = 120.0  # seconds to send a whole request body
@@ -177,13 +170,13 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 32),
         cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),
+        export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
+        max_json_depth=_env_int("QINGDAN_MAX_JSON_DEPTH", 32),
         db_connect_timeout=_env_seconds("QINGDAN_DB_CONNECT_TIMEOUT", 5.0),
         db_acquire_timeout=_env_seconds("QINGDAN_DB_ACQUIRE_TIMEOUT", 5.0),
         db_statement_timeout=_env_seconds("QINGDAN_DB_STATEMENT_TIMEOUT", 30.0),
         ready_timeout=_env_seconds("QINGDAN_READY_TIMEOUT", 2.0) or 2.0,
         allow_loopback_public_url=_env_flag("QINGDAN_ALLOW_LOOPBACK_PUBLIC_URL"),
-        max_json_depth=_env_int("QINGDAN_MAX_JSON_DEPTH", 32),
-        export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
         header_timeout=_env_seconds("QINGDAN_HEADER_TIMEOUT", 10.0),
         body_timeout=_env_seconds("QINGDAN_BODY_TIMEOUT", 120.0),
         body_idle_timeout=_env_seconds("QINGDAN_BODY_IDLE_TIMEOUT", 15.0),
