@@ -359,10 +359,11 @@ async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: Te
             )
             == 0
         )
+        await conn.execute("SAVEPOINT renaming")  # our transactions BEGIN by hand: no conn.transaction()
         with pytest.raises(asyncpg.ForeignKeyViolationError, match="keeps its township code"):
-            async with conn.transaction():
-                await conn.execute(
-                    "UPDATE township_lists SET township_code = '510115' WHERE tenant_id = $1 AND township_code = $2",
-                    found.id,
-                    GONGPING,
-                )
+            await conn.execute(
+                "UPDATE township_lists SET township_code = '510115' WHERE tenant_id = $1 AND township_code = $2",
+                found.id,
+                GONGPING,
+            )
+        await conn.execute("ROLLBACK TO SAVEPOINT renaming")
