@@ -479,6 +479,9 @@ def test_database_down_answers_503_with_retry_after_and_writes_nothing(postgres:
             ready, took = _timed(lambda: http.get("/readyz"))
             assert ready.status_code == 503 and int(ready.headers["retry-after"]) > 0 and took < READY + 1
             assert http.get("/healthz").status_code == 200
+            page = http.get("/portal/faults")  # the citizens' portal says it in Chinese
+            assert page.status_code == 503 and int(page.headers["retry-after"]) > 0, page.text
+            assert "服务暂时不可用" in page.text
             # A key this process has not seen yet is looked up, and that fails the same way.
             stranger = {"Authorization": "Bearer qd_" + "x" * 43}
             _assert_unavailable(http.get(f"{served.api}/jurisdictions/510115", headers=stranger), served)

@@ -305,7 +305,7 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
     return _respond(request, _render("law.html", context))
 
 
-_TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 422: "请求有误"}
+_TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 422: "请求有误", 503: "服务暂时不可用"}
 
 
 def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
@@ -319,7 +319,13 @@ def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[byt
     context = _common(request, None, slug, title=_TITLES.get(status, "出错了"), detail=detail)
     if status == 404:
         context["detail"] = f"没有找到这个页面：{detail}。它可能尚未公开发布。"
-    return _page(request, "error.html", context, status=status)
+    retry_after = getattr(exc, "retry_after", None)
+    if status == 503:
+        context["detail"] = "服务暂时不可用，请稍后再试。"
+    response = _page(request, "error.html", context, status=status)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 _handlers: dict[type[Exception], Callable[[Request[Any, Any, Any], Any], Response[bytes]]] = {
