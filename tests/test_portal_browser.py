@@ -44,7 +44,7 @@ except ImportError:  # pragma: no cover - the test extra installs it
 
 if async_playwright is None or not Path(CHROMIUM).exists():
     if os.environ.get("CI") or os.environ.get("QINGDAN_TEST_BROWSER") == "required":
-        raise RuntimeError("the browser tests need playwright (pip) and /usr/bin/chromium (apt chromium): see scripts/test")
+        raise RuntimeError("the browser tests need playwright (pip) and /usr/bin/chromium (apt): see scripts/test")
     pytest.skip("needs playwright and Debian's chromium (/usr/bin/chromium)", allow_module_level=True)
 
 
