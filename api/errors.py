@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.types import Scope, Send
 
 from core import db
 from core.errors import DatabaseUnavailable, QingdanError
@@ -27,6 +30,27 @@ _HTTP_CODES = {
 }
 
 
+def problem_document(
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    instance: str,
+    request_id: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail}
+    body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    if request_id:
+        body["request_id"] = request_id
+    return body
+
+
 def problem(
     request: Request[Any, Any, Any],
     status: int,
@@ -36,22 +60,32 @@ def problem(
     errors: list[dict[str, str]] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
-        "type": TYPE_BASE + code,
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": request.url.path,
-    }
-    if errors:
-        body["errors"] = errors
-    if extra:
-        body.update(extra)
     request_id = request.scope.get("state", {}).get("request_id")
-    if request_id:
-        body["request_id"] = request_id
+    body = problem_document(status, code, title, detail, request.url.path, request_id, errors, extra)
     headers = {"WWW-Authenticate": 'Bearer realm="qingdan"'} if status == 401 else None
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: Sequence[tuple[bytes, bytes]] = (),
+) -> None:
+    """A problem answered by ASGI middleware, below litestar (before routing, decoding or
+    authentication): the same document as :func:`problem`."""
+    request_id = scope.get("state", {}).get("request_id")
+    instance = scope.get("path", "").replace("\x00", "%00")
+    document = problem_document(status, code, title, detail, instance, request_id, errors)
+    body = json.dumps(document, ensure_ascii=False).encode()
+    start = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()), *headers]
+    await send({"type": "http.response.start", "status": status, "headers": start})
+    await send({"type": "http.response.body", "body": body})
 
 
 def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response[dict[str, Any]]:

@@ -1,9 +1,10 @@
 """Refuse hostile JSON before anything decodes it, and before authentication.
 
 ``request_context`` (api/middleware.py) calls :func:`guard_input` for every HTTP request.
-It answers a 400/413 problem itself, or hands the app a ``receive`` that replays the body
+It answers a 400/413/415 problem itself, or hands the app a ``receive`` that replays the body
 it read. What it refuses:
 
+* a body sent to a JSON route as anything but JSON (415; routes taking files aside);
 * a JSON body (or GraphQL's ``variables``/``extensions`` query parameter) nested deeper
   than ``QINGDAN_MAX_JSON_DEPTH``: decoders recurse, and 1,000 ``[`` in 2 KB exhausted
   Python's recursion limit (a 500 and a traceback per request);
@@ -21,18 +22,20 @@ into typed structs, which do not recurse into unexpected nesting, and are left a
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
 from urllib.parse import parse_qsl
 
 from litestar.types import Message, Receive, Scope, Send
 
+from api.errors import send_problem
+
 DEFAULT_MAX_DEPTH = 32
 DEFAULT_MAX_BYTES = 1024 * 1024
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+#: Routes that take files (spreadsheets, multipart) rather than JSON.
+_UPLOAD_PATHS = re.compile(r"/catalog/(import|merge|merge/apply)$")
 #: GraphQL-over-HTTP GET parameters that carry JSON.
 _JSON_PARAMETERS = ("variables", "extensions")
 
@@ -119,7 +122,7 @@ def check_target(scope: Scope, max_depth: int) -> Refusal | None:
     return None
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
             return value.decode("latin-1")
@@ -185,34 +188,46 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
 
 async def send_refusal(scope: Scope, send: Send, refusal: Refusal) -> None:
     """The refusal as an RFC 9457 problem (``send`` adds ``X-Request-ID``)."""
-    problem: dict[str, Any] = {
-        "type": f"https://qingdan.dev/problems/{refusal.code}",
-        "title": refusal.title,
-        "status": refusal.status,
-        "detail": f"{refusal.field}: {refusal.message}",
-        "instance": scope["path"].replace("\x00", "%00"),
-        "errors": [{"field": refusal.field, "message": refusal.message}],
-    }
-    request_id = scope.get("state", {}).get("request_id")
-    if request_id:
-        problem["request_id"] = request_id
-    body = json.dumps(problem, ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    if refusal.status == 413:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(
+        scope,
+        send,
+        refusal.status,
+        refusal.code,
+        refusal.title,
+        f"{refusal.field}: {refusal.message}",
+        errors=[{"field": refusal.field, "message": refusal.message}],
+        headers=[(b"connection", b"close")] if refusal.status == 413 else (),
+    )
+
+
+def _wrong_media_type(scope: Scope) -> Refusal | None:
+    """A body sent to a JSON route in another format (routes taking files aside)."""
+    path: str = scope["path"]
+    if scope["method"] not in _BODY_METHODS or not path.startswith("/api/") or _UPLOAD_PATHS.search(path):
+        return None
+    content_type = header(scope, b"content-type")
+    has_body = header(scope, b"content-length") not in (None, "0") or header(scope, b"transfer-encoding")
+    if not has_body or _is_json(content_type):
+        return None
+    got = content_type or "no Content-Type"
+    return Refusal(
+        415,
+        "unsupported-media-type",
+        "Unsupported media type",
+        "content-type",
+        f"send the body as application/json (got {got})",
+    )
 
 
 async def guard_input(scope: Scope, receive: Receive, send: Send) -> Receive | None:
     """Check the request line and a JSON body; answer a refusal and return None, or return
     the ``receive`` the app should use (replaying what was read)."""
     max_depth, max_bytes = _limits(scope)
-    refusal = check_target(scope, max_depth)
-    if refusal is None and scope["method"] in _BODY_METHODS and _is_json(_header(scope, b"content-type")):
+    refusal = _wrong_media_type(scope) or check_target(scope, max_depth)
+    if refusal is None and scope["method"] in _BODY_METHODS and _is_json(header(scope, b"content-type")):
         if max_bytes is None:
             return receive
-        declared = _header(scope, b"content-length")
+        declared = header(scope, b"content-length")
         if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
             refusal = _too_large(max_bytes)
         else:

@@ -46,6 +46,7 @@ from typing import Any
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from api.errors import send_problem
 from core.settings import Settings, load_settings
 
 try:
@@ -167,46 +168,16 @@ def _group(address: str) -> str:
     return str(ip)
 
 
-async def _problem(
-    scope: Scope, send: Send, status: int, code: str, title: str, detail: str, headers: list[tuple[bytes, bytes]]
-) -> None:
-    body: dict[str, Any] = {
-        "type": f"https://qingdan.dev/problems/{code}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": scope.get("path", ""),
-    }
-    request_id = scope.get("state", {}).get("request_id")
-    if request_id:
-        body["request_id"] = request_id
-        if status == 408:  # sent outside request_context, which adds the header to the others
-            headers = [*headers, (b"x-request-id", request_id.encode())]
-    data = json.dumps(body, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(data)).encode()),
-                *headers,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": data})
-
-
 async def _too_many(scope: Scope, send: Send, wait: float, detail: str) -> None:
     seconds = max(1, math.ceil(wait))
-    await _problem(
+    await send_problem(
         scope,
         send,
         429,
         "too-many-requests",
         "Too many requests",
         f"{detail}; try again in {seconds} s (Retry-After)",
-        [(b"retry-after", str(seconds).encode())],
+        headers=[(b"retry-after", str(seconds).encode())],
     )
 
 
@@ -366,14 +337,18 @@ class _BodyClock:
             why = f"the request body took longer than {self.total:g} s"
         else:
             why = f"the request body paused for more than {self.idle:g} s"
-        await _problem(
+        headers = [(b"connection", b"close")]
+        request_id = self.scope.get("state", {}).get("request_id")
+        if request_id:  # sent outside request_context, which adds the header to the others
+            headers.append((b"x-request-id", request_id.encode()))
+        await send_problem(
             self.scope,
             self._send,
             408,
             "request-timeout",
             "Request timeout",
             f"{why}; send the whole body without pausing (a slow link: send a smaller file)",
-            [(b"connection", b"close")],
+            headers=headers,
         )
 
 

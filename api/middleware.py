@@ -1,4 +1,4 @@
-"""Request id, one structured log line per request, and the JSON-body guard.
+"""Request id, one structured log line per request, and the input guard (api/input_guard.py).
 
 Plain ASGI middleware: it runs for every request, so it stays small and allocation-light.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import logging
 import re
 import time
@@ -17,15 +16,12 @@ from typing import Any
 import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.input_guard import guard_input
+from api.input_guard import guard_input, header
 
 log = logging.getLogger("qingdan.access")
 #: The status logged for a request whose client hung up first (nginx's convention).
 CLIENT_CLOSED = 499
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_BODY_METHODS = {b"POST", b"PUT", b"PATCH", "POST", "PUT", "PATCH"}
-#: Routes that take files (spreadsheets, multipart) rather than JSON.
-_UPLOAD_PATHS = re.compile(r"/catalog/(import|merge|merge/apply)$")
 
 
 _PROCESS = uuid.uuid4().hex[:16]
@@ -38,46 +34,6 @@ def _next_id() -> str:
     return f"{_PROCESS}{next(_sequence):016x}"
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
-def _is_json(content_type: str | None) -> bool:
-    if content_type is None:
-        return False
-    media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
-
-
-async def _refuse_media_type(scope: Scope, send: Send, request_id: str, content_type: str) -> None:
-    body = json.dumps(
-        {
-            "type": "https://qingdan.dev/problems/unsupported-media-type",
-            "title": "Unsupported media type",
-            "status": 415,
-            "detail": f"send the body as application/json (got {content_type or 'no Content-Type'})",
-            "instance": scope["path"],
-            "request_id": request_id,
-        },
-        ensure_ascii=False,
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 415,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", request_id.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 def request_context(app: ASGIApp) -> ASGIApp:
     """Give every request an id (``X-Request-ID``, echoed back) and log it once."""
 
@@ -85,7 +41,7 @@ def request_context(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        incoming = _header(scope, b"x-request-id")
+        incoming = header(scope, b"x-request-id")
         request_id = incoming if incoming and _SAFE_ID.match(incoming) else _next_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
@@ -112,19 +68,8 @@ def request_context(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         path: str = scope["path"]
-        content_type = _header(scope, b"content-type")
-        has_body = _header(scope, b"content-length") not in (None, "0") or _header(scope, b"transfer-encoding")
         try:
-            if (
-                scope["method"] in _BODY_METHODS
-                and path.startswith("/api/")
-                and has_body
-                and not _is_json(content_type)
-                and not _UPLOAD_PATHS.search(path)
-            ):
-                status = 415
-                await _refuse_media_type(scope, send, request_id, content_type or "")
-            elif (guarded := await guard_input(scope, receive_watched, send_with_id)) is not None:
+            if (guarded := await guard_input(scope, receive_watched, send_with_id)) is not None:
                 await app(scope, guarded, send_with_id)
         except asyncio.CancelledError:
             disconnected = not finished
