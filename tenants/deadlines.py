@@ -9,13 +9,12 @@ instance's row lock and checks the state it leaves, and escalation happens once.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from core.access import Access, Principal, Role
-from core.db import Outage
 from core.errors import DatabaseUnavailable, QingdanError
 from core.tenancy import all_tenants
+from core.timers import Periodic
 from core.workflow import engine
 
 log = logging.getLogger("qingdan.deadlines")
@@ -38,35 +37,14 @@ async def sweep() -> int:
     return due
 
 
-class DeadlineSweeper:
-    """The timer: :func:`sweep`, then wait ``seconds``, until stopped."""
+class DeadlineSweeper(Periodic):
+    """The timer: :func:`sweep` every ``seconds``."""
+
+    name = "deadline sweep"
 
     def __init__(self, seconds: int) -> None:
-        self.seconds = seconds
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        super().__init__(seconds, log)
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="qingdan-deadlines")
-
-    async def _run(self) -> None:
-        # While the database is away: one warning, quiet retries (sooner than the interval,
-        # backing off to it), one line when it is back.
-        outage = Outage(log, "deadline sweep", first=min(1.0, self.seconds), cap=self.seconds)
-        while not self._stop.is_set():
-            wait: float = self.seconds
-            try:
-                if due := await sweep():
-                    log.info("deadline sweep: %d instances were due", due)
-                outage.succeeded()
-            except Exception as exc:  # the timer must outlive a database restart
-                wait = outage.failed(exc)
-            try:
-                await asyncio.wait_for(self._stop.wait(), timeout=wait)
-            except TimeoutError:
-                pass
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            await self._task
+    async def round(self) -> None:
+        if due := await sweep():
+            log.info("deadline sweep: %d instances were due", due)

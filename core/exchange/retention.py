@@ -19,13 +19,13 @@ at once is harmless: deleting a missing object is not an error.
 
 from __future__ import annotations
 
-import asyncio
 import datetime
 import logging
 import uuid
 
 from core.storage import ObjectNotFound, Storage
 from core.tenancy import all_tenants
+from core.timers import Periodic
 
 log = logging.getLogger("qingdan.exports")
 
@@ -107,33 +107,15 @@ async def sweep(storage: Storage, *, now: datetime.datetime | None = None, limit
     return deleted
 
 
-class ExportSweeper:
-    """The timer: :func:`sweep`, then wait ``seconds``, until stopped. A failed round (the
-    database or the object store away) is logged in one line and retried next time."""
+class ExportSweeper(Periodic):
+    """The timer: :func:`sweep` every ``seconds``."""
+
+    name = "export sweep"
 
     def __init__(self, storage: Storage, seconds: float = SWEEP_SECONDS) -> None:
+        super().__init__(seconds, log)
         self.storage = storage
-        self.seconds = seconds
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="qingdan-export-sweep")
-
-    async def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if deleted := await sweep(self.storage):
-                    log.info("export sweep: %d expired exports deleted", deleted)
-            except Exception as exc:  # the timer must outlive an outage
-                name = type(exc).__name__
-                log.warning("export sweep failed, retrying in %.0f s: %s: %.200s", self.seconds, name, exc)
-            try:
-                await asyncio.wait_for(self._stop.wait(), timeout=self.seconds)
-            except TimeoutError:
-                pass
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task is not None:
-            await self._task
+    async def round(self) -> None:
+        if deleted := await sweep(self.storage):
+            log.info("export sweep: %d expired exports deleted", deleted)
