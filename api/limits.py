@@ -277,6 +277,10 @@ def body_timeouts(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
     return middleware
 
 
+#: Set in the request's scope state when its body timed out (read by api/middleware.py's log line).
+BODY_TIMED_OUT = "qingdan.body_timed_out"
+
+
 def _has_body(scope: Scope) -> bool:
     for key, value in scope["headers"]:
         if (key == b"content-length" and value != b"0") or key == b"transfer-encoding":
@@ -314,6 +318,7 @@ class _BodyClock:
                 message = await self._receive()
         except TimeoutError:
             self.timed_out = True
+            self.scope.setdefault("state", {})[BODY_TIMED_OUT] = True  # logged as 408, not as a hang-up
             return _DISCONNECT
         if message["type"] != "http.request" or not message.get("more_body", False):
             self.complete = True

@@ -17,6 +17,7 @@ import msgspec
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.input_guard import guard_input, header
+from api.limits import BODY_TIMED_OUT
 
 log = logging.getLogger("qingdan.access")
 #: The status logged for a request whose client hung up first (nginx's convention).
@@ -79,10 +80,11 @@ def request_context(app: ASGIApp) -> ASGIApp:
                 raise
             # What the app raised about the vanished client (a failed read or send) is no server error.
         finally:
+            timed_out = scope["state"].get(BODY_TIMED_OUT, False)
             if disconnected:
-                status = CLIENT_CLOSED
+                status = 408 if timed_out else CLIENT_CLOSED
             log.info(
-                "client closed request" if disconnected else "request",
+                "request body timed out" if timed_out else "client closed request" if disconnected else "request",
                 extra={
                     "request_id": request_id,
                     "method": scope["method"],

@@ -554,7 +554,7 @@ async def served(
         log.close()
 
 
-async def test_a_real_server_closes_slow_requests(served: tuple[int, TenantFixture]) -> None:
+async def test_a_real_server_closes_slow_requests(served: tuple[int, TenantFixture], tmp_path: Path) -> None:
     port, tenant = served
     # Half the headers, then nothing: 408 and closed after QINGDAN_HEADER_TIMEOUT (0.5 s).
     answer, waited = await exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nAccept: */")
@@ -591,6 +591,10 @@ async def test_a_real_server_closes_slow_requests(served: tuple[int, TenantFixtu
     assert status_of(answer) == 201, answer
     answer, _ = await exchange(port, b"GET /healthz HTTP/1.0\r\n\r\n")
     assert status_of(answer) == 200 and body_of(answer) == b'{"status":"ok"}'
+    # The log says what the client was answered: 408, not a hang-up (499) nor an error.
+    records = [json.loads(line) for line in (tmp_path / "serve.log").read_text().splitlines() if line.startswith("{")]
+    posts = [(r["message"], r["status"]) for r in records if r.get("path") == f"{tenant.base}/units"]
+    assert posts == [("request body timed out", 408)] * 2 + [("request", 201)], posts
 
 
 async def test_the_h11_protocol_has_the_header_deadline_too(app: Any) -> None:
