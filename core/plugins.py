@@ -9,7 +9,9 @@ hook and the offending field, so one broken plugin never takes the others down.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import logging
+import re
+import warnings
 from dataclasses import dataclass
 from importlib.metadata import entry_points, version
 from types import ModuleType
@@ -41,48 +43,79 @@ class UnknownPlugin(QingdanError):
 
 @dataclass(frozen=True)
 class PluginInfo:
+    """One installed county: its own plugin manager holds the hookspecs and only this county's
+    implementations, so ``manager.hook.qingdan_x(**kw)`` never reaches another county."""
+
     name: str
     version: str
     module: ModuleType
     hooks: tuple[str, ...]
+    manager: pluggy.PluginManager
+    warnings: tuple[str, ...] = ()
+
+
+# The spec modules every county's manager gets (a tuple so a test can add a throwaway spec).
+SPEC_MODULES: tuple[ModuleType, ...] = (hookspecs,)
+_log = logging.getLogger("qingdan.plugins")
 
 
 def _manager() -> pluggy.PluginManager:
     manager = pluggy.PluginManager(hookspecs.PROJECT)
-    manager.add_hookspecs(hookspecs)
+    for specs in SPEC_MODULES:
+        manager.add_hookspecs(specs)
     return manager
+
+
+def _load(name: str, version: str, module: ModuleType, extra: tuple[object, ...] = ()) -> PluginInfo:
+    """A manager for one county: ``extra`` objects (shared rule packs) first, the county's own
+    module last, so for a ``firstresult`` hook the county's answer wins and its ``None`` falls
+    through to the packs (pluggy calls the most recently registered first).
+
+    Raises :class:`PluginError` naming the hook for an implementation no spec knows or whose
+    arguments the spec does not offer. Deprecation warnings of retired hooks (``warn_on_impl``)
+    are kept on the info, logged, and reported by the conformance kit."""
+    manager = _manager()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            for i, obj in enumerate(extra):
+                manager.register(obj, name=f"{name}:{i}")
+            manager.register(module, name=name)
+        except pluggy.PluginValidationError as exc:
+            named = re.search(r"for hook '(\w+)'", str(exc))
+            hook = named.group(1) if named else "(registration)"
+            raise PluginError(name, hook, "(signature)", str(exc)) from exc
+    for hook, caller in vars(manager.hook).items():
+        if isinstance(caller, pluggy.HookCaller) and caller.spec is None and caller.get_hookimpls():
+            known = ", ".join(sorted(h for h in vars(manager.hook) if h.startswith("qingdan_")))
+            raise PluginError(name, hook, "(name)", f"no such hook in core.hookspecs (known: {known})")
+    manager.check_pending()
+    found = tuple(f"{name}: {w.message}" for w in caught)
+    for w, message in zip(caught, found, strict=True):
+        _log.warning("plugin %s", message)
+        warnings.warn(message, w.category, stacklevel=3)  # after recording, so callers see it too
+    hooks = tuple(sorted({c.name for obj in (*extra, module) for c in manager.get_hookcallers(obj) or []}))
+    return PluginInfo(name, version, module, hooks, manager, found)
 
 
 @functools.cache
 def registry() -> dict[str, PluginInfo]:
-    """Every installed plugin, by name. A plugin that fails to import is skipped."""
+    """Every installed plugin, by name. A plugin that fails to load is skipped (and logged)."""
     found: dict[str, PluginInfo] = {}
     for ep in entry_points(group=hookspecs.ENTRY_POINT_GROUP):
         try:
-            module = ep.load()
-            manager = _manager()
-            manager.register(module, name=ep.name)
-            manager.check_pending()
+            dist = ep.dist.name if ep.dist else None
+            found[ep.name] = _load(ep.name, version(dist) if dist else "0", ep.load())
         except Exception as exc:  # a broken plugin must not break the others
-            import logging
-
-            logging.getLogger("qingdan.plugins").error("plugin %s failed to load: %s", ep.name, exc)
-            continue
-        hooks = tuple(
-            sorted(impl.name for impl in (manager.get_hookcallers(module) or []) if impl.name.startswith("qingdan_"))
-        )
-        dist = ep.dist.name if ep.dist else None
-        found[ep.name] = PluginInfo(ep.name, version(dist) if dist else "0", module, hooks)
+            _log.error("plugin %s failed to load: %s", ep.name, exc)
     return found
 
 
-def register_module(name: str, module: ModuleType) -> PluginInfo:
-    """Register a plugin module directly (tests, and plugins loaded without packaging)."""
-    manager = _manager()
-    manager.register(module, name=name)
-    manager.check_pending()
-    hooks = tuple(sorted(c.name for c in manager.get_hookcallers(module) or []))
-    info = PluginInfo(name, getattr(module, "__version__", "0"), module, hooks)
+def register_module(name: str, module: ModuleType, *extra: object) -> PluginInfo:
+    """Register a plugin module directly (tests, and plugins loaded without packaging).
+
+    ``extra`` objects join the same county's manager behind the module (see :func:`_load`)."""
+    info = _load(name, getattr(module, "__version__", "0"), module, tuple(extra))
     registry()[name] = info
     return info
 
@@ -96,15 +129,29 @@ def get_plugin(name: str) -> PluginInfo:
 
 
 def call(name: str, hook: str, **kwargs: Any) -> Any:
-    """Call one plugin's own implementation of ``hook`` (never a broadcast)."""
-    plugin = get_plugin(name)
-    impl: Callable[..., Any] | None = getattr(plugin.module, hook, None)
-    if impl is None:
+    """Call one county's implementations of ``hook`` through its own plugin manager.
+
+    Pluggy passes each implementation only the arguments it declares (so a spec can grow an
+    argument without breaking a county). For a ``firstresult`` hook the result is the first
+    answer that is not ``None`` (``None``: nobody answered). For a collecting hook
+    (``qingdan_check_item``, ``qingdan_check_indicator``, ``qingdan_evaluation_rules``) every
+    implementation's list is joined into one list; ``None`` when the county implements none.
+    """
+    caller: pluggy.HookCaller | None = getattr(get_plugin(name).manager.hook, hook, None)
+    if caller is None or not caller.get_hookimpls():
         return None
     try:
-        return impl(**kwargs)
+        result = caller(**kwargs)
     except Exception as exc:
         raise PluginError(name, hook, "(call)", f"raised {type(exc).__name__}: {exc}") from exc
+    if caller.spec is not None and caller.spec.opts.get("firstresult"):
+        return result
+    joined: list[Any] = []
+    for part in result:
+        if not isinstance(part, (list, tuple)):
+            raise PluginError(name, hook, "(result)", f"expected a list or tuple, got {type(part).__name__}")
+        joined += part
+    return joined
 
 
 def _expect(plugin: str, hook: str, field: str, value: Any, kind: type[T]) -> T:

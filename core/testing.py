@@ -72,6 +72,7 @@ def check_plugin(name: str) -> Report:
         report.problems.append(exc.detail)
         return report
     report.divisions, report.units = len(info.divisions), len(info.units)
+    report.warnings += list(plugins.get_plugin(name).warnings)  # e.g. a retired hook (warn_on_impl)
     _check_workflows(name, report)
     if seed is None:
         report.warnings.append("no seed catalog (qingdan_seed_catalog): tenants start empty")

@@ -52,6 +52,11 @@ def qingdan_seed_catalog():
 @hookimpl
 def qingdan_check_item(item):
     return [] if item.title else [Problem("title", "安溪：事项名称必填")]
+
+
+@hookimpl
+def qingdan_check_indicator(indicator):  # fewer arguments than the spec (no context): pluggy's contract
+    return [] if indicator.label else [Problem("label", "安溪：指标名称必填")]
 """
 
 CONFORMANCE = """
@@ -109,7 +114,7 @@ def test_the_outside_plugin_is_discovered(installed: Path) -> None:
     listed = run(sys.executable, "-m", "api.cli", "plugins", "list").stdout
     line = next(line for line in listed.splitlines() if line.startswith("anxi"))
     assert "0.3.1" in line and "350524" in line and "泉州市安溪县" in line
-    assert "qingdan_seed_catalog" in listed and "qingdan_check_item" in listed
+    assert "qingdan_seed_catalog" in listed and "qingdan_check_item" in listed and "qingdan_check_indicator" in listed
 
 
 def test_the_outside_plugin_passes_the_kit_and_provisions(installed: Path, tmp_path: Path) -> None:
