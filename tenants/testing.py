@@ -1,21 +1,26 @@
 """The conformance kit for jurisdiction plugins — import it from a plugin's test suite.
 
-    from tenants.testing import assert_conformant, assert_provisionable, embedded_database
+    from tenants.testing import assert_conformant, check_provisionable
 
     def test_conformant():
         report = assert_conformant("anxi")      # hooks well formed; seed passes every rule
         assert report.items > 0
 
-    async def test_provisionable():
-        async with embedded_database():          # a real PostgreSQL in a temporary folder
-            await assert_provisionable("anxi")   # provisioned in one transaction, rolled back
+    def test_provisionable():
+        check_provisionable("anxi")             # a real PostgreSQL in a temporary folder;
+                                                # provisioned in one transaction, rolled back
+
+Plain (synchronous) tests: no pytest-asyncio or pytest settings needed. Inside async code
+use ``async with embedded_database(): await assert_provisionable("anxi")``.
 
 See docs/plugins.md.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from pathlib import Path
 
 from core import db, plugins
 from core.testing import PLATFORM, Report, assert_conformant, check_plugin, embedded_database
@@ -26,6 +31,7 @@ __all__ = [
     "assert_conformant",
     "assert_provisionable",
     "check_plugin",
+    "check_provisionable",
     "embedded_database",
 ]
 
@@ -55,3 +61,16 @@ async def assert_provisionable(name: str) -> None:
             raise _RollBack
     except _RollBack:
         pass
+
+
+def check_provisionable(name: str, data_dir: Path | None = None) -> None:
+    """:func:`assert_provisionable` on a fresh embedded PostgreSQL, from synchronous code (a
+    plain pytest test): starts the server, migrates, provisions, rolls back, stops.
+
+    Not from inside a running event loop (use the async pair there)."""
+
+    async def run() -> None:
+        async with embedded_database(data_dir):
+            await assert_provisionable(name)
+
+    asyncio.run(run())
