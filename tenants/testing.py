@@ -54,6 +54,7 @@ async def assert_provisionable(name: str) -> None:
                 " (SELECT count(*) FROM catalog_items WHERE tenant_id = $1 AND version = 1) AS items",
                 tenant.id,
             )
+            assert counts is not None  # a SELECT without FROM returns exactly one row
             expected = (len(info.divisions), len(info.units), len(seed.items) if seed else 0)
             got = (counts["divisions"], counts["units"], counts["items"])
             if got != expected:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import types
 import uuid
+from collections.abc import Callable
 
 import pluggy
 import pytest
@@ -32,7 +33,7 @@ def _name() -> str:
     return f"hooks-{uuid.uuid4().hex[:6]}"
 
 
-def _county(**hooks: object) -> types.ModuleType:
+def _county(**hooks: Callable[..., object]) -> types.ModuleType:
     """A module plugin with a tiny jurisdiction plus the given hook implementations."""
     module = types.ModuleType("hooks_county")
 
