@@ -4,6 +4,7 @@ bad input (nothing written), tenant isolation, explanations."""
 from __future__ import annotations
 
 import copy
+import datetime
 from typing import Any
 
 import httpx
@@ -443,7 +444,7 @@ mutation($tenant: String!, $scores: [ScoreInput!]!) {
 GQL_COMPUTE = """
 mutation($tenant: String!) {
   computeEvaluation(tenant: $tenant, period: "2026") {
-    __typename ... on ComputeSummary { results byKind } ... on Problem { status detail }
+    __typename ... on ComputeSummary { results byKind computedAt } ... on Problem { status detail }
   }
 }
 """
@@ -451,9 +452,9 @@ mutation($tenant: String!) {
 GQL_RESULTS = """
 query($slug: String!, $subject: String!) {
   tenant(slug: $slug) {
-    evaluationPeriods { code state }
+    evaluationPeriods { code state createdAt closedAt computedAt }
     evaluationScheme { origin scheme }
-    evaluationResult(period: "2026", subject: $subject) { subject grade score complete explanation }
+    evaluationResult(period: "2026", subject: $subject) { subject grade score complete explanation computedAt }
     evaluationResults(period: "2026", subjectKind: "township", first: 3) { items { subject } nextCursor }
   }
 }
@@ -487,6 +488,16 @@ async def test_taian_and_lanshan_over_graphql(
     office = tenant["evaluationResult"]
     assert office["grade"] == "good" and office["explanation"]["rules"][0]["rule"] == "agency-not-excellent"
     assert len(tenant["evaluationResults"]["items"]) == 3 and tenant["evaluationResults"]["nextCursor"]
+    # The fields the GraphQL types once lacked (tests/test_graphql_parity.py), as REST gives them.
+    rest = (
+        await client.get(
+            f"{taian.base}/evaluations/periods/2026/results/shengzhuang-justice-office",
+            headers=taian.auth(taian.reader),
+        )
+    ).json()
+    assert office["computedAt"] == summary["computedAt"] == tenant["evaluationPeriods"][0]["computedAt"]
+    assert datetime.datetime.fromisoformat(office["computedAt"]) == datetime.datetime.fromisoformat(rest["computed_at"])
+    assert tenant["evaluationPeriods"][0]["createdAt"] and tenant["evaluationPeriods"][0]["closedAt"] is None
 
     # A reader cannot compute; another tenant's key sees nothing.
     refused = (await gql(client, taian.reader, GQL_COMPUTE, tenant=taian.slug))["computeEvaluation"]

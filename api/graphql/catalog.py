@@ -259,6 +259,10 @@ class CatalogVersion:
 class Adjustment:
     id: strawberry.ID
     version: int
+    state: str = strawberry.field(
+        description="applied; or open (proposed by a law change, not yet acted on) or dismissed"
+    )
+    law_change_id: str | None = strawberry.field(description="The law change that proposed it, if one did.")
     kind: str
     reason_kind: str
     reason_label: str
@@ -275,6 +279,8 @@ class Adjustment:
         return cls(
             id=strawberry.ID(view.id),
             version=view.version,
+            state=view.state,
+            law_change_id=view.law_change_id,
             kind=view.kind,
             reason_kind=view.reason_kind,
             reason_label=view.reason_label,

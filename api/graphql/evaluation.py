@@ -42,6 +42,8 @@ class EvaluationPeriod:
     starts_on: datetime.date
     ends_on: datetime.date
     state: str
+    created_at: datetime.datetime
+    closed_at: datetime.datetime | None
     computed_at: datetime.datetime | None
 
     @classmethod
@@ -52,6 +54,8 @@ class EvaluationPeriod:
             starts_on=view.starts_on,
             ends_on=view.ends_on,
             state=view.state,
+            created_at=view.created_at,
+            closed_at=view.closed_at,
             computed_at=view.computed_at,
         )
 
@@ -66,6 +70,7 @@ class EvaluationResult:
     grade: str
     complete: bool
     explanation: JSON
+    computed_at: datetime.datetime
 
     @classmethod
     def of(cls, view: service.ResultView) -> EvaluationResult:
@@ -78,6 +83,7 @@ class EvaluationResult:
             grade=view.grade,
             complete=view.complete,
             explanation=view.explanation,
+            computed_at=view.computed_at,
         )
 
 
@@ -100,7 +106,20 @@ class ComputeSummary:
     incomplete: int
     by_kind: JSON
     by_grade: JSON
+    computed_at: datetime.datetime
     elapsed_ms: float
+
+    @classmethod
+    def of(cls, view: service.ComputeSummary) -> ComputeSummary:
+        return cls(
+            period=view.period,
+            results=view.results,
+            incomplete=view.incomplete,
+            by_kind=view.by_kind,
+            by_grade=view.by_grade,
+            computed_at=view.computed_at,
+            elapsed_ms=view.elapsed_ms,
+        )
 
 
 @strawberry.type(description="An accountability case and the responsibility found in the list as of its date.")
@@ -120,7 +139,9 @@ class AccountabilityCase:
     outcome: str
     outcome_label: str
     method: str | None
+    method_label: str | None
     basis: JSON
+    created_at: datetime.datetime
 
     @classmethod
     def of(cls, view: accountability.CaseView) -> AccountabilityCase:
@@ -132,12 +153,14 @@ class AccountabilityCase:
 class Notice:
     number: int
     document_number: str
+    title: str
     recipient_kind: str
     recipient: str
     case_number: int | None
     item_code: str | None
     content: str
     issued_on: datetime.date
+    created_at: datetime.datetime
 
     @classmethod
     def of(cls, view: accountability.NoticeView) -> Notice:
@@ -160,8 +183,10 @@ class Post:
     office_code: str
     office_name: str
     holder: str
+    standards: str
     description: str
     entries: list[PostEntry]
+    updated_at: datetime.datetime
 
     @classmethod
     def of(cls, view: posts.PostView) -> Post:
@@ -172,10 +197,12 @@ class Post:
             office_code=view.office_code,
             office_name=view.office_name,
             holder=view.holder,
+            standards=view.standards,
             description=view.description,
             entries=[
                 PostEntry(item_code=e.item_code, title=e.title, role=e.role, leader=e.leader) for e in view.entries
             ],
+            updated_at=view.updated_at,
         )
 
 

@@ -133,15 +133,7 @@ class EvaluationMutations:
     @strawberry.mutation(description="Compute the period's results with explanations (admin).")
     async def compute_evaluation(self, info: GqlInfo, tenant: str, period: str) -> ComputeSummaryResult:
         async def act(access: Any) -> ComputeSummary:
-            s = await service.compute_period(access, period)
-            return ComputeSummary(
-                period=s.period,
-                results=s.results,
-                incomplete=s.incomplete,
-                by_kind=s.by_kind,
-                by_grade=s.by_grade,
-                elapsed_ms=s.elapsed_ms,
-            )
+            return ComputeSummary.of(await service.compute_period(access, period))
 
         return await attempt(info, tenant, act)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any
 
 import strawberry
 
@@ -97,8 +98,24 @@ class CitationIndex:
         )
 
 
-def vars_of(struct: object) -> dict[str, object]:
+def vars_of(struct: object) -> dict[str, Any]:
     return {f: getattr(struct, f) for f in struct.__struct_fields__}  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A version of a legal document (the date it was promulgated or amended).")
+class LegalVersionSummary:
+    id: str
+    version_date: datetime.date
+    effective_date: datetime.date | None
+    status: str
+
+
+@strawberry.type(description="How a document was repealed, and what replaced it, if anything.")
+class LegalRepeal:
+    change_id: str
+    effective_date: datetime.date
+    successor_id: str | None
+    successor_title: str | None
 
 
 @strawberry.type(description="A law, regulation, rule or normative document (national or the tenant's own).")
@@ -115,15 +132,28 @@ class LegalDocument:
     status_label: str
     promulgation_date: datetime.date | None
     effective_date: datetime.date | None
+    first_promulgated: datetime.date | None
     version_count: int
-    current_version_date: datetime.date | None
+    current_version_date: datetime.date | None = strawberry.field(
+        description="currentVersion.versionDate (kept for clients that read it here)"
+    )
+    current_version: LegalVersionSummary | None
+    repeal: LegalRepeal | None
+    created_at: datetime.datetime
     access: strawberry.Private[Access]
 
     @classmethod
     def of(cls, view: DocumentView, access: Access) -> LegalDocument:
-        fields = {f: getattr(view, f) for f in cls.__annotations__ if f not in ("current_version_date", "access")}
-        current = view.current_version.version_date if view.current_version else None
-        return cls(**fields, current_version_date=current, access=access)
+        derived = ("current_version_date", "current_version", "repeal", "access")
+        fields = {f: getattr(view, f) for f in cls.__annotations__ if f not in derived}
+        current, repeal = view.current_version, view.repeal
+        return cls(
+            **fields,
+            current_version_date=current.version_date if current else None,
+            current_version=LegalVersionSummary(**vars_of(current)) if current else None,
+            repeal=LegalRepeal(**vars_of(repeal)) if repeal else None,
+            access=access,
+        )
 
     @strawberry.field(description="Items and township entries resting on it; provision: e.g. `77` or `62.1.3`.")
     async def citations(self, provision: str | None = None) -> CitationIndex:

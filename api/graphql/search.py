@@ -26,6 +26,7 @@ class SearchHit:
 class SearchPage:
     items: list[SearchHit]
     next_cursor: str | None
+    query: str = strawberry.field(description="The full-text query your words were read as.")
 
 
 @strawberry.type
@@ -54,4 +55,5 @@ class SearchQueries:
         return SearchPage(
             items=[SearchHit(**{f: getattr(h, f) for f in h.__struct_fields__}) for h in page.items],
             next_cursor=page.next_cursor,
+            query=page.query,
         )
