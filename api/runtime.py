@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from core import db, schema
-from core.errors import SchemaOutdated
+from core.errors import QingdanError
 from core.settings import Settings
 
 URL_ENV = "QINGDAN_DATABASE_URL"
@@ -35,10 +35,8 @@ async def open_database(settings: Settings, *, require_current: bool = True, app
     os.environ[URL_ENV] = url
     await db.connect(url, role=settings.app_role, limits=limits(settings, statements=app))
     if require_current:
-        status = await schema.status()
-        if not status.current:
+        try:
+            await schema.require_current()
+        except QingdanError:
             await db.disconnect()
-            raise SchemaOutdated(
-                f"the database schema is behind the code ({len(status.pending)} migrations "
-                "pending); run `qingdan migrate`"
-            )
+            raise

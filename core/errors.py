@@ -79,6 +79,14 @@ class SchemaOutdated(QingdanError):
     status, code, title = 503, "schema-outdated", "Database schema is behind the code"
 
 
+class SchemaRefused(QingdanError):
+    """The database does not match the code in a way ``qingdan migrate`` will not fix: an
+    applied migration was changed afterwards (migrations are append-only), the database holds
+    migrations the code does not ship, or it predates the 2026-12 baseline."""
+
+    status, code, title = 503, "schema-refused", "Database schema does not match the code"
+
+
 class DatabaseUnavailable(QingdanError):
     """PostgreSQL cannot be reached or did not answer in time (down, restarting, frozen,
     overloaded). Nothing was changed — unless the connection was lost while committing, which

@@ -21,4 +21,5 @@ class DeferredPostgresEngine(PostgresEngine):
 
 DB = DeferredPostgresEngine(config={})
 
-APP_REGISTRY = AppRegistry(apps=["core.piccolo_app"])
+# No piccolo apps: migrations are SQL files applied by core.schema, not piccolo's.
+APP_REGISTRY = AppRegistry(apps=[])

@@ -1,0 +1,197 @@
+"""Migrations as a product ships them: SQL files, one baseline, append-only, checksummed.
+
+Each test migrates its own empty database on the session's embedded server, so changing a
+ledger here never touches the database the other tests share.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from core import db, schema
+from core.errors import SchemaOutdated, SchemaRefused
+
+MIGRATIONS = Path(schema.__file__).parent / "migrations"
+
+
+@pytest.fixture
+async def fresh(database_url: str) -> AsyncIterator[Callable[[], Any]]:
+    """A factory of empty databases (dropped afterwards), returning their URLs."""
+    admin = await asyncpg.connect(database_url)
+    current = await admin.fetchval("SELECT current_database()")
+    made: list[str] = []
+
+    async def make() -> str:
+        name = f"qingdan_mig_{uuid.uuid4().hex[:8]}"
+        await admin.execute(f"CREATE DATABASE {name}")
+        made.append(name)
+        return database_url.replace(f"/{current}?", f"/{name}?")
+
+    yield make
+    for name in made:
+        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await admin.close()
+
+
+def folder(tmp_path: Path, name: str = "migrations", **extra: str) -> Path:
+    """A copy of the shipped migrations plus ``extra`` files (name without .sql -> text)."""
+    target = tmp_path / name
+    target.mkdir()
+    for path in MIGRATIONS.glob("*.sql"):
+        shutil.copy(path, target / path.name)
+    for name, text in extra.items():
+        (target / f"{name}.sql").write_text(text, encoding="utf-8")
+    return target
+
+
+def test_migrations_are_sql_files_that_import_nothing() -> None:
+    files = sorted(p.name for p in MIGRATIONS.iterdir() if p.is_file())
+    assert files == ["0001_baseline.sql", "__init__.py"]
+    baseline = schema.known_migrations()[0]
+    assert baseline.id == "0001_baseline" and re.fullmatch("[0-9a-f]{64}", baseline.checksum)
+    # CRLF checkouts are not changes.
+    assert schema.checksum(baseline.sql.replace("\n", "\r\n")) == baseline.checksum
+
+
+async def test_an_added_migration_applies_and_status_follows(fresh: Any, tmp_path: Path) -> None:
+    conn = await asyncpg.connect(await fresh())
+    try:
+        shipped = schema.known_migrations()
+        assert (await schema.read_status(conn, shipped)).pending == ["0001_baseline"]
+        assert await schema.apply(conn, shipped, db.app_role()) == ["0001_baseline"]
+        assert (await schema.read_status(conn, shipped)).current
+        assert await schema.apply(conn, shipped, db.app_role()) == []
+
+        added = schema.known_migrations(
+            folder(tmp_path, **{"0002_probe": "CREATE TABLE probe (id int);\nGRANT SELECT ON probe TO {app_role};\n"})
+        )
+        before = await schema.read_status(conn, added)
+        assert before.applied == ["0001_baseline"] and before.pending == ["0002_probe"] and not before.current
+        assert await schema.apply(conn, added, db.app_role()) == ["0002_probe"]
+        after = await schema.read_status(conn, added)
+        assert after.current and after.applied == ["0001_baseline", "0002_probe"]
+        assert await conn.fetchval("SELECT has_table_privilege($1, 'probe', 'SELECT')", db.app_role())
+        recorded = await conn.fetchval("SELECT checksum FROM qingdan_migrations WHERE id = '0002_probe'")
+        assert recorded == added[1].checksum
+    finally:
+        await conn.close()
+
+
+async def test_a_failing_migration_leaves_nothing_behind(fresh: Any, tmp_path: Path) -> None:
+    conn = await asyncpg.connect(await fresh())
+    try:
+        broken = schema.known_migrations(
+            folder(tmp_path, **{"0002_broken": "CREATE TABLE half (id int);\nSELECT 1/0;"})
+        )
+        with pytest.raises(asyncpg.DivisionByZeroError):
+            await schema.apply(conn, broken, db.app_role())
+        status = await schema.read_status(conn, broken)
+        assert status.applied == ["0001_baseline"] and status.pending == ["0002_broken"]
+        assert await conn.fetchval("SELECT to_regclass('half')") is None
+    finally:
+        await conn.close()
+
+
+async def test_a_changed_applied_migration_is_refused(fresh: Any, tmp_path: Path) -> None:
+    conn = await asyncpg.connect(await fresh())
+    try:
+        await schema.apply(conn, schema.known_migrations(), db.app_role())
+        changed_folder = folder(tmp_path)
+        baseline = changed_folder / "0001_baseline.sql"
+        baseline.write_text(baseline.read_text() + "\nALTER TABLE tenants ADD COLUMN colour text;\n")
+        changed = schema.known_migrations(changed_folder)
+        status = await schema.read_status(conn, changed)
+        assert not status.current and not status.pending
+        assert [c.id for c in status.changed] == ["0001_baseline"]
+        with pytest.raises(SchemaRefused) as refused:
+            await schema.apply(conn, changed, db.app_role())
+        message = refused.value.detail
+        assert "0001_baseline" in message and "append-only" in message and "new migration" in message
+        assert changed[0].checksum[:12] in message and schema.known_migrations()[0].checksum[:12] in message
+        assert await conn.fetchval("SELECT count(*) FROM information_schema.columns WHERE column_name = 'colour'") == 0
+    finally:
+        await conn.close()
+
+
+async def test_unknown_and_pre_baseline_databases_are_refused(fresh: Any) -> None:
+    shipped = schema.known_migrations()
+    newer = await asyncpg.connect(await fresh())
+    old_chain = await asyncpg.connect(await fresh())
+    try:
+        await schema.apply(newer, shipped, db.app_role())
+        await newer.execute(f"INSERT INTO qingdan_migrations VALUES ('0099_future', '{'0' * 64}')")
+        status = await schema.read_status(newer, shipped)
+        assert status.unknown == ["0099_future"] and "another version" in (status.refusal or "")
+
+        # What the chain before the baseline left: piccolo's ledger.
+        await old_chain.execute(
+            "CREATE TABLE migration (id serial PRIMARY KEY, name varchar(200), app_name varchar(200),"
+            " ran_on timestamp);"
+            "INSERT INTO migration (name, app_name) VALUES ('2026-11-23T16:00:00:000000', 'qingdan')"
+        )
+        status = await schema.read_status(old_chain, shipped)
+        assert status.pre_baseline == 1 and status.pending == ["0001_baseline"]
+        assert "pre-baseline" in (status.refusal or "") and "recreate" in (status.refusal or "")
+        with pytest.raises(SchemaRefused, match="pre-baseline"):
+            await schema.apply(old_chain, shipped, db.app_role())
+        assert await old_chain.fetchval("SELECT to_regclass('tenants')") is None
+    finally:
+        await newer.close()
+        await old_chain.close()
+
+
+async def test_readyz_and_the_serve_check_refuse_a_changed_migration(
+    client: httpx.AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert (await client.get("/readyz")).status_code == 200
+    await schema.require_current()
+
+    changed_folder = folder(tmp_path)
+    baseline = changed_folder / "0001_baseline.sql"
+    baseline.write_text(baseline.read_text().replace("CREATE TABLE tenants", "CREATE TABLE  tenants"))
+    monkeypatch.setattr(schema, "MIGRATIONS", changed_folder)
+    response = await client.get("/readyz")
+    assert response.status_code == 503 and "Retry-After" not in response.headers
+    assert "0001_baseline" in response.json()["schema"] and "append-only" in response.json()["schema"]
+    with pytest.raises(SchemaRefused, match="append-only"):
+        await schema.require_current()
+
+    monkeypatch.setattr(schema, "MIGRATIONS", folder(tmp_path, "added", **{"0002_later": "SELECT 1;"}))
+    response = await client.get("/readyz")
+    assert response.status_code == 503 and response.json()["pending_migrations"] == ["0002_later"]
+    with pytest.raises(SchemaOutdated, match="qingdan migrate"):
+        await schema.require_current()
+
+
+def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")} | {"QINGDAN_DATABASE_URL": url}
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env, timeout=180
+    )
+
+
+async def test_migrate_and_serve_refuse_a_changed_migration(fresh: Any) -> None:
+    url = await fresh()
+    migrated = _cli(url, "migrate")
+    assert migrated.returncode == 0 and "applied 0001_baseline" in migrated.stdout, migrated.stderr
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(f"UPDATE qingdan_migrations SET checksum = '{'a' * 64}' WHERE id = '0001_baseline'")
+    finally:
+        await conn.close()
+    for command in (["migrate"], ["serve", "--port", "0"]):
+        refused = _cli(url, *command)
+        assert refused.returncode != 0, command
+        assert "0001_baseline" in refused.stderr and "append-only" in refused.stderr, refused.stderr
