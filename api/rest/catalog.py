@@ -8,7 +8,7 @@ from litestar import Controller, Response, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
 from core import catalog, catalog_editing, structure, township_lists
 from core.access import Access
 from core.catalog import (
@@ -22,7 +22,7 @@ from core.catalog import (
 )
 from core.pagination import Page
 from core.township_lists import Claimant
-from core.versioning import etag, parse_etag
+from core.versioning import parse_etag
 
 Version = Parameter(
     default=None,
@@ -56,7 +56,7 @@ class CatalogController(Controller):
     )
     async def version(self, access: NamedDependency[Access], version: FromPath[str]) -> Response[VersionView]:
         view = await catalog.get_version(access, version)
-        return Response(view, headers={"ETag": etag(view.revision)})
+        return with_etag(view, view.revision)
 
     @post(
         "/publish",
@@ -101,14 +101,14 @@ class CatalogController(Controller):
     @post("/items", operation_id="createCatalogItem", summary="Add an item to the draft")
     async def create(self, access: NamedDependency[Access], data: JSONBody[ItemCreate]) -> Response[ItemView]:
         view = await catalog_editing.create_item(access, data)
-        return Response(view, status_code=201, headers={"ETag": etag(view.revision)})
+        return with_etag(view, view.revision, 201)
 
     @get("/items/{code:str}", operation_id="getCatalogItem", summary="One item, with responsibilities and legal bases")
     async def read(
         self, access: NamedDependency[Access], code: FromPath[str], version: str | None = Version
     ) -> Response[ItemView]:
         view = await catalog.get_item(access, code, version)
-        return Response(view, headers={"ETag": etag(view.revision)})
+        return with_etag(view, view.revision)
 
     @patch("/items/{code:str}", operation_id="updateCatalogItem", summary="Change an item in the draft")
     async def update(
@@ -119,7 +119,7 @@ class CatalogController(Controller):
         if_match: IfMatch = None,
     ) -> Response[ItemView]:
         view = await catalog_editing.update_item(access, code, data, parse_etag(if_match))
-        return Response(view, headers={"ETag": etag(view.revision)})
+        return with_etag(view, view.revision)
 
     @post(
         "/items/{code:str}/withdraw",

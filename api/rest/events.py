@@ -10,7 +10,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
 from core import events as service
 from core.access import Access
 from core.events import (
@@ -24,7 +24,7 @@ from core.events import (
     SubscriptionView,
 )
 from core.pagination import Page
-from core.versioning import etag, parse_etag
+from core.versioning import parse_etag
 
 
 class WebhookController(Controller):
@@ -43,14 +43,14 @@ class WebhookController(Controller):
         self, access: NamedDependency[Access], data: JSONBody[SubscriptionCreate]
     ) -> Response[IssuedSubscription]:
         issued = await service.create_subscription(access, data)
-        return Response(issued, status_code=201, headers={"ETag": etag(issued.subscription.version)})
+        return with_etag(issued, issued.subscription.version, 201)
 
     @get("/{subscription_id:uuid}", operation_id="getWebhookSubscription", summary="One subscription (admin)")
     async def read(
         self, access: NamedDependency[Access], subscription_id: FromPath[uuid.UUID]
     ) -> Response[SubscriptionView]:
         view = await service.get_subscription(access, subscription_id)
-        return Response(view, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version)
 
     @patch(
         "/{subscription_id:uuid}",
@@ -65,7 +65,7 @@ class WebhookController(Controller):
         if_match: IfMatch = None,
     ) -> Response[SubscriptionView]:
         view = await service.update_subscription(access, subscription_id, data, parse_etag(if_match))
-        return Response(view, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version)
 
     @delete("/{subscription_id:uuid}", operation_id="deleteWebhookSubscription", summary="Unsubscribe (admin)")
     async def remove(

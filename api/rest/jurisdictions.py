@@ -6,12 +6,12 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
 from core import jurisdictions as service
 from core.access import Access
 from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate, JurisdictionView
 from core.pagination import Page
-from core.versioning import etag, parse_etag
+from core.versioning import parse_etag
 
 
 class JurisdictionController(Controller):
@@ -38,12 +38,12 @@ class JurisdictionController(Controller):
         self, access: NamedDependency[Access], data: JSONBody[JurisdictionCreate]
     ) -> Response[JurisdictionView]:
         view = await service.create_jurisdiction(access, data)
-        return Response(view, status_code=201, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version, 201)
 
     @get("/{code:str}", operation_id="getJurisdiction", summary="One jurisdiction by division code")
     async def read(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[JurisdictionView]:
         view = await service.get_jurisdiction(access, code)
-        return Response(view, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version)
 
     @patch("/{code:str}", operation_id="updateJurisdiction", summary="Change name, kind or attributes")
     async def update(
@@ -54,7 +54,7 @@ class JurisdictionController(Controller):
         if_match: IfMatch = None,
     ) -> Response[JurisdictionView]:
         view = await service.update_jurisdiction(access, code, data, parse_etag(if_match))
-        return Response(view, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version)
 
     @delete("/{code:str}", operation_id="deleteJurisdiction", summary="Delete a leaf jurisdiction")
     async def remove(self, access: NamedDependency[Access], code: FromPath[str], if_match: IfMatch = None) -> None:

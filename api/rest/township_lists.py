@@ -7,9 +7,9 @@ from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter, QueryParameter
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from api.rest.params import TENANT_PATH, IfMatch
+from api.rest.params import TENANT_PATH, IdempotencyKey, IfMatch, with_etag
 from core import township_lists as service
 from core.access import Access
 from core.township_lists import (
@@ -21,23 +21,7 @@ from core.township_lists import (
     ReturnRequest,
     TownshipList,
 )
-from core.versioning import etag, parse_etag
-
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(name="Idempotency-Key", description="send the same key to retry safely"),
-]
-
-
-def _listed(view: TownshipList, status: int = 200) -> Response[TownshipList]:
-    return Response(view, status_code=status, headers={"ETag": etag(view.revision)})
-
-
-def _replayable(view: TownshipList, replayed: bool, status: int = 200) -> Response[TownshipList]:
-    response = _listed(view, status)
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
+from core.versioning import parse_etag
 
 
 class TownshipListController(Controller):
@@ -46,7 +30,8 @@ class TownshipListController(Controller):
 
     @get(operation_id="getWorkingList", summary="The working copy (county admin and the township)")
     async def working(self, access: NamedDependency[Access], township: FromPath[str]) -> Response[TownshipList]:
-        return _listed(await service.get_working_list(access, township))
+        view = await service.get_working_list(access, township)
+        return with_etag(view, view.revision)
 
     @get("/published", operation_id="getPublishedList", summary="The published list, latest or as of a date")
     async def published(
@@ -85,7 +70,8 @@ class TownshipListController(Controller):
         data: JSONBody[Claim],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[TownshipList]:
-        return _replayable(*await service.claim_once(access, township, data, idempotency_key), 201)
+        view, replayed = await service.claim_once(access, township, data, idempotency_key)
+        return with_etag(view, view.revision, 201, replayed=replayed)
 
     @delete("/claims/{item_code:str}", operation_id="withdrawClaim", summary="Withdraw a claim")
     async def unclaim(self, access: NamedDependency[Access], township: FromPath[str], item_code: FromPath[str]) -> None:
@@ -104,7 +90,8 @@ class TownshipListController(Controller):
         data: JSONBody[EntryUpdate],
         if_match: IfMatch = None,
     ) -> Response[TownshipList]:
-        return _listed(await service.update_entry(access, township, item_code, data, parse_etag(if_match)))
+        view = await service.update_entry(access, township, item_code, data, parse_etag(if_match))
+        return with_etag(view, view.revision)
 
     @post("/submit", operation_id="submitList", status_code=200, summary="Submit for review (审核)")
     async def submit(
@@ -114,17 +101,20 @@ class TownshipListController(Controller):
         if_match: IfMatch = None,
         idempotency_key: IdempotencyKey = None,
     ) -> Response[TownshipList]:
-        return _replayable(*await service.submit_once(access, township, parse_etag(if_match), idempotency_key))
+        view, replayed = await service.submit_once(access, township, parse_etag(if_match), idempotency_key)
+        return with_etag(view, view.revision, replayed=replayed)
 
     @post("/return", operation_id="returnList", status_code=200, summary="Return with per-entry comments")
     async def return_list(
         self, access: NamedDependency[Access], township: FromPath[str], data: JSONBody[ReturnRequest]
     ) -> Response[TownshipList]:
-        return _listed(await service.return_list(access, township, data))
+        view = await service.return_list(access, township, data)
+        return with_etag(view, view.revision)
 
     @post("/file", operation_id="fileList", status_code=200, summary="Accept and file (审核备案)")
     async def file(self, access: NamedDependency[Access], township: FromPath[str]) -> Response[TownshipList]:
-        return _listed(await service.file_list(access, township))
+        view = await service.file_list(access, township)
+        return with_etag(view, view.revision)
 
     @post("/publish", operation_id="publishList", status_code=200, summary="Publish a filed list as a new version")
     async def publish(

@@ -6,13 +6,13 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
 from core import units as service
 from core.access import Access
 from core.catalog import UnitDuties, unit_duties
 from core.pagination import Page
 from core.units import UnitCreate, UnitUpdate, UnitView
-from core.versioning import etag, parse_etag
+from core.versioning import parse_etag
 
 
 class UnitController(Controller):
@@ -47,12 +47,12 @@ class UnitController(Controller):
     @post(operation_id="createUnit", summary="Create a unit")
     async def create(self, access: NamedDependency[Access], data: JSONBody[UnitCreate]) -> Response[UnitView]:
         view = await service.create_unit(access, data)
-        return Response(view, status_code=201, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version, 201)
 
     @get("/{code:str}", operation_id="getUnit", summary="One unit by code")
     async def read(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[UnitView]:
         view = await service.get_unit(access, code)
-        return Response(view, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version)
 
     @get(
         "/{code:str}/duties",
@@ -72,7 +72,7 @@ class UnitController(Controller):
         self, access: NamedDependency[Access], code: FromPath[str], data: JSONBody[UnitUpdate], if_match: IfMatch = None
     ) -> Response[UnitView]:
         view = await service.update_unit(access, code, data, parse_etag(if_match))
-        return Response(view, headers={"ETag": etag(view.version)})
+        return with_etag(view, view.version)
 
     @delete("/{code:str}", operation_id="deleteUnit", summary="Delete a unit")
     async def remove(self, access: NamedDependency[Access], code: FromPath[str], if_match: IfMatch = None) -> None:

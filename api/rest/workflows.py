@@ -8,32 +8,20 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, HeaderParameter, JSONBody, Parameter, QueryParameter
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
 from core import admission, bottom_up
 from core.access import Access
 from core.pagination import Page
-from core.versioning import etag, parse_etag
+from core.versioning import parse_etag
 from core.workflow import engine, get_definition
 
 StateFilter = Annotated[
     str | None, QueryParameter(name="state", description="current state, e.g. township_consultation")
 ]
 OpenOnly = Annotated[bool, QueryParameter(name="open", description="only instances still running")]
-
-
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(name="Idempotency-Key", description="send the same key to retry safely"),
-]
-
-
-def _with_etag(view: engine.InstanceView, status: int = 200, replayed: bool = False) -> Response[engine.InstanceView]:
-    headers = {"ETag": etag(view.version)}
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return Response(view, status_code=status, headers=headers)
+WorkflowKind = Annotated[str | None, Parameter(description="admission | adjustment | call")]
 
 
 class WorkflowController(Controller):
@@ -44,7 +32,7 @@ class WorkflowController(Controller):
     async def definitions(
         self,
         access: NamedDependency[Access],
-        kind: str | None = Parameter(default=None, description="admission | adjustment | call"),
+        kind: WorkflowKind = None,
     ) -> list[dict[str, Any]]:
         return engine.list_definitions(access, kind)
 
@@ -60,13 +48,13 @@ class WorkflowController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
         view, replayed = await engine.start_once(access, data, idempotency_key)
-        return _with_etag(view, 201, replayed)
+        return with_etag(view, view.version, 201, replayed=replayed)
 
     @get(operation_id="listWorkflows", summary="Instances, newest first")
     async def list(
         self,
         access: NamedDependency[Access],
-        kind: str | None = Parameter(default=None, description="admission | adjustment | call"),
+        kind: WorkflowKind = None,
         definition: str | None = Parameter(default=None, description="definition name"),
         instance_state: StateFilter = None,
         open_only: OpenOnly = False,
@@ -87,7 +75,7 @@ class WorkflowController(Controller):
     async def overdue(
         self,
         access: NamedDependency[Access],
-        kind: str | None = Parameter(default=None, description="admission | adjustment | call"),
+        kind: WorkflowKind = None,
         limit: Limit = None,
     ) -> list[engine.OverdueView]:
         return await engine.overdue(access, kind=kind, limit=limit or 500)
@@ -105,7 +93,8 @@ class WorkflowController(Controller):
     async def read(
         self, access: NamedDependency[Access], instance_id: FromPath[uuid.UUID]
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await engine.get_instance(access, instance_id))
+        view = await engine.get_instance(access, instance_id)
+        return with_etag(view, view.version)
 
     @get("/{instance_id:uuid}/history", operation_id="getWorkflowHistory", summary="Every step, oldest first")
     async def history(self, access: NamedDependency[Access], instance_id: FromPath[uuid.UUID]) -> list[engine.StepView]:
@@ -126,7 +115,7 @@ class WorkflowController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
         view, replayed = await engine.transition_once(access, instance_id, data, parse_etag(if_match), idempotency_key)
-        return _with_etag(view, 200, replayed)
+        return with_etag(view, view.version, 200, replayed=replayed)
 
 
 class AdmissionController(Controller):
@@ -141,7 +130,7 @@ class AdmissionController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
         view, replayed = await admission.apply_once(access, data, idempotency_key)
-        return _with_etag(view, 201, replayed)
+        return with_etag(view, view.version, 201, replayed=replayed)
 
     @get(operation_id="listAdmissions", summary="Admission applications, newest first")
     async def list(
@@ -168,7 +157,8 @@ class AdmissionController(Controller):
     async def read(
         self, access: NamedDependency[Access], admission_id: FromPath[uuid.UUID]
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await admission.get_admission(access, admission_id))
+        view = await admission.get_admission(access, admission_id)
+        return with_etag(view, view.version)
 
     @get("/{admission_id:uuid}/history", operation_id="getAdmissionHistory", summary="Every step of an admission")
     async def history(
@@ -194,7 +184,7 @@ class AdmissionController(Controller):
         view, replayed = await engine.transition_once(
             access, admission_id, data, parse_etag(if_match), idempotency_key, kind="admission"
         )
-        return _with_etag(view, 200, replayed)
+        return with_etag(view, view.version, 200, replayed=replayed)
 
 
 class AdjustmentApplicationController(Controller):
@@ -209,7 +199,7 @@ class AdjustmentApplicationController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[engine.InstanceView]:
         view, replayed = await bottom_up.apply_once(access, data, idempotency_key)
-        return _with_etag(view, 201, replayed)
+        return with_etag(view, view.version, 201, replayed=replayed)
 
     @get(operation_id="listAdjustmentApplications", summary="Bottom-up adjustment applications, newest first")
     async def list(
@@ -228,7 +218,8 @@ class AdjustmentApplicationController(Controller):
     async def read(
         self, access: NamedDependency[Access], adjustment_id: FromPath[uuid.UUID]
     ) -> Response[engine.InstanceView]:
-        return _with_etag(await bottom_up.get_adjustment(access, adjustment_id))
+        view = await bottom_up.get_adjustment(access, adjustment_id)
+        return with_etag(view, view.version)
 
     @get("/{adjustment_id:uuid}/history", operation_id="getAdjustmentApplicationHistory", summary="Every step")
     async def history(
@@ -254,7 +245,7 @@ class AdjustmentApplicationController(Controller):
         view, replayed = await engine.transition_once(
             access, adjustment_id, data, parse_etag(if_match), idempotency_key, kind="adjustment"
         )
-        return _with_etag(view, 200, replayed)
+        return with_etag(view, view.version, 200, replayed=replayed)
 
 
 __all__ = ["AdjustmentApplicationController", "AdmissionController", "WorkflowController"]
