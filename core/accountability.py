@@ -34,6 +34,7 @@ from core.errors import NotFound, ValidationFailed
 from core.evaluation.schemes import accountability_rules
 from core.inputs import Checked, stored_number
 from core.permissions import deny, require_admin
+from core.structure import kinds_with_role, structure_in
 
 ROLE_LABELS = {"primary": "主体责任", "cooperating": "配合责任", "none": "不承担责任"}
 OUTCOME_LABELS = {"accountable": "依单追责", "exempt": "依单免责", "not_on_list": "清单之外，不予追责"}
@@ -194,13 +195,14 @@ async def _township_role(conn: Any, access: Access, township: str, item: str, da
         return "not_on_list", basis
     roles = row["roles"] or []
     kinds = set(row["kinds"] or [])
+    structure = await structure_in(conn, access.tenant.id)  # kinds' roles are declared, not read off codes
     if "primary" in roles:
         role = "primary"
     elif "cooperating" in roles:
         role = "cooperating"
-    elif "recovered" in kinds:
+    elif kinds & kinds_with_role(structure, "recovered"):
         role = "none"
-    elif "cooperating" in kinds:
+    elif kinds & kinds_with_role(structure, "cooperating"):
         role = "cooperating"
     else:
         role = "primary"

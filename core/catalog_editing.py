@@ -32,7 +32,7 @@ from core.errors import Conflict, FieldError, ValidationFailed
 from core.legal.library import resolve_citations
 from core.permissions import require_admin
 from core.plugin_types import CatalogItem, ListStructure, Recovery, Responsibility
-from core.structure import check_item_fields, load_structure, township_scope
+from core.structure import check_item_fields, kinds_with_role, load_structure, township_scope
 from core.versioning import check_version
 
 
@@ -148,9 +148,14 @@ def item_problems(
             problems.append(FieldError("responsibilities", f"financial shares must sum to 100, not {total:g}"))
     if data.recovery and data.recovery.receiving_unit not in units:
         problems.append(FieldError("recovery.receiving_unit", f"no unit {data.recovery.receiving_unit}"))
-    if "recovered" in data.kinds and data.recovery is None:
+    recovered = sorted(kinds_with_role(structure, "recovered") & set(data.kinds))
+    if recovered and data.recovery is None:
         problems.append(
-            FieldError("recovery", "a recovered item names the receiving department, how the work runs now and why")
+            FieldError(
+                "recovery",
+                f"a {recovered[0]} item is a recovered item: name the receiving department, how the work runs now"
+                " and why",
+            )
         )
     return problems
 

@@ -95,6 +95,15 @@ class ListKind:
     they are not township duties at all (Lanshan's district-level core powers).
     If an item belongs to several kinds, ``claim`` wins over ``all``, and ``all`` over
     ``none``. ``section`` true marks the kinds a township list is printed in parts by.
+
+    ``role`` says what core's rules make of the kind, whatever its code:
+    ``basic`` (the township performs it itself), ``cooperating`` (a county department leads,
+    the township cooperates: a township with no named duty on such an item is cooperating),
+    ``recovered`` (taken back by a county department: every item carries a ``Recovery``,
+    and the township bears no responsibility for it) or ``other`` (no rule: the item's
+    responsibilities alone say who does what). ``None`` (the default): the national codes
+    ``basic``, ``cooperating`` and ``recovered`` take that role, every other code ``other``.
+    Whether townships claim a kind (差异化) is ``township="claim"``.
     """
 
     code: str
@@ -103,6 +112,7 @@ class ListKind:
     township: str = "all"
     section: bool = True
     description: str = ""
+    role: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import uuid
 from typing import Any
 
 import msgspec
@@ -23,9 +24,25 @@ from core.plugin_types import ExtraField, ItemLevel, Label, ListKind, ListStruct
 #: township in three parts, all of which every township has.
 NATIONAL = ListStructure(
     kinds=(
-        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇(街道)自身履行、承担全部责任"),
-        ListKind("cooperating", "配合履职事项", "cooperating", "all", True, "县级部门牵头、乡镇(街道)配合"),
-        ListKind("recovered", "上级部门收回事项", "recovered", "all", True, "县级部门收回、乡镇(街道)不再承担"),
+        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇(街道)自身履行、承担全部责任", role="basic"),
+        ListKind(
+            "cooperating",
+            "配合履职事项",
+            "cooperating",
+            "all",
+            True,
+            "县级部门牵头、乡镇(街道)配合",
+            role="cooperating",
+        ),
+        ListKind(
+            "recovered",
+            "上级部门收回事项",
+            "recovered",
+            "all",
+            True,
+            "县级部门收回、乡镇(街道)不再承担",
+            role="recovered",
+        ),
     ),
     levels=(
         ItemLevel("domain", "领域", 1),
@@ -51,6 +68,20 @@ NATIONAL = ListStructure(
 
 FIELD_TYPES = ("string", "number", "boolean", "date", "choice", "list")
 SCOPE_ORDER = {"claim": 2, "all": 1, "none": 0}
+#: What core's rules make of a list kind (:attr:`ListKind.role`).
+ROLES = ("basic", "cooperating", "recovered", "other")
+
+
+def kind_role(kind: ListKind) -> str:
+    """The kind's declared role; undeclared, the national code's own role or ``other``."""
+    if kind.role is not None:
+        return kind.role
+    return kind.code if kind.code in ("basic", "cooperating", "recovered") else "other"
+
+
+def kinds_with_role(structure: ListStructure, role: str) -> frozenset[str]:
+    """The codes of the structure's kinds that play ``role``."""
+    return frozenset(k.code for k in structure.kinds if kind_role(k) == role)
 
 
 def to_document(structure: ListStructure) -> dict[str, Any]:
@@ -85,6 +116,9 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
     if not structure.levels:
         problems.append(FieldError("levels", "at least one hierarchy level is needed"))
     unique("kinds", [k.code for k in structure.kinds])
+    for i, kind in enumerate(structure.kinds):
+        if kind.role is not None and kind.role not in ROLES:
+            problems.append(FieldError(f"kinds[{i}].role", f"use one of {', '.join(ROLES)} (or leave it out)"))
     unique("levels", [lv.code for lv in structure.levels])
     unique("categories", [c.code for c in structure.categories])
     unique("item_kinds", [c.code for c in structure.item_kinds])
@@ -202,5 +236,10 @@ async def replace_structure(access: Access, document: dict[str, Any]) -> ListStr
 async def load_structure(access: Access) -> ListStructure:
     """The tenant's structure; the national default until one is saved."""
     async with tenant_transaction(access.tenant.id) as conn:
-        document = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", access.tenant.id)
+        return await structure_in(conn, access.tenant.id)
+
+
+async def structure_in(conn: Any, tenant_id: uuid.UUID) -> ListStructure:
+    """:func:`load_structure` inside a transaction the caller holds."""
+    document = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", tenant_id)
     return from_document(msgspec.json.decode(document)) if document else NATIONAL

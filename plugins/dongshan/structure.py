@@ -32,7 +32,9 @@ POWER_TYPES: tuple[tuple[str, str], ...] = (
 
 STRUCTURE = ListStructure(
     kinds=(
-        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇自身履行、承担全部责任，作为乡镇考核内容"),
+        ListKind(
+            "basic", "基本履职事项", "basic", "all", True, "乡镇自身履行、承担全部责任，作为乡镇考核内容", role="basic"
+        ),
         ListKind(
             "cooperating",
             "配合履职事项",
@@ -40,6 +42,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "县直部门主责、乡镇配合，作为县直部门考核内容",
+            role="cooperating",
         ),
         ListKind(
             "recovered",
@@ -48,6 +51,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "县直部门收回并明确承接内设机构和工作方式，不得作为乡镇考核指标",
+            role="recovered",
         ),
     ),
     levels=(

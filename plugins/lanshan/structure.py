@@ -30,6 +30,7 @@ STRUCTURE = ListStructure(
             "none",
             True,
             "《区级统筹的核心事权清单》：发展规划、产业布局、片区开发、项目审批等，由区级统筹",
+            role="other",
         ),
         ListKind(
             "shared",
@@ -38,6 +39,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "《区镇共有重要事权清单》：逐项明确主体责任、配合责任和财权分配占比",
+            role="other",
         ),
         ListKind(
             "delegated",
@@ -46,6 +48,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "《区级调整下放事权清单》：直接面向基层、服务群众的行政权力和公共服务事项",
+            role="basic",
         ),
         ListKind(
             "negative",
@@ -54,6 +57,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "《村社区干部“负面清单”二十条》：重点工作的红线底线和问责情形",
+            role="other",
         ),
     ),
     levels=(ItemLevel("item", "事项", 1),),

@@ -34,7 +34,7 @@ SERVICE_CLASSES: tuple[tuple[str, str], ...] = (
 
 STRUCTURE = ListStructure(
     kinds=(
-        ListKind("common", "共性清单", "common", "all", True, "各街道共有的职责任务"),
+        ListKind("common", "共性清单", "common", "all", True, "各街道共有的职责任务", role="basic"),
         ListKind(
             "differentiated",
             "差异化清单",
@@ -42,6 +42,7 @@ STRUCTURE = ListStructure(
             "claim",
             True,
             "民政、交通、农业农村、自然资源等领域，街道结合实际认领",
+            role="basic",
         ),
         ListKind(
             "power_responsibility",
@@ -50,6 +51,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "街道权责清单（5类），含承接的行政处罚权",
+            role="basic",
         ),
         ListKind(
             "government_service",
@@ -58,6 +60,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "街道政务服务事项（6类），在便民服务中心办理",
+            role="basic",
         ),
     ),
     levels=(

@@ -22,7 +22,7 @@ CALL_LEVELS: tuple[tuple[str, str], ...] = (
 
 STRUCTURE = ListStructure(
     kinds=(
-        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇(街道)承担主体责任，县级部门配合"),
+        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇(街道)承担主体责任，县级部门配合", role="basic"),
         ListKind(
             "cooperating",
             "配合履职事项",
@@ -30,6 +30,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "县级部门承担主体责任，乡镇(街道)承担配合责任",
+            role="cooperating",
         ),
         ListKind(
             "recovered",
@@ -38,6 +39,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "县级部门收回，乡镇(街道)不再承担",
+            role="recovered",
         ),
     ),
     levels=(ItemLevel("item", "事项", 1),),

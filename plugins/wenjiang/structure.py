@@ -36,8 +36,10 @@ POWER_TYPES: tuple[tuple[str, str], ...] = (
 
 STRUCTURE = ListStructure(
     kinds=(
-        ListKind("basic", "基本履职事项", "basic", "all", True, "镇(街道)自身履行、承担全部责任"),
-        ListKind("cooperating", "配合履职事项", "cooperating", "all", True, "区级部门牵头、镇(街道)配合"),
+        ListKind("basic", "基本履职事项", "basic", "all", True, "镇(街道)自身履行、承担全部责任", role="basic"),
+        ListKind(
+            "cooperating", "配合履职事项", "cooperating", "all", True, "区级部门牵头、镇(街道)配合", role="cooperating"
+        ),
         ListKind(
             "recovered",
             "上级部门收回事项",
@@ -45,6 +47,7 @@ STRUCTURE = ListStructure(
             "all",
             True,
             "镇(街道)办不了、办不好，经评估由区级部门收回",
+            role="recovered",
         ),
     ),
     levels=(
