@@ -41,18 +41,18 @@ from core.legal import service as legal
 from core.pagination import Page
 from core.workflow import engine as workflow
 
-# GraphQL type name → the core Struct it mirrors. One GraphQL type per line; several GraphQL
-# types may mirror one Struct (pages, the two recovery shapes).
-MIRRORS: dict[str, type[msgspec.Struct]] = {
+# GraphQL type name → the core Struct it mirrors (a page: Page of its item Struct). Several
+# GraphQL types may mirror one Struct (the two recovery shapes).
+MIRRORS: dict[str, Any] = {
     # divisions and units
     "Jurisdiction": jurisdictions.JurisdictionView,
-    "JurisdictionPage": Page,
+    "JurisdictionPage": Page[jurisdictions.JurisdictionView],
     "Unit": units.UnitView,
-    "UnitPage": Page,
+    "UnitPage": Page[units.UnitView],
     "Contact": units.ContactData,
     # calls
     "Call": calls.CallView,
-    "CallPage": Page,
+    "CallPage": Page[calls.CallView],
     "CallAttachment": calls.AttachmentView,
     "CallDispatch": calls.DispatchView,
     "CallStep": calls.StepView,
@@ -65,7 +65,7 @@ MIRRORS: dict[str, type[msgspec.Struct]] = {
     "Handbook": handbook.HandbookJob,
     # catalog and township lists
     "CatalogItem": catalog.ItemView,
-    "CatalogItemPage": Page,
+    "CatalogItemPage": Page[catalog.ItemView],
     "CatalogVersion": catalog.VersionView,
     "Responsibility": catalog.ResponsibilityData,
     "Recovery": catalog.RecoveryData,
@@ -87,9 +87,9 @@ MIRRORS: dict[str, type[msgspec.Struct]] = {
     "LegalDocument": legal.DocumentView,
     "LegalVersionSummary": legal.VersionSummary,
     "LegalRepeal": legal.RepealInfo,
-    "LegalDocumentPage": Page,
+    "LegalDocumentPage": Page[legal.DocumentView],
     "Provision": legal.ProvisionHit,
-    "ProvisionPage": Page,
+    "ProvisionPage": Page[legal.ProvisionHit],
     "CitationIndex": legal.CitationIndex,
     "CatalogVersionCitations": legal.CatalogVersionCitations,
     "TownshipCitations": legal.TownshipCitations,
@@ -110,14 +110,14 @@ MIRRORS: dict[str, type[msgspec.Struct]] = {
     "WebhookSubscription": events.SubscriptionView,
     "IssuedWebhookSubscription": events.IssuedSubscription,
     "WebhookDelivery": events.DeliveryView,
-    "WebhookDeliveryPage": Page,
+    "WebhookDeliveryPage": Page[events.DeliveryView],
     "DeliveryCounts": events.DeliveryCounts,
     "Redelivery": events.Redelivery,
     # evaluation, accountability, posts
     "EvaluationScheme": evaluation.SchemeView,
     "EvaluationPeriod": evaluation.PeriodView,
     "EvaluationResult": evaluation.ResultView,
-    "EvaluationResultPage": Page,
+    "EvaluationResultPage": Page[evaluation.ResultView],
     "ScoresWritten": evaluation.ScoresWritten,
     "ComputeSummary": evaluation.ComputeSummary,
     "AccountabilityCase": accountability.CaseView,
@@ -128,7 +128,7 @@ MIRRORS: dict[str, type[msgspec.Struct]] = {
     "UnassignedReport": posts.UnassignedReport,
     # workflows
     "WorkflowInstance": workflow.InstanceView,
-    "WorkflowPage": Page,
+    "WorkflowPage": Page[workflow.InstanceView],
     "WorkflowStep": workflow.StepView,
     "WorkflowActor": workflow.Actor,
     "OverdueWorkflow": workflow.OverdueView,
@@ -187,10 +187,12 @@ def _mirrors_of(struct: type) -> set[str]:
 
 
 def _mismatch(core: mi.Type, gql: Any) -> str | None:
-    """Why a value of ``core`` cannot be answered as ``gql``; None when it can."""
+    """Why a value of ``core`` cannot be answered as ``gql``; None when it can. Nullability
+    must match: null in a non-null field fails the whole query, and a field that is never null
+    but declared nullable makes every client check for null."""
     while isinstance(core, mi.Metadata):
         core = core.type
-    nullable = False
+    nullable = isinstance(core, mi.AnyType)  # Any holds None too
     if isinstance(core, mi.UnionType):
         members = [t for t in core.types if not isinstance(t, mi.NoneType)]
         nullable = len(members) < len(core.types)
@@ -202,6 +204,8 @@ def _mismatch(core: mi.Type, gql: Any) -> str | None:
         if nullable:
             return "may be null in core but is non-null in GraphQL"
         gql = gql.of_type
+    elif not nullable:
+        return "never null in core but nullable in GraphQL"
     if isinstance(gql, GraphQLScalarType) and gql.name in JSON_SCALARS:
         return None
     if isinstance(core, (mi.AnyType, mi.CustomType)):
@@ -291,8 +295,13 @@ def test_the_check_itself_refuses_what_would_break_a_client() -> None:
     day = build_schema()._schema.type_map["CalendarDay"]
     assert "non-null" in (_mismatch(fields["maybe"], GraphQLNonNull(GraphQLInt)) or "")
     assert _mismatch(fields["maybe"], GraphQLInt) is None
+    assert "nullable" in (_mismatch(fields["when"], build_schema()._schema.type_map["DateTime"]) or "")
+    assert _mismatch(fields["tags"], GraphQLNonNull(GraphQLList(GraphQLString))) is not None
     assert _mismatch(fields["when"], GraphQLNonNull(GraphQLString)) is not None
     assert _mismatch(fields["tags"], GraphQLNonNull(GraphQLString)) is not None
     assert _mismatch(fields["tags"], GraphQLNonNull(GraphQLList(GraphQLNonNull(GraphQLString)))) is None
     assert _mismatch(fields["nested"], GraphQLNonNull(day)) is None
     assert _mismatch(fields["nested"], GraphQLNonNull(build_schema()._schema.type_map["Unit"])) is not None
+    units_page = mi.type_info(Page[units.UnitView]).fields[0].type  # type: ignore[attr-defined]
+    jurisdiction_items = build_schema()._schema.type_map["JurisdictionPage"].fields["items"].type  # type: ignore[attr-defined]
+    assert _mismatch(units_page, jurisdiction_items) is not None
