@@ -336,15 +336,12 @@ def _analyse(records: list[Any]) -> _Analysed:
     return _Analysed(columns, lexemes)
 
 
-async def _store_documents(conn: Any, analysed: _Analysed, *, postings: bool = True) -> int:
-    """Insert the analysed documents (one statement) and, with ``postings``, add them to the
-    posting lists (one more). Returns how many documents."""
+async def _store_documents(conn: Any, analysed: _Analysed) -> int:
+    """Insert the analysed documents (one statement) and add them to the posting lists (one
+    more). Returns how many documents."""
     count = len(analysed.lexemes)
     if not count:
         return 0
-    if not postings:
-        await conn.execute(_INSERT_DOCUMENTS, *analysed.columns)
-        return count
     inserted = await conn.fetch(
         _INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *analysed.columns
     )
@@ -416,32 +413,6 @@ SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
 ON CONFLICT (tenant_id, township_code, item_code)
 DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
 """
-
-
-async def backfill(conn: Any) -> tuple[int, int]:
-    """Index everything already published, across tenants (migration 2026-11-23T20:20 runs
-    this as the schema owner, before ``search_postings`` exists: migration 22:00 builds the
-    posting lists from the documents). Returns (documents, entries)."""
-    records = await conn.fetch(
-        _ITEM_TEXT.format(
-            where="(i.tenant_id, i.version) IN (SELECT tenant_id, number FROM catalog_versions"
-            " WHERE status = 'published')"
-        )
-    )
-    documents = await _store_documents(conn, _analyse(records), postings=False)
-    entries = await conn.execute(
-        """
-        INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
-        SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
-          FROM (SELECT DISTINCT ON (tenant_id, township_code) tenant_id, township_code, number
-                  FROM township_list_versions
-                 ORDER BY tenant_id, township_code, effective_date DESC, number DESC) v
-          JOIN township_version_entries e ON e.tenant_id = v.tenant_id
-           AND e.township_code = v.township_code AND e.number = v.number
-        ON CONFLICT DO NOTHING
-        """
-    )
-    return documents, int(entries.split()[-1])
 
 
 # --- searching -----------------------------------------------------------------------------

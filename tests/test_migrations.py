@@ -56,6 +56,20 @@ def folder(tmp_path: Path, name: str = "migrations", **extra: str) -> Path:
     return target
 
 
+# The shipped migrations and their sha256, pinned: a test run catches an edited migration
+# before any database does. Adding a migration adds a line here; a line never changes.
+SHIPPED = {
+    "0001_baseline": "0cc916f9335ee990625f40113c3d42e2330ff67893b766a2c61f8289a2c6f5fc",
+}
+
+
+def test_shipped_migrations_are_append_only() -> None:
+    shipped = {m.id: m.checksum for m in schema.known_migrations()}
+    changed = [id for id, sha in SHIPPED.items() if shipped.get(id) != sha]
+    assert not changed, f"migrations {changed} were changed or removed; migrations are append-only: add a new one"
+    assert set(shipped) == set(SHIPPED), "a new migration: add its id and sha256 to SHIPPED"
+
+
 def test_migrations_are_sql_files_that_import_nothing() -> None:
     files = sorted(p.name for p in MIGRATIONS.iterdir() if p.is_file())
     assert files == ["0001_baseline.sql", "__init__.py"]
