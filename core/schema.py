@@ -122,11 +122,15 @@ class SchemaStatus:
 
 async def read_status(conn: Connection, migrations: list[Migration]) -> SchemaStatus:
     """Compare the ledger of the database behind ``conn`` with ``migrations``."""
+    tables = await conn.fetchrow(
+        f"SELECT to_regclass('public.migration') IS NOT NULL AS old, to_regclass('public.{LEDGER}') IS NOT NULL AS ours"
+    )
+    assert tables is not None
     pre_baseline = 0
-    if await conn.fetchval("SELECT to_regclass('public.migration') IS NOT NULL"):
+    if tables["old"]:
         pre_baseline = await conn.fetchval("SELECT count(*) FROM public.migration WHERE app_name = 'qingdan'")
     recorded: dict[str, str] = {}
-    if await conn.fetchval(f"SELECT to_regclass('public.{LEDGER}') IS NOT NULL"):
+    if tables["ours"]:
         recorded = {r["id"]: r["checksum"] for r in await conn.fetch(f"SELECT id, checksum FROM {LEDGER}")}
     known = {m.id: m for m in migrations}
     return SchemaStatus(

@@ -26,9 +26,9 @@ How to add a migration
    (``SELECT qingdan_protect('t', '{app_role}');`` — row-level security forced, a
    ``tenant_id``-keyed primary key), and write DDL that works on a database with data
    (``ADD COLUMN … DEFAULT``, backfill in SQL in the same file when needed).
-2. Add its id and sha256 to ``SHIPPED`` in ``tests/test_migrations.py`` (the test prints
-   neither; ``python -c "from core import schema; print(schema.known_migrations()[-1])"``
-   does), so an edit is caught by the tests before any database sees it.
+2. Add its id and sha256 to ``SHIPPED`` in ``tests/test_migrations.py``
+   (``python -c "from core import schema; print(schema.known_migrations()[-1])"`` shows
+   both), so that a later edit is caught by the tests before any database sees it.
 3. Run ``qingdan migrate`` (or any test: the session database is migrated fresh) and add a
    test of what the migration is for.
 4. Commit the file. From then on, a mistake in it is fixed by the next migration.
