@@ -16,6 +16,7 @@ a period that would end on a day off ends on the next working day, the last day 
   working day; the deadline is the end of that day, 23:59:59 Asia/Shanghai. ``N = 0``
   means the end of the start day when it is a working day, else the end of the next one.
 - ``hours=H`` (emergencies): ``start + H`` wall-clock hours; holidays do not stop the clock.
+  ``H`` may be fractional (``0.5``: 30 minutes, a 报到 rule); it must be above 0.
 
 Exactly one of the two must be given.
 """
@@ -149,7 +150,7 @@ async def deadline(
     start: datetime,
     *,
     working_days: int | None = None,
-    hours: int | None = None,
+    hours: float | None = None,
 ) -> datetime:
     """When something started at ``start`` is due (rules in the module docstring)."""
     if (working_days is None) == (hours is None):
@@ -157,7 +158,7 @@ async def deadline(
     check_moment("start", start)
     if hours is not None:
         if not 0 < hours <= MAX_HOURS:
-            raise ValidationFailed.on("hours", f"must be between 1 and {MAX_HOURS}")
+            raise ValidationFailed.on("hours", f"must be above 0 and at most {MAX_HOURS} (0.5: 30 minutes)")
         if start.tzinfo is None:
             local_date(start)  # raises the same error as for working days
         return (start + timedelta(hours=hours)).astimezone(TZ)
@@ -219,7 +220,7 @@ class OverrideSet(msgspec.Struct, Checked, forbid_unknown_fields=True):
 class DeadlineView(msgspec.Struct):
     start: datetime
     working_days: int | None
-    hours: int | None
+    hours: float | None
     deadline: datetime
 
 
@@ -327,7 +328,7 @@ async def clear_override(access: Access, day: date) -> None:
 
 
 async def compute_deadline(
-    access: Access, start: datetime, *, working_days: int | None = None, hours: int | None = None
+    access: Access, start: datetime, *, working_days: int | None = None, hours: float | None = None
 ) -> DeadlineView:
     async with tenant_transaction(access.tenant.id) as conn:
         due = await deadline(conn, access.tenant.id, start, working_days=working_days, hours=hours)

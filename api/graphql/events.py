@@ -55,7 +55,7 @@ class CalendarOverride:
 class Deadline:
     start: datetime.datetime
     working_days: int | None
-    hours: int | None
+    hours: float | None
     deadline: datetime.datetime
 
 
@@ -176,7 +176,7 @@ class EventQueries:
 
     @strawberry.field(description="When something started at `start` is due: give workingDays or hours.")
     async def deadline(
-        self, start: datetime.datetime, working_days: int | None = None, hours: int | None = None
+        self, start: datetime.datetime, working_days: int | None = None, hours: float | None = None
     ) -> Deadline:
         view = await calendar.compute_deadline(self.access, start, working_days=working_days, hours=hours)
         return Deadline(**_fields(view))

@@ -120,9 +120,9 @@ class CallClassDef:
     label: str
     obligation: str
     sign_working_days: int | None
-    sign_hours: int | None
+    sign_hours: float | None
     answer_working_days: int | None
-    answer_hours: int | None
+    answer_hours: float | None
 
 
 @strawberry.type(description="A workflow definition supplied by the tenant's plugin (or core's default).")

@@ -71,6 +71,8 @@ class CalendarController(Controller):
         access: NamedDependency[Access],
         start: datetime = Parameter(description="ISO 8601 with offset, e.g. 2026-09-30T10:00:00+08:00"),
         working_days: int | None = Parameter(default=None, description="working days (0–3650)"),
-        hours: int | None = Parameter(default=None, description="wall-clock hours, for emergencies"),
+        hours: float | None = Parameter(
+            default=None, description="wall-clock hours, for emergencies; fractions allowed (0.5: 30 minutes)"
+        ),
     ) -> DeadlineView:
         return await service.compute_deadline(access, start, working_days=working_days, hours=hours)

@@ -75,9 +75,9 @@ async def _deadline(
     tenant_id: uuid.UUID,
     start: datetime.datetime,
     working_days: int | None,
-    hours: int | None,
+    hours: float | None,
 ) -> datetime.datetime:
-    """Working days by the tenant's calendar (due at the end of that day), or hours."""
+    """Working days by the tenant's calendar (due at the end of that day), or hours (0.5 allowed)."""
     if hours is not None:
         return await calendar.deadline(conn, tenant_id, start, hours=hours)
     return await calendar.deadline(conn, tenant_id, start, working_days=working_days or 1)

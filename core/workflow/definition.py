@@ -60,10 +60,13 @@ OBLIGATIONS = ("may", "should", "must")
 
 @dataclass(frozen=True)
 class Deadline:
-    """How long an instance may stay in a state: working days (tenant calendar) or hours."""
+    """How long an instance may stay in a state: working days (tenant calendar) or hours.
+
+    ``hours`` are wall-clock hours and may be fractional (``0.5``: 30 minutes); holidays do
+    not stop the clock. ``working_days`` are whole days."""
 
     working_days: int | None = None
-    hours: int | None = None
+    hours: float | None = None
     on_expiry: str = "mark_overdue"
     transition: str | None = None  # for auto_transition
     escalate_to: str | None = None  # for escalate: a role or unit:<code>
@@ -112,15 +115,16 @@ class Transition:
 @dataclass(frozen=True)
 class CallClass:
     """A class of call (Tai'an: complex → may call, key → should call, emergency → must
-    call) with its deadlines to sign for (报到) and to answer: working days, or hours."""
+    call) with its deadlines to sign for (报到) and to answer: whole working days, or wall-clock
+    hours, which may be fractional (``sign_hours=0.5``: 报到 within 30 minutes)."""
 
     code: str
     label: str
     obligation: str
     sign_working_days: int | None = None
-    sign_hours: int | None = None
+    sign_hours: float | None = None
     answer_working_days: int | None = None
-    answer_hours: int | None = None
+    answer_hours: float | None = None
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,7 @@ def _deadline_problems(d: WorkflowDefinition, where: str, deadline: object) -> l
     wd, hours = getattr(deadline, "working_days", None), getattr(deadline, "hours", None)
     if (wd is None) == (hours is None):
         found.append(DefinitionProblem(where, "give exactly one of working_days or hours"))
-    for name, value in (("working_days", wd), ("hours", hours)):
-        if value is not None and (not isinstance(value, int) or value < 1):
-            found.append(DefinitionProblem(f"{where}.{name}", "must be a positive whole number"))
+    found += _amount_problems(where, "working_days", wd, "hours", hours)
     action = getattr(deadline, "on_expiry", None)
     if action not in EXPIRY_ACTIONS:
         found.append(DefinitionProblem(f"{where}.on_expiry", f"use one of {', '.join(EXPIRY_ACTIONS)}"))
@@ -116,6 +114,19 @@ def _call_class_problems(classes: tuple[CallClass, ...]) -> list[DefinitionProbl
                 found.append(
                     DefinitionProblem(f"{where} ({c.code})", f"give exactly one of {step}_working_days or {step}_hours")
                 )
+            found += _amount_problems(where, f"{step}_working_days", wd, f"{step}_hours", hours)
+    return found
+
+
+def _amount_problems(
+    where: str, days_name: str, days: object, hours_name: str, hours: object
+) -> list[DefinitionProblem]:
+    """Working days are positive whole numbers; hours positive numbers, fractions allowed (0.5)."""
+    found: list[DefinitionProblem] = []
+    if days is not None and (not isinstance(days, int) or isinstance(days, bool) or days < 1):
+        found.append(DefinitionProblem(f"{where}.{days_name}", "must be a positive whole number"))
+    if hours is not None and not (isinstance(hours, int | float) and not isinstance(hours, bool) and hours > 0):
+        found.append(DefinitionProblem(f"{where}.{hours_name}", "must be a positive number of hours (0.5: 30 minutes)"))
     return found
 
 
