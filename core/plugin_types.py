@@ -143,6 +143,8 @@ class ExtraField:
 
     ``type`` is one of ``string``, ``number``, ``boolean``, ``date`` (ISO), ``choice``
     (one of ``choices``) or ``list`` (of strings, each one of ``choices`` if given).
+    ``required``: every item gives the field; ``required_for``: the items of these list kinds
+    give it (e.g. a ``negative`` item states its accountability situation).
     """
 
     name: str
@@ -151,6 +153,7 @@ class ExtraField:
     required: bool = False
     choices: tuple[str, ...] = ()
     description: str = ""
+    required_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,10 @@ def from_document(document: dict[str, Any]) -> ListStructure:
         categories=tuple(Label(**c) for c in document.get("categories", ())),
         item_kinds=tuple(Label(**c) for c in document.get("item_kinds", ())),
         extra_fields=tuple(
-            ExtraField(**{**f, "choices": tuple(f.get("choices", ()))}) for f in document.get("extra_fields", ())
+            ExtraField(
+                **{**f, "choices": tuple(f.get("choices", ())), "required_for": tuple(f.get("required_for", ()))}
+            )
+            for f in document.get("extra_fields", ())
         ),
     )
 
@@ -139,6 +142,9 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
             problems.append(FieldError(f"extra_fields[{i}].type", f"use one of {', '.join(FIELD_TYPES)}"))
         if f.type == "choice" and not f.choices:
             problems.append(FieldError(f"extra_fields[{i}].choices", "a choice field lists its choices"))
+        for kind in f.required_for:
+            if kind not in {k.code for k in structure.kinds}:
+                problems.append(FieldError(f"extra_fields[{i}].required_for", f"unknown list kind {kind!r}"))
     return problems
 
 
@@ -204,8 +210,12 @@ def check_item_fields(
         elif (message := _check_extra_value(fields[name], value)) is not None:
             problems.append(FieldError(f"extra.{name}", message))
     for f in structure.extra_fields:
-        if f.required and f.name not in extra:
+        if f.name in extra:
+            continue
+        if f.required:
             problems.append(FieldError(f"extra.{f.name}", f"required ({f.label})"))
+        elif needed_by := [k for k in kinds if k in f.required_for]:
+            problems.append(FieldError(f"extra.{f.name}", f"required for {needed_by[0]} items ({f.label})"))
     return problems
 
 

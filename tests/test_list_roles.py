@@ -15,6 +15,7 @@ from core.hookspecs import hookimpl
 from core.plugin_types import (
     CatalogItem,
     Division,
+    ExtraField,
     ItemLevel,
     JurisdictionInfo,
     ListKind,
@@ -24,7 +25,15 @@ from core.plugin_types import (
     SeedCatalog,
     Unit,
 )
-from core.structure import NATIONAL, check_structure, kind_role, kinds_with_role
+from core.structure import (
+    NATIONAL,
+    check_item_fields,
+    check_structure,
+    from_document,
+    kind_role,
+    kinds_with_role,
+    to_document,
+)
 from core.testing import check_plugin
 from tests.conftest import MakeTenant
 from tests.test_accountability import case, publish_list
@@ -123,3 +132,28 @@ async def test_a_township_bears_no_responsibility_for_an_item_of_a_recovered_kin
     assert recovered.json()["responsibility"] == "none"
     basic = (await client.post(url, json=case(TOWN, "AX-001", "2027-03-01"), headers=t.auth())).json()
     assert basic["responsibility"] == "primary"
+
+
+def test_an_extra_field_can_be_required_for_some_kinds_only() -> None:
+    situation = ExtraField("situation", "问责情形", required_for=("negative",))
+    structure = ListStructure(
+        kinds=(ListKind("basic", "基本履职事项", "basic"), ListKind("negative", "负面清单", "negative", role="other")),
+        levels=(ItemLevel("item", "事项", 1),),
+        extra_fields=(situation,),
+    )
+    assert check_structure(structure) == []
+    assert from_document(to_document(structure)) == structure  # stored and read back
+
+    def problems(kinds: list[str], extra: dict[str, str]) -> list[str]:
+        found = check_item_fields(structure, level="item", kinds=kinds, category=None, item_kind=None, extra=extra)
+        return [f"{p.field}: {p.message}" for p in found]
+
+    assert problems(["negative"], {}) == ["extra.situation: required for negative items (问责情形)"]
+    assert problems(["negative"], {"situation": "违规收受礼金"}) == []
+    assert problems(["basic"], {}) == []
+    ghost = ListStructure(
+        kinds=structure.kinds, levels=structure.levels, extra_fields=(ExtraField("x", "X", required_for=("ghost",)),)
+    )
+    assert [f"{p.field}: {p.message}" for p in check_structure(ghost)] == [
+        "extra_fields[0].required_for: unknown list kind 'ghost'"
+    ]
