@@ -3,9 +3,18 @@
 Plugins may spell a definition out state by state (Longsha's admission does) or build one
 of the usual shapes with their own names, units and time limits here; core's defaults for
 tenants without a plugin are built the same way (:mod:`core.workflow.defaults`).
+
+Every builder takes ``extra_inputs``: ``{transition name: (StepInput, …)}`` adds a county's
+own inputs to the named steps, after the builder's (``{"approve": (StepInput("meeting_no",
+"text", "编委会议文号"),)}``). A name that is not a step of the shape raises ``ValueError``
+naming the steps there are. Anything else may be changed on the result with
+``dataclasses.replace`` (it is a frozen dataclass); core checks the result when it loads.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
 
 from core.workflow.definition import (
     CallClass,
@@ -34,6 +43,7 @@ def admission_workflow(
     consultation_days: int = 7,
     decision_days: int = 20,
     description: str = "",
+    extra_inputs: Mapping[str, tuple[StepInput, ...]] | None = None,
 ) -> WorkflowDefinition:
     """applied → review (each reviewer's opinion) → [townships consulted] → decision."""
     states = [
@@ -114,16 +124,19 @@ def admission_workflow(
         Transition("reject", "不予准入", open_states, "rejected", who=("admin",), inputs=(REASON,)),
         Transition("withdraw", "申请人撤回", open_states, "withdrawn", who=("applicant",), inputs=(REASON,)),
     ]
-    return WorkflowDefinition(
-        name=name,
-        kind="admission",
-        label=label,
-        initial="applied",
-        states=tuple(states),
-        transitions=tuple(transitions),
-        description=description,
-        who_may_start=("admin", "department"),
-        requires_resources=requires_resources,
+    return _with_inputs(
+        WorkflowDefinition(
+            name=name,
+            kind="admission",
+            label=label,
+            initial="applied",
+            states=tuple(states),
+            transitions=tuple(transitions),
+            description=description,
+            who_may_start=("admin", "department"),
+            requires_resources=requires_resources,
+        ),
+        extra_inputs,
     )
 
 
@@ -137,6 +150,7 @@ def adjustment_workflow(
     consultation_days: int = 10,
     decision_days: int = 15,
     description: str = "",
+    extra_inputs: Mapping[str, tuple[StepInput, ...]] | None = None,
 ) -> WorkflowDefinition:
     """A township applies (add / remove / reassign) → departments consult jointly → the county
     decides within its time limit (every open state has a deadline)."""
@@ -185,16 +199,19 @@ def adjustment_workflow(
         Transition("reject", "不予调整", open_states, "rejected", who=("admin",), inputs=(REASON,)),
         Transition("withdraw", "申请人撤回", open_states, "withdrawn", who=("applicant",), inputs=(REASON,)),
     )
-    return WorkflowDefinition(
-        name=name,
-        kind="adjustment",
-        label=label,
-        initial="applied",
-        states=states,
-        transitions=transitions,
-        description=description,
-        who_may_start=("township", "admin"),
-        deadlines_required=True,
+    return _with_inputs(
+        WorkflowDefinition(
+            name=name,
+            kind="adjustment",
+            label=label,
+            initial="applied",
+            states=states,
+            transitions=transitions,
+            description=description,
+            who_may_start=("township", "admin"),
+            deadlines_required=True,
+        ),
+        extra_inputs,
     )
 
 
@@ -217,6 +234,7 @@ def call_workflow(
     answer_days: int = 5,
     follow_up_days: int = 3,
     description: str = "",
+    extra_inputs: Mapping[str, tuple[StepInput, ...]] | None = None,
 ) -> WorkflowDefinition:
     """received → dispatched → signed for → in progress → answered → follow-up → closed or
     redo → archived, with sending back (退回), extension requests and supervision/urging.
@@ -282,14 +300,35 @@ def call_workflow(
         Transition("redo", "重办", ("follow_up",), "redo", who=("applicant", "admin"), inputs=(REASON,)),
         Transition("archive", "归档", ("closed",), "archived", who=("admin",)),
     )
-    return WorkflowDefinition(
-        name=name,
-        kind="call",
-        label=label,
-        initial="received",
-        states=states,
-        transitions=transitions,
-        description=description,
-        who_may_start=("township", "admin"),
-        call_classes=classes,
+    return _with_inputs(
+        WorkflowDefinition(
+            name=name,
+            kind="call",
+            label=label,
+            initial="received",
+            states=states,
+            transitions=transitions,
+            description=description,
+            who_may_start=("township", "admin"),
+            call_classes=classes,
+        ),
+        extra_inputs,
+    )
+
+
+def _with_inputs(
+    definition: WorkflowDefinition, extra: Mapping[str, tuple[StepInput, ...]] | None
+) -> WorkflowDefinition:
+    """``definition`` with ``extra`` inputs appended to the named transitions."""
+    if not extra:
+        return definition
+    names = [t.name for t in definition.transitions]
+    unknown = sorted(set(extra) - set(names))
+    if unknown:
+        raise ValueError(f"{definition.name}: extra_inputs for unknown steps {unknown} (steps: {', '.join(names)})")
+    return replace(
+        definition,
+        transitions=tuple(
+            replace(t, inputs=(*t.inputs, *extra[t.name])) if t.name in extra else t for t in definition.transitions
+        ),
     )
