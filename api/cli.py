@@ -162,6 +162,17 @@ def cmd_plugins_list(args: argparse.Namespace) -> None:
         print(f"{'':<10} hooks: {', '.join(info.hooks)}")
 
 
+def cmd_plugins_new(args: argparse.Namespace) -> None:
+    from tenants.scaffold import scaffold
+
+    try:
+        root = scaffold(args.name, args.dir, division_code=args.division_code, title=args.title)
+    except QingdanError as exc:
+        sys.exit(f"error: {exc.detail}")
+    print(f"created {root}")
+    print(f"next: pip install -e {root} && (cd {root} && pytest); then replace the placeholder data")
+
+
 # --- serving ---------------------------------------------------------------------------
 
 
@@ -373,6 +384,12 @@ def parser() -> argparse.ArgumentParser:
 
     plugins = sub.add_parser("plugins", help="jurisdiction plugins").add_subparsers(dest="action", required=True)
     plugins.add_parser("list", help="installed plugins and their hooks").set_defaults(func=cmd_plugins_list)
+    new = plugins.add_parser("new", help="scaffold a plugin package whose conformance tests pass as written")
+    new.add_argument("name", help="the plugin's name (what tenant create --plugin takes), e.g. anxi")
+    new.add_argument("--dir", type=Path, default=Path("."), help="where to create qingdan-NAME (default: here)")
+    new.add_argument("--division-code", default="350524", help="the county's 6-digit GB/T 2260 code")
+    new.add_argument("--title", default="示例县", help="the county's name")
+    new.set_defaults(func=cmd_plugins_new)
 
     sp = sub.add_parser("openapi", help="write openapi/openapi.json and openapi/schema.graphql")
     sp.add_argument("--check", action="store_true", help="exit non-zero if the files drifted")

@@ -39,17 +39,18 @@ def test_every_builder_adds_extra_inputs_to_the_named_steps() -> None:
         call_workflow("anxi_call", "乡呼县应", extra_inputs={"answer": (ON_SITE,)}),
     )
     assert check_definitions(list(built))[1] == []
-    for definition, step, extra in zip(
-        built, ("approve", "approve", "answer"), (MEETING, MEETING, ON_SITE), strict=True
-    ):
-        plain = {
-            "admission": admission_workflow,
-            "adjustment": adjustment_workflow,
-            "call": call_workflow,
-        }[definition.kind](definition.name, definition.label)
-        assert definition.transition(step).inputs == (*plain.transition(step).inputs, extra)
+    plain = (
+        admission_workflow("anxi_admission", "职责准入"),
+        adjustment_workflow("anxi_adjustment", "动态调整"),
+        call_workflow("anxi_call", "乡呼县应"),
+    )
+    steps = ("approve", "approve", "answer")
+    for definition, before, step, extra in zip(built, plain, steps, (MEETING, MEETING, ON_SITE), strict=True):
+        added, original = definition.transition(step), before.transition(step)
+        assert added is not None and original is not None
+        assert added.inputs == (*original.inputs, extra)
         others = [t for t in definition.transitions if t.name != step]
-        assert others == [t for t in plain.transitions if t.name != step]  # nothing else changed
+        assert others == [t for t in before.transitions if t.name != step]  # nothing else changed
 
 
 def test_an_unknown_step_is_named_with_the_steps_there_are() -> None:
