@@ -68,6 +68,23 @@ FROM c, generate_series(0, CASE WHEN c.send_back_count > 0 OR extract(minute FRO
 ON CONFLICT DO NOTHING
 """
 
+#: Reference (s): an item's parties from the township's published list by item code, in one
+#: statement (what a proposal by code must at least read).
+BY_ITEM_CODE = """
+SELECT u.code AS unit_code, u.name AS unit_name, r.role, i.code AS item_code, i.title AS item_title
+FROM township_lists l
+JOIN township_list_versions v
+  ON v.tenant_id = l.tenant_id AND v.township_code = l.township_code AND v.number = l.published_number
+JOIN township_version_entries e
+  ON e.tenant_id = v.tenant_id AND e.township_code = v.township_code AND e.number = v.number
+JOIN catalog_items i ON i.tenant_id = e.tenant_id AND i.version = v.catalog_version AND i.code = e.item_code
+JOIN catalog_responsibilities r
+  ON r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code
+JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
+WHERE l.township_code = $1 AND e.item_code = $2
+ORDER BY r.role = 'primary' DESC, r.position
+"""
+
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
@@ -100,7 +117,7 @@ async def prepare(data_dir: Path, entries: int) -> tuple[Any, str]:
 
 async def bench_proposal(access: Any, township: str, count: int) -> tuple[list[float], ...]:
     from core.calls import routing, service
-    from core.calls.model import CallCreate
+    from core.calls.model import CallCreate, Proposal
     from core.db import tenant_transaction
 
     async with tenant_transaction(access.tenant.id) as conn:
@@ -127,7 +144,8 @@ async def bench_proposal(access: Any, township: str, count: int) -> tuple[list[f
 
     async def reference(code: str) -> None:
         async with tenant_transaction(access.tenant.id) as conn:
-            await routing.by_item_code(conn, township, code)
+            rows = await conn.fetch(BY_ITEM_CODE, township, code)
+            _ = [Proposal(**dict(r), score=1.0) for r in rows]  # as the proposal builds its answer
 
     async def raise_one(code: str) -> None:
         data = CallCreate(

@@ -27,6 +27,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections import defaultdict
 from pathlib import Path
 
 import msgspec
@@ -36,7 +37,7 @@ from core import db, schema
 from core.access import Principal, Role
 from core.db import tenant_transaction
 from core.evaluation import service
-from core.evaluation.compute import aggregate, compute
+from core.evaluation.compute import Aggregates, compute
 from core.evaluation.schemes import IndicatorDoc, RelationDoc, SchemeDoc
 from core.jurisdictions import JurisdictionCreate, create_jurisdiction
 from core.settings import load_settings
@@ -53,6 +54,31 @@ RELATIONS = (
     ("department_agency", "department", "dispatched_agency", 0.4, 0.05),
     ("township_agency", "township", "dispatched_agency", 0.6, 0.15),
 )
+
+
+def aggregate(
+    doc: SchemeDoc, scores: list[tuple[str, str, str, str, float]], shares: dict[tuple[str, str], dict[str, float]]
+) -> Aggregates:
+    """Reference 2's reduction in Python, for rows already in memory (the service does it in SQL)."""
+    indicators = {i.code: i for i in doc.indicators}
+    sums: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0]))
+    subtotals: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for relation, evaluator, evaluatee, code, score in scores:
+        key = (relation, evaluatee)
+        ruled = shares.get(key)
+        share = 1.0 if ruled is None else ruled.get(evaluator, 0.0)
+        acc = sums[key][code]
+        acc[0] += share * score
+        acc[1] += share
+        acc[2] += 1
+        ind = indicators[code]
+        norm = (score - ind.min_score) / (ind.max_score - ind.min_score) * 100
+        subtotals[key][evaluator] += ind.weight / doc.weight_total * norm
+    means = {
+        key: {code: ((a[0] / a[1]) if a[1] > 0 else None, int(a[2])) for code, a in per.items()}
+        for key, per in sums.items()
+    }
+    return Aggregates(means, {k: dict(v) for k, v in subtotals.items()})
 
 
 def scheme(indicators: int) -> SchemeDoc:

@@ -345,6 +345,7 @@ async def open_case(access: Access, data: CaseCreate) -> CaseView:
             msgspec.json.encode(basis).decode(),
             access.principal.key_id,
         )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
         await audit.record(
             access,
             "accountability_case",
@@ -439,6 +440,7 @@ async def issue_notice(access: Access, data: NoticeCreate) -> NoticeView:
             data.content,
             data.issued_on,
         )
+        assert row is not None  # INSERT … SELECT of an aggregate inserts exactly one row
         await audit.record(access, "accountability_notice", str(row["number"]), "issue", after={"to": data.recipient})
     return _notice(row)
 

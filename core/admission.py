@@ -128,7 +128,7 @@ async def check_draft_item(conn: Any, access: Access, item: ItemCreate) -> list[
     problems = catalog_editing.item_problems(
         structure,
         item,
-        parent=tuple(facts["parent"]) if facts["parent"] else None,  # type: ignore[arg-type]
+        parent=tuple(facts["parent"]) if facts["parent"] else None,
         units=set(facts["units"] or []),
     )
     problems = problems or catalog_editing.plugin_problems(access, item)

@@ -198,7 +198,7 @@ async def _check_item(conn: Any, access: Access, number: int, data: ItemCreate) 
         data,
         parent=parent,
         units=set(facts["units"] or []),
-        cycle=bool(facts["cycle"]),  # type: ignore[arg-type]
+        cycle=bool(facts["cycle"]),
     )
     _raise(problems or plugin_problems(access, data))
     return township_scope(structure, data.kinds)

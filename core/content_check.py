@@ -25,7 +25,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Collection
-from xml.etree.ElementTree import ParseError, XMLPullParser
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 import msgspec
 
@@ -259,16 +259,18 @@ def _svg_problem(data: bytes) -> str | None:
         return "it is not UTF-8 text"
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.I):
         return "it declares a DTD or entities"
-    parser = XMLPullParser(events=("start", "pi"))
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start", "pi"))
     try:
         parser.feed(text)
         parser.close()
     except ParseError as exc:
         return f"it is not well-formed XML ({exc})"
     root_seen = False
-    for event, element in parser.read_events():
-        if event == "pi":
+    for event in parser.read_events():
+        if event[0] == "pi":
             return "it contains a processing instruction (e.g. an external stylesheet)"
+        element = event[-1]
+        assert isinstance(element, Element)  # a "start" event is (name, element)
         tag = _local(element.tag)
         if not root_seen:
             root_seen = True

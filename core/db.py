@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 from piccolo.engine.postgres import PostgresTransaction
 
 os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
@@ -124,7 +125,7 @@ async def connect(
     if count_queries:
         DB.config["init"] = _count_queries
     await DB.start_connection_pool()
-    version = await DB.pool.fetchval("SHOW server_version_num")  # type: ignore[union-attr]
+    version = await _pool().fetchval("SHOW server_version_num")
     if int(version) < 150000:
         await disconnect()
         raise SystemExit(f"PostgreSQL 15 or newer is required; the server runs {version}")
@@ -177,6 +178,9 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 
+_CONNECT_FAILURES: tuple[type[BaseException], ...] = (OSError, *_UNAVAILABLE)
+
+
 def is_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database is away (rather than that the work is wrong)."""
     if isinstance(exc, _UNAVAILABLE):
@@ -211,7 +215,7 @@ async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
     (refused, no socket, starting up, no answer within the connect timeout, too many clients)."""
     try:
         return await asyncpg.connect(*args, **kwargs)
-    except (OSError, *_UNAVAILABLE) as exc:
+    except _CONNECT_FAILURES as exc:
         raise unavailable(exc) from exc
 
 
@@ -222,11 +226,16 @@ async def open_connection(**kwargs: Any) -> asyncpg.Connection:
     return await _connect((DB.config or {}).get("dsn"), **kwargs)
 
 
-async def acquire() -> asyncpg.Connection:
-    """A pooled connection within the acquire timeout (a timeout is :func:`is_unavailable`)."""
+def _pool() -> asyncpg.Pool:
+    """The open pool; none open is :class:`DatabaseUnavailable`."""
     if DB.pool is None:
         raise DatabaseUnavailable("the database connection is not open (the server is starting or stopping)")
-    return await DB.pool.acquire(timeout=_limits.acquire)
+    return DB.pool
+
+
+async def acquire() -> PoolConnectionProxy:
+    """A pooled connection within the acquire timeout (a timeout is :func:`is_unavailable`)."""
+    return await _pool().acquire(timeout=_limits.acquire)
 
 
 class Outage:
@@ -306,7 +315,7 @@ class _Transaction(PostgresTransaction):
         super().__init__(engine=DB, allow_nested=True)
         self._setup = setup
 
-    async def get_connection(self) -> asyncpg.Connection:
+    async def get_connection(self) -> PoolConnectionProxy:
         return await acquire()
 
     async def __aenter__(self) -> PostgresTransaction:
@@ -317,7 +326,7 @@ class _Transaction(PostgresTransaction):
             await self.begin()
         except BaseException:
             _drop(self.connection)
-            await DB.pool.release(self.connection)  # type: ignore[union-attr]
+            await _pool().release(self.connection)
             raise
         self.context = self.engine.current_transaction.set(self)
         return self
@@ -347,7 +356,7 @@ class _Transaction(PostgresTransaction):
                 ) from failure
             raise
         finally:
-            await DB.pool.release(conn)  # type: ignore[union-attr]  # at once if dropped; nothing if released
+            await _pool().release(conn)  # at once if dropped; nothing if released
             self.engine.current_transaction.reset(self.context)
         return exc is None
 

@@ -48,6 +48,7 @@ async def once(
                 access.tenant.id,
                 key,
             )
+            assert seen is not None  # the INSERT just met it (a conflicting insert is waited for)
             if seen["api_key_id"] != access.principal.key_id or seen["fingerprint"] != request:
                 raise ValidationFailed.on("Idempotency-Key", "already used for a different request; send a new key")
             return msgspec.json.decode(seen["response"], type=result_type), True

@@ -117,11 +117,6 @@ class _NameMark:
 NAME = _NameMark()
 
 
-def name_type(max_length: int = 200, min_length: int = 1, **meta: Any) -> Any:
-    """``Annotated[str, ...]`` for a name of ``min_length``–``max_length`` characters."""
-    return Annotated[str, msgspec.Meta(min_length=min_length, max_length=max_length, **meta), NAME]
-
-
 def describe(char: str) -> str:
     """``U+202E RIGHT-TO-LEFT OVERRIDE``."""
     name = unicodedata.name(char, None) or _CONTROL_NAMES.get(ord(char))
@@ -219,7 +214,7 @@ def _check_value(field: str, kind: str, value: Any) -> None:
         check_struct(value, f"{field}.")
 
 
-def check_struct(body: msgspec.Struct, prefix: str = "") -> None:
+def check_struct(body: msgspec.Struct | Checked, prefix: str = "") -> None:
     """Check the names, dates and whole numbers of ``body`` (nested structs included)."""
     for encoded, attribute, kind, listed in _plan(type(body)):
         value = getattr(body, attribute)
@@ -239,4 +234,4 @@ class Checked:
     __slots__ = ()
 
     def __post_init__(self) -> None:
-        check_struct(self)  # type: ignore[arg-type]
+        check_struct(self)

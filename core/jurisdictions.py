@@ -210,6 +210,7 @@ async def delete_jurisdiction(access: Access, code: str, if_match: int | None) -
             access.tenant.id,
             code,
         )
+        assert users is not None  # a SELECT of two counts returns one row
         if users["children"] or users["units"]:
             raise Conflict(
                 f"{code} still has {users['children']} child divisions and {users['units']} "

@@ -167,17 +167,6 @@ _catalogs: LRU[tuple[uuid.UUID, int], CatalogIndex] = LRU(64)
 _lists: LRU[tuple[uuid.UUID, str, int, str], ListEntries] = LRU(4096)
 
 
-def cache_stats() -> dict[str, int]:
-    return {
-        "catalog_indexes": len(_catalogs),
-        "catalog_hits": _catalogs.hits,
-        "catalog_misses": _catalogs.misses,
-        "township_lists": len(_lists),
-        "list_hits": _lists.hits,
-        "list_misses": _lists.misses,
-    }
-
-
 def clear_caches() -> None:
     _catalogs.clear()
     _lists.clear()
@@ -365,12 +354,12 @@ def _parties(item: ItemView) -> list[_Party]:
     """Primary parties first, then cooperating, in the catalog's order; a recovered item
     goes primarily to its receiving department and never to the township."""
     parties: list[_Party] = []
-    recovered = item.recovery is not None
-    if recovered:
-        parties.append(_Party(item.recovery.receiving_unit, "primary", item.recovery.working_method))
+    recovery = item.recovery
+    if recovery is not None:
+        parties.append(_Party(recovery.receiving_unit, "primary", recovery.working_method))
     for r in item.responsibilities:
         role: Role = "primary" if r.role == "primary" else "cooperating"
-        if recovered and r.party == TOWNSHIP_PARTY:
+        if recovery is not None and r.party == TOWNSHIP_PARTY:
             role = "cooperating"
         parties.append(_Party(r.party, role, r.duty))
     seen: set[str] = set()
@@ -520,10 +509,10 @@ async def _rank(
         v = versions[0]
         hits[v.code] = catalogs[v.catalog_version].index.rank(query, entries[v.code].routable, limit)
         return catalogs, entries, hits, query
-    ranked = {n: c.index.rank(query, c.routable) for n, c in catalogs.items()}  # once per catalog version
+    by_catalog = {n: c.index.rank(query, c.routable) for n, c in catalogs.items()}  # once per catalog version
     for v in versions:
         on_list = entries[v.code].routable
-        hits[v.code] = list(itertools.islice((h for h in ranked[v.catalog_version] if h.code in on_list), limit))
+        hits[v.code] = list(itertools.islice((h for h in by_catalog[v.catalog_version] if h.code in on_list), limit))
     return catalogs, entries, hits, query
 
 

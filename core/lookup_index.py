@@ -238,15 +238,11 @@ class LRU(Generic[K, V]):
     def __init__(self, size: int) -> None:
         self.size = size
         self._data: OrderedDict[K, V] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: K) -> V | None:
         value = self._data.get(key)
         if value is None:
-            self.misses += 1
             return None
-        self.hits += 1
         self._data.move_to_end(key)
         return value
 

@@ -84,8 +84,8 @@ async def cached(access: Access, key: tuple[Any, ...], build: Callable[[], Await
         return await build()
     found = page_cache.get(full, generation)
     if found is not None:
-        return found  # type: ignore[no-any-return]
-    return page_cache.put(full, generation, await build())  # type: ignore[no-any-return]
+        return found
+    return page_cache.put(full, generation, await build())
 
 
 class Labels(msgspec.Struct):

@@ -94,15 +94,6 @@ class Settings:
     workbook_max_rows: int = 20_000  # item rows one import or merge reads
     workbook_max_columns: int = 100  # columns a sheet may use
 
-    @property
-    def embedded(self) -> bool:
-        return self.database_url is None
-
-    @property
-    def public_url_is_local(self) -> bool:
-        """Whether links under the public URL only work on this machine (see :func:`is_local_url`)."""
-        return is_local_url(self.public_base_url)
-
 
 def is_local_url(url: str) -> bool:
     """Whether ``url`` names this machine only: a loopback or unspecified host (``localhost``,

@@ -41,6 +41,7 @@ from core.settings import DEFAULT_CONTENT_TYPES
 
 if TYPE_CHECKING:
     from minio import Minio
+    from minio.helpers import DictType
 
     from core.settings import Settings
 
@@ -805,7 +806,7 @@ class S3Storage(Storage):
         digest = hashlib.sha256(data).hexdigest()
         # Presigned downloads come straight from the object store, so what the browser should
         # do with the file (show an image, save anything else) is stored with the object.
-        metadata = {"sha256": digest, "Content-Disposition": disposition(key, content_type)}
+        metadata: DictType = {"sha256": digest, "Content-Disposition": disposition(key, content_type)}
         await self._run(
             functools.partial(
                 self.client.put_object,
@@ -814,7 +815,7 @@ class S3Storage(Storage):
                 io.BytesIO(data),
                 len(data),
                 content_type=content_type,
-                metadata=metadata,  # type: ignore[arg-type]
+                metadata=metadata,
             )
         )
         return StoredObject(key=key, size=len(data), content_type=content_type, sha256=digest)

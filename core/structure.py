@@ -142,9 +142,9 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
             problems.append(FieldError(f"extra_fields[{i}].type", f"use one of {', '.join(FIELD_TYPES)}"))
         if f.type == "choice" and not f.choices:
             problems.append(FieldError(f"extra_fields[{i}].choices", "a choice field lists its choices"))
-        for kind in f.required_for:
-            if kind not in {k.code for k in structure.kinds}:
-                problems.append(FieldError(f"extra_fields[{i}].required_for", f"unknown list kind {kind!r}"))
+        for code in f.required_for:
+            if code not in {k.code for k in structure.kinds}:
+                problems.append(FieldError(f"extra_fields[{i}].required_for", f"unknown list kind {code!r}"))
     return problems
 
 

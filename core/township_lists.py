@@ -400,6 +400,7 @@ async def get_published_list(
         head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
         if head is None:
             await _list_row(conn, access, township)  # raises the precise 404
+            raise NotFound(f"township {township} has no published list")  # _list_row found none either
         if head["number"] is None:
             when = f" as of {as_of}" if as_of else ""
             which = f" version {number}" if number else ""
@@ -612,6 +613,7 @@ async def submit(access: Access, township: str, if_match: int | None) -> Townshi
             access.tenant.id,
             township,
         )
+        assert counts is not None  # an aggregate without GROUP BY returns one row
         if counts["active"] == 0:
             raise ValidationFailed.on("entries", "the list is empty; claim items before submitting")
         if counts["pending"]:

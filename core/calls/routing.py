@@ -3,8 +3,7 @@
 The responsibility lookup (:func:`core.lookup.propose_units`) finds the list item — the one
 the call names, or the best match for its text — and returns the item's primary and
 cooperating parties. Units that already sent this call back are left out, so a send-back
-(退回) re-proposes from the list without them. :func:`by_item_code` is the plain query on the
-published list by item code (the benchmark's reference).
+(退回) re-proposes from the list without them.
 """
 
 from __future__ import annotations
@@ -55,25 +54,3 @@ async def propose(
 
 def _adapt(p: ProposedUnit) -> Proposal:
     return Proposal(unit_code=p.code, unit_name=p.name, role=p.role, item_code=p.item_code, item_title="", score=0.0)
-
-
-async def by_item_code(conn: asyncpg.Connection, township: str, item_code: str) -> list[Proposal]:
-    rows = await conn.fetch(
-        """
-        SELECT u.code AS unit_code, u.name AS unit_name, r.role, i.code AS item_code, i.title AS item_title
-        FROM township_lists l
-        JOIN township_list_versions v
-          ON v.tenant_id = l.tenant_id AND v.township_code = l.township_code AND v.number = l.published_number
-        JOIN township_version_entries e
-          ON e.tenant_id = v.tenant_id AND e.township_code = v.township_code AND e.number = v.number
-        JOIN catalog_items i ON i.tenant_id = e.tenant_id AND i.version = v.catalog_version AND i.code = e.item_code
-        JOIN catalog_responsibilities r
-          ON r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code
-        JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
-        WHERE l.township_code = $1 AND e.item_code = $2
-        ORDER BY r.role = 'primary' DESC, r.position
-        """,
-        township,
-        item_code,
-    )
-    return [Proposal(**dict(r), score=1.0) for r in rows]

@@ -159,7 +159,8 @@ async def _dispatches_of(
         " WHERE d.call_id = ANY($1::uuid[]) ORDER BY d.call_id, d.role <> 'primary', d.dispatched_at, d.unit_code",
         list(call_ids),
     )
-    at, found = now(), {i: [] for i in call_ids}
+    at = now()
+    found: dict[uuid.UUID, list[DispatchView]] = {i: [] for i in call_ids}
     for r in rows:
         found[r["call_id"]].append(_dispatch_view(r, at))
     return found
@@ -195,19 +196,6 @@ async def _view(conn: asyncpg.Connection, access: Access, call_id: uuid.UUID) ->
 async def get_call(access: Access, call_id: uuid.UUID) -> CallView:
     async with tenant_transaction(access.tenant.id) as conn:
         return await _view(conn, access, call_id)
-
-
-async def get_calls(access: Access, call_ids: list[uuid.UUID]) -> dict[uuid.UUID, CallView]:
-    """Several calls by id in two statements (GraphQL's loader); invisible ones are left out."""
-    async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.id = ANY($1::uuid[])", call_ids)
-        dispatches = await _dispatches_of(conn, [r["id"] for r in rows])
-    classes = call_classes(access)
-    return {
-        r["id"]: _call_view(r, dispatches[r["id"]], classes)
-        for r in rows
-        if _visible(access, r, [d.unit_code for d in dispatches[r["id"]]])
-    }
 
 
 async def list_calls(
@@ -457,6 +445,7 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
             sign,
             answer,
         )
+        assert call is not None  # INSERT … RETURNING returns the row it inserted
         await _step(conn, access, call["id"], "raise", to_state="received", at=at, data={"call_class": cls.code})
         if data.dispatch:
             if data.unit_codes is not None:
@@ -574,6 +563,7 @@ async def _move_dispatch(
             target,
             *args,
         )
+        assert moved is not None  # the dispatch row was read above under the call's lock
         await _step(
             conn, access, call_id, action, unit=unit, from_state=current, to_state=target, comment=comment, data=data
         )

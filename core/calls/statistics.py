@@ -126,7 +126,9 @@ def _hours(value: Any) -> float | None:
     return None if value is None else round(float(value), 2)
 
 
-def _statistics(row: Any, start: datetime.date, end: datetime.date, township: str | None, unit: str | None):
+def _statistics(
+    row: Any, start: datetime.date, end: datetime.date, township: str | None, unit: str | None
+) -> CallStatistics:
     received, closed = row["received"], row["closed"]
     rated = row["satisfied"] + row["basically_satisfied"] + row["dissatisfied"]
     return CallStatistics(

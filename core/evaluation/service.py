@@ -241,6 +241,7 @@ async def create_period(access: Access, data: PeriodCreate) -> PeriodView:
             ends_on,
             document,
         )
+        assert row is not None  # INSERT … RETURNING returns the row it inserted
         await audit.record(access, "evaluation_period", data.code, "create", after={"kind": data.kind})
     return PeriodView(**dict(row))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from core.access import Access
 from core.errors import QingdanError
@@ -88,7 +88,7 @@ async def _call_statistics(
         raise SourceUnavailable(
             "the call_statistics data source is not available: core.calls.statistics is missing"
         ) from exc
-    group = "township" if subject_kind == "township" else "unit"
+    group: Literal["township", "unit"] = "township" if subject_kind == "township" else "unit"
     found: dict[tuple[str, str], float] = {}
     for stats in await call_statistics_by(access, group_by=group, start=start, end=end):
         key = stats.township if group == "township" else stats.unit

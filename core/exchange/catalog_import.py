@@ -232,8 +232,8 @@ def _row_item(
         return msgspec.convert(doc, ItemCreate), []
     except msgspec.ValidationError as exc:
         match = _AT.search(str(exc))
-        field = match[1] if match else "code"
-        column = _column_of(field, doc.get("responsibilities", []), header)
+        path = match[1] if match else "code"
+        column = _column_of(path, doc.get("responsibilities", []), header)
         return None, [RowProblem(number, column, str(exc).split(" - at ")[0], code)]
     except ValidationFailed as exc:  # a name with a control or invisible character (core.inputs)
         error = exc.errors[0]
@@ -328,8 +328,8 @@ async def _plan(conn: Any, access: Access, structure: ListStructure, table: Tabl
     errors: list[RowProblem] = []
     parsed: list[tuple[int, ItemCreate]] = []
     for number, values in table.rows:
-        item, found = _row_item(number, values, header, codes)
-        errors += found
+        item, row_errors = _row_item(number, values, header, codes)
+        errors += row_errors
         if item is not None:
             parsed.append((number, item))
     file_codes = [item.code for _, item in parsed]

@@ -24,6 +24,7 @@ import struct
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZIP_STORED, BadZipFile, ZipFile, ZipInfo
 
@@ -77,7 +78,7 @@ def check_workbook(data: bytes, limits: WorkbookLimits) -> int:
         _check_declaration(member, limits)
     scanner = _CellScanner(limits)
     for member in members:
-        scanner.scan(member.filename, lambda m=member: _inflate(data, m))
+        scanner.scan(member.filename, partial(_inflate, data, member))
     return declared
 
 

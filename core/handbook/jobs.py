@@ -220,9 +220,9 @@ async def request_handbook(
             owner(),
         )
         started = row is not None
-        if started:  # before COMMIT: a concurrent request must not take it for an orphan
+        if row is not None:  # before COMMIT: a concurrent request must not take it for an orphan
             _running.add(row["id"])
-        if row is None:  # one is being made already: join it
+        else:  # one is being made already: join it
             row = await conn.fetchrow(
                 f"SELECT {_COLUMNS} FROM handbooks WHERE tenant_id = $1 AND township_code = $2"
                 " AND list_version = $3 AND status IN ('queued', 'running')",
@@ -230,6 +230,7 @@ async def request_handbook(
                 township,
                 number,
             )
+        assert row is not None  # the conflicting job is queued or running: ON CONFLICT waited for its insert
     if started:
         _start(access, row["id"], township, number, storage, public_base_url, spec)
     return await _view(access, row, storage)

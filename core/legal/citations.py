@@ -128,7 +128,7 @@ _ANGLE = str.maketrans({"<": "〈", ">": "〉", "«": "《", "»": "》", "﹝":
 def _opencc_converter() -> Callable[[str], str] | None:
     """OpenCC's traditional→simplified converter, when a package providing it is installed."""
     try:
-        from opencc import OpenCC  # type: ignore[import-not-found,import-untyped,unused-ignore]
+        from opencc import OpenCC
     except ImportError:
         return None
     for config in ("t2s", "t2s.json"):  # opencc-python-reimplemented / OpenCC (the C++ one)

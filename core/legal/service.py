@@ -482,7 +482,7 @@ def parse_ref(ref: str) -> tuple[int, int | None, int | None]:
     if m:
         a, p, i = (int(g) if g else None for g in m.groups())
         if a and p != 0 and i != 0:
-            return a, p, i  # type: ignore[return-value]
+            return a, p, i
     found = [r for r in parse_citations(ref, default_title="本文件") if isinstance(r, CitationRef)]
     if len(found) == 1 and found[0].article is not None and found[0].raw.strip() == ref.strip():
         return found[0].article, found[0].paragraph, found[0].item
@@ -809,7 +809,7 @@ async def _find_version(conn: Any, doc: Any, selector: str | None) -> Any:
             column = "id"
         except ValueError:
             try:
-                key = datetime.date.fromisoformat(selector)  # type: ignore[arg-type]
+                key = datetime.date.fromisoformat(selector)
             except ValueError:
                 raise ValidationFailed.on(
                     "version", f"{selector!r}: a version id, a version date (YYYY-MM-DD) or current"
@@ -1835,8 +1835,10 @@ def _records(data: CitationImport) -> list[list[str]]:
         raise ValidationFailed.on("csv", "send the table as csv or as xlsx_base64, one of the two")
     if data.csv is not None:
         return list(csv.reader(io.StringIO(data.csv.lstrip("\ufeff"))))
+    encoded = data.xlsx_base64
+    assert encoded is not None  # exactly one of the two was sent (checked above)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data.xlsx_base64, validate=True)), read_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(encoded, validate=True)), read_only=True)
     except (ValueError, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise ValidationFailed.on("xlsx_base64", f"not a base64-encoded .xlsx workbook ({exc})") from exc
     sheet = workbook.worksheets[0]

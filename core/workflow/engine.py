@@ -132,7 +132,8 @@ class _Shared:
     """Facts about the caller shared by every instance of one request (loaded at most once)."""
 
     def __init__(self) -> None:
-        self.unit_kind: str | bool | None = False
+        self.unit_kind: str | None = None
+        self.unit_kind_loaded = False
         self.townships: list[str] | None = None
 
 
@@ -155,13 +156,14 @@ class _Context:
         self._given = given
 
     async def unit_kind(self) -> str | None:
-        if self.shared.unit_kind is False:
+        if not self.shared.unit_kind_loaded:
             self.shared.unit_kind = await self.conn.fetchval(
                 "SELECT kind FROM units WHERE tenant_id = $1 AND code = $2",
                 self.access.tenant.id,
                 self.access.principal.scope_code,
             )
-        return self.shared.unit_kind  # type: ignore[return-value]
+            self.shared.unit_kind_loaded = True
+        return self.shared.unit_kind
 
     async def consulted(self) -> list[str]:
         given = self.data.get("consulted")
@@ -307,10 +309,6 @@ async def _row(conn: Any, access: Access, instance_id: uuid.UUID, *, lock: bool 
     if row is None:
         raise NotFound(f"no workflow instance {instance_id}")
     return row
-
-
-def _check_reader(access: Access) -> None:
-    """Every key of the tenant reads its workflows (admission is meant to be transparent)."""
 
 
 async def get_instance(access: Access, instance_id: uuid.UUID, *, kind: str | None = None) -> InstanceView:

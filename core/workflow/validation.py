@@ -19,6 +19,7 @@ from statemachine import State as MachineState
 from statemachine import StateMachine
 from statemachine.exceptions import InvalidDefinition
 from statemachine.factory import StateMachineMetaclass
+from statemachine.transition_list import TransitionList
 
 from core.access import Role
 from core.workflow.definition import (
@@ -84,11 +85,11 @@ def _deadline_problems(d: WorkflowDefinition, where: str, deadline: object) -> l
     if action not in EXPIRY_ACTIONS:
         found.append(DefinitionProblem(f"{where}.on_expiry", f"use one of {', '.join(EXPIRY_ACTIONS)}"))
     if action == "auto_transition":
-        name = getattr(deadline, "transition", None)
-        t = d.transition(name) if name else None
+        transition = getattr(deadline, "transition", None)
+        t = d.transition(transition) if transition else None
         if t is None:
             found.append(
-                DefinitionProblem(f"{where}.transition", f"auto_transition names no known transition ({name!r})")
+                DefinitionProblem(f"{where}.transition", f"auto_transition names no known transition ({transition!r})")
             )
     if action == "escalate" and not getattr(deadline, "escalate_to", None):
         found.append(DefinitionProblem(f"{where}.escalate_to", "escalate needs escalate_to (a role or unit:<code>)"))
@@ -220,15 +221,14 @@ def compile_definition(d: WorkflowDefinition) -> tuple[Compiled | None, list[Def
     if found:
         return None, found
     index = {s.name: i for i, s in enumerate(d.states)}
-    attrs: dict[str, object] = {
-        f"s_{i}": MachineState(s.label or s.name, value=s.name, initial=s.name == d.initial, final=s.final)
-        for i, s in enumerate(d.states)
-    }
+    states = [
+        MachineState(s.label or s.name, value=s.name, initial=s.name == d.initial, final=s.final) for s in d.states
+    ]
+    attrs: dict[str, object] = {f"s_{i}": state for i, state in enumerate(states)}
     for j, t in enumerate(d.transitions):
-        group = None
+        group: TransitionList | None = None
         for source in t.sources:
-            target = attrs[f"s_{index[t.target or source]}"]
-            one = attrs[f"s_{index[source]}"].to(target)  # type: ignore[attr-defined]
+            one = states[index[source]].to(states[index[t.target or source]])
             group = one if group is None else group | one
         attrs[f"t_{j}"] = group
     try:
