@@ -3,7 +3,12 @@
 Every hook is synchronous and returns plain data from :mod:`core.plugin_types`; core
 validates what comes back and does all database and storage work itself. Call hooks
 with keyword arguments only. A plugin registers through the entry-point group
-``qingdan.jurisdictions`` (see ``docs/plugins.md``).
+``qingdan.jurisdictions`` (see ``docs/plugins.md``, which must document every hook here).
+
+Core gives each plugin its own ``pluggy.PluginManager`` (:mod:`core.plugins`), so a hook
+call reaches only the tenant's county; an implementation may declare fewer arguments than
+its spec. To retire a hook, mark it ``@hookspec(warn_on_impl=DeprecationWarning("…"))`` for
+a release before removing it; add arguments freely (existing implementations keep working).
 """
 
 from __future__ import annotations
@@ -62,14 +67,18 @@ def qingdan_list_structure() -> ListStructure:  # type: ignore[empty-body]
     Optional: without it a tenant gets :data:`core.structure.NATIONAL`, the national
     three-part list (basic / cooperating / recovered) with a three-level hierarchy. Core
     checks that codes are unique, levels are numbered 1…n, and extra-field types are known.
+    Each kind declares its ``role`` (``basic``, ``cooperating``, ``recovered``, ``other``):
+    core's rules follow the role, never the code (a kind ``unable`` with ``role="recovered"``
+    gets the recovered-item rules).
 
     Example::
 
         @hookimpl
         def qingdan_list_structure():
             return ListStructure(
-                kinds=(ListKind("common", "共性清单", "common"),
-                       ListKind("differentiated", "差异化清单", "differentiated", township="claim")),
+                kinds=(ListKind("common", "共性清单", "common", role="basic"),
+                       ListKind("differentiated", "差异化清单", "differentiated", township="claim",
+                                role="basic")),
                 levels=(ItemLevel("item", "事项", 1),),
                 categories=(Label("civil", "民政"),),
             )
