@@ -26,7 +26,6 @@ from core.inputs import NAME, Checked
 from core.permissions import deny
 
 _POST_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-PostCode = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", examples=["safety-officer"])]
 
 
 class PostData(msgspec.Struct, Checked, forbid_unknown_fields=True):

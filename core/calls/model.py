@@ -15,8 +15,6 @@ Reason = Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Satisfaction = Literal["satisfied", "basically_satisfied", "dissatisfied"]
 
-SATISFACTION_LABELS = {"satisfied": "满意", "basically_satisfied": "基本满意", "dissatisfied": "不满意"}
-
 
 class CallCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     """A township raises a call. Without ``unit_codes`` the platform proposes the units from

@@ -40,7 +40,6 @@ from core.exchange.excel import read_items
 from core.exchange.layout import (
     LOCAL_COLUMNS,
     NO,
-    STATUS,
     TOWNSHIP_ALIASES,
     TOWNSHIP_PARTY,
     YES,
@@ -70,8 +69,6 @@ ALIASES = {
     "配合责任单位": "cooperating",
     "配合单位": "cooperating",
 }
-#: Informational columns: read past on import.
-IGNORED = {"number", STATUS.key} | {c.key for c in LOCAL_COLUMNS}
 _AT = re.compile(r"at `\$\.([^`]+)`")
 
 

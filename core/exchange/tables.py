@@ -41,11 +41,6 @@ def limits() -> WorkbookLimits:
     return _limits
 
 
-XLSX_TYPES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/zip",
-    "application/octet-stream",
-}
 CSV_TYPES = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"}
 
 
