@@ -297,17 +297,26 @@ async def test_a_published_list_is_read_once_per_content_generation(
             " INSERT INTO provisions (tenant_id, version_id, article, label, text)"
             " SELECT tenant_id, id, 9, '第九条', '修订后的第九条' FROM v"
         )
-    amended, count = await read()
-    assert count == cold_count
-    assert "修订后的第九条" in {p["text"] for p in amended["provisions"]}
-    assert amended["entries"] == cold["entries"]
+    try:
+        amended, count = await read()
+        assert count == cold_count
+        assert "修订后的第九条" in {p["text"] for p in amended["provisions"]}
+        assert amended["entries"] == cold["entries"]
 
-    # The header is read every time: a renamed township shows at once.
-    renamed = await client.patch(
-        f"{county.base}/jurisdictions/{LIUCHENG}", json={"name": "柳城新街道", "version": 1}, headers=county.auth()
-    )
-    assert renamed.status_code == 200, renamed.text
-    assert (await read())[0]["township_name"] == "柳城新街道"
+        # The header is read every time: a renamed township shows at once.
+        renamed = await client.patch(
+            f"{county.base}/jurisdictions/{LIUCHENG}", json={"name": "柳城新街道", "version": 1}, headers=county.auth()
+        )
+        assert renamed.status_code == 200, renamed.text
+        assert (await read())[0]["township_name"] == "柳城新街道"
+    finally:  # the national library is every test's: take the made-up text out again
+        async with platform_transaction() as conn:
+            await conn.execute(
+                "WITH v AS (SELECT v.id FROM legal_versions v JOIN legal_documents d ON d.id = v.document_id"
+                " WHERE d.title = '中华人民共和国安全生产法' AND v.version_date = '2030-01-01'),"
+                " gone AS (DELETE FROM provisions WHERE version_id IN (SELECT id FROM v))"
+                " DELETE FROM legal_versions WHERE id IN (SELECT id FROM v)"
+            )
 
 
 async def test_cached_published_lists_stay_with_their_tenant(
