@@ -293,6 +293,23 @@ async def test_send_back_citing_the_list_and_re_routing_are_logged(client: httpx
     ]
 
 
+async def test_an_extension_in_decimal_hours(client: httpx.AsyncClient, taian: Taian) -> None:
+    """Hours are decimals everywhere (issue 16): half an hour more is 30 minutes more."""
+    call_id = (await raise_fire(client, taian, call_class="key"))["id"]
+    assert (await act(client, taian, taian.natural, f"{call_id}/dispatches/{NATURAL}/sign-for")).status_code == 200
+    started = await act(client, taian, taian.natural, f"{call_id}/dispatches/{NATURAL}/start")
+    before = next(d for d in started.json()["dispatches"] if d["unit_code"] == NATURAL)["answer_deadline"]
+    path = f"{call_id}/dispatches/{NATURAL}/extension"
+    assert (await act(client, taian, taian.natural, path, {"reason": "需要现场勘测", "hours": 0})).status_code == 400
+    asked = await act(client, taian, taian.natural, path, {"reason": "需要现场勘测", "hours": 0.5})
+    assert asked.status_code == 200, asked.text
+    approved = await act(client, taian, taian.t.admin, f"{path}/decision", {"approved": True})
+    dispatch = next(d for d in approved.json()["dispatches"] if d["unit_code"] == NATURAL)
+    assert dispatch["extension"]["hours"] == 0.5
+    gained = datetime.datetime.fromisoformat(dispatch["answer_deadline"]) - datetime.datetime.fromisoformat(before)
+    assert gained == datetime.timedelta(minutes=30)
+
+
 async def test_extension_urging_redo_and_archive(client: httpx.AsyncClient, taian: Taian) -> None:
     call_id = (await raise_fire(client, taian, call_class="key"))["id"]
     for key, unit in ((taian.emergency, EMERGENCY), (taian.natural, NATURAL)):

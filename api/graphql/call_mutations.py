@@ -117,7 +117,7 @@ class CallMutations:
         unit: str,
         reason: str,
         working_days: int | None = None,
-        hours: int | None = None,
+        hours: float | None = None,
     ) -> CallResult:
         data = {"reason": reason, "working_days": working_days, "hours": hours}
         return await _on_call(

@@ -45,7 +45,7 @@ class CallExtension:
     state: str
     reason: str
     working_days: int | None
-    hours: int | None
+    hours: float | None
     requested_at: datetime.datetime
     decided_at: datetime.datetime | None
     comment: str

@@ -60,7 +60,7 @@ class Reroute(msgspec.Struct, forbid_unknown_fields=True):
 class ExtensionRequest(msgspec.Struct, forbid_unknown_fields=True):
     reason: Reason
     working_days: Annotated[int, msgspec.Meta(ge=1, le=30)] | None = None
-    hours: Annotated[int, msgspec.Meta(ge=1, le=240)] | None = None
+    hours: Annotated[float, msgspec.Meta(gt=0, le=240)] | None = None  # decimals: 0.5 is 30 minutes
 
 
 class ExtensionDecision(msgspec.Struct, forbid_unknown_fields=True):
@@ -98,7 +98,7 @@ class Extension(msgspec.Struct):
     state: str
     reason: str
     working_days: int | None
-    hours: int | None
+    hours: float | None
     requested_at: datetime.datetime
     decided_at: datetime.datetime | None = None
     comment: str = ""
