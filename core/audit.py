@@ -71,8 +71,9 @@ async def list_events(
         records = await conn.fetch(
             "SELECT id, at, entity, entity_key, action, actor_key_id::text, actor_role,"
             " request_id, before, after FROM audit_events"
-            " WHERE ($1::text IS NULL OR entity = $1) AND ($2::text IS NULL OR entity_key = $2)"
-            " AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+            " WHERE tenant_id = $1 AND ($2::text IS NULL OR entity = $2) AND ($3::text IS NULL OR entity_key = $3)"
+            " AND ($4::bigint IS NULL OR id < $4) ORDER BY id DESC LIMIT $5",
+            access.tenant.id,
             entity,
             entity_key,
             after_id,

@@ -140,8 +140,9 @@ WITH e AS (
 ), d AS (
   INSERT INTO webhook_deliveries (tenant_id, subscription_id, event_id)
   SELECT s.tenant_id, s.id, e.id FROM webhook_subscriptions s JOIN e ON e.tenant_id = s.tenant_id
-  WHERE cardinality(s.event_types) = 0 OR $2 = ANY (s.event_types)
-     OR split_part($2, '.', 1) || '.*' = ANY (s.event_types)
+  WHERE s.tenant_id = $1
+    AND (cardinality(s.event_types) = 0 OR $2 = ANY (s.event_types)
+         OR split_part($2, '.', 1) || '.*' = ANY (s.event_types))
   RETURNING 1
 )
 SELECT pg_notify('qingdan_webhooks', '') FROM (SELECT 1 FROM d LIMIT 1) AS any_delivery

@@ -111,7 +111,10 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
         if unit is not None:
             require_unit_actor(access, unit, "attach a file")
             if not await conn.fetchval(
-                "SELECT true FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, unit
+                "SELECT true FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+                access.tenant.id,
+                call_id,
+                unit,
             ):
                 raise NotFound(f"call {call_id} was not dispatched to {unit}")
         elif access.role is Role.DEPARTMENT:
@@ -119,7 +122,10 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
         else:
             require_township_actor(access, call["township_code"], "attach a file to the call")
         if step is not None and not await conn.fetchval(
-            "SELECT true FROM call_steps WHERE call_id = $1 AND seq = $2", call_id, step
+            "SELECT true FROM call_steps WHERE tenant_id = $1 AND call_id = $2 AND seq = $3",
+            access.tenant.id,
+            call_id,
+            step,
         ):
             raise ValidationFailed.on("step", f"the call has no step {step}")
         try:
@@ -169,7 +175,9 @@ async def list_attachments(access: Access, storage: Storage, call_id: uuid.UUID)
         await _load(conn, access, call_id)
         rows = await conn.fetch(
             "SELECT id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
-            " uploaded_by, object_key FROM call_attachments WHERE call_id = $1 ORDER BY uploaded_at, id",
+            " uploaded_by, object_key FROM call_attachments WHERE tenant_id = $1 AND call_id = $2"
+            " ORDER BY uploaded_at, id",
+            access.tenant.id,
             call_id,
         )
     return [await _attachment_view(storage, access, r) for r in rows]

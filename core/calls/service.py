@@ -151,12 +151,14 @@ def _call_view(row: Any, dispatches: list[DispatchView], classes: dict[str, Call
 
 
 async def _dispatches_of(
-    conn: asyncpg.Connection, call_ids: Sequence[uuid.UUID]
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, call_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[DispatchView]]:
     rows = await conn.fetch(
         f"SELECT {_DISPATCH_COLUMNS} FROM call_dispatches d"
         " JOIN units u ON u.tenant_id = d.tenant_id AND u.code = d.unit_code"
-        " WHERE d.call_id = ANY($1::uuid[]) ORDER BY d.call_id, d.role <> 'primary', d.dispatched_at, d.unit_code",
+        " WHERE d.tenant_id = $1 AND d.call_id = ANY($2::uuid[])"
+        " ORDER BY d.call_id, d.role <> 'primary', d.dispatched_at, d.unit_code",
+        tenant_id,
         list(call_ids),
     )
     at = now()
@@ -178,11 +180,16 @@ def _visible(access: Access, row: Any, unit_codes: list[str]) -> bool:
 
 async def _load(conn: asyncpg.Connection, access: Access, call_id: uuid.UUID, *, lock: bool = False) -> Any:
     row = await conn.fetchrow(
-        f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.id = $1" + (" FOR UPDATE OF c" if lock else ""), call_id
+        f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.tenant_id = $1 AND c.id = $2"
+        + (" FOR UPDATE OF c" if lock else ""),
+        access.tenant.id,
+        call_id,
     )
     if row is None:
         raise NotFound(f"no call {call_id}")
-    units = await conn.fetch("SELECT unit_code, state FROM call_dispatches WHERE call_id = $1", call_id)
+    units = await conn.fetch(
+        "SELECT unit_code, state FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2", access.tenant.id, call_id
+    )
     if not _visible(access, row, [u["unit_code"] for u in units]):
         raise NotFound(f"no call {call_id}")
     return row
@@ -190,7 +197,7 @@ async def _load(conn: asyncpg.Connection, access: Access, call_id: uuid.UUID, *,
 
 async def _view(conn: asyncpg.Connection, access: Access, call_id: uuid.UUID) -> CallView:
     row = await _load(conn, access, call_id)
-    return _call_view(row, (await _dispatches_of(conn, [call_id]))[call_id], call_classes(access))
+    return _call_view(row, (await _dispatches_of(conn, access.tenant.id, [call_id]))[call_id], call_classes(access))
 
 
 async def get_call(access: Access, call_id: uuid.UUID) -> CallView:
@@ -225,12 +232,13 @@ async def list_calls(
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await conn.fetch(
             f"SELECT {_CALL_COLUMNS} {_FROM_CALLS}"
-            " WHERE ($1::text IS NULL OR c.township_code = $1)"
-            " AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM call_dispatches d"
-            "      WHERE d.tenant_id = c.tenant_id AND d.call_id = c.id AND d.unit_code = $2))"
-            " AND ($3::text IS NULL OR c.state = $3) AND ($4::text IS NULL OR c.call_class = $4)"
-            " AND ($5::timestamptz IS NULL OR (c.raised_at, c.id) < ($5, $6::uuid))"
-            " ORDER BY c.raised_at DESC, c.id DESC LIMIT $7",
+            " WHERE c.tenant_id = $1 AND ($2::text IS NULL OR c.township_code = $2)"
+            " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM call_dispatches d"
+            "      WHERE d.tenant_id = c.tenant_id AND d.call_id = c.id AND d.unit_code = $3))"
+            " AND ($4::text IS NULL OR c.state = $4) AND ($5::text IS NULL OR c.call_class = $5)"
+            " AND ($6::timestamptz IS NULL OR (c.raised_at, c.id) < ($6, $7::uuid))"
+            " ORDER BY c.raised_at DESC, c.id DESC LIMIT $8",
+            access.tenant.id,
             township,
             unit,
             state,
@@ -239,7 +247,7 @@ async def list_calls(
             after_id,
             limit + 1,
         )
-        dispatches = await _dispatches_of(conn, [r["id"] for r in rows])
+        dispatches = await _dispatches_of(conn, access.tenant.id, [r["id"] for r in rows])
     classes = call_classes(access)
     views = [_call_view(r, dispatches[r["id"]], classes) for r in rows]
     return page_of(views, limit, key=lambda v: [v.raised_at.isoformat(), str(v.id)])
@@ -250,7 +258,8 @@ async def call_history(access: Access, call_id: uuid.UUID) -> list[StepView]:
         await _load(conn, access, call_id)
         rows = await conn.fetch(
             "SELECT seq, at, action, unit_code, from_state, to_state, actor_role, actor_name, comment, data"
-            " FROM call_steps WHERE call_id = $1 ORDER BY seq",
+            " FROM call_steps WHERE tenant_id = $1 AND call_id = $2 ORDER BY seq",
+            access.tenant.id,
             call_id,
         )
     return [StepView(**{**dict(r), "data": msgspec.json.decode(r["data"])}) for r in rows]
@@ -352,7 +361,9 @@ async def _refresh_call_state(
 ) -> str:
     """Derive the call's state from its live dispatches and record a change."""
     rows = await conn.fetch(
-        "SELECT state, signed_at, answered_at FROM call_dispatches WHERE call_id = $1 AND state <> 'sent_back'",
+        "SELECT state, signed_at, answered_at FROM call_dispatches"
+        " WHERE tenant_id = $1 AND call_id = $2 AND state <> 'sent_back'",
+        access.tenant.id,
         call["id"],
     )
     state = call_state_of([r["state"] for r in rows], redo=redo and call["state"] == "redo")
@@ -364,8 +375,9 @@ async def _refresh_call_state(
         max((r["answered_at"] for r in live), default=None) if live and all(r["answered_at"] for r in live) else None
     )
     await conn.execute(
-        "UPDATE calls SET state = $2, signed_at = COALESCE(signed_at, $3), answered_at = $4, revision = revision + 1"
-        " WHERE id = $1",
+        "UPDATE calls SET state = $3, signed_at = COALESCE(signed_at, $4), answered_at = $5, revision = revision + 1"
+        " WHERE tenant_id = $1 AND id = $2",
+        access.tenant.id,
         call["id"],
         state,
         signed_at,
@@ -376,9 +388,13 @@ async def _refresh_call_state(
     return state
 
 
-async def _check_location(conn: asyncpg.Connection, data: CallCreate) -> None:
+async def _check_location(conn: asyncpg.Connection, tenant_id: uuid.UUID, data: CallCreate) -> None:
     codes = [c for c in (data.township_code, data.village_code, data.grid_code) if c]
-    rows = await conn.fetch("SELECT code, kind, parent_code FROM jurisdictions WHERE code = ANY($1::text[])", codes)
+    rows = await conn.fetch(
+        "SELECT code, kind, parent_code FROM jurisdictions WHERE tenant_id = $1 AND code = ANY($2::text[])",
+        tenant_id,
+        codes,
+    )
     found = {r["code"]: r for r in rows}
     township = found.get(data.township_code)
     if township is None or township["kind"] not in ("town", "township", "street", "development_zone"):
@@ -398,8 +414,10 @@ async def _check_location(conn: asyncpg.Connection, data: CallCreate) -> None:
             raise ValidationFailed.on("grid_code", f"{data.grid_code} is not in township {data.township_code}")
 
 
-async def _units_exist(conn: asyncpg.Connection, codes: list[str], field: str) -> dict[str, str]:
-    rows = await conn.fetch("SELECT code, name FROM units WHERE code = ANY($1::text[])", codes)
+async def _units_exist(conn: asyncpg.Connection, tenant_id: uuid.UUID, codes: list[str], field: str) -> dict[str, str]:
+    rows = await conn.fetch(
+        "SELECT code, name FROM units WHERE tenant_id = $1 AND code = ANY($2::text[])", tenant_id, codes
+    )
     names = {r["code"]: r["name"] for r in rows}
     missing = [c for c in codes if c not in names]
     if missing:
@@ -420,11 +438,11 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
     if cls is None:
         raise ValidationFailed.on("call_class", f"unknown class {data.call_class!r}; use one of {', '.join(classes)}")
     async with tenant_transaction(access.tenant.id) as conn:
-        await _check_location(conn, data)
+        await _check_location(conn, access.tenant.id, data)
         at = now()
         sign, answer = await _deadlines(conn, access, cls, at)
         if data.item_code:
-            if not await _on_published_list(conn, data.township_code, data.item_code):
+            if not await _on_published_list(conn, access.tenant.id, data.township_code, data.item_code):
                 raise ValidationFailed.on(
                     "item_code", f"{data.item_code} is not on the published list of {data.township_code}"
                 )
@@ -449,7 +467,7 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
         await _step(conn, access, call["id"], "raise", to_state="received", at=at, data={"call_class": cls.code})
         if data.dispatch:
             if data.unit_codes is not None:
-                names = await _units_exist(conn, data.unit_codes, "unit_codes")
+                names = await _units_exist(conn, access.tenant.id, data.unit_codes, "unit_codes")
                 proposals = [
                     Proposal(c, names[c], "primary" if i == 0 else "cooperating", data.item_code or "", "", 0.0)
                     for i, c in enumerate(dict.fromkeys(data.unit_codes))
@@ -477,12 +495,13 @@ def _strongest_item(proposals: list[Proposal]) -> list[Proposal]:
     return [p for p in proposals if p.item_code == best] or proposals
 
 
-async def _on_published_list(conn: asyncpg.Connection, township: str, item_code: str) -> bool:
+async def _on_published_list(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str) -> bool:
     return bool(
         await conn.fetchval(
             "SELECT true FROM township_lists l JOIN township_version_entries e ON e.tenant_id = l.tenant_id"
             " AND e.township_code = l.township_code AND e.number = l.published_number"
-            " WHERE l.township_code = $1 AND e.item_code = $2",
+            " WHERE l.tenant_id = $1 AND l.township_code = $2 AND e.item_code = $3",
+            tenant_id,
             township,
             item_code,
         )
@@ -498,7 +517,9 @@ async def proposal(access: Access, call_id: uuid.UUID) -> list[Proposal]:
 
 async def _propose_for(conn: asyncpg.Connection, access: Access, call: Any) -> list[Proposal]:
     excluded = await conn.fetch(
-        "SELECT unit_code FROM call_dispatches WHERE call_id = $1 AND state = 'sent_back'", call["id"]
+        "SELECT unit_code FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND state = 'sent_back'",
+        access.tenant.id,
+        call["id"],
     )
     found = await routing.propose(
         conn,
@@ -519,7 +540,7 @@ async def dispatch(access: Access, call_id: uuid.UUID, unit_codes: list[str] | N
         call = await _load(conn, access, call_id, lock=True)
         require_call_state("dispatch", call["state"], ("received",))
         if unit_codes:
-            names = await _units_exist(conn, unit_codes, "unit_codes")
+            names = await _units_exist(conn, access.tenant.id, unit_codes, "unit_codes")
             proposals = [Proposal(c, names[c], "primary", call["item_code"] or "", "", 0.0) for c in unit_codes]
         else:
             proposals = await _propose_for(conn, access, call)
@@ -549,15 +570,19 @@ async def _move_dispatch(
         require_unit_actor(access, unit, action.replace("_", " "))
         require_call_state(action, call["state"], OPEN_CALL)
         current = await conn.fetchval(
-            "SELECT state FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, unit
+            "SELECT state FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
+            call_id,
+            unit,
         )
         if current is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
         target = check_dispatch_move(action, current)
         moved = await conn.fetchrow(
-            f"UPDATE call_dispatches SET state = $3{sets} WHERE call_id = $1 AND unit_code = $2"
+            f"UPDATE call_dispatches SET state = $4{sets} WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3"
             " RETURNING signed_at > sign_deadline AS late_sign, answered_at > answer_deadline AS late_answer,"
             " sign_deadline, answer_deadline",
+            access.tenant.id,
             call_id,
             unit,
             target,
@@ -583,7 +608,7 @@ async def _move_dispatch(
 
 async def sign_for(access: Access, call_id: uuid.UUID, unit: str) -> CallView:
     """报到: the unit acknowledges the call."""
-    return await _move_dispatch(access, call_id, unit, "sign_for", sets=", signed_at = $4", args=(now(),))
+    return await _move_dispatch(access, call_id, unit, "sign_for", sets=", signed_at = $5", args=(now(),))
 
 
 async def start(access: Access, call_id: uuid.UUID, unit: str) -> CallView:
@@ -597,7 +622,7 @@ async def answer(access: Access, call_id: uuid.UUID, unit: str, data: Answer) ->
         call_id,
         unit,
         "answer",
-        sets=", answered_at = $4, feedback = $5",
+        sets=", answered_at = $5, feedback = $6",
         args=(now(), data.feedback),
         comment=data.feedback,
     )
@@ -612,20 +637,28 @@ async def send_back(access: Access, call_id: uuid.UUID, unit: str, data: SendBac
         require_unit_actor(access, unit, "send back a call")
         require_call_state("send back", call["state"], OPEN_CALL)
         current = await conn.fetchval(
-            "SELECT state FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, unit
+            "SELECT state FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
+            call_id,
+            unit,
         )
         if current is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
         target = check_dispatch_move("send_back", current)
         await conn.execute(
-            "UPDATE call_dispatches SET state = 'sent_back', sent_back_at = $3, send_back_reason = $4"
-            " WHERE call_id = $1 AND unit_code = $2",
+            "UPDATE call_dispatches SET state = 'sent_back', sent_back_at = $4, send_back_reason = $5"
+            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
             call_id,
             unit,
             now(),
             data.reason,
         )
-        await conn.execute("UPDATE calls SET send_back_count = send_back_count + 1 WHERE id = $1", call_id)
+        await conn.execute(
+            "UPDATE calls SET send_back_count = send_back_count + 1 WHERE tenant_id = $1 AND id = $2",
+            access.tenant.id,
+            call_id,
+        )
         await _step(
             conn,
             access,
@@ -638,7 +671,9 @@ async def send_back(access: Access, call_id: uuid.UUID, unit: str, data: SendBac
             data={"item_code": data.item_code},
         )
         taken = await conn.fetch(
-            "SELECT unit_code FROM call_dispatches WHERE call_id = $1 AND state <> 'sent_back'", call_id
+            "SELECT unit_code FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND state <> 'sent_back'",
+            access.tenant.id,
+            call_id,
         )
         held = {r["unit_code"] for r in taken}
         fresh = [p for p in await _propose_for(conn, access, call) if p.unit_code not in held]
@@ -664,11 +699,12 @@ async def reroute(access: Access, call_id: uuid.UUID, data: Reroute) -> CallView
     async with tenant_transaction(access.tenant.id) as conn:
         call = await _load(conn, access, call_id, lock=True)
         require_call_state("re-route", call["state"], ("received", *OPEN_CALL))
-        names = await _units_exist(conn, [data.to_unit], "to_unit")
+        names = await _units_exist(conn, access.tenant.id, [data.to_unit], "to_unit")
         if data.from_unit:
             moved = await conn.fetchval(
-                "UPDATE call_dispatches SET state = 'sent_back', sent_back_at = $3, send_back_reason = $4"
-                " WHERE call_id = $1 AND unit_code = $2 AND state <> 'sent_back' RETURNING true",
+                "UPDATE call_dispatches SET state = 'sent_back', sent_back_at = $4, send_back_reason = $5"
+                " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3 AND state <> 'sent_back' RETURNING true",
+                access.tenant.id,
                 call_id,
                 data.from_unit,
                 now(),
@@ -677,7 +713,9 @@ async def reroute(access: Access, call_id: uuid.UUID, data: Reroute) -> CallView
             if not moved:
                 raise ValidationFailed.on("from_unit", f"the call has no live dispatch to {data.from_unit}")
         live = await conn.fetchval(
-            "SELECT true FROM call_dispatches WHERE call_id = $1 AND unit_code = $2 AND state <> 'sent_back'",
+            "SELECT true FROM call_dispatches"
+            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3 AND state <> 'sent_back'",
+            access.tenant.id,
             call_id,
             data.to_unit,
         )
@@ -705,7 +743,10 @@ async def request_extension(access: Access, call_id: uuid.UUID, unit: str, data:
         require_unit_actor(access, unit, "request an extension")
         require_call_state("request an extension", call["state"], OPEN_CALL)
         row = await conn.fetchrow(
-            "SELECT state, extension FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, unit
+            "SELECT state, extension FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
+            call_id,
+            unit,
         )
         if row is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
@@ -714,7 +755,8 @@ async def request_extension(access: Access, call_id: uuid.UUID, unit: str, data:
             raise ValidationFailed.on("reason", "an extension request is already waiting for a decision")
         ext = Extension("requested", data.reason, data.working_days, data.hours, now())
         await conn.execute(
-            "UPDATE call_dispatches SET extension = $3::jsonb WHERE call_id = $1 AND unit_code = $2",
+            "UPDATE call_dispatches SET extension = $4::jsonb WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
             call_id,
             unit,
             msgspec.json.encode(ext).decode(),
@@ -737,7 +779,9 @@ async def decide_extension(access: Access, call_id: uuid.UUID, unit: str, data: 
     async with tenant_transaction(access.tenant.id) as conn:
         await _load(conn, access, call_id, lock=True)
         row = await conn.fetchrow(
-            "SELECT answer_deadline, extension FROM call_dispatches WHERE call_id = $1 AND unit_code = $2",
+            "SELECT answer_deadline, extension FROM call_dispatches"
+            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
             call_id,
             unit,
         )
@@ -753,15 +797,18 @@ async def decide_extension(access: Access, call_id: uuid.UUID, unit: str, data: 
         if data.approved:
             new_deadline = await _deadline(conn, access.tenant.id, row["answer_deadline"], ext.working_days, ext.hours)
         await conn.execute(
-            "UPDATE call_dispatches SET extension = $3::jsonb, answer_deadline = $4"
-            " WHERE call_id = $1 AND unit_code = $2",
+            "UPDATE call_dispatches SET extension = $4::jsonb, answer_deadline = $5"
+            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            access.tenant.id,
             call_id,
             unit,
             msgspec.json.encode(decided).decode(),
             new_deadline,
         )
         await conn.execute(
-            "UPDATE calls SET answer_deadline = GREATEST(answer_deadline, $2), revision = revision + 1 WHERE id = $1",
+            "UPDATE calls SET answer_deadline = GREATEST(answer_deadline, $3), revision = revision + 1"
+            " WHERE tenant_id = $1 AND id = $2",
+            access.tenant.id,
             call_id,
             new_deadline,
         )
@@ -788,7 +835,9 @@ async def urge(access: Access, call_id: uuid.UUID, data: Urge) -> CallView:
         require_call_state(data.kind, call["state"], ("received", *OPEN_CALL))
         if data.unit_code:
             live = await conn.fetchval(
-                "SELECT true FROM call_dispatches WHERE call_id = $1 AND unit_code = $2 AND state <> 'sent_back'",
+                "SELECT true FROM call_dispatches"
+                " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3 AND state <> 'sent_back'",
+                access.tenant.id,
                 call_id,
                 data.unit_code,
             )
@@ -810,15 +859,18 @@ async def follow_up(access: Access, call_id: uuid.UUID, data: FollowUp) -> CallV
         require_township_actor(access, call["township_code"], "follow up a call")
         require_call_state("follow up", call["state"], ("answered",))
         answered = await conn.fetch(
-            "SELECT unit_code FROM call_dispatches WHERE call_id = $1 AND state = 'answered'", call_id
+            "SELECT unit_code FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND state = 'answered'",
+            access.tenant.id,
+            call_id,
         )
         units = [r["unit_code"] for r in answered]
         at = now()
         step_data = {"resolved": data.resolved, "satisfaction": data.satisfaction, "units": units}
         if data.resolved:
             await conn.execute(
-                "UPDATE calls SET state = 'closed', closed_at = $2, resolved = true, satisfaction = $3,"
-                " follow_up_note = $4, revision = revision + 1 WHERE id = $1",
+                "UPDATE calls SET state = 'closed', closed_at = $3, resolved = true, satisfaction = $4,"
+                " follow_up_note = $5, revision = revision + 1 WHERE tenant_id = $1 AND id = $2",
+                access.tenant.id,
                 call_id,
                 at,
                 data.satisfaction,
@@ -839,14 +891,17 @@ async def follow_up(access: Access, call_id: uuid.UUID, data: FollowUp) -> CallV
             cls = call_classes(access)[call["call_class"]]
             answer_by = await _deadline(conn, access.tenant.id, at, cls.answer_working_days, cls.answer_hours)
             await conn.execute(
-                "UPDATE call_dispatches SET state = 'in_progress', answered_at = NULL, answer_deadline = $2"
-                " WHERE call_id = $1 AND state = 'answered'",
+                "UPDATE call_dispatches SET state = 'in_progress', answered_at = NULL, answer_deadline = $3"
+                " WHERE tenant_id = $1 AND call_id = $2 AND state = 'answered'",
+                access.tenant.id,
                 call_id,
                 answer_by,
             )
             await conn.execute(
-                "UPDATE calls SET state = 'redo', resolved = false, satisfaction = $2, follow_up_note = $3,"
-                " answered_at = NULL, redo_count = redo_count + 1, revision = revision + 1 WHERE id = $1",
+                "UPDATE calls SET state = 'redo', resolved = false, satisfaction = $3, follow_up_note = $4,"
+                " answered_at = NULL, redo_count = redo_count + 1, revision = revision + 1"
+                " WHERE tenant_id = $1 AND id = $2",
+                access.tenant.id,
                 call_id,
                 data.satisfaction,
                 data.comment,
@@ -870,7 +925,11 @@ async def archive(access: Access, call_id: uuid.UUID) -> CallView:
     async with tenant_transaction(access.tenant.id) as conn:
         call = await _load(conn, access, call_id, lock=True)
         require_call_state("archive", call["state"], ("closed",))
-        await conn.execute("UPDATE calls SET state = 'archived', revision = revision + 1 WHERE id = $1", call_id)
+        await conn.execute(
+            "UPDATE calls SET state = 'archived', revision = revision + 1 WHERE tenant_id = $1 AND id = $2",
+            access.tenant.id,
+            call_id,
+        )
         await _step(conn, access, call_id, "archive", from_state="closed", to_state="archived")
         return await _view(conn, access, call_id)
 
@@ -885,7 +944,7 @@ WITH d AS (
   FROM call_dispatches d
   JOIN calls c ON c.tenant_id = d.tenant_id AND c.id = d.call_id
   JOIN units u ON u.tenant_id = d.tenant_id AND u.code = d.unit_code
-  WHERE c.raised_at >= $1 AND c.raised_at < $2
+  WHERE d.tenant_id = $6 AND c.raised_at >= $1 AND c.raised_at < $2
     AND ($3::text IS NULL OR c.township_code = $3) AND ($4::text IS NULL OR d.unit_code = $4)
 )
 SELECT call_id, subject, township_code, call_class, unit_code, unit_name,
@@ -910,7 +969,7 @@ FROM call_steps s
 JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
 CROSS JOIN LATERAL jsonb_array_elements_text(s.data -> 'units') AS x(unit_code)
 JOIN units u ON u.tenant_id = s.tenant_id AND u.code = x.unit_code
-WHERE s.action = 'follow_up' AND s.data ->> 'resolved' = 'false'
+WHERE s.tenant_id = $6 AND s.action = 'follow_up' AND s.data ->> 'resolved' = 'false'
   AND c.raised_at >= $1 AND c.raised_at < $2
   AND ($3::text IS NULL OR c.township_code = $3) AND ($4::text IS NULL OR x.unit_code = $4)
 ORDER BY unit_code, deadline NULLS LAST, call_id
@@ -949,7 +1008,7 @@ async def violations(
     lower, upper = period_bounds(start, end)
     at = now()
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(_VIOLATIONS, lower, upper, township, unit, at)
+        rows = await conn.fetch(_VIOLATIONS, lower, upper, township, unit, at, access.tenant.id)
     result = []
     for r in rows:
         late = None

@@ -93,7 +93,7 @@ SELECT township_code AS key, sign_deadline, signed_at, answer_deadline, answered
        date_part('epoch', closed_at - raised_at) / 3600 AS resolution,
        CASE WHEN closed_at IS NOT NULL THEN satisfaction END AS satisfaction
 FROM calls
-WHERE raised_at >= $1 AND raised_at < $2 AND ($3::text IS NULL OR township_code = $3)
+WHERE tenant_id = $5 AND raised_at >= $1 AND raised_at < $2 AND ($3::text IS NULL OR township_code = $3)
 """
 
 # One row per dispatch to a unit: the unit's own times, the call's outcome.
@@ -106,7 +106,7 @@ SELECT d.unit_code AS key, d.sign_deadline, d.signed_at, d.answer_deadline, d.an
        CASE WHEN d.state <> 'sent_back' AND c.closed_at IS NOT NULL THEN c.satisfaction END AS satisfaction
 FROM call_dispatches d
 JOIN calls c ON c.tenant_id = d.tenant_id AND c.id = d.call_id
-WHERE d.raised_at >= $1 AND d.raised_at < $2 AND ($3::text IS NULL OR d.unit_code = $3)
+WHERE d.tenant_id = $5 AND d.raised_at >= $1 AND d.raised_at < $2 AND ($3::text IS NULL OR d.unit_code = $3)
 """
 
 # One unit: its dispatches by (tenant_id, unit_code, raised_at), each call fetched by its key
@@ -190,7 +190,9 @@ async def call_statistics(
     lower, upper = period_bounds(start, end)
     rows_sql = _ONE_UNIT_ROWS if unit else _CALL_ROWS
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await conn.fetchrow(f"SELECT {_AGGREGATES} FROM ({rows_sql}) r", lower, upper, unit or township, now())
+        row = await conn.fetchrow(
+            f"SELECT {_AGGREGATES} FROM ({rows_sql}) r", lower, upper, unit or township, now(), access.tenant.id
+        )
     return _statistics(row, start, end, township, unit)
 
 
@@ -213,7 +215,12 @@ async def call_statistics_by(
         # the grouped sort holds every row of the period (~13 MB for 150,000 dispatches)
         await conn.execute("SET LOCAL work_mem = '32MB'")
         rows = await conn.fetch(
-            f"SELECT key, {_AGGREGATES} FROM ({rows_sql}) r GROUP BY key ORDER BY key", lower, upper, None, now()
+            f"SELECT key, {_AGGREGATES} FROM ({rows_sql}) r GROUP BY key ORDER BY key",
+            lower,
+            upper,
+            None,
+            now(),
+            access.tenant.id,
         )
     return [
         _statistics(
