@@ -63,7 +63,7 @@ KEYED_BY_CALLER: dict[str, str] = {
 NOT_YET_KEYED: dict[str, str] = {
     "core/legal/library.py:58": "all titles, own and shared; which duplicate title wins depends on row order",
     "core/legal/service.py:593": "_document_row: a document by id (own or shared), successor title by id",
-    "core/legal/service.py:619": "list_documents: the successor title subquery (sd) by id only",
+    "core/legal/service.py:619": "list_documents: own and shared (the `shared` filter compares tenant_id under OR)",
     "core/legal/service.py:929": "search_provisions: own and shared documents",
     "core/legal/service.py:1175": "list_changes: own and shared changes",
     "core/legal/service.py:1190": "_change_row: a change by id (own or shared), also run as the owner",
@@ -265,6 +265,30 @@ def _scopes(sql: str) -> list[Scope]:
     return scopes
 
 
+def _under_or(sql: str, pos: int) -> bool:
+    """Whether `pos` sits in a parenthesised condition that has an OR of its own (up to the
+    enclosing subquery): `($2 IS NULL OR $2 = (d.tenant_id = $3))` does not filter by tenant."""
+    depth, i = 0, pos
+    while i > 0:
+        i -= 1
+        if sql[i] == ")":
+            depth += 1
+        elif sql[i] == "(":
+            if depth:
+                depth -= 1
+                continue
+            if re.match(r"\(\s*(SELECT|WITH)\b", sql[i:]):
+                return False
+            group, level, j = [], 0, i + 1
+            while j < len(sql) and not (sql[j] == ")" and level == 0):
+                level += {"(": 1, ")": -1}.get(sql[j], 0)
+                group.append(sql[j] if level == 0 else " ")
+                j += 1
+            if re.search(r"\bOR\b", "".join(group)):
+                return True
+    return False
+
+
 def _scope_at(scopes: list[Scope], pos: int) -> Scope:
     inner = [s for s in scopes if s.start <= pos < s.end]
     return min(inner, key=lambda s: s.end - s.start)
@@ -309,7 +333,8 @@ def unkeyed_references(sql: str, tables: frozenset[str]) -> list[str]:
     col_eq_col = re.compile(rf"{_COL}\s*=\s*\b(?:(\w+)\.)?(?:tenant_id|document_tenant)\b")
     for pattern in (col_eq_anchor, anchor_eq_col):
         for m in pattern.finditer(sql):
-            anchored.update(resolve(_scope_at(scopes, m.start()), m.group(1)))
+            if not _under_or(sql, m.start()):
+                anchored.update(resolve(_scope_at(scopes, m.start()), m.group(1)))
     for m in col_in_values.finditer(sql):
         anchored.update(resolve(_scope_at(scopes, m.start()), m.group(1)))
     for m in col_eq_col.finditer(sql):
@@ -379,6 +404,10 @@ def test_checker_tells_keyed_from_unkeyed() -> None:
     cte = "WITH x AS (SELECT tenant_id, id FROM calls WHERE tenant_id = $1) SELECT d.* FROM x JOIN call_dispatches d"
     assert unkeyed_references(cte + " ON d.tenant_id = x.tenant_id AND d.call_id = x.id", tables) == []
     assert unkeyed_references("INSERT INTO calls (tenant_id, id) VALUES ($1, $2)", tables) == []
+    # a tenant comparison under OR filters nothing
+    either = "SELECT id FROM calls c WHERE c.id = $1 AND ($2::bool IS NULL OR $2 = (c.tenant_id = $3))"
+    assert unkeyed_references(either, tables) == ["calls c"]
+    assert unkeyed_references(either.replace("c.id = $1", "c.tenant_id = $4 AND c.id = $1"), tables) == []
 
 
 def test_every_statement_is_tenant_keyed() -> None:
