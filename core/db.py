@@ -185,7 +185,12 @@ def is_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database is away (rather than that the work is wrong)."""
     if isinstance(exc, _UNAVAILABLE):
         return True
-    # asyncpg's "cannot call Connection.fetch(): connection is closed" (lost while idle).
+    # asyncpg's "cannot call Connection.fetch(): connection is closed" (lost while idle), and a
+    # connection whose protocol an outage left mid-operation ("cannot switch to state 15;
+    # another operation (2) is in progress", seen right after the server was killed): both
+    # mean this connection is unusable, and the transaction helper drops it.
+    if isinstance(exc, asyncpg.InternalClientError):
+        return True
     return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
 
 
