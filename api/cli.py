@@ -405,7 +405,20 @@ class Terminated(KeyboardInterrupt):
     graceful shutdown, which is how ``serve`` used to leave it.)"""
 
 
+_terminated = False
+
+
 def _terminate(signum: int, frame: Any) -> None:
+    """Inside ``asyncio.run`` hand SIGTERM to the runner's own Ctrl-C handler, which cancels
+    the main task so that it unwinds through its ``finally`` blocks (raising here, wherever the
+    loop happens to be, could leave a task that never finished its cancellation and
+    ``asyncio.run`` waiting for it forever); elsewhere raise it like Ctrl-C."""
+    global _terminated
+    _terminated = True
+    on_sigint = signal.getsignal(signal.SIGINT)
+    if callable(on_sigint) and on_sigint is not signal.default_int_handler:
+        on_sigint(signal.SIGINT, frame)  # asyncio.Runner's: cancel the main task (or raise when repeated)
+        return
     raise Terminated
 
 
@@ -426,7 +439,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         args.func(args)
     except KeyboardInterrupt as exc:
-        name = "SIGTERM" if isinstance(exc, Terminated) else "SIGINT"
+        name = "SIGTERM" if isinstance(exc, Terminated) or _terminated else "SIGINT"
         if args.func in (cmd_serve, cmd_demo):  # the way to stop a server: a clean exit
             print(f"stopped ({name})", file=sys.stderr)
         else:
