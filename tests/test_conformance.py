@@ -8,8 +8,9 @@ import pytest
 
 from core import plugins
 from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, Division, JurisdictionInfo, Responsibility, SeedCatalog, Unit
+from core.plugin_types import CatalogItem, JurisdictionInfo, Responsibility, SeedCatalog
 from tenants.testing import assert_conformant, assert_provisionable, check_plugin
+from tests.plugin_fixtures import tiny_county
 
 IN_TREE = ["wenjiang", "longsha", "taian", "lanshan", "dongshan"]
 
@@ -30,13 +31,7 @@ def _plugin(items: tuple[CatalogItem, ...]) -> types.ModuleType:
 
     @hookimpl
     def qingdan_jurisdiction() -> JurisdictionInfo:
-        return JurisdictionInfo(
-            slug="kit",
-            name="测试县",
-            division_code="350626",
-            divisions=(Division("350626", "测试县", "county"),),
-            units=(Unit("justice-bureau", "县司法局", "department", "350626"),),
-        )
+        return tiny_county("kit")
 
     @hookimpl
     def qingdan_seed_catalog() -> SeedCatalog:

@@ -11,10 +11,11 @@ import httpx
 
 from core import plugins
 from core.hookspecs import hookimpl
-from core.plugin_types import CallClass, Division, JurisdictionInfo, Unit, call_workflow
+from core.plugin_types import CallClass, JurisdictionInfo, call_workflow
 from core.workflow.definition import Deadline, State, WorkflowDefinition
 from core.workflow.validation import check_definitions
 from tests.conftest import MakeTenant, TenantFixture
+from tests.plugin_fixtures import tiny_county
 from tests.test_graphql import gql
 
 HALF_HOUR = CallClass("emergency", "应急事项", "must", sign_hours=0.5, answer_hours=2.5)
@@ -64,13 +65,7 @@ async def test_a_half_hour_call_class_is_shown_by_graphql(client: httpx.AsyncCli
 
     @hookimpl
     def qingdan_jurisdiction() -> JurisdictionInfo:
-        return JurisdictionInfo(
-            slug="half",
-            name="测试县",
-            division_code="350626",
-            divisions=(Division("350626", "测试县", "county"),),
-            units=(Unit("justice-bureau", "县司法局", "department", "350626"),),
-        )
+        return tiny_county("half")
 
     @hookimpl
     def qingdan_workflows() -> tuple[WorkflowDefinition, ...]:

@@ -15,16 +15,15 @@ from core.evaluation.schemes import check_plugin_scheme
 from core.hookspecs import hookimpl
 from core.plugin_types import (
     CatalogItem,
-    Division,
     Indicator,
     ItemLevel,
     JurisdictionInfo,
     ListKind,
     ListStructure,
     Problem,
-    Unit,
 )
 from core.testing import check_plugin
+from tests.plugin_fixtures import tiny_county
 
 hookspec = pluggy.HookspecMarker(hookspecs.PROJECT)
 
@@ -39,13 +38,7 @@ def _county(**hooks: Callable[..., object]) -> types.ModuleType:
 
     @hookimpl
     def qingdan_jurisdiction() -> JurisdictionInfo:
-        return JurisdictionInfo(
-            slug="hooks",
-            name="钩子县",
-            division_code="350626",
-            divisions=(Division("350626", "钩子县", "county"),),
-            units=(Unit("justice-bureau", "县司法局", "department", "350626"),),
-        )
+        return tiny_county("hooks", "钩子县")
 
     module.qingdan_jurisdiction = qingdan_jurisdiction  # type: ignore[attr-defined]
     for hook, impl in hooks.items():

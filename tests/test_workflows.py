@@ -16,13 +16,14 @@ import pytest
 
 from core import db, plugins, workflow
 from core.hookspecs import hookimpl
-from core.plugin_types import Division, JurisdictionInfo, Unit
+from core.plugin_types import JurisdictionInfo
 from core.workflow.definition import Deadline, State, StepInput, Transition, WorkflowDefinition
 from core.workflow.templates import adjustment_workflow, call_workflow
 from core.workflow.validation import check_definitions
 from tenants.testing import check_plugin
 from tests.catalog_fixtures import publish
 from tests.conftest import MakeTenant, TenantFixture, issue_key
+from tests.plugin_fixtures import tiny_county
 
 XIPU, ZHANGTANG = "350626100000", "350626101000"
 
@@ -113,13 +114,7 @@ def _plugin_with(definitions: tuple[WorkflowDefinition, ...]) -> types.ModuleTyp
 
     @hookimpl
     def qingdan_jurisdiction() -> JurisdictionInfo:
-        return JurisdictionInfo(
-            slug="kitwf",
-            name="测试县",
-            division_code="350626",
-            divisions=(Division("350626", "测试县", "county"),),
-            units=(Unit("justice-bureau", "县司法局", "department", "350626"),),
-        )
+        return tiny_county("kitwf")
 
     @hookimpl
     def qingdan_workflows() -> tuple[WorkflowDefinition, ...]:
