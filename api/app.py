@@ -34,14 +34,17 @@ from api.rest.units import UnitController
 from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
 from api.runtime import open_database
 from api.security_headers import security_headers
-from core import db, events, portal, township_lists
-from core.events import DeliveryWorker
+from core.events import service as events
+from core.events.service import DeliveryWorker
 from core.exchange import tables
 from core.exchange.retention import ExportSweeper
 from core.exchange.retention import configure as configure_export_retention
 from core.exchange.unpack import WorkbookLimits
-from core.settings import Settings, load_settings
-from core.storage import make_storage
+from core.lists import service as township_lists
+from core.platform import db
+from core.platform.settings import Settings, load_settings
+from core.platform.storage import make_storage
+from core.publication import portal
 from tenants.deadlines import DeadlineSweeper
 
 API_DESCRIPTION = """\

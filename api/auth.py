@@ -9,7 +9,7 @@ from litestar.di import Provide
 from litestar.params import FromPath
 
 from api.limits import mark_authenticated
-from core.access import Access, Principal
+from core.security.access import Access, Principal
 from tenants.access import open_access
 from tenants.keys import resolve
 

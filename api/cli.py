@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from api.runtime import open_database
-from core import db, schema
-from core.access import Principal, Role
-from core.errors import QingdanError
-from core.settings import Settings, is_local_url, load_settings
+from core import install
+from core.platform import db
+from core.platform.errors import QingdanError
+from core.platform.settings import Settings, is_local_url, load_settings
+from core.security.access import Principal, Role
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="command line")
 CONTRACTS = Path(__file__).resolve().parent.parent / "openapi"
@@ -51,7 +52,7 @@ def _run(args: argparse.Namespace, work: Callable[[], Awaitable[None]], *, curre
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     async def work() -> None:
-        applied = await schema.migrate()
+        applied = await install.migrate()
         if applied:
             for migration in applied:
                 print(f"applied {migration}")
@@ -76,7 +77,7 @@ def cmd_tenant_create(args: argparse.Namespace) -> None:
 
 
 def cmd_tenant_list(args: argparse.Namespace) -> None:
-    from core.tenancy import all_tenants
+    from core.security.tenancy import all_tenants
 
     async def work() -> None:
         tenants = await all_tenants()
@@ -147,7 +148,7 @@ def cmd_apikey_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_plugins_list(args: argparse.Namespace) -> None:
-    from core import plugins
+    from core.plugin_api import registry as plugins
 
     found = plugins.registry()
     if not found:
@@ -286,7 +287,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     async def prepare() -> None:
         await open_database(settings, require_current=False)
         try:
-            await schema.migrate()
+            await install.migrate()
             await provision_demo(f"http://{args.host}:{args.port}")
         finally:
             await db.disconnect()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime
 import zlib
 
-from core import plugins
-from core.access import Access, Principal, Role
-from core.divisions import TOWNSHIP_LEVEL
-from core.errors import QingdanError
 from core.evaluation import service as evaluation
-from core.jurisdictions import list_jurisdictions
-from core.tenancy import find_tenant
-from core.township_lists import ListPublish, file_list, publish_list, submit
+from core.jurisdictions.divisions import TOWNSHIP_LEVEL
+from core.jurisdictions.tree import list_jurisdictions
+from core.lists.service import ListPublish, file_list, publish_list, submit
+from core.platform.errors import QingdanError
+from core.plugin_api import registry as plugins
+from core.security.access import Access, Principal, Role
+from core.security.tenancy import find_tenant
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant

@@ -11,8 +11,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import Scope, Send
 
-from core import db
-from core.errors import DatabaseUnavailable, QingdanError
+from core.platform import db
+from core.platform.errors import DatabaseUnavailable, QingdanError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://qingdan.dev/problems/"
@@ -140,7 +140,7 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if db.is_unavailable(exc):  # a driver error that bypassed core.db's translation
+    if db.is_unavailable(exc):  # a driver error that bypassed core.platform.db's translation
         return domain_error(request, db.unavailable(exc))
     log.exception("unhandled error", exc_info=exc)
     return problem(

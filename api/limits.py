@@ -47,7 +47,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.errors import send_problem
-from core.settings import Settings, load_settings
+from core.platform.settings import Settings, load_settings
 
 try:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol

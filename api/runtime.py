@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from core import db, schema
-from core.errors import QingdanError
-from core.settings import Settings
+from core.platform import db, schema
+from core.platform.errors import QingdanError
+from core.platform.settings import Settings
 
 URL_ENV = "QINGDAN_DATABASE_URL"
 

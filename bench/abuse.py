@@ -63,8 +63,8 @@ class Tally:
 async def provision(data_dir: Path) -> tuple[str, str]:
     """The database URL and an admin key of a fresh plugin tenant."""
     from bench.township_list import start_database
-    from core import db
-    from core.access import Principal, Role
+    from core.platform import db
+    from core.security.access import Principal, Role
     from tenants import keys
     from tenants.access import open_access
     from tenants.provisioning import TenantCreate, create_tenant
@@ -291,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
                 proc.wait(15)
             except subprocess.TimeoutExpired:
                 proc.kill()
-            from core import db
+            from core.platform import db
 
             db.stop_embedded(data_dir)
         log = (data_dir / "server.log").read_text(errors="replace") if (data_dir / "server.log").exists() else ""

@@ -118,7 +118,7 @@ async def prepare(data_dir: Path, entries: int) -> tuple[Any, str]:
 async def bench_proposal(access: Any, township: str, count: int) -> tuple[list[float], ...]:
     from core.calls import routing, service
     from core.calls.model import CallCreate, Proposal
-    from core.db import tenant_transaction
+    from core.platform.db import tenant_transaction
 
     async with tenant_transaction(access.tenant.id) as conn:
         items = await conn.fetch(
@@ -171,7 +171,7 @@ async def bench_proposal(access: Any, township: str, count: int) -> tuple[list[f
 
 async def bench_statistics(access: Any, calls: int, runs: int) -> list[tuple[str, list[float]]]:
     from core.calls.statistics import call_statistics, call_statistics_by
-    from core.db import platform_transaction, tenant_transaction
+    from core.platform.db import platform_transaction, tenant_transaction
 
     async with platform_transaction() as conn:
         townships = [
@@ -229,7 +229,7 @@ async def bench_statistics(access: Any, calls: int, runs: int) -> list[tuple[str
 
 
 async def run(args: argparse.Namespace, data_dir: Path) -> None:
-    from core import db
+    from core.platform import db
 
     try:
         access, township = await prepare(data_dir, args.entries)

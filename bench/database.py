@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from core import db, plugins, schema
-from core.access import Principal, Role
-from core.jurisdictions import JurisdictionCreate, create_jurisdiction, get_jurisdictions
-from core.settings import load_settings
-from core.tenancy import find_tenant
+from core import install
+from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction, get_jurisdictions
+from core.platform import db
+from core.platform.settings import load_settings
+from core.plugin_api import registry as plugins
+from core.security.access import Principal, Role
+from core.security.tenancy import find_tenant
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
@@ -55,12 +57,12 @@ def _villages(info_codes: set[str], towns: list[str], count: int) -> list[Jurisd
 async def prepare(data_dir: Path, plugin: str, villages: int) -> Prepared:
     """Start the embedded server under ``data_dir``, migrate, provision, issue an admin key.
 
-    Leaves :mod:`core.db`'s pool open (the caller disconnects).
+    Leaves :mod:`core.platform.db`'s pool open (the caller disconnects).
     """
     url = await db.start_embedded(data_dir)
     settings = load_settings(data_dir)
     await db.connect(url, role=settings.app_role)
-    await schema.migrate()
+    await install.migrate()
     info = plugins.jurisdiction(plugin)
     tenant = await find_tenant(info.slug)
     if tenant is None:

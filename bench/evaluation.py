@@ -33,15 +33,16 @@ from pathlib import Path
 import msgspec
 import psutil
 
-from core import db, schema
-from core.access import Principal, Role
-from core.db import tenant_transaction
+from core import install
 from core.evaluation import service
 from core.evaluation.compute import Aggregates, compute
 from core.evaluation.schemes import IndicatorDoc, RelationDoc, SchemeDoc
-from core.jurisdictions import JurisdictionCreate, create_jurisdiction
-from core.settings import load_settings
-from core.units import UnitCreate, create_unit
+from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction
+from core.jurisdictions.units import UnitCreate, create_unit
+from core.platform import db
+from core.platform.db import tenant_transaction
+from core.platform.settings import load_settings
+from core.security.access import Principal, Role
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
 
@@ -156,7 +157,7 @@ async def main(args: argparse.Namespace) -> None:
         url = await db.start_embedded(data_dir)
         await db.connect(url, role=load_settings(data_dir).app_role, count_queries=True)
         try:
-            await schema.migrate()
+            await install.migrate()
             started = time.perf_counter()
             access, sizes = await build(args)
             print(

@@ -7,7 +7,7 @@ signature and records when each event arrived). Then:
 
 - **emit**: a tenant transaction that updates one row, with and without one ``emit()``
   (the reference), ``--emits`` times each, interleaved.
-- **latency**: the app's :class:`core.events.DeliveryWorker` runs (LISTEN/NOTIFY); events
+- **latency**: the app's :class:`core.events.service.DeliveryWorker` runs (LISTEN/NOTIFY); events
   are committed one at a time and the time from ``COMMIT`` returning to the receiver
   reading the request is recorded (``--latency`` events, 20 ms apart).
 - **throughput**: ``--events`` events are committed while no worker runs, then one worker
@@ -116,15 +116,17 @@ class ReceiverProcess:
 
 
 async def _setup(data_dir: Path) -> Any:
-    from core import db, events, schema
-    from core.access import Principal, Role
-    from core.settings import load_settings
+    from core import install
+    from core.events import service as events
+    from core.platform import db
+    from core.platform.settings import load_settings
+    from core.security.access import Principal, Role
     from tenants.access import open_access
     from tenants.provisioning import TenantCreate, create_tenant
 
     url = await db.start_embedded(data_dir)
     await db.connect(url, role=load_settings(data_dir).app_role, max_size=8)
-    await schema.migrate()
+    await install.migrate()
     platform = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name=PLATFORM_NAME)
     slug = f"bench-{int(time.time())}"
     await create_tenant(platform, TenantCreate(slug=slug, name="基准县", division_code="510115"))
@@ -133,8 +135,8 @@ async def _setup(data_dir: Path) -> Any:
 
 
 async def _emit_cost(access: Any, n: int) -> tuple[list[float], list[float]]:
-    from core import events
-    from core.db import tenant_transaction
+    from core.events import service as events
+    from core.platform.db import tenant_transaction
 
     async def one(with_event: bool) -> float:
         started = time.perf_counter()
@@ -156,8 +158,8 @@ async def _emit_cost(access: Any, n: int) -> tuple[list[float], list[float]]:
 
 
 async def _commit_events(access: Any, count: int, per_tx: int = 500) -> dict[int, float]:
-    from core import events
-    from core.db import tenant_transaction
+    from core.events import service as events
+    from core.platform.db import tenant_transaction
 
     committed: dict[int, float] = {}
     done = 0
@@ -186,8 +188,8 @@ async def _wait_for(receiver: ReceiverProcess, count: int, timeout: float) -> li
 
 
 async def _latency(access: Any, receiver: ReceiverProcess, n: int, listen: bool) -> list[float]:
-    from core import events
-    from core.db import tenant_transaction
+    from core.events import service as events
+    from core.platform.db import tenant_transaction
 
     worker = events.DeliveryWorker(events.config())
     if listen:
@@ -209,7 +211,7 @@ async def _latency(access: Any, receiver: ReceiverProcess, n: int, listen: bool)
 
 
 async def _throughput(access: Any, receiver: ReceiverProcess, count: int, workers: int) -> tuple[float, int, int]:
-    from core import events
+    from core.events import service as events
 
     await _commit_events(access, count)
     started = time.perf_counter()
@@ -247,8 +249,9 @@ async def _reference(port: int, count: int, concurrency: int) -> float:
 
 
 async def run(args: argparse.Namespace, data_dir: Path) -> None:
-    from core import db, events
-    from core.events import SubscriptionCreate, create_subscription
+    from core.events import service as events
+    from core.events.service import SubscriptionCreate, create_subscription
+    from core.platform import db
 
     receiver: ReceiverProcess | None = None
     try:
@@ -257,7 +260,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> None:
         # with a placeholder URL and point the subscription at the receiver afterwards.
         issued = await create_subscription(access, SubscriptionCreate(url="http://127.0.0.1:9/placeholder"))
         receiver = ReceiverProcess(issued.secret)
-        from core.db import tenant_transaction
+        from core.platform.db import tenant_transaction
 
         async with tenant_transaction(access.tenant.id) as conn:
             await conn.execute(

@@ -7,7 +7,7 @@ and builds plain county tenants with the benchmark units and list structure
 (``bench.township_list``). Then, each step timed over ``--rounds`` fresh tenants (median and
 worst printed):
 
-1. **reference**: the same ``--items`` items through ``core.catalog_editing.import_items``
+1. **reference**: the same ``--items`` items through ``core.catalog.editing.import_items``
    directly (the bulk path, no file) — the floor any file import stands on;
 2. **export**: the catalog draft as .xlsx (``core.exchange.excel.catalog_export``: one
    statement, openpyxl write-only);
@@ -87,7 +87,7 @@ def _merge_sources(items: list[Any]) -> list[list[Any]]:
 
 
 async def main(items: int, rounds: int, data_dir: Path) -> int:
-    from core.catalog_editing import import_items
+    from core.catalog.editing import import_items
     from core.exchange.catalog_import import import_catalog
     from core.exchange.excel import catalog_export
     from core.exchange.merge import MergeOptions, _merge_rows

@@ -47,15 +47,15 @@ def _rss_mb() -> float:
 
 async def run(entries: int, rounds: int, data_dir: Path) -> dict[str, float]:
     from bench.township_list import PLATFORM, _list_tenant, start_database
-    from core import db
-    from core.handbook import get_handbook, request_handbook, wait_for_jobs
-    from core.handbook.data import load_document
-    from core.handbook.fonts import find_font
-    from core.handbook.jobs import HandbookRequest
-    from core.handbook.render import render_handbook
-    from core.settings import load_settings
-    from core.storage import LocalStorage
-    from core.township_lists import get_published_list
+    from core.lists.service import get_published_list
+    from core.platform import db
+    from core.platform.settings import load_settings
+    from core.platform.storage import LocalStorage
+    from core.publication.handbook import get_handbook, request_handbook, wait_for_jobs
+    from core.publication.handbook.data import load_document
+    from core.publication.handbook.fonts import find_font
+    from core.publication.handbook.jobs import HandbookRequest
+    from core.publication.handbook.render import render_handbook
     from tenants.access import open_access
 
     print(f"preparing a published list of {entries} entries (embedded PostgreSQL in {data_dir}) …", flush=True)

@@ -109,15 +109,15 @@ class _Counter:
 async def _count_statements(prepared: Prepared, data_dir: Path) -> dict[str, float] | None:
     """Statements per request for (a) cold and warm and for (c), or None if not measurable.
 
-    Uses ``core.db.connect(count_queries=True)`` when available (query loggers slow every
+    Uses ``core.platform.db.connect(count_queries=True)`` when available (query loggers slow every
     statement a little, so the timed server never has them on).
     """
     import inspect
 
     from bench.server import build
-    from core import db
-    from core.settings import load_settings
-    from core.tenancy import forget_tenant
+    from core.platform import db
+    from core.platform.settings import load_settings
+    from core.security.tenancy import forget_tenant
     from tenants.keys import forget_cached_keys
 
     if "count_queries" not in inspect.signature(db.connect).parameters:
@@ -172,7 +172,7 @@ async def _count_statements(prepared: Prepared, data_dir: Path) -> dict[str, flo
 
 
 async def _prepare(args: argparse.Namespace, data_dir: Path) -> tuple[Prepared, Any]:
-    from core import db
+    from core.platform import db
 
     prepared = await prepare(data_dir, args.plugin, args.villages)
     try:
@@ -480,7 +480,7 @@ def report(
             f" and tenant uncached; (c) {counts['c']:.1f}; pool reset on release included"
         )
     else:
-        print("statements/request   n/a (core.db.connect has no count_queries)")
+        print("statements/request   n/a (core.platform.db.connect has no count_queries)")
     print()
     ok_ratio = a_c >= TARGET_A_OVER_C
     ok_p99 = a.percentile(99) < TARGET_P99_MS

@@ -12,7 +12,7 @@
    - the analysis: :func:`core.legal.service.record_repeal` with ``dry_run`` — lock, validate,
      find the affected items of every tenant's latest catalog, their working-copy and
      published entries, build the report by tenant and township; nothing kept;
-   - the recording: the same, committed — it also opens the draft (``core.catalog.open_draft``
+   - the recording: the same, committed — it also opens the draft (``core.catalog.reading.open_draft``
      copies the published catalog) and one adjustment per item — then undone as the owner so
      that the next round starts from the same state.
    The reference is the read-only SQL the analysis cannot do without (affected items,
@@ -50,15 +50,19 @@ from typing import Any
 
 import msgspec
 
-from core import catalog, db, schema, structure, township_lists
-from core.access import Access, Principal, Role
-from core.catalog import ItemCreate, PublishRequest, ResponsibilityData
-from core.jurisdictions import JurisdictionCreate, create_jurisdiction, get_jurisdictions
+from core import install
+from core.catalog import reading as catalog
+from core.catalog import structure
+from core.catalog.reading import ItemCreate, PublishRequest, ResponsibilityData
+from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction, get_jurisdictions
 from core.legal import citations, service
 from core.legal.lawtext import iter_library, parse_law
 from core.legal.library import SHARED_TENANT, resolve_texts, store_law
 from core.legal.numerals import article_label, to_chinese
-from core.tenancy import find_tenant
+from core.lists import service as township_lists
+from core.platform import db
+from core.security.access import Access, Principal, Role
+from core.security.tenancy import find_tenant
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
 
@@ -407,7 +411,7 @@ async def run(args: argparse.Namespace, data_dir: Path) -> bool:
     url = await db.start_embedded(data_dir)
     await db.connect(url, count_queries=True)
     try:
-        await schema.migrate()
+        await install.migrate()
         access = await prepare(args.documents, args.townships, args.items, print)
         trgm = await _has_trigram_index()
         impact = await bench_impact(access, args.rounds)

@@ -9,10 +9,10 @@ Starts an embedded PostgreSQL (in a temporary directory unless ``--data-dir``), 
 bulk-imported and published, the first township's list published with every entry), and
 measures, one caller at a time (latency, not throughput):
 
-(L)  ``core.lookup.lookup`` with the township — the service as REST and GraphQL call it:
+(L)  ``core.publication.lookup.lookup`` with the township — the service as REST and GraphQL call it:
      resolve the location, find the version in force, rank the cached index, name units;
 (L*) the same without a location: every township's list in force is searched;
-(P)  ``core.lookup.propose_units`` inside the caller's tenant transaction (as the calls
+(P)  ``core.publication.lookup.propose_units`` inside the caller's tenant transaction (as the calls
      workflow runs it), matching by text;
 (Pi) the same with the item code given;
 (r)  the reference: a ``tenant_transaction`` running only the statement that finds the
@@ -84,8 +84,9 @@ async def timed(n: int, act: Callable[[int], Awaitable[Any]], key: str = "") -> 
 
 
 async def in_process(url: str, slug: str, township: str, requests: int) -> dict[str, list[float]]:
-    from core import db, lookup
-    from core.db import tenant_transaction
+    from core.platform import db
+    from core.platform.db import tenant_transaction
+    from core.publication import lookup
     from tenants.access import open_access
 
     access = await open_access(PLATFORM, slug)
@@ -160,7 +161,7 @@ def over_http(url: str, data_dir: Path, slug: str, key: str, township: str, requ
 async def accuracy() -> list[tuple[str, int, int, int, int]]:
     """(plugin, appeals, top-1 hits, top-3 hits, primary unit right) per plugin."""
     from api.demo import publish_township_lists
-    from core import lookup
+    from core.publication import lookup
     from tenants.access import open_access
     from tenants.provisioning import TenantCreate, create_tenant
 
@@ -193,7 +194,7 @@ async def accuracy() -> list[tuple[str, int, int, int, int]]:
 
 
 async def prepare(args: argparse.Namespace, data_dir: Path) -> tuple[str, Any, dict[str, list[float]], Any]:
-    from core import db
+    from core.platform import db
 
     url = await start_database(data_dir)
     slug = f"lookup-{args.entries}"

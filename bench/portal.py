@@ -8,7 +8,7 @@ uvicorn, 1 worker, 127.0.0.1) and drives it with ``bench.load`` (closed loop, ke
 
 - (a) ``GET /portal/{slug}/townships/{code}/items/{ref}`` — the item page as served: tenant
   from the slug (cached), one statement reading the tenant's content generation, the page's
-  bytes as rendered once for that generation (:func:`core.portal.cached`), ETag;
+  bytes as rendered once for that generation (:func:`core.publication.portal.cached`), ETag;
 - (t) ``GET /portal/{slug}/townships/{code}`` — that township's whole list page (500
   entries), cached the same way;
 - (b) ``GET /bench/constant`` — the framework floor (no database, no middleware);
@@ -46,7 +46,7 @@ def _pct(values: list[float], p: float) -> float:
 
 async def _analyze() -> None:
     """Fresh tables have no statistics; the list reads after each publication then plan badly."""
-    from core.db import platform_transaction
+    from core.platform.db import platform_transaction
 
     async with platform_transaction() as conn:
         await conn.execute("ANALYZE")
@@ -56,11 +56,11 @@ async def prepare(data_dir: Path, townships: int, items: int) -> tuple[str, list
     """The database URL and the item paths to request."""
     from bench.search import publish_in_bulk
     from bench.township_list import PLATFORM, build_county, make_items, publish_catalog, start_database, township_codes
-    from core import db
-    from core.catalog_editing import import_items
-    from core.db import tenant_transaction
-    from core.portal_links import item_page_path
-    from core.tenancy import find_tenant
+    from core.catalog.editing import import_items
+    from core.platform import db
+    from core.platform.db import tenant_transaction
+    from core.publication.links import item_page_path
+    from core.security.tenancy import find_tenant
     from tenants.access import open_access
 
     url = await start_database(data_dir)
@@ -168,7 +168,7 @@ def _measure(
 
 def run(args: argparse.Namespace, data_dir: Path) -> bool:
     from bench.database import Prepared
-    from core.portal_links import township_path
+    from core.publication.links import township_path
 
     url, paths = asyncio.run(prepare(data_dir, args.townships, args.items))
     print(f"{len(paths)} item pages of township 1 (of {args.townships} published lists, {args.items} items)")

@@ -8,11 +8,11 @@ Starts an embedded PostgreSQL (in a temporary directory unless ``--data-dir``, w
 empty or new), migrates it, and through the core services builds a plain county tenant with
 ``--townships`` streets, a dozen county units and a list structure. Then, timing each step:
 
-1. bulk-imports ``--items`` catalog items in one ``core.catalog_editing.import_items`` call: domains
+1. bulk-imports ``--items`` catalog items in one ``core.catalog.editing.import_items`` call: domains
    and their items, each with two responsibilities and one or two citations; one item in ten
    is differentiated (claimed by a township), one in twenty a county core power (on no
    township's list), the rest apply to every township;
-2. publishes version 1 (``core.catalog_editing.publish``): every township list is created and
+2. publishes version 1 (``core.catalog.editing.publish``): every township list is created and
    filled (``follow_catalog``);
 3. lets ``--claims`` townships claim a differentiated item each (``township_lists.claim``);
 4. adjusts the draft (动态调整), each change with its reason: ``--modify`` items changed
@@ -82,7 +82,7 @@ class Statement:
 
 @dataclass(eq=False)  # hashable: asyncpg keeps its query loggers in a set
 class StatementLog:
-    """Installed as ``core.db.queries`` (see :func:`connect`): every statement on the core
+    """Installed as ``core.platform.db.queries`` (see :func:`connect`): every statement on the core
     pool, with its arguments and elapsed time, while ``recording``."""
 
     count: int = 0
@@ -110,8 +110,8 @@ LOG = StatementLog()
 
 async def connect(data_dir: Path) -> str:
     """The embedded server, migrated, with :data:`LOG` on every connection of core's pool."""
-    from core import db
-    from core.settings import load_settings
+    from core.platform import db
+    from core.platform.settings import load_settings
 
     url = await start_database(data_dir)
     # Statistics are what --analyze says, not whatever autovacuum's passes (every minute) have
@@ -119,7 +119,7 @@ async def connect(data_dir: Path) -> str:
     await db.DB.pool.execute("ALTER SYSTEM SET autovacuum = off")  # type: ignore[union-attr]
     await db.DB.pool.execute("SELECT pg_reload_conf()")  # type: ignore[union-attr]
     await db.disconnect()
-    # core.db's count_queries installs the module's ``queries`` on each new connection.
+    # core.platform.db's count_queries installs the module's ``queries`` on each new connection.
     db.queries = LOG  # type: ignore[assignment]
     await db.connect(url, role=load_settings(data_dir).app_role, count_queries=True)
     return url
@@ -221,9 +221,9 @@ async def timed(
 
 
 async def publish(access: Any, note: str, date: datetime.date) -> Any:
-    """``core.catalog_editing.publish`` of the draft (its revision read first, outside the timing)."""
-    from core.catalog import PublishRequest, get_version
-    from core.catalog_editing import publish as publish_catalog
+    """``core.catalog.editing.publish`` of the draft (its revision read first, outside the timing)."""
+    from core.catalog.editing import publish as publish_catalog
+    from core.catalog.reading import PublishRequest, get_version
 
     draft = await get_version(access, "draft")
     request = PublishRequest(effective_date=date, note=note, revision=draft.revision)
@@ -241,7 +241,7 @@ async def timed_publish(
 ) -> Any:
     """Publish, timed; if it is cancelled at ``--timeout``, show the plan of its slowest
     statement, ANALYZE, show it again, and publish again (the row of the retry is marked)."""
-    from core import db
+    from core.platform import db
 
     call = await publish(access, note, date)
     version, step = await timed(name, call(), postmaster, args.timeout)
@@ -261,8 +261,8 @@ async def timed_publish(
 
 async def adjust(access: Any, args: argparse.Namespace, claimed: list[str]) -> dict[str, int]:
     """Modify, withdraw and add items in the draft, each change with its reason."""
-    from core.catalog import AdjustmentNote, ItemUpdate, ResponsibilityData, Withdrawal, get_item, list_items
-    from core.catalog_editing import import_items, update_item, withdraw_item
+    from core.catalog.editing import import_items, update_item, withdraw_item
+    from core.catalog.reading import AdjustmentNote, ItemUpdate, ResponsibilityData, Withdrawal, get_item, list_items
 
     codes: list[str] = []
     cursor = None
@@ -336,7 +336,7 @@ _PLAN_NODE = (
 async def explain(access: Any, statements: list[Statement], label: str, *, analyze: bool) -> None:
     """Replay a rolled-back publish's statements in a transaction that is rolled back too,
     and EXPLAIN its slowest statement (with ANALYZE: run it; without: estimates only)."""
-    from core.db import tenant_transaction
+    from core.platform.db import tenant_transaction
 
     replay = [s for s in statements if not s.query.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
     if not replay:
@@ -369,9 +369,10 @@ async def explain(access: Any, statements: list[Statement], label: str, *, analy
 
 
 async def run(args: argparse.Namespace, data_dir: Path) -> bool:
-    from core import db, township_lists
-    from core.catalog_editing import import_items
-    from core.db import tenant_transaction
+    from core.catalog.editing import import_items
+    from core.lists import service as township_lists
+    from core.platform import db
+    from core.platform.db import tenant_transaction
 
     print(f"preparing the database under {data_dir} …", flush=True)
     await connect(data_dir)
@@ -496,7 +497,7 @@ def report(
     finished = [s for s in steps if s.name.startswith("publish") and not s.cancelled]
     print()
     print(
-        "one transaction: core.catalog_editing.publish locks and freezes the draft and runs follow_catalog"
+        "one transaction: core.catalog.editing.publish locks and freezes the draft and runs follow_catalog"
         " inside one tenant_transaction; get_version then reads the result back. Logged: "
         + "; ".join(
             f"{s.name} {s.writing_transactions} writing transaction"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import asyncpg
 
-from core import db
+from core.platform import db
 
 LEDGERS = ("migration", "qingdan_migrations")
 ROOT = Path(__file__).resolve().parent.parent

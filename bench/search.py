@@ -1,4 +1,4 @@
-"""Search over 100,000 published township-list entries: latency of ``core.search.search``.
+"""Search over 100,000 published township-list entries: latency of ``core.publication.search.search``.
 
 ``python -m bench.search`` builds (in a temporary embedded PostgreSQL, or ``--data-dir``)
 a county with ``--townships`` streets (default 50) and a catalog of ``--items`` items
@@ -42,7 +42,7 @@ def _pct(values: list[float], p: float) -> float:
 
 async def _analyze() -> None:
     """Fresh tables have no statistics; the list reads after each publication then plan badly."""
-    from core.db import platform_transaction
+    from core.platform.db import platform_transaction
 
     async with platform_transaction() as conn:
         await conn.execute("ANALYZE")
@@ -52,8 +52,8 @@ async def publish_in_bulk(access: Any, codes: list[str]) -> None:
     """Publish the townships' working copies as version 1: the same version rows
     ``publish_list`` writes (its reads of the whole list before and after are not what these
     benchmarks measure), then the real search hook."""
-    from core import search
-    from core.db import tenant_transaction
+    from core.platform.db import tenant_transaction
+    from core.publication import search
 
     for code in codes:
         async with tenant_transaction(access.tenant.id) as conn:
@@ -80,8 +80,8 @@ async def publish_in_bulk(access: Any, codes: list[str]) -> None:
 
 async def build(townships: int, items: int) -> Any:
     from bench.township_list import build_county, make_items, publish_catalog, township_codes
-    from core.catalog_editing import import_items
-    from core.db import tenant_transaction
+    from core.catalog.editing import import_items
+    from core.platform.db import tenant_transaction
 
     access = await build_county("bench-search", "基准县（搜索）", townships)
     await import_items(access, make_items(items))
@@ -107,7 +107,8 @@ async def build(townships: int, items: int) -> Any:
 
 async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = False) -> dict[str, list[float]]:
     from bench.township_list import township_codes
-    from core import db, search
+    from core.platform import db
+    from core.publication import search
 
     first = township_codes(1)[0]
     timings: dict[str, list[float]] = {q + (f" {f}" if f else ""): [] for q, f in QUERIES}
@@ -166,8 +167,9 @@ def report(label: str, timings: dict[str, list[float]]) -> float:
 
 async def main_async(args: argparse.Namespace, data_dir: Path) -> bool:
     from bench.township_list import start_database
-    from core import db, search
-    from core.tenancy import find_tenant
+    from core.platform import db
+    from core.publication import search
+    from core.security.tenancy import find_tenant
     from tenants.access import open_access
 
     await start_database(data_dir)

@@ -40,9 +40,9 @@ import msgspec
 from litestar import Litestar, Response, get
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from core.divisions import KINDS
-from core.pagination import DEFAULT_LIMIT, encode_cursor
-from core.settings import Settings, load_settings
+from core.jurisdictions.divisions import KINDS
+from core.platform.pagination import DEFAULT_LIMIT, encode_cursor
+from core.platform.settings import Settings, load_settings
 
 BENCH_PREFIX = "/bench/"
 RAW_SQL = (
@@ -52,7 +52,7 @@ RAW_SQL = (
 
 
 class RawJurisdiction(msgspec.Struct):
-    """Same fields, same order as :class:`core.jurisdictions.JurisdictionView`."""
+    """Same fields, same order as :class:`core.jurisdictions.tree.JurisdictionView`."""
 
     code: str
     name: str
@@ -144,7 +144,7 @@ SELECT h.township_code, h.township_name, h.revision, h.published_number, h.numbe
 
 
 class RawItem(msgspec.Struct):
-    """Same fields, same order as :class:`core.catalog.ItemView`; JSON columns passed through."""
+    """Same fields, same order as :class:`core.catalog.reading.ItemView`; JSON columns passed through."""
 
     code: str
     version: int
@@ -171,7 +171,7 @@ class RawItem(msgspec.Struct):
 
 
 class RawEntry(msgspec.Struct):
-    """Same fields as :class:`core.township_lists.Entry`."""
+    """Same fields as :class:`core.lists.service.Entry`."""
 
     item: RawItem
     origin: str
@@ -186,7 +186,7 @@ class RawEntry(msgspec.Struct):
 
 
 class RawTownshipList(msgspec.Struct):
-    """Same fields as :class:`core.township_lists.TownshipList`."""
+    """Same fields as :class:`core.lists.service.TownshipList`."""
 
     township_code: str
     township_name: str
@@ -216,7 +216,7 @@ class RawLimit:
         self.tenants: dict[str, uuid.UUID | None] = {}
 
     async def open(self) -> None:
-        # Same pool size as the product's (core.db.connect).
+        # Same pool size as the product's (core.platform.db.connect).
         self.pool = await asyncpg.create_pool(self.url, min_size=2, max_size=16, init=self.init)
 
     async def close(self) -> None:

@@ -7,9 +7,9 @@ raw-SQL limit, at 1 and at 16 clients.
 
 Starts an embedded PostgreSQL (in a temporary directory unless ``--data-dir``), migrates
 it, and builds through the core services a plain county tenant (``create_tenant`` with a
-division code; county, townships and units through ``core.jurisdictions`` and
-``core.units``; a list structure whose items all apply to every township), bulk-imports
-``--entries`` catalog items (``core.catalog_editing.import_items``; each with two
+division code; county, townships and units through ``core.jurisdictions.tree`` and
+``core.jurisdictions.units``; a list structure whose items all apply to every township), bulk-imports
+``--entries`` catalog items (``core.catalog.editing.import_items``; each with two
 responsibilities — the township and a county unit — and one or two citations of real
 articles), publishes
 the catalog, and submits, files and publishes the first township's list, which then has
@@ -268,7 +268,7 @@ def make_items(
     """
     import msgspec
 
-    from core.catalog import ItemCreate
+    from core.catalog.reading import ItemCreate
 
     raw: list[dict[str, Any]] = []
     if domains is None:
@@ -328,13 +328,14 @@ def make_items(
 
 async def start_database(data_dir: Path) -> str:
     """The embedded server under ``data_dir``, migrated (national law library included);
-    :mod:`core.db`'s pool is left open on it."""
-    from core import db, schema
-    from core.settings import load_settings
+    :mod:`core.platform.db`'s pool is left open on it."""
+    from core import install
+    from core.platform import db
+    from core.platform.settings import load_settings
 
     url = await db.start_embedded(data_dir)
     await db.connect(url, role=load_settings(data_dir).app_role)
-    await schema.migrate()
+    await install.migrate()
     return url
 
 
@@ -346,11 +347,11 @@ async def build_county(slug: str, name: str, townships: int) -> Any:
     """A plain tenant: county (the root division), ``townships`` streets, the units, the
     list structure.
 
-    Returns the platform :class:`~core.access.Access` to it.
+    Returns the platform :class:`~core.security.access.Access` to it.
     """
-    from core.jurisdictions import JurisdictionCreate, create_jurisdiction, get_jurisdictions
-    from core.structure import replace_structure
-    from core.units import UnitCreate, create_unit
+    from core.catalog.structure import replace_structure
+    from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction, get_jurisdictions
+    from core.jurisdictions.units import UnitCreate, create_unit
     from tenants.access import open_access
     from tenants.provisioning import TenantCreate, create_tenant
 
@@ -370,8 +371,8 @@ async def build_county(slug: str, name: str, townships: int) -> Any:
 
 
 async def publish_catalog(access: Any, note: str, date: datetime.date) -> Any:
-    from core.catalog import PublishRequest, get_version
-    from core.catalog_editing import publish
+    from core.catalog.editing import publish
+    from core.catalog.reading import PublishRequest, get_version
 
     draft = await get_version(access, "draft")
     return await publish(access, PublishRequest(effective_date=date, note=note, revision=draft.revision), None)
@@ -391,12 +392,12 @@ class ListTenant:
 
 async def _list_tenant(slug: str, entries: int, townships: int) -> ListTenant:
     """A tenant whose first township has a published list of ``entries`` entries."""
-    from core import township_lists
-    from core.access import Role
-    from core.catalog import unresolved_citations
-    from core.catalog_editing import import_items
-    from core.db import tenant_transaction
-    from core.tenancy import find_tenant
+    from core.catalog.editing import import_items
+    from core.catalog.reading import unresolved_citations
+    from core.lists import service as township_lists
+    from core.platform.db import tenant_transaction
+    from core.security.access import Role
+    from core.security.tenancy import find_tenant
     from tenants import keys
     from tenants.access import open_access
 
@@ -574,20 +575,21 @@ async def _settle() -> None:
 async def in_process(
     url: str, data_dir: Path, tenants: list[ListTenant], repeat: int = 10
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Statements per request of (a), (g), (c) for each tenant (``core.db.connect(...,
-    count_queries=True)`` and ``core.db.queries.count``), and the best of ``repeat`` timings,
+    """Statements per request of (a), (g), (c) for each tenant (``core.platform.db.connect(...,
+    count_queries=True)`` and ``core.platform.db.queries.count``), and the best of ``repeat`` timings,
     one request at a time, of the layers of the last tenant's (a), (g) and (c)."""
     import msgspec
 
     from bench.server import build
-    from core import db, township_lists
-    from core.settings import load_settings
+    from core.lists import service as township_lists
+    from core.platform import db
+    from core.platform.settings import load_settings
     from tenants.access import open_access
 
     os.environ["QINGDAN_DATABASE_URL"] = url
     settings = load_settings(data_dir)
     await db.disconnect()
-    # core.db's count_queries installs the module's ``queries`` on every new connection;
+    # core.platform.db's count_queries installs the module's ``queries`` on every new connection;
     # a StatementLog in its place also keeps each statement's elapsed time.
     saved, core_log = db.queries, StatementLog()
     db.queries = core_log  # type: ignore[assignment]
@@ -636,7 +638,7 @@ async def in_process(
         access = await open_access(PLATFORM, t.slug)
         for _ in range(repeat):
             # Cold: as right after a publication or a content-generation change (the server
-            # keeps the decoded entries per generation, core.generations).
+            # keeps the decoded entries per generation, core.platform.generations).
             township_lists.published_cache.clear()
             core_log.elapsed.clear()
             started = time.perf_counter()
@@ -670,7 +672,7 @@ async def in_process(
 async def prepare_all(
     args: argparse.Namespace, data_dir: Path
 ) -> tuple[str, ListTenant, ListTenant, dict[str, float], dict[str, float], float]:
-    from core import db
+    from core.platform import db
 
     started = time.perf_counter()
     url = await start_database(data_dir)

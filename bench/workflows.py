@@ -43,11 +43,11 @@ async def _timed(work: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
 
 async def run(args: argparse.Namespace, data_dir: Path) -> None:
     from bench.database import PLATFORM, prepare
-    from core import admission, db
-    from core.access import Access, Principal, Role
-    from core.catalog import ItemCreate, ResponsibilityData
-    from core.db import platform_transaction, tenant_transaction
-    from core.workflow import engine
+    from core.catalog.reading import ItemCreate, ResponsibilityData
+    from core.platform import db
+    from core.platform.db import platform_transaction, tenant_transaction
+    from core.security.access import Access, Principal, Role
+    from core.workflow import admission, engine
     from tenants.access import open_access
 
     try:

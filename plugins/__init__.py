@@ -1,6 +1,6 @@
 """Jurisdiction plugins for Qingdan (乡镇(街道)履职事项清单), one package per county tenant.
 
-Each package implements the pluggy hooks of :mod:`core.hookspecs` and registers through
+Each package implements the pluggy hooks of :mod:`core.plugin_api.hookspecs` and registers through
 the ``qingdan.jurisdictions`` entry-point group (see ``pyproject.toml``). The first five
 come from the seed reports in ``shared/seeds/``:
 
@@ -10,6 +10,6 @@ come from the seed reports in ``shared/seeds/``:
 * ``lanshan`` — 临沂市兰山区, three power lists and typed evaluation (seed 003)
 * ``dongshan`` — 漳州市东山县, basic / cooperating / recovered items (seed 004)
 
-Plugins import only :mod:`core.hookspecs` and :mod:`core.plugin_types`; their data is
+Plugins import only :mod:`core.plugin_api.hookspecs` and :mod:`core.plugin_api.types`; their data is
 plain Python built from the frozen dataclasses there.
 """

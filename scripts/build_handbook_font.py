@@ -1,4 +1,4 @@
-"""Build ``core/handbook/QingdanSans-Regular.ttf``, the CJK font handbooks embed.
+"""Build ``core/publication/handbook/QingdanSans-Regular.ttf``, the CJK font handbooks embed.
 
 reportlab embeds only TrueType-outline fonts, and the OFL-licensed Chinese fonts on the
 package index (Noto Sans SC) have CFF outlines. This script subsets Noto Sans SC to the
@@ -29,7 +29,7 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
 
 SOURCE = "pylopdf_fonts_zh_cn/NotoSansSC-Regular.otf"
-TARGET = Path(__file__).resolve().parent.parent / "core" / "handbook" / "QingdanSans-Regular.ttf"
+TARGET = Path(__file__).resolve().parent.parent / "core" / "publication" / "handbook" / "QingdanSans-Regular.ttf"
 MAX_ERROR = 1.0  # font units (of 1000 per em) a quadratic curve may stray from the cubic
 
 

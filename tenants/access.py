@@ -1,10 +1,10 @@
-"""From a credential and a tenant slug to an :class:`~core.access.Access`."""
+"""From a credential and a tenant slug to an :class:`~core.security.access.Access`."""
 
 from __future__ import annotations
 
-from core.access import Access, Principal, Role
-from core.errors import NotFound
-from core.tenancy import find_tenant
+from core.platform.errors import NotFound
+from core.security.access import Access, Principal, Role
+from core.security.tenancy import find_tenant
 
 
 async def open_access(principal: Principal, slug: str, request_id: str | None = None) -> Access:

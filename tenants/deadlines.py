@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 
-from core.access import Access, Principal, Role
-from core.errors import DatabaseUnavailable, QingdanError
-from core.tenancy import all_tenants
-from core.timers import Periodic
-from core.workflow import engine
+from core.platform.errors import DatabaseUnavailable, QingdanError
+from core.platform.timers import Periodic
+from core.security.access import Access, Principal, Role
+from core.security.tenancy import all_tenants
+from core.workflow import admission, bottom_up, engine  # noqa: F401  (the two register their effects with the engine)
 
 log = logging.getLogger("qingdan.deadlines")
 

@@ -18,14 +18,14 @@ from typing import Annotated, Any
 
 import msgspec
 
-from core import audit
-from core.access import Access, Principal, Role
-from core.db import platform_transaction, tenant_transaction
-from core.divisions import KINDS, TOWNSHIP_LEVEL
-from core.errors import NotFound, Unauthenticated, ValidationFailed
-from core.inputs import NAME, Checked
-from core.pagination import Page, check_limit, decode_cursor, page_of
-from core.permissions import require_admin
+from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
+from core.platform.db import platform_transaction, tenant_transaction
+from core.platform.errors import NotFound, Unauthenticated, ValidationFailed
+from core.platform.inputs import NAME, Checked
+from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.security import audit
+from core.security.access import Access, Principal, Role
+from core.security.permissions import require_admin
 
 PREFIX = "qd_"
 CACHE_SECONDS = 10.0

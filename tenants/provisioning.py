@@ -10,18 +10,18 @@ from typing import Annotated
 
 import msgspec
 
-from core import plugins
-from core.access import Access, Principal, Role, Tenant
-from core.catalog import ItemCreate, PublishRequest, get_version, unresolved_citations
-from core.catalog_editing import import_items, publish
-from core.db import acting_as_tenant, platform_transaction, tenant_transaction
-from core.divisions import KINDS, normalise_code
-from core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
-from core.inputs import NAME, Checked
-from core.jurisdictions import JurisdictionCreate, create_jurisdiction
-from core.plugin_types import JurisdictionInfo
-from core.structure import save_structure
-from core.tenancy import find_tenant, forget_tenant, tenant_from_row
+from core.catalog.editing import import_items, publish
+from core.catalog.reading import ItemCreate, PublishRequest, get_version, unresolved_citations
+from core.catalog.structure import save_structure
+from core.jurisdictions.divisions import KINDS, normalise_code
+from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction
+from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
+from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from core.platform.inputs import NAME, Checked
+from core.plugin_api import registry as plugins
+from core.plugin_api.types import JurisdictionInfo
+from core.security.access import Access, Principal, Role, Tenant
+from core.security.tenancy import find_tenant, forget_tenant, tenant_from_row
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
 Progress = Callable[[str], None]

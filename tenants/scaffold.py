@@ -13,8 +13,8 @@ import re
 import textwrap
 from pathlib import Path
 
-from core.divisions import normalise_code
-from core.errors import ValidationFailed
+from core.jurisdictions.divisions import normalise_code
+from core.platform.errors import ValidationFailed
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
@@ -75,8 +75,8 @@ _FILES: dict[str, str] = {
     "{package}/__init__.py": '''
         """{title} ({code}): the hook implementations; the data lives beside them."""
 
-        from core.hookspecs import hookimpl
-        from core.plugin_types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
+        from core.plugin_api.hookspecs import hookimpl
+        from core.plugin_api.types import CatalogItem, JurisdictionInfo, ListStructure, Problem, SeedCatalog
 
         from .catalog import CATALOG
         from .jurisdiction import JURISDICTION
@@ -106,7 +106,7 @@ _FILES: dict[str, str] = {
     "{package}/jurisdiction.py": '''
         """Divisions (GB/T 2260 and statistical codes) and units. Placeholders: replace them."""
 
-        from core.plugin_types import Division, JurisdictionInfo, Unit
+        from core.plugin_api.types import Division, JurisdictionInfo, Unit
 
         JURISDICTION = JurisdictionInfo(
             slug="{name}",
@@ -123,7 +123,7 @@ _FILES: dict[str, str] = {
     "{package}/structure.py": '''
         """List kinds (each declares its role), levels, categories and extra fields."""
 
-        from core.plugin_types import ItemLevel, Label, ListKind, ListStructure
+        from core.plugin_api.types import ItemLevel, Label, ListKind, ListStructure
 
         STRUCTURE = ListStructure(
             kinds=(
@@ -138,7 +138,7 @@ _FILES: dict[str, str] = {
     "{package}/catalog.py": '''
         """The sample catalog a new tenant starts with (published as version 1)."""
 
-        from core.plugin_types import CatalogItem, Responsibility, SeedCatalog
+        from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog
 
         CATALOG = SeedCatalog(
             items=(
@@ -162,7 +162,7 @@ _FILES: dict[str, str] = {
     "{package}/rules.py": '''
         """The county's own rules for one catalog item (hook ``qingdan_check_item``)."""
 
-        from core.plugin_types import CatalogItem, Problem
+        from core.plugin_api.types import CatalogItem, Problem
 
 
         def check_item(item: CatalogItem) -> list[Problem]:

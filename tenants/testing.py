@@ -22,8 +22,9 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from core import db, plugins
-from core.testing import PLATFORM, Report, assert_conformant, check_plugin, embedded_database
+from core.platform import db
+from core.plugin_api import registry as plugins
+from core.plugin_api.testing import PLATFORM, Report, assert_conformant, check_plugin, embedded_database
 from tenants.provisioning import TenantCreate, create_tenant
 
 __all__ = [

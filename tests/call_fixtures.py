@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from core.db import platform_transaction
+from core.platform.db import platform_transaction
 from tests.conftest import MakeTenant, TenantFixture, issue_key
 
 SHENGZHUANG, DAIMIAO = "370902100000", "370902001000"

@@ -14,9 +14,10 @@ import httpx
 import pytest
 
 from api.app import create_app
-from core import db, schema
-from core.access import Principal, Role
-from core.settings import Settings, load_settings
+from core import install
+from core.platform import db
+from core.platform.settings import Settings, load_settings
+from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
@@ -44,7 +45,7 @@ async def database_url(data_dir: Path) -> AsyncIterator[str]:
     await admin.close()
     url = server_url.replace("/qingdan?", f"/{name}?")
     await db.connect(url, count_queries=True)
-    await schema.migrate()
+    await install.migrate()
     yield url
     await db.disconnect()
 

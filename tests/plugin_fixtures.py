@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.plugin_types import Division, JurisdictionInfo, Unit
+from core.plugin_api.types import Division, JurisdictionInfo, Unit
 
 
 def tiny_county(slug: str, name: str = "测试县") -> JurisdictionInfo:

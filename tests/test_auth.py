@@ -6,7 +6,7 @@ import hashlib
 
 import httpx
 
-from core.db import platform_transaction
+from core.platform.db import platform_transaction
 from tenants import keys
 from tests.conftest import TenantFixture
 

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from core import calendar
-from core.calendar import TenantCalendar
-from core.db import tenant_transaction
-from core.errors import ValidationFailed
-from core.tenancy import find_tenant
+from core.jurisdictions import calendar
+from core.jurisdictions.calendar import TenantCalendar
+from core.platform.db import tenant_transaction
+from core.platform.errors import ValidationFailed
+from core.security.tenancy import find_tenant
 from tests.conftest import TenantFixture
 
 SH = ZoneInfo("Asia/Shanghai")

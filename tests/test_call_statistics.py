@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db
-from core.access import Principal, Role
 from core.calls.statistics import call_statistics
+from core.platform import db
+from core.security.access import Principal, Role
 from tenants.access import open_access
 from tests.call_fixtures import EMERGENCY, NATURAL, SHENGZHUANG, Taian, owner_execute, taian_tenant
 from tests.conftest import MakeTenant, TenantFixture, issue_key

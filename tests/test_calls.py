@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from core.settings import Settings
+from core.platform.settings import Settings
 from tests.call_fixtures import (
     EMERGENCY,
     FOREST_FIRE,

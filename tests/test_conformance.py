@@ -6,9 +6,9 @@ import types
 
 import pytest
 
-from core import plugins
-from core.hookspecs import hookimpl
-from core.plugin_types import CatalogItem, JurisdictionInfo, Responsibility, SeedCatalog
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import CatalogItem, JurisdictionInfo, Responsibility, SeedCatalog
 from tenants.testing import assert_conformant, assert_provisionable, check_plugin
 from tests.plugin_fixtures import tiny_county
 
@@ -73,7 +73,7 @@ async def test_a_minimal_plugin_is_conformant_and_provisionable(database_url: st
 def test_every_hookspec_is_documented_with_an_example() -> None:
     import inspect
 
-    from core import hookspecs
+    from core.plugin_api import hookspecs
 
     specs = [f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("qingdan_")]
     assert len(specs) >= 4

@@ -23,10 +23,10 @@ from api.portal.assets import PORTAL_CSP
 from api.security_headers import API_CSP, DOCS_CSP, FILE_CSP
 from core.exchange import retention
 from core.exchange.excel import XLSX
-from core.portal_links import item_page_path, township_path
-from core.settings import Settings
-from core.storage import ContentMismatch, LocalStorage, ObjectInfo, S3Storage, Storage
-from core.tenancy import find_tenant
+from core.platform.settings import Settings
+from core.platform.storage import ContentMismatch, LocalStorage, ObjectInfo, S3Storage, Storage
+from core.publication.links import item_page_path, township_path
+from core.security.tenancy import find_tenant
 from tests.call_fixtures import Taian, fire_call, owner_fetchval, taian_tenant
 from tests.catalog_fixtures import PATROL, add_items, publish
 from tests.conftest import MakeTenant, TenantFixture

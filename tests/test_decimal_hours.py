@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import httpx
 
-from core import plugins
-from core.hookspecs import hookimpl
-from core.plugin_types import CallClass, JurisdictionInfo, call_workflow
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import CallClass, JurisdictionInfo, call_workflow
 from core.workflow.definition import Deadline, State, WorkflowDefinition
 from core.workflow.validation import check_definitions
 from tests.conftest import MakeTenant, TenantFixture

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db
+from core.platform import db
 from tests.conftest import MakeTenant, TenantFixture, issue_key
 from tests.test_graphql import gql
 
@@ -578,10 +578,10 @@ async def test_call_statistics_as_an_indicator_source(client: httpx.AsyncClient,
 
 
 def test_the_conformance_kit_checks_evaluation_schemes() -> None:
-    from core import plugins
-    from core.hookspecs import hookimpl
-    from core.plugin_types import CatalogItem, EvaluationScheme, Indicator, Relation
-    from core.testing import check_plugin
+    from core.plugin_api import registry as plugins
+    from core.plugin_api.hookspecs import hookimpl
+    from core.plugin_api.testing import check_plugin
+    from core.plugin_api.types import CatalogItem, EvaluationScheme, Indicator, Relation
     from tests.test_conformance import _plugin
 
     for name in ("taian", "lanshan", "longsha", "dongshan", "wenjiang"):

@@ -20,9 +20,10 @@ import httpcore
 import httpx
 import pytest
 
-from core import events
-from core.db import tenant_transaction
-from core.tenancy import find_tenant
+from core.events import service as events
+from core.platform.db import tenant_transaction
+from core.platform.errors import ValidationFailed
+from core.security.tenancy import find_tenant
 from tests.conftest import TenantFixture, issue_key
 
 
@@ -58,7 +59,7 @@ class Receiver:
         self.thread.start()
 
     def verify(self, header: str, body: bytes, tolerance: int = 300) -> bool:
-        # The receiver side, written from the README rather than with core.events.
+        # The receiver side, written from the README rather than with core.events.service.
         fields = dict(part.split("=", 1) for part in header.split(","))
         timestamp, signature = fields["t"], fields["v1"]
         if abs(time.time() - int(timestamp)) > tolerance:
@@ -303,7 +304,7 @@ async def test_feed_hides_events_of_open_older_transactions(client: httpx.AsyncC
     """An event committed late with a smaller id must not be skipped by a cursor."""
     tenant_row = await find_tenant(tenant.slug)
     assert tenant_row is not None
-    from core.db import DB
+    from core.platform.db import DB
 
     slow = await DB.pool.acquire()  # type: ignore[union-attr]
     try:
@@ -598,7 +599,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     cfg = events.load_config()
     assert cfg.worker is False and cfg.max_attempts == 4
     assert events.check_url("http://10.20.30.40/hook", cfg) == "http://10.20.30.40/hook"
-    with pytest.raises(events.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         events.check_url("http://172.16.0.1/hook", cfg)
     monkeypatch.setenv("QINGDAN_WEBHOOK_ALLOWED_NETWORKS", "not-a-network")
     with pytest.raises(SystemExit):
@@ -645,7 +646,7 @@ async def test_a_down_receiver_is_probed_not_hammered(client: httpx.AsyncClient,
 async def test_the_address_connected_to_is_the_address_checked(receiver: Receiver) -> None:
     """Delivery checks each address at connect time, on the address it then connects to, so
     a DNS answer that changes between a check and the connection (rebinding) gains nothing."""
-    from core.events import _CheckedBackend
+    from core.events.service import _CheckedBackend
 
     allowed = events.configure(allowed_networks="127.0.0.0/8")
     stream = await _CheckedBackend(allowed).connect_tcp("localhost", receiver.port, timeout=2)

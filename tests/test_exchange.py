@@ -373,10 +373,10 @@ async def test_export_and_dry_run_take_a_fixed_number_of_statements(
 ) -> None:
     """Whatever the catalog's size: the export reads a version in three scans, the dry run
     adds the units, the version numbers and the reserved codes."""
-    from core import db
-    from core.access import Principal, Role
     from core.exchange.catalog_import import import_catalog
     from core.exchange.excel import catalog_export
+    from core.platform import db
+    from core.security.access import Principal, Role
     from tenants.access import open_access
 
     principal = Principal(None, Role.PLATFORM, None, name="tests")

@@ -34,11 +34,11 @@ import httpx
 import psutil
 import pytest
 
-from core import db
-from core.db import DB
-from core.errors import DatabaseUnavailable
-from core.handbook import jobs
-from core.tenancy import find_tenant
+from core.platform import db
+from core.platform.db import DB
+from core.platform.errors import DatabaseUnavailable
+from core.publication.handbook import jobs
+from core.security.tenancy import find_tenant
 from tenants.access import open_access
 from tests.conftest import PLATFORM, MakeTenant, TenantFixture
 from tests.test_handbook import LIUCHENG, publish_list

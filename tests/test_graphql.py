@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from core.db import queries
+from core.platform.db import queries
 from tests.conftest import MakeTenant, TenantFixture
 
 LIUCHENG, GONGPING, WANCHUN = "510115001000", "510115002000", "510115105000"

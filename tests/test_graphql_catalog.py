@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from core.db import queries
+from core.platform.db import queries
 from tests.catalog_fixtures import (
     DOMAIN,
     PATROL,

@@ -30,15 +30,22 @@ from graphql import (
 )
 
 from api.graphql.schema import build_schema
-from core import accountability, admission, calendar, catalog, events, jurisdictions, lookup, posts, search, units
-from core import township_lists as lists
 from core.calls import model as calls
 from core.calls import statistics as call_statistics
+from core.catalog import reading as catalog
+from core.evaluation import accountability
 from core.evaluation import service as evaluation
+from core.events import service as events
 from core.exchange import catalog_import, excel, merge
-from core.handbook import jobs as handbook
+from core.jurisdictions import calendar, units
+from core.jurisdictions import tree as jurisdictions
 from core.legal import service as legal
-from core.pagination import Page
+from core.lists import posts
+from core.lists import service as lists
+from core.platform.pagination import Page
+from core.publication import lookup, search
+from core.publication.handbook import jobs as handbook
+from core.workflow import admission
 from core.workflow import engine as workflow
 
 # GraphQL type name → the core Struct it mirrors (a page: Page of its item Struct). Several

@@ -18,9 +18,9 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from core import db
-from core.portal_links import item_page_url
-from core.settings import Settings
+from core.platform import db
+from core.platform.settings import Settings
+from core.publication.links import item_page_url
 from tests.conftest import MakeTenant, TenantFixture, issue_key
 
 LIUCHENG, GONGPING = "510115001000", "510115002000"

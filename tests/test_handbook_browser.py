@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from core.portal_links import item_page_url
-from core.settings import Settings
+from core.platform.settings import Settings
+from core.publication.links import item_page_url
 from tests import test_handbook, test_portal_browser
 from tests.conftest import TenantFixture
 from tests.test_handbook import LIUCHENG, decode_qr_codes, first_entry_page, list_base, wait_done

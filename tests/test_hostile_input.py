@@ -21,10 +21,10 @@ import asyncpg
 import httpx
 import pytest
 
-from core import db
-from core.errors import ValidationFailed
-from core.inputs import FIRST_DAY, LAST_DAY
-from core.pagination import encode_cursor
+from core.platform import db
+from core.platform.errors import ValidationFailed
+from core.platform.inputs import FIRST_DAY, LAST_DAY
+from core.platform.pagination import encode_cursor
 from tests.conftest import MakeTenant, TenantFixture, issue_key
 
 DEEP = "[" * 1000 + "]" * 1000  # 2 KB; decoders recurse once per level

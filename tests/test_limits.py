@@ -30,11 +30,11 @@ from openpyxl import Workbook
 
 from api import limits
 from api.app import create_app
-from core.db import platform_transaction
-from core.errors import ContentTooLarge, ValidationFailed
 from core.exchange import tables
 from core.exchange.unpack import WorkbookLimits
-from core.settings import Settings
+from core.platform.db import platform_transaction
+from core.platform.errors import ContentTooLarge, ValidationFailed
+from core.platform.settings import Settings
 from tests.conftest import TenantFixture, issue_key
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -10,9 +10,19 @@ import uuid
 import httpx
 import pytest
 
-from core import plugins
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.catalog.structure import (
+    NATIONAL,
+    check_item_fields,
+    check_structure,
+    from_document,
+    kind_role,
+    kinds_with_role,
+    to_document,
+)
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.testing import check_plugin
+from core.plugin_api.types import (
     CatalogItem,
     Division,
     ExtraField,
@@ -25,16 +35,6 @@ from core.plugin_types import (
     SeedCatalog,
     Unit,
 )
-from core.structure import (
-    NATIONAL,
-    check_item_fields,
-    check_structure,
-    from_document,
-    kind_role,
-    kinds_with_role,
-    to_document,
-)
-from core.testing import check_plugin
 from tests.conftest import MakeTenant
 from tests.test_accountability import case, publish_list
 

@@ -24,7 +24,7 @@ import pytest
 import uvicorn
 
 from api.graphql import schema as graphql_schema
-from core.settings import Settings
+from core.platform.settings import Settings
 from tests.conftest import TenantFixture
 
 PHONE = "13800138000"

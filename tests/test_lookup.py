@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from api.demo import publish_township_lists
-from core import db, lookup
-from core.access import Principal, Role
-from core.db import tenant_transaction
-from core.errors import ValidationFailed
+from core.platform import db
+from core.platform.db import tenant_transaction
+from core.platform.errors import ValidationFailed
+from core.publication import lookup
+from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant

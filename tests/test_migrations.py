@@ -20,8 +20,8 @@ import asyncpg
 import httpx
 import pytest
 
-from core import db, schema
-from core.errors import SchemaOutdated, SchemaRefused
+from core.platform import db, schema
+from core.platform.errors import SchemaOutdated, SchemaRefused
 
 MIGRATIONS = Path(schema.__file__).parent / "migrations"
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from api.cli import contracts
-from core.tenancy import find_tenant
+from core.security.tenancy import find_tenant
 from tests.conftest import TenantFixture
 
 ROOT = Path(__file__).resolve().parent.parent

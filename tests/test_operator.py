@@ -31,7 +31,7 @@ import psutil
 import pytest
 
 from api import cli
-from core.settings import is_local_url
+from core.platform.settings import is_local_url
 from tests.conftest import MakeTenant
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,8 +14,8 @@ import pytest
 PACKAGE = "qingdan_anxi_test"
 
 INIT = """
-from core.hookspecs import hookimpl
-from core.plugin_types import (CatalogItem, Division, JurisdictionInfo, ItemLevel, ListKind,
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import (CatalogItem, Division, JurisdictionInfo, ItemLevel, ListKind,
                                ListStructure, Problem, Responsibility, SeedCatalog, Unit)
 
 

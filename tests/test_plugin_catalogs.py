@@ -20,8 +20,8 @@ from types import ModuleType
 import pluggy
 import pytest
 
-from core import hookspecs
-from core.plugin_types import (
+from core.plugin_api import hookspecs
+from core.plugin_api.types import (
     CatalogItem,
     ListStructure,
     Problem,

@@ -18,8 +18,8 @@ from types import ModuleType
 import pluggy
 import pytest
 
-from core import hookspecs
-from core.plugin_types import Division, JurisdictionInfo, Unit
+from core.plugin_api import hookspecs
+from core.plugin_api.types import Division, JurisdictionInfo, Unit
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -51,7 +51,7 @@ PARENT_RULE: dict[str, tuple[set[str], int]] = {
 }
 UNIT_KINDS = {"department", "township_office", "dispatched_agency", "committee"}
 UNIT_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-ALLOWED_IMPORTS = {"__future__", "core.hookspecs", "core.plugin_types"}
+ALLOWED_IMPORTS = {"__future__", "core.plugin_api.hookspecs", "core.plugin_api.types"}
 SEED_FILE = re.compile(r"^(\d{3})_[0-9a-f]{16}\.txt$")
 GB_SOURCE = "GB/T 2260 / 国家统计局统计用区划代码"
 

@@ -1,4 +1,4 @@
-"""docs/plugins.md documents every hook of core/hookspecs.py (datasette's rule), and the
+"""docs/plugins.md documents every hook of core/plugin_api/hookspecs.py (datasette's rule), and the
 guide's examples of the evaluation hooks run as written against core's checks."""
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from core import hookspecs, plugins
 from core.evaluation.schemes import accountability_rules
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api import hookspecs
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.testing import check_plugin
+from core.plugin_api.types import (
     CatalogItem,
     Division,
     ItemLevel,
@@ -26,7 +28,6 @@ from core.plugin_types import (
     SeedCatalog,
     Unit,
 )
-from core.testing import check_plugin
 
 GUIDE = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
 SPECS = {name: f for name, f in inspect.getmembers(hookspecs, inspect.isfunction) if hasattr(f, "qingdan_spec")}

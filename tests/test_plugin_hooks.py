@@ -10,10 +10,12 @@ from collections.abc import Callable
 import pluggy
 import pytest
 
-from core import hookspecs, plugins
 from core.evaluation.schemes import check_plugin_scheme
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api import hookspecs
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.testing import check_plugin
+from core.plugin_api.types import (
     CatalogItem,
     Indicator,
     ItemLevel,
@@ -22,7 +24,6 @@ from core.plugin_types import (
     ListStructure,
     Problem,
 )
-from core.testing import check_plugin
 from tests.plugin_fixtures import tiny_county
 
 hookspec = pluggy.HookspecMarker(hookspecs.PROJECT)

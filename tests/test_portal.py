@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db, portal
-from core.portal_links import item_page_path, item_page_url, township_path
+from core.platform import db
+from core.publication import portal
+from core.publication.links import item_page_path, item_page_url, township_path
 from tests.catalog_fixtures import PATROL, add_items, publish
 from tests.conftest import TenantFixture
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county, set_contact
@@ -292,7 +293,7 @@ async def test_cached_pages_never_cross_tenants(
 
 
 async def test_page_cache_size(client: httpx.AsyncClient, county: TenantFixture, monkeypatch: Any) -> None:
-    from core.settings import load_settings
+    from core.platform.settings import load_settings
 
     monkeypatch.setenv("QINGDAN_CACHE_PAGES", "7")
     assert load_settings().cache_pages == 7

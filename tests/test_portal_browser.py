@@ -20,7 +20,7 @@ import httpx
 import pytest
 import uvicorn
 
-from core.portal_links import item_page_path, township_path
+from core.publication.links import item_page_path, township_path
 from tests.conftest import TenantFixture
 from tests.portal_fixtures import LIUCHENG, published_county
 

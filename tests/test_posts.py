@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from core import db
+from core.platform import db
 from tests.conftest import MakeTenant, TenantFixture, issue_key
 from tests.test_accountability import publish_list
 from tests.test_graphql import gql

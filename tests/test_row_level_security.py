@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from core.db import platform_transaction, tenant_transaction
-from core.tenancy import find_tenant
+from core.platform.db import platform_transaction, tenant_transaction
+from core.security.tenancy import find_tenant
 from tests.conftest import TenantFixture
 
 
@@ -78,7 +78,7 @@ async def test_no_tenant_set_means_no_rows(database_url: str, tenant: TenantFixt
 
 async def test_a_released_connection_carries_no_tenant(tenant: TenantFixture) -> None:
     """The pool skips asyncpg's reset query, so nothing may outlive a transaction."""
-    from core.db import DB
+    from core.platform.db import DB
 
     a = await find_tenant(tenant.slug)
     assert a

@@ -8,10 +8,11 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db, search
-from core.db import platform_transaction, tenant_transaction
-from core.search import document_vector, posting_keys, query_text
-from core.tenancy import find_tenant
+from core.platform import db
+from core.platform.db import platform_transaction, tenant_transaction
+from core.publication import search
+from core.publication.search import document_vector, posting_keys, query_text
+from core.security.tenancy import find_tenant
 from tests.catalog_fixtures import add_items, publish
 from tests.conftest import TenantFixture, issue_key
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county

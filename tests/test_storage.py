@@ -1,4 +1,4 @@
-"""Behaviour of core.storage, run identically against the local and the S3 backend.
+"""Behaviour of core.platform.storage, run identically against the local and the S3 backend.
 
 The S3 backend talks to moto's S3 server on loopback, over real HTTP, with the real minio
 client: a mock would not catch signing, quoting of Chinese keys or bucket creation.
@@ -22,8 +22,8 @@ import httpx
 import pytest
 from minio import Minio
 
-from core.settings import load_settings
-from core.storage import (
+from core.platform.settings import load_settings
+from core.platform.storage import (
     MAX_KEY_BYTES,
     MAX_KEY_CHARS,
     InvalidObject,

@@ -7,10 +7,10 @@ import uuid
 
 import httpx
 
-from core import plugins
-from core.hookspecs import hookimpl
-from core.plugin_types import Division, JurisdictionInfo, Unit
-from core.tenancy import find_tenant
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import Division, JurisdictionInfo, Unit
+from core.security.tenancy import find_tenant
 from tests.conftest import TenantFixture
 
 

@@ -249,9 +249,9 @@ async def test_an_idempotency_key_cannot_be_reused_for_another_request(
 async def test_published_versions_cannot_be_changed_even_in_sql(
     client: httpx.AsyncClient, county: TenantFixture
 ) -> None:
-    from core.db import tenant_transaction
-    from core.errors import PermissionDenied
-    from core.tenancy import find_tenant
+    from core.platform.db import tenant_transaction
+    from core.platform.errors import PermissionDenied
+    from core.security.tenancy import find_tenant
 
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
     found = await find_tenant(county.slug)
@@ -266,10 +266,10 @@ async def test_a_published_list_is_read_once_per_content_generation(
     client: httpx.AsyncClient, county: TenantFixture
 ) -> None:
     """Entries of a published version are cached per process; the content generation, which
-    triggers move, decides when a cached reading is stale (core.generations)."""
-    from core import db
-    from core.db import platform_transaction
-    from core.township_lists import published_cache
+    triggers move, decides when a cached reading is stale (core.platform.generations)."""
+    from core.lists.service import published_cache
+    from core.platform import db
+    from core.platform.db import platform_transaction
 
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
     url = f"{county.base}/townships/{LIUCHENG}/list/published"
@@ -345,9 +345,9 @@ async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: Te
     (migration 22:40): an entry without a list is refused, a deleted list takes its entries."""
     import asyncpg
 
-    from core.db import platform_transaction, tenant_transaction
-    from core.errors import ValidationFailed
-    from core.tenancy import find_tenant
+    from core.platform.db import platform_transaction, tenant_transaction
+    from core.platform.errors import ValidationFailed
+    from core.security.tenancy import find_tenant
 
     found = await find_tenant(county.slug)
     assert found

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from core import plugins
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import (
     CallClass,
     Division,
     JurisdictionInfo,

@@ -14,9 +14,11 @@ from typing import Any
 import httpx
 import pytest
 
-from core import db, plugins, workflow
-from core.hookspecs import hookimpl
-from core.plugin_types import JurisdictionInfo
+from core.platform import db
+from core.plugin_api import registry as plugins
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import JurisdictionInfo
+from core.workflow import registry as workflow
 from core.workflow.definition import Deadline, State, StepInput, Transition, WorkflowDefinition
 from core.workflow.templates import adjustment_workflow, call_workflow
 from core.workflow.validation import check_definitions

@@ -12,10 +12,10 @@ from api.graphql.calls import Call, CallAttachment, _call_id, _storage
 from api.graphql.context import GqlInfo
 from api.graphql.inputs import convert
 from api.graphql.types import Problem, attempt
-from core.access import Access
 from core.calls import attachments as call_files
 from core.calls import model
 from core.calls import service as calls
+from core.security.access import Access
 
 
 @strawberry.input

@@ -10,14 +10,14 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
-from core.access import Access
 from core.calls import attachments as call_files
 from core.calls import model
 from core.calls import service as calls
 from core.calls.statistics import CallStatistics as StatisticsView
 from core.calls.statistics import call_statistics
-from core.errors import FieldError, InvalidInput, NotFound
-from core.storage import Storage, make_storage
+from core.platform.errors import FieldError, InvalidInput, NotFound
+from core.platform.storage import Storage, make_storage
+from core.security.access import Access
 
 _storages: dict[int, Storage] = {}
 

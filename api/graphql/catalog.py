@@ -17,15 +17,19 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
 from api.graphql.execution import Frozen
-from core import catalog, jurisdictions, structure, township_lists, units
-from core.access import Access
-from core.catalog import AdjustmentView, ItemView, VersionView
-from core.errors import NotFound
-from core.township_lists import Claimant as ClaimantView
-from core.township_lists import Entry as EntryView
-from core.township_lists import ListDiff as ListDiffView
-from core.township_lists import ListVersion as ListVersionView
-from core.township_lists import TownshipList as TownshipListView
+from core.catalog import reading as catalog
+from core.catalog import structure
+from core.catalog.reading import AdjustmentView, ItemView, VersionView
+from core.jurisdictions import tree as jurisdictions
+from core.jurisdictions import units
+from core.lists import service as township_lists
+from core.lists.service import Claimant as ClaimantView
+from core.lists.service import Entry as EntryView
+from core.lists.service import ListDiff as ListDiffView
+from core.lists.service import ListVersion as ListVersionView
+from core.lists.service import TownshipList as TownshipListView
+from core.platform.errors import NotFound
+from core.security.access import Access
 
 if TYPE_CHECKING:
     from api.graphql.types import Jurisdiction, Unit
@@ -35,7 +39,7 @@ ItemKey = tuple[int, str]
 
 
 # --- loaders -------------------------------------------------------------------------------
-# core.catalog has no batch read by codes or by parent codes (as units.get_units and
+# core.catalog.reading has no batch read by codes or by parent codes (as units.get_units and
 # jurisdictions.children_of are), so these call the single-item services once per key.
 
 

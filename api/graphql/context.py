@@ -17,9 +17,9 @@ from strawberry.litestar import BaseContext
 from strawberry.types import Info
 
 from api.auth import authenticate, request_id
-from core.access import Access, Principal
-from core.errors import NotFound
-from core.settings import Settings
+from core.platform.errors import NotFound
+from core.platform.settings import Settings
+from core.security.access import Access, Principal
 from tenants.access import open_access
 
 

@@ -8,7 +8,7 @@ from strawberry.litestar import make_graphql_controller
 
 from api.graphql.context import context_getter
 from api.graphql.schema import build_schema
-from core.settings import Settings
+from core.platform.settings import Settings
 
 #: The schema with default limits, for ``strawberry export-schema api.graphql.endpoint:schema``.
 schema = build_schema()

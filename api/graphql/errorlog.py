@@ -4,7 +4,7 @@ strawberry logs every error of a result at ERROR with its traceback, and the err
 quotes the query around the error's location (``print_error``) — a not-found of a citizen's
 call copied the query, phone number included, into the log. Here instead:
 
-- errors the client caused — a domain error (:class:`~core.errors.QingdanError`: not found,
+- errors the client caused — a domain error (:class:`~core.platform.errors.QingdanError`: not found,
   invalid input, not allowed …) or a query graphql-core refused (syntax, validation, variable
   coercion) — are one INFO line per request naming their codes and paths, no message (a
   message may quote the input), no traceback;
@@ -20,7 +20,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 
-from core.errors import QingdanError
+from core.platform.errors import QingdanError
 
 log = logging.getLogger("qingdan.graphql")
 

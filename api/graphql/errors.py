@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from strawberry.extensions import SchemaExtension
 
-from core.errors import QingdanError
+from core.platform.errors import QingdanError
 
 
 class ProblemCodes(SchemaExtension):

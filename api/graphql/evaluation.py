@@ -11,10 +11,10 @@ import msgspec
 import strawberry
 from strawberry.scalars import JSON
 
-from core import accountability, posts
-from core.access import Access
-from core.errors import NotFound, PermissionDenied
-from core.evaluation import service
+from core.evaluation import accountability, service
+from core.lists import posts
+from core.platform.errors import NotFound, PermissionDenied
+from core.security.access import Access
 
 
 def _builtins(value: Any) -> Any:

@@ -22,8 +22,8 @@ from api.graphql.evaluation import (
 )
 from api.graphql.inputs import convert
 from api.graphql.types import GqlInfo, Problem, attempt
-from core import accountability, posts
-from core.evaluation import service
+from core.evaluation import accountability, service
+from core.lists import posts
 
 EvaluationSchemeResult = Annotated[EvaluationScheme | Problem, strawberry.union("EvaluationSchemeResult")]
 EvaluationPeriodResult = Annotated[EvaluationPeriod | Problem, strawberry.union("EvaluationPeriodResult")]

@@ -13,9 +13,10 @@ from api.graphql.context import GqlInfo
 from api.graphql.events import CalendarOverride, IssuedWebhookSubscription, WebhookSubscription
 from api.graphql.inputs import convert
 from api.graphql.types import Problem, attempt
-from core import calendar, events
-from core.access import Access
-from core.errors import NotFound
+from core.events import service as events
+from core.jurisdictions import calendar
+from core.platform.errors import NotFound
+from core.security.access import Access
 
 
 @strawberry.type

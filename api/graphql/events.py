@@ -15,9 +15,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
-from core import calendar, events
-from core.access import Access
-from core.errors import NotFound
+from core.events import service as events
+from core.jurisdictions import calendar
+from core.platform.errors import NotFound
+from core.security.access import Access
 
 
 def _fields(value: msgspec.Struct) -> dict[str, Any]:

@@ -19,10 +19,10 @@ from strawberry.scalars import JSON
 from api.graphql.context import GqlInfo
 from api.graphql.handbooks import app_storage
 from api.graphql.types import Problem, attempt
-from core.access import Access
-from core.catalog import AdjustmentNote
-from core.errors import FieldError, InvalidInput, ValidationFailed
+from core.catalog.reading import AdjustmentNote
 from core.exchange import catalog_import, excel, merge
+from core.platform.errors import FieldError, InvalidInput, ValidationFailed
+from core.security.access import Access
 
 
 @strawberry.type(description="A stored export and its signed download link (expires at expires_at).")

@@ -14,7 +14,7 @@ one, a value that fails coercion — takes graphql-core's own path, so results a
 the same as without the shortcut (tests/test_graphql_execution.py compares both).
 
 A published list never changes, and the service hands every reader of one version the same
-views (core.township_lists caches them). Shown as a :class:`Frozen` list, its completed value
+views (core.lists.service caches them). Shown as a :class:`Frozen` list, its completed value
 for a selection is kept and reused by the next request asking the same selection — when the
 completion touched plain fields only (no resolver, so nothing depends on the caller) and
 raised no error.

@@ -9,8 +9,8 @@ import strawberry
 from api.graphql.context import GqlInfo
 from api.graphql.handbooks import Handbook, app_storage
 from api.graphql.types import Problem
-from core.errors import FieldError, InvalidInput, NotFound, QingdanError
-from core.handbook import HandbookRequest, request_handbook
+from core.platform.errors import FieldError, InvalidInput, NotFound, QingdanError
+from core.publication.handbook import HandbookRequest, request_handbook
 
 HandbookResult = Annotated[Handbook | Problem, strawberry.union("HandbookResult")]
 

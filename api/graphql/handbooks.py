@@ -1,6 +1,6 @@
 """GraphQL face of handbooks (工作手册): the job type and ``tenant { handbook(id) }``.
 
-Same service as REST (:mod:`core.handbook`), same storage (the app's), same rules."""
+Same service as REST (:mod:`core.publication.handbook`), same storage (the app's), same rules."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import datetime
 import strawberry
 
 from api.graphql.context import GqlInfo
-from core.access import Access
-from core.errors import NotFound
-from core.handbook import HandbookJob, get_handbook
-from core.storage import Storage
+from core.platform.errors import NotFound
+from core.platform.storage import Storage
+from core.publication.handbook import HandbookJob, get_handbook
+from core.security.access import Access
 
 
 def app_storage(info: GqlInfo) -> Storage:

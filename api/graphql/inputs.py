@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from api.errors import field_of_message
-from core.errors import FieldError, InvalidInput
+from core.platform.errors import FieldError, InvalidInput
 
 T = TypeVar("T")
 

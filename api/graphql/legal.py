@@ -9,11 +9,11 @@ from typing import Any
 
 import strawberry
 
-from core.access import Access
-from core.errors import NotFound
 from core.legal import service
 from core.legal.service import CitationIndex as CitationIndexView
 from core.legal.service import DocumentView, ProvisionHit
+from core.platform.errors import NotFound
+from core.security.access import Access
 
 
 @strawberry.type

@@ -6,8 +6,8 @@ from typing import Any
 
 import strawberry
 
-from core import lookup as service
-from core.access import Access
+from core.publication import lookup as service
+from core.security.access import Access
 
 
 def _fields(obj: Any) -> dict[str, Any]:

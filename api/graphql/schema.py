@@ -31,13 +31,16 @@ from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.inputs import convert
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit, attempt
 from api.graphql.workflow_mutations import WorkflowMutations
-from core import catalog_editing, jurisdictions, township_lists, units
-from core.access import Access, Role
-from core.catalog import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
-from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate
-from core.tenancy import all_tenants
-from core.township_lists import Claim, EntryUpdate, ListPublish, ReturnRequest
-from core.units import UnitCreate, UnitUpdate
+from core.catalog import editing as catalog_editing
+from core.catalog.reading import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
+from core.jurisdictions import tree as jurisdictions
+from core.jurisdictions import units
+from core.jurisdictions.tree import JurisdictionCreate, JurisdictionUpdate
+from core.jurisdictions.units import UnitCreate, UnitUpdate
+from core.lists import service as township_lists
+from core.lists.service import Claim, EntryUpdate, ListPublish, ReturnRequest
+from core.security.access import Access, Role
+from core.security.tenancy import all_tenants
 
 IdempotencyKey = Annotated[
     str | None,

@@ -1,11 +1,11 @@
-"""GraphQL face of keyword search (``TenantNode.search``), through :func:`core.search.search`."""
+"""GraphQL face of keyword search (``TenantNode.search``), through :func:`core.publication.search.search`."""
 
 from __future__ import annotations
 
 import strawberry
 
-from core import search
-from core.access import Access
+from core.publication import search
+from core.security.access import Access
 
 
 @strawberry.type(description="A search hit: an entry of a township's published list, or a catalog item.")

@@ -20,11 +20,12 @@ from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.search import SearchQueries
 from api.graphql.workflows import WorkflowQueries
-from core import jurisdictions, units
-from core.access import Access, Tenant
-from core.errors import NotFound, QingdanError
-from core.jurisdictions import JurisdictionView
-from core.units import UnitView
+from core.jurisdictions import tree as jurisdictions
+from core.jurisdictions import units
+from core.jurisdictions.tree import JurisdictionView
+from core.jurisdictions.units import UnitView
+from core.platform.errors import NotFound, QingdanError
+from core.security.access import Access, Tenant
 
 T = TypeVar("T")
 

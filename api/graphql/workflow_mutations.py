@@ -14,10 +14,9 @@ from api.graphql.catalog import CatalogItemInput, ResponsibilityInput, plain
 from api.graphql.inputs import convert
 from api.graphql.types import GqlInfo, Problem, attempt
 from api.graphql.workflows import WorkflowInstance
-from core import admission, bottom_up
-from core.access import Access
-from core.errors import NotFound
-from core.workflow import engine
+from core.platform.errors import NotFound
+from core.security.access import Access
+from core.workflow import admission, bottom_up, engine
 
 WorkflowResult = Annotated[WorkflowInstance | Problem, strawberry.union("WorkflowResult")]
 

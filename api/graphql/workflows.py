@@ -15,10 +15,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
-from core import admission
-from core.access import Access
-from core.errors import NotFound
-from core.workflow import engine
+from core.platform.errors import NotFound
+from core.security.access import Access
+from core.workflow import admission, engine
 
 
 @strawberry.type

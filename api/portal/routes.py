@@ -1,6 +1,6 @@
 """The public portal: server-rendered HTML pages of published township lists, no login.
 
-URL scheme (fixed; handbook QR codes point at the item page — see :mod:`core.portal_links`)::
+URL scheme (fixed; handbook QR codes point at the item page — see :mod:`core.publication.links`)::
 
     /portal/{slug}                                         townships with published lists
     /portal/{slug}/townships/{code}                        one township's published list
@@ -12,7 +12,7 @@ A law page exists only for a document that a published list cites (anything else
 
 Pages are rendered with Jinja2 (autoescaped) by the handlers themselves. The home, township
 and item pages are rendered at most once per content generation in each process
-(:func:`core.portal.cached`): a request then costs the tenant lookup (cached), one short
+(:func:`core.publication.portal.cached`): a request then costs the tenant lookup (cached), one short
 transaction reading the generation, and the stored bytes. They and the law pages carry a
 strong ``ETag`` (a hash of the bytes); ``If-None-Match`` gets a 304. Search and law pages are
 rendered per request (a law's status depends on the date and on recorded repeals).
@@ -31,11 +31,10 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 
 from api.portal import assets
-from core import portal, search
-from core.access import Access
-from core.errors import NotFound, QingdanError
 from core.legal import service as legal
-from core.portal_links import (
+from core.platform.errors import NotFound, QingdanError
+from core.publication import portal, search
+from core.publication.links import (
     absolute,
     item_page_path,
     law_path,
@@ -43,6 +42,7 @@ from core.portal_links import (
     search_path,
     township_path,
 )
+from core.security.access import Access
 
 CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600"
 # litestar adds "; charset=utf-8" to text/* media types itself: naming it here doubled it.

@@ -8,9 +8,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH
-from core import accountability as service
-from core.access import Access
-from core.accountability import CaseCreate, CaseView, NoticeCreate, NoticeView, SituationsView
+from core.evaluation import accountability as service
+from core.evaluation.accountability import CaseCreate, CaseView, NoticeCreate, NoticeView, SituationsView
+from core.security.access import Access
 
 
 class AccountabilityController(Controller):

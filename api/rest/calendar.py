@@ -10,9 +10,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH
-from core import calendar as service
-from core.access import Access
-from core.calendar import CalendarDay, CalendarOverride, DeadlineView, OverrideSet
+from core.jurisdictions import calendar as service
+from core.jurisdictions.calendar import CalendarDay, CalendarOverride, DeadlineView, OverrideSet
+from core.security.access import Access
 
 
 class CalendarController(Controller):

@@ -14,7 +14,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.errors import field_of_message
 from api.rest.params import TENANT_PATH, Cursor, Limit
-from core.access import Access
 from core.calls import attachments
 from core.calls import service as calls
 from core.calls.model import (
@@ -35,9 +34,10 @@ from core.calls.model import (
     Violation,
 )
 from core.calls.statistics import CallStatistics, call_statistics, call_statistics_by
-from core.errors import FieldError, InvalidInput
-from core.pagination import Page
-from core.storage import Storage
+from core.platform.errors import FieldError, InvalidInput
+from core.platform.pagination import Page
+from core.platform.storage import Storage
+from core.security.access import Access
 
 Start = Annotated[datetime.date, QueryParameter(description="first day of the period (China time), e.g. 2022-01-01")]
 End = Annotated[datetime.date, QueryParameter(description="last day of the period (inclusive), e.g. 2022-12-31")]

@@ -9,9 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
-from core import catalog, catalog_editing, structure, township_lists
-from core.access import Access
-from core.catalog import (
+from core.catalog import editing as catalog_editing
+from core.catalog import reading as catalog
+from core.catalog import structure
+from core.catalog.reading import (
     AdjustmentView,
     ItemCreate,
     ItemUpdate,
@@ -20,9 +21,11 @@ from core.catalog import (
     VersionView,
     Withdrawal,
 )
-from core.pagination import Page
-from core.township_lists import Claimant
-from core.versioning import parse_etag
+from core.lists import service as township_lists
+from core.lists.service import Claimant
+from core.platform.pagination import Page
+from core.platform.versioning import parse_etag
+from core.security.access import Access
 
 Version = Parameter(
     default=None,

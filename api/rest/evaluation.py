@@ -7,7 +7,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, Limit
-from core.access import Access
 from core.evaluation import service
 from core.evaluation.service import (
     ComputeSummary,
@@ -20,7 +19,8 @@ from core.evaluation.service import (
     ScoresWritten,
     ScoreView,
 )
-from core.pagination import Page
+from core.platform.pagination import Page
+from core.security.access import Access
 
 
 class EvaluationController(Controller):

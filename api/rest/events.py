@@ -11,9 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
-from core import events as service
-from core.access import Access
-from core.events import (
+from core.events import service
+from core.events.service import (
     DeliveryView,
     EventFeed,
     EventView,
@@ -23,8 +22,9 @@ from core.events import (
     SubscriptionUpdate,
     SubscriptionView,
 )
-from core.pagination import Page
-from core.versioning import parse_etag
+from core.platform.pagination import Page
+from core.platform.versioning import parse_etag
+from core.security.access import Access
 
 
 class WebhookController(Controller):

@@ -18,11 +18,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 
 from api.rest.params import TENANT_PATH
-from core.access import Access
-from core.catalog import AdjustmentNote
-from core.errors import InvalidInput, ValidationFailed
+from core.catalog.reading import AdjustmentNote
 from core.exchange import catalog_import, excel, merge
 from core.exchange.tables import MAX_UPLOAD_BYTES
+from core.platform.errors import InvalidInput, ValidationFailed
+from core.security.access import Access
 
 Download = Parameter(default=False, description="true: the workbook itself instead of a signed link to it")
 DryRun = Parameter(default=False, description="true: report what would change and write nothing")

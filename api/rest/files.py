@@ -4,7 +4,7 @@ With the S3 backend, links point at the object store itself (presigned URLs), wh
 the type and disposition stored with the object.
 
 The response's type is the one the content was checked to be when it was stored
-(:meth:`core.storage.Storage.verify_content`), never one guessed from the file name; objects
+(:meth:`core.platform.storage.Storage.verify_content`), never one guessed from the file name; objects
 stored before types were kept are checked again now. Only PNG and JPEG images are shown
 inline; everything else is an attachment. ``nosniff`` and a sandboxing CSP come with every
 response (:mod:`api.security_headers`).
@@ -18,8 +18,8 @@ from litestar import Request, Response, get
 from litestar.params import FromPath
 
 from api.errors import problem
-from core.content_check import sniff
-from core.storage import Storage, StorageError, disposition, verify_download
+from core.platform.content_check import sniff
+from core.platform.storage import Storage, StorageError, disposition, verify_download
 
 UNKNOWN = "application/octet-stream"
 

@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from api.rest.params import TENANT_PATH
-from core.access import Access
-from core.handbook import HandbookJob, HandbookRequest, get_handbook, request_handbook
+from core.publication.handbook import HandbookJob, HandbookRequest, get_handbook, request_handbook
+from core.security.access import Access
 
 
 def _location(access: Access, job: HandbookJob) -> str:

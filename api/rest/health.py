@@ -7,8 +7,8 @@ from typing import Any
 
 from litestar import Request, Response, get
 
-from core import db, schema
-from core.errors import DatabaseUnavailable
+from core.platform import db, schema
+from core.platform.errors import DatabaseUnavailable
 
 
 @get("/healthz", operation_id="health", summary="The process is alive", tags=["operations"])

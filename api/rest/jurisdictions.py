@@ -7,11 +7,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
-from core import jurisdictions as service
-from core.access import Access
-from core.jurisdictions import JurisdictionCreate, JurisdictionUpdate, JurisdictionView
-from core.pagination import Page
-from core.versioning import parse_etag
+from core.jurisdictions import tree as service
+from core.jurisdictions.tree import JurisdictionCreate, JurisdictionUpdate, JurisdictionView
+from core.platform.pagination import Page
+from core.platform.versioning import parse_etag
+from core.security.access import Access
 
 
 class JurisdictionController(Controller):

@@ -12,7 +12,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, Limit
-from core.access import Access
 from core.legal import service
 from core.legal.service import (
     AmendmentCreate,
@@ -31,7 +30,8 @@ from core.legal.service import (
     RepealCreate,
     VersionView,
 )
-from core.pagination import Page
+from core.platform.pagination import Page
+from core.security.access import Access
 
 DOCUMENT = "/legal/documents/{document_id:uuid}"
 Level = Annotated[

@@ -7,9 +7,9 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH
-from core import lookup as service
-from core.access import Access
-from core.lookup import LookupRequest, LookupResult
+from core.publication import lookup as service
+from core.publication.lookup import LookupRequest, LookupResult
+from core.security.access import Access
 
 _DESCRIPTION = (
     "Routes a citizen appeal (12345 hotline, grid platform) by the published township lists in force:"

@@ -8,7 +8,7 @@ from typing import Annotated, TypeVar
 from litestar import Response
 from litestar.params import HeaderParameter, Parameter
 
-from core.versioning import etag
+from core.platform.versioning import etag
 
 T = TypeVar("T")
 

@@ -8,9 +8,9 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 
 from api.rest.params import TENANT_PATH
-from core import posts as service
-from core.access import Access
-from core.posts import AssignmentData, AssignmentView, PostData, PostView, UnassignedReport
+from core.lists import posts as service
+from core.lists.posts import AssignmentData, AssignmentView, PostData, PostView, UnassignedReport
+from core.security.access import Access
 
 
 class PostController(Controller):

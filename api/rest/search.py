@@ -9,9 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, Cursor
-from core import search
-from core.access import Access
-from core.search import SearchPage
+from core.publication import search
+from core.publication.search import SearchPage
+from core.security.access import Access
 
 
 class SearchController(Controller):

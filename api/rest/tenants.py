@@ -9,11 +9,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, Limit
-from core import audit
-from core.access import Access, Principal, Role
-from core.audit import AuditEventView
-from core.pagination import Page
-from core.tenancy import all_tenants, find_tenant_by_id
+from core.platform.pagination import Page
+from core.security import audit
+from core.security.access import Access, Principal, Role
+from core.security.audit import AuditEventView
+from core.security.tenancy import all_tenants, find_tenant_by_id
 from tenants import keys
 from tenants.keys import ApiKeyCreate, ApiKeyView, IssuedKey
 from tenants.provisioning import TenantCreate, TenantView, create_tenant, tenant_view

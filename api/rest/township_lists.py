@@ -10,9 +10,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, IdempotencyKey, IfMatch, with_etag
-from core import township_lists as service
-from core.access import Access
-from core.township_lists import (
+from core.lists import service
+from core.lists.service import (
     Claim,
     EntryUpdate,
     ListDiff,
@@ -21,7 +20,8 @@ from core.township_lists import (
     ReturnRequest,
     TownshipList,
 )
-from core.versioning import parse_etag
+from core.platform.versioning import parse_etag
+from core.security.access import Access
 
 
 class TownshipListController(Controller):

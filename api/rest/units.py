@@ -7,12 +7,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
-from core import units as service
-from core.access import Access
-from core.catalog import UnitDuties, unit_duties
-from core.pagination import Page
-from core.units import UnitCreate, UnitUpdate, UnitView
-from core.versioning import parse_etag
+from core.catalog.reading import UnitDuties, unit_duties
+from core.jurisdictions import units as service
+from core.jurisdictions.units import UnitCreate, UnitUpdate, UnitView
+from core.platform.pagination import Page
+from core.platform.versioning import parse_etag
+from core.security.access import Access
 
 
 class UnitController(Controller):

@@ -11,11 +11,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
-from core import admission, bottom_up
-from core.access import Access
-from core.pagination import Page
-from core.versioning import parse_etag
-from core.workflow import engine, get_definition
+from core.platform.pagination import Page
+from core.platform.versioning import parse_etag
+from core.security.access import Access
+from core.workflow import admission, bottom_up, engine
+from core.workflow.registry import get_definition
 
 StateFilter = Annotated[
     str | None, QueryParameter(name="state", description="current state, e.g. township_consultation")

@@ -1,6 +1,6 @@
 """Files on a call or on one of its steps (a photo with the call, a report with an answer).
 
-Objects go through :mod:`core.storage` under ``calls/<call id>/<attachment id>/<file name>``
+Objects go through :mod:`core.platform.storage` under ``calls/<call id>/<attachment id>/<file name>``
 in the tenant's space; the storage enforces the size cap and the content-type allow-list
 from the settings before a byte is written (413 / 415), checks the bytes against the declared
 type (422 naming what they are: a file's name never decides its type), and downloads are
@@ -18,13 +18,14 @@ import unicodedata
 import uuid
 from typing import Any
 
-from core.access import Access, Role
 from core.calls.model import AttachmentUpload, AttachmentView
-from core.calls.service import _load, _step
+from core.calls.reading import load_call
 from core.calls.states import require_township_actor, require_unit_actor
-from core.db import tenant_transaction
-from core.errors import FieldError, NotFound, PermissionDenied, QingdanError, ValidationFailed
-from core.storage import ContentMismatch, Storage, StorageError
+from core.calls.steps import record_step
+from core.platform.db import tenant_transaction
+from core.platform.errors import FieldError, NotFound, PermissionDenied, QingdanError, ValidationFailed
+from core.platform.storage import ContentMismatch, Storage, StorageError
+from core.security.access import Access, Role
 
 LINK_LIFETIME = datetime.timedelta(hours=1)
 
@@ -107,7 +108,7 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
     attachment_id = uuid.uuid4()
     key = f"calls/{call_id}/{attachment_id}/{name}"
     async with tenant_transaction(access.tenant.id) as conn:
-        call = await _load(conn, access, call_id, lock=True)
+        call = await load_call(conn, access, call_id, lock=True)
         if unit is not None:
             require_unit_actor(access, unit, "attach a file")
             if not await conn.fetchval(
@@ -150,7 +151,7 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
                 stored.sha256,
                 access.principal.name,
             )
-            await _step(
+            await record_step(
                 conn,
                 access,
                 call_id,
@@ -172,7 +173,7 @@ async def _attachment_view(storage: Storage, access: Access, row: Any) -> Attach
 async def list_attachments(access: Access, storage: Storage, call_id: uuid.UUID) -> list[AttachmentView]:
     """Every file of the call, with a signed download link valid for an hour."""
     async with tenant_transaction(access.tenant.id) as conn:
-        await _load(conn, access, call_id)
+        await load_call(conn, access, call_id)
         rows = await conn.fetch(
             "SELECT id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
             " uploaded_by, object_key FROM call_attachments WHERE tenant_id = $1 AND call_id = $2"

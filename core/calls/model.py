@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from core.inputs import NAME, Checked
+from core.platform.inputs import NAME, Checked
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Reason = Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]

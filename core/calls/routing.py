@@ -1,6 +1,6 @@
 """Who a call goes to: the responsible units from the township's published list.
 
-The responsibility lookup (:func:`core.lookup.propose_units`) finds the list item — the one
+The responsibility lookup (:func:`core.publication.lookup.propose_units`) finds the list item — the one
 the call names, or the best match for its text — and returns the item's primary and
 cooperating parties. Units that already sent this call back are left out, so a send-back
 (退回) re-proposes from the list without them.
@@ -12,10 +12,10 @@ from collections.abc import Iterable
 
 import asyncpg
 
-from core.access import Access
 from core.calls.model import Proposal
-from core.errors import NotFound, ValidationFailed
-from core.lookup import ProposedUnit, propose_units
+from core.platform.errors import NotFound, ValidationFailed
+from core.publication.lookup import ProposedUnit, propose_units
+from core.security.access import Access
 
 
 async def propose(

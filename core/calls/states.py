@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from core import workflow
-from core.access import Access, Role
-from core.errors import Conflict, PermissionDenied
+from core.platform.errors import Conflict, PermissionDenied
+from core.security.access import Access, Role
+from core.workflow import registry as workflow
 from core.workflow.definition import CallClass
 
 CALL_STATES = {

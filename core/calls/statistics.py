@@ -29,10 +29,11 @@ from typing import Any, Literal
 
 import msgspec
 
-from core.access import Access, Role
-from core.calls.service import now, period_bounds
-from core.db import tenant_transaction
-from core.errors import PermissionDenied, ValidationFailed
+from core.calls.reading import now
+from core.calls.violations import period_bounds
+from core.platform.db import tenant_transaction
+from core.platform.errors import PermissionDenied, ValidationFailed
+from core.security.access import Access, Role
 
 
 class Satisfaction(msgspec.Struct):

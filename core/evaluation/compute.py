@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.evaluation.schemes import IndicatorDoc, SchemeDoc
-from core.plugin_types import EvaluationRule, Grade, RelationScore, ResultDraft, Subject
+from core.plugin_api.types import EvaluationRule, Grade, RelationScore, ResultDraft, Subject
 
 FORMULA = (
     "总分 = Σ 考核关系权重 × 关系得分；关系得分 = Σ 指标权重/权重总和 × 指标得分(折算为百分制，"

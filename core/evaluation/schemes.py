@@ -15,10 +15,11 @@ from typing import Annotated, Any
 
 import msgspec
 
-from core import plugins
-from core.errors import FieldError
-from core.inputs import NAME
-from core.plugin_types import (
+from core.evaluation import sources as indicator_sources
+from core.platform.errors import FieldError
+from core.platform.inputs import NAME
+from core.plugin_api import registry as plugins
+from core.plugin_api.types import (
     DEFAULT_GRADES,
     AccountabilityRules,
     CatalogItem,
@@ -189,7 +190,7 @@ def accountability_rules(plugin: str | None) -> AccountabilityRules:
 
 
 def plugin_item(view: Any) -> CatalogItem:
-    """A catalog item (an :class:`~core.catalog.ItemView`) in the plugin-facing form."""
+    """A catalog item (an :class:`~core.catalog.reading.ItemView`) in the plugin-facing form."""
     recovery = view.recovery
     return CatalogItem(
         code=view.code,
@@ -327,9 +328,7 @@ def check_plugin_scheme(plugin: str, items: dict[str, CatalogItem]) -> list[Fiel
     """Every check of the plugin's scheme against ``items`` (its seed catalog), no database:
     what the conformance kit runs."""
     doc, _ = plugin_scheme(plugin)
-    from core.evaluation import sources
-
-    problems = core_problems(doc, sources={n: sources.get(n).fields for n in sources.names()})
+    problems = core_problems(doc, sources={n: indicator_sources.get(n).fields for n in indicator_sources.names()})
     for n, ind in enumerate(doc.indicators):
         if ind.item_code and ind.item_code not in items:
             problems.append(FieldError(f"indicators[{n}].item_code", f"{ind.item_code} is not in the seed catalog"))

@@ -18,11 +18,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from core import audit
-from core.access import Access, Role
-from core.catalog import items_by_key, version_numbers
-from core.db import tenant_transaction
-from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.catalog.reading import items_by_key, version_numbers
 from core.evaluation import sources
 from core.evaluation.compute import Aggregates, compute, evaluator_shares
 from core.evaluation.schemes import (
@@ -33,10 +29,14 @@ from core.evaluation.schemes import (
     plugin_rules,
     plugin_scheme,
 )
-from core.inputs import Checked, check_year
-from core.pagination import Page, check_limit, decode_cursor, page_of
-from core.permissions import deny, require_admin
-from core.plugin_types import Subject
+from core.platform.db import tenant_transaction
+from core.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.platform.inputs import Checked, check_year
+from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.plugin_api.types import Subject
+from core.security import audit
+from core.security.access import Access, Role
+from core.security.permissions import deny, require_admin
 
 TOWNSHIP_KINDS = ("town", "township", "street", "development_zone")
 PeriodCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{4}(-Q[1-4])?$", examples=["2026", "2026-Q3"])]

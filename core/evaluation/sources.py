@@ -20,13 +20,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from core.access import Access
-from core.errors import QingdanError
-
-
-class SourceUnavailable(QingdanError):
-    status, code, title = 503, "source-unavailable", "Indicator data source not available"
-
+from core.calls.statistics import call_statistics_by
+from core.security.access import Access
 
 #: (access, subject kind, fields, start, end) → {(subject code, field): value in [0, 1]}
 Fetch = Callable[[Access, str, list[str], datetime.date, datetime.date], Awaitable[dict[tuple[str, str], float]]]
@@ -82,12 +77,6 @@ def _call_value(stats: Any, field: str) -> float | None:
 async def _call_statistics(
     access: Access, subject_kind: str, fields: list[str], start: datetime.date, end: datetime.date
 ) -> dict[tuple[str, str], float]:
-    try:
-        from core.calls.statistics import call_statistics_by
-    except ImportError as exc:  # the calls module is not installed in this build
-        raise SourceUnavailable(
-            "the call_statistics data source is not available: core.calls.statistics is missing"
-        ) from exc
     group: Literal["township", "unit"] = "township" if subject_kind == "township" else "unit"
     found: dict[tuple[str, str], float] = {}
     for stats in await call_statistics_by(access, group_by=group, start=start, end=end):

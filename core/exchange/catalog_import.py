@@ -1,7 +1,7 @@
 """Importing a catalog from .xlsx or .csv in the export layout, row by row, all or nothing.
 
 The file is parsed and every row checked against the same rules as every other catalog
-write (:func:`core.catalog_editing.item_problems` and the plugin's own check), with each
+write (:func:`core.catalog.editing.item_problems` and the plugin's own check), with each
 problem reported as (row, column, problem). Rows are compared with the draft (or, with no
 draft, the latest published version): a new code is added, a known code whose content
 differs is changed, an identical row is left alone — so re-importing an export changes
@@ -10,7 +10,7 @@ nothing.
 A dry run does all of this and reports what would change, and writes nothing (it reads in
 a transaction and never opens a draft). Applying re-parses the file, checks again, and
 writes everything in one transaction through the bulk path of
-:mod:`core.catalog_editing` — any problem, and nothing is written.
+:mod:`core.catalog.editing` — any problem, and nothing is written.
 """
 
 from __future__ import annotations
@@ -21,10 +21,7 @@ from typing import Any
 import anyio.to_thread
 import msgspec
 
-from core import audit
-from core.access import Access
-from core.catalog import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, version_numbers
-from core.catalog_editing import (
+from core.catalog.editing import (
     Prepared,
     _as_create,
     _initiator,
@@ -34,8 +31,8 @@ from core.catalog_editing import (
     open_draft,
     plugin_problems,
 )
-from core.db import tenant_transaction
-from core.errors import FieldError, ValidationFailed
+from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, version_numbers
+from core.catalog.structure import load_structure, township_scope
 from core.exchange.excel import read_items
 from core.exchange.layout import (
     LOCAL_COLUMNS,
@@ -51,9 +48,12 @@ from core.exchange.layout import (
     text_of,
 )
 from core.exchange.tables import Table, read_table
-from core.permissions import require_admin
-from core.plugin_types import ListStructure
-from core.structure import load_structure, township_scope
+from core.platform.db import tenant_transaction
+from core.platform.errors import FieldError, ValidationFailed
+from core.plugin_api.types import ListStructure
+from core.security import audit
+from core.security.access import Access
+from core.security.permissions import require_admin
 
 REQUIRED = ("code", "title", "level", "kinds")
 #: Other headers county files use for the same columns.
@@ -232,7 +232,7 @@ def _row_item(
         path = match[1] if match else "code"
         column = _column_of(path, doc.get("responsibilities", []), header)
         return None, [RowProblem(number, column, str(exc).split(" - at ")[0], code)]
-    except ValidationFailed as exc:  # a name with a control or invisible character (core.inputs)
+    except ValidationFailed as exc:  # a name with a control or invisible character (core.platform.inputs)
         error = exc.errors[0]
         column = _column_of(error.field, doc.get("responsibilities", []), header)
         return None, [RowProblem(number, column, error.message, code)]

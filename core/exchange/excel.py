@@ -23,10 +23,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core import catalog, township_lists
-from core.access import Access
-from core.catalog import ItemView, LegalBase, RecoveryData, ResponsibilityData
-from core.db import tenant_transaction
+from core.catalog import reading as catalog
+from core.catalog.reading import ItemView, LegalBase, RecoveryData, ResponsibilityData
+from core.catalog.structure import load_structure
 from core.exchange import retention
 from core.exchange.layout import (
     LOCAL_COLUMNS,
@@ -40,9 +39,11 @@ from core.exchange.layout import (
     escape,
     format_share,
 )
-from core.plugin_types import ListStructure
-from core.storage import ObjectNotFound, Storage
-from core.structure import load_structure
+from core.lists import service as township_lists
+from core.platform.db import tenant_transaction
+from core.platform.storage import ObjectNotFound, Storage
+from core.plugin_api.types import ListStructure
+from core.security.access import Access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK_LIFETIME = datetime.timedelta(hours=1)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from core.plugin_types import ListStructure
+from core.plugin_api.types import ListStructure
 
 TOWNSHIP_PARTY = "township"
 TOWNSHIP_LABEL = "乡镇(街道)"

@@ -46,18 +46,18 @@ from typing import Any, Literal
 import anyio.to_thread
 import msgspec
 
-from core.access import Access
-from core.catalog import REASON_KINDS, AdjustmentNote, ItemCreate
-from core.catalog_editing import import_items
-from core.db import tenant_transaction
-from core.errors import Conflict, ContentTooLarge, FieldError, InvalidInput, NotFound, ValidationFailed
+from core.catalog.editing import import_items
+from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate
+from core.catalog.structure import load_structure
 from core.exchange import tables
 from core.exchange.catalog_import import ALIASES, RowProblem, _Codes, _extra_value
 from core.exchange.layout import catalog_columns, lines, parse_responsibility, split_list, text_of
 from core.exchange.tables import Table, read_table
-from core.permissions import require_admin
-from core.plugin_types import ListStructure
-from core.structure import load_structure
+from core.platform.db import tenant_transaction
+from core.platform.errors import Conflict, ContentTooLarge, FieldError, InvalidInput, NotFound, ValidationFailed
+from core.plugin_api.types import ListStructure
+from core.security.access import Access
+from core.security.permissions import require_admin
 
 MIN_CONFIDENCE = 0.75
 TITLE_GATE = 0.85
@@ -510,7 +510,7 @@ async def apply_merge(
             items.append(msgspec.convert(doc, ItemCreate))
         except msgspec.ValidationError as exc:
             problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc}"))
-        except ValidationFailed as exc:  # a name with a control or invisible character (core.inputs)
+        except ValidationFailed as exc:  # a name with a control or invisible character (core.platform.inputs)
             problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc.detail}"))
     if problems:
         raise ValidationFailed(f"{len(problems)} merged items are not valid; nothing was applied", errors=problems)

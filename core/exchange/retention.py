@@ -23,9 +23,9 @@ import datetime
 import logging
 import uuid
 
-from core.storage import ObjectNotFound, Storage
-from core.tenancy import all_tenants
-from core.timers import Periodic
+from core.platform.storage import ObjectNotFound, Storage
+from core.platform.timers import Periodic
+from core.security.tenancy import all_tenants
 
 log = logging.getLogger("qingdan.exports")
 

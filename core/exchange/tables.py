@@ -20,8 +20,8 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from core.errors import FieldError, InvalidInput, ValidationFailed
 from core.exchange.unpack import WorkbookLimits, check_workbook
+from core.platform.errors import FieldError, InvalidInput, ValidationFailed
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 #: Workbooks one process reads at once: each may hold a few times its uncompressed size while

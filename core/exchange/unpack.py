@@ -28,7 +28,7 @@ from functools import partial
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZIP_STORED, BadZipFile, ZipFile, ZipInfo
 
-from core.errors import ContentTooLarge, FieldError, InvalidInput, ValidationFailed
+from core.platform.errors import ContentTooLarge, FieldError, InvalidInput, ValidationFailed
 
 #: Header rows, title rows above them and blank rows a sheet may have besides its items.
 ROW_SLACK = 100

@@ -17,8 +17,6 @@ from typing import Any
 
 import msgspec
 
-from core.access import Access
-from core.db import platform_transaction, tenant_transaction
 from core.legal.citations import (
     CitationRef,
     Resolved,
@@ -29,6 +27,8 @@ from core.legal.citations import (
 )
 from core.legal.lawtext import LIBRARY_DIR, LawText, iter_library
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.platform.db import platform_transaction, tenant_transaction
+from core.security.access import Access
 
 SHARED_TENANT = uuid.UUID(int=0)
 

@@ -3,13 +3,13 @@
 A definition is a small state machine — states, an initial state, final states with an
 outcome, and named transitions — plus what the engine needs to run it for a county: who may
 take each transition, which inputs each step requires, and each state's deadline with what
-happens when it passes. Plugins import these types from :mod:`core.plugin_types`, which
+happens when it passes. Plugins import these types from :mod:`core.plugin_api.types`, which
 re-exports them; core validates them when the plugin loads
 (:func:`core.workflow.validation.check_definitions`) and runs them (:mod:`core.workflow.engine`).
 
 Who may take a transition (``Transition.who``) is a tuple of tokens, any of which suffices:
 
-* a role of :class:`core.access.Role` — ``"admin"`` (the 编办), ``"department"``,
+* a role of :class:`core.security.access.Role` — ``"admin"`` (the 编办), ``"department"``,
   ``"township"``, ``"platform"``;
 * ``"unit:<code>"`` — a department key scoped to that unit (``"unit:justice-bureau"``);
 * ``"unit_kind:<kind>"`` — a department key whose unit is of that kind (``"unit_kind:committee"``);

@@ -12,23 +12,27 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
 
-from core import audit, calendar, events, storage
-from core.access import Access, Role
-from core.db import tenant_transaction
-from core.divisions import KINDS as DIVISION_KINDS
-from core.divisions import TOWNSHIP_LEVEL
-from core.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
-from core.idempotency import fingerprint, once
-from core.inputs import Checked, day_problem
-from core.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
-from core.permissions import deny
-from core.versioning import check_version
-from core.workflow import definition_of_kind, for_tenant, get_definition
+from core.events import service as events
+from core.jurisdictions import calendar
+from core.jurisdictions.divisions import KINDS as DIVISION_KINDS
+from core.jurisdictions.divisions import TOWNSHIP_LEVEL
+from core.platform import storage
+from core.platform.db import tenant_transaction
+from core.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
+from core.platform.inputs import Checked, day_problem
+from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
+from core.platform.versioning import check_version
+from core.security import audit
+from core.security.access import Access, Role
+from core.security.idempotency import fingerprint, once
+from core.security.permissions import deny
 from core.workflow.definition import StepInput, Transition, WorkflowDefinition
+from core.workflow.registry import definition_of_kind, for_tenant, get_definition
 from core.workflow.validation import Compiled
 
 TOWNSHIP_KINDS = [k for k, v in DIVISION_KINDS.items() if v.level == TOWNSHIP_LEVEL]
@@ -608,17 +612,26 @@ async def _emit(conn: Any, access: Access, view: InstanceView, transition: str, 
     )
 
 
-def _effect(kind: str) -> Any:
-    """What core does when an instance of ``kind`` moves (approval opens the catalog change)."""
-    if kind == "admission":
-        from core import admission
+#: What core does when an instance of a kind moves (approval opens the catalog change), registered
+#: by the module that owns the kind so that the engine does not import it back.
+Effect = Callable[..., Awaitable[dict[str, Any] | None]]
+_EFFECTS: dict[str, Effect] = {}
+#: Kinds whose transitions must not run without their effect, and the module that registers it.
+EFFECT_MODULES = {"admission": "core.workflow.admission", "adjustment": "core.workflow.bottom_up"}
 
-        return admission.on_transition
-    if kind == "adjustment":
-        from core import bottom_up
 
-        return bottom_up.on_transition
-    return None
+def register_effect(kind: str, effect: Effect) -> None:
+    """Run ``effect(conn, access, row, definition, transition, target, inputs, data)`` in the
+    transaction of every transition of an instance of ``kind``; it returns the new data (or None)."""
+    _EFFECTS[kind] = effect
+
+
+def _effect(kind: str) -> Effect | None:
+    effect = _EFFECTS.get(kind)
+    if effect is None and kind in EFFECT_MODULES:
+        # a silent no-op here would approve an admission without adding its item
+        raise RuntimeError(f"{kind} transitions need {EFFECT_MODULES[kind]} imported (it registers their effect)")
+    return effect
 
 
 async def transition(

@@ -21,7 +21,7 @@ from statemachine.exceptions import InvalidDefinition
 from statemachine.factory import StateMachineMetaclass
 from statemachine.transition_list import TransitionList
 
-from core.access import Role
+from core.security.access import Role
 from core.workflow.definition import (
     EXPIRY_ACTIONS,
     INPUT_KINDS,

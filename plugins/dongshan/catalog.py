@@ -10,7 +10,7 @@ seed, not the official list.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Recovery, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Recovery, Responsibility, SeedCatalog
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.

@@ -8,7 +8,7 @@ recovered items are the county departments' evaluation content. Weights are illu
 
 from __future__ import annotations
 
-from core.plugin_types import EvaluationScheme, Indicator, IndicatorContext, Problem, Relation
+from core.plugin_api.types import EvaluationScheme, Indicator, IndicatorContext, Problem, Relation
 
 RELATIONS = (
     Relation("county_township", "县对镇绩效考评", "county", "township", 1.0),

@@ -8,7 +8,7 @@ known but their numbering is not.
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
+from core.plugin_api.types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "350626"
 

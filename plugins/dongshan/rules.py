@@ -7,7 +7,7 @@ duties may be indicators in the county's evaluation of towns.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Problem
+from core.plugin_api.types import CatalogItem, Problem
 
 from .jurisdiction import JURISDICTION
 from .structure import RECOVERY_REASONS

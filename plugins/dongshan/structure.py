@@ -9,7 +9,7 @@ towns; only basic duties may be (recovered and out-of-list items may not).
 
 from __future__ import annotations
 
-from core.plugin_types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 #: The reasons a county department takes an item back (收回理由).
 RECOVERY_REASONS: tuple[str, ...] = (

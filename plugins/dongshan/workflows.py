@@ -8,7 +8,7 @@ accept, 10 to consult and 15 for the county's decision (escalated to the 编办 
 
 from __future__ import annotations
 
-from core.plugin_types import WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_api.types import WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADJUSTMENT = adjustment_workflow(
     "dongshan_adjustment",

@@ -19,8 +19,8 @@ The list structure (:mod:`.structure`), the sample lists (:mod:`.catalog`) and L
 item rules (:mod:`.rules`) are plain data and functions.
 """
 
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import (
     CatalogItem,
     EvaluationRule,
     EvaluationScheme,

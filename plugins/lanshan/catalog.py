@@ -9,7 +9,7 @@ shaped on the seed, not the official lists.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.

@@ -10,7 +10,7 @@ Weights are illustrative; the types and their contents are the seed's.
 
 from __future__ import annotations
 
-from core.plugin_types import EvaluationRule, EvaluationScheme, Indicator, Label, Problem, Relation
+from core.plugin_api.types import EvaluationRule, EvaluationScheme, Indicator, Label, Problem, Relation
 
 MODERN_SERVICE, INDUSTRY, AGRICULTURE = "modern_service", "industry", "agriculture"
 

@@ -14,7 +14,7 @@ the split of the towns is a plausible assignment, not taken from the source.
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
+from core.plugin_api.types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "371302"
 

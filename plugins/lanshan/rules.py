@@ -8,7 +8,7 @@ the negative list states its accountability situation.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Problem
+from core.plugin_api.types import CatalogItem, Problem
 
 TOWNSHIP = "township"
 FIELD = "responsibilities.financial_share"

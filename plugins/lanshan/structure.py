@@ -9,7 +9,7 @@ community cadres, each with its accountability situation (问责情形). One lev
 
 from __future__ import annotations
 
-from core.plugin_types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 POWER_TYPES: tuple[tuple[str, str], ...] = (
     ("licensing", "行政许可"),

@@ -3,7 +3,7 @@ departments on complex matters or emergencies)."""
 
 from __future__ import annotations
 
-from core.plugin_types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_api.types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADMISSION = admission_workflow(
     "lanshan_admission", "兰山区职责准入", reviewers=("unit:justice-bureau",), decision_label="区委编委审定"

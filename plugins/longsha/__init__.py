@@ -18,8 +18,8 @@ The list structure (:mod:`.structure`), the sample reference catalog (:mod:`.cat
 and Longsha's item rules (:mod:`.rules`) are plain data and functions.
 """
 
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import (
     AccountabilityRules,
     CatalogItem,
     EvaluationRule,

@@ -11,7 +11,7 @@ data shaped on the seed, not the official catalog.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.

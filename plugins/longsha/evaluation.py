@@ -10,7 +10,7 @@ illustrative reading of them. 7 notices (依单履职告知书) were issued.
 
 from __future__ import annotations
 
-from core.plugin_types import (
+from core.plugin_api.types import (
     AccountabilityRules,
     EvaluationRule,
     EvaluationScheme,

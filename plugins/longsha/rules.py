@@ -7,7 +7,7 @@ responsibility list states its legal basis ("有法可依、有据可查").
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Problem
+from core.plugin_api.types import CatalogItem, Problem
 
 from .structure import TASK_SIDES
 

@@ -9,7 +9,7 @@ its tasks, each task either the district department's (部门职责任务) or th
 
 from __future__ import annotations
 
-from core.plugin_types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 TASK_SIDES = ("department", "street")
 

@@ -9,7 +9,7 @@ the streets are consulted, each street's opinion recorded → the district stand
 
 from __future__ import annotations
 
-from core.plugin_types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_api.types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADMISSION = admission_workflow(
     "longsha_admission",

@@ -20,8 +20,8 @@ The list structure (:mod:`.structure`), the sample list (:mod:`.catalog`) and Ta
 item rules (:mod:`.rules`) are plain data and functions.
 """
 
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import (
     CatalogItem,
     EvaluationRule,
     EvaluationScheme,

@@ -10,7 +10,7 @@ NY 农业农村). Illustrative data shaped on the seed, not the official list.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.

@@ -12,7 +12,7 @@ names and weights are illustrative, shaped on the seed.
 
 from __future__ import annotations
 
-from core.plugin_types import (
+from core.plugin_api.types import (
     EvaluationRule,
     EvaluationScheme,
     Indicator,

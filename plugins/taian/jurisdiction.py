@@ -8,7 +8,7 @@ community numbers and names, grid numbers and duty-desk phone numbers are illust
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
+from core.plugin_api.types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "370900"
 

@@ -7,7 +7,7 @@ township for a basic item, the department for a cooperating one.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Problem
+from core.plugin_api.types import CatalogItem, Problem
 
 TOWNSHIP = "township"
 

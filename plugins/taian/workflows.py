@@ -8,7 +8,7 @@ matters may call, key matters should call, emergencies must call (deadlines in h
 
 from __future__ import annotations
 
-from core.plugin_types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_api.types import CallClass, WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADMISSION = admission_workflow(
     "taian_admission",

@@ -17,8 +17,8 @@ The list structure (:mod:`.structure`), the sample catalog (:mod:`.catalog`) and
 rule that every leaf names its source lists (:mod:`.rules`) are plain data and functions.
 """
 
-from core.hookspecs import hookimpl
-from core.plugin_types import (
+from core.plugin_api.hookspecs import hookimpl
+from core.plugin_api.types import (
     CatalogItem,
     EvaluationScheme,
     Indicator,

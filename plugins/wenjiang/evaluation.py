@@ -8,7 +8,7 @@ department may never be split off to the towns as their target ("对属于区级
 
 from __future__ import annotations
 
-from core.plugin_types import EvaluationScheme, Indicator, IndicatorContext, Problem, Relation
+from core.plugin_api.types import EvaluationScheme, Indicator, IndicatorContext, Problem, Relation
 
 RELATIONS = (
     Relation("county_township", "区对镇(街道)目标绩效考评", "county", "township", 1.0),

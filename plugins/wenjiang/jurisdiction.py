@@ -7,7 +7,7 @@ grid numbers, the community names and the duty-desk phone numbers are illustrati
 
 from __future__ import annotations
 
-from core.plugin_types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
+from core.plugin_api.types import Contact, Division, JurisdictionInfo, Unit, dispatched_agency
 
 ROOT = "510115"
 

@@ -7,7 +7,7 @@ the department that did.
 
 from __future__ import annotations
 
-from core.plugin_types import CatalogItem, Problem
+from core.plugin_api.types import CatalogItem, Problem
 
 
 def check_item(item: CatalogItem) -> list[Problem]:

@@ -8,7 +8,7 @@ remembers the upstream lists it came from in ``source_lists`` (several where the
 
 from __future__ import annotations
 
-from core.plugin_types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 #: The six lists handed down by the province and city, with their sizes in the seed.
 SOURCE_LISTS: tuple[tuple[str, str, int], ...] = (

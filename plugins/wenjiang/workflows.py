@@ -4,7 +4,7 @@ online-appeal dispatch loop."""
 
 from __future__ import annotations
 
-from core.plugin_types import WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
+from core.plugin_api.types import WorkflowDefinition, adjustment_workflow, admission_workflow, call_workflow
 
 ADMISSION = admission_workflow(
     "wenjiang_admission",

@@ -1,0 +1,1 @@
+"""The county reference catalog (参考目录): its list structure, reading, editing and publication."""

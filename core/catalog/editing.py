@@ -1,0 +1,612 @@
+"""Changing the catalog: the draft, item rules, adjustments (动态调整), publication.
+
+Until a version has been published the county builds the catalog freely; afterwards every
+change to the draft is a recorded adjustment with its kind, reason, initiator and effective
+date. Writes happen in a fixed number of statements whatever their size (:func:`_store`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import msgspec
+
+from core.catalog.reading import (
+    REASON_KINDS,
+    AdjustmentNote,
+    ItemCreate,
+    ItemUpdate,
+    ItemView,
+    PublishRequest,
+    VersionView,
+    Withdrawal,
+    get_item,
+    get_version,
+    version_numbers,
+)
+from core.catalog.structure import check_item_fields, kinds_with_role, load_structure, township_scope
+from core.events import service as events
+from core.legal.library import resolve_citations
+from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
+from core.platform.errors import Conflict, FieldError, ValidationFailed
+from core.platform.versioning import check_version
+from core.plugin_api import registry as plugins
+from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
+from core.publication import search
+from core.security import audit
+from core.security.access import Access
+from core.security.permissions import require_admin
+
+
+async def open_draft(conn: Any, access: Access) -> tuple[int, bool]:
+    """The draft's number, starting one from the last published version if needed.
+
+    Returns ``(number, adjusting)``: ``adjusting`` is true once any version has been
+    published, when every change must say why.
+    """
+    published, draft = await version_numbers(conn, access)
+    if draft is not None:
+        return draft, published is not None
+    number = (published or 0) + 1
+    await conn.execute(
+        "INSERT INTO catalog_versions (tenant_id, number, status) VALUES ($1, $2, 'draft')",
+        access.tenant.id,
+        number,
+    )
+    if published is not None:
+        for table, columns in _COPIED:
+            await conn.execute(
+                f"INSERT INTO {table} (tenant_id, version, {columns})"
+                f" SELECT tenant_id, $3, {columns} FROM {table} WHERE tenant_id = $1 AND version = $2",
+                access.tenant.id,
+                published,
+                number,
+            )
+    return number, published is not None
+
+
+_COPIED = (
+    (
+        "catalog_items",
+        "code, parent_code, level, title, description, category, item_kind, kinds, township_scope,"
+        " high_frequency, process, extra, recovery, status, withdrawn_reason, successor_code,"
+        " content_hash, changed_in, revision",
+    ),
+    ("catalog_responsibilities", "item_code, position, party, role, duty, financial_share"),
+    (
+        "item_citations",
+        "item_code, position, document_tenant, document_id, article, paragraph, item, raw, problem",
+    ),
+)
+
+
+def _content_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(msgspec.json.encode(fields, order="sorted")).hexdigest()[:32]
+
+
+def _as_plugin_item(data: ItemCreate) -> CatalogItem:
+    return CatalogItem(
+        code=data.code,
+        title=data.title,
+        level=data.level,
+        kinds=tuple(data.kinds),
+        parent_code=data.parent_code,
+        category=data.category,
+        item_kind=data.item_kind,
+        description=data.description,
+        high_frequency=data.high_frequency,
+        process=data.process,
+        responsibilities=tuple(
+            Responsibility(r.party, r.role, r.duty, r.financial_share) for r in data.responsibilities
+        ),
+        recovery=Recovery(**msgspec.structs.asdict(data.recovery)) if data.recovery else None,
+        citations=tuple(data.citations),
+        extra=dict(data.extra),
+    )
+
+
+def item_problems(
+    structure: ListStructure,
+    data: ItemCreate,
+    *,
+    parent: tuple[str, str] | None,
+    units: set[str],
+    cycle: bool = False,
+) -> list[FieldError]:
+    """Core's rules for one item. ``parent`` is the parent's (level, status) if it exists."""
+    problems = check_item_fields(
+        structure,
+        level=data.level,
+        kinds=data.kinds,
+        category=data.category,
+        item_kind=data.item_kind,
+        extra=data.extra,
+    )
+    depth = {lv.code: lv.depth for lv in structure.levels}
+    if data.parent_code is not None:
+        if data.parent_code == data.code or cycle:
+            problems.append(
+                FieldError("parent_code", f"{data.parent_code} lies below {data.code}: that would make a cycle")
+            )
+        elif parent is None:
+            problems.append(FieldError("parent_code", f"no item {data.parent_code} in the draft"))
+        elif parent[1] == "withdrawn":
+            problems.append(FieldError("parent_code", f"{data.parent_code} is withdrawn"))
+        elif data.level in depth and depth.get(parent[0], 0) != depth[data.level] - 1:
+            problems.append(FieldError("level", f"a {data.level} item cannot sit under a {parent[0]} item"))
+    elif data.level in depth and depth[data.level] != 1:
+        problems.append(FieldError("parent_code", f"a {data.level} item needs a parent"))
+    for i, r in enumerate(data.responsibilities):
+        if r.party != "township" and r.party not in units:
+            problems.append(
+                FieldError(f"responsibilities[{i}].party", f"no unit {r.party}; use a unit code or township")
+            )
+    shares = [r.financial_share for r in data.responsibilities]
+    if any(s is not None for s in shares):
+        if any(s is None for s in shares):
+            problems.append(FieldError("responsibilities", "give every party a financial share, or none"))
+        elif abs(sum(s for s in shares if s is not None) - 100) > 0.001:
+            total = sum(s for s in shares if s is not None)
+            problems.append(FieldError("responsibilities", f"financial shares must sum to 100, not {total:g}"))
+    if data.recovery and data.recovery.receiving_unit not in units:
+        problems.append(FieldError("recovery.receiving_unit", f"no unit {data.recovery.receiving_unit}"))
+    recovered = sorted(kinds_with_role(structure, "recovered") & set(data.kinds))
+    if recovered and data.recovery is None:
+        problems.append(
+            FieldError(
+                "recovery",
+                f"a {recovered[0]} item is a recovered item: name the receiving department, how the work runs now"
+                " and why",
+            )
+        )
+    return problems
+
+
+def plugin_problems(access: Access, data: ItemCreate) -> list[FieldError]:
+    if not access.tenant.plugin:
+        return []
+    found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data))
+    return [FieldError(p.field, p.message) for p in (found or [])]
+
+
+def _raise(problems: list[FieldError]) -> None:
+    if problems:
+        shown = problems[:100]
+        raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in shown), errors=shown)
+
+
+async def _check_item(conn: Any, access: Access, number: int, data: ItemCreate) -> str:
+    """Every rule an item must pass; returns its township scope. Raises naming each field."""
+    structure = await load_structure(access)
+    facts = await conn.fetchrow(
+        "SELECT (SELECT array[level, status] FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+        "  AND code = $3) AS parent,"
+        " (SELECT array_agg(code) FROM units WHERE tenant_id = $1 AND code = ANY($4)) AS units,"
+        " (WITH RECURSIVE up(code, parent) AS ("
+        "   SELECT code, parent_code FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+        "   AND code = $3"
+        "   UNION SELECT i.code, i.parent_code FROM catalog_items i JOIN up ON i.code = up.parent"
+        "   WHERE i.tenant_id = $1 AND i.version = $2)"
+        "  SELECT $5 = ANY(array_agg(code)) FROM up) AS cycle",
+        access.tenant.id,
+        number,
+        data.parent_code,
+        [r.party for r in data.responsibilities] + ([data.recovery.receiving_unit] if data.recovery else []),
+        data.code,
+    )
+    parent = tuple(facts["parent"]) if facts["parent"] else None
+    problems = item_problems(
+        structure,
+        data,
+        parent=parent,
+        units=set(facts["units"] or []),
+        cycle=bool(facts["cycle"]),
+    )
+    _raise(problems or plugin_problems(access, data))
+    return township_scope(structure, data.kinds)
+
+
+class Prepared(msgspec.Struct):
+    """An item ready to store in the draft."""
+
+    data: ItemCreate
+    scope: str
+    status: str = "active"
+    withdrawn_reason: str | None = None
+    successor_code: str | None = None
+    revision: int = 1
+
+
+async def _store(conn: Any, access: Access, number: int, items: list[Prepared]) -> None:
+    """Write items with their responsibilities and citations: a fixed number of statements."""
+    by_raw: dict[str, list[Any]] = {}
+    for c in await resolve_citations(access, [raw for p in items for raw in p.data.citations]):
+        by_raw.setdefault(c.raw, []).append(c)
+    rows, duties, cites = [], [], []
+    for p in items:
+        d = p.data
+        fields = {
+            **msgspec.to_builtins(d),
+            "adjustment": None,
+            "status": p.status,
+            "withdrawn_reason": p.withdrawn_reason,
+            "successor_code": p.successor_code,
+        }
+        rows.append(
+            (
+                d.code,
+                d.parent_code,
+                d.level,
+                d.title,
+                d.description,
+                d.category,
+                d.item_kind,
+                d.kinds,
+                p.scope,
+                d.high_frequency,
+                d.process,
+                msgspec.json.encode(d.extra).decode(),
+                msgspec.json.encode(d.recovery).decode() if d.recovery else None,
+                p.status,
+                p.withdrawn_reason,
+                p.successor_code,
+                _content_hash(fields),
+                p.revision,
+            )
+        )
+        duties += [(d.code, i, r.party, r.role, r.duty, r.financial_share) for i, r in enumerate(d.responsibilities)]
+        found = [c for raw in dict.fromkeys(d.citations) for c in by_raw.get(raw, [])]
+        cites += [
+            (d.code, i, c.document_tenant, c.document_id, c.article, c.paragraph, c.item, c.raw, c.problem)
+            for i, c in enumerate(found)
+        ]
+    codes = [p.data.code for p in items]
+    for table in ("catalog_responsibilities", "item_citations"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE tenant_id = $1 AND version = $2 AND item_code = ANY($3)",
+            access.tenant.id,
+            number,
+            codes,
+        )
+    # Text arrays carry every column; kinds travel as JSON so that arrays of arrays are not needed.
+    await conn.execute(
+        "INSERT INTO catalog_items (tenant_id, version, code, parent_code, level, title, description,"
+        " category, item_kind, kinds, township_scope, high_frequency, process, extra, recovery,"
+        " status, withdrawn_reason, successor_code, content_hash, changed_in, revision)"
+        " SELECT $1, $2, c, pc, lv, t, de, ca, ik, ARRAY(SELECT jsonb_array_elements_text(k::jsonb)),"
+        " sc, hf, pr, ex::jsonb, rc::jsonb, st, wr, sx, h, $2, rv FROM unnest($3::text[], $4::text[],"
+        " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
+        " $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],"
+        " $19::text[], $20::int[]) AS x(c, pc, lv, t, de, ca, ik, k, sc, hf, pr, ex, rc, st, wr, sx, h, rv)"
+        " ON CONFLICT (tenant_id, version, code) DO UPDATE SET parent_code = excluded.parent_code,"
+        " level = excluded.level, title = excluded.title, description = excluded.description,"
+        " category = excluded.category, item_kind = excluded.item_kind, kinds = excluded.kinds,"
+        " township_scope = excluded.township_scope, high_frequency = excluded.high_frequency,"
+        " process = excluded.process, extra = excluded.extra, recovery = excluded.recovery,"
+        " status = excluded.status, withdrawn_reason = excluded.withdrawn_reason,"
+        " successor_code = excluded.successor_code, content_hash = excluded.content_hash,"
+        " changed_in = excluded.changed_in, revision = excluded.revision",
+        access.tenant.id,
+        number,
+        *_columns([(*r[:7], msgspec.json.encode(r[7]).decode(), *r[8:]) for r in rows], 18),
+    )
+    await conn.execute(
+        "INSERT INTO catalog_responsibilities (tenant_id, version, item_code, position, party, role,"
+        " duty, financial_share) SELECT $1, $2, c, p, a, r, d, s FROM unnest($3::text[], $4::int[],"
+        " $5::text[], $6::text[], $7::text[], $8::numeric[]) AS t(c, p, a, r, d, s)",
+        access.tenant.id,
+        number,
+        *_columns(duties, 6),
+    )
+    await conn.execute(
+        "INSERT INTO item_citations (tenant_id, version, item_code, position, document_tenant,"
+        " document_id, article, paragraph, item, raw, problem) SELECT $1, $2, c, p, dt, di, a, pa, it, r,"
+        " pr FROM unnest($3::text[], $4::int[], $5::uuid[], $6::uuid[], $7::int[], $8::int[],"
+        " $9::int[], $10::text[], $11::text[]) AS t(c, p, dt, di, a, pa, it, r, pr)",
+        access.tenant.id,
+        number,
+        *_columns(cites, 9),
+    )
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows to the column lists ``unnest`` takes."""
+    return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+def _initiator(access: Access) -> dict[str, Any]:
+    p = access.principal
+    return {"key_id": str(p.key_id) if p.key_id else None, "role": p.role.value, "scope": p.scope_code, "name": p.name}
+
+
+async def _record_adjustment(
+    conn: Any,
+    access: Access,
+    number: int,
+    kind: str,
+    item_code: str,
+    note: AdjustmentNote | Withdrawal | None,
+    adjusting: bool,
+    changes: dict[str, Any],
+) -> None:
+    if note is None:
+        if adjusting:
+            raise ValidationFailed.on(
+                "adjustment",
+                "the catalog has been published: say why it changes (reason_kind, reason)",
+            )
+        note = AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
+    if note.reason_kind not in REASON_KINDS:
+        raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+    await conn.execute(
+        "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
+        " effective_date, initiator, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)",
+        access.tenant.id,
+        number,
+        kind,
+        note.reason_kind,
+        note.reason,
+        item_code,
+        note.effective_date,
+        msgspec.json.encode(_initiator(access)).decode(),
+        msgspec.json.encode(changes).decode(),
+    )
+    await conn.execute(
+        "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
+        access.tenant.id,
+        number,
+    )
+
+
+async def create_item(access: Access, data: ItemCreate) -> ItemView:
+    require_admin(access, "edit the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, adjusting = await open_draft(conn, access)
+        taken = await conn.fetchval(
+            "SELECT 1 FROM reference_codes WHERE tenant_id = $1 AND code = $2", access.tenant.id, data.code
+        )
+        if taken:
+            raise Conflict(
+                f"reference code {data.code} is already used; codes are never reused",
+                errors=[FieldError("code", "already used")],
+            )
+        scope = await _check_item(conn, access, number, data)
+        await conn.execute("INSERT INTO reference_codes (tenant_id, code) VALUES ($1, $2)", access.tenant.id, data.code)
+        await _store(conn, access, number, [Prepared(data, scope)])
+        await _record_adjustment(
+            conn, access, number, "add", data.code, data.adjustment, adjusting, {"title": data.title}
+        )
+        view = await get_item(access, data.code, number)
+        await audit.record(access, "catalog_item", data.code, "create", after=view)
+    return view
+
+
+def _as_create(view: ItemView) -> ItemCreate:
+    return ItemCreate(
+        code=view.code,
+        title=view.title,
+        level=view.level,
+        kinds=view.kinds,
+        parent_code=view.parent_code,
+        category=view.category,
+        item_kind=view.item_kind,
+        description=view.description,
+        high_frequency=view.high_frequency,
+        process=view.process,
+        responsibilities=view.responsibilities,
+        recovery=view.recovery,
+        citations=list(dict.fromkeys(b.raw for b in view.legal_bases)),
+        extra=view.extra,
+    )
+
+
+async def update_item(access: Access, code: str, data: ItemUpdate, if_match: int | None) -> ItemView:
+    require_admin(access, "edit the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, adjusting = await open_draft(conn, access)
+        before = await get_item(access, code, number)
+        check_version(before.revision, if_match, data.revision, field="revision")
+        if before.status == "withdrawn":
+            raise Conflict(f"{code} is withdrawn; withdrawn items do not change")
+        changes = {
+            k: v
+            for k, v in msgspec.structs.asdict(data).items()
+            if v is not msgspec.UNSET and k not in ("revision", "adjustment")
+        }
+        if not changes:
+            raise ValidationFailed.on("body", "nothing to change")
+        merged = msgspec.structs.replace(_as_create(before), **changes)
+        merged = msgspec.convert(msgspec.to_builtins(merged), ItemCreate)
+        scope = await _check_item(conn, access, number, merged)
+        await _store(conn, access, number, [Prepared(merged, scope, revision=before.revision + 1)])
+        kind = "reassign" if set(changes) <= {"responsibilities", "recovery"} else "modify"
+        await _record_adjustment(
+            conn, access, number, kind, code, data.adjustment, adjusting, msgspec.to_builtins(changes)
+        )
+        after = await get_item(access, code, number)
+        await audit.record(access, "catalog_item", code, "update", before=before, after=after)
+    return after
+
+
+async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView:
+    """Remove an item from the catalog: it stays, withdrawn, with reason and successor."""
+    require_admin(access, "edit the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, _adjusting = await open_draft(conn, access)
+        before = await get_item(access, code, number)
+        if before.status == "withdrawn":
+            raise Conflict(f"{code} is already withdrawn")
+        children = await conn.fetchval(
+            "SELECT count(*) FROM catalog_items WHERE tenant_id = $1 AND version = $2"
+            " AND parent_code = $3 AND status = 'active'",
+            access.tenant.id,
+            number,
+            code,
+        )
+        if children:
+            raise Conflict(f"{code} still has {children} active child items; withdraw or move them first")
+        if data.successor_code is not None:
+            successor = await conn.fetchval(
+                "SELECT status FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
+                access.tenant.id,
+                number,
+                data.successor_code,
+            )
+            if successor != "active" or data.successor_code == code:
+                raise ValidationFailed.on("successor_code", f"{data.successor_code} is not an active item")
+        withdrawn = Prepared(
+            _as_create(before),
+            before.township_scope,
+            "withdrawn",
+            data.reason,
+            data.successor_code,
+            before.revision + 1,
+        )
+        await _store(conn, access, number, [withdrawn])
+        await _record_adjustment(
+            conn,
+            access,
+            number,
+            "remove",
+            code,
+            data,
+            True,
+            {"successor_code": data.successor_code} if data.successor_code else {},
+        )
+        after = await get_item(access, code, number)
+        await audit.record(access, "catalog_item", code, "withdraw", before=before, after=after)
+    return after
+
+
+async def import_items(access: Access, items: list[ItemCreate], note: AdjustmentNote | None = None) -> int:
+    """Add many items to the draft at once, all or nothing, in a fixed number of statements.
+
+    Parents may come earlier in ``items`` or already be in the draft. Every problem of
+    every item is reported (field names carry the item's position: ``items[3].kinds[0]``).
+    """
+    require_admin(access, "edit the catalog")
+    structure = await load_structure(access)
+    async with tenant_transaction(access.tenant.id) as conn:
+        number, adjusting = await open_draft(conn, access)
+        codes = [i.code for i in items]
+        drafted = {
+            r["code"]: (r["level"], r["status"])
+            for r in await conn.fetch(
+                "SELECT code, level, status FROM catalog_items WHERE tenant_id = $1 AND version = $2",
+                access.tenant.id,
+                number,
+            )
+        }
+        reserved = {
+            r["code"]
+            for r in await conn.fetch(
+                "SELECT code FROM reference_codes WHERE tenant_id = $1 AND code = ANY($2)",
+                access.tenant.id,
+                codes,
+            )
+        }
+        units = {r["code"] for r in await conn.fetch("SELECT code FROM units WHERE tenant_id = $1", access.tenant.id)}
+        problems: list[FieldError] = []
+        known = dict(drafted)
+        prepared = []
+        for i, item in enumerate(items):
+            found = (
+                []
+                if item.code not in reserved and item.code not in known
+                else [FieldError("code", f"{item.code} is already used; codes are never reused")]
+            )
+            found += item_problems(structure, item, parent=known.get(item.parent_code or ""), units=units)
+            found = found or plugin_problems(access, item)
+            problems += [FieldError(f"items[{i}].{p.field}", f"{item.code}: {p.message}") for p in found]
+            known[item.code] = (item.level, "active")
+            prepared.append(Prepared(item, township_scope(structure, item.kinds)))
+        _raise(problems)
+        await conn.execute(
+            "INSERT INTO reference_codes (tenant_id, code) SELECT $1, unnest($2::text[])",
+            access.tenant.id,
+            codes,
+        )
+        await _store(conn, access, number, prepared)
+        if note is None and adjusting:
+            raise ValidationFailed.on("adjustment", "the catalog has been published: say why it changes")
+        note = note or AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
+        if note.reason_kind not in REASON_KINDS:
+            raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+        await conn.execute(
+            "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
+            " effective_date, initiator, changes) SELECT $1, $2, 'add', $3, $4, c, $5, $6::jsonb, '{}'"
+            " FROM unnest($7::text[]) AS c",
+            access.tenant.id,
+            number,
+            note.reason_kind,
+            note.reason,
+            note.effective_date,
+            msgspec.json.encode(_initiator(access)).decode(),
+            codes,
+        )
+        await conn.execute(
+            "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
+            access.tenant.id,
+            number,
+        )
+        await audit.record(access, "catalog_version", str(number), "import", after={"items": len(items)})
+    return len(items)
+
+
+async def publish(access: Access, data: PublishRequest, if_match: int | None) -> VersionView:
+    """Freeze the draft as the next published version; township lists follow it."""
+    from core.lists.service import follow_catalog
+
+    require_admin(access, "publish the catalog")
+    async with tenant_transaction(access.tenant.id) as conn:
+        draft = await conn.fetchrow(
+            "SELECT number, revision FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft' FOR UPDATE",
+            access.tenant.id,
+        )
+        if draft is None:
+            raise Conflict("there is no draft to publish; edit the catalog first")
+        check_version(draft["revision"], if_match, data.revision, field="revision")
+        rows = await conn.fetch(
+            "SELECT code, content_hash FROM catalog_items WHERE tenant_id = $1 AND version = $2 ORDER BY code",
+            access.tenant.id,
+            draft["number"],
+        )
+        if not any(True for _ in rows):
+            raise ValidationFailed.on("draft", "an empty catalog cannot be published")
+        digest = hashlib.sha256("\n".join(f"{r['code']}:{r['content_hash']}" for r in rows).encode()).hexdigest()
+        await conn.execute(
+            "UPDATE catalog_versions SET status = 'published', published_at = now(), effective_date = $3,"
+            " content_hash = $4, note = $5 WHERE tenant_id = $1 AND number = $2",
+            access.tenant.id,
+            draft["number"],
+            data.effective_date,
+            digest,
+            data.note,
+        )
+        # The items' texts are analysed for search in a thread while PostgreSQL brings the
+        # township lists along; the documents are stored after.
+        indexing = await search.start_catalog_version(conn, access, draft["number"])
+        followed = await follow_catalog(conn, access, draft["number"])
+        await refresh_statistics(conn, *BULK_TABLES)
+        await indexing.finish(conn)
+        await audit.record(
+            access,
+            "catalog_version",
+            str(draft["number"]),
+            "publish",
+            after={"content_hash": digest, "effective_date": data.effective_date, "township_lists": followed},
+        )
+        await events.emit(
+            conn,
+            access.tenant.id,
+            "catalog.published",
+            f"catalog/versions/{draft['number']}",
+            {
+                "version": draft["number"],
+                "effective_date": data.effective_date,
+                "content_hash": digest,
+                "township_lists": followed,
+            },
+        )
+    return await get_version(access, draft["number"])

@@ -1,0 +1,255 @@
+"""A tenant's list structure: list kinds, hierarchy levels, categories, extra fields.
+
+Kinds are data, not code: the structure comes from the tenant's plugin (or the national
+default below), is stored with the tenant, and every catalog item is checked against it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import uuid
+from typing import Any
+
+import msgspec
+
+from core.platform.db import tenant_transaction
+from core.platform.errors import FieldError, ValidationFailed
+from core.platform.inputs import day_problem
+from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.security.access import Access
+from core.security.permissions import require_admin
+
+#: The national framework (关于全面建立乡镇(街道)履行职责事项清单的意见): one list per
+#: township in three parts, all of which every township has.
+NATIONAL = ListStructure(
+    kinds=(
+        ListKind("basic", "基本履职事项", "basic", "all", True, "乡镇(街道)自身履行、承担全部责任", role="basic"),
+        ListKind(
+            "cooperating",
+            "配合履职事项",
+            "cooperating",
+            "all",
+            True,
+            "县级部门牵头、乡镇(街道)配合",
+            role="cooperating",
+        ),
+        ListKind(
+            "recovered",
+            "上级部门收回事项",
+            "recovered",
+            "all",
+            True,
+            "县级部门收回、乡镇(街道)不再承担",
+            role="recovered",
+        ),
+    ),
+    levels=(
+        ItemLevel("domain", "领域", 1),
+        ItemLevel("item", "事项", 2),
+        ItemLevel("sub_item", "子项", 3),
+    ),
+    categories=(
+        Label("party_building", "党的建设"),
+        Label("economy", "经济发展"),
+        Label("public_service", "民生服务"),
+        Label("governance", "平安法治"),
+        Label("ecology", "生态环保"),
+        Label("construction", "城乡建设"),
+        Label("rural", "乡村振兴"),
+        Label("support", "综合保障"),
+    ),
+    item_kinds=(
+        Label("power", "行政权力"),
+        Label("service", "公共服务"),
+        Label("territorial", "属地事项"),
+    ),
+)
+
+FIELD_TYPES = ("string", "number", "boolean", "date", "choice", "list")
+SCOPE_ORDER = {"claim": 2, "all": 1, "none": 0}
+#: What core's rules make of a list kind (:attr:`ListKind.role`).
+ROLES = ("basic", "cooperating", "recovered", "other")
+
+
+def kind_role(kind: ListKind) -> str:
+    """The kind's declared role; undeclared, the national code's own role or ``other``."""
+    if kind.role is not None:
+        return kind.role
+    return kind.code if kind.code in ("basic", "cooperating", "recovered") else "other"
+
+
+def kinds_with_role(structure: ListStructure, role: str) -> frozenset[str]:
+    """The codes of the structure's kinds that play ``role``."""
+    return frozenset(k.code for k in structure.kinds if kind_role(k) == role)
+
+
+def to_document(structure: ListStructure) -> dict[str, Any]:
+    return dataclasses.asdict(structure)
+
+
+def from_document(document: dict[str, Any]) -> ListStructure:
+    return ListStructure(
+        kinds=tuple(ListKind(**k) for k in document["kinds"]),
+        levels=tuple(ItemLevel(**{**lv, "item_kinds": tuple(lv["item_kinds"])}) for lv in document["levels"]),
+        categories=tuple(Label(**c) for c in document.get("categories", ())),
+        item_kinds=tuple(Label(**c) for c in document.get("item_kinds", ())),
+        extra_fields=tuple(
+            ExtraField(
+                **{**f, "choices": tuple(f.get("choices", ())), "required_for": tuple(f.get("required_for", ()))}
+            )
+            for f in document.get("extra_fields", ())
+        ),
+    )
+
+
+def check_structure(structure: ListStructure) -> list[FieldError]:
+    """What is wrong with a structure (empty when it is sound)."""
+    problems: list[FieldError] = []
+
+    def unique(name: str, codes: list[str]) -> None:
+        seen: set[str] = set()
+        for code in codes:
+            if code in seen:
+                problems.append(FieldError(name, f"{code!r} appears twice"))
+            seen.add(code)
+
+    if not structure.kinds:
+        problems.append(FieldError("kinds", "at least one list kind is needed"))
+    if not structure.levels:
+        problems.append(FieldError("levels", "at least one hierarchy level is needed"))
+    unique("kinds", [k.code for k in structure.kinds])
+    for i, kind in enumerate(structure.kinds):
+        if kind.role is not None and kind.role not in ROLES:
+            problems.append(FieldError(f"kinds[{i}].role", f"use one of {', '.join(ROLES)} (or leave it out)"))
+    unique("levels", [lv.code for lv in structure.levels])
+    unique("categories", [c.code for c in structure.categories])
+    unique("item_kinds", [c.code for c in structure.item_kinds])
+    unique("extra_fields", [f.name for f in structure.extra_fields])
+    for i, kind in enumerate(structure.kinds):
+        if kind.township not in SCOPE_ORDER:
+            problems.append(FieldError(f"kinds[{i}].township", "must be all, claim or none"))
+    depths = [lv.depth for lv in structure.levels]
+    if depths != list(range(1, len(depths) + 1)):
+        problems.append(FieldError("levels", f"depths must run 1…{len(depths)} top first, got {depths}"))
+    known_kinds = {c.code for c in structure.item_kinds}
+    for i, lv in enumerate(structure.levels):
+        for k in lv.item_kinds:
+            if k not in known_kinds:
+                problems.append(FieldError(f"levels[{i}].item_kinds", f"unknown item kind {k!r}"))
+    for i, f in enumerate(structure.extra_fields):
+        if f.type not in FIELD_TYPES:
+            problems.append(FieldError(f"extra_fields[{i}].type", f"use one of {', '.join(FIELD_TYPES)}"))
+        if f.type == "choice" and not f.choices:
+            problems.append(FieldError(f"extra_fields[{i}].choices", "a choice field lists its choices"))
+        for code in f.required_for:
+            if code not in {k.code for k in structure.kinds}:
+                problems.append(FieldError(f"extra_fields[{i}].required_for", f"unknown list kind {code!r}"))
+    return problems
+
+
+def township_scope(structure: ListStructure, kinds: list[str]) -> str:
+    """How an item of these kinds reaches township lists (claim > all > none)."""
+    scopes = [k.township for k in structure.kinds if k.code in kinds]
+    return max(scopes, key=SCOPE_ORDER.__getitem__) if scopes else "none"
+
+
+def _check_extra_value(f: ExtraField, value: Any) -> str | None:
+    match f.type:
+        case "string":
+            return None if isinstance(value, str) else "must be text"
+        case "number":
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+            return None if ok else "must be a number"
+        case "boolean":
+            return None if isinstance(value, bool) else "must be true or false"
+        case "date":
+            try:
+                return day_problem(datetime.date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return "must be a date like 2024-06-01"
+        case "choice":
+            return None if value in f.choices else f"must be one of {', '.join(f.choices)}"
+        case "list":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return "must be a list of text"
+            bad = [v for v in value if f.choices and v not in f.choices]
+            return f"unknown: {', '.join(bad)}; use {', '.join(f.choices)}" if bad else None
+    return "unknown field type"
+
+
+def check_item_fields(
+    structure: ListStructure,
+    *,
+    level: str,
+    kinds: list[str],
+    category: str | None,
+    item_kind: str | None,
+    extra: dict[str, Any],
+) -> list[FieldError]:
+    """An item's coded fields and extra fields against the structure."""
+    problems: list[FieldError] = []
+    levels = {lv.code: lv for lv in structure.levels}
+    if level not in levels:
+        problems.append(FieldError("level", f"unknown level {level!r}; use one of {', '.join(levels)}"))
+    known = {k.code for k in structure.kinds}
+    for i, kind in enumerate(kinds):
+        if kind not in known:
+            problems.append(FieldError(f"kinds[{i}]", f"unknown list kind {kind!r}; use one of {', '.join(known)}"))
+    if category is not None and structure.categories and category not in {c.code for c in structure.categories}:
+        problems.append(FieldError("category", f"unknown category {category!r}"))
+    if item_kind is not None and item_kind not in {c.code for c in structure.item_kinds}:
+        problems.append(FieldError("item_kind", f"unknown item kind {item_kind!r}"))
+    if level in levels and levels[level].item_kinds and item_kind not in levels[level].item_kinds:
+        allowed = ", ".join(levels[level].item_kinds)
+        problems.append(FieldError("item_kind", f"a {levels[level].label} item is one of {allowed}"))
+    fields = {f.name: f for f in structure.extra_fields}
+    for name, value in extra.items():
+        if name not in fields:
+            problems.append(FieldError(f"extra.{name}", "not a field of this jurisdiction"))
+        elif (message := _check_extra_value(fields[name], value)) is not None:
+            problems.append(FieldError(f"extra.{name}", message))
+    for f in structure.extra_fields:
+        if f.name in extra:
+            continue
+        if f.required:
+            problems.append(FieldError(f"extra.{f.name}", f"required ({f.label})"))
+        elif needed_by := [k for k in kinds if k in f.required_for]:
+            problems.append(FieldError(f"extra.{f.name}", f"required for {needed_by[0]} items ({f.label})"))
+    return problems
+
+
+async def save_structure(access: Access, structure: ListStructure) -> None:
+    problems = check_structure(structure)
+    if problems:
+        raise ValidationFailed("the list structure is not sound", errors=problems)
+    async with tenant_transaction(access.tenant.id) as conn:
+        await conn.execute(
+            "INSERT INTO list_structures (tenant_id, document) VALUES ($1, $2::jsonb)"
+            " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_at = now()",
+            access.tenant.id,
+            msgspec.json.encode(to_document(structure)).decode(),
+        )
+
+
+async def replace_structure(access: Access, document: dict[str, Any]) -> ListStructure:
+    """Replace the structure from its JSON form (admin only; checked before saving)."""
+    require_admin(access, "change the list structure")
+    try:
+        structure = from_document(document)
+    except (KeyError, TypeError) as exc:
+        raise ValidationFailed.on("body", f"not a list structure: {exc}") from exc
+    await save_structure(access, structure)
+    return structure
+
+
+async def load_structure(access: Access) -> ListStructure:
+    """The tenant's structure; the national default until one is saved."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        return await structure_in(conn, access.tenant.id)
+
+
+async def structure_in(conn: Any, tenant_id: uuid.UUID) -> ListStructure:
+    """:func:`load_structure` inside a transaction the caller holds."""
+    document = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", tenant_id)
+    return from_document(msgspec.json.decode(document)) if document else NATIONAL

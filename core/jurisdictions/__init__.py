@@ -1,0 +1,1 @@
+"""A tenant's jurisdictions: the township tree, units, division codes and the working calendar."""

@@ -1,0 +1,220 @@
+"""The jurisdiction tree of a tenant: city/county → township/street → village/community → grid."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+
+from core.jurisdictions.divisions import KINDS, check_parent, kind_of, normalise_code
+from core.platform.db import tenant_transaction
+from core.platform.errors import Conflict, NotFound, ValidationFailed
+from core.platform.inputs import NAME, Checked
+from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.platform.versioning import check_version
+from core.security import audit
+from core.security.access import Access
+from core.security.permissions import require_division_write
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200), NAME]
+Code = Annotated[str, msgspec.Meta(min_length=6, max_length=15, examples=["510115001000"])]
+
+
+class JurisdictionCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    code: Code
+    name: Name
+    kind: str
+    parent_code: str | None = None
+    attributes: dict[str, Any] = {}
+
+
+class JurisdictionUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    kind: str | msgspec.UnsetType = msgspec.UNSET
+    attributes: dict[str, Any] | msgspec.UnsetType = msgspec.UNSET
+    version: int | msgspec.UnsetType = msgspec.UNSET
+
+
+class JurisdictionView(msgspec.Struct):
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    level: int
+    parent_code: str | None
+    attributes: dict[str, Any]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+_COLUMNS = "code, name, kind, parent_code, attributes, version, created_at, updated_at"
+
+
+def _view(row: Any) -> JurisdictionView:
+    kind = KINDS[row["kind"]]
+    attributes = row["attributes"]
+    return JurisdictionView(
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        kind_label=kind.label,
+        level=kind.level,
+        parent_code=row["parent_code"],
+        attributes=msgspec.json.decode(attributes) if isinstance(attributes, str) else attributes,
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+async def list_jurisdictions(
+    access: Access,
+    *,
+    kind: str | None = None,
+    parent_code: str | None = None,
+    level: int | None = None,
+    q: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[JurisdictionView]:
+    """Jurisdictions in code order; filters combine with AND."""
+    limit = check_limit(limit)
+    if kind is not None:
+        kind_of(kind)
+    kinds = [k for k, v in KINDS.items() if v.level == level] if level is not None else None
+    after = decode_cursor(cursor, str)
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1"
+            " AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR parent_code = $3)"
+            " AND ($4::text[] IS NULL OR kind = ANY($4))"
+            " AND ($5::text IS NULL OR strpos(name, $5) > 0)"
+            " AND ($6::text IS NULL OR code > $6) ORDER BY code LIMIT $7",
+            access.tenant.id,
+            kind,
+            parent_code,
+            kinds,
+            q,
+            after,
+            limit + 1,
+        )
+    return page_of([_view(r) for r in records], limit, key=lambda j: j.code)
+
+
+async def get_jurisdictions(access: Access, codes: list[str]) -> dict[str, JurisdictionView]:
+    """Many jurisdictions in one query (for DataLoaders)."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1 AND code = ANY($2)",
+            access.tenant.id,
+            codes,
+        )
+    return {r["code"]: _view(r) for r in records}
+
+
+async def children_of(access: Access, parent_codes: list[str]) -> dict[str, list[JurisdictionView]]:
+    """Children of many jurisdictions, in code order, in one query (for DataLoaders)."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1 AND parent_code = ANY($2) ORDER BY code",
+            access.tenant.id,
+            parent_codes,
+        )
+    found: dict[str, list[JurisdictionView]] = {code: [] for code in parent_codes}
+    for r in records:
+        found[r["parent_code"]].append(_view(r))
+    return found
+
+
+async def get_jurisdiction(access: Access, code: str) -> JurisdictionView:
+    found = (await get_jurisdictions(access, [code])).get(code)
+    if found is None:
+        raise NotFound(f"no jurisdiction with division code {code}")
+    return found
+
+
+async def create_jurisdiction(access: Access, data: JurisdictionCreate) -> JurisdictionView:
+    code = normalise_code(data.code, data.kind)
+    require_division_write(access, code, "create jurisdiction")
+    async with tenant_transaction(access.tenant.id) as conn:
+        if data.parent_code is None:
+            if code != access.tenant.division_code:
+                raise ValidationFailed.on(
+                    "parent_code",
+                    f"required: only the tenant's own division {access.tenant.division_code} has no parent",
+                )
+        else:
+            parent = await conn.fetchrow(
+                "SELECT kind FROM jurisdictions WHERE tenant_id = $1 AND code = $2",
+                access.tenant.id,
+                data.parent_code,
+            )
+            if parent is None:
+                raise ValidationFailed.on("parent_code", f"no jurisdiction {data.parent_code}")
+            check_parent(code, data.kind, data.parent_code, parent["kind"])
+        record = await conn.fetchrow(
+            "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code, attributes)"
+            f" VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING {_COLUMNS}",
+            access.tenant.id,
+            code,
+            data.name,
+            data.kind,
+            data.parent_code,
+            msgspec.json.encode(data.attributes).decode(),
+        )
+        view = _view(record)
+        await audit.record(access, "jurisdiction", code, "create", after=view)
+    return view
+
+
+async def update_jurisdiction(
+    access: Access, code: str, data: JurisdictionUpdate, if_match: int | None
+) -> JurisdictionView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        before = await get_jurisdiction(access, code)
+        require_division_write(access, code, "update jurisdiction")
+        check_version(before.version, if_match, data.version)
+        kind = before.kind if data.kind is msgspec.UNSET else data.kind
+        if kind_of(kind).level != before.level:
+            raise ValidationFailed.on(
+                "kind", f"{kind} is another level than {before.kind}; create a new division instead"
+            )
+        name = before.name if data.name is msgspec.UNSET else data.name
+        attributes = before.attributes if data.attributes is msgspec.UNSET else data.attributes
+        record = await conn.fetchrow(
+            "UPDATE jurisdictions SET name = $3, kind = $4, attributes = $5::jsonb,"
+            " version = version + 1, updated_at = now()"
+            f" WHERE tenant_id = $1 AND code = $2 RETURNING {_COLUMNS}",
+            access.tenant.id,
+            code,
+            name,
+            kind,
+            msgspec.json.encode(attributes).decode(),
+        )
+        after = _view(record)
+        await audit.record(access, "jurisdiction", code, "update", before=before, after=after)
+    return after
+
+
+async def delete_jurisdiction(access: Access, code: str, if_match: int | None) -> None:
+    async with tenant_transaction(access.tenant.id) as conn:
+        before = await get_jurisdiction(access, code)
+        require_division_write(access, code, "delete jurisdiction")
+        check_version(before.version, if_match, None, required=False)
+        users = await conn.fetchrow(
+            "SELECT (SELECT count(*) FROM jurisdictions WHERE tenant_id = $1 AND parent_code = $2)"
+            " AS children, (SELECT count(*) FROM units WHERE tenant_id = $1"
+            " AND jurisdiction_code = $2) AS units",
+            access.tenant.id,
+            code,
+        )
+        assert users is not None  # a SELECT of two counts returns one row
+        if users["children"] or users["units"]:
+            raise Conflict(
+                f"{code} still has {users['children']} child divisions and {users['units']} "
+                "units; move or delete them first"
+            )
+        await conn.execute("DELETE FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, code)
+        await audit.record(access, "jurisdiction", code, "delete", before=before)

@@ -1,0 +1,569 @@
+"""Legal documents, their versions and provisions: reading, adding, keyword search over provisions."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from typing import Any
+
+import msgspec
+
+from core.legal.citations import CitationRef, parse_citations, to_simplified
+from core.legal.lawtext import Article, Item, LawText, Paragraph, parse_law, short_title
+from core.legal.library import SHARED_TENANT, store_version
+from core.legal.model import (
+    LEVEL_CODES,
+    LEVELS,
+    STATUSES,
+    TENANT_LEVELS,
+    WHOLE_DOCUMENT,
+    ArticleData,
+    ArticleView,
+    DocumentCreate,
+    DocumentCreated,
+    DocumentView,
+    HistoryLine,
+    ParagraphView,
+    ProvisionHit,
+    ProvisionItem,
+    ProvisionView,
+    RepealInfo,
+    VersionSummary,
+    VersionView,
+)
+from core.legal.numerals import article_label, item_label, paragraph_label
+from core.platform.db import tenant_transaction
+from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from core.platform.inputs import check_day, check_name
+from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, page_of
+from core.security import audit
+from core.security.access import Access
+from core.security.permissions import require_admin
+
+
+def _level_value(level: str | None) -> str | None:
+    """A level filter (code or Chinese label) as stored; None for no filter."""
+    if level is None:
+        return None
+    if level in LEVELS:
+        return LEVELS[level]
+    if level in LEVEL_CODES:
+        return level
+    raise ValidationFailed.on("level", f"use one of {', '.join(LEVELS)}")
+
+
+def ref_label(article: int | None, paragraph: int | None, item: int | None) -> str:
+    if article is None:
+        return WHOLE_DOCUMENT
+    label = article_label(article)
+    if paragraph:
+        label += paragraph_label(paragraph)
+    if item:
+        label += item_label(item)
+    return label
+
+
+def _patterns(q: str | None) -> list[str] | None:
+    """ILIKE patterns, one per word of ``q`` (traditional characters made simplified)."""
+    if q is None:
+        return None
+    words = to_simplified(q).split()
+    if not words:
+        raise ValidationFailed.on("q", "give at least one word to search for")
+    if len(words) > 10 or any(len(w) > 100 for w in words):
+        raise ValidationFailed.on("q", "at most 10 words of at most 100 characters")
+    escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return [f"%{w}%" for w in escaped]
+
+
+_REF_NUMBERS = re.compile(r"^(\d{1,5})(?:[.-](\d{1,3}))?(?:[.-](\d{1,3}))?$")
+
+
+def parse_ref(ref: str) -> tuple[int, int | None, int | None]:
+    """``77``, ``62.1.3`` or a label (``第六十二条第一款第（三）项``) → (article, paragraph,
+    item)."""
+    m = _REF_NUMBERS.match(ref.strip())
+    if m:
+        a, p, i = (int(g) if g else None for g in m.groups())
+        if a and p != 0 and i != 0:
+            return a, p, i
+    found = [r for r in parse_citations(ref, default_title="本文件") if isinstance(r, CitationRef)]
+    if len(found) == 1 and found[0].article is not None and found[0].raw.strip() == ref.strip():
+        return found[0].article, found[0].paragraph, found[0].item
+    raise ValidationFailed.on(
+        "provision",
+        f"{ref!r} names no single provision: use 77, 62.1.3 or 第六十二条第一款第（三）项",
+    )
+
+
+def initiator(access: Access) -> dict[str, Any]:
+    p = access.principal
+    return {
+        "key_id": str(p.key_id) if p.key_id else None,
+        "role": p.role.value,
+        "scope": p.scope_code,
+        "name": p.name,
+        "tenant": access.tenant.slug,
+    }
+
+
+def json_param(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def is_shared(row: Any) -> bool:
+    return row["tenant_id"] == SHARED_TENANT
+
+
+# --- documents ---------------------------------------------------------------------------
+
+_DOCUMENTS = """
+SELECT d.tenant_id, d.id, d.title, d.short_title, d.level, d.issuer, d.doc_number, d.created_at,
+       CURRENT_DATE AS today, s.first_promulgated, s.version_count, s.in_force_count,
+       cur.id AS cur_id, cur.version_date AS cur_date, cur.effective_date AS cur_effective,
+       r.id AS repeal_id, r.effective_date AS repeal_date, r.successor_id,
+       (SELECT sd.title FROM legal_documents sd WHERE sd.id = r.successor_id LIMIT 1)
+         AS successor_title,
+       CASE WHEN r.effective_date <= CURRENT_DATE THEN 'repealed'
+            WHEN s.in_force_count = 0 THEN 'not_yet_effective' ELSE 'in_force' END AS status
+  FROM legal_documents d
+  CROSS JOIN LATERAL (
+    SELECT min(v.version_date) AS first_promulgated, count(*) AS version_count,
+           count(*) FILTER (WHERE coalesce(v.effective_date, v.version_date) <= CURRENT_DATE)
+             AS in_force_count
+      FROM legal_versions v WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id) s
+  LEFT JOIN LATERAL (
+    SELECT v.id, v.version_date, v.effective_date FROM legal_versions v
+     WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id
+     ORDER BY v.version_date DESC LIMIT 1) cur ON true
+  LEFT JOIN legal_changes r ON r.tenant_id = d.tenant_id AND r.document_id = d.id
+   AND r.kind = 'repeal'
+"""
+
+
+def _version_status(
+    effective: datetime.date, superseded: bool, repeal: datetime.date | None, today: datetime.date
+) -> str:
+    if effective > today:
+        return "not_yet_effective"
+    if superseded:
+        return "amended"
+    if repeal is not None and repeal <= today:
+        return "repealed"
+    return "in_force"
+
+
+def _document_view(row: Any) -> DocumentView:
+    current = None
+    if row["cur_id"] is not None:
+        effective = row["cur_effective"] or row["cur_date"]
+        current = VersionSummary(
+            id=str(row["cur_id"]),
+            version_date=row["cur_date"],
+            effective_date=row["cur_effective"],
+            status=_version_status(effective, False, row["repeal_date"], row["today"]),
+        )
+    repeal = None
+    if row["repeal_id"] is not None:
+        repeal = RepealInfo(
+            change_id=str(row["repeal_id"]),
+            effective_date=row["repeal_date"],
+            successor_id=str(row["successor_id"]) if row["successor_id"] else None,
+            successor_title=row["successor_title"],
+        )
+    level = LEVEL_CODES.get(row["level"], "other")
+    return DocumentView(
+        id=str(row["id"]),
+        shared=is_shared(row),
+        title=row["title"],
+        short_title=row["short_title"],
+        level=level,
+        level_label=LEVELS[level],
+        issuer=row["issuer"],
+        doc_number=row["doc_number"],
+        status=row["status"],
+        status_label=STATUSES[row["status"]],
+        promulgation_date=row["cur_date"],
+        effective_date=row["cur_effective"],
+        first_promulgated=row["first_promulgated"],
+        version_count=row["version_count"],
+        current_version=current,
+        repeal=repeal,
+        created_at=row["created_at"],
+    )
+
+
+async def document_row(conn: Any, document_id: uuid.UUID) -> Any:
+    row = await conn.fetchrow(_DOCUMENTS + " WHERE d.id = $1", document_id)
+    if row is None:
+        raise NotFound(f"no legal document {document_id}")
+    return row
+
+
+async def list_documents(
+    access: Access,
+    *,
+    level: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
+    shared: bool | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[DocumentView]:
+    """National and own documents, by title; ``q`` matches the title or an article of the
+    current version (every word must match)."""
+    limit = check_limit(limit)
+    after = decode_cursor(cursor, tuple[str, uuid.UUID])
+    if status is not None and status not in STATUSES:
+        raise ValidationFailed.on("status", f"use one of {', '.join(STATUSES)}")
+    level_value = _level_value(level)
+    patterns = _patterns(q)
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            "SELECT * FROM (" + _DOCUMENTS + " WHERE ($1::text IS NULL OR d.level = $1)"
+            " AND ($2::bool IS NULL OR $2 = (d.tenant_id = $3))"
+            " AND ($4::text[] IS NULL OR d.title ILIKE ALL($4)"
+            " OR EXISTS (SELECT 1 FROM provisions p"
+            "  WHERE p.tenant_id = d.tenant_id AND p.version_id = cur.id AND p.paragraph = 0"
+            "  AND p.item = 0 AND p.text ILIKE ALL($4)))) x"
+            " WHERE ($5::text IS NULL OR x.status = $5"
+            " OR ($5 = 'amended' AND x.in_force_count > 1))"
+            " AND ($6::text IS NULL OR (x.title, x.id) > ($6, $7::uuid))"
+            " ORDER BY x.title, x.id LIMIT $8",
+            level_value,
+            shared,
+            SHARED_TENANT,
+            patterns,
+            status,
+            after[0] if after else None,
+            after[1] if after else None,
+            limit + 1,
+        )
+    return page_of([_document_view(r) for r in records], limit, key=lambda d: [d.title, d.id])
+
+
+async def get_document(access: Access, document_id: uuid.UUID) -> DocumentView:
+    async with tenant_transaction(access.tenant.id) as conn:
+        return _document_view(await document_row(conn, document_id))
+
+
+def articles_law(title: str, version_date: datetime.date, level: str, articles: list[ArticleData]) -> LawText:
+    seen: set[int] = set()
+    previous = 0
+    problems = []
+    for n, a in enumerate(articles):
+        if a.number in seen or a.number <= previous:
+            problems.append(FieldError(f"articles[{n}].number", f"{a.number} is out of order or repeated"))
+        seen.add(a.number)
+        previous = max(previous, a.number)
+    if problems:
+        raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+    built = tuple(
+        Article(
+            number=a.number,
+            label=article_label(a.number),
+            chapter=a.chapter,
+            section=None,
+            paragraphs=tuple(
+                Paragraph(k, p.text, tuple(Item(j, t) for j, t in enumerate(p.items, start=1)))
+                for k, p in enumerate(a.paragraphs, start=1)
+            ),
+        )
+        for a in articles
+    )
+    return LawText(title, short_title(title), version_date, level, (), built)
+
+
+def one_source(text: str | None, articles: list[ArticleData] | None) -> None:
+    if (text is None) == (articles is None):
+        raise ValidationFailed.on("text", "send the text as published, or the articles — one of them")
+
+
+def parsed_text(text: str) -> LawText:
+    law = parse_law(text)
+    if not law.articles:
+        hint = "; ".join(law.warnings[:3])
+        raise ValidationFailed.on("text", f"no articles found (第一条 … at the start of a line): {hint}")
+    return law
+
+
+def _new_document(data: DocumentCreate) -> tuple[LawText, str]:
+    """The law to store and its level code, or a 422 naming the field."""
+    one_source(data.text, data.articles)
+    parsed = parsed_text(data.text) if data.text is not None else None
+    title = data.title or (parsed.title if parsed and parsed.title != "(untitled)" else None)
+    if title is None:
+        raise ValidationFailed.on("title", "the document's full title is required")
+    check_name("title", title)  # also when read from the text
+    version_date = data.version_date or (parsed.version_date if parsed else None)
+    check_day("version_date", version_date)
+    if version_date is None:
+        raise ValidationFailed.on("version_date", "the date of this version (公布日期) is required")
+    if data.level in ("law", "administrative_regulation"):
+        raise ValidationFailed.on(
+            "level",
+            "laws and administrative regulations are national and shared by every tenant; "
+            f"a tenant adds {', '.join(TENANT_LEVELS)}",
+        )
+    level = data.level or (LEVEL_CODES.get(parsed.level) if parsed else None)
+    if level not in TENANT_LEVELS:
+        raise ValidationFailed.on("level", f"say which level: {', '.join(TENANT_LEVELS)}")
+    if data.effective_date is not None and data.effective_date < version_date:
+        raise ValidationFailed.on("effective_date", f"{data.effective_date} is before the version date {version_date}")
+    if parsed is not None:
+        law = LawText(
+            title,
+            short_title(title),
+            version_date,
+            LEVELS[level],
+            parsed.history,
+            parsed.articles,
+            parsed.warnings,
+        )
+    else:
+        assert data.articles is not None
+        law = articles_law(title, version_date, LEVELS[level], data.articles)
+    return law, level
+
+
+async def create_document(access: Access, data: DocumentCreate) -> DocumentCreated:
+    """A tenant's own document with its first version (admin)."""
+    require_admin(access, "add legal documents")
+    law, level = _new_document(data)
+    async with tenant_transaction(access.tenant.id) as conn:
+        clash = await conn.fetchrow(
+            "SELECT tenant_id, title FROM legal_documents WHERE title = $1 OR short_title = $2"
+            " ORDER BY tenant_id = $3 DESC LIMIT 1",
+            law.title,
+            law.short_title,
+            SHARED_TENANT,
+        )
+        if clash is not None:
+            whose = "a national document" if is_shared(clash) else "this tenant's document"
+            raise Conflict(
+                f"title: {whose} 《{clash['title']}》 has this title; record a new version of it"
+                " as an amendment instead",
+                errors=[FieldError("title", "already used")],
+            )
+        document_id = await conn.fetchval(
+            "INSERT INTO legal_documents (tenant_id, title, short_title, level, issuer, doc_number)"
+            " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            access.tenant.id,
+            law.title,
+            law.short_title,
+            LEVELS[level],
+            data.issuer,
+            data.doc_number,
+        )
+        await store_version(conn, access.tenant.id, document_id, law, source_of(access), data.effective_date)
+        view = _document_view(await document_row(conn, document_id))
+        await audit.record(access, "legal_document", view.id, "create", after=view)
+    return DocumentCreated(**msgspec.structs.asdict(view), warnings=list(law.warnings))
+
+
+def source_of(access: Access) -> str:
+    return f"uploaded by {access.principal.name or access.role.value} ({access.tenant.slug})"
+
+
+# --- versions and provisions -------------------------------------------------------------
+
+
+async def list_versions(access: Access, document_id: uuid.UUID) -> list[VersionView]:
+    async with tenant_transaction(access.tenant.id) as conn:
+        doc = await document_row(conn, document_id)
+        records = await conn.fetch(
+            "SELECT v.id, v.version_date, v.effective_date, v.history, v.source,"
+            " (SELECT count(*) FROM provisions p WHERE p.tenant_id = v.tenant_id"
+            "  AND p.version_id = v.id AND p.paragraph = 0 AND p.item = 0) AS article_count"
+            " FROM legal_versions v WHERE v.tenant_id = $1 AND v.document_id = $2"
+            " ORDER BY v.version_date",
+            doc["tenant_id"],
+            document_id,
+        )
+    today = doc["today"]
+    effective = [r["effective_date"] or r["version_date"] for r in records]
+    views = []
+    for n, r in enumerate(records):
+        superseded = any(e <= today for e in effective[n + 1 :])
+        status = _version_status(effective[n], superseded, doc["repeal_date"], today)
+        views.append(
+            VersionView(
+                id=str(r["id"]),
+                version_date=r["version_date"],
+                effective_date=r["effective_date"],
+                status=status,
+                status_label=STATUSES[status],
+                current=r["id"] == doc["cur_id"],
+                article_count=r["article_count"],
+                history=msgspec.json.decode(r["history"], type=list[HistoryLine]),
+                source=r["source"],
+            )
+        )
+    return views
+
+
+async def find_version(conn: Any, doc: Any, selector: str | None) -> Any:
+    """A version of ``doc`` by id, by version date, or (None / ``current``) the latest."""
+    query = "SELECT id, version_date, effective_date FROM legal_versions WHERE tenant_id = $1 AND document_id = $2"
+    if selector in (None, "current", "latest"):
+        row = await conn.fetchrow(query + " ORDER BY version_date DESC LIMIT 1", doc["tenant_id"], doc["id"])
+    else:
+        try:
+            key: Any = uuid.UUID(selector)
+            column = "id"
+        except ValueError:
+            try:
+                key = datetime.date.fromisoformat(selector)
+            except ValueError:
+                raise ValidationFailed.on(
+                    "version", f"{selector!r}: a version id, a version date (YYYY-MM-DD) or current"
+                ) from None
+            column = "version_date"
+        row = await conn.fetchrow(query + f" AND {column} = $3", doc["tenant_id"], doc["id"], key)
+    if row is None:
+        raise NotFound(f"《{doc['title']}》 has no version {selector}")
+    return row
+
+
+async def list_provisions(
+    access: Access,
+    document_id: uuid.UUID,
+    version: str | None = None,
+    *,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[ArticleView]:
+    """A version's articles in order, each with its paragraphs and items."""
+    limit = check_limit(limit)
+    after = decode_cursor(cursor, SmallPosition)
+    async with tenant_transaction(access.tenant.id) as conn:
+        doc = await document_row(conn, document_id)
+        found = await find_version(conn, doc, version)
+        records = await conn.fetch(
+            "SELECT article, paragraph, item, label, chapter, text FROM provisions"
+            " WHERE tenant_id = $1 AND version_id = $2"
+            " AND article IN (SELECT article FROM provisions"
+            "  WHERE tenant_id = $1 AND version_id = $2 AND paragraph = 0 AND item = 0"
+            "  AND ($3::int IS NULL OR article > $3) ORDER BY article LIMIT $4)"
+            " ORDER BY article, paragraph, item",
+            doc["tenant_id"],
+            found["id"],
+            after,
+            limit + 1,
+        )
+    articles: list[ArticleView] = []
+    for r in records:
+        if r["paragraph"] == 0:
+            articles.append(ArticleView(r["article"], r["label"], r["chapter"], r["text"], []))
+        elif r["item"] == 0:
+            articles[-1].paragraphs.append(ParagraphView(r["paragraph"], r["label"], r["text"], []))
+        else:
+            articles[-1].paragraphs[-1].items.append(ProvisionItem(r["item"], r["label"], r["text"]))
+    return page_of(articles, limit, key=lambda a: a.article)
+
+
+async def missing_document(conn: Any, doc: Any, version: Any, label: str) -> NotFound:
+    last = await conn.fetchval(
+        "SELECT max(article) FROM provisions WHERE tenant_id = $1 AND version_id = $2",
+        doc["tenant_id"],
+        version["id"],
+    )
+    span = f"{article_label(1)}–{article_label(last)}" if last else "no articles"
+    return NotFound(f"《{doc['title']}》 ({version['version_date']}) has no {label} (it has {span})")
+
+
+async def get_provision(access: Access, document_id: uuid.UUID, ref: str, version: str | None = None) -> ProvisionView:
+    """One article, paragraph or item of a version (default: the current one)."""
+    article, paragraph, item = parse_ref(ref)
+    async with tenant_transaction(access.tenant.id) as conn:
+        doc = await document_row(conn, document_id)
+        found = await find_version(conn, doc, version)
+        rows = await conn.fetch(
+            "SELECT article, paragraph, item, label, chapter, text FROM provisions"
+            " WHERE tenant_id = $1 AND version_id = $2 AND article = $3"
+            " AND (paragraph = $4 OR ($4::int IS NULL AND (paragraph = 0) = ($5::int IS NULL)))"
+            " AND item = coalesce($5, 0) ORDER BY paragraph",
+            doc["tenant_id"],
+            found["id"],
+            article,
+            paragraph,
+            item,
+        )
+        if not rows:
+            raise await missing_document(conn, doc, found, ref_label(article, paragraph, item))
+    if len(rows) > 1:
+        raise ValidationFailed.on(
+            "provision",
+            f"{ref_label(article, None, item)} is ambiguous: items are listed in "
+            f"{len(rows)} paragraphs; name the paragraph too",
+        )
+    r = rows[0]
+    return ProvisionView(
+        document_id=str(doc["id"]),
+        document_title=doc["title"],
+        version_id=str(found["id"]),
+        version_date=found["version_date"],
+        article=r["article"],
+        paragraph=r["paragraph"] or None,
+        item=r["item"] or None,
+        label=r["label"],
+        chapter=r["chapter"],
+        text=r["text"],
+    )
+
+
+async def search_provisions(
+    access: Access,
+    *,
+    q: str | None,
+    level: str | None = None,
+    document_id: uuid.UUID | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[ProvisionHit]:
+    """Articles of the current versions containing every word of ``q``."""
+    if q is None:
+        raise ValidationFailed.on("q", "give the words to search for")
+    patterns = _patterns(q)
+    limit = check_limit(limit)
+    after = decode_cursor(cursor, tuple[str, uuid.UUID, SmallPosition])
+    level_value = _level_value(level)
+    async with tenant_transaction(access.tenant.id) as conn:
+        records = await conn.fetch(
+            "SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
+            " p.article, p.label, p.chapter, p.text"
+            " FROM legal_documents d"
+            " CROSS JOIN LATERAL (SELECT v.id, v.version_date FROM legal_versions v"
+            "  WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id"
+            "  ORDER BY v.version_date DESC LIMIT 1) cur"
+            " JOIN provisions p ON p.tenant_id = d.tenant_id AND p.version_id = cur.id"
+            "  AND p.paragraph = 0 AND p.item = 0"
+            " WHERE p.text ILIKE ALL($1) AND ($2::text IS NULL OR d.level = $2)"
+            " AND ($3::uuid IS NULL OR d.id = $3)"
+            " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
+            " ORDER BY d.title, d.id, p.article LIMIT $7",
+            patterns,
+            level_value,
+            document_id,
+            after[0] if after else None,
+            after[1] if after else None,
+            after[2] if after else None,
+            limit + 1,
+        )
+    hits = [
+        ProvisionHit(
+            document_id=str(r["document_id"]),
+            document_title=r["title"],
+            level=LEVEL_CODES.get(r["level"], "other"),
+            level_label=r["level"],
+            version_id=str(r["version_id"]),
+            version_date=r["version_date"],
+            article=r["article"],
+            label=r["label"],
+            chapter=r["chapter"],
+            text=r["text"],
+        )
+        for r in records
+    ]
+    return page_of(hits, limit, key=lambda h: [h.document_title, h.document_id, h.article])

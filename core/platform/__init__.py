@@ -1,0 +1,1 @@
+"""The platform under every context: connections, settings, errors, migrations, storage, inputs."""

@@ -1,0 +1,530 @@
+"""Connections, the embedded server, and the one tenant-scoped transaction helper.
+
+Every piece of tenant data is read and written inside :func:`tenant_transaction`, which
+switches to the non-owner application role and sets ``qingdan.tenant_id`` so that
+PostgreSQL's row-level-security policies enforce tenancy a second time, below the
+service layer. Platform work that legitimately spans tenants (resolving an API key,
+provisioning a tenant, migrations) uses :func:`platform_transaction` and runs as the
+schema owner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import os
+import random
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from piccolo.engine.postgres import PostgresTransaction
+
+os.environ.setdefault("PICCOLO_CONF", "core.platform.piccolo_conf")
+
+from core.platform import embedded
+from core.platform.errors import Conflict, DatabaseUnavailable, FieldError, PermissionDenied, ValidationFailed
+from core.platform.piccolo_conf import DB
+
+_ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_app_role = "qingdan_app"
+_current_tenant: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
+    "qingdan_current_tenant", default=None
+)
+
+
+def app_role() -> str:
+    return _app_role
+
+
+class QueryCounter:
+    """Counts statements sent to the server (tests and benchmarks assert on it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, record: Any) -> None:
+        self.count += 1
+
+
+queries = QueryCounter()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long work may wait on the database, in seconds (``None``: no limit).
+
+    ``connect`` bounds opening a connection (a frozen server accepts the socket and then
+    never answers), ``acquire`` bounds waiting for a pooled connection (connecting
+    included), ``statement`` is PostgreSQL's ``statement_timeout`` inside every
+    :func:`tenant_transaction` and :func:`platform_transaction`. The app process sets all
+    three (``QINGDAN_DB_*``); ``qingdan migrate`` and provisioning leave ``statement`` unset
+    so long DDL and imports are never cut.
+    """
+
+    connect: float | None = None
+    acquire: float | None = None
+    statement: float | None = None
+
+    @property
+    def command(self) -> float | None:
+        """asyncpg's client-side limit on every statement: the server's own limit plus a
+        margin, so a slow statement ends with PostgreSQL's clean cancel and only a server
+        that stopped answering altogether (frozen, network gone) hits this one."""
+        return None if self.statement is None else self.statement + COMMAND_MARGIN
+
+
+#: Seconds asyncpg waits beyond the server's statement timeout before giving up itself.
+COMMAND_MARGIN = 1.0
+_limits = Limits()
+
+
+async def connect(
+    url: str,
+    *,
+    role: str = "qingdan_app",
+    min_size: int = 2,
+    max_size: int = 16,
+    count_queries: bool = False,
+    limits: Limits | None = None,
+) -> None:
+    """Open the shared connection pool for ``url`` and remember the application role.
+
+    With ``count_queries`` every statement increments :data:`queries`. A server that
+    cannot be reached raises :class:`DatabaseUnavailable`.
+    """
+    global _app_role, _limits
+    if not _ROLE_RE.match(role):
+        raise SystemExit(f"QINGDAN_APP_ROLE {role!r} is not a plain lower-case role name")
+    _app_role = role
+    _limits = limits or Limits()
+    if DB.pool is not None:
+        await disconnect()
+    DB.config = {
+        "dsn": url,
+        # ``min_size`` connections are opened at start (``init_size``), but there is no floor
+        # (``min_size`` 0): asyncpg would restore one while the server is down, logging a
+        # traceback every retry. Requests reconnect on demand instead.
+        "init_size": min_size,
+        "min_size": 0,
+        "max_size": max_size,
+        "reset": _keep_session,
+        "connect": _connect,
+    }
+    if _limits.connect is not None:
+        DB.config["timeout"] = _limits.connect
+    if _limits.command is not None:
+        DB.config["command_timeout"] = _limits.command
+    if count_queries:
+        DB.config["init"] = _count_queries
+    await DB.start_connection_pool()
+    version = await _pool().fetchval("SHOW server_version_num")
+    if int(version) < 150000:
+        await disconnect()
+        raise SystemExit(f"PostgreSQL 15 or newer is required; the server runs {version}")
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Release a connection to the pool without asyncpg's reset round trip.
+
+    Everything Qingdan sets is transaction-local (``SET LOCAL``), asyncpg still rolls back
+    any open transaction before this runs, and the one session-level lock (migrations) is
+    released explicitly — so there is no session state to reset, and a round trip saved
+    on every request.
+    """
+
+
+async def _count_queries(conn: asyncpg.Connection) -> None:
+    conn.add_query_logger(queries)
+
+
+async def disconnect() -> None:
+    """Close the pool; connections that do not close within a few seconds (a frozen
+    server never answers the goodbye) are dropped."""
+    pool, DB.pool = DB.pool, None
+    if pool is None:
+        return
+    closing = asyncio.ensure_future(pool.close())
+    done, _ = await asyncio.wait({closing}, timeout=CLOSE_SECONDS)
+    if not done:
+        pool.terminate()
+        done, _ = await asyncio.wait({closing}, timeout=1)
+        if not done:
+            closing.cancel()
+
+
+CLOSE_SECONDS = 5.0
+
+
+# --- a database that is away --------------------------------------------------------------
+
+#: Failures that mean the server is away or did not answer, not that the request is wrong:
+#: refused or lost connections, timeouts (asyncpg's ``TimeoutError``), the server starting
+#: up or shutting down, ``statement_timeout`` (57014: class 57, operator intervention),
+#: too many connections.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    DatabaseUnavailable,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+_CONNECT_FAILURES: tuple[type[BaseException], ...] = (OSError, *_UNAVAILABLE)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is away (rather than that the work is wrong)."""
+    if isinstance(exc, _UNAVAILABLE):
+        return True
+    # asyncpg's "cannot call Connection.fetch(): connection is closed" (lost while idle), and a
+    # connection whose protocol an outage left mid-operation ("cannot switch to state 15;
+    # another operation (2) is in progress", seen right after the server was killed): both
+    # mean this connection is unusable, and the transaction helper drops it.
+    if isinstance(exc, asyncpg.InternalClientError):
+        return True
+    return isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc)
+
+
+def describe(exc: BaseException) -> str:
+    """One line naming what went wrong, for the log (never for clients)."""
+    cause = exc.__cause__ if isinstance(exc, DatabaseUnavailable) and exc.__cause__ else exc
+    text = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+def unavailable(exc: BaseException, detail: str | None = None) -> DatabaseUnavailable:
+    """The domain error for ``exc``, in words a client can act on."""
+    if isinstance(exc, DatabaseUnavailable):
+        return exc
+    if detail is None:
+        if isinstance(exc, asyncpg.QueryCanceledError) or isinstance(exc, TimeoutError):
+            detail = "the database did not answer in time; nothing was changed. Try again in a few seconds"
+        else:
+            detail = "the database cannot be reached right now; nothing was changed. Try again in a few seconds"
+    error = DatabaseUnavailable(detail)
+    error.__cause__ = exc
+    return error
+
+
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """``asyncpg.connect`` for the pool: a server that is not there is :class:`DatabaseUnavailable`
+    (refused, no socket, starting up, no answer within the connect timeout, too many clients)."""
+    try:
+        return await asyncpg.connect(*args, **kwargs)
+    except _CONNECT_FAILURES as exc:
+        raise unavailable(exc) from exc
+
+
+async def open_connection(**kwargs: Any) -> asyncpg.Connection:
+    """A connection outside the pool (LISTEN), to the pool's server, with its connect timeout."""
+    if _limits.connect is not None:
+        kwargs.setdefault("timeout", _limits.connect)
+    return await _connect((DB.config or {}).get("dsn"), **kwargs)
+
+
+def _pool() -> asyncpg.Pool:
+    """The open pool; none open is :class:`DatabaseUnavailable`."""
+    if DB.pool is None:
+        raise DatabaseUnavailable("the database connection is not open (the server is starting or stopping)")
+    return DB.pool
+
+
+async def acquire() -> PoolConnectionProxy:
+    """A pooled connection within the acquire timeout (a timeout is :func:`is_unavailable`)."""
+    return await _pool().acquire(timeout=_limits.acquire)
+
+
+class Outage:
+    """Paces a background loop while the database is away, and says so once.
+
+    After a failed round :meth:`failed` returns how long to wait — doubling from ``first``
+    to ``cap`` seconds, jittered so several processes do not retry in step — and logs one
+    warning (no traceback) when the database goes away; other errors keep their traceback,
+    they are bugs. After a round that worked :meth:`succeeded` logs one line if the
+    database was away, and says whether it was.
+    """
+
+    def __init__(self, log: logging.Logger, what: str, *, first: float = 1.0, cap: float = 60.0) -> None:
+        self.log, self.what, self.first, self.cap = log, what, first, cap
+        self.failures = 0
+        self.since: float | None = None
+
+    def failed(self, exc: BaseException) -> float:
+        if not is_unavailable(exc):
+            self.log.error("%s failed", self.what, exc_info=exc)
+        elif self.since is None:
+            self.since = time.monotonic()
+            self.log.warning(
+                "%s: the database is unavailable (%s); retrying quietly, at most every %g s",
+                self.what,
+                describe(exc),
+                self.cap,
+            )
+        delay = min(self.cap, self.first * 2**self.failures)
+        self.failures += 1
+        return delay * random.uniform(0.75, 1.0)
+
+    def succeeded(self) -> bool:
+        was_away = self.since is not None
+        if was_away:
+            self.log.info("%s: the database is back after %.0f s", self.what, time.monotonic() - (self.since or 0))
+        self.since, self.failures = None, 0
+        return was_away
+
+
+def _scope_to(tenant_id: uuid.UUID) -> str:
+    return f"SET LOCAL ROLE {_app_role}; SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(tenant_id))}'"
+
+
+def _begin() -> str:
+    """BEGIN, with the statement timeout when one is set (``SET LOCAL``: it ends with the
+    transaction, so migrations on the same pool are not cut, and Citus propagates it)."""
+    if _limits.statement is None:
+        return "BEGIN"
+    return f"BEGIN; SET LOCAL statement_timeout = {round(_limits.statement * 1000)}"
+
+
+def _gone(conn: Any) -> bool:
+    """Whether a pooled connection died under its user: asyncpg then returns it to the pool
+    itself and detaches the proxy (``_con`` is None), so every call says "released"."""
+    return conn._con is None or conn.is_closed()
+
+
+def _drop(conn: Any) -> None:
+    """Close a pooled connection at once (the server rolls back its transaction)."""
+    if conn._con is not None:
+        conn.terminate()
+
+
+class _Transaction(PostgresTransaction):
+    """A piccolo transaction whose BEGIN carries its settings (one round trip), and that
+    gives up on a database that is gone without hanging or leaking a connection.
+
+    The connection comes from the pool within the acquire timeout. A connection whose work
+    failed because the database is away (or whose task was cancelled) is closed rather than
+    rolled back: a ROLLBACK would wait for a server that may never answer, and the server
+    rolls back a closed session's transaction itself. piccolo's own ``__aenter__`` would
+    also keep the pooled connection forever when BEGIN fails.
+    """
+
+    def __init__(self, setup: str) -> None:
+        super().__init__(engine=DB, allow_nested=True)
+        self._setup = setup
+
+    async def get_connection(self) -> PoolConnectionProxy:
+        return await acquire()
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()
+        except BaseException:
+            _drop(self.connection)
+            await _pool().release(self.connection)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if self._parent is not None:
+            return exc is None
+        conn = self.connection
+        try:
+            if exc is not None and (_gone(conn) or not isinstance(exc, Exception) or is_unavailable(exc)):
+                _drop(conn)
+                if isinstance(exc, Exception) and not is_unavailable(exc):  # e.g. "released back to the pool"
+                    raise unavailable(exc) from exc
+            elif exc is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except DatabaseUnavailable:
+            raise
+        except BaseException as failure:
+            _drop(conn)
+            if exc is None and (is_unavailable(failure) or _gone(conn)):  # COMMIT sent, answer lost
+                raise DatabaseUnavailable(
+                    "the connection to the database was lost while saving; the change may or may not have "
+                    "been saved. Read it back before trying again (or retry with the same Idempotency-Key)"
+                ) from failure
+            raise
+        finally:
+            await _pool().release(conn)  # at once if dropped; nothing if released
+            self.engine.current_transaction.reset(self.context)
+        return exc is None
+
+    async def begin(self) -> None:
+        # BEGIN and SET LOCAL take no time on a server that answers; one that does not within
+        # the connect timeout is frozen or gone, and every request finds out here, before
+        # waiting out a statement timeout meant for real work.
+        await self.connection.execute(self._setup, timeout=_limits.connect)
+
+    async def commit(self) -> None:
+        await self.connection.execute("COMMIT")
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.connection.execute("ROLLBACK")
+        self._rolled_back = True
+
+
+@asynccontextmanager
+async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+    """Run the block in one transaction as the application role, scoped to ``tenant_id``.
+
+    Nested use for the same tenant joins the outer transaction; nesting a different
+    tenant, or a tenant inside a platform transaction, is a programming error.
+    """
+    outer = DB.current_transaction.get()
+    if outer is not None:
+        if _current_tenant.get() != tenant_id:
+            raise RuntimeError("tenant_transaction nested inside another tenant's or platform's")
+        yield outer.connection
+        return
+    token = _current_tenant.set(tenant_id)
+    try:
+        # Role and tenant ride on BEGIN (one round trip). ``SET`` takes no bind parameters,
+        # so the tenant is inlined — only ever a UUID from the resolved credential. ``SET
+        # LOCAL`` rather than ``set_config`` because Citus propagates it to worker nodes.
+        async with translate_db_errors(), _Transaction(f"{_begin()}; {_scope_to(tenant_id)}") as tx:
+            yield tx.connection
+    finally:
+        _current_tenant.reset(token)
+
+
+@asynccontextmanager
+async def acting_as_tenant(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+    """Inside a platform transaction, act as ``tenant_id`` (policies apply) for the block.
+
+    Provisioning uses this to create a tenant row and fill it in one transaction.
+    """
+    outer = DB.current_transaction.get()
+    if outer is None or _current_tenant.get() is not None:
+        raise RuntimeError("acting_as_tenant needs an enclosing platform transaction")
+    conn = outer.connection
+    await conn.execute(_scope_to(tenant_id))
+    token = _current_tenant.set(tenant_id)
+    try:
+        yield conn
+    finally:
+        _current_tenant.reset(token)
+    await conn.execute("RESET ROLE; SET LOCAL qingdan.tenant_id = ''")
+
+
+#: Tables bulk writes fill with thousands of rows at once (catalog publication copies a
+#: version, a township list's publication snapshots its entries).
+BULK_TABLES = ("catalog_items", "catalog_responsibilities", "item_citations", "township_entries")
+
+
+async def refresh_statistics(conn: asyncpg.Connection, *tables: str) -> None:
+    """``ANALYZE`` tables a bulk write just filled, in the writer's transaction.
+
+    Until autovacuum's next pass (up to a minute) the planner would plan reads of the new
+    rows on stale statistics: a 500-entry list read took 3.7 s instead of 30 ms right after
+    its publication. The application role may analyze (``MAINTAIN``, PostgreSQL 17+, granted
+    by a migration); on older servers PostgreSQL skips with a warning and autovacuum catches
+    up as before.
+    """
+    await conn.execute(f"ANALYZE {', '.join(tables)}")
+
+
+@asynccontextmanager
+async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
+    """A transaction as the schema owner, for work that spans tenants. Use sparingly."""
+    outer = DB.current_transaction.get()
+    if outer is not None:
+        if _current_tenant.get() is not None:
+            raise RuntimeError("platform_transaction nested inside a tenant transaction")
+        yield outer.connection
+        return
+    async with translate_db_errors(), _Transaction(_begin()) as tx:
+        yield tx.connection
+
+
+def _field_of(exc: asyncpg.PostgresError) -> str:
+    """The column(s) a violated constraint covers, from its name.
+
+    PostgreSQL hides the offending key values on row-level-secured tables, so the
+    constraint name (``units_tenant_id_jurisdiction_code_fkey``) is what is left.
+    """
+    name = getattr(exc, "constraint_name", None) or ""
+    table = getattr(exc, "table_name", None) or ""
+    name = name.removeprefix(f"{table}_").removesuffix("_fkey").removesuffix("_key")
+    return name.removeprefix("tenant_id_").removeprefix("tenant_id") or "body"
+
+
+@asynccontextmanager
+async def translate_db_errors() -> AsyncIterator[None]:
+    """Turn constraint violations into domain errors naming the field, and a database that
+    is away into :class:`DatabaseUnavailable` (503) — never a 500."""
+    try:
+        yield
+    except DatabaseUnavailable:
+        raise
+    except asyncpg.UniqueViolationError as exc:
+        field = _field_of(exc)
+        raise Conflict(
+            f"{field}: this value is already taken in {exc.table_name}",
+            errors=[FieldError(field, "already taken")],
+        ) from exc
+    except asyncpg.ForeignKeyViolationError as exc:
+        field = _field_of(exc)
+        if "still referenced" in (exc.detail or "") or exc.message.startswith("update or delete"):
+            raise Conflict(f"still in use: other {exc.table_name} rows refer to it") from exc
+        raise ValidationFailed(
+            f"{field}: refers to something that does not exist",
+            errors=[FieldError(field, "does not exist")],
+        ) from exc
+    except (asyncpg.CheckViolationError, asyncpg.NotNullViolationError) as exc:
+        field = exc.column_name or _field_of(exc)
+        raise ValidationFailed(f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]) from exc
+    except asyncpg.DataError as exc:
+        # The driver's text ("invalid input for query argument $2 …") names statement
+        # arguments and encodings, nothing a client can act on; inputs are checked before
+        # statements (core.platform.inputs), so this is the safety net.
+        logging.getLogger("qingdan.db").debug("data error: %s", exc)
+        message = "a value cannot be stored: a number too large, a date out of range or a character text cannot hold"
+        raise ValidationFailed(f"{message}; check the values you sent", errors=[FieldError("input", message)]) from exc
+    except asyncpg.InsufficientPrivilegeError as exc:
+        if "row-level security" in exc.message:
+            raise PermissionDenied("the row belongs to another tenant") from exc
+        raise PermissionDenied(f"not allowed by the database: {exc.message}") from exc
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise unavailable(exc) from exc
+        raise
+
+
+async def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL under ``data_dir`` and return a DSN.
+
+    The data directory is kept, so everything survives a restart. The server stops when the
+    last live process using it releases it (:mod:`core.platform.embedded`): the command line does on
+    every exit, :func:`stop_embedded` does, and an exit hook does as a fallback.
+    """
+    server_url = embedded.acquire(data_dir)
+    conn = await asyncpg.connect(server_url)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = 'qingdan'"):
+            await conn.execute("CREATE DATABASE qingdan")
+    finally:
+        await conn.close()
+    return embedded.acquire(data_dir, "qingdan")
+
+
+def stop_embedded(data_dir: Path | None = None) -> None:
+    """Release this process's embedded server(s); stop each one no other live process uses."""
+    embedded.release(data_dir)

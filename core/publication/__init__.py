@@ -1,0 +1,1 @@
+"""What published lists become: the public portal, search, responsibility lookup, handbooks."""

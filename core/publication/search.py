@@ -1,0 +1,595 @@
+"""Keyword search over published township lists and the published catalog.
+
+Chinese has no spaces between words, and people type either script. So both the indexed
+text and the query are normalised the same way — NFKC (full-width → half-width), OpenCC's
+traditional → simplified conversion, lower case — and cut into tokens:
+
+- a run of Chinese characters becomes its overlapping **character bigrams** (``消防安全`` →
+  ``消防 防安 安全``) plus its last character alone, each at its position;
+- a run of Latin letters or digits is one word.
+
+PostgreSQL stores that as a ``tsvector`` (no dictionary: the lexemes are ours); a query
+becomes a ``tsquery`` in which a Chinese run is a phrase of its bigrams
+(``消防 <-> 防安 <-> 安全``: adjacent, so it matches exactly that substring), a single
+character is a prefix (``镇:*`` matches every bigram starting with it and the trailing
+unigram, so every occurrence), and words are ANDed. Ranking is ``ts_rank`` with the title
+weighted A, description and process B, duties, handling office and units C.
+
+The text of an item is indexed once per content (``search_documents``, keyed by the item's
+reference code and content hash, so an unchanged item is not re-indexed when a new catalog
+version publishes); township lists point at it (``search_entries``: the entries of each
+township's latest published version). Publishing maintains both in bulk — see
+:func:`start_catalog_version` and :func:`index_township_list`.
+
+**Postings.** Row-level security is forced on these tables, and below a policy PostgreSQL
+only uses LEAKPROOF operators as index conditions — ``@@`` is not one, so a GIN index on the
+documents cannot serve the application role. ``search_postings`` is an inverted index of our
+own: per tenant and lexeme, the ids of the documents containing it. A search looks up the
+query's lexemes with ``BETWEEN`` on text (leakproof, so a btree index condition under the
+policy; a single character or a word is a prefix range), takes the term whose rarest
+lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all terms) and
+``ts_rank`` on those candidates alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import struct
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import msgspec
+
+from core.platform.db import tenant_transaction
+from core.platform.errors import FieldError, InvalidInput, NotFound
+from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
+from core.publication.links import item_page_path
+from core.security.access import Access
+
+MAX_QUERY = 100
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_TOKENS = re.compile(f"[{_CJK}]+|[0-9a-z]+")
+_MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
+_MAX_POSITIONS_PER_LEXEME = 255
+_MAX_WORD = 64
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s").convert
+
+
+def normalise(text: str) -> str:
+    """NFKC, traditional → simplified (OpenCC ``t2s``), lower case."""
+    return _t2s()(unicodedata.normalize("NFKC", text)).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """The runs of Chinese characters and of Latin letters/digits in normalised ``text``."""
+    return _TOKENS.findall(normalise(text))
+
+
+def _is_cjk(run: str) -> bool:
+    return not run[0].isascii()
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+def document_vector(fields: Iterable[tuple[str, str]]) -> str:
+    """A ``tsvector`` literal for ``(weight, text)`` pairs (weights A–D)."""
+    return _vector_literal(_positions(fields))
+
+
+def _vector_literal(positions: dict[str, list[str]]) -> str:
+    return " ".join(f"'{lexeme}':{','.join(p)}" for lexeme, p in positions.items())
+
+
+def _positions(fields: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Each lexeme's positions with weights (``"3A"``), in position order.
+
+    A Chinese run's bigrams and its last character take consecutive positions, a word one;
+    a gap follows each run (phrases never cross runs) and each field. A lexeme keeps its
+    first 255 positions, as PostgreSQL would.
+    """
+    positions: defaultdict[str, list[str]] = defaultdict(list)
+    pos = 1
+    for weight, text in fields:
+        if not text:
+            continue
+        for run in tokens(text):
+            if pos > _MAX_POSITION:
+                break
+            if run[0].isascii():
+                positions[run[:_MAX_WORD]].append(f"{pos}{weight}")
+                pos += 2
+                continue
+            end = pos + len(run)
+            grams = [*map(str.__add__, run[:-1], run[1:]), run[-1]]
+            for gram, at in zip(grams, range(pos, end), strict=True):
+                positions[gram].append(f"{at if at < _MAX_POSITION else _MAX_POSITION}{weight}")
+            pos = end + 1
+        pos += 1
+    for found in positions.values():
+        del found[_MAX_POSITIONS_PER_LEXEME:]
+    return positions
+
+
+_FLOAT4 = struct.Struct("f")
+_WEIGHTS = {"D": 0.1, "C": 0.2, "B": 0.4, "A": 1.0}
+
+
+def _f4(x: float) -> float:
+    """``x`` rounded to single precision (float, as PostgreSQL's ``real``)."""
+    return float(_FLOAT4.unpack(_FLOAT4.pack(x))[0])
+
+
+@lru_cache(maxsize=4096)
+def lexeme_rank(weights: str) -> float:
+    """``ts_rank(document, 'lexeme')`` (default weights, no normalisation) for a lexeme whose
+    positions in the document carry ``weights``, in position order: PostgreSQL's
+    ``calc_rank_or`` for a one-operand query, step by step in single precision (each single
+    precision operation is a double one rounded, exactly). Tested equal to ``ts_rank``."""
+    resj, wjm, jm = 0.0, -1.0, 0
+    for j, weight in enumerate(weights):
+        w = _f4(_WEIGHTS[weight])
+        resj = _f4(resj + _f4(w / ((j + 1) * (j + 1))))
+        if w > wjm:
+            wjm, jm = w, j
+    return _f4(_f4(_f4(wjm + resj) - _f4(wjm / ((jm + 1) * (jm + 1)))) / 1.64493406685)
+
+
+@lru_cache(maxsize=4096)
+def _rank_text(weights: str) -> str:
+    return repr(lexeme_rank(weights))
+
+
+#: Common abbreviations in list texts and in what people type: a query containing one also
+#: matches its full form (both are searched; ranking decides).
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "低保": ("最低生活保障",),
+    "医保": ("医疗保障", "医疗保险"),
+    "社保": ("社会保险", "社会保障"),
+    "五保": ("特困人员",),
+    "环保": ("环境保护", "生态环境"),
+    "安监": ("安全生产监督",),
+    "计生": ("计划生育",),
+    "城管": ("城市管理", "综合行政执法"),
+}
+
+
+def _phrase(run: str) -> str:
+    if len(run) == 1:
+        return f"'{run}':*"
+    return "(" + " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1)) + ")"
+
+
+def _terms(q: str) -> list[list[str]]:
+    """The query's terms (all must match), each as its alternatives (any may match): a word
+    (searched as a prefix), or a run of Chinese characters and its abbreviations' full forms.
+    :class:`InvalidInput` when it has no searchable character."""
+    if len(q) > MAX_QUERY:
+        raise InvalidInput(
+            f"q: at most {MAX_QUERY} characters", errors=[FieldError("q", f"at most {MAX_QUERY} characters")]
+        )
+    runs = tokens(q)
+    if not runs:
+        message = "has no letter, digit or Chinese character to search for (only punctuation or spaces)"
+        raise InvalidInput(f"q: {message}", errors=[FieldError("q", message)])
+    terms = []
+    for run in dict.fromkeys(runs):
+        if not _is_cjk(run):
+            terms.append([run[:_MAX_WORD]])
+            continue
+        forms = [run] + [
+            run.replace(short, full) for short, fulls in ABBREVIATIONS.items() if short in run for full in fulls
+        ]
+        terms.append(list(dict.fromkeys(forms)))
+    return terms
+
+
+def _tsquery(terms: list[list[str]]) -> str:
+    parts = []
+    for forms in terms:
+        if not _is_cjk(forms[0]):
+            parts.append(f"'{forms[0]}':*")
+            continue
+        alternatives = [_phrase(form) for form in forms]
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts)
+
+
+def query_text(q: str) -> str:
+    """A ``tsquery`` literal for the user's query; :class:`InvalidInput` when it has no
+    searchable character (only punctuation, symbols or spaces)."""
+    return _tsquery(_terms(q))
+
+
+_LAST = "\U0010ffff"  # the largest code point: ``lexeme BETWEEN p AND p || _LAST`` is "starts with p"
+
+
+class PostingKeys(msgspec.Struct, array_like=True):
+    """The lexemes to look up for a query, one entry per (term, alternative, lexeme): an
+    exact lexeme is the range ``lo = hi``, a prefix ``lo .. lo || U+10FFFF``. ``exact``: the
+    documents found are exactly the matches (one term whose alternatives are one lexeme or
+    prefix each), so ``@@`` need not be checked again."""
+
+    term: list[int]
+    alternative: list[int]
+    lo: list[str]
+    hi: list[str]
+    exact: bool
+
+    @property
+    def one_lexeme(self) -> bool:
+        """The query is one lexeme (not a prefix): its rank is the posting's rank."""
+        return len(self.lo) == 1 and self.lo == self.hi
+
+    def args(self) -> tuple[list[int], list[int], list[str], list[str], bool]:
+        return self.term, self.alternative, self.lo, self.hi, self.exact
+
+
+def posting_keys(terms: list[list[str]]) -> PostingKeys:
+    keys = PostingKeys([], [], [], [], exact=len(terms) == 1)
+    for t, forms in enumerate(terms):
+        for a, form in enumerate(forms):
+            if not _is_cjk(form) or len(form) == 1:
+                ranges = [(form, form + _LAST)]
+            else:
+                ranges = [(form[i : i + 2], form[i : i + 2]) for i in range(len(form) - 1)]
+                keys.exact = keys.exact and len(ranges) == 1
+            for lo, hi in ranges:
+                keys.term.append(t)
+                keys.alternative.append(a)
+                keys.lo.append(lo)
+                keys.hi.append(hi)
+    return keys
+
+
+# --- maintaining the index -----------------------------------------------------------------
+
+_ITEM_TEXT = """
+SELECT i.tenant_id, i.code, i.content_hash, i.title, i.level, i.category, i.item_kind, i.kinds,
+       i.description, i.process, coalesce(i.extra->>'handling_office', '') AS handling_office,
+       coalesce(i.recovery->>'working_method', '') AS working_method,
+       coalesce((SELECT string_agg(r.duty, ' ' ORDER BY r.position) FROM catalog_responsibilities r
+                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+         AS duties,
+       coalesce((SELECT string_agg(u.name, ' ' ORDER BY r.position) FROM catalog_responsibilities r
+                  JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
+                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+         AS unit_names
+  FROM catalog_items i
+ WHERE {where}
+   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = i.tenant_id
+                   AND d.item_code = i.code AND d.content_hash = i.content_hash)
+"""
+
+_INSERT_DOCUMENTS = """
+INSERT INTO search_documents (tenant_id, item_code, content_hash, title, level, category, item_kind,
+                              kinds, document)
+SELECT t, c, h, ti, lv, ca, ik, string_to_array(ks, chr(31)), doc::tsvector
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+              $8::text[], $9::text[]) AS x(t, c, h, ti, lv, ca, ik, ks, doc)
+ON CONFLICT DO NOTHING
+"""
+
+# The documents' ids (and their ranks for the lexeme) are appended to each lexeme's posting
+# list; one row per (tenant, lexeme), ids and ranks as array literals.
+_UPSERT_POSTINGS = """
+INSERT INTO search_postings (tenant_id, lexeme, documents, ranks, n)
+SELECT t, l, d::integer[], r::real[], cardinality(d::integer[])
+  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(t, l, d, r)
+ON CONFLICT (tenant_id, lexeme) DO UPDATE
+SET documents = search_postings.documents || excluded.documents,
+    ranks = search_postings.ranks || excluded.ranks, n = search_postings.n + excluded.n
+"""
+
+
+def _document_of(r: Any) -> dict[str, list[str]]:
+    return _positions(
+        (
+            ("A", r["title"]),
+            ("B", r["description"]),
+            ("B", r["process"]),
+            ("C", r["duties"]),
+            ("C", r["handling_office"]),
+            ("C", r["working_method"]),
+            ("D", r["unit_names"]),
+        )
+    )
+
+
+class _Analysed(msgspec.Struct, gc=False):
+    """Documents ready to insert: the statement's columns, and each document's lexemes."""
+
+    columns: list[list[Any]]
+    lexemes: dict[tuple[Any, str, str], dict[str, list[str]]]
+
+
+def _analyse(records: list[Any]) -> _Analysed:
+    columns: list[list[Any]] = [[] for _ in range(9)]
+    lexemes: dict[tuple[Any, str, str], dict[str, list[str]]] = {}
+    for r in records:
+        positions = _document_of(r)
+        lexemes[(r["tenant_id"], r["code"], r["content_hash"])] = positions
+        values = (
+            r["tenant_id"],
+            r["code"],
+            r["content_hash"],
+            r["title"],
+            r["level"],
+            r["category"],
+            r["item_kind"],
+            "\x1f".join(r["kinds"]),
+            _vector_literal(positions),
+        )
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    return _Analysed(columns, lexemes)
+
+
+async def _store_documents(conn: Any, analysed: _Analysed) -> int:
+    """Insert the analysed documents (one statement) and add them to the posting lists (one
+    more). Returns how many documents."""
+    count = len(analysed.lexemes)
+    if not count:
+        return 0
+    inserted = await conn.fetch(
+        _INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *analysed.columns
+    )
+    lists: dict[tuple[Any, str], tuple[list[str], list[str]]] = {}
+    for row in inserted:  # documents already indexed (a conflict) are in their lists already
+        key = (row["tenant_id"], row["item_code"], row["content_hash"])
+        document = str(row["id"])
+        for lexeme, found in analysed.lexemes[key].items():
+            ids, ranks = lists.setdefault((row["tenant_id"], lexeme), ([], []))
+            ids.append(document)
+            ranks.append(_rank_text(found[0][-1] if len(found) == 1 else "".join([p[-1] for p in found])))
+    if lists:
+        await conn.execute(
+            _UPSERT_POSTINGS,
+            [tenant for tenant, _ in lists],
+            [lexeme for _, lexeme in lists],
+            ["{" + ",".join(ids) + "}" for ids, _ in lists.values()],
+            ["{" + ",".join(ranks) + "}" for _, ranks in lists.values()],
+        )
+    return count
+
+
+class CatalogIndexing:
+    """The indexing of a catalog version being published, in two steps around other work.
+
+    :func:`start_catalog_version` reads the texts and analyses them in a worker thread
+    (tokenising 5,000 items takes seconds of Python); :meth:`finish` stores the documents in
+    the caller's transaction. The publication propagates to the township lists in between,
+    so PostgreSQL and the analysis run at the same time.
+    """
+
+    def __init__(self, analysis: asyncio.Future[_Analysed]) -> None:
+        self._analysis = analysis
+
+    async def finish(self, conn: Any) -> int:
+        """Store the documents (two bulk statements). Returns how many."""
+        return await _store_documents(conn, await self._analysis)
+
+
+async def start_catalog_version(conn: Any, access: Access, version: int) -> CatalogIndexing:
+    """Read the texts of the items of ``version`` whose content is not indexed yet, and start
+    analysing them (see :class:`CatalogIndexing`)."""
+    records = await conn.fetch(
+        _ITEM_TEXT.format(where="i.tenant_id = $1 AND i.version = $2"), access.tenant.id, version
+    )
+    return CatalogIndexing(asyncio.ensure_future(asyncio.to_thread(_analyse, records)))
+
+
+async def index_township_list(conn: Any, access: Access, township: str) -> None:
+    """Point the township's search entries at its latest published version (in the caller's
+    transaction; two set-based statements)."""
+    await conn.execute(_ENTRIES_UPSERT, access.tenant.id, township)
+    await conn.execute(
+        "DELETE FROM search_entries s WHERE s.tenant_id = $1 AND s.township_code = $2"
+        " AND s.number <> (SELECT max(number) FROM search_entries WHERE tenant_id = $1 AND township_code = $2)",
+        access.tenant.id,
+        township,
+    )
+
+
+_ENTRIES_UPSERT = """
+WITH v AS (
+  SELECT number FROM township_list_versions WHERE tenant_id = $1 AND township_code = $2
+   ORDER BY effective_date DESC, number DESC LIMIT 1
+)
+INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
+SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
+  FROM v JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = $2 AND e.number = v.number
+ON CONFLICT (tenant_id, township_code, item_code)
+DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
+"""
+
+
+# --- searching -----------------------------------------------------------------------------
+
+Scope = Annotated[str, msgspec.Meta(pattern="^(lists|catalog)$")]
+
+
+class SearchHit(msgspec.Struct):
+    item_code: str
+    title: str
+    level: str
+    category: str | None
+    item_kind: str | None
+    kinds: list[str]
+    rank: float
+    township_code: str | None = None
+    township_name: str | None = None
+    portal_path: str | None = None
+
+
+class SearchPage(Page[SearchHit]):
+    query: str = ""
+
+
+_FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL OR d.category = $4)"
+
+# The candidate documents: each query lexeme's posting count (an index probe by ``BETWEEN``:
+# leakproof, so an index condition under the policy); per alternative its rarest lexeme; the
+# term whose alternatives promise the fewest documents; their posting lists, concatenated.
+# $8–$11: PostingKeys (term, alternative, lo, hi). A query of one lexeme ranks each document
+# as its posting does, so with {best} = k only the documents ranked at least as high as the
+# k-th best are candidates (the top k by rank and reference code are among them); worth it
+# only when there are many more than k.
+_CANDIDATES = """
+keys AS (
+  SELECT k.term, k.alternative, k.lo, k.hi,
+         (SELECT coalesce(sum(p.n), 0) FROM search_postings p
+           WHERE p.tenant_id = $1 AND p.lexeme BETWEEN k.lo AND k.hi) AS n
+    FROM unnest($8::int[], $9::int[], $10::text[], $11::text[]) AS k(term, alternative, lo, hi)),
+drivers AS (SELECT DISTINCT ON (term, alternative) term, lo, hi, n FROM keys ORDER BY term, alternative, n),
+postings AS (
+  SELECT search_concat(p.documents) AS ids, search_concat(p.ranks) FILTER (WHERE {best}::int IS NOT NULL) AS ranks
+    FROM drivers JOIN search_postings p ON p.tenant_id = $1 AND p.lexeme BETWEEN drivers.lo AND drivers.hi
+   WHERE drivers.term = (SELECT term FROM drivers GROUP BY term ORDER BY sum(n), term LIMIT 1)),
+candidates AS MATERIALIZED (
+  SELECT CASE WHEN {best} IS NULL OR cardinality(c.ids) <= 8 * {best} THEN c.ids ELSE ARRAY(
+           SELECT x.id FROM unnest(c.ids, c.ranks) AS x(id, rank)
+            WHERE x.rank >= coalesce((SELECT r FROM unnest(c.ranks) AS r ORDER BY r DESC OFFSET {best} - 1 LIMIT 1),
+                                     '-infinity')) END AS ids
+    FROM postings c)
+"""
+
+# Only the candidates are read (by id: an index condition), checked (``@@``, unless the
+# postings are exact: $12) and ranked; in rank order, each one's entries are fetched through
+# an index in township order only until the page is full; township names are joined to the
+# page alone. Ties in rank go by reference code in byte order ("C": cheap, and the same as
+# code-point order).
+_DOCUMENTS = f"""
+SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
+       ts_rank(d.document, $2::tsquery) AS rank
+  FROM search_documents d
+ WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM candidates) AS integer[]))
+   {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
+"""
+
+ALL_TOWNSHIPS = ("", "9" * 16)
+
+# A page needs at most offset + limit + 1 documents when each has an entry, so only that many
+# are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate; and
+# $14, see _CANDIDATES).
+# ``ranked`` (on every row, and on a row of its own when the page is empty) says how many
+# were kept: when the bound was reached and the page is still short, documents without
+# entries took places, and :func:`search` asks again without the bound ($13 NULL).
+# ``township_known``: whether the township filter ($5) names a division of the tenant. The
+# entries are filtered by a range, $15–$16 (the township, or '' … '9' × 16 for all: division
+# codes are 6 to 15 digits): a plain comparison with parameters is an index condition under
+# the policy, where "$5 IS NULL OR …" or a coalesce() would only filter.
+_SEARCH_LISTS = f"""
+WITH {_CANDIDATES.format(best="$14")},
+hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
+SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known
+  FROM (SELECT count(*) AS n,
+               $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
+                 AS township_known
+          FROM hits) ranked
+  LEFT JOIN (
+  SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
+         s.township_code
+    FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
+    JOIN LATERAL (SELECT s.township_code FROM search_entries s
+                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
+                     AND s.township_code BETWEEN $15::text AND $16::text
+                   ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
+   ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
+  OFFSET $6 LIMIT $7) page ON true
+  LEFT JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = page.township_code
+ORDER BY page.rank DESC, page.item_code COLLATE "C", page.township_code
+"""
+
+_SEARCH_CATALOG = f"""
+WITH {_CANDIDATES.format(best="$13")},
+hits AS ({_DOCUMENTS}),
+cur AS (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
+SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
+       NULL AS township_code, NULL AS township_name
+  FROM hits CROSS JOIN cur
+  JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cur.number AND i.code = hits.item_code
+   AND i.content_hash = hits.content_hash AND i.status = 'active'
+ WHERE $5::text IS NULL
+ ORDER BY hits.rank DESC, hits.item_code COLLATE "C"
+ OFFSET $6 LIMIT $7
+"""
+
+
+@lru_cache(maxsize=4096)
+def _items_path(slug: str, township_code: str) -> str:
+    """The item pages' common prefix, ``…/items/`` (a page of hits is one item in 50 townships)."""
+    return item_page_path(slug, township_code, "")
+
+
+async def search(
+    access: Access,
+    q: str,
+    *,
+    kind: str | None = None,
+    category: str | None = None,
+    township: str | None = None,
+    scope: str = "lists",
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> SearchPage:
+    """Ranked hits for ``q``: entries of the townships' latest published lists (``lists``,
+    optionally one ``township``), or items of the latest published catalog (``catalog``)."""
+    if scope not in ("lists", "catalog"):
+        raise InvalidInput("scope: lists or catalog", errors=[FieldError("scope", "must be lists or catalog")])
+    if scope == "catalog" and township:
+        raise InvalidInput(
+            "township: the catalog has no townships; search scope=lists",
+            errors=[FieldError("township", "only with scope=lists")],
+        )
+    terms = _terms(q)
+    tsquery, keys = _tsquery(terms), posting_keys(terms)
+    limit = check_limit(limit, 100)
+    offset = decode_cursor(cursor, SmallPosition) or 0
+    statement = _SEARCH_LISTS if scope == "lists" else _SEARCH_CATALOG
+    async with tenant_transaction(access.tenant.id) as conn:
+        args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
+        if scope == "catalog":
+            records = await conn.fetch(statement, *args, None)
+        else:
+            bound = offset + limit + 1
+            best = bound if keys.one_lexeme and kind is None and category is None else None
+            townships = (township, township) if township is not None else ALL_TOWNSHIPS
+            records = await conn.fetch(statement, *args, bound, best, *townships)
+            if not records[0]["township_known"]:
+                raise NotFound(f"no township {township}")
+            if len(records) <= limit and records[0]["ranked"] == bound:
+                records = await conn.fetch(statement, *args, None, None, *townships)
+            records = [r for r in records if r["item_code"] is not None]
+    slug = access.tenant.slug
+    hits = []
+    for r in records[:limit]:
+        township_code = r["township_code"]
+        path = None if township_code is None else _items_path(slug, township_code) + quote(r["item_code"], safe="")
+        hits.append(
+            SearchHit(
+                item_code=r["item_code"],
+                title=r["title"],
+                level=r["level"],
+                category=r["category"],
+                item_kind=r["item_kind"],
+                kinds=list(r["kinds"]),
+                rank=round(r["rank"], 6),
+                township_code=township_code,
+                township_name=r["township_name"],
+                portal_path=path,
+            )
+        )
+    more = len(records) > limit
+    return SearchPage(items=hits, next_cursor=encode_cursor(offset + limit) if more else None, query=tsquery)

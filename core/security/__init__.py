@@ -1,0 +1,1 @@
+"""Who is calling and what they may do: access, roles, tenancy, the audit trail and idempotency keys."""

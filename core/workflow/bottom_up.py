@@ -1,0 +1,194 @@
+"""Bottom-up adjustment (自下而上动态调整): a township applies to add, remove or reassign an item.
+
+The application names the action, the item (an existing reference code, or for ``add`` the
+draft item), the reason (one of the catalog's reason kinds and a text) and, for
+``reassign``, the new responsibilities. It runs through the tenant's adjustment workflow
+(departments consult jointly, the county decides within the plugin's time limit). Approval
+makes the change in the draft catalog as a recorded adjustment (add / remove / reassign),
+so it enters the next published version.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from core.catalog import editing as catalog_editing
+from core.catalog.reading import (
+    REASON_KINDS,
+    AdjustmentNote,
+    ItemCreate,
+    ItemUpdate,
+    ResponsibilityData,
+    Withdrawal,
+    get_item,
+    version_numbers,
+)
+from core.platform.db import tenant_transaction
+from core.platform.errors import Conflict, FieldError, ValidationFailed
+from core.platform.pagination import Page
+from core.security.access import Access, Role
+from core.security.idempotency import fingerprint, once
+from core.workflow.admission import check_draft_item
+from core.workflow.definition import Transition, WorkflowDefinition
+from core.workflow.engine import (
+    InstanceView,
+    get_instance,
+    list_instances,
+    register_effect,
+    require_starter,
+    start,
+    township_codes,
+)
+from core.workflow.registry import definition_of_kind
+
+ACTIONS = {"add": "新增", "remove": "取消", "reassign": "调整责任主体"}
+
+
+class AdjustmentApply(msgspec.Struct, forbid_unknown_fields=True):
+    """A township's application. ``township_code`` defaults to the township key's own."""
+
+    action: Literal["add", "remove", "reassign"]
+    reason_kind: str
+    reason: Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
+    item_code: str | None = None
+    item: ItemCreate | None = None
+    responsibilities: list[ResponsibilityData] | None = None
+    township_code: str | None = None
+    comment: Annotated[str, msgspec.Meta(max_length=5000)] = ""
+
+
+async def _problems(conn: Any, access: Access, data: AdjustmentApply) -> tuple[list[FieldError], str | None, str]:
+    found: list[FieldError] = []
+    if data.reason_kind not in REASON_KINDS or data.reason_kind == "initial":
+        kinds = ", ".join(k for k in REASON_KINDS if k != "initial")
+        found.append(FieldError("reason_kind", f"use one of {kinds}"))
+    township = data.township_code
+    if access.role is Role.TOWNSHIP:
+        if township not in (None, access.principal.scope_code):
+            found.append(FieldError("township_code", "a township applies for itself"))
+        township = access.principal.scope_code
+    elif township is not None and township not in await township_codes(conn, access):
+        found.append(FieldError("township_code", f"no township {township}"))
+    title = ""
+    if data.action == "add":
+        if data.item is None:
+            found.append(FieldError("item", "an add names the draft item"))
+        elif data.item_code not in (None, data.item.code):
+            found.append(FieldError("item_code", "give the new item in item (item_code is for remove and reassign)"))
+        else:
+            found += await check_draft_item(conn, access, data.item)
+            title = data.item.title
+        code = data.item.code if data.item else None
+    else:
+        code = data.item_code
+        if data.item is not None:
+            found.append(FieldError("item", f"a {data.action} names an existing item by item_code"))
+        if not code:
+            found.append(FieldError("item_code", f"a {data.action} names the item"))
+        else:
+            published, draft = await version_numbers(conn, access)
+            row = await conn.fetchrow(
+                "SELECT title, status FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
+                access.tenant.id,
+                draft or published or 0,
+                code,
+            )
+            if row is None or row["status"] != "active":
+                found.append(FieldError("item_code", f"no active catalog item {code}"))
+            else:
+                title = row["title"]
+        if data.action == "reassign" and not data.responsibilities:
+            found.append(FieldError("responsibilities", "a reassign gives the new responsibilities"))
+        if data.action == "remove" and data.responsibilities:
+            found.append(FieldError("responsibilities", "only a reassign changes responsibilities"))
+    if code and not found:
+        pending = await conn.fetchval(
+            "SELECT 1 FROM workflow_instances WHERE tenant_id = $1 AND kind = 'adjustment' AND item_code = $2"
+            " AND closed_at IS NULL",
+            access.tenant.id,
+            code,
+        )
+        if pending:
+            raise Conflict(f"an adjustment of {code} is already under way", errors=[FieldError("item_code", "pending")])
+    return found, township, title
+
+
+async def apply(access: Access, data: AdjustmentApply) -> InstanceView:
+    d = definition_of_kind(access, "adjustment").definition
+    async with tenant_transaction(access.tenant.id) as conn:
+        await require_starter(conn, access, d)
+        problems, township, title = await _problems(conn, access, data)
+        if problems:
+            raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+        application = msgspec.to_builtins(data)
+        application.pop("comment", None)
+        application["township_code"] = township
+        code = data.item.code if data.item else data.item_code
+        application["item_code"] = code
+        subject = f"{ACTIONS[data.action]}事项：{title or code}"
+        return await start(access, d.name, subject, application, item_code=code, comment=data.comment)
+
+
+async def apply_once(access: Access, data: AdjustmentApply, key: str | None) -> tuple[InstanceView, bool]:
+    """:func:`apply`, done once per idempotency key; returns (the instance, replayed)."""
+    return await once(access, key, fingerprint("adjustment", data), lambda: apply(access, data), InstanceView)
+
+
+async def on_transition(
+    conn: Any,
+    access: Access,
+    row: Any,
+    d: WorkflowDefinition,
+    t: Transition,
+    target: str,
+    inputs: dict[str, Any],
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    """Approval makes the change in the draft catalog, recorded as an adjustment."""
+    state = d.state(target)
+    if not state.final:
+        return data
+    if state.outcome != "approved":
+        key = "rejection_reason" if state.outcome == "rejected" else "withdrawal_reason"
+        return {**data, key: inputs.get("reason")}
+    reason = f"{data['reason']}（{ACTIONS[data['action']]}申请 {row['id']}，{data.get('township_code') or '县级'}）"[
+        :2000
+    ]
+    note = AdjustmentNote(reason_kind=data["reason_kind"], reason=reason)
+    code = data["item_code"]
+    if data["action"] == "add":
+        item = msgspec.convert(data["item"], ItemCreate)
+        await catalog_editing.create_item(access, msgspec.structs.replace(item, adjustment=note))
+    elif data["action"] == "remove":
+        await catalog_editing.withdraw_item(access, code, Withdrawal(reason_kind=note.reason_kind, reason=reason))
+    else:
+        current = await get_item(access, code)
+        change = ItemUpdate(
+            responsibilities=msgspec.convert(data["responsibilities"], list[ResponsibilityData]),
+            adjustment=note,
+            revision=current.revision,
+        )
+        await catalog_editing.update_item(access, code, change, None)
+    _published, draft = await version_numbers(conn, access)
+    return {**data, "catalog": {"item_code": code, "draft_version": draft, "kind": data["action"]}}
+
+
+async def get_adjustment(access: Access, adjustment_id: uuid.UUID) -> InstanceView:
+    return await get_instance(access, adjustment_id, kind="adjustment")
+
+
+async def list_adjustment_applications(
+    access: Access,
+    *,
+    state: str | None = None,
+    open_only: bool = False,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Page[InstanceView]:
+    return await list_instances(access, kind="adjustment", state=state, open_only=open_only, limit=limit, cursor=cursor)
+
+
+register_effect("adjustment", on_transition)
