@@ -1,0 +1,30 @@
+"""Typed rows: a statement's result read as msgspec Structs instead of ``row["col"]`` lookups.
+
+A context's ``queries`` module declares one Struct per result shape, with the statement's
+columns as fields (same names; order free). Building it raises ``TypeError`` on a column the
+Struct lacks or a field the statement does not select, so a renamed column fails in the first
+test that runs the statement instead of as a ``KeyError`` deep in a view. Cost: about 0.7 µs
+per row, so list-sized hot reads (published lists, lookup) keep their records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+import msgspec
+from asyncpg import Record
+
+T = TypeVar("T", bound=msgspec.Struct)
+
+
+def row_as(cls: type[T], record: Record) -> T:
+    return cls(**record)
+
+
+def maybe_row_as(cls: type[T], record: Record | None) -> T | None:
+    return None if record is None else cls(**record)
+
+
+def rows_as(cls: type[T], records: Iterable[Record]) -> list[T]:
+    return [cls(**record) for record in records]
