@@ -646,15 +646,15 @@ async def test_a_down_receiver_is_probed_not_hammered(client: httpx.AsyncClient,
 async def test_the_address_connected_to_is_the_address_checked(receiver: Receiver) -> None:
     """Delivery checks each address at connect time, on the address it then connects to, so
     a DNS answer that changes between a check and the connection (rebinding) gains nothing."""
-    from core.events.service import _CheckedBackend
+    from core.events.receivers import CheckedBackend
 
     allowed = events.configure(allowed_networks="127.0.0.0/8")
-    stream = await _CheckedBackend(allowed).connect_tcp("localhost", receiver.port, timeout=2)
+    stream = await CheckedBackend(allowed).connect_tcp("localhost", receiver.port, timeout=2)
     await stream.aclose()
     refused = events.configure(allowed_networks="")
     with pytest.raises(httpcore.ConnectError, match="not a public address"):
-        await _CheckedBackend(refused).connect_tcp("localhost", receiver.port, timeout=2)
+        await CheckedBackend(refused).connect_tcp("localhost", receiver.port, timeout=2)
     with pytest.raises(httpcore.ConnectError, match="cannot resolve"):
-        await _CheckedBackend(refused).connect_tcp("nowhere.qingdan.invalid", 80, timeout=2)
+        await CheckedBackend(refused).connect_tcp("nowhere.qingdan.invalid", 80, timeout=2)
     with pytest.raises(httpcore.ConnectError, match="TCP only"):
-        await _CheckedBackend(refused).connect_unix_socket("/tmp/x.sock")
+        await CheckedBackend(refused).connect_unix_socket("/tmp/x.sock")
