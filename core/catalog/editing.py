@@ -29,7 +29,7 @@ from core.catalog.structure import check_item_fields, kinds_with_role, load_stru
 from core.events import service as events
 from core.legal.library import resolve_citations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
-from core.platform.errors import Conflict, FieldError, ValidationFailed
+from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.versioning import check_version
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
@@ -401,10 +401,23 @@ def _as_create(view: ItemView) -> ItemCreate:
     )
 
 
+async def _lock_item(conn: Any, access: Access, number: int, code: str) -> None:
+    """Hold the draft item's row until the transaction ends, so that a concurrent edit with the
+    same revision waits and then meets the new one (412) instead of overwriting it."""
+    if not await conn.fetchval(
+        "SELECT true FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3 FOR UPDATE",
+        access.tenant.id,
+        number,
+        code,
+    ):
+        raise NotFound(f"no catalog item {code} in version {number}")
+
+
 async def update_item(access: Access, code: str, data: ItemUpdate, if_match: int | None) -> ItemView:
     require_admin(access, "edit the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         number, adjusting = await open_draft(conn, access)
+        await _lock_item(conn, access, number, code)
         before = await get_item(access, code, number)
         check_version(before.revision, if_match, data.revision, field="revision")
         if before.status == "withdrawn":
@@ -434,6 +447,7 @@ async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView
     require_admin(access, "edit the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         number, _adjusting = await open_draft(conn, access)
+        await _lock_item(conn, access, number, code)
         before = await get_item(access, code, number)
         if before.status == "withdrawn":
             raise Conflict(f"{code} is already withdrawn")

@@ -128,6 +128,15 @@ async def children_of(access: Access, parent_codes: list[str]) -> dict[str, list
     return found
 
 
+async def _lock(conn: Any, access: Access, code: str) -> None:
+    """Hold the jurisdiction's row until the transaction ends, so that a concurrent write with
+    the same ``If-Match`` waits and then meets the new version (412) instead of overwriting it."""
+    if not await conn.fetchval(
+        "SELECT true FROM jurisdictions WHERE tenant_id = $1 AND code = $2 FOR UPDATE", access.tenant.id, code
+    ):
+        raise NotFound(f"no jurisdiction with division code {code}")
+
+
 async def get_jurisdiction(access: Access, code: str) -> JurisdictionView:
     found = (await get_jurisdictions(access, [code])).get(code)
     if found is None:
@@ -173,6 +182,7 @@ async def update_jurisdiction(
     access: Access, code: str, data: JurisdictionUpdate, if_match: int | None
 ) -> JurisdictionView:
     async with tenant_transaction(access.tenant.id) as conn:
+        await _lock(conn, access, code)
         before = await get_jurisdiction(access, code)
         require_division_write(access, code, "update jurisdiction")
         check_version(before.version, if_match, data.version)
@@ -200,6 +210,7 @@ async def update_jurisdiction(
 
 async def delete_jurisdiction(access: Access, code: str, if_match: int | None) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
+        await _lock(conn, access, code)
         before = await get_jurisdiction(access, code)
         require_division_write(access, code, "delete jurisdiction")
         check_version(before.version, if_match, None, required=False)

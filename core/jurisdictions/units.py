@@ -152,6 +152,15 @@ async def units_in(access: Access, jurisdiction_codes: list[str]) -> dict[str, l
     return found
 
 
+async def _lock(conn: Any, access: Access, code: str) -> None:
+    """Hold the unit's row until the transaction ends, so that a concurrent write with the same
+    ``If-Match`` waits and then meets the new version (412) instead of overwriting it."""
+    if not await conn.fetchval(
+        "SELECT true FROM units WHERE tenant_id = $1 AND code = $2 FOR UPDATE", access.tenant.id, code
+    ):
+        raise NotFound(f"no unit with code {code}")
+
+
 async def get_unit(access: Access, code: str) -> UnitView:
     found = (await get_units(access, [code])).get(code)
     if found is None:
@@ -266,6 +275,7 @@ async def create_unit(access: Access, data: UnitCreate) -> UnitView:
 
 async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: int | None) -> UnitView:
     async with tenant_transaction(access.tenant.id) as conn:
+        await _lock(conn, access, code)
         before = await get_unit(access, code)
         require_unit_write(
             access,
@@ -298,6 +308,7 @@ async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: int
 
 async def delete_unit(access: Access, code: str, if_match: int | None) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
+        await _lock(conn, access, code)
         before = await get_unit(access, code)
         require_unit_write(
             access,
