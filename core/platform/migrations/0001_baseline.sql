@@ -1,7 +1,7 @@
 -- Qingdan's schema, squashed on 2026-12-07 from the 17 migrations of 2026-11-23/24 (nothing
--- had been released). Applied by core.platform.schema, which substitutes {app_role} and records this
+-- had been released). Applied by core.schema, which substitutes {app_role} and records this
 -- file's sha256. Append-only: never edit this file once released; add 0002_….sql instead
--- (see core/platform/migrations/__init__.py). Reference data (the national legal library) is not
+-- (see core/migrations/__init__.py). Reference data (the national legal library) is not
 -- here: `qingdan migrate` loads it after the migrations (core.legal.library).
 
 -- ========================================================================================
@@ -491,11 +491,11 @@ SELECT qingdan_protect('catalog_item_provenance', '{app_role}');
 
 -- ========================================================================================
 -- Search: item texts as character-bigram tsvectors, and which township entries point at
--- them (filled by core.publication.search when lists and catalogs are published).
+-- them (filled by core.search when lists and catalogs are published).
 -- ========================================================================================
 -- One row per item content (reference code + content hash): an unchanged item keeps its row
 -- across catalog versions. document: normalised (simplified, NFKC, lower-case) character
--- bigrams and words with positions and weights, built by core.publication.search.
+-- bigrams and words with positions and weights, built by core.search.
 CREATE TABLE search_documents (
   tenant_id    uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
   item_code    text NOT NULL,
@@ -581,7 +581,7 @@ CREATE TABLE calendar_overrides (
 SELECT qingdan_protect('calendar_overrides', '{app_role}');
 
 -- The outbox: written in the transaction of the change it reports, so an event exists
--- exactly when the change committed. xid orders the feed safely (see core/events/service.py).
+-- exactly when the change committed. xid orders the feed safely (see core/events.py).
 CREATE TABLE events (
   tenant_id   uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
   id          bigint GENERATED ALWAYS AS IDENTITY,
@@ -925,7 +925,7 @@ CREATE INDEX entry_assignments_b ON entry_assignments (tenant_id, township_code,
 SELECT qingdan_protect('entry_assignments', '{app_role}');
 
 -- ========================================================================================
--- The application role may ANALYZE the tables bulk writes fill (core.platform.db.refresh_statistics);
+-- The application role may ANALYZE the tables bulk writes fill (core.db.refresh_statistics);
 -- MAINTAIN exists from PostgreSQL 17 on, older servers rely on autovacuum alone.
 -- ========================================================================================
 DO $do$
