@@ -42,11 +42,10 @@ CROSS_TENANT: dict[str, str] = {
     "core/events/worker.py:_CLAIM": "webhook worker (owner): claims due deliveries of every tenant",
     "core/events/worker.py:_HOLD": "webhook worker: holds a failing receiver's rows, keyed per claimed row",
     "core/events/worker.py:_RECORD": "webhook worker: records attempts, keyed per row by the claimed delivery",
-    "core/legal/library.py:_check_provisions": "cited provisions, keyed per row by their document's tenant",
-    "core/legal/changes.py:impact_of": "impact of a shared law's change (owner): adjustments in every tenant",
-    "core/legal/changes.py:impact_preview": "impact preview of a shared law's change (owner): every tenant",
-    "core/legal/recording.py:_check_repeal": "a successor document in an explicit pair: own tenant and shared library",
-    "core/legal/recording.py:_affected": "the tenants whose items cite a changed shared law (owner)",
+    "core/legal/queries.py:checked_citations": "cited provisions, keyed per row by their document's tenant",
+    "core/legal/queries.py:change_adjustments": "impact of a shared law's change (owner): adjustments in every tenant",
+    "core/legal/queries.py:opened_adjustments": "impact preview of a shared law's change (owner): every tenant",
+    "core/legal/queries.py:_affected": "the tenants whose items cite a changed shared law (owner)",
 }
 
 # Statement templates completed by their callers: keyed by the caller's `sel` selection
@@ -57,17 +56,8 @@ KEYED_BY_CALLER: dict[str, str] = {
 }
 
 # Statements still relying on row-level security alone: to be keyed (issue 16, item 3).
-# Kept visible here so the test passes while the remaining work is listed. The legal library
-# reads the tenant's own documents and the shared library (the all-zero tenant) together,
-# some also as the owner, so each needs `tenant_id IN ($own, shared)` and a look at order.
-NOT_YET_KEYED: dict[str, str] = {
-    "core/legal/library.py:resolve_citations": "all titles, own and shared; which duplicate wins depends on row order",
-    "core/legal/documents.py:document_row": "a document by id (own or shared), successor title by id",
-    "core/legal/documents.py:list_documents": "own and shared (the `shared` filter compares tenant_id under OR)",
-    "core/legal/documents.py:search_provisions": "own and shared documents",
-    "core/legal/changes.py:list_changes": "own and shared changes",
-    "core/legal/changes.py:change_row": "a change by id (own or shared), also run as the owner",
-}
+# Kept visible here so the test passes while the remaining work is listed.
+NOT_YET_KEYED: dict[str, str] = {}
 
 _SQL_START = re.compile(r"^\s*\(?\s*(WITH|SELECT|UPDATE|DELETE|INSERT)\b")
 _KEYWORDS = {

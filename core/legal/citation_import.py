@@ -6,13 +6,13 @@ import base64
 import csv
 import io
 import zipfile
-from typing import Any
 
 import msgspec
 import openpyxl
 
 from core.catalog.editing import update_item
 from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemUpdate
+from core.legal import queries
 from core.legal.library import resolve_citations
 from core.legal.model import CitationImport, CitationImportReport, ImportProblem, ItemCitationChange
 from core.platform.db import tenant_transaction
@@ -81,29 +81,13 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
     rows, problems = _table_rows(_records(data))
     note = data.adjustment or AdjustmentNote(reason_kind="other", reason="批量导入法律依据（CSV）")
     async with tenant_transaction(access.tenant.id) as conn:
-        number = await conn.fetchval("SELECT max(number) FROM catalog_versions WHERE tenant_id = $1", access.tenant.id)
+        number = await conn.fetchval(queries.LATEST_CATALOG_VERSION, access.tenant.id)
         codes = list(dict.fromkeys(code for _, code, _ in rows))
-        items = {
-            r["code"]: r
-            for r in await conn.fetch(
-                "SELECT i.code, i.status, i.revision, coalesce((SELECT array_agg(c.raw ORDER BY"
-                " c.position) FROM item_citations c WHERE c.tenant_id = i.tenant_id"
-                " AND c.version = i.version AND c.item_code = i.code), '{}') AS raws,"
-                " coalesce((SELECT array_agg(concat(c.document_id, '/', c.article, '/',"
-                " c.paragraph, '/', c.item)) FROM item_citations c WHERE c.tenant_id = i.tenant_id"
-                " AND c.version = i.version AND c.item_code = i.code"
-                " AND c.document_id IS NOT NULL), '{}') AS refs"
-                " FROM catalog_items i WHERE i.tenant_id = $1 AND i.version = $2"
-                " AND i.code = ANY($3)",
-                access.tenant.id,
-                number,
-                codes,
-            )
-        }
+        items = {r.code: r for r in await queries.import_items(conn, access.tenant.id, number, codes)}
         for n, code, _ in rows:
             if code not in items:
                 problems.append(ImportProblem(n, "reference_code", f"no item {code} in the catalog"))
-            elif items[code]["status"] != "active":
+            elif items[code].status != "active":
                 problems.append(ImportProblem(n, "reference_code", f"{code} is withdrawn"))
         resolved: dict[str, list[str]] = {}
         refs: dict[str, set[str]] = {}
@@ -143,14 +127,14 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
                 access,
                 change.code,
                 ItemUpdate(citations=change.after, adjustment=note),
-                items[change.code]["revision"],
+                items[change.code].revision,
             )
         report.written = bool(changed)
     return report
 
 
 def _citation_changes(
-    rows: list[tuple[int, str, str]], items: dict[str, Any], refs: dict[str, set[str]], mode: str
+    rows: list[tuple[int, str, str]], items: dict[str, queries.ImportItemRow], refs: dict[str, set[str]], mode: str
 ) -> tuple[list[ItemCitationChange], list[str]]:
     """Each listed item's citations before and after. Appending skips a text the item has,
     or whose provisions it cites already (《安全生产法》第十条 after
@@ -163,11 +147,11 @@ def _citation_changes(
                 wanted[code].append(text)
     changed, unchanged = [], []
     for code, texts in wanted.items():
-        before = list(dict.fromkeys(items[code]["raws"]))
+        before = list(dict.fromkeys(items[code].raws))
         if mode == "replace":
             after = texts
         else:
-            after, cited = list(before), set(items[code]["refs"])
+            after, cited = list(before), set(items[code].refs)
             for t in texts:
                 if t not in after and not refs.get(t, {t}) <= cited:
                     after.append(t)

@@ -7,8 +7,10 @@ import re
 import uuid
 from typing import Any
 
+import asyncpg
 import msgspec
 
+from core.legal import queries
 from core.legal.citations import CitationRef, parse_citations, to_simplified
 from core.legal.lawtext import Article, Item, LawText, Paragraph, parse_law, short_title
 from core.legal.library import SHARED_TENANT, store_version
@@ -112,34 +114,11 @@ def json_param(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def is_shared(row: Any) -> bool:
-    return row["tenant_id"] == SHARED_TENANT
+def is_shared(row: queries.DocumentRow | queries.ChangeRow | queries.TitleClashRow) -> bool:
+    return row.tenant_id == SHARED_TENANT
 
 
 # --- documents ---------------------------------------------------------------------------
-
-_DOCUMENTS = """
-SELECT d.tenant_id, d.id, d.title, d.short_title, d.level, d.issuer, d.doc_number, d.created_at,
-       CURRENT_DATE AS today, s.first_promulgated, s.version_count, s.in_force_count,
-       cur.id AS cur_id, cur.version_date AS cur_date, cur.effective_date AS cur_effective,
-       r.id AS repeal_id, r.effective_date AS repeal_date, r.successor_id,
-       (SELECT sd.title FROM legal_documents sd WHERE sd.id = r.successor_id LIMIT 1)
-         AS successor_title,
-       CASE WHEN r.effective_date <= CURRENT_DATE THEN 'repealed'
-            WHEN s.in_force_count = 0 THEN 'not_yet_effective' ELSE 'in_force' END AS status
-  FROM legal_documents d
-  CROSS JOIN LATERAL (
-    SELECT min(v.version_date) AS first_promulgated, count(*) AS version_count,
-           count(*) FILTER (WHERE coalesce(v.effective_date, v.version_date) <= CURRENT_DATE)
-             AS in_force_count
-      FROM legal_versions v WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id) s
-  LEFT JOIN LATERAL (
-    SELECT v.id, v.version_date, v.effective_date FROM legal_versions v
-     WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id
-     ORDER BY v.version_date DESC LIMIT 1) cur ON true
-  LEFT JOIN legal_changes r ON r.tenant_id = d.tenant_id AND r.document_id = d.id
-   AND r.kind = 'repeal'
-"""
 
 
 def _version_status(
@@ -154,48 +133,51 @@ def _version_status(
     return "in_force"
 
 
-def _document_view(row: Any) -> DocumentView:
+def _document_view(row: queries.DocumentRow) -> DocumentView:
     current = None
-    if row["cur_id"] is not None:
-        effective = row["cur_effective"] or row["cur_date"]
+    if row.cur_id is not None:
+        assert row.cur_date is not None, "a current version has a date"
+        effective = row.cur_effective or row.cur_date
         current = VersionSummary(
-            id=str(row["cur_id"]),
-            version_date=row["cur_date"],
-            effective_date=row["cur_effective"],
-            status=_version_status(effective, False, row["repeal_date"], row["today"]),
+            id=str(row.cur_id),
+            version_date=row.cur_date,
+            effective_date=row.cur_effective,
+            status=_version_status(effective, False, row.repeal_date, row.today),
         )
     repeal = None
-    if row["repeal_id"] is not None:
+    if row.repeal_id is not None:
+        assert row.repeal_date is not None, "a recorded repeal has an effective date"
         repeal = RepealInfo(
-            change_id=str(row["repeal_id"]),
-            effective_date=row["repeal_date"],
-            successor_id=str(row["successor_id"]) if row["successor_id"] else None,
-            successor_title=row["successor_title"],
+            change_id=str(row.repeal_id),
+            effective_date=row.repeal_date,
+            successor_id=str(row.successor_id) if row.successor_id else None,
+            successor_title=row.successor_title,
         )
-    level = LEVEL_CODES.get(row["level"], "other")
+    level = LEVEL_CODES.get(row.level, "other")
     return DocumentView(
-        id=str(row["id"]),
+        id=str(row.id),
         shared=is_shared(row),
-        title=row["title"],
-        short_title=row["short_title"],
+        title=row.title,
+        short_title=row.short_title,
         level=level,
         level_label=LEVELS[level],
-        issuer=row["issuer"],
-        doc_number=row["doc_number"],
-        status=row["status"],
-        status_label=STATUSES[row["status"]],
-        promulgation_date=row["cur_date"],
-        effective_date=row["cur_effective"],
-        first_promulgated=row["first_promulgated"],
-        version_count=row["version_count"],
+        issuer=row.issuer,
+        doc_number=row.doc_number,
+        status=row.status,
+        status_label=STATUSES[row.status],
+        promulgation_date=row.cur_date,
+        effective_date=row.cur_effective,
+        first_promulgated=row.first_promulgated,
+        version_count=row.version_count,
         current_version=current,
         repeal=repeal,
-        created_at=row["created_at"],
+        created_at=row.created_at,
     )
 
 
-async def document_row(conn: Any, document_id: uuid.UUID) -> Any:
-    row = await conn.fetchrow(_DOCUMENTS + " WHERE d.id = $1", document_id)
+async def document_row(conn: asyncpg.Connection, tenant_id: uuid.UUID, document_id: uuid.UUID) -> queries.DocumentRow:
+    """A document of the tenant or of the shared library; NotFound otherwise."""
+    row = await queries.document_row(conn, tenant_id, document_id)
     if row is None:
         raise NotFound(f"no legal document {document_id}")
     return row
@@ -220,32 +202,22 @@ async def list_documents(
     level_value = _level_value(level)
     patterns = _patterns(q)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            "SELECT * FROM (" + _DOCUMENTS + " WHERE ($1::text IS NULL OR d.level = $1)"
-            " AND ($2::bool IS NULL OR $2 = (d.tenant_id = $3))"
-            " AND ($4::text[] IS NULL OR d.title ILIKE ALL($4)"
-            " OR EXISTS (SELECT 1 FROM provisions p"
-            "  WHERE p.tenant_id = d.tenant_id AND p.version_id = cur.id AND p.paragraph = 0"
-            "  AND p.item = 0 AND p.text ILIKE ALL($4)))) x"
-            " WHERE ($5::text IS NULL OR x.status = $5"
-            " OR ($5 = 'amended' AND x.in_force_count > 1))"
-            " AND ($6::text IS NULL OR (x.title, x.id) > ($6, $7::uuid))"
-            " ORDER BY x.title, x.id LIMIT $8",
-            level_value,
-            shared,
-            SHARED_TENANT,
-            patterns,
-            status,
-            after[0] if after else None,
-            after[1] if after else None,
-            limit + 1,
+        records = await queries.document_page(
+            conn,
+            access.tenant.id,
+            level=level_value,
+            shared=shared,
+            patterns=patterns,
+            status=status,
+            after=after,
+            limit=limit + 1,
         )
     return page_of([_document_view(r) for r in records], limit, key=lambda d: [d.title, d.id])
 
 
 async def get_document(access: Access, document_id: uuid.UUID) -> DocumentView:
     async with tenant_transaction(access.tenant.id) as conn:
-        return _document_view(await document_row(conn, document_id))
+        return _document_view(await document_row(conn, access.tenant.id, document_id))
 
 
 def articles_law(title: str, version_date: datetime.date, level: str, articles: list[ArticleData]) -> LawText:
@@ -332,23 +304,15 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
     require_admin(access, "add legal documents")
     law, level = _new_document(data)
     async with tenant_transaction(access.tenant.id) as conn:
-        clash = await conn.fetchrow(
-            "SELECT tenant_id, title FROM legal_documents WHERE title = $1 OR short_title = $2"
-            " ORDER BY tenant_id = $3 DESC LIMIT 1",
-            law.title,
-            law.short_title,
-            SHARED_TENANT,
-        )
+        clash = await queries.title_clash(conn, access.tenant.id, law.title, law.short_title)
         if clash is not None:
             whose = "a national document" if is_shared(clash) else "this tenant's document"
             raise Conflict(
-                f"title: {whose} 《{clash['title']}》 has this title; record a new version of it"
-                " as an amendment instead",
+                f"title: {whose} 《{clash.title}》 has this title; record a new version of it as an amendment instead",
                 errors=[FieldError("title", "already used")],
             )
         document_id = await conn.fetchval(
-            "INSERT INTO legal_documents (tenant_id, title, short_title, level, issuer, doc_number)"
-            " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            queries.INSERT_DOCUMENT,
             access.tenant.id,
             law.title,
             law.short_title,
@@ -357,7 +321,7 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
             data.doc_number,
         )
         await store_version(conn, access.tenant.id, document_id, law, source_of(access), data.effective_date)
-        view = _document_view(await document_row(conn, document_id))
+        view = _document_view(await document_row(conn, access.tenant.id, document_id))
         await audit.record(access, "legal_document", view.id, "create", after=view)
     return DocumentCreated(**msgspec.structs.asdict(view), warnings=list(law.warnings))
 
@@ -371,58 +335,49 @@ def source_of(access: Access) -> str:
 
 async def list_versions(access: Access, document_id: uuid.UUID) -> list[VersionView]:
     async with tenant_transaction(access.tenant.id) as conn:
-        doc = await document_row(conn, document_id)
-        records = await conn.fetch(
-            "SELECT v.id, v.version_date, v.effective_date, v.history, v.source,"
-            " (SELECT count(*) FROM provisions p WHERE p.tenant_id = v.tenant_id"
-            "  AND p.version_id = v.id AND p.paragraph = 0 AND p.item = 0) AS article_count"
-            " FROM legal_versions v WHERE v.tenant_id = $1 AND v.document_id = $2"
-            " ORDER BY v.version_date",
-            doc["tenant_id"],
-            document_id,
-        )
-    today = doc["today"]
-    effective = [r["effective_date"] or r["version_date"] for r in records]
+        doc = await document_row(conn, access.tenant.id, document_id)
+        records = await queries.version_list(conn, doc.tenant_id, document_id)
+    today = doc.today
+    effective = [r.effective_date or r.version_date for r in records]
     views = []
     for n, r in enumerate(records):
         superseded = any(e <= today for e in effective[n + 1 :])
-        status = _version_status(effective[n], superseded, doc["repeal_date"], today)
+        status = _version_status(effective[n], superseded, doc.repeal_date, today)
         views.append(
             VersionView(
-                id=str(r["id"]),
-                version_date=r["version_date"],
-                effective_date=r["effective_date"],
+                id=str(r.id),
+                version_date=r.version_date,
+                effective_date=r.effective_date,
                 status=status,
                 status_label=STATUSES[status],
-                current=r["id"] == doc["cur_id"],
-                article_count=r["article_count"],
-                history=msgspec.json.decode(r["history"], type=list[HistoryLine]),
-                source=r["source"],
+                current=r.id == doc.cur_id,
+                article_count=r.article_count,
+                history=msgspec.json.decode(r.history, type=list[HistoryLine]),
+                source=r.source,
             )
         )
     return views
 
 
-async def find_version(conn: Any, doc: Any, selector: str | None) -> Any:
+async def find_version(conn: asyncpg.Connection, doc: queries.DocumentRow, selector: str | None) -> queries.VersionRow:
     """A version of ``doc`` by id, by version date, or (None / ``current``) the latest."""
-    query = "SELECT id, version_date, effective_date FROM legal_versions WHERE tenant_id = $1 AND document_id = $2"
-    if selector in (None, "current", "latest"):
-        row = await conn.fetchrow(query + " ORDER BY version_date DESC LIMIT 1", doc["tenant_id"], doc["id"])
+    if selector is None or selector in ("current", "latest"):
+        row = await queries.latest_version(conn, doc.tenant_id, doc.id)
     else:
         try:
-            key: Any = uuid.UUID(selector)
-            column = "id"
+            version_id = uuid.UUID(selector)
         except ValueError:
             try:
-                key = datetime.date.fromisoformat(selector)
+                day = datetime.date.fromisoformat(selector)
             except ValueError:
                 raise ValidationFailed.on(
                     "version", f"{selector!r}: a version id, a version date (YYYY-MM-DD) or current"
                 ) from None
-            column = "version_date"
-        row = await conn.fetchrow(query + f" AND {column} = $3", doc["tenant_id"], doc["id"], key)
+            row = await queries.version_by_date(conn, doc.tenant_id, doc.id, day)
+        else:
+            row = await queries.version_by_id(conn, doc.tenant_id, doc.id, version_id)
     if row is None:
-        raise NotFound(f"《{doc['title']}》 has no version {selector}")
+        raise NotFound(f"《{doc.title}》 has no version {selector}")
     return row
 
 
@@ -438,58 +393,35 @@ async def list_provisions(
     limit = check_limit(limit)
     after = decode_cursor(cursor, SmallPosition)
     async with tenant_transaction(access.tenant.id) as conn:
-        doc = await document_row(conn, document_id)
+        doc = await document_row(conn, access.tenant.id, document_id)
         found = await find_version(conn, doc, version)
-        records = await conn.fetch(
-            "SELECT article, paragraph, item, label, chapter, text FROM provisions"
-            " WHERE tenant_id = $1 AND version_id = $2"
-            " AND article IN (SELECT article FROM provisions"
-            "  WHERE tenant_id = $1 AND version_id = $2 AND paragraph = 0 AND item = 0"
-            "  AND ($3::int IS NULL OR article > $3) ORDER BY article LIMIT $4)"
-            " ORDER BY article, paragraph, item",
-            doc["tenant_id"],
-            found["id"],
-            after,
-            limit + 1,
-        )
+        records = await queries.provision_page(conn, doc.tenant_id, found.id, after, limit + 1)
     articles: list[ArticleView] = []
     for r in records:
-        if r["paragraph"] == 0:
-            articles.append(ArticleView(r["article"], r["label"], r["chapter"], r["text"], []))
-        elif r["item"] == 0:
-            articles[-1].paragraphs.append(ParagraphView(r["paragraph"], r["label"], r["text"], []))
+        if r.paragraph == 0:
+            articles.append(ArticleView(r.article, r.label, r.chapter, r.text, []))
+        elif r.item == 0:
+            articles[-1].paragraphs.append(ParagraphView(r.paragraph, r.label, r.text, []))
         else:
-            articles[-1].paragraphs[-1].items.append(ProvisionItem(r["item"], r["label"], r["text"]))
+            articles[-1].paragraphs[-1].items.append(ProvisionItem(r.item, r.label, r.text))
     return page_of(articles, limit, key=lambda a: a.article)
 
 
-async def missing_document(conn: Any, doc: Any, version: Any, label: str) -> NotFound:
-    last = await conn.fetchval(
-        "SELECT max(article) FROM provisions WHERE tenant_id = $1 AND version_id = $2",
-        doc["tenant_id"],
-        version["id"],
-    )
+async def missing_document(
+    conn: asyncpg.Connection, doc: queries.DocumentRow, version: queries.VersionRow, label: str
+) -> NotFound:
+    last = await conn.fetchval(queries.LAST_ARTICLE, doc.tenant_id, version.id)
     span = f"{article_label(1)}–{article_label(last)}" if last else "no articles"
-    return NotFound(f"《{doc['title']}》 ({version['version_date']}) has no {label} (it has {span})")
+    return NotFound(f"《{doc.title}》 ({version.version_date}) has no {label} (it has {span})")
 
 
 async def get_provision(access: Access, document_id: uuid.UUID, ref: str, version: str | None = None) -> ProvisionView:
     """One article, paragraph or item of a version (default: the current one)."""
     article, paragraph, item = parse_ref(ref)
     async with tenant_transaction(access.tenant.id) as conn:
-        doc = await document_row(conn, document_id)
+        doc = await document_row(conn, access.tenant.id, document_id)
         found = await find_version(conn, doc, version)
-        rows = await conn.fetch(
-            "SELECT article, paragraph, item, label, chapter, text FROM provisions"
-            " WHERE tenant_id = $1 AND version_id = $2 AND article = $3"
-            " AND (paragraph = $4 OR ($4::int IS NULL AND (paragraph = 0) = ($5::int IS NULL)))"
-            " AND item = coalesce($5, 0) ORDER BY paragraph",
-            doc["tenant_id"],
-            found["id"],
-            article,
-            paragraph,
-            item,
-        )
+        rows = await queries.provision_parts(conn, doc.tenant_id, found.id, article, paragraph, item)
         if not rows:
             raise await missing_document(conn, doc, found, ref_label(article, paragraph, item))
     if len(rows) > 1:
@@ -500,16 +432,16 @@ async def get_provision(access: Access, document_id: uuid.UUID, ref: str, versio
         )
     r = rows[0]
     return ProvisionView(
-        document_id=str(doc["id"]),
-        document_title=doc["title"],
-        version_id=str(found["id"]),
-        version_date=found["version_date"],
-        article=r["article"],
-        paragraph=r["paragraph"] or None,
-        item=r["item"] or None,
-        label=r["label"],
-        chapter=r["chapter"],
-        text=r["text"],
+        document_id=str(doc.id),
+        document_title=doc.title,
+        version_id=str(found.id),
+        version_date=found.version_date,
+        article=r.article,
+        paragraph=r.paragraph or None,
+        item=r.item or None,
+        label=r.label,
+        chapter=r.chapter,
+        text=r.text,
     )
 
 
@@ -526,43 +458,32 @@ async def search_provisions(
     if q is None:
         raise ValidationFailed.on("q", "give the words to search for")
     patterns = _patterns(q)
+    assert patterns is not None, "q is given"
     limit = check_limit(limit)
     after = decode_cursor(cursor, tuple[str, uuid.UUID, SmallPosition])
     level_value = _level_value(level)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            "SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
-            " p.article, p.label, p.chapter, p.text"
-            " FROM legal_documents d"
-            " CROSS JOIN LATERAL (SELECT v.id, v.version_date FROM legal_versions v"
-            "  WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id"
-            "  ORDER BY v.version_date DESC LIMIT 1) cur"
-            " JOIN provisions p ON p.tenant_id = d.tenant_id AND p.version_id = cur.id"
-            "  AND p.paragraph = 0 AND p.item = 0"
-            " WHERE p.text ILIKE ALL($1) AND ($2::text IS NULL OR d.level = $2)"
-            " AND ($3::uuid IS NULL OR d.id = $3)"
-            " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
-            " ORDER BY d.title, d.id, p.article LIMIT $7",
-            patterns,
-            level_value,
-            document_id,
-            after[0] if after else None,
-            after[1] if after else None,
-            after[2] if after else None,
-            limit + 1,
+        records = await queries.provision_hits(
+            conn,
+            access.tenant.id,
+            patterns=patterns,
+            level=level_value,
+            document_id=document_id,
+            after=after,
+            limit=limit + 1,
         )
     hits = [
         ProvisionHit(
-            document_id=str(r["document_id"]),
-            document_title=r["title"],
-            level=LEVEL_CODES.get(r["level"], "other"),
-            level_label=r["level"],
-            version_id=str(r["version_id"]),
-            version_date=r["version_date"],
-            article=r["article"],
-            label=r["label"],
-            chapter=r["chapter"],
-            text=r["text"],
+            document_id=str(r.document_id),
+            document_title=r.title,
+            level=LEVEL_CODES.get(r.level, "other"),
+            level_label=r.level,
+            version_id=str(r.version_id),
+            version_date=r.version_date,
+            article=r.article,
+            label=r.label,
+            chapter=r.chapter,
+            text=r.text,
         )
         for r in records
     ]

@@ -15,8 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import msgspec
 
+from core.legal import queries
 from core.legal.citations import (
     CitationRef,
     Resolved,
@@ -27,10 +29,9 @@ from core.legal.citations import (
 )
 from core.legal.lawtext import LIBRARY_DIR, LawText, iter_library
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.legal.queries import SHARED_TENANT
 from core.platform.db import platform_transaction, tenant_transaction
 from core.security.access import Access
-
-SHARED_TENANT = uuid.UUID(int=0)
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,8 @@ async def resolve_citations(access: Access, raws: list[str]) -> list[StoredCitat
     if not raws:
         return []
     async with tenant_transaction(access.tenant.id) as conn:
-        docs = await conn.fetch("SELECT tenant_id, id, title FROM legal_documents")
-        titles = {r["title"]: f"{r['tenant_id']}/{r['id']}" for r in docs}
+        docs = await queries.visible_titles(conn, access.tenant.id)
+        titles = {r.title: f"{r.tenant_id}/{r.id}" for r in docs}
         return await _check_provisions(conn, resolve_texts(raws, titles))
 
 
@@ -98,22 +99,10 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
     return StoredCitation(raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item)
 
 
-async def _check_provisions(conn: Any, citations: list[StoredCitation]) -> list[StoredCitation]:
+async def _check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
     """Check cited articles exist in each document's latest version (one query)."""
-    rows = await conn.fetch(
-        "SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph,"
-        " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = q.t AND m.version_id = v.id"
-        "  AND m.paragraph = 0 AND m.item = 0) AS last"
-        " FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
-        " WITH ORDINALITY AS q(t, d, article, paragraph, item, n)"
-        " LEFT JOIN LATERAL (SELECT id FROM legal_versions v WHERE v.tenant_id = q.t"
-        "  AND v.document_id = q.d ORDER BY version_date DESC LIMIT 1) v ON true"
-        " LEFT JOIN LATERAL (SELECT pv.article, pv.paragraph FROM provisions pv"
-        "  WHERE pv.tenant_id = q.t AND pv.version_id = v.id AND pv.article = q.article"
-        "  AND pv.item = coalesce(q.item, 0) AND (pv.paragraph = q.paragraph"
-        "   OR (q.paragraph IS NULL AND (q.item IS NOT NULL OR pv.paragraph = 0)))"
-        "  ORDER BY pv.paragraph LIMIT 1) p ON true"
-        " WHERE q.d IS NOT NULL",
+    rows = await queries.checked_citations(
+        conn,
         [c.document_tenant for c in citations],
         [c.document_id for c in citations],
         [c.article for c in citations],
@@ -122,15 +111,15 @@ async def _check_provisions(conn: Any, citations: list[StoredCitation]) -> list[
     )
     checked = list(citations)
     for row in rows:
-        i = row["n"] - 1
+        i = row.n - 1
         c = checked[i]
-        if not row["present"]:
-            last = row["last"]
+        if not row.present:
+            last = row.last
             span = f" (it has {article_label(1)}–{article_label(last)})" if last else ""
             problem = f"{_label(c)} does not exist in the current version{span}"
             checked[i] = StoredCitation(**{**c.__dict__, "problem": problem})
-        elif c.item is not None and c.paragraph is None and row["paragraph"]:
-            checked[i] = StoredCitation(**{**c.__dict__, "paragraph": row["paragraph"]})
+        elif c.item is not None and c.paragraph is None and row.paragraph:
+            checked[i] = StoredCitation(**{**c.__dict__, "paragraph": row.paragraph})
     return checked
 
 
@@ -166,12 +155,10 @@ def _paragraph_text(p: Any) -> str:
     return "\n".join([p.text, *(f"{item_label(i.number).strip('第项')} {i.text}" for i in p.items)])
 
 
-async def store_law(conn: Any, tenant_id: uuid.UUID, law: LawText, source: str) -> bool:
+async def store_law(conn: asyncpg.Connection, tenant_id: uuid.UUID, law: LawText, source: str) -> bool:
     """Insert one version of a law (its document on first sight). False if already there."""
     document_id = await conn.fetchval(
-        "INSERT INTO legal_documents (tenant_id, title, short_title, level) VALUES ($1, $2, $3, $4)"
-        " ON CONFLICT (tenant_id, title) DO UPDATE SET short_title = excluded.short_title"
-        " RETURNING id",
+        queries.UPSERT_LAW_DOCUMENT,
         tenant_id,
         law.title,
         law.short_title,
@@ -181,7 +168,7 @@ async def store_law(conn: Any, tenant_id: uuid.UUID, law: LawText, source: str) 
 
 
 async def store_version(
-    conn: Any,
+    conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
     document_id: uuid.UUID,
     law: LawText,
@@ -193,9 +180,8 @@ async def store_version(
     Returns the new version's id, or None when the document already has a version of that
     date (nothing is written then).
     """
-    version_id = await conn.fetchval(
-        "INSERT INTO legal_versions (tenant_id, document_id, version_date, effective_date, history,"
-        " source) VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT DO NOTHING RETURNING id",
+    version_id: uuid.UUID | None = await conn.fetchval(
+        queries.INSERT_VERSION,
         tenant_id,
         document_id,
         law.version_date,
@@ -210,9 +196,7 @@ async def store_version(
         return version_id
     articles, paragraphs, items, labels, chapters, texts = zip(*rows, strict=True)
     await conn.execute(
-        "INSERT INTO provisions (tenant_id, version_id, article, paragraph, item, label, chapter,"
-        " text) SELECT $1, $2, a, p, i, l, c, t FROM unnest($3::int[], $4::int[], $5::int[],"
-        " $6::text[], $7::text[], $8::text[]) AS x(a, p, i, l, c, t) ON CONFLICT DO NOTHING",
+        queries.INSERT_PROVISIONS,
         tenant_id,
         version_id,
         articles,
@@ -230,14 +214,7 @@ async def import_national_library(folder: Path = LIBRARY_DIR, progress: Callable
     say = progress or (lambda _m: None)
     added = 0
     async with platform_transaction() as conn:
-        known = {
-            (r["title"], r["version_date"])
-            for r in await conn.fetch(
-                "SELECT d.title, v.version_date FROM legal_documents d JOIN legal_versions v"
-                " ON v.tenant_id = d.tenant_id AND v.document_id = d.id WHERE d.tenant_id = $1",
-                SHARED_TENANT,
-            )
-        }
+        known = {(r.title, r.version_date) for r in await queries.library_versions(conn)}
         for law in iter_library(folder):
             if (law.title, law.version_date) in known:
                 continue

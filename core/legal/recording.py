@@ -6,12 +6,13 @@ import datetime
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
+import asyncpg
 import msgspec
 
 from core.catalog.editing import open_draft
-from core.legal.changes import change_row, diff_sql, impact_of, impact_preview
+from core.legal import queries
+from core.legal.changes import change_row, impact_of, impact_preview
 from core.legal.citations import normalize_title
 from core.legal.documents import (
     articles_law,
@@ -25,7 +26,7 @@ from core.legal.documents import (
     source_of,
 )
 from core.legal.lawtext import LawText
-from core.legal.library import SHARED_TENANT, provision_rows, store_version
+from core.legal.library import provision_rows, store_version
 from core.legal.model import PROVISION_CHANGES, AmendmentCreate, CitedProvision, RecordedChange, RepealCreate
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
@@ -35,14 +36,14 @@ from core.security.permissions import require_admin
 from core.security.tenancy import tenant_from_row
 
 
-async def _document_for_change(access: Access, document_id: uuid.UUID) -> Any:
+async def _document_for_change(access: Access, document_id: uuid.UUID) -> queries.DocumentRow:
     """The document, if visible to the tenant and the caller may record its changes."""
     async with tenant_transaction(access.tenant.id) as conn:
-        doc = await document_row(conn, document_id)
+        doc = await document_row(conn, access.tenant.id, document_id)
     if is_shared(doc):
         if access.role is not Role.PLATFORM:
             raise PermissionDenied(
-                f"《{doc['title']}》 is national and shared by every tenant: only a platform key"
+                f"《{doc.title}》 is national and shared by every tenant: only a platform key"
                 f" records its amendments and repeals (this is a {access.role.value} key)"
             )
     else:
@@ -51,7 +52,7 @@ async def _document_for_change(access: Access, document_id: uuid.UUID) -> Any:
 
 
 @asynccontextmanager
-async def _change_scope(access: Access, doc: Any) -> AsyncIterator[Any]:
+async def _change_scope(access: Access, doc: queries.DocumentRow) -> AsyncIterator[asyncpg.Connection]:
     """National documents: the owner's transaction (spans tenants). Own: the tenant's."""
     if is_shared(doc):
         async with platform_transaction() as conn:
@@ -61,44 +62,35 @@ async def _change_scope(access: Access, doc: Any) -> AsyncIterator[Any]:
             yield conn
 
 
-async def _lock_versions(conn: Any, doc: Any) -> list[Any]:
-    await conn.execute(
-        "SELECT 1 FROM legal_documents WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
-        doc["tenant_id"],
-        doc["id"],
-    )
-    return await conn.fetch(
-        "SELECT id, version_date, effective_date FROM legal_versions WHERE tenant_id = $1"
-        " AND document_id = $2 ORDER BY version_date",
-        doc["tenant_id"],
-        doc["id"],
-    )
+async def _lock_versions(conn: asyncpg.Connection, doc: queries.DocumentRow) -> list[queries.VersionRow]:
+    await conn.execute(queries.LOCK_DOCUMENT, doc.tenant_id, doc.id)
+    return await queries.versions(conn, doc.tenant_id, doc.id)
 
 
-def _pick(versions: list[Any], selector: str, field: str) -> Any:
+def _pick(versions: list[queries.VersionRow], selector: str, field: str) -> queries.VersionRow:
     for v in versions:
-        if selector in (str(v["id"]), v["version_date"].isoformat()):
+        if selector in (str(v.id), v.version_date.isoformat()):
             return v
     raise ValidationFailed.on(field, f"the document has no version {selector} (give an id or a date)")
 
 
-def _uploaded_law(doc: Any, data: AmendmentCreate) -> LawText:
+def _uploaded_law(doc: queries.DocumentRow, data: AmendmentCreate) -> LawText:
     one_source(data.text, data.articles)
     if data.text is not None:
         parsed = parsed_text(data.text)
         if parsed.title != "(untitled)" and normalize_title(parsed.title) not in (
-            normalize_title(doc["title"]),
-            normalize_title(doc["short_title"]),
+            normalize_title(doc.title),
+            normalize_title(doc.short_title),
         ):
-            raise ValidationFailed.on("text", f"the text is 《{parsed.title}》, not 《{doc['title']}》")
+            raise ValidationFailed.on("text", f"the text is 《{parsed.title}》, not 《{doc.title}》")
         version_date = data.version_date or parsed.version_date
         if version_date is None:
             raise ValidationFailed.on("version_date", "the date of the new version is required")
         return LawText(
-            doc["title"],
-            doc["short_title"],
+            doc.title,
+            doc.short_title,
             version_date,
-            doc["level"],
+            doc.level,
             parsed.history,
             parsed.articles,
             parsed.warnings,
@@ -106,30 +98,28 @@ def _uploaded_law(doc: Any, data: AmendmentCreate) -> LawText:
     if data.version_date is None:
         raise ValidationFailed.on("version_date", "the date of the new version is required")
     assert data.articles is not None
-    return articles_law(doc["title"], data.version_date, doc["level"], data.articles)
+    return articles_law(doc.title, data.version_date, doc.level, data.articles)
 
 
-async def _store_upload(conn: Any, access: Access, doc: Any, law: LawText, versions: list[Any]) -> Any:
+async def _store_upload(
+    conn: asyncpg.Connection, access: Access, doc: queries.DocumentRow, law: LawText, versions: list[queries.VersionRow]
+) -> queries.VersionRow:
     """The uploaded version, stored; an identical upload of a stored version is that version."""
     assert law.version_date is not None
-    same_date = next((v for v in versions if v["version_date"] == law.version_date), None)
+    same_date = next((v for v in versions if v.version_date == law.version_date), None)
     if same_date is not None:
-        stored = await conn.fetch(
-            "SELECT article, paragraph, item, text FROM provisions WHERE tenant_id = $1"
-            " AND version_id = $2 ORDER BY article, paragraph, item",
-            doc["tenant_id"],
-            same_date["id"],
-        )
+        stored = await queries.provision_texts(conn, doc.tenant_id, same_date.id)
         uploaded = sorted((a, p, i, t) for a, p, i, _label, _chapter, t in provision_rows(law))
-        if [tuple(r) for r in stored] != uploaded:
+        if [(r.article, r.paragraph, r.item, r.text) for r in stored] != uploaded:
             raise Conflict(
-                f"version_date: 《{doc['title']}》 already has a different version dated"
+                f"version_date: 《{doc.title}》 already has a different version dated"
                 f" {law.version_date}; name it with to_version, or give the new version's date",
                 errors=[FieldError("version_date", "a different version has this date")],
             )
         return same_date
-    version_id = await store_version(conn, doc["tenant_id"], doc["id"], law, source_of(access))
-    return {"id": version_id, "version_date": law.version_date, "effective_date": None}
+    version_id = await store_version(conn, doc.tenant_id, doc.id, law, source_of(access))
+    assert version_id is not None, "the document is locked and has no version of this date"
+    return queries.VersionRow(id=version_id, version_date=law.version_date, effective_date=None)
 
 
 async def record_amendment(access: Access, document_id: uuid.UUID, data: AmendmentCreate) -> RecordedChange:
@@ -152,8 +142,8 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
         versions = await _lock_versions(conn, doc)
         if law is not None:
             target = await _store_upload(conn, access, doc, law, versions)
-            if all(v["id"] != target["id"] for v in versions):
-                versions = sorted([*versions, target], key=lambda v: v["version_date"])
+            if all(v.id != target.id for v in versions):
+                versions = sorted([*versions, target], key=lambda v: v.version_date)
         elif data.to_version is not None:
             target = _pick(versions, data.to_version, "to_version")
         else:
@@ -163,74 +153,58 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
         if data.from_version is not None:
             source = _pick(versions, data.from_version, "from_version")
         else:
-            older = [v for v in versions if v["version_date"] < target["version_date"]]
+            older = [v for v in versions if v.version_date < target.version_date]
             if not older:
                 raise ValidationFailed.on(
                     "from_version",
-                    f"《{doc['title']}》 has no version before {target['version_date']}",
+                    f"《{doc.title}》 has no version before {target.version_date}",
                 )
             source = older[-1]
-        if source["version_date"] >= target["version_date"]:
+        if source.version_date >= target.version_date:
             raise ValidationFailed.on(
                 "from_version",
-                f"the amended version ({source['version_date']}) must be older than the new one"
-                f" ({target['version_date']})",
+                f"the amended version ({source.version_date}) must be older than the new one ({target.version_date})",
             )
-        existing = await conn.fetchrow(
-            "SELECT id, from_version_id, effective_date FROM legal_changes WHERE tenant_id = $1"
-            " AND document_id = $2 AND kind = 'amend' AND to_version_id = $3",
-            doc["tenant_id"],
-            doc["id"],
-            target["id"],
-        )
+        existing = await queries.recorded_amendment(conn, doc.tenant_id, doc.id, target.id)
         if existing is not None:
-            if existing["from_version_id"] != source["id"] or existing["effective_date"] != data.effective_date:
+            if existing.from_version_id != source.id or existing.effective_date != data.effective_date:
                 raise Conflict(
-                    f"this amendment of 《{doc['title']}》 is already recorded, effective"
-                    f" {existing['effective_date']}, change {existing['id']}"
+                    f"this amendment of 《{doc.title}》 is already recorded, effective"
+                    f" {existing.effective_date}, change {existing.id}"
                 )
-            change_id, created = existing["id"], False
+            change_id, created = existing.id, False
         else:
             await _check_amendable(conn, doc, target, data.effective_date)
             change_id = await conn.fetchval(
-                "INSERT INTO legal_changes (tenant_id, document_id, kind, effective_date,"
-                " from_version_id, to_version_id, recorded_by) VALUES ($1, $2, 'amend', $3, $4, $5,"
-                " $6::jsonb) RETURNING id",
-                doc["tenant_id"],
-                doc["id"],
+                queries.INSERT_AMENDMENT,
+                doc.tenant_id,
+                doc.id,
                 data.effective_date,
-                source["id"],
-                target["id"],
+                source.id,
+                target.id,
                 json_param(initiator(access)),
             )
             created = True
         return await _apply(conn, access, doc, change_id, created, data.dry_run)
 
 
-async def _check_amendable(conn: Any, doc: Any, target: Any, effective_date: datetime.date) -> None:
-    repeal = await conn.fetchval(
-        "SELECT effective_date FROM legal_changes WHERE tenant_id = $1 AND document_id = $2 AND kind = 'repeal'",
-        doc["tenant_id"],
-        doc["id"],
-    )
+async def _check_amendable(
+    conn: asyncpg.Connection, doc: queries.DocumentRow, target: queries.VersionRow, effective_date: datetime.date
+) -> None:
+    repeal = await conn.fetchval(queries.REPEAL_DATE, doc.tenant_id, doc.id)
     if repeal is not None:
-        raise Conflict(f"《{doc['title']}》 is repealed (effective {repeal}); a repealed document is not amended")
-    if effective_date < target["version_date"]:
+        raise Conflict(f"《{doc.title}》 is repealed (effective {repeal}); a repealed document is not amended")
+    if effective_date < target.version_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"{effective_date} is before the new version's date {target['version_date']}",
+            f"{effective_date} is before the new version's date {target.version_date}",
         )
-    if target["effective_date"] is not None and target["effective_date"] != effective_date:
+    if target.effective_date is not None and target.effective_date != effective_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"the version of {target['version_date']} is recorded as effective {target['effective_date']}",
+            f"the version of {target.version_date} is recorded as effective {target.effective_date}",
         )
-    await conn.execute(
-        "UPDATE legal_versions SET effective_date = $3 WHERE tenant_id = $1 AND id = $2",
-        doc["tenant_id"],
-        target["id"],
-        effective_date,
-    )
+    await conn.execute(queries.SET_VERSION_EFFECTIVE, doc.tenant_id, target.id, effective_date)
 
 
 async def record_repeal(access: Access, document_id: uuid.UUID, data: RepealCreate) -> RecordedChange:
@@ -247,63 +221,49 @@ async def _record_repeal(access: Access, document_id: uuid.UUID, data: RepealCre
     doc = await _document_for_change(access, document_id)
     async with _change_scope(access, doc) as conn:
         versions = await _lock_versions(conn, doc)
-        existing = await conn.fetchrow(
-            "SELECT id, effective_date, successor_id FROM legal_changes WHERE tenant_id = $1"
-            " AND document_id = $2 AND kind = 'repeal'",
-            doc["tenant_id"],
-            doc["id"],
-        )
+        existing = await queries.recorded_repeal(conn, doc.tenant_id, doc.id)
         if existing is not None:
-            if existing["effective_date"] != data.effective_date or existing["successor_id"] != data.successor_id:
+            if existing.effective_date != data.effective_date or existing.successor_id != data.successor_id:
                 raise Conflict(
-                    f"《{doc['title']}》 is already recorded as repealed, effective"
-                    f" {existing['effective_date']} (change {existing['id']})"
+                    f"《{doc.title}》 is already recorded as repealed, effective"
+                    f" {existing.effective_date} (change {existing.id})"
                 )
-            change_id, created = existing["id"], False
+            change_id, created = existing.id, False
         else:
             await _check_repeal(conn, doc, versions, data)
             change_id = await conn.fetchval(
-                "INSERT INTO legal_changes (tenant_id, document_id, kind, effective_date,"
-                " successor_id, recorded_by) VALUES ($1, $2, 'repeal', $3, $4, $5::jsonb)"
-                " RETURNING id",
-                doc["tenant_id"],
-                doc["id"],
+                queries.INSERT_REPEAL,
+                doc.tenant_id,
+                doc.id,
                 data.effective_date,
                 data.successor_id,
                 json_param(initiator(access)),
             )
-            await conn.execute(
-                "UPDATE legal_documents SET status = 'repealed', successor_id = $3 WHERE tenant_id = $1 AND id = $2",
-                doc["tenant_id"],
-                doc["id"],
-                data.successor_id,
-            )
+            await conn.execute(queries.MARK_REPEALED, doc.tenant_id, doc.id, data.successor_id)
             created = True
         return await _apply(conn, access, doc, change_id, created, data.dry_run)
 
 
-async def _check_repeal(conn: Any, doc: Any, versions: list[Any], data: RepealCreate) -> None:
+async def _check_repeal(
+    conn: asyncpg.Connection, doc: queries.DocumentRow, versions: list[queries.VersionRow], data: RepealCreate
+) -> None:
     first, last = versions[0], versions[-1]
-    if data.effective_date < first["version_date"]:
+    if data.effective_date < first.version_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"{data.effective_date} is before 《{doc['title']}》 was promulgated ({first['version_date']})",
+            f"{data.effective_date} is before 《{doc.title}》 was promulgated ({first.version_date})",
         )
-    latest = last["effective_date"] or last["version_date"]
+    latest = last.effective_date or last.version_date
     if data.effective_date < latest:
         raise ValidationFailed.on(
             "effective_date",
-            f"{data.effective_date} is before its latest version ({last['version_date']}, effective {latest})",
+            f"{data.effective_date} is before its latest version ({last.version_date}, effective {latest})",
         )
     if data.successor_id is None:
         return
-    if data.successor_id == doc["id"]:
+    if data.successor_id == doc.id:
         raise ValidationFailed.on("successor_id", "a document does not succeed itself")
-    successor = await conn.fetchrow(
-        "SELECT tenant_id FROM legal_documents WHERE id = $1 AND tenant_id = ANY($2)",
-        data.successor_id,
-        [SHARED_TENANT, doc["tenant_id"]],
-    )
+    successor = await queries.successor(conn, doc.tenant_id, data.successor_id)
     if successor is None:
         scope = "national" if is_shared(doc) else "national or this tenant's"
         raise ValidationFailed.on("successor_id", f"no {scope} document {data.successor_id}")
@@ -318,11 +278,16 @@ class _DryRun(Exception):
 
 
 async def _apply(
-    conn: Any, access: Access, doc: Any, change_id: uuid.UUID, created: bool, dry_run: bool
+    conn: asyncpg.Connection,
+    access: Access,
+    doc: queries.DocumentRow,
+    change_id: uuid.UUID,
+    created: bool,
+    dry_run: bool,
 ) -> RecordedChange:
     """Analyse the change, open the adjustments still missing, and report. A dry run raises
     :class:`_DryRun` with the report, so that nothing it wrote stays."""
-    change = await change_row(conn, change_id)
+    change = await change_row(conn, doc.tenant_id, change_id)
     affected = await _affected(conn, change)
     if dry_run:
         report = await impact_preview(conn, change, affected)
@@ -333,8 +298,8 @@ async def _apply(
             access,
             "legal_change",
             str(change_id),
-            change["kind"],
-            after={"document": doc["title"], "effective_date": change["effective_date"]},
+            change.kind,
+            after={"document": doc.title, "effective_date": change.effective_date},
         )
     report = await impact_of(conn, change)
     return RecordedChange(created=created, opened=opened, dry_run=False, report=report)
@@ -351,82 +316,46 @@ class _Hit(msgspec.Struct):
 Affected = dict[uuid.UUID, dict[str, _Hit]]
 
 
-async def _affected(conn: Any, change: Any) -> Affected:
+async def _affected(conn: asyncpg.Connection, change: queries.ChangeRow) -> Affected:
     """Per tenant, the active items of its latest catalog version (the draft, else the last
     published) citing what the change touches, with the cited provisions."""
-    if change["kind"] == "amend":
-        touched = (
-            "CROSS JOIN LATERAL (SELECT d.change, d.label FROM diff d WHERE c.article IS NULL"
-            " OR (d.article = c.article AND d.paragraph = coalesce(c.paragraph, 0)"
-            " AND d.item = CASE WHEN c.paragraph IS NULL THEN 0 ELSE coalesce(c.item, 0) END)"
-            " ORDER BY d.article, d.paragraph, d.item LIMIT 1) h"
-        )
-        diff = f"diff AS ({diff_sql('$1', '$3', '$4')}),"
-        args = [
-            change["tenant_id"],
-            change["document_id"],
-            change["from_version_id"],
-            change["to_version_id"],
-        ]
+    if change.kind == "amend":
+        rows = await queries.amended_citations(conn, change)
     else:
-        touched = "CROSS JOIN LATERAL (SELECT 'repealed'::text AS change, NULL::text AS label) h"
-        diff = ""
-        args = [change["tenant_id"], change["document_id"]]
-    rows = await conn.fetch(
-        f"WITH {diff} latest AS (SELECT v.tenant_id, max(v.number) AS number,"
-        "  bool_or(v.status = 'draft') AS drafting"
-        "  FROM catalog_versions v WHERE v.tenant_id IN (SELECT x.tenant_id FROM item_citations x"
-        "  WHERE x.document_id = $2 AND x.document_tenant = $1) GROUP BY v.tenant_id)"
-        " SELECT c.tenant_id, c.item_code, c.article, c.paragraph, c.item, h.change, h.label,"
-        " i.title, CASE WHEN l.drafting THEN l.number ELSE l.number + 1 END AS draft_version"
-        " FROM latest l"
-        " JOIN item_citations c ON c.tenant_id = l.tenant_id AND c.version = l.number"
-        " JOIN catalog_items i ON i.tenant_id = c.tenant_id AND i.version = c.version"
-        "  AND i.code = c.item_code"
-        f" {touched}"
-        " WHERE c.document_tenant = $1 AND c.document_id = $2 AND i.status = 'active'"
-        " ORDER BY c.tenant_id, c.item_code, c.position",
-        *args,
-    )
+        rows = await queries.repealed_citations(conn, change)
     affected: Affected = {}
     for r in rows:
-        label = (
-            r["label"]
-            if r["article"] is not None and r["label"]
-            else ref_label(r["article"], r["paragraph"], r["item"])
-        )
-        hits = affected.setdefault(r["tenant_id"], {})
-        if r["item_code"] not in hits:
-            hits[r["item_code"]] = _Hit(r["title"], r["draft_version"], [])
-        cited = hits[r["item_code"]].provisions
+        label = r.label if r.article is not None and r.label else ref_label(r.article, r.paragraph, r.item)
+        hits = affected.setdefault(r.tenant_id, {})
+        if r.item_code not in hits:
+            hits[r.item_code] = _Hit(r.title, r.draft_version, [])
+        cited = hits[r.item_code].provisions
         if all(c.label != label for c in cited):
-            cited.append(CitedProvision(label, r["change"]))
+            cited.append(CitedProvision(label, r.change))
     return affected
 
 
-def _reason(change: Any, cited: list[CitedProvision]) -> str:
-    title = change["document_title"]
+def _reason(change: queries.ChangeRow, cited: list[CitedProvision]) -> str:
+    title = change.document_title
     labels = "、".join(c.label for c in cited[:20]) + ("等" if len(cited) > 20 else "")
-    if change["kind"] == "repeal":
-        successor = f"，由《{change['successor_title']}》替代" if change["successor_title"] else ""
-        return f"《{title}》自{change['effective_date']}起废止{successor}；本事项依据其{labels}，请调整法律依据或事项"
+    if change.kind == "repeal":
+        successor = f"，由《{change.successor_title}》替代" if change.successor_title else ""
+        return f"《{title}》自{change.effective_date}起废止{successor}；本事项依据其{labels}，请调整法律依据或事项"
     parts = "、".join(sorted({PROVISION_CHANGES[c.change] for c in cited}))
     return (
-        f"《{title}》修改（{change['to_date']}版，自{change['effective_date']}起施行）："
-        f"本事项引用的{labels}{parts}，请复核"
+        f"《{title}》修改（{change.to_date}版，自{change.effective_date}起施行）：本事项引用的{labels}{parts}，请复核"
     )
 
 
-async def _open_adjustments(conn: Any, access: Access, change: Any, affected: Affected) -> int:
+async def _open_adjustments(
+    conn: asyncpg.Connection, access: Access, change: queries.ChangeRow, affected: Affected
+) -> int:
     """One open ``law_changed`` adjustment per affected item and change, in each tenant's draft."""
     if not affected:
         return 0
     if not is_shared(change):
         return await _open_for_tenant(conn, access, change, affected.get(access.tenant.id, {}))
-    records = await conn.fetch(
-        "SELECT id, slug, name, division_code, plugin, settings, created_at FROM tenants WHERE id = ANY($1)",
-        list(affected),
-    )
+    records = await queries.tenant_records(conn, list(affected))
     opened = 0
     for record in records:
         tenant = tenant_from_row(record)
@@ -436,41 +365,29 @@ async def _open_adjustments(conn: Any, access: Access, change: Any, affected: Af
     return opened
 
 
-async def _open_for_tenant(conn: Any, access: Access, change: Any, items: dict[str, _Hit]) -> int:
-    done = {
-        r["item_code"]
-        for r in await conn.fetch(
-            "SELECT item_code FROM catalog_adjustments WHERE tenant_id = $1 AND law_change_id = $2"
-            " AND item_code = ANY($3)",
-            access.tenant.id,
-            change["id"],
-            list(items),
-        )
-    }
+async def _open_for_tenant(
+    conn: asyncpg.Connection, access: Access, change: queries.ChangeRow, items: dict[str, _Hit]
+) -> int:
+    done = await queries.adjusted_codes(conn, access.tenant.id, change.id, list(items))
     todo = {code: hit.provisions for code, hit in items.items() if code not in done}
     if not todo:
         return 0
     number, _ = await open_draft(conn, access)
     base = {
-        "law_change_id": str(change["id"]),
-        "document_id": str(change["document_id"]),
-        "document_title": change["document_title"],
-        "change": change["kind"],
-        "effective_date": change["effective_date"].isoformat(),
+        "law_change_id": str(change.id),
+        "document_id": str(change.document_id),
+        "document_title": change.document_title,
+        "change": change.kind,
+        "effective_date": change.effective_date.isoformat(),
     }
     codes = list(todo)
     inserted = await conn.fetch(
-        "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
-        " effective_date, initiator, changes, state, law_change_id)"
-        " SELECT $1, $2, 'modify', 'law_changed', r, c, $3, $4::jsonb, ch::jsonb, 'open', $5"
-        " FROM unnest($6::text[], $7::text[], $8::text[]) AS x(c, r, ch)"
-        " ON CONFLICT (tenant_id, law_change_id, item_code) WHERE law_change_id IS NOT NULL"
-        " DO NOTHING RETURNING item_code",
+        queries.OPEN_ADJUSTMENTS,
         access.tenant.id,
         number,
-        change["effective_date"],
+        change.effective_date,
         json_param(initiator(access)),
-        change["id"],
+        change.id,
         codes,
         [_reason(change, todo[c]) for c in codes],
         [json_param({**base, "provisions": todo[c]}) for c in codes],
@@ -478,11 +395,11 @@ async def _open_for_tenant(conn: Any, access: Access, change: Any, items: dict[s
     await audit.record(
         access,
         "legal_change",
-        str(change["id"]),
+        str(change.id),
         "open_adjustments",
         after={
-            "document": change["document_title"],
-            "kind": change["kind"],
+            "document": change.document_title,
+            "kind": change.kind,
             "catalog_version": number,
             "items": len(inserted),
         },
