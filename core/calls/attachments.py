@@ -16,9 +16,10 @@ import binascii
 import datetime
 import unicodedata
 import uuid
-from typing import Any
 
+from core.calls import queries
 from core.calls.model import AttachmentUpload, AttachmentView
+from core.calls.queries import AttachmentRow
 from core.calls.reading import load_call
 from core.calls.states import require_township_actor, require_unit_actor
 from core.calls.steps import record_step
@@ -111,34 +112,21 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
         call = await load_call(conn, access, call_id, lock=True)
         if unit is not None:
             require_unit_actor(access, unit, "attach a file")
-            if not await conn.fetchval(
-                "SELECT true FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-                access.tenant.id,
-                call_id,
-                unit,
-            ):
+            if not await queries.was_dispatched(conn, access.tenant.id, call_id, unit):
                 raise NotFound(f"call {call_id} was not dispatched to {unit}")
         elif access.role is Role.DEPARTMENT:
             raise PermissionDenied("a department key attaches files to its own unit's part: give unit")
         else:
-            require_township_actor(access, call["township_code"], "attach a file to the call")
-        if step is not None and not await conn.fetchval(
-            "SELECT true FROM call_steps WHERE tenant_id = $1 AND call_id = $2 AND seq = $3",
-            access.tenant.id,
-            call_id,
-            step,
-        ):
+            require_township_actor(access, call.township_code, "attach a file to the call")
+        if step is not None and not await queries.has_step(conn, access.tenant.id, call_id, step):
             raise ValidationFailed.on("step", f"the call has no step {step}")
         try:
             stored = await storage.put(access.tenant.id, key, data, content_type)
         except StorageError as exc:
             raise storage_problem(exc) from exc
         try:
-            row = await conn.fetchrow(
-                "INSERT INTO call_attachments (tenant_id, id, call_id, step_seq, unit_code, filename, object_key,"
-                " content_type, size, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-                " RETURNING id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
-                " uploaded_by, object_key",
+            row = await queries.insert_attachment(
+                conn,
                 access.tenant.id,
                 attachment_id,
                 call_id,
@@ -165,20 +153,26 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
     return await _attachment_view(storage, access, row)
 
 
-async def _attachment_view(storage: Storage, access: Access, row: Any) -> AttachmentView:
-    link = await storage.download_url(access.tenant.id, row["object_key"], LINK_LIFETIME)
-    return AttachmentView(**{k: row[k] for k in row.keys() if k != "object_key"}, download_url=link)
+async def _attachment_view(storage: Storage, access: Access, row: AttachmentRow) -> AttachmentView:
+    link = await storage.download_url(access.tenant.id, row.object_key, LINK_LIFETIME)
+    return AttachmentView(
+        id=row.id,
+        call_id=row.call_id,
+        step_seq=row.step_seq,
+        unit_code=row.unit_code,
+        filename=row.filename,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        uploaded_at=row.uploaded_at,
+        uploaded_by=row.uploaded_by,
+        download_url=link,
+    )
 
 
 async def list_attachments(access: Access, storage: Storage, call_id: uuid.UUID) -> list[AttachmentView]:
     """Every file of the call, with a signed download link valid for an hour."""
     async with tenant_transaction(access.tenant.id) as conn:
         await load_call(conn, access, call_id)
-        rows = await conn.fetch(
-            "SELECT id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
-            " uploaded_by, object_key FROM call_attachments WHERE tenant_id = $1 AND call_id = $2"
-            " ORDER BY uploaded_at, id",
-            access.tenant.id,
-            call_id,
-        )
+        rows = await queries.attachment_rows(conn, access.tenant.id, call_id)
     return [await _attachment_view(storage, access, r) for r in rows]

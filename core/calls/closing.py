@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from core.calls import queries
 from core.calls.model import (
     CallView,
     FollowUp,
@@ -26,26 +27,13 @@ async def follow_up(access: Access, call_id: uuid.UUID, data: FollowUp) -> CallV
     as a response without action."""
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
-        require_township_actor(access, call["township_code"], "follow up a call")
-        require_call_state("follow up", call["state"], ("answered",))
-        answered = await conn.fetch(
-            "SELECT unit_code FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND state = 'answered'",
-            access.tenant.id,
-            call_id,
-        )
-        units = [r["unit_code"] for r in answered]
+        require_township_actor(access, call.township_code, "follow up a call")
+        require_call_state("follow up", call.state, ("answered",))
+        units = await queries.answered_units(conn, access.tenant.id, call_id)
         at = now()
         step_data = {"resolved": data.resolved, "satisfaction": data.satisfaction, "units": units}
         if data.resolved:
-            await conn.execute(
-                "UPDATE calls SET state = 'closed', closed_at = $3, resolved = true, satisfaction = $4,"
-                " follow_up_note = $5, revision = revision + 1 WHERE tenant_id = $1 AND id = $2",
-                access.tenant.id,
-                call_id,
-                at,
-                data.satisfaction,
-                data.comment,
-            )
+            await conn.execute(queries.CLOSE_CALL, access.tenant.id, call_id, at, data.satisfaction, data.comment)
             await record_step(
                 conn,
                 access,
@@ -58,24 +46,10 @@ async def follow_up(access: Access, call_id: uuid.UUID, data: FollowUp) -> CallV
                 at=at,
             )
         else:
-            cls = call_classes(access)[call["call_class"]]
+            cls = call_classes(access)[call.call_class]
             answer_by = await deadline_at(conn, access.tenant.id, at, cls.answer_working_days, cls.answer_hours)
-            await conn.execute(
-                "UPDATE call_dispatches SET state = 'in_progress', answered_at = NULL, answer_deadline = $3"
-                " WHERE tenant_id = $1 AND call_id = $2 AND state = 'answered'",
-                access.tenant.id,
-                call_id,
-                answer_by,
-            )
-            await conn.execute(
-                "UPDATE calls SET state = 'redo', resolved = false, satisfaction = $3, follow_up_note = $4,"
-                " answered_at = NULL, redo_count = redo_count + 1, revision = revision + 1"
-                " WHERE tenant_id = $1 AND id = $2",
-                access.tenant.id,
-                call_id,
-                data.satisfaction,
-                data.comment,
-            )
+            await conn.execute(queries.REDO_DISPATCHES, access.tenant.id, call_id, answer_by)
+            await conn.execute(queries.REDO_CALL, access.tenant.id, call_id, data.satisfaction, data.comment)
             await record_step(
                 conn,
                 access,
@@ -94,11 +68,7 @@ async def archive(access: Access, call_id: uuid.UUID) -> CallView:
     require_county_office(access, "archive a call")
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
-        require_call_state("archive", call["state"], ("closed",))
-        await conn.execute(
-            "UPDATE calls SET state = 'archived', revision = revision + 1 WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            call_id,
-        )
+        require_call_state("archive", call.state, ("closed",))
+        await conn.execute(queries.ARCHIVE_CALL, access.tenant.id, call_id)
         await record_step(conn, access, call_id, "archive", from_state="closed", to_state="archived")
         return await read_call(conn, access, call_id)

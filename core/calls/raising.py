@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 import asyncpg
 
-from core.calls import routing
+from core.calls import queries, routing
 from core.calls.model import (
     CallCreate,
     CallView,
     Proposal,
 )
+from core.calls.queries import CallRow
 from core.calls.reading import deadlines_for, load_call, now, read_call
 from core.calls.states import (
     call_classes,
@@ -40,14 +40,12 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
         at = now()
         sign, answer = await deadlines_for(conn, access, cls, at)
         if data.item_code:
-            if not await _on_published_list(conn, access.tenant.id, data.township_code, data.item_code):
+            if not await queries.on_published_list(conn, access.tenant.id, data.township_code, data.item_code):
                 raise ValidationFailed.on(
                     "item_code", f"{data.item_code} is not on the published list of {data.township_code}"
                 )
-        call = await conn.fetchrow(
-            "INSERT INTO calls (tenant_id, township_code, village_code, grid_code, subject, description, call_class,"
-            " item_code, raised_at, raised_by, sign_deadline, answer_deadline)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id, call_class, raised_at, state",
+        call = await queries.insert_call(
+            conn,
             access.tenant.id,
             data.township_code,
             data.village_code,
@@ -61,8 +59,7 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
             sign,
             answer,
         )
-        assert call is not None  # INSERT … RETURNING returns the row it inserted
-        await record_step(conn, access, call["id"], "raise", to_state="received", at=at, data={"call_class": cls.code})
+        await record_step(conn, access, call.id, "raise", to_state="received", at=at, data={"call_class": cls.code})
         if data.dispatch:
             if data.unit_codes is not None:
                 names = await check_units_exist(conn, access.tenant.id, data.unit_codes, "unit_codes")
@@ -82,7 +79,7 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
             if proposals:
                 await dispatch_to(conn, access, call, proposals, comment="按清单派单")
                 await refresh_call_state(conn, access, call, action="dispatch")
-        return await read_call(conn, access, call["id"])
+        return await read_call(conn, access, call.id)
 
 
 def _strongest_item(proposals: list[Proposal]) -> list[Proposal]:
@@ -93,19 +90,6 @@ def _strongest_item(proposals: list[Proposal]) -> list[Proposal]:
     return [p for p in proposals if p.item_code == best] or proposals
 
 
-async def _on_published_list(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str) -> bool:
-    return bool(
-        await conn.fetchval(
-            "SELECT true FROM township_lists l JOIN township_version_entries e ON e.tenant_id = l.tenant_id"
-            " AND e.township_code = l.township_code AND e.number = l.published_number"
-            " WHERE l.tenant_id = $1 AND l.township_code = $2 AND e.item_code = $3",
-            tenant_id,
-            township,
-            item_code,
-        )
-    )
-
-
 async def proposal(access: Access, call_id: uuid.UUID) -> list[Proposal]:
     """What the list proposes for the call now, leaving out units that sent it back."""
     async with tenant_transaction(access.tenant.id) as conn:
@@ -113,21 +97,16 @@ async def proposal(access: Access, call_id: uuid.UUID) -> list[Proposal]:
         return await propose_for(conn, access, call)
 
 
-async def propose_for(conn: asyncpg.Connection, access: Access, call: Any) -> list[Proposal]:
-    excluded = await conn.fetch(
-        "SELECT unit_code FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND state = 'sent_back'",
-        access.tenant.id,
-        call["id"],
-    )
+async def propose_for(conn: asyncpg.Connection, access: Access, call: CallRow) -> list[Proposal]:
     found = await routing.propose(
         conn,
         access,
-        call["township_code"],
-        text=f"{call['subject']} {call['description']}",
-        item_code=call["item_code"],
-        exclude=[r["unit_code"] for r in excluded],
+        call.township_code,
+        text=f"{call.subject} {call.description}",
+        item_code=call.item_code,
+        exclude=await queries.sent_back_units(conn, access.tenant.id, call.id),
     )
-    return found if call["item_code"] else _strongest_item(found)
+    return found if call.item_code else _strongest_item(found)
 
 
 async def dispatch(access: Access, call_id: uuid.UUID, unit_codes: list[str] | None = None) -> CallView:
@@ -136,10 +115,10 @@ async def dispatch(access: Access, call_id: uuid.UUID, unit_codes: list[str] | N
     require_county_office(access, "dispatch a call")
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
-        require_call_state("dispatch", call["state"], ("received",))
+        require_call_state("dispatch", call.state, ("received",))
         if unit_codes:
             names = await check_units_exist(conn, access.tenant.id, unit_codes, "unit_codes")
-            proposals = [Proposal(c, names[c], "primary", call["item_code"] or "", "", 0.0) for c in unit_codes]
+            proposals = [Proposal(c, names[c], "primary", call.item_code or "", "", 0.0) for c in unit_codes]
         else:
             proposals = await propose_for(conn, access, call)
             if not proposals:

@@ -7,6 +7,7 @@ from typing import Any
 
 import msgspec
 
+from core.calls import queries
 from core.calls.model import (
     Answer,
     CallView,
@@ -49,39 +50,28 @@ async def _move_dispatch(
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
         require_unit_actor(access, unit, action.replace("_", " "))
-        require_call_state(action, call["state"], OPEN_CALL)
-        current = await conn.fetchval(
-            "SELECT state FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-            access.tenant.id,
-            call_id,
-            unit,
-        )
+        require_call_state(action, call.state, OPEN_CALL)
+        current = await queries.dispatch_state(conn, access.tenant.id, call_id, unit)
         if current is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
         target = check_dispatch_move(action, current)
-        moved = await conn.fetchrow(
-            f"UPDATE call_dispatches SET state = $4{sets} WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3"
-            " RETURNING signed_at > sign_deadline AS late_sign, answered_at > answer_deadline AS late_answer,"
-            " sign_deadline, answer_deadline",
-            access.tenant.id,
-            call_id,
-            unit,
-            target,
-            *args,
-        )
-        assert moved is not None  # the dispatch row was read above under the call's lock
+        moved = await queries.move_dispatch(conn, access.tenant.id, call_id, unit, target, sets, *args)
+        assert moved is not None, "the dispatch row was read above under the call's lock"
         await record_step(
             conn, access, call_id, action, unit=unit, from_state=current, to_state=target, comment=comment, data=data
         )
-        stage = {"sign_for": "sign", "answer": "answer"}.get(action)
-        if stage and moved[f"late_{stage}"]:
+        stage, late, deadline = {
+            "sign_for": ("sign", moved.late_sign, moved.sign_deadline),
+            "answer": ("answer", moved.late_answer, moved.answer_deadline),
+        }.get(action, ("", False, None))
+        if late:
             # reported at once to the systems that subscribe (discipline inspection, evaluation)
             await events.emit(
                 conn,
                 access.tenant.id,
                 "call.late_response",
                 f"calls/{call_id}",
-                {"call_id": str(call_id), "unit_code": unit, "stage": stage, "deadline": moved[f"{stage}_deadline"]},
+                {"call_id": str(call_id), "unit_code": unit, "stage": stage, "deadline": deadline},
             )
         await refresh_call_state(conn, access, call, action=action, redo=True)
         return await read_call(conn, access, call_id)
@@ -116,30 +106,13 @@ async def send_back(access: Access, call_id: uuid.UUID, unit: str, data: SendBac
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
         require_unit_actor(access, unit, "send back a call")
-        require_call_state("send back", call["state"], OPEN_CALL)
-        current = await conn.fetchval(
-            "SELECT state FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-            access.tenant.id,
-            call_id,
-            unit,
-        )
+        require_call_state("send back", call.state, OPEN_CALL)
+        current = await queries.dispatch_state(conn, access.tenant.id, call_id, unit)
         if current is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
         target = check_dispatch_move("send_back", current)
-        await conn.execute(
-            "UPDATE call_dispatches SET state = 'sent_back', sent_back_at = $4, send_back_reason = $5"
-            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-            access.tenant.id,
-            call_id,
-            unit,
-            now(),
-            data.reason,
-        )
-        await conn.execute(
-            "UPDATE calls SET send_back_count = send_back_count + 1 WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            call_id,
-        )
+        await conn.execute(queries.SEND_BACK_DISPATCH, access.tenant.id, call_id, unit, now(), data.reason)
+        await conn.execute(queries.COUNT_SEND_BACK, access.tenant.id, call_id)
         await record_step(
             conn,
             access,
@@ -151,12 +124,7 @@ async def send_back(access: Access, call_id: uuid.UUID, unit: str, data: SendBac
             comment=data.reason,
             data={"item_code": data.item_code},
         )
-        taken = await conn.fetch(
-            "SELECT unit_code FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND state <> 'sent_back'",
-            access.tenant.id,
-            call_id,
-        )
-        held = {r["unit_code"] for r in taken}
+        held = set(await queries.live_units(conn, access.tenant.id, call_id))
         fresh = [p for p in await propose_for(conn, access, call) if p.unit_code not in held]
         if fresh and not held:
             fresh[0] = msgspec.structs.replace(fresh[0], role="primary")
@@ -179,30 +147,17 @@ async def reroute(access: Access, call_id: uuid.UUID, data: Reroute) -> CallView
     require_county_office(access, "re-route a call")
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
-        require_call_state("re-route", call["state"], ("received", *OPEN_CALL))
+        require_call_state("re-route", call.state, ("received", *OPEN_CALL))
         names = await check_units_exist(conn, access.tenant.id, [data.to_unit], "to_unit")
         if data.from_unit:
-            moved = await conn.fetchval(
-                "UPDATE call_dispatches SET state = 'sent_back', sent_back_at = $4, send_back_reason = $5"
-                " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3 AND state <> 'sent_back' RETURNING true",
-                access.tenant.id,
-                call_id,
-                data.from_unit,
-                now(),
-                f"转派：{data.reason}",
+            moved = await queries.take_off(
+                conn, access.tenant.id, call_id, data.from_unit, now(), f"转派：{data.reason}"
             )
             if not moved:
                 raise ValidationFailed.on("from_unit", f"the call has no live dispatch to {data.from_unit}")
-        live = await conn.fetchval(
-            "SELECT true FROM call_dispatches"
-            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3 AND state <> 'sent_back'",
-            access.tenant.id,
-            call_id,
-            data.to_unit,
-        )
-        if live:
+        if await queries.has_live_dispatch(conn, access.tenant.id, call_id, data.to_unit):
             raise ValidationFailed.on("to_unit", f"{data.to_unit} already has this call")
-        proposal = Proposal(data.to_unit, names[data.to_unit], data.role, call["item_code"] or "", "", 0.0)
+        proposal = Proposal(data.to_unit, names[data.to_unit], data.role, call.item_code or "", "", 0.0)
         await dispatch_to(
             conn,
             access,
@@ -222,26 +177,15 @@ async def request_extension(access: Access, call_id: uuid.UUID, unit: str, data:
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
         require_unit_actor(access, unit, "request an extension")
-        require_call_state("request an extension", call["state"], OPEN_CALL)
-        row = await conn.fetchrow(
-            "SELECT state, extension FROM call_dispatches WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-            access.tenant.id,
-            call_id,
-            unit,
-        )
+        require_call_state("request an extension", call.state, OPEN_CALL)
+        row = await queries.extension_state(conn, access.tenant.id, call_id, unit)
         if row is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
-        check_dispatch_move("request_extension", row["state"])
-        if row["extension"] and msgspec.json.decode(row["extension"])["state"] == "requested":
+        check_dispatch_move("request_extension", row.state)
+        if row.extension and msgspec.json.decode(row.extension, type=Extension).state == "requested":
             raise ValidationFailed.on("reason", "an extension request is already waiting for a decision")
         ext = Extension("requested", data.reason, data.working_days, data.hours, now())
-        await conn.execute(
-            "UPDATE call_dispatches SET extension = $4::jsonb WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-            access.tenant.id,
-            call_id,
-            unit,
-            msgspec.json.encode(ext).decode(),
-        )
+        await conn.execute(queries.SET_EXTENSION, access.tenant.id, call_id, unit, msgspec.json.encode(ext).decode())
         await record_step(
             conn,
             access,
@@ -259,42 +203,27 @@ async def decide_extension(access: Access, call_id: uuid.UUID, unit: str, data: 
     require_county_office(access, "decide an extension")
     async with tenant_transaction(access.tenant.id) as conn:
         await load_call(conn, access, call_id, lock=True)
-        row = await conn.fetchrow(
-            "SELECT answer_deadline, extension FROM call_dispatches"
-            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
-            access.tenant.id,
-            call_id,
-            unit,
-        )
+        row = await queries.extension_deadline(conn, access.tenant.id, call_id, unit)
         if row is None:
             raise NotFound(f"call {call_id} was not dispatched to {unit}")
-        ext = msgspec.json.decode(row["extension"], type=Extension) if row["extension"] else None
+        ext = msgspec.json.decode(row.extension, type=Extension) if row.extension else None
         if ext is None or ext.state != "requested":
             raise ValidationFailed.on("approved", f"{unit} has no extension request waiting")
         decided = msgspec.structs.replace(
             ext, state="approved" if data.approved else "refused", decided_at=now(), comment=data.comment
         )
-        new_deadline = row["answer_deadline"]
+        new_deadline = row.answer_deadline
         if data.approved:
-            new_deadline = await deadline_at(
-                conn, access.tenant.id, row["answer_deadline"], ext.working_days, ext.hours
-            )
+            new_deadline = await deadline_at(conn, access.tenant.id, row.answer_deadline, ext.working_days, ext.hours)
         await conn.execute(
-            "UPDATE call_dispatches SET extension = $4::jsonb, answer_deadline = $5"
-            " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3",
+            queries.DECIDE_EXTENSION,
             access.tenant.id,
             call_id,
             unit,
             msgspec.json.encode(decided).decode(),
             new_deadline,
         )
-        await conn.execute(
-            "UPDATE calls SET answer_deadline = GREATEST(answer_deadline, $3), revision = revision + 1"
-            " WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            call_id,
-            new_deadline,
-        )
+        await conn.execute(queries.EXTEND_CALL, access.tenant.id, call_id, new_deadline)
         await record_step(
             conn,
             access,
@@ -314,17 +243,10 @@ async def urge(access: Access, call_id: uuid.UUID, data: Urge) -> CallView:
         if data.kind == "supervise":
             require_county_office(access, "supervise a call (督办)")
         else:
-            require_township_actor(access, call["township_code"], "urge a call (催办)")
-        require_call_state(data.kind, call["state"], ("received", *OPEN_CALL))
+            require_township_actor(access, call.township_code, "urge a call (催办)")
+        require_call_state(data.kind, call.state, ("received", *OPEN_CALL))
         if data.unit_code:
-            live = await conn.fetchval(
-                "SELECT true FROM call_dispatches"
-                " WHERE tenant_id = $1 AND call_id = $2 AND unit_code = $3 AND state <> 'sent_back'",
-                access.tenant.id,
-                call_id,
-                data.unit_code,
-            )
-            if not live:
+            if not await queries.has_live_dispatch(conn, access.tenant.id, call_id, data.unit_code):
                 raise ValidationFailed.on("unit_code", f"the call has no live dispatch to {data.unit_code}")
         await record_step(conn, access, call_id, data.kind, unit=data.unit_code, comment=data.comment)
         return await read_call(conn, access, call_id)

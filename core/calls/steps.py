@@ -9,10 +9,12 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from core.calls import queries
 from core.calls.model import (
     CallCreate,
     Proposal,
 )
+from core.calls.queries import CallRow, NewCallRow
 from core.calls.reading import deadlines_for, now
 from core.calls.states import (
     call_classes,
@@ -37,11 +39,8 @@ async def record_step(
     at: datetime.datetime | None = None,
 ) -> int:
     """Append one step to the call's history (the call row is locked by the caller)."""
-    seq = await conn.fetchval(
-        "INSERT INTO call_steps (tenant_id, call_id, seq, at, action, unit_code, from_state, to_state,"
-        " actor_role, actor_key, actor_name, comment, data)"
-        " SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb"
-        " FROM call_steps WHERE tenant_id = $1 AND call_id = $2 RETURNING seq",
+    seq = await queries.insert_step(
+        conn,
         access.tenant.id,
         call_id,
         at or now(),
@@ -63,7 +62,7 @@ async def record_step(
 async def dispatch_to(
     conn: asyncpg.Connection,
     access: Access,
-    call: Any,
+    call: CallRow | NewCallRow,
     proposals: list[Proposal],
     *,
     action: str = "dispatch",
@@ -71,25 +70,20 @@ async def dispatch_to(
     data: dict[str, Any] | None = None,
 ) -> None:
     """One dispatch row per unit, with deadlines from the call's class counted from now."""
-    cls = call_classes(access).get(call["call_class"])
-    assert cls is not None
+    cls = call_classes(access).get(call.call_class)
+    assert cls is not None, f"call class {call.call_class!r} is not the tenant's (checked when the call was raised)"
     at = now()
     sign, answer = await deadlines_for(conn, access, cls, at)
     await conn.executemany(
-        "INSERT INTO call_dispatches (tenant_id, call_id, unit_code, role, item_code, raised_at, dispatched_at,"
-        " sign_deadline, answer_deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-        " ON CONFLICT (tenant_id, call_id, unit_code) DO UPDATE SET state = 'dispatched', role = EXCLUDED.role,"
-        " dispatched_at = EXCLUDED.dispatched_at, sign_deadline = EXCLUDED.sign_deadline,"
-        " answer_deadline = EXCLUDED.answer_deadline, signed_at = NULL, answered_at = NULL, feedback = '',"
-        " sent_back_at = NULL, send_back_reason = NULL, extension = NULL",
+        queries.UPSERT_DISPATCHES,
         [
             (
                 access.tenant.id,
-                call["id"],
+                call.id,
                 p.unit_code,
                 p.role,
                 p.item_code or None,
-                call["raised_at"],
+                call.raised_at,
                 at,
                 sign,
                 answer,
@@ -101,7 +95,7 @@ async def dispatch_to(
         await record_step(
             conn,
             access,
-            call["id"],
+            call.id,
             action,
             unit=p.unit_code,
             to_state="dispatched",
@@ -112,58 +106,37 @@ async def dispatch_to(
 
 
 async def refresh_call_state(
-    conn: asyncpg.Connection, access: Access, call: Any, *, action: str, redo: bool = False
+    conn: asyncpg.Connection, access: Access, call: CallRow | NewCallRow, *, action: str, redo: bool = False
 ) -> str:
     """Derive the call's state from its live dispatches and record a change."""
-    rows = await conn.fetch(
-        "SELECT state, signed_at, answered_at FROM call_dispatches"
-        " WHERE tenant_id = $1 AND call_id = $2 AND state <> 'sent_back'",
-        access.tenant.id,
-        call["id"],
-    )
-    state = call_state_of([r["state"] for r in rows], redo=redo and call["state"] == "redo")
-    live = rows or []
-    signed_at = (
-        max((r["signed_at"] for r in live), default=None) if live and all(r["signed_at"] for r in live) else None
-    )
-    answered_at = (
-        max((r["answered_at"] for r in live), default=None) if live and all(r["answered_at"] for r in live) else None
-    )
-    await conn.execute(
-        "UPDATE calls SET state = $3, signed_at = COALESCE(signed_at, $4), answered_at = $5, revision = revision + 1"
-        " WHERE tenant_id = $1 AND id = $2",
-        access.tenant.id,
-        call["id"],
-        state,
-        signed_at,
-        answered_at,
-    )
-    if state != call["state"]:
-        await record_step(conn, access, call["id"], f"call_{state}", from_state=call["state"], to_state=state)
+    live = await queries.live_dispatch_rows(conn, access.tenant.id, call.id)
+    state = call_state_of([r.state for r in live], redo=redo and call.state == "redo")
+    signed = [r.signed_at for r in live]
+    answered = [r.answered_at for r in live]
+    signed_at = max(t for t in signed if t) if live and all(signed) else None
+    answered_at = max(t for t in answered if t) if live and all(answered) else None
+    await conn.execute(queries.UPDATE_CALL_STATE, access.tenant.id, call.id, state, signed_at, answered_at)
+    if state != call.state:
+        await record_step(conn, access, call.id, f"call_{state}", from_state=call.state, to_state=state)
     return state
 
 
 async def check_location(conn: asyncpg.Connection, tenant_id: uuid.UUID, data: CallCreate) -> None:
     codes = [c for c in (data.township_code, data.village_code, data.grid_code) if c]
-    rows = await conn.fetch(
-        "SELECT code, kind, parent_code FROM jurisdictions WHERE tenant_id = $1 AND code = ANY($2::text[])",
-        tenant_id,
-        codes,
-    )
-    found = {r["code"]: r for r in rows}
+    found = {r.code: r for r in await queries.place_rows(conn, tenant_id, codes)}
     township = found.get(data.township_code)
-    if township is None or township["kind"] not in ("town", "township", "street", "development_zone"):
+    if township is None or township.kind not in ("town", "township", "street", "development_zone"):
         raise ValidationFailed.on("township_code", f"{data.township_code} is not a township or street of this tenant")
     if data.village_code:
         village = found.get(data.village_code)
-        if village is None or village["parent_code"] != data.township_code:
+        if village is None or village.parent_code != data.township_code:
             raise ValidationFailed.on(
                 "village_code", f"{data.village_code} is not a village or community of the township"
             )
     if data.grid_code:
         grid = found.get(data.grid_code)
         parent = data.village_code
-        if grid is None or grid["kind"] != "grid" or (parent and grid["parent_code"] != parent):
+        if grid is None or grid.kind != "grid" or (parent and grid.parent_code != parent):
             raise ValidationFailed.on("grid_code", f"{data.grid_code} is not a grid of the given village")
         if not data.grid_code.startswith(data.township_code[:9]):
             raise ValidationFailed.on("grid_code", f"{data.grid_code} is not in township {data.township_code}")
@@ -172,10 +145,7 @@ async def check_location(conn: asyncpg.Connection, tenant_id: uuid.UUID, data: C
 async def check_units_exist(
     conn: asyncpg.Connection, tenant_id: uuid.UUID, codes: list[str], field: str
 ) -> dict[str, str]:
-    rows = await conn.fetch(
-        "SELECT code, name FROM units WHERE tenant_id = $1 AND code = ANY($2::text[])", tenant_id, codes
-    )
-    names = {r["code"]: r["name"] for r in rows}
+    names = await queries.unit_names(conn, tenant_id, codes)
     missing = [c for c in codes if c not in names]
     if missing:
         raise ValidationFailed.on(field, f"no unit {', '.join(missing)} in this tenant")

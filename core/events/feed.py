@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
+from core.events import queries
 from core.events.config import TYPE_PATTERN
-from core.events.subscriptions import _DELIVERY, DeliveryView, EventFeed, EventView, _delivery
+from core.events.queries import EventRow
+from core.events.subscriptions import DeliveryView, EventFeed, EventView, _delivery
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import stored_number
@@ -20,13 +20,13 @@ def _require_feed_reader(access: Access) -> None:
         raise PermissionDenied(f"a {access.role.value} key may not read the event feed")
 
 
-def _event(row: Any, deliveries: list[DeliveryView] | None = None) -> EventView:
+def _event(row: EventRow, deliveries: list[DeliveryView] | None = None) -> EventView:
     return EventView(
-        id=row["id"],
-        type=row["type"],
-        subject=row["subject"],
-        occurred_at=row["occurred_at"],
-        data=msgspec.json.decode(row["data"]) if isinstance(row["data"], str) else row["data"],
+        id=row.id,
+        type=row.type,
+        subject=row.subject,
+        occurred_at=row.occurred_at,
+        data=msgspec.json.decode(row.data),
         deliveries=deliveries or [],
     )
 
@@ -47,16 +47,8 @@ async def list_events(
         raise ValidationFailed.on("type", "an event type (township_list.submitted) or a prefix with .* (catalog.*)")
     prefix = event_type[:-2] + "." if event_type and event_type.endswith(".*") else None
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            "SELECT id, type, subject, occurred_at, data FROM events WHERE tenant_id = $1 AND id > $2"
-            " AND xid < pg_snapshot_xmin(pg_current_snapshot())"
-            " AND ($3::text IS NULL OR type = $3) AND ($4::text IS NULL OR starts_with(type, $4))"
-            " ORDER BY id LIMIT $5",
-            access.tenant.id,
-            after or 0,
-            None if prefix else event_type,
-            prefix,
-            limit,
+        rows = await queries.event_rows(
+            conn, access.tenant.id, after or 0, None if prefix else event_type, prefix, limit
         )
     items = [_event(r) for r in rows]
     last = items[-1].id if items else (after or 0)
@@ -68,15 +60,10 @@ async def deliveries_of(access: Access, event_ids: list[int]) -> dict[int, list[
     if not access.is_admin:
         return {}
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            f"{_DELIVERY} WHERE d.tenant_id = $1 AND d.event_id = ANY($2::bigint[])"
-            " ORDER BY d.event_id, d.subscription_id",
-            access.tenant.id,
-            event_ids,
-        )
+        rows = await queries.deliveries_of_events(conn, access.tenant.id, event_ids)
     found: dict[int, list[DeliveryView]] = {}
     for r in rows:
-        found.setdefault(r["event_id"], []).append(_delivery(r))
+        found.setdefault(r.event_id, []).append(_delivery(r))
     return found
 
 
@@ -85,19 +72,11 @@ async def get_event(access: Access, event_id: int) -> EventView:
     _require_feed_reader(access)
     stored_number(event_id, "event", big=True)
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await conn.fetchrow(
-            "SELECT id, type, subject, occurred_at, data FROM events WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            event_id,
-        )
+        row = await queries.event_row(conn, access.tenant.id, event_id)
         if row is None:
             raise NotFound(f"no event {event_id}")
         deliveries = []
         if access.is_admin:
-            found = await conn.fetch(
-                f"{_DELIVERY} WHERE d.tenant_id = $1 AND d.event_id = $2 ORDER BY d.subscription_id",
-                access.tenant.id,
-                event_id,
-            )
+            found = await queries.deliveries_of_event(conn, access.tenant.id, event_id)
             deliveries = [_delivery(r) for r in found]
     return _event(row, deliveries)

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 
+from core.events import queries
 from core.events.config import NOTIFY_CHANNEL, STATES, TYPE_PATTERN
+from core.events.queries import DeliveryRow, SubscriptionRow
 from core.events.receivers import check_url
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
@@ -112,29 +115,17 @@ def _check_types(types: Sequence[str]) -> list[str]:
     return sorted(set(types))
 
 
-_SUBSCRIPTION = (
-    "SELECT s.id, s.url, s.event_types, s.description, s.active, s.version, s.created_at, s.updated_at,"
-    " (SELECT count(*) FILTER (WHERE d.state = 'pending') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS pending,"
-    " (SELECT count(*) FILTER (WHERE d.state = 'delivered') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS delivered,"
-    " (SELECT count(*) FILTER (WHERE d.state = 'failed') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS failed"
-    " FROM webhook_subscriptions s"
-)
-
-
-def _subscription(row: Any) -> SubscriptionView:
+def _subscription(row: SubscriptionRow) -> SubscriptionView:
     return SubscriptionView(
-        id=row["id"],
-        url=row["url"],
-        event_types=list(row["event_types"]),
-        description=row["description"],
-        active=row["active"],
-        version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        deliveries=DeliveryCounts(row["pending"], row["delivered"], row["failed"]),
+        id=row.id,
+        url=row.url,
+        event_types=list(row.event_types),
+        description=row.description,
+        active=row.active,
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deliveries=DeliveryCounts(row.pending, row.delivered, row.failed),
     )
 
 
@@ -142,12 +133,10 @@ def _audit_view(view: SubscriptionView) -> dict[str, Any]:
     return {"url": view.url, "event_types": view.event_types, "active": view.active}
 
 
-async def _get(conn: Any, access: Access, subscription_id: uuid.UUID, *, lock: bool = False) -> SubscriptionView:
-    row = await conn.fetchrow(
-        f"{_SUBSCRIPTION} WHERE s.tenant_id = $1 AND s.id = $2{' FOR UPDATE OF s' if lock else ''}",
-        access.tenant.id,
-        subscription_id,
-    )
+async def _get(
+    conn: asyncpg.Connection, access: Access, subscription_id: uuid.UUID, *, lock: bool = False
+) -> SubscriptionView:
+    row = await queries.subscription_row(conn, access.tenant.id, subscription_id, lock=lock)
     if row is None:
         raise NotFound(f"no webhook subscription {subscription_id}")
     return _subscription(row)
@@ -159,15 +148,8 @@ async def create_subscription(access: Access, data: SubscriptionCreate) -> Issue
     types = _check_types(data.event_types)
     secret = "whsec_" + secrets.token_urlsafe(32)
     async with tenant_transaction(access.tenant.id) as conn:
-        new_id = await conn.fetchval(
-            "INSERT INTO webhook_subscriptions (tenant_id, url, secret, event_types, description, active)"
-            " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-            access.tenant.id,
-            url,
-            secret,
-            types,
-            data.description,
-            data.active,
+        new_id = await queries.insert_subscription(
+            conn, access.tenant.id, url, secret, types, data.description, data.active
         )
         view = await _get(conn, access, new_id)
         await audit.record(access, "webhook_subscription", str(new_id), "create", None, _audit_view(view))
@@ -177,7 +159,7 @@ async def create_subscription(access: Access, data: SubscriptionCreate) -> Issue
 async def list_subscriptions(access: Access) -> list[SubscriptionView]:
     require_admin(access, "read webhook subscriptions")
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(f"{_SUBSCRIPTION} WHERE s.tenant_id = $1 ORDER BY s.created_at, s.id", access.tenant.id)
+        rows = await queries.subscription_rows(conn, access.tenant.id)
     return [_subscription(r) for r in rows]
 
 
@@ -197,9 +179,7 @@ async def update_subscription(
         before = await _get(conn, access, subscription_id, lock=True)
         check_version(before.version, if_match, data.version)
         await conn.execute(
-            "UPDATE webhook_subscriptions SET url = coalesce($3, url), event_types = coalesce($4, event_types),"
-            " description = coalesce($5, description), active = coalesce($6, active),"
-            " version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+            queries.UPDATE_SUBSCRIPTION,
             access.tenant.id,
             subscription_id,
             url,
@@ -220,13 +200,7 @@ async def rotate_secret(access: Access, subscription_id: uuid.UUID) -> IssuedSub
     secret = "whsec_" + secrets.token_urlsafe(32)
     async with tenant_transaction(access.tenant.id) as conn:
         await _get(conn, access, subscription_id, lock=True)
-        await conn.execute(
-            "UPDATE webhook_subscriptions SET secret = $3, version = version + 1, updated_at = now()"
-            " WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            subscription_id,
-            secret,
-        )
+        await conn.execute(queries.ROTATE_SECRET, access.tenant.id, subscription_id, secret)
         view = await _get(conn, access, subscription_id)
         await audit.record(access, "webhook_subscription", str(subscription_id), "rotate_secret")
     return IssuedSubscription(subscription=view, secret=secret)
@@ -238,24 +212,29 @@ async def delete_subscription(access: Access, subscription_id: uuid.UUID, if_mat
     async with tenant_transaction(access.tenant.id) as conn:
         before = await _get(conn, access, subscription_id, lock=True)
         check_version(before.version, if_match, None, required=False)
-        await conn.execute(
-            "DELETE FROM webhook_subscriptions WHERE tenant_id = $1 AND id = $2", access.tenant.id, subscription_id
-        )
+        await conn.execute(queries.DELETE_SUBSCRIPTION, access.tenant.id, subscription_id)
         await audit.record(access, "webhook_subscription", str(subscription_id), "delete", _audit_view(before))
 
 
 # --- deliveries: reading and redelivering ---------------------------------------------------
 
-_DELIVERY = (
-    "SELECT d.subscription_id, d.event_id, e.type AS event_type, e.subject, d.state, d.attempts,"
-    " CASE WHEN d.state = 'pending' THEN d.next_attempt_at END AS next_attempt_at, d.last_attempt_at,"
-    " d.last_status, d.last_error, d.last_duration_ms, d.delivered_at, d.created_at"
-    " FROM webhook_deliveries d JOIN events e ON e.tenant_id = d.tenant_id AND e.id = d.event_id"
-)
 
-
-def _delivery(row: Any) -> DeliveryView:
-    return DeliveryView(**dict(row))
+def _delivery(row: DeliveryRow) -> DeliveryView:
+    return DeliveryView(
+        subscription_id=row.subscription_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        subject=row.subject,
+        state=row.state,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_attempt_at=row.last_attempt_at,
+        last_status=row.last_status,
+        last_error=row.last_error,
+        last_duration_ms=row.last_duration_ms,
+        delivered_at=row.delivered_at,
+        created_at=row.created_at,
+    )
 
 
 def _check_state(state: str | None) -> None:
@@ -278,15 +257,8 @@ async def list_deliveries(
     before = decode_cursor(cursor, Position)
     async with tenant_transaction(access.tenant.id) as conn:
         await _get(conn, access, subscription_id)
-        rows = await conn.fetch(
-            f"{_DELIVERY} WHERE d.tenant_id = $1 AND d.subscription_id = $2"
-            " AND ($3::text IS NULL OR d.state = $3) AND ($4::bigint IS NULL OR d.event_id < $4)"
-            " ORDER BY d.event_id DESC LIMIT $5",
-            access.tenant.id,
-            subscription_id,
-            state,
-            before,
-            limit + 1,
+        rows = await queries.deliveries_of_subscription(
+            conn, access.tenant.id, subscription_id, state, before, limit + 1
         )
     return page_of([_delivery(r) for r in rows], limit, key=lambda d: d.event_id)
 
@@ -300,19 +272,12 @@ async def redeliver(access: Access, subscription_id: uuid.UUID, event_id: int | 
         stored_number(event_id, "event", big=True)
     async with tenant_transaction(access.tenant.id) as conn:
         await _get(conn, access, subscription_id)
-        status = await conn.execute(
-            "UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = now(),"
-            " delivered_at = NULL WHERE tenant_id = $1 AND subscription_id = $2"
-            " AND (CASE WHEN $3::bigint IS NULL THEN state = 'failed' ELSE event_id = $3 END)",
-            access.tenant.id,
-            subscription_id,
-            event_id,
-        )
+        status = await conn.execute(queries.REDELIVER, access.tenant.id, subscription_id, event_id)
         count = int(status.split()[-1])
         if event_id is not None and count == 0:
             raise NotFound(f"event {event_id} was not sent to subscription {subscription_id}")
         if count:
-            await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+            await conn.execute(queries.NOTIFY, NOTIFY_CHANNEL)
             await audit.record(
                 access, "webhook_subscription", str(subscription_id), "redeliver", None, {"event_id": event_id}
             )

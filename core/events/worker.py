@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,60 +14,12 @@ import asyncpg
 import httpx
 import msgspec
 
+from core.events import queries
 from core.events.config import NOTIFY_CHANNEL, SIGNATURE_HEADER, WebhookConfig, config, log
+from core.events.queries import ClaimRow
 from core.events.receivers import CheckedTransport, signature_header
 from core.platform.db import DB, Outage, open_connection, platform_transaction
 from core.platform.errors import QingdanError
-
-_CLAIM = """
-WITH clock AS (SELECT coalesce($1::timestamptz, statement_timestamp()) AS at),
-candidates AS (
-  SELECT d.tenant_id, d.subscription_id, d.event_id,
-         row_number() OVER (PARTITION BY d.tenant_id, d.subscription_id ORDER BY d.next_attempt_at, d.event_id) AS n
-  FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id
-  WHERE d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock) AND s.active
-),
-due AS (
-  SELECT d.tenant_id, d.subscription_id, d.event_id
-  FROM webhook_deliveries d JOIN candidates c
-    ON (c.tenant_id, c.subscription_id, c.event_id) = (d.tenant_id, d.subscription_id, d.event_id)
-  WHERE c.n <= $4 AND d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock)
-  ORDER BY d.next_attempt_at, d.event_id
-  LIMIT $2
-  FOR UPDATE OF d SKIP LOCKED
-)
-UPDATE webhook_deliveries w
-SET attempts = w.attempts + 1, last_attempt_at = c.at, next_attempt_at = c.at + make_interval(secs => $3)
-FROM clock c, due, webhook_subscriptions s, events e, tenants t
-WHERE (w.tenant_id, w.subscription_id, w.event_id) = (due.tenant_id, due.subscription_id, due.event_id)
-  AND s.tenant_id = w.tenant_id AND s.id = w.subscription_id
-  AND e.tenant_id = w.tenant_id AND e.id = w.event_id AND t.id = w.tenant_id
-RETURNING w.tenant_id, w.subscription_id, w.event_id, w.attempts, s.url, s.secret,
-          e.type, e.subject, e.data::text AS data, e.occurred_at, t.slug, c.at AS claimed_at
-"""
-
-# A receiver that failed every delivery of a round is not tried again for its other due
-# deliveries until the earliest retry: one probe per backoff step instead of a timeout per
-# pending event, so a down receiver cannot hold up everybody else's deliveries.
-_HOLD = """
-UPDATE webhook_deliveries w
-SET next_attempt_at = h.until, last_error = 'not attempted: another delivery to this receiver failed: ' || h.reason
-FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[]) AS h(tenant_id, subscription_id, until, reason)
-WHERE w.tenant_id = h.tenant_id AND w.subscription_id = h.subscription_id AND w.state = 'pending'
-  AND w.next_attempt_at < h.until AND w.last_attempt_at IS DISTINCT FROM $5
-"""
-
-_RECORD = """
-UPDATE webhook_deliveries w
-SET state = r.state, last_status = r.status, last_error = r.error, last_duration_ms = r.duration_ms,
-    delivered_at = CASE WHEN r.state = 'delivered' THEN r.finished END,
-    next_attempt_at = r.next_attempt_at
-FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::int[],
-            $8::timestamptz[], $9::timestamptz[], $10::int[])
-     AS r(tenant_id, subscription_id, event_id, state, status, error, duration_ms, finished, next_attempt_at, attempts)
-WHERE (w.tenant_id, w.subscription_id, w.event_id) = (r.tenant_id, r.subscription_id, r.event_id)
-  AND w.attempts = r.attempts AND w.state = 'pending'
-"""
 
 
 @dataclass
@@ -82,7 +35,7 @@ class DeliveryReport:
 
 @dataclass(frozen=True)
 class _Outcome:
-    row: Any
+    row: ClaimRow
     state: str
     status: int | None
     error: str | None
@@ -91,16 +44,16 @@ class _Outcome:
     next_attempt_at: datetime
 
 
-def payload(row: Any) -> bytes:
+def payload(row: ClaimRow) -> bytes:
     """The body POSTed for one event (also what the signature covers)."""
     return msgspec.json.encode(
         {
-            "id": row["event_id"],
-            "type": row["type"],
-            "tenant": row["slug"],
-            "subject": row["subject"],
-            "occurred_at": row["occurred_at"],
-            "data": msgspec.Raw(row["data"].encode()),
+            "id": row.event_id,
+            "type": row.type,
+            "tenant": row.slug,
+            "subject": row.subject,
+            "occurred_at": row.occurred_at,
+            "data": msgspec.Raw(row.data.encode()),
         }
     )
 
@@ -121,10 +74,10 @@ async def _start_of(response: httpx.Response, limit: int = 300) -> str:
     return chunk[:limit].decode("utf-8", errors="replace")
 
 
-async def _attempt(client: httpx.AsyncClient, row: Any, cfg: WebhookConfig) -> _Outcome:
+async def _attempt(client: httpx.AsyncClient, row: ClaimRow, cfg: WebhookConfig) -> _Outcome:
     """One POST. The client's network backend refuses destinations the rules forbid
     (:class:`CheckedBackend`): the reason ends up in ``last_error`` like any failure."""
-    now = row["claimed_at"]
+    now = row.claimed_at
     started = time.perf_counter()
     status: int | None = None
     error: str | None = None
@@ -132,13 +85,13 @@ async def _attempt(client: httpx.AsyncClient, row: Any, cfg: WebhookConfig) -> _
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Qingdan-Webhooks/1",
-        SIGNATURE_HEADER: signature_header(row["secret"], body),
-        "Qingdan-Event-Id": str(row["event_id"]),
-        "Qingdan-Event-Type": row["type"],
-        "Qingdan-Delivery-Attempt": str(row["attempts"]),
+        SIGNATURE_HEADER: signature_header(row.secret, body),
+        "Qingdan-Event-Id": str(row.event_id),
+        "Qingdan-Event-Type": row.type,
+        "Qingdan-Delivery-Attempt": str(row.attempts),
     }
     try:
-        async with client.stream("POST", row["url"], content=body, headers=headers) as response:
+        async with client.stream("POST", row.url, content=body, headers=headers) as response:
             status = response.status_code
             if not 200 <= status < 300:
                 error = f"HTTP {status}: {await _start_of(response)}"
@@ -148,51 +101,51 @@ async def _attempt(client: httpx.AsyncClient, row: Any, cfg: WebhookConfig) -> _
     finished = now + timedelta(milliseconds=duration)
     if error is None:
         return _Outcome(row, "delivered", status, None, duration, finished, finished)
-    if row["attempts"] >= cfg.max_attempts:
+    if row.attempts >= cfg.max_attempts:
         return _Outcome(row, "failed", status, error, duration, finished, finished)
-    retry_at = finished + timedelta(seconds=backoff(row["attempts"], cfg))
+    retry_at = finished + timedelta(seconds=backoff(row.attempts, cfg))
     return _Outcome(row, "pending", status, error, duration, finished, retry_at)
 
 
-async def _claim(now: datetime | None, limit: int, cfg: WebhookConfig) -> list[Any]:
+async def _claim(now: datetime | None, limit: int, cfg: WebhookConfig) -> list[ClaimRow]:
     async with platform_transaction() as conn:
-        return await conn.fetch(_CLAIM, now, limit, cfg.lease_seconds, cfg.per_subscription)
+        return await queries.claim_due(conn, now, limit, cfg.lease_seconds, cfg.per_subscription)
 
 
 async def _record(outcomes: list[_Outcome]) -> None:
     columns: list[list[Any]] = [[] for _ in range(10)]
     for o in outcomes:
         values = (
-            o.row["tenant_id"],
-            o.row["subscription_id"],
-            o.row["event_id"],
+            o.row.tenant_id,
+            o.row.subscription_id,
+            o.row.event_id,
             o.state,
             o.status,
             o.error,
             o.duration_ms,
             o.finished,
             o.next_attempt_at,
-            o.row["attempts"],
+            o.row.attempts,
         )
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    held: dict[tuple[Any, Any], _Outcome] = {}
-    succeeded = {(o.row["tenant_id"], o.row["subscription_id"]) for o in outcomes if o.state == "delivered"}
+    held: dict[tuple[uuid.UUID, uuid.UUID], _Outcome] = {}
+    succeeded = {(o.row.tenant_id, o.row.subscription_id) for o in outcomes if o.state == "delivered"}
     for o in outcomes:
-        key = (o.row["tenant_id"], o.row["subscription_id"])
+        key = (o.row.tenant_id, o.row.subscription_id)
         if o.state == "pending" and key not in succeeded:
             if key not in held or o.next_attempt_at < held[key].next_attempt_at:
                 held[key] = o
     async with platform_transaction() as conn:
-        await conn.execute(_RECORD, *columns)
+        await conn.execute(queries.RECORD, *columns)
         if held:
             await conn.execute(
-                _HOLD,
+                queries.HOLD,
                 [k[0] for k in held],
                 [k[1] for k in held],
                 [o.next_attempt_at for o in held.values()],
                 [(o.error or "")[:300] for o in held.values()],
-                outcomes[0].row["claimed_at"],
+                outcomes[0].row.claimed_at,
             )
 
 
@@ -213,7 +166,7 @@ async def deliver_due(
     http = client or webhook_client(cfg)
     gate = asyncio.Semaphore(cfg.concurrency)
 
-    async def one(row: Any) -> _Outcome:
+    async def one(row: ClaimRow) -> _Outcome:
         async with gate:
             return await _attempt(http, row, cfg)
 

@@ -18,6 +18,7 @@ import datetime
 import uuid
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 
 from core.catalog import editing as catalog_editing
@@ -29,6 +30,7 @@ from core.platform.inputs import Checked
 from core.platform.pagination import Page
 from core.security.access import Access
 from core.security.idempotency import fingerprint, once
+from core.workflow import queries
 from core.workflow.definition import Transition, WorkflowDefinition
 from core.workflow.engine import InstanceView, get_instance, list_instances, register_effect, require_starter, start
 from core.workflow.registry import definition_of_kind
@@ -97,39 +99,34 @@ def _problems(access: Access, d: WorkflowDefinition, data: AdmissionApply, today
     return found
 
 
-async def check_draft_item(conn: Any, access: Access, item: ItemCreate) -> list[FieldError]:
+async def check_draft_item(conn: asyncpg.Connection, access: Access, item: ItemCreate) -> list[FieldError]:
     """A proposed item against the catalog's rules (structure, parent, units, the plugin's
     item rules) as the draft stands; 409 when its code is used or under another admission."""
     structure = await load_structure(access)
     published, draft = await version_numbers(conn, access)
     version = draft or published
-    facts = await conn.fetchrow(
-        "SELECT (SELECT array[level, status] FROM catalog_items WHERE tenant_id = $1 AND version = $2"
-        "  AND code = $3) AS parent,"
-        " (SELECT array_agg(code) FROM units WHERE tenant_id = $1 AND code = ANY($4)) AS units,"
-        " EXISTS (SELECT 1 FROM reference_codes WHERE tenant_id = $1 AND code = $5) AS taken,"
-        " EXISTS (SELECT 1 FROM workflow_instances WHERE tenant_id = $1 AND kind = 'admission'"
-        "  AND item_code = $5 AND closed_at IS NULL) AS pending",
+    facts = await queries.draft_item_facts(
+        conn,
         access.tenant.id,
         version or 0,
         item.parent_code,
         [r.party for r in item.responsibilities] + ([item.recovery.receiving_unit] if item.recovery else []),
         item.code,
     )
-    if facts["taken"]:
+    if facts.taken:
         raise Conflict(
             f"reference code {item.code} is already used; codes are never reused",
             errors=[FieldError("item.code", "already used")],
         )
-    if facts["pending"]:
+    if facts.pending:
         raise Conflict(
             f"an admission for {item.code} is already under way", errors=[FieldError("item.code", "admission pending")]
         )
     problems = catalog_editing.item_problems(
         structure,
         item,
-        parent=tuple(facts["parent"]) if facts["parent"] else None,
-        units=set(facts["units"] or []),
+        parent=(facts.parent[0], facts.parent[1]) if facts.parent else None,  # [level, status]
+        units=set(facts.units or []),
     )
     problems = problems or catalog_editing.plugin_problems(access, item)
     return [FieldError(f"item.{p.field}", p.message) for p in problems]
@@ -140,7 +137,7 @@ async def apply(access: Access, data: AdmissionApply) -> InstanceView:
     d = definition_of_kind(access, "admission").definition
     async with tenant_transaction(access.tenant.id) as conn:
         await require_starter(conn, access, d)
-        today = await conn.fetchval("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date")
+        today = await conn.fetchval(queries.TODAY_IN_CHINA)
         problems = _problems(access, d, data, today) + await check_draft_item(conn, access, data.item)
         if problems:
             raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
@@ -158,9 +155,9 @@ async def apply_once(access: Access, data: AdmissionApply, key: str | None) -> t
 
 
 async def on_transition(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
-    row: Any,
+    row: queries.InstanceRow,
     d: WorkflowDefinition,
     t: Transition,
     target: str,
@@ -175,7 +172,7 @@ async def on_transition(
         item = msgspec.convert(data["item"], ItemCreate)
         note = AdjustmentNote(
             reason_kind="admission_approved",
-            reason=f"准入审批通过（准入申请 {row['id']}）：{data.get('justification', '')}"[:2000],
+            reason=f"准入审批通过（准入申请 {row.id}）：{data.get('justification', '')}"[:2000],
         )
         view = await catalog_editing.create_item(access, msgspec.structs.replace(item, adjustment=note))
         _published, draft = await version_numbers(conn, access)
@@ -206,30 +203,6 @@ async def list_admissions(
     return await list_instances(access, kind="admission", state=state, open_only=open_only, limit=limit, cursor=cursor)
 
 
-_WITHOUT = """
-WITH versions AS (
-  SELECT min(number) AS baseline, max(number) AS latest FROM catalog_versions
-  WHERE tenant_id = $1 AND status = 'published'
-)
-SELECT a.item_code AS code, i.title, a.version AS added_in_version, a.reason_kind, a.reason,
-       a.created_at AS added_at, a.initiator::text AS initiator, i.township_scope,
-       (SELECT count(DISTINCT e.township_code) FROM township_entries e
-         WHERE e.tenant_id = $1 AND e.item_code = a.item_code AND e.state <> 'removed') AS townships
-FROM catalog_adjustments a
-CROSS JOIN versions v
-JOIN catalog_items i ON i.tenant_id = a.tenant_id AND i.version = v.latest AND i.code = a.item_code
-WHERE a.tenant_id = $1 AND a.kind = 'add' AND a.version > v.baseline
-  AND i.status = 'active' AND i.township_scope <> 'none'
-  AND (i.township_scope = 'all' OR EXISTS (
-        SELECT 1 FROM township_entries e WHERE e.tenant_id = $1 AND e.item_code = a.item_code AND e.state <> 'removed'))
-  AND NOT EXISTS (
-        SELECT 1 FROM workflow_instances w WHERE w.tenant_id = $1 AND w.outcome = 'approved'
-        AND w.item_code = a.item_code
-        AND (w.kind = 'admission' OR (w.kind = 'adjustment' AND w.data->>'action' = 'add')))
-ORDER BY a.created_at, a.item_code
-"""
-
-
 async def without_admission(access: Access) -> list[WithoutAdmission]:
     """Items added to the catalog after the tenant's baseline (its first published version)
     that are on township lists in the latest published version — for every township
@@ -237,8 +210,10 @@ async def without_admission(access: Access) -> list[WithoutAdmission]:
     admission nor an approved bottom-up ``add`` (the townships asked for it) brought in.
     One statement."""
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(_WITHOUT, access.tenant.id)
-    return [WithoutAdmission(**{**dict(r), "initiator": msgspec.json.decode(r["initiator"])}) for r in rows]
+        rows = await queries.without_admission(conn, access.tenant.id)
+    return [
+        WithoutAdmission(**{**msgspec.structs.asdict(r), "initiator": msgspec.json.decode(r.initiator)}) for r in rows
+    ]
 
 
 register_effect("admission", on_transition)

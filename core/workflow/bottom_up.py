@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 
 from core.catalog import editing as catalog_editing
@@ -31,6 +32,7 @@ from core.platform.errors import Conflict, FieldError, ValidationFailed
 from core.platform.pagination import Page
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
+from core.workflow import queries
 from core.workflow.admission import check_draft_item
 from core.workflow.definition import Transition, WorkflowDefinition
 from core.workflow.engine import (
@@ -60,7 +62,9 @@ class AdjustmentApply(msgspec.Struct, forbid_unknown_fields=True):
     comment: Annotated[str, msgspec.Meta(max_length=5000)] = ""
 
 
-async def _problems(conn: Any, access: Access, data: AdjustmentApply) -> tuple[list[FieldError], str | None, str]:
+async def _problems(
+    conn: asyncpg.Connection, access: Access, data: AdjustmentApply
+) -> tuple[list[FieldError], str | None, str]:
     found: list[FieldError] = []
     if data.reason_kind not in REASON_KINDS or data.reason_kind == "initial":
         kinds = ", ".join(k for k in REASON_KINDS if k != "initial")
@@ -90,24 +94,18 @@ async def _problems(conn: Any, access: Access, data: AdjustmentApply) -> tuple[l
             found.append(FieldError("item_code", f"a {data.action} names the item"))
         else:
             published, draft = await version_numbers(conn, access)
-            row = await conn.fetchrow(
-                "SELECT title, status FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
-                access.tenant.id,
-                draft or published or 0,
-                code,
-            )
-            if row is None or row["status"] != "active":
+            row = await queries.item_status(conn, access.tenant.id, draft or published or 0, code)
+            if row is None or row.status != "active":
                 found.append(FieldError("item_code", f"no active catalog item {code}"))
             else:
-                title = row["title"]
+                title = row.title
         if data.action == "reassign" and not data.responsibilities:
             found.append(FieldError("responsibilities", "a reassign gives the new responsibilities"))
         if data.action == "remove" and data.responsibilities:
             found.append(FieldError("responsibilities", "only a reassign changes responsibilities"))
     if code and not found:
         pending = await conn.fetchval(
-            "SELECT 1 FROM workflow_instances WHERE tenant_id = $1 AND kind = 'adjustment' AND item_code = $2"
-            " AND closed_at IS NULL",
+            queries.PENDING_ADJUSTMENT,
             access.tenant.id,
             code,
         )
@@ -138,9 +136,9 @@ async def apply_once(access: Access, data: AdjustmentApply, key: str | None) -> 
 
 
 async def on_transition(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
-    row: Any,
+    row: queries.InstanceRow,
     d: WorkflowDefinition,
     t: Transition,
     target: str,
@@ -154,9 +152,7 @@ async def on_transition(
     if state.outcome != "approved":
         key = "rejection_reason" if state.outcome == "rejected" else "withdrawal_reason"
         return {**data, key: inputs.get("reason")}
-    reason = f"{data['reason']}（{ACTIONS[data['action']]}申请 {row['id']}，{data.get('township_code') or '县级'}）"[
-        :2000
-    ]
+    reason = f"{data['reason']}（{ACTIONS[data['action']]}申请 {row.id}，{data.get('township_code') or '县级'}）"[:2000]
     note = AdjustmentNote(reason_kind=data["reason_kind"], reason=reason)
     code = data["item_code"]
     if data["action"] == "add":

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import msgspec
 
 from core.events import service as events
@@ -31,6 +32,7 @@ from core.security import audit
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
 from core.security.permissions import deny
+from core.workflow import queries
 from core.workflow.definition import StepInput, Transition, WorkflowDefinition
 from core.workflow.registry import definition_of_kind, for_tenant, get_definition
 from core.workflow.validation import Compiled
@@ -123,13 +125,8 @@ def actor_of(access: Access) -> Actor:
     return Actor(role=p.role.value, scope=p.scope_code, key_id=str(p.key_id) if p.key_id else None, name=p.name)
 
 
-async def township_codes(conn: Any, access: Access) -> list[str]:
-    rows = await conn.fetch(
-        "SELECT code FROM jurisdictions WHERE tenant_id = $1 AND kind = ANY($2::text[]) ORDER BY code",
-        access.tenant.id,
-        TOWNSHIP_KINDS,
-    )
-    return [r["code"] for r in rows]
+async def township_codes(conn: asyncpg.Connection, access: Access) -> list[str]:
+    return await queries.township_codes(conn, access.tenant.id, TOWNSHIP_KINDS)
 
 
 class _Shared:
@@ -147,22 +144,23 @@ class _Context:
 
     def __init__(
         self,
-        conn: Any,
+        conn: asyncpg.Connection,
         access: Access,
-        row: Any,
+        row: queries.InstanceRow | None,
         shared: _Shared | None = None,
         given: dict[str, set[str]] | None = None,
     ) -> None:
+        """``row`` None: an instance about to start, of the caller, with no data yet."""
         self.conn, self.access, self.row = conn, access, row
-        self.applicant = msgspec.json.decode(row["applicant"], type=Actor)
-        self.data: dict[str, Any] = msgspec.json.decode(row["data"])
+        self.applicant = msgspec.json.decode(row.applicant, type=Actor) if row else actor_of(access)
+        self.data: dict[str, Any] = msgspec.json.decode(row.data) if row else {}
         self.shared = shared or _Shared()
         self._given = given
 
     async def unit_kind(self) -> str | None:
         if not self.shared.unit_kind_loaded:
             self.shared.unit_kind = await self.conn.fetchval(
-                "SELECT kind FROM units WHERE tenant_id = $1 AND code = $2",
+                queries.UNIT_KIND,
                 self.access.tenant.id,
                 self.access.principal.scope_code,
             )
@@ -180,7 +178,8 @@ class _Context:
     async def given(self, transition: str) -> set[str]:
         """Who already contributed to a per-actor step (scope, or role for unscoped keys)."""
         if self._given is None:
-            self._given = (await _given_for(self.conn, self.access, [self.row["id"]])).get(self.row["id"], {})
+            assert self.row is not None, "only a started instance has steps"
+            self._given = (await _given_for(self.conn, self.access, [self.row.id])).get(self.row.id, {})
         return self._given.get(transition, set())
 
     async def matches(self, token: str) -> bool:
@@ -227,11 +226,11 @@ class _Context:
 
     async def allowed(self, compiled: Compiled) -> list[str]:
         """The transitions this key may take now (role, state, per-actor and waiting rules)."""
-        if self.row["closed_at"] is not None or self.access.role is Role.READER:
+        if self.row is None or self.row.closed_at is not None or self.access.role is Role.READER:
             return []
         d = compiled.definition
         found = []
-        for name in compiled.allowed.get(self.row["state"], ()):
+        for name in compiled.allowed.get(self.row.state, ()):
             t = d.transition(name)
             assert t is not None
             if not await self.may(t):
@@ -244,72 +243,60 @@ class _Context:
         return found
 
 
-async def _given_for(conn: Any, access: Access, ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, set[str]]]:
+async def _given_for(
+    conn: asyncpg.Connection, access: Access, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, set[str]]]:
     """Per instance, per transition, who took it (one statement for any number of instances)."""
-    rows = await conn.fetch(
-        "SELECT instance_id, transition, coalesce(actor_scope, actor_role) AS who FROM workflow_steps"
-        " WHERE tenant_id = $1 AND instance_id = ANY($2::uuid[])",
-        access.tenant.id,
-        ids,
-    )
     found: dict[uuid.UUID, dict[str, set[str]]] = {i: {} for i in ids}
-    for r in rows:
-        found[r["instance_id"]].setdefault(r["transition"], set()).add(r["who"])
+    for r in await queries.given_rows(conn, access.tenant.id, ids):
+        found[r.instance_id].setdefault(r.transition, set()).add(r.who)
     return found
 
 
 # --------------------------------------------------------------------------- reading
 
-_INSTANCE = (
-    "SELECT id, definition, kind, subject, state, outcome, applicant::text, data::text, item_code, state_since,"
-    " due_at, escalated_to, started_at, closed_at, version, (due_at IS NOT NULL AND due_at < now()) AS overdue"
-    " FROM workflow_instances"
-)
-
 
 async def _view(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
-    row: Any,
+    row: queries.InstanceRow,
     shared: _Shared | None = None,
     given: dict[str, set[str]] | None = None,
 ) -> InstanceView:
-    compiled = for_tenant(access).get(row["definition"])
+    compiled = for_tenant(access).get(row.definition)
     ctx = _Context(conn, access, row, shared, given)
     d = compiled.definition if compiled else None
-    state_label = row["state"]
-    if d is not None and any(s.name == row["state"] for s in d.states):
-        state_label = d.state(row["state"]).label
+    state_label = row.state
+    if d is not None and any(s.name == row.state for s in d.states):
+        state_label = d.state(row.state).label
     return InstanceView(
-        id=row["id"],
-        definition=row["definition"],
-        kind=row["kind"],
-        label=d.label if d else row["definition"],
-        subject=row["subject"],
-        state=row["state"],
+        id=row.id,
+        definition=row.definition,
+        kind=row.kind,
+        label=d.label if d else row.definition,
+        subject=row.subject,
+        state=row.state,
         state_label=state_label,
-        outcome=row["outcome"],
+        outcome=row.outcome,
         applicant=ctx.applicant,
         data=ctx.data,
-        item_code=row["item_code"],
-        state_since=row["state_since"],
-        due_at=row["due_at"],
-        overdue=bool(row["overdue"]) and row["closed_at"] is None,
-        escalated_to=row["escalated_to"],
-        started_at=row["started_at"],
-        closed_at=row["closed_at"],
-        version=row["version"],
+        item_code=row.item_code,
+        state_since=row.state_since,
+        due_at=row.due_at,
+        overdue=bool(row.overdue) and row.closed_at is None,
+        escalated_to=row.escalated_to,
+        started_at=row.started_at,
+        closed_at=row.closed_at,
+        version=row.version,
         allowed_transitions=await ctx.allowed(compiled) if compiled else [],
-        state_transitions=list(compiled.allowed.get(row["state"], ())) if compiled else [],
+        state_transitions=list(compiled.allowed.get(row.state, ())) if compiled else [],
     )
 
 
-async def _row(conn: Any, access: Access, instance_id: uuid.UUID, *, lock: bool = False) -> Any:
-    row = await conn.fetchrow(
-        _INSTANCE + " WHERE tenant_id = $1 AND id = $2" + (" FOR UPDATE" if lock else ""),
-        access.tenant.id,
-        instance_id,
-    )
+async def _row(
+    conn: asyncpg.Connection, access: Access, instance_id: uuid.UUID, *, lock: bool = False
+) -> queries.InstanceRow:
+    row = await queries.instance_row(conn, access.tenant.id, instance_id, lock=lock)
     if row is None:
         raise NotFound(f"no workflow instance {instance_id}")
     return row
@@ -318,7 +305,7 @@ async def _row(conn: Any, access: Access, instance_id: uuid.UUID, *, lock: bool 
 async def get_instance(access: Access, instance_id: uuid.UUID, *, kind: str | None = None) -> InstanceView:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _row(conn, access, instance_id)
-        if kind is not None and row["kind"] != kind:
+        if kind is not None and row.kind != kind:
             raise NotFound(f"no {kind} {instance_id}")
         return await _view(conn, access, row)
 
@@ -336,24 +323,19 @@ async def list_instances(
     limit = check_limit(limit)
     after = decode_cursor(cursor, TimeAndId)
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            _INSTANCE + " WHERE tenant_id = $1 AND ($2::text IS NULL OR kind = $2)"
-            " AND ($3::text IS NULL OR definition = $3) AND ($4::text IS NULL OR state = $4)"
-            " AND (NOT $5 OR closed_at IS NULL)"
-            " AND ($6::timestamptz IS NULL OR (started_at, id) < ($6, $7::uuid))"
-            " ORDER BY started_at DESC, id DESC LIMIT $8",
+        rows = await queries.instance_page(
+            conn,
             access.tenant.id,
-            kind,
-            definition,
-            state,
-            open_only,
-            after[0] if after else None,
-            after[1] if after else None,
-            limit + 1,
+            kind=kind,
+            definition=definition,
+            state=state,
+            open_only=open_only,
+            after=after,
+            limit=limit + 1,
         )
-        given = await _given_for(conn, access, [r["id"] for r in rows]) if rows else {}
+        given = await _given_for(conn, access, [r.id for r in rows]) if rows else {}
         shared = _Shared()
-        views = [await _view(conn, access, r, shared, given[r["id"]]) for r in rows]
+        views = [await _view(conn, access, r, shared, given[r.id]) for r in rows]
     return page_of(views, limit, key=lambda v: [v.started_at.isoformat(), str(v.id)])
 
 
@@ -367,34 +349,26 @@ async def history(access: Access, instance_id: uuid.UUID) -> list[StepView]:
 async def histories(access: Access, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[StepView]]:
     """The steps of many instances in one statement (GraphQL's DataLoader batches here)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        steps = await conn.fetch(
-            "SELECT s.instance_id, i.definition, s.seq, s.transition, s.from_state, s.to_state,"
-            " s.actor_key_id::text, s.actor_role, s.actor_scope, s.actor_name, s.automatic, s.inputs::text,"
-            " s.comment, s.at, s.due_at, s.late FROM workflow_steps s"
-            " JOIN workflow_instances i ON i.tenant_id = s.tenant_id AND i.id = s.instance_id"
-            " WHERE s.tenant_id = $1 AND s.instance_id = ANY($2::uuid[]) ORDER BY s.instance_id, s.seq",
-            access.tenant.id,
-            ids,
-        )
+        steps = await queries.step_rows(conn, access.tenant.id, ids)
     defs = for_tenant(access)
     found: dict[uuid.UUID, list[StepView]] = {i: [] for i in ids}
     for s in steps:
-        compiled = defs.get(s["definition"])
-        t = compiled.definition.transition(s["transition"]) if compiled else None
-        found[s["instance_id"]].append(
+        compiled = defs.get(s.definition)
+        t = compiled.definition.transition(s.transition) if compiled else None
+        found[s.instance_id].append(
             StepView(
-                seq=s["seq"],
-                transition=s["transition"],
-                label=t.label if t else ("发起" if s["transition"] == "start" else s["transition"]),
-                from_state=s["from_state"],
-                to_state=s["to_state"],
-                actor=Actor(s["actor_role"], s["actor_scope"], s["actor_key_id"], s["actor_name"]),
-                automatic=s["automatic"],
-                inputs=msgspec.json.decode(s["inputs"]),
-                comment=s["comment"],
-                at=s["at"],
-                due_at=s["due_at"],
-                late=s["late"],
+                seq=s.seq,
+                transition=s.transition,
+                label=t.label if t else ("发起" if s.transition == "start" else s.transition),
+                from_state=s.from_state,
+                to_state=s.to_state,
+                actor=Actor(s.actor_role, s.actor_scope, s.actor_key_id, s.actor_name),
+                automatic=s.automatic,
+                inputs=msgspec.json.decode(s.inputs),
+                comment=s.comment,
+                at=s.at,
+                due_at=s.due_at,
+                late=s.late,
             )
         )
     return found
@@ -482,7 +456,14 @@ async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[str 
 # --------------------------------------------------------------------------- deadlines
 
 
-async def _due(conn: Any, access: Access, d: WorkflowDefinition, state: str, data: dict[str, Any], now: Any) -> Any:
+async def _due(
+    conn: asyncpg.Connection,
+    access: Access,
+    d: WorkflowDefinition,
+    state: str,
+    data: dict[str, Any],
+    now: datetime.datetime,
+) -> datetime.datetime | None:
     """When an instance entering ``state`` is due: the state's deadline, or for a call the
     deadline of its class (sign for / answer)."""
     s = d.state(state)
@@ -505,10 +486,9 @@ def _json(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 
-async def require_starter(conn: Any, access: Access, d: WorkflowDefinition) -> None:
+async def require_starter(conn: asyncpg.Connection, access: Access, d: WorkflowDefinition) -> None:
     """403 unless ``access`` is among the definition's ``who_may_start``."""
-    row = {"applicant": _json(actor_of(access)), "data": "{}", "id": None, "closed_at": None, "state": ""}
-    ctx = _Context(conn, access, row)
+    ctx = _Context(conn, access, None)
     for token in d.who_may_start:
         if await ctx.matches(token):
             return
@@ -534,11 +514,10 @@ async def start(
         raise ValidationFailed.on("subject", "1 to 300 characters")
     async with tenant_transaction(access.tenant.id) as conn:
         await require_starter(conn, access, d)
-        now = await conn.fetchval("SELECT now()")
+        now = await conn.fetchval(queries.NOW)
         due = await _due(conn, access, d, d.initial, data, now)
         instance_id = await conn.fetchval(
-            "INSERT INTO workflow_instances (tenant_id, definition, kind, subject, state, applicant, data, item_code,"
-            " due_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9) RETURNING id",
+            queries.INSERT_INSTANCE,
             access.tenant.id,
             d.name,
             d.kind,
@@ -557,7 +536,7 @@ async def start(
 
 
 async def _step(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
     instance_id: uuid.UUID,
     seq: int,
@@ -566,15 +545,12 @@ async def _step(
     to_state: str,
     inputs: dict[str, Any],
     comment: str,
-    due_at: Any,
+    due_at: datetime.datetime | None,
     automatic: bool,
 ) -> None:
     p = access.principal
     await conn.execute(
-        "INSERT INTO workflow_steps (tenant_id, instance_id, seq, transition, from_state, to_state, actor_key_id,"
-        " actor_role, actor_scope, actor_name, automatic, inputs, comment, due_at, late)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14,"
-        " $14::timestamptz IS NOT NULL AND now() > $14::timestamptz)",
+        queries.INSERT_STEP,
         access.tenant.id,
         instance_id,
         seq,
@@ -592,7 +568,9 @@ async def _step(
     )
 
 
-async def _emit(conn: Any, access: Access, view: InstanceView, transition: str, from_state: str | None) -> None:
+async def _emit(
+    conn: asyncpg.Connection, access: Access, view: InstanceView, transition: str, from_state: str | None
+) -> None:
     await events.emit(
         conn,
         access.tenant.id,
@@ -647,19 +625,19 @@ async def transition(
         raise ValidationFailed.on("comment", f"at most {MAX_TEXT} characters")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _row(conn, access, instance_id, lock=True)
-        if kind is not None and row["kind"] != kind:
+        if kind is not None and row.kind != kind:
             raise NotFound(f"no {kind} {instance_id}")
-        compiled = for_tenant(access).get(row["definition"])
+        compiled = for_tenant(access).get(row.definition)
         if compiled is None:
-            raise Conflict(f"the definition {row['definition']!r} of this instance is no longer available")
+            raise Conflict(f"the definition {row.definition!r} of this instance is no longer available")
         d = compiled.definition
-        if row["closed_at"] is not None:
+        if row.closed_at is not None:
             raise Conflict(
-                f"the instance is closed ({row['state']}, outcome {row['outcome']}); no transition is possible",
+                f"the instance is closed ({row.state}, outcome {row.outcome}); no transition is possible",
                 extra={"allowed": []},
             )
-        check_version(row["version"], if_match, request.version, required=False)
-        state = row["state"]
+        check_version(row.version, if_match, request.version, required=False)
+        state = row.state
         here = list(compiled.allowed.get(state, ()))
         t = d.transition(request.transition)
         ctx = _Context(conn, access, row)
@@ -702,27 +680,19 @@ async def transition(
                 **inputs,
                 **({"comment": request.comment} if request.comment else {}),
             }
-        effect = _effect(row["kind"])
+        effect = _effect(row.kind)
         if effect is not None:
             data = await effect(conn, access, row, d, t, target, inputs, data) or data
-        seq = await conn.fetchval(
-            "SELECT coalesce(max(seq), 0) + 1 FROM workflow_steps WHERE tenant_id = $1 AND instance_id = $2",
-            access.tenant.id,
-            instance_id,
-        )
+        seq = await conn.fetchval(queries.NEXT_SEQ, access.tenant.id, instance_id)
         await _step(
-            conn, access, instance_id, seq, t.name, state, target, inputs, request.comment, row["due_at"], automatic
+            conn, access, instance_id, seq, t.name, state, target, inputs, request.comment, row.due_at, automatic
         )
         final = d.state(target)
-        now = await conn.fetchval("SELECT now()")
+        now = await conn.fetchval(queries.NOW)
         moved = target != state
-        due = (await _due(conn, access, d, target, data, now)) if moved else row["due_at"]
+        due = (await _due(conn, access, d, target, data, now)) if moved else row.due_at
         await conn.execute(
-            "UPDATE workflow_instances SET state = $3, data = $4::jsonb, version = version + 1,"
-            " state_since = CASE WHEN $5 THEN now() ELSE state_since END, due_at = $6,"
-            " escalated_to = CASE WHEN $5 THEN NULL ELSE escalated_to END,"
-            " outcome = $7, closed_at = CASE WHEN $7::text IS NULL THEN NULL ELSE now() END"
-            " WHERE tenant_id = $1 AND id = $2",
+            queries.MOVE_INSTANCE,
             access.tenant.id,
             instance_id,
             target,
@@ -737,7 +707,7 @@ async def transition(
             "workflow_instance",
             str(instance_id),
             t.name,
-            before={"state": state, "version": row["version"]},
+            before={"state": state, "version": row.version},
             after={"state": target, "inputs": inputs, "comment": request.comment},
         )
         await _emit(conn, access, view, t.name, state)
@@ -795,30 +765,22 @@ async def overdue(
     at most ``limit`` (default 500)."""
     limit = 500 if limit is None else check_limit(limit, 100_000)
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            "SELECT id, definition, kind, subject, state, due_at, escalated_to FROM workflow_instances"
-            " WHERE tenant_id = $1 AND closed_at IS NULL AND due_at < coalesce($2::timestamptz, now())"
-            " AND ($3::text IS NULL OR kind = $3) ORDER BY due_at, id LIMIT $4",
-            access.tenant.id,
-            at,
-            kind,
-            limit,
-        )
+        rows = await queries.overdue_rows(conn, access.tenant.id, at, kind, limit)
     defs = for_tenant(access)
     found = []
     for r in rows:
-        d = defs[r["definition"]].definition if r["definition"] in defs else None
-        deadline = d.state(r["state"]).deadline if d else None
+        d = defs[r.definition].definition if r.definition in defs else None
+        deadline = d.state(r.state).deadline if d else None
         found.append(
             OverdueView(
-                id=r["id"],
-                definition=r["definition"],
-                kind=r["kind"],
-                subject=r["subject"],
-                state=r["state"],
-                due_at=r["due_at"],
+                id=r.id,
+                definition=r.definition,
+                kind=r.kind,
+                subject=r.subject,
+                state=r.state,
+                due_at=r.due_at,
                 on_expiry=deadline.on_expiry if deadline else "mark_overdue",
-                escalated_to=r["escalated_to"],
+                escalated_to=r.escalated_to,
             )
         )
     return found
@@ -846,8 +808,7 @@ async def process_expired(access: Access, *, at: datetime.datetime | None = None
         elif deadline.on_expiry == "escalate" and o.escalated_to is None:
             async with tenant_transaction(access.tenant.id) as conn:
                 await conn.execute(
-                    "UPDATE workflow_instances SET escalated_to = $3, version = version + 1"
-                    " WHERE tenant_id = $1 AND id = $2",
+                    queries.ESCALATE_INSTANCE,
                     access.tenant.id,
                     o.id,
                     deadline.escalate_to,
