@@ -16,10 +16,11 @@ import time
 from collections import defaultdict
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 
 from core.catalog.reading import items_by_key, version_numbers
-from core.evaluation import sources
+from core.evaluation import queries, sources
 from core.evaluation.compute import Aggregates, compute, evaluator_shares
 from core.evaluation.schemes import (
     SchemeDoc,
@@ -124,14 +125,12 @@ class ResultView(msgspec.Struct):
 # --- the scheme ----------------------------------------------------------------------------
 
 
-async def _stored_scheme(conn: Any, access: Access) -> tuple[SchemeDoc, str, int]:
-    row = await conn.fetchrow(
-        "SELECT document::text, origin, revision FROM evaluation_schemes WHERE tenant_id = $1", access.tenant.id
-    )
+async def _stored_scheme(conn: asyncpg.Connection, access: Access) -> tuple[SchemeDoc, str, int]:
+    row = await queries.scheme_row(conn, access.tenant.id)
     if row is None:
         doc, origin = plugin_scheme(access.tenant.plugin)
         return doc, origin, 0
-    return msgspec.json.decode(row["document"], type=SchemeDoc), row["origin"], row["revision"]
+    return msgspec.json.decode(row.document, type=SchemeDoc), row.origin, row.revision
 
 
 async def get_scheme(access: Access) -> SchemeView:
@@ -178,13 +177,7 @@ async def replace_scheme(access: Access, data: SchemeUpdate) -> SchemeView:
         if data.revision != revision:
             raise Conflict(f"the scheme is at revision {revision}, not {data.revision}: read it again")
         document = msgspec.json.encode(data.scheme).decode()
-        await conn.execute(
-            "INSERT INTO evaluation_schemes (tenant_id, document, origin, revision) VALUES ($1, $2::jsonb, 'tenant', 1)"
-            " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, origin = 'tenant',"
-            " revision = evaluation_schemes.revision + 1, updated_at = now()",
-            access.tenant.id,
-            document,
-        )
+        await conn.execute(queries.REPLACE_SCHEME, access.tenant.id, document)
         await audit.record(access, "evaluation_scheme", access.tenant.slug, "replace", after={"revision": revision + 1})
     return await get_scheme(access)
 
@@ -207,9 +200,6 @@ def period_dates(code: str, kind: str) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
-_PERIOD_COLUMNS = "code, kind, starts_on, ends_on, state, created_at, closed_at, computed_at"
-
-
 async def create_period(access: Access, data: PeriodCreate) -> PeriodView:
     """Open a period with a frozen copy of the tenant's scheme (checked first)."""
     require_admin(access, "open evaluation periods")
@@ -218,56 +208,42 @@ async def create_period(access: Access, data: PeriodCreate) -> PeriodView:
         doc, origin, revision = await _stored_scheme(conn, access)
     _raise(await scheme_problems(access, doc), "the tenant's scheme breaks a rule; fix it first")
     async with tenant_transaction(access.tenant.id) as conn:
-        if await conn.fetchval(
-            "SELECT 1 FROM evaluation_periods WHERE tenant_id = $1 AND code = $2", access.tenant.id, data.code
-        ):
+        if await conn.fetchval(queries.PERIOD_EXISTS, access.tenant.id, data.code):
             raise Conflict(f"period {data.code} exists already")
         document = msgspec.json.encode(doc).decode()
         if revision == 0:  # first use: the tenant keeps the plugin's scheme from now on
-            await conn.execute(
-                "INSERT INTO evaluation_schemes (tenant_id, document, origin, revision) VALUES ($1, $2::jsonb, $3, 0)"
-                " ON CONFLICT (tenant_id) DO NOTHING",
-                access.tenant.id,
-                document,
-                origin,
-            )
-        row = await conn.fetchrow(
-            "INSERT INTO evaluation_periods (tenant_id, code, kind, starts_on, ends_on, scheme)"
-            f" VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING {_PERIOD_COLUMNS}",
-            access.tenant.id,
-            data.code,
-            data.kind,
-            starts_on,
-            ends_on,
-            document,
-        )
-        assert row is not None  # INSERT … RETURNING returns the row it inserted
+            await conn.execute(queries.KEEP_SCHEME, access.tenant.id, document, origin)
+        row = await queries.insert_period(conn, access.tenant.id, data.code, data.kind, starts_on, ends_on, document)
         await audit.record(access, "evaluation_period", data.code, "create", after={"kind": data.kind})
-    return PeriodView(**dict(row))
+    return _view(row)
 
 
 async def list_periods(access: Access) -> list[PeriodView]:
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            f"SELECT {_PERIOD_COLUMNS} FROM evaluation_periods WHERE tenant_id = $1 ORDER BY code", access.tenant.id
-        )
-    return [PeriodView(**dict(r)) for r in rows]
+        rows = await queries.periods(conn, access.tenant.id)
+    return [_view(r) for r in rows]
 
 
-async def _period(conn: Any, access: Access, code: str, *, lock: bool = False) -> Any:
-    row = await conn.fetchrow(
-        f"SELECT {_PERIOD_COLUMNS}, scheme::text FROM evaluation_periods WHERE tenant_id = $1 AND code = $2"
-        + (" FOR UPDATE" if lock else ""),
-        access.tenant.id,
-        code,
-    )
+async def _period(
+    conn: asyncpg.Connection, access: Access, code: str, *, lock: bool = False
+) -> queries.PeriodSchemeRow:
+    row = await queries.period_row(conn, access.tenant.id, code, lock=lock)
     if row is None:
         raise NotFound(f"no evaluation period {code}")
     return row
 
 
-def _view(row: Any) -> PeriodView:
-    return PeriodView(**{k: row[k] for k in PeriodView.__struct_fields__})
+def _view(row: queries.PeriodRow) -> PeriodView:
+    return PeriodView(
+        code=row.code,
+        kind=row.kind,
+        starts_on=row.starts_on,
+        ends_on=row.ends_on,
+        state=row.state,
+        created_at=row.created_at,
+        closed_at=row.closed_at,
+        computed_at=row.computed_at,
+    )
 
 
 async def get_period(access: Access, code: str) -> PeriodView:
@@ -278,46 +254,32 @@ async def get_period(access: Access, code: str) -> PeriodView:
 async def close_period(access: Access, code: str) -> PeriodView:
     require_admin(access, "close evaluation periods")
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await _period(conn, access, code, lock=True)
-        if row["state"] == "closed":
+        period = await _period(conn, access, code, lock=True)
+        if period.state == "closed":
             raise Conflict(f"period {code} is closed already")
-        row = await conn.fetchrow(
-            "UPDATE evaluation_periods SET state = 'closed', closed_at = now() WHERE tenant_id = $1 AND code = $2"
-            f" RETURNING {_PERIOD_COLUMNS}",
-            access.tenant.id,
-            code,
-        )
+        closed = await queries.close_period(conn, access.tenant.id, code)
+        assert closed is not None, "the period is locked"
         await audit.record(access, "evaluation_period", code, "close")
-    return _view(row)
+    return _view(closed)
 
 
-def _open(row: Any) -> None:
-    if row["state"] != "open":
-        raise Conflict(f"period {row['code']} is closed: it takes no scores and is not recomputed")
+def _open(row: queries.PeriodRow) -> None:
+    if row.state != "open":
+        raise Conflict(f"period {row.code} is closed: it takes no scores and is not recomputed")
 
 
 # --- subjects -------------------------------------------------------------------------------
 
 
-async def load_subjects(conn: Any, access: Access, doc: SchemeDoc) -> dict[str, Subject]:
+async def load_subjects(conn: asyncpg.Connection, access: Access, doc: SchemeDoc) -> dict[str, Subject]:
     """Every township, department and dispatched agency of the tenant (two statements)."""
-    townships = await conn.fetch(
-        "SELECT code, name, attributes->>$3 AS township_type FROM jurisdictions"
-        " WHERE tenant_id = $1 AND kind = ANY($2) ORDER BY code",
-        access.tenant.id,
-        list(TOWNSHIP_KINDS),
-        doc.township_type_attribute,
+    townships = await queries.township_subjects(
+        conn, access.tenant.id, list(TOWNSHIP_KINDS), doc.township_type_attribute
     )
-    units = await conn.fetch(
-        "SELECT u.code, u.name, u.kind, u.parent_unit_code, u.jurisdiction_code,"
-        " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id AND h.unit_code = u.code"
-        "  ORDER BY h.township_code <> u.jurisdiction_code, h.township_code) AS hosts"
-        " FROM units u WHERE u.tenant_id = $1 AND u.kind IN ('department', 'dispatched_agency') ORDER BY u.code",
-        access.tenant.id,
-    )
-    found = {r["code"]: Subject(r["code"], "township", r["name"], township_type=r["township_type"]) for r in townships}
-    for r in units:
-        found[r["code"]] = Subject(r["code"], r["kind"], r["name"], tuple(r["hosts"]), r["parent_unit_code"])
+    units = await queries.unit_subjects(conn, access.tenant.id)
+    found = {t.code: Subject(t.code, "township", t.name, township_type=t.township_type) for t in townships}
+    for u in units:
+        found[u.code] = Subject(u.code, u.kind, u.name, tuple(u.hosts), u.parent_unit_code)
     return found
 
 
@@ -325,7 +287,7 @@ async def evaluation_context(access: Access, period: str) -> tuple[SchemeDoc, li
     """The period's frozen scheme and every subject it may evaluate."""
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _period(conn, access, period)
-        doc = msgspec.json.decode(row["scheme"], type=SchemeDoc)
+        doc = msgspec.json.decode(row.scheme, type=SchemeDoc)
         return doc, list((await load_subjects(conn, access, doc)).values())
 
 
@@ -414,7 +376,7 @@ async def enter_scores(access: Access, period: str, data: ScoresIn) -> ScoresWri
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _period(conn, access, period, lock=True)
         _open(row)
-        doc = msgspec.json.decode(row["scheme"], type=SchemeDoc)
+        doc = msgspec.json.decode(row.scheme, type=SchemeDoc)
         subjects = await load_subjects(conn, access, doc)
         problems, forbidden = score_problems(access, doc, subjects, data.scores)
         if forbidden:
@@ -424,11 +386,7 @@ async def enter_scores(access: Access, period: str, data: ScoresIn) -> ScoresWri
         if len(keys) != len(data.scores):
             raise ValidationFailed.on("scores", "the same (relation, evaluator, evaluatee, indicator) appears twice")
         await conn.execute(
-            "INSERT INTO evaluation_scores (tenant_id, period, relation, evaluator, evaluatee, indicator, score,"
-            " note, entered_by) SELECT $1, $2, r, e, s, i, v, n, $9 FROM unnest($3::text[], $4::text[], $5::text[],"
-            " $6::text[], $7::float8[], $8::text[]) AS x(r, e, s, i, v, n)"
-            " ON CONFLICT (tenant_id, period, relation, evaluatee, evaluator, indicator) DO UPDATE"
-            " SET score = excluded.score, note = excluded.note, entered_by = excluded.entered_by, entered_at = now()",
+            queries.UPSERT_SCORES,
             access.tenant.id,
             period,
             [s.relation for s in data.scores],
@@ -456,18 +414,19 @@ async def list_scores(
     scope = _own_scope(access)
     async with tenant_transaction(access.tenant.id) as conn:
         await _period(conn, access, period)
-        rows = await conn.fetch(
-            "SELECT relation, evaluator, evaluatee, indicator, score, note, entered_at FROM evaluation_scores"
-            " WHERE tenant_id = $1 AND period = $2 AND ($3::text IS NULL OR evaluatee = $3)"
-            " AND ($4::text IS NULL OR evaluator = $4) AND ($5::text IS NULL OR evaluator = $5 OR evaluatee = $5)"
-            " ORDER BY relation, evaluatee, evaluator, indicator",
-            access.tenant.id,
-            period,
-            evaluatee,
-            evaluator,
-            scope,
+        rows = await queries.scores(conn, access.tenant.id, period, evaluatee, evaluator, scope)
+    return [
+        ScoreView(
+            relation=r.relation,
+            evaluator=r.evaluator,
+            evaluatee=r.evaluatee,
+            indicator=r.indicator,
+            score=r.score,
+            note=r.note,
+            entered_at=r.entered_at,
         )
-    return [ScoreView(**dict(r)) for r in rows]
+        for r in rows
+    ]
 
 
 # --- computing and results -------------------------------------------------------------------
@@ -492,33 +451,12 @@ async def _sourced(access: Access, doc: SchemeDoc, start: datetime.date, end: da
     return found
 
 
-# One scan, two groupings: per (relation, subject, indicator) the share-weighted mean raw score,
-# per (relation, subject, evaluator) Σ weight × normalised score. Shares come from the rules
-# (shares of evaluators a rule does not name are 0); without rules every share is 1.
-_REDUCE = """
-SELECT GROUPING(s.indicator) = 0 AS mean, s.relation, s.evaluatee, coalesce(s.indicator, s.evaluator) AS key,
-       CASE WHEN GROUPING(s.indicator) = 0 THEN sum({share} * s.score) / nullif(sum({share}), 0)
-            ELSE sum(i.weight * (s.score - i.lo) / (i.hi - i.lo)) * 100 / $8 END AS value,
-       count(*)::int AS n
-  FROM evaluation_scores s
-  JOIN unnest($3::text[], $4::text[], $5::float8[], $6::float8[], $7::float8[]) AS i(relation, code, weight, lo, hi)
-    ON i.relation = s.relation AND i.code = s.indicator
-  {joins}
- WHERE s.tenant_id = $1 AND s.period = $2
- GROUP BY GROUPING SETS ((s.relation, s.evaluatee, s.indicator), (s.relation, s.evaluatee, s.evaluator))
-"""
-_PLAIN = _REDUCE.format(share="1.0", joins="")
-_RULED = _REDUCE.format(
-    share="CASE WHEN r.relation IS NULL THEN 1.0 ELSE coalesce(x.share, 0) END",
-    joins="LEFT JOIN (SELECT DISTINCT relation, evaluatee FROM unnest($9::text[], $10::text[])"
-    " AS r(relation, evaluatee)) r ON r.relation = s.relation AND r.evaluatee = s.evaluatee"
-    " LEFT JOIN unnest($9::text[], $10::text[], $11::text[], $12::float8[]) AS x(relation, evaluatee, evaluator, share)"
-    " ON x.relation = s.relation AND x.evaluatee = s.evaluatee AND x.evaluator = s.evaluator",
-)
-
-
 async def reduce_scores(
-    conn: Any, access: Access, period: str, doc: SchemeDoc, shares: dict[tuple[str, str], dict[str, float]]
+    conn: asyncpg.Connection,
+    access: Access,
+    period: str,
+    doc: SchemeDoc,
+    shares: dict[tuple[str, str], dict[str, float]],
 ) -> Aggregates:
     """Every score of the period reduced in PostgreSQL, one statement: per (relation,
     subject, indicator) the share-weighted mean, per (relation, subject, evaluator) the
@@ -536,10 +474,7 @@ async def reduce_scores(
     ]
     if flat:
         args += [[f[0] for f in flat], [f[1] for f in flat], [f[2] for f in flat], [f[3] for f in flat]]
-    # Fresh score tables have no statistics yet: keep the planner on hashing, not on sorting to disk.
-    await conn.execute("SET LOCAL work_mem = '64MB'; SET LOCAL enable_sort = off")
-    rows = await conn.fetch(_RULED if flat else _PLAIN, *args)
-    await conn.execute("RESET enable_sort; RESET work_mem")
+    rows = await queries.reduced_scores(conn, args, ruled=bool(flat))
     means: dict[tuple[str, str], dict[str, tuple[float | None, int]]] = defaultdict(dict)
     subtotals: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for mean, relation, evaluatee, key, value, n in rows:
@@ -557,8 +492,8 @@ async def compute_period(access: Access, period: str) -> ComputeSummary:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _period(conn, access, period)
         _open(row)
-    doc = msgspec.json.decode(row["scheme"], type=SchemeDoc)
-    sourced = await _sourced(access, doc, row["starts_on"], row["ends_on"])
+    doc = msgspec.json.decode(row.scheme, type=SchemeDoc)
+    sourced = await _sourced(access, doc, row.starts_on, row.ends_on)
     rules = plugin_rules(access.tenant.plugin)
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _period(conn, access, period, lock=True)
@@ -569,14 +504,9 @@ async def compute_period(access: Access, period: str) -> ComputeSummary:
         reduced = await reduce_scores(conn, access, period, doc, shares)
         computed = compute(doc, listed, reduced, shares=shares, rules=rules, sourced=sourced)
         encode = msgspec.json.encode
-        await conn.execute(
-            "DELETE FROM evaluation_results WHERE tenant_id = $1 AND period = $2", access.tenant.id, period
-        )
+        await conn.execute(queries.DELETE_RESULTS, access.tenant.id, period)
         now = await conn.fetchval(
-            "INSERT INTO evaluation_results (tenant_id, period, subject, subject_kind, subject_name, score, grade,"
-            " complete, explanation) SELECT $1, $2, s, k, n, v, g, c, x::jsonb FROM unnest($3::text[], $4::text[],"
-            " $5::text[], $6::float8[], $7::text[], $8::bool[], $9::text[]) AS t(s, k, n, v, g, c, x)"
-            " RETURNING computed_at",
+            queries.INSERT_RESULTS,
             access.tenant.id,
             period,
             [c.subject for c in computed],
@@ -587,12 +517,7 @@ async def compute_period(access: Access, period: str) -> ComputeSummary:
             [c.complete for c in computed],
             [encode(c.explanation).decode() for c in computed],
         ) or datetime.datetime.now(datetime.UTC)
-        await conn.execute(
-            "UPDATE evaluation_periods SET computed_at = $3 WHERE tenant_id = $1 AND code = $2",
-            access.tenant.id,
-            period,
-            now,
-        )
+        await conn.execute(queries.SET_COMPUTED_AT, access.tenant.id, period, now)
         await audit.record(access, "evaluation_results", period, "compute", after={"results": len(computed)})
     by_kind: dict[str, int] = defaultdict(int)
     by_grade: dict[str, int] = defaultdict(int)
@@ -610,13 +535,18 @@ async def compute_period(access: Access, period: str) -> ComputeSummary:
     )
 
 
-_RESULT_COLUMNS = "period, subject, subject_kind, subject_name, score, grade, complete, explanation::text, computed_at"
-
-
-def _result(row: Any) -> ResultView:
-    data = dict(row)
-    data["explanation"] = msgspec.json.decode(data["explanation"])
-    return ResultView(**data)
+def _result(row: queries.ResultRow) -> ResultView:
+    return ResultView(
+        period=row.period,
+        subject=row.subject,
+        subject_kind=row.subject_kind,
+        subject_name=row.subject_name,
+        score=row.score,
+        grade=row.grade,
+        complete=row.complete,
+        explanation=msgspec.json.decode(row.explanation),
+        computed_at=row.computed_at,
+    )
 
 
 async def list_results(
@@ -632,17 +562,7 @@ async def list_results(
     scope = _own_scope(access)
     async with tenant_transaction(access.tenant.id) as conn:
         await _period(conn, access, period)
-        rows = await conn.fetch(
-            f"SELECT {_RESULT_COLUMNS} FROM evaluation_results WHERE tenant_id = $1 AND period = $2"
-            " AND ($3::text IS NULL OR subject_kind = $3) AND ($4::text IS NULL OR subject = $4)"
-            " AND ($5::text IS NULL OR subject > $5) ORDER BY subject LIMIT $6",
-            access.tenant.id,
-            period,
-            subject_kind,
-            scope,
-            after,
-            limit + 1,
-        )
+        rows = await queries.result_page(conn, access.tenant.id, period, subject_kind, scope, after, limit + 1)
     return page_of([_result(r) for r in rows], limit, lambda r: r.subject)
 
 
@@ -652,12 +572,7 @@ async def get_result(access: Access, period: str, subject: str) -> ResultView:
         raise deny(access, f"read the result of {subject}; a {access.role.value} key reads its own")
     async with tenant_transaction(access.tenant.id) as conn:
         await _period(conn, access, period)
-        row = await conn.fetchrow(
-            f"SELECT {_RESULT_COLUMNS} FROM evaluation_results WHERE tenant_id = $1 AND period = $2 AND subject = $3",
-            access.tenant.id,
-            period,
-            subject,
-        )
+        row = await queries.result_row(conn, access.tenant.id, period, subject)
     if row is None:
         raise NotFound(f"no result for {subject} in period {period} (compute the period first)")
     return _result(row)
