@@ -34,7 +34,7 @@ from api.rest.units import UnitController
 from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
 from api.runtime import open_database
 from api.security_headers import security_headers
-from core import db, events, portal, township_lists
+from core import db, events, portal, published_bodies
 from core.events import DeliveryWorker
 from core.exchange import tables
 from core.exchange.retention import ExportSweeper
@@ -61,7 +61,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     settings = settings or load_settings()
     storage = make_storage(settings)
     configure_logging()
-    township_lists.published_cache.size = settings.cache_lists
+    published_bodies.cache.max_entries = settings.cache_lists
+    published_bodies.cache.max_bytes = settings.cache_list_bytes
+    published_bodies.cache.tenant_share = settings.cache_tenant_share
+    published_bodies.store_enabled = settings.store_list_bodies
     portal.page_cache.size = settings.cache_pages
     configure_export_retention(settings.export_retention_hours)
     tables.configure(

@@ -20,13 +20,13 @@ from typing import Annotated, Any
 
 import msgspec
 
-from core import audit, events, search
+from core import audit, events, published_bodies, search
 from core.access import Access, Role
 from core.catalog import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
 from core.db import refresh_statistics, tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
-from core.generations import GENERATION, Cache
+from core.generations import GENERATION
 from core.idempotency import fingerprint, once
 from core.inputs import NAME, Checked, check_day, stored_number
 from core.permissions import deny, require_admin
@@ -357,21 +357,35 @@ SELECT l.revision, l.published_number, j.name AS township_name, v.number, v.cata
 
 
 class _Published(msgspec.Struct, frozen=True, gc=False):
+    """The body of a published version: the last three fields of :class:`TownshipList`, in
+    its order (core.published_bodies splices its JSON after the header's)."""
+
     entries: list[Entry]
     counts: dict[str, int]
     provisions: list[CitedProvision]
 
 
-#: Published versions read whole, per process. A value is shared by every reader of that
-#: version and must never be mutated. ``QINGDAN_CACHE_LISTS`` sets the size (api.app).
-published_cache: Cache[_Published] = Cache(32)
+class _PublishedHead(msgspec.Struct):
+    """:class:`TownshipList` without its body: encoded per request, the body spliced in."""
+
+    township_code: str
+    township_name: str
+    status: str
+    catalog_version: int
+    revision: int
+    published_number: int
+    review_note: str
+    version: int | None
+    effective_date: datetime.date | None
 
 
-async def _published_body(conn: Any, access: Access, township: str, head: Any) -> _Published:
-    key = (access.tenant.id, township, head["number"])
-    found = published_cache.get(key, head["generation"])
-    if found is not None:
-        return found
+_published_decoder = msgspec.json.Decoder(_Published)
+
+#: The per-process level of published bodies (kept under its old name for callers that clear it).
+published_cache = published_bodies.cache
+
+
+async def _build_published(conn: Any, access: Access, township: str, head: Any) -> bytes:
     await conn.execute(_CUSTOM_PLAN)
     selection = (
         "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
@@ -382,7 +396,55 @@ async def _published_body(conn: Any, access: Access, township: str, head: Any) -
     arguments = (access.tenant.id, head["catalog_version"], township, head["number"])
     entries = _entries(await conn.fetch(items_for(selection), *arguments))
     provisions = decode_provisions(await conn.fetchval(provisions_for(selection), *arguments))
-    return published_cache.put(key, head["generation"], _Published(entries, _counts(entries), provisions))
+    return msgspec.json.encode(_Published(entries, _counts(entries), provisions))
+
+
+async def _stored_body(conn: Any, access: Access, township: str, head: Any) -> published_bodies.Body:
+    """The version's body, encoded once per content generation and shared by every process
+    (see :mod:`core.published_bodies`)."""
+    key = (access.tenant.id, township, head["number"])
+    return await published_bodies.body(
+        conn, key, head["generation"], partial(_build_published, conn, access, township, head)
+    )
+
+
+async def _published_body(conn: Any, access: Access, township: str, head: Any) -> _Published:
+    found = await _stored_body(conn, access, township, head)
+    body: _Published = published_bodies.cache.decoded(
+        (access.tenant.id, township, head["number"]), found, _published_decoder.decode
+    )
+    return body
+
+
+async def _published_head(
+    conn: Any, access: Access, township: str, number: int | None, as_of: datetime.date | None
+) -> Any:
+    if number is not None:
+        stored_number(number, f"published version of township {township}'s list numbered")
+    check_day("as_of", as_of)
+    head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
+    if head is None:
+        await _list_row(conn, access, township)  # raises the precise 404
+        raise NotFound(f"township {township} has no published list")  # _list_row found none either
+    if head["number"] is None:
+        when = f" as of {as_of}" if as_of else ""
+        which = f" version {number}" if number else ""
+        raise NotFound(f"township {township} has no published list{which}{when}")
+    return head
+
+
+def _head_view(township: str, head: Any) -> _PublishedHead:
+    return _PublishedHead(
+        township_code=township,
+        township_name=head["township_name"],
+        status="published",
+        catalog_version=head["catalog_version"],
+        revision=head["revision"],
+        published_number=head["published_number"],
+        review_note="",
+        version=head["number"],
+        effective_date=head["effective_date"],
+    )
 
 
 async def get_published_list(
@@ -393,33 +455,26 @@ async def get_published_list(
     The entries of a version are immutable, so they are read once per content generation
     (see :mod:`core.generations`); the header is read every time.
     """
-    if number is not None:
-        stored_number(number, f"published version of township {township}'s list numbered")
-    check_day("as_of", as_of)
     async with tenant_transaction(access.tenant.id) as conn:
-        head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
-        if head is None:
-            await _list_row(conn, access, township)  # raises the precise 404
-            raise NotFound(f"township {township} has no published list")  # _list_row found none either
-        if head["number"] is None:
-            when = f" as of {as_of}" if as_of else ""
-            which = f" version {number}" if number else ""
-            raise NotFound(f"township {township} has no published list{which}{when}")
+        head = await _published_head(conn, access, township, number, as_of)
         body = await _published_body(conn, access, township, head)
     return TownshipList(
-        township_code=township,
-        township_name=head["township_name"],
-        status="published",
-        catalog_version=head["catalog_version"],
-        revision=head["revision"],
-        published_number=head["published_number"],
-        review_note="",
-        version=head["number"],
-        effective_date=head["effective_date"],
+        **msgspec.structs.asdict(_head_view(township, head)),
         entries=body.entries,
         counts=body.counts,
         provisions=body.provisions,
     )
+
+
+async def get_published_list_json(
+    access: Access, township: str, *, number: int | None = None, as_of: datetime.date | None = None
+) -> bytes:
+    """:func:`get_published_list` as the JSON of a :class:`TownshipList`, byte for byte,
+    without building or encoding the body again (it is stored encoded)."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        head = await _published_head(conn, access, township, number, as_of)
+        found = await _stored_body(conn, access, township, head)
+    return published_bodies.splice(msgspec.json.encode(_head_view(township, head)), found.json)
 
 
 async def list_versions(access: Access, township: str) -> list[ListVersion]:
