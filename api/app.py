@@ -34,7 +34,7 @@ from api.rest.units import UnitController
 from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
 from api.runtime import open_database
 from api.security_headers import security_headers
-from core import db, events, portal, published_bodies
+from core import db, events, lookup, portal, published_bodies
 from core.events import DeliveryWorker
 from core.exchange import tables
 from core.exchange.retention import ExportSweeper
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     published_bodies.cache.max_bytes = settings.cache_list_bytes
     published_bodies.cache.tenant_share = settings.cache_tenant_share
     published_bodies.store_enabled = settings.store_list_bodies
+    lookup.configure_cache(settings.cache_lookup_bytes, settings.cache_tenant_share)
     portal.page_cache.size = settings.cache_pages
     configure_export_retention(settings.export_retention_hours)
     tables.configure(

@@ -17,14 +17,18 @@ Routing follows the list:
 
 Without a location every township's published list is searched and the township whose
 list matches best is returned (ties — e.g. an item every township has — are listed as
-candidates, and the first by code is chosen).
+candidates, and the first by code is chosen). No list is read for that: the catalog's
+ranking is walked best first and the index of published entries by item
+(``township_version_entries_item``) says which items some list in force holds and which
+townships hold the best of them; only the chosen township's entries are read.
 
 :func:`propose_units` is the same routing for a call (乡呼县应): the parties of one item of
 a township's list, by code or by the best match of the call's text.
 
 Matching and caching are :mod:`core.lookup_index`: indexes are built per published catalog
 version and township-list entry sets per published list version, both immutable, so they
-are cached (LRU) and a lookup costs two or three small statements plus an in-memory ranking.
+are cached (catalog indexes bounded by bytes, fair between tenants) and a lookup costs two
+or three small statements plus an in-memory ranking.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from core.catalog import ItemView, item_view, items_for
 from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import NotFound, ValidationFailed
-from core.lookup_index import LRU, Document, Hit, Index, has_words, merged_synonyms, query_tokens
+from core.lookup_index import LRU, Document, Hit, Index, SizedLRU, has_words, merged_synonyms, query_tokens
 from core.structure import load_structure
 
 MAX_TEXT = 2000
@@ -163,8 +167,18 @@ class TownshipVersion:
     content_hash: str
 
 
-_catalogs: LRU[tuple[uuid.UUID, int], CatalogIndex] = LRU(64)
+#: Catalog indexes, bounded by their estimated bytes and fair between tenants (a tenant may
+#: hold a quarter); api.app sizes it from QINGDAN_CACHE_LOOKUP_BYTES.
+_catalogs: SizedLRU[tuple[uuid.UUID, int], CatalogIndex] = SizedLRU(256 * 1024 * 1024)
+#: What an item's view takes in memory, about (its texts, responsibilities, citations).
+_ITEM_BYTES = 3000
 _lists: LRU[tuple[uuid.UUID, str, int, str], ListEntries] = LRU(4096)
+
+
+def configure_cache(max_bytes: int, tenant_share: float) -> None:
+    """Size the catalog-index cache (QINGDAN_CACHE_LOOKUP_BYTES, QINGDAN_CACHE_TENANT_PERCENT)."""
+    _catalogs.max_bytes, _catalogs.tenant_share = max_bytes, tenant_share
+    _catalogs.clear()
 
 
 def clear_caches() -> None:
@@ -206,7 +220,7 @@ async def _catalog_index(conn: Any, access: Access, version: int) -> CatalogInde
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
     routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
     built = CatalogIndex(version, items, Index(_documents(items, labels)), labels, routable)
-    _catalogs.put(key, built)
+    _catalogs.put(key, built, built.index.estimated_bytes() + _ITEM_BYTES * len(items))
     return built
 
 
@@ -338,6 +352,112 @@ async def _versions_in_force(conn: Any, access: Access, township: str | None) ->
         TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
         for r in records
     ]
+
+
+# --- without a location: from the index of published entries --------------------------------
+
+#: Each township's list version in force today (latest effective date, then number).
+_IN_FORCE = """
+WITH v AS MATERIALIZED (
+  SELECT DISTINCT ON (township_code) township_code, number, catalog_version, content_hash
+    FROM township_list_versions WHERE tenant_id = $1 AND effective_date <= current_date
+   ORDER BY township_code, effective_date DESC, number DESC)
+"""
+
+_CATALOGS_IN_FORCE = _IN_FORCE + "SELECT DISTINCT catalog_version FROM v ORDER BY 1"
+
+#: Of the (catalog version, item, score) triples, those some list in force holds (per triple,
+#: the index township_version_entries_item — tenant, item, township, number — until the first
+#: match); of those with the best score, the first townships (by code) holding one.
+_BEST_HOLDERS = (
+    _IN_FORCE
+    + """
+, c AS (SELECT * FROM unnest($2::int[], $3::text[], $4::float8[]) AS c(k, code, score)),
+held AS (
+  SELECT c.k, c.code, c.score FROM c
+   WHERE EXISTS (SELECT 1 FROM township_version_entries e
+                   JOIN v ON v.township_code = e.township_code AND v.number = e.number AND v.catalog_version = c.k
+                  WHERE e.tenant_id = $1 AND e.item_code = c.code)),
+top AS (SELECT k, code, score FROM held WHERE score = (SELECT max(score) FROM held))
+SELECT h.score, h.township_code, j.name, h.number, h.catalog_version, h.content_hash FROM (
+  SELECT DISTINCT top.score, v.township_code, v.number, v.catalog_version, v.content_hash
+    FROM top JOIN township_version_entries e ON e.tenant_id = $1 AND e.item_code = top.code
+    JOIN v ON v.township_code = e.township_code AND v.number = e.number AND v.catalog_version = top.k
+   ORDER BY v.township_code LIMIT $5) h
+  JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = h.township_code
+ ORDER BY h.township_code
+"""
+)
+
+#: Candidate townships a lookup reports at most (and one more, to know there are several).
+MAX_CANDIDATES = 20
+
+
+async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]]) -> tuple[float, list[TownshipVersion]]:
+    """The best score any list in force reaches, and the townships (by code, at most
+    ``MAX_CANDIDATES + 1``) whose lists hold an item of that score.
+
+    ``ranked`` is per catalog version, best first. Walked in score order, in chunks that end
+    at a score boundary (so a tie is never split), asking the index which items some list
+    holds; the first chunk with a held item decides (one statement a chunk, nearly always
+    one). No township's list is read."""
+    merged = sorted(
+        ((h.score, k, h.code) for k, hits in ranked.items() for h in hits), key=lambda t: (-t[0], t[2], t[1])
+    )
+    start, size = 0, 32
+    while start < len(merged):
+        end = min(len(merged), start + size)
+        while end < len(merged) and merged[end][0] == merged[end - 1][0]:
+            end += 1
+        chunk = merged[start:end]
+        rows = await conn.fetch(
+            _BEST_HOLDERS,
+            access.tenant.id,
+            [c[1] for c in chunk],
+            [c[2] for c in chunk],
+            [c[0] for c in chunk],
+            MAX_CANDIDATES + 1,
+        )
+        if rows:
+            return rows[0]["score"], [
+                TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
+                for r in rows
+            ]
+        start, size = end, size * 4
+    return 0.0, []
+
+
+async def _rank_everywhere(
+    conn: Any, access: Access, text: str | None, item_code: str | None, limit: int
+) -> tuple[
+    list[TownshipVersion], dict[int, CatalogIndex], dict[str, ListEntries], dict[str, list[Hit]], dict[str, float]
+]:
+    """Without a location: the townships tied at the best score (the first is chosen) and,
+    for the chosen one only, its entries and best ``limit`` hits — the same answer as
+    ranking every township's list, from the catalog index and the entries' item index."""
+    numbers = [r["catalog_version"] for r in await conn.fetch(_CATALOGS_IN_FORCE, access.tenant.id)]
+    if not numbers:
+        raise NotFound("no township of this tenant has a published list in force")
+    catalogs = {n: await _catalog_index(conn, access, n) for n in numbers}
+    query = query_tokens(text, _synonyms(access)) if text is not None else {}
+    ranked: dict[int, list[Hit]] = {}
+    for n, c in catalogs.items():
+        if item_code is None:
+            ranked[n] = c.index.rank(query, c.routable)
+        else:
+            ranked[n] = (c.index.rank(query, {item_code}) if query else []) or [Hit(item_code, 0.0)]
+    _, holding = await _best_holders(conn, access, ranked)
+    if not holding:
+        return [], catalogs, {}, {}, query
+    chosen = holding[0]
+    entries = {chosen.code: await _list_entries(conn, access, chosen, catalogs[chosen.catalog_version])}
+    if item_code is not None:
+        hits = {chosen.code: ranked[chosen.catalog_version]}
+    else:
+        on_list = entries[chosen.code].routable
+        best = (h for h in ranked[chosen.catalog_version] if h.code in on_list)
+        hits = {chosen.code: list(itertools.islice(best, limit))}
+    return holding, catalogs, entries, hits, query
 
 
 # --- routing -------------------------------------------------------------------------------
@@ -529,28 +649,22 @@ async def _lookup(
 ) -> LookupResult:
     place = await _township_for(conn, access, township=township, village=village, grid=grid)
     location = place[0] if place else None
+    candidates: list[TownshipVersion] = []
     if place is not None:
         if place[2] is None:
             raise NotFound(f"township {place[0]} ({place[1]}) has no published list in force")
-        versions = [place[2]]
+        chosen = place[2]
+        catalogs, entries, hits, query = await _rank(conn, access, [chosen], text, item_code, limit)
+        if item_code is not None and not hits[chosen.code]:
+            raise ValidationFailed.on("item_code", f"{item_code} is not on the published list of {location}")
     else:
-        versions = await _versions_in_force(conn, access, None)
-        if not versions:
-            raise NotFound("no township of this tenant has a published list in force")
-    catalogs, entries, hits, query = await _rank(conn, access, versions, text, item_code, limit)
-    if item_code is not None and not any(hits.values()):
-        where = f"the published list of {location}" if location else "any published township list"
-        raise ValidationFailed.on("item_code", f"{item_code} is not on {where}")
-    best_score = max((h[0].score for h in hits.values() if h), default=0.0)
-    holding = [v for v in versions if hits[v.code] and hits[v.code][0].score == best_score]
-    if location is not None:
-        chosen = versions[0]
-        candidates: list[TownshipVersion] = []
-    elif holding:
-        chosen = holding[0]  # versions come in township-code order
+        holding, catalogs, entries, hits, query = await _rank_everywhere(conn, access, text, item_code, limit)
+        if item_code is not None and not holding:
+            raise ValidationFailed.on("item_code", f"{item_code} is not on any published township list")
+        if not holding:
+            return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
+        chosen = holding[0]  # townships come in code order
         candidates = holding if len(holding) > 1 else []
-    else:
-        return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
     ref = TownshipRef(chosen.code, chosen.name)
     catalog = catalogs[chosen.catalog_version]
     top = hits[chosen.code][:limit]
@@ -584,7 +698,7 @@ async def _lookup(
         items=matched,
         score=first.score if first else 0.0,
         confidence=(catalog.index.coverage(query, first.code) if query else 1.0) if first else 0.0,
-        candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:20]],
+        candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:MAX_CANDIDATES]],
     )
 
 
