@@ -27,6 +27,7 @@ from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
 from api.rest.lookup import LookupController
 from api.rest.posts import PostController
+from api.rest.publications import ROUTES as PUBLICATION_ROUTES
 from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             readyz,
             download,
             *HANDBOOK_ROUTES,
+            *PUBLICATION_ROUTES,
             TenantController,
             ApiKeyController,
             AuditController,

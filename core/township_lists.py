@@ -23,7 +23,7 @@ import msgspec
 from core import audit, events, published_bodies, search
 from core.access import Access, Role
 from core.catalog import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
-from core.db import refresh_statistics, tenant_transaction
+from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.generations import GENERATION
@@ -763,67 +763,102 @@ async def publish_list(access: Access, township: str, data: ListPublish) -> Town
         row = await _list_row(conn, access, township, lock=True)
         if row["status"] != "filed":
             raise Conflict(f"only a filed list can be published; this one is {row['status']}")
-        number = row["published_number"] + 1
-        hashes = await conn.fetch(
-            "SELECT e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note"
-            " FROM township_entries e JOIN catalog_items i ON i.tenant_id = e.tenant_id"
-            " AND i.version = $3 AND i.code = e.item_code"
-            " WHERE e.tenant_id = $1 AND e.township_code = $2 AND e.state = 'active' ORDER BY e.item_code",
-            access.tenant.id,
-            township,
-            row["catalog_version"],
-        )
-        digest = hashlib.sha256(msgspec.json.encode([list(r.values()) for r in hashes])).hexdigest()
-        await conn.execute(
-            "INSERT INTO township_list_versions (tenant_id, township_code, number, catalog_version,"
-            " effective_date, content_hash) VALUES ($1, $2, $3, $4, $5, $6)",
-            access.tenant.id,
-            township,
-            number,
-            row["catalog_version"],
-            data.effective_date,
-            digest,
-        )
-        await conn.execute(
-            "INSERT INTO township_version_entries (tenant_id, township_code, number, item_code, origin,"
-            " justification, responsible_office, post, contact, note, item_hash)"
-            " SELECT e.tenant_id, e.township_code, $3, e.item_code, e.origin, e.justification,"
-            " e.responsible_office, e.post, e.contact, e.note, i.content_hash FROM township_entries e"
-            " JOIN catalog_items i ON i.tenant_id = e.tenant_id AND i.version = $4 AND i.code = e.item_code"
-            " WHERE e.tenant_id = $1 AND e.township_code = $2 AND e.state = 'active'",
-            access.tenant.id,
-            township,
-            number,
-            row["catalog_version"],
-        )
-        await conn.execute(
-            "UPDATE township_lists SET status = 'published', published_number = $3, revision = revision + 1,"
-            " review_note = '', updated_at = now() WHERE tenant_id = $1 AND township_code = $2",
-            access.tenant.id,
-            township,
-            number,
-        )
-        await conn.execute(
-            "UPDATE township_entries SET review_comment = '', change_note = ''"
-            " WHERE tenant_id = $1 AND township_code = $2",
-            access.tenant.id,
-            township,
-        )
-        await search.index_township_list(conn, access, township)
-        await refresh_statistics(conn, "township_version_entries")
+        published = await publish_filed(conn, access, [township], data.effective_date)
+    return await get_published_list(access, township, number=published[0][1])
+
+
+async def publish_filed(
+    conn: Any, access: Access, townships: list[str], effective_date: datetime.date
+) -> list[tuple[str, int, str]]:
+    """Publish the filed lists among ``townships`` in the caller's transaction, set-wise: a
+    fixed number of statements whatever the number of lists (one list or a batch of a bulk
+    publication, :mod:`core.publication`). Lists that are not filed are skipped. Returns
+    (township, version number, content hash) of each list published, in code order.
+
+    No ANALYZE here: the reads of published versions keep their plan without fresh
+    statistics (tests/test_plans.py), and analysing a table of millions of rows on every
+    publication cost more than the rest of it.
+    """
+    tid = access.tenant.id
+    lists = await conn.fetch(
+        "SELECT township_code, published_number + 1 AS number, catalog_version FROM township_lists"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[]) AND status = 'filed'"
+        " ORDER BY township_code FOR UPDATE",
+        tid,
+        townships,
+    )
+    if not lists:
+        return []
+    codes = [r["township_code"] for r in lists]
+    digests = await _digests(conn, tid, codes)
+    published = [(r["township_code"], r["number"], digests.get(r["township_code"], _EMPTY_DIGEST)) for r in lists]
+    await conn.executemany(
+        "INSERT INTO township_list_versions (tenant_id, township_code, number, catalog_version,"
+        " effective_date, content_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            (tid, r["township_code"], r["number"], r["catalog_version"], effective_date, d)
+            for r, (_, _, d) in zip(lists, published, strict=True)
+        ],
+    )
+    await conn.execute(
+        "INSERT INTO township_version_entries (tenant_id, township_code, number, item_code, origin,"
+        " justification, responsible_office, post, contact, note, item_hash)"
+        " SELECT e.tenant_id, e.township_code, l.published_number + 1, e.item_code, e.origin, e.justification,"
+        " e.responsible_office, e.post, e.contact, e.note, i.content_hash"
+        " FROM township_lists l JOIN township_entries e ON e.tenant_id = l.tenant_id"
+        " AND e.township_code = l.township_code"
+        " JOIN catalog_items i ON i.tenant_id = l.tenant_id AND i.version = l.catalog_version AND i.code = e.item_code"
+        " WHERE l.tenant_id = $1 AND l.township_code = ANY($2::text[]) AND e.tenant_id = $1 AND i.tenant_id = $1"
+        " AND e.state = 'active'",
+        tid,
+        codes,
+    )
+    await conn.execute(
+        "UPDATE township_lists SET status = 'published', published_number = published_number + 1,"
+        " revision = revision + 1, review_note = '', updated_at = now()"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[])",
+        tid,
+        codes,
+    )
+    # Only the entries that carry a note: rewriting all of them doubled the write.
+    await conn.execute(
+        "UPDATE township_entries SET review_comment = '', change_note = ''"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[]) AND (review_comment <> '' OR change_note <> '')",
+        tid,
+        codes,
+    )
+    await search.index_township_lists(conn, access, codes)
+    for township, number, digest in published:
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}
         )
         await events.emit(
             conn,
-            access.tenant.id,
+            tid,
             "township_list.published",
             f"townships/{township}/list/versions/{number}",
-            {
-                "township_code": township,
-                "version": number,
-                "effective_date": data.effective_date,
-                "content_hash": digest,
-            },
+            {"township_code": township, "version": number, "effective_date": effective_date, "content_hash": digest},
         )
-    return await get_published_list(access, township, number=number)
+    return published
+
+
+_EMPTY_DIGEST = hashlib.sha256(msgspec.json.encode([])).hexdigest()
+
+
+async def _digests(conn: Any, tid: Any, townships: list[str]) -> dict[str, str]:
+    """Each list's content hash: sha256 of its active entries (code, item hash, local details)
+    in code order — the same bytes for one list or a batch."""
+    records = await conn.fetch(
+        "SELECT e.township_code, e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note"
+        " FROM township_lists l JOIN township_entries e ON e.tenant_id = l.tenant_id"
+        " AND e.township_code = l.township_code"
+        " JOIN catalog_items i ON i.tenant_id = l.tenant_id AND i.version = l.catalog_version AND i.code = e.item_code"
+        " WHERE l.tenant_id = $1 AND l.township_code = ANY($2::text[]) AND e.tenant_id = $1 AND i.tenant_id = $1"
+        " AND e.state = 'active' ORDER BY e.township_code, e.item_code",
+        tid,
+        townships,
+    )
+    rows: dict[str, list[list[Any]]] = {}
+    for r in records:
+        rows.setdefault(r[0], []).append([r[1], r[2], r[3], r[4], r[5], r[6]])
+    return {code: hashlib.sha256(msgspec.json.encode(entries)).hexdigest() for code, entries in rows.items()}

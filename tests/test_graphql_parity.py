@@ -30,7 +30,19 @@ from graphql import (
 )
 
 from api.graphql.schema import build_schema
-from core import accountability, admission, calendar, catalog, events, jurisdictions, lookup, posts, search, units
+from core import (
+    accountability,
+    admission,
+    calendar,
+    catalog,
+    events,
+    jurisdictions,
+    lookup,
+    posts,
+    publication,
+    search,
+    units,
+)
 from core import township_lists as lists
 from core.calls import model as calls
 from core.calls import statistics as call_statistics
@@ -63,6 +75,9 @@ MIRRORS: dict[str, Any] = {
     "SatisfactionCounts": call_statistics.Satisfaction,
     # handbooks
     "Handbook": handbook.HandbookJob,
+    # bulk publication
+    "ListPublication": publication.PublicationJob,
+    "SkippedList": publication.SkippedList,
     # catalog and township lists
     "CatalogItem": catalog.ItemView,
     "CatalogItemPage": Page[catalog.ItemView],
@@ -147,6 +162,7 @@ NOT_EXPOSED: dict[tuple[str, str], str] = {
     ("CallAttachment", "call_id"): "only reachable through its call (Call.attachments)",
     ("UnassignedReport", "unassigned"): "exposed as unassignedCodes: the codes, the entries are on the list",
     ("Handbook", "progress"): "flattened into progressDone and progressTotal",
+    ("ListPublication", "progress"): "flattened into progressDone and progressTotal",
 }
 
 # (GraphQL type, Struct field) → the GraphQL field carrying it under another name (type still checked).

@@ -52,8 +52,8 @@ CROSS_TENANT: dict[str, str] = {
 # Statement templates completed by their callers: keyed by the caller's `sel` selection
 # (itself a statement checked here where it is written) and the citations' document_tenant.
 KEYED_BY_CALLER: dict[str, str] = {
-    "core/catalog.py:244": "items_for(selection): items of the caller's keyed selection",
-    "core/catalog.py:274": "provisions_for(selection): provisions cited by the caller's keyed selection",
+    "core/catalog.py:258": "items_for(selection): items of the caller's keyed selection",
+    "core/catalog.py:290": "provisions_for(selection): provisions cited by the caller's keyed selection",
 }
 
 # Statements still relying on row-level security alone: to be keyed (issue 16, item 3).
