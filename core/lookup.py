@@ -33,6 +33,7 @@ or three small statements plus an in-memory ranking.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import time
@@ -49,6 +50,7 @@ from core.catalog import ItemView, item_view, items_for
 from core.db import tenant_transaction
 from core.divisions import KINDS, TOWNSHIP_LEVEL
 from core.errors import NotFound, ValidationFailed
+from core.generations import GENERATION
 from core.lookup_index import LRU, Document, Hit, Index, SizedLRU, has_words, merged_synonyms, query_tokens
 from core.structure import load_structure
 
@@ -184,6 +186,7 @@ def configure_cache(max_bytes: int, tenant_share: float) -> None:
 def clear_caches() -> None:
     _catalogs.clear()
     _lists.clear()
+    _in_force.clear()
     _unit_cache.clear()
 
 
@@ -356,38 +359,46 @@ async def _versions_in_force(conn: Any, access: Access, township: str | None) ->
 
 # --- without a location: from the index of published entries --------------------------------
 
-#: Each township's list version in force today (latest effective date, then number).
-_IN_FORCE = """
-WITH v AS MATERIALIZED (
-  SELECT DISTINCT ON (township_code) township_code, number, catalog_version, content_hash
-    FROM township_list_versions WHERE tenant_id = $1 AND effective_date <= current_date
-   ORDER BY township_code, effective_date DESC, number DESC)
-"""
+#: ``lv`` (a row of township_list_versions) is its township's version in force today: in
+#: effect, and no later one is (latest effective date, then number). Checked per row through
+#: the primary key, so a statement can start from the entries' item index and stop early.
+_IN_FORCE = """lv.effective_date <= current_date AND NOT EXISTS (
+  SELECT 1 FROM township_list_versions w WHERE w.tenant_id = lv.tenant_id AND w.township_code = lv.township_code
+     AND w.effective_date <= current_date AND (w.effective_date, w.number) > (lv.effective_date, lv.number))"""
 
-_CATALOGS_IN_FORCE = _IN_FORCE + "SELECT DISTINCT catalog_version FROM v ORDER BY 1"
+_CATALOGS_IN_FORCE = (
+    "SELECT DISTINCT lv.catalog_version FROM township_list_versions lv WHERE lv.tenant_id = $1 AND "
+    + _IN_FORCE
+    + " ORDER BY 1"
+)
 
-#: Of the (catalog version, item, score) triples, those some list in force holds (per triple,
-#: the index township_version_entries_item — tenant, item, township, number — until the first
-#: match); of those with the best score, the first townships (by code) holding one.
-_BEST_HOLDERS = (
-    _IN_FORCE
-    + """
-, c AS (SELECT * FROM unnest($2::int[], $3::text[], $4::float8[]) AS c(k, code, score)),
-held AS (
-  SELECT c.k, c.code, c.score FROM c
-   WHERE EXISTS (SELECT 1 FROM township_version_entries e
-                   JOIN v ON v.township_code = e.township_code AND v.number = e.number AND v.catalog_version = c.k
-                  WHERE e.tenant_id = $1 AND e.item_code = c.code)),
-top AS (SELECT k, code, score FROM held WHERE score = (SELECT max(score) FROM held))
-SELECT h.score, h.township_code, j.name, h.number, h.catalog_version, h.content_hash FROM (
-  SELECT DISTINCT top.score, v.township_code, v.number, v.catalog_version, v.content_hash
-    FROM top JOIN township_version_entries e ON e.tenant_id = $1 AND e.item_code = top.code
-    JOIN v ON v.township_code = e.township_code AND v.number = e.number AND v.catalog_version = top.k
-   ORDER BY v.township_code LIMIT $5) h
-  JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = h.township_code
+#: Entries of lists in force holding item ``c.code`` of catalog version ``c.k``: from the index
+#: township_version_entries_item (tenant, item, township, number), in township order.
+_HOLDING = (
+    """township_version_entries e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
+   AND lv.township_code = e.township_code AND lv.number = e.number
+ WHERE e.tenant_id = $1 AND e.item_code = c.code AND lv.catalog_version = c.k AND """
+    + _IN_FORCE
+)
+
+#: Of the (catalog version, item, score) triples, those some list in force holds (each stops
+#: at its first holder: a LATERAL … LIMIT 1, which the planner cannot turn into a semi-join
+#: over every entry of the tenant — it did, 1.4 million rows, for a chunk of 190 items); of
+#: those with the best score, the first townships (by code) holding
+#: one — per item the first ``$5`` in index order, then merged.
+_BEST_HOLDERS = f"""
+WITH held AS MATERIALIZED (
+  SELECT c.k, c.code, c.score FROM unnest($2::int[], $3::text[], $4::float8[]) AS c(k, code, score)
+   CROSS JOIN LATERAL (SELECT 1 FROM {_HOLDING} LIMIT 1) AS first_holder
+), top AS (SELECT k, code, score FROM held WHERE score = (SELECT max(score) FROM held))
+SELECT h.score, h.township_code, h.number, h.catalog_version, h.content_hash,
+       (SELECT j.name FROM jurisdictions j WHERE j.tenant_id = $1 AND j.code = h.township_code) AS name FROM (
+  SELECT DISTINCT ON (x.township_code) x.* FROM top c CROSS JOIN LATERAL (
+    SELECT c.score, e.township_code, lv.number, lv.catalog_version, lv.content_hash FROM {_HOLDING}
+     ORDER BY e.township_code LIMIT $5) x
+   ORDER BY x.township_code LIMIT $5) h
  ORDER BY h.township_code
 """
-)
 
 #: Candidate townships a lookup reports at most (and one more, to know there are several).
 MAX_CANDIDATES = 20
@@ -427,6 +438,21 @@ async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]])
     return 0.0, []
 
 
+#: The catalog versions the lists in force were published against, per (tenant, content
+#: generation, day): a new list version moves the generation, a new day may bring one into force.
+_in_force: LRU[tuple[uuid.UUID, int, datetime.date], list[int]] = LRU(1024)
+
+
+async def _catalogs_in_force(conn: Any, access: Access) -> list[int]:
+    generation, today = await conn.fetchrow(f"SELECT {GENERATION}, current_date", access.tenant.id)
+    key = (access.tenant.id, generation, today)
+    found = _in_force.get(key)
+    if found is None:
+        found = [r["catalog_version"] for r in await conn.fetch(_CATALOGS_IN_FORCE, access.tenant.id)]
+        _in_force.put(key, found)
+    return found
+
+
 async def _rank_everywhere(
     conn: Any, access: Access, text: str | None, item_code: str | None, limit: int
 ) -> tuple[
@@ -435,7 +461,7 @@ async def _rank_everywhere(
     """Without a location: the townships tied at the best score (the first is chosen) and,
     for the chosen one only, its entries and best ``limit`` hits — the same answer as
     ranking every township's list, from the catalog index and the entries' item index."""
-    numbers = [r["catalog_version"] for r in await conn.fetch(_CATALOGS_IN_FORCE, access.tenant.id)]
+    numbers = await _catalogs_in_force(conn, access)
     if not numbers:
         raise NotFound("no township of this tenant has a published list in force")
     catalogs = {n: await _catalog_index(conn, access, n) for n in numbers}
