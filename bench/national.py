@@ -209,7 +209,7 @@ def request_pool(kind: str, tenants: list[Tenant], n: int, seed: int) -> list[di
 def cache_settings() -> list[str]:
     """Every ``QINGDAN_CACHE_*`` size this tree knows (read from core/platform/settings.py), and
     ``QINGDAN_STORE_LIST_BODIES`` when it exists."""
-    text = (REPO / "core" / "settings.py").read_text(encoding="utf-8")
+    text = (REPO / "core" / "platform" / "settings.py").read_text(encoding="utf-8")
     names = set(re.findall(r'"(QINGDAN_CACHE_[A-Z_]+|QINGDAN_STORE_LIST_BODIES)"', text))
     return sorted(names - {"QINGDAN_CACHE_TENANT_PERCENT"})  # a share, not a size
 
