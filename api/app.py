@@ -27,6 +27,7 @@ from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
 from api.rest.lookup import LookupController
 from api.rest.posts import PostController
+from api.rest.publications import ROUTES as PUBLICATION_ROUTES
 from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
 from api.rest.township_lists import TownshipListController
@@ -40,11 +41,11 @@ from core.exchange import tables
 from core.exchange.retention import ExportSweeper
 from core.exchange.retention import configure as configure_export_retention
 from core.exchange.unpack import WorkbookLimits
-from core.lists import service as township_lists
 from core.platform import db
 from core.platform.settings import Settings, load_settings
 from core.platform.storage import make_storage
-from core.publication import portal
+from core.publication import bodies as published_bodies
+from core.publication import lookup, portal
 from tenants.deadlines import DeadlineSweeper
 
 API_DESCRIPTION = """\
@@ -64,7 +65,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     settings = settings or load_settings()
     storage = make_storage(settings)
     configure_logging()
-    township_lists.published_cache.size = settings.cache_lists
+    published_bodies.cache.max_entries = settings.cache_lists
+    published_bodies.cache.max_bytes = settings.cache_list_bytes
+    published_bodies.cache.tenant_share = settings.cache_tenant_share
+    published_bodies.store_enabled = settings.store_list_bodies
+    lookup.configure_cache(settings.cache_lookup_bytes, settings.cache_tenant_share)
     portal.page_cache.size = settings.cache_pages
     configure_export_retention(settings.export_retention_hours)
     tables.configure(
@@ -104,6 +109,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             readyz,
             download,
             *HANDBOOK_ROUTES,
+            *PUBLICATION_ROUTES,
             TenantController,
             ApiKeyController,
             AuditController,

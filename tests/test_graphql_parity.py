@@ -40,7 +40,7 @@ from core.exchange import catalog_import, excel, merge
 from core.jurisdictions import calendar, units
 from core.jurisdictions import tree as jurisdictions
 from core.legal import service as legal
-from core.lists import posts
+from core.lists import posts, publication
 from core.lists import service as lists
 from core.platform.pagination import Page
 from core.publication import lookup, search
@@ -70,6 +70,9 @@ MIRRORS: dict[str, Any] = {
     "SatisfactionCounts": call_statistics.Satisfaction,
     # handbooks
     "Handbook": handbook.HandbookJob,
+    # bulk publication
+    "ListPublication": publication.PublicationJob,
+    "SkippedList": publication.SkippedList,
     # catalog and township lists
     "CatalogItem": catalog.ItemView,
     "CatalogItemPage": Page[catalog.ItemView],
@@ -154,6 +157,7 @@ NOT_EXPOSED: dict[tuple[str, str], str] = {
     ("CallAttachment", "call_id"): "only reachable through its call (Call.attachments)",
     ("UnassignedReport", "unassigned"): "exposed as unassignedCodes: the codes, the entries are on the list",
     ("Handbook", "progress"): "flattened into progressDone and progressTotal",
+    ("ListPublication", "progress"): "flattened into progressDone and progressTotal",
 }
 
 # (GraphQL type, Struct field) → the GraphQL field carrying it under another name (type still checked).

@@ -60,7 +60,10 @@ def folder(tmp_path: Path, name: str = "migrations", **extra: str) -> Path:
 # before any database does. Adding a migration adds a line here; a line never changes.
 SHIPPED = {
     "0001_baseline": "0cc916f9335ee990625f40113c3d42e2330ff67893b766a2c61f8289a2c6f5fc",
+    "0002_plans": "abfd8971296547b5bd38b9c29130ee28ad39776df083c74fa07e229ac0a13c66",
+    "0003_published_bodies": "0a29a51e94cbfbfe31d3b688ad19388a9e6c3c8cb8ed8cfa4ab40611ebe056a7",
 }
+IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 
 
 def test_shipped_migrations_are_append_only() -> None:
@@ -72,7 +75,7 @@ def test_shipped_migrations_are_append_only() -> None:
 
 def test_migrations_are_sql_files_that_import_nothing() -> None:
     files = sorted(p.name for p in MIGRATIONS.iterdir() if p.is_file())
-    assert files == ["0001_baseline.sql", "__init__.py"]
+    assert files == [f"{id}.sql" for id in IDS] + ["__init__.py"]
     baseline = schema.known_migrations()[0]
     assert baseline.id == "0001_baseline" and re.fullmatch("[0-9a-f]{64}", baseline.checksum)
     # CRLF checkouts are not changes.
@@ -83,22 +86,22 @@ async def test_an_added_migration_applies_and_status_follows(fresh: Any, tmp_pat
     conn = await asyncpg.connect(await fresh())
     try:
         shipped = schema.known_migrations()
-        assert (await schema.read_status(conn, shipped)).pending == ["0001_baseline"]
-        assert await schema.apply(conn, shipped, db.app_role()) == ["0001_baseline"]
+        assert (await schema.read_status(conn, shipped)).pending == IDS
+        assert await schema.apply(conn, shipped, db.app_role()) == IDS
         assert (await schema.read_status(conn, shipped)).current
         assert await schema.apply(conn, shipped, db.app_role()) == []
 
         added = schema.known_migrations(
-            folder(tmp_path, **{"0002_probe": "CREATE TABLE probe (id int);\nGRANT SELECT ON probe TO {app_role};\n"})
+            folder(tmp_path, **{"9002_probe": "CREATE TABLE probe (id int);\nGRANT SELECT ON probe TO {app_role};\n"})
         )
         before = await schema.read_status(conn, added)
-        assert before.applied == ["0001_baseline"] and before.pending == ["0002_probe"] and not before.current
-        assert await schema.apply(conn, added, db.app_role()) == ["0002_probe"]
+        assert before.applied == IDS and before.pending == ["9002_probe"] and not before.current
+        assert await schema.apply(conn, added, db.app_role()) == ["9002_probe"]
         after = await schema.read_status(conn, added)
-        assert after.current and after.applied == ["0001_baseline", "0002_probe"]
+        assert after.current and after.applied == [*IDS, "9002_probe"]
         assert await conn.fetchval("SELECT has_table_privilege($1, 'probe', 'SELECT')", db.app_role())
-        recorded = await conn.fetchval("SELECT checksum FROM qingdan_migrations WHERE id = '0002_probe'")
-        assert recorded == added[1].checksum
+        recorded = await conn.fetchval("SELECT checksum FROM qingdan_migrations WHERE id = '9002_probe'")
+        assert recorded == added[-1].checksum
     finally:
         await conn.close()
 
@@ -107,12 +110,12 @@ async def test_a_failing_migration_leaves_nothing_behind(fresh: Any, tmp_path: P
     conn = await asyncpg.connect(await fresh())
     try:
         broken = schema.known_migrations(
-            folder(tmp_path, **{"0002_broken": "CREATE TABLE half (id int);\nSELECT 1/0;"})
+            folder(tmp_path, **{"9002_broken": "CREATE TABLE half (id int);\nSELECT 1/0;"})
         )
         with pytest.raises(asyncpg.DivisionByZeroError):
             await schema.apply(conn, broken, db.app_role())
         status = await schema.read_status(conn, broken)
-        assert status.applied == ["0001_baseline"] and status.pending == ["0002_broken"]
+        assert status.applied == IDS and status.pending == ["9002_broken"]
         assert await conn.fetchval("SELECT to_regclass('half')") is None
     finally:
         await conn.close()
@@ -156,7 +159,7 @@ async def test_unknown_and_pre_baseline_databases_are_refused(fresh: Any) -> Non
             "INSERT INTO migration (name, app_name) VALUES ('2026-11-23T16:00:00:000000', 'qingdan')"
         )
         status = await schema.read_status(old_chain, shipped)
-        assert status.pre_baseline == 1 and status.pending == ["0001_baseline"]
+        assert status.pre_baseline == 1 and status.pending == IDS
         assert "pre-baseline" in (status.refusal or "") and "recreate" in (status.refusal or "")
         with pytest.raises(SchemaRefused, match="pre-baseline"):
             await schema.apply(old_chain, shipped, db.app_role())
@@ -182,9 +185,9 @@ async def test_readyz_and_the_serve_check_refuse_a_changed_migration(
     with pytest.raises(SchemaRefused, match="append-only"):
         await schema.require_current()
 
-    monkeypatch.setattr(schema, "MIGRATIONS", folder(tmp_path, "added", **{"0002_later": "SELECT 1;"}))
+    monkeypatch.setattr(schema, "MIGRATIONS", folder(tmp_path, "added", **{"9002_later": "SELECT 1;"}))
     response = await client.get("/readyz")
-    assert response.status_code == 503 and response.json()["pending_migrations"] == ["0002_later"]
+    assert response.status_code == 503 and response.json()["pending_migrations"] == ["9002_later"]
     with pytest.raises(SchemaOutdated, match="qingdan migrate"):
         await schema.require_current()
 

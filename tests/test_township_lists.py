@@ -265,15 +265,19 @@ async def test_published_versions_cannot_be_changed_even_in_sql(
 async def test_a_published_list_is_read_once_per_content_generation(
     client: httpx.AsyncClient, county: TenantFixture
 ) -> None:
-    """Entries of a published version are cached per process; the content generation, which
-    triggers move, decides when a cached reading is stale (core.platform.generations)."""
+    """Bodies of a published version are kept encoded, in PostgreSQL and per process; the
+    content generation, which triggers move, decides when a kept body is stale (core.platform.generations)."""
     from core.lists.service import published_cache
     from core.platform import db
     from core.platform.db import platform_transaction
 
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
     url = f"{county.base}/townships/{LIUCHENG}/list/published"
-    published_cache.clear()
+
+    async def forget() -> None:  # both levels
+        published_cache.clear()
+        async with platform_transaction() as conn:
+            await conn.execute("DELETE FROM published_list_bodies")
 
     async def read() -> tuple[dict[str, Any], int]:
         before = db.queries.count
@@ -282,11 +286,15 @@ async def test_a_published_list_is_read_once_per_content_generation(
         return response.json(), db.queries.count - before
 
     await read()  # warms the key and tenant caches
-    published_cache.clear()
+    await forget()
     cold, cold_count = await read()
     warm, warm_count = await read()
     assert warm == cold
-    assert warm_count == cold_count - 3  # no custom-plan setting, no entries, no provisions
+    # cold: the stored-body read, custom-plan setting, entries, provisions, the stored-body write
+    assert warm_count == cold_count - 5
+    published_cache.clear()  # another process: it reads the stored body only
+    shared, shared_count = await read()
+    assert shared == cold and shared_count == warm_count + 1
 
     # A newer text of a cited law (a library load, as the owner) reaches the cached list.
     async with platform_transaction() as conn:

@@ -18,6 +18,7 @@ from api.graphql.events import EventQueries
 from api.graphql.handbooks import HandbookQueries
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
+from api.graphql.publications import PublicationQueries
 from api.graphql.search import SearchQueries
 from api.graphql.workflows import WorkflowQueries
 from core.jurisdictions import tree as jurisdictions
@@ -278,6 +279,7 @@ class TenantNode(
     TenantFields,
     CallQueries,
     HandbookQueries,
+    PublicationQueries,
     CatalogQueries,
     LegalQueries,
     LookupQueries,

@@ -39,8 +39,9 @@ class TownshipListController(Controller):
         access: NamedDependency[Access],
         township: FromPath[str],
         as_of: datetime.date | None = Parameter(default=None, description="the list in force on this date"),
-    ) -> TownshipList:
-        return await service.get_published_list(access, township, as_of=as_of)
+    ) -> Response[TownshipList]:
+        # the stored JSON, spliced after the header: a warm read encodes no entries
+        return Response(await service.get_published_list_json(access, township, as_of=as_of))
 
     @get("/versions", operation_id="listTownshipListVersions", summary="Published versions")
     async def versions(self, access: NamedDependency[Access], township: FromPath[str]) -> list[ListVersion]:
@@ -49,8 +50,8 @@ class TownshipListController(Controller):
     @get("/versions/{number:int}", operation_id="getTownshipListVersion", summary="One published version")
     async def version(
         self, access: NamedDependency[Access], township: FromPath[str], number: FromPath[int]
-    ) -> TownshipList:
-        return await service.get_published_list(access, township, number=number)
+    ) -> Response[TownshipList]:
+        return Response(await service.get_published_list_json(access, township, number=number))
 
     @get("/diff", operation_id="diffTownshipListVersions", summary="Entries added, removed, changed")
     async def diff(

@@ -212,59 +212,75 @@ FROM catalog_items i
 
 
 def _cited(selection: str) -> str:
-    """CTEs over the items a ``sel`` CTE names: ``c`` their citations, ``p`` each distinct
-    cited provision once (its label and text in the document's latest version)."""
+    """CTEs over the items a ``sel`` CTE names: ``cd`` the distinct citation targets, ``p``
+    each distinct cited provision with its label and text in the document's latest version,
+    ``dt`` each cited document's title.
+
+    They are MATERIALIZED: computed once whatever the planner thinks of their size. With
+    several tenants in the database the selection of one list is often estimated at one row
+    (actual: hundreds); inlined, these parts and the aggregates were re-run inside nested
+    loops, once per entry (a 340-entry list took 270-530 ms instead of 15)."""
     return f"""
-WITH sel AS ({selection}),
-c AS (SELECT c.* FROM sel JOIN item_citations c
-        ON c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code),
-k AS (SELECT DISTINCT document_tenant, document_id, article, coalesce(paragraph, 0) AS paragraph,
-             coalesce(item, 0) AS item FROM c WHERE document_id IS NOT NULL AND article IS NOT NULL),
-p AS (SELECT k.*, x.label, x.text FROM k JOIN LATERAL (
+WITH sel AS MATERIALIZED ({selection}),
+cd AS MATERIALIZED (SELECT DISTINCT c.document_tenant, c.document_id, c.article, coalesce(c.paragraph, 0) AS paragraph,
+             coalesce(c.item, 0) AS item
+        FROM sel JOIN item_citations c
+          ON c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code
+       WHERE c.document_id IS NOT NULL),
+p AS MATERIALIZED (SELECT k.*, x.label, x.text FROM cd k JOIN LATERAL (
         SELECT pv.label, pv.text FROM legal_versions lv JOIN provisions pv
           ON pv.tenant_id = lv.tenant_id AND pv.version_id = lv.id
          WHERE lv.tenant_id = k.document_tenant AND lv.document_id = k.document_id
            AND pv.article = k.article AND pv.paragraph = k.paragraph AND pv.item = k.item
-         ORDER BY lv.version_date DESC LIMIT 1) x ON true)"""
+         ORDER BY lv.version_date DESC LIMIT 1) x ON true WHERE k.article IS NOT NULL),
+dt AS MATERIALIZED (SELECT d.tenant_id, d.id, d.title FROM legal_documents d
+        WHERE (d.tenant_id, d.id) IN (SELECT document_tenant, document_id FROM cd))"""
 
 
 def items_for(selection: str) -> str:
     """A statement reading the items a ``sel`` CTE names, with responsibilities and legal
-    bases aggregated set-wise: the columns of :data:`ITEM_SELECT` plus the selection's own,
-    for reading hundreds of items at once.
+    bases: the columns of :data:`ITEM_SELECT` plus the selection's own, for reading hundreds
+    of items at once.
 
     Legal bases carry no provision text here: hundreds of items cite the same few articles
     (a 500-entry list repeated 324 KiB of text, 9 KiB of it distinct), so whole-list reads
     add each cited provision once, from :func:`provisions_for`.
 
     ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns.
-    Run it with a custom plan (``plan_cache_mode``): a generic plan of this statement is
-    slow.
+
+    The plan must not depend on estimates (tests/test_plans.py): every per-item part is a
+    LATERAL probe by the tenant-leading primary key of its table, driven by ``sel``, so the
+    work grows linearly with the entries whatever the planner believes their number is. The
+    catalog row itself is a LATERAL behind ``OFFSET 0`` (not flattened), for the same reason:
+    a join the planner may reorder put the whole catalog of a version on the outer side.
+    Run it with a custom plan (``plan_cache_mode``).
     """
     return f"""{_cited(selection)},
-lb AS (SELECT c.version, c.item_code, json_agg(json_build_object('raw', c.raw,
-          'resolved', c.document_id IS NOT NULL AND c.problem IS NULL, 'document_id', c.document_id,
-          'document_title', d.title, 'article', c.article, 'paragraph', c.paragraph, 'item', c.item,
-          'label', p.label, 'problem', c.problem) ORDER BY c.position) AS bases
-        FROM c LEFT JOIN legal_documents d ON d.tenant_id = c.document_tenant AND d.id = c.document_id
-        LEFT JOIN p ON p.document_tenant = c.document_tenant AND p.document_id = c.document_id
-         AND p.article = c.article AND p.paragraph = coalesce(c.paragraph, 0)
-         AND p.item = coalesce(c.item, 0)
-       GROUP BY c.version, c.item_code),
-rs AS (SELECT r.version, r.item_code, json_agg(json_build_object('party', r.party, 'role', r.role,
-          'duty', r.duty, 'financial_share', r.financial_share) ORDER BY r.position) AS duties
-        FROM sel JOIN catalog_responsibilities r
-          ON r.tenant_id = sel.tenant_id AND r.version = sel.version AND r.item_code = sel.code
-       GROUP BY r.version, r.item_code)
+m AS MATERIALIZED (
+  SELECT (SELECT jsonb_object_agg(id::text, title) FROM dt) AS titles,
+         (SELECT jsonb_object_agg(concat_ws(':', document_id, article, paragraph, item), label) FROM p) AS labels)
 SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category, i.item_kind,
        i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status, i.withdrawn_reason,
        i.successor_code, i.content_hash, i.changed_in, i.revision,
        coalesce(rs.duties, '[]') AS responsibilities, coalesce(lb.bases, '[]') AS legal_bases
-  FROM sel JOIN catalog_items i ON i.tenant_id = sel.tenant_id AND i.version = sel.version
-   AND i.code = sel.code
-  LEFT JOIN rs ON rs.version = sel.version AND rs.item_code = sel.code
-  LEFT JOIN lb ON lb.version = sel.version AND lb.item_code = sel.code
- ORDER BY i.code
+  FROM sel CROSS JOIN m
+  JOIN LATERAL (SELECT * FROM catalog_items i WHERE i.tenant_id = sel.tenant_id AND i.version = sel.version
+                   AND i.code = sel.code OFFSET 0) i ON true
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
+             'financial_share', r.financial_share) ORDER BY r.position) AS duties
+      FROM catalog_responsibilities r
+     WHERE r.tenant_id = sel.tenant_id AND r.version = sel.version AND r.item_code = sel.code) rs ON true
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL AND c.problem IS NULL,
+             'document_id', c.document_id, 'document_title', m.titles ->> c.document_id::text,
+             'article', c.article, 'paragraph', c.paragraph, 'item', c.item,
+             'label', m.labels ->> concat_ws(':', c.document_id, c.article, coalesce(c.paragraph, 0),
+                                             coalesce(c.item, 0)),
+             'problem', c.problem) ORDER BY c.position) AS bases
+      FROM item_citations c
+     WHERE c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code) lb ON true
+ ORDER BY sel.code
 """
 
 

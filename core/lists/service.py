@@ -23,11 +23,12 @@ import msgspec
 from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
 from core.events import service as events
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
-from core.platform.db import refresh_statistics, tenant_transaction
+from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
-from core.platform.generations import GENERATION, Cache
+from core.platform.generations import GENERATION
 from core.platform.inputs import NAME, Checked, check_day, stored_number
 from core.platform.versioning import check_version
+from core.publication import bodies as published_bodies
 from core.publication import search
 from core.security import audit
 from core.security.access import Access, Role
@@ -359,21 +360,35 @@ SELECT l.revision, l.published_number, j.name AS township_name, v.number, v.cata
 
 
 class _Published(msgspec.Struct, frozen=True, gc=False):
+    """The body of a published version: the last three fields of :class:`TownshipList`, in
+    its order (core.publication.bodies splices its JSON after the header's)."""
+
     entries: list[Entry]
     counts: dict[str, int]
     provisions: list[CitedProvision]
 
 
-#: Published versions read whole, per process. A value is shared by every reader of that
-#: version and must never be mutated. ``QINGDAN_CACHE_LISTS`` sets the size (api.app).
-published_cache: Cache[_Published] = Cache(32)
+class _PublishedHead(msgspec.Struct):
+    """:class:`TownshipList` without its body: encoded per request, the body spliced in."""
+
+    township_code: str
+    township_name: str
+    status: str
+    catalog_version: int
+    revision: int
+    published_number: int
+    review_note: str
+    version: int | None
+    effective_date: datetime.date | None
 
 
-async def _published_body(conn: Any, access: Access, township: str, head: Any) -> _Published:
-    key = (access.tenant.id, township, head["number"])
-    found = published_cache.get(key, head["generation"])
-    if found is not None:
-        return found
+_published_decoder = msgspec.json.Decoder(_Published)
+
+#: The per-process level of published bodies (kept under its old name for callers that clear it).
+published_cache = published_bodies.cache
+
+
+async def _build_published(conn: Any, access: Access, township: str, head: Any) -> bytes:
     await conn.execute(_CUSTOM_PLAN)
     selection = (
         "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
@@ -384,7 +399,55 @@ async def _published_body(conn: Any, access: Access, township: str, head: Any) -
     arguments = (access.tenant.id, head["catalog_version"], township, head["number"])
     entries = _entries(await conn.fetch(items_for(selection), *arguments))
     provisions = decode_provisions(await conn.fetchval(provisions_for(selection), *arguments))
-    return published_cache.put(key, head["generation"], _Published(entries, _counts(entries), provisions))
+    return msgspec.json.encode(_Published(entries, _counts(entries), provisions))
+
+
+async def _stored_body(conn: Any, access: Access, township: str, head: Any) -> published_bodies.Body:
+    """The version's body, encoded once per content generation and shared by every process
+    (see :mod:`core.publication.bodies`)."""
+    key = (access.tenant.id, township, head["number"])
+    return await published_bodies.body(
+        conn, key, head["generation"], partial(_build_published, conn, access, township, head)
+    )
+
+
+async def _published_body(conn: Any, access: Access, township: str, head: Any) -> _Published:
+    found = await _stored_body(conn, access, township, head)
+    body: _Published = published_bodies.cache.decoded(
+        (access.tenant.id, township, head["number"]), found, _published_decoder.decode
+    )
+    return body
+
+
+async def _published_head(
+    conn: Any, access: Access, township: str, number: int | None, as_of: datetime.date | None
+) -> Any:
+    if number is not None:
+        stored_number(number, f"published version of township {township}'s list numbered")
+    check_day("as_of", as_of)
+    head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
+    if head is None:
+        await _list_row(conn, access, township)  # raises the precise 404
+        raise NotFound(f"township {township} has no published list")  # _list_row found none either
+    if head["number"] is None:
+        when = f" as of {as_of}" if as_of else ""
+        which = f" version {number}" if number else ""
+        raise NotFound(f"township {township} has no published list{which}{when}")
+    return head
+
+
+def _head_view(township: str, head: Any) -> _PublishedHead:
+    return _PublishedHead(
+        township_code=township,
+        township_name=head["township_name"],
+        status="published",
+        catalog_version=head["catalog_version"],
+        revision=head["revision"],
+        published_number=head["published_number"],
+        review_note="",
+        version=head["number"],
+        effective_date=head["effective_date"],
+    )
 
 
 async def get_published_list(
@@ -395,33 +458,26 @@ async def get_published_list(
     The entries of a version are immutable, so they are read once per content generation
     (see :mod:`core.platform.generations`); the header is read every time.
     """
-    if number is not None:
-        stored_number(number, f"published version of township {township}'s list numbered")
-    check_day("as_of", as_of)
     async with tenant_transaction(access.tenant.id) as conn:
-        head = await conn.fetchrow(_PUBLISHED_HEAD, access.tenant.id, township, number, as_of)
-        if head is None:
-            await _list_row(conn, access, township)  # raises the precise 404
-            raise NotFound(f"township {township} has no published list")  # _list_row found none either
-        if head["number"] is None:
-            when = f" as of {as_of}" if as_of else ""
-            which = f" version {number}" if number else ""
-            raise NotFound(f"township {township} has no published list{which}{when}")
+        head = await _published_head(conn, access, township, number, as_of)
         body = await _published_body(conn, access, township, head)
     return TownshipList(
-        township_code=township,
-        township_name=head["township_name"],
-        status="published",
-        catalog_version=head["catalog_version"],
-        revision=head["revision"],
-        published_number=head["published_number"],
-        review_note="",
-        version=head["number"],
-        effective_date=head["effective_date"],
+        **msgspec.structs.asdict(_head_view(township, head)),
         entries=body.entries,
         counts=body.counts,
         provisions=body.provisions,
     )
+
+
+async def get_published_list_json(
+    access: Access, township: str, *, number: int | None = None, as_of: datetime.date | None = None
+) -> bytes:
+    """:func:`get_published_list` as the JSON of a :class:`TownshipList`, byte for byte,
+    without building or encoding the body again (it is stored encoded)."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        head = await _published_head(conn, access, township, number, as_of)
+        found = await _stored_body(conn, access, township, head)
+    return published_bodies.splice(msgspec.json.encode(_head_view(township, head)), found.json)
 
 
 async def list_versions(access: Access, township: str) -> list[ListVersion]:
@@ -710,67 +766,102 @@ async def publish_list(access: Access, township: str, data: ListPublish) -> Town
         row = await _list_row(conn, access, township, lock=True)
         if row["status"] != "filed":
             raise Conflict(f"only a filed list can be published; this one is {row['status']}")
-        number = row["published_number"] + 1
-        hashes = await conn.fetch(
-            "SELECT e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note"
-            " FROM township_entries e JOIN catalog_items i ON i.tenant_id = e.tenant_id"
-            " AND i.version = $3 AND i.code = e.item_code"
-            " WHERE e.tenant_id = $1 AND e.township_code = $2 AND e.state = 'active' ORDER BY e.item_code",
-            access.tenant.id,
-            township,
-            row["catalog_version"],
-        )
-        digest = hashlib.sha256(msgspec.json.encode([list(r.values()) for r in hashes])).hexdigest()
-        await conn.execute(
-            "INSERT INTO township_list_versions (tenant_id, township_code, number, catalog_version,"
-            " effective_date, content_hash) VALUES ($1, $2, $3, $4, $5, $6)",
-            access.tenant.id,
-            township,
-            number,
-            row["catalog_version"],
-            data.effective_date,
-            digest,
-        )
-        await conn.execute(
-            "INSERT INTO township_version_entries (tenant_id, township_code, number, item_code, origin,"
-            " justification, responsible_office, post, contact, note, item_hash)"
-            " SELECT e.tenant_id, e.township_code, $3, e.item_code, e.origin, e.justification,"
-            " e.responsible_office, e.post, e.contact, e.note, i.content_hash FROM township_entries e"
-            " JOIN catalog_items i ON i.tenant_id = e.tenant_id AND i.version = $4 AND i.code = e.item_code"
-            " WHERE e.tenant_id = $1 AND e.township_code = $2 AND e.state = 'active'",
-            access.tenant.id,
-            township,
-            number,
-            row["catalog_version"],
-        )
-        await conn.execute(
-            "UPDATE township_lists SET status = 'published', published_number = $3, revision = revision + 1,"
-            " review_note = '', updated_at = now() WHERE tenant_id = $1 AND township_code = $2",
-            access.tenant.id,
-            township,
-            number,
-        )
-        await conn.execute(
-            "UPDATE township_entries SET review_comment = '', change_note = ''"
-            " WHERE tenant_id = $1 AND township_code = $2",
-            access.tenant.id,
-            township,
-        )
-        await search.index_township_list(conn, access, township)
-        await refresh_statistics(conn, "township_version_entries")
+        published = await publish_filed(conn, access, [township], data.effective_date)
+    return await get_published_list(access, township, number=published[0][1])
+
+
+async def publish_filed(
+    conn: Any, access: Access, townships: list[str], effective_date: datetime.date
+) -> list[tuple[str, int, str]]:
+    """Publish the filed lists among ``townships`` in the caller's transaction, set-wise: a
+    fixed number of statements whatever the number of lists (one list or a batch of a bulk
+    publication, :mod:`core.publication`). Lists that are not filed are skipped. Returns
+    (township, version number, content hash) of each list published, in code order.
+
+    No ANALYZE here: the reads of published versions keep their plan without fresh
+    statistics (tests/test_plans.py), and analysing a table of millions of rows on every
+    publication cost more than the rest of it.
+    """
+    tid = access.tenant.id
+    lists = await conn.fetch(
+        "SELECT township_code, published_number + 1 AS number, catalog_version FROM township_lists"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[]) AND status = 'filed'"
+        " ORDER BY township_code FOR UPDATE",
+        tid,
+        townships,
+    )
+    if not lists:
+        return []
+    codes = [r["township_code"] for r in lists]
+    digests = await _digests(conn, tid, codes)
+    published = [(r["township_code"], r["number"], digests.get(r["township_code"], _EMPTY_DIGEST)) for r in lists]
+    await conn.executemany(
+        "INSERT INTO township_list_versions (tenant_id, township_code, number, catalog_version,"
+        " effective_date, content_hash) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            (tid, r["township_code"], r["number"], r["catalog_version"], effective_date, d)
+            for r, (_, _, d) in zip(lists, published, strict=True)
+        ],
+    )
+    await conn.execute(
+        "INSERT INTO township_version_entries (tenant_id, township_code, number, item_code, origin,"
+        " justification, responsible_office, post, contact, note, item_hash)"
+        " SELECT e.tenant_id, e.township_code, l.published_number + 1, e.item_code, e.origin, e.justification,"
+        " e.responsible_office, e.post, e.contact, e.note, i.content_hash"
+        " FROM township_lists l JOIN township_entries e ON e.tenant_id = l.tenant_id"
+        " AND e.township_code = l.township_code"
+        " JOIN catalog_items i ON i.tenant_id = l.tenant_id AND i.version = l.catalog_version AND i.code = e.item_code"
+        " WHERE l.tenant_id = $1 AND l.township_code = ANY($2::text[]) AND e.tenant_id = $1 AND i.tenant_id = $1"
+        " AND e.state = 'active'",
+        tid,
+        codes,
+    )
+    await conn.execute(
+        "UPDATE township_lists SET status = 'published', published_number = published_number + 1,"
+        " revision = revision + 1, review_note = '', updated_at = now()"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[])",
+        tid,
+        codes,
+    )
+    # Only the entries that carry a note: rewriting all of them doubled the write.
+    await conn.execute(
+        "UPDATE township_entries SET review_comment = '', change_note = ''"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[]) AND (review_comment <> '' OR change_note <> '')",
+        tid,
+        codes,
+    )
+    await search.index_township_lists(conn, access, codes)
+    for township, number, digest in published:
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}
         )
         await events.emit(
             conn,
-            access.tenant.id,
+            tid,
             "township_list.published",
             f"townships/{township}/list/versions/{number}",
-            {
-                "township_code": township,
-                "version": number,
-                "effective_date": data.effective_date,
-                "content_hash": digest,
-            },
+            {"township_code": township, "version": number, "effective_date": effective_date, "content_hash": digest},
         )
-    return await get_published_list(access, township, number=number)
+    return published
+
+
+_EMPTY_DIGEST = hashlib.sha256(msgspec.json.encode([])).hexdigest()
+
+
+async def _digests(conn: Any, tid: Any, townships: list[str]) -> dict[str, str]:
+    """Each list's content hash: sha256 of its active entries (code, item hash, local details)
+    in code order — the same bytes for one list or a batch."""
+    records = await conn.fetch(
+        "SELECT e.township_code, e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note"
+        " FROM township_lists l JOIN township_entries e ON e.tenant_id = l.tenant_id"
+        " AND e.township_code = l.township_code"
+        " JOIN catalog_items i ON i.tenant_id = l.tenant_id AND i.version = l.catalog_version AND i.code = e.item_code"
+        " WHERE l.tenant_id = $1 AND l.township_code = ANY($2::text[]) AND e.tenant_id = $1 AND i.tenant_id = $1"
+        " AND e.state = 'active' ORDER BY e.township_code, e.item_code",
+        tid,
+        townships,
+    )
+    rows: dict[str, list[list[Any]]] = {}
+    for r in records:
+        rows.setdefault(r[0], []).append([r[1], r[2], r[3], r[4], r[5], r[6]])
+    return {code: hashlib.sha256(msgspec.json.encode(entries)).hexdigest() for code, entries in rows.items()}

@@ -17,18 +17,23 @@ Routing follows the list:
 
 Without a location every township's published list is searched and the township whose
 list matches best is returned (ties — e.g. an item every township has — are listed as
-candidates, and the first by code is chosen).
+candidates, and the first by code is chosen). No list is read for that: the catalog's
+ranking is walked best first and the index of published entries by item
+(``township_version_entries_item``) says which items some list in force holds and which
+townships hold the best of them; only the chosen township's entries are read.
 
 :func:`propose_units` is the same routing for a call (乡呼县应): the parties of one item of
 a township's list, by code or by the best match of the call's text.
 
 Matching and caching are :mod:`core.publication.lookup_index`: indexes are built per published catalog
 version and township-list entry sets per published list version, both immutable, so they
-are cached (LRU) and a lookup costs two or three small statements plus an in-memory ranking.
+are cached (catalog indexes bounded by bytes, fair between tenants) and a lookup costs two
+or three small statements plus an in-memory ranking.
 """
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import time
@@ -44,8 +49,9 @@ from core.catalog.structure import load_structure
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
+from core.platform.generations import GENERATION
 from core.plugin_api import registry as plugins
-from core.publication.lookup_index import LRU, Document, Hit, Index, has_words, merged_synonyms, query_tokens
+from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU, has_words, merged_synonyms, query_tokens
 from core.security.access import Access
 
 MAX_TEXT = 2000
@@ -163,13 +169,24 @@ class TownshipVersion:
     content_hash: str
 
 
-_catalogs: LRU[tuple[uuid.UUID, int], CatalogIndex] = LRU(64)
+#: Catalog indexes, bounded by their estimated bytes and fair between tenants (a tenant may
+#: hold a quarter); api.app sizes it from QINGDAN_CACHE_LOOKUP_BYTES.
+_catalogs: SizedLRU[tuple[uuid.UUID, int], CatalogIndex] = SizedLRU(256 * 1024 * 1024)
+#: What an item's view takes in memory, about (its texts, responsibilities, citations).
+_ITEM_BYTES = 3000
 _lists: LRU[tuple[uuid.UUID, str, int, str], ListEntries] = LRU(4096)
+
+
+def configure_cache(max_bytes: int, tenant_share: float) -> None:
+    """Size the catalog-index cache (QINGDAN_CACHE_LOOKUP_BYTES, QINGDAN_CACHE_TENANT_PERCENT)."""
+    _catalogs.max_bytes, _catalogs.tenant_share = max_bytes, tenant_share
+    _catalogs.clear()
 
 
 def clear_caches() -> None:
     _catalogs.clear()
     _lists.clear()
+    _in_force.clear()
     _unit_cache.clear()
 
 
@@ -206,7 +223,7 @@ async def _catalog_index(conn: Any, access: Access, version: int) -> CatalogInde
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
     routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
     built = CatalogIndex(version, items, Index(_documents(items, labels)), labels, routable)
-    _catalogs.put(key, built)
+    _catalogs.put(key, built, built.index.estimated_bytes() + _ITEM_BYTES * len(items))
     return built
 
 
@@ -338,6 +355,135 @@ async def _versions_in_force(conn: Any, access: Access, township: str | None) ->
         TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
         for r in records
     ]
+
+
+# --- without a location: from the index of published entries --------------------------------
+
+#: ``lv`` (a row of township_list_versions) is its township's version in force today: in
+#: effect, and no later one is (latest effective date, then number). Checked per row through
+#: the primary key, so a statement can start from the entries' item index and stop early.
+_IN_FORCE = """lv.effective_date <= current_date AND NOT EXISTS (
+  SELECT 1 FROM township_list_versions w WHERE w.tenant_id = lv.tenant_id AND w.township_code = lv.township_code
+     AND w.effective_date <= current_date AND (w.effective_date, w.number) > (lv.effective_date, lv.number))"""
+
+_CATALOGS_IN_FORCE = (
+    "SELECT DISTINCT lv.catalog_version FROM township_list_versions lv WHERE lv.tenant_id = $1 AND "
+    + _IN_FORCE
+    + " ORDER BY 1"
+)
+
+#: Entries of lists in force holding item ``c.code`` of catalog version ``c.k``: from the index
+#: township_version_entries_item (tenant, item, township, number), in township order.
+_HOLDING = (
+    """township_version_entries e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
+   AND lv.township_code = e.township_code AND lv.number = e.number
+ WHERE e.tenant_id = $1 AND e.item_code = c.code AND lv.catalog_version = c.k AND """
+    + _IN_FORCE
+)
+
+#: Of the (catalog version, item, score) triples, those some list in force holds (each stops
+#: at its first holder: a LATERAL … LIMIT 1, which the planner cannot turn into a semi-join
+#: over every entry of the tenant — it did, 1.4 million rows, for a chunk of 190 items); of
+#: those with the best score, the first townships (by code) holding
+#: one — per item the first ``$5`` in index order, then merged.
+_BEST_HOLDERS = f"""
+WITH held AS MATERIALIZED (
+  SELECT c.k, c.code, c.score FROM unnest($2::int[], $3::text[], $4::float8[]) AS c(k, code, score)
+   CROSS JOIN LATERAL (SELECT 1 FROM {_HOLDING} LIMIT 1) AS first_holder
+), top AS (SELECT k, code, score FROM held WHERE score = (SELECT max(score) FROM held))
+SELECT h.score, h.township_code, h.number, h.catalog_version, h.content_hash,
+       (SELECT j.name FROM jurisdictions j WHERE j.tenant_id = $1 AND j.code = h.township_code) AS name FROM (
+  SELECT DISTINCT ON (x.township_code) x.* FROM top c CROSS JOIN LATERAL (
+    SELECT c.score, e.township_code, lv.number, lv.catalog_version, lv.content_hash FROM {_HOLDING}
+     ORDER BY e.township_code LIMIT $5) x
+   ORDER BY x.township_code LIMIT $5) h
+ ORDER BY h.township_code
+"""
+
+#: Candidate townships a lookup reports at most (and one more, to know there are several).
+MAX_CANDIDATES = 20
+
+
+async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]]) -> tuple[float, list[TownshipVersion]]:
+    """The best score any list in force reaches, and the townships (by code, at most
+    ``MAX_CANDIDATES + 1``) whose lists hold an item of that score.
+
+    ``ranked`` is per catalog version, best first. Walked in score order, in chunks that end
+    at a score boundary (so a tie is never split), asking the index which items some list
+    holds; the first chunk with a held item decides (one statement a chunk, nearly always
+    one). No township's list is read."""
+    merged = sorted(
+        ((h.score, k, h.code) for k, hits in ranked.items() for h in hits), key=lambda t: (-t[0], t[2], t[1])
+    )
+    start, size = 0, 32
+    while start < len(merged):
+        end = min(len(merged), start + size)
+        while end < len(merged) and merged[end][0] == merged[end - 1][0]:
+            end += 1
+        chunk = merged[start:end]
+        rows = await conn.fetch(
+            _BEST_HOLDERS,
+            access.tenant.id,
+            [c[1] for c in chunk],
+            [c[2] for c in chunk],
+            [c[0] for c in chunk],
+            MAX_CANDIDATES + 1,
+        )
+        if rows:
+            return rows[0]["score"], [
+                TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
+                for r in rows
+            ]
+        start, size = end, size * 4
+    return 0.0, []
+
+
+#: The catalog versions the lists in force were published against, per (tenant, content
+#: generation, day): a new list version moves the generation, a new day may bring one into force.
+_in_force: LRU[tuple[uuid.UUID, int, datetime.date], list[int]] = LRU(1024)
+
+
+async def _catalogs_in_force(conn: Any, access: Access) -> list[int]:
+    generation, today = await conn.fetchrow(f"SELECT {GENERATION}, current_date", access.tenant.id)
+    key = (access.tenant.id, generation, today)
+    found = _in_force.get(key)
+    if found is None:
+        found = [r["catalog_version"] for r in await conn.fetch(_CATALOGS_IN_FORCE, access.tenant.id)]
+        _in_force.put(key, found)
+    return found
+
+
+async def _rank_everywhere(
+    conn: Any, access: Access, text: str | None, item_code: str | None, limit: int
+) -> tuple[
+    list[TownshipVersion], dict[int, CatalogIndex], dict[str, ListEntries], dict[str, list[Hit]], dict[str, float]
+]:
+    """Without a location: the townships tied at the best score (the first is chosen) and,
+    for the chosen one only, its entries and best ``limit`` hits — the same answer as
+    ranking every township's list, from the catalog index and the entries' item index."""
+    numbers = await _catalogs_in_force(conn, access)
+    if not numbers:
+        raise NotFound("no township of this tenant has a published list in force")
+    catalogs = {n: await _catalog_index(conn, access, n) for n in numbers}
+    query = query_tokens(text, _synonyms(access)) if text is not None else {}
+    ranked: dict[int, list[Hit]] = {}
+    for n, c in catalogs.items():
+        if item_code is None:
+            ranked[n] = c.index.rank(query, c.routable)
+        else:
+            ranked[n] = (c.index.rank(query, {item_code}) if query else []) or [Hit(item_code, 0.0)]
+    _, holding = await _best_holders(conn, access, ranked)
+    if not holding:
+        return [], catalogs, {}, {}, query
+    chosen = holding[0]
+    entries = {chosen.code: await _list_entries(conn, access, chosen, catalogs[chosen.catalog_version])}
+    if item_code is not None:
+        hits = {chosen.code: ranked[chosen.catalog_version]}
+    else:
+        on_list = entries[chosen.code].routable
+        best = (h for h in ranked[chosen.catalog_version] if h.code in on_list)
+        hits = {chosen.code: list(itertools.islice(best, limit))}
+    return holding, catalogs, entries, hits, query
 
 
 # --- routing -------------------------------------------------------------------------------
@@ -529,28 +675,22 @@ async def _lookup(
 ) -> LookupResult:
     place = await _township_for(conn, access, township=township, village=village, grid=grid)
     location = place[0] if place else None
+    candidates: list[TownshipVersion] = []
     if place is not None:
         if place[2] is None:
             raise NotFound(f"township {place[0]} ({place[1]}) has no published list in force")
-        versions = [place[2]]
+        chosen = place[2]
+        catalogs, entries, hits, query = await _rank(conn, access, [chosen], text, item_code, limit)
+        if item_code is not None and not hits[chosen.code]:
+            raise ValidationFailed.on("item_code", f"{item_code} is not on the published list of {location}")
     else:
-        versions = await _versions_in_force(conn, access, None)
-        if not versions:
-            raise NotFound("no township of this tenant has a published list in force")
-    catalogs, entries, hits, query = await _rank(conn, access, versions, text, item_code, limit)
-    if item_code is not None and not any(hits.values()):
-        where = f"the published list of {location}" if location else "any published township list"
-        raise ValidationFailed.on("item_code", f"{item_code} is not on {where}")
-    best_score = max((h[0].score for h in hits.values() if h), default=0.0)
-    holding = [v for v in versions if hits[v.code] and hits[v.code][0].score == best_score]
-    if location is not None:
-        chosen = versions[0]
-        candidates: list[TownshipVersion] = []
-    elif holding:
-        chosen = holding[0]  # versions come in township-code order
+        holding, catalogs, entries, hits, query = await _rank_everywhere(conn, access, text, item_code, limit)
+        if item_code is not None and not holding:
+            raise ValidationFailed.on("item_code", f"{item_code} is not on any published township list")
+        if not holding:
+            return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
+        chosen = holding[0]  # townships come in code order
         candidates = holding if len(holding) > 1 else []
-    else:
-        return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
     ref = TownshipRef(chosen.code, chosen.name)
     catalog = catalogs[chosen.catalog_version]
     top = hits[chosen.code][:limit]
@@ -584,7 +724,7 @@ async def _lookup(
         items=matched,
         score=first.score if first else 0.0,
         confidence=(catalog.index.coverage(query, first.code) if query else 1.0) if first else 0.0,
-        candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:20]],
+        candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:MAX_CANDIDATES]],
     )
 
 

@@ -188,6 +188,12 @@ class Index:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def estimated_bytes(self) -> int:
+        """About what the index takes in memory: ~120 bytes a posting (a dict slot, an int
+        key shared, a float), ~200 a term, ~100 an item code."""
+        postings = sum(len(p) for p in self.postings.values())
+        return 120 * postings + 200 * len(self.postings) + 100 * len(self.codes)
+
     def rank(
         self, query: dict[str, float], allowed: frozenset[str] | set[str] | None = None, k: int | None = None
     ) -> list[Hit]:
@@ -254,6 +260,73 @@ class LRU(Generic[K, V]):
 
     def clear(self) -> None:
         self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class SizedLRU(Generic[K, V]):
+    """Least-recently-used values bounded by their (estimated) bytes overall and per tenant.
+
+    Keys are tuples starting with the tenant id. A tenant over ``tenant_share`` of the budget
+    evicts its own least-recently-used values first, so one national tenant looking up in
+    thousands of townships cannot push every county's catalog index out (which made a
+    lookup rebuild its index — ~90 ms — on every request with 200 tenants in rotation)."""
+
+    def __init__(self, max_bytes: int, tenant_share: float = 0.25) -> None:
+        self.max_bytes = max_bytes
+        self.tenant_share = tenant_share
+        self._data: OrderedDict[K, tuple[int, V]] = OrderedDict()
+        self._tenant_bytes: dict[object, int] = {}
+        self.total_bytes = 0
+
+    def get(self, key: K) -> V | None:
+        found = self._data.get(key)
+        if found is None:
+            return None
+        self._data.move_to_end(key)
+        return found[1]
+
+    def put(self, key: K, value: V, size: int) -> None:
+        self._drop(key)
+        limit = int(self.max_bytes * self.tenant_share)
+        if size > limit:
+            return
+        tenant = self._tenant(key)
+        self._data[key] = (size, value)
+        self._tenant_bytes[tenant] = self._tenant_bytes.get(tenant, 0) + size
+        self.total_bytes += size
+        if self._tenant_bytes[tenant] > limit:
+            for old in [k for k in self._data if self._tenant(k) == tenant]:
+                if self._tenant_bytes.get(tenant, 0) <= limit:
+                    break
+                self._drop(old)
+        while self.total_bytes > self.max_bytes:
+            self._drop(next(iter(self._data)))
+
+    @staticmethod
+    def _tenant(key: K) -> object:
+        return key[0] if isinstance(key, tuple) else key
+
+    def _drop(self, key: K) -> None:
+        found = self._data.pop(key, None)
+        if found is None:
+            return
+        tenant = self._tenant(key)
+        self.total_bytes -= found[0]
+        left = self._tenant_bytes[tenant] - found[0]
+        if left:
+            self._tenant_bytes[tenant] = left
+        else:
+            del self._tenant_bytes[tenant]
+
+    def tenant_usage(self, tenant: object) -> int:
+        return self._tenant_bytes.get(tenant, 0)
+
+    def clear(self) -> None:
+        self._data.clear()
+        self._tenant_bytes.clear()
+        self.total_bytes = 0
 
     def __len__(self) -> int:
         return len(self._data)

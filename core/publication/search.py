@@ -393,23 +393,31 @@ async def start_catalog_version(conn: Any, access: Access, version: int) -> Cata
 async def index_township_list(conn: Any, access: Access, township: str) -> None:
     """Point the township's search entries at its latest published version (in the caller's
     transaction; two set-based statements)."""
-    await conn.execute(_ENTRIES_UPSERT, access.tenant.id, township)
+    await index_township_lists(conn, access, [township])
+
+
+async def index_township_lists(conn: Any, access: Access, townships: list[str]) -> None:
+    """:func:`index_township_list` for many townships at once (the same two statements)."""
+    await conn.execute(_ENTRIES_UPSERT, access.tenant.id, townships)
     await conn.execute(
-        "DELETE FROM search_entries s WHERE s.tenant_id = $1 AND s.township_code = $2"
-        " AND s.number <> (SELECT max(number) FROM search_entries WHERE tenant_id = $1 AND township_code = $2)",
+        "DELETE FROM search_entries s USING (SELECT township_code, max(number) AS top FROM search_entries"
+        "  WHERE tenant_id = $1 AND township_code = ANY($2::text[]) GROUP BY township_code) m"
+        " WHERE s.tenant_id = $1 AND s.township_code = m.township_code AND s.number <> m.top",
         access.tenant.id,
-        township,
+        townships,
     )
 
 
 _ENTRIES_UPSERT = """
 WITH v AS (
-  SELECT number FROM township_list_versions WHERE tenant_id = $1 AND township_code = $2
-   ORDER BY effective_date DESC, number DESC LIMIT 1
+  SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions
+   WHERE tenant_id = $1 AND township_code = ANY($2::text[])
+   ORDER BY township_code, effective_date DESC, number DESC
 )
 INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
 SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
-  FROM v JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = $2 AND e.number = v.number
+  FROM v JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
+   AND e.number = v.number
 ON CONFLICT (tenant_id, township_code, item_code)
 DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
 """

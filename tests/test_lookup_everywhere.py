@@ -1,0 +1,151 @@
+"""A lookup without a location answers from the index of published entries (issue 13 item 4)
+exactly as ranking every township's list would: checked against the located lookup of every
+township (the oracle), with lists in force, lists not yet in force, claims held by some
+townships only, and another tenant holding the same codes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+
+from core.platform.errors import ValidationFailed
+from core.publication import lookup
+from core.publication.lookup_index import SizedLRU
+from tenants.access import open_access
+from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, RECOVERED, STREETS, add_items, build_county, publish
+from tests.conftest import PLATFORM, TenantFixture
+
+TEXTS = ["乡村建设规划许可证怎么办", "企业安全生产检查", "危险化学品经营", "完全无关的火星文字"]
+
+
+@pytest.fixture
+async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixture:
+    await build_county(client, tenant)
+    await add_items(client, tenant, DOMAIN, PATROL, PERMIT, RECOVERED)
+    await publish(client, tenant)
+    return tenant
+
+
+async def _publish_list(client: httpx.AsyncClient, t: TenantFixture, township: str, date: str) -> None:
+    base = f"{t.base}/townships/{township}/list"
+    for step in ("submit", "file"):
+        response = await client.post(f"{base}/{step}", headers=t.auth())
+        assert response.status_code == 200, response.text
+    done = await client.post(f"{base}/publish", json={"effective_date": date}, headers=t.auth())
+    assert done.status_code == 200, done.text
+
+
+async def _claim(client: httpx.AsyncClient, t: TenantFixture, township: str, code: str) -> None:
+    body = {"item_code": code, "justification": "辖区有此事项"}
+    claimed = await client.post(f"{t.base}/townships/{township}/list/claims", json=body, headers=t.auth())
+    assert claimed.status_code == 201, claimed.text
+
+
+def _plain(result: Any) -> Any:
+    return msgspec.to_builtins(result)
+
+
+async def _oracle(t: TenantFixture, text: str, item_code: str | None = None) -> Any:
+    """What ranking every township's list gives: each township looked up by its location,
+    the best score kept, ties listed in township order, the first answering."""
+    access = await open_access(PLATFORM, t.slug)
+    located: dict[str, Any] = {}
+    for code, _ in sorted(STREETS):
+        try:
+            located[code] = await lookup.lookup(access, text, township=code, item_code=item_code)
+        except ValidationFailed:  # the item is not on this township's list
+            continue
+    scored = {c: r for c, r in located.items() if r.items}
+    if not scored:
+        return None
+    best = max(r.score for r in scored.values())
+    holders = [c for c, r in scored.items() if r.score == best]
+    expected = _plain(scored[holders[0]])
+    expected["candidate_townships"] = (
+        [
+            {"code": c, "name": scored[c].township.name}
+            for c in holders  # type: ignore[union-attr]
+        ]
+        if len(holders) > 1
+        else []
+    )
+    return expected
+
+
+async def _agrees(t: TenantFixture, text: str, item_code: str | None = None) -> Any:
+    access = await open_access(PLATFORM, t.slug)
+    lookup.clear_caches()
+    expected = await _oracle(t, text, item_code)
+    if expected is None and item_code is not None:
+        with pytest.raises(ValidationFailed, match="not on any published township list"):
+            await lookup.lookup(access, text, item_code=item_code)
+        return None
+    got = _plain(await lookup.lookup(access, text, item_code=item_code))
+    if expected is None:
+        assert got["township"] is None and got["items"] == [], (text, got)
+    else:
+        assert got == expected, (text, item_code)
+    return got
+
+
+async def test_everywhere_equals_every_township_looked_up(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    liucheng, gongping = sorted(code for code, _ in STREETS)[:2]
+    for code, _ in STREETS:
+        await _publish_list(client, county, code, "2025-02-01")
+    for text in TEXTS:  # every township holds the same items: ties, the first by code answers
+        got = await _agrees(county, text)
+        if got and got["items"]:
+            assert got["township"]["code"] == liucheng and len(got["candidate_townships"]) == len(STREETS)
+
+    # A claim published with a future effective date is not in force: nobody holds the permit yet.
+    await _claim(client, county, gongping, "CON-01")
+    await _publish_list(client, county, gongping, "2099-01-01")
+    got = await _agrees(county, TEXTS[0])
+    assert not got or "CON-01" not in [i["code"] for i in got["items"]]
+    await _agrees(county, TEXTS[0], "CON-01")  # on no list in force: refused
+
+    # In force for one township only: it answers alone, no candidates.
+    await _claim(client, county, liucheng, "CON-01")
+    await _publish_list(client, county, liucheng, "2025-03-01")
+    got = await _agrees(county, TEXTS[0])
+    assert got["township"]["code"] == liucheng and got["candidate_townships"] == []
+    assert got["items"][0]["code"] == "CON-01"
+    await _agrees(county, TEXTS[0], "CON-01")
+    await _agrees(county, TEXTS[1], "SAF-01")
+
+    # Another tenant with the same codes, where the *other* township holds the permit: neither
+    # tenant's answer sees the other's entries.
+    await build_county(client, other)
+    await add_items(client, other, DOMAIN, PATROL, PERMIT, RECOVERED)
+    await publish(client, other)
+    await _claim(client, other, gongping, "CON-01")
+    for code, _ in STREETS:
+        await _publish_list(client, other, code, "2025-02-01")
+    theirs = await _agrees(other, TEXTS[0])
+    assert theirs["township"]["code"] == gongping
+    mine = await _agrees(county, TEXTS[0])
+    assert mine["township"]["code"] == liucheng
+
+    # Over HTTP: the same answer; another tenant's key gets 404.
+    response = await client.post(f"{county.base}/lookup", json={"text": TEXTS[0]}, headers=county.auth(county.reader))
+    assert response.status_code == 200 and response.json()["township"]["code"] == liucheng
+    refused = await client.post(f"{county.base}/lookup", json={"text": TEXTS[0]}, headers=other.auth())
+    assert refused.status_code == 404
+
+
+def test_catalog_indexes_are_bounded_by_bytes_and_fair() -> None:
+    cache: SizedLRU[tuple[str, int], str] = SizedLRU(10_000, tenant_share=0.5)
+    for n in range(3):
+        cache.put(("small", n), "index", 1_000)
+    for n in range(100):  # a tenant with many catalog versions
+        cache.put(("large", n), "index", 2_000)
+        assert cache.tenant_usage("large") <= 5_000 and cache.total_bytes <= 10_000
+    assert all(cache.get(("small", n)) == "index" for n in range(3))
+    assert cache.get(("large", 99)) == "index" and cache.get(("large", 0)) is None
+    cache.put(("huge", 1), "index", 6_000)  # more than a tenant's share: not kept
+    assert cache.get(("huge", 1)) is None and cache.total_bytes == 7_000
