@@ -8,6 +8,7 @@ date. Writes happen in a fixed number of statements whatever their size (:func:`
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -568,10 +569,27 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
     return len(items)
 
 
-async def publish(access: Access, data: PublishRequest, if_match: int | None) -> VersionView:
-    """Freeze the draft as the next published version; township lists follow it."""
-    from core.lists.service import follow_catalog
+#: What brings the township lists along when a catalog version is published: registered by
+#: :mod:`core.lists.service` (lists depend on the catalog, not the other way round); returns
+#: how many lists followed.
+Follower = Callable[[Any, Access, int], Awaitable[int]]
+_registered: dict[str, Follower] = {}
 
+
+def register_follower(follower: Follower) -> None:
+    _registered["lists"] = follower
+
+
+def _follower() -> Follower:
+    if "lists" not in _registered:
+        # publishing without the lists following would leave every township on the old version
+        raise RuntimeError("catalog publication needs core.lists.service imported (it registers the follower)")
+    return _registered["lists"]
+
+
+async def publish(access: Access, data: PublishRequest, if_match: int | None) -> VersionView:
+    """Freeze the draft as the next published version; township lists follow it (in the same
+    transaction, through the follower :mod:`core.lists.service` registers)."""
     require_admin(access, "publish the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         draft = await conn.fetchrow(
@@ -601,7 +619,7 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
         # The items' texts are analysed for search in a thread while PostgreSQL brings the
         # township lists along; the documents are stored after.
         indexing = await search.start_catalog_version(conn, access, draft["number"])
-        followed = await follow_catalog(conn, access, draft["number"])
+        followed = await _follower()(conn, access, draft["number"])
         await refresh_statistics(conn, *BULK_TABLES)
         await indexing.finish(conn)
         await audit.record(

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import msgspec
 
+from core.catalog.editing import register_follower
 from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
 from core.events import service as events
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
@@ -865,3 +866,6 @@ async def _digests(conn: Any, tid: Any, townships: list[str]) -> dict[str, str]:
     for r in records:
         rows.setdefault(r[0], []).append([r[1], r[2], r[3], r[4], r[5], r[6]])
     return {code: hashlib.sha256(msgspec.json.encode(entries)).hexdigest() for code, entries in rows.items()}
+
+
+register_follower(follow_catalog)
