@@ -28,13 +28,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import holidays
 import msgspec
 
 from core.events import service as events
+from core.jurisdictions import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, check_moment, check_year
@@ -119,15 +121,9 @@ def _days(first: date, last: date) -> Iterable[date]:
         current += timedelta(days=1)
 
 
-async def load_calendar(conn: Any, tenant_id: uuid.UUID, first: date, last: date) -> TenantCalendar:
+async def load_calendar(conn: asyncpg.Connection, tenant_id: uuid.UUID, first: date, last: date) -> TenantCalendar:
     """The tenant's calendar for ``first`` … ``last`` (overrides read in one query)."""
-    rows = await conn.fetch(
-        "SELECT day, kind FROM calendar_overrides WHERE tenant_id = $1 AND day BETWEEN $2 AND $3",
-        tenant_id,
-        first,
-        last,
-    )
-    return TenantCalendar({r["day"]: r["kind"] for r in rows})
+    return TenantCalendar(await queries.override_kinds(conn, tenant_id, first, last))
 
 
 def local_date(moment: datetime) -> date:
@@ -146,7 +142,7 @@ def _window(count: int) -> int:
 
 
 async def deadline(
-    conn: Any,
+    conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
     start: datetime,
     *,
@@ -181,12 +177,12 @@ async def deadline(
         span *= 2
 
 
-async def is_working_day(conn: Any, tenant_id: uuid.UUID, day: date) -> bool:
+async def is_working_day(conn: asyncpg.Connection, tenant_id: uuid.UUID, day: date) -> bool:
     calendar = await load_calendar(conn, tenant_id, day, day)
     return calendar.is_working_day(day)
 
 
-async def working_days_between(conn: Any, tenant_id: uuid.UUID, first: date, last: date) -> int:
+async def working_days_between(conn: asyncpg.Connection, tenant_id: uuid.UUID, first: date, last: date) -> int:
     """Working days in ``(first, last]`` (negative when ``last`` < ``first``)."""
     low, high = min(first, last), max(first, last)
     calendar = await load_calendar(conn, tenant_id, low, high)
@@ -238,19 +234,14 @@ async def calendar_days(access: Access, first: date, last: date) -> list[Calenda
     """Every day in ``first`` … ``last`` with whether it is a working day and why."""
     _check_range(first, last)
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            "SELECT day, kind, name FROM calendar_overrides WHERE tenant_id = $1 AND day BETWEEN $2 AND $3",
-            access.tenant.id,
-            first,
-            last,
-        )
-    own = {r["day"]: r for r in rows}
+        rows = await queries.override_days(conn, access.tenant.id, first, last)
+    own = {r.day: r for r in rows}
     days = []
     for day in _days(first, last):
         row = own.get(day)
         if row is not None:
-            working = row["kind"] == "workday"
-            days.append(CalendarDay(day, working, "tenant", row["kind"], KIND_LABELS[row["kind"]], row["name"]))
+            working = row.kind == "workday"
+            days.append(CalendarDay(day, working, "tenant", row.kind, KIND_LABELS[row.kind], row.name))
         else:
             working = national_is_working_day(day)
             kind = "workday" if working else "holiday"
@@ -258,19 +249,14 @@ async def calendar_days(access: Access, first: date, last: date) -> list[Calenda
     return days
 
 
-def _override(row: Any) -> CalendarOverride:
-    return CalendarOverride(row["day"], row["kind"], KIND_LABELS[row["kind"]], row["name"], row["updated_at"])
+def _override(row: queries.OverrideRow) -> CalendarOverride:
+    return CalendarOverride(row.day, row.kind, KIND_LABELS[row.kind], row.name, row.updated_at)
 
 
 async def list_overrides(access: Access, year: int | None = None) -> list[CalendarOverride]:
     check_year("year", year)
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            "SELECT day, kind, name, updated_at FROM calendar_overrides WHERE tenant_id = $1"
-            " AND ($2::int IS NULL OR extract(year FROM day)::int = $2) ORDER BY day",
-            access.tenant.id,
-            year,
-        )
+        rows = await queries.override_rows(conn, access.tenant.id, year)
     return [_override(r) for r in rows]
 
 
@@ -281,23 +267,10 @@ async def set_override(access: Access, day: date, data: OverrideSet) -> tuple[Ca
     if len(data.name) > 200:
         raise ValidationFailed.on("name", "at most 200 characters")
     async with tenant_transaction(access.tenant.id) as conn:
-        before = await conn.fetchrow(
-            "SELECT day, kind, name FROM calendar_overrides WHERE tenant_id = $1 AND day = $2 FOR UPDATE",
-            access.tenant.id,
-            day,
-        )
-        row = await conn.fetchrow(
-            "INSERT INTO calendar_overrides (tenant_id, day, kind, name) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (tenant_id, day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,"
-            " updated_at = now() RETURNING day, kind, name, updated_at",
-            access.tenant.id,
-            day,
-            data.kind,
-            data.name,
-        )
-        view = _override(row)
+        before = await queries.lock_override(conn, access.tenant.id, day)
+        view = _override(await queries.upsert_override(conn, access.tenant.id, day, data.kind, data.name))
         after = {"kind": data.kind, "name": data.name}
-        previous = None if before is None else {"kind": before["kind"], "name": before["name"]}
+        previous = None if before is None else {"kind": before.kind, "name": before.name}
         await audit.record(access, "calendar_override", day.isoformat(), "set", previous, after)
         await events.emit(
             conn, access.tenant.id, "calendar.day_changed", f"calendar/{day.isoformat()}", {"day": day, **after}
@@ -310,14 +283,11 @@ async def clear_override(access: Access, day: date) -> None:
     require_admin(access, "edit the working-day calendar")
     check_day("day", day)
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await conn.fetchrow(
-            "DELETE FROM calendar_overrides WHERE tenant_id = $1 AND day = $2 RETURNING kind, name",
-            access.tenant.id,
-            day,
-        )
+        row = await queries.delete_override(conn, access.tenant.id, day)
         if row is None:
             raise NotFound(f"no calendar override on {day.isoformat()}")
-        await audit.record(access, "calendar_override", day.isoformat(), "clear", dict(row), None)
+        cleared = {"kind": row.kind, "name": row.name}
+        await audit.record(access, "calendar_override", day.isoformat(), "clear", cleared, None)
         national = "workday" if national_is_working_day(day) else "holiday"
         await events.emit(
             conn,

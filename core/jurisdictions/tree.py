@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 
+from core.jurisdictions import queries
 from core.jurisdictions.divisions import KINDS, check_parent, kind_of, normalise_code
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
@@ -49,23 +51,19 @@ class JurisdictionView(msgspec.Struct):
     updated_at: datetime
 
 
-_COLUMNS = "code, name, kind, parent_code, attributes, version, created_at, updated_at"
-
-
-def _view(row: Any) -> JurisdictionView:
-    kind = KINDS[row["kind"]]
-    attributes = row["attributes"]
+def _view(row: queries.JurisdictionRow) -> JurisdictionView:
+    kind = KINDS[row.kind]
     return JurisdictionView(
-        code=row["code"],
-        name=row["name"],
-        kind=row["kind"],
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
         kind_label=kind.label,
         level=kind.level,
-        parent_code=row["parent_code"],
-        attributes=msgspec.json.decode(attributes) if isinstance(attributes, str) else attributes,
-        version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        parent_code=row.parent_code,
+        attributes=msgspec.json.decode(row.attributes),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -86,54 +84,32 @@ async def list_jurisdictions(
     kinds = [k for k, v in KINDS.items() if v.level == level] if level is not None else None
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1"
-            " AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR parent_code = $3)"
-            " AND ($4::text[] IS NULL OR kind = ANY($4))"
-            " AND ($5::text IS NULL OR strpos(name, $5) > 0)"
-            " AND ($6::text IS NULL OR code > $6) ORDER BY code LIMIT $7",
-            access.tenant.id,
-            kind,
-            parent_code,
-            kinds,
-            q,
-            after,
-            limit + 1,
-        )
+        records = await queries.jurisdiction_page(conn, access.tenant.id, kind, parent_code, kinds, q, after, limit + 1)
     return page_of([_view(r) for r in records], limit, key=lambda j: j.code)
 
 
 async def get_jurisdictions(access: Access, codes: list[str]) -> dict[str, JurisdictionView]:
     """Many jurisdictions in one query (for DataLoaders)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1 AND code = ANY($2)",
-            access.tenant.id,
-            codes,
-        )
-    return {r["code"]: _view(r) for r in records}
+        records = await queries.jurisdiction_rows(conn, access.tenant.id, codes)
+    return {r.code: _view(r) for r in records}
 
 
 async def children_of(access: Access, parent_codes: list[str]) -> dict[str, list[JurisdictionView]]:
     """Children of many jurisdictions, in code order, in one query (for DataLoaders)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"SELECT {_COLUMNS} FROM jurisdictions WHERE tenant_id = $1 AND parent_code = ANY($2) ORDER BY code",
-            access.tenant.id,
-            parent_codes,
-        )
+        records = await queries.child_rows(conn, access.tenant.id, parent_codes)
     found: dict[str, list[JurisdictionView]] = {code: [] for code in parent_codes}
     for r in records:
-        found[r["parent_code"]].append(_view(r))
+        assert r.parent_code is not None, "selected by parent_code = ANY(…), so never NULL"
+        found[r.parent_code].append(_view(r))
     return found
 
 
-async def _lock(conn: Any, access: Access, code: str) -> None:
+async def _lock(conn: asyncpg.Connection, access: Access, code: str) -> None:
     """Hold the jurisdiction's row until the transaction ends, so that a concurrent write with
     the same ``If-Match`` waits and then meets the new version (412) instead of overwriting it."""
-    if not await conn.fetchval(
-        "SELECT true FROM jurisdictions WHERE tenant_id = $1 AND code = $2 FOR UPDATE", access.tenant.id, code
-    ):
+    if not await queries.lock_jurisdiction(conn, access.tenant.id, code):
         raise NotFound(f"no jurisdiction with division code {code}")
 
 
@@ -155,17 +131,12 @@ async def create_jurisdiction(access: Access, data: JurisdictionCreate) -> Juris
                     f"required: only the tenant's own division {access.tenant.division_code} has no parent",
                 )
         else:
-            parent = await conn.fetchrow(
-                "SELECT kind FROM jurisdictions WHERE tenant_id = $1 AND code = $2",
-                access.tenant.id,
-                data.parent_code,
-            )
-            if parent is None:
+            parent_kind = await queries.jurisdiction_kind(conn, access.tenant.id, data.parent_code)
+            if parent_kind is None:
                 raise ValidationFailed.on("parent_code", f"no jurisdiction {data.parent_code}")
-            check_parent(code, data.kind, data.parent_code, parent["kind"])
-        record = await conn.fetchrow(
-            "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code, attributes)"
-            f" VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING {_COLUMNS}",
+            check_parent(code, data.kind, data.parent_code, parent_kind)
+        record = await queries.insert_jurisdiction(
+            conn,
             access.tenant.id,
             code,
             data.name,
@@ -193,16 +164,10 @@ async def update_jurisdiction(
             )
         name = before.name if data.name is msgspec.UNSET else data.name
         attributes = before.attributes if data.attributes is msgspec.UNSET else data.attributes
-        record = await conn.fetchrow(
-            "UPDATE jurisdictions SET name = $3, kind = $4, attributes = $5::jsonb,"
-            " version = version + 1, updated_at = now()"
-            f" WHERE tenant_id = $1 AND code = $2 RETURNING {_COLUMNS}",
-            access.tenant.id,
-            code,
-            name,
-            kind,
-            msgspec.json.encode(attributes).decode(),
+        record = await queries.update_jurisdiction(
+            conn, access.tenant.id, code, name, kind, msgspec.json.encode(attributes).decode()
         )
+        assert record is not None, "the row was locked above, so the update finds it"
         after = _view(record)
         await audit.record(access, "jurisdiction", code, "update", before=before, after=after)
     return after
@@ -214,18 +179,10 @@ async def delete_jurisdiction(access: Access, code: str, if_match: int | None) -
         before = await get_jurisdiction(access, code)
         require_division_write(access, code, "delete jurisdiction")
         check_version(before.version, if_match, None, required=False)
-        users = await conn.fetchrow(
-            "SELECT (SELECT count(*) FROM jurisdictions WHERE tenant_id = $1 AND parent_code = $2)"
-            " AS children, (SELECT count(*) FROM units WHERE tenant_id = $1"
-            " AND jurisdiction_code = $2) AS units",
-            access.tenant.id,
-            code,
-        )
-        assert users is not None  # a SELECT of two counts returns one row
-        if users["children"] or users["units"]:
+        users = await queries.division_users(conn, access.tenant.id, code)
+        if users.children or users.units:
             raise Conflict(
-                f"{code} still has {users['children']} child divisions and {users['units']} "
-                "units; move or delete them first"
+                f"{code} still has {users.children} child divisions and {users.units} units; move or delete them first"
             )
-        await conn.execute("DELETE FROM jurisdictions WHERE tenant_id = $1 AND code = $2", access.tenant.id, code)
+        await conn.execute(queries.DELETE_JURISDICTION, access.tenant.id, code)
         await audit.record(access, "jurisdiction", code, "delete", before=before)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
+import asyncpg
 import msgspec
 
+from core.jurisdictions import queries
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
@@ -69,28 +71,19 @@ class UnitView(msgspec.Struct):
     updated_at: datetime
 
 
-_SELECT = (
-    "SELECT u.code, u.name, u.kind, u.jurisdiction_code, u.parent_unit_code, u.contacts,"
-    " u.version, u.created_at, u.updated_at,"
-    " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id"
-    " AND h.unit_code = u.code ORDER BY h.township_code) AS host_township_codes"
-    " FROM units u"
-)
-
-
-def _view(row: Any) -> UnitView:
+def _view(row: queries.UnitRow) -> UnitView:
     return UnitView(
-        code=row["code"],
-        name=row["name"],
-        kind=row["kind"],
-        kind_label=UNIT_KINDS[row["kind"]],
-        jurisdiction_code=row["jurisdiction_code"],
-        parent_unit_code=row["parent_unit_code"],
-        host_township_codes=list(row["host_township_codes"]),
-        contacts=msgspec.json.decode(row["contacts"], type=list[ContactData]),
-        version=row["version"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+        code=row.code,
+        name=row.name,
+        kind=row.kind,
+        kind_label=UNIT_KINDS[row.kind],
+        jurisdiction_code=row.jurisdiction_code,
+        parent_unit_code=row.parent_unit_code,
+        host_township_codes=list(row.host_township_codes),
+        contacts=msgspec.json.decode(row.contacts, type=list[ContactData]),
+        version=row.version,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -110,15 +103,8 @@ async def list_units(
         raise ValidationFailed.on("kind", f"unknown unit kind; use one of {', '.join(UNIT_KINDS)}")
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"{_SELECT} WHERE u.tenant_id = $1"
-            " AND ($2::text IS NULL OR u.kind = $2)"
-            " AND ($3::text IS NULL OR u.jurisdiction_code = $3)"
-            " AND ($4::text IS NULL OR u.parent_unit_code = $4)"
-            " AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM unit_hosts h WHERE"
-            " h.tenant_id = u.tenant_id AND h.unit_code = u.code AND h.township_code = $5))"
-            " AND ($6::text IS NULL OR strpos(u.name, $6) > 0)"
-            " AND ($7::text IS NULL OR u.code > $7) ORDER BY u.code LIMIT $8",
+        records = await queries.unit_page(
+            conn,
             access.tenant.id,
             kind,
             jurisdiction_code,
@@ -134,30 +120,24 @@ async def list_units(
 async def get_units(access: Access, codes: list[str]) -> dict[str, UnitView]:
     """Many units in one query (for DataLoaders)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(f"{_SELECT} WHERE u.tenant_id = $1 AND u.code = ANY($2)", access.tenant.id, codes)
-    return {r["code"]: _view(r) for r in records}
+        records = await queries.unit_rows(conn, access.tenant.id, codes)
+    return {r.code: _view(r) for r in records}
 
 
 async def units_in(access: Access, jurisdiction_codes: list[str]) -> dict[str, list[UnitView]]:
     """Units of many jurisdictions, in code order, in one query (for DataLoaders)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"{_SELECT} WHERE u.tenant_id = $1 AND u.jurisdiction_code = ANY($2) ORDER BY u.code",
-            access.tenant.id,
-            jurisdiction_codes,
-        )
+        records = await queries.units_of(conn, access.tenant.id, jurisdiction_codes)
     found: dict[str, list[UnitView]] = {code: [] for code in jurisdiction_codes}
     for r in records:
-        found[r["jurisdiction_code"]].append(_view(r))
+        found[r.jurisdiction_code].append(_view(r))
     return found
 
 
-async def _lock(conn: Any, access: Access, code: str) -> None:
+async def _lock(conn: asyncpg.Connection, access: Access, code: str) -> None:
     """Hold the unit's row until the transaction ends, so that a concurrent write with the same
     ``If-Match`` waits and then meets the new version (412) instead of overwriting it."""
-    if not await conn.fetchval(
-        "SELECT true FROM units WHERE tenant_id = $1 AND code = $2 FOR UPDATE", access.tenant.id, code
-    ):
+    if not await queries.lock_unit(conn, access.tenant.id, code):
         raise NotFound(f"no unit with code {code}")
 
 
@@ -204,39 +184,27 @@ def check_placement(
 
 async def _check_structure(
     access: Access,
-    conn: Any,
+    conn: asyncpg.Connection,
     kind: str,
     jurisdiction_code: str,
     parent_unit_code: str | None,
     host_codes: list[str],
 ) -> None:
     """:func:`check_placement` against the tenant's tree, in one query."""
-    record = await conn.fetchrow(
-        "SELECT (SELECT jsonb_object_agg(code, kind) FROM jurisdictions WHERE tenant_id = $1"
-        " AND code = ANY($2)) AS divisions,"
-        " (SELECT kind FROM units WHERE tenant_id = $1 AND code = $3) AS parent_kind",
-        access.tenant.id,
-        [jurisdiction_code, *host_codes],
-        parent_unit_code,
-    )
-    divisions = msgspec.json.decode(record["divisions"]) if record["divisions"] else {}
+    record = await queries.placement(conn, access.tenant.id, [jurisdiction_code, *host_codes], parent_unit_code)
+    divisions = msgspec.json.decode(record.divisions) if record.divisions else {}
     check_placement(
         kind,
         divisions.get(jurisdiction_code),
-        record["parent_kind"],
+        record.parent_kind,
         [divisions.get(c) for c in host_codes],
         has_parent=parent_unit_code is not None,
     )
 
 
-async def _write_hosts(access: Access, conn: Any, unit_code: str, host_codes: list[str]) -> None:
-    await conn.execute("DELETE FROM unit_hosts WHERE tenant_id = $1 AND unit_code = $2", access.tenant.id, unit_code)
-    await conn.execute(
-        "INSERT INTO unit_hosts (tenant_id, unit_code, township_code) SELECT $1, $2, unnest($3::text[])",
-        access.tenant.id,
-        unit_code,
-        sorted(set(host_codes)),
-    )
+async def _write_hosts(access: Access, conn: asyncpg.Connection, unit_code: str, host_codes: list[str]) -> None:
+    await conn.execute(queries.DELETE_HOSTS, access.tenant.id, unit_code)
+    await conn.execute(queries.INSERT_HOSTS, access.tenant.id, unit_code, sorted(set(host_codes)))
 
 
 async def create_unit(access: Access, data: UnitCreate) -> UnitView:
@@ -257,8 +225,7 @@ async def create_unit(access: Access, data: UnitCreate) -> UnitView:
             data.host_township_codes,
         )
         await conn.execute(
-            "INSERT INTO units (tenant_id, code, name, kind, jurisdiction_code, parent_unit_code,"
-            " contacts) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)",
+            queries.INSERT_UNIT,
             access.tenant.id,
             data.code,
             data.name,
@@ -291,8 +258,7 @@ async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: int
             raise ValidationFailed.on("parent_unit_code", "a unit cannot be its own parent")
         await _check_structure(access, conn, before.kind, before.jurisdiction_code, parent, hosts)
         await conn.execute(
-            "UPDATE units SET name = $3, parent_unit_code = $4, contacts = $5::jsonb,"
-            " version = version + 1, updated_at = now() WHERE tenant_id = $1 AND code = $2",
+            queries.UPDATE_UNIT,
             access.tenant.id,
             code,
             before.name if data.name is msgspec.UNSET else data.name,
@@ -318,5 +284,5 @@ async def delete_unit(access: Access, code: str, if_match: int | None) -> None:
             action="delete",
         )
         check_version(before.version, if_match, None, required=False)
-        await conn.execute("DELETE FROM units WHERE tenant_id = $1 AND code = $2", access.tenant.id, code)
+        await conn.execute(queries.DELETE_UNIT, access.tenant.id, code)
         await audit.record(access, "unit", code, "delete", before=before)
