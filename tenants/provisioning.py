@@ -80,6 +80,7 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
             division_code,
             data.plugin,
         )
+        assert row is not None, "INSERT … RETURNING returns the row it inserted"
         tenant = tenant_from_row(row)
         say(f"tenant {tenant.slug} ({tenant.name}, {tenant.division_code})")
         access = Access(tenant, principal)

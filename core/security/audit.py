@@ -9,6 +9,7 @@ import msgspec
 
 from core.platform.db import tenant_transaction
 from core.platform.pagination import Page, Position, check_limit, decode_cursor, page_of
+from core.security import queries
 from core.security.access import Access
 from core.security.permissions import require_admin
 
@@ -41,9 +42,7 @@ async def record(
     """Append one event inside the caller's tenant transaction."""
     async with tenant_transaction(access.tenant.id) as conn:
         await conn.execute(
-            "INSERT INTO audit_events (tenant_id, actor_key_id, actor_role, request_id,"
-            " entity, entity_key, action, before, after)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)",
+            queries.RECORD_EVENT,
             access.tenant.id,
             access.principal.key_id,
             access.principal.role.value,
@@ -68,24 +67,19 @@ async def list_events(
     limit = check_limit(limit)
     after_id = decode_cursor(cursor, Position)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            "SELECT id, at, entity, entity_key, action, actor_key_id::text, actor_role,"
-            " request_id, before, after FROM audit_events"
-            " WHERE tenant_id = $1 AND ($2::text IS NULL OR entity = $2) AND ($3::text IS NULL OR entity_key = $3)"
-            " AND ($4::bigint IS NULL OR id < $4) ORDER BY id DESC LIMIT $5",
-            access.tenant.id,
-            entity,
-            entity_key,
-            after_id,
-            limit + 1,
-        )
+        records = await queries.audit_page(conn, access.tenant.id, entity, entity_key, after_id, limit + 1)
     events = [
         AuditEventView(
-            **{
-                **dict(r),
-                "before": msgspec.json.decode(r["before"]) if r["before"] else None,
-                "after": msgspec.json.decode(r["after"]) if r["after"] else None,
-            }
+            id=r.id,
+            at=r.at,
+            entity=r.entity,
+            entity_key=r.entity_key,
+            action=r.action,
+            actor_key_id=r.actor_key_id,
+            actor_role=r.actor_role,
+            request_id=r.request_id,
+            before=msgspec.json.decode(r.before) if r.before else None,
+            after=msgspec.json.decode(r.after) if r.after else None,
         )
         for r in records
     ]

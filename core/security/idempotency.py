@@ -15,6 +15,7 @@ import msgspec
 
 from core.platform.db import tenant_transaction
 from core.platform.errors import ValidationFailed
+from core.security import queries
 from core.security.access import Access
 
 T = TypeVar("T")
@@ -34,27 +35,18 @@ async def once(
     if not 1 <= len(key) <= 200:
         raise ValidationFailed.on("Idempotency-Key", "between 1 and 200 characters")
     async with tenant_transaction(access.tenant.id) as conn:
-        fresh = await conn.fetchval(
-            "INSERT INTO idempotency_keys (tenant_id, key, api_key_id, fingerprint)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
-            access.tenant.id,
-            key,
-            access.principal.key_id,
-            request,
-        )
+        fresh = await queries.claim_key(conn, access.tenant.id, key, access.principal.key_id, request)
         if not fresh:
-            seen = await conn.fetchrow(
-                "SELECT api_key_id, fingerprint, response FROM idempotency_keys WHERE tenant_id = $1 AND key = $2",
-                access.tenant.id,
-                key,
-            )
-            assert seen is not None  # the INSERT just met it (a conflicting insert is waited for)
-            if seen["api_key_id"] != access.principal.key_id or seen["fingerprint"] != request:
+            seen = await queries.used_key(conn, access.tenant.id, key)
+            assert seen is not None, "the INSERT just met it (a conflicting insert is waited for)"
+            if seen.api_key_id != access.principal.key_id or seen.fingerprint != request:
                 raise ValidationFailed.on("Idempotency-Key", "already used for a different request; send a new key")
-            return msgspec.json.decode(seen["response"], type=result_type), True
+            # The key and its response are written in one transaction, so a key seen has its response.
+            assert seen.response is not None, "a key is committed together with its response"
+            return msgspec.json.decode(seen.response, type=result_type), True
         result = await work()
         await conn.execute(
-            "UPDATE idempotency_keys SET status = 200, response = $3::jsonb WHERE tenant_id = $1 AND key = $2",
+            queries.STORE_RESPONSE,
             access.tenant.id,
             key,
             msgspec.json.encode(result).decode(),

@@ -4,29 +4,32 @@ from __future__ import annotations
 
 import time
 import uuid
-from typing import Any
 
+import asyncpg
 import msgspec
 
 from core.platform.db import platform_transaction
+from core.platform.rows import row_as
+from core.security import queries
 from core.security.access import Tenant
 
 _CACHE_SECONDS = 30.0
 _by_slug: dict[str, tuple[float, Tenant]] = {}
 
-_COLUMNS = "id, slug, name, division_code, plugin, settings, created_at"
 
-
-def tenant_from_row(row: Any) -> Tenant:
-    settings = row["settings"]
+def tenant_from_row(row: queries.TenantRow | asyncpg.Record) -> Tenant:
+    """The tenant of a row; a record (provisioning's ``INSERT … RETURNING``, the legal library's
+    tenants) must select the columns of :class:`core.security.queries.TenantRow`."""
+    if not isinstance(row, queries.TenantRow):
+        row = row_as(queries.TenantRow, row)
     return Tenant(
-        id=row["id"],
-        slug=row["slug"],
-        name=row["name"],
-        division_code=row["division_code"],
-        plugin=row["plugin"],
-        created_at=row["created_at"],
-        settings=msgspec.json.decode(settings) if isinstance(settings, str) else settings,
+        id=row.id,
+        slug=row.slug,
+        name=row.name,
+        division_code=row.division_code,
+        plugin=row.plugin,
+        created_at=row.created_at,
+        settings=msgspec.json.decode(row.settings),
     )
 
 
@@ -36,7 +39,7 @@ async def find_tenant(slug: str) -> Tenant | None:
     if cached and cached[0] > time.monotonic():
         return cached[1]
     async with platform_transaction() as conn:
-        row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM tenants WHERE slug = $1", slug)
+        row = await queries.tenant_by_slug(conn, slug)
     if row is None:
         return None
     tenant = tenant_from_row(row)
@@ -46,13 +49,13 @@ async def find_tenant(slug: str) -> Tenant | None:
 
 async def find_tenant_by_id(tenant_id: uuid.UUID) -> Tenant | None:
     async with platform_transaction() as conn:
-        row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM tenants WHERE id = $1", tenant_id)
+        row = await queries.tenant_by_id(conn, tenant_id)
     return None if row is None else tenant_from_row(row)
 
 
 async def all_tenants() -> list[Tenant]:
     async with platform_transaction() as conn:
-        rows = await conn.fetch(f"SELECT {_COLUMNS} FROM tenants ORDER BY slug")
+        rows = await queries.tenant_rows(conn)
     return [tenant_from_row(r) for r in rows]
 
 
