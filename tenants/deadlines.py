@@ -15,7 +15,7 @@ from core.platform.errors import DatabaseUnavailable, QingdanError
 from core.platform.timers import Periodic
 from core.security.access import Access, Principal, Role
 from core.security.tenancy import all_tenants
-from core.workflow import admission, bottom_up, engine  # noqa: F401  (the two register their effects with the engine)
+from core.workflow import engine
 
 log = logging.getLogger("qingdan.deadlines")
 

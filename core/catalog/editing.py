@@ -583,7 +583,7 @@ def register_follower(follower: Follower) -> None:
 def _follower() -> Follower:
     if "lists" not in _registered:
         # publishing without the lists following would leave every township on the old version
-        raise RuntimeError("catalog publication needs core.lists.service imported (it registers the follower)")
+        raise RuntimeError("catalog publication needs core.lists.service imported (core.wiring does it)")
     return _registered["lists"]
 
 

@@ -608,7 +608,7 @@ def _effect(kind: str) -> Effect | None:
     effect = _EFFECTS.get(kind)
     if effect is None and kind in EFFECT_MODULES:
         # a silent no-op here would approve an admission without adding its item
-        raise RuntimeError(f"{kind} transitions need {EFFECT_MODULES[kind]} imported (it registers their effect)")
+        raise RuntimeError(f"{kind} transitions need {EFFECT_MODULES[kind]} imported (core.wiring does it)")
     return effect
 
 
