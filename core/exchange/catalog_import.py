@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 import anyio.to_thread
+import asyncpg
 import msgspec
 
 from core.catalog.editing import (
@@ -33,6 +34,7 @@ from core.catalog.editing import (
 )
 from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, version_numbers
 from core.catalog.structure import load_structure, township_scope
+from core.exchange import queries
 from core.exchange.excel import read_items
 from core.exchange.layout import (
     LOCAL_COLUMNS,
@@ -309,12 +311,11 @@ class _Plan(msgspec.Struct):
     changed: list[tuple[ItemCreate, ItemView]]
 
 
-async def _plan(conn: Any, access: Access, structure: ListStructure, table: Table, dry_run: bool) -> _Plan:
+async def _plan(
+    conn: asyncpg.Connection, access: Access, structure: ListStructure, table: Table, dry_run: bool
+) -> _Plan:
     """Parse and check every row against the draft (or latest published version)."""
-    units = {
-        r["code"]: r["name"]
-        for r in await conn.fetch("SELECT code, name FROM units WHERE tenant_id = $1", access.tenant.id)
-    }
+    units = await queries.unit_names(conn, access.tenant.id)
     header = Header(table, structure)
     codes = _Codes(structure, units)
     published, draft = await version_numbers(conn, access)
@@ -330,12 +331,7 @@ async def _plan(conn: Any, access: Access, structure: ListStructure, table: Tabl
         if item is not None:
             parsed.append((number, item))
     file_codes = [item.code for _, item in parsed]
-    reserved = {
-        r["code"]
-        for r in await conn.fetch(
-            "SELECT code FROM reference_codes WHERE tenant_id = $1 AND code = ANY($2)", access.tenant.id, file_codes
-        )
-    }
+    reserved = await queries.reserved_codes(conn, access.tenant.id, file_codes)
     known = {code: (view.level, view.status) for code, view in base.items()}
     parents = {code: view.parent_code for code, view in base.items()}
     first_row: dict[str, int] = {}
@@ -458,7 +454,7 @@ async def import_catalog(
 
 
 async def _apply_changes(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
     structure: ListStructure,
     number: int,
@@ -472,9 +468,7 @@ async def _apply_changes(
     await _store(conn, access, number, prepared)
     note = note or AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
     await conn.execute(
-        "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
-        " effective_date, initiator, changes) SELECT $1, $2, 'modify', $3, $4, c, $5, $6::jsonb, x::jsonb"
-        " FROM unnest($7::text[], $8::text[]) AS t(c, x)",
+        queries.RECORD_MODIFIED,
         access.tenant.id,
         number,
         note.reason_kind,
@@ -484,8 +478,4 @@ async def _apply_changes(
         [item.code for item, _ in changed],
         [msgspec.json.encode({"fields": _changes(item, old)}).decode() for item, old in changed],
     )
-    await conn.execute(
-        "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
-        access.tenant.id,
-        number,
-    )
+    await conn.execute(queries.BUMP_VERSION, access.tenant.id, number)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import anyio.to_thread
+import asyncpg
 import msgspec
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from core.catalog import reading as catalog
 from core.catalog.reading import ItemView, LegalBase, RecoveryData, ResponsibilityData
 from core.catalog.structure import load_structure
-from core.exchange import retention
+from core.exchange import queries, retention
 from core.exchange.layout import (
     LOCAL_COLUMNS,
     ORIGIN_LABELS,
@@ -208,72 +209,47 @@ def _sheet_title(title: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "清单"
 
 
-async def _units(conn: Any, access: Access) -> dict[str, str]:
-    rows = await conn.fetch("SELECT code, name FROM units WHERE tenant_id = $1", access.tenant.id)
-    return {r["code"]: r["name"] for r in rows}
+async def _units(conn: asyncpg.Connection, access: Access) -> dict[str, str]:
+    return await queries.unit_names(conn, access.tenant.id)
 
 
-async def read_items(conn: Any, access: Access, number: int) -> list[ItemView]:
+async def read_items(conn: asyncpg.Connection, access: Access, number: int) -> list[ItemView]:
     """Every item of a version with its responsibilities and cited texts: three scans of the
     version, whatever its size (the provision texts a page shows are not needed here)."""
-    args = (access.tenant.id, number)
-    items = await conn.fetch(
-        "SELECT code, version, title, level, kinds, township_scope, parent_code, category, item_kind, description,"
-        " high_frequency, process, extra, recovery, status, withdrawn_reason, successor_code, content_hash,"
-        " changed_in, revision FROM catalog_items WHERE tenant_id = $1 AND version = $2 ORDER BY code",
-        *args,
-    )
+    items = await queries.item_rows(conn, access.tenant.id, number)
     duties: dict[str, list[ResponsibilityData]] = {}
-    for r in await conn.fetch(
-        "SELECT item_code, party, role, duty, financial_share::float8 AS financial_share"
-        " FROM catalog_responsibilities WHERE tenant_id = $1 AND version = $2 ORDER BY item_code, position",
-        *args,
-    ):
-        duties.setdefault(r["item_code"], []).append(
-            ResponsibilityData(r["party"], r["role"], r["duty"], r["financial_share"])
-        )
+    for r in await queries.responsibility_rows(conn, access.tenant.id, number):
+        duties.setdefault(r.item_code, []).append(ResponsibilityData(r.party, r.role, r.duty, r.financial_share))
     bases: dict[str, list[LegalBase]] = {}
-    for r in await conn.fetch(
-        "SELECT item_code, raw, document_id IS NOT NULL AND problem IS NULL AS resolved FROM item_citations"
-        " WHERE tenant_id = $1 AND version = $2 ORDER BY item_code, position",
-        *args,
-    ):
-        bases.setdefault(r["item_code"], []).append(LegalBase(raw=r["raw"], resolved=r["resolved"]))
-    views = []
-    for row in items:
-        extra, recovery = row["extra"], row["recovery"]
-        views.append(
-            ItemView(
-                **{k: row[k] for k in _PLAIN},
-                kinds=list(row["kinds"]),
-                extra=msgspec.json.decode(extra) if isinstance(extra, str) else extra,
-                recovery=msgspec.json.decode(recovery, type=RecoveryData) if recovery else None,
-                responsibilities=duties.get(row["code"], []),
-                legal_bases=bases.get(row["code"], []),
-            )
+    for c in await queries.citation_rows(conn, access.tenant.id, number):
+        bases.setdefault(c.item_code, []).append(LegalBase(raw=c.raw, resolved=c.resolved))
+    return [
+        ItemView(
+            code=row.code,
+            version=row.version,
+            title=row.title,
+            level=row.level,
+            kinds=list(row.kinds),
+            township_scope=row.township_scope,
+            parent_code=row.parent_code,
+            category=row.category,
+            item_kind=row.item_kind,
+            description=row.description,
+            high_frequency=row.high_frequency,
+            process=row.process,
+            extra=msgspec.json.decode(row.extra),
+            recovery=msgspec.json.decode(row.recovery, type=RecoveryData) if row.recovery else None,
+            status=row.status,
+            withdrawn_reason=row.withdrawn_reason,
+            successor_code=row.successor_code,
+            content_hash=row.content_hash,
+            changed_in=row.changed_in,
+            revision=row.revision,
+            responsibilities=duties.get(row.code, []),
+            legal_bases=bases.get(row.code, []),
         )
-    return views
-
-
-_PLAIN = (
-    "code",
-    "version",
-    "title",
-    "level",
-    "township_scope",
-    "parent_code",
-    "category",
-    "item_kind",
-    "description",
-    "high_frequency",
-    "process",
-    "status",
-    "withdrawn_reason",
-    "successor_code",
-    "content_hash",
-    "changed_in",
-    "revision",
-)
+        for row in items
+    ]
 
 
 async def read_version(access: Access, version: int | str | None) -> tuple[int, list[ItemView], dict[str, str]]:

@@ -49,7 +49,7 @@ import msgspec
 from core.catalog.editing import import_items
 from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate
 from core.catalog.structure import load_structure
-from core.exchange import tables
+from core.exchange import queries, tables
 from core.exchange.catalog_import import ALIASES, RowProblem, _Codes, _extra_value
 from core.exchange.layout import catalog_columns, lines, parse_responsibility, split_list, text_of
 from core.exchange.tables import Table, read_table
@@ -448,10 +448,7 @@ async def merge_report(
     files = sorted(files, key=lambda f: (rank.get(f[0], len(rank)), f[0]))
     structure = await load_structure(access)
     async with tenant_transaction(access.tenant.id) as conn:
-        units = {
-            r["code"]: r["name"]
-            for r in await conn.fetch("SELECT code, name FROM units WHERE tenant_id = $1", access.tenant.id)
-        }
+        units = await queries.unit_names(conn, access.tenant.id)
     codes = _Codes(structure, units)
 
     def work() -> MergeReport:
@@ -526,17 +523,12 @@ async def apply_merge(
                 f"the merged items break catalog rules; nothing was applied ({exc.detail[:300]})",
                 errors=[_locate(e, order, report) for e in exc.errors],
             ) from exc
-        number = await conn.fetchval(
-            "SELECT number FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft'", access.tenant.id
-        )
+        number = await queries.draft_number(conn, access.tenant.id)
         if number is None:  # pragma: no cover - import_items opened it
             raise NotFound("no draft")
         prov = [(m.code, p, ref) for m in report.items for p, ref in enumerate(m.provenance)]
         await conn.execute(
-            "INSERT INTO catalog_item_provenance (tenant_id, item_code, position, merge_id, source_list,"
-            " source_row, source_title, source_code, relation, confidence)"
-            " SELECT $1, c, p, $2, l, r, t, sc, rel, cf FROM unnest($3::text[], $4::int[], $5::text[], $6::int[],"
-            " $7::text[], $8::text[], $9::text[], $10::numeric[]) AS x(c, p, l, r, t, sc, rel, cf)",
+            queries.RECORD_PROVENANCE,
             access.tenant.id,
             merge_id,
             [c for c, _, _ in prov],
@@ -579,11 +571,18 @@ class ProvenanceView(msgspec.Struct):
 async def provenance(access: Access, item_code: str) -> list[ProvenanceView]:
     """Where a merged item came from (empty for items that were not merged)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(
-            "SELECT item_code, merge_id::text, source_list, source_row, source_title, source_code, relation,"
-            " confidence::float8 AS confidence, merged_at FROM catalog_item_provenance"
-            " WHERE tenant_id = $1 AND item_code = $2 ORDER BY position",
-            access.tenant.id,
-            item_code,
+        rows = await queries.provenance_rows(conn, access.tenant.id, item_code)
+    return [
+        ProvenanceView(
+            item_code=r.item_code,
+            merge_id=r.merge_id,
+            source_list=r.source_list,
+            source_row=r.source_row,
+            source_title=r.source_title,
+            source_code=r.source_code,
+            relation=r.relation,
+            confidence=r.confidence,
+            merged_at=r.merged_at,
         )
-    return [ProvenanceView(**dict(r)) for r in rows]
+        for r in rows
+    ]

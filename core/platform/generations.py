@@ -25,7 +25,12 @@ GENERATION = (
 
 
 async def current(conn: Any, tenant_id: uuid.UUID) -> int:
-    return await conn.fetchval(f"SELECT {GENERATION}", tenant_id)
+    """The tenant's content generation (the scalar subquery always yields one row).
+
+    ``conn`` is a connection or a pool: the portal reads it straight from piccolo's pool
+    (``DB.pool``, typed ``Pool | None``), so ``Any`` until that caller narrows it."""
+    generation: int = await conn.fetchval(f"SELECT {GENERATION}", tenant_id)
+    return generation
 
 
 V = TypeVar("V")
