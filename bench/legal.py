@@ -12,7 +12,7 @@
    - the analysis: :func:`core.legal.service.record_repeal` with ``dry_run`` — lock, validate,
      find the affected items of every tenant's latest catalog, their working-copy and
      published entries, build the report by tenant and township; nothing kept;
-   - the recording: the same, committed — it also opens the draft (``core.catalog.reading.open_draft``
+   - the recording: the same, committed — it also opens the draft (``core.catalog.editing.open_draft``
      copies the published catalog) and one adjustment per item — then undone as the owner so
      that the next round starts from the same state.
    The reference is the read-only SQL the analysis cannot do without (affected items,
@@ -51,8 +51,8 @@ from typing import Any
 import msgspec
 
 from core import install
+from core.catalog import editing, structure
 from core.catalog import reading as catalog
-from core.catalog import structure
 from core.catalog.reading import ItemCreate, PublishRequest, ResponsibilityData
 from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction, get_jurisdictions
 from core.legal import citations, service
@@ -183,11 +183,11 @@ async def prepare(documents: int, townships: int, items: int, say: Callable[[str
     versions = await catalog.list_versions(access)
     if not versions:
         await structure.replace_structure(access, STRUCTURE)
-        await catalog.import_items(access, _items(items))
+        await editing.import_items(access, _items(items))
         versions = await catalog.list_versions(access)
     if all(v.status == "draft" for v in versions):
         publish = PublishRequest(effective_date=datetime.date(2025, 1, 1), revision=versions[-1].revision)
-        await catalog.publish(access, publish, None)
+        await editing.publish(access, publish, None)
     say("publishing the township lists ...")
     for code in codes:
         listed = await township_lists.list_versions(access, code)
