@@ -398,10 +398,10 @@ async def index_township_list(conn: Any, access: Access, township: str) -> None:
 
 async def index_township_lists(conn: Any, access: Access, townships: list[str]) -> None:
     """:func:`index_township_list` for many townships at once: the latest version of each is
-    read first, and both statements are driven by those (township, version) pairs — probes
-    by the tenant-leading keys, linear in the entries. (A join to a per-township ``max`` of
-    search_entries instead ran for minutes next to a large tenant: the planner re-aggregated
-    the whole tenant's entries per row.)"""
+    read first, and both statements are driven by those townships and (township, version)
+    pairs — probes by the tenant-leading keys, linear in the entries. (A join to a
+    per-township ``max`` of search_entries instead ran for minutes next to a large tenant: the
+    planner re-aggregated the whole tenant's entries per row.)"""
     latest = await conn.fetch(
         "SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions"
         " WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
@@ -410,24 +410,24 @@ async def index_township_lists(conn: Any, access: Access, townships: list[str]) 
         townships,
     )
     codes, numbers = [r["township_code"] for r in latest], [r["number"] for r in latest]
-    await conn.execute(_ENTRIES_UPSERT, access.tenant.id, codes, numbers)
+    # Replace rather than upsert: every entry's version number changes anyway, and a plain
+    # insert spares ON CONFLICT's speculative insertion per row.
     await conn.execute(
-        "DELETE FROM search_entries s USING unnest($2::text[], $3::int[]) AS v(township_code, number)"
-        " WHERE s.tenant_id = $1 AND s.township_code = v.township_code AND s.number <> v.number",
+        "DELETE FROM search_entries s USING unnest($2::text[]) AS v(township_code)"
+        " WHERE s.tenant_id = $1 AND s.township_code = v.township_code",
         access.tenant.id,
         codes,
-        numbers,
     )
+    await conn.execute(_ENTRIES_INSERT, access.tenant.id, codes, numbers)
 
 
-_ENTRIES_UPSERT = """
+_ENTRIES_INSERT = """
 INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
 SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
   FROM unnest($2::text[], $3::int[]) AS v(township_code, number)
   JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
    AND e.number = v.number
-ON CONFLICT (tenant_id, township_code, item_code)
-DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
+ ORDER BY e.township_code, e.item_code
 """
 
 
