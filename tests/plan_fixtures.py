@@ -88,7 +88,9 @@ UNITS = [
 
 
 def township_codes(count: int) -> list[str]:
-    return [f"{COUNTY}{n + 1:03d}000" for n in range(count)]
+    """12-digit street codes: 999 per county code (510115…, then 510116… for a tenant larger
+    than one county, like a city's)."""
+    return [f"{COUNTY[:4]}{int(COUNTY[4:]) + n // 999:02d}{n % 999 + 1:03d}000" for n in range(count)]
 
 
 def catalog_items() -> list[ItemCreate]:

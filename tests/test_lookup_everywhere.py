@@ -138,6 +138,33 @@ async def test_everywhere_equals_every_township_looked_up(
     assert refused.status_code == 404
 
 
+async def test_townships_on_two_catalog_versions(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    """Lists in force drawn from two catalog versions: each is ranked by its own catalog's
+    index, and the best over both wins (here the changed item's new wording only matches the
+    township that republished on the new version)."""
+    liucheng, gongping = sorted(code for code, _ in STREETS)[:2]
+    for code, _ in STREETS:
+        await _publish_list(client, county, code, "2025-02-01")
+    why = {"reason_kind": "law_changed", "reason": "依据修订"}
+    changed = await client.patch(
+        f"{county.base}/catalog/items/SAF-01",
+        json={"title": "消防通道占用巡查", "revision": 1, "adjustment": why},
+        headers=county.auth(),
+    )
+    assert changed.status_code == 200, changed.text
+    await publish(client, county, "2025-03-01")
+    await _publish_list(client, county, gongping, "2025-03-02")  # only gongping moves to catalog version 2
+    access = await open_access(PLATFORM, county.slug)
+    versions = {(await lookup.lookup(access, "消防通道", township=c)).list_version for c, _ in STREETS}
+    assert versions == {1, 2}
+    got = await _agrees(county, "消防通道被占用")
+    assert got["township"]["code"] == gongping and got["candidate_townships"] == []
+    got = await _agrees(county, "生产经营单位安全生产检查")  # the old wording: the other townships
+    assert got["township"]["code"] == liucheng and gongping not in {c["code"] for c in got["candidate_townships"]}
+    await _agrees(county, "危险化学品经营")  # unchanged item: every township ties
+    await _agrees(county, "消防通道", "SAF-01")
+
+
 def test_catalog_indexes_are_bounded_by_bytes_and_fair() -> None:
     cache: SizedLRU[tuple[str, int], str] = SizedLRU(10_000, tenant_share=0.5)
     for n in range(3):

@@ -318,15 +318,21 @@ async def get_working_list(access: Access, township: str) -> TownshipList:
     if not access.is_admin and not (access.role is Role.TOWNSHIP and access.principal.scope_code == township):
         raise deny(access, f"read the working list of {township}; read its published list")
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await _list_row(conn, access, township)
-        await conn.execute(_CUSTOM_PLAN)
-        selection = (
-            f"SELECT e.tenant_id, $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
-            " FROM township_entries e WHERE e.tenant_id = $1 AND e.township_code = $3"
-        )
-        arguments = (access.tenant.id, row["catalog_version"], township)
-        records = await conn.fetch(items_for(selection), *arguments)
-        provisions = await conn.fetchval(provisions_for(selection), *arguments)
+        return await _working(conn, access, township)
+
+
+async def _working(conn: Any, access: Access, township: str) -> TownshipList:
+    """The working copy read in the caller's transaction: a change answers with the list it
+    made in its own transaction (no second BEGIN, no second COMMIT)."""
+    row = await _list_row(conn, access, township)
+    await conn.execute(_CUSTOM_PLAN)
+    selection = (
+        f"SELECT e.tenant_id, $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
+        " FROM township_entries e WHERE e.tenant_id = $1 AND e.township_code = $3"
+    )
+    arguments = (access.tenant.id, row["catalog_version"], township)
+    records = await conn.fetch(items_for(selection), *arguments)
+    provisions = await conn.fetchval(provisions_for(selection), *arguments)
     entries = _entries(records)
     return TownshipList(
         township_code=township,
@@ -585,7 +591,7 @@ async def claim(access: Access, township: str, data: Claim) -> TownshipList:
         await audit.record(
             access, "township_entry", f"{township}/{data.item_code}", "claim", after=msgspec.to_builtins(data)
         )
-    return await get_working_list(access, township)
+        return await _working(conn, access, township)
 
 
 async def withdraw_claim(access: Access, township: str, item_code: str) -> None:
@@ -652,7 +658,7 @@ async def update_entry(
             before={f: entry[f] for f in values} | {"state": entry["state"]},
             after=values | {"state": state},
         )
-    return await get_working_list(access, township)
+        return await _working(conn, access, township)
 
 
 # --- review and publication ----------------------------------------------------------------
@@ -678,7 +684,7 @@ async def submit(access: Access, township: str, if_match: int | None) -> Townshi
         if counts["pending"]:
             raise ValidationFailed.on("entries", f"{counts['pending']} changed claimed items wait for re-confirmation")
         await _set_status(conn, access, township, "submitted", "")
-    return await get_working_list(access, township)
+        return await _working(conn, access, township)
 
 
 async def claim_once(access: Access, township: str, data: Claim, key: str | None) -> tuple[TownshipList, bool]:
@@ -749,7 +755,7 @@ async def return_list(access: Access, township: str, data: ReturnRequest) -> Tow
             [c.comment for c in data.comments],
         )
         await _set_status(conn, access, township, "returned", data.note)
-    return await get_working_list(access, township)
+        return await _working(conn, access, township)
 
 
 async def file_list(access: Access, township: str) -> TownshipList:
@@ -757,7 +763,7 @@ async def file_list(access: Access, township: str) -> TownshipList:
     async with tenant_transaction(access.tenant.id) as conn:
         await _reviewing(conn, access, township, "file")
         await _set_status(conn, access, township, "filed", "")
-    return await get_working_list(access, township)
+        return await _working(conn, access, township)
 
 
 async def publish_list(access: Access, township: str, data: ListPublish) -> TownshipList:

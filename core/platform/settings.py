@@ -77,7 +77,7 @@ class Settings:
     cache_list_bytes: int = 256 * 1024 * 1024  # ... and the bytes they may take (JSON, plus decoded objects)
     cache_tenant_share: float = 0.25  # the share of cache_list_bytes one tenant's lists may take
     store_list_bodies: bool = True  # keep encoded published bodies in PostgreSQL, shared by processes
-    cache_lookup_bytes: int = 256 * 1024 * 1024  # lookup's catalog indexes per process, by estimated bytes
+    cache_lookup_bytes: int = 512 * 1024 * 1024  # lookup's catalog indexes per process, by estimated bytes
     cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
     export_retention_hours: int = 24  # stored exports are deleted this long after written; 0: kept forever
     max_json_depth: int = 32  # JSON bodies nesting deeper are refused (400) before decoding
@@ -167,7 +167,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         cache_list_bytes=_env_int("QINGDAN_CACHE_LIST_BYTES", 256 * 1024 * 1024),
         cache_tenant_share=min(100, max(1, _env_int("QINGDAN_CACHE_TENANT_PERCENT", 25))) / 100,
         store_list_bodies=(_env("QINGDAN_STORE_LIST_BODIES", "on") or "on").lower() not in ("0", "off", "false", "no"),
-        cache_lookup_bytes=_env_int("QINGDAN_CACHE_LOOKUP_BYTES", 256 * 1024 * 1024),
+        cache_lookup_bytes=_env_int("QINGDAN_CACHE_LOOKUP_BYTES", 512 * 1024 * 1024),
         cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),
         export_retention_hours=_env_hours("QINGDAN_EXPORT_RETENTION_HOURS", 24),
         max_json_depth=_env_int("QINGDAN_MAX_JSON_DEPTH", 32),

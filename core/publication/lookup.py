@@ -171,7 +171,7 @@ class TownshipVersion:
 
 #: Catalog indexes, bounded by their estimated bytes and fair between tenants (a tenant may
 #: hold a quarter); api.app sizes it from QINGDAN_CACHE_LOOKUP_BYTES.
-_catalogs: SizedLRU[tuple[uuid.UUID, int], CatalogIndex] = SizedLRU(256 * 1024 * 1024)
+_catalogs: SizedLRU[tuple[uuid.UUID, int], CatalogIndex] = SizedLRU(512 * 1024 * 1024)
 #: What an item's view takes in memory, about (its texts, responsibilities, citations).
 _ITEM_BYTES = 3000
 _lists: LRU[tuple[uuid.UUID, str, int, str], ListEntries] = LRU(4096)

@@ -30,11 +30,13 @@ an index is built once per (tenant, catalog version) and kept in a small LRU cac
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import json
 import math
 import unicodedata
+from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -179,20 +181,28 @@ class Index:
             for tok in c:
                 df[tok] = df.get(tok, 0) + 1
         self.idf = {tok: math.log(1 + (n - f + 0.5) / (f + 0.5)) for tok, f in df.items()}
-        self.postings: dict[str, dict[int, float]] = {}
+        building: dict[str, tuple[list[int], list[float]]] = {}
         for i, c in enumerate(counts):
             norm = K1 * (1 - B + B * lengths[i] / avg) if avg else K1
             for tok, tf in c.items():
-                self.postings.setdefault(tok, {})[i] = self.idf[tok] * tf * (K1 + 1) / (tf + norm)
+                positions, contributions = building.setdefault(tok, ([], []))
+                positions.append(i)
+                contributions.append(self.idf[tok] * tf * (K1 + 1) / (tf + norm))
+        # Per term, the items' positions (ascending) and their contributions, as two packed
+        # arrays: 12 bytes a posting instead of ~100 in a dict of floats, so the indexes of 200
+        # tenants' catalogs fit one process's cache (5 MB → 0.7 MB for 380 items).
+        self.postings: dict[str, tuple[array[int], array[float]]] = {
+            tok: (array("i", p), array("d", c)) for tok, (p, c) in building.items()
+        }
 
     def __len__(self) -> int:
         return len(self.codes)
 
     def estimated_bytes(self) -> int:
-        """About what the index takes in memory: ~120 bytes a posting (a dict slot, an int
-        key shared, a float), ~200 a term, ~100 an item code."""
-        postings = sum(len(p) for p in self.postings.values())
-        return 120 * postings + 200 * len(self.postings) + 100 * len(self.codes)
+        """About what the index takes in memory: 12 bytes a posting (packed), ~400 a term (its
+        string, two arrays, two dict slots, an idf float), ~150 an item code."""
+        postings = sum(len(p[0]) for p in self.postings.values())
+        return 12 * postings + 400 * len(self.postings) + 150 * len(self.codes)
 
     def rank(
         self, query: dict[str, float], allowed: frozenset[str] | set[str] | None = None, k: int | None = None
@@ -205,8 +215,8 @@ class Index:
         for tok, weight in query.items():
             posting = self.postings.get(tok)
             # a single character found in a third of the items or more tells nothing apart
-            if posting and (len(tok) > 1 or len(posting) < crowded):
-                for i, contribution in posting.items():
+            if posting and (len(tok) > 1 or len(posting[0]) < crowded):
+                for i, contribution in zip(*posting, strict=True):
                     scores[i] = get(i, 0.0) + weight * contribution
         codes = self.codes
         pairs = [(-score, codes[i]) for i, score in scores.items()]
@@ -219,18 +229,28 @@ class Index:
         """The query's tokens that item ``code`` matched, strongest first."""
         i = self._position[code]
         crowded = len(self.codes) / 3
-        parts = [
-            (w * posting[i], t)
-            for t, w in query.items()
-            if (posting := self.postings.get(t)) and i in posting and (len(t) > 1 or len(posting) < crowded)
-        ]
+        parts = []
+        for t, w in query.items():
+            posting = self.postings.get(t)
+            if posting and (len(t) > 1 or len(posting[0]) < crowded):
+                contribution = self._contribution(posting, i)
+                if contribution is not None:
+                    parts.append((w * contribution, t))
         return [t for _, t in sorted(parts, key=lambda p: (-p[0], p[1]))]
+
+    @staticmethod
+    def _contribution(posting: tuple[array[int], array[float]], i: int) -> float | None:
+        positions, contributions = posting
+        j = bisect.bisect_left(positions, i)
+        return contributions[j] if j < len(positions) and positions[j] == i else None
 
     def coverage(self, query: dict[str, float], code: str) -> float:
         """Share of the query's information (weight × idf of its known tokens) that item
         ``code`` matched: 0 … 1, a plain-language confidence."""
         crowded = len(self.codes) / 3
-        useful = [(t, w) for t, w in query.items() if t in self.idf and (len(t) > 1 or len(self.postings[t]) < crowded)]
+        useful = [
+            (t, w) for t, w in query.items() if t in self.idf and (len(t) > 1 or len(self.postings[t][0]) < crowded)
+        ]
         total = sum(w * self.idf[t] for t, w in useful)
         if not total:
             return 0.0

@@ -397,29 +397,37 @@ async def index_township_list(conn: Any, access: Access, township: str) -> None:
 
 
 async def index_township_lists(conn: Any, access: Access, townships: list[str]) -> None:
-    """:func:`index_township_list` for many townships at once (the same two statements)."""
-    await conn.execute(_ENTRIES_UPSERT, access.tenant.id, townships)
-    await conn.execute(
-        "DELETE FROM search_entries s USING (SELECT township_code, max(number) AS top FROM search_entries"
-        "  WHERE tenant_id = $1 AND township_code = ANY($2::text[]) GROUP BY township_code) m"
-        " WHERE s.tenant_id = $1 AND s.township_code = m.township_code AND s.number <> m.top",
+    """:func:`index_township_list` for many townships at once: the latest version of each is
+    read first, and both statements are driven by those townships and (township, version)
+    pairs — probes by the tenant-leading keys, linear in the entries. (A join to a
+    per-township ``max`` of search_entries instead ran for minutes next to a large tenant: the
+    planner re-aggregated the whole tenant's entries per row.)"""
+    latest = await conn.fetch(
+        "SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions"
+        " WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
+        " ORDER BY township_code, effective_date DESC, number DESC",
         access.tenant.id,
         townships,
     )
+    codes, numbers = [r["township_code"] for r in latest], [r["number"] for r in latest]
+    # Replace rather than upsert: every entry's version number changes anyway, and a plain
+    # insert spares ON CONFLICT's speculative insertion per row.
+    await conn.execute(
+        "DELETE FROM search_entries s USING unnest($2::text[]) AS v(township_code)"
+        " WHERE s.tenant_id = $1 AND s.township_code = v.township_code",
+        access.tenant.id,
+        codes,
+    )
+    await conn.execute(_ENTRIES_INSERT, access.tenant.id, codes, numbers)
 
 
-_ENTRIES_UPSERT = """
-WITH v AS (
-  SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions
-   WHERE tenant_id = $1 AND township_code = ANY($2::text[])
-   ORDER BY township_code, effective_date DESC, number DESC
-)
+_ENTRIES_INSERT = """
 INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
 SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
-  FROM v JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
+  FROM unnest($2::text[], $3::int[]) AS v(township_code, number)
+  JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
    AND e.number = v.number
-ON CONFLICT (tenant_id, township_code, item_code)
-DO UPDATE SET number = excluded.number, content_hash = excluded.content_hash
+ ORDER BY e.township_code, e.item_code
 """
 
 
