@@ -207,7 +207,7 @@ async def test_whole_list_reads_stay_linear_at_every_size(
         await _flush()
         assert len(working.entries) >= LIST_SIZE and len(published.entries) >= LIST_SIZE
         whole = [s for s in recorded.statements if "sel AS" in s.query]
-        assert len(whole) >= 2, "the working list is read by the set-based statements of core.catalog.reading.items_for"
+        assert len(whole) >= 2, "the working list is read by the set-based statements of core.catalog.queries.items_for"
         totals[size] = sum(await judge(t, recorded.statements, per_entry=len(working.entries), label="list read"))
     # The small tenant next to the big ones does no more work than the big one.
     assert totals[SIZES[0]] <= 1.5 * totals[SIZES[-1]], totals

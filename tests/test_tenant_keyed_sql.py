@@ -51,8 +51,8 @@ CROSS_TENANT: dict[str, str] = {
 # Statement templates completed by their callers: keyed by the caller's `sel` selection
 # (itself a statement checked here where it is written) and the citations' document_tenant.
 KEYED_BY_CALLER: dict[str, str] = {
-    "core/catalog/reading.py:items_for": "items of the caller's keyed selection",
-    "core/catalog/reading.py:provisions_for": "provisions cited by the caller's keyed selection",
+    "core/catalog/queries.py:items_for": "items of the caller's keyed selection",
+    "core/catalog/queries.py:provisions_for": "provisions cited by the caller's keyed selection",
 }
 
 # Statements still relying on row-level security alone: to be keyed (issue 16, item 3).

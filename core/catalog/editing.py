@@ -11,8 +11,10 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import asyncpg
 import msgspec
 
+from core.catalog import queries
 from core.catalog.reading import (
     REASON_KINDS,
     AdjustmentNote,
@@ -40,7 +42,7 @@ from core.security.access import Access
 from core.security.permissions import require_admin
 
 
-async def open_draft(conn: Any, access: Access) -> tuple[int, bool]:
+async def open_draft(conn: asyncpg.Connection, access: Access) -> tuple[int, bool]:
     """The draft's number, starting one from the last published version if needed.
 
     Returns ``(number, adjusting)``: ``adjusting`` is true once any version has been
@@ -50,36 +52,10 @@ async def open_draft(conn: Any, access: Access) -> tuple[int, bool]:
     if draft is not None:
         return draft, published is not None
     number = (published or 0) + 1
-    await conn.execute(
-        "INSERT INTO catalog_versions (tenant_id, number, status) VALUES ($1, $2, 'draft')",
-        access.tenant.id,
-        number,
-    )
+    await conn.execute(queries.INSERT_DRAFT, access.tenant.id, number)
     if published is not None:
-        for table, columns in _COPIED:
-            await conn.execute(
-                f"INSERT INTO {table} (tenant_id, version, {columns})"
-                f" SELECT tenant_id, $3, {columns} FROM {table} WHERE tenant_id = $1 AND version = $2",
-                access.tenant.id,
-                published,
-                number,
-            )
+        await queries.copy_version(conn, access.tenant.id, published, number)
     return number, published is not None
-
-
-_COPIED = (
-    (
-        "catalog_items",
-        "code, parent_code, level, title, description, category, item_kind, kinds, township_scope,"
-        " high_frequency, process, extra, recovery, status, withdrawn_reason, successor_code,"
-        " content_hash, changed_in, revision",
-    ),
-    ("catalog_responsibilities", "item_code, position, party, role, duty, financial_share"),
-    (
-        "item_citations",
-        "item_code, position, document_tenant, document_id, article, paragraph, item, raw, problem",
-    ),
-)
 
 
 def _content_hash(fields: dict[str, Any]) -> str:
@@ -177,32 +153,23 @@ def _raise(problems: list[FieldError]) -> None:
         raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in shown), errors=shown)
 
 
-async def _check_item(conn: Any, access: Access, number: int, data: ItemCreate) -> str:
+async def _check_item(conn: asyncpg.Connection, access: Access, number: int, data: ItemCreate) -> str:
     """Every rule an item must pass; returns its township scope. Raises naming each field."""
     structure = await load_structure(access)
-    facts = await conn.fetchrow(
-        "SELECT (SELECT array[level, status] FROM catalog_items WHERE tenant_id = $1 AND version = $2"
-        "  AND code = $3) AS parent,"
-        " (SELECT array_agg(code) FROM units WHERE tenant_id = $1 AND code = ANY($4)) AS units,"
-        " (WITH RECURSIVE up(code, parent) AS ("
-        "   SELECT code, parent_code FROM catalog_items WHERE tenant_id = $1 AND version = $2"
-        "   AND code = $3"
-        "   UNION SELECT i.code, i.parent_code FROM catalog_items i JOIN up ON i.code = up.parent"
-        "   WHERE i.tenant_id = $1 AND i.version = $2)"
-        "  SELECT $5 = ANY(array_agg(code)) FROM up) AS cycle",
+    facts = await queries.item_facts(
+        conn,
         access.tenant.id,
         number,
         data.parent_code,
         [r.party for r in data.responsibilities] + ([data.recovery.receiving_unit] if data.recovery else []),
         data.code,
     )
-    parent = tuple(facts["parent"]) if facts["parent"] else None
     problems = item_problems(
         structure,
         data,
-        parent=parent,
-        units=set(facts["units"] or []),
-        cycle=bool(facts["cycle"]),
+        parent=(facts.parent[0], facts.parent[1]) if facts.parent else None,
+        units=set(facts.units or []),
+        cycle=bool(facts.cycle),
     )
     _raise(problems or plugin_problems(access, data))
     return township_scope(structure, data.kinds)
@@ -219,7 +186,7 @@ class Prepared(msgspec.Struct):
     revision: int = 1
 
 
-async def _store(conn: Any, access: Access, number: int, items: list[Prepared]) -> None:
+async def _store(conn: asyncpg.Connection, access: Access, number: int, items: list[Prepared]) -> None:
     """Write items with their responsibilities and citations: a fixed number of statements."""
     by_raw: dict[str, list[Any]] = {}
     for c in await resolve_citations(access, [raw for p in items for raw in p.data.citations]):
@@ -263,52 +230,15 @@ async def _store(conn: Any, access: Access, number: int, items: list[Prepared]) 
             for i, c in enumerate(found)
         ]
     codes = [p.data.code for p in items]
-    for table in ("catalog_responsibilities", "item_citations"):
-        await conn.execute(
-            f"DELETE FROM {table} WHERE tenant_id = $1 AND version = $2 AND item_code = ANY($3)",
-            access.tenant.id,
-            number,
-            codes,
-        )
-    # Text arrays carry every column; kinds travel as JSON so that arrays of arrays are not needed.
+    await queries.delete_item_parts(conn, access.tenant.id, number, codes)
     await conn.execute(
-        "INSERT INTO catalog_items (tenant_id, version, code, parent_code, level, title, description,"
-        " category, item_kind, kinds, township_scope, high_frequency, process, extra, recovery,"
-        " status, withdrawn_reason, successor_code, content_hash, changed_in, revision)"
-        " SELECT $1, $2, c, pc, lv, t, de, ca, ik, ARRAY(SELECT jsonb_array_elements_text(k::jsonb)),"
-        " sc, hf, pr, ex::jsonb, rc::jsonb, st, wr, sx, h, $2, rv FROM unnest($3::text[], $4::text[],"
-        " $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],"
-        " $12::bool[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],"
-        " $19::text[], $20::int[]) AS x(c, pc, lv, t, de, ca, ik, k, sc, hf, pr, ex, rc, st, wr, sx, h, rv)"
-        " ON CONFLICT (tenant_id, version, code) DO UPDATE SET parent_code = excluded.parent_code,"
-        " level = excluded.level, title = excluded.title, description = excluded.description,"
-        " category = excluded.category, item_kind = excluded.item_kind, kinds = excluded.kinds,"
-        " township_scope = excluded.township_scope, high_frequency = excluded.high_frequency,"
-        " process = excluded.process, extra = excluded.extra, recovery = excluded.recovery,"
-        " status = excluded.status, withdrawn_reason = excluded.withdrawn_reason,"
-        " successor_code = excluded.successor_code, content_hash = excluded.content_hash,"
-        " changed_in = excluded.changed_in, revision = excluded.revision",
+        queries.UPSERT_ITEMS,
         access.tenant.id,
         number,
         *_columns([(*r[:7], msgspec.json.encode(r[7]).decode(), *r[8:]) for r in rows], 18),
     )
-    await conn.execute(
-        "INSERT INTO catalog_responsibilities (tenant_id, version, item_code, position, party, role,"
-        " duty, financial_share) SELECT $1, $2, c, p, a, r, d, s FROM unnest($3::text[], $4::int[],"
-        " $5::text[], $6::text[], $7::text[], $8::numeric[]) AS t(c, p, a, r, d, s)",
-        access.tenant.id,
-        number,
-        *_columns(duties, 6),
-    )
-    await conn.execute(
-        "INSERT INTO item_citations (tenant_id, version, item_code, position, document_tenant,"
-        " document_id, article, paragraph, item, raw, problem) SELECT $1, $2, c, p, dt, di, a, pa, it, r,"
-        " pr FROM unnest($3::text[], $4::int[], $5::uuid[], $6::uuid[], $7::int[], $8::int[],"
-        " $9::int[], $10::text[], $11::text[]) AS t(c, p, dt, di, a, pa, it, r, pr)",
-        access.tenant.id,
-        number,
-        *_columns(cites, 9),
-    )
+    await conn.execute(queries.INSERT_RESPONSIBILITIES, access.tenant.id, number, *_columns(duties, 6))
+    await conn.execute(queries.INSERT_CITATIONS, access.tenant.id, number, *_columns(cites, 9))
 
 
 def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
@@ -322,7 +252,7 @@ def _initiator(access: Access) -> dict[str, Any]:
 
 
 async def _record_adjustment(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
     number: int,
     kind: str,
@@ -341,8 +271,7 @@ async def _record_adjustment(
     if note.reason_kind not in REASON_KINDS:
         raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
     await conn.execute(
-        "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
-        " effective_date, initiator, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)",
+        queries.INSERT_ADJUSTMENT,
         access.tenant.id,
         number,
         kind,
@@ -353,27 +282,20 @@ async def _record_adjustment(
         msgspec.json.encode(_initiator(access)).decode(),
         msgspec.json.encode(changes).decode(),
     )
-    await conn.execute(
-        "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
-        access.tenant.id,
-        number,
-    )
+    await conn.execute(queries.BUMP_REVISION, access.tenant.id, number)
 
 
 async def create_item(access: Access, data: ItemCreate) -> ItemView:
     require_admin(access, "edit the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         number, adjusting = await open_draft(conn, access)
-        taken = await conn.fetchval(
-            "SELECT 1 FROM reference_codes WHERE tenant_id = $1 AND code = $2", access.tenant.id, data.code
-        )
-        if taken:
+        if await queries.code_taken(conn, access.tenant.id, data.code):
             raise Conflict(
                 f"reference code {data.code} is already used; codes are never reused",
                 errors=[FieldError("code", "already used")],
             )
         scope = await _check_item(conn, access, number, data)
-        await conn.execute("INSERT INTO reference_codes (tenant_id, code) VALUES ($1, $2)", access.tenant.id, data.code)
+        await conn.execute(queries.INSERT_REFERENCE_CODE, access.tenant.id, data.code)
         await _store(conn, access, number, [Prepared(data, scope)])
         await _record_adjustment(
             conn, access, number, "add", data.code, data.adjustment, adjusting, {"title": data.title}
@@ -402,15 +324,10 @@ def _as_create(view: ItemView) -> ItemCreate:
     )
 
 
-async def _lock_item(conn: Any, access: Access, number: int, code: str) -> None:
+async def _lock_item(conn: asyncpg.Connection, access: Access, number: int, code: str) -> None:
     """Hold the draft item's row until the transaction ends, so that a concurrent edit with the
     same revision waits and then meets the new one (412) instead of overwriting it."""
-    if not await conn.fetchval(
-        "SELECT true FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3 FOR UPDATE",
-        access.tenant.id,
-        number,
-        code,
-    ):
+    if not await queries.lock_item(conn, access.tenant.id, number, code):
         raise NotFound(f"no catalog item {code} in version {number}")
 
 
@@ -452,22 +369,11 @@ async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView
         before = await get_item(access, code, number)
         if before.status == "withdrawn":
             raise Conflict(f"{code} is already withdrawn")
-        children = await conn.fetchval(
-            "SELECT count(*) FROM catalog_items WHERE tenant_id = $1 AND version = $2"
-            " AND parent_code = $3 AND status = 'active'",
-            access.tenant.id,
-            number,
-            code,
-        )
+        children = await queries.active_children(conn, access.tenant.id, number, code)
         if children:
             raise Conflict(f"{code} still has {children} active child items; withdraw or move them first")
         if data.successor_code is not None:
-            successor = await conn.fetchval(
-                "SELECT status FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND code = $3",
-                access.tenant.id,
-                number,
-                data.successor_code,
-            )
+            successor = await queries.item_status(conn, access.tenant.id, number, data.successor_code)
             if successor != "active" or data.successor_code == code:
                 raise ValidationFailed.on("successor_code", f"{data.successor_code} is not an active item")
         withdrawn = Prepared(
@@ -505,23 +411,9 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
     async with tenant_transaction(access.tenant.id) as conn:
         number, adjusting = await open_draft(conn, access)
         codes = [i.code for i in items]
-        drafted = {
-            r["code"]: (r["level"], r["status"])
-            for r in await conn.fetch(
-                "SELECT code, level, status FROM catalog_items WHERE tenant_id = $1 AND version = $2",
-                access.tenant.id,
-                number,
-            )
-        }
-        reserved = {
-            r["code"]
-            for r in await conn.fetch(
-                "SELECT code FROM reference_codes WHERE tenant_id = $1 AND code = ANY($2)",
-                access.tenant.id,
-                codes,
-            )
-        }
-        units = {r["code"] for r in await conn.fetch("SELECT code FROM units WHERE tenant_id = $1", access.tenant.id)}
+        drafted = {r.code: (r.level, r.status) for r in await queries.item_states(conn, access.tenant.id, number)}
+        reserved = set(await queries.reserved_codes(conn, access.tenant.id, codes))
+        units = set(await queries.unit_codes(conn, access.tenant.id))
         problems: list[FieldError] = []
         known = dict(drafted)
         prepared = []
@@ -537,11 +429,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             known[item.code] = (item.level, "active")
             prepared.append(Prepared(item, township_scope(structure, item.kinds)))
         _raise(problems)
-        await conn.execute(
-            "INSERT INTO reference_codes (tenant_id, code) SELECT $1, unnest($2::text[])",
-            access.tenant.id,
-            codes,
-        )
+        await conn.execute(queries.INSERT_REFERENCE_CODES, access.tenant.id, codes)
         await _store(conn, access, number, prepared)
         if note is None and adjusting:
             raise ValidationFailed.on("adjustment", "the catalog has been published: say why it changes")
@@ -549,9 +437,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
         if note.reason_kind not in REASON_KINDS:
             raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
         await conn.execute(
-            "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
-            " effective_date, initiator, changes) SELECT $1, $2, 'add', $3, $4, c, $5, $6::jsonb, '{}'"
-            " FROM unnest($7::text[]) AS c",
+            queries.INSERT_ADDITIONS,
             access.tenant.id,
             number,
             note.reason_kind,
@@ -560,11 +446,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             msgspec.json.encode(_initiator(access)).decode(),
             codes,
         )
-        await conn.execute(
-            "UPDATE catalog_versions SET revision = revision + 1 WHERE tenant_id = $1 AND number = $2",
-            access.tenant.id,
-            number,
-        )
+        await conn.execute(queries.BUMP_REVISION, access.tenant.id, number)
         await audit.record(access, "catalog_version", str(number), "import", after={"items": len(items)})
     return len(items)
 
@@ -572,7 +454,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
 #: What brings the township lists along when a catalog version is published: registered by
 #: :mod:`core.lists.service` (lists depend on the catalog, not the other way round); returns
 #: how many lists followed.
-Follower = Callable[[Any, Access, int], Awaitable[int]]
+Follower = Callable[[asyncpg.Connection, Access, int], Awaitable[int]]
 _registered: dict[str, Follower] = {}
 
 
@@ -592,40 +474,27 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
     transaction, through the follower :mod:`core.lists.service` registers)."""
     require_admin(access, "publish the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
-        draft = await conn.fetchrow(
-            "SELECT number, revision FROM catalog_versions WHERE tenant_id = $1 AND status = 'draft' FOR UPDATE",
-            access.tenant.id,
-        )
+        draft = await queries.draft_for_update(conn, access.tenant.id)
         if draft is None:
             raise Conflict("there is no draft to publish; edit the catalog first")
-        check_version(draft["revision"], if_match, data.revision, field="revision")
-        rows = await conn.fetch(
-            "SELECT code, content_hash FROM catalog_items WHERE tenant_id = $1 AND version = $2 ORDER BY code",
-            access.tenant.id,
-            draft["number"],
-        )
-        if not any(True for _ in rows):
+        check_version(draft.revision, if_match, data.revision, field="revision")
+        rows = await queries.item_hashes(conn, access.tenant.id, draft.number)
+        if not rows:
             raise ValidationFailed.on("draft", "an empty catalog cannot be published")
-        digest = hashlib.sha256("\n".join(f"{r['code']}:{r['content_hash']}" for r in rows).encode()).hexdigest()
+        digest = hashlib.sha256("\n".join(f"{r.code}:{r.content_hash}" for r in rows).encode()).hexdigest()
         await conn.execute(
-            "UPDATE catalog_versions SET status = 'published', published_at = now(), effective_date = $3,"
-            " content_hash = $4, note = $5 WHERE tenant_id = $1 AND number = $2",
-            access.tenant.id,
-            draft["number"],
-            data.effective_date,
-            digest,
-            data.note,
+            queries.PUBLISH_VERSION, access.tenant.id, draft.number, data.effective_date, digest, data.note
         )
         # The items' texts are analysed for search in a thread while PostgreSQL brings the
         # township lists along; the documents are stored after.
-        indexing = await search.start_catalog_version(conn, access, draft["number"])
-        followed = await _follower()(conn, access, draft["number"])
+        indexing = await search.start_catalog_version(conn, access, draft.number)
+        followed = await _follower()(conn, access, draft.number)
         await refresh_statistics(conn, *BULK_TABLES)
         await indexing.finish(conn)
         await audit.record(
             access,
             "catalog_version",
-            str(draft["number"]),
+            str(draft.number),
             "publish",
             after={"content_hash": digest, "effective_date": data.effective_date, "township_lists": followed},
         )
@@ -633,12 +502,12 @@ async def publish(access: Access, data: PublishRequest, if_match: int | None) ->
             conn,
             access.tenant.id,
             "catalog.published",
-            f"catalog/versions/{draft['number']}",
+            f"catalog/versions/{draft.number}",
             {
-                "version": draft["number"],
+                "version": draft.number,
                 "effective_date": data.effective_date,
                 "content_hash": digest,
                 "township_lists": followed,
             },
         )
-    return await get_version(access, draft["number"])
+    return await get_version(access, draft.number)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 
+from core.catalog import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_int, stored_number
@@ -184,115 +186,6 @@ class AdjustmentView(msgspec.Struct):
 
 # --- reading -----------------------------------------------------------------------------
 
-ITEM_SELECT = """
-SELECT i.code, i.version, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category,
-       i.item_kind, i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status,
-       i.withdrawn_reason, i.successor_code, i.content_hash, i.changed_in, i.revision,
-       coalesce((SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
-                 'financial_share', r.financial_share) ORDER BY r.position)
-          FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id AND r.version = i.version
-          AND r.item_code = i.code), '[]') AS responsibilities,
-       coalesce((SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL
-                 AND c.problem IS NULL, 'document_id', c.document_id, 'document_title', d.title,
-                 'article', c.article, 'paragraph', c.paragraph, 'item', c.item,
-                 'label', p.label, 'text', p.text, 'problem', c.problem) ORDER BY c.position)
-          FROM item_citations c
-          LEFT JOIN legal_documents d ON d.tenant_id = c.document_tenant AND d.id = c.document_id
-          LEFT JOIN LATERAL (
-            SELECT pv.label, pv.text FROM legal_versions lv JOIN provisions pv
-              ON pv.tenant_id = lv.tenant_id AND pv.version_id = lv.id
-             WHERE lv.tenant_id = c.document_tenant AND lv.document_id = c.document_id
-               AND pv.article = c.article AND pv.paragraph = coalesce(c.paragraph, 0)
-               AND pv.item = coalesce(c.item, 0)
-             ORDER BY lv.version_date DESC LIMIT 1) p ON true
-          WHERE c.tenant_id = i.tenant_id AND c.version = i.version AND c.item_code = i.code),
-         '[]') AS legal_bases
-FROM catalog_items i
-"""
-
-
-def _cited(selection: str) -> str:
-    """CTEs over the items a ``sel`` CTE names: ``cd`` the distinct citation targets, ``p``
-    each distinct cited provision with its label and text in the document's latest version,
-    ``dt`` each cited document's title.
-
-    They are MATERIALIZED: computed once whatever the planner thinks of their size. With
-    several tenants in the database the selection of one list is often estimated at one row
-    (actual: hundreds); inlined, these parts and the aggregates were re-run inside nested
-    loops, once per entry (a 340-entry list took 270-530 ms instead of 15)."""
-    return f"""
-WITH sel AS MATERIALIZED ({selection}),
-cd AS MATERIALIZED (SELECT DISTINCT c.document_tenant, c.document_id, c.article, coalesce(c.paragraph, 0) AS paragraph,
-             coalesce(c.item, 0) AS item
-        FROM sel JOIN item_citations c
-          ON c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code
-       WHERE c.document_id IS NOT NULL),
-p AS MATERIALIZED (SELECT k.*, x.label, x.text FROM cd k JOIN LATERAL (
-        SELECT pv.label, pv.text FROM legal_versions lv JOIN provisions pv
-          ON pv.tenant_id = lv.tenant_id AND pv.version_id = lv.id
-         WHERE lv.tenant_id = k.document_tenant AND lv.document_id = k.document_id
-           AND pv.article = k.article AND pv.paragraph = k.paragraph AND pv.item = k.item
-         ORDER BY lv.version_date DESC LIMIT 1) x ON true WHERE k.article IS NOT NULL),
-dt AS MATERIALIZED (SELECT d.tenant_id, d.id, d.title FROM legal_documents d
-        WHERE (d.tenant_id, d.id) IN (SELECT document_tenant, document_id FROM cd))"""
-
-
-def items_for(selection: str) -> str:
-    """A statement reading the items a ``sel`` CTE names, with responsibilities and legal
-    bases: the columns of :data:`ITEM_SELECT` plus the selection's own, for reading hundreds
-    of items at once.
-
-    Legal bases carry no provision text here: hundreds of items cite the same few articles
-    (a 500-entry list repeated 324 KiB of text, 9 KiB of it distinct), so whole-list reads
-    add each cited provision once, from :func:`provisions_for`.
-
-    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns.
-
-    The plan must not depend on estimates (tests/test_plans.py): every per-item part is a
-    LATERAL probe by the tenant-leading primary key of its table, driven by ``sel``, so the
-    work grows linearly with the entries whatever the planner believes their number is. The
-    catalog row itself is a LATERAL behind ``OFFSET 0`` (not flattened), for the same reason:
-    a join the planner may reorder put the whole catalog of a version on the outer side.
-    Run it with a custom plan (``plan_cache_mode``).
-    """
-    return f"""{_cited(selection)},
-m AS MATERIALIZED (
-  SELECT (SELECT jsonb_object_agg(id::text, title) FROM dt) AS titles,
-         (SELECT jsonb_object_agg(concat_ws(':', document_id, article, paragraph, item), label) FROM p) AS labels)
-SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category, i.item_kind,
-       i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status, i.withdrawn_reason,
-       i.successor_code, i.content_hash, i.changed_in, i.revision,
-       coalesce(rs.duties, '[]') AS responsibilities, coalesce(lb.bases, '[]') AS legal_bases
-  FROM sel CROSS JOIN m
-  JOIN LATERAL (SELECT * FROM catalog_items i WHERE i.tenant_id = sel.tenant_id AND i.version = sel.version
-                   AND i.code = sel.code OFFSET 0) i ON true
-  LEFT JOIN LATERAL (
-    SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
-             'financial_share', r.financial_share) ORDER BY r.position) AS duties
-      FROM catalog_responsibilities r
-     WHERE r.tenant_id = sel.tenant_id AND r.version = sel.version AND r.item_code = sel.code) rs ON true
-  LEFT JOIN LATERAL (
-    SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL AND c.problem IS NULL,
-             'document_id', c.document_id, 'document_title', m.titles ->> c.document_id::text,
-             'article', c.article, 'paragraph', c.paragraph, 'item', c.item,
-             'label', m.labels ->> concat_ws(':', c.document_id, c.article, coalesce(c.paragraph, 0),
-                                             coalesce(c.item, 0)),
-             'problem', c.problem) ORDER BY c.position) AS bases
-      FROM item_citations c
-     WHERE c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code) lb ON true
- ORDER BY sel.code
-"""
-
-
-def provisions_for(selection: str) -> str:
-    """The provisions the items of ``sel`` cite, each once, as one JSON array of
-    :class:`CitedProvision` (the companion of :func:`items_for`, with the same parameters)."""
-    return f"""{_cited(selection)}
-SELECT coalesce(json_agg(json_build_object('document_id', p.document_id, 'article', p.article,
-         'paragraph', nullif(p.paragraph, 0), 'item', nullif(p.item, 0), 'label', p.label, 'text', p.text)
-         ORDER BY p.document_id, p.article, p.paragraph, p.item), '[]') FROM p
-"""
-
 
 def decode_provisions(document: str) -> list[CitedProvision]:
     return _PROVISIONS_DECODER.decode(document)
@@ -303,7 +196,11 @@ _BASES_DECODER = msgspec.json.Decoder(list[LegalBase])
 _PROVISIONS_DECODER = msgspec.json.Decoder(list[CitedProvision])
 
 
-def item_view(row: Any) -> ItemView:
+def item_view(row: asyncpg.Record) -> ItemView:
+    """An item from a record of :data:`~core.catalog.queries.ITEM_SELECT` or
+    :func:`~core.catalog.queries.items_for` (records, not an ``ItemRow``:
+    ``items_for`` rows carry their caller's selection columns too, and whole-list reads build one
+    Struct per item here already; see :mod:`core.catalog.queries`)."""
     recovery = row["recovery"]
     extra = row["extra"]
     return ItemView(
@@ -332,18 +229,13 @@ def item_view(row: Any) -> ItemView:
     )
 
 
-async def version_numbers(conn: Any, access: Access) -> tuple[int | None, int | None]:
+async def version_numbers(conn: asyncpg.Connection, access: Access) -> tuple[int | None, int | None]:
     """(latest published number, draft number)."""
-    row = await conn.fetchrow(
-        "SELECT max(number) FILTER (WHERE status = 'published') AS published,"
-        " max(number) FILTER (WHERE status = 'draft') AS draft"
-        " FROM catalog_versions WHERE tenant_id = $1",
-        access.tenant.id,
-    )
-    return row["published"], row["draft"]
+    numbers = await queries.version_numbers(conn, access.tenant.id)
+    return numbers.published, numbers.draft
 
 
-async def resolve_version(conn: Any, access: Access, version: int | str | None) -> int:
+async def resolve_version(conn: asyncpg.Connection, access: Access, version: int | str | None) -> int:
     """A version selector (a number, ``draft``, ``published``/None = latest published)."""
     published, draft = await version_numbers(conn, access)
     if version in (None, "published", "latest"):
@@ -361,10 +253,7 @@ async def resolve_version(conn: Any, access: Access, version: int | str | None) 
     except (TypeError, ValueError):
         raise ValidationFailed.on("version", "a version number, draft or published") from None
     stored_number(number, "catalog version")
-    exists = await conn.fetchval(
-        "SELECT 1 FROM catalog_versions WHERE tenant_id = $1 AND number = $2", access.tenant.id, number
-    )
-    if not exists:
+    if not await queries.version_exists(conn, access.tenant.id, number):
         raise NotFound(f"no catalog version {number}")
     return number
 
@@ -387,29 +276,8 @@ async def list_items(
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
-        records = await conn.fetch(
-            ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2"
-            " AND ($3::text IS NULL OR $3 = ANY(i.kinds))"
-            " AND ($4::text IS NULL OR i.category = $4)"
-            " AND ($5::text IS NULL OR i.level = $5)"
-            " AND ($6::text IS NULL OR i.parent_code = $6)"
-            " AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM catalog_responsibilities r"
-            "  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code"
-            "  AND r.party = $7))"
-            " AND ($8::text IS NULL OR i.status = $8)"
-            " AND ($9::text IS NULL OR strpos(i.title, $9) > 0 OR strpos(i.description, $9) > 0)"
-            " AND ($10::text IS NULL OR i.code > $10) ORDER BY i.code LIMIT $11",
-            access.tenant.id,
-            number,
-            kind,
-            category,
-            level,
-            parent_code,
-            unit,
-            status,
-            q,
-            after,
-            limit + 1,
+        records = await queries.item_page(
+            conn, access.tenant.id, number, kind, category, level, parent_code, unit, status, q, after, limit + 1
         )
     return page_of([item_view(r) for r in records], limit, key=lambda i: i.code)
 
@@ -417,12 +285,7 @@ async def list_items(
 async def get_item(access: Access, code: str, version: int | str | None = None) -> ItemView:
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
-        row = await conn.fetchrow(
-            ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2 AND i.code = $3",
-            access.tenant.id,
-            number,
-            code,
-        )
+        row = await queries.item_record(conn, access.tenant.id, number, code)
     if row is None:
         raise NotFound(f"no catalog item {code} in version {number}")
     return item_view(row)
@@ -432,39 +295,29 @@ async def items_by_key(access: Access, keys: list[tuple[int, str]]) -> dict[tupl
     """Items by ``(version, code)`` in one query (for DataLoaders); unreadable ones left out."""
     async with tenant_transaction(access.tenant.id) as conn:
         _, draft = await version_numbers(conn, access)
-        records = await conn.fetch(
-            ITEM_SELECT + " JOIN unnest($2::int[], $3::text[]) AS k(v, c) ON i.version = k.v"
-            " AND i.code = k.c WHERE i.tenant_id = $1 AND (i.version <> $4 OR $5)",
-            access.tenant.id,
-            [v for v, _ in keys],
-            [c for _, c in keys],
-            draft or 0,
-            access.is_admin,
+        records = await queries.items_at(
+            conn, access.tenant.id, [v for v, _ in keys], [c for _, c in keys], draft or 0, access.is_admin
         )
-    return {(r["version"], r["code"]): item_view(r) for r in records}
+    views = [item_view(r) for r in records]
+    return {(v.version, v.code): v for v in views}
 
 
 async def children_by_key(access: Access, keys: list[tuple[int, str]]) -> dict[tuple[int, str], list[ItemView]]:
     """Direct children of each ``(version, code)``, in code order, in one query."""
     async with tenant_transaction(access.tenant.id) as conn:
         _, draft = await version_numbers(conn, access)
-        records = await conn.fetch(
-            ITEM_SELECT + " JOIN unnest($2::int[], $3::text[]) AS k(v, c) ON i.version = k.v"
-            " AND i.parent_code = k.c WHERE i.tenant_id = $1 AND (i.version <> $4 OR $5)"
-            " ORDER BY i.code",
-            access.tenant.id,
-            [v for v, _ in keys],
-            [c for _, c in keys],
-            draft or 0,
-            access.is_admin,
+        records = await queries.children_at(
+            conn, access.tenant.id, [v for v, _ in keys], [c for _, c in keys], draft or 0, access.is_admin
         )
     found: dict[tuple[int, str], list[ItemView]] = {key: [] for key in keys}
     for r in records:
-        found[(r["version"], r["parent_code"])].append(item_view(r))
+        child = item_view(r)
+        assert child.parent_code is not None, "children were joined on their parent_code"
+        found[(child.version, child.parent_code)].append(child)
     return found
 
 
-async def _readable_version(conn: Any, access: Access, version: int | str | None) -> int:
+async def _readable_version(conn: asyncpg.Connection, access: Access, version: int | str | None) -> int:
     """Without a version: the draft for an admin, the latest published for everyone else."""
     _published, draft = await version_numbers(conn, access)
     if version is None and access.is_admin and draft is not None:
@@ -477,16 +330,8 @@ async def _readable_version(conn: Any, access: Access, version: int | str | None
 
 async def list_versions(access: Access) -> list[VersionView]:
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            "SELECT v.number, v.status, v.effective_date, v.published_at, v.content_hash, v.revision,"
-            " v.note, count(i.code) FILTER (WHERE i.status = 'active') AS item_count,"
-            " count(i.code) FILTER (WHERE i.status = 'withdrawn') AS withdrawn_count"
-            " FROM catalog_versions v LEFT JOIN catalog_items i ON i.tenant_id = v.tenant_id"
-            " AND i.version = v.number WHERE v.tenant_id = $1 GROUP BY v.tenant_id, v.number"
-            " ORDER BY v.number",
-            access.tenant.id,
-        )
-    return [VersionView(**dict(r)) for r in records]
+        records = await queries.version_rows(conn, access.tenant.id)
+    return [VersionView(*msgspec.structs.astuple(r)) for r in records]
 
 
 async def get_version(access: Access, version: int | str) -> VersionView:
@@ -511,20 +356,10 @@ async def unit_duties(access: Access, unit_code: str, version: int | str | None 
     if access.role is Role.DEPARTMENT and access.principal.scope_code != unit_code:
         raise PermissionDenied(f"a department key reads its own unit's duties, not {unit_code}'s")
     async with tenant_transaction(access.tenant.id) as conn:
-        if not await conn.fetchval(
-            "SELECT 1 FROM units WHERE tenant_id = $1 AND code = $2", access.tenant.id, unit_code
-        ):
+        if not await queries.unit_exists(conn, access.tenant.id, unit_code):
             raise NotFound(f"no unit {unit_code}")
         number = await _readable_version(conn, access, version)
-        records = await conn.fetch(
-            ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2 AND i.status = 'active' AND ("
-            " EXISTS (SELECT 1 FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id"
-            "  AND r.version = i.version AND r.item_code = i.code AND r.party = $3)"
-            " OR i.recovery->>'receiving_unit' = $3) ORDER BY i.code",
-            access.tenant.id,
-            number,
-            unit_code,
-        )
+        records = await queries.unit_items(conn, access.tenant.id, number, unit_code)
     items = [item_view(r) for r in records]
 
     def role_of(item: ItemView, party: str) -> set[str]:
@@ -546,11 +381,7 @@ async def unresolved_citations(access: Access, version: int | str | None = None)
     """How many citations of a version could not be resolved (reported, never dropped)."""
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
-        return await conn.fetchval(
-            "SELECT count(*) FROM item_citations WHERE tenant_id = $1 AND version = $2 AND problem IS NOT NULL",
-            access.tenant.id,
-            number,
-        )
+        return await queries.unresolved_count(conn, access.tenant.id, number)
 
 
 async def list_adjustments(
@@ -558,26 +389,22 @@ async def list_adjustments(
 ) -> list[AdjustmentView]:
     check_int("version", version, 1)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            "SELECT id::text, version, state, law_change_id::text, kind, reason_kind, reason, item_code,"
-            " effective_date, initiator,"
-            " changes, created_at FROM catalog_adjustments WHERE tenant_id = $1"
-            " AND ($2::int IS NULL OR version = $2) AND ($3::text IS NULL OR item_code = $3)"
-            " AND ($4::text IS NULL OR state = $4)"
-            " ORDER BY created_at, id",
-            access.tenant.id,
-            version,
-            item_code,
-            state,
-        )
+        records = await queries.adjustment_rows(conn, access.tenant.id, version, item_code, state)
     return [
         AdjustmentView(
-            **{
-                **dict(r),
-                "reason_label": REASON_KINDS.get(r["reason_kind"], r["reason_kind"]),
-                "initiator": msgspec.json.decode(r["initiator"]),
-                "changes": msgspec.json.decode(r["changes"]),
-            }
+            id=r.id,
+            version=r.version,
+            state=r.state,
+            law_change_id=r.law_change_id,
+            kind=r.kind,
+            reason_kind=r.reason_kind,
+            reason_label=REASON_KINDS.get(r.reason_kind, r.reason_kind),
+            reason=r.reason,
+            item_code=r.item_code,
+            effective_date=r.effective_date,
+            initiator=msgspec.json.decode(r.initiator),
+            changes=msgspec.json.decode(r.changes),
+            created_at=r.created_at,
         )
         for r in records
     ]

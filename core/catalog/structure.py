@@ -11,8 +11,10 @@ import datetime
 import uuid
 from typing import Any
 
+import asyncpg
 import msgspec
 
+from core.catalog import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
 from core.platform.inputs import day_problem
@@ -225,8 +227,7 @@ async def save_structure(access: Access, structure: ListStructure) -> None:
         raise ValidationFailed("the list structure is not sound", errors=problems)
     async with tenant_transaction(access.tenant.id) as conn:
         await conn.execute(
-            "INSERT INTO list_structures (tenant_id, document) VALUES ($1, $2::jsonb)"
-            " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_at = now()",
+            queries.SAVE_STRUCTURE,
             access.tenant.id,
             msgspec.json.encode(to_document(structure)).decode(),
         )
@@ -249,7 +250,7 @@ async def load_structure(access: Access) -> ListStructure:
         return await structure_in(conn, access.tenant.id)
 
 
-async def structure_in(conn: Any, tenant_id: uuid.UUID) -> ListStructure:
+async def structure_in(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> ListStructure:
     """:func:`load_structure` inside a transaction the caller holds."""
-    document = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", tenant_id)
+    document = await queries.structure_document(conn, tenant_id)
     return from_document(msgspec.json.decode(document)) if document else NATIONAL

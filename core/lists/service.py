@@ -21,7 +21,8 @@ from typing import Annotated, Any
 import msgspec
 
 from core.catalog.editing import register_follower
-from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view, items_for, provisions_for
+from core.catalog.queries import items_for, provisions_for
+from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view
 from core.events import service as events
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction
@@ -274,7 +275,7 @@ async def follow_catalog(conn: Any, access: Access, version: int) -> int:
 
 # --- reading -------------------------------------------------------------------------------
 
-# A whole list is read by one set-based statement (core.catalog.reading.items_for); its generic plan,
+# A whole list is read by one set-based statement (core.catalog.queries.items_for); its generic plan,
 # which PostgreSQL may switch to for a prepared statement, is far slower than a custom one.
 _CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"
 

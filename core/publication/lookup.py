@@ -44,7 +44,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from core.catalog.reading import ItemView, item_view, items_for
+from core.catalog.queries import items_for
+from core.catalog.reading import ItemView, item_view
 from core.catalog.structure import load_structure
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction

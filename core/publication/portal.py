@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from core.catalog.reading import ITEM_SELECT, ItemView
+from core.catalog.queries import ITEM_SELECT
+from core.catalog.reading import ItemView
 from core.catalog.structure import NATIONAL, from_document
 from core.lists.service import TownshipList, get_published_list
 from core.platform.db import tenant_transaction
