@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
+import asyncpg
 import msgspec
 
+from core.lists import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
@@ -104,51 +106,38 @@ def _require_read(access: Access, township: str) -> None:
     raise deny(access, f"read the posts of {township}")
 
 
-async def _township(conn: Any, access: Access, township: str) -> None:
-    if not await conn.fetchval(
-        "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2 AND kind = ANY($3)",
-        access.tenant.id,
-        township,
-        ["town", "township", "street", "development_zone"],
+async def _township(conn: asyncpg.Connection, access: Access, township: str) -> None:
+    if not await queries.is_township(
+        conn, access.tenant.id, township, ["town", "township", "street", "development_zone"]
     ):
         raise NotFound(f"no township {township}")
 
 
-async def _office(conn: Any, access: Access, township: str, office: str) -> None:
-    if not await conn.fetchval(
-        "SELECT 1 FROM units WHERE tenant_id = $1 AND code = $2 AND kind = 'township_office'"
-        " AND jurisdiction_code = $3",
-        access.tenant.id,
-        office,
-        township,
-    ):
+async def _office(conn: asyncpg.Connection, access: Access, township: str, office: str) -> None:
+    if not await queries.is_office_of(conn, access.tenant.id, office, township):
         raise ValidationFailed.on("office_code", f"{office} is not an office (科室) of township {township}")
 
-
-_POST_SELECT = """
-SELECT p.township_code, p.code, p.name, p.office_code, o.name AS office_name, p.holder, p.standards, p.updated_at,
-  coalesce((SELECT json_agg(json_build_object('item_code', a.item_code, 'title', coalesce(i.title, a.item_code),
-      'role', CASE WHEN a.a_post = p.code THEN 'A' ELSE 'B' END, 'leader', a.leader)
-      ORDER BY a.a_post <> p.code, a.item_code)
-    FROM entry_assignments a
-    JOIN township_lists l ON l.tenant_id = a.tenant_id AND l.township_code = a.township_code
-    LEFT JOIN catalog_items i ON i.tenant_id = a.tenant_id AND i.version = l.catalog_version AND i.code = a.item_code
-   WHERE a.tenant_id = p.tenant_id AND a.township_code = p.township_code AND p.code IN (a.a_post, a.b_post)),
-   '[]')::text AS entries
-FROM posts p JOIN units o ON o.tenant_id = p.tenant_id AND o.code = p.office_code
-WHERE p.tenant_id = $1 AND p.township_code = $2
-"""
 
 _ENTRIES = msgspec.json.Decoder(list[PostEntry])
 
 
-def _post(row: Any) -> PostView:
-    entries = _ENTRIES.decode(row["entries"])
+def _post(row: queries.PostRow) -> PostView:
+    entries = _ENTRIES.decode(row.entries)
     duties = "；".join(f"{e.title}（{'主办A角' if e.role == 'A' else '协办B角'}）" for e in entries)
-    description = f"{row['office_name']} {row['name']}" + (f"（{row['holder']}）" if row["holder"] else "")
+    description = f"{row.office_name} {row.name}" + (f"（{row.holder}）" if row.holder else "")
     description += f"：{duties}" if duties else "：暂无分解事项"
-    data = {k: row[k] for k in PostView.__struct_fields__ if k not in ("entries", "description")}
-    return PostView(**data, entries=entries, description=description)
+    return PostView(
+        township_code=row.township_code,
+        code=row.code,
+        name=row.name,
+        office_code=row.office_code,
+        office_name=row.office_name,
+        holder=row.holder,
+        standards=row.standards,
+        entries=entries,
+        description=description,
+        updated_at=row.updated_at,
+    )
 
 
 async def save_post(access: Access, township: str, code: str, data: PostData) -> PostView:
@@ -160,10 +149,7 @@ async def save_post(access: Access, township: str, code: str, data: PostData) ->
         await _township(conn, access, township)
         await _office(conn, access, township, data.office_code)
         await conn.execute(
-            "INSERT INTO posts (tenant_id, township_code, code, name, office_code, holder, standards)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, township_code, code) DO UPDATE"
-            " SET name = excluded.name, office_code = excluded.office_code, holder = excluded.holder,"
-            " standards = excluded.standards, updated_at = now()",
+            queries.SAVE_POST,
             access.tenant.id,
             township,
             code,
@@ -180,7 +166,7 @@ async def get_post(access: Access, township: str, code: str) -> PostView:
     """What post P does: the post and every entry it holds as A or B (one statement)."""
     _require_read(access, township)
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await conn.fetchrow(_POST_SELECT + " AND p.code = $3", access.tenant.id, township, code)
+        row = await queries.post_row(conn, access.tenant.id, township, code)
     if row is None:
         raise NotFound(f"no post {code} in township {township}")
     return _post(row)
@@ -190,22 +176,8 @@ async def list_posts(access: Access, township: str) -> list[PostView]:
     _require_read(access, township)
     async with tenant_transaction(access.tenant.id) as conn:
         await _township(conn, access, township)
-        rows = await conn.fetch(_POST_SELECT + " ORDER BY p.office_code, p.code", access.tenant.id, township)
+        rows = await queries.post_rows(conn, access.tenant.id, township)
     return [_post(r) for r in rows]
-
-
-_ASSIGNMENT_SELECT = """
-SELECT a.township_code, a.item_code, coalesce(i.title, a.item_code) AS title, a.leader, a.office_code,
-       o.name AS office_name, a.a_post, pa.name AS a_post_name, pa.holder AS a_holder,
-       a.b_post, pb.name AS b_post_name, pb.holder AS b_holder
-  FROM entry_assignments a
-  JOIN units o ON o.tenant_id = a.tenant_id AND o.code = a.office_code
-  JOIN posts pa ON pa.tenant_id = a.tenant_id AND pa.township_code = a.township_code AND pa.code = a.a_post
-  LEFT JOIN posts pb ON pb.tenant_id = a.tenant_id AND pb.township_code = a.township_code AND pb.code = a.b_post
-  JOIN township_lists l ON l.tenant_id = a.tenant_id AND l.township_code = a.township_code
-  LEFT JOIN catalog_items i ON i.tenant_id = a.tenant_id AND i.version = l.catalog_version AND i.code = a.item_code
- WHERE a.tenant_id = $1 AND a.township_code = $2
-"""
 
 
 async def assign(access: Access, township: str, item_code: str, data: AssignmentData) -> AssignmentView:
@@ -215,32 +187,20 @@ async def assign(access: Access, township: str, item_code: str, data: Assignment
         raise ValidationFailed.on("b_post", "the B post (AB角) must be another post than the A post")
     async with tenant_transaction(access.tenant.id) as conn:
         await _township(conn, access, township)
-        if not await conn.fetchval(
-            "SELECT 1 FROM township_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3"
-            " AND state <> 'removed'",
-            access.tenant.id,
-            township,
-            item_code,
-        ):
+        if not await queries.on_list(conn, access.tenant.id, township, item_code):
             raise ValidationFailed.on("item_code", f"{item_code} is not an entry of township {township}'s list")
         await _office(conn, access, township, data.office_code)
-        posts = await conn.fetch(
-            "SELECT code, office_code FROM posts WHERE tenant_id = $1 AND township_code = $2 AND code = ANY($3)",
-            access.tenant.id,
-            township,
-            [p for p in (data.a_post, data.b_post) if p],
+        posts = await queries.post_offices(
+            conn, access.tenant.id, township, [p for p in (data.a_post, data.b_post) if p]
         )
-        offices = {r["code"]: r["office_code"] for r in posts}
+        offices = {r.code: r.office_code for r in posts}
         for field, post in (("a_post", data.a_post), ("b_post", data.b_post)):
             if post is not None and post not in offices:
                 raise ValidationFailed.on(field, f"no post {post} in township {township}")
         if offices[data.a_post] != data.office_code:
             raise ValidationFailed.on("a_post", f"post {data.a_post} belongs to {offices[data.a_post]}, not the office")
         await conn.execute(
-            "INSERT INTO entry_assignments (tenant_id, township_code, item_code, leader, office_code, a_post, b_post)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, township_code, item_code) DO UPDATE"
-            " SET leader = excluded.leader, office_code = excluded.office_code, a_post = excluded.a_post,"
-            " b_post = excluded.b_post, updated_at = now()",
+            queries.ASSIGN,
             access.tenant.id,
             township,
             item_code,
@@ -259,17 +219,17 @@ async def who_does(access: Access, township: str, item_code: str) -> AssignmentV
     """Who does item I in township T: leader, office, A and B posts (one statement)."""
     _require_read(access, township)
     async with tenant_transaction(access.tenant.id) as conn:
-        row = await conn.fetchrow(_ASSIGNMENT_SELECT + " AND a.item_code = $3", access.tenant.id, township, item_code)
+        row = await queries.assignment_row(conn, access.tenant.id, township, item_code)
     if row is None:
         raise NotFound(f"item {item_code} of township {township} is not assigned to a post")
-    return AssignmentView(**dict(row))
+    return AssignmentView(*msgspec.structs.astuple(row))
 
 
 async def list_assignments(access: Access, township: str) -> list[AssignmentView]:
     _require_read(access, township)
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await conn.fetch(_ASSIGNMENT_SELECT + " ORDER BY a.item_code", access.tenant.id, township)
-    return [AssignmentView(**dict(r)) for r in rows]
+        rows = await queries.assignment_rows(conn, access.tenant.id, township)
+    return [AssignmentView(*msgspec.structs.astuple(r)) for r in rows]
 
 
 async def unassigned(access: Access, township: str) -> UnassignedReport:
@@ -277,19 +237,8 @@ async def unassigned(access: Access, township: str) -> UnassignedReport:
     _require_read(access, township)
     async with tenant_transaction(access.tenant.id) as conn:
         await _township(conn, access, township)
-        rows = await conn.fetch(
-            "SELECT e.item_code, i.title, i.kinds, a.item_code IS NOT NULL AS assigned"
-            " FROM township_entries e JOIN township_lists l ON l.tenant_id = e.tenant_id"
-            " AND l.township_code = e.township_code"
-            " JOIN catalog_items i ON i.tenant_id = e.tenant_id AND i.version = l.catalog_version"
-            " AND i.code = e.item_code"
-            " LEFT JOIN entry_assignments a ON a.tenant_id = e.tenant_id AND a.township_code = e.township_code"
-            " AND a.item_code = e.item_code"
-            " WHERE e.tenant_id = $1 AND e.township_code = $2 AND e.state <> 'removed' ORDER BY e.item_code",
-            access.tenant.id,
-            township,
-        )
-    open_entries = [UnassignedEntry(r["item_code"], r["title"], list(r["kinds"])) for r in rows if not r["assigned"]]
+        rows = await queries.entries_assigned(conn, access.tenant.id, township)
+    open_entries = [UnassignedEntry(r.item_code, r.title, r.kinds) for r in rows if not r.assigned]
     return UnassignedReport(
         township_code=township, entries=len(rows), assigned=len(rows) - len(open_entries), unassigned=open_entries
     )

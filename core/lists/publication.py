@@ -25,9 +25,11 @@ import re
 import uuid
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 
 from core.events import service as events
+from core.lists import queries
 from core.lists.service import publish_filed
 from core.platform.db import describe, is_unavailable, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, NotFound, QingdanError, ValidationFailed
@@ -90,28 +92,21 @@ class PublicationJob(msgspec.Struct):
     finished_at: datetime.datetime | None
 
 
-_COLUMNS = (
-    "id, status, effective_date, townships, progress_done, progress_total, filed, published, skipped, error,"
-    " created_at, started_at, finished_at"
-)
-_ACTIVE = "status IN ('queued', 'running')"
-
-
-def _view(row: Any) -> PublicationJob:
+def _view(row: queries.JobRow) -> PublicationJob:
     return PublicationJob(
-        id=str(row["id"]),
-        status=row["status"],
-        status_label=STATUS_LABELS[row["status"]],
-        effective_date=row["effective_date"],
-        townships=list(row["townships"]) if row["townships"] is not None else None,
-        progress=PublicationProgress(done=row["progress_done"], total=row["progress_total"]),
-        filed=row["filed"],
-        published=row["published"],
-        skipped=msgspec.json.decode(row["skipped"], type=list[SkippedList]),
-        error=row["error"],
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
+        id=str(row.id),
+        status=row.status,
+        status_label=STATUS_LABELS[row.status],
+        effective_date=row.effective_date,
+        townships=list(row.townships) if row.townships is not None else None,
+        progress=PublicationProgress(done=row.progress_done, total=row.progress_total),
+        filed=row.filed,
+        published=row.published,
+        skipped=msgspec.json.decode(row.skipped, type=list[SkippedList]),
+        error=row.error,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
     )
 
 
@@ -123,22 +118,13 @@ def _gone(job_owner: str | None, job_id: uuid.UUID) -> bool:
     return owner_gone(job_owner, job_id)
 
 
-async def _fail_gone(conn: Any, tid: uuid.UUID) -> None:
+async def _fail_gone(conn: asyncpg.Connection, tid: uuid.UUID) -> None:
     """Mark failed the tenant's active job if its process has ended (handbook rules)."""
-    rows = await conn.fetch(
-        f"SELECT id, owner, heartbeat_at < now() - $2::interval AS stale FROM publication_jobs"
-        f" WHERE tenant_id = $1 AND {_ACTIVE}",
-        tid,
-        STALE_AFTER,
-    )
-    gone = [r["id"] for r in rows if r["stale"] or _gone(r["owner"], r["id"])]
+    rows = await queries.active_jobs(conn, tid, STALE_AFTER)
+    gone = [r.id for r in rows if r.stale or _gone(r.owner, r.id)]
     if gone:
         await conn.execute(
-            "UPDATE publication_jobs SET status = 'failed', error = $3, finished_at = now()"
-            f" WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND {_ACTIVE}",
-            tid,
-            gone,
-            INTERRUPTED.replace("making this handbook", "publishing these lists"),
+            queries.FAIL_JOBS, tid, gone, INTERRUPTED.replace("making this handbook", "publishing these lists")
         )
 
 
@@ -160,28 +146,19 @@ async def request_publication(access: Access, data: PublicationRequest) -> Publi
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         await _fail_gone(conn, tid)
-        lists = await conn.fetch(
-            "SELECT township_code, status FROM township_lists WHERE tenant_id = $1"
-            " AND ($2::text[] IS NULL OR township_code = ANY($2::text[])) ORDER BY township_code",
-            tid,
-            selection,
-        )
+        lists = await queries.list_statuses(conn, tid, selection)
         if selection is not None and len(lists) != len(selection):
-            missing = sorted(set(selection) - {r["township_code"] for r in lists})
+            missing = sorted(set(selection) - {r.township_code for r in lists})
             raise ValidationFailed.on("townships", f"no township list for {', '.join(missing[:10])}")
-        chosen = [r["township_code"] for r in lists if r["status"] in ("submitted", "filed")]
-        skipped = [
-            SkippedList(r["township_code"], r["status"]) for r in lists if r["status"] not in ("submitted", "filed")
-        ]
+        chosen = [r.township_code for r in lists if r.status in ("submitted", "filed")]
+        skipped = [SkippedList(r.township_code, r.status) for r in lists if r.status not in ("submitted", "filed")]
         if not chosen:
             raise Conflict(
                 "none of these township lists is submitted or filed: there is nothing to publish "
                 f"({len(skipped)} lists are draft, returned or already published)"
             )
-        row = await conn.fetchrow(
-            "INSERT INTO publication_jobs (tenant_id, effective_date, townships, progress_total, skipped,"
-            " requested_by, requested_role, owner) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)"
-            f" ON CONFLICT DO NOTHING RETURNING {_COLUMNS}",
+        row = await queries.insert_job(
+            conn,
             tid,
             data.effective_date,
             selection,
@@ -192,10 +169,10 @@ async def request_publication(access: Access, data: PublicationRequest) -> Publi
             owner(),
         )
         if row is None:
-            running = await conn.fetchval(f"SELECT id FROM publication_jobs WHERE tenant_id = $1 AND {_ACTIVE}", tid)
+            running = await queries.active_job_id(conn, tid)
             raise Conflict(f"a bulk publication of this tenant is under way (job {running}); wait for it to finish")
-        _running.add(row["id"])  # before COMMIT: a concurrent reader must not take it for an orphan
-    _start(access, row["id"], chosen, data.effective_date)
+        _running.add(row.id)  # before COMMIT: a concurrent reader must not take it for an orphan
+    _start(access, row.id, chosen, data.effective_date)
     return _view(row)
 
 
@@ -208,7 +185,7 @@ async def get_publication(access: Access, job_id: str) -> PublicationJob:
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         await _fail_gone(conn, tid)
-        row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM publication_jobs WHERE tenant_id = $1 AND id = $2", tid, key)
+        row = await queries.job_row(conn, tid, key)
     if row is None:
         raise NotFound(f"no bulk publication {job_id}")
     return _view(row)
@@ -234,12 +211,7 @@ async def wait_for_jobs() -> None:
 
 async def _update(access: Access, job_id: uuid.UUID, sql: str, *args: Any) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
-        await conn.execute(
-            f"UPDATE publication_jobs SET heartbeat_at = now(), {sql} WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            job_id,
-            *args,
-        )
+        await queries.update_job(conn, access.tenant.id, job_id, sql, *args)
 
 
 async def _heartbeat(access: Access, job_id: uuid.UUID) -> None:
@@ -251,16 +223,10 @@ async def _heartbeat(access: Access, job_id: uuid.UUID) -> None:
             log.warning("bulk publication %s: heartbeat failed (%s)", job_id, describe(exc))
 
 
-async def _file_submitted(conn: Any, access: Access, townships: list[str]) -> list[str]:
+async def _file_submitted(conn: asyncpg.Connection, access: Access, townships: list[str]) -> list[str]:
     """审核备案 of the submitted lists among ``townships`` (one statement), recorded like
     :func:`core.lists.service.file_list`."""
-    filed = await conn.fetch(
-        "UPDATE township_lists SET status = 'filed', review_note = '', revision = revision + 1, updated_at = now()"
-        " WHERE tenant_id = $1 AND township_code = ANY($2::text[]) AND status = 'submitted' RETURNING township_code",
-        access.tenant.id,
-        townships,
-    )
-    codes = sorted(r["township_code"] for r in filed)
+    codes = sorted(await queries.file_submitted(conn, access.tenant.id, townships))
     for code in codes:
         await audit.record(access, "township_list", code, "filed", after={"status": "filed", "note": ""})
         await events.emit(
@@ -277,15 +243,7 @@ async def _batch(access: Access, job_id: uuid.UUID, townships: list[str], effect
     async with tenant_transaction(access.tenant.id) as conn:
         filed = await _file_submitted(conn, access, townships)
         published = await publish_filed(conn, access, townships, effective_date)
-        await conn.execute(
-            "UPDATE publication_jobs SET heartbeat_at = now(), progress_done = progress_done + $3,"
-            " filed = filed + $4, published = published + $5 WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            job_id,
-            len(townships),
-            len(filed),
-            len(published),
-        )
+        await conn.execute(queries.COUNT_BATCH, access.tenant.id, job_id, len(townships), len(filed), len(published))
 
 
 async def _run(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> None:
