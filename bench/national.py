@@ -514,9 +514,10 @@ def verdicts(nat: DataSet, ref: DataSet | None, args: argparse.Namespace) -> lis
         note = f"{big_catalog[0]:.1f} s at {scale}{linear}"
         out.append(("catalog publish 4,000 s", big_catalog[0] * factor, TARGETS["catalog publish 4,000 s"], note))
     path = figures.get("publication path (big)")
-    published = figures.get("bulk publish ms (big)") or figures.get("publish ms (big)")
+    published = figures.get("bulk file+publish ms (big)") or figures.get("publish ms (big)")
     if published:
-        took = sum(published) / 1000
+        # one job (its wall time), or lists one by one (their mean × the lists: a stopped build timed fewer)
+        took = sum(published) / 1000 if "bulk" in str(path) else statistics.mean(published) * scale / 1000
         note = f"{path}: {took:.1f} s for {scale} filed lists{linear}"
         out.append(("publish 4,000 lists s", took * factor, TARGETS["publish 4,000 lists s"], note))
     w = nat.figures.get("writes", {})
@@ -632,7 +633,7 @@ def extrapolate(nat: DataSet) -> list[tuple[str, float, str]]:
     sizes, counts = w.get("sizes", {}), w.get("counts", {})
     if not sizes or not counts:
         return []
-    townships = sum(len(t.townships) for t in nat.tenants)
+    townships = counts["working_entries"] / ENTRIES_PER_LIST  # every list, published or not
     entries = max(counts["version_entries"], 1)
     versions = sum(sizes.get(t, 0) for t in VERSION_TABLES)
     catalog = sum(sizes.get(t, 0) for t in CATALOG_TABLES)
@@ -656,9 +657,10 @@ def extrapolate(nat: DataSet) -> list[tuple[str, float, str]]:
         per_township = figures["catalog publish, big tenant s"][0] / scale
         out.append(("catalog publication, s per township followed", per_township, f"large tenant, {scale} townships"))
         out.append(("all 2,800 catalogs published once, hours (serial)", per_township * NATION_TOWNSHIPS / 3600, ""))
-    published = figures.get("bulk publish ms (big)") or figures.get("publish ms (big)")
+    published = figures.get("bulk file+publish ms (big)") or figures.get("publish ms (big)")
     if published and scale:
-        per_list = sum(published) / 1000 / scale
+        bulk = "bulk" in str(figures.get("publication path (big)"))
+        per_list = sum(published) / 1000 / scale if bulk else statistics.mean(published) / 1000
         out.append(("list publication, s per list", per_list, str(figures.get("publication path (big)"))))
         out.append(("all 38,000 lists published, hours (serial)", per_list * NATION_TOWNSHIPS / 3600, ""))
     small = figures.get("catalog publish, small tenant s")
