@@ -22,8 +22,8 @@ details     The townships' local details (responsible office, post, contact) —
             (``update_entry`` edits one entry and answers with the whole working list).
 lists       Every township list submitted (``township_lists.submit``), then filed and published:
             by the product's bulk publication when the tree has it (``core.lists.publication``:
-            one job per tenant, which files the submitted lists itself), otherwise ``file_list`` and ``publish_list`` one list at a time. Each
-            call's latency is kept.
+            one job per tenant, which files the submitted lists itself), otherwise ``file_list``
+            and ``publish_list`` one list at a time. Each call's latency is kept.
 
 No claims: the national structure has no kind a township claims (every part applies to every
 township), as in the real three-part lists.
