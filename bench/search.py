@@ -108,6 +108,7 @@ async def build(townships: int, items: int) -> Any:
 async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = False) -> dict[str, list[float]]:
     from bench.township_list import township_codes
     from core.platform import db
+    from core.publication import queries as search_queries
     from core.publication import search
 
     first = township_codes(1)[0]
@@ -122,7 +123,7 @@ async def run_mix(access: Any, clients: int, seconds: float, *, raw: bool = Fals
             best = 51 if keys.one_lexeme and not (params.get("kind") or params.get("category")) else None
             async with db.DB.pool.acquire() as conn:  # type: ignore[union-attr]
                 await conn.fetch(
-                    search._SEARCH_LISTS,
+                    search_queries._SEARCH_LISTS,
                     access.tenant.id,
                     search._tsquery(terms),
                     params.get("kind"),

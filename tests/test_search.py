@@ -10,6 +10,7 @@ import pytest
 
 from core.platform import db
 from core.platform.db import platform_transaction, tenant_transaction
+from core.publication import queries as search_queries
 from core.publication import search
 from core.publication.search import document_vector, posting_keys, query_text
 from core.security.tenancy import find_tenant
@@ -264,9 +265,9 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
     async with tenant_transaction(tenant_id) as conn:
         await conn.execute("SET LOCAL enable_seqscan = off")
         for q, statement, township in (
-            ("消防安全", search._SEARCH_LISTS, None),
-            ("镇", search._SEARCH_LISTS, "510115001000"),
-            ("低保", search._SEARCH_CATALOG, None),
+            ("消防安全", search_queries._SEARCH_LISTS, None),
+            ("镇", search_queries._SEARCH_LISTS, "510115001000"),
+            ("低保", search_queries._SEARCH_CATALOG, None),
         ):
             terms = search._terms(q)
             rows = await conn.fetch(
@@ -279,7 +280,7 @@ async def test_search_uses_the_postings_index_under_row_level_security(county: T
                 0,
                 51,
                 *posting_keys(terms).args(),
-                *(lists_args(township) if statement is search._SEARCH_LISTS else (None,)),
+                *(lists_args(township) if statement is search_queries._SEARCH_LISTS else (None,)),
             )
             plan = "\n".join(r[0] for r in rows)
             assert "Index Scan using search_postings_pkey on search_postings" in plan, plan

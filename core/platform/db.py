@@ -294,15 +294,22 @@ def _begin() -> str:
     return f"BEGIN; SET LOCAL statement_timeout = {round(_limits.statement * 1000)}"
 
 
-def _gone(conn: Any) -> bool:
+def _detached(conn: PoolConnectionProxy) -> bool:
+    """Whether asyncpg has detached the proxy from its connection (``_con`` is None): it does
+    so when it takes a connection that died back into the pool. ``_con`` is a slot of the
+    proxy that asyncpg's stubs do not declare, hence ``getattr``."""
+    return getattr(conn, "_con", None) is None
+
+
+def _gone(conn: PoolConnectionProxy) -> bool:
     """Whether a pooled connection died under its user: asyncpg then returns it to the pool
-    itself and detaches the proxy (``_con`` is None), so every call says "released"."""
-    return conn._con is None or conn.is_closed()
+    itself and detaches the proxy, so every call says "released"."""
+    return _detached(conn) or conn.is_closed()
 
 
-def _drop(conn: Any) -> None:
+def _drop(conn: PoolConnectionProxy) -> None:
     """Close a pooled connection at once (the server rolls back its transaction)."""
-    if conn._con is not None:
+    if not _detached(conn):
         conn.terminate()
 
 

@@ -15,6 +15,8 @@ import uuid
 from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
+import asyncpg
+
 SHARED_TENANT = uuid.UUID(int=0)
 
 #: A scalar subquery: the tenant's generation plus the shared library's. Both only grow,
@@ -24,11 +26,11 @@ GENERATION = (
 )
 
 
-async def current(conn: Any, tenant_id: uuid.UUID) -> int:
+async def current(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: uuid.UUID) -> int:
     """The tenant's content generation (the scalar subquery always yields one row).
 
-    ``conn`` is a connection or a pool: the portal reads it straight from piccolo's pool
-    (``DB.pool``, typed ``Pool | None``), so ``Any`` until that caller narrows it."""
+    ``conn`` is a connection or the pool: the portal reads it straight from the pool (one
+    statement, no transaction; see :func:`core.publication.portal.cached`)."""
     generation: int = await conn.fetchval(f"SELECT {GENERATION}", tenant_id)
     return generation
 

@@ -29,6 +29,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import asyncpg
+
+from core.publication import queries
+
 #: A decoded body (msgspec structs, strings shared with nothing) takes about this many times
 #: the bytes of its JSON (measured: a 340-entry list, 540 KB of JSON, ~1.6 MB decoded).
 DECODED_FACTOR = 3
@@ -137,30 +141,19 @@ cache = BodyCache()
 #: The PostgreSQL level (QINGDAN_STORE_LIST_BODIES).
 store_enabled = True
 
-_READ = (
-    "SELECT body FROM published_list_bodies"
-    " WHERE tenant_id = $1 AND township_code = $2 AND number = $3 AND generation = $4"
-)
-_WRITE = (
-    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, body)"
-    " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, township_code, number)"
-    " DO UPDATE SET generation = excluded.generation, body = excluded.body"
-    " WHERE b.generation < excluded.generation"
-)
 
-
-async def body(conn: Any, key: Key, generation: int, build: Callable[[], Awaitable[bytes]]) -> Body:
+async def body(conn: asyncpg.Connection, key: Key, generation: int, build: Callable[[], Awaitable[bytes]]) -> Body:
     """The body of version ``key`` at ``generation``: from this process, else from
     PostgreSQL, else built by ``build`` (the encoded JSON) and stored at both levels.
     ``conn`` is the caller's tenant transaction (row-level security keeps it to the tenant)."""
     found = cache.get(key, generation)
     if found is not None:
         return found
-    stored = await conn.fetchval(_READ, *key, generation) if store_enabled else None
+    stored = await queries.stored_body(conn, *key, generation) if store_enabled else None
     if stored is None:
         stored = await build()
         if store_enabled:
-            await conn.execute(_WRITE, *key, generation, stored)
+            await conn.execute(queries.WRITE_BODY, *key, generation, stored)
     return cache.put(key, Body(generation, bytes(stored)))
 
 

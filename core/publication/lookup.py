@@ -42,16 +42,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import asyncpg
 import msgspec
 
-from core.catalog.queries import items_for
 from core.catalog.reading import ItemView, item_view
 from core.catalog.structure import load_structure
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
-from core.platform.generations import GENERATION
 from core.plugin_api import registry as plugins
+from core.publication import queries
 from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU, has_words, merged_synonyms, query_tokens
 from core.security.access import Access
 
@@ -208,18 +208,13 @@ def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[D
         yield Document(item.code, item.title, [c for c in context if c])
 
 
-async def _catalog_index(conn: Any, access: Access, version: int) -> CatalogIndex:
+async def _catalog_index(conn: asyncpg.Connection, access: Access, version: int) -> CatalogIndex:
     key = (access.tenant.id, version)
     found = _catalogs.get(key)
     if found is not None:
         return found
-    await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-    records = await conn.fetch(
-        items_for("SELECT tenant_id, version, code FROM catalog_items WHERE tenant_id = $1 AND version = $2"),
-        access.tenant.id,
-        version,
-    )
-    items = {r["code"]: item_view(r) for r in records}
+    # Records into item_view (a Struct per item already; see core.publication.queries).
+    items = {view.code: view for view in map(item_view, await queries.catalog_items(conn, access.tenant.id, version))}
     structure = await load_structure(access)
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
     routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
@@ -228,19 +223,15 @@ async def _catalog_index(conn: Any, access: Access, version: int) -> CatalogInde
     return built
 
 
-async def _list_entries(conn: Any, access: Access, township: TownshipVersion, catalog: CatalogIndex) -> ListEntries:
+async def _list_entries(
+    conn: asyncpg.Connection, access: Access, township: TownshipVersion, catalog: CatalogIndex
+) -> ListEntries:
     key = (access.tenant.id, township.code, township.number, township.content_hash)
     found = _lists.get(key)
     if found is not None:
         return found
-    records = await conn.fetch(
-        "SELECT item_code, responsible_office, post, contact FROM township_version_entries"
-        " WHERE tenant_id = $1 AND township_code = $2 AND number = $3",
-        access.tenant.id,
-        township.code,
-        township.number,
-    )
-    entries = {r["item_code"]: ListEntry(r["responsible_office"], r["post"], r["contact"]) for r in records}
+    records = await queries.list_contacts(conn, access.tenant.id, township.code, township.number)
+    entries = {code: ListEntry(office, post, contact) for code, office, post, contact in records}
     routable = frozenset(
         code
         for code in entries
@@ -287,46 +278,31 @@ def _synonyms(access: Access) -> dict[str, tuple[str, ...]]:
 
 
 async def _resolve_location(
-    conn: Any, access: Access, field: str, value: str
+    conn: asyncpg.Connection, access: Access, field: str, value: str
 ) -> tuple[str, str, TownshipVersion | None]:
     """The township a township/village/grid code (or exact name) lies in: its code, its
     name and its published list version in force today (None without one) — one statement."""
-    records = await conn.fetch(
-        "WITH RECURSIVE start AS (SELECT code, name, kind, parent_code FROM jurisdictions"
-        "  WHERE tenant_id = $1 AND (code = $2 OR name = $2) ORDER BY code LIMIT 2),"
-        " up AS (SELECT code, name, kind, parent_code, code AS origin, kind AS origin_kind, 0 AS depth FROM start"
-        "  UNION ALL SELECT j.code, j.name, j.kind, j.parent_code, up.origin, up.origin_kind, up.depth + 1"
-        "  FROM jurisdictions j JOIN up ON j.tenant_id = $1 AND j.code = up.parent_code"
-        "  WHERE NOT (up.kind = ANY($3)) AND up.depth < 4),"
-        " loc AS (SELECT origin, origin_kind, code, name FROM up WHERE kind = ANY($3)),"
-        " ver AS (SELECT DISTINCT ON (v.township_code) v.township_code, v.number, v.catalog_version,"
-        "  v.content_hash FROM township_list_versions v WHERE v.tenant_id = $1"
-        "  AND v.township_code IN (SELECT code FROM loc) AND v.effective_date <= current_date"
-        "  ORDER BY v.township_code, v.effective_date DESC, v.number DESC)"
-        " SELECT loc.*, ver.number, ver.catalog_version, ver.content_hash FROM loc"
-        " LEFT JOIN ver ON ver.township_code = loc.code",
-        access.tenant.id,
-        value,
-        _TOWNSHIP_KINDS,
-    )
+    records = await queries.locations(conn, access.tenant.id, value, _TOWNSHIP_KINDS)
     if not records:
         label = {"township": "township or street", "village": "village or community", "grid": "grid"}[field]
         raise ValidationFailed.on(field, f"no {label} {value!r} in this tenant")
-    if len({r["origin"] for r in records}) > 1:
+    if len({r.origin for r in records}) > 1:
         raise ValidationFailed.on(field, f"{value!r} names several divisions; send the division code")
     row = records[0]
-    if KINDS[row["origin_kind"]].level != _LOCATION_LEVEL[field]:
+    if KINDS[row.origin_kind].level != _LOCATION_LEVEL[field]:
         raise ValidationFailed.on(
-            field, f"{value} is a {row['origin_kind']} ({KINDS[row['origin_kind']].label}), not a {field}"
+            field, f"{value} is a {row.origin_kind} ({KINDS[row.origin_kind].label}), not a {field}"
         )
     version = None
-    if row["number"] is not None:
-        version = TownshipVersion(row["code"], row["name"], row["number"], row["catalog_version"], row["content_hash"])
-    return row["code"], row["name"], version
+    if row.number is not None:
+        # a version row (ver) has all three or none
+        assert row.catalog_version is not None and row.content_hash is not None, "joined from one version row"
+        version = TownshipVersion(row.code, row.name, row.number, row.catalog_version, row.content_hash)
+    return row.code, row.name, version
 
 
 async def _township_for(
-    conn: Any, access: Access, *, township: str | None, village: str | None, grid: str | None
+    conn: asyncpg.Connection, access: Access, *, township: str | None, village: str | None, grid: str | None
 ) -> tuple[str, str, TownshipVersion | None] | None:
     """The one township the given location fields point to (they must agree), or None."""
     found: dict[str, tuple[str, str, TownshipVersion | None]] = {}
@@ -341,71 +317,22 @@ async def _township_for(
     return next(iter(found.values())) if found else None
 
 
-async def _versions_in_force(conn: Any, access: Access, township: str | None) -> list[TownshipVersion]:
+async def _versions_in_force(conn: asyncpg.Connection, access: Access, township: str | None) -> list[TownshipVersion]:
     """The published list version in force today of one township, or of every township."""
-    records = await conn.fetch(
-        "SELECT DISTINCT ON (v.township_code) v.township_code, j.name, v.number, v.catalog_version,"
-        " v.content_hash FROM township_list_versions v JOIN jurisdictions j ON j.tenant_id = v.tenant_id"
-        " AND j.code = v.township_code WHERE v.tenant_id = $1 AND ($2::text IS NULL OR v.township_code = $2)"
-        " AND v.effective_date <= current_date"
-        " ORDER BY v.township_code, v.effective_date DESC, v.number DESC",
-        access.tenant.id,
-        township,
-    )
-    return [
-        TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
-        for r in records
-    ]
+    records = await queries.versions_in_force(conn, access.tenant.id, township)
+    return [TownshipVersion(r.township_code, r.name, r.number, r.catalog_version, r.content_hash) for r in records]
 
 
 # --- without a location: from the index of published entries --------------------------------
 
-#: ``lv`` (a row of township_list_versions) is its township's version in force today: in
-#: effect, and no later one is (latest effective date, then number). Checked per row through
-#: the primary key, so a statement can start from the entries' item index and stop early.
-_IN_FORCE = """lv.effective_date <= current_date AND NOT EXISTS (
-  SELECT 1 FROM township_list_versions w WHERE w.tenant_id = lv.tenant_id AND w.township_code = lv.township_code
-     AND w.effective_date <= current_date AND (w.effective_date, w.number) > (lv.effective_date, lv.number))"""
-
-_CATALOGS_IN_FORCE = (
-    "SELECT DISTINCT lv.catalog_version FROM township_list_versions lv WHERE lv.tenant_id = $1 AND "
-    + _IN_FORCE
-    + " ORDER BY 1"
-)
-
-#: Entries of lists in force holding item ``c.code`` of catalog version ``c.k``: from the index
-#: township_version_entries_item (tenant, item, township, number), in township order.
-_HOLDING = (
-    """township_version_entries e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
-   AND lv.township_code = e.township_code AND lv.number = e.number
- WHERE e.tenant_id = $1 AND e.item_code = c.code AND lv.catalog_version = c.k AND """
-    + _IN_FORCE
-)
-
-#: Of the (catalog version, item, score) triples, those some list in force holds (each stops
-#: at its first holder: a LATERAL … LIMIT 1, which the planner cannot turn into a semi-join
-#: over every entry of the tenant — it did, 1.4 million rows, for a chunk of 190 items); of
-#: those with the best score, the first townships (by code) holding
-#: one — per item the first ``$5`` in index order, then merged.
-_BEST_HOLDERS = f"""
-WITH held AS MATERIALIZED (
-  SELECT c.k, c.code, c.score FROM unnest($2::int[], $3::text[], $4::float8[]) AS c(k, code, score)
-   CROSS JOIN LATERAL (SELECT 1 FROM {_HOLDING} LIMIT 1) AS first_holder
-), top AS (SELECT k, code, score FROM held WHERE score = (SELECT max(score) FROM held))
-SELECT h.score, h.township_code, h.number, h.catalog_version, h.content_hash,
-       (SELECT j.name FROM jurisdictions j WHERE j.tenant_id = $1 AND j.code = h.township_code) AS name FROM (
-  SELECT DISTINCT ON (x.township_code) x.* FROM top c CROSS JOIN LATERAL (
-    SELECT c.score, e.township_code, lv.number, lv.catalog_version, lv.content_hash FROM {_HOLDING}
-     ORDER BY e.township_code LIMIT $5) x
-   ORDER BY x.township_code LIMIT $5) h
- ORDER BY h.township_code
-"""
 
 #: Candidate townships a lookup reports at most (and one more, to know there are several).
 MAX_CANDIDATES = 20
 
 
-async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]]) -> tuple[float, list[TownshipVersion]]:
+async def _best_holders(
+    conn: asyncpg.Connection, access: Access, ranked: dict[int, list[Hit]]
+) -> tuple[float, list[TownshipVersion]]:
     """The best score any list in force reaches, and the townships (by code, at most
     ``MAX_CANDIDATES + 1``) whose lists hold an item of that score.
 
@@ -422,8 +349,8 @@ async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]])
         while end < len(merged) and merged[end][0] == merged[end - 1][0]:
             end += 1
         chunk = merged[start:end]
-        rows = await conn.fetch(
-            _BEST_HOLDERS,
+        rows = await queries.best_holders(
+            conn,
             access.tenant.id,
             [c[1] for c in chunk],
             [c[2] for c in chunk],
@@ -431,9 +358,8 @@ async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]])
             MAX_CANDIDATES + 1,
         )
         if rows:
-            return rows[0]["score"], [
-                TownshipVersion(r["township_code"], r["name"], r["number"], r["catalog_version"], r["content_hash"])
-                for r in rows
+            return rows[0].score, [
+                TownshipVersion(r.township_code, r.name, r.number, r.catalog_version, r.content_hash) for r in rows
             ]
         start, size = end, size * 4
     return 0.0, []
@@ -444,18 +370,18 @@ async def _best_holders(conn: Any, access: Access, ranked: dict[int, list[Hit]])
 _in_force: LRU[tuple[uuid.UUID, int, datetime.date], list[int]] = LRU(1024)
 
 
-async def _catalogs_in_force(conn: Any, access: Access) -> list[int]:
-    generation, today = await conn.fetchrow(f"SELECT {GENERATION}, current_date", access.tenant.id)
+async def _catalogs_in_force(conn: asyncpg.Connection, access: Access) -> list[int]:
+    generation, today = await queries.generation_today(conn, access.tenant.id)
     key = (access.tenant.id, generation, today)
     found = _in_force.get(key)
     if found is None:
-        found = [r["catalog_version"] for r in await conn.fetch(_CATALOGS_IN_FORCE, access.tenant.id)]
+        found = await queries.catalogs_in_force(conn, access.tenant.id)
         _in_force.put(key, found)
     return found
 
 
 async def _rank_everywhere(
-    conn: Any, access: Access, text: str | None, item_code: str | None, limit: int
+    conn: asyncpg.Connection, access: Access, text: str | None, item_code: str | None, limit: int
 ) -> tuple[
     list[TownshipVersion], dict[int, CatalogIndex], dict[str, ListEntries], dict[str, list[Hit]], dict[str, float]
 ]:
@@ -536,26 +462,20 @@ _unit_cache: LRU[uuid.UUID, _Units] = LRU(256)
 
 
 async def _unit_info(
-    conn: Any, access: Access, codes: set[str], township: str
+    conn: asyncpg.Connection, access: Access, codes: set[str], township: str
 ) -> tuple[dict[str, _UnitInfo], dict[str, tuple[str, str]]]:
     """Names and kinds of ``codes`` and, per department among them, its dispatched agency
     stationed in ``township``. The tenant's units are read by one statement and reused for
     :data:`UNITS_TTL` seconds."""
     cached = _unit_cache.get(access.tenant.id)
     if cached is None or time.monotonic() - cached.loaded > UNITS_TTL:
-        records = await conn.fetch(
-            "SELECT u.code, u.name, u.kind, u.parent_unit_code,"
-            " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id"
-            " AND h.unit_code = u.code ORDER BY h.township_code) AS hosts"
-            " FROM units u WHERE u.tenant_id = $1 ORDER BY u.code",
-            access.tenant.id,
-        )
+        records = await queries.units_with_hosts(conn, access.tenant.id)
         agencies: dict[tuple[str, str], tuple[str, str]] = {}
         for r in records:
-            if r["kind"] == "dispatched_agency" and r["parent_unit_code"]:
-                for host in r["hosts"]:
-                    agencies.setdefault((r["parent_unit_code"], host), (r["code"], r["name"]))
-        cached = _Units(time.monotonic(), {r["code"]: _UnitInfo(r["name"], r["kind"]) for r in records}, agencies)
+            if r.kind == "dispatched_agency" and r.parent_unit_code:
+                for host in r.hosts:
+                    agencies.setdefault((r.parent_unit_code, host), (r.code, r.name))
+        cached = _Units(time.monotonic(), {r.code: _UnitInfo(r.name, r.kind) for r in records}, agencies)
         _unit_cache.put(access.tenant.id, cached)
     units = {c: cached.units[c] for c in codes if c in cached.units}
     found = {c: cached.agencies[(c, township)] for c in codes if (c, township) in cached.agencies}
@@ -629,7 +549,7 @@ def _check_limit(limit: int) -> int:
 
 
 async def _rank(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
     versions: list[TownshipVersion],
     text: str | None,
@@ -664,7 +584,7 @@ async def _rank(
 
 
 async def _lookup(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
     text: str | None,
     *,
@@ -762,7 +682,7 @@ async def lookup_request(access: Access, data: LookupRequest) -> LookupResult:
 
 
 async def propose_units(
-    conn: Any,
+    conn: asyncpg.Connection,
     access: Access,
     township: str,
     *,

@@ -28,9 +28,9 @@ from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import asyncpg
 import msgspec
 
-from core.catalog.queries import ITEM_SELECT
 from core.catalog.reading import ItemView
 from core.catalog.structure import NATIONAL, from_document
 from core.lists.service import TownshipList, get_published_list
@@ -39,6 +39,7 @@ from core.platform.errors import NotFound
 from core.platform.generations import Cache, current
 from core.platform.piccolo_conf import DB
 from core.plugin_api.types import ListStructure
+from core.publication import queries
 from core.security.access import Access, Principal, Role
 from core.security.tenancy import find_tenant
 
@@ -80,7 +81,9 @@ async def cached(access: Access, key: tuple[Any, ...], build: Callable[[], Await
     """
     tenant = access.tenant
     full = (tenant.id, tenant.slug, tenant.name, *key)
-    generation = await current(DB.pool, tenant.id)
+    pool = DB.pool
+    assert pool is not None, "the pool is opened at startup (core.platform.db.connect), before any request"
+    generation = await current(pool, tenant.id)
     if not generation:  # no generation readable (see above): build, keep nothing
         return await build()
     found = page_cache.get(full, generation)
@@ -121,8 +124,8 @@ def _labels_from_text(document: str) -> Labels:
 _NATIONAL_LABELS = labels_of(NATIONAL)
 
 
-async def _labels(conn: Any, access: Access) -> Labels:
-    document = await conn.fetchval("SELECT document::text FROM list_structures WHERE tenant_id = $1", access.tenant.id)
+async def _labels(conn: asyncpg.Connection, access: Access) -> Labels:
+    document = await queries.structure_text(conn, access.tenant.id)
     return _labels_from_text(document) if document else _NATIONAL_LABELS
 
 
@@ -144,30 +147,14 @@ class PortalHome(msgspec.Struct):
     labels: Labels
 
 
-# The latest published version of each list, as get_published_list picks it.
-_LATEST = (
-    "SELECT DISTINCT ON (v.township_code) v.township_code, v.number, v.effective_date"
-    " FROM township_list_versions v WHERE v.tenant_id = $1"
-    " ORDER BY v.township_code, v.effective_date DESC, v.number DESC"
-)
-
-
 async def home(access: Access) -> PortalHome:
     """The townships whose lists are published, with their latest version."""
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await conn.fetch(
-            f"WITH latest AS ({_LATEST})"
-            " SELECT j.code, j.name, j.kind, latest.number AS version, latest.effective_date,"
-            " (SELECT count(*) FROM township_version_entries e WHERE e.tenant_id = $1"
-            "  AND e.township_code = latest.township_code AND e.number = latest.number) AS entry_count"
-            " FROM latest JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = latest.township_code"
-            " ORDER BY j.code",
-            access.tenant.id,
-        )
+        records = await queries.published_townships(conn, access.tenant.id)
         labels = await _labels(conn, access)
     return PortalHome(
         tenant_name=access.tenant.name,
-        townships=[PublishedTownship(**dict(r)) for r in records],
+        townships=[PublishedTownship(*msgspec.structs.astuple(r)) for r in records],
         labels=labels,
     )
 
@@ -232,61 +219,6 @@ class ItemPage(msgspec.Struct):
     labels: Labels
 
 
-# The whole item page in one statement (one round trip): the township's latest published
-# version, the item as ITEM_SELECT reads it (responsibilities and legal bases aggregated),
-# this township's entry, the parent chain and the children (each marked whether it is on this
-# version), the same item on the other townships' latest versions, and the units it names.
-_ITEM_PAGE = f"""
-WITH RECURSIVE head AS (
-  SELECT j.name, v.number, v.catalog_version, v.effective_date
-    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = j.tenant_id AND v.township_code = j.code
-   WHERE j.tenant_id = $1 AND j.code = $2
-   ORDER BY v.effective_date DESC, v.number DESC LIMIT 1
-), entry AS (
-  SELECT e.origin, e.responsible_office, e.post, e.contact, e.note
-    FROM head JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = $2
-     AND e.number = head.number AND e.item_code = $3
-), up AS (
-  SELECT i.code, i.title, i.level, i.parent_code, 1 AS depth FROM head JOIN catalog_items i
-      ON i.tenant_id = $1 AND i.version = head.catalog_version AND i.code = $3
-  UNION ALL
-  SELECT p.code, p.title, p.level, p.parent_code, up.depth + 1 FROM up JOIN catalog_items p
-      ON p.tenant_id = $1 AND p.version = (SELECT catalog_version FROM head) AND p.code = up.parent_code
-   WHERE up.depth < 20
-), fam AS (
-  SELECT 'up' AS rel, code, title, level, depth FROM up WHERE depth > 1
-  UNION ALL
-  SELECT 'down', c.code, c.title, c.level, 0 FROM head JOIN catalog_items c
-      ON c.tenant_id = $1 AND c.version = head.catalog_version AND c.parent_code = $3 AND c.status = 'active'
-), latest AS ({_LATEST}), others AS (
-  SELECT j.code, j.name, e.responsible_office, e.post, e.contact, latest.number
-    FROM latest JOIN township_version_entries e ON e.tenant_id = $1
-     AND e.township_code = latest.township_code AND e.number = latest.number AND e.item_code = $3
-    JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = latest.township_code
-   WHERE latest.township_code <> $2
-), item AS (
-  {ITEM_SELECT} JOIN head ON true WHERE i.tenant_id = $1 AND i.version = head.catalog_version AND i.code = $3
-)
-SELECT head.name, head.number, head.catalog_version, head.effective_date,
-       (SELECT document::text FROM list_structures s WHERE s.tenant_id = $1) AS structure,
-       (SELECT row_to_json(entry)::text FROM entry) AS entry,
-       (SELECT row_to_json(item)::text FROM item) AS item,
-       (SELECT json_agg(json_build_object('code', fam.code, 'title', fam.title, 'level', fam.level,
-                'on_list', EXISTS (SELECT 1 FROM township_version_entries e WHERE e.tenant_id = $1
-                  AND e.township_code = $2 AND e.number = head.number AND e.item_code = fam.code),
-                'rel', fam.rel) ORDER BY fam.rel DESC, fam.depth DESC, fam.code)::text FROM fam) AS family,
-       (SELECT json_agg(others ORDER BY others.code)::text FROM others) AS others,
-       (SELECT json_agg(json_build_object('code', u.code, 'name', u.name, 'kind', u.kind, 'contacts', u.contacts,
-                'version', u.version) ORDER BY u.code)::text
-          FROM units u WHERE u.tenant_id = $1 AND u.code IN (
-            SELECT r.party FROM catalog_responsibilities r WHERE r.tenant_id = $1
-               AND r.version = head.catalog_version AND r.item_code = $3
-            UNION SELECT i.recovery->>'receiving_unit' FROM catalog_items i WHERE i.tenant_id = $1
-               AND i.version = head.catalog_version AND i.code = $3)) AS units
-  FROM head
-"""
-
-_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
 _FAMILY_DECODER = msgspec.json.Decoder(list[dict[str, Any]])
 
 
@@ -306,26 +238,23 @@ _ITEM_DECODER = msgspec.json.Decoder(ItemView)
 async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
     """Everything the item page shows, from the township's latest published list (one statement)."""
     async with tenant_transaction(access.tenant.id) as conn:
-        # Planning this statement costs 3–15 ms, running it about 1 ms; its plan (key lookups
-        # only) does not depend on the values, so the generic plan is kept and reused.
-        await conn.execute(_GENERIC_PLAN)
-        row = await conn.fetchrow(_ITEM_PAGE, access.tenant.id, township_code, code)
+        row = await queries.item_page(conn, access.tenant.id, township_code, code)
     if row is None:
         raise NotFound(f"township {township_code} has no published list")
-    if row["entry"] is None or row["item"] is None:
-        raise NotFound(f"{code} is not on the published list of {row['name']}")
-    entry = msgspec.json.decode(row["entry"])
-    family = _FAMILY_DECODER.decode(row["family"]) if row["family"] else []
-    others = _OTHERS_DECODER.decode(row["others"]) if row["others"] else []
-    units = _UNITS_DECODER.decode(row["units"]) if row["units"] else []
-    labels = _labels_from_text(row["structure"]) if row["structure"] else _NATIONAL_LABELS
+    if row.entry is None or row.item is None:
+        raise NotFound(f"{code} is not on the published list of {row.name}")
+    entry = msgspec.json.decode(row.entry)
+    family = _FAMILY_DECODER.decode(row.family) if row.family else []
+    others = _OTHERS_DECODER.decode(row.others) if row.others else []
+    units = _UNITS_DECODER.decode(row.units) if row.units else []
+    labels = _labels_from_text(row.structure) if row.structure else _NATIONAL_LABELS
     return ItemPage(
         tenant_name=access.tenant.name,
         township_code=township_code,
-        township_name=row["name"],
-        version=row["number"],
-        effective_date=row["effective_date"],
-        item=_ITEM_DECODER.decode(row["item"]),
+        township_name=row.name,
+        version=row.number,
+        effective_date=row.effective_date,
+        item=_ITEM_DECODER.decode(row.item),
         origin=entry["origin"],
         responsible_office=entry["responsible_office"],
         post=entry["post"],
@@ -341,20 +270,6 @@ async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
 
 # --- the legal documents the portal may show -------------------------------------------------
 
-# Every document a citation of an item on a township's latest published list links to (the
-# links the item pages show: resolved, without a problem) — the tenant's own and national ones.
-_CITED = f"""
-WITH latest AS ({_LATEST})
-SELECT DISTINCT c.document_id
-  FROM latest
-  JOIN township_list_versions v ON v.tenant_id = $1 AND v.township_code = latest.township_code
-   AND v.number = latest.number
-  JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = latest.township_code
-   AND e.number = latest.number
-  JOIN item_citations c ON c.tenant_id = $1 AND c.version = v.catalog_version AND c.item_code = e.item_code
- WHERE c.document_id IS NOT NULL AND c.problem IS NULL
-"""
-
 
 async def cited_documents(access: Access) -> frozenset[uuid.UUID]:
     """The legal documents published list content cites: the only ones the portal shows.
@@ -366,8 +281,7 @@ async def cited_documents(access: Access) -> frozenset[uuid.UUID]:
 
     async def build() -> frozenset[uuid.UUID]:
         async with tenant_transaction(access.tenant.id) as conn:
-            rows = await conn.fetch(_CITED, access.tenant.id)
-        return frozenset(r["document_id"] for r in rows)
+            return frozenset(await queries.cited_documents(conn, access.tenant.id))
 
     return await cached(access, ("cited-documents",), build)
 

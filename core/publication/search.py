@@ -43,11 +43,13 @@ from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import asyncpg
 import msgspec
 
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, InvalidInput, NotFound
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
+from core.publication import queries
 from core.publication.links import item_page_path
 from core.security.access import Access
 
@@ -255,45 +257,8 @@ def posting_keys(terms: list[list[str]]) -> PostingKeys:
 
 # --- maintaining the index -----------------------------------------------------------------
 
-_ITEM_TEXT = """
-SELECT i.tenant_id, i.code, i.content_hash, i.title, i.level, i.category, i.item_kind, i.kinds,
-       i.description, i.process, coalesce(i.extra->>'handling_office', '') AS handling_office,
-       coalesce(i.recovery->>'working_method', '') AS working_method,
-       coalesce((SELECT string_agg(r.duty, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
-         AS duties,
-       coalesce((SELECT string_agg(u.name, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
-         AS unit_names
-  FROM catalog_items i
- WHERE {where}
-   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = i.tenant_id
-                   AND d.item_code = i.code AND d.content_hash = i.content_hash)
-"""
 
-_INSERT_DOCUMENTS = """
-INSERT INTO search_documents (tenant_id, item_code, content_hash, title, level, category, item_kind,
-                              kinds, document)
-SELECT t, c, h, ti, lv, ca, ik, string_to_array(ks, chr(31)), doc::tsvector
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-              $8::text[], $9::text[]) AS x(t, c, h, ti, lv, ca, ik, ks, doc)
-ON CONFLICT DO NOTHING
-"""
-
-# The documents' ids (and their ranks for the lexeme) are appended to each lexeme's posting
-# list; one row per (tenant, lexeme), ids and ranks as array literals.
-_UPSERT_POSTINGS = """
-INSERT INTO search_postings (tenant_id, lexeme, documents, ranks, n)
-SELECT t, l, d::integer[], r::real[], cardinality(d::integer[])
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS x(t, l, d, r)
-ON CONFLICT (tenant_id, lexeme) DO UPDATE
-SET documents = search_postings.documents || excluded.documents,
-    ranks = search_postings.ranks || excluded.ranks, n = search_postings.n + excluded.n
-"""
-
-
-def _document_of(r: Any) -> dict[str, list[str]]:
+def _document_of(r: asyncpg.Record) -> dict[str, list[str]]:
     return _positions(
         (
             ("A", r["title"]),
@@ -314,7 +279,9 @@ class _Analysed(msgspec.Struct, gc=False):
     lexemes: dict[tuple[Any, str, str], dict[str, list[str]]]
 
 
-def _analyse(records: list[Any]) -> _Analysed:
+def _analyse(records: list[asyncpg.Record]) -> _Analysed:
+    """Records of :func:`core.publication.queries.item_texts`, read by column name (kept records: every
+    item of a catalog version, in a worker thread)."""
     columns: list[list[Any]] = [[] for _ in range(9)]
     lexemes: dict[tuple[Any, str, str], dict[str, list[str]]] = {}
     for r in records:
@@ -336,26 +303,23 @@ def _analyse(records: list[Any]) -> _Analysed:
     return _Analysed(columns, lexemes)
 
 
-async def _store_documents(conn: Any, analysed: _Analysed) -> int:
+async def _store_documents(conn: asyncpg.Connection, analysed: _Analysed) -> int:
     """Insert the analysed documents (one statement) and add them to the posting lists (one
     more). Returns how many documents."""
     count = len(analysed.lexemes)
     if not count:
         return 0
-    inserted = await conn.fetch(
-        _INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *analysed.columns
-    )
+    inserted = await queries.insert_documents(conn, analysed.columns)
     lists: dict[tuple[Any, str], tuple[list[str], list[str]]] = {}
-    for row in inserted:  # documents already indexed (a conflict) are in their lists already
-        key = (row["tenant_id"], row["item_code"], row["content_hash"])
-        document = str(row["id"])
-        for lexeme, found in analysed.lexemes[key].items():
-            ids, ranks = lists.setdefault((row["tenant_id"], lexeme), ([], []))
+    for tenant_id, item_code, content_hash, document_id in inserted:  # conflicts are in their lists already
+        document = str(document_id)
+        for lexeme, found in analysed.lexemes[(tenant_id, item_code, content_hash)].items():
+            ids, ranks = lists.setdefault((tenant_id, lexeme), ([], []))
             ids.append(document)
             ranks.append(_rank_text(found[0][-1] if len(found) == 1 else "".join([p[-1] for p in found])))
     if lists:
         await conn.execute(
-            _UPSERT_POSTINGS,
+            queries.UPSERT_POSTINGS,
             [tenant for tenant, _ in lists],
             [lexeme for _, lexeme in lists],
             ["{" + ",".join(ids) + "}" for ids, _ in lists.values()],
@@ -376,59 +340,34 @@ class CatalogIndexing:
     def __init__(self, analysis: asyncio.Future[_Analysed]) -> None:
         self._analysis = analysis
 
-    async def finish(self, conn: Any) -> int:
+    async def finish(self, conn: asyncpg.Connection) -> int:
         """Store the documents (two bulk statements). Returns how many."""
         return await _store_documents(conn, await self._analysis)
 
 
-async def start_catalog_version(conn: Any, access: Access, version: int) -> CatalogIndexing:
+async def start_catalog_version(conn: asyncpg.Connection, access: Access, version: int) -> CatalogIndexing:
     """Read the texts of the items of ``version`` whose content is not indexed yet, and start
     analysing them (see :class:`CatalogIndexing`)."""
-    records = await conn.fetch(
-        _ITEM_TEXT.format(where="i.tenant_id = $1 AND i.version = $2"), access.tenant.id, version
-    )
+    records = await queries.item_texts(conn, access.tenant.id, version)
     return CatalogIndexing(asyncio.ensure_future(asyncio.to_thread(_analyse, records)))
 
 
-async def index_township_list(conn: Any, access: Access, township: str) -> None:
+async def index_township_list(conn: asyncpg.Connection, access: Access, township: str) -> None:
     """Point the township's search entries at its latest published version (in the caller's
     transaction; two set-based statements)."""
     await index_township_lists(conn, access, [township])
 
 
-async def index_township_lists(conn: Any, access: Access, townships: list[str]) -> None:
+async def index_township_lists(conn: asyncpg.Connection, access: Access, townships: list[str]) -> None:
     """:func:`index_township_list` for many townships at once: the latest version of each is
     read first, and both statements are driven by those townships and (township, version)
     pairs — probes by the tenant-leading keys, linear in the entries. (A join to a
     per-township ``max`` of search_entries instead ran for minutes next to a large tenant: the
     planner re-aggregated the whole tenant's entries per row.)"""
-    latest = await conn.fetch(
-        "SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions"
-        " WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
-        " ORDER BY township_code, effective_date DESC, number DESC",
-        access.tenant.id,
-        townships,
-    )
-    codes, numbers = [r["township_code"] for r in latest], [r["number"] for r in latest]
-    # Replace rather than upsert: every entry's version number changes anyway, and a plain
-    # insert spares ON CONFLICT's speculative insertion per row.
-    await conn.execute(
-        "DELETE FROM search_entries s USING unnest($2::text[]) AS v(township_code)"
-        " WHERE s.tenant_id = $1 AND s.township_code = v.township_code",
-        access.tenant.id,
-        codes,
-    )
-    await conn.execute(_ENTRIES_INSERT, access.tenant.id, codes, numbers)
-
-
-_ENTRIES_INSERT = """
-INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
-SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
-  FROM unnest($2::text[], $3::int[]) AS v(township_code, number)
-  JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
-   AND e.number = v.number
- ORDER BY e.township_code, e.item_code
-"""
+    latest = await queries.latest_versions(conn, access.tenant.id, townships)
+    codes, numbers = [r.township_code for r in latest], [r.number for r in latest]
+    await conn.execute(queries.DELETE_ENTRIES, access.tenant.id, codes)
+    await conn.execute(queries.INSERT_ENTRIES, access.tenant.id, codes, numbers)
 
 
 # --- searching -----------------------------------------------------------------------------
@@ -453,94 +392,7 @@ class SearchPage(Page[SearchHit]):
     query: str = ""
 
 
-_FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL OR d.category = $4)"
-
-# The candidate documents: each query lexeme's posting count (an index probe by ``BETWEEN``:
-# leakproof, so an index condition under the policy); per alternative its rarest lexeme; the
-# term whose alternatives promise the fewest documents; their posting lists, concatenated.
-# $8–$11: PostingKeys (term, alternative, lo, hi). A query of one lexeme ranks each document
-# as its posting does, so with {best} = k only the documents ranked at least as high as the
-# k-th best are candidates (the top k by rank and reference code are among them); worth it
-# only when there are many more than k.
-_CANDIDATES = """
-keys AS (
-  SELECT k.term, k.alternative, k.lo, k.hi,
-         (SELECT coalesce(sum(p.n), 0) FROM search_postings p
-           WHERE p.tenant_id = $1 AND p.lexeme BETWEEN k.lo AND k.hi) AS n
-    FROM unnest($8::int[], $9::int[], $10::text[], $11::text[]) AS k(term, alternative, lo, hi)),
-drivers AS (SELECT DISTINCT ON (term, alternative) term, lo, hi, n FROM keys ORDER BY term, alternative, n),
-postings AS (
-  SELECT search_concat(p.documents) AS ids, search_concat(p.ranks) FILTER (WHERE {best}::int IS NOT NULL) AS ranks
-    FROM drivers JOIN search_postings p ON p.tenant_id = $1 AND p.lexeme BETWEEN drivers.lo AND drivers.hi
-   WHERE drivers.term = (SELECT term FROM drivers GROUP BY term ORDER BY sum(n), term LIMIT 1)),
-candidates AS MATERIALIZED (
-  SELECT CASE WHEN {best} IS NULL OR cardinality(c.ids) <= 8 * {best} THEN c.ids ELSE ARRAY(
-           SELECT x.id FROM unnest(c.ids, c.ranks) AS x(id, rank)
-            WHERE x.rank >= coalesce((SELECT r FROM unnest(c.ranks) AS r ORDER BY r DESC OFFSET {best} - 1 LIMIT 1),
-                                     '-infinity')) END AS ids
-    FROM postings c)
-"""
-
-# Only the candidates are read (by id: an index condition), checked (``@@``, unless the
-# postings are exact: $12) and ranked; in rank order, each one's entries are fetched through
-# an index in township order only until the page is full; township names are joined to the
-# page alone. Ties in rank go by reference code in byte order ("C": cheap, and the same as
-# code-point order).
-_DOCUMENTS = f"""
-SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d.kinds,
-       ts_rank(d.document, $2::tsquery) AS rank
-  FROM search_documents d
- WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM candidates) AS integer[]))
-   {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
-"""
-
 ALL_TOWNSHIPS = ("", "9" * 16)
-
-# A page needs at most offset + limit + 1 documents when each has an entry, so only that many
-# are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate; and
-# $14, see _CANDIDATES).
-# ``ranked`` (on every row, and on a row of its own when the page is empty) says how many
-# were kept: when the bound was reached and the page is still short, documents without
-# entries took places, and :func:`search` asks again without the bound ($13 NULL).
-# ``township_known``: whether the township filter ($5) names a division of the tenant. The
-# entries are filtered by a range, $15–$16 (the township, or '' … '9' × 16 for all: division
-# codes are 6 to 15 digits): a plain comparison with parameters is an index condition under
-# the policy, where "$5 IS NULL OR …" or a coalesce() would only filter.
-_SEARCH_LISTS = f"""
-WITH {_CANDIDATES.format(best="$14")},
-hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
-SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known
-  FROM (SELECT count(*) AS n,
-               $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
-                 AS township_known
-          FROM hits) ranked
-  LEFT JOIN (
-  SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
-         s.township_code
-    FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
-    JOIN LATERAL (SELECT s.township_code FROM search_entries s
-                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
-                     AND s.township_code BETWEEN $15::text AND $16::text
-                   ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
-   ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
-  OFFSET $6 LIMIT $7) page ON true
-  LEFT JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = page.township_code
-ORDER BY page.rank DESC, page.item_code COLLATE "C", page.township_code
-"""
-
-_SEARCH_CATALOG = f"""
-WITH {_CANDIDATES.format(best="$13")},
-hits AS ({_DOCUMENTS}),
-cur AS (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
-SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
-       NULL AS township_code, NULL AS township_name
-  FROM hits CROSS JOIN cur
-  JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cur.number AND i.code = hits.item_code
-   AND i.content_hash = hits.content_hash AND i.status = 'active'
- WHERE $5::text IS NULL
- ORDER BY hits.rank DESC, hits.item_code COLLATE "C"
- OFFSET $6 LIMIT $7
-"""
 
 
 @lru_cache(maxsize=4096)
@@ -573,20 +425,19 @@ async def search(
     tsquery, keys = _tsquery(terms), posting_keys(terms)
     limit = check_limit(limit, 100)
     offset = decode_cursor(cursor, SmallPosition) or 0
-    statement = _SEARCH_LISTS if scope == "lists" else _SEARCH_CATALOG
     async with tenant_transaction(access.tenant.id) as conn:
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
         if scope == "catalog":
-            records = await conn.fetch(statement, *args, None)
+            records = await queries.search_page(conn, scope, *args, None)
         else:
             bound = offset + limit + 1
             best = bound if keys.one_lexeme and kind is None and category is None else None
             townships = (township, township) if township is not None else ALL_TOWNSHIPS
-            records = await conn.fetch(statement, *args, bound, best, *townships)
+            records = await queries.search_page(conn, scope, *args, bound, best, *townships)
             if not records[0]["township_known"]:
                 raise NotFound(f"no township {township}")
             if len(records) <= limit and records[0]["ranked"] == bound:
-                records = await conn.fetch(statement, *args, None, None, *townships)
+                records = await queries.search_page(conn, scope, *args, None, None, *townships)
             records = [r for r in records if r["item_code"] is not None]
     slug = access.tenant.slug
     hits = []

@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from typing import Annotated, Any
 
+import asyncpg
 import msgspec
 
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
@@ -40,6 +41,7 @@ from core.platform.errors import Conflict, NotFound, QingdanError
 from core.platform.inputs import Checked
 from core.platform.settings import is_local_url
 from core.platform.storage import Storage
+from core.publication import queries
 from core.publication.handbook.data import load_document
 from core.publication.handbook.fonts import FontSpec, HandbookUnavailable, find_font
 from core.publication.handbook.render import render_handbook
@@ -99,14 +101,6 @@ def _require_reader(access: Access, township: str) -> None:
 
 
 # --- requests ------------------------------------------------------------------------------
-
-_COLUMNS = (
-    "id, township_code, list_version, status, progress_done, progress_total, error, storage_key,"
-    " size_bytes, sha256, created_at, started_at, finished_at"
-)
-
-_ACTIVE = "status IN ('queued', 'running')"
-_FAIL = f"UPDATE handbooks SET status = 'failed', error = $3, finished_at = now() WHERE tenant_id = $1 AND {_ACTIVE}"
 
 
 # --- who makes a job, and whether it still can -------------------------------------------------
@@ -170,18 +164,12 @@ def owner_gone(job_owner: str | None, job_id: uuid.UUID) -> bool:
     return now is None or (started != "?" and now != "?" and now != started)
 
 
-async def _fail_gone(conn: Any, tid: uuid.UUID, where: str, value: Any) -> None:
+async def _fail_gone(conn: asyncpg.Connection, tid: uuid.UUID, where: str, value: Any) -> None:
     """Mark failed the active jobs matching ``where`` (``$2`` is ``value``) whose process ended."""
-    rows = await conn.fetch(
-        f"SELECT id, owner, heartbeat_at < now() - $3::interval AS stale FROM handbooks"
-        f" WHERE tenant_id = $1 AND {where} AND {_ACTIVE}",
-        tid,
-        value,
-        STALE_AFTER,
-    )
-    gone = [r["id"] for r in rows if r["stale"] or owner_gone(r["owner"], r["id"])]
+    rows = await queries.active_handbooks(conn, tid, where, value, STALE_AFTER)
+    gone = [r.id for r in rows if r.stale or owner_gone(r.owner, r.id)]
     if gone:
-        await conn.execute(_FAIL + " AND id = ANY($2::uuid[])", tid, gone, INTERRUPTED)
+        await conn.execute(queries.FAIL_HANDBOOKS, tid, gone, INTERRUPTED)
 
 
 async def request_handbook(
@@ -207,32 +195,17 @@ async def request_handbook(
     async with tenant_transaction(tid) as conn:
         number, total = await _published_version(conn, access, township, data.version)
         await _fail_gone(conn, tid, "township_code = $2", township)
-        row = await conn.fetchrow(
-            "INSERT INTO handbooks (tenant_id, township_code, list_version, progress_total, requested_by,"
-            f" requested_role, owner) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING"
-            f" RETURNING {_COLUMNS}",
-            tid,
-            township,
-            number,
-            total,
-            access.principal.key_id,
-            access.role.value,
-            owner(),
+        row = await queries.insert_handbook(
+            conn, tid, township, number, total, access.principal.key_id, access.role.value, owner()
         )
         started = row is not None
         if row is not None:  # before COMMIT: a concurrent request must not take it for an orphan
-            _running.add(row["id"])
+            _running.add(row.id)
         else:  # one is being made already: join it
-            row = await conn.fetchrow(
-                f"SELECT {_COLUMNS} FROM handbooks WHERE tenant_id = $1 AND township_code = $2"
-                " AND list_version = $3 AND status IN ('queued', 'running')",
-                tid,
-                township,
-                number,
-            )
+            row = await queries.active_handbook(conn, tid, township, number)
         assert row is not None  # the conflicting job is queued or running: ON CONFLICT waited for its insert
     if started:
-        _start(access, row["id"], township, number, storage, public_base_url, spec)
+        _start(access, row.id, township, number, storage, public_base_url, spec)
     return await _view(access, row, storage)
 
 
@@ -254,36 +227,22 @@ def _check_public_url(public_base_url: str, allow_local_url: bool) -> None:
     )
 
 
-async def _published_version(conn: Any, access: Access, township: str, wanted: int | None) -> tuple[int, int]:
+async def _published_version(
+    conn: asyncpg.Connection, access: Access, township: str, wanted: int | None
+) -> tuple[int, int]:
     """(version number, entry count) of the version to print, or a clear 404/409."""
-    place = await conn.fetchrow(
-        "SELECT j.kind, j.name, coalesce(l.published_number, 0) AS published FROM jurisdictions j"
-        " LEFT JOIN township_lists l ON l.tenant_id = j.tenant_id AND l.township_code = j.code"
-        " WHERE j.tenant_id = $1 AND j.code = $2",
-        access.tenant.id,
-        township,
-    )
-    if place is None or KINDS[place["kind"]].level != TOWNSHIP_LEVEL:
+    place = await queries.place(conn, access.tenant.id, township)
+    if place is None or KINDS[place.kind].level != TOWNSHIP_LEVEL:
         raise NotFound(f"no township {township}")
-    if place["published"] == 0:
+    if place.published == 0:
         raise Conflict(
-            f"the list of {place['name']} ({township}) has not been published yet; a handbook is made from a "
+            f"the list of {place.name} ({township}) has not been published yet; a handbook is made from a "
             "published version, so file and publish the list first"
         )
-    version = await conn.fetchrow(
-        "SELECT v.number, (SELECT count(*) FROM township_version_entries e WHERE e.tenant_id = v.tenant_id"
-        " AND e.township_code = v.township_code AND e.number = v.number) AS total"
-        " FROM township_list_versions v WHERE v.tenant_id = $1 AND v.township_code = $2"
-        " AND ($3::int IS NULL OR v.number = $3) ORDER BY v.effective_date DESC, v.number DESC LIMIT 1",
-        access.tenant.id,
-        township,
-        wanted,
-    )
+    version = await queries.printed_version(conn, access.tenant.id, township, wanted)
     if version is None:
-        raise NotFound(
-            f"township {township} has no published version {wanted}; versions 1 to {place['published']} exist"
-        )
-    return version["number"], version["total"]
+        raise NotFound(f"township {township} has no published version {wanted}; versions 1 to {place.published} exist")
+    return version.number, version.total
 
 
 async def get_handbook(access: Access, job_id: str, *, storage: Storage) -> HandbookJob:
@@ -295,31 +254,32 @@ async def get_handbook(access: Access, job_id: str, *, storage: Storage) -> Hand
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         await _fail_gone(conn, tid, "id = $2", key)
-        row = await conn.fetchrow(f"SELECT {_COLUMNS} FROM handbooks WHERE tenant_id = $1 AND id = $2", tid, key)
+        row = await queries.handbook(conn, tid, key)
     if row is None:
         raise NotFound(f"no handbook {job_id}")
-    _require_reader(access, row["township_code"])
+    _require_reader(access, row.township_code)
     return await _view(access, row, storage)
 
 
-async def _view(access: Access, row: Any, storage: Storage) -> HandbookJob:
+async def _view(access: Access, row: queries.HandbookRow, storage: Storage) -> HandbookJob:
     url = expires = None
-    if row["status"] == "done":
+    if row.status == "done":
+        assert row.storage_key is not None, "a done handbook has its file (CHECK on handbooks)"
         expires = datetime.datetime.now(datetime.UTC) + LINK_EXPIRES
-        url = await storage.download_url(access.tenant.id, row["storage_key"], LINK_EXPIRES)
+        url = await storage.download_url(access.tenant.id, row.storage_key, LINK_EXPIRES)
     return HandbookJob(
-        id=str(row["id"]),
-        township_code=row["township_code"],
-        version=row["list_version"],
-        status=row["status"],
-        status_label=STATUS_LABELS[row["status"]],
-        progress=HandbookProgress(done=row["progress_done"], total=row["progress_total"]),
-        error=row["error"],
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-        size_bytes=row["size_bytes"],
-        sha256=row["sha256"],
+        id=str(row.id),
+        township_code=row.township_code,
+        version=row.list_version,
+        status=row.status,
+        status_label=STATUS_LABELS[row.status],
+        progress=HandbookProgress(done=row.progress_done, total=row.progress_total),
+        error=row.error,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        size_bytes=row.size_bytes,
+        sha256=row.sha256,
         download_url=url,
         download_expires_at=expires,
     )
@@ -356,12 +316,7 @@ def _slot() -> asyncio.Semaphore:
 
 async def _update(access: Access, job_id: uuid.UUID, sql: str, *args: Any) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
-        await conn.execute(
-            f"UPDATE handbooks SET heartbeat_at = now(), {sql} WHERE tenant_id = $1 AND id = $2",
-            access.tenant.id,
-            job_id,
-            *args,
-        )
+        await queries.update_handbook(conn, access.tenant.id, job_id, sql, *args)
 
 
 async def _heartbeat(access: Access, job_id: uuid.UUID) -> None:
