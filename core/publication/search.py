@@ -440,7 +440,7 @@ async def search(
                 records = await queries.search_page(conn, scope, *args, None, None, *townships)
             records = [r for r in records if r["item_code"] is not None]
     slug = access.tenant.slug
-    hits = []
+    hits = []  # from records, read by name: see core.publication.queries.search_page
     for r in records[:limit]:
         township_code = r["township_code"]
         path = None if township_code is None else _items_path(slug, township_code) + quote(r["item_code"], safe="")
