@@ -12,6 +12,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
 from api.limits import body_timeouts, rate_limits
 from api.middleware import configure_logging, request_context
+from api.openapi_contract import install as finish_openapi
 from api.portal import portal_router
 from api.rest.accountability import AccountabilityController
 from api.rest.calendar import CalendarController
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         await db.disconnect()
 
     graphql = Router(path="/", route_handlers=[graphql_controller(settings)], include_in_schema=False)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             readyz,
@@ -156,3 +157,4 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ),
         debug=False,
     )
+    return finish_openapi(app)  # the served and committed document: api/openapi_contract.py

@@ -306,9 +306,10 @@ def contracts() -> dict[str, str]:
 
     from api.app import create_app
     from api.graphql.endpoint import schema as graphql_schema
+    from api.openapi_contract import document as openapi_document
 
     app = create_app(manage_database=False)
-    document = app.openapi_schema.to_schema()
+    document = openapi_document(app)
     return {
         "openapi.json": json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
         "schema.graphql": print_schema(graphql_schema) + "\n",

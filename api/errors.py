@@ -42,6 +42,7 @@ def problem_document(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": detail}
     body["instance"] = instance
+    body["code"] = code  # the stable machine name (also the end of ``type``)
     if errors:
         body["errors"] = errors
     if extra:

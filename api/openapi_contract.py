@@ -1,0 +1,360 @@
+"""Finish litestar's generated OpenAPI document so that it says what the API really does.
+
+litestar documents each route's success answer and a ``400`` in its own
+``{status_code, detail, extra}`` shape; our errors leave as RFC 9457 problems
+(:mod:`api.errors`), middleware answers some before routing (:mod:`api.input_guard`,
+:mod:`api.limits`), some routes need no key, uploads read the raw body and exports can stream
+a workbook. Rather than repeat that on ~150 handlers, one pass over the generated document
+adds it, from what each route declares (its path parameters, ``If-Match``, body, credential):
+
+* every error status an operation can answer, each with the one ``Problem`` schema under
+  ``application/problem+json``;
+* ``security: []`` on the operations that take no key;
+* request bodies for the uploads and binary responses for the downloads;
+* schema names without Python module paths, unique by title too (generators name models
+  after ``title``), and ``null``-able JSON objects that do not match ``null`` twice.
+
+:func:`install` makes the app serve the finished document at ``/docs/openapi.json``;
+``qingdan openapi`` writes the same document to ``openapi/openapi.json``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin
+from litestar.routes import HTTPRoute
+
+from api.errors import PROBLEM_JSON, TYPE_BASE
+from core.calls.model import AttachmentUpload
+from core.exchange.excel import XLSX
+
+REF = "#/components/schemas/"
+PROBLEM = "Problem"
+FIELD_ERROR = "FieldError"
+#: Operations that never touch the database (so never answer its 503).
+_NO_DATABASE = {"health", "downloadFile"}
+_METHODS = ("get", "put", "post", "patch", "delete")
+_BODY_METHODS = ("put", "post", "patch", "delete")
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": PROBLEM,
+    "description": "An RFC 9457 problem: every error answer of the API, from any layer, has this shape. "
+    "`type` ends with the stable `code`; branch on `code` (or `status`), show `detail` to people. "
+    "Some problems add members of their own (e.g. `allowed` states, a `report`).",
+    "required": ["type", "title", "status", "detail", "instance", "code"],
+    "properties": {
+        "type": {
+            "type": "string",
+            "format": "uri",
+            "description": f"{TYPE_BASE}<code>",
+            "examples": [f"{TYPE_BASE}precondition-failed"],
+        },
+        "title": {"type": "string", "description": "short, the same for every problem of this code"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "the HTTP status"},
+        "detail": {"type": "string", "description": "what went wrong and what to do, in plain words"},
+        "instance": {"type": "string", "description": "the request path", "examples": ["/api/v1/tenants/demo/units"]},
+        "code": {
+            "type": "string",
+            "description": "stable machine name of the problem (the last segment of `type`)",
+            "examples": ["validation-failed", "not-found", "precondition-failed"],
+        },
+        "errors": {
+            "type": "array",
+            "description": "one entry per invalid field, when the problem is about input",
+            "items": {"$ref": REF + FIELD_ERROR},
+        },
+        "request_id": {
+            "type": "string",
+            "description": "the request's X-Request-ID; quote it when reporting a problem",
+        },
+    },
+    "additionalProperties": True,
+}
+FIELD_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": FIELD_ERROR,
+    "description": "One invalid input field and why.",
+    "required": ["field", "message"],
+    "properties": {
+        "field": {"type": "string", "description": "the field, parameter or header", "examples": ["name"]},
+        "message": {"type": "string", "description": "what is wrong with it"},
+    },
+}
+
+#: What each error status means here (the response description).
+ERROR_TEXT = {
+    400: "The request is malformed: invalid JSON, a parameter of the wrong type, a NUL character.",
+    401: "No API key, or one that is unknown, expired or revoked.",
+    403: "The key's role or scope does not allow this.",
+    404: "The tenant, or the resource named by the path, does not exist (or is another tenant's).",
+    408: "The request body arrived too slowly.",
+    409: "The resource's state does not allow this now (e.g. already published, a duplicate code).",
+    412: "The If-Match version (or `revision`) is stale: read the resource again and retry.",
+    413: "The body is larger than this operation accepts.",
+    415: "The body's Content-Type is not one this operation reads.",
+    422: "The input is well-formed but invalid (a rule of the domain); `errors` names the fields.",
+    428: "This update needs If-Match (or a version in the body).",
+    429: "Too many requests; wait for Retry-After seconds.",
+    500: "A bug on our side; nothing was changed. Quote the request_id.",
+    503: "The database is unavailable or its schema is not current; retry after Retry-After seconds.",
+}
+
+#: Schema names litestar builds from module paths or disambiguates with them → clean, unique names.
+RENAMES = {
+    "calls_model_StepView": "CallStepView",
+    "workflow_engine_StepView": "WorkflowStepView",
+    "catalog_reading_CitedProvision": "CitedProvision",
+    "legal_model_CitedProvision": "ChangedCitation",
+    "catalog_reading_VersionView": "CatalogVersionView",
+    "legal_model_VersionView": "DocumentVersionView",
+}
+_PAGE = re.compile(r"^Page_(?:[a-z_]+\.)+([A-Za-z0-9]+)_$")
+
+#: Operations answering a second success status besides the one litestar documents.
+#: (a created-or-existing answer: 201 when created, 200 when it was there already or a dry run).
+ALSO_ANSWERS = {"setCalendarOverride": "201", "recordLegalAmendment": "200", "recordLegalRepeal": "200"}
+
+#: Operations reading the raw request body themselves: (media type → schema).
+UPLOADS: dict[str, dict[str, Any]] = {
+    "importCatalog": {
+        XLSX: {"type": "string", "contentMediaType": XLSX, "description": "the workbook (.xlsx)"},
+        "text/csv": {"type": "string", "contentMediaType": "text/csv", "description": "UTF-8 CSV, header row first"},
+    },
+    "mergeSourceLists": {
+        "multipart/form-data": {
+            "type": "object",
+            "description": "one file part per source list; the part's name (or the file's name) is the list's name",
+            "additionalProperties": {"type": "string", "contentMediaType": "application/octet-stream"},
+        }
+    },
+    "applyMerge": {
+        "multipart/form-data": {
+            "type": "object",
+            "description": "the same files as the merge report reviewed",
+            "additionalProperties": {"type": "string", "contentMediaType": "application/octet-stream"},
+        }
+    },
+    "uploadCallAttachment": {"application/json": {"$ref": REF + "AttachmentUpload"}},
+}
+#: Operations that can answer the file itself (``download=true`` for exports).
+DOWNLOADS = {
+    "exportCatalogVersion": XLSX,
+    "exportTownshipListVersion": XLSX,
+    "exportPublishedTownshipList": XLSX,
+}
+
+
+def _walk(node: Any, fn: Any) -> None:
+    if isinstance(node, dict):
+        fn(node)
+        for value in node.values():
+            _walk(value, fn)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, fn)
+
+
+def clean_names(document: dict[str, Any]) -> None:
+    """Rename schemas to ``RENAMES`` / ``<Item>Page`` and repoint every ``$ref``; each title
+    becomes its schema's name (client generators name their models after titles)."""
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    renames = dict(RENAMES)
+    for name in schemas:
+        if match := _PAGE.match(name):
+            renames[name] = f"{match.group(1)}Page"
+    renamed = {renames.get(name, name): schema for name, schema in schemas.items()}
+    if len(renamed) != len(schemas):
+        raise ValueError("two schemas renamed to one name; fix api/openapi_contract.RENAMES")
+    for name, schema in renamed.items():
+        if isinstance(schema, dict) and "title" in schema:
+            schema["title"] = name
+
+    def repoint(node: dict[str, Any]) -> None:
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith(REF) and ref[len(REF) :] in renames:
+            node["$ref"] = REF + renames[ref[len(REF) :]]
+
+    _walk(document, repoint)
+    document["components"]["schemas"] = dict(sorted(renamed.items()))
+
+
+def nullable_objects(document: dict[str, Any]) -> None:
+    """``oneOf: [{}, {type: null}]`` (an ``Any | None``) matches ``null`` twice, so ``oneOf``
+    rejects it; say "a JSON object, or null" instead (audit ``before``/``after`` and the like)."""
+
+    def fix(node: dict[str, Any]) -> None:
+        one_of = node.get("oneOf")
+        if isinstance(one_of, list) and len(one_of) == 2 and {} in one_of and {"type": "null"} in one_of:
+            del node["oneOf"]
+            node["type"] = ["object", "null"]
+            node.setdefault("additionalProperties", True)
+
+    _walk(document, fix)
+
+
+def _needs_key(app: Litestar) -> dict[str, bool]:
+    """operationId → whether the route resolves a credential (``access`` or ``principal``)."""
+    found: dict[str, bool] = {}
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            operation_id = handler.operation_id
+            if isinstance(operation_id, str):
+                params = handler.parsed_fn_signature.parameters
+                found[operation_id] = "access" in params or "principal" in params
+    return found
+
+
+def _problem_response(status: int) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": ERROR_TEXT[status],
+        "content": {PROBLEM_JSON: {"schema": {"$ref": REF + PROBLEM}}},
+    }
+    if status in (429, 503):
+        response["headers"] = {
+            "Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}
+        }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {"description": 'Bearer realm="qingdan"', "schema": {"type": "string"}}
+        }
+    return response
+
+
+def error_statuses(path: str, method: str, operation: dict[str, Any], needs_key: bool) -> set[int]:
+    """The error statuses an operation can answer, from what the route declares."""
+    params = operation.get("parameters", [])
+    statuses = {400, 429, 500}  # NUL in the query (input guard), rate limits (any request with a key), bugs
+    if operation.get("operationId") not in _NO_DATABASE:
+        statuses.add(503)
+    if needs_key:
+        statuses |= {401, 403}
+    if any(p.get("in") == "path" for p in params):
+        statuses.add(404)
+    if any(p.get("in") == "header" and p.get("name", "").lower() == "if-match" for p in params):
+        statuses |= {412, 428}
+    has_input = any(p.get("in") in ("query", "path") for p in params)
+    if method in _BODY_METHODS:
+        statuses |= {409, 422}
+        if path.startswith("/api/"):
+            statuses |= {408, 413, 415}  # the input guard reads and checks every body sent to /api/
+    elif has_input and needs_key:
+        statuses.add(422)
+    return statuses
+
+
+def _operations(document: dict[str, Any]) -> Any:
+    for path, item in document["paths"].items():
+        for method in _METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def document_errors(document: dict[str, Any], needs_key: dict[str, bool]) -> None:
+    for path, method, operation in _operations(document):
+        op_id = operation.get("operationId", "")
+        key = needs_key.get(op_id, True)
+        responses: dict[str, Any] = operation.setdefault("responses", {})
+        if not key:
+            operation["security"] = []
+        for status in sorted(error_statuses(path, method, operation, key)):
+            if op_id == "ready" and status == 503:
+                continue  # readyz answers its own document (below)
+            responses[str(status)] = _problem_response(status)
+        if op_id in ALSO_ANSWERS:
+            documented = next(s for s in responses if s.startswith("2"))
+            other = ALSO_ANSWERS[op_id]
+            responses[other] = copy.deepcopy(responses[documented])
+            responses[other]["description"] = "Created" if other == "201" else "Already there; nothing changed"
+        operation["responses"] = dict(sorted(responses.items()))
+
+
+def document_bodies(document: dict[str, Any]) -> None:
+    """Uploads read by the handler itself, downloads of files and workbooks, readyz's 503."""
+    for _path, _method, operation in _operations(document):
+        op_id = operation.get("operationId", "")
+        if op_id in UPLOADS:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {media: {"schema": schema} for media, schema in UPLOADS[op_id].items()},
+            }
+        if op_id in DOWNLOADS:
+            ok = operation["responses"]["200"]
+            ok["description"] = "A signed link to the stored workbook, or with download=true the workbook itself"
+            ok.setdefault("content", {})[DOWNLOADS[op_id]] = {
+                "schema": {"type": "string", "contentMediaType": DOWNLOADS[op_id]}
+            }
+        if op_id == "downloadFile":
+            operation["responses"]["200"] = {
+                "description": "The file, with the type it was checked to be when stored",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+                "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+            }
+            operation["responses"].pop("401", None)
+            operation["responses"].pop("403", None)
+            for status in (404, 410, 422):
+                operation["responses"][str(status)] = {
+                    "description": "The link is unknown, expired, tampered with, or its file is gone.",
+                    "content": {PROBLEM_JSON: {"schema": {"$ref": REF + PROBLEM}}},
+                }
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+        if op_id == "ready":
+            operation["responses"]["503"] = {
+                "description": "Not ready: the database is away or its schema is not current",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["status"],
+                            "properties": {"status": {"const": "unavailable"}},
+                            "additionalProperties": True,
+                        }
+                    }
+                },
+            }
+            operation["responses"] = dict(sorted(operation["responses"].items()))
+
+
+def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
+    """The finished document (``raw`` is litestar's, left unchanged)."""
+    document = copy.deepcopy(raw)
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    schemas[PROBLEM] = PROBLEM_SCHEMA
+    schemas[FIELD_ERROR] = FIELD_ERROR_SCHEMA
+    (_, components) = msgspec.json.schema_components([AttachmentUpload], ref_template=REF + "{name}")
+    schemas.update(components)
+    clean_names(document)
+    nullable_objects(document)
+    document_errors(document, _needs_key(app))
+    document_bodies(document)
+    return document
+
+
+class _FinishedOpenAPIPlugin(OpenAPIPlugin):
+    """litestar's OpenAPI plugin serving the finished document."""
+
+    __slots__ = ()
+
+    def provide_openapi_schema(self) -> dict[str, Any]:
+        if not self._openapi_schema:
+            self._openapi_schema = finish(self.provide_openapi().to_schema(), self.app)
+        return self._openapi_schema
+
+
+def install(app: Litestar) -> Litestar:
+    """Serve the finished document (litestar creates its plugin itself, so swap its class)."""
+    plugin = app.plugins.get(OpenAPIPlugin)
+    plugin.__class__ = _FinishedOpenAPIPlugin
+    return app
+
+
+def document(app: Litestar) -> dict[str, Any]:
+    """The finished OpenAPI document of ``app``."""
+    return app.plugins.get(OpenAPIPlugin).provide_openapi_schema()

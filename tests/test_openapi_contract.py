@@ -1,0 +1,164 @@
+"""The OpenAPI document tells the truth: each status a sample of operations answers over HTTP
+is documented for that operation, and the body matches the schema documented for it; schema
+names are clean and unique; the no-key operations say so."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import httpx
+import pytest
+from jsonschema import Draft202012Validator
+
+from api.cli import contracts
+from tests.conftest import TenantFixture
+
+DOCUMENT: dict[str, Any] = json.loads(contracts()["openapi.json"])
+OPERATIONS = {
+    op["operationId"]: op
+    for item in DOCUMENT["paths"].values()
+    for method, op in item.items()
+    if method in ("get", "put", "post", "patch", "delete")
+}
+
+
+def conforms(response: httpx.Response, operation_id: str) -> None:
+    """The response's status is documented for the operation, with its media type, and the
+    body validates against the documented schema."""
+    responses = OPERATIONS[operation_id]["responses"]
+    status = str(response.status_code)
+    assert status in responses, (
+        f"{operation_id} answered {status} ({response.text[:200]}); documented: {list(responses)}"
+    )
+    content = responses[status].get("content")
+    if not content:
+        return
+    media = response.headers["content-type"].split(";", 1)[0]
+    assert media in content, f"{operation_id} {status} sent {media}; documented {list(content)}"
+    schema = {"components": DOCUMENT["components"], **content[media]["schema"]}
+    errors = [e.message for e in Draft202012Validator(schema).iter_errors(response.json())]
+    assert not errors, f"{operation_id} {status}: {errors}"
+
+
+def test_schema_names_are_clean_and_unique() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    assert not [n for n in schemas if any(part in n for part in ("core.", "api.", "tenants.", "_"))]
+    titles = Counter(s.get("title", name) for name, s in schemas.items())
+    assert not [t for t, count in titles.items() if count > 1]
+    assert {"AffectedItem", "TenantImpact", "ImpactReport", "RecordedChange", "ItemViewPage"} <= set(schemas)
+    audit = schemas["AuditEventView"]["properties"]
+    assert audit["before"] == audit["after"] == {"type": ["object", "null"], "additionalProperties": True}
+    refs = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.add(node["$ref"].rsplit("/", 1)[1])
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(DOCUMENT)
+    assert refs <= set(schemas), refs - set(schemas)
+
+
+def test_every_operation_documents_problems_not_litestars_400() -> None:
+    for op_id, op in OPERATIONS.items():
+        for status, response in op["responses"].items():
+            if status >= "400" and not (op_id == "ready" and status == "503"):
+                assert list(response["content"]) == ["application/problem+json"], (op_id, status)
+        assert "400" in op["responses"] and "429" in op["responses"], op_id
+        if op.get("security") != []:
+            assert {"401", "403"} <= set(op["responses"]), op_id
+    assert {op_id for op_id, op in OPERATIONS.items() if op.get("security") == []} >= {
+        "health",
+        "ready",
+        "downloadFile",
+    }
+    assert "401" not in OPERATIONS["health"]["responses"]
+    assert {"200", "201"} <= set(OPERATIONS["setCalendarOverride"]["responses"])
+    assert {"412", "428"} <= set(OPERATIONS["updateUnit"]["responses"])
+    assert "requestBody" in OPERATIONS["importCatalog"] and "requestBody" in OPERATIONS["uploadCallAttachment"]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert xlsx in OPERATIONS["exportCatalogVersion"]["responses"]["200"]["content"]
+
+
+async def test_the_served_document_is_the_committed_one(client: httpx.AsyncClient) -> None:
+    served = await client.get("/docs/openapi.json")
+    assert served.status_code == 200
+    assert served.json() == DOCUMENT
+
+
+UNIT = {"code": "water-bureau", "name": "区水务局", "kind": "department", "jurisdiction_code": "510115"}
+
+
+async def test_error_answers_match_the_documented_problem(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    units = f"{tenant.base}/units"
+    conforms(await client.get(units), "listUnits")  # 401
+    assert (await client.get(units)).status_code == 401
+    no_tenant = await client.get("/api/v1/tenants/no-such-tenant/units", headers=tenant.auth(tenant.platform))
+    assert no_tenant.status_code == 404
+    conforms(no_tenant, "listUnits")
+    nul = await client.get(units, params={"kind": "a\x00b"}, headers=tenant.auth())
+    assert nul.status_code == 400
+    conforms(nul, "listUnits")
+
+    forbidden = await client.post(units, json=UNIT, headers=tenant.auth(tenant.reader))
+    assert forbidden.status_code == 403
+    conforms(forbidden, "createUnit")
+    wrong_type = await client.post(units, content=b"code=x", headers={**tenant.auth(), "content-type": "text/plain"})
+    assert wrong_type.status_code == 415
+    conforms(wrong_type, "createUnit")
+    not_json = await client.post(units, content=b"{", headers={**tenant.auth(), "content-type": "application/json"})
+    assert not_json.status_code == 400
+    conforms(not_json, "createUnit")
+    missing = await client.post(units, json={"code": "x"}, headers=tenant.auth())
+    assert missing.status_code == 400 and missing.json()["errors"]
+    conforms(missing, "createUnit")
+    too_large = await client.post(
+        units, content=b"[" + b"0," * 600_000 + b"0]", headers={**tenant.auth(), "content-type": "application/json"}
+    )
+    assert too_large.status_code == 413
+    conforms(too_large, "createUnit")
+    created = await client.post(units, json=UNIT, headers=tenant.auth())
+    assert created.status_code == 201
+    conforms(created, "createUnit")
+    again = await client.post(units, json=UNIT, headers=tenant.auth())
+    assert again.status_code == 409
+    conforms(again, "createUnit")
+
+    one = f"{units}/{UNIT['code']}"
+    conforms(await client.get(f"{units}/no-such-unit", headers=tenant.auth()), "getUnit")
+    without = await client.patch(one, json={"name": "区水利局"}, headers=tenant.auth())
+    assert without.status_code == 428
+    conforms(without, "updateUnit")
+    stale = await client.patch(one, json={"name": "区水利局"}, headers={**tenant.auth(), "If-Match": '"99"'})
+    assert stale.status_code == 412
+    conforms(stale, "updateUnit")
+
+    body = stale.json()
+    assert body["code"] == "precondition-failed" and body["type"].endswith("/precondition-failed")
+    assert body["status"] == 412 and body["instance"] == one
+
+
+async def test_calendar_override_answers_201_then_200(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    day = f"{tenant.base}/calendar/overrides/2026-10-10"
+    first = await client.put(day, json={"kind": "holiday", "name": "调休"}, headers=tenant.auth())
+    second = await client.put(day, json={"kind": "holiday", "name": "调休"}, headers=tenant.auth())
+    assert (first.status_code, second.status_code) == (201, 200)
+    conforms(first, "setCalendarOverride")
+    conforms(second, "setCalendarOverride")
+    invalid = await client.put(day, json={"kind": "weekend"}, headers=tenant.auth())
+    assert invalid.status_code in (400, 422)
+    conforms(invalid, "setCalendarOverride")
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/files/not-a-token"])
+async def test_no_key_operations(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code != 401
+    conforms(response, "health" if path == "/healthz" else "downloadFile")
