@@ -25,6 +25,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,17 +77,23 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _raw_client(cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally) -> None:
-    parts = urlsplit(cfg["url"])
-    host, port = parts.hostname or "", parts.port or 80
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
-    request = _request_bytes(path, f"{host}:{port}", cfg.get("headers", {}), cfg.get("method", "GET"), _body(cfg))
+async def closed_loop(
+    host: str,
+    port: int,
+    next_request: Callable[[], bytes],
+    record_from: float,
+    stop_at: float,
+    tally: Tally,
+) -> None:
+    """One keep-alive client: send ``next_request()``, read the answer, again, until ``stop_at``;
+    record what started after ``record_from``. A failed connection is counted and reopened."""
     writer: asyncio.StreamWriter | None = None
     reader: asyncio.StreamReader | None = None
     while True:
         started = time.perf_counter()
         if started >= stop_at:
             break
+        request = next_request()
         try:
             async with asyncio.timeout(REQUEST_TIMEOUT):
                 if writer is None:
@@ -108,6 +115,14 @@ async def _raw_client(cfg: dict[str, Any], record_from: float, stop_at: float, t
             tally.warmup_requests += 1
     if writer is not None:
         writer.close()
+
+
+async def _raw_client(cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally) -> None:
+    parts = urlsplit(cfg["url"])
+    host, port = parts.hostname or "", parts.port or 80
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    request = _request_bytes(path, f"{host}:{port}", cfg.get("headers", {}), cfg.get("method", "GET"), _body(cfg))
+    await closed_loop(host, port, lambda: request, record_from, stop_at, tally)
 
 
 async def _httpx_client(client: Any, cfg: dict[str, Any], record_from: float, stop_at: float, tally: Tally) -> None:

@@ -22,7 +22,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.load import LOOPBACK, REQUEST_TIMEOUT, Tally, _read_response, _record, _request_bytes
+from bench.load import LOOPBACK, REQUEST_TIMEOUT, Tally, _request_bytes, closed_loop
 
 
 def _encoded(cfg: dict[str, Any], host: str) -> list[bytes]:
@@ -36,34 +36,7 @@ def _encoded(cfg: dict[str, Any], host: str) -> list[bytes]:
 async def _client(
     host: str, port: int, requests: list[bytes], rng: random.Random, record_from: float, stop_at: float, tally: Tally
 ) -> None:
-    writer: asyncio.StreamWriter | None = None
-    reader: asyncio.StreamReader | None = None
-    while True:
-        started = time.perf_counter()
-        if started >= stop_at:
-            break
-        request = requests[rng.randrange(len(requests))]
-        try:
-            async with asyncio.timeout(REQUEST_TIMEOUT):
-                if writer is None:
-                    reader, writer = await asyncio.open_connection(host, port)
-                assert reader is not None
-                writer.write(request)
-                status = await _read_response(reader)
-        except (OSError, ValueError, asyncio.IncompleteReadError, TimeoutError) as exc:
-            if started >= record_from:
-                tally.error(type(exc).__name__)
-            if writer is not None:
-                writer.close()
-            writer = reader = None
-            continue
-        ended = time.perf_counter()
-        if started >= record_from:
-            _record(tally, started, ended, status)
-        else:
-            tally.warmup_requests += 1
-    if writer is not None:
-        writer.close()
+    await closed_loop(host, port, lambda: requests[rng.randrange(len(requests))], record_from, stop_at, tally)
 
 
 async def run(cfg: dict[str, Any]) -> dict[str, Any]:
