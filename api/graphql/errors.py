@@ -1,14 +1,62 @@
-"""GraphQL errors carry what REST's problems carry: a stable ``code``, the ``status`` and,
-for a database that is away, ``retryAfter`` — so clients can tell "try again in a few
-seconds" from "your query is wrong" without parsing messages."""
+"""GraphQL errors carry what REST's problems carry: a stable ``code``, the ``status``, the
+``field`` at fault (and ``errors`` with every field and message) and, for a database that is
+away, ``retryAfter`` — so clients can tell "try again in a few seconds" from "your query is
+wrong" without parsing messages.
+
+The services name fields as REST does (``limit``, ``cursor``, ``host_township_code``); a
+GraphQL client sent ``first``, ``after``, ``hostTownshipCode``. A field is renamed to the
+argument the client wrote on the failing field when one matches, else to its camelCase form;
+the error's message, which quotes the field, is rewritten to match.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from core.platform.errors import QingdanError
+
+#: REST parameter → the GraphQL argument that carries the same value (Relay's names).
+_ARGUMENT_OF = {"limit": ("first",), "cursor": ("after",)}
+
+
+def camel(field: str) -> str:
+    """``host_township_codes[0]`` → ``hostTownshipCodes[0]``: GraphQL clients' names."""
+    head, *rest = field.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _sent_arguments(error: GraphQLError) -> set[str]:
+    """The argument names written on the field that failed (with variables or literals)."""
+    node = (error.nodes or [None])[0]
+    return {argument.name.value for argument in getattr(node, "arguments", None) or []}
+
+
+def graphql_field(field: str, sent: set[str]) -> str:
+    """The name a GraphQL client knows for the service's ``field``."""
+    head, dot, tail = field.partition(".")
+    for candidate in (camel(head), *_ARGUMENT_OF.get(head, ())):
+        if candidate in sent:
+            return candidate + dot + camel(tail) if dot else candidate
+    return camel(field)
+
+
+def _extensions(error: GraphQLError, original: QingdanError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {**(error.extensions or {}), "code": original.code, "status": original.status}
+    if original.retry_after is not None:
+        extensions["retryAfter"] = original.retry_after
+    if original.errors:
+        sent = _sent_arguments(error)
+        errors = [{"field": graphql_field(e.field, sent), "message": e.message} for e in original.errors]
+        extensions["field"] = errors[0]["field"]
+        extensions["errors"] = errors
+        rest = "; ".join(f"{e.field}: {e.message}" for e in original.errors)
+        if error.message == rest:  # the message quotes REST's names: quote the client's instead
+            error.message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return extensions
 
 
 class ProblemCodes(SchemaExtension):
@@ -18,7 +66,4 @@ class ProblemCodes(SchemaExtension):
         for error in (result.errors if result else None) or []:
             original = error.original_error
             if isinstance(original, QingdanError):
-                extensions = {**(error.extensions or {}), "code": original.code, "status": original.status}
-                if original.retry_after is not None:
-                    extensions["retryAfter"] = original.retry_after
-                error.extensions = extensions
+                error.extensions = _extensions(error, original)
