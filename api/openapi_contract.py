@@ -21,6 +21,7 @@ adds it, from what each route declares (its path parameters, ``If-Match``, body,
 from __future__ import annotations
 
 import copy
+import inspect
 import re
 from typing import Any
 
@@ -114,6 +115,36 @@ RENAMES = {
     "catalog_reading_VersionView": "CatalogVersionView",
     "legal_model_VersionView": "DocumentVersionView",
 }
+#: Descriptions of important schemas whose classes have no docstring (final names).
+SCHEMA_TEXT = {
+    "ItemView": "A catalog item (履职事项) of one catalog version: what it is, who is responsible, its legal bases.",
+    "UnitView": "A unit (department, township office, dispatched agency) of the tenant; `version` is its ETag.",
+    "JurisdictionView": "A jurisdiction (county, township, village …) of the tenant; `version` is its ETag.",
+    "CallView": "A call (乡呼县应 / 吹哨报到) raised by a township, with its dispatches to units and its deadlines.",
+    "CallStepView": "One step of a call's history: who did what, when, and the state before and after.",
+    "WorkflowStepView": "One step of a workflow instance: the transition taken, by whom, and whether it was late.",
+    "InstanceView": "A workflow instance (admission, adjustment application …): its state and allowed transitions.",
+    "AuditEventView": "An audit event: who changed which entity, with its state before and after "
+    "(`null` before a creation and after a deletion).",
+    "TownshipList": "A township's duty-item list (履职事项清单): its entries, status and `revision` (the ETag).",
+    "Entry": "One entry of a township list: the catalog item and how the township takes it on.",
+    "CatalogVersionView": "A version of the catalog (draft or published) with its counts.",
+    "DocumentVersionView": "One version of a legal document, with its status and history.",
+    "CitedProvision": "A legal provision an item cites, with its text.",
+    "ChangedCitation": "A provision cited by an affected item, and what the recorded change does to it.",
+    "ChangeView": "A recorded change of a legal document (amendment or repeal).",
+    "ImpactReport": "What a change of law touches: provisions, catalog items per tenant, township entries.",
+    "TenantImpact": "The part of an impact report that falls on one tenant.",
+    "AffectedItem": "A catalog item citing a changed provision, and the adjustment opened for it.",
+    "RecordedChange": "The answer to recording an amendment or repeal: whether it was new, adjustments opened, "
+    "and the impact report.",
+    "Role": "What an API key may do: `platform` (every tenant), `admin`, `department` or `township` "
+    "(scoped by `scope_code`), `reader`.",
+    "ApiKeyView": "An API key, never its secret (shown once, when created).",
+    "TenantView": "A tenant: one county government.",
+    "SubscriptionView": "A webhook subscription: where events of the listed types are delivered.",
+    "EventView": "An event of the tenant's feed, with its deliveries to webhooks.",
+}
 _PAGE = re.compile(r"^Page_(?:[a-z_]+\.)+([A-Za-z0-9]+)_$")
 
 #: Operations answering a second success status besides the one litestar documents.
@@ -181,6 +212,9 @@ def clean_names(document: dict[str, Any]) -> None:
             node["$ref"] = REF + renames[ref[len(REF) :]]
 
     _walk(document, repoint)
+    for name, text in SCHEMA_TEXT.items():
+        if name in renamed and not renamed[name].get("description"):
+            renamed[name]["description"] = text
     document["components"]["schemas"] = dict(sorted(renamed.items()))
 
 
@@ -322,6 +356,54 @@ def document_bodies(document: dict[str, Any]) -> None:
             operation["responses"] = dict(sorted(operation["responses"].items()))
 
 
+def _structs() -> dict[str, list[type]]:
+    """Every loaded msgspec Struct class by its name."""
+    found: dict[str, list[type]] = {}
+    stack: list[type] = list(msgspec.Struct.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        found.setdefault(cls.__name__, []).append(cls)
+    return found
+
+
+def _class_for(name: str, structs: dict[str, list[type]]) -> type | None:
+    """The Struct a litestar schema name stands for: ``ItemView``, or ``catalog_reading_ItemView``
+    for a name that two modules use."""
+    if len(structs.get(name, [])) == 1:
+        return structs[name][0]
+    if match := re.match(r"^([a-z_]+)_([A-Za-z0-9]+)$", name):
+        module = match.group(1).replace("_", ".")
+        candidates = [c for c in structs.get(match.group(2), []) if c.__module__.endswith(module)]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
+def _plain(doc: str) -> str:
+    """A docstring as Markdown: reST roles and double backticks become code spans."""
+    text = re.sub(r":[a-z:]+:`~?([^`]+)`", r"`\1`", inspect.cleandoc(doc))
+    return text.replace("``", "`")
+
+
+def describe_schemas(document: dict[str, Any]) -> None:
+    """Each schema's description from its class's docstring (litestar leaves them out); pages
+    say how paging works. Run before :func:`clean_names` (it reads litestar's names)."""
+    structs = _structs()
+    for name, schema in document["components"]["schemas"].items():
+        if not isinstance(schema, dict):
+            continue
+        if schema.get("description"):
+            schema["description"] = _plain(schema["description"])
+            continue
+        if match := _PAGE.match(name):
+            schema["description"] = (
+                f"One page of {match.group(1)}: pass `next_cursor` as `cursor` for the next page (null: the last)."
+            )
+        elif (cls := _class_for(name, structs)) is not None and cls.__doc__:
+            schema["description"] = _plain(cls.__doc__)
+
+
 def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     """The finished document (``raw`` is litestar's, left unchanged)."""
     document = copy.deepcopy(raw)
@@ -330,6 +412,7 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     schemas[FIELD_ERROR] = FIELD_ERROR_SCHEMA
     (_, components) = msgspec.json.schema_components([AttachmentUpload], ref_template=REF + "{name}")
     schemas.update(components)
+    describe_schemas(document)
     clean_names(document)
     nullable_objects(document)
     document_errors(document, _needs_key(app))

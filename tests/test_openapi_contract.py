@@ -162,3 +162,11 @@ async def test_no_key_operations(client: httpx.AsyncClient, path: str) -> None:
     response = await client.get(path)
     assert response.status_code != 401
     conforms(response, "health" if path == "/healthz" else "downloadFile")
+
+
+def test_operations_and_important_schemas_are_described() -> None:
+    assert all(op.get("summary") or op.get("description") for op in OPERATIONS.values())
+    schemas = DOCUMENT["components"]["schemas"]
+    important = ["Problem", "ItemView", "UnitView", "CallView", "AuditEventView", "ImpactReport", "ItemViewPage"]
+    assert all(schemas[name].get("description") for name in important)
+    assert "``" not in json.dumps(schemas, ensure_ascii=False)  # docstrings' reST turned into Markdown
