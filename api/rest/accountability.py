@@ -3,11 +3,14 @@ and notices (依单履职告知书)."""
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from functools import partial
+
+from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, IdempotencyKey
 from core.evaluation import accountability as service
 from core.evaluation.accountability import CaseCreate, CaseView, NoticeCreate, NoticeView, SituationsView
 from core.security.access import Access
@@ -30,8 +33,12 @@ class AccountabilityController(Controller):
         operation_id="openAccountabilityCase",
         summary="Record a case; primary / cooperating / none is read from the list as of the facts' date",
     )
-    async def open(self, access: NamedDependency[Access], data: JSONBody[CaseCreate]) -> CaseView:
-        return await service.open_case(access, data)
+    async def open(
+        self, access: NamedDependency[Access], data: JSONBody[CaseCreate], idempotency_key: IdempotencyKey = None
+    ) -> Response[CaseView]:
+        work = partial(service.open_case, access, data)
+        view, replayed = await create_once(access, idempotency_key, "openAccountabilityCase", work, CaseView, data)
+        return created(view, replayed)
 
     @get("/cases", operation_id="listAccountabilityCases", summary="Cases (yours, or all)")
     async def cases(
@@ -47,8 +54,12 @@ class AccountabilityController(Controller):
         return await service.get_case(access, number)
 
     @post("/notices", operation_id="issueNotice", summary="Issue a notice (依单履职告知书)")
-    async def issue(self, access: NamedDependency[Access], data: JSONBody[NoticeCreate]) -> NoticeView:
-        return await service.issue_notice(access, data)
+    async def issue(
+        self, access: NamedDependency[Access], data: JSONBody[NoticeCreate], idempotency_key: IdempotencyKey = None
+    ) -> Response[NoticeView]:
+        work = partial(service.issue_notice, access, data)
+        view, replayed = await create_once(access, idempotency_key, "issueNotice", work, NoticeView, data)
+        return created(view, replayed)
 
     @get("/notices", operation_id="listNotices", summary="Notices issued (yours, or all)")
     async def notices(

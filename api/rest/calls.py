@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
+from functools import partial
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.errors import field_of_message
-from api.rest.params import TENANT_PATH, Cursor, Limit
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit
 from core.calls import attachments
 from core.calls import service as calls
 from core.calls.model import (
@@ -68,8 +71,12 @@ class CallController(Controller):
     tags = ["calls"]
 
     @post(operation_id="raiseCall", summary="Raise a call; dispatched by the township's list")
-    async def raise_call(self, access: NamedDependency[Access], data: JSONBody[CallCreate]) -> CallView:
-        return await calls.raise_call(access, data)
+    async def raise_call(
+        self, access: NamedDependency[Access], data: JSONBody[CallCreate], idempotency_key: IdempotencyKey = None
+    ) -> Response[CallView]:
+        work = partial(calls.raise_call, access, data)
+        view, replayed = await create_once(access, idempotency_key, "raiseCall", work, CallView, data)
+        return created(view, replayed)
 
     @get(operation_id="listCalls", summary="Calls, newest first (a township sees its own, a department its unit's)")
     async def index(
@@ -252,8 +259,12 @@ class CallController(Controller):
         "(413 / 415). `unit` attaches it to that unit's part; `step` to a step of the history.",
     )
     async def upload(
-        self, request: Request[Any, Any, Any], access: NamedDependency[Access], call_id: FromPath[uuid.UUID]
-    ) -> AttachmentView:
+        self,
+        request: Request[Any, Any, Any],
+        access: NamedDependency[Access],
+        call_id: FromPath[uuid.UUID],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[AttachmentView]:
         storage: Storage = request.app.state.storage
         body = await _read_upload(request, storage)
         try:
@@ -262,4 +273,9 @@ class CallController(Controller):
             raise InvalidInput(str(exc), errors=[FieldError(field_of_message(str(exc)), str(exc))]) from exc
         except msgspec.DecodeError as exc:
             raise InvalidInput(f"the body is not valid JSON ({exc})", errors=[FieldError("body", str(exc))]) from exc
-        return await attachments.upload(access, storage, call_id, file)
+        work = partial(attachments.upload, access, storage, call_id, file)
+        digest = hashlib.sha256(body).hexdigest()  # the request is the raw body: keep the fingerprint small
+        view, replayed = await create_once(
+            access, idempotency_key, "uploadCallAttachment", work, AttachmentView, str(call_id), digest
+        )
+        return created(view, replayed)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
 from core.catalog import editing as catalog_editing
 from core.catalog import reading as catalog
 from core.catalog import structure
@@ -102,9 +104,12 @@ class CatalogController(Controller):
         )
 
     @post("/items", operation_id="createCatalogItem", summary="Add an item to the draft")
-    async def create(self, access: NamedDependency[Access], data: JSONBody[ItemCreate]) -> Response[ItemView]:
-        view = await catalog_editing.create_item(access, data)
-        return with_etag(view, view.revision, 201)
+    async def create(
+        self, access: NamedDependency[Access], data: JSONBody[ItemCreate], idempotency_key: IdempotencyKey = None
+    ) -> Response[ItemView]:
+        work = partial(catalog_editing.create_item, access, data)
+        view, replayed = await create_once(access, idempotency_key, "createCatalogItem", work, ItemView, data)
+        return created(view, replayed, version=view.revision)
 
     @get("/items/{code:str}", operation_id="getCatalogItem", summary="One item, with responsibilities and legal bases")
     async def read(

@@ -4,13 +4,15 @@ deliveries, and the event feed."""
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
 from core.events import service
 from core.events.service import (
     DeliveryView,
@@ -40,10 +42,16 @@ class WebhookController(Controller):
         summary="Subscribe a receiver URL; the signing secret is in this response only (admin)",
     )
     async def create(
-        self, access: NamedDependency[Access], data: JSONBody[SubscriptionCreate]
+        self,
+        access: NamedDependency[Access],
+        data: JSONBody[SubscriptionCreate],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[IssuedSubscription]:
-        issued = await service.create_subscription(access, data)
-        return with_etag(issued, issued.subscription.version, 201)
+        work = partial(service.create_subscription, access, data)
+        issued, replayed = await create_once(
+            access, idempotency_key, "createWebhookSubscription", work, IssuedSubscription, data
+        )
+        return created(issued, replayed, version=issued.subscription.version)
 
     @get("/{subscription_id:uuid}", operation_id="getWebhookSubscription", summary="One subscription (admin)")
     async def read(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
 from core.jurisdictions import tree as service
 from core.jurisdictions.tree import JurisdictionCreate, JurisdictionUpdate, JurisdictionView
 from core.platform.pagination import Page
@@ -35,10 +38,14 @@ class JurisdictionController(Controller):
 
     @post(operation_id="createJurisdiction", summary="Create a jurisdiction under its parent")
     async def create(
-        self, access: NamedDependency[Access], data: JSONBody[JurisdictionCreate]
+        self,
+        access: NamedDependency[Access],
+        data: JSONBody[JurisdictionCreate],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[JurisdictionView]:
-        view = await service.create_jurisdiction(access, data)
-        return with_etag(view, view.version, 201)
+        work = partial(service.create_jurisdiction, access, data)
+        view, replayed = await create_once(access, idempotency_key, "createJurisdiction", work, JurisdictionView, data)
+        return created(view, replayed, version=view.version)
 
     @get("/{code:str}", operation_id="getJurisdiction", summary="One jurisdiction by division code")
     async def read(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[JurisdictionView]:

@@ -5,13 +5,15 @@ provisions, search, the citation index, changes of the law and their impact; and
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH, Cursor, Limit
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit
 from core.legal import service
 from core.legal.service import (
     AmendmentCreate,
@@ -104,9 +106,14 @@ class LegalController(Controller):
         summary="Add the tenant's own document (text as published, or metadata and articles)",
     )
     async def create(
-        self, access: NamedDependency[Access], data: JSONBody[DocumentCreate]
+        self,
+        access: NamedDependency[Access],
+        data: JSONBody[DocumentCreate],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[DocumentCreated]:
-        return Response(await service.create_document(access, data), status_code=201)
+        work = partial(service.create_document, access, data)
+        view, replayed = await create_once(access, idempotency_key, "createLegalDocument", work, DocumentCreated, data)
+        return created(view, replayed)
 
     @get(DOCUMENT, operation_id="getLegalDocument", summary="One document, with its status")
     async def document(self, access: NamedDependency[Access], document_id: FromPath[uuid.UUID]) -> DocumentView:

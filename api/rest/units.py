@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH, Cursor, IfMatch, Limit, with_etag
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
 from core.catalog.reading import UnitDuties, unit_duties
 from core.jurisdictions import units as service
 from core.jurisdictions.units import UnitCreate, UnitUpdate, UnitView
@@ -45,9 +48,12 @@ class UnitController(Controller):
         )
 
     @post(operation_id="createUnit", summary="Create a unit")
-    async def create(self, access: NamedDependency[Access], data: JSONBody[UnitCreate]) -> Response[UnitView]:
-        view = await service.create_unit(access, data)
-        return with_etag(view, view.version, 201)
+    async def create(
+        self, access: NamedDependency[Access], data: JSONBody[UnitCreate], idempotency_key: IdempotencyKey = None
+    ) -> Response[UnitView]:
+        work = partial(service.create_unit, access, data)
+        view, replayed = await create_once(access, idempotency_key, "createUnit", work, UnitView, data)
+        return created(view, replayed, version=view.version)
 
     @get("/{code:str}", operation_id="getUnit", summary="One unit by code")
     async def read(self, access: NamedDependency[Access], code: FromPath[str]) -> Response[UnitView]:
