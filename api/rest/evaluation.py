@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post, put
+from functools import partial
+
+from litestar import Controller, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
-from api.rest.params import TENANT_PATH, Cursor, Limit
+from api.rest.idempotency import create_once, created
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit
 from core.evaluation import service
 from core.evaluation.service import (
     ComputeSummary,
@@ -44,8 +47,12 @@ class EvaluationController(Controller):
         return await service.list_periods(access)
 
     @post("/periods", operation_id="createEvaluationPeriod", summary="Open a period (year or quarter) on the scheme")
-    async def create_period(self, access: NamedDependency[Access], data: JSONBody[PeriodCreate]) -> PeriodView:
-        return await service.create_period(access, data)
+    async def create_period(
+        self, access: NamedDependency[Access], data: JSONBody[PeriodCreate], idempotency_key: IdempotencyKey = None
+    ) -> Response[PeriodView]:
+        work = partial(service.create_period, access, data)
+        view, replayed = await create_once(access, idempotency_key, "createEvaluationPeriod", work, PeriodView, data)
+        return created(view, replayed)
 
     @get("/periods/{period:str}", operation_id="getEvaluationPeriod", summary="One period")
     async def period(self, access: NamedDependency[Access], period: FromPath[str]) -> PeriodView:
