@@ -8,6 +8,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Server
 
 from api.auth import DEPENDENCIES
+from api.docs import assets_router, render_plugins
 from api.errors import EXCEPTION_HANDLERS
 from api.graphql.endpoint import graphql_controller
 from api.limits import body_timeouts, rate_limits
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             AdmissionController,
             AdjustmentApplicationController,
             graphql,
+            assets_router(),  # /docs/assets: Redoc, Swagger UI and GraphiQL offline (api/docs.py)
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
@@ -154,6 +156,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             ),
             security=[{"apiKey": []}],
             path="/docs",
+            render_plugins=render_plugins(),
         ),
         debug=False,
     )

@@ -11,11 +11,11 @@ links and portal paths never leak to other sites), ``X-Frame-Options: DENY`` wit
   render runs no script and has no origin;
 - ``/portal/…``: only the portal's own inlined style and script, by hash
   (:mod:`api.portal.assets`);
-- ``/docs`` (Redoc, Swagger UI, Elements, RapiDoc) and ``/graphql`` (GraphiQL): these pages
-  are litestar's and strawberry's, load their code from a CDN and start it with an inline
-  script that embeds the whole schema, so their policy allows those CDNs and
-  ``'unsafe-inline'`` — but no other origin to talk to (``connect-src 'self'``), no plugins,
-  no framing. They show no tenant data of their own.
+- ``/docs`` (Redoc, Swagger UI) and ``/graphql`` (GraphiQL): these pages are litestar's and
+  strawberry's, load their code from ``/docs/assets`` (vendored, :mod:`api.docs`) and start it
+  with an inline script that embeds the whole schema, so their policy allows ``'self'`` and
+  ``'unsafe-inline'`` — but no other origin at all (no CDN, ``connect-src 'self'``), no
+  plugins, no framing. They show no tenant data of their own.
 
 A handler may set its own ``Content-Security-Policy`` (or any of these headers); it is kept.
 ``Strict-Transport-Security`` is added when the public URL is https (TLS ends at a proxy, so
@@ -35,11 +35,9 @@ from api.portal.assets import PORTAL_CSP
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
-_CDNS = "https://cdn.jsdelivr.net https://unpkg.com https://cdn.redoc.ly"
 DOCS_CSP = (
-    f"default-src 'none'; script-src 'self' 'unsafe-inline' {_CDNS}; worker-src 'self' blob:;"
-    f" style-src 'self' 'unsafe-inline' {_CDNS} https://fonts.googleapis.com;"
-    f" font-src 'self' data: {_CDNS} https://fonts.gstatic.com; img-src 'self' data: {_CDNS};"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; worker-src 'self' blob:;"
+    " style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:;"
     " connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'"
 )
 
