@@ -7,9 +7,10 @@ import uuid
 from typing import Any
 
 import httpx
+from graphql import GraphQLError, parse
 
-from api.graphql.errors import graphql_field
-from core.platform.errors import ValidationFailed
+from api.graphql.errors import problem_extensions, graphql_field
+from core.platform.errors import FieldError, ValidationFailed
 from tests.call_fixtures import fire_call, taian_tenant
 from tests.conftest import MakeTenant, TenantFixture
 from tests.test_graphql import CREATE_JURISDICTION, post
@@ -95,3 +96,20 @@ def test_field_names_follow_what_the_client_sent() -> None:
     assert graphql_field("cursor", {"after"}) == "after"
     assert graphql_field("host_township_code", {"hostTownshipCode"}) == "hostTownshipCode"
     assert graphql_field("input.parent_code", set()) == "input.parentCode"
+
+
+def test_several_field_errors_are_listed_with_graphql_names() -> None:
+    document = parse("{ units(first: 5, hostTownshipCode: 1) { items { code } } }")
+    node = document.definitions[0].selection_set.selections[0]  # type: ignore[attr-defined]
+    refused = ValidationFailed(
+        "limit: too large; host_township_code: unknown",
+        errors=[FieldError("limit", "too large"), FieldError("host_township_code", "unknown")],
+    )
+    error = GraphQLError(str(refused), nodes=[node], original_error=refused)
+    extensions = problem_extensions(error, refused)
+    assert extensions["field"] == "first"
+    assert extensions["errors"] == [
+        {"field": "first", "message": "too large"},
+        {"field": "hostTownshipCode", "message": "unknown"},
+    ]
+    assert error.message == "first: too large; hostTownshipCode: unknown"

@@ -44,7 +44,7 @@ def graphql_field(field: str, sent: set[str]) -> str:
     return camel(field)
 
 
-def _extensions(error: GraphQLError, original: QingdanError) -> dict[str, Any]:
+def problem_extensions(error: GraphQLError, original: QingdanError) -> dict[str, Any]:
     extensions: dict[str, Any] = {**(error.extensions or {}), "code": original.code, "status": original.status}
     if original.retry_after is not None:
         extensions["retryAfter"] = original.retry_after
@@ -66,4 +66,4 @@ class ProblemCodes(SchemaExtension):
         for error in (result.errors if result else None) or []:
             original = error.original_error
             if isinstance(original, QingdanError):
-                error.extensions = _extensions(error, original)
+                error.extensions = problem_extensions(error, original)
