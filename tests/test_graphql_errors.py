@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from graphql import GraphQLError, parse
 
-from api.graphql.errors import problem_extensions, graphql_field
+from api.graphql.errors import graphql_field, problem_extensions
 from core.platform.errors import FieldError, ValidationFailed
 from tests.call_fixtures import fire_call, taian_tenant
 from tests.conftest import MakeTenant, TenantFixture
