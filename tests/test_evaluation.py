@@ -257,7 +257,7 @@ async def test_scheme_change_is_checked_and_frozen_per_period(client: httpx.Asyn
     stale = await client.put(
         f"{taian.base}/evaluations/scheme", json={"scheme": changed, "revision": 0}, headers=taian.auth()
     )
-    assert stale.status_code == 409
+    assert stale.status_code == 412  # one concurrency rule (core.platform.versioning)
 
 
 async def test_tenant_isolation(client: httpx.AsyncClient, taian: TenantFixture, other: TenantFixture) -> None:

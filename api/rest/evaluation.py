@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.idempotency import create_once, created
-from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit
 from core.evaluation import service
 from core.evaluation.service import (
     ComputeSummary,
@@ -23,6 +23,7 @@ from core.evaluation.service import (
     ScoreView,
 )
 from core.platform.pagination import Page
+from core.platform.versioning import parse_etag
 from core.security.access import Access
 
 
@@ -39,8 +40,10 @@ class EvaluationController(Controller):
         operation_id="replaceEvaluationScheme",
         summary="Replace the scheme (admin); weights, ranges and the county's rules are checked",
     )
-    async def replace_scheme(self, access: NamedDependency[Access], data: JSONBody[SchemeUpdate]) -> SchemeView:
-        return await service.replace_scheme(access, data)
+    async def replace_scheme(
+        self, access: NamedDependency[Access], data: JSONBody[SchemeUpdate], if_match: IfMatch = None
+    ) -> SchemeView:
+        return await service.replace_scheme(access, data, parse_etag(if_match))
 
     @get("/periods", operation_id="listEvaluationPeriods", summary="Evaluation periods")
     async def periods(self, access: NamedDependency[Access]) -> list[PeriodView]:

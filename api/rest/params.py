@@ -18,7 +18,10 @@ IfMatch = Annotated[
     str | None,
     HeaderParameter(
         name="If-Match",
-        description='the ETag you read (e.g. "3"); required on PATCH unless the body has version',
+        description=(
+            'the ETag you read (e.g. "3"), or * for any version; the body\'s version/revision is the alternative.'
+            " Required on updates with a body; a stale one answers 412"
+        ),
     ),
 ]
 IdempotencyKey = Annotated[

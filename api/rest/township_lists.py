@@ -107,18 +107,28 @@ class TownshipListController(Controller):
 
     @post("/return", operation_id="returnList", status_code=200, summary="Return with per-entry comments")
     async def return_list(
-        self, access: NamedDependency[Access], township: FromPath[str], data: JSONBody[ReturnRequest]
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        data: JSONBody[ReturnRequest],
+        if_match: IfMatch = None,
     ) -> Response[TownshipList]:
-        view = await service.return_list(access, township, data)
+        view = await service.return_list(access, township, data, parse_etag(if_match))
         return with_etag(view, view.revision)
 
     @post("/file", operation_id="fileList", status_code=200, summary="Accept and file (审核备案)")
-    async def file(self, access: NamedDependency[Access], township: FromPath[str]) -> Response[TownshipList]:
-        view = await service.file_list(access, township)
+    async def file(
+        self, access: NamedDependency[Access], township: FromPath[str], if_match: IfMatch = None
+    ) -> Response[TownshipList]:
+        view = await service.file_list(access, township, parse_etag(if_match))
         return with_etag(view, view.revision)
 
     @post("/publish", operation_id="publishList", status_code=200, summary="Publish a filed list as a new version")
     async def publish(
-        self, access: NamedDependency[Access], township: FromPath[str], data: JSONBody[ListPublish]
+        self,
+        access: NamedDependency[Access],
+        township: FromPath[str],
+        data: JSONBody[ListPublish],
+        if_match: IfMatch = None,
     ) -> TownshipList:
-        return await service.publish_list(access, township, data)
+        return await service.publish_list(access, township, data, parse_etag(if_match))

@@ -33,7 +33,7 @@ from core.events import service as events
 from core.legal.library import resolve_citations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from core.platform.versioning import check_version
+from core.platform.versioning import Expected, check_version
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
 from core.publication import search
@@ -331,7 +331,7 @@ async def _lock_item(conn: asyncpg.Connection, access: Access, number: int, code
         raise NotFound(f"no catalog item {code} in version {number}")
 
 
-async def update_item(access: Access, code: str, data: ItemUpdate, if_match: int | None) -> ItemView:
+async def update_item(access: Access, code: str, data: ItemUpdate, if_match: Expected) -> ItemView:
     require_admin(access, "edit the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         number, adjusting = await open_draft(conn, access)
@@ -469,7 +469,7 @@ def _follower() -> Follower:
     return _registered["lists"]
 
 
-async def publish(access: Access, data: PublishRequest, if_match: int | None) -> VersionView:
+async def publish(access: Access, data: PublishRequest, if_match: Expected) -> VersionView:
     """Freeze the draft as the next published version; township lists follow it (in the same
     transaction, through the follower :mod:`core.lists.service` registers)."""
     require_admin(access, "publish the catalog")

@@ -40,10 +40,14 @@ async def scheme_row(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> SchemeRo
     return maybe_row_as(SchemeRow, record)
 
 
+#: $3 the revision the writer read (NULL: any): compared in the write itself, so of two writers
+#: that read the same revision one gets no row back (412), even with no row to lock before
 REPLACE_SCHEME = (
     "INSERT INTO evaluation_schemes (tenant_id, document, origin, revision) VALUES ($1, $2::jsonb, 'tenant', 1)"
     " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, origin = 'tenant',"
     " revision = evaluation_schemes.revision + 1, updated_at = now()"
+    " WHERE $3::int IS NULL OR evaluation_schemes.revision = $3::int"
+    " RETURNING revision"
 )
 
 # First use of a plugin's scheme: the tenant keeps it from now on (revision 0).

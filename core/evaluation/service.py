@@ -34,6 +34,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import Checked, check_year
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.platform.versioning import ANY, Expected, check_version, stale
 from core.plugin_api.types import Subject
 from core.security import audit
 from core.security.access import Access, Role
@@ -53,7 +54,8 @@ class SchemeView(msgspec.Struct):
 
 class SchemeUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     scheme: SchemeDoc
-    revision: int
+    # the revision you read; If-Match is the alternative (core.platform.versioning)
+    revision: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class PeriodCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -168,16 +170,17 @@ def _raise(problems: list[FieldError], what: str) -> None:
         raise ValidationFailed(f"{what}: " + "; ".join(f"{p.field}: {p.message}" for p in shown), errors=shown)
 
 
-async def replace_scheme(access: Access, data: SchemeUpdate) -> SchemeView:
+async def replace_scheme(access: Access, data: SchemeUpdate, if_match: Expected = None) -> SchemeView:
     """Replace the tenant's scheme (admin); checked whole, nothing written on a problem."""
     require_admin(access, "change the evaluation scheme")
     _raise(await scheme_problems(access, data.scheme), "the scheme breaks a rule")
     async with tenant_transaction(access.tenant.id) as conn:
         _, _, revision = await _stored_scheme(conn, access)
-        if data.revision != revision:
-            raise Conflict(f"the scheme is at revision {revision}, not {data.revision}: read it again")
+        check_version(revision, if_match, data.revision, field="revision")
+        expected = None if if_match == ANY else revision
         document = msgspec.json.encode(data.scheme).decode()
-        await conn.execute(queries.REPLACE_SCHEME, access.tenant.id, document)
+        if await conn.fetchval(queries.REPLACE_SCHEME, access.tenant.id, document, expected) is None:
+            stale(revision, "newer")
         await audit.record(access, "evaluation_scheme", access.tenant.slug, "replace", after={"revision": revision + 1})
     return await get_scheme(access)
 

@@ -19,7 +19,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, stored_number
 from core.platform.pagination import Page, Position, check_limit, decode_cursor, page_of
-from core.platform.versioning import check_version
+from core.platform.versioning import Expected, check_version
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -170,7 +170,7 @@ async def get_subscription(access: Access, subscription_id: uuid.UUID) -> Subscr
 
 
 async def update_subscription(
-    access: Access, subscription_id: uuid.UUID, data: SubscriptionUpdate, if_match: int | None
+    access: Access, subscription_id: uuid.UUID, data: SubscriptionUpdate, if_match: Expected
 ) -> SubscriptionView:
     require_admin(access, "manage webhook subscriptions")
     url = None if data.url is msgspec.UNSET else check_url(data.url)
@@ -206,7 +206,7 @@ async def rotate_secret(access: Access, subscription_id: uuid.UUID) -> IssuedSub
     return IssuedSubscription(subscription=view, secret=secret)
 
 
-async def delete_subscription(access: Access, subscription_id: uuid.UUID, if_match: int | None) -> None:
+async def delete_subscription(access: Access, subscription_id: uuid.UUID, if_match: Expected) -> None:
     """Remove a subscription and its delivery records (the events stay in the feed)."""
     require_admin(access, "manage webhook subscriptions")
     async with tenant_transaction(access.tenant.id) as conn:

@@ -569,9 +569,11 @@ class ProvenanceView(msgspec.Struct):
 
 
 async def provenance(access: Access, item_code: str) -> list[ProvenanceView]:
-    """Where a merged item came from (empty for items that were not merged)."""
+    """Where a merged item came from (empty for items that were not merged; 404 for no item)."""
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.provenance_rows(conn, access.tenant.id, item_code)
+    if rows is None:
+        raise NotFound(f"no catalog item {item_code}")
     return [
         ProvenanceView(
             item_code=r.item_code,

@@ -16,7 +16,7 @@ from typing import Literal
 import asyncpg
 import msgspec
 
-from core.platform.rows import rows_as
+from core.platform.rows import children_as, rows_as, under_parent
 
 
 class _Row(msgspec.Struct, frozen=True):
@@ -142,6 +142,7 @@ class ProvenanceRow(_Row, frozen=True):
     relation: str
     confidence: float
     merged_at: datetime.datetime
+    position: int  # the order of the sources
 
 
 async def draft_number(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> int | None:
@@ -162,13 +163,15 @@ RECORD_PROVENANCE = (
 )
 
 
-async def provenance_rows(conn: asyncpg.Connection, tenant_id: uuid.UUID, item_code: str) -> list[ProvenanceRow]:
-    """Where a merged item came from, in position order."""
-    records = await conn.fetch(
-        "SELECT item_code, merge_id::text, source_list, source_row, source_title, source_code, relation,"
-        " confidence::float8 AS confidence, merged_at FROM catalog_item_provenance"
-        " WHERE tenant_id = $1 AND item_code = $2 ORDER BY position",
-        tenant_id,
-        item_code,
-    )
-    return rows_as(ProvenanceRow, records)
+_PROVENANCE = under_parent(
+    "SELECT 1 FROM catalog_items WHERE tenant_id = $1 AND code = $2",
+    "SELECT item_code, merge_id::text, source_list, source_row, source_title, source_code, relation,"
+    " confidence::float8 AS confidence, merged_at, position FROM catalog_item_provenance"
+    " WHERE tenant_id = $1 AND item_code = $2",
+    "c.position",
+)
+
+
+async def provenance_rows(conn: asyncpg.Connection, tenant_id: uuid.UUID, item_code: str) -> list[ProvenanceRow] | None:
+    """Where a merged item came from, in position order; None when no catalog version has the item."""
+    return children_as(ProvenanceRow, await conn.fetch(_PROVENANCE, tenant_id, item_code))

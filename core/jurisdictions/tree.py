@@ -14,7 +14,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
-from core.platform.versioning import check_version
+from core.platform.versioning import Expected, check_version
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_division_write
@@ -150,7 +150,7 @@ async def create_jurisdiction(access: Access, data: JurisdictionCreate) -> Juris
 
 
 async def update_jurisdiction(
-    access: Access, code: str, data: JurisdictionUpdate, if_match: int | None
+    access: Access, code: str, data: JurisdictionUpdate, if_match: Expected
 ) -> JurisdictionView:
     async with tenant_transaction(access.tenant.id) as conn:
         await _lock(conn, access, code)
@@ -173,7 +173,7 @@ async def update_jurisdiction(
     return after
 
 
-async def delete_jurisdiction(access: Access, code: str, if_match: int | None) -> None:
+async def delete_jurisdiction(access: Access, code: str, if_match: Expected) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
         await _lock(conn, access, code)
         before = await get_jurisdiction(access, code)

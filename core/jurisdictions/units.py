@@ -14,7 +14,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
-from core.platform.versioning import check_version
+from core.platform.versioning import Expected, check_version
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_unit_write
@@ -240,7 +240,7 @@ async def create_unit(access: Access, data: UnitCreate) -> UnitView:
     return view
 
 
-async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: int | None) -> UnitView:
+async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: Expected) -> UnitView:
     async with tenant_transaction(access.tenant.id) as conn:
         await _lock(conn, access, code)
         before = await get_unit(access, code)
@@ -272,7 +272,7 @@ async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: int
     return after
 
 
-async def delete_unit(access: Access, code: str, if_match: int | None) -> None:
+async def delete_unit(access: Access, code: str, if_match: Expected) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
         await _lock(conn, access, code)
         before = await get_unit(access, code)

@@ -106,10 +106,11 @@ def _require_read(access: Access, township: str) -> None:
     raise deny(access, f"read the posts of {township}")
 
 
+TOWNSHIP_KINDS = ["town", "township", "street", "development_zone"]
+
+
 async def _township(conn: asyncpg.Connection, access: Access, township: str) -> None:
-    if not await queries.is_township(
-        conn, access.tenant.id, township, ["town", "township", "street", "development_zone"]
-    ):
+    if not await queries.is_township(conn, access.tenant.id, township, TOWNSHIP_KINDS):
         raise NotFound(f"no township {township}")
 
 
@@ -228,7 +229,9 @@ async def who_does(access: Access, township: str, item_code: str) -> AssignmentV
 async def list_assignments(access: Access, township: str) -> list[AssignmentView]:
     _require_read(access, township)
     async with tenant_transaction(access.tenant.id) as conn:
-        rows = await queries.assignment_rows(conn, access.tenant.id, township)
+        rows = await queries.assignment_rows(conn, access.tenant.id, township, TOWNSHIP_KINDS)
+    if rows is None:
+        raise NotFound(f"no township {township}")
     return [AssignmentView(*msgspec.structs.astuple(r)) for r in rows]
 
 

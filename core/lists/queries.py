@@ -22,7 +22,7 @@ import msgspec
 
 from core.catalog.queries import items_for, provisions_for
 from core.platform.generations import GENERATION
-from core.platform.rows import maybe_row_as, row_as, rows_as
+from core.platform.rows import children_as, maybe_row_as, row_as, rows_as, under_parent
 
 
 class _Row(msgspec.Struct, frozen=True):
@@ -295,16 +295,18 @@ async def list_version_rows(conn: asyncpg.Connection, tenant_id: uuid.UUID, town
     return rows_as(ListVersionRow, records)
 
 
-async def claimant_rows(conn: asyncpg.Connection, tenant_id: uuid.UUID, item_code: str) -> list[ClaimantRow]:
-    records = await conn.fetch(
-        "SELECT e.township_code, j.name AS township_name, e.justification, e.state, e.claimed_at"
-        " FROM township_entries e JOIN jurisdictions j ON j.tenant_id = e.tenant_id"
-        " AND j.code = e.township_code WHERE e.tenant_id = $1 AND e.item_code = $2"
-        " AND e.origin = 'claimed' ORDER BY e.township_code",
-        tenant_id,
-        item_code,
-    )
-    return rows_as(ClaimantRow, records)
+_CLAIMANTS = under_parent(
+    "SELECT 1 FROM catalog_items WHERE tenant_id = $1 AND code = $2",
+    "SELECT e.township_code, j.name AS township_name, e.justification, e.state, e.claimed_at"
+    " FROM township_entries e JOIN jurisdictions j ON j.tenant_id = e.tenant_id"
+    " AND j.code = e.township_code WHERE e.tenant_id = $1 AND e.item_code = $2 AND e.origin = 'claimed'",
+    "c.township_code",
+)
+
+
+async def claimant_rows(conn: asyncpg.Connection, tenant_id: uuid.UUID, item_code: str) -> list[ClaimantRow] | None:
+    """The townships that claimed the item; None when no catalog version has the item."""
+    return children_as(ClaimantRow, await conn.fetch(_CLAIMANTS, tenant_id, item_code))
 
 
 # --------------------------------------------------------------------------- changing the working copy
@@ -621,8 +623,18 @@ async def assignment_row(
     return maybe_row_as(AssignmentRow, record)
 
 
-async def assignment_rows(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str) -> list[AssignmentRow]:
-    return rows_as(AssignmentRow, await conn.fetch(_ASSIGNMENT_SELECT + " ORDER BY a.item_code", tenant_id, township))
+_ASSIGNMENTS = under_parent(
+    "SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $2 AND kind = ANY($3)",
+    _ASSIGNMENT_SELECT,
+    "c.item_code",
+)
+
+
+async def assignment_rows(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, kinds: list[str]
+) -> list[AssignmentRow] | None:
+    """The township's assignments; None when ``township`` is no jurisdiction of ``kinds``."""
+    return children_as(AssignmentRow, await conn.fetch(_ASSIGNMENTS, tenant_id, township, kinds))
 
 
 async def entries_assigned(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str) -> list[EntryAssignedRow]:

@@ -31,7 +31,7 @@ from core.lists.queries import ListRow
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
-from core.platform.versioning import check_version
+from core.platform.versioning import Expected, check_version
 from core.publication import bodies as published_bodies
 from core.publication import search
 from core.security import audit
@@ -64,10 +64,12 @@ class EntryComment(msgspec.Struct, forbid_unknown_fields=True):
 class ReturnRequest(msgspec.Struct, forbid_unknown_fields=True):
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
     comments: list[EntryComment] = []
+    revision: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class ListPublish(msgspec.Struct, Checked, forbid_unknown_fields=True):
     effective_date: datetime.date
+    revision: int | msgspec.UnsetType = msgspec.UNSET
 
 
 class Entry(msgspec.Struct, gc=False):
@@ -433,6 +435,8 @@ async def claimants(access: Access, item_code: str) -> list[Claimant]:
     """Which townships claimed item ``item_code`` (one query)."""
     async with tenant_transaction(access.tenant.id) as conn:
         records = await queries.claimant_rows(conn, access.tenant.id, item_code)
+    if records is None:
+        raise NotFound(f"no catalog item {item_code}")
     return [Claimant(*msgspec.structs.astuple(r)) for r in records]
 
 
@@ -480,7 +484,7 @@ async def withdraw_claim(access: Access, township: str, item_code: str) -> None:
 
 
 async def update_entry(
-    access: Access, township: str, item_code: str, data: EntryUpdate, if_match: int | None
+    access: Access, township: str, item_code: str, data: EntryUpdate, if_match: Expected
 ) -> TownshipList:
     """Local details of one entry; ``confirm`` re-confirms a changed claimed item."""
     _require_township_editor(access, township, "edit entries")
@@ -516,7 +520,7 @@ async def update_entry(
 # --- review and publication ----------------------------------------------------------------
 
 
-async def submit(access: Access, township: str, if_match: int | None) -> TownshipList:
+async def submit(access: Access, township: str, if_match: Expected) -> TownshipList:
     _require_township_editor(access, township, "submit the list")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township, lock=True)
@@ -538,9 +542,7 @@ async def claim_once(access: Access, township: str, data: Claim, key: str | None
     return await once(access, key, fingerprint("claim", township, data), work, TownshipList)
 
 
-async def submit_once(
-    access: Access, township: str, if_match: int | None, key: str | None
-) -> tuple[TownshipList, bool]:
+async def submit_once(access: Access, township: str, if_match: Expected, key: str | None) -> tuple[TownshipList, bool]:
     """:func:`submit`, done once per idempotency key; returns (the list, replayed)."""
     work = partial(submit, access, township, if_match)
     return await once(access, key, fingerprint("submit", township), work, TownshipList)
@@ -558,17 +560,25 @@ async def _set_status(conn: asyncpg.Connection, access: Access, township: str, s
     )
 
 
-async def _reviewing(conn: asyncpg.Connection, access: Access, township: str, action: str) -> ListRow:
+async def _reviewing(
+    conn: asyncpg.Connection,
+    access: Access,
+    township: str,
+    action: str,
+    if_match: Expected,
+    body_revision: int | msgspec.UnsetType = msgspec.UNSET,
+) -> ListRow:
     require_admin(access, f"{action} township lists")
     row = await _list_row(conn, access, township, lock=True)
+    check_version(row.revision, if_match, body_revision, required=False, field="revision")
     if row.status != "submitted":
         raise Conflict(f"only a submitted list can be {action}ed; this one is {row.status}")
     return row
 
 
-async def return_list(access: Access, township: str, data: ReturnRequest) -> TownshipList:
+async def return_list(access: Access, township: str, data: ReturnRequest, if_match: Expected = None) -> TownshipList:
     async with tenant_transaction(access.tenant.id) as conn:
-        await _reviewing(conn, access, township, "return")
+        await _reviewing(conn, access, township, "return", if_match, data.revision)
         codes = [c.item_code for c in data.comments]
         found = await queries.entries_named(conn, access.tenant.id, township, codes)
         if found != len(set(codes)):
@@ -579,19 +589,20 @@ async def return_list(access: Access, township: str, data: ReturnRequest) -> Tow
         return await _working(conn, access, township)
 
 
-async def file_list(access: Access, township: str) -> TownshipList:
+async def file_list(access: Access, township: str, if_match: Expected = None) -> TownshipList:
     """审核备案: the county accepts the submitted list."""
     async with tenant_transaction(access.tenant.id) as conn:
-        await _reviewing(conn, access, township, "file")
+        await _reviewing(conn, access, township, "file", if_match)
         await _set_status(conn, access, township, "filed", "")
         return await _working(conn, access, township)
 
 
-async def publish_list(access: Access, township: str, data: ListPublish) -> TownshipList:
+async def publish_list(access: Access, township: str, data: ListPublish, if_match: Expected = None) -> TownshipList:
     """Snapshot a filed list as the next immutable version."""
     require_admin(access, "publish township lists")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township, lock=True)
+        check_version(row.revision, if_match, data.revision, required=False, field="revision")
         if row.status != "filed":
             raise Conflict(f"only a filed list can be published; this one is {row.status}")
         published = await publish_filed(conn, access, [township], data.effective_date)

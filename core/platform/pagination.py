@@ -11,7 +11,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
-from core.platform.errors import ValidationFailed
+from core.platform.errors import FieldError, InvalidInput, ValidationFailed
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -37,8 +37,9 @@ BAD_CURSOR = "not a cursor this API issued; start again without it"
 
 def decode_cursor(cursor: str | None, shape: Any) -> Any:
     """The sort key in ``cursor``, of ``shape`` (a msgspec type: ``str``, :data:`TimeAndId`,
-    :data:`Position` …). Garbage, a truncated cursor and one of another list's shape answer
-    422, never a 500 and never a value the statement cannot take."""
+    :data:`Position` …). Garbage, a negative or truncated cursor and one of another list's
+    shape answer 400 (a request of the wrong shape, like a malformed parameter), never a 500
+    and never a value the statement cannot take."""
     if not cursor:
         return None
     try:
@@ -47,7 +48,7 @@ def decode_cursor(cursor: str | None, shape: Any) -> Any:
             raise ValueError("NUL")
         return msgspec.json.decode(raw, type=shape)
     except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
-        raise ValidationFailed.on("cursor", BAD_CURSOR) from exc
+        raise InvalidInput(f"cursor: {BAD_CURSOR}", errors=[FieldError("cursor", BAD_CURSOR)]) from exc
 
 
 def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:

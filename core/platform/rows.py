@@ -34,3 +34,21 @@ def rows_as(cls: type[T], records: Iterable[Record]) -> list[T]:
     if listed and tuple(listed[0].keys()) == cls.__struct_fields__:  # every record of a statement has its columns
         return [cls(*record) for record in listed]
     return [cls(**record) for record in listed]
+
+
+def under_parent(parent: str, children: str, order_by: str) -> str:
+    """One statement for "the children of a parent that must exist": no row when the parent is
+    missing (the caller answers 404), one row of NULLs when it has no children, else the
+    children. ``parent`` selects anything when the parent exists; ``children`` is the plain
+    list statement (same parameters), ``order_by`` names its columns."""
+    return (
+        f"WITH parent AS ({parent} LIMIT 1) SELECT c.* FROM parent LEFT JOIN ({children}) c ON true ORDER BY {order_by}"
+    )
+
+
+def children_as(cls: type[T], records: list[Record]) -> list[T] | None:
+    """The rows of an :func:`under_parent` statement: None when the parent is missing. The
+    first column of the children must never be NULL (it tells "no children" apart)."""
+    if not records:
+        return None
+    return rows_as(cls, [r for r in records if r[0] is not None])

@@ -1,20 +1,37 @@
-"""Optimistic concurrency: a write names the version it read (If-Match or ``version``)."""
+"""Optimistic concurrency, one rule for every update and transition.
+
+A write names the version it read, either as ``If-Match: "3"`` (the ``ETag`` of the read) or
+as ``version``/``revision`` in the body; the header wins when both are sent. ``If-Match: *``
+means "whatever version it is now" (RFC 9110 §13.1.1): the write goes ahead without a check.
+A stale version answers 412; a missing one answers 428 where the write requires it (updates
+with a body), and is allowed on transitions, which check their state instead. The service
+compares the version while it holds the row lock (or in the write's own ``WHERE``), so two
+writers naming the same version cannot both win.
+"""
 
 from __future__ import annotations
+
+from typing import Final, Literal
 
 import msgspec
 
 from core.platform.errors import PreconditionFailed, PreconditionRequired
+
+ANY: Final = "*"
+# What a write names: a version, ANY (``If-Match: *``) or None (nothing sent)
+Expected = int | Literal["*"] | None
 
 
 def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def parse_etag(header: str | None) -> int | None:
-    """The version in an ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``); ``*`` means any."""
-    if header is None or header.strip() == "*":
+def parse_etag(header: str | None) -> Expected:
+    """The version in an ``If-Match`` header (``"3"``, ``W/"3"`` or ``3``); ``*`` is :data:`ANY`."""
+    if header is None:
         return None
+    if header.strip() == ANY:
+        return ANY
     value = header.strip().removeprefix("W/").strip('"')
     if not (value.isascii() and value.isdigit()):
         raise PreconditionFailed(f"If-Match {header!r} is not an ETag this API issued")
@@ -23,22 +40,31 @@ def parse_etag(header: str | None) -> int | None:
 
 def check_version(
     current: int,
-    if_match: int | None,
+    if_match: Expected,
     body_version: int | msgspec.UnsetType | None,
     *,
     required: bool = True,
     field: str = "version",
 ) -> None:
+    """Raise unless the version the write names (header first, then body) is ``current``."""
     expected = if_match if if_match is not None else body_version
+    if expected == ANY:
+        return
     if expected is None or expected is msgspec.UNSET:
         if required:
             raise PreconditionRequired(
-                f'send If-Match: "{current}" (or "{field}": {current} in the body) so that '
-                "a concurrent change is not overwritten"
+                f'send If-Match: "{current}" (or "{field}": {current} in the body; If-Match: * for any version) '
+                "so that a concurrent change is not overwritten"
             )
         return
     if expected != current:
-        raise PreconditionFailed(
-            f"the record changed since you read it (you sent version {expected}, it is now "
-            f"{current}); read it again and reapply your change"
-        )
+        stale(expected, current)
+
+
+def stale(expected: object, current: object) -> None:
+    """The 412 of a write that named an old version (also for a write whose ``WHERE version``
+    matched no row)."""
+    raise PreconditionFailed(
+        f"the record changed since you read it (you sent version {expected}, it is now "
+        f"{current}); read it again and reapply your change"
+    )

@@ -27,7 +27,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import Checked, day_problem
 from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
-from core.platform.versioning import check_version
+from core.platform.versioning import Expected, check_version
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
@@ -616,7 +616,7 @@ async def transition(
     access: Access,
     instance_id: uuid.UUID,
     request: TransitionRequest,
-    if_match: int | None = None,
+    if_match: Expected = None,
     *,
     kind: str | None = None,
     automatic: bool = False,
@@ -718,7 +718,7 @@ async def transition_once(
     access: Access,
     instance_id: uuid.UUID,
     request: TransitionRequest,
-    if_match: int | None,
+    if_match: Expected,
     key: str | None,
     *,
     kind: str | None = None,
