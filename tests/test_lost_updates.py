@@ -119,6 +119,19 @@ async def test_township_list_transitions(client: httpx.AsyncClient, tenant: Tena
     assert [v["number"] for v in versions] == [1]  # published once
 
 
+async def test_catalog_publish(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    """The loser named a draft that is a published version by the time it holds the lock: 412."""
+    await build_county(client, tenant)
+    await add_items(client, tenant, DOMAIN, PATROL)
+    etag = await _etag(client, tenant, f"{tenant.base}/catalog/versions/draft")
+    headers = {**tenant.auth(), "If-Match": etag}
+    await one_wins(
+        client.post, f"{tenant.base}/catalog/publish", json={"effective_date": "2025-01-01"}, headers=headers
+    )
+    versions = (await client.get(f"{tenant.base}/catalog/versions", headers=tenant.auth())).json()
+    assert [v["status"] for v in versions].count("published") == 1, versions
+
+
 async def test_evaluation_scheme(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
     t = await make_tenant("taian")
     url = f"{t.base}/evaluations/scheme"

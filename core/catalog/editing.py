@@ -33,7 +33,7 @@ from core.events import service as events
 from core.legal.library import resolve_citations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from core.platform.versioning import Expected, check_version
+from core.platform.versioning import Expected, check_version, stale
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
 from core.publication import search
@@ -475,6 +475,9 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
     require_admin(access, "publish the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         draft = await queries.draft_for_update(conn, access.tenant.id)
+        named = if_match if if_match is not None else data.revision
+        if draft is None and isinstance(named, int):  # the draft it named was published meanwhile
+            stale(named, "published")
         if draft is None:
             raise Conflict("there is no draft to publish; edit the catalog first")
         check_version(draft.revision, if_match, data.revision, field="revision")
