@@ -90,6 +90,13 @@ async def test_a_conflict_is_the_rest_conflict(client: httpx.AsyncClient, tenant
     assert (rest.status_code, rest.json()["type"].rsplit("/", 1)[1]) == (409, "conflict")
 
 
+async def test_a_refused_document_carries_invalid_query(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    for query in ("{ tenant(slug: 1) { slug } }", "{ nothing }", "{ tenant("):
+        response = await post(client, tenant.admin, query)
+        errors = response.json()["errors"]
+        assert errors and all(e["extensions"] == {"code": "invalid-query", "status": 400} for e in errors), errors
+
+
 def test_field_names_follow_what_the_client_sent() -> None:
     assert graphql_field("limit", {"first", "after"}) == "first"
     assert graphql_field("limit", {"limit"}) == "limit"  # lookup's own `limit` argument stays

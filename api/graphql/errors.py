@@ -1,7 +1,8 @@
 """GraphQL errors carry what REST's problems carry: a stable ``code``, the ``status``, the
 ``field`` at fault (and ``errors`` with every field and message) and, for a database that is
 away, ``retryAfter`` — so clients can tell "try again in a few seconds" from "your query is
-wrong" without parsing messages.
+wrong" without parsing messages. A query refused before it ran carries ``invalid-query``/400, a bug
+``internal-error``/500, so every error has a ``code``.
 
 The services name fields as REST does (``limit``, ``cursor``, ``host_township_code``); a
 GraphQL client sent ``first``, ``after``, ``hostTownshipCode``. A field is renamed to the
@@ -59,11 +60,30 @@ def problem_extensions(error: GraphQLError, original: QingdanError) -> dict[str,
     return extensions
 
 
+#: A document graphql-core refused before running it (syntax, unknown field, wrong argument
+#: type, a variable that does not coerce, the depth/alias limits): REST's 400 for a request
+#: that is not of the documented shape.
+INVALID_QUERY = {"code": "invalid-query", "status": 400}
+#: Any other exception is a bug (logged by errorlog.py): REST's 500.
+INTERNAL = {"code": "internal-error", "status": 500}
+
+
 class ProblemCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except GraphQLError as error:  # a syntax error is thrown through the hooks, not returned
+            if error.original_error is None and not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), **INVALID_QUERY}
+            raise
         result = self.execution_context.result
         for error in (result.errors if result else None) or []:
             original = error.original_error
             if isinstance(original, QingdanError):
                 error.extensions = problem_extensions(error, original)
+            elif (error.extensions or {}).get("code"):
+                continue  # raised with its own code, on purpose
+            elif original is None:
+                error.extensions = {**(error.extensions or {}), **INVALID_QUERY}
+            elif not isinstance(original, GraphQLError):
+                error.extensions = {**(error.extensions or {}), **INTERNAL}
