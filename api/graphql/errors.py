@@ -83,7 +83,7 @@ class ProblemCodes(SchemaExtension):
                 error.extensions = problem_extensions(error, original)
             elif (error.extensions or {}).get("code"):
                 continue  # raised with its own code, on purpose
-            elif original is None:
+            elif original is None and not error.path:  # refused before any field ran
                 error.extensions = {**(error.extensions or {}), **INVALID_QUERY}
             elif not isinstance(original, GraphQLError):
                 error.extensions = {**(error.extensions or {}), **INTERNAL}
