@@ -174,7 +174,7 @@ async def test_national_documents_versions_and_provisions(
     ).status_code == 404
     for params in ({"level": "constitution"}, {"status": "valid"}, {"cursor": "nonsense"}):
         refused = await client.get(f"{base}/documents", params=params, headers=h)
-        assert refused.status_code == 422, (params, refused.text)
+        assert refused.status_code == (400 if "cursor" in params else 422), (params, refused.text)
         assert refused.json()["errors"][0]["field"] == next(iter(params))
     assert (await client.get(f"{base}/documents", params={"limit": 0}, headers=h)).status_code == 400
     assert (await client.get(f"{base}/documents/{uuid.uuid4()}", headers=h)).status_code == 404
