@@ -32,6 +32,7 @@ from api.rest.posts import PostController
 from api.rest.publications import ROUTES as PUBLICATION_ROUTES
 from api.rest.search import SearchController
 from api.rest.tenants import ApiKeyController, AuditController, TenantController
+from api.rest.township_list_index import ROUTES as LIST_INDEX_ROUTES
 from api.rest.township_lists import TownshipListController
 from api.rest.units import UnitController
 from api.rest.workflows import AdjustmentApplicationController, AdmissionController, WorkflowController
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             download,
             *HANDBOOK_ROUTES,
             *PUBLICATION_ROUTES,
+            *LIST_INDEX_ROUTES,
             TenantController,
             ApiKeyController,
             AuditController,

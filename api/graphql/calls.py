@@ -10,6 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
+from api.graphql.sync import UpdatedSince
 from core.calls import attachments as call_files
 from core.calls import model
 from core.calls import service as calls
@@ -250,9 +251,17 @@ class CallQueries:
         call_class: str | None = None,
         first: int = 50,
         after: str | None = None,
+        updated_since: UpdatedSince = None,
     ) -> CallPage:
         page = await calls.list_calls(
-            self.access, township=township, unit=unit, state=state, call_class=call_class, limit=first, cursor=after
+            self.access,
+            township=township,
+            unit=unit,
+            state=state,
+            call_class=call_class,
+            limit=first,
+            cursor=after,
+            updated_since=updated_since,
         )
         return CallPage(items=[Call.of(v, self.access) for v in page.items], next_cursor=page.next_cursor)
 

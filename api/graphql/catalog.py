@@ -17,6 +17,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
 from api.graphql.execution import Frozen
+from api.graphql.sync import UpdatedSince
 from core.catalog import reading as catalog
 from core.catalog import structure
 from core.catalog.reading import AdjustmentView, ItemView, VersionView
@@ -497,6 +498,7 @@ class CatalogQueries:
         q: str | None = None,
         first: int = 50,
         after: str | None = None,
+        updated_since: UpdatedSince = None,
     ) -> CatalogItemPage:
         page = await catalog.list_items(
             self.access,
@@ -510,6 +512,7 @@ class CatalogQueries:
             q=q,
             limit=first,
             cursor=after,
+            updated_since=updated_since,
         )
         return CatalogItemPage(items=[CatalogItem.of(v, self.access) for v in page.items], next_cursor=page.next_cursor)
 

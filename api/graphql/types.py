@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, TypeVar
 
+import msgspec
 import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
@@ -20,11 +21,13 @@ from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.publications import PublicationQueries
 from api.graphql.search import SearchQueries
+from api.graphql.sync import UpdatedSince
 from api.graphql.workflows import WorkflowQueries
 from core.jurisdictions import tree as jurisdictions
 from core.jurisdictions import units
 from core.jurisdictions.tree import JurisdictionView
 from core.jurisdictions.units import UnitView
+from core.lists import summaries
 from core.platform.errors import NotFound, QingdanError
 from core.security.access import Access, Tenant
 
@@ -199,6 +202,23 @@ class UnitPage:
     next_cursor: str | None
 
 
+@strawberry.type(description="A township list without its entries: status, revision, latest published number.")
+class TownshipListSummary:
+    township_code: str
+    township_name: str
+    status: str
+    catalog_version: int
+    revision: int
+    published_number: int
+    updated_at: datetime
+
+
+@strawberry.type
+class TownshipListSummaryPage:
+    items: list[TownshipListSummary]
+    next_cursor: str | None
+
+
 @strawberry.type
 class TenantFields:
     slug: str
@@ -226,6 +246,7 @@ class TenantFields:
         q: str | None = None,
         first: int = 50,
         after: str | None = None,
+        updated_since: UpdatedSince = None,
     ) -> JurisdictionPage:
         page = await jurisdictions.list_jurisdictions(
             self.access,
@@ -235,6 +256,7 @@ class TenantFields:
             q=q,
             limit=first,
             cursor=after,
+            updated_since=updated_since,
         )
         items = [Jurisdiction.of(v, self.access) for v in page.items]
         return JurisdictionPage(items=items, next_cursor=page.next_cursor)
@@ -254,6 +276,7 @@ class TenantFields:
         q: str | None = None,
         first: int = 50,
         after: str | None = None,
+        updated_since: UpdatedSince = None,
     ) -> UnitPage:
         page = await units.list_units(
             self.access,
@@ -264,9 +287,24 @@ class TenantFields:
             q=q,
             limit=first,
             cursor=after,
+            updated_since=updated_since,
         )
         items = [Unit.of(v, self.access) for v in page.items]
         return UnitPage(items=items, next_cursor=page.next_cursor)
+
+    @strawberry.field(description="The township lists without entries, in township-code order (for mirroring).")
+    async def township_lists(
+        self,
+        status: str | None = None,
+        first: int = 50,
+        after: str | None = None,
+        updated_since: UpdatedSince = None,
+    ) -> TownshipListSummaryPage:
+        page = await summaries.list_summaries(
+            self.access, status=status, updated_since=updated_since, limit=first, cursor=after
+        )
+        items = [TownshipListSummary(**msgspec.structs.asdict(v)) for v in page.items]
+        return TownshipListSummaryPage(items=items, next_cursor=page.next_cursor)
 
     @strawberry.field
     async def unit(self, info: GqlInfo, code: str) -> Unit | None:

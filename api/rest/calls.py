@@ -16,7 +16,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from api.errors import field_of_message
 from api.rest.idempotency import create_once, created
-from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit, UpdatedSince
 from core.calls import attachments
 from core.calls import service as calls
 from core.calls.model import (
@@ -90,9 +90,17 @@ class CallController(Controller):
         call_class: Annotated[str | None, QueryParameter(name="class", description="e.g. emergency")] = None,
         limit: Limit = None,
         cursor: Cursor = None,
+        updated_since: UpdatedSince = None,
     ) -> Page[CallView]:
         return await calls.list_calls(
-            access, township=township, unit=unit, state=call_state, call_class=call_class, limit=limit, cursor=cursor
+            access,
+            township=township,
+            unit=unit,
+            state=call_state,
+            call_class=call_class,
+            limit=limit,
+            cursor=cursor,
+            updated_since=updated_since,
         )
 
     @get("/statistics", operation_id="callStatistics", summary="Figures for the tenant, a township or a unit")

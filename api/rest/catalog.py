@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.idempotency import create_once, created
-from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, UpdatedSince, with_etag
 from core.catalog import editing as catalog_editing
 from core.catalog import reading as catalog
 from core.catalog import structure
@@ -88,6 +88,7 @@ class CatalogController(Controller):
         q: str | None = Parameter(default=None, description="words in the title or description"),
         limit: Limit = None,
         cursor: Cursor = None,
+        updated_since: UpdatedSince = None,
     ) -> Page[ItemView]:
         return await catalog.list_items(
             access,
@@ -101,6 +102,7 @@ class CatalogController(Controller):
             q=q,
             limit=limit,
             cursor=cursor,
+            updated_since=updated_since,
         )
 
     @post("/items", operation_id="createCatalogItem", summary="Add an item to the draft")

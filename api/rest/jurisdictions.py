@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.rest.idempotency import create_once, created
-from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, UpdatedSince, with_etag
 from core.jurisdictions import tree as service
 from core.jurisdictions.tree import JurisdictionCreate, JurisdictionUpdate, JurisdictionView
 from core.platform.pagination import Page
@@ -31,9 +31,17 @@ class JurisdictionController(Controller):
         q: str | None = Parameter(default=None, description="part of the name, e.g. 街道"),
         limit: Limit = None,
         cursor: Cursor = None,
+        updated_since: UpdatedSince = None,
     ) -> Page[JurisdictionView]:
         return await service.list_jurisdictions(
-            access, kind=kind, parent_code=parent, level=level, q=q, limit=limit, cursor=cursor
+            access,
+            kind=kind,
+            parent_code=parent,
+            level=level,
+            q=q,
+            limit=limit,
+            cursor=cursor,
+            updated_since=updated_since,
         )
 
     @post(operation_id="createJurisdiction", summary="Create a jurisdiction under its parent")

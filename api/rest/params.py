@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, TypeVar
 
 from litestar import Response
+from litestar.openapi.spec import Example
 from litestar.params import HeaderParameter, Parameter
 
 from core.platform.versioning import etag
@@ -27,6 +28,14 @@ IfMatch = Annotated[
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(name="Idempotency-Key", description="send the same key to retry safely"),
+]
+UpdatedSince = Annotated[
+    str | None,
+    Parameter(
+        description="only rows changed at or after this RFC 3339 timestamp (with its offset), deletions and "
+        "withdrawals included where the collection keeps them; for mirroring, see the README",
+        examples=[Example(value="2025-01-01T08:00:00+08:00")],
+    ),
 ]
 TENANT_PATH = "/api/v1/tenants/{tenant:str}"
 

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.rest.idempotency import create_once, created
-from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, with_etag
+from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, UpdatedSince, with_etag
 from core.catalog.reading import UnitDuties, unit_duties
 from core.jurisdictions import units as service
 from core.jurisdictions.units import UnitCreate, UnitUpdate, UnitView
@@ -35,6 +35,7 @@ class UnitController(Controller):
         q: str | None = Parameter(default=None, description="part of the name, e.g. 司法"),
         limit: Limit = None,
         cursor: Cursor = None,
+        updated_since: UpdatedSince = None,
     ) -> Page[UnitView]:
         return await service.list_units(
             access,
@@ -45,6 +46,7 @@ class UnitController(Controller):
             q=q,
             limit=limit,
             cursor=cursor,
+            updated_since=updated_since,
         )
 
     @post(operation_id="createUnit", summary="Create a unit")

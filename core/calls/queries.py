@@ -203,6 +203,12 @@ async def call_row(
     return maybe_row_as(CallRow, row)
 
 
+def _touch_call(call_id: str) -> str:
+    """A CTE marking the call (of tenant $1, id the parameter ``call_id``) as changed; the row
+    trigger sets ``updated_at``."""
+    return f"touched AS (UPDATE calls SET updated_at = now() WHERE tenant_id = $1 AND id = {call_id})"
+
+
 async def call_page(
     conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
@@ -213,6 +219,7 @@ async def call_page(
     after_at: datetime.datetime | None,
     after_id: uuid.UUID | None,
     limit: int,
+    updated_since: datetime.datetime | None = None,
 ) -> list[CallRow]:
     """Newest first, after the cursor ``(after_at, after_id)``; filters left ``None`` match all."""
     rows = await conn.fetch(
@@ -221,6 +228,7 @@ async def call_page(
         " AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM call_dispatches d"
         "      WHERE d.tenant_id = c.tenant_id AND d.call_id = c.id AND d.unit_code = $3))"
         " AND ($4::text IS NULL OR c.state = $4) AND ($5::text IS NULL OR c.call_class = $5)"
+        " AND ($9::timestamptz IS NULL OR c.updated_at >= $9)"
         " AND ($6::timestamptz IS NULL OR (c.raised_at, c.id) < ($6, $7::uuid))"
         " ORDER BY c.raised_at DESC, c.id DESC LIMIT $8",
         tenant_id,
@@ -231,6 +239,7 @@ async def call_page(
         after_at,
         after_id,
         limit,
+        updated_since,
     )
     return rows_as(CallRow, rows)
 
@@ -524,10 +533,12 @@ async def insert_step(
     comment: str,
     data: str,
 ) -> int:
-    """Append a step (the next ``seq``; the caller holds the call's lock); returns its ``seq``."""
+    """Append a step (the next ``seq``; the caller holds the call's lock); returns its ``seq``.
+    Every action on a call leaves a step, so the step also stamps the call as changed
+    (``updated_at``, for ``updated_since``) even when only a unit's part of it changed."""
     seq: int = await conn.fetchval(
-        "INSERT INTO call_steps (tenant_id, call_id, seq, at, action, unit_code, from_state, to_state,"
-        " actor_role, actor_key, actor_name, comment, data)"
+        f"WITH {_touch_call('$2')} INSERT INTO call_steps (tenant_id, call_id, seq, at, action, unit_code,"
+        " from_state, to_state, actor_role, actor_key, actor_name, comment, data)"
         " SELECT $1, $2, COALESCE(MAX(seq), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb"
         " FROM call_steps WHERE tenant_id = $1 AND call_id = $2 RETURNING seq",
         tenant_id,
@@ -605,8 +616,9 @@ async def insert_attachment(
     uploaded_by: str,
 ) -> AttachmentRow:
     row = await conn.fetchrow(
-        "INSERT INTO call_attachments (tenant_id, id, call_id, step_seq, unit_code, filename, object_key,"
-        " content_type, size, sha256, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        f"WITH {_touch_call('$3')} INSERT INTO call_attachments (tenant_id, id, call_id, step_seq, unit_code,"
+        " filename, object_key, content_type, size, sha256, uploaded_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         " RETURNING id, call_id, step_seq, unit_code, filename, content_type, size, sha256, uploaded_at,"
         " uploaded_by, object_key",
         tenant_id,

@@ -27,6 +27,7 @@ from core.jurisdictions import calendar
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
+from core.platform.sync import parse_since
 from core.security.access import Access, Role
 
 UTC = datetime.UTC
@@ -155,10 +156,13 @@ async def list_calls(
     call_class: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    updated_since: str | datetime.datetime | None = None,
 ) -> Page[CallView]:
     """Newest first. A township key sees its own township's calls, a department key the
-    calls dispatched to its unit, everyone else all of them."""
+    calls dispatched to its unit, everyone else all of them. ``updated_since``: calls raised
+    or changed (any step, answer, attachment) at or after it."""
     limit = check_limit(limit)
+    since = parse_since(updated_since)
     if state is not None and state not in CALL_STATES:
         raise ValidationFailed.on("state", f"unknown state {state!r}; use one of {', '.join(CALL_STATES)}")
     if access.role is Role.TOWNSHIP:
@@ -172,7 +176,7 @@ async def list_calls(
     after_at, after_id = decode_cursor(cursor, TimeAndId) or (None, None)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.call_page(
-            conn, access.tenant.id, township, unit, state, call_class, after_at, after_id, limit + 1
+            conn, access.tenant.id, township, unit, state, call_class, after_at, after_id, limit + 1, since
         )
         dispatches = await _dispatches_of(conn, access.tenant.id, [r.id for r in rows])
     classes = call_classes(access)

@@ -236,6 +236,7 @@ async def item_page(
     q: str | None,
     after: str | None,
     limit: int,
+    updated_since: datetime.datetime | None = None,
 ) -> list[asyncpg.Record]:
     """Items of a version in code order after ``after`` (``limit`` rows); filters left ``None`` match all."""
     return await conn.fetch(
@@ -249,6 +250,7 @@ async def item_page(
         "  AND r.party = $7))"
         " AND ($8::text IS NULL OR i.status = $8)"
         " AND ($9::text IS NULL OR strpos(i.title, $9) > 0 OR strpos(i.description, $9) > 0)"
+        " AND ($12::timestamptz IS NULL OR i.updated_at >= $12)"
         " AND ($10::text IS NULL OR i.code > $10) ORDER BY i.code LIMIT $11",
         tenant_id,
         number,
@@ -261,6 +263,7 @@ async def item_page(
         q,
         after,
         limit,
+        updated_since,
     )
 
 

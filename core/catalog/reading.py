@@ -20,6 +20,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_int, stored_number
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.platform.sync import parse_since
 from core.security.access import Access, Role
 
 REASON_KINDS = {
@@ -271,13 +272,17 @@ async def list_items(
     q: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    updated_since: str | datetime.datetime | None = None,
 ) -> Page[ItemView]:
+    """Items of a version in code order; ``updated_since``: changed (withdrawals included) at or
+    after it. A new version is a new set of rows: pull it whole when the version changes."""
     limit = check_limit(limit)
+    since = parse_since(updated_since)
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         number = await _readable_version(conn, access, version)
         records = await queries.item_page(
-            conn, access.tenant.id, number, kind, category, level, parent_code, unit, status, q, after, limit + 1
+            conn, access.tenant.id, number, kind, category, level, parent_code, unit, status, q, after, limit + 1, since
         )
     return page_of([item_view(r) for r in records], limit, key=lambda i: i.code)
 

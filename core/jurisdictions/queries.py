@@ -58,6 +58,7 @@ async def jurisdiction_page(
     q: str | None,
     after: str | None,
     limit: int,
+    updated_since: datetime.datetime | None = None,
 ) -> list[JurisdictionRow]:
     """In code order after ``after``; filters left ``None`` match all."""
     records = await conn.fetch(
@@ -65,6 +66,7 @@ async def jurisdiction_page(
         " AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR parent_code = $3)"
         " AND ($4::text[] IS NULL OR kind = ANY($4))"
         " AND ($5::text IS NULL OR strpos(name, $5) > 0)"
+        " AND ($8::timestamptz IS NULL OR updated_at >= $8)"
         " AND ($6::text IS NULL OR code > $6) ORDER BY code LIMIT $7",
         tenant_id,
         kind,
@@ -73,6 +75,7 @@ async def jurisdiction_page(
         q,
         after,
         limit,
+        updated_since,
     )
     return rows_as(JurisdictionRow, records)
 
@@ -214,6 +217,7 @@ async def unit_page(
     q: str | None,
     after: str | None,
     limit: int,
+    updated_since: datetime.datetime | None = None,
 ) -> list[UnitRow]:
     """In code order after ``after``; filters left ``None`` match all."""
     records = await conn.fetch(
@@ -224,6 +228,7 @@ async def unit_page(
         " AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM unit_hosts h WHERE"
         " h.tenant_id = u.tenant_id AND h.unit_code = u.code AND h.township_code = $5))"
         " AND ($6::text IS NULL OR strpos(u.name, $6) > 0)"
+        " AND ($9::timestamptz IS NULL OR u.updated_at >= $9)"
         " AND ($7::text IS NULL OR u.code > $7) ORDER BY u.code LIMIT $8",
         tenant_id,
         kind,
@@ -233,6 +238,7 @@ async def unit_page(
         q,
         after,
         limit,
+        updated_since,
     )
     return rows_as(UnitRow, records)
 

@@ -14,6 +14,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.platform.sync import parse_since
 from core.platform.versioning import Expected, check_version
 from core.security import audit
 from core.security.access import Access
@@ -76,15 +77,19 @@ async def list_jurisdictions(
     q: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    updated_since: str | datetime | None = None,
 ) -> Page[JurisdictionView]:
-    """Jurisdictions in code order; filters combine with AND."""
+    """Jurisdictions in code order; filters combine with AND (``updated_since``: changed at or after)."""
     limit = check_limit(limit)
+    since = parse_since(updated_since)
     if kind is not None:
         kind_of(kind)
     kinds = [k for k, v in KINDS.items() if v.level == level] if level is not None else None
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await queries.jurisdiction_page(conn, access.tenant.id, kind, parent_code, kinds, q, after, limit + 1)
+        records = await queries.jurisdiction_page(
+            conn, access.tenant.id, kind, parent_code, kinds, q, after, limit + 1, since
+        )
     return page_of([_view(r) for r in records], limit, key=lambda j: j.code)
 
 

@@ -14,6 +14,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
+from core.platform.sync import parse_since
 from core.platform.versioning import Expected, check_version
 from core.security import audit
 from core.security.access import Access
@@ -97,8 +98,11 @@ async def list_units(
     q: str | None = None,
     limit: int | None = None,
     cursor: str | None = None,
+    updated_since: str | datetime | None = None,
 ) -> Page[UnitView]:
+    """Units in code order; filters combine with AND (``updated_since``: changed at or after)."""
     limit = check_limit(limit)
+    since = parse_since(updated_since)
     if kind is not None and kind not in UNIT_KINDS:
         raise ValidationFailed.on("kind", f"unknown unit kind; use one of {', '.join(UNIT_KINDS)}")
     after = decode_cursor(cursor, str)
@@ -113,6 +117,7 @@ async def list_units(
             q,
             after,
             limit + 1,
+            since,
         )
     return page_of([_view(r) for r in records], limit, key=lambda u: u.code)
 

@@ -795,3 +795,47 @@ COUNT_BATCH = (
     "UPDATE publication_jobs SET heartbeat_at = now(), progress_done = progress_done + $3,"
     " filed = filed + $4, published = published + $5 WHERE tenant_id = $1 AND id = $2"
 )
+
+
+# --------------------------------------------------------------------------- the lists collection
+
+
+class ListSummaryRow(_Row, frozen=True):
+    township_code: str
+    township_name: str
+    status: str
+    catalog_version: int
+    revision: int
+    published_number: int
+    updated_at: datetime.datetime
+
+
+async def list_summaries(
+    conn: asyncpg.Connection,
+    tenant_id: uuid.UUID,
+    township: str | None,
+    published_only: bool,
+    status: str | None,
+    updated_since: datetime.datetime | None,
+    after: str | None,
+    limit: int,
+) -> list[ListSummaryRow]:
+    """The tenant's township lists in township-code order after ``after``; filters left
+    ``None`` match all."""
+    records = await conn.fetch(
+        "SELECT l.township_code, j.name AS township_name, l.status, l.catalog_version, l.revision,"
+        " l.published_number, l.updated_at FROM township_lists l"
+        " JOIN jurisdictions j ON j.tenant_id = l.tenant_id AND j.code = l.township_code"
+        " WHERE l.tenant_id = $1 AND ($2::text IS NULL OR l.township_code = $2)"
+        " AND (NOT $3::boolean OR l.published_number > 0) AND ($4::text IS NULL OR l.status = $4)"
+        " AND ($5::timestamptz IS NULL OR l.updated_at >= $5)"
+        " AND ($6::text IS NULL OR l.township_code > $6) ORDER BY l.township_code LIMIT $7",
+        tenant_id,
+        township,
+        published_only,
+        status,
+        updated_since,
+        after,
+        limit,
+    )
+    return rows_as(ListSummaryRow, records)

@@ -1,0 +1,47 @@
+"""Incremental sync: ``updated_since`` on the collections other systems mirror (issue 17 item 7).
+
+Jurisdictions, units, catalog items, township lists and calls carry ``updated_at``, set by the
+database on every insert and update (migration 0004_sync). A list filtered with
+``updated_since = T`` holds the rows changed at or after ``T``, in the collection's usual
+order and cursor pagination. A mirror pulls everything once, then asks for what changed since
+its previous pull started (minus a safety margin: a row is stamped when written and becomes
+visible at its transaction's commit), and follows the event feed for the moments in between.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from core.platform.errors import FieldError, InvalidInput
+from core.platform.inputs import FIRST_DAY, LAST_DAY
+
+FIELD = "updated_since"
+_EXAMPLE = "2025-01-01T08:00:00+08:00"
+
+
+def parse_since(value: str | datetime.datetime | None, field: str = FIELD) -> datetime.datetime | None:
+    """An RFC 3339 timestamp with its offset (``Z`` or ``+08:00``), or ``None``; anything else
+    is refused with 400 naming ``field`` (a time without an offset would mean a different
+    moment in each time zone)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime.datetime) else _parse(value, field)
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise _invalid(field, f"needs its UTC offset, e.g. {_EXAMPLE} or 2025-01-01T00:00:00Z")
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise _invalid(field, f"must lie from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+    return moment
+
+
+def _parse(text: str, field: str) -> datetime.datetime:
+    # RFC 3339 is date "T" time offset; fromisoformat would also take a bare date or a week date.
+    if len(text) < 20 or text[10] not in "Tt ":
+        raise _invalid(field, f"must be an RFC 3339 timestamp such as {_EXAMPLE} (got {text[:40]!r})")
+    try:
+        return datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "Zz" else text)
+    except ValueError:
+        raise _invalid(field, f"must be an RFC 3339 timestamp such as {_EXAMPLE} (got {text[:40]!r})") from None
+
+
+def _invalid(field: str, message: str) -> InvalidInput:
+    return InvalidInput(f"{field}: {message}", errors=[FieldError(field, message)])
