@@ -4,6 +4,7 @@ nothing, another tenant's identical key string is its own, a failed request stor
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from typing import Any
 
@@ -108,6 +109,27 @@ async def test_jurisdictions_units_and_catalog_items(
         f"{other.base}/jurisdictions", json=street, headers={**other.auth(), "Idempotency-Key": "create-jurisdictions"}
     )
     assert theirs.status_code == 201 and "idempotent-replayed" not in theirs.headers
+
+
+async def test_webhook_subscriptions(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    url, h = f"{tenant.base}/webhooks", tenant.auth()
+    body = {"url": "https://kaohe.example.gov.cn/hooks/qingdan", "description": "考核系统"}
+    first, again = await _twice(client, url, body, h)
+    _replayed(first, again)  # the same subscription and secret, not a second one
+    assert len((await client.get(url, headers=h)).json()) == 1
+    await _refused(client, url, {**body, "description": "另一个"}, h)
+    assert len((await client.get(url, headers=h)).json()) == 1
+
+
+async def test_concurrent_retries_create_once(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    street = {"code": "510115009000", "name": "测试街道", "kind": "street", "parent_code": county.division_code}
+    headers = {**county.auth(), "Idempotency-Key": "same-moment"}
+    answers = await asyncio.gather(
+        *(client.post(f"{county.base}/jurisdictions", json=street, headers=headers) for _ in range(4))
+    )
+    assert [a.status_code for a in answers] == [201] * 4, [a.text for a in answers]
+    assert sum("idempotent-replayed" not in a.headers for a in answers) == 1
+    assert all(a.json() == answers[0].json() for a in answers)
 
 
 async def test_a_failed_request_stores_nothing(client: httpx.AsyncClient, county: TenantFixture) -> None:
