@@ -388,11 +388,16 @@ def _plain(doc: str) -> str:
 
 def describe_schemas(document: dict[str, Any]) -> None:
     """Each schema's description from its class's docstring (litestar leaves them out); pages
-    say how paging works. Run before :func:`clean_names` (it reads litestar's names)."""
+    say how paging works; structs that refuse unknown fields say so (``additionalProperties:
+    false``). Run before :func:`clean_names` (it reads litestar's names)."""
     structs = _structs()
     for name, schema in document["components"]["schemas"].items():
         if not isinstance(schema, dict):
             continue
+        cls = _class_for(name, structs)
+        config = getattr(cls, "__struct_config__", None)
+        if config is not None and config.forbid_unknown_fields and schema.get("type") == "object":
+            schema["additionalProperties"] = False  # msgspec refuses unknown fields (400)
         if schema.get("description"):
             schema["description"] = _plain(schema["description"])
             continue
@@ -400,7 +405,7 @@ def describe_schemas(document: dict[str, Any]) -> None:
             schema["description"] = (
                 f"One page of {match.group(1)}: pass `next_cursor` as `cursor` for the next page (null: the last)."
             )
-        elif (cls := _class_for(name, structs)) is not None and cls.__doc__:
+        elif cls is not None and cls.__doc__:
             schema["description"] = _plain(cls.__doc__)
 
 
