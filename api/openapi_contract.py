@@ -76,6 +76,18 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         },
     },
     "additionalProperties": True,
+    "examples": [
+        {
+            "type": f"{TYPE_BASE}validation-failed",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "jurisdiction_code: no jurisdiction 510115999000 in this tenant",
+            "instance": "/api/v1/tenants/demo/units",
+            "code": "validation-failed",
+            "errors": [{"field": "jurisdiction_code", "message": "no jurisdiction 510115999000 in this tenant"}],
+            "request_id": "52437cc24c05467a0000000000000001",
+        }
+    ],
 }
 FIELD_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -409,6 +421,64 @@ def describe_schemas(document: dict[str, Any]) -> None:
             schema["description"] = _plain(cls.__doc__)
 
 
+WEBHOOK_EVENT: dict[str, Any] = {
+    "type": "object",
+    "title": "WebhookEvent",
+    "description": "The body POSTed to a webhook subscription for one event (also what `GET …/events` "
+    "lists, without `tenant`). Delivery is at least once: dedupe on `id`.",
+    "required": ["id", "type", "tenant", "subject", "occurred_at", "data"],
+    "properties": {
+        "id": {"type": "integer", "description": "the event's id, increasing per tenant"},
+        "type": {
+            "type": "string",
+            "description": "dotted event type",
+            "examples": ["township_list.published", "catalog.published", "call.dispatch", "workflow.transitioned"],
+        },
+        "tenant": {"type": "string", "description": "the tenant's slug"},
+        "subject": {
+            "type": "string",
+            "description": "what changed, as a path",
+            "examples": ["townships/510115001000/list"],
+        },
+        "occurred_at": {"type": "string", "format": "date-time"},
+        "data": {"type": "object", "additionalProperties": True, "description": "the event's details"},
+    },
+}
+_WEBHOOK_HEADERS = [
+    ("Qingdan-Signature", '`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>." + body>` under the subscription\'s secret'),
+    ("Qingdan-Event-Id", "the event's id (as in the body)"),
+    ("Qingdan-Event-Type", "the event's type (as in the body)"),
+    ("Qingdan-Delivery-Attempt", "1 for the first attempt, then 2, 3 … (retried with backoff until a 2xx)"),
+]
+
+
+def document_webhooks(document: dict[str, Any]) -> None:
+    """The 3.1 ``webhooks`` section: what a subscription receives (core/events/worker.py)."""
+    document["components"]["schemas"]["WebhookEvent"] = WEBHOOK_EVENT
+    document["webhooks"] = {
+        "event": {
+            "post": {
+                "operationId": "receiveEvent",
+                "summary": "An event, POSTed to each subscription whose event_types match it",
+                "description": "Answer any 2xx to acknowledge; anything else (or no answer) is retried with "
+                "exponential backoff, up to 10 attempts, then marked failed (redeliver it with "
+                "`POST …/webhooks/{id}/deliveries/{event_id}/redeliver`).",
+                "tags": ["webhooks"],
+                "security": [],
+                "parameters": [
+                    {"in": "header", "name": name, "required": True, "description": text, "schema": {"type": "string"}}
+                    for name, text in _WEBHOOK_HEADERS
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": REF + "WebhookEvent"}}},
+                },
+                "responses": {"2XX": {"description": "Received; not sent again"}},
+            }
+        }
+    }
+
+
 def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     """The finished document (``raw`` is litestar's, left unchanged)."""
     document = copy.deepcopy(raw)
@@ -422,6 +492,7 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     nullable_objects(document)
     document_errors(document, _needs_key(app))
     document_bodies(document)
+    document_webhooks(document)
     return document
 
 

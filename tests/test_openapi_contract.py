@@ -170,3 +170,21 @@ def test_operations_and_important_schemas_are_described() -> None:
     important = ["Problem", "ItemView", "UnitView", "CallView", "AuditEventView", "ImpactReport", "ItemViewPage"]
     assert all(schemas[name].get("description") for name in important)
     assert "``" not in json.dumps(schemas, ensure_ascii=False)  # docstrings' reST turned into Markdown
+
+
+def test_the_webhook_body_is_the_documented_event() -> None:
+    import datetime
+    import uuid
+
+    from core.events.queries import ClaimRow
+    from core.events.worker import payload
+
+    now = datetime.datetime(2026, 10, 10, 9, 30, tzinfo=datetime.UTC)
+    row = ClaimRow(
+        uuid.uuid4(), uuid.uuid4(), 42, 1, "https://example.test/hook", "s3cret", "township_list.published",
+        "townships/510115001000/list", '{"version": 3}', now, "demo", now,
+    )  # fmt: skip
+    webhook = DOCUMENT["webhooks"]["event"]["post"]
+    schema = {"components": DOCUMENT["components"], **webhook["requestBody"]["content"]["application/json"]["schema"]}
+    assert not [e.message for e in Draft202012Validator(schema).iter_errors(json.loads(payload(row)))]
+    assert list(Draft202012Validator(schema).iter_errors({"id": 1}))  # the schema does require the fields
