@@ -479,6 +479,59 @@ def document_webhooks(document: dict[str, Any]) -> None:
     }
 
 
+def _properties(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref", "")
+    if ref.startswith(REF):
+        schema = document["components"]["schemas"].get(ref[len(REF) :], {})
+    properties = schema.get("properties", {})
+    return properties if isinstance(properties, dict) else {}
+
+
+#: Item path parameters named otherwise than the created resource's field.
+_FIELD_OF = {"tenant": "slug", "period": "code", "subscription_id": "subscription/id"}
+
+
+def _body_field(param: str, properties: dict[str, Any]) -> str | None:
+    """The field (a JSON pointer below the body) of a created resource that its item path's
+    parameter takes: ``code`` → ``code``, ``call_id`` → ``id``, ``tenant`` → ``slug``."""
+    if param in properties:
+        return param
+    if param in _FIELD_OF and _FIELD_OF[param].split("/", 1)[0] in properties:
+        return _FIELD_OF[param]
+    if param.endswith("_id") and "id" in properties:
+        return "id"
+    return None
+
+
+def document_links(document: dict[str, Any]) -> None:
+    """OpenAPI links from each creating POST (201) to the operations on the item it created
+    (``…/units`` → ``…/units/{code}``), for clients and stateful tests: the new item's path
+    parameter from the response body, the others from the request's path."""
+    paths: dict[str, Any] = document["paths"]
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if not created or "application/json" not in created.get("content", {}):
+            continue
+        properties = _properties(document, created["content"]["application/json"]["schema"])
+        links: dict[str, Any] = {}
+        for target, target_item in paths.items():
+            match = re.fullmatch(re.escape(path) + r"/\{(\w+)\}", target)
+            if not match or (field := _body_field(match.group(1), properties)) is None:
+                continue
+            inherited = re.findall(r"\{(\w+)\}", path)
+            for method in _METHODS:
+                if method not in target_item:
+                    continue
+                parameters = {name: f"$request.path.{name}" for name in inherited}
+                parameters[match.group(1)] = f"$response.body#/{field}"
+                links[target_item[method]["operationId"]] = {
+                    "operationId": target_item[method]["operationId"],
+                    "parameters": parameters,
+                }
+        if links:
+            created["links"] = links
+
+
 def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     """The finished document (``raw`` is litestar's, left unchanged)."""
     document = copy.deepcopy(raw)
@@ -493,6 +546,7 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     document_errors(document, _needs_key(app))
     document_bodies(document)
     document_webhooks(document)
+    document_links(document)
     return document
 
 

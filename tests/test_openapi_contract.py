@@ -188,3 +188,31 @@ def test_the_webhook_body_is_the_documented_event() -> None:
     schema = {"components": DOCUMENT["components"], **webhook["requestBody"]["content"]["application/json"]["schema"]}
     assert not [e.message for e in Draft202012Validator(schema).iter_errors(json.loads(payload(row)))]
     assert list(Draft202012Validator(schema).iter_errors({"id": 1}))  # the schema does require the fields
+
+
+def test_links_name_real_operations_and_fields() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    count = 0
+    for item in DOCUMENT["paths"].values():
+        for op in item.values():
+            for response in op["responses"].values():
+                for link in response.get("links", {}).values():
+                    count += 1
+                    target = OPERATIONS[link["operationId"]]
+                    wanted = {p["name"] for p in target.get("parameters", []) if p["in"] == "path"}
+                    assert set(link["parameters"]) == wanted, link
+                    source = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+                    for expression in link["parameters"].values():
+                        if expression.startswith("$response.body#/"):
+                            field = expression.removeprefix("$response.body#/").split("/")[0]
+                            assert field in schemas[source]["properties"], (source, expression)
+    assert count >= 12
+
+
+async def test_a_link_followed_over_http(client: httpx.AsyncClient, tenant: TenantFixture) -> None:
+    created = await client.post(f"{tenant.base}/units", json=UNIT, headers=tenant.auth())
+    link = OPERATIONS["createUnit"]["responses"]["201"]["links"]["getUnit"]
+    code = created.json()[link["parameters"]["code"].removeprefix("$response.body#/")]
+    got = await client.get(f"{tenant.base}/units/{code}", headers=tenant.auth())
+    assert got.status_code == 200
+    conforms(got, link["operationId"])
