@@ -532,6 +532,30 @@ def document_links(document: dict[str, Any]) -> None:
             created["links"] = links
 
 
+#: What :func:`core.platform.versioning.parse_etag` accepts: ``*``, ``"3"``, ``W/"3"`` or ``3``.
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"*[0-9]+"*)\s*$'
+
+
+def typed_parameters(document: dict[str, Any]) -> None:
+    """Parameters whose text has a shape the route checks itself: ``If-Match`` (an ETag this
+    API issued, or ``*``) and ``updated_since`` (an RFC 3339 timestamp with its offset)."""
+    for _path, _method, operation in _operations(document):
+        for parameter in operation.get("parameters", []):
+            name, schema = parameter.get("name", ""), parameter.get("schema", {})
+            if parameter.get("in") == "header" and name.lower() == "if-match":
+                parameter["schema"] = {**_string_part(schema), "pattern": IF_MATCH_PATTERN}
+                parameter.setdefault("examples", {"etag": {"value": '"3"'}, "any": {"value": "*"}})
+            elif parameter.get("in") == "query" and name == "updated_since":
+                parameter["schema"] = {**_string_part(schema), "format": "date-time"}
+
+
+def _string_part(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` as a plain string schema (``oneOf [string, null]`` of an optional parameter:
+    an absent parameter is absent, never ``null``), keeping its description."""
+    kept = {k: v for k, v in schema.items() if k in ("description", "examples")}
+    return {"type": "string", **kept}
+
+
 def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     """The finished document (``raw`` is litestar's, left unchanged)."""
     document = copy.deepcopy(raw)
@@ -547,6 +571,7 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     document_bodies(document)
     document_webhooks(document)
     document_links(document)
+    typed_parameters(document)
     return document
 
 

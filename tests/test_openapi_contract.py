@@ -216,3 +216,20 @@ async def test_a_link_followed_over_http(client: httpx.AsyncClient, tenant: Tena
     got = await client.get(f"{tenant.base}/units/{code}", headers=tenant.auth())
     assert got.status_code == 200
     conforms(got, link["operationId"])
+
+
+@pytest.mark.parametrize("value", ['"3"', 'W/"3"', "3", "*", " * ", "x", '"', 'W/ "3"', '"3', "-1", "", "٣"])
+def test_the_if_match_pattern_is_what_the_api_accepts(value: str) -> None:
+    import re
+
+    from core.platform.errors import PreconditionFailed
+    from core.platform.versioning import parse_etag
+
+    pattern = OPERATIONS["updateUnit"]["parameters"]
+    schema = next(p["schema"] for p in pattern if p["name"] == "If-Match")
+    try:
+        parse_etag(value)
+        accepted = True
+    except PreconditionFailed:
+        accepted = False
+    assert bool(re.search(schema["pattern"], value)) == accepted
