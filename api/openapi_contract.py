@@ -533,6 +533,8 @@ def document_links(document: dict[str, Any]) -> None:
 
 
 #: What :func:`core.platform.versioning.parse_etag` accepts: ``*``, ``"3"``, ``W/"3"`` or ``3``.
+#: ``updated_since`` lies from 1900-01-01 to 2200-12-31 (core/platform/sync.py).
+SINCE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
 IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"*[0-9]+"*)\s*$'
 
 
@@ -546,7 +548,22 @@ def typed_parameters(document: dict[str, Any]) -> None:
                 parameter["schema"] = {**_string_part(schema), "pattern": IF_MATCH_PATTERN}
                 parameter.setdefault("examples", {"etag": {"value": '"3"'}, "any": {"value": "*"}})
             elif parameter.get("in") == "query" and name == "updated_since":
-                parameter["schema"] = {**_string_part(schema), "format": "date-time"}
+                parameter["schema"] = {**_string_part(schema), "format": "date-time", "pattern": SINCE_PATTERN}
+            elif parameter.get("in") == "query" and (plain := _without_null(schema)) is not None:
+                parameter["schema"] = plain
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """An optional query parameter's ``oneOf [X, null]`` as ``X``: a query string cannot say
+    ``null``; the parameter is left out instead."""
+    one_of = schema.get("oneOf")
+    if not isinstance(one_of, list) or len(one_of) != 2 or {"type": "null"} not in one_of:
+        return None
+    plain = dict(next(branch for branch in one_of if branch != {"type": "null"}))
+    for key, value in schema.items():  # constraints and words beside the oneOf (minimum, description …)
+        if key != "oneOf" and value is not None:
+            plain.setdefault(key, value)
+    return plain
 
 
 def _string_part(schema: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.case import Case
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -82,8 +83,11 @@ def generated_cases() -> list[Case]:
 async def send(client: httpx.AsyncClient, case: Case, tenant: TenantFixture, auth: bool = True) -> httpx.Response:
     if case.path_parameters and "tenant" in case.path_parameters:
         case.path_parameters["tenant"] = tenant.slug
+    # A case whose headers were made invalid on purpose is sent as generated (its Authorization
+    # may be the invalid part); every other case as the tenant's admin.
+    negated = case.meta is not None and case.meta.is_negative_at(ParameterLocation.HEADER)
     kwargs: dict[str, Any] = case.as_transport_kwargs(
-        base_url=str(client.base_url), headers=tenant.auth() if auth else None
+        base_url=str(client.base_url), headers=tenant.auth() if auth and not negated else None
     )
     if not auth:
         kwargs["headers"].pop("Authorization", None)
