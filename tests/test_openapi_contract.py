@@ -233,3 +233,9 @@ def test_the_if_match_pattern_is_what_the_api_accepts(value: str) -> None:
     except PreconditionFailed:
         accepted = False
     assert bool(re.search(schema["pattern"], value)) == accepted
+
+
+def test_constraints_litestar_drops_are_documented() -> None:
+    schemas = DOCUMENT["components"]["schemas"]
+    assert schemas["ResponsibilityData"]["properties"]["financial_share"]["minimum"] == 0  # ge=0
+    assert schemas["ParagraphData"]["properties"]["items"]["items"]["minLength"] == 1  # list[Annotated[str, …]]
