@@ -173,14 +173,16 @@ UPLOADS: dict[str, dict[str, Any]] = {
         "multipart/form-data": {
             "type": "object",
             "description": "one file part per source list; the part's name (or the file's name) is the list's name",
-            "additionalProperties": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "minProperties": 1,
+            "additionalProperties": {"type": "string", "format": "binary"},
         }
     },
     "applyMerge": {
         "multipart/form-data": {
             "type": "object",
             "description": "the same files as the merge report reviewed",
-            "additionalProperties": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "minProperties": 1,
+            "additionalProperties": {"type": "string", "format": "binary"},
         }
     },
     "uploadCallAttachment": {"application/json": {"$ref": REF + "AttachmentUpload"}},

@@ -21,7 +21,7 @@ from api.rest.params import TENANT_PATH
 from core.catalog.reading import AdjustmentNote
 from core.exchange import catalog_import, excel, merge
 from core.exchange.tables import MAX_UPLOAD_BYTES
-from core.platform.errors import InvalidInput, ValidationFailed
+from core.platform.errors import FieldError, InvalidInput, ValidationFailed
 from core.security.access import Access
 
 Download = Parameter(default=False, description="true: the workbook itself instead of a signed link to it")
@@ -55,7 +55,13 @@ async def _files(request: Request[Any, Any, Any]) -> list[tuple[str, bytes, str 
     """Each uploaded part: (source list name, bytes, content type)."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise InvalidInput("send the source lists as multipart/form-data, one file per list")
-    form = await request.form()
+    try:
+        form = await request.form()
+    except UnicodeDecodeError as exc:  # a part without a filename is read as text (litestar)
+        raise InvalidInput(
+            "send each source list as a file part (with a filename); a part without one must be UTF-8 text",
+            errors=[FieldError("body", f"a form field is not UTF-8 ({exc.reason})")],
+        ) from exc
     found = []
     for name, value in form.multi_items():
         if not hasattr(value, "read"):
