@@ -165,9 +165,16 @@ ALSO_ANSWERS = {"setCalendarOverride": "201", "recordLegalAmendment": "200", "re
 
 #: Operations reading the raw request body themselves: (media type → schema).
 UPLOADS: dict[str, dict[str, Any]] = {
+    # One media type: client generators (openapi-python-client) send a raw body only as
+    # application/octet-stream and warn on (and drop the operation for) the xlsx and CSV types.
+    # The server tells the two apart by the zip signature; it also reads them sent as XLSX or text/csv.
     "importCatalog": {
-        XLSX: {"type": "string", "contentMediaType": XLSX, "description": "the workbook (.xlsx)"},
-        "text/csv": {"type": "string", "contentMediaType": "text/csv", "description": "UTF-8 CSV, header row first"},
+        "application/octet-stream": {
+            "type": "string",
+            "format": "binary",
+            "description": "the workbook (.xlsx), or UTF-8/GB18030 CSV with the header row first; "
+            f"also accepted with Content-Type {XLSX} or text/csv",
+        },
     },
     "mergeSourceLists": {
         "multipart/form-data": {
