@@ -33,6 +33,7 @@ from litestar.routes import HTTPRoute
 from api.errors import PROBLEM_JSON, TYPE_BASE
 from core.calls.model import AttachmentUpload
 from core.exchange.excel import XLSX
+from core.platform.settings import DEFAULT_CONTENT_TYPES
 
 REF = "#/components/schemas/"
 PROBLEM = "Problem"
@@ -434,7 +435,7 @@ def _copy_constraints(target: dict[str, Any], source: dict[str, Any]) -> None:
     for key in _CONSTRAINTS:
         if key in source and key not in target:
             target[key] = source[key]
-    items, source_items = target.get("items"), source.get("items")
+    items, source_items = _non_null(target).get("items"), source.get("items")  # an optional list's too
     if isinstance(items, dict) and isinstance(source_items, dict) and "$ref" not in items:
         _copy_constraints(items, source_items)
 
@@ -633,6 +634,47 @@ def _string_part(schema: dict[str, Any]) -> dict[str, Any]:
     return {"type": "string", **kept}
 
 
+#: The input guard refuses text with U+0000 (PostgreSQL text cannot hold it) with a 400, so
+#: every free-text string says so; generators then keep NUL for their negative cases.
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def no_nul_strings(document: dict[str, Any]) -> None:
+    """``pattern: NO_NUL_PATTERN`` on every string schema (components and parameters) that has
+    no shape of its own yet: no pattern, format, enum or const (those exclude NUL already, or
+    carry bytes: ``format: binary`` parts are files, not text)."""
+
+    def mark(node: dict[str, Any]) -> None:
+        if node.get("type") == "string" and not (
+            {"pattern", "format", "enum", "const", "contentMediaType"} & node.keys()
+        ):
+            node["pattern"] = NO_NUL_PATTERN
+        if node.get("type") == "object" and node.get("additionalProperties") == {}:  # free JSON (attributes …)
+            # No text with NUL in its keys or values. Not said for deeper levels: a recursive
+            # schema would say it, but openapi-python-client then drops every operation using it.
+            node["additionalProperties"] = {"not": {"type": "string", "pattern": r"\x00"}}
+            node["propertyNames"] = {"pattern": NO_NUL_PATTERN}
+
+    _walk(document.get("components", {}).get("schemas", {}), mark)
+    for _path, _method, operation in _operations(document):
+        for parameter in operation.get("parameters", []):
+            _walk(parameter.get("schema", {}), mark)
+        for media in operation.get("requestBody", {}).get("content", {}).values():  # inline bodies
+            _walk(media.get("schema", {}), mark)
+
+
+def attachment_types() -> dict[str, Any]:
+    """An attachment's ``content_type``: the media types the default settings accept (anything
+    else is 415 before a byte is stored)."""
+    return {
+        "type": "string",
+        "enum": list(DEFAULT_CONTENT_TYPES),
+        "description": "the file's media type: one of QINGDAN_STORAGE_CONTENT_TYPES, by default these; a deployment"
+        " that accepts more lists them in its 415 answer. The bytes are checked to be of this type (422 otherwise).",
+        "examples": ["image/jpeg"],
+    }
+
+
 def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     """The finished document (``raw`` is litestar's, left unchanged)."""
     document = copy.deepcopy(raw)
@@ -641,6 +683,7 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     schemas[FIELD_ERROR] = FIELD_ERROR_SCHEMA
     (_, components) = msgspec.json.schema_components([AttachmentUpload], ref_template=REF + "{name}")
     schemas.update(components)
+    schemas["AttachmentUpload"]["properties"]["content_type"] = attachment_types()
     struct_constraints(document)
     describe_schemas(document)
     clean_names(document)
@@ -650,6 +693,7 @@ def finish(raw: dict[str, Any], app: Litestar) -> dict[str, Any]:
     document_webhooks(document)
     document_links(document)
     typed_parameters(document)
+    no_nul_strings(document)
     return document
 
 

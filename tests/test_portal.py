@@ -150,7 +150,7 @@ async def test_search_page(client: httpx.AsyncClient, county: TenantFixture) -> 
     one = await page(client, f"/portal/{county.slug}/search?q=消防&township={GONGPING}&kind=basic&category=safety")
     assert item_page_path(county.slug, GONGPING, "SAF-03") in one.text
     assert item_page_path(county.slug, LIUCHENG, "SAF-03") not in one.text
-    bad = await page(client, f"/portal/{county.slug}/search?q=？！。", 400)
+    bad = await page(client, f"/portal/{county.slug}/search?q=？！。", 422)
     assert "无法搜索" in bad.text and "punctuation" in bad.text
     none = await page(client, f"/portal/{county.slug}/search?q=火箭")
     assert "没有找到" in none.text

@@ -101,9 +101,9 @@ async def test_only_published_content_is_found(client: httpx.AsyncClient, county
 
 
 @pytest.mark.parametrize("q", ["？！。，", "...", "   ", "《》、——", "★☆"])
-async def test_punctuation_only_is_a_400_naming_q(client: httpx.AsyncClient, county: TenantFixture, q: str) -> None:
+async def test_punctuation_only_is_a_422_naming_q(client: httpx.AsyncClient, county: TenantFixture, q: str) -> None:
     response = await client.get(f"{county.base}/search", params={"q": q}, headers=county.auth(county.reader))
-    assert response.status_code == 400, response.text
+    assert response.status_code == 422, response.text
     body = response.json()
     assert body["errors"][0]["field"] == "q" and "punctuation" in body["detail"]
 
@@ -115,7 +115,7 @@ async def test_bad_parameters(client: httpx.AsyncClient, county: TenantFixture) 
     scope = await client.get(base, params={"q": "消防", "scope": "all"}, headers=auth)
     assert scope.status_code == 400 and "scope" in scope.text
     both = await client.get(base, params={"q": "消防", "scope": "catalog", "township": LIUCHENG}, headers=auth)
-    assert both.status_code == 400 and both.json()["errors"][0]["field"] == "township"
+    assert both.status_code == 422 and both.json()["errors"][0]["field"] == "township"
     assert (await client.get(base, params={"q": "消防", "cursor": "!!"}, headers=auth)).status_code in (400, 422)
     assert (await client.get(base, params={"q": "消防", "limit": 0}, headers=auth)).status_code == 400
     unknown = await client.get(base, params={"q": "消防", "township": "510115999000"}, headers=auth)

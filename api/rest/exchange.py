@@ -62,9 +62,10 @@ async def _files(request: Request[Any, Any, Any]) -> list[tuple[str, bytes, str 
             "send each source list as a file part (with a filename); a part without one must be UTF-8 text",
             errors=[FieldError("body", f"a form field is not UTF-8 ({exc.reason})")],
         ) from exc
-    found = []
+    found: list[tuple[str, bytes, str | None]] = []
     for name, value in form.multi_items():
-        if not hasattr(value, "read"):
+        if isinstance(value, str):  # a part without a filename: its text is the list (CSV), checked like any file
+            found.append((name, value.encode(), None))
             continue
         filename = getattr(value, "filename", "") or ""
         if name in ("file", "files") and filename:

@@ -47,7 +47,7 @@ import asyncpg
 import msgspec
 
 from core.platform.db import tenant_transaction
-from core.platform.errors import FieldError, InvalidInput, NotFound
+from core.platform.errors import FieldError, InvalidInput, NotFound, ValidationFailed
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
 from core.publication import queries
 from core.publication.links import item_page_path
@@ -176,15 +176,16 @@ def _phrase(run: str) -> str:
 def _terms(q: str) -> list[list[str]]:
     """The query's terms (all must match), each as its alternatives (any may match): a word
     (searched as a prefix), or a run of Chinese characters and its abbreviations' full forms.
-    :class:`InvalidInput` when it has no searchable character."""
+    :class:`ValidationFailed` when it has no searchable character."""
     if len(q) > MAX_QUERY:
         raise InvalidInput(
             f"q: at most {MAX_QUERY} characters", errors=[FieldError("q", f"at most {MAX_QUERY} characters")]
         )
     runs = tokens(q)
     if not runs:
+        # A well-formed text the search cannot use: a rule (422), not a malformed parameter.
         message = "has no letter, digit or Chinese character to search for (only punctuation or spaces)"
-        raise InvalidInput(f"q: {message}", errors=[FieldError("q", message)])
+        raise ValidationFailed(f"q: {message}", errors=[FieldError("q", message)])
     terms = []
     for run in dict.fromkeys(runs):
         if not _is_cjk(run):
@@ -209,7 +210,7 @@ def _tsquery(terms: list[list[str]]) -> str:
 
 
 def query_text(q: str) -> str:
-    """A ``tsquery`` literal for the user's query; :class:`InvalidInput` when it has no
+    """A ``tsquery`` literal for the user's query; :class:`ValidationFailed` when it has no
     searchable character (only punctuation, symbols or spaces)."""
     return _tsquery(_terms(q))
 
@@ -416,8 +417,8 @@ async def search(
     optionally one ``township``), or items of the latest published catalog (``catalog``)."""
     if scope not in ("lists", "catalog"):
         raise InvalidInput("scope: lists or catalog", errors=[FieldError("scope", "must be lists or catalog")])
-    if scope == "catalog" and township:
-        raise InvalidInput(
+    if scope == "catalog" and township:  # two valid parameters that do not go together: a rule, so 422
+        raise ValidationFailed(
             "township: the catalog has no townships; search scope=lists",
             errors=[FieldError("township", "only with scope=lists")],
         )
