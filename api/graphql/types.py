@@ -14,6 +14,7 @@ from strawberry.scalars import JSON
 from api.graphql.calls import CallQueries
 from api.graphql.catalog import CatalogQueries
 from api.graphql.context import GqlInfo
+from api.graphql.errors import camel
 from api.graphql.evaluation import EvaluationQueries
 from api.graphql.events import EventQueries
 from api.graphql.handbooks import HandbookQueries
@@ -59,7 +60,7 @@ class Problem:
             status=exc.status,
             title=exc.title,
             detail=exc.detail,
-            errors=[FieldError(field=_camel(e.field), message=e.message) for e in exc.errors],
+            errors=[FieldError(field=camel(e.field), message=e.message) for e in exc.errors],
         )
 
 
@@ -73,12 +74,6 @@ async def attempt(info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[
         return await act(access)
     except QingdanError as exc:
         return Problem.of(exc)
-
-
-def _camel(field: str) -> str:
-    """``host_township_codes[0]`` → ``hostTownshipCodes[0]``: GraphQL clients' names."""
-    head, *rest = field.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 @strawberry.type
