@@ -33,7 +33,7 @@ from core.catalog.editing import (
     plugin_problems,
 )
 from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, version_numbers
-from core.catalog.structure import load_structure, township_scope
+from core.catalog.structure import choice_code, load_structure, township_scope
 from core.exchange import queries
 from core.exchange.excel import read_items
 from core.exchange.layout import (
@@ -220,6 +220,8 @@ def _row_item(
         if raw is None or raw == "":
             continue
         value = _extra_value(raw, field.type)
+        if field.choices and not isinstance(value, RowProblem):  # an export writes choices by label
+            value = [choice_code(field, v) for v in value] if isinstance(value, list) else choice_code(field, value)
         if isinstance(value, RowProblem):
             problems.append(RowProblem(number, header.headers[key], value.problem, code))
         elif value not in ("", []):

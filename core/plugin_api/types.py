@@ -145,6 +145,8 @@ class ExtraField:
     (one of ``choices``) or ``list`` (of strings, each one of ``choices`` if given).
     ``required``: every item gives the field; ``required_for``: the items of these list kinds
     give it (e.g. a ``negative`` item states its accountability situation).
+    ``choice_labels``: the Chinese label of each choice, which is what people read (the portal,
+    Excel, the handbook) and what an imported workbook may write instead of the code.
     """
 
     name: str
@@ -154,6 +156,7 @@ class ExtraField:
     choices: tuple[str, ...] = ()
     description: str = ""
     required_for: tuple[str, ...] = ()
+    choice_labels: tuple[Label, ...] = ()
 
 
 @dataclass(frozen=True)
