@@ -14,8 +14,10 @@ from openpyxl import load_workbook
 
 from core.catalog.structure import choice_labels, extra_text
 from core.plugin_api.types import ExtraField, Label
+from core.publication.handbook.data import load_document
 from core.publication.links import item_page_path, township_path
-from tests.conftest import MakeTenant, TenantFixture
+from tenants.access import open_access
+from tests.conftest import PLATFORM, MakeTenant, TenantFixture
 from tests.portal_fixtures import LIUCHENG, published_county
 from tests.test_graphql import gql
 
@@ -85,6 +87,17 @@ async def test_the_item_page_shows_choice_labels(client: httpx.AsyncClient, coun
     text = text_of(item.text)
     assert "来源清单 行政权力清单" in text
     assert "powers" not in text
+
+
+async def test_the_handbook_shows_labels(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    await labelled_sources(client, county)
+    access = await open_access(PLATFORM, county.slug)
+    document = await load_document(access, LIUCHENG, 1, "https://qingdan.example.gov.cn")
+    entries = {e.code: e for section in document.sections for e in section.entries}
+    fire = entries["SAF-03"]
+    assert fire.extras == (("来源清单", "行政权力清单"),)
+    assert fire.category_label == "安全生产" and "基本履职事项" in fire.kind_labels
+    assert "safety" not in [s.label for s in document.sections]
 
 
 @pytest.mark.parametrize("plugin", ["longsha", "wenjiang"])
