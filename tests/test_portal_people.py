@@ -4,6 +4,7 @@ instead of plugin codes, a Chinese not-found page, one title, and the tenant's o
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from typing import Any
@@ -125,6 +126,21 @@ async def test_the_excel_export_writes_labels_and_reads_them_back(
     assert report.status_code == 200, report.text
     body = report.json()
     assert body["errors"] == [] and body["changed"] == [] and body["added"] == []
+
+    # GraphQL: the same workbook through exportCatalog's link, the same dry run through importCatalog.
+    export = """mutation($t: String!) { exportCatalog(tenant: $t, version: "1") {
+      __typename ... on ExportLink { url } ... on Problem { status } } }"""
+    link = (await gql(client, t.reader, export, t=t.slug))["exportCatalog"]
+    linked = await client.get(link["url"].replace("http://127.0.0.1:8000", ""))
+    assert linked.status_code == 200
+    assert [
+        list(r) for r in load_workbook(io.BytesIO(linked.content)).worksheets[0].iter_rows(values_only=True)
+    ] == rows
+    imports = """mutation($t: String!, $c: String!) { importCatalog(tenant: $t, contentBase64: $c, dryRun: true) {
+      __typename ... on ImportReport { added changed { code } errors { row } } ... on Problem { status } } }"""
+    encoded = base64.b64encode(response.content).decode()
+    dry = (await gql(client, t.admin, imports, t=t.slug, c=encoded))["importCatalog"]
+    assert dry == {"__typename": "ImportReport", "added": [], "changed": [], "errors": []}
 
 
 # --- the not-found page and the title --------------------------------------------------------
