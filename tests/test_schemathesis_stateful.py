@@ -76,7 +76,7 @@ def grounded(case: Case) -> None:
                 case.body[field] = value
 
 
-SCENARIOS = 15  # Hypothesis examples, each a scenario of up to STEPS calls
+SCENARIOS = 25  # Hypothesis examples, each a scenario of up to STEPS calls
 STEPS = 10
 
 
