@@ -201,6 +201,10 @@ DOWNLOADS = {
     "exportTownshipListVersion": XLSX,
     "exportPublishedTownshipList": XLSX,
 }
+#: Operations that answer only the workbook. Also declared ``application/octet-stream``: client
+#: generators (openapi-python-client) read only that binary type and otherwise drop the answer;
+#: the server sends the xlsx type.
+WORKBOOKS = {"downloadCatalogWorkbook", "downloadTownshipListVersionWorkbook", "downloadPublishedTownshipListWorkbook"}
 
 
 def _walk(node: Any, fn: Any) -> None:
@@ -346,6 +350,16 @@ def document_bodies(document: dict[str, Any]) -> None:
             ok["description"] = "A signed link to the stored workbook, or with download=true the workbook itself"
             ok.setdefault("content", {})[DOWNLOADS[op_id]] = {
                 "schema": {"type": "string", "contentMediaType": DOWNLOADS[op_id]}
+            }
+            for parameter in operation.get("parameters", []):
+                if parameter.get("name") == "download":  # one answer type per status for generators
+                    parameter["deprecated"] = True
+        if op_id in WORKBOOKS:
+            binary = {"schema": {"type": "string", "format": "binary"}}
+            operation["responses"]["200"] = {
+                "description": "The workbook (.xlsx)",
+                "content": {XLSX: binary, "application/octet-stream": binary},
+                "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
             }
         if op_id == "downloadFile":
             operation["responses"]["200"] = {
@@ -549,7 +563,48 @@ def _properties(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, A
 
 
 #: Item path parameters named otherwise than the created resource's field.
-_FIELD_OF = {"tenant": "slug", "period": "code", "subscription_id": "subscription/id"}
+_FIELD_OF = {"tenant": "slug", "period": "code", "subscription_id": "subscription/id", "key_id": "api_key/id"}
+_SUCCESS = ("200", "201", "202")
+_PARAM = re.compile(r"\{(\w+)\}")
+
+#: Links no path shape implies: (operation, status) → {target operation: parameters}; the
+#: target's other path parameters come from the source request's path (same name).
+FOLLOW_UPS: dict[tuple[str, str], dict[str, dict[str, str]]] = {
+    # a claim's item is then in the working list: withdraw it, edit its entry, submit the list
+    ("claimItem", "201"): {
+        "withdrawClaim": {"item_code": "$request.body#/item_code"},
+        "updateListEntry": {"item_code": "$request.body#/item_code"},
+        "getWorkingList": {},
+        "submitList": {},
+    },
+    ("submitList", "200"): {"fileList": {}, "returnList": {}},
+    ("fileList", "200"): {"publishList": {}},
+    ("publishList", "200"): {
+        "getPublishedList": {},
+        "exportPublishedTownshipList": {},
+        "downloadPublishedTownshipListWorkbook": {},
+        "getTownshipListVersion": {"number": "$response.body#/published_number"},
+        "downloadTownshipListVersionWorkbook": {"number": "$response.body#/published_number"},
+    },
+    ("publishCatalog", "200"): {
+        "getCatalogVersion": {"version": "$response.body#/number"},
+        "exportCatalogVersion": {"version": "$response.body#/number"},
+        "downloadCatalogWorkbook": {"version": "$response.body#/number"},
+    },
+    ("createApiKey", "201"): {"revokeApiKey": {"key_id": "$response.body#/api_key/id"}},
+    ("setCalendarOverride", "201"): {"clearCalendarOverride": {}},
+    ("setCalendarOverride", "200"): {"clearCalendarOverride": {}},
+    ("requestHandbook", "202"): {"getHandbook": {"handbook_id": "$response.body#/id"}},
+    ("requestListPublication", "202"): {"getListPublication": {"publication_id": "$response.body#/id"}},
+    # a dispatched call: what its first unit can do
+    **{
+        (source, status): {
+            target: {"unit": "$response.body#/dispatches/0/unit_code", "call_id": "$response.body#/id"}
+            for target in ("answerCall", "requestCallExtension", "sendBackCall")
+        }
+        for source, status in (("raiseCall", "201"), ("dispatchCall", "200"))
+    },
+}
 
 
 def _body_field(param: str, properties: dict[str, Any]) -> str | None:
@@ -564,33 +619,59 @@ def _body_field(param: str, properties: dict[str, Any]) -> str | None:
     return None
 
 
-def document_links(document: dict[str, Any]) -> None:
-    """OpenAPI links from each creating POST (201) to the operations on the item it created
-    (``…/units`` → ``…/units/{code}``), for clients and stateful tests: the new item's path
-    parameter from the response body, the others from the request's path."""
-    paths: dict[str, Any] = document["paths"]
-    for path, item in paths.items():
-        created = item.get("post", {}).get("responses", {}).get("201")
-        if not created or "application/json" not in created.get("content", {}):
+def _link(source_path: str, target_path: str, target: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
+    """A link to ``target``: ``given`` parameters, and the path parameters the source shares."""
+    shared = set(_PARAM.findall(source_path))
+    parameters = {name: f"$request.path.{name}" for name in _PARAM.findall(target_path) if name in shared}
+    parameters.update(given)
+    return {"operationId": target["operationId"], "parameters": dict(sorted(parameters.items()))}
+
+
+def _created_targets(path: str, paths: dict[str, Any], properties: dict[str, Any]) -> Any:
+    """(target path, operation, {its new parameter: body pointer}) for what a POST to ``path``
+    created: the item (``…/units/{code}``) and its own operations one segment below
+    (``…/calls/{call_id}/dispatch``). Not below a tenant: a tenant is created with the platform
+    key, and its whole API is used with the tenant's own keys."""
+    item = re.escape(path) + r"/\{(\w+)\}" + ("" if path == "/api/v1/tenants" else r"(?:/[a-z-]+)?")
+    for target_path, target_item in paths.items():
+        match = re.fullmatch(item, target_path)
+        if not match or (field := _body_field(match.group(1), properties)) is None:
             continue
-        properties = _properties(document, created["content"]["application/json"]["schema"])
-        links: dict[str, Any] = {}
-        for target, target_item in paths.items():
-            match = re.fullmatch(re.escape(path) + r"/\{(\w+)\}", target)
-            if not match or (field := _body_field(match.group(1), properties)) is None:
+        for method in _METHODS:
+            if method in target_item:
+                yield target_path, target_item[method], {match.group(1): f"$response.body#/{field}"}
+
+
+def document_links(document: dict[str, Any]) -> None:
+    """OpenAPI links, for clients and stateful tests: from each creating POST (201/202) to the
+    operations on what it created (``…/units`` → ``…/units/{code}``, ``…/calls/{call_id}/urge``),
+    the new item's parameter from the response body; from each change (PATCH, PUT, a POST
+    below an item) to reading the item again; and the steps of a flow (``FOLLOW_UPS``:
+    claim → submit → file → publish → the published list). Other path parameters come from the
+    request's path."""
+    paths: dict[str, Any] = document["paths"]
+    by_id = {op["operationId"]: (path, op) for path, _method, op in _operations(document)}
+    for path, method, operation in _operations(document):
+        for status in _SUCCESS:
+            response = operation.get("responses", {}).get(status)
+            if not response or "application/json" not in response.get("content", {}):
                 continue
-            inherited = re.findall(r"\{(\w+)\}", path)
-            for method in _METHODS:
-                if method not in target_item:
-                    continue
-                parameters = {name: f"$request.path.{name}" for name in inherited}
-                parameters[match.group(1)] = f"$response.body#/{field}"
-                links[target_item[method]["operationId"]] = {
-                    "operationId": target_item[method]["operationId"],
-                    "parameters": parameters,
-                }
-        if links:
-            created["links"] = links
+            links: dict[str, Any] = {}
+            if method == "post" and status in ("201", "202"):
+                properties = _properties(document, response["content"]["application/json"]["schema"])
+                for target_path, target, given in _created_targets(path, paths, properties):
+                    links[target["operationId"]] = _link(path, target_path, target, given)
+            if method != "get" and status == "200":  # a change: read the item again
+                item = path if method in ("patch", "put") else path.rsplit("/", 1)[0]
+                reader = paths.get(item, {}).get("get")
+                below_item = item.endswith("}") and item != "/api/v1/tenants/{tenant}"  # not lookup, search …
+                if reader is not None and (method != "post" or below_item):
+                    links[reader["operationId"]] = _link(path, item, reader, {})
+            for target_id, given in FOLLOW_UPS.get((operation["operationId"], status), {}).items():
+                target_path, target = by_id[target_id]
+                links[target_id] = _link(path, target_path, target, given)
+            if links:
+                response["links"] = dict(sorted(links.items()))
 
 
 #: What :func:`core.platform.versioning.parse_etag` accepts: ``*``, ``"3"``, ``W/"3"`` or ``3``.

@@ -3,8 +3,10 @@ the app served over ASGI by httpx, and factories for isolated tenants and keys."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+import uvicorn
 
 from api.app import create_app
 from core import install
@@ -60,6 +63,34 @@ async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://qingdan.test") as c:
         yield c
+
+
+@asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    """``app`` on a real uvicorn server, 127.0.0.1 and a free port, on the tests' event loop (so
+    it shares their connection pool): for clients that speak real HTTP (a browser, Schemathesis'
+    own transport). A synchronous client must run in a thread meanwhile."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    task = asyncio.create_task(uv.serve())
+    for _ in range(500):
+        if uv.started:
+            break
+        await asyncio.sleep(0.01)
+    assert uv.started, "uvicorn did not start"
+    port = uv.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def server(app: Any) -> AsyncIterator[str]:
+    """The suite's app on a real server (:func:`serving`)."""
+    async with serving(app) as url:
+        yield url
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from tests.test_portal_browser import Browser, Page, browser, server  # noqa: F401 (fixtures)
+from tests.test_portal_browser import Browser, Page, browser  # noqa: F401 (fixture; `server` is in conftest)
 
 # What each page shows once its scripts ran: the API's title, Swagger's operations, GraphiQL's editor.
 RENDERED = {

@@ -3,7 +3,8 @@
 The generator must not warn (every dropped response, schema or operation is a gap in the
 contract), and the typed client must run a real flow over the app: read the catalog, claim,
 submit, file and publish a township list, read it back as a model, get a typed problem for a
-422, download the catalog as .xlsx and upload it again."""
+422, download the catalog as .xlsx (through its signed link, and as a typed ``File`` from the
+workbook operation) and upload it again."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from openapi_python_client import generate
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openpyxl import load_workbook
 
+from core.exchange.excel import XLSX
 from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, RECOVERED, add_items, build_county, publish
 from tests.conftest import TenantFixture, issue_key
 
@@ -87,6 +89,7 @@ async def test_a_generated_client_runs_the_list_flow_with_typed_errors_and_workb
     published = module("api.township_lists.get_published_list")
     export = module("api.exchange.export_catalog_version")
     download = module("api.files.download_file")
+    workbook_of_version = module("api.exchange.download_catalog_workbook")
     import_catalog = module("api.exchange.import_catalog")
 
     async with typed_client(app, tenant.admin) as county, typed_client(app, township_key) as township:
@@ -128,6 +131,15 @@ async def test_a_generated_client_runs_the_list_flow_with_typed_errors_and_workb
         workbook = await download.asyncio_detailed(token, client=county)
         assert workbook.status_code == 200 and isinstance(workbook.parsed, File)
         data = workbook.parsed.payload.read()
+        # or in one call: the workbook operation's answer is a File (not JSON decoded from bytes)
+        direct = await workbook_of_version.asyncio_detailed(tenant.slug, "1", client=county)
+        assert direct.status_code == 200 and isinstance(direct.parsed, File), direct.content[:200]
+        assert direct.headers["content-type"] == XLSX and "attachment" in direct.headers["content-disposition"]
+        assert [[c.value for c in row] for row in load_workbook(direct.parsed.payload).worksheets[0].iter_rows()] == [
+            [c.value for c in row] for row in load_workbook(io.BytesIO(data)).worksheets[0].iter_rows()
+        ]
+        missing = await workbook_of_version.asyncio_detailed(tenant.slug, "99", client=county)
+        assert missing.status_code == 404 and isinstance(missing.parsed, models.Problem), missing.content
         book = load_workbook(io.BytesIO(data))
         rows = list(book.worksheets[0].iter_rows())
         header = [c.value for c in rows[0]]

@@ -19,7 +19,7 @@ from tests.test_portal_browser import PHONE, Page
 
 # Fixtures shared with those modules (a module that cannot run here is skipped on import).
 wenjiang = test_handbook.wenjiang
-browser, phone, server = test_portal_browser.browser, test_portal_browser.phone, test_portal_browser.server
+browser, phone = test_portal_browser.browser, test_portal_browser.phone
 
 
 async def test_scanning_a_handbook_qr_code_opens_the_item_page_on_a_phone(

@@ -386,10 +386,10 @@ async def test_identifiers_beyond_the_columns_are_not_found(client: httpx.AsyncC
         assert_problem(response, 404)
     version = await client.get(f"{t.base}/catalog/adjustments?version=99999999999", headers=t.auth())
     assert_problem(version, 422, "version", "must be a whole number")
-    stale = await client.patch(
+    malformed = await client.patch(
         f"{t.base}/units/justice-bureau", json={"name": "x"}, headers={**t.auth(), "If-Match": '"²"'.encode("latin-1")}
     )
-    assert_problem(stale, 412)
+    assert_problem(malformed, 400, "If-Match", "not an ETag")
     patch = await client.patch(f"{t.base}/jurisdictions/510115", json={"version": 2**40}, headers=t.auth())
     assert_problem(patch, 422, "version", "must be a whole number from -2147483648 to 2147483647")
 

@@ -8,17 +8,14 @@ these tests). A bare ``pytest`` on a machine without them skips them.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from core.publication.links import item_page_path, township_path
 from tests.conftest import TenantFixture
@@ -46,26 +43,6 @@ if async_playwright is None or not Path(CHROMIUM).exists():
     if os.environ.get("CI") or os.environ.get("QINGDAN_TEST_BROWSER") == "required":
         raise RuntimeError("the browser tests need playwright (pip) and /usr/bin/chromium (apt): see scripts/test")
     pytest.skip("needs playwright and Debian's chromium (/usr/bin/chromium)", allow_module_level=True)
-
-
-@pytest.fixture
-async def server(app: Any) -> AsyncIterator[str]:
-    """The app on a real uvicorn server, 127.0.0.1 and a free port, on the tests' event loop
-    (so it shares their connection pool)."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    uv = uvicorn.Server(config)
-    task = asyncio.create_task(uv.serve())
-    for _ in range(500):
-        if uv.started:
-            break
-        await asyncio.sleep(0.01)
-    assert uv.started, "uvicorn did not start"
-    port = uv.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        uv.should_exit = True
-        await asyncio.wait_for(task, 10)
 
 
 @pytest.fixture

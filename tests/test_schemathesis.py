@@ -10,7 +10,8 @@ domain rule no schema can state: 412/422/428, see ``DOMAIN_ANSWERS``) and
 schema can say (``realistic``: no made-up cursor, a real table to import or merge). The checks
 that re-send requests through Schemathesis' own transport (``ignored_auth``,
 ``missing_required_header``, ``unsupported_method``, ``use_after_free``,
-``ensure_resource_availability``) are not run: the 401 without a key is checked here directly.
+``ensure_resource_availability``) are not run here, where requests go over ASGI (the 401 without
+a key is checked directly): tests/test_schemathesis_stateful.py runs them over real HTTP.
 
 Cases are generated first (Hypothesis, derandomized: the same cases every run), then sent over
 the suite's own client and event loop: Schemathesis' ASGI transport would run the app on a
@@ -19,6 +20,7 @@ loop of its own, where the suite's database pool does not work (STACK-NOTES, lit
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -74,13 +76,14 @@ TABLE = "事项名称,清单类型\n甲事项,基本履职事项\n".encode()
 TABLE_UPLOADS = {"importCatalog", "mergeSourceLists", "applyMerge"}
 
 
-def _without_nul(value: Any) -> Any:
+def map_text(value: Any, fn: Callable[[str], str]) -> Any:
+    """``value`` (JSON) with ``fn`` applied to every string in it, keys included."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        return fn(value)
     if isinstance(value, list):
-        return [_without_nul(item) for item in value]
+        return [map_text(item, fn) for item in value]
     if isinstance(value, dict):
-        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+        return {map_text(key, fn): map_text(item, fn) for key, item in value.items()}
     return value
 
 
@@ -94,7 +97,7 @@ def realistic(case: Case) -> None:
         # Free JSON (``attributes`` …) says "no NUL" for its first level only (a recursive schema
         # would say it deeper, but openapi-python-client drops every operation that uses one), so
         # NUL can only come from deeper levels here: the input guard refuses it there too (400).
-        case.body = _without_nul(case.body)
+        case.body = map_text(case.body, lambda text: text.replace("\x00", ""))
     if case.operation.definition.raw.get("operationId") in TABLE_UPLOADS:
         if isinstance(case.body, dict):  # merge parts: each one a source list
             case.body = {name: TABLE for name in case.body}
@@ -102,7 +105,7 @@ def realistic(case: Case) -> None:
             case.body = TABLE
 
 
-def _unsendable_negation(case: Case, exc: FailureGroup) -> bool:
+def unsendable_negation(case: Case, exc: FailureGroup) -> bool:
     """A negative case whose only failure is that the server accepted a violation the wire
     cannot carry: a query parameter "made null" goes out as ``limit=`` (an empty value, which
     means "not given"), and a multipart part "made not binary" goes out as bytes like any part."""
@@ -187,7 +190,7 @@ async def test_generated_requests_get_documented_answers(client: httpx.AsyncClie
         try:
             case.validate_response(response, headers=tenant.auth(), checks=CHECKS)
         except FailureGroup as exc:  # all failures of the case
-            if _deployment_refusal(response) or _unsendable_negation(case, exc):
+            if _deployment_refusal(response) or unsendable_negation(case, exc):
                 continue
             failures.setdefault(f"{operation_id} {response.status_code}", []).append(str(exc)[:400])
         if case.operation.definition.raw.get("security") != [] and operation_id not in keyless:

@@ -1,7 +1,9 @@
 """Excel export and import of the catalog and township lists, and 多单合一 merges.
 
 Exports answer with a signed, expiring download link to the workbook kept in object
-storage (``?download=true`` streams the workbook in the response instead). Imports take the
+storage; ``…/workbook.xlsx`` answers the workbook itself (so does ``?download=true`` on the
+export, kept for scripts: a client generated from the contract types one answer per status,
+so the file needs an operation of its own). Imports take the
 file as the raw request body (``Content-Type`` an .xlsx or ``text/csv``); ``?dry_run=true``
 reports what would change, row by row, and writes nothing; without it the same file is
 checked again and applied, all or nothing. Merges take several files as
@@ -24,7 +26,11 @@ from core.exchange.tables import MAX_UPLOAD_BYTES
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
 from core.security.access import Access
 
-Download = Parameter(default=False, description="true: the workbook itself instead of a signed link to it")
+Download = Parameter(
+    default=False,
+    description="true: the workbook itself instead of a signed link to it. Deprecated: generated clients read "
+    "this operation's answer as the link; use the `…/workbook.xlsx` operation for the file",
+)
 DryRun = Parameter(default=False, description="true: report what would change and write nothing")
 ReasonKind = Parameter(
     default=None, description="why the catalog changes (required once a version is published), e.g. other"
@@ -41,13 +47,17 @@ def _note(reason_kind: str | None, reason: str | None) -> AdjustmentNote | None:
     return AdjustmentNote(reason_kind=reason_kind, reason=reason)
 
 
+def _workbook(export: excel.Export) -> Response[bytes]:
+    return Response(
+        export.data,
+        media_type=excel.XLSX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(export.filename, safe='')}"},
+    )
+
+
 async def _answer(request: Request[Any, Any, Any], access: Access, export: excel.Export, download: bool) -> Any:
     if download:
-        return Response(
-            export.data,
-            media_type=excel.XLSX,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(export.filename, safe='')}"},
-        )
+        return _workbook(export)
     return await excel.store_export(access, request.app.state.storage, export)
 
 
@@ -120,6 +130,32 @@ class ExchangeController(Controller):
         download: bool = Download,
     ) -> excel.ExportLink:
         return await _answer(request, access, await excel.township_export(access, township), download)
+
+    @get(
+        "/catalog/versions/{version:str}/workbook.xlsx",
+        operation_id="downloadCatalogWorkbook",
+        summary="A catalog version's workbook (.xlsx) itself",
+    )
+    async def catalog_workbook(self, access: NamedDependency[Access], version: FromPath[str]) -> Response[bytes]:
+        return _workbook(await excel.catalog_export(access, version))
+
+    @get(
+        "/townships/{township:str}/list/versions/{number:int}/workbook.xlsx",
+        operation_id="downloadTownshipListVersionWorkbook",
+        summary="A published township list version's workbook (.xlsx) itself",
+    )
+    async def township_workbook(
+        self, access: NamedDependency[Access], township: FromPath[str], number: FromPath[int]
+    ) -> Response[bytes]:
+        return _workbook(await excel.township_export(access, township, number))
+
+    @get(
+        "/townships/{township:str}/list/published/workbook.xlsx",
+        operation_id="downloadPublishedTownshipListWorkbook",
+        summary="The latest published township list's workbook (.xlsx) itself",
+    )
+    async def published_workbook(self, access: NamedDependency[Access], township: FromPath[str]) -> Response[bytes]:
+        return _workbook(await excel.township_export(access, township))
 
     @post(
         "/catalog/import",

@@ -4,7 +4,9 @@ A write names the version it read, either as ``If-Match: "3"`` (the ``ETag`` of 
 as ``version``/``revision`` in the body; the header wins when both are sent. ``If-Match: *``
 means "whatever version it is now" (RFC 9110 §13.1.1): the write goes ahead without a check.
 A stale version answers 412; a missing one answers 428 where the write requires it (updates
-with a body), and is allowed on transitions, which check their state instead. The service
+with a body), and is allowed on transitions, which check their state instead. An ``If-Match``
+that is no ETag at all (``x``, empty) is a malformed request, 400: a 412 would tell the client
+to read again and retry, which cannot help. The service
 compares the version while it holds the row lock (or in the write's own ``WHERE``), so two
 writers naming the same version cannot both win.
 """
@@ -15,7 +17,7 @@ from typing import Final, Literal
 
 import msgspec
 
-from core.platform.errors import PreconditionFailed, PreconditionRequired
+from core.platform.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
 
 ANY: Final = "*"
 # What a write names: a version, ANY (``If-Match: *``) or None (nothing sent)
@@ -34,7 +36,8 @@ def parse_etag(header: str | None) -> Expected:
         return ANY
     value = header.strip().removeprefix("W/").strip('"')
     if not (value.isascii() and value.isdigit()):
-        raise PreconditionFailed(f"If-Match {header!r} is not an ETag this API issued")
+        message = 'not an ETag: send the ETag a read answered (e.g. "3"), or * for any version'
+        raise InvalidInput(f"If-Match {header!r} is {message}", errors=[FieldError("If-Match", message)])
     return int(value)
 
 
