@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.platform.messages import EN, Text
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -29,11 +31,21 @@ class QingdanError(Exception):
         *,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
+        text: Text | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.extra = extra or {}
+        #: The detail as a catalogued message (:mod:`core.platform.messages`), rendered in the
+        #: language the caller asks for; without it ``detail`` (English) is all there is.
+        self.text = text
+
+    def localized(self, language: str) -> tuple[str, str]:
+        """(detail, the language it is in) for a caller who asked for ``language``."""
+        if self.text is None:
+            return self.detail, EN
+        return self.text.render(language), language
 
 
 class InvalidInput(QingdanError):
