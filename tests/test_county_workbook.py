@@ -336,3 +336,24 @@ async def test_the_template_and_import_through_graphql(
     unit = next(e for e in report["errors"] if e["key"] == "unknown-unit")
     assert unit["suggestions"] == ["区应急管理局"] and unit["message"].startswith("第5行「责任部门」")
     assert report["fileErrors"] == [{"field": "reason_kind", "key": "reason-needed"}]
+
+
+async def test_merged_department_cells_and_notes(client: httpx.AsyncClient, wenjiang: TenantFixture) -> None:
+    """A 责任部门 merged down over two items belongs to both; a note under the table is no item."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    ws.append(["一、基本履职事项"])
+    ws.append([1, "平安法治", "消防安全检查", "", "区应急管理局", "", "", ""])
+    ws.append([2, "平安法治", "防汛值守", "", None, "", "", ""])
+    ws.merge_cells("E3:E4")
+    ws.append(["注：本清单自印发之日起施行。"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    report = (await upload(client, wenjiang, buffer.getvalue(), dry_run=False, **REASON)).json()
+    assert report["errors"] == [] and len(report["added"]) == 2, report
+    for code in report["added"]:
+        item = (await client.get(f"{wenjiang.base}/catalog/items/{code}?version=draft", headers=wenjiang.auth())).json()
+        assert [(r["party"], r["role"]) for r in item["responsibilities"]] == [
+            ("emergency-management-bureau", "primary")
+        ]

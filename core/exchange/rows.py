@@ -6,7 +6,8 @@ items, ``（二）党的建设`` that they belong to the 党的建设 category. 
 with one text only (merged across the columns, or in one cell) that either stands outside
 the 事项名称 column, starts with a numbering (``一、`` ``（二）`` ``3.``), or is a list kind's or
 category's label. A list kind heading starts a new part (and clears the category); a row's own
-清单类型 / 类别 cells win over the headings above it.
+清单类型 / 类别 cells win over the headings above it. A one-text row beginning ``注：`` (or
+说明、备注、附) is a note and is skipped.
 
 Everything a person wrote is matched by its Chinese label (codes are accepted too); whatever
 does not match is reported by row number and column header, in the language asked
@@ -54,6 +55,9 @@ _NUMBERING = re.compile(
 )
 _HEADING_TAIL = re.compile(r"[：:]\s*$|[（(][^（()）]*[)）]\s*$")
 _LENGTH = re.compile(r"length <= (\d+)")
+#: A note under or between the items (注：本清单自印发之日起施行), not a heading.
+_NOTE = re.compile(r"^\s*(?:注|说明|备注|附)\s*[\d一二三四五六七八九十]*\s*[：:]")
+_TOWNSHIP = frozenset(normal(a) for a in TOWNSHIP_ALIASES)
 
 
 class RowProblem(msgspec.Struct):
@@ -118,7 +122,7 @@ class Codes:
 
     def party(self, text: str) -> str | None:
         """A unit's code (or ``township``) for what a person wrote; None if there is none."""
-        if normal(text) in {normal(a) for a in TOWNSHIP_ALIASES}:
+        if normal(text) in _TOWNSHIP:
             return TOWNSHIP_PARTY
         return self.units.get(text) or self.units.get(normal(text))
 
@@ -197,13 +201,16 @@ class Sections:
         self.category: str | None = None
 
     def read(self, number: int, values: list[Any], header: Header, codes: Codes, speak: Speaker) -> RowProblem | bool:
-        """Whether the row is a heading row (and takes it in), or the problem with one."""
+        """Whether the row is a heading row (and takes it in) or a note (skipped), or the
+        problem with a heading row."""
         texts = {text_of(v).strip() for v in values if text_of(v).strip()}
         if len(texts) != 1:
             return False
         text = texts.pop()
         if re.fullmatch(r"[\d.]+", text):
             return False
+        if _NOTE.match(text):
+            return True
         named = codes.heading(text)
         title = text_of(header.value("title", values)).strip()
         if title == text and named is None and not _NUMBERING.match(text):
