@@ -357,3 +357,14 @@ async def test_merged_department_cells_and_notes(client: httpx.AsyncClient, wenj
         assert [(r["party"], r["role"]) for r in item["responsibilities"]] == [
             ("emergency-management-bureau", "primary")
         ]
+
+
+async def test_a_merge_names_its_unknown_columns_in_chinese(client: httpx.AsyncClient, wenjiang: TenantFixture) -> None:
+    files = {"权力清单": ("a.csv", "事项名称,颜色\n宅基地审批,红\n".encode(), "text/csv")}
+    response = await client.post(f"{wenjiang.base}/catalog/merge", files=files, headers=wenjiang.auth())
+    assert response.status_code == 422 and response.json()["code"] == "validation-failed"
+    assert response.json()["detail"].startswith("来源清单「权力清单」：不认识的列：「颜色」")
+    english = await client.post(
+        f"{wenjiang.base}/catalog/merge", files=files, headers={**wenjiang.auth(), "Accept-Language": "en"}
+    )
+    assert english.json()["detail"].startswith("权力清单: unknown columns: 颜色; use the headers")

@@ -191,6 +191,7 @@ class ExchangeController(Controller):
         status_code=200,
         summary="多单合一: merge several source lists (multipart, one file per list) into a report to review",
         request_max_body_size=MAX_UPLOAD_BYTES,
+        opt=PEOPLE,
     )
     async def merge_report(
         self,
@@ -212,6 +213,7 @@ class ExchangeController(Controller):
         status_code=201,
         summary="Apply a reviewed merge (same files and options; digest of the report reviewed)",
         request_max_body_size=MAX_UPLOAD_BYTES,
+        opt=PEOPLE,
     )
     async def merge_apply(
         self,

@@ -177,12 +177,26 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: Codes
         elif key is not None and key not in index:
             index[key] = i
     if unknown:
+        examples = ["事项名称", "清单类型", "主体责任", "法律依据"]
         raise ValidationFailed(
             f"{name}: unknown columns: {'、'.join(unknown)}",
             errors=[FieldError(f"{name}.columns.{t}", "unknown column") for t in unknown],
+            text=MessageText(
+                "merge.in-list",
+                {
+                    "name": name,
+                    "text": MessageText("import.unknown-columns", {"columns": unknown, "examples": examples}),
+                },
+            ),
         )
     if "title" not in index:
-        raise ValidationFailed.on(f"{name}.columns.事项名称", "required column missing")
+        raise ValidationFailed(
+            f"{name}.columns.事项名称: required column missing",
+            errors=[FieldError(f"{name}.columns.事项名称", "required column missing")],
+            text=MessageText(
+                "merge.in-list", {"name": name, "text": MessageText("import.column-missing", {"column": "事项名称"})}
+            ),
+        )
 
     def cell(values: list[Any], key: str) -> str:
         i = index.get(key)

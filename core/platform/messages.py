@@ -73,11 +73,19 @@ def _quoted(values: Any, language: str) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def _value(value: Any, language: str) -> Any:
+    if isinstance(value, Text):
+        return value.render(language)
+    if isinstance(value, list | tuple):
+        return _quoted(value, language)
+    return value
+
+
 def render(key: str, language: str, **params: Any) -> str:
     """The message ``key`` in ``language`` (English when the key has no such translation)."""
     templates = CATALOGUE[key]
     template = templates.get(language) or templates[EN]
-    values = {k: _quoted(v, language) if isinstance(v, list | tuple) else v for k, v in params.items()}
+    values = {k: _value(v, language) for k, v in params.items()}
     text = template.format(**values)
     suggestions = params.get("suggestions")
     if suggestions:
@@ -158,6 +166,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ZH: "表单中有{count}个文件：一次只导入一个工作簿",
         EN: "the form holds {count} files: import one workbook at a time",
     },
+    "merge.in-list": {ZH: "来源清单「{name}」：{text}", EN: "{name}: {text}"},
     # --- one row of an imported file
     "row.at": {ZH: "第{row}行「{column}」：{problem}", EN: "row {row}, {column}: {problem}"},
     "row.formula-no-value": {
