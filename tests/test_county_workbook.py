@@ -227,6 +227,9 @@ async def test_problems_speak_the_language_asked(client: httpx.AsyncClient, wenj
     assert zh.json()["title"] == "输入有误" and "调整原因类型「whim」不存在" in zh.json()["detail"]
     assert en.json()["title"] == "Invalid input" and en.json()["detail"].startswith("unknown reason_kind 'whim'")
     assert (zh.headers["content-language"], en.headers["content-language"]) == ("zh-CN", "en")
+    # A file that cannot be read says so in Chinese too.
+    empty = await client.post(f"{wenjiang.base}/catalog/import", content=b"", headers=wenjiang.auth())
+    assert empty.status_code == 400 and empty.json()["detail"] == "文件是空的" and empty.json()["title"] == "请求有误"
     # Elsewhere the API keeps English unless Chinese is asked for.
     missing = await client.get(f"{wenjiang.base}/catalog/items/NOPE", headers=wenjiang.auth())
     assert missing.status_code == 404 and missing.json()["title"] == "Not found"

@@ -481,7 +481,9 @@ async def merge_report(
                 table = read_table(data, content_type, max_rows=bounds.max_rows - total, max_bytes=left)
             except (InvalidInput, ValidationFailed, ContentTooLarge) as exc:
                 raise type(exc)(
-                    f"{name}: {exc.detail}", errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors]
+                    f"{name}: {exc.detail}",
+                    errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors],
+                    text=MessageText("merge.in-list", {"name": name, "text": exc.text}) if exc.text else None,
                 ) from exc
             total += len(table.rows)
             size += table.size

@@ -23,7 +23,8 @@ from python_calamine import CalamineWorkbook
 from core.exchange.formulas import Formula, formula_cells
 from core.exchange.headers import HEADER_SCAN, find_header
 from core.exchange.unpack import WorkbookLimits, check_workbook
-from core.platform.errors import FieldError, InvalidInput, ValidationFailed
+from core.platform.errors import InvalidInput, ValidationFailed
+from core.platform.messages import Text
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 #: Workbooks one process reads at once: each may hold a few times its uncompressed size while
@@ -79,7 +80,7 @@ def read_table(
     ``max_rows`` and ``max_bytes`` lower the configured limits (what is left of them when
     several files are read for one merge)."""
     if not data:
-        raise InvalidInput("the file is empty", errors=[_file("empty")])
+        raise InvalidInput.said(Text("file.empty"), field="file", message="empty")
     bounds = _limits
     if max_rows is not None:
         bounds = replace(bounds, max_rows=min(max_rows, bounds.max_rows))
@@ -93,12 +94,11 @@ def read_table(
             finally:
                 _release_memory()
     if media and media not in CSV_TYPES and media != "application/octet-stream":
-        raise InvalidInput(
-            f"a {media} body is not a readable .xlsx workbook; send an .xlsx or a CSV file",
-            errors=[_file("not an .xlsx workbook or CSV")],
+        raise InvalidInput.said(
+            Text("file.wrong-type", {"media": media}), field="file", message="not an .xlsx workbook or CSV"
         )
     if b"\x00" in data[:4096]:
-        raise InvalidInput("the file is neither an .xlsx workbook nor CSV text", errors=[_file("binary data")])
+        raise InvalidInput.said(Text("file.binary"), field="file", message="binary data")
     return _read_csv(data, bounds)
 
 
@@ -120,12 +120,9 @@ def _release_memory() -> None:
         _malloc_trim(0)
 
 
-def _file(message: str) -> FieldError:
-    return FieldError("file", message)
-
-
 def _too_many(max_rows: int) -> ValidationFailed:
-    return ValidationFailed.on("file", f"more than {max_rows:,} rows; split the file (at most {max_rows:,} per import)")
+    message = f"more than {max_rows:,} rows; split the file (at most {max_rows:,} per import)"
+    return ValidationFailed.said(Text("file.too-many-rows", {"limit": max_rows}), field="file", message=message)
 
 
 def _too_wide(values: list[Any], max_columns: int) -> bool:
@@ -149,7 +146,7 @@ def _read_xlsx(data: bytes, bounds: WorkbookLimits) -> Table:
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as wb:
             if not wb.sheet_names:
-                raise InvalidInput("the workbook has no sheet", errors=[_file("no sheet")])
+                raise InvalidInput.said(Text("file.no-sheet"), field="file", message="no sheet")
             sheet = wb.get_sheet_by_index(0)
             top = sheet.start[0] if sheet.start else 0
             grid = [list(values) for values in sheet.iter_rows()]
@@ -166,11 +163,12 @@ def _read_xlsx(data: bytes, bounds: WorkbookLimits) -> Table:
     except (InvalidInput, ValidationFailed):
         raise
     except Exception as exc:  # calamine raises its own errors on damaged workbooks
-        raise InvalidInput(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", errors=[_file("not an .xlsx workbook")]
+        why = f"{type(exc).__name__}: {exc}"
+        raise InvalidInput.said(
+            Text("file.unreadable", {"why": why}), field="file", message="not an .xlsx workbook"
         ) from exc
     if not found:
-        raise InvalidInput("the sheet is empty: the first row names the columns", errors=[_file("no header row")])
+        raise InvalidInput.said(Text("file.empty-sheet"), field="file", message="no header row")
     table = _split(found, bounds, size)
     table.formulas = formulas
     return table
@@ -197,9 +195,8 @@ def _fill_merged(grid: list[list[Any]], top: int, ranges: list[Any]) -> None:
 
 
 def _too_wide_error(max_columns: int) -> ValidationFailed:
-    return ValidationFailed.on(
-        "file", f"a row has values right of column {max_columns}; delete those columns (at most {max_columns} are read)"
-    )
+    message = f"a row has values right of column {max_columns}; delete those columns (at most {max_columns} are read)"
+    return ValidationFailed.said(Text("file.too-wide", {"limit": max_columns}), field="file", message=message)
 
 
 def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
@@ -210,7 +207,7 @@ def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise InvalidInput("the CSV is neither UTF-8 nor GB18030 text", errors=[_file("unknown encoding")])
+        raise InvalidInput.said(Text("file.encoding"), field="file", message="unknown encoding")
     found: list[tuple[int, list[Any]]] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -225,7 +222,7 @@ def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
                 raise _too_many(bounds.max_rows)
             found.append((start, values))
     except csv.Error as exc:
-        raise InvalidInput(f"not readable as CSV: {exc}", errors=[_file(str(exc))]) from exc
+        raise InvalidInput.said(Text("file.bad-csv", {"why": str(exc)}), field="file", message=str(exc)) from exc
     if not found:
-        raise InvalidInput("the CSV is empty: the first row names the columns", errors=[_file("no header row")])
+        raise InvalidInput.said(Text("file.empty-csv"), field="file", message="no header row")
     return _split(found, bounds, len(data))

@@ -167,6 +167,93 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "the form holds {count} files: import one workbook at a time",
     },
     "merge.in-list": {ZH: "来源清单「{name}」：{text}", EN: "{name}: {text}"},
+    # --- reading an uploaded file (core/exchange/tables.py, unpack.py)
+    "file.empty": {ZH: "文件是空的", EN: "the file is empty"},
+    "file.wrong-type": {
+        ZH: "{media} 类型的内容不是可读的 .xlsx 工作簿：请上传 .xlsx 或 CSV 文件",
+        EN: "a {media} body is not a readable .xlsx workbook; send an .xlsx or a CSV file",
+    },
+    "file.binary": {
+        ZH: "文件既不是 .xlsx 工作簿也不是 CSV 文本：请上传 .xlsx 或 CSV 文件",
+        EN: "the file is neither an .xlsx workbook nor CSV text",
+    },
+    "file.no-sheet": {ZH: "工作簿中没有工作表", EN: "the workbook has no sheet"},
+    "file.unreadable": {
+        ZH: "不是可读的 .xlsx 工作簿（{why}）：用 Excel 或 WPS 重新保存后再上传",
+        EN: "not a readable .xlsx workbook ({why})",
+    },
+    "file.empty-sheet": {
+        ZH: "工作表是空的：第一行（或标题行下面）应是表头",
+        EN: "the sheet is empty: the first row names the columns",
+    },
+    "file.empty-csv": {ZH: "CSV 是空的：第一行应是表头", EN: "the CSV is empty: the first row names the columns"},
+    "file.encoding": {
+        ZH: "CSV 既不是 UTF-8 也不是 GB18030 编码：另存为 UTF-8 编码的 CSV",
+        EN: "the CSV is neither UTF-8 nor GB18030 text",
+    },
+    "file.bad-csv": {ZH: "无法按 CSV 读取：{why}", EN: "not readable as CSV: {why}"},
+    "file.too-many-rows": {
+        ZH: "超过 {limit:,} 行：请把文件拆开（每次最多导入 {limit:,} 行）",
+        EN: "file: more than {limit:,} rows; split the file (at most {limit:,} per import)",
+    },
+    "file.too-wide": {
+        ZH: "有一行在第 {limit} 列右边还有内容：删去这些列（最多读取 {limit} 列）",
+        EN: "file: a row has values right of column {limit}; delete those columns (at most {limit} are read)",
+    },
+    "file.damaged-zip": {
+        ZH: "不是可读的 .xlsx 工作簿（{why}）：用 Excel 或 WPS 重新保存后再上传",
+        EN: "not a readable .xlsx workbook: {why}",
+    },
+    "file.unpacks-too-large": {
+        ZH: "工作簿解压后有 {size:,} 字节，最多读取 {limit:,} 字节（QINGDAN_WORKBOOK_MAX_UNCOMPRESSED_BYTES）："
+        "请拆成几个小文件，或以 CSV 上传",
+        EN: "the workbook unpacks to {size:,} bytes; at most {limit:,} are read"
+        " (QINGDAN_WORKBOOK_MAX_UNCOMPRESSED_BYTES). Split it into smaller files, or send the rows as CSV",
+    },
+    "file.too-many-parts": {
+        ZH: "工作簿有 {count:,} 个部件，电子表格最多 {limit:,} 个：用 Excel 或 WPS 重新保存，或以 CSV 上传",
+        EN: "the workbook has {count:,} parts; a spreadsheet has at most {limit:,}. Save it again from"
+        " Excel or WPS, or send the rows as CSV",
+    },
+    "file.encrypted": {
+        ZH: "工作簿设置了密码：取消密码后再上传",
+        EN: "the workbook is encrypted; remove the password and send it again",
+    },
+    "file.compression": {
+        ZH: "{part} 用了电子表格不用的压缩方式：用 Excel 或 WPS 重新保存",
+        EN: "{part} uses a compression method spreadsheets do not use; save the file again from Excel or WPS",
+    },
+    "file.ratio": {
+        ZH: "{part} 的压缩比为 {ratio:,.0f}:1（解压后 {size:,} 字节），电子表格的部件最多 {limit}:1"
+        "（QINGDAN_WORKBOOK_MAX_RATIO）：用 Excel 或 WPS 重新保存，或以 CSV 上传",
+        EN: "{part} is compressed {ratio:,.0f} to 1 (it unpacks to {size:,} bytes); a spreadsheet's parts are"
+        " compressed at most {limit} to 1 (QINGDAN_WORKBOOK_MAX_RATIO). Save the file again from Excel or WPS,"
+        " or send the rows as CSV",
+    },
+    "file.lying-size": {
+        ZH: "{part} 解压后超过它声明的 {size:,} 字节：文件已损坏或是为耗尽内存而构造的。用 Excel 或 WPS 重新保存",
+        EN: "{part} unpacks to more than the {size:,} bytes it declares; the file is damaged or made to exhaust"
+        " memory. Save it again from Excel or WPS",
+    },
+    "file.damaged-part": {
+        ZH: "不是可读的 .xlsx 工作簿：{part} 已损坏（{why}）。用 Excel 或 WPS 重新保存",
+        EN: "not a readable .xlsx workbook: {part} is damaged ({why}); save the file again from Excel or WPS",
+    },
+    "file.column-beyond": {
+        ZH: "{part} 第 {column:,} 列有内容，最多读取 {limit} 列（QINGDAN_WORKBOOK_MAX_COLUMNS）：删去表格右边的列",
+        EN: "{part} has a value in column {column:,}; at most {limit} columns are read"
+        " (QINGDAN_WORKBOOK_MAX_COLUMNS). Delete the columns right of the table",
+    },
+    "file.row-beyond": {
+        ZH: "{part} 第 {row:,} 行有内容，最多读取 {limit:,} 行（QINGDAN_WORKBOOK_MAX_ROWS，另加最多 {slack} 行"
+        "标题和空行）：删去表格下面的行，或拆分文件",
+        EN: "{part} has a value in row {row:,}; at most {limit:,} rows are read (QINGDAN_WORKBOOK_MAX_ROWS, and"
+        " up to {slack} rows of headings and blank lines). Delete the rows below the table, or split the file",
+    },
+    "file.long-tag": {
+        ZH: "不是可读的 .xlsx 工作簿：其中有超过 1 MB 的 XML 标签",
+        EN: "not a readable .xlsx workbook: it holds an XML tag longer than a megabyte",
+    },
     # --- one row of an imported file
     "row.at": {ZH: "第{row}行「{column}」：{problem}", EN: "row {row}, {column}: {problem}"},
     "row.formula-no-value": {
