@@ -342,14 +342,17 @@ async def test_the_template_and_import_through_graphql(
 
 
 async def test_merged_department_cells_and_notes(client: httpx.AsyncClient, wenjiang: TenantFixture) -> None:
-    """A 责任部门 merged down over two items belongs to both; a note under the table is no item."""
+    """A 责任部门 merged down over two items belongs to both; a category heading under a kind
+    heading; a total and a note under the table are no items."""
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER)
     ws.append(["一、基本履职事项"])
-    ws.append([1, "平安法治", "消防安全检查", "", "区应急管理局", "", "", ""])
-    ws.append([2, "平安法治", "防汛值守", "", None, "", "", ""])
-    ws.merge_cells("E3:E4")
+    ws.append(["（一）平安法治"])
+    ws.append([1, "", "消防安全检查", "", "区应急管理局", "", "", ""])
+    ws.append([2, "", "防汛值守", "", None, "", "", ""])
+    ws.merge_cells("E4:E5")
+    ws.append(["合计：2项"])
     ws.append(["注：本清单自印发之日起施行。"])
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -360,6 +363,7 @@ async def test_merged_department_cells_and_notes(client: httpx.AsyncClient, wenj
         assert [(r["party"], r["role"]) for r in item["responsibilities"]] == [
             ("emergency-management-bureau", "primary")
         ]
+        assert (item["kinds"], item["category"]) == (["basic"], "governance")  # from the two heading rows
 
 
 async def test_a_merge_names_its_unknown_columns_in_chinese(client: httpx.AsyncClient, wenjiang: TenantFixture) -> None:

@@ -7,7 +7,7 @@ with one text only (merged across the columns, or in one cell) that either stand
 the 事项名称 column, starts with a numbering (``一、`` ``（二）`` ``3.``), or is a list kind's or
 category's label. A list kind heading starts a new part (and clears the category); a row's own
 清单类型 / 类别 cells win over the headings above it. A one-text row beginning ``注：`` (or
-说明、备注、附) is a note and is skipped.
+说明、备注、附), or a 合计/小计 row, is a note and is skipped.
 
 Everything a person wrote is matched by its Chinese label (codes are accepted too); whatever
 does not match is reported by row number and column header, in the language asked
@@ -56,7 +56,7 @@ _NUMBERING = re.compile(
 _HEADING_TAIL = re.compile(r"[：:]\s*$|[（(][^（()）]*[)）]\s*$")
 _LENGTH = re.compile(r"length <= (\d+)")
 #: A note under or between the items (注：本清单自印发之日起施行), not a heading.
-_NOTE = re.compile(r"^\s*(?:注|说明|备注|附)\s*[\d一二三四五六七八九十]*\s*[：:]")
+_NOTE = re.compile(r"^\s*(?:(?:注|说明|备注|附)\s*[\d一二三四五六七八九十]*\s*[：:]|(?:合计|小计|总计)(?:\W|\d|$))")
 _TOWNSHIP = frozenset(normal(a) for a in TOWNSHIP_ALIASES)
 
 
