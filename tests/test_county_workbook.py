@@ -375,3 +375,17 @@ async def test_a_merge_names_its_unknown_columns_in_chinese(client: httpx.AsyncC
         f"{wenjiang.base}/catalog/merge", files=files, headers={**wenjiang.auth(), "Accept-Language": "en"}
     )
     assert english.json()["detail"].startswith("权力清单: unknown columns: 颜色; use the headers")
+
+
+async def test_a_recovered_item_without_its_department_says_which_column(
+    client: httpx.AsyncClient, wenjiang: TenantFixture
+) -> None:
+    wb = Workbook()
+    wb.active.append(["事项名称", "收回理由"])
+    wb.active.append(["三、上级部门收回事项"])
+    wb.active.append(["农村宅基地执法", "街道无执法力量"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    report = (await upload(client, wenjiang, buffer.getvalue(), dry_run=True, **REASON)).json()
+    assert [(e["row"], e["column"], e["key"]) for e in report["errors"]] == [(3, "收回承接部门", "required")]
+    assert report["errors"][0]["message"] == "第3行「收回承接部门」：此项必须填写"

@@ -17,6 +17,7 @@ does not match is reported by row number and column header, in the language aske
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
 from collections.abc import Callable
@@ -254,6 +255,8 @@ def extra_value(raw: Any, kind: str) -> Any:
         except ValueError:
             return Text("row.not-a-number", {"value": text_of(raw)})
         return int(number) if number.is_integer() else number
+    if kind == "date" and isinstance(raw, datetime.date):  # a date cell (a datetime at midnight in .xlsx)
+        return (raw.date() if isinstance(raw, datetime.datetime) else raw).isoformat()
     return text_of(raw).strip() if kind in ("choice", "date") else text_of(raw)
 
 
@@ -497,5 +500,11 @@ def explain(
         kind = next((codes.label("kind", k) for k in item.kinds), "")
         return speak.row(number, header.headers["recovery_unit"], "recovery-needed", code, kind=kind)
     if field.startswith("extra.") and message.startswith("required"):
+        return speak.row(number, column, "required", code)
+    if field.startswith("extra.") and "date" in message:
+        return speak.row(number, column, "bad-date", code)
+    if field.startswith("extra."):
+        return speak.row(number, column, "bad-value", code)
+    if field == "recovery.receiving_unit":  # a 收回 row without its receiving department
         return speak.row(number, column, "required", code)
     return speak.row(number, column, "rule", code, message=message)

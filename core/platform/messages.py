@@ -331,6 +331,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ZH: "「{column}」含有不可见字符或控制字符：删去后重新填写",
         EN: "{column} holds an invisible or control character: delete it and type the text again",
     },
+    "row.bad-date": {
+        ZH: "「{column}」不是有效日期：写成 2024-06-01 这样的日期",
+        EN: "{column} is not a valid date: write it like 2024-06-01",
+    },
     "row.bad-value": {
         ZH: "「{column}」的值不合要求：请按模板填写",
         EN: "{column} does not hold an acceptable value: fill it in as the template shows",
@@ -367,7 +371,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ZH: "「{kind}」事项要写收回承接部门、收回后工作方式和收回理由",
         EN: "a {kind} item names its receiving department, how the work runs now and why",
     },
-    "row.required": {ZH: "「{column}」必须填写", EN: "{column} is required"},
+    "row.required": {ZH: "此项必须填写", EN: "required"},
     "row.withdrawn": {
         ZH: "{code} 已撤销，不能再修改：删去这一行，或改用新编码",
         EN: "{code} is withdrawn and does not change: delete the row, or use a new code",
