@@ -287,6 +287,7 @@ async def test_the_template_round_trip(
     lists = {col[0].value: [c.value for c in col[1:] if c.value] for col in options.iter_cols()}
     assert lists["清单类型"] == ["基本履职事项", "配合履职事项", "上级部门收回事项"]
     assert "党的建设" in lists["类别"] and "区应急管理局" in lists["主体责任"]
+    assert "法定行政权力" in lists["来源清单"]  # a plugin field's choices by their labels
     validated = {str(rule.sqref).split(":")[0][:-1] for rule in ws.data_validations.dataValidation}
     col = {h: chr(65 + i) for i, h in enumerate(header)}
     assert {col["层级"], col["清单类型"], col["类别"], col["主体责任"], col["高频事项"]} <= validated

@@ -43,7 +43,7 @@ from core.legal import service as legal
 from core.lists import posts, publication
 from core.lists import service as lists
 from core.platform.pagination import Page
-from core.publication import lookup, search
+from core.publication import footer, lookup, search
 from core.publication.handbook import jobs as handbook
 from core.workflow import admission
 from core.workflow import engine as workflow
@@ -72,6 +72,7 @@ MIRRORS: dict[str, Any] = {
     "Handbook": handbook.HandbookJob,
     # bulk publication
     "ListPublication": publication.PublicationJob,
+    "PortalFooter": footer.PortalFooter,
     "SkippedList": publication.SkippedList,
     # catalog and township lists
     "CatalogItem": catalog.ItemView,

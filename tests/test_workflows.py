@@ -221,9 +221,13 @@ async def test_dongshan_bottom_up_adjustment(client: httpx.AsyncClient, make_ten
     again = await client.post(f"{base}/adjustments", json=REASSIGN, headers=c.auth("zhangtang"))
     assert again.status_code == 409  # one adjustment of an item at a time
 
-    await move(client, c, aid, "xipu", "open_consultation", 403)
-    await move(client, c, aid, "admin", "open_consultation")
+    units = ["emergency-management-bureau", "justice-bureau"]
+    await move(client, c, aid, "xipu", "open_consultation", 403, units=units)
+    await move(client, c, aid, "admin", "open_consultation", 422)  # the departments consulted are named
+    await move(client, c, aid, "admin", "open_consultation", units=units)
     await move(client, c, aid, "emergency", "consult", opinion="同意，执法由我局承担", position="agree")
+    waiting = await move(client, c, aid, "admin", "finish_consultation", 409)
+    assert waiting["waiting_for"] == ["justice-bureau"]  # each consulted department's opinion first
     await move(client, c, aid, "justice", "consult", opinion="符合法律规定", position="agree")
     await move(client, c, aid, "justice", "consult", 409, opinion="again", position="agree")
     # The township may not decide; the decision waits for its state.
@@ -540,7 +544,7 @@ async def test_retried_writes_happen_once(client: httpx.AsyncClient, make_tenant
     assert other_body.status_code == 422  # the same key for a different request
     path = f"{url}/{first.json()['id']}/transitions"
     move_headers = {**c.auth("admin"), "Idempotency-Key": "open-1"}
-    body = {"transition": "open_consultation"}
+    body = {"transition": "open_consultation", "inputs": {"units": ["justice-bureau"]}}
     moved = await client.post(path, json=body, headers=move_headers)
     retried = await client.post(path, json=body, headers=move_headers)
     assert moved.status_code == retried.status_code == 200 and retried.headers.get("idempotent-replayed") == "true"
@@ -572,7 +576,8 @@ async def test_bottom_up_add_and_remove_change_the_draft(client: httpx.AsyncClie
         created = await client.post(f"{base}/adjustments", json=body, headers=c.auth(who))
         assert created.status_code == 201, created.text
         path = f"adjustments/{created.json()['id']}"
-        await move(client, c, path, "admin", "open_consultation")
+        await move(client, c, path, "admin", "open_consultation", units=["justice-bureau"])
+        await move(client, c, path, "justice", "consult", opinion="无异议", position="agree")
         await move(client, c, path, "admin", "finish_consultation")
         done = await move(client, c, path, "admin", "approve", decision_text="同意")
         assert done["outcome"] == "approved"

@@ -645,6 +645,9 @@ class EntryPatch:
     post: str | None = strawberry.UNSET
     contact: str | None = strawberry.UNSET
     note: str | None = strawberry.UNSET
+    justification: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A claimed entry's justification (认领理由)."
+    )
     confirm: bool = strawberry.field(default=False, description="Re-confirm a changed claimed item.")
 
 

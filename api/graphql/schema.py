@@ -29,6 +29,7 @@ from api.graphql.exchange import ExchangeMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.inputs import convert
+from api.graphql.portal_footer_mutations import PortalFooterMutations
 from api.graphql.publication_mutations import PublicationMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit, attempt
 from api.graphql.workflow_mutations import WorkflowMutations
@@ -343,6 +344,7 @@ class Mutation(
     CallMutations,
     HandbookMutations,
     PublicationMutations,
+    PortalFooterMutations,
     CatalogMutations,
     EventMutations,
     EvaluationMutations,

@@ -20,6 +20,7 @@ from api.graphql.events import EventQueries
 from api.graphql.handbooks import HandbookQueries
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
+from api.graphql.portal_footer import PortalFooterQueries
 from api.graphql.publications import PublicationQueries
 from api.graphql.search import SearchQueries
 from api.graphql.sync import UpdatedSince
@@ -318,6 +319,7 @@ class TenantNode(
     CallQueries,
     HandbookQueries,
     PublicationQueries,
+    PortalFooterQueries,
     CatalogQueries,
     LegalQueries,
     LookupQueries,

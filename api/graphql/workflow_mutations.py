@@ -13,12 +13,13 @@ from strawberry.scalars import JSON
 from api.graphql.catalog import CatalogItemInput, ResponsibilityInput, plain
 from api.graphql.inputs import convert
 from api.graphql.types import GqlInfo, Problem, attempt
-from api.graphql.workflows import WorkflowInstance
+from api.graphql.workflows import OverdueWorkflow, ProcessedDeadlines, WorkflowInstance
 from core.platform.errors import NotFound
 from core.security.access import Access
 from core.workflow import admission, bottom_up, engine
 
 WorkflowResult = Annotated[WorkflowInstance | Problem, strawberry.union("WorkflowResult")]
+ProcessedDeadlinesResult = Annotated[ProcessedDeadlines | Problem, strawberry.union("ProcessedDeadlinesResult")]
 
 
 def _given(obj: Any) -> dict[str, Any]:
@@ -74,6 +75,16 @@ class WorkflowMutations:
         async def act(access: Access) -> WorkflowInstance:
             data = convert(_given(input), bottom_up.AdjustmentApply)
             return WorkflowInstance.of(await bottom_up.apply(access, data), access)
+
+        return await attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Apply expired deadlines' rules now (auto transition, escalation of workflows and of calls not"
+        " signed for in time); admin. The app also does it every minute."
+    )
+    async def process_workflow_deadlines(self, info: GqlInfo, tenant: str) -> ProcessedDeadlinesResult:
+        async def act(access: Access) -> ProcessedDeadlines:
+            return ProcessedDeadlines(overdue=[OverdueWorkflow.of(o) for o in await engine.process_expired(access)])
 
         return await attempt(info, tenant, act)
 

@@ -187,7 +187,7 @@ class ItemWithoutAdmission:
     townships: int
 
 
-@strawberry.type
+@strawberry.type(description="An open instance past its deadline, or (kind call) a call's dispatch to unitCode.")
 class OverdueWorkflow:
     id: strawberry.ID
     definition: str
@@ -197,6 +197,16 @@ class OverdueWorkflow:
     due_at: datetime.datetime
     on_expiry: str
     escalated_to: str | None
+    unit_code: str | None = None
+
+    @classmethod
+    def of(cls, view: engine.OverdueView) -> OverdueWorkflow:
+        return cls(**{**{f: getattr(view, f) for f in view.__struct_fields__}, "id": strawberry.ID(str(view.id))})
+
+
+@strawberry.type(description="What processing the deadlines found overdue (and acted on).")
+class ProcessedDeadlines:
+    overdue: list[OverdueWorkflow]
 
 
 @strawberry.type
@@ -235,11 +245,7 @@ class WorkflowQueries:
 
     @strawberry.field(description="Running instances past their step's deadline.")
     async def overdue_workflows(self, kind: str | None = None) -> list[OverdueWorkflow]:
-        found = await engine.overdue(self.access, kind=kind)
-        return [
-            OverdueWorkflow(**{**{f: getattr(o, f) for f in o.__struct_fields__}, "id": strawberry.ID(str(o.id))})
-            for o in found
-        ]
+        return [OverdueWorkflow.of(o) for o in await engine.overdue(self.access, kind=kind)]
 
     @strawberry.field(
         description="Items on township lists added after the baseline version without an approved admission."

@@ -83,8 +83,16 @@ def _render(template: str, context: dict[str, Any]) -> Rendered:
 async def _cached_page(
     request: Request[Any, Any, Any], access: Access, key: tuple[Any, ...], build: Callable[[], Awaitable[Rendered]]
 ) -> Response[bytes]:
-    """The page for ``key`` (rendered once per content generation); 304 when the client has it."""
-    return _respond(request, await portal.cached(access, (*key, _base_url(request)), build))
+    """The page for ``key`` (rendered once per content generation); 304 when the client has it.
+    A page that does not exist is the tenant's own error page (its name and footer)."""
+    try:
+        return _respond(request, await portal.cached(access, (*key, _base_url(request)), build))
+    except NotFound as exc:
+        return await _tenant_error(request, access, exc)
+
+
+async def _tenant_error(request: Request[Any, Any, Any], access: Access, exc: QingdanError) -> Response[bytes]:
+    return _error_response(request, exc, access, await portal.footer(access))
 
 
 def _respond(request: Request[Any, Any, Any], page: Rendered) -> Response[bytes]:
@@ -96,8 +104,11 @@ def _respond(request: Request[Any, Any, Any], page: Rendered) -> Response[bytes]
 
 
 def _common(request: Request[Any, Any, Any], access: Access | None, slug: str, **extra: Any) -> dict[str, Any]:
+    """What every page shows; ``tenant_name`` None (a portal that does not exist): the header
+    says only 履职事项清单, and there is no tenant footer."""
     return {
-        "tenant_name": access.tenant.name if access else "履职事项清单",
+        "tenant_name": access.tenant.name if access else None,
+        "footer": None,
         "home_path": portal_path(slug),
         "search_action": f"{portal_path(slug)}/search",
         "township_link": lambda code: township_path(slug, code),
@@ -119,7 +130,8 @@ async def home(request: Request[Any, Any, Any], slug: FromPath[str]) -> Response
     async def build() -> Rendered:
         data = await portal.home(access)
         canonical = absolute(_base_url(request), portal_path(slug))
-        return _render("home.html", _common(request, access, slug, townships=data.townships, canonical=canonical))
+        context = _common(request, access, slug, townships=data.townships, canonical=canonical)
+        return _render("home.html", {**context, "footer": await portal.footer(access)})
 
     return await _cached_page(request, access, ("home",), build)
 
@@ -174,6 +186,7 @@ async def township_page(
             item_link=lambda code: item_page_path(slug, township, code),
             canonical=absolute(_base_url(request), township_path(slug, township)),
             township_filter=township,
+            footer=await portal.footer(access),
         )
         return _render("township.html", context)
 
@@ -188,7 +201,8 @@ async def item_page(
 
     async def build() -> Rendered:
         page = await portal.item_page(access, township, code)
-        return _render("item.html", _item_context(request, access, slug, page))
+        context = _item_context(request, access, slug, page)
+        return _render("item.html", {**context, "footer": await portal.footer(access)})
 
     return await _cached_page(request, access, ("item", township, code), build)
 
@@ -202,11 +216,7 @@ def _item_context(request: Request[Any, Any, Any], access: Access, slug: str, p:
         unit = units.get(unit_code)
         return unit.name if unit else unit_code
 
-    extras = [
-        (p.labels.extra_fields.get(name, name), "、".join(map(str, value)) if isinstance(value, list) else value)
-        for name, value in item.extra.items()
-        if name != "handling_office" and value not in (None, "", [])
-    ]
+    extras = p.labels.extra_rows(item.extra, skip=("handling_office",))
     return _common(
         request,
         access,
@@ -253,6 +263,7 @@ async def search_page(
         hits=[],
         next_link=None,
         error=None,
+        footer=await portal.footer(access),
     )
     status = 200
     if q.strip():
@@ -287,10 +298,10 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
     access = await portal.portal_access(slug)
     try:
         doc_id = uuid.UUID(document_id)
-    except ValueError:
-        raise NotFound(f"no legal document {document_id}") from None
-    # Only what published list content cites; any other document is "missing" (404).
-    await portal.require_cited(access, doc_id)
+        # Only what published list content cites; any other document is "missing" (404).
+        await portal.require_cited(access, doc_id)
+    except (ValueError, NotFound):
+        return await _tenant_error(request, access, NotFound(f"no legal document {document_id}"))
     # Not cached: a document's status depends on the date and on recorded repeals.
     document = await legal.get_document(access, doc_id)
     articles = await legal.list_provisions(access, doc_id, limit=500)
@@ -301,6 +312,7 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
         document=document,
         articles=articles.items,
         canonical=absolute(_base_url(request), law_path(slug, document_id)),
+        footer=await portal.footer(access),
     )
     return _respond(request, _render("law.html", context))
 
@@ -308,24 +320,53 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
 _TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 422: "请求有误", 503: "服务暂时不可用"}
 
 
-def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+def _not_found_text(request: Request[Any, Any, Any], exc: QingdanError, access: Access | None) -> str:
+    """What a citizen reads on a 404, in Chinese, from the address asked for (the domain
+    error's English detail is for API clients and logs, never shown here)."""
+    params = request.path_params
+    if access is None:
+        return "没有找到这个清单公开网站，请检查网址是否正确。"
+    if "document_id" in params:
+        return "没有找到这部法律法规：公开发布的清单没有引用它，或网址有误。"
+    if "code" in params:
+        where = exc.extra.get("township_name")
+        if where:
+            return f"{where}公开发布的履职事项清单中没有编码为“{params['code']}”的事项。"
+        return "该乡镇(街道)尚未公开发布履职事项清单，或网址有误。"
+    if "township" in params:
+        return "该乡镇(街道)尚未公开发布履职事项清单，或网址有误。"
+    return "没有找到这个页面，它可能尚未公开发布，或网址有误。"
+
+
+def _error_response(
+    request: Request[Any, Any, Any], exc: Exception, access: Access | None = None, footer: Any = None
+) -> Response[bytes]:
     if isinstance(exc, QingdanError):
-        status, detail = exc.status, exc.detail
+        status = exc.status
     elif isinstance(exc, HTTPException):
-        status, detail = exc.status_code, str(exc.detail)
+        status = exc.status_code
     else:  # pragma: no cover - unexpected errors are logged by litestar
-        status, detail = 500, "服务暂时不可用，请稍后再试。"
+        status = 500
+    if status == 404 and isinstance(exc, QingdanError):
+        detail = _not_found_text(request, exc, access)
+    elif status == 404:
+        detail = "没有找到这个页面，请检查网址是否正确。"
+    elif status in (400, 422):
+        detail = "请求有误，请检查网址或搜索条件。"
+    else:
+        detail = "服务暂时不可用，请稍后再试。"
     slug = request.path_params.get("slug", "")
-    context = _common(request, None, slug, title=_TITLES.get(status, "出错了"), detail=detail)
-    if status == 404:
-        context["detail"] = f"没有找到这个页面：{detail}。它可能尚未公开发布。"
-    retry_after = getattr(exc, "retry_after", None)
-    if status == 503:
-        context["detail"] = "服务暂时不可用，请稍后再试。"
+    context = _common(request, access, slug, title=_TITLES.get(status, "出错了"), detail=detail, footer=footer)
     response = _page(request, "error.html", context, status=status)
+    retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def _error_page(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    """Errors before the tenant is known (an unknown portal, a database away)."""
+    return _error_response(request, exc)
 
 
 _handlers: dict[type[Exception], Callable[[Request[Any, Any, Any], Any], Response[bytes]]] = {

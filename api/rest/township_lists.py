@@ -81,7 +81,7 @@ class TownshipListController(Controller):
     @patch(
         "/entries/{item_code:str}",
         operation_id="updateListEntry",
-        summary="Local details of an entry; confirm a changed claimed item",
+        summary="Local details of an entry, a claimed entry's justification; confirm a changed claimed item",
     )
     async def update_entry(
         self,

@@ -83,7 +83,7 @@ class WorkflowController(Controller):
     @post(
         "/process-deadlines",
         operation_id="processWorkflowDeadlines",
-        summary="Apply expired deadlines' rules (auto transition, escalate); admin",
+        summary="Apply expired deadlines' rules (auto transition, escalate; late calls too); admin",
         status_code=200,
     )
     async def process(self, access: NamedDependency[Access]) -> list[engine.OverdueView]:

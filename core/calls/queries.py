@@ -794,3 +794,42 @@ async def statistics_rows_by(
         tenant_id,
     )
     return rows_as(GroupStatisticsRow, rows)
+
+
+class OverdueDispatchRow(msgspec.Struct, frozen=True):
+    """A live dispatch past the deadline of its state (报到 for ``dispatched``, the answer
+    otherwise) in an open call; ``escalated``: escalated already for this very deadline."""
+
+    call_id: uuid.UUID
+    subject: str
+    unit_code: str
+    state: str
+    due_at: datetime.datetime
+    escalated: bool
+
+
+async def overdue_dispatch_rows(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, at: datetime.datetime, limit: int
+) -> list[OverdueDispatchRow]:
+    """Open calls' live dispatches whose deadline passed before ``at``, oldest deadline first.
+    A deadline moved by an approved extension, or a new dispatch, is a new deadline."""
+    records = await conn.fetch(
+        """
+        SELECT d.call_id, c.subject, d.unit_code, d.state, x.due_at,
+               EXISTS (SELECT 1 FROM call_steps s WHERE s.tenant_id = $1 AND s.call_id = d.call_id
+                       AND s.action = 'escalate' AND s.unit_code = d.unit_code
+                       AND (s.data->>'due_at')::timestamptz = x.due_at) AS escalated
+          FROM call_dispatches d
+          JOIN calls c ON c.tenant_id = d.tenant_id AND c.id = d.call_id
+         CROSS JOIN LATERAL (SELECT CASE WHEN d.state = 'dispatched' THEN d.sign_deadline
+                                         ELSE d.answer_deadline END AS due_at) x
+         WHERE d.tenant_id = $1 AND c.closed_at IS NULL
+           AND d.state IN ('dispatched', 'signed_for', 'in_progress') AND x.due_at < $2
+         ORDER BY x.due_at, d.call_id, d.unit_code
+         LIMIT $3
+        """,
+        tenant_id,
+        at,
+        limit,
+    )
+    return rows_as(OverdueDispatchRow, records)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 import uuid
 from typing import Any
 
@@ -98,11 +99,50 @@ def from_document(document: dict[str, Any]) -> ListStructure:
         item_kinds=tuple(Label(**c) for c in document.get("item_kinds", ())),
         extra_fields=tuple(
             ExtraField(
-                **{**f, "choices": tuple(f.get("choices", ())), "required_for": tuple(f.get("required_for", ()))}
+                **{
+                    **f,
+                    "choices": tuple(f.get("choices", ())),
+                    "required_for": tuple(f.get("required_for", ())),
+                    "choice_labels": tuple(Label(**c) for c in f.get("choice_labels", ())),
+                }
             )
             for f in document.get("extra_fields", ())
         ),
     )
+
+
+def choice_labels(f: ExtraField) -> dict[str, str]:
+    """Choice code → Chinese label of a field. Structures saved before fields carried
+    ``choice_labels`` described their choices as "code 标签；…" in ``description``: read there."""
+    if f.choice_labels:
+        return {c.code: c.label for c in f.choice_labels}
+    found = {}
+    for code in f.choices:
+        match = re.search(rf"(?<![A-Za-z0-9_]){re.escape(code)}\s+([^；;，,/（(\s]+)", f.description)
+        if match:
+            found[code] = match.group(1)
+    return found
+
+
+def extra_text(f: ExtraField, value: Any) -> str:
+    """A field's value as people read it: choices by their labels, yes/no in Chinese."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    labels = choice_labels(f) if f.choices else {}
+    if isinstance(value, list):
+        return "、".join(labels.get(str(v), str(v)) for v in value)
+    return labels.get(str(value), str(value))
+
+
+def choice_code(f: ExtraField, text: str) -> str:
+    """The choice code for ``text``, which may be the code or its label (an exported workbook
+    writes labels); text that is neither comes back as it is, for the checks to name."""
+    if text in f.choices:
+        return text
+    by_label = {label: code for code, label in choice_labels(f).items()}
+    return by_label.get(text, text)
 
 
 def check_structure(structure: ListStructure) -> list[FieldError]:
@@ -144,6 +184,9 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
             problems.append(FieldError(f"extra_fields[{i}].type", f"use one of {', '.join(FIELD_TYPES)}"))
         if f.type == "choice" and not f.choices:
             problems.append(FieldError(f"extra_fields[{i}].choices", "a choice field lists its choices"))
+        for label in f.choice_labels:
+            if label.code not in f.choices:
+                problems.append(FieldError(f"extra_fields[{i}].choice_labels", f"{label.code!r} is not a choice"))
         for code in f.required_for:
             if code not in {k.code for k in structure.kinds}:
                 problems.append(FieldError(f"extra_fields[{i}].required_for", f"unknown list kind {code!r}"))

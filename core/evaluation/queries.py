@@ -589,3 +589,14 @@ async def notices(
         scope,
     )
     return rows_as(NoticeRow, records)
+
+
+async def active_item_titles(conn: asyncpg.Connection, tenant_id: uuid.UUID, version: int) -> dict[str, str]:
+    """Code → title of every active item of a catalog version (what indicator wording is
+    compared with)."""
+    records = await conn.fetch(
+        "SELECT code, title FROM catalog_items WHERE tenant_id = $1 AND version = $2 AND status = 'active'",
+        tenant_id,
+        version,
+    )
+    return {code: title for code, title in records}

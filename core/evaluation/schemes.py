@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import msgspec
 
 from core.evaluation import sources as indicator_sources
+from core.evaluation import wording
 from core.platform.errors import FieldError
 from core.platform.inputs import NAME
 from core.plugin_api import registry as plugins
@@ -69,6 +70,12 @@ class IndicatorDoc(msgspec.Struct, forbid_unknown_fields=True):
     source_field: str | None = None
     tags: list[str] = []
     description: str = ""
+    item_codes: Annotated[list[str], msgspec.Meta(max_length=50)] = []
+
+    @property
+    def rests_on(self) -> list[str]:
+        """The items it rests on: ``item_codes`` and ``item_code``, each once."""
+        return list(dict.fromkeys([*self.item_codes, *([self.item_code] if self.item_code else [])]))
 
 
 class GradeDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -152,6 +159,7 @@ def to_scheme(doc: SchemeDoc) -> EvaluationScheme:
                 i.source_field,
                 tuple(i.tags),
                 i.description,
+                tuple(i.item_codes),
             )
             for i in doc.indicators
         ),
@@ -301,19 +309,41 @@ def weight_problems(doc: SchemeDoc) -> list[FieldError]:
     return problems
 
 
-def plugin_problems(plugin: str | None, doc: SchemeDoc, items: dict[str, CatalogItem]) -> list[FieldError]:
+def indicator_context(
+    indicator: Indicator, relation: Relation, items: dict[str, CatalogItem], titles: dict[str, str]
+) -> IndicatorContext:
+    """What the plugin's ``qingdan_check_indicator`` sees: the items the indicator rests on, the
+    codes it names that are not items, and the items its wording names (``titles``: code → title
+    of every active item of the catalog, the pool :func:`core.evaluation.wording.similar` reads)."""
+    named = indicator.rests_on
+    found = tuple(items[c] for c in named if c in items)
+    alike = tuple(items[c] for c in wording.similar(indicator.label, ((t, c) for c, t in titles.items())) if c in items)
+    return IndicatorContext(
+        relation=relation,
+        item=found[0] if found else None,
+        items=found,
+        missing=tuple(c for c in named if c not in items),
+        similar=alike,
+    )
+
+
+def plugin_problems(
+    plugin: str | None, doc: SchemeDoc, items: dict[str, CatalogItem], titles: dict[str, str] | None = None
+) -> list[FieldError]:
     """The plugin's checks: ``qingdan_check_indicator`` for each indicator (``items``: the
-    catalog items indicators may rest on, by code), and the rules' ``check_scheme``."""
+    catalog items indicators rest on or are worded like, by code; ``titles``: code → title of
+    every active catalog item, for the wording), and the rules' ``check_scheme``."""
     if not plugin:
         return []
     scheme = to_scheme(doc)
     relations = {r.code: r for r in scheme.relations}
+    titles = titles if titles is not None else {code: item.title for code, item in items.items()}
     problems: list[FieldError] = []
     for i, indicator in enumerate(scheme.indicators):
         relation = relations.get(indicator.relation)
         if relation is None:
             continue
-        context = IndicatorContext(relation=relation, item=items.get(indicator.item_code or ""))
+        context = indicator_context(indicator, relation, items, titles)
         found = plugins.call(plugin, "qingdan_check_indicator", indicator=indicator, context=context) or []
         problems += [
             FieldError(f"indicators[{i}].{p.field}", f"{indicator.code} {indicator.label}: {p.message}") for p in found
@@ -330,6 +360,7 @@ def check_plugin_scheme(plugin: str, items: dict[str, CatalogItem]) -> list[Fiel
     doc, _ = plugin_scheme(plugin)
     problems = core_problems(doc, sources={n: indicator_sources.get(n).fields for n in indicator_sources.names()})
     for n, ind in enumerate(doc.indicators):
-        if ind.item_code and ind.item_code not in items:
-            problems.append(FieldError(f"indicators[{n}].item_code", f"{ind.item_code} is not in the seed catalog"))
+        for code in ind.rests_on:
+            if code not in items:
+                problems.append(FieldError(f"indicators[{n}].item_codes", f"{code} is not in the seed catalog"))
     return problems + plugin_problems(plugin, doc, items)

@@ -20,7 +20,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.reading import items_by_key, version_numbers
-from core.evaluation import queries, sources
+from core.evaluation import queries, sources, wording
 from core.evaluation.compute import Aggregates, compute, evaluator_shares
 from core.evaluation.schemes import (
     SchemeDoc,
@@ -142,25 +142,31 @@ async def get_scheme(access: Access) -> SchemeView:
 
 
 async def scheme_problems(access: Access, doc: SchemeDoc) -> list[FieldError]:
-    """Core's and the jurisdiction's rules for a scheme (items looked up in one query)."""
+    """Core's and the jurisdiction's rules for a scheme: the items indicators rest on, and the
+    items their wording names, looked up in the latest published catalog (two queries)."""
     problems = core_problems(doc, sources={n: sources.get(n).fields for n in sources.names()})
-    codes = sorted({i.item_code for i in doc.indicators if i.item_code})
+    named = sorted({code for i in doc.indicators for code in i.rests_on})
     items: dict[str, Any] = {}
-    if codes:
-        async with tenant_transaction(access.tenant.id) as conn:
-            published, _ = await version_numbers(conn, access)
+    titles: dict[str, str] = {}
+    async with tenant_transaction(access.tenant.id) as conn:
+        published, _ = await version_numbers(conn, access)
         if published is not None:
-            found = await items_by_key(access, [(published, c) for c in codes])
-            items = {code: plugin_item(view) for (_, code), view in found.items() if view.status == "active"}
-        for n, ind in enumerate(doc.indicators):
-            if ind.item_code and ind.item_code not in items:
-                problems.append(
-                    FieldError(
-                        f"indicators[{n}].item_code",
-                        f"{ind.code} {ind.label}: {ind.item_code} is not an item of the published catalog (清单外事项)",
-                    )
+            titles = await queries.active_item_titles(conn, access.tenant.id, published)
+    if published is not None:
+        worded = {c for i in doc.indicators for c in wording.similar(i.label, ((t, c) for c, t in titles.items()))}
+        wanted = sorted((set(named) | worded) & set(titles))
+        found = await items_by_key(access, [(published, c) for c in wanted]) if wanted else {}
+        items = {code: plugin_item(view) for (_, code), view in found.items() if view.status == "active"}
+    for n, ind in enumerate(doc.indicators):
+        outside = [code for code in ind.rests_on if code not in items]
+        if outside:
+            problems.append(
+                FieldError(
+                    f"indicators[{n}].{'item_codes' if ind.item_codes else 'item_code'}",
+                    f"{ind.code} {ind.label}: {'、'.join(outside)} not an item of the published catalog (清单外事项)",
                 )
-    problems += plugin_problems(access.tenant.plugin, doc, items)
+            )
+    problems += plugin_problems(access.tenant.plugin, doc, items, titles)
     return problems
 
 

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from core.catalog import reading as catalog
 from core.catalog.reading import ItemView, LegalBase, RecoveryData, ResponsibilityData
-from core.catalog.structure import load_structure
+from core.catalog.structure import extra_text, load_structure
 from core.exchange import queries, retention
 from core.exchange.layout import (
     LOCAL_COLUMNS,
@@ -43,7 +43,7 @@ from core.exchange.layout import (
 from core.lists import service as township_lists
 from core.platform.db import tenant_transaction
 from core.platform.storage import ObjectNotFound, Storage
-from core.plugin_api.types import ListStructure
+from core.plugin_api.types import ExtraField, ListStructure
 from core.security.access import Access
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -122,20 +122,15 @@ def item_values(item: ItemView, labels: _Labels, columns: list[Column]) -> dict[
     for column in columns:
         if column.key.startswith("extra."):
             name = column.key[6:]
-            values[column.key] = _extra_cell(item.extra.get(name), labels.extra[name].type)
+            values[column.key] = _extra_cell(item.extra.get(name), labels.extra[name])
     return values
 
 
-def _extra_cell(value: Any, kind: str) -> Any:
-    if value is None:
-        return ""
-    if kind == "list":
-        return "、".join(str(v) for v in value)
-    if kind == "boolean":
-        return "是" if value else "否"
-    if kind == "number":
+def _extra_cell(value: Any, field: ExtraField) -> Any:
+    """Numbers stay numbers; choices are written by their labels (the importer reads them back)."""
+    if field.type == "number" and value is not None:
         return value
-    return str(value)
+    return extra_text(field, value)
 
 
 #: The notes-sheet line that differs between two exports of the same content.

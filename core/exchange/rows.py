@@ -26,6 +26,7 @@ from typing import Any
 import msgspec
 
 from core.catalog.reading import ItemCreate
+from core.catalog.structure import choice_code, choice_labels
 from core.exchange.formulas import Formula
 from core.exchange.headers import normal, synonyms
 from core.exchange.layout import (
@@ -390,13 +391,16 @@ def read_row(
         if isinstance(value, Text):
             problems.append(speak.row(number, column[key], value.key[4:], code, **value.params))
             continue
+        if field.choices:  # written by label (as exports write them) or by code
+            value = [choice_code(field, v) for v in value] if isinstance(value, list) else choice_code(field, value)
         chosen = value if isinstance(value, list) else [value]
         if (
             field.choices
             and field.type in ("choice", "list")
             and (wrong := [v for v in chosen if v not in field.choices])
         ):
-            choices = list(field.choices)
+            labels = choice_labels(field)
+            choices = [labels.get(c, c) for c in field.choices]
             problems.append(
                 speak.row(
                     number,

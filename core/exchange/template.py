@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.catalog.structure import load_structure
+from core.catalog.structure import choice_labels, load_structure
 from core.exchange import queries
 from core.exchange.excel import Export
 from core.exchange.layout import TOWNSHIP_LABEL, Column, catalog_columns
@@ -63,7 +63,8 @@ def _choices(structure: ListStructure, units: dict[str, str]) -> dict[str, list[
     }
     for f in structure.extra_fields:
         if f.choices and f.type in ("choice", "list"):
-            found[f"extra.{f.name}"] = list(f.choices)
+            labels = choice_labels(f)
+            found[f"extra.{f.name}"] = [labels.get(c, c) for c in f.choices]
         elif f.type == "boolean":
             found[f"extra.{f.name}"] = ["是", "否"]
     return {key: values for key, values in found.items() if values}
@@ -73,7 +74,8 @@ def _choices(structure: ListStructure, units: dict[str, str]) -> dict[str, list[
 _FREE = {"kinds", "primary", "cooperating"}
 
 
-def write_template(title: str, columns: list[Column], choices: dict[str, list[str]]) -> bytes:
+def write_template(title: str, columns: list[Column], choices: dict[str, list[str]], free: set[str]) -> bytes:
+    """``free``: columns whose cells may hold several values (the dropdown suggests only)."""
     wb = Workbook()
     ws = wb.create_sheet("导入模板", 0)
     wb.remove(wb.worksheets[1])  # the default sheet
@@ -99,17 +101,17 @@ def write_template(title: str, columns: list[Column], choices: dict[str, list[st
         options.cell(row=1, column=at, value=column.header)
         for r, value in enumerate(values, start=2):
             options.cell(row=r, column=at, value=value)
-        free = column.key in _FREE
+        several = column.key in free
         rule = DataValidation(
             type="list",
             formula1=f"'{OPTIONS_SHEET}'!${letter}$2:${letter}${len(values) + 1}",
             allow_blank=True,
-            showErrorMessage=not free,
+            showErrorMessage=not several,
             errorTitle="不在可选范围内",
             error=f"请从下拉列表中选择{column.header}",
             showInputMessage=True,
             promptTitle=column.header,
-            prompt="可从下拉列表中选择" + ("；多个值用「、」或换行分隔" if free else ""),
+            prompt="可从下拉列表中选择" + ("；多个值用「、」或换行分隔" if several else ""),
         )
         target = get_column_letter(i)
         rule.add(f"{target}3:{target}{ROWS + 2}")
@@ -132,6 +134,7 @@ async def catalog_template(access: Access) -> Export:
     columns = [c for c in catalog_columns(structure) if c.key != "status"]
     title = f"{access.tenant.name}履职事项清单（导入模板）"
     choices = _choices(structure, units)
-    data = await anyio.to_thread.run_sync(lambda: write_template(title, columns, choices))
+    free = _FREE | {f"extra.{f.name}" for f in structure.extra_fields if f.type == "list"}
+    data = await anyio.to_thread.run_sync(lambda: write_template(title, columns, choices, free))
     digest = hashlib.sha256(repr((title, [c.header for c in columns], sorted(choices.items()))).encode()).hexdigest()
     return Export(f"{access.tenant.slug}-catalog-template.xlsx", data, 0, digest)

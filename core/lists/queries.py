@@ -87,6 +87,8 @@ class EntryRow(_Row, frozen=True):
     note: str
     state: str
     change_note: str
+    origin: str
+    justification: str
 
 
 class EntryCountsRow(_Row, frozen=True):
@@ -340,21 +342,30 @@ async def insert_claim(
     return bool(inserted)
 
 
-async def delete_claim(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str) -> str | None:
-    """Remove a claimed entry; its justification, None when there was none."""
-    justification: str | None = await conn.fetchval(
-        "DELETE FROM township_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3"
-        " AND origin = 'claimed' RETURNING justification",
+async def withdraw_claim(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str, note: str
+) -> EntryRow | None:
+    """Take a claimed entry off the list (state ``removed``, like an item the catalog withdrew),
+    keeping its local details for a later claim (:func:`insert_claim` revives them); the entry as
+    it was, None when the township has no such claim on its list."""
+    record = await conn.fetchrow(
+        "WITH old AS (SELECT responsible_office, post, contact, note, state, change_note, origin, justification"
+        " FROM township_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3"
+        " AND origin = 'claimed' AND state <> 'removed' FOR UPDATE)"
+        " UPDATE township_entries e SET state = 'removed', change_note = $4, review_comment = ''"
+        " FROM old WHERE e.tenant_id = $1 AND e.township_code = $2 AND e.item_code = $3 RETURNING old.*",
         tenant_id,
         township,
         item_code,
+        note,
     )
-    return justification
+    return maybe_row_as(EntryRow, record)
 
 
 async def entry_row(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str) -> EntryRow | None:
     record = await conn.fetchrow(
-        "SELECT responsible_office, post, contact, note, state, change_note FROM township_entries"
+        "SELECT responsible_office, post, contact, note, state, change_note, origin, justification"
+        " FROM township_entries"
         " WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3",
         tenant_id,
         township,
@@ -363,10 +374,11 @@ async def entry_row(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: st
     return maybe_row_as(EntryRow, record)
 
 
-#: $1 tenant, $2 township, $3 item code, $4 office, $5 post, $6 contact, $7 note, $8 state, $9 confirm
+#: $1 tenant, $2 township, $3 item code, $4 office, $5 post, $6 contact, $7 note, $8 justification,
+#: $9 state, $10 confirm
 UPDATE_ENTRY = (
     "UPDATE township_entries SET responsible_office = $4, post = $5, contact = $6, note = $7,"
-    " state = $8, change_note = CASE WHEN $9 THEN '' ELSE change_note END"
+    " justification = $8, state = $9, change_note = CASE WHEN $10 THEN '' ELSE change_note END"
     " WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3"
 )
 

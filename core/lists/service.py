@@ -43,15 +43,24 @@ Local = Annotated[str, msgspec.Meta(max_length=500), NAME]
 
 
 class Claim(msgspec.Struct, forbid_unknown_fields=True):
+    """Claim a differentiated item. Claiming again an item the township withdrew brings back
+    the local details (office, post, contact, note) it had then; the justification is this one."""
+
     item_code: str
     justification: Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
 
 
+Justification = Annotated[str, msgspec.Meta(min_length=2, max_length=2000)]
+
+
 class EntryUpdate(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    """Local details of an entry; ``justification`` only on a claimed one (认领理由)."""
+
     responsible_office: Local | msgspec.UnsetType = msgspec.UNSET
     post: Local | msgspec.UnsetType = msgspec.UNSET
     contact: Local | msgspec.UnsetType = msgspec.UNSET
     note: Annotated[str, msgspec.Meta(max_length=2000)] | msgspec.UnsetType = msgspec.UNSET
+    justification: Justification | msgspec.UnsetType = msgspec.UNSET
     confirm: bool = False
     revision: int | msgspec.UnsetType = msgspec.UNSET
 
@@ -469,17 +478,24 @@ async def claim(access: Access, township: str, data: Claim) -> TownshipList:
         return await _working(conn, access, township)
 
 
+#: The note a withdrawn claim shows on the working copy until the township claims it again.
+WITHDRAWN_NOTE = "乡镇(街道)撤回认领；本地信息已保留，再次认领时恢复"
+
+
 async def withdraw_claim(access: Access, township: str, item_code: str) -> None:
+    """Take a claimed item off the working copy. Its local details are kept (the entry is
+    ``removed`` with a note, as when the catalog withdraws an item) and come back with a new
+    claim of the same item."""
     _require_township_editor(access, township, "withdraw claims")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township, lock=True)
         _editable(row)
-        deleted = await queries.delete_claim(conn, access.tenant.id, township, item_code)
-        if deleted is None:
+        before = await queries.withdraw_claim(conn, access.tenant.id, township, item_code, WITHDRAWN_NOTE)
+        if before is None:
             raise NotFound(f"{township} has not claimed {item_code}")
         await _touch(conn, access, township)
         await audit.record(
-            access, "township_entry", f"{township}/{item_code}", "unclaim", before={"justification": deleted}
+            access, "township_entry", f"{township}/{item_code}", "unclaim", before=msgspec.to_builtins(before)
         )
 
 
@@ -497,9 +513,13 @@ async def update_entry(
             raise NotFound(f"{item_code} is not on the list of {township}")
         if entry.state == "removed":
             raise Conflict(f"{item_code} left the list: {entry.change_note}")
+        if data.justification is not msgspec.UNSET and entry.origin != "claimed":
+            raise ValidationFailed.on(
+                "justification", f"{item_code} applies to every township; only a claimed entry has a justification"
+            )
         values = {
             f: getattr(data, f) if getattr(data, f) is not msgspec.UNSET else getattr(entry, f)
-            for f in ("responsible_office", "post", "contact", "note")
+            for f in ("responsible_office", "post", "contact", "note", "justification")
         }
         state = "active" if data.confirm else entry.state
         await conn.execute(

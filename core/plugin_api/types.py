@@ -145,6 +145,8 @@ class ExtraField:
     (one of ``choices``) or ``list`` (of strings, each one of ``choices`` if given).
     ``required``: every item gives the field; ``required_for``: the items of these list kinds
     give it (e.g. a ``negative`` item states its accountability situation).
+    ``choice_labels``: the Chinese label of each choice, which is what people read (the portal,
+    Excel, the handbook) and what an imported workbook may write instead of the code.
     """
 
     name: str
@@ -154,6 +156,7 @@ class ExtraField:
     choices: tuple[str, ...] = ()
     description: str = ""
     required_for: tuple[str, ...] = ()
+    choice_labels: tuple[Label, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -265,8 +268,9 @@ class Indicator:
     """One evaluation indicator of a relation, with its weight and score range.
 
     ``township_types`` empty: a common indicator; otherwise it applies only to townships of
-    those types (Lanshan). ``item_code`` names the list item the indicator rests on (checked
-    by :func:`~core.plugin_api.hookspecs.qingdan_check_indicator`). ``source`` says where scores come
+    those types (Lanshan). ``item_codes`` name the list items the indicator rests on (checked
+    by :func:`~core.plugin_api.hookspecs.qingdan_check_indicator`); ``item_code`` is the older
+    one-item form, read as ``item_codes=(item_code,)`` (:attr:`rests_on`). ``source`` says where scores come
     from: ``manual`` (entered) or a registered data source such as ``call_statistics`` with
     ``source_field`` (``satisfaction_rate``, ``closure_rate`` …). ``tags`` mark indicators a
     rule looks for (Longsha: ``satisfaction``).
@@ -284,6 +288,12 @@ class Indicator:
     source_field: str | None = None
     tags: tuple[str, ...] = ()
     description: str = ""
+    item_codes: tuple[str, ...] = ()
+
+    @property
+    def rests_on(self) -> tuple[str, ...]:
+        """The codes of the items the indicator rests on, each once, in the order given."""
+        return tuple(dict.fromkeys((*self.item_codes, *((self.item_code,) if self.item_code else ()))))
 
 
 @dataclass(frozen=True)
@@ -325,12 +335,19 @@ class EvaluationScheme:
 class IndicatorContext:
     """What :func:`~core.plugin_api.hookspecs.qingdan_check_indicator` sees besides the indicator.
 
-    ``item`` is the catalog item the indicator rests on as it stands in the latest published
-    catalog, or None when ``indicator.item_code`` is empty or names no item (清单外事项).
+    ``items`` are the catalog items the indicator rests on (:attr:`Indicator.rests_on`) as they
+    stand in the latest published catalog; ``missing`` the codes it names that are no item there
+    (清单外事项); ``item`` the first of ``items`` (None when there is none). ``similar`` are the
+    catalog items whose title the indicator's own wording matches (``城乡居民基本医疗保险参保扩面率``
+    matches the item ``城乡居民基本医疗保险参保扩面``), whatever items it names: what a rule about
+    recovered items must look at, since a label can say what the linked items do not.
     """
 
     relation: Relation
     item: CatalogItem | None
+    items: tuple[CatalogItem, ...] = ()
+    missing: tuple[str, ...] = ()
+    similar: tuple[CatalogItem, ...] = ()
 
 
 @dataclass(frozen=True)

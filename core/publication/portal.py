@@ -32,14 +32,15 @@ import asyncpg
 import msgspec
 
 from core.catalog.reading import ItemView
-from core.catalog.structure import NATIONAL, from_document
+from core.catalog.structure import NATIONAL, extra_text, from_document
 from core.lists.service import TownshipList, get_published_list
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound
 from core.platform.generations import Cache, current
 from core.platform.piccolo_conf import DB
-from core.plugin_api.types import ListStructure
+from core.plugin_api.types import ExtraField, ListStructure
 from core.publication import queries
+from core.publication.footer import PortalFooter, get_footer
 from core.security.access import Access, Principal, Role
 from core.security.tenancy import find_tenant
 
@@ -92,6 +93,11 @@ async def cached(access: Access, key: tuple[Any, ...], build: Callable[[], Await
     return page_cache.put(full, generation, await build())
 
 
+async def footer(access: Access) -> PortalFooter:
+    """The tenant's portal footer, read once per content generation (the footer table is watched)."""
+    return await cached(access, ("footer",), lambda: get_footer(access))
+
+
 class Labels(msgspec.Struct):
     """Chinese labels of a tenant's codes (list kinds, levels, categories, item kinds, extra fields)."""
 
@@ -102,6 +108,21 @@ class Labels(msgspec.Struct):
     categories: dict[str, str]
     item_kinds: dict[str, str]
     extra_fields: dict[str, str]
+    fields: tuple[ExtraField, ...] = ()
+
+    def extra_rows(self, extra: dict[str, Any], *, skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+        """(field label, value as people read it) of an item's filled-in plugin fields, in the
+        structure's order; a field the structure no longer has shows under its name."""
+        known = {f.name: f for f in self.fields}
+        rows = []
+        for name, value in sorted(
+            extra.items(), key=lambda kv: list(known).index(kv[0]) if kv[0] in known else 1 << 30
+        ):
+            if name in skip or value in (None, "", []):
+                continue
+            field = known.get(name) or ExtraField(name, name)
+            rows.append((field.label, extra_text(field, value)))
+        return rows
 
 
 def labels_of(structure: ListStructure) -> Labels:
@@ -113,6 +134,7 @@ def labels_of(structure: ListStructure) -> Labels:
         categories={c.code: c.label for c in structure.categories},
         item_kinds={c.code: c.label for c in structure.item_kinds},
         extra_fields={f.name: f.label for f in structure.extra_fields},
+        fields=structure.extra_fields,
     )
 
 
@@ -242,7 +264,7 @@ async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
     if row is None:
         raise NotFound(f"township {township_code} has no published list")
     if row.entry is None or row.item is None:
-        raise NotFound(f"{code} is not on the published list of {row.name}")
+        raise NotFound(f"{code} is not on the published list of {row.name}", extra={"township_name": row.name})
     entry = msgspec.json.decode(row.entry)
     family = _FAMILY_DECODER.decode(row.family) if row.family else []
     others = _OTHERS_DECODER.decode(row.others) if row.others else []

@@ -175,6 +175,47 @@ async def structure_text(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> str 
     return document
 
 
+class PortalFooterRow(_Row, frozen=True):
+    sponsor: str
+    organizer: str
+    site_code: str
+    icp_record: str
+    contact: str
+    revision: int
+    updated_at: datetime.datetime | None
+
+
+async def portal_footer(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, *, lock: bool = False
+) -> PortalFooterRow | None:
+    """The tenant's portal footer, None until its admin sets one."""
+    record = await conn.fetchrow(
+        "SELECT sponsor, organizer, site_code, icp_record, contact, revision, updated_at FROM portal_footers"
+        " WHERE tenant_id = $1" + (" FOR UPDATE" if lock else ""),
+        tenant_id,
+    )
+    return maybe_row_as(PortalFooterRow, record)
+
+
+async def save_portal_footer(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, values: tuple[str, str, str, str, str], revision: int
+) -> PortalFooterRow | None:
+    """Insert or replace the footer, one revision up; None when its revision is no longer
+    ``revision`` (a first footer written meanwhile by another request)."""
+    record = await conn.fetchrow(
+        "INSERT INTO portal_footers AS f (tenant_id, sponsor, organizer, site_code, icp_record, contact)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id) DO UPDATE SET sponsor = excluded.sponsor,"
+        " organizer = excluded.organizer, site_code = excluded.site_code, icp_record = excluded.icp_record,"
+        " contact = excluded.contact, revision = f.revision + 1, updated_at = clock_timestamp()"
+        " WHERE f.revision = $7"
+        " RETURNING sponsor, organizer, site_code, icp_record, contact, revision, updated_at",
+        tenant_id,
+        *values,
+        revision,
+    )
+    return maybe_row_as(PortalFooterRow, record)
+
+
 # The whole item page in one statement (one round trip): the township's latest published
 # version, the item as ITEM_SELECT reads it (responsibilities and legal bases aggregated),
 # this township's entry, the parent chain and the children (each marked whether it is on this

@@ -2,10 +2,11 @@
 
 The application names the action, the item (an existing reference code, or for ``add`` the
 draft item), the reason (one of the catalog's reason kinds and a text) and, for
-``reassign``, the new responsibilities. It runs through the tenant's adjustment workflow
-(departments consult jointly, the county decides within the plugin's time limit). Approval
-makes the change in the draft catalog as a recorded adjustment (add / remove / reassign),
-so it enters the next published version.
+``reassign``, the new responsibilities. A township's addition is for that township: the item
+is added claimable (:func:`for_applicant`), not onto every township's list. It runs through
+the tenant's adjustment workflow (the departments named consult jointly, the county decides
+within the plugin's time limit). Approval makes the change in the draft catalog as a recorded
+adjustment (add / remove / reassign), so it enters the next published version.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from core.catalog.reading import (
     get_item,
     version_numbers,
 )
+from core.catalog.structure import structure_in, township_scope
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, ValidationFailed
 from core.platform.pagination import Page
+from core.plugin_api.types import ListStructure
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
 from core.workflow import queries
@@ -64,7 +67,7 @@ class AdjustmentApply(msgspec.Struct, forbid_unknown_fields=True):
 
 async def _problems(
     conn: asyncpg.Connection, access: Access, data: AdjustmentApply
-) -> tuple[list[FieldError], str | None, str]:
+) -> tuple[list[FieldError], str | None, str, ItemCreate | None]:
     found: list[FieldError] = []
     if data.reason_kind not in REASON_KINDS or data.reason_kind == "initial":
         kinds = ", ".join(k for k in REASON_KINDS if k != "initial")
@@ -77,15 +80,19 @@ async def _problems(
     elif township is not None and township not in await township_codes(conn, access):
         found.append(FieldError("township_code", f"no township {township}"))
     title = ""
+    item = data.item
     if data.action == "add":
-        if data.item is None:
+        if item is None:
             found.append(FieldError("item", "an add names the draft item"))
-        elif data.item_code not in (None, data.item.code):
+        elif data.item_code not in (None, item.code):
             found.append(FieldError("item_code", "give the new item in item (item_code is for remove and reassign)"))
         else:
-            found += await check_draft_item(conn, access, data.item)
-            title = data.item.title
-        code = data.item.code if data.item else None
+            if township is not None:
+                item, problem = for_applicant(await structure_in(conn, access.tenant.id), item)
+                found += [problem] if problem else []
+            found += await check_draft_item(conn, access, item)
+            title = item.title
+        code = item.code if item else None
     else:
         code = data.item_code
         if data.item is not None:
@@ -111,19 +118,42 @@ async def _problems(
         )
         if pending:
             raise Conflict(f"an adjustment of {code} is already under way", errors=[FieldError("item_code", "pending")])
-    return found, township, title
+    return found, township, title, item
+
+
+def for_applicant(structure: ListStructure, item: ItemCreate) -> tuple[ItemCreate, FieldError | None]:
+    """The item a township's own addition adds: on the applying township's list, not on every
+    township's. An item whose kinds would put it on every list gets the structure's first kind
+    that townships claim (Dongshan: 乡镇自主申请事项), so it becomes claimable — the applicant claims
+    it once the catalog version with it is published. A structure with no such kind cannot limit
+    an item to one township: that is a problem to name, not a reason to give it to all."""
+    if township_scope(structure, item.kinds) != "all":
+        return item, None
+    claimed = next((k.code for k in structure.kinds if k.township == "claim"), None)
+    if claimed is None:
+        return item, FieldError(
+            "item.kinds",
+            "these list kinds put the item on every township's list, and this county's list structure has no"
+            " kind townships claim; an addition for one township cannot be limited to it (the county applies"
+            " for all townships)",
+        )
+    return msgspec.structs.replace(item, kinds=[*item.kinds, claimed]), None
 
 
 async def apply(access: Access, data: AdjustmentApply) -> InstanceView:
     d = definition_of_kind(access, "adjustment").definition
     async with tenant_transaction(access.tenant.id) as conn:
         await require_starter(conn, access, d)
-        problems, township, title = await _problems(conn, access, data)
+        problems, township, title, item = await _problems(conn, access, data)
         if problems:
             raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
         application = msgspec.to_builtins(data)
         application.pop("comment", None)
         application["township_code"] = township
+        if item is not None and data.action == "add":
+            application["item"] = msgspec.to_builtins(item)
+            if township is not None:
+                application["claimable_by"] = township
         code = data.item.code if data.item else data.item_code
         application["item_code"] = code
         subject = f"{ACTIONS[data.action]}事项：{title or code}"

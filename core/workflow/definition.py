@@ -16,7 +16,11 @@ Who may take a transition (``Transition.who``) is a tuple of tokens, any of whic
 * ``"applicant"`` — the key's role and scope equal the applicant's (the department or township
   that started the instance);
 * ``"consulted_township"`` — a township key whose township is among the instance's consulted
-  townships (input ``townships`` of an earlier step, else every township of the tenant).
+  townships (input ``townships`` of an earlier step, else every township of the tenant);
+* ``"consulted_unit"`` — a department key whose unit is among the units an earlier step named
+  (an input of kind ``units``: the departments of a joint consultation, 联合会商). A step that
+  ``requires_all`` such a per-actor step waits for each of them; taken by the engine when the
+  deadline passes, it records each missing one's silence (逾期未反馈) instead.
 
 Example (a two-step admission)::
 
@@ -45,8 +49,9 @@ from dataclasses import dataclass
 KINDS = {"admission": "职责准入", "adjustment": "动态调整", "call": "乡呼县应"}
 
 #: Input kinds: free text (an opinion, a reason), a decision among ``choices``, an attachment
-#: (a file id from ``/files``), a list of township codes, a date, a per-township opinion.
-INPUT_KINDS = ("text", "decision", "attachment", "townships", "date", "number")
+#: (a file id from ``/files``), a list of township codes, a date, a number, a list of unit codes
+#: (the tenant's departments and agencies: who is consulted).
+INPUT_KINDS = ("text", "decision", "attachment", "townships", "date", "number", "units")
 
 #: What happens when a state's deadline passes: it is only reported (``mark_overdue``), it is
 #: reported and the instance escalated to ``escalate_to`` (a role or ``unit:<code>``), or the

@@ -39,6 +39,8 @@ from core.workflow.validation import Compiled
 
 TOWNSHIP_KINDS = [k for k, v in DIVISION_KINDS.items() if v.level == TOWNSHIP_LEVEL]
 MAX_TEXT = 5000
+#: What a consulted party's silence is recorded as when a consultation closes at its deadline.
+SILENCE = "逾期未反馈意见，视为无意见"
 
 
 # --------------------------------------------------------------------------- shapes
@@ -107,6 +109,8 @@ class InstanceStart(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class OverdueView(msgspec.Struct):
+    """An open instance (or, ``kind`` call, a call's dispatch to ``unit_code``) past its deadline."""
+
     id: uuid.UUID
     definition: str
     kind: str
@@ -115,6 +119,7 @@ class OverdueView(msgspec.Struct):
     due_at: datetime.datetime
     on_expiry: str
     escalated_to: str | None
+    unit_code: str | None = None
 
 
 # --------------------------------------------------------------------------- actors
@@ -167,6 +172,10 @@ class _Context:
             self.shared.unit_kind_loaded = True
         return self.shared.unit_kind
 
+    def consulted_units(self) -> list[str]:
+        """The units an earlier step named to consult (input of kind ``units``)."""
+        return list(self.data.get("consulted_units", ()))
+
     async def consulted(self) -> list[str]:
         given = self.data.get("consulted")
         if given:
@@ -200,6 +209,8 @@ class _Context:
             return role.value == self.applicant.role and scope == self.applicant.scope
         if token == "consulted_township":
             return role is Role.TOWNSHIP and scope in await self.consulted()
+        if token == "consulted_unit":
+            return role is Role.DEPARTMENT and scope in self.consulted_units()
         return False
 
     async def may(self, t: Transition) -> bool:
@@ -217,6 +228,8 @@ class _Context:
         expected = {tok.partition(":")[2] for tok in t.who if tok.startswith("unit:")}
         if "consulted_township" in t.who:
             expected |= set(await self.consulted())
+        if "consulted_unit" in t.who:
+            expected |= set(self.consulted_units())
         return expected
 
     async def missing(self, d: WorkflowDefinition, t: Transition) -> list[str]:
@@ -450,6 +463,14 @@ async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[str 
         if unknown:
             return f"not townships of this tenant: {', '.join(unknown)}", value
         return None, sorted(set(value))
+    if spec.kind == "units":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            return "give a list of unit codes", value
+        known = set(await queries.consultable_units(ctx.conn, ctx.access.tenant.id, value))
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            return f"not departments or agencies of this tenant: {', '.join(unknown)}", value
+        return None, sorted(set(value))
     return f"unsupported input kind {spec.kind}", value
 
 
@@ -675,6 +696,17 @@ async def transition(
         data = dict(ctx.data)
         if "townships" in inputs:
             data["consulted"] = inputs["townships"]
+        for spec in t.inputs:
+            if spec.kind == "units" and spec.name in inputs:
+                data["consulted_units"] = inputs[spec.name]
+        if automatic and t.requires_all:
+            # The deadline passed: who was asked and said nothing is on record as silent (逾期未反馈).
+            silent = await ctx.missing(d, t)
+            if silent:
+                given = data.setdefault("contributions", {}).setdefault(t.requires_all, {})
+                for who in silent:
+                    given[who] = {"silence": True, "opinion": SILENCE}
+                inputs = {**inputs, "silent": silent}
         if t.per_actor:
             data.setdefault("contributions", {}).setdefault(t.name, {})[ctx.me()] = {
                 **inputs,
@@ -786,12 +818,32 @@ async def overdue(
     return found
 
 
+#: Deadlines kept outside workflow instances (a call's dispatches), applied by the same sweep;
+#: registered by the module that keeps them (:mod:`core.calls.escalation`), which the engine
+#: does not import.
+Expiry = Callable[[Access, datetime.datetime | None], Awaitable[list[OverdueView]]]
+_EXPIRIES: list[Expiry] = []
+
+
+def register_expiry(handler: Expiry) -> None:
+    """Run ``handler(access, at)`` in every :func:`process_expired`; it returns what was overdue."""
+    if handler not in _EXPIRIES:
+        _EXPIRIES.append(handler)
+
+
 async def process_expired(access: Access, *, at: datetime.datetime | None = None) -> list[OverdueView]:
-    """Apply each expired deadline's rule: take the auto transition, or escalate (once).
-    Returns what was overdue; the app runs it for every tenant on a timer
-    (:mod:`tenants.deadlines`), an admin by hand."""
+    """Apply each expired deadline's rule: take the auto transition, or escalate (once) — of
+    workflow instances, then of what registered (calls' dispatches). Returns what was overdue;
+    the app runs it for every tenant on a timer (:mod:`tenants.deadlines`), an admin by hand."""
     if not access.is_admin:
         raise deny(access, "process workflow deadlines")
+    found = await _process_instances(access, at)
+    for handler in _EXPIRIES:
+        found += await handler(access, at)
+    return found
+
+
+async def _process_instances(access: Access, at: datetime.datetime | None) -> list[OverdueView]:
     found = await overdue(access, at=at)
     for o in found:
         d = get_definition(access, o.definition).definition

@@ -210,6 +210,16 @@ INSERT_STEP = (
 UNIT_KIND = "SELECT kind FROM units WHERE tenant_id = $1 AND code = $2"
 
 
+async def consultable_units(conn: asyncpg.Connection, tenant_id: uuid.UUID, codes: list[str]) -> list[str]:
+    """Those of ``codes`` that are the tenant's departments or agencies (not township offices)."""
+    records = await conn.fetch(
+        "SELECT code FROM units WHERE tenant_id = $1 AND code = ANY($2::text[]) AND kind <> 'township_office'",
+        tenant_id,
+        codes,
+    )
+    return [code for (code,) in records]
+
+
 async def township_codes(conn: asyncpg.Connection, tenant_id: uuid.UUID, kinds: list[str]) -> list[str]:
     """The codes of the tenant's divisions of ``kinds`` (its townships), in order."""
     records = await conn.fetch(

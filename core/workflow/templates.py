@@ -152,8 +152,9 @@ def adjustment_workflow(
     description: str = "",
     extra_inputs: Mapping[str, tuple[StepInput, ...]] | None = None,
 ) -> WorkflowDefinition:
-    """A township applies (add / remove / reassign) → departments consult jointly → the county
-    decides within its time limit (every open state has a deadline)."""
+    """A township applies (add / remove / reassign) → the departments the county names consult
+    jointly, each giving its opinion (at the deadline the consultation closes with the silent ones
+    on record) → the county decides within its time limit (every open state has a deadline)."""
     states = (
         State("applied", "乡镇申请", Deadline(working_days=acceptance_days)),
         State(
@@ -176,18 +177,25 @@ def adjustment_workflow(
             ("applied",),
             "consultation",
             who=("admin",),
-            inputs=(StepInput("units", "text", "参与会商的部门", required=False),),
+            inputs=(StepInput("units", "units", "参与会商的部门"),),
         ),
         Transition(
             "consult",
             "部门会商意见",
             ("consultation",),
             None,
-            who=("department",),
+            who=("consulted_unit",),
             per_actor=True,
             inputs=(OPINION, POSITION),
         ),
-        Transition("finish_consultation", "会商结束", ("consultation",), "decision", who=("admin",)),
+        Transition(
+            "finish_consultation",
+            "会商结束",
+            ("consultation",),
+            "decision",
+            who=("admin",),
+            requires_all="consult",
+        ),
         Transition(
             "approve",
             "同意调整",

@@ -57,7 +57,7 @@ def _who_problems(who: Iterable[str], where: str, units: set[str] | None) -> lis
         found.append(DefinitionProblem(where, "names nobody: give at least one role, unit or applicant"))
     for token in tokens:
         kind, _, value = token.partition(":")
-        if token in ROLES or token in ("applicant", "consulted_township"):
+        if token in ROLES or token in ("applicant", "consulted_township", "consulted_unit"):
             continue
         if kind == "unit" and value:
             if units is not None and value not in units:
@@ -69,7 +69,7 @@ def _who_problems(who: Iterable[str], where: str, units: set[str] | None) -> lis
             DefinitionProblem(
                 where,
                 f"unknown actor {token!r}: use a role ({', '.join(sorted(ROLES))}), unit:<code>,"
-                " unit_kind:<kind>, applicant or consulted_township",
+                " unit_kind:<kind>, applicant, consulted_township or consulted_unit",
             )
         )
     return found
@@ -166,8 +166,12 @@ def definition_problems(d: WorkflowDefinition, units: set[str] | None = None) ->
         for p in _who_problems(d.who_may_start, "who_may_start", units)
         if "consulted_township" not in p.message
     ]
-    if "applicant" in d.who_may_start or "consulted_township" in d.who_may_start:
-        found.append(DefinitionProblem("who_may_start", "applicant and consulted_township exist only once started"))
+    if {"applicant", "consulted_township", "consulted_unit"} & set(d.who_may_start):
+        found.append(
+            DefinitionProblem(
+                "who_may_start", "applicant, consulted_township and consulted_unit exist only once started"
+            )
+        )
     if d.initial not in states:
         found.append(DefinitionProblem("initial", f"unknown state {d.initial!r}"))
     if not any(s.final for s in d.states):

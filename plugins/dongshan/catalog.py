@@ -508,6 +508,16 @@ COOPERATING = (
         "发现违法线索及时报告",
         f"{DONGFANG}第九十二条",
     ),
+    _cooperating(
+        "DS-C-015",
+        "道路交通安全隐患排查和交通安全劝导",
+        "governance",
+        "territorial",
+        "public-security-bureau",
+        "县公安局交通管理部门负责道路交通安全管理，依法查处交通违法行为",
+        "组织村(居)开展交通安全宣传劝导，排查报告道路交通安全隐患",
+        "《中华人民共和国道路交通安全法》第五条",
+    ),
 )
 
 RECOVERED = (

@@ -70,6 +70,8 @@ DEPARTMENTS: tuple[Unit, ...] = (
     _department("culture-tourism-bureau", "县文体旅游局", "0596-5881016"),
     _department("transport-bureau", "县交通运输局", "0596-5881017"),
     _department("finance-bureau", "县财政局", "0596-5881018"),
+    # The police: traffic safety on the towns' roads, and the whistle's joint action (seed 004).
+    _department("public-security-bureau", "县公安局", "0596-5881019"),
 )
 
 

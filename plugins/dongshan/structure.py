@@ -3,6 +3,7 @@
 Basic duties (the town's own, and its evaluation content), cooperating duties (a county
 department leads; evaluated at the department) and items recovered by county departments
 (the receiving department and its working method are named). Two levels, 事项 → 子项.
+An item a town itself applied for (乡镇自主申请) also has the kind ``town_applied``: towns claim it.
 ``township_indicator`` marks the items used as indicators in the county's evaluation of
 towns; only basic duties may be (recovered and out-of-list items may not).
 """
@@ -53,6 +54,17 @@ STRUCTURE = ListStructure(
             "县直部门收回并明确承接内设机构和工作方式，不得作为乡镇考核指标",
             role="recovered",
         ),
+        # A town's own application (乡镇自主申请, seed 004) adds an item for that town: it carries
+        # this kind besides its part, so towns claim it instead of all receiving it.
+        ListKind(
+            "town_applied",
+            "乡镇自主申请事项",
+            "town_applied",
+            "claim",
+            False,
+            "经动态调整审定增加、由申请乡镇认领列入本镇清单的事项（情况相同的乡镇亦可认领）",
+            role="other",
+        ),
     ),
     levels=(
         ItemLevel("item", "事项", 1),
@@ -80,6 +92,7 @@ STRUCTURE = ListStructure(
             "事项类型",
             "choice",
             choices=tuple(code for code, _ in POWER_TYPES),
+            choice_labels=tuple(Label(code, label) for code, label in POWER_TYPES),
             description="；".join(f"{code} {label}" for code, label in POWER_TYPES),
         ),
         ExtraField(

@@ -97,6 +97,7 @@ STRUCTURE = ListStructure(
             "事项类型",
             "choice",
             choices=tuple(code for code, _ in POWER_TYPES),
+            choice_labels=tuple(Label(code, label) for code, label in POWER_TYPES),
             description="；".join(f"{code} {label}" for code, label in POWER_TYPES),
         ),
     ),

@@ -93,6 +93,7 @@ STRUCTURE = ListStructure(
             "任务归属",
             "choice",
             choices=TASK_SIDES,
+            choice_labels=(Label("department", "部门职责任务"), Label("street", "街道职责任务")),
             description="department 部门职责任务 / street 街道职责任务",
         ),
         ExtraField(
@@ -100,6 +101,7 @@ STRUCTURE = ListStructure(
             "权力类别",
             "choice",
             choices=tuple(code for code, _ in POWER_TYPES),
+            choice_labels=tuple(Label(code, label) for code, label in POWER_TYPES),
             description="；".join(f"{code} {label}" for code, label in POWER_TYPES),
         ),
         ExtraField(
@@ -107,6 +109,7 @@ STRUCTURE = ListStructure(
             "服务类别",
             "choice",
             choices=tuple(code for code, _ in SERVICE_CLASSES),
+            choice_labels=tuple(Label(code, label) for code, label in SERVICE_CLASSES),
             description="；".join(f"{code} {label}" for code, label in SERVICE_CLASSES),
         ),
         ExtraField(

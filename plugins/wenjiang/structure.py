@@ -77,6 +77,7 @@ STRUCTURE = ListStructure(
             "来源清单",
             "list",
             choices=tuple(code for code, _, _ in SOURCE_LISTS),
+            choice_labels=tuple(Label(code, label) for code, label, _ in SOURCE_LISTS),
             description="合并进大清单前所在的省市清单（可多项）："
             + "；".join(f"{code} {label}（{n}）" for code, label, n in SOURCE_LISTS),
         ),
@@ -85,6 +86,7 @@ STRUCTURE = ListStructure(
             "事项类型",
             "choice",
             choices=tuple(code for code, _ in POWER_TYPES),
+            choice_labels=tuple(Label(code, label) for code, label in POWER_TYPES),
             description="行政权力的类型：" + "；".join(f"{c} {label}" for c, label in POWER_TYPES),
         ),
         ExtraField(

@@ -11,11 +11,10 @@ database.
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from core.catalog.reading import ItemView, LegalBase
-from core.catalog.structure import load_structure
+from core.catalog.structure import extra_text, load_structure
 from core.jurisdictions.tree import get_jurisdictions
 from core.jurisdictions.units import get_units
 from core.lists.service import Entry, get_published_list
@@ -89,6 +88,7 @@ def _entry(
     levels = {lv.code: lv for lv in structure.levels}
     kinds = {k.code: k.label for k in structure.kinds}
     item_kinds = {k.code: k.label for k in structure.item_kinds}
+    categories = {c.code: c.label for c in structure.categories}
     level = levels.get(item.level)
     return HandbookEntry(
         code=item.code,
@@ -98,7 +98,7 @@ def _entry(
         chain=_chain(item, by_code, levels),
         kind_labels=tuple(kinds.get(k, k) for k in item.kinds),
         item_kind_label=item_kinds.get(item.item_kind, item.item_kind) if item.item_kind else None,
-        category_label=item.category or OTHER_CATEGORY,
+        category_label=categories.get(item.category, item.category) if item.category else OTHER_CATEGORY,
         description=item.description,
         process=item.process,
         duties=tuple(
@@ -139,28 +139,5 @@ def _citation(basis: LegalBase) -> str:
     return basis.raw
 
 
-def _choice_labels(f: ExtraField) -> dict[str, str]:
-    """Plugins describe choice codes as "code 标签；…" in the field description."""
-    found = {}
-    for code in f.choices:
-        match = re.search(rf"\b{re.escape(code)}\s+([^；;，,（(\s]+)", f.description)
-        if match:
-            found[code] = match.group(1)
-    return found
-
-
 def _extras(extra: dict[str, Any], fields: tuple[ExtraField, ...]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for f in fields:
-        value = extra.get(f.name)
-        if value in (None, "", []):
-            continue
-        labels = _choice_labels(f) if f.choices else {}
-        if isinstance(value, list):
-            text = "、".join(labels.get(str(v), str(v)) for v in value)
-        elif isinstance(value, bool):
-            text = "是" if value else "否"
-        else:
-            text = labels.get(str(value), str(value))
-        out.append((f.label, text))
-    return tuple(out)
+    return tuple((f.label, extra_text(f, extra.get(f.name))) for f in fields if extra.get(f.name) not in (None, "", []))
