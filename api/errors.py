@@ -11,7 +11,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import Scope, Send
 
-from core.platform import db
+from core.platform import db, messages
 from core.platform.errors import DatabaseUnavailable, QingdanError
 
 PROBLEM_JSON = "application/problem+json"
@@ -89,16 +89,28 @@ async def send_problem(
     await send({"type": "http.response.body", "body": body})
 
 
+def language(request: Request[Any, Any, Any]) -> str:
+    """The language the caller asks for (``Accept-Language``); without one, the route's
+    ``opt["language"]`` (people-facing routes say ``zh-CN``), else English."""
+    try:
+        default = request.route_handler.opt.get("language", messages.EN)
+    except (KeyError, AttributeError):  # answered before routing
+        default = messages.EN
+    return messages.negotiate(request.headers.get("accept-language"), default)
+
+
 def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response[dict[str, Any]]:
+    detail, spoken = exc.localized(language(request))
     response = problem(
         request,
         exc.status,
         exc.code,
-        exc.title,
-        exc.detail,
+        messages.title(exc.code, spoken, exc.title),
+        detail,
         [{"field": e.field, "message": e.message} for e in exc.errors],
         exc.extra,
     )
+    response.headers["Content-Language"] = spoken
     if exc.retry_after is not None:
         response.headers["Retry-After"] = str(exc.retry_after)
     if isinstance(exc, DatabaseUnavailable):  # one line per request, no traceback: it is not a bug

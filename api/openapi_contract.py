@@ -176,6 +176,12 @@ UPLOADS: dict[str, dict[str, Any]] = {
             "description": "the workbook (.xlsx), or UTF-8/GB18030 CSV with the header row first; "
             f"also accepted with Content-Type {XLSX} or text/csv",
         },
+        "multipart/form-data": {
+            "type": "object",
+            "description": "a browser's upload: the workbook or CSV as the form's one file part",
+            "properties": {"file": {"type": "string", "format": "binary"}},
+            "required": ["file"],
+        },
     },
     "mergeSourceLists": {
         "multipart/form-data": {
@@ -200,6 +206,7 @@ DOWNLOADS = {
     "exportCatalogVersion": XLSX,
     "exportTownshipListVersion": XLSX,
     "exportPublishedTownshipList": XLSX,
+    "getCatalogTemplate": XLSX,
 }
 #: Operations that answer only the workbook. Also declared ``application/octet-stream``: client
 #: generators (openapi-python-client) read only that binary type and otherwise drop the answer;

@@ -158,7 +158,7 @@ async def test_row_errors_name_row_and_column_and_nothing_is_written(
     assert applied.status_code == 422
     body = applied.json()
     assert {e["field"] for e in body["errors"]} == {"row 3: 层级", "row 4: 主体责任", "row 5: 事项名称"}
-    assert "nothing was imported" in body["detail"]
+    assert "3行中有3处问题，未导入任何内容" in body["detail"]  # people read it: Chinese unless asked otherwise
     # All or nothing: the good row did not land either, and no draft was opened.
     assert await draft_count(client, longsha) == 1
     missing = await client.get(f"{longsha.base}/catalog/items/LS-OK-1?version=1", headers=longsha.auth())
@@ -173,9 +173,13 @@ async def test_unknown_columns_and_missing_ones_are_named(client: httpx.AsyncCli
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"columns.颜色", "columns.尺码"}
     assert "颜色" in response.json()["detail"]
-    missing = await import_file(client, longsha, workbook([["编码", "事项名称"], ["X-1", "甲"]]), dry_run=True)
+    missing = await import_file(client, longsha, workbook([["编码", "层级"], ["X-1", "事项"]]), dry_run=True)
     assert missing.status_code == 422
-    assert {e["field"] for e in missing.json()["errors"]} == {"columns.层级", "columns.清单类型"}
+    assert {e["field"] for e in missing.json()["errors"]} == {"columns.事项名称"}
+    # Level and list kind may come from defaults and heading rows: a row with neither kind says so.
+    kindless = await import_file(client, longsha, workbook([["编码", "事项名称"], ["X-1", "甲"]]), dry_run=True)
+    assert kindless.status_code == 200
+    assert [(e["row"], e["column"], e["key"]) for e in kindless.json()["errors"]] == [(2, "清单类型", "no-kind")]
 
 
 @pytest.mark.parametrize(

@@ -149,6 +149,7 @@ MIRRORS: dict[str, Any] = {
     "ImportReport": catalog_import.ImportReport,
     "ItemChange": catalog_import.ItemChange,
     "RowProblem": catalog_import.RowProblem,
+    "FileProblem": catalog_import.FileProblem,
     "MergeReport": merge.MergeReport,
     "MergeApplied": merge.MergeApplied,
 }

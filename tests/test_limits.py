@@ -142,7 +142,7 @@ async def import_file(client: httpx.AsyncClient, t: TenantFixture, data: bytes, 
         f"{t.base}/catalog/import",
         params={"dry_run": str(dry_run).lower()},
         content=data,
-        headers={**t.auth(), "Content-Type": XLSX},
+        headers={**t.auth(), "Content-Type": XLSX, "Accept-Language": "en"},  # checked word for word
     )
 
 
@@ -244,7 +244,7 @@ async def test_columns_beyond_the_limit(client: httpx.AsyncClient, tenant: Tenan
         f"{tenant.base}/catalog/import",
         params={"dry_run": "true"},
         content=csv,
-        headers={**tenant.auth(), "Content-Type": "text/csv"},
+        headers={**tenant.auth(), "Content-Type": "text/csv", "Accept-Language": "en"},
     )
     assert_problem(response, 422, "validation-failed", "right of column 100")
     assert await snapshot(tenant) == before
@@ -268,8 +268,12 @@ async def test_merge_uploads_are_held_to_the_same_limits(client: httpx.AsyncClie
     before = await snapshot(tenant)
     for path in ("/catalog/merge", "/catalog/merge/apply"):
         response = await client.post(f"{tenant.base}{path}", files=files, headers=tenant.auth())
-        problem = assert_problem(response, 413, "content-too-large", "炸弹: the workbook unpacks to")
-        assert problem["errors"][0]["field"] == "炸弹.file"
+        problem = assert_problem(response, 413, "content-too-large", "来源清单「炸弹」：工作簿解压后有 104,859,684")
+        assert problem["errors"][0]["field"] == "炸弹.file"  # people read the detail: Chinese by default
+        english = await client.post(
+            f"{tenant.base}{path}", files=files, headers={**tenant.auth(), "Accept-Language": "en"}
+        )
+        assert_problem(english, 413, "content-too-large", "炸弹: the workbook unpacks to")
     assert await snapshot(tenant) == before
     await healthy(client)
 

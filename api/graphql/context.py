@@ -27,6 +27,8 @@ class Context(BaseContext, kw_only=True):
     principal: Principal | None
     settings: Settings
     request_id: str | None = None
+    #: The request's Accept-Language (people-facing answers speak it: core.platform.messages).
+    accept_language: str | None = None
     accesses: dict[str, Access] = msgspec.field(default_factory=dict)
     loaders: dict[tuple[str, str], DataLoader[Any, Any]] = msgspec.field(default_factory=dict)
 
@@ -69,6 +71,11 @@ def context_getter(settings: Settings) -> Callable[[Request[Any, Any, Any]], Awa
         principal = None if wants_ide else await authenticate(request)
         # The app's settings, as REST handlers read them (the same object unless a test swaps it).
         current = getattr(request.app.state, "settings", None) or settings
-        return Context(principal=principal, settings=current, request_id=request_id(request))
+        return Context(
+            principal=principal,
+            settings=current,
+            request_id=request_id(request),
+            accept_language=request.headers.get("accept-language"),
+        )
 
     return get_context

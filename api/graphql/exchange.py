@@ -20,8 +20,9 @@ from api.graphql.context import GqlInfo
 from api.graphql.handbooks import app_storage
 from api.graphql.types import Problem, attempt
 from core.catalog.reading import AdjustmentNote
-from core.exchange import catalog_import, excel, merge
+from core.exchange import catalog_import, excel, merge, template
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
+from core.platform.messages import ZH, negotiate
 from core.security.access import Access
 
 
@@ -40,12 +41,25 @@ class ExportLink:
         return cls(**msgspec.structs.asdict(link))
 
 
-@strawberry.type(description="One problem of one row of an imported file.")
+@strawberry.type(
+    description="One problem of one row of an imported file: row number, column header, what to do (in the"
+    " language of Accept-Language, Chinese by default), a stable key and the labels probably meant."
+)
 class RowProblem:
     row: int
     column: str
     problem: str
     code: str | None
+    key: str
+    suggestions: list[str]
+    message: str
+
+
+@strawberry.type(description="A problem of an import as a whole (such as a missing reason), by request field.")
+class FileProblem:
+    field: str
+    problem: str
+    key: str
 
 
 @strawberry.type(description="Items of an import whose content changes, with the columns that differ.")
@@ -66,6 +80,7 @@ class ImportReport:
     changed: list[ItemChange]
     unchanged: int
     errors: list[RowProblem]
+    file_errors: list[FileProblem]
 
     @classmethod
     def of(cls, report: catalog_import.ImportReport) -> ImportReport:
@@ -74,6 +89,7 @@ class ImportReport:
                 **msgspec.structs.asdict(report),
                 "changed": [ItemChange(**msgspec.structs.asdict(c)) for c in report.changed],
                 "errors": [RowProblem(**msgspec.structs.asdict(e)) for e in report.errors],
+                "file_errors": [FileProblem(**msgspec.structs.asdict(e)) for e in report.file_errors],
             }
         )
 
@@ -160,7 +176,21 @@ class ExchangeMutations:
 
         return await attempt(info, tenant, act)
 
-    @strawberry.mutation(description="Import catalog items from .xlsx or .csv; dryRun only reports.")
+    @strawberry.mutation(
+        description="The tenant's import template (.xlsx with dropdowns of its levels, kinds, categories and units)"
+        " behind a signed link."
+    )
+    async def catalog_template(self, info: GqlInfo, tenant: str) -> ExportLinkResult:
+        async def act(access: Access) -> ExportLink:
+            export = await template.catalog_template(access)
+            return ExportLink.of(await excel.store_export(access, app_storage(info), export))
+
+        return await attempt(info, tenant, act, negotiate(info.context.accept_language, ZH))
+
+    @strawberry.mutation(
+        description="Import catalog items from .xlsx or .csv (county layouts too); dryRun runs the import and rolls"
+        " it back. Problems speak the language of Accept-Language (Chinese by default)."
+    )
     async def import_catalog(
         self,
         info: GqlInfo,
@@ -171,14 +201,16 @@ class ExchangeMutations:
         reason_kind: str | None = None,
         reason: str | None = None,
     ) -> ImportReportResult:
+        language = negotiate(info.context.accept_language, ZH)
+
         async def act(access: Access) -> ImportReport:
             data = _decode(content_base64, "contentBase64")
             report = await catalog_import.import_catalog(
-                access, data, content_type, dry_run=dry_run, note=_note(reason_kind, reason)
+                access, data, content_type, dry_run=dry_run, note=_note(reason_kind, reason), language=language
             )
             return ImportReport.of(report)
 
-        return await attempt(info, tenant, act)
+        return await attempt(info, tenant, act, language)
 
     @strawberry.mutation(description="多单合一: merge source lists into a report to review; writes nothing.")
     async def merge_source_lists(

@@ -30,6 +30,7 @@ from core.jurisdictions import units
 from core.jurisdictions.tree import JurisdictionView
 from core.jurisdictions.units import UnitView
 from core.lists import summaries
+from core.platform import messages
 from core.platform.errors import NotFound, QingdanError
 from core.security.access import Access, Tenant
 
@@ -55,26 +56,30 @@ class Problem:
     errors: list[FieldError]
 
     @classmethod
-    def of(cls, exc: QingdanError) -> Problem:
+    def of(cls, exc: QingdanError, language: str = messages.EN) -> Problem:
+        detail, spoken = exc.localized(language)
         return cls(
             type=exc.code,
             status=exc.status,
-            title=exc.title,
-            detail=exc.detail,
+            title=messages.title(exc.code, spoken, exc.title),
+            detail=detail,
             errors=[FieldError(field=camel(e.field), message=e.message) for e in exc.errors],
         )
 
 
-async def attempt(info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]]) -> T | Problem:
+async def attempt(
+    info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]], language: str = messages.EN
+) -> T | Problem:
     """What a mutation does around its service call: open the caller's access to
-    ``tenant`` (another tenant's answers "not found") and answer a domain error as a Problem."""
+    ``tenant`` (another tenant's answers "not found") and answer a domain error as a Problem
+    (its detail in ``language`` where the message is catalogued)."""
     try:
         access = await info.context.access(tenant)
         if access is None:
             raise NotFound(f"no tenant {tenant!r}")
         return await act(access)
     except QingdanError as exc:
-        return Problem.of(exc)
+        return Problem.of(exc, language)
 
 
 @strawberry.type

@@ -3,11 +3,15 @@
 Exports answer with a signed, expiring download link to the workbook kept in object
 storage; ``…/workbook.xlsx`` answers the workbook itself (so does ``?download=true`` on the
 export, kept for scripts: a client generated from the contract types one answer per status,
-so the file needs an operation of its own). Imports take the
-file as the raw request body (``Content-Type`` an .xlsx or ``text/csv``); ``?dry_run=true``
-reports what would change, row by row, and writes nothing; without it the same file is
-checked again and applied, all or nothing. Merges take several files as
-``multipart/form-data``, one part per source list (the part's name is the list's name).
+so the file needs an operation of its own). Imports take the file as the raw request body
+(``Content-Type`` an .xlsx or ``text/csv``) or as the one file part of a
+``multipart/form-data`` form (a browser's upload); ``?dry_run=true`` runs the import and rolls
+it back, reporting what would change row by row; without it the same checks run and the import
+is applied, all or nothing. Import reports and their problems speak the language of
+``Accept-Language``, Chinese by default (``opt={"language": "zh-CN"}``, see
+:mod:`core.platform.messages`). The template (``catalog/template.xlsx``) is the import layout
+with the tenant's dropdowns. Merges take several files as ``multipart/form-data``, one part per
+source list (the part's name is the list's name).
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, Parameter
 
+from api.errors import language
 from api.rest.params import TENANT_PATH
 from core.catalog.reading import AdjustmentNote
-from core.exchange import catalog_import, excel, merge
+from core.exchange import catalog_import, excel, merge, template
 from core.exchange.tables import MAX_UPLOAD_BYTES
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
+from core.platform.messages import ZH, Text
 from core.security.access import Access
 
 Download = Parameter(
@@ -39,11 +45,18 @@ Priority = Parameter(default=None, description="source list names in order of pr
 Reason = Parameter(default=None, description="the reason in words, e.g. 按2026年县级部门清单更新")
 
 
+#: People read what these routes answer: Chinese unless Accept-Language asks otherwise.
+PEOPLE = {"language": ZH}
+
+
 def _note(reason_kind: str | None, reason: str | None) -> AdjustmentNote | None:
     if reason_kind is None and reason is None:
         return None
     if not reason_kind or not reason:
-        raise ValidationFailed.on("reason", "give reason_kind and reason together")
+        text = Text("import.reason-pair")
+        raise ValidationFailed(
+            f"reason: {text.render('en')}", errors=[FieldError("reason", text.render("en"))], text=text
+        )
     return AdjustmentNote(reason_kind=reason_kind, reason=reason)
 
 
@@ -59,6 +72,18 @@ async def _answer(request: Request[Any, Any, Any], access: Access, export: excel
     if download:
         return _workbook(export)
     return await excel.store_export(access, request.app.state.storage, export)
+
+
+async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None]:
+    """The file of an import: the raw body, or the one file part of a multipart form."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await request.body(), request.headers.get("content-type")
+    parts = await _files(request)
+    if len(parts) != 1:
+        text = Text("import.multipart-many", {"count": len(parts)}) if parts else Text("import.multipart-no-file")
+        raise InvalidInput(text.render("en"), errors=[FieldError("file", text.render("en"))], text=text)
+    _name, data, content_type = parts[0]
+    return data, content_type
 
 
 async def _files(request: Request[Any, Any, Any]) -> list[tuple[str, bytes, str | None]]:
@@ -161,8 +186,14 @@ class ExchangeController(Controller):
         "/catalog/import",
         operation_id="importCatalog",
         status_code=200,
-        summary="Import catalog items from .xlsx or .csv (raw body); dry_run=true only reports",
+        summary="Import catalog items from .xlsx or .csv (raw body or multipart); dry_run=true only reports",
+        description="Reads county workbooks as they are: a title row and blank rows above the header, county"
+        " headers (责任部门, 具体内容 …), heading rows such as 一、基本履职事项 that set the list kind or category"
+        " of the rows below, formula cells by their stored result. Problems name the row and the column header,"
+        " say what to do and suggest the labels probably meant, in the language of Accept-Language (zh-CN by"
+        " default, en). The dry run is the import rolled back: it passes exactly when the import does.",
         request_max_body_size=MAX_UPLOAD_BYTES,
+        opt=PEOPLE,
     )
     async def import_catalog(
         self,
@@ -172,14 +203,23 @@ class ExchangeController(Controller):
         reason_kind: str | None = ReasonKind,
         reason: str | None = Reason,
     ) -> catalog_import.ImportReport:
-        data = await request.body()
+        note = _note(reason_kind, reason)
+        data, content_type = await _upload(request)
         return await catalog_import.import_catalog(
-            access,
-            data,
-            request.headers.get("content-type"),
-            dry_run=dry_run,
-            note=_note(reason_kind, reason),
+            access, data, content_type, dry_run=dry_run, note=note, language=language(request)
         )
+
+    @get(
+        "/catalog/template.xlsx",
+        operation_id="getCatalogTemplate",
+        summary="The tenant's import template: the import layout with dropdowns of its levels, kinds, categories"
+        " and units (signed link, or the file with download=true)",
+        opt=PEOPLE,
+    )
+    async def catalog_template(
+        self, request: Request[Any, Any, Any], access: NamedDependency[Access], download: bool = Download
+    ) -> excel.ExportLink:
+        return await _answer(request, access, await template.catalog_template(access), download)
 
     @post(
         "/catalog/merge",
@@ -187,6 +227,7 @@ class ExchangeController(Controller):
         status_code=200,
         summary="多单合一: merge several source lists (multipart, one file per list) into a report to review",
         request_max_body_size=MAX_UPLOAD_BYTES,
+        opt=PEOPLE,
     )
     async def merge_report(
         self,
@@ -208,6 +249,7 @@ class ExchangeController(Controller):
         status_code=201,
         summary="Apply a reviewed merge (same files and options; digest of the report reviewed)",
         request_max_body_size=MAX_UPLOAD_BYTES,
+        opt=PEOPLE,
     )
     async def merge_apply(
         self,

@@ -33,54 +33,40 @@ from core.catalog.editing import (
     plugin_problems,
 )
 from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate, ItemView, version_numbers
-from core.catalog.structure import choice_code, load_structure, township_scope
+from core.catalog.structure import load_structure, township_scope
 from core.exchange import queries
 from core.exchange.excel import read_items
-from core.exchange.layout import (
-    LOCAL_COLUMNS,
-    NO,
-    TOWNSHIP_ALIASES,
-    TOWNSHIP_PARTY,
-    YES,
-    Column,
-    catalog_columns,
-    lines,
-    parse_responsibility,
-    split_list,
-    text_of,
+from core.exchange.headers import normal
+from core.exchange.rows import (
+    Codes,
+    Header,
+    RowProblem,
+    Sections,
+    Speaker,
+    explain,
+    read_row,
+    to_item,
 )
 from core.exchange.tables import Table, read_table
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
+from core.platform.messages import ZH, Text, render
 from core.plugin_api.types import ListStructure
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_admin
 
-REQUIRED = ("code", "title", "level", "kinds")
-#: Other headers county files use for the same columns.
-ALIASES = {
-    "名称": "title",
-    "事项": "title",
-    "实施依据": "citations",
-    "设定依据": "citations",
-    "依据": "citations",
-    "法律法规依据": "citations",
-    "上级事项编码": "parent_code",
-    "主体责任单位": "primary",
-    "配合责任单位": "cooperating",
-    "配合单位": "cooperating",
-}
-_AT = re.compile(r"at `\$\.([^`]+)`")
+#: Codes given to rows that name none (and match no item of the catalog by title).
+NEW_CODE_PREFIX = "IMP-"
 
 
-class RowProblem(msgspec.Struct):
-    """One problem of one row: the row number in the file, the column header, what is wrong."""
+class FileProblem(msgspec.Struct):
+    """A problem of the import as a whole (not of one row): ``field`` is the request
+    parameter to change, ``key`` its stable name."""
 
-    row: int
-    column: str
+    field: str
     problem: str
-    code: str | None = None
+    key: str
 
 
 class ItemChange(msgspec.Struct):
@@ -90,7 +76,9 @@ class ItemChange(msgspec.Struct):
 
 
 class ImportReport(msgspec.Struct):
-    """What an import did (or, in a dry run, would do)."""
+    """What an import did (or, in a dry run, would do). ``errors``: each row's problems;
+    ``file_errors``: problems of the import as a whole (a missing reason). With either, an
+    import writes nothing."""
 
     dry_run: bool
     applied: bool
@@ -101,185 +89,7 @@ class ImportReport(msgspec.Struct):
     changed: list[ItemChange]
     unchanged: int
     errors: list[RowProblem]
-
-
-class Header:
-    """Which column of the file holds which field, by header text or English key."""
-
-    def __init__(self, table: Table, structure: ListStructure) -> None:
-        columns = catalog_columns(structure) + list(LOCAL_COLUMNS)
-        known: dict[str, Column] = {}
-        for c in columns:
-            known[c.header] = c
-            known[c.key] = c
-            if c.key.startswith("extra."):
-                known[c.key[6:]] = c
-        for alias, key in ALIASES.items():
-            known.setdefault(alias, next(c for c in columns if c.key == key))
-        self.index: dict[str, int] = {}
-        self.headers: dict[str, str] = {c.key: c.header for c in columns}
-        unknown, twice = [], []
-        for i, text in enumerate(table.header):
-            if not text:
-                continue
-            column = known.get(text) or known.get(re.sub(r"\s+", "", text))
-            if column is None:
-                unknown.append(text)
-            elif column.key in self.index:
-                twice.append(text)
-            else:
-                self.index[column.key] = i
-                self.headers[column.key] = text
-        problems = [FieldError(f"columns.{t}", "unknown column") for t in unknown]
-        problems += [FieldError(f"columns.{t}", "appears twice") for t in twice]
-        problems += [
-            FieldError(f"columns.{self.headers[k]}", "required column missing") for k in REQUIRED if k not in self.index
-        ]
-        if problems:
-            named = "、".join(unknown)
-            detail = (
-                f"unknown columns: {named}; use the headers of an exported workbook"
-                if unknown
-                else "; ".join(f"{p.field}: {p.message}" for p in problems)
-            )
-            raise ValidationFailed(detail, errors=problems)
-
-    def value(self, key: str, values: list[Any]) -> Any:
-        i = self.index.get(key)
-        return values[i] if i is not None and i < len(values) else None
-
-
-class _Codes:
-    """Label or code → code, for each coded field of the structure and for units."""
-
-    def __init__(self, structure: ListStructure, units: dict[str, str]) -> None:
-        def both(pairs: list[tuple[str, str]]) -> dict[str, str]:
-            found = {label: code for code, label in pairs}
-            found.update({code: code for code, _ in pairs})
-            return found
-
-        self.levels = both([(lv.code, lv.label) for lv in structure.levels])
-        self.kinds = both([(k.code, k.label) for k in structure.kinds])
-        self.categories = both([(c.code, c.label) for c in structure.categories])
-        self.item_kinds = both([(c.code, c.label) for c in structure.item_kinds])
-        self.units = both(list(units.items()))
-        self.extra = {f.name: f for f in structure.extra_fields}
-
-    def party(self, text: str) -> str:
-        return TOWNSHIP_PARTY if text in TOWNSHIP_ALIASES else self.units.get(text, text)
-
-
-def _row_item(
-    number: int, values: list[Any], header: Header, codes: _Codes
-) -> tuple[ItemCreate | None, list[RowProblem]]:
-    """One row as an :class:`ItemCreate`, or the problems that stop it becoming one."""
-    problems: list[RowProblem] = []
-
-    def text(key: str, *, strip: bool = False) -> str:
-        raw = header.value(key, values)
-        value = text_of(raw)
-        if isinstance(raw, str) and raw.startswith("="):
-            problems.append(RowProblem(number, header.headers[key], "a formula; enter the value itself"))
-            return ""
-        return value.strip() if strip else value
-
-    code = text("code", strip=True)
-    doc: dict[str, Any] = {
-        "code": code,
-        "title": text("title").strip(),
-        "level": codes.levels.get(text("level", strip=True), text("level", strip=True)),
-        "kinds": [codes.kinds.get(k, k) for k in split_list(text("kinds"))],
-        "parent_code": text("parent_code", strip=True) or None,
-        "category": codes.categories.get(c, c) if (c := text("category", strip=True)) else None,
-        "item_kind": codes.item_kinds.get(k, k) if (k := text("item_kind", strip=True)) else None,
-        "description": text("description"),
-        "process": text("process"),
-        "citations": list(dict.fromkeys(lines(text("citations")))),
-    }
-    flag = text("high_frequency", strip=True).lower()
-    if flag in YES or flag in NO:
-        doc["high_frequency"] = flag in YES
-    else:
-        problems.append(RowProblem(number, header.headers["high_frequency"], f"{flag!r}: write 是 or 否", code))
-    duties = []
-    for role in ("primary", "cooperating"):
-        for line in lines(text(role)):
-            party, duty, share = parse_responsibility(line)
-            if not party:
-                problems.append(RowProblem(number, header.headers[role], f"{line!r} names no unit", code))
-                continue
-            duties.append({"party": codes.party(party), "role": role, "duty": duty, "financial_share": share})
-    doc["responsibilities"] = duties
-    unit, method, reason = text("recovery_unit", strip=True), text("recovery_method"), text("recovery_reason")
-    if unit or method or reason:
-        doc["recovery"] = {"receiving_unit": codes.party(unit), "working_method": method, "reason": reason}
-    extra: dict[str, Any] = {}
-    for name, field in codes.extra.items():
-        key = f"extra.{name}"
-        raw = header.value(key, values)
-        if raw is None or raw == "":
-            continue
-        value = _extra_value(raw, field.type)
-        if field.choices and not isinstance(value, RowProblem):  # an export writes choices by label
-            value = [choice_code(field, v) for v in value] if isinstance(value, list) else choice_code(field, value)
-        if isinstance(value, RowProblem):
-            problems.append(RowProblem(number, header.headers[key], value.problem, code))
-        elif value not in ("", []):
-            extra[name] = value
-    doc["extra"] = extra
-    if problems:
-        return None, problems
-    try:
-        return msgspec.convert(doc, ItemCreate), []
-    except msgspec.ValidationError as exc:
-        match = _AT.search(str(exc))
-        path = match[1] if match else "code"
-        column = _column_of(path, doc.get("responsibilities", []), header)
-        return None, [RowProblem(number, column, str(exc).split(" - at ")[0], code)]
-    except ValidationFailed as exc:  # a name with a control or invisible character (core.platform.inputs)
-        error = exc.errors[0]
-        column = _column_of(error.field, doc.get("responsibilities", []), header)
-        return None, [RowProblem(number, column, error.message, code)]
-
-
-def _extra_value(raw: Any, kind: str) -> Any:
-    if kind == "list":
-        return split_list(text_of(raw))
-    if kind == "boolean":
-        flag = text_of(raw).strip().lower()
-        if flag in YES or flag in NO:
-            return flag in YES
-        return RowProblem(0, "", f"{flag!r}: write 是 or 否")
-    if kind == "number":
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return raw
-        try:
-            number = float(text_of(raw).strip())
-        except ValueError:
-            return RowProblem(0, "", f"{text_of(raw)!r} is not a number")
-        return int(number) if number.is_integer() else number
-    return text_of(raw).strip() if kind in ("choice", "date") else text_of(raw)
-
-
-def _column_of(field: str, duties: list[Any], header: Header) -> str:
-    """The column header a problem on ``field`` (e.g. ``responsibilities[2].party``) belongs to."""
-    head = re.split(r"[.\[]", field, maxsplit=1)[0]
-    if head == "responsibilities":
-        match = re.match(r"responsibilities\[(\d+)\]", field)
-        role = "primary"
-        if match and int(match[1]) < len(duties):
-            duty = duties[int(match[1])]
-            role = duty["role"] if isinstance(duty, dict) else duty.role
-        return header.headers[role]
-    if head == "recovery":
-        part = field.split(".", 1)[1] if "." in field else "receiving_unit"
-        return header.headers[
-            {"working_method": "recovery_method", "reason": "recovery_reason"}.get(part, "recovery_unit")
-        ]
-    if head == "extra":
-        key = field.split("[")[0]
-        return header.headers.get(key, key)
-    return header.headers.get(head, head)
+    file_errors: list[FileProblem] = []
 
 
 def _comparable(item: ItemCreate) -> dict[str, Any]:
@@ -311,25 +121,93 @@ class _Plan(msgspec.Struct):
     report: ImportReport
     new: list[ItemCreate]
     changed: list[tuple[ItemCreate, ItemView]]
+    rows: dict[str, int]  # code → its row in the file
+
+
+class _DryRunDone(Exception):
+    """Raised at the end of a dry run so that its transaction rolls back everything it wrote."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__("dry run")
+        self.report = report
+
+
+async def _new_codes(conn: asyncpg.Connection, access: Access, taken: set[str], count: int) -> list[str]:
+    """``count`` unused codes ``IMP-0001`` …, after every one used before (codes are never reused)."""
+    if not count:
+        return []
+    used = taken | await queries.codes_starting(conn, access.tenant.id, NEW_CODE_PREFIX)
+    tails = [c[len(NEW_CODE_PREFIX) :] for c in used if c.startswith(NEW_CODE_PREFIX)]
+    numbers = [int(tail) for tail in tails if tail.isdigit()]
+    first = max(numbers, default=0) + 1
+    return [f"{NEW_CODE_PREFIX}{n:04d}" for n in range(first, first + count)]
 
 
 async def _plan(
-    conn: asyncpg.Connection, access: Access, structure: ListStructure, table: Table, dry_run: bool
+    conn: asyncpg.Connection,
+    access: Access,
+    structure: ListStructure,
+    table: Table,
+    dry_run: bool,
+    note: AdjustmentNote | None,
+    speak: Speaker,
 ) -> _Plan:
     """Parse and check every row against the draft (or latest published version)."""
     units = await queries.unit_names(conn, access.tenant.id)
     header = Header(table, structure)
-    codes = _Codes(structure, units)
+    codes = Codes(structure, units)
     published, draft = await version_numbers(conn, access)
     base_number = draft if draft is not None else published
     base: dict[str, ItemView] = {}
     if base_number is not None:
         base = {view.code: view for view in await read_items(conn, access, base_number)}
+    levels = {code: view.level for code, view in base.items()}
+    by_title: dict[tuple[str, str | None], str] = {}
+    for view in base.values():
+        by_title.setdefault((normal(view.title), view.parent_code), view.code)
     errors: list[RowProblem] = []
-    parsed: list[tuple[int, ItemCreate]] = []
+    docs: list[tuple[int, dict[str, Any]]] = []
+    sections = Sections()
     for number, values in table.rows:
-        item, row_errors = _row_item(number, values, header, codes)
+        heading = sections.read(number, values, header, codes, speak)
+        if isinstance(heading, RowProblem):
+            errors.append(heading)
+            continue
+        if heading:
+            continue
+        doc, row_errors = read_row(number, values, header, codes, sections, speak, table.formulas, levels.get)
         errors += row_errors
+        if doc is not None:
+            docs.append((number, doc))
+            if doc["code"]:
+                levels[doc["code"]] = doc["level"]
+    # Rows without a code: the catalog's item of the same title and parent, else a new code.
+    first_title: dict[tuple[str, str | None], int] = {}
+    unnamed: list[dict[str, Any]] = []
+    kept: list[tuple[int, dict[str, Any]]] = []
+    for number, doc in docs:
+        key = (normal(doc["title"]), doc["parent_code"])
+        if not doc["code"] and key in first_title:
+            errors.append(
+                speak.row(
+                    number, header.headers["title"], "duplicate-title", other=first_title[key], title=doc["title"]
+                )
+            )
+            continue
+        first_title.setdefault(key, number)
+        if not doc["code"]:
+            if key in by_title:
+                doc["code"] = by_title[key]
+            else:
+                unnamed.append(doc)
+        kept.append((number, doc))
+    taken = set(base) | {doc["code"] for _, doc in kept if doc["code"]}
+    for doc, code in zip(unnamed, await _new_codes(conn, access, taken, len(unnamed)), strict=True):
+        doc["code"] = code
+    parsed: list[tuple[int, ItemCreate]] = []
+    for number, doc in kept:
+        item, shape = to_item(number, doc, header, speak)
+        errors += shape
         if item is not None:
             parsed.append((number, item))
     file_codes = [item.code for _, item in parsed]
@@ -354,13 +232,15 @@ async def _plan(
         unchanged=0,
         errors=errors,
     )
-    plan = _Plan(report, [], [])
+    plan = _Plan(report, [], [], {})
     unit_codes = set(units)
     for number, item in parsed:
         column = header.headers
         if first_row[item.code] != number:
             errors.append(
-                RowProblem(number, column["code"], f"{item.code} also on row {first_row[item.code]}", item.code)
+                speak.row(
+                    number, column["code"], "duplicate-code", item.code, code=item.code, other=first_row[item.code]
+                )
             )
             continue
         old = base.get(item.code)
@@ -377,12 +257,12 @@ async def _plan(
         found = found or plugin_problems(access, item)
         fields = _changes(item, old) if old is not None else None
         if not found and old is not None and old.status == "withdrawn" and fields:
-            found.append(FieldError("code", f"{item.code} is withdrawn; withdrawn items do not change"))
-        errors += [
-            RowProblem(number, _column_of(p.field, item.responsibilities, header), p.message, item.code) for p in found
-        ]
+            errors.append(speak.row(number, column["code"], "withdrawn", item.code, code=item.code))
+            continue
+        errors += [explain(number, p, item, header, codes, speak) for p in found]
         if found:
             continue
+        plan.rows[item.code] = number
         if old is None:
             report.added.append(item.code)
             plan.new.append(item)
@@ -392,6 +272,11 @@ async def _plan(
         else:
             report.unchanged += 1
     errors.sort(key=lambda e: e.row)
+    if published is not None and note is None and (plan.new or plan.changed):
+        kinds = [f"{code}（{label}）" for code, label in REASON_KINDS.items()]
+        report.file_errors.append(
+            FileProblem("reason_kind", render("import.reason-needed", speak.language, kinds=kinds), "reason-needed")
+        )
     return plan
 
 
@@ -399,6 +284,24 @@ def _field_headers(fields: list[str]) -> list[str]:
     """Item fields → the layout keys their columns carry."""
     keys = {"responsibilities": "primary", "recovery": "recovery_unit"}
     return list(dict.fromkeys(keys.get(f, f) for f in fields))
+
+
+def _refusal(report: ImportReport, language: str) -> ValidationFailed:
+    """An import with problems: 422 naming each (the report rides along)."""
+    shown = report.errors[:200]
+    count = len(report.errors) + len(report.file_errors)
+    rows = len({e.row for e in report.errors})
+    errors = [FieldError(f.field, f.problem) for f in report.file_errors]
+    errors += [FieldError(f"row {e.row}: {e.column}", e.message) for e in shown]
+    text = Text("import.problems", {"count": count, "rows": rows})
+    return ValidationFailed(text.render("en"), errors=errors, extra={"report": msgspec.to_builtins(report)}, text=text)
+
+
+def _check_note(note: AdjustmentNote | None) -> None:
+    if note is not None and note.reason_kind not in REASON_KINDS:
+        kinds = [f"{code}（{label}）" for code, label in REASON_KINDS.items()]
+        text = Text("import.reason-kind", {"value": note.reason_kind, "kinds": kinds})
+        raise ValidationFailed(text.render("en"), errors=[FieldError("reason_kind", text.render("en"))], text=text)
 
 
 async def import_catalog(
@@ -409,50 +312,77 @@ async def import_catalog(
     dry_run: bool = False,
     note: AdjustmentNote | None = None,
     max_rows: int | None = None,
+    language: str = ZH,
 ) -> ImportReport:
-    """Check (and unless ``dry_run``, apply) a catalog file. Raises 422 with every row problem."""
+    """Check (and unless ``dry_run``, apply) a catalog file. Raises 422 with every problem.
+
+    A dry run is the import itself, rolled back: every row is checked, and the writes run as
+    they would (through the bulk path and its checks) inside the transaction, which then rolls
+    back — so a dry run that passes means the import passes. Row problems speak ``language``.
+    """
     require_admin(access, "import the catalog")
-    if note is not None and note.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+    _check_note(note)
     table = await anyio.to_thread.run_sync(lambda: read_table(data, content_type, max_rows=max_rows))
     structure = await load_structure(access)
-    async with tenant_transaction(access.tenant.id) as conn:
-        plan = await _plan(conn, access, structure, table, dry_run)
-        report = plan.report
-        if dry_run:
-            return report
-        if report.errors:
-            shown = report.errors[:200]
-            raise ValidationFailed(
-                f"{len(report.errors)} problems in {len({e.row for e in report.errors})} rows; nothing was imported",
-                errors=[FieldError(f"row {e.row}: {e.column}", e.problem) for e in shown],
-                extra={"report": msgspec.to_builtins(report)},
-            )
-        if not plan.new and not plan.changed:
+    speak = Speaker(language)
+    try:
+        async with tenant_transaction(access.tenant.id) as conn:
+            plan = await _plan(conn, access, structure, table, dry_run, note, speak)
+            report = plan.report
+            if not report.errors and not report.file_errors and (plan.new or plan.changed):
+                await _write(conn, access, structure, plan, note, speak)
+            if dry_run:
+                raise _DryRunDone(report)
+            if report.errors or report.file_errors:
+                raise _refusal(report, language)
             report.applied = True
-            return report
-        number, adjusting = await open_draft(conn, access)
-        if adjusting and note is None:
-            raise ValidationFailed.on(
-                "reason_kind", "the catalog has been published: say why it changes (reason_kind, reason)"
-            )
-        depth = {lv.code: lv.depth for lv in structure.levels}
+            if plan.new or plan.changed:
+                await audit.record(
+                    access,
+                    "catalog_version",
+                    str(report.draft_version),
+                    "import_file",
+                    after={"added": len(plan.new), "changed": len(plan.changed), "unchanged": report.unchanged},
+                )
+    except _DryRunDone as done:
+        return done.report
+    return report
+
+
+async def _write(
+    conn: asyncpg.Connection,
+    access: Access,
+    structure: ListStructure,
+    plan: _Plan,
+    note: AdjustmentNote | None,
+    speak: Speaker,
+) -> None:
+    """The import's writes (a dry run's too, rolled back after). A problem only the bulk path
+    finds becomes the row's problem."""
+    report = plan.report
+    draft = report.draft_version
+    number, _adjusting = await open_draft(conn, access)
+    depth = {lv.code: lv.depth for lv in structure.levels}
+    try:
         if plan.new:
             # Parents before children, as the bulk path wants them.
             ordered = sorted(plan.new, key=lambda i: depth.get(i.level, 0))
-            await import_items(access, ordered, note)
+            try:
+                await import_items(access, ordered, note)
+            except ValidationFailed as exc:
+                for error in exc.errors:
+                    match = re.match(r"items\[(\d+)\]\.?(.*)", error.field)
+                    item = ordered[int(match[1])] if match else None
+                    row = plan.rows.get(item.code, 0) if item else 0
+                    column = "" if item is None else error.field
+                    report.errors.append(
+                        speak.row(row, column, "rule", item.code if item else None, message=error.message)
+                    )
+                return
         if plan.changed:
             await _apply_changes(conn, access, structure, number, plan.changed, note)
-        report.applied = True
-        report.draft_version = number
-        await audit.record(
-            access,
-            "catalog_version",
-            str(number),
-            "import_file",
-            after={"added": len(plan.new), "changed": len(plan.changed), "unchanged": report.unchanged},
-        )
-    return report
+    finally:
+        report.draft_version = draft if report.dry_run else number
 
 
 async def _apply_changes(

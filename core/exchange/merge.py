@@ -50,11 +50,13 @@ from core.catalog.editing import import_items
 from core.catalog.reading import REASON_KINDS, AdjustmentNote, ItemCreate
 from core.catalog.structure import load_structure
 from core.exchange import queries, tables
-from core.exchange.catalog_import import ALIASES, RowProblem, _Codes, _extra_value
+from core.exchange.headers import synonyms
 from core.exchange.layout import catalog_columns, lines, parse_responsibility, split_list, text_of
+from core.exchange.rows import Codes, extra_value
 from core.exchange.tables import Table, read_table
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, ContentTooLarge, FieldError, InvalidInput, NotFound, ValidationFailed
+from core.platform.messages import Text as MessageText
 from core.plugin_api.types import ListStructure
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -160,9 +162,12 @@ class MergeApplied(msgspec.Struct):
 # --- reading the sources ---------------------------------------------------------------------
 
 
-def _source_rows(name: str, table: Table, structure: ListStructure, codes: _Codes) -> list[SourceRow]:
+def _source_rows(name: str, table: Table, structure: ListStructure, codes: Codes) -> list[SourceRow]:
     columns = catalog_columns(structure)
-    known = {c.header: c.key for c in columns} | {c.key: c.key for c in columns} | ALIASES
+    keys = {c.key for c in columns}
+    known = (
+        {k: v for k, v in synonyms().items() if v in keys} | {c.header: c.key for c in columns} | {k: k for k in keys}
+    )
     index: dict[str, int] = {}
     unknown = []
     for i, text in enumerate(table.header):
@@ -172,12 +177,26 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: _Code
         elif key is not None and key not in index:
             index[key] = i
     if unknown:
+        examples = ["事项名称", "清单类型", "主体责任", "法律依据"]
         raise ValidationFailed(
             f"{name}: unknown columns: {'、'.join(unknown)}",
             errors=[FieldError(f"{name}.columns.{t}", "unknown column") for t in unknown],
+            text=MessageText(
+                "merge.in-list",
+                {
+                    "name": name,
+                    "text": MessageText("import.unknown-columns", {"columns": unknown, "examples": examples}),
+                },
+            ),
         )
     if "title" not in index:
-        raise ValidationFailed.on(f"{name}.columns.事项名称", "required column missing")
+        raise ValidationFailed(
+            f"{name}.columns.事项名称: required column missing",
+            errors=[FieldError(f"{name}.columns.事项名称", "required column missing")],
+            text=MessageText(
+                "merge.in-list", {"name": name, "text": MessageText("import.column-missing", {"column": "事项名称"})}
+            ),
+        )
 
     def cell(values: list[Any], key: str) -> str:
         i = index.get(key)
@@ -193,7 +212,9 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: _Code
             for line in lines(cell(values, role)):
                 party, duty, share = parse_responsibility(line)
                 if party:
-                    duties.append({"party": codes.party(party), "role": role, "duty": duty, "financial_share": share})
+                    duties.append(
+                        {"party": codes.party(party) or party, "role": role, "duty": duty, "financial_share": share}
+                    )
         level, category, item_kind = cell(values, "level"), cell(values, "category"), cell(values, "item_kind")
         unit, method, reason = (
             cell(values, "recovery_unit"),
@@ -203,8 +224,8 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: _Code
         extra = {}
         for field_name, field in codes.extra.items():
             raw = cell(values, f"extra.{field_name}")
-            value = _extra_value(raw, field.type) if raw else None
-            if value not in (None, "", []) and not isinstance(value, RowProblem):
+            value = extra_value(raw, field.type) if raw else None
+            if value not in (None, "", []) and not isinstance(value, MessageText):
                 extra[field_name] = value
         rows.append(
             SourceRow(
@@ -220,7 +241,7 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: _Code
                 description=cell(values, "description"),
                 responsibilities=duties,
                 citations=list(dict.fromkeys(lines(cell(values, "citations")))),
-                recovery={"receiving_unit": codes.party(unit), "working_method": method, "reason": reason}
+                recovery={"receiving_unit": codes.party(unit) or unit, "working_method": method, "reason": reason}
                 if unit or method or reason
                 else None,
                 extra=extra,
@@ -449,7 +470,7 @@ async def merge_report(
     structure = await load_structure(access)
     async with tenant_transaction(access.tenant.id) as conn:
         units = await queries.unit_names(conn, access.tenant.id)
-    codes = _Codes(structure, units)
+    codes = Codes(structure, units)
 
     def work() -> MergeReport:
         sources, total, size = [], 0, 0
@@ -460,7 +481,9 @@ async def merge_report(
                 table = read_table(data, content_type, max_rows=bounds.max_rows - total, max_bytes=left)
             except (InvalidInput, ValidationFailed, ContentTooLarge) as exc:
                 raise type(exc)(
-                    f"{name}: {exc.detail}", errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors]
+                    f"{name}: {exc.detail}",
+                    errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors],
+                    text=MessageText("merge.in-list", {"name": name, "text": exc.text}) if exc.text else None,
                 ) from exc
             total += len(table.rows)
             size += table.size

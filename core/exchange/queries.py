@@ -118,6 +118,15 @@ async def reserved_codes(conn: asyncpg.Connection, tenant_id: uuid.UUID, codes: 
     return {code for (code,) in records}
 
 
+async def codes_starting(conn: asyncpg.Connection, tenant_id: uuid.UUID, prefix: str) -> set[str]:
+    """Every code ever used that begins with ``prefix`` (a LIKE pattern's wildcards escaped)."""
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    records = await conn.fetch(
+        "SELECT code FROM reference_codes WHERE tenant_id = $1 AND code LIKE $2", tenant_id, pattern
+    )
+    return {code for (code,) in records}
+
+
 # One ``modify`` adjustment per changed item: $2 version, $3 reason kind, $4 reason, $5 effective date,
 # $6 initiator (jsonb text), $7 item codes (text[]), $8 their changes (jsonb texts, text[])
 RECORD_MODIFIED = (

@@ -15,13 +15,16 @@ import ctypes
 import ctypes.util
 import io
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from core.exchange.formulas import Formula, formula_cells
+from core.exchange.headers import HEADER_SCAN, find_header
 from core.exchange.unpack import WorkbookLimits, check_workbook
-from core.platform.errors import FieldError, InvalidInput, ValidationFailed
+from core.platform.errors import InvalidInput, ValidationFailed
+from core.platform.messages import Text
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024
 #: Workbooks one process reads at once: each may hold a few times its uncompressed size while
@@ -46,12 +49,27 @@ CSV_TYPES = {"text/csv", "text/plain", "application/csv", "application/vnd.ms-ex
 
 @dataclass
 class Table:
-    """A sheet: header cells, and each non-empty row with its 1-based row number in the file;
-    ``size``: the bytes it was read from (a workbook's uncompressed size)."""
+    """A sheet: header cells, and each non-empty row below them with its 1-based row number in
+    the file; ``size``: the bytes it was read from (a workbook's uncompressed size);
+    ``formulas``: the sheet's formula cells by (row number, 0-based column) — their values in
+    ``rows`` are the results the file stores, empty where it stores none."""
 
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     size: int = 0
+    header_row: int = 1
+    formulas: dict[tuple[int, int], Formula] = field(default_factory=dict)
+
+
+def _split(found: list[tuple[int, list[Any]]], bounds: WorkbookLimits, size: int) -> Table:
+    """The header row (:func:`core.exchange.headers.find_header`: title rows above it are
+    dropped) and the rows under it."""
+    at = find_header(found)
+    number, values = found[at]
+    rows = found[at + 1 :]
+    if len(rows) > bounds.max_rows:
+        raise _too_many(bounds.max_rows)
+    return Table(["" if v is None else _header_text(v) for v in values], rows, size, number)
 
 
 def read_table(
@@ -62,7 +80,7 @@ def read_table(
     ``max_rows`` and ``max_bytes`` lower the configured limits (what is left of them when
     several files are read for one merge)."""
     if not data:
-        raise InvalidInput("the file is empty", errors=[_file("empty")])
+        raise InvalidInput.said(Text("file.empty"), field="file", message="empty")
     bounds = _limits
     if max_rows is not None:
         bounds = replace(bounds, max_rows=min(max_rows, bounds.max_rows))
@@ -76,12 +94,11 @@ def read_table(
             finally:
                 _release_memory()
     if media and media not in CSV_TYPES and media != "application/octet-stream":
-        raise InvalidInput(
-            f"a {media} body is not a readable .xlsx workbook; send an .xlsx or a CSV file",
-            errors=[_file("not an .xlsx workbook or CSV")],
+        raise InvalidInput.said(
+            Text("file.wrong-type", {"media": media}), field="file", message="not an .xlsx workbook or CSV"
         )
     if b"\x00" in data[:4096]:
-        raise InvalidInput("the file is neither an .xlsx workbook nor CSV text", errors=[_file("binary data")])
+        raise InvalidInput.said(Text("file.binary"), field="file", message="binary data")
     return _read_csv(data, bounds)
 
 
@@ -103,12 +120,9 @@ def _release_memory() -> None:
         _malloc_trim(0)
 
 
-def _file(message: str) -> FieldError:
-    return FieldError("file", message)
-
-
 def _too_many(max_rows: int) -> ValidationFailed:
-    return ValidationFailed.on("file", f"more than {max_rows:,} rows; split the file (at most {max_rows:,} per import)")
+    message = f"more than {max_rows:,} rows; split the file (at most {max_rows:,} per import)"
+    return ValidationFailed.said(Text("file.too-many-rows", {"limit": max_rows}), field="file", message=message)
 
 
 def _too_wide(values: list[Any], max_columns: int) -> bool:
@@ -128,40 +142,61 @@ def _read_xlsx(data: bytes, bounds: WorkbookLimits) -> Table:
     sheet is no larger than the limits allow.
     """
     size = check_workbook(data, bounds)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[Any]]] = []
+    found: list[tuple[int, list[Any]]] = []
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as wb:
             if not wb.sheet_names:
-                raise InvalidInput("the workbook has no sheet", errors=[_file("no sheet")])
+                raise InvalidInput.said(Text("file.no-sheet"), field="file", message="no sheet")
             sheet = wb.get_sheet_by_index(0)
-            first = (sheet.start[0] + 1) if sheet.start else 1
-            for number, values in enumerate(sheet.iter_rows(), start=first):
+            top = sheet.start[0] if sheet.start else 0
+            grid = [list(values) for values in sheet.iter_rows()]
+            _fill_merged(grid, top, sheet.merged_cell_ranges or [])
+            for number, values in enumerate(grid, start=top + 1):
                 if not any(v not in (None, "") for v in values):
                     continue
                 if _too_wide(values, bounds.max_columns):
                     raise _too_wide_error(bounds.max_columns)
-                if header is None:
-                    header = ["" if v is None else _header_text(v) for v in values]
-                    continue
-                if len(rows) >= bounds.max_rows:
+                if len(found) > bounds.max_rows + HEADER_SCAN:
                     raise _too_many(bounds.max_rows)
-                rows.append((number, list(values)))
+                found.append((number, values))
+        formulas = formula_cells(data)
     except (InvalidInput, ValidationFailed):
         raise
     except Exception as exc:  # calamine raises its own errors on damaged workbooks
-        raise InvalidInput(
-            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", errors=[_file("not an .xlsx workbook")]
+        why = f"{type(exc).__name__}: {exc}"
+        raise InvalidInput.said(
+            Text("file.unreadable", {"why": why}), field="file", message="not an .xlsx workbook"
         ) from exc
-    if header is None:
-        raise InvalidInput("the sheet is empty: the first row names the columns", errors=[_file("no header row")])
-    return Table(header, rows, size)
+    if not found:
+        raise InvalidInput.said(Text("file.empty-sheet"), field="file", message="no header row")
+    table = _split(found, bounds, size)
+    table.formulas = formulas
+    return table
+
+
+def _fill_merged(grid: list[list[Any]], top: int, ranges: list[Any]) -> None:
+    """A cell merged down over several rows (one 责任部门 for three items) holds its value only
+    in its first row: give it to every row of the range. Merges within one row (a title, a
+    heading row) stay as they are."""
+    for (r0, c0), (r1, c1) in ranges:
+        if r1 <= r0:
+            continue
+        first = r0 - top
+        if not 0 <= first < len(grid) or c0 >= len(grid[first]):
+            continue
+        value = grid[first][c0]
+        for r in range(first + 1, min(r1 - top, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if row[c] in (None, ""):
+                    row[c] = value
 
 
 def _too_wide_error(max_columns: int) -> ValidationFailed:
-    return ValidationFailed.on(
-        "file", f"a row has values right of column {max_columns}; delete those columns (at most {max_columns} are read)"
-    )
+    message = f"a row has values right of column {max_columns}; delete those columns (at most {max_columns} are read)"
+    return ValidationFailed.said(Text("file.too-wide", {"limit": max_columns}), field="file", message=message)
 
 
 def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
@@ -172,9 +207,8 @@ def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise InvalidInput("the CSV is neither UTF-8 nor GB18030 text", errors=[_file("unknown encoding")])
-    header: list[str] | None = None
-    rows: list[tuple[int, list[Any]]] = []
+        raise InvalidInput.said(Text("file.encoding"), field="file", message="unknown encoding")
+    found: list[tuple[int, list[Any]]] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         last = 0
@@ -184,14 +218,11 @@ def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
                 continue
             if _too_wide(values, bounds.max_columns):
                 raise _too_wide_error(bounds.max_columns)
-            if header is None:
-                header = [v.strip() for v in values]
-                continue
-            if len(rows) >= bounds.max_rows:
+            if len(found) > bounds.max_rows + HEADER_SCAN:
                 raise _too_many(bounds.max_rows)
-            rows.append((start, values))
+            found.append((start, values))
     except csv.Error as exc:
-        raise InvalidInput(f"not readable as CSV: {exc}", errors=[_file(str(exc))]) from exc
-    if header is None:
-        raise InvalidInput("the CSV is empty: the first row names the columns", errors=[_file("no header row")])
-    return Table(header, rows, len(data))
+        raise InvalidInput.said(Text("file.bad-csv", {"why": str(exc)}), field="file", message=str(exc)) from exc
+    if not found:
+        raise InvalidInput.said(Text("file.empty-csv"), field="file", message="no header row")
+    return _split(found, bounds, len(data))

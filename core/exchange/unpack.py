@@ -28,7 +28,8 @@ from functools import partial
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZIP_STORED, BadZipFile, ZipFile, ZipInfo
 
-from core.platform.errors import ContentTooLarge, FieldError, InvalidInput, ValidationFailed
+from core.platform.errors import ContentTooLarge, InvalidInput, ValidationFailed
+from core.platform.messages import Text
 
 #: Header rows, title rows above them and blank rows a sheet may have besides its items.
 ROW_SLACK = 100
@@ -51,12 +52,8 @@ class WorkbookLimits:
     max_columns: int = 100
 
 
-def _file(message: str) -> FieldError:
-    return FieldError("file", message)
-
-
-def _too_large(detail: str, message: str) -> ContentTooLarge:
-    return ContentTooLarge(detail, errors=[_file(message)])
+def _too_large(text: Text, message: str) -> ContentTooLarge:
+    return ContentTooLarge.said(text, field="file", message=message)
 
 
 def check_workbook(data: bytes, limits: WorkbookLimits) -> int:
@@ -66,14 +63,13 @@ def check_workbook(data: bytes, limits: WorkbookLimits) -> int:
         with ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
     except (BadZipFile, ValueError, struct.error) as exc:
-        raise InvalidInput(f"not a readable .xlsx workbook: {exc}", errors=[_file("damaged zip archive")]) from exc
+        raise InvalidInput.said(
+            Text("file.damaged-zip", {"why": str(exc)}), field="file", message="damaged zip archive"
+        ) from exc
     declared = sum(m.file_size for m in members)
     if declared > limits.max_uncompressed_bytes:
-        raise _too_large(
-            f"the workbook unpacks to {declared:,} bytes; at most {limits.max_uncompressed_bytes:,} are read"
-            " (QINGDAN_WORKBOOK_MAX_UNCOMPRESSED_BYTES). Split it into smaller files, or send the rows as CSV",
-            "unpacks too large",
-        )
+        text = Text("file.unpacks-too-large", {"size": declared, "limit": limits.max_uncompressed_bytes})
+        raise _too_large(text, "unpacks too large")
     for member in members:
         _check_declaration(member, limits)
     scanner = _CellScanner(limits)
@@ -87,35 +83,24 @@ def _check_member_count(data: bytes) -> None:
     object for each (a 16 MB upload could hold 300,000 empty members)."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
-        raise InvalidInput("not a readable .xlsx workbook: no zip directory", errors=[_file("damaged zip archive")])
+        raise InvalidInput.said(
+            Text("file.damaged-zip", {"why": "no zip directory"}), field="file", message="damaged zip archive"
+        )
     (count,) = struct.unpack_from("<H", data, end + 10)
     if count > MAX_MEMBERS:  # 0xFFFF (a ZIP64 archive) is refused here too
-        raise _too_large(
-            f"the workbook has {count:,} parts; a spreadsheet has at most {MAX_MEMBERS:,}. Save it again from"
-            " Excel or WPS, or send the rows as CSV",
-            "too many parts",
-        )
+        raise _too_large(Text("file.too-many-parts", {"count": count, "limit": MAX_MEMBERS}), "too many parts")
 
 
 def _check_declaration(member: ZipInfo, limits: WorkbookLimits) -> None:
     if member.flag_bits & 0x1:
-        raise InvalidInput(
-            "the workbook is encrypted; remove the password and send it again", errors=[_file("encrypted")]
-        )
+        raise InvalidInput.said(Text("file.encrypted"), field="file", message="encrypted")
     if member.compress_type not in (ZIP_STORED, ZIP_DEFLATED):
-        raise InvalidInput(
-            f"{member.filename} uses a compression method spreadsheets do not use; save the file again from"
-            " Excel or WPS",
-            errors=[_file("unusual compression")],
-        )
+        text = Text("file.compression", {"part": member.filename})
+        raise InvalidInput.said(text, field="file", message="unusual compression")
     ratio = member.file_size / max(member.compress_size, 1)
     if member.file_size >= RATIO_FLOOR and ratio > limits.max_ratio:
-        raise _too_large(
-            f"{member.filename} is compressed {ratio:,.0f} to 1 (it unpacks to {member.file_size:,} bytes); a"
-            f" spreadsheet's parts are compressed at most {limits.max_ratio} to 1"
-            " (QINGDAN_WORKBOOK_MAX_RATIO). Save the file again from Excel or WPS, or send the rows as CSV",
-            "compressed suspiciously well",
-        )
+        params = {"part": member.filename, "ratio": ratio, "size": member.file_size, "limit": limits.max_ratio}
+        raise _too_large(Text("file.ratio", params), "compressed suspiciously well")
 
 
 def _inflate(data: bytes, member: ZipInfo) -> Iterator[bytes]:
@@ -143,11 +128,8 @@ def _inflate(data: bytes, member: ZipInfo) -> Iterator[bytes]:
                 pending = inflater.unconsumed_tail
             produced += len(out)
             if produced > member.file_size:
-                raise _too_large(
-                    f"{member.filename} unpacks to more than the {member.file_size:,} bytes it declares;"
-                    " the file is damaged or made to exhaust memory. Save it again from Excel or WPS",
-                    "unpacks to more than it declares",
-                )
+                text = Text("file.lying-size", {"part": member.filename, "size": member.file_size})
+                raise _too_large(text, "unpacks to more than it declares")
             crc = zlib.crc32(out, crc)
             if out:
                 yield out
@@ -158,10 +140,8 @@ def _inflate(data: bytes, member: ZipInfo) -> Iterator[bytes]:
 
 
 def _damaged(member: ZipInfo, why: str) -> InvalidInput:
-    return InvalidInput(
-        f"not a readable .xlsx workbook: {member.filename} is damaged ({why}); save the file again from Excel or WPS",
-        errors=[_file("damaged zip archive")],
-    )
+    text = Text("file.damaged-part", {"part": member.filename, "why": why})
+    return InvalidInput.said(text, field="file", message="damaged zip archive")
 
 
 # --- where the cells lie ---------------------------------------------------------------------
@@ -256,18 +236,12 @@ class _CellScanner:
 
     def _check(self, name: str, row: int, column: int) -> None:
         if column >= self.limits.max_columns:
-            raise ValidationFailed(
-                f"{name} has a value in column {column + 1:,}; at most {self.limits.max_columns} columns are read"
-                " (QINGDAN_WORKBOOK_MAX_COLUMNS). Delete the columns right of the table",
-                errors=[_file(f"more than {self.limits.max_columns} columns")],
-            )
+            text = Text("file.column-beyond", {"part": name, "column": column + 1, "limit": self.limits.max_columns})
+            raise ValidationFailed.said(text, field="file", message=f"more than {self.limits.max_columns} columns")
         if row >= self.last_row:
-            raise ValidationFailed(
-                f"{name} has a value in row {row + 1:,}; at most {self.limits.max_rows:,} rows are read"
-                f" (QINGDAN_WORKBOOK_MAX_ROWS, and up to {ROW_SLACK} rows of headings and blank lines)."
-                " Delete the rows below the table, or split the file",
-                errors=[_file(f"more than {self.limits.max_rows:,} rows")],
-            )
+            params = {"part": name, "row": row + 1, "limit": self.limits.max_rows, "slack": ROW_SLACK}
+            text = Text("file.row-beyond", params)
+            raise ValidationFailed.said(text, field="file", message=f"more than {self.limits.max_rows:,} rows")
 
 
 def _empty_cell(tag: bytes, start: int) -> bool:
@@ -285,10 +259,7 @@ def _tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
         if cut >= 0 and chunk.find(b">", cut) < 0:
             carry, chunk = chunk[cut:], chunk[:cut]
             if len(carry) > _OUT:
-                raise InvalidInput(
-                    "not a readable .xlsx workbook: it holds an XML tag longer than a megabyte",
-                    errors=[_file("not spreadsheet XML")],
-                )
+                raise InvalidInput.said(Text("file.long-tag"), field="file", message="not spreadsheet XML")
         else:
             carry = b""
         yield chunk

@@ -8,7 +8,9 @@ that also forms the problem ``type`` URI.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
+
+from core.platform.messages import EN, Text
 
 
 @dataclass(frozen=True)
@@ -29,11 +31,29 @@ class QingdanError(Exception):
         *,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
+        text: Text | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.extra = extra or {}
+        #: The detail as a catalogued message (:mod:`core.platform.messages`), rendered in the
+        #: language the caller asks for; without it ``detail`` (English) is all there is.
+        self.text = text
+
+    @classmethod
+    def said(cls, text: Text, *, field: str | None = None, message: str | None = None) -> Self:
+        """The error of a catalogued message: its English rendering is ``detail``; ``field``
+        (with ``message``, else the same text) names the field it is about."""
+        detail = text.render(EN)
+        errors = [FieldError(field, message or detail)] if field is not None else []
+        return cls(detail, errors=errors, text=text)
+
+    def localized(self, language: str) -> tuple[str, str]:
+        """(detail, the language it is in) for a caller who asked for ``language``."""
+        if self.text is None:
+            return self.detail, EN
+        return self.text.render(language), language
 
 
 class InvalidInput(QingdanError):
