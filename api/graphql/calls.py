@@ -17,6 +17,7 @@ from core.calls import service as calls
 from core.calls.statistics import CallStatistics as StatisticsView
 from core.calls.statistics import call_statistics
 from core.platform.errors import FieldError, InvalidInput, NotFound
+from core.platform.messages import Text
 from core.platform.storage import Storage, make_storage
 from core.security.access import Access
 
@@ -38,7 +39,9 @@ def _call_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
     except ValueError:
-        raise InvalidInput(f"id: {value!r} is not a call id", errors=[FieldError("id", "not a UUID")]) from None
+        raise InvalidInput(
+            Text("invalid-request.id-not-call-id", value=value), errors=[FieldError("id", "not a UUID")]
+        ) from None
 
 
 @strawberry.type

@@ -16,6 +16,7 @@ from api.graphql.types import Problem, attempt
 from core.events import service as events
 from core.jurisdictions import calendar
 from core.platform.errors import NotFound
+from core.platform.messages import Text
 from core.security.access import Access
 
 
@@ -136,7 +137,7 @@ class EventMutations:
             number = None
             if event_id is not None:
                 if not (str(event_id).isascii() and str(event_id).isdigit()):
-                    raise NotFound(f"no event {event_id}")
+                    raise NotFound(Text("not-found.no-event", event_id=event_id))
                 number = int(event_id)
             return Redelivery(queued=await events.redeliver(access, id, number))
 

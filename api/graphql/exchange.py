@@ -22,7 +22,7 @@ from api.graphql.types import Problem, attempt
 from core.catalog.reading import AdjustmentNote
 from core.exchange import catalog_import, excel, merge, template
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
-from core.platform.messages import ZH, negotiate
+from core.platform.messages import ZH, Text, negotiate
 from core.security.access import Access
 
 
@@ -137,14 +137,16 @@ def _decode(text: str, field: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise InvalidInput(f"{field}: not base64", errors=[FieldError(field, "not base64")]) from exc
+        raise InvalidInput(
+            Text("invalid-request.not-base64", field=field), errors=[FieldError(field, "not base64")]
+        ) from exc
 
 
 def _note(reason_kind: str | None, reason: str | None) -> AdjustmentNote | None:
     if reason_kind is None and reason is None:
         return None
     if not reason_kind or not reason:
-        raise ValidationFailed.on("reason", "give reasonKind and reason together")
+        raise ValidationFailed.on("reason", Text("field.give-reasonkind-reason-together"))
     return AdjustmentNote(reason_kind=reason_kind, reason=reason)
 
 

@@ -10,6 +10,7 @@ from api.graphql.context import GqlInfo
 from api.graphql.handbooks import Handbook, app_storage
 from api.graphql.types import Problem
 from core.platform.errors import FieldError, InvalidInput, NotFound, QingdanError
+from core.platform.messages import Text
 from core.publication.handbook import HandbookRequest, request_handbook
 
 HandbookResult = Annotated[Handbook | Problem, strawberry.union("HandbookResult")]
@@ -27,10 +28,12 @@ class HandbookMutations:
         try:
             access = await info.context.access(tenant)
             if access is None:
-                raise NotFound(f"no tenant {tenant!r}")
+                raise NotFound(Text("not-found.no-tenant", tenant=tenant))
             if version is not None and version < 1:
                 message = "a published version number is 1 or more"
-                raise InvalidInput(f"version: {message}", errors=[FieldError("version", message)])
+                raise InvalidInput(
+                    Text("invalid-request.version", message=message), errors=[FieldError("version", message)]
+                )
             settings = info.context.settings
             job = await request_handbook(
                 access,

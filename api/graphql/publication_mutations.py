@@ -12,6 +12,7 @@ from api.graphql.publications import ListPublication
 from api.graphql.types import Problem
 from core.lists.publication import PublicationRequest, request_publication
 from core.platform.errors import NotFound, QingdanError
+from core.platform.messages import Text
 
 ListPublicationResult = Annotated[ListPublication | Problem, strawberry.union("ListPublicationResult")]
 
@@ -28,7 +29,7 @@ class PublicationMutations:
         try:
             access = await info.context.access(tenant)
             if access is None:
-                raise NotFound(f"no tenant {tenant!r}")
+                raise NotFound(Text("not-found.no-tenant", tenant=tenant))
             job = await request_publication(
                 access, PublicationRequest(effective_date=effective_date, townships=townships)
             )

@@ -32,6 +32,7 @@ from core.jurisdictions.units import UnitView
 from core.lists import summaries
 from core.platform import messages
 from core.platform.errors import NotFound, QingdanError
+from core.platform.messages import Text
 from core.security.access import Access, Tenant
 
 T = TypeVar("T")
@@ -76,7 +77,7 @@ async def attempt(
     try:
         access = await info.context.access(tenant)
         if access is None:
-            raise NotFound(f"no tenant {tenant!r}")
+            raise NotFound(Text("not-found.no-tenant", tenant=tenant))
         return await act(access)
     except QingdanError as exc:
         return Problem.of(exc, language)

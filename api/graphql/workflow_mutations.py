@@ -15,6 +15,7 @@ from api.graphql.inputs import convert
 from api.graphql.types import GqlInfo, Problem, attempt
 from api.graphql.workflows import OverdueWorkflow, ProcessedDeadlines, WorkflowInstance
 from core.platform.errors import NotFound
+from core.platform.messages import Text
 from core.security.access import Access
 from core.workflow import admission, bottom_up, engine
 
@@ -116,7 +117,7 @@ class WorkflowMutations:
             try:
                 instance_id = uuid.UUID(str(id))
             except ValueError:
-                raise NotFound(f"no workflow instance {id}") from None
+                raise NotFound(Text("not-found.no-workflow-instance-2", id=id)) from None
             request = convert(
                 {"transition": transition, "inputs": inputs or {}, "comment": comment, "version": version},
                 engine.TransitionRequest,

@@ -33,6 +33,7 @@ from litestar.params import FromPath
 from api.portal import assets
 from core.legal import service as legal
 from core.platform.errors import NotFound, QingdanError
+from core.platform.messages import Text
 from core.publication import portal, search
 from core.publication.links import (
     absolute,
@@ -301,7 +302,9 @@ async def law_page(request: Request[Any, Any, Any], slug: FromPath[str], documen
         # Only what published list content cites; any other document is "missing" (404).
         await portal.require_cited(access, doc_id)
     except (ValueError, NotFound):
-        return await _tenant_error(request, access, NotFound(f"no legal document {document_id}"))
+        return await _tenant_error(
+            request, access, NotFound(Text("not-found.no-legal-document", document_id=document_id))
+        )
     # Not cached: a document's status depends on the date and on recorded repeals.
     document = await legal.get_document(access, doc_id)
     articles = await legal.list_provisions(access, doc_id, limit=500)

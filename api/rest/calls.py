@@ -38,6 +38,7 @@ from core.calls.model import (
 )
 from core.calls.statistics import CallStatistics, call_statistics, call_statistics_by
 from core.platform.errors import FieldError, InvalidInput
+from core.platform.messages import Text
 from core.platform.pagination import Page
 from core.platform.storage import Storage
 from core.security.access import Access
@@ -280,7 +281,9 @@ class CallController(Controller):
         except msgspec.ValidationError as exc:
             raise InvalidInput(str(exc), errors=[FieldError(field_of_message(str(exc)), str(exc))]) from exc
         except msgspec.DecodeError as exc:
-            raise InvalidInput(f"the body is not valid JSON ({exc})", errors=[FieldError("body", str(exc))]) from exc
+            raise InvalidInput(
+                Text("invalid-request.body-not-valid-json", exc=exc), errors=[FieldError("body", str(exc))]
+            ) from exc
         work = partial(attachments.upload, access, storage, call_id, file)
         digest = hashlib.sha256(body).hexdigest()  # the request is the raw body: keep the fingerprint small
         view, replayed = await create_once(

@@ -30,6 +30,7 @@ from core.exchange import catalog_import, excel, merge, template
 from core.exchange.tables import MAX_UPLOAD_BYTES
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
 from core.platform.messages import ZH, Text
+from core.platform.messages import Text as MessageText
 from core.security.access import Access
 
 Download = Parameter(
@@ -89,12 +90,12 @@ async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None]:
 async def _files(request: Request[Any, Any, Any]) -> list[tuple[str, bytes, str | None]]:
     """Each uploaded part: (source list name, bytes, content type)."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput("send the source lists as multipart/form-data, one file per list")
+        raise InvalidInput(MessageText("invalid-request.send-source-lists-as"))
     try:
         form = await request.form()
     except UnicodeDecodeError as exc:  # a part without a filename is read as text (litestar)
         raise InvalidInput(
-            "send each source list as a file part (with a filename); a part without one must be UTF-8 text",
+            MessageText("invalid-request.send-each-source-list"),
             errors=[FieldError("body", f"a form field is not UTF-8 ({exc.reason})")],
         ) from exc
     found: list[tuple[str, bytes, str | None]] = []

@@ -25,6 +25,7 @@ from core.calls.states import require_township_actor, require_unit_actor
 from core.calls.steps import record_step
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, NotFound, PermissionDenied, QingdanError, ValidationFailed
+from core.platform.messages import Text
 from core.platform.storage import ContentMismatch, Storage, StorageError
 from core.security.access import Access, Role
 
@@ -63,12 +64,12 @@ def too_large(storage: Storage, size: int | None = None) -> PayloadTooLarge:
 
 def check_filename(filename: str | None) -> str:
     if not filename or not filename.strip():
-        raise ValidationFailed.on("filename", "give the file's name (e.g. 现场照片.jpg)")
+        raise ValidationFailed.on("filename", Text("field.give-file-s-name"))
     name = filename.strip()
     if len(name) > 200:
-        raise ValidationFailed.on("filename", "at most 200 characters")
+        raise ValidationFailed.on("filename", Text("field.at-most-200-characters"))
     if "/" in name or "\\" in name or name in (".", "..") or any(unicodedata.category(c) == "Cc" for c in name):
-        raise ValidationFailed.on("filename", "a plain file name without '/', '\\' or control characters")
+        raise ValidationFailed.on("filename", Text("field.plain-file-name-without"))
     return name
 
 
@@ -88,7 +89,7 @@ def decode(storage: Storage, encoded: str) -> bytes:
     try:
         return base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise ValidationFailed.on("content_base64", "not valid base64") from exc
+        raise ValidationFailed.on("content_base64", Text("field.not-valid-base64")) from exc
 
 
 async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: AttachmentUpload) -> AttachmentView:
@@ -101,7 +102,7 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
     if len(data) > storage.max_bytes:
         raise too_large(storage, len(data))
     if not data:
-        raise ValidationFailed.on("file", "the file is empty")
+        raise ValidationFailed.on("file", Text("field.file-empty"))
     try:  # the content decides the type, before anything is read or written for the call
         content_type = storage.verify_content(content_type, data)
     except StorageError as exc:
@@ -113,13 +114,13 @@ async def upload(access: Access, storage: Storage, call_id: uuid.UUID, file: Att
         if unit is not None:
             require_unit_actor(access, unit, "attach a file")
             if not await queries.was_dispatched(conn, access.tenant.id, call_id, unit):
-                raise NotFound(f"call {call_id} was not dispatched to {unit}")
+                raise NotFound(Text("not-found.call-was-not-dispatched", call_id=call_id, unit=unit))
         elif access.role is Role.DEPARTMENT:
-            raise PermissionDenied("a department key attaches files to its own unit's part: give unit")
+            raise PermissionDenied(Text("forbidden.department-key-attaches-files"))
         else:
             require_township_actor(access, call.township_code, "attach a file to the call")
         if step is not None and not await queries.has_step(conn, access.tenant.id, call_id, step):
-            raise ValidationFailed.on("step", f"the call has no step {step}")
+            raise ValidationFailed.on("step", Text("field.call-has-no-step", step=step))
         try:
             stored = await storage.put(access.tenant.id, key, data, content_type)
         except StorageError as exc:

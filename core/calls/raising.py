@@ -23,6 +23,7 @@ from core.calls.states import (
 from core.calls.steps import check_location, check_units_exist, dispatch_to, record_step, refresh_call_state
 from core.platform.db import tenant_transaction
 from core.platform.errors import PermissionDenied, ValidationFailed
+from core.platform.messages import Text
 from core.security.access import Access
 
 
@@ -30,11 +31,13 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
     """A township raises a call; the platform proposes units from its list and dispatches."""
     require_township_actor(access, data.township_code, "raise a call")
     if data.unit_codes is not None and not access.is_admin:
-        raise PermissionDenied("units are chosen from the township's list; only the county office names them itself")
+        raise PermissionDenied(Text("forbidden.units-are-chosen-from"))
     classes = call_classes(access)
     cls = classes.get(data.call_class)
     if cls is None:
-        raise ValidationFailed.on("call_class", f"unknown class {data.call_class!r}; use one of {', '.join(classes)}")
+        raise ValidationFailed.on(
+            "call_class", Text("field.unknown-class-use-one", call_class=data.call_class, value=", ".join(classes))
+        )
     async with tenant_transaction(access.tenant.id) as conn:
         await check_location(conn, access.tenant.id, data)
         at = now()
@@ -42,7 +45,8 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
         if data.item_code:
             if not await queries.on_published_list(conn, access.tenant.id, data.township_code, data.item_code):
                 raise ValidationFailed.on(
-                    "item_code", f"{data.item_code} is not on the published list of {data.township_code}"
+                    "item_code",
+                    Text("field.not-published-list", item_code=data.item_code, township_code=data.township_code),
                 )
         call = await queries.insert_call(
             conn,
@@ -122,7 +126,7 @@ async def dispatch(access: Access, call_id: uuid.UUID, unit_codes: list[str] | N
         else:
             proposals = await propose_for(conn, access, call)
             if not proposals:
-                raise ValidationFailed.on("unit_codes", "the list proposes no unit for this call; name the units")
+                raise ValidationFailed.on("unit_codes", Text("field.list-proposes-no-unit"))
         await dispatch_to(conn, access, call, proposals)
         await refresh_call_state(conn, access, call, action="dispatch")
         return await read_call(conn, access, call_id)

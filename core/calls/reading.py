@@ -26,6 +26,7 @@ from core.calls.states import (
 from core.jurisdictions import calendar
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from core.platform.messages import Text
 from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 from core.platform.sync import parse_since
 from core.security.access import Access, Role
@@ -131,9 +132,9 @@ async def load_call(conn: asyncpg.Connection, access: Access, call_id: uuid.UUID
     """The call if the caller may see it (else 404), locked for the transaction with ``lock``."""
     row = await queries.call_row(conn, access.tenant.id, call_id, lock=lock)
     if row is None:
-        raise NotFound(f"no call {call_id}")
+        raise NotFound(Text("not-found.no-call", call_id=call_id))
     if not _visible(access, row, await queries.dispatched_units(conn, access.tenant.id, call_id)):
-        raise NotFound(f"no call {call_id}")
+        raise NotFound(Text("not-found.no-call", call_id=call_id))
     return row
 
 
@@ -164,14 +165,16 @@ async def list_calls(
     limit = check_limit(limit)
     since = parse_since(updated_since)
     if state is not None and state not in CALL_STATES:
-        raise ValidationFailed.on("state", f"unknown state {state!r}; use one of {', '.join(CALL_STATES)}")
+        raise ValidationFailed.on(
+            "state", Text("field.unknown-state-use-one", state=state, value=", ".join(CALL_STATES))
+        )
     if access.role is Role.TOWNSHIP:
         if township not in (None, access.principal.scope_code):
-            raise PermissionDenied(f"a township key reads only its own township's calls, not {township}'s")
+            raise PermissionDenied(Text("forbidden.township-key-reads-only-2", township=township))
         township = access.principal.scope_code
     elif access.role is Role.DEPARTMENT:
         if unit not in (None, access.principal.scope_code):
-            raise PermissionDenied(f"a department key reads only the calls dispatched to its unit, not {unit}'s")
+            raise PermissionDenied(Text("forbidden.department-key-reads-only-2", unit=unit))
         unit = access.principal.scope_code
     after_at, after_id = decode_cursor(cursor, TimeAndId) or (None, None)
     async with tenant_transaction(access.tenant.id) as conn:

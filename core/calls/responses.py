@@ -33,6 +33,7 @@ from core.calls.steps import check_units_exist, dispatch_to, record_step, refres
 from core.events import service as events
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
+from core.platform.messages import Text
 from core.security.access import Access
 
 
@@ -53,7 +54,7 @@ async def _move_dispatch(
         require_call_state(action, call.state, OPEN_CALL)
         current = await queries.dispatch_state(conn, access.tenant.id, call_id, unit)
         if current is None:
-            raise NotFound(f"call {call_id} was not dispatched to {unit}")
+            raise NotFound(Text("not-found.call-was-not-dispatched", call_id=call_id, unit=unit))
         target = check_dispatch_move(action, current)
         moved = await queries.move_dispatch(conn, access.tenant.id, call_id, unit, target, sets, *args)
         assert moved is not None, "the dispatch row was read above under the call's lock"
@@ -109,7 +110,7 @@ async def send_back(access: Access, call_id: uuid.UUID, unit: str, data: SendBac
         require_call_state("send back", call.state, OPEN_CALL)
         current = await queries.dispatch_state(conn, access.tenant.id, call_id, unit)
         if current is None:
-            raise NotFound(f"call {call_id} was not dispatched to {unit}")
+            raise NotFound(Text("not-found.call-was-not-dispatched", call_id=call_id, unit=unit))
         target = check_dispatch_move("send_back", current)
         await conn.execute(queries.SEND_BACK_DISPATCH, access.tenant.id, call_id, unit, now(), data.reason)
         await conn.execute(queries.COUNT_SEND_BACK, access.tenant.id, call_id)
@@ -154,9 +155,9 @@ async def reroute(access: Access, call_id: uuid.UUID, data: Reroute) -> CallView
                 conn, access.tenant.id, call_id, data.from_unit, now(), f"转派：{data.reason}"
             )
             if not moved:
-                raise ValidationFailed.on("from_unit", f"the call has no live dispatch to {data.from_unit}")
+                raise ValidationFailed.on("from_unit", Text("field.call-has-no-live", from_unit=data.from_unit))
         if await queries.has_live_dispatch(conn, access.tenant.id, call_id, data.to_unit):
-            raise ValidationFailed.on("to_unit", f"{data.to_unit} already has this call")
+            raise ValidationFailed.on("to_unit", Text("field.already-has-call", to_unit=data.to_unit))
         proposal = Proposal(data.to_unit, names[data.to_unit], data.role, call.item_code or "", "", 0.0)
         await dispatch_to(
             conn,
@@ -173,17 +174,17 @@ async def reroute(access: Access, call_id: uuid.UUID, data: Reroute) -> CallView
 
 async def request_extension(access: Access, call_id: uuid.UUID, unit: str, data: ExtensionRequest) -> CallView:
     if (data.working_days is None) == (data.hours is None):
-        raise ValidationFailed.on("working_days", "give either working_days or hours")
+        raise ValidationFailed.on("working_days", Text("field.give-either-working-days"))
     async with tenant_transaction(access.tenant.id) as conn:
         call = await load_call(conn, access, call_id, lock=True)
         require_unit_actor(access, unit, "request an extension")
         require_call_state("request an extension", call.state, OPEN_CALL)
         row = await queries.extension_state(conn, access.tenant.id, call_id, unit)
         if row is None:
-            raise NotFound(f"call {call_id} was not dispatched to {unit}")
+            raise NotFound(Text("not-found.call-was-not-dispatched", call_id=call_id, unit=unit))
         check_dispatch_move("request_extension", row.state)
         if row.extension and msgspec.json.decode(row.extension, type=Extension).state == "requested":
-            raise ValidationFailed.on("reason", "an extension request is already waiting for a decision")
+            raise ValidationFailed.on("reason", Text("field.extension-request-already-waiting"))
         ext = Extension("requested", data.reason, data.working_days, data.hours, now())
         await conn.execute(queries.SET_EXTENSION, access.tenant.id, call_id, unit, msgspec.json.encode(ext).decode())
         await record_step(
@@ -205,10 +206,10 @@ async def decide_extension(access: Access, call_id: uuid.UUID, unit: str, data: 
         await load_call(conn, access, call_id, lock=True)
         row = await queries.extension_deadline(conn, access.tenant.id, call_id, unit)
         if row is None:
-            raise NotFound(f"call {call_id} was not dispatched to {unit}")
+            raise NotFound(Text("not-found.call-was-not-dispatched", call_id=call_id, unit=unit))
         ext = msgspec.json.decode(row.extension, type=Extension) if row.extension else None
         if ext is None or ext.state != "requested":
-            raise ValidationFailed.on("approved", f"{unit} has no extension request waiting")
+            raise ValidationFailed.on("approved", Text("field.has-no-extension-request", unit=unit))
         decided = msgspec.structs.replace(
             ext, state="approved" if data.approved else "refused", decided_at=now(), comment=data.comment
         )
@@ -247,6 +248,6 @@ async def urge(access: Access, call_id: uuid.UUID, data: Urge) -> CallView:
         require_call_state(data.kind, call.state, ("received", *OPEN_CALL))
         if data.unit_code:
             if not await queries.has_live_dispatch(conn, access.tenant.id, call_id, data.unit_code):
-                raise ValidationFailed.on("unit_code", f"the call has no live dispatch to {data.unit_code}")
+                raise ValidationFailed.on("unit_code", Text("field.call-has-no-live-2", unit_code=data.unit_code))
         await record_step(conn, access, call_id, data.kind, unit=data.unit_code, comment=data.comment)
         return await read_call(conn, access, call_id)

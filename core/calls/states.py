@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.platform.errors import Conflict, PermissionDenied
+from core.platform.messages import Text
 from core.security.access import Access, Role
 from core.workflow import registry as workflow
 from core.workflow.definition import CallClass
@@ -59,7 +60,7 @@ def check_dispatch_move(action: str, state: str) -> str:
         allowed = [a for a, (s, _) in DISPATCH_MOVES.items() if state in s]
         verb = action.replace("_", " ")
         raise Conflict(
-            f"cannot {verb} a dispatch that is {state}; allowed now: {', '.join(allowed) or 'none'}",
+            Text("conflict.cannot-dispatch-allowed-now", verb=verb, state=state, value=", ".join(allowed) or "none"),
             extra={"state": state, "allowed": allowed},
         )
     return target
@@ -69,7 +70,12 @@ def require_call_state(action: str, state: str, allowed: Iterable[str]) -> None:
     allowed = tuple(allowed)
     if state not in allowed:
         raise Conflict(
-            f"cannot {action.replace('_', ' ')} a call that is {state}; only a call that is {' or '.join(allowed)}",
+            Text(
+                "conflict.cannot-call-only-call",
+                action=action.replace("_", " "),
+                state=state,
+                value=" or ".join(allowed),
+            ),
             extra={"state": state, "allowed_states": list(allowed)},
         )
 
@@ -99,7 +105,9 @@ def may_act_for_unit(access: Access, unit_code: str) -> bool:
 
 def require_unit_actor(access: Access, unit_code: str, action: str) -> None:
     if not may_act_for_unit(access, unit_code):
-        raise PermissionDenied(f"a {access.role.value} key may not {action} for {unit_code}")
+        raise PermissionDenied(
+            Text("forbidden.key-may-not", value=access.role.value, action=action, unit_code=unit_code)
+        )
 
 
 def require_township_actor(access: Access, township_code: str, action: str) -> None:
@@ -107,9 +115,11 @@ def require_township_actor(access: Access, township_code: str, action: str) -> N
         return
     if access.role is Role.TOWNSHIP and access.principal.scope_code == township_code:
         return
-    raise PermissionDenied(f"a {access.role.value} key may not {action} for township {township_code}")
+    raise PermissionDenied(
+        Text("forbidden.key-may-not-township", value=access.role.value, action=action, township_code=township_code)
+    )
 
 
 def require_county_office(access: Access, action: str) -> None:
     if not access.is_admin:
-        raise PermissionDenied(f"only the county office (an admin key) may {action}; a {access.role.value} key may not")
+        raise PermissionDenied(Text("forbidden.only-county-office-admin", action=action, value=access.role.value))

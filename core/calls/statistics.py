@@ -36,6 +36,7 @@ from core.calls.reading import now
 from core.calls.violations import period_bounds
 from core.platform.db import tenant_transaction
 from core.platform.errors import PermissionDenied, ValidationFailed
+from core.platform.messages import Text
 from core.security.access import Access, Role
 
 
@@ -117,14 +118,14 @@ def _statistics(
 
 def _scope(access: Access, township: str | None, unit: str | None) -> tuple[str | None, str | None]:
     if township and unit:
-        raise ValidationFailed.on("unit", "give a township or a unit, not both")
+        raise ValidationFailed.on("unit", Text("field.give-township-unit-not"))
     if access.role is Role.TOWNSHIP:
         if unit or township not in (None, access.principal.scope_code):
-            raise PermissionDenied("a township key reads only its own township's statistics")
+            raise PermissionDenied(Text("forbidden.township-key-reads-only"))
         return access.principal.scope_code, None
     if access.role is Role.DEPARTMENT:
         if township or unit not in (None, access.principal.scope_code):
-            raise PermissionDenied("a department key reads only its own unit's statistics")
+            raise PermissionDenied(Text("forbidden.department-key-reads-only"))
         return None, access.principal.scope_code
     return township, unit
 
@@ -155,10 +156,10 @@ async def call_statistics_by(
 ) -> list[CallStatistics]:
     """The same figures for every township (or every unit) at once, one statement."""
     if group_by not in ("township", "unit"):
-        raise ValidationFailed.on("group_by", "use township or unit")
+        raise ValidationFailed.on("group_by", Text("field.use-township-unit"))
     township, unit = _scope(access, None, None)
     if township or unit:
-        raise PermissionDenied(f"a {access.role.value} key reads only its own statistics; leave out group_by")
+        raise PermissionDenied(Text("forbidden.key-reads-only-own", value=access.role.value))
     lower, upper = period_bounds(start, end)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.statistics_rows_by(conn, access.tenant.id, lower, upper, group_by == "unit", now())

@@ -22,6 +22,7 @@ from core.calls.states import (
 )
 from core.events import service as events
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 from core.security.access import Access
 
 
@@ -126,20 +127,24 @@ async def check_location(conn: asyncpg.Connection, tenant_id: uuid.UUID, data: C
     found = {r.code: r for r in await queries.place_rows(conn, tenant_id, codes)}
     township = found.get(data.township_code)
     if township is None or township.kind not in ("town", "township", "street", "development_zone"):
-        raise ValidationFailed.on("township_code", f"{data.township_code} is not a township or street of this tenant")
+        raise ValidationFailed.on(
+            "township_code", Text("field.not-township-street-tenant", township_code=data.township_code)
+        )
     if data.village_code:
         village = found.get(data.village_code)
         if village is None or village.parent_code != data.township_code:
             raise ValidationFailed.on(
-                "village_code", f"{data.village_code} is not a village or community of the township"
+                "village_code", Text("field.not-village-community-township", village_code=data.village_code)
             )
     if data.grid_code:
         grid = found.get(data.grid_code)
         parent = data.village_code
         if grid is None or grid.kind != "grid" or (parent and grid.parent_code != parent):
-            raise ValidationFailed.on("grid_code", f"{data.grid_code} is not a grid of the given village")
+            raise ValidationFailed.on("grid_code", Text("field.not-grid-given-village", grid_code=data.grid_code))
         if not data.grid_code.startswith(data.township_code[:9]):
-            raise ValidationFailed.on("grid_code", f"{data.grid_code} is not in township {data.township_code}")
+            raise ValidationFailed.on(
+                "grid_code", Text("field.not-township", grid_code=data.grid_code, township_code=data.township_code)
+            )
 
 
 async def check_units_exist(
@@ -148,5 +153,5 @@ async def check_units_exist(
     names = await queries.unit_names(conn, tenant_id, codes)
     missing = [c for c in codes if c not in names]
     if missing:
-        raise ValidationFailed.on(field, f"no unit {', '.join(missing)} in this tenant")
+        raise ValidationFailed.on(field, Text("field.no-unit-tenant-2", value=", ".join(missing)))
     return names

@@ -14,6 +14,7 @@ from core.calls.reading import CHINA, now
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, PermissionDenied, ValidationFailed
 from core.platform.inputs import check_day
+from core.platform.messages import Text
 from core.security.access import Access, Role
 
 
@@ -22,7 +23,9 @@ def period_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.da
     check_day("start", start)
     check_day("end", end)
     if end < start:
-        raise ValidationFailed("end: must not be before start", errors=[FieldError("end", "before start")])
+        raise ValidationFailed(
+            Text("validation-failed.end-must-not-before"), errors=[FieldError("end", "before start")]
+        )
     lower = datetime.datetime.combine(start, datetime.time(), CHINA)
     upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), CHINA)
     return lower, upper
@@ -40,11 +43,11 @@ async def violations(
     date), per unit. A department key sees its own unit's, a township key its township's."""
     if access.role is Role.DEPARTMENT:
         if unit not in (None, access.principal.scope_code):
-            raise PermissionDenied(f"a department key reads only its own unit's record, not {unit}'s")
+            raise PermissionDenied(Text("forbidden.department-key-reads-only-3", unit=unit))
         unit = access.principal.scope_code
     elif access.role is Role.TOWNSHIP:
         if township not in (None, access.principal.scope_code):
-            raise PermissionDenied(f"a township key reads only its own township's record, not {township}'s")
+            raise PermissionDenied(Text("forbidden.township-key-reads-only-3", township=township))
         township = access.principal.scope_code
     lower, upper = period_bounds(start, end)
     at = now()

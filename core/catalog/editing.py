@@ -33,6 +33,7 @@ from core.events import service as events
 from core.legal.library import resolve_citations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from core.platform.messages import Text
 from core.platform.versioning import Expected, check_version, stale
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
@@ -265,11 +266,11 @@ async def _record_adjustment(
         if adjusting:
             raise ValidationFailed.on(
                 "adjustment",
-                "the catalog has been published: say why it changes (reason_kind, reason)",
+                Text("field.catalog-has-been-published"),
             )
         note = AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
     if note.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+        raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=", ".join(REASON_KINDS)))
     await conn.execute(
         queries.INSERT_ADJUSTMENT,
         access.tenant.id,
@@ -291,7 +292,7 @@ async def create_item(access: Access, data: ItemCreate) -> ItemView:
         number, adjusting = await open_draft(conn, access)
         if await queries.code_taken(conn, access.tenant.id, data.code):
             raise Conflict(
-                f"reference code {data.code} is already used; codes are never reused",
+                Text("conflict.reference-code-already-used", code=data.code),
                 errors=[FieldError("code", "already used")],
             )
         scope = await _check_item(conn, access, number, data)
@@ -328,7 +329,7 @@ async def _lock_item(conn: asyncpg.Connection, access: Access, number: int, code
     """Hold the draft item's row until the transaction ends, so that a concurrent edit with the
     same revision waits and then meets the new one (412) instead of overwriting it."""
     if not await queries.lock_item(conn, access.tenant.id, number, code):
-        raise NotFound(f"no catalog item {code} in version {number}")
+        raise NotFound(Text("not-found.no-catalog-item-version", code=code, number=number))
 
 
 async def update_item(access: Access, code: str, data: ItemUpdate, if_match: Expected) -> ItemView:
@@ -339,14 +340,14 @@ async def update_item(access: Access, code: str, data: ItemUpdate, if_match: Exp
         before = await get_item(access, code, number)
         check_version(before.revision, if_match, data.revision, field="revision")
         if before.status == "withdrawn":
-            raise Conflict(f"{code} is withdrawn; withdrawn items do not change")
+            raise Conflict(Text("conflict.withdrawn-withdrawn-items-do", code=code))
         changes = {
             k: v
             for k, v in msgspec.structs.asdict(data).items()
             if v is not msgspec.UNSET and k not in ("revision", "adjustment")
         }
         if not changes:
-            raise ValidationFailed.on("body", "nothing to change")
+            raise ValidationFailed.on("body", Text("field.nothing-change"))
         merged = msgspec.structs.replace(_as_create(before), **changes)
         merged = msgspec.convert(msgspec.to_builtins(merged), ItemCreate)
         scope = await _check_item(conn, access, number, merged)
@@ -368,14 +369,16 @@ async def withdraw_item(access: Access, code: str, data: Withdrawal) -> ItemView
         await _lock_item(conn, access, number, code)
         before = await get_item(access, code, number)
         if before.status == "withdrawn":
-            raise Conflict(f"{code} is already withdrawn")
+            raise Conflict(Text("conflict.already-withdrawn", code=code))
         children = await queries.active_children(conn, access.tenant.id, number, code)
         if children:
-            raise Conflict(f"{code} still has {children} active child items; withdraw or move them first")
+            raise Conflict(Text("conflict.still-has-active-child", code=code, children=children))
         if data.successor_code is not None:
             successor = await queries.item_status(conn, access.tenant.id, number, data.successor_code)
             if successor != "active" or data.successor_code == code:
-                raise ValidationFailed.on("successor_code", f"{data.successor_code} is not an active item")
+                raise ValidationFailed.on(
+                    "successor_code", Text("field.not-active-item", successor_code=data.successor_code)
+                )
         withdrawn = Prepared(
             _as_create(before),
             before.township_scope,
@@ -432,10 +435,10 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
         await conn.execute(queries.INSERT_REFERENCE_CODES, access.tenant.id, codes)
         await _store(conn, access, number, prepared)
         if note is None and adjusting:
-            raise ValidationFailed.on("adjustment", "the catalog has been published: say why it changes")
+            raise ValidationFailed.on("adjustment", Text("field.catalog-has-been-published-2"))
         note = note or AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
         if note.reason_kind not in REASON_KINDS:
-            raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+            raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=", ".join(REASON_KINDS)))
         await conn.execute(
             queries.INSERT_ADDITIONS,
             access.tenant.id,
@@ -479,11 +482,11 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
         if draft is None and isinstance(named, int):  # the draft it named was published meanwhile
             stale(named, "published")
         if draft is None:
-            raise Conflict("there is no draft to publish; edit the catalog first")
+            raise Conflict(Text("conflict.there-no-draft-publish"))
         check_version(draft.revision, if_match, data.revision, field="revision")
         rows = await queries.item_hashes(conn, access.tenant.id, draft.number)
         if not rows:
-            raise ValidationFailed.on("draft", "an empty catalog cannot be published")
+            raise ValidationFailed.on("draft", Text("field.empty-catalog-cannot-published"))
         digest = hashlib.sha256("\n".join(f"{r.code}:{r.content_hash}" for r in rows).encode()).hexdigest()
         await conn.execute(
             queries.PUBLISH_VERSION, access.tenant.id, draft.number, data.effective_date, digest, data.note

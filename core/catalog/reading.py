@@ -19,6 +19,7 @@ from core.catalog import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_int, stored_number
+from core.platform.messages import Text as MessageText
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.platform.sync import parse_since
 from core.security.access import Access, Role
@@ -242,20 +243,20 @@ async def resolve_version(conn: asyncpg.Connection, access: Access, version: int
     if version in (None, "published", "latest"):
         if published is None:
             if draft is None:
-                raise NotFound("the catalog is empty: nothing has been created yet")
-            raise NotFound("no catalog version is published yet; ask for version=draft")
+                raise NotFound(MessageText("not-found.catalog-empty-nothing-has"))
+            raise NotFound(MessageText("not-found.no-catalog-version-published"))
         return published
     if version == "draft":
         if draft is None:
-            raise NotFound("there is no draft: the next edit starts one")
+            raise NotFound(MessageText("not-found.there-no-draft-next"))
         return draft
     try:
         number = int(version)
     except (TypeError, ValueError):
-        raise ValidationFailed.on("version", "a version number, draft or published") from None
+        raise ValidationFailed.on("version", MessageText("field.version-number-draft-published")) from None
     stored_number(number, "catalog version")
     if not await queries.version_exists(conn, access.tenant.id, number):
-        raise NotFound(f"no catalog version {number}")
+        raise NotFound(MessageText("not-found.no-catalog-version", number=number))
     return number
 
 
@@ -292,7 +293,7 @@ async def get_item(access: Access, code: str, version: int | str | None = None) 
         number = await _readable_version(conn, access, version)
         row = await queries.item_record(conn, access.tenant.id, number, code)
     if row is None:
-        raise NotFound(f"no catalog item {code} in version {number}")
+        raise NotFound(MessageText("not-found.no-catalog-item-version", code=code, number=number))
     return item_view(row)
 
 
@@ -329,7 +330,7 @@ async def _readable_version(conn: asyncpg.Connection, access: Access, version: i
         return draft
     number = await resolve_version(conn, access, version)
     if number == draft and not access.is_admin:
-        raise PermissionDenied("the draft catalog is for the county admin; read a published version")
+        raise PermissionDenied(MessageText("forbidden.draft-catalog-county-admin"))
     return number
 
 
@@ -359,10 +360,10 @@ class UnitDuties(msgspec.Struct):
 
 async def unit_duties(access: Access, unit_code: str, version: int | str | None = None) -> UnitDuties:
     if access.role is Role.DEPARTMENT and access.principal.scope_code != unit_code:
-        raise PermissionDenied(f"a department key reads its own unit's duties, not {unit_code}'s")
+        raise PermissionDenied(MessageText("forbidden.department-key-reads-own", unit_code=unit_code))
     async with tenant_transaction(access.tenant.id) as conn:
         if not await queries.unit_exists(conn, access.tenant.id, unit_code):
-            raise NotFound(f"no unit {unit_code}")
+            raise NotFound(MessageText("not-found.no-unit", unit_code=unit_code))
         number = await _readable_version(conn, access, version)
         records = await queries.unit_items(conn, access.tenant.id, number, unit_code)
     items = [item_view(r) for r in records]

@@ -19,6 +19,7 @@ from core.catalog import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
 from core.platform.inputs import day_problem
+from core.platform.messages import Text
 from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -267,7 +268,7 @@ def check_item_fields(
 async def save_structure(access: Access, structure: ListStructure) -> None:
     problems = check_structure(structure)
     if problems:
-        raise ValidationFailed("the list structure is not sound", errors=problems)
+        raise ValidationFailed(Text("validation-failed.list-structure-not-sound"), errors=problems)
     async with tenant_transaction(access.tenant.id) as conn:
         await conn.execute(
             queries.SAVE_STRUCTURE,
@@ -282,7 +283,7 @@ async def replace_structure(access: Access, document: dict[str, Any]) -> ListStr
     try:
         structure = from_document(document)
     except (KeyError, TypeError) as exc:
-        raise ValidationFailed.on("body", f"not a list structure: {exc}") from exc
+        raise ValidationFailed.on("body", Text("field.not-list-structure", exc=exc)) from exc
     await save_structure(access, structure)
     return structure
 

@@ -34,6 +34,7 @@ from core.evaluation.schemes import accountability_rules
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import Checked, stored_number
+from core.platform.messages import Text
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.permissions import deny, require_admin
@@ -121,7 +122,7 @@ def situations(access: Access) -> SituationsView:
 
 
 def _never(party: str, item: str, why: str = "") -> ValidationFailed:
-    return ValidationFailed.on("item_code", f"{party} never held item {item} in any version of its list{why}")
+    return ValidationFailed.on("item_code", Text("field.never-held-item-any", party=party, item=item, why=why))
 
 
 async def _township_role(
@@ -129,7 +130,7 @@ async def _township_role(
 ) -> tuple[str, dict]:
     row = await queries.township_as_of(conn, access.tenant.id, township, item, day)
     if row.party_name is None:
-        raise ValidationFailed.on("party", f"no township {township} in this tenant")
+        raise ValidationFailed.on("party", Text("field.no-township-tenant", township=township))
     if not row.ever:
         raise _never(f"township {township} ({row.party_name})", item)
     basis: dict[str, Any] = {
@@ -172,7 +173,7 @@ async def _unit_role(
 ) -> tuple[str, dict]:
     row = await queries.unit_as_of(conn, access.tenant.id, unit, item, day)
     if row is None:
-        raise ValidationFailed.on("party", f"no unit {unit} in this tenant")
+        raise ValidationFailed.on("party", Text("field.no-unit-tenant", unit=unit))
     if not row.ever:
         raise _never(f"unit {unit} ({row.party_name})", item, " (no responsibility for it in any catalog version)")
     duties = dict(d.split(":", 1) for d in (row.duties or []))
@@ -222,10 +223,10 @@ async def resolve(
         role, basis = await _unit_role(conn, access, party, item, day)
         return role, None, basis
     if not township:
-        raise ValidationFailed.on("township", "a post belongs to a township: name it")
+        raise ValidationFailed.on("township", Text("field.post-belongs-township-name"))
     post = await queries.post_assignment(conn, access.tenant.id, township, party, item)
     if post is None:
-        raise ValidationFailed.on("party", f"no post {party} in township {township}")
+        raise ValidationFailed.on("party", Text("field.no-post-township", party=party, township=township))
     if post.is_a is None:
         raise _never(f"post {party} ({post.name}) of {township}", item, " (it is not assigned to it as A or B)")
     role, basis = await _township_role(conn, access, township, item, day)
@@ -273,10 +274,12 @@ async def open_case(access: Access, data: CaseCreate) -> CaseView:
     rules = accountability_rules(access.tenant.plugin)
     if data.situation not in {s.code for s in rules.situations}:
         known = ", ".join(f"{s.code} ({s.label})" for s in rules.situations)
-        raise ValidationFailed.on("situation", f"unknown situation {data.situation!r}; one of {known}")
+        raise ValidationFailed.on(
+            "situation", Text("field.unknown-situation-one", situation=data.situation, known=known)
+        )
     if data.method is not None and data.method not in {m.code for m in rules.methods}:
         known = ", ".join(f"{m.code} ({m.label})" for m in rules.methods)
-        raise ValidationFailed.on("method", f"unknown method {data.method!r}; one of {known}")
+        raise ValidationFailed.on("method", Text("field.unknown-method-one", method=data.method, known=known))
     async with tenant_transaction(access.tenant.id) as conn:
         found, township, basis = await resolve(
             conn, access, data.party_kind, data.party, data.township, data.item_code, data.facts_date
@@ -289,7 +292,7 @@ async def open_case(access: Access, data: CaseCreate) -> CaseView:
             responsibility, outcome = found, "accountable"
         if data.method is not None and outcome != "accountable":
             raise ValidationFailed.on(
-                "method", f"no accountability method applies: the outcome is {outcome} ({OUTCOME_LABELS[outcome]})"
+                "method", Text("field.no-accountability-method-applies", outcome=outcome, value=OUTCOME_LABELS[outcome])
             )
         basis["principle"] = "失职依单追责、尽职依单免责"
         await conn.execute(queries.NUMBER_LOCK, f"cases:{access.tenant.id}")
@@ -338,7 +341,7 @@ async def get_case(access: Access, number: int) -> CaseView:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await queries.case_row(conn, access.tenant.id, number)
     if row is None:
-        raise NotFound(f"no accountability case {number}")
+        raise NotFound(Text("not-found.no-accountability-case", number=number))
     scope = _case_scope(access)
     if scope is not None and scope not in (row.party, row.township_code):
         raise deny(access, f"read case {number}; a {access.role.value} key reads its own")
@@ -378,11 +381,13 @@ async def issue_notice(access: Access, data: NoticeCreate) -> NoticeView:
         else:
             exists = await conn.fetchval(queries.UNIT_EXISTS, access.tenant.id, data.recipient)
         if not exists:
-            raise ValidationFailed.on("recipient", f"no {data.recipient_kind} {data.recipient} in this tenant")
+            raise ValidationFailed.on(
+                "recipient", Text("field.no-tenant", recipient_kind=data.recipient_kind, recipient=data.recipient)
+            )
         if data.case_number is not None and not await conn.fetchval(
             queries.CASE_EXISTS, access.tenant.id, data.case_number
         ):
-            raise ValidationFailed.on("case_number", f"no accountability case {data.case_number}")
+            raise ValidationFailed.on("case_number", Text("field.no-accountability-case", case_number=data.case_number))
         await conn.execute(queries.NUMBER_LOCK, f"notices:{access.tenant.id}")
         row = await queries.insert_notice(
             conn,

@@ -33,6 +33,7 @@ from core.evaluation.schemes import (
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import Checked, check_year
+from core.platform.messages import Text
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.platform.versioning import ANY, Expected, check_version, stale
 from core.plugin_api.types import Subject
@@ -199,10 +200,10 @@ def period_dates(code: str, kind: str) -> tuple[datetime.date, datetime.date]:
     check_year("code", year)
     if kind == "year":
         if "-Q" in code:
-            raise ValidationFailed.on("code", "a year period is named by its year, e.g. 2026")
+            raise ValidationFailed.on("code", Text("field.year-period-named-year"))
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     if "-Q" not in code:
-        raise ValidationFailed.on("code", "a quarter is named like 2026-Q3")
+        raise ValidationFailed.on("code", Text("field.quarter-named-like-2026"))
     quarter = int(code[-1])
     start = datetime.date(year, 3 * quarter - 2, 1)
     end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
@@ -218,7 +219,7 @@ async def create_period(access: Access, data: PeriodCreate) -> PeriodView:
     _raise(await scheme_problems(access, doc), "the tenant's scheme breaks a rule; fix it first")
     async with tenant_transaction(access.tenant.id) as conn:
         if await conn.fetchval(queries.PERIOD_EXISTS, access.tenant.id, data.code):
-            raise Conflict(f"period {data.code} exists already")
+            raise Conflict(Text("conflict.period-exists-already", code=data.code))
         document = msgspec.json.encode(doc).decode()
         if revision == 0:  # first use: the tenant keeps the plugin's scheme from now on
             await conn.execute(queries.KEEP_SCHEME, access.tenant.id, document, origin)
@@ -238,7 +239,7 @@ async def _period(
 ) -> queries.PeriodSchemeRow:
     row = await queries.period_row(conn, access.tenant.id, code, lock=lock)
     if row is None:
-        raise NotFound(f"no evaluation period {code}")
+        raise NotFound(Text("not-found.no-evaluation-period", code=code))
     return row
 
 
@@ -265,7 +266,7 @@ async def close_period(access: Access, code: str) -> PeriodView:
     async with tenant_transaction(access.tenant.id) as conn:
         period = await _period(conn, access, code, lock=True)
         if period.state == "closed":
-            raise Conflict(f"period {code} is closed already")
+            raise Conflict(Text("conflict.period-closed-already", code=code))
         closed = await queries.close_period(conn, access.tenant.id, code)
         assert closed is not None, "the period is locked"
         await audit.record(access, "evaluation_period", code, "close")
@@ -274,7 +275,7 @@ async def close_period(access: Access, code: str) -> PeriodView:
 
 def _open(row: queries.PeriodRow) -> None:
     if row.state != "open":
-        raise Conflict(f"period {row.code} is closed: it takes no scores and is not recomputed")
+        raise Conflict(Text("conflict.period-closed-takes-no", code=row.code))
 
 
 # --- subjects -------------------------------------------------------------------------------
@@ -393,7 +394,7 @@ async def enter_scores(access: Access, period: str, data: ScoresIn) -> ScoresWri
         _raise(problems, "scores refused, none written")
         keys = {(s.relation, s.evaluatee, s.evaluator, s.indicator) for s in data.scores}
         if len(keys) != len(data.scores):
-            raise ValidationFailed.on("scores", "the same (relation, evaluator, evaluatee, indicator) appears twice")
+            raise ValidationFailed.on("scores", Text("field.same-relation-evaluator-evaluatee"))
         await conn.execute(
             queries.UPSERT_SCORES,
             access.tenant.id,
@@ -583,5 +584,5 @@ async def get_result(access: Access, period: str, subject: str) -> ResultView:
         await _period(conn, access, period)
         row = await queries.result_row(conn, access.tenant.id, period, subject)
     if row is None:
-        raise NotFound(f"no result for {subject} in period {period} (compute the period first)")
+        raise NotFound(Text("not-found.no-result-period-compute", subject=subject, period=period))
     return _result(row)

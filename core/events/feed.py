@@ -11,13 +11,14 @@ from core.events.subscriptions import DeliveryView, EventFeed, EventView, _deliv
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import stored_number
+from core.platform.messages import Text
 from core.platform.pagination import Position, check_limit, decode_cursor, encode_cursor
 from core.security.access import Access, Role
 
 
 def _require_feed_reader(access: Access) -> None:
     if access.role not in (Role.ADMIN, Role.PLATFORM, Role.READER):
-        raise PermissionDenied(f"a {access.role.value} key may not read the event feed")
+        raise PermissionDenied(Text("forbidden.key-may-not-read", value=access.role.value))
 
 
 def _event(row: EventRow, deliveries: list[DeliveryView] | None = None) -> EventView:
@@ -44,7 +45,7 @@ async def list_events(
     limit = check_limit(limit)
     after = decode_cursor(cursor, Position)
     if event_type is not None and not TYPE_PATTERN.match(event_type):
-        raise ValidationFailed.on("type", "an event type (township_list.submitted) or a prefix with .* (catalog.*)")
+        raise ValidationFailed.on("type", Text("field.event-type-township-list"))
     prefix = event_type[:-2] + "." if event_type and event_type.endswith(".*") else None
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.event_rows(
@@ -74,7 +75,7 @@ async def get_event(access: Access, event_id: int) -> EventView:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await queries.event_row(conn, access.tenant.id, event_id)
         if row is None:
-            raise NotFound(f"no event {event_id}")
+            raise NotFound(Text("not-found.no-event", event_id=event_id))
         deliveries = []
         if access.is_admin:
             found = await queries.deliveries_of_event(conn, access.tenant.id, event_id)

@@ -16,6 +16,7 @@ import httpx
 
 from core.events.config import WebhookConfig, config
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -68,22 +69,22 @@ def check_url(url: str, cfg: WebhookConfig | None = None) -> str:
     host names at every delivery (they may resolve differently later)."""
     cfg = cfg or config()
     if not 8 <= len(url) <= 2000:
-        raise ValidationFailed.on("url", "must be an http(s) URL of at most 2000 characters")
+        raise ValidationFailed.on("url", Text("field.must-http-s-url"))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise ValidationFailed.on("url", f"not a URL: {exc}") from exc
+        raise ValidationFailed.on("url", Text("field.not-url", exc=exc)) from exc
     if parts.scheme not in ("http", "https"):
-        raise ValidationFailed.on("url", "the scheme must be http or https")
+        raise ValidationFailed.on("url", Text("field.scheme-must-http-https"))
     if not parts.hostname:
-        raise ValidationFailed.on("url", "names no host")
+        raise ValidationFailed.on("url", Text("field.names-no-host"))
     if parts.username or parts.password:
-        raise ValidationFailed.on("url", "must not carry credentials; verify the signature instead")
+        raise ValidationFailed.on("url", Text("field.must-not-carry-credentials"))
     if parts.fragment:
-        raise ValidationFailed.on("url", "must not have a #fragment")
+        raise ValidationFailed.on("url", Text("field.must-not-have-fragment"))
     if port == 0:
-        raise ValidationFailed.on("url", "port 0 is not a port")
+        raise ValidationFailed.on("url", Text("field.port-0-not-port"))
     host = parts.hostname
     literal = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
     try:

@@ -18,6 +18,7 @@ from core.events.receivers import check_url
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, stored_number
+from core.platform.messages import Text
 from core.platform.pagination import Page, Position, check_limit, decode_cursor, page_of
 from core.platform.versioning import Expected, check_version
 from core.security import audit
@@ -109,9 +110,7 @@ class EventFeed(msgspec.Struct):
 def _check_types(types: Sequence[str]) -> list[str]:
     for i, t in enumerate(types):
         if not TYPE_PATTERN.match(t):
-            raise ValidationFailed.on(
-                f"event_types[{i}]", "an event type (township_list.submitted) or a prefix with .* (catalog.*)"
-            )
+            raise ValidationFailed.on(f"event_types[{i}]", Text("field.event-type-township-list"))
     return sorted(set(types))
 
 
@@ -138,7 +137,7 @@ async def _get(
 ) -> SubscriptionView:
     row = await queries.subscription_row(conn, access.tenant.id, subscription_id, lock=lock)
     if row is None:
-        raise NotFound(f"no webhook subscription {subscription_id}")
+        raise NotFound(Text("not-found.no-webhook-subscription", subscription_id=subscription_id))
     return _subscription(row)
 
 
@@ -239,7 +238,7 @@ def _delivery(row: DeliveryRow) -> DeliveryView:
 
 def _check_state(state: str | None) -> None:
     if state is not None and state not in STATES:
-        raise ValidationFailed.on("state", f"one of {', '.join(STATES)}")
+        raise ValidationFailed.on("state", Text("field.one", value=", ".join(STATES)))
 
 
 async def list_deliveries(
@@ -275,7 +274,7 @@ async def redeliver(access: Access, subscription_id: uuid.UUID, event_id: int | 
         status = await conn.execute(queries.REDELIVER, access.tenant.id, subscription_id, event_id)
         count = int(status.split()[-1])
         if event_id is not None and count == 0:
-            raise NotFound(f"event {event_id} was not sent to subscription {subscription_id}")
+            raise NotFound(Text("not-found.event-was-not-sent", event_id=event_id, subscription_id=subscription_id))
         if count:
             await conn.execute(queries.NOTIFY, NOTIFY_CHANNEL)
             await audit.record(

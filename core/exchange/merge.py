@@ -454,17 +454,17 @@ async def merge_report(
     require_admin(access, "merge source lists")
     options = options or MergeOptions()
     if not 0 < options.min_confidence <= 1:
-        raise ValidationFailed.on("min_confidence", "between 0 (exclusive) and 1")
+        raise ValidationFailed.on("min_confidence", MessageText("field.between-0-exclusive-1"))
     if not files:
-        raise InvalidInput("send at least one source list", errors=[FieldError("files", "none sent")])
+        raise InvalidInput(MessageText("invalid-request.send-at-least-one"), errors=[FieldError("files", "none sent")])
     if len(files) > MAX_SOURCES:
-        raise ValidationFailed.on("files", f"at most {MAX_SOURCES} source lists at once")
+        raise ValidationFailed.on("files", MessageText("field.at-most-source-lists", MAX_SOURCES=MAX_SOURCES))
     names = [name for name, _, _ in files]
     if len(set(names)) != len(names):
-        raise ValidationFailed.on("files", "every source list needs its own name")
+        raise ValidationFailed.on("files", MessageText("field.every-source-list-needs"))
     stray = [p for p in options.priority if p not in names]
     if stray:
-        raise ValidationFailed.on("priority", f"no source list named {'、'.join(stray)}")
+        raise ValidationFailed.on("priority", MessageText("field.no-source-list-named", value="、".join(stray)))
     rank = {name: i for i, name in enumerate(options.priority)}
     files = sorted(files, key=lambda f: (rank.get(f[0], len(rank)), f[0]))
     structure = await load_structure(access)
@@ -505,11 +505,11 @@ async def apply_merge(
     report = await merge_report(access, files, options)
     if digest is not None and digest != report.digest:
         raise Conflict(
-            "the files or options differ from the report you reviewed; review the new report",
+            MessageText("conflict.files-options-differ-from"),
             errors=[FieldError("digest", f"the report now has digest {report.digest}")],
         )
     if note is not None and note.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+        raise ValidationFailed.on("reason_kind", MessageText("field.use-one", value=", ".join(REASON_KINDS)))
     items, problems = [], []
     for m in report.items:
         doc = {
@@ -533,7 +533,9 @@ async def apply_merge(
         except ValidationFailed as exc:  # a name with a control or invisible character (core.platform.inputs)
             problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc.detail}"))
     if problems:
-        raise ValidationFailed(f"{len(problems)} merged items are not valid; nothing was applied", errors=problems)
+        raise ValidationFailed(
+            MessageText("validation-failed.merged-items-are-not", value=len(problems)), errors=problems
+        )
     structure = await load_structure(access)
     depth = {lv.code: lv.depth for lv in structure.levels}
     order = sorted(range(len(items)), key=lambda i: depth.get(items[i].level, 0))
@@ -543,12 +545,12 @@ async def apply_merge(
             await import_items(access, [items[i] for i in order], note)
         except ValidationFailed as exc:
             raise ValidationFailed(
-                f"the merged items break catalog rules; nothing was applied ({exc.detail[:300]})",
+                MessageText("validation-failed.merged-items-break-catalog", value=exc.detail[:300]),
                 errors=[_locate(e, order, report) for e in exc.errors],
             ) from exc
         number = await queries.draft_number(conn, access.tenant.id)
         if number is None:  # pragma: no cover - import_items opened it
-            raise NotFound("no draft")
+            raise NotFound(MessageText("not-found.no-draft"))
         prov = [(m.code, p, ref) for m in report.items for p, ref in enumerate(m.provenance)]
         await conn.execute(
             queries.RECORD_PROVENANCE,
@@ -596,7 +598,7 @@ async def provenance(access: Access, item_code: str) -> list[ProvenanceView]:
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.provenance_rows(conn, access.tenant.id, item_code)
     if rows is None:
-        raise NotFound(f"no catalog item {item_code}")
+        raise NotFound(MessageText("not-found.no-catalog-item", item_code=item_code))
     return [
         ProvenanceView(
             item_code=r.item_code,

@@ -40,6 +40,7 @@ from core.jurisdictions import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, check_moment, check_year
+from core.platform.messages import Text
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -95,7 +96,7 @@ class TenantCalendar:
             if self.is_working_day(current):
                 return current
             current += timedelta(days=1)
-        raise ValidationFailed.on("calendar", f"no working day within two years after {day}")
+        raise ValidationFailed.on("calendar", Text("field.no-working-day-within", day=day))
 
     def add_working_days(self, start: date, count: int) -> date:
         """The ``count``-th working day after ``start`` (``start`` itself not counted)."""
@@ -128,7 +129,7 @@ async def load_calendar(conn: asyncpg.Connection, tenant_id: uuid.UUID, first: d
 
 def local_date(moment: datetime) -> date:
     if moment.tzinfo is None:
-        raise ValidationFailed.on("start", "needs a time zone offset, e.g. 2026-10-09T09:00:00+08:00")
+        raise ValidationFailed.on("start", Text("field.needs-time-zone-offset"))
     return moment.astimezone(TZ).date()
 
 
@@ -151,17 +152,17 @@ async def deadline(
 ) -> datetime:
     """When something started at ``start`` is due (rules in the module docstring)."""
     if (working_days is None) == (hours is None):
-        raise ValidationFailed.on("working_days", "give exactly one of working_days or hours")
+        raise ValidationFailed.on("working_days", Text("field.give-exactly-one-working"))
     check_moment("start", start)
     if hours is not None:
         if not 0 < hours <= MAX_HOURS:
-            raise ValidationFailed.on("hours", f"must be above 0 and at most {MAX_HOURS} (0.5: 30 minutes)")
+            raise ValidationFailed.on("hours", Text("field.must-above-0-at", MAX_HOURS=MAX_HOURS))
         if start.tzinfo is None:
             local_date(start)  # raises the same error as for working days
         return (start + timedelta(hours=hours)).astimezone(TZ)
     assert working_days is not None
     if not 0 <= working_days <= MAX_WORKING_DAYS:
-        raise ValidationFailed.on("working_days", f"must be between 0 and {MAX_WORKING_DAYS}")
+        raise ValidationFailed.on("working_days", Text("field.must-between-0", MAX_WORKING_DAYS=MAX_WORKING_DAYS))
     first = local_date(start)
     span = _window(working_days)
     while True:
@@ -173,7 +174,7 @@ async def deadline(
         if day is not None and day <= first + timedelta(days=span):
             return end_of(day)
         if span > MAX_WORKING_DAYS * 4:
-            raise ValidationFailed.on("calendar", "no such working day: the tenant calendar is all holidays")
+            raise ValidationFailed.on("calendar", Text("field.no-such-working-day"))
         span *= 2
 
 
@@ -225,9 +226,9 @@ def _check_range(first: date, last: date) -> None:
     check_day("from", first)
     check_day("to", last)
     if last < first:
-        raise ValidationFailed.on("to", "must not be before from")
+        raise ValidationFailed.on("to", Text("field.must-not-before-from"))
     if (last - first).days >= MAX_RANGE_DAYS:
-        raise ValidationFailed.on("to", f"a range covers at most {MAX_RANGE_DAYS} days")
+        raise ValidationFailed.on("to", Text("field.range-covers-at-most", MAX_RANGE_DAYS=MAX_RANGE_DAYS))
 
 
 async def calendar_days(access: Access, first: date, last: date) -> list[CalendarDay]:
@@ -265,7 +266,7 @@ async def set_override(access: Access, day: date, data: OverrideSet) -> tuple[Ca
     require_admin(access, "edit the working-day calendar")
     check_day("day", day)
     if len(data.name) > 200:
-        raise ValidationFailed.on("name", "at most 200 characters")
+        raise ValidationFailed.on("name", Text("field.at-most-200-characters"))
     async with tenant_transaction(access.tenant.id) as conn:
         before = await queries.lock_override(conn, access.tenant.id, day)
         view = _override(await queries.upsert_override(conn, access.tenant.id, day, data.kind, data.name))
@@ -285,7 +286,7 @@ async def clear_override(access: Access, day: date) -> None:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await queries.delete_override(conn, access.tenant.id, day)
         if row is None:
-            raise NotFound(f"no calendar override on {day.isoformat()}")
+            raise NotFound(Text("not-found.no-calendar-override", day=day.isoformat()))
         cleared = {"kind": row.kind, "name": row.name}
         await audit.record(access, "calendar_override", day.isoformat(), "clear", cleared, None)
         national = "workday" if national_is_working_day(day) else "holiday"

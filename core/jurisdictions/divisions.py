@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 
 
 @dataclass(frozen=True)
@@ -41,23 +42,33 @@ def kind_of(kind: str, field: str = "kind") -> Kind:
     try:
         return KINDS[kind]
     except KeyError:
-        raise ValidationFailed.on(field, f"unknown kind {kind!r}; use one of {', '.join(KINDS)}") from None
+        raise ValidationFailed.on(
+            field, Text("field.unknown-kind-use-one", kind=kind, value=", ".join(KINDS))
+        ) from None
 
 
 def normalise_code(code: str, kind: str, field: str = "code") -> str:
     """Check a code's digits and length for ``kind``; pad 9-digit township codes."""
     level = kind_of(kind).level
     if not code.isascii() or not code.isdigit():
-        raise ValidationFailed.on(field, f"division code {code!r} must be digits only")
+        raise ValidationFailed.on(field, Text("field.division-code-must-digits", code=code))
     if level == TOWNSHIP_LEVEL and len(code) == 9:
         code += "000"
     expected = _CODE_LENGTH[level]
     if len(code) != expected:
         raise ValidationFailed.on(
-            field, f"a {kind} ({KINDS[kind].label}) code has {expected} digits, {code!r} has {len(code)}"
+            field,
+            Text(
+                "field.code-has-digits-has",
+                kind=kind,
+                label=KINDS[kind].label,
+                expected=expected,
+                code=code,
+                value=len(code),
+            ),
         )
     if level <= 2 and code[2:] == "0000":
-        raise ValidationFailed.on(field, f"{code} is a province code, not a city or county")
+        raise ValidationFailed.on(field, Text("field.province-code-not-city", code=code))
     return code
 
 
@@ -69,10 +80,18 @@ def check_parent(code: str, kind: str, parent_code: str, parent_kind: str) -> No
     """
     level, parent_level = KINDS[kind].level, KINDS[parent_kind].level
     if parent_level != level - 1 and not (level == TOWNSHIP_LEVEL and parent_level == 1):
-        raise ValidationFailed.on("parent_code", f"a {kind} cannot sit under a {parent_kind} ({parent_code})")
+        raise ValidationFailed.on(
+            "parent_code", Text("field.cannot-sit-under", kind=kind, parent_kind=parent_kind, parent_code=parent_code)
+        )
     width = _PREFIX_UNDER[parent_level]
     if code[:width] != parent_code[:width]:
         raise ValidationFailed.on(
             "code",
-            f"{code} does not belong under {parent_code}: its first {width} digits must be {parent_code[:width]}",
+            Text(
+                "field.does-not-belong-under",
+                code=code,
+                parent_code=parent_code,
+                width=width,
+                value=parent_code[:width],
+            ),
         )

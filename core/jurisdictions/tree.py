@@ -13,6 +13,7 @@ from core.jurisdictions.divisions import KINDS, check_parent, kind_of, normalise
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
+from core.platform.messages import Text
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.platform.sync import parse_since
 from core.platform.versioning import Expected, check_version
@@ -115,13 +116,13 @@ async def _lock(conn: asyncpg.Connection, access: Access, code: str) -> None:
     """Hold the jurisdiction's row until the transaction ends, so that a concurrent write with
     the same ``If-Match`` waits and then meets the new version (412) instead of overwriting it."""
     if not await queries.lock_jurisdiction(conn, access.tenant.id, code):
-        raise NotFound(f"no jurisdiction with division code {code}")
+        raise NotFound(Text("not-found.no-jurisdiction-division-code", code=code))
 
 
 async def get_jurisdiction(access: Access, code: str) -> JurisdictionView:
     found = (await get_jurisdictions(access, [code])).get(code)
     if found is None:
-        raise NotFound(f"no jurisdiction with division code {code}")
+        raise NotFound(Text("not-found.no-jurisdiction-division-code", code=code))
     return found
 
 
@@ -133,12 +134,12 @@ async def create_jurisdiction(access: Access, data: JurisdictionCreate) -> Juris
             if code != access.tenant.division_code:
                 raise ValidationFailed.on(
                     "parent_code",
-                    f"required: only the tenant's own division {access.tenant.division_code} has no parent",
+                    Text("field.required-only-tenant-s", division_code=access.tenant.division_code),
                 )
         else:
             parent_kind = await queries.jurisdiction_kind(conn, access.tenant.id, data.parent_code)
             if parent_kind is None:
-                raise ValidationFailed.on("parent_code", f"no jurisdiction {data.parent_code}")
+                raise ValidationFailed.on("parent_code", Text("field.no-jurisdiction", parent_code=data.parent_code))
             check_parent(code, data.kind, data.parent_code, parent_kind)
         record = await queries.insert_jurisdiction(
             conn,
@@ -164,9 +165,7 @@ async def update_jurisdiction(
         check_version(before.version, if_match, data.version)
         kind = before.kind if data.kind is msgspec.UNSET else data.kind
         if kind_of(kind).level != before.level:
-            raise ValidationFailed.on(
-                "kind", f"{kind} is another level than {before.kind}; create a new division instead"
-            )
+            raise ValidationFailed.on("kind", Text("field.another-level-than-create", kind=kind, kind2=before.kind))
         name = before.name if data.name is msgspec.UNSET else data.name
         attributes = before.attributes if data.attributes is msgspec.UNSET else data.attributes
         record = await queries.update_jurisdiction(
@@ -187,7 +186,7 @@ async def delete_jurisdiction(access: Access, code: str, if_match: Expected) -> 
         users = await queries.division_users(conn, access.tenant.id, code)
         if users.children or users.units:
             raise Conflict(
-                f"{code} still has {users.children} child divisions and {users.units} units; move or delete them first"
+                Text("conflict.still-has-child-divisions", code=code, children=users.children, units=users.units)
             )
         await conn.execute(queries.DELETE_JURISDICTION, access.tenant.id, code)
         await audit.record(access, "jurisdiction", code, "delete", before=before)

@@ -13,6 +13,7 @@ from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
+from core.platform.messages import Text
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.platform.sync import parse_since
 from core.platform.versioning import Expected, check_version
@@ -104,7 +105,7 @@ async def list_units(
     limit = check_limit(limit)
     since = parse_since(updated_since)
     if kind is not None and kind not in UNIT_KINDS:
-        raise ValidationFailed.on("kind", f"unknown unit kind; use one of {', '.join(UNIT_KINDS)}")
+        raise ValidationFailed.on("kind", Text("field.unknown-unit-kind-use", value=", ".join(UNIT_KINDS)))
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await queries.unit_page(
@@ -143,13 +144,13 @@ async def _lock(conn: asyncpg.Connection, access: Access, code: str) -> None:
     """Hold the unit's row until the transaction ends, so that a concurrent write with the same
     ``If-Match`` waits and then meets the new version (412) instead of overwriting it."""
     if not await queries.lock_unit(conn, access.tenant.id, code):
-        raise NotFound(f"no unit with code {code}")
+        raise NotFound(Text("not-found.no-unit-code", code=code))
 
 
 async def get_unit(access: Access, code: str) -> UnitView:
     found = (await get_units(access, [code])).get(code)
     if found is None:
-        raise NotFound(f"no unit with code {code}")
+        raise NotFound(Text("not-found.no-unit-code", code=code))
     return found
 
 
@@ -163,28 +164,28 @@ def check_placement(
 ) -> None:
     """Where each kind of unit may sit. ``None`` kinds stand for codes that do not exist."""
     if kind not in UNIT_KINDS:
-        raise ValidationFailed.on("kind", f"unknown unit kind; use one of {', '.join(UNIT_KINDS)}")
+        raise ValidationFailed.on("kind", Text("field.unknown-unit-kind-use", value=", ".join(UNIT_KINDS)))
     if jurisdiction_kind is None:
-        raise ValidationFailed.on("jurisdiction_code", "no such jurisdiction")
+        raise ValidationFailed.on("jurisdiction_code", Text("field.no-such-jurisdiction"))
     level = KINDS[jurisdiction_kind].level
     if kind == "department" and level >= TOWNSHIP_LEVEL:
-        raise ValidationFailed.on("jurisdiction_code", "a department belongs to a city or county")
+        raise ValidationFailed.on("jurisdiction_code", Text("field.department-belongs-city-county"))
     if kind == "township_office" and level != TOWNSHIP_LEVEL:
-        raise ValidationFailed.on("jurisdiction_code", "a township office belongs to a township")
+        raise ValidationFailed.on("jurisdiction_code", Text("field.township-office-belongs-township"))
     for i, host_kind in enumerate(host_kinds):
         if host_kind is None or KINDS[host_kind].level != TOWNSHIP_LEVEL:
-            raise ValidationFailed.on(f"host_township_codes[{i}]", "not a township of this tenant")
+            raise ValidationFailed.on(f"host_township_codes[{i}]", Text("field.not-township-tenant"))
     if kind == "dispatched_agency":
         if not host_kinds:
-            raise ValidationFailed.on("host_township_codes", "a dispatched agency serves at least one township")
+            raise ValidationFailed.on("host_township_codes", Text("field.dispatched-agency-serves-at"))
         if not has_parent:
-            raise ValidationFailed.on("parent_unit_code", "a dispatched agency names the department that sends it")
+            raise ValidationFailed.on("parent_unit_code", Text("field.dispatched-agency-names-department"))
     elif host_kinds:
-        raise ValidationFailed.on("host_township_codes", "only dispatched agencies have hosts")
+        raise ValidationFailed.on("host_township_codes", Text("field.only-dispatched-agencies-have"))
     if has_parent and parent_kind is None:
-        raise ValidationFailed.on("parent_unit_code", "no such unit")
+        raise ValidationFailed.on("parent_unit_code", Text("field.no-such-unit"))
     if kind == "dispatched_agency" and parent_kind != "department":
-        raise ValidationFailed.on("parent_unit_code", "the sending unit must be a department")
+        raise ValidationFailed.on("parent_unit_code", Text("field.sending-unit-must-department"))
 
 
 async def _check_structure(
@@ -260,7 +261,7 @@ async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: Exp
         parent = before.parent_unit_code if data.parent_unit_code is msgspec.UNSET else data.parent_unit_code
         hosts = before.host_township_codes if data.host_township_codes is msgspec.UNSET else data.host_township_codes
         if parent == code:
-            raise ValidationFailed.on("parent_unit_code", "a unit cannot be its own parent")
+            raise ValidationFailed.on("parent_unit_code", Text("field.unit-cannot-own-parent"))
         await _check_structure(access, conn, before.kind, before.jurisdiction_code, parent, hosts)
         await conn.execute(
             queries.UPDATE_UNIT,

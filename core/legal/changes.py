@@ -25,6 +25,7 @@ from core.legal.model import (
 )
 from core.platform.db import platform_transaction, tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
+from core.platform.messages import Text
 from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 from core.security.access import Access, Role
 from core.security.permissions import require_admin
@@ -69,7 +70,7 @@ async def list_changes(
     limit = check_limit(limit)
     after = decode_cursor(cursor, TimeAndId)
     if kind is not None and kind not in CHANGE_KINDS:
-        raise ValidationFailed.on("kind", "amend or repeal")
+        raise ValidationFailed.on("kind", Text("field.amend-repeal"))
     async with tenant_transaction(access.tenant.id) as conn:
         records = await queries.change_page(
             conn, access.tenant.id, document_id=document_id, kind=kind, after=after, limit=limit + 1
@@ -82,7 +83,7 @@ async def change_row(conn: asyncpg.Connection, tenant_id: uuid.UUID, change_id: 
     """A change of the tenant or of the shared library; NotFound otherwise."""
     row = await queries.change_row(conn, tenant_id, change_id)
     if row is None:
-        raise NotFound(f"no recorded change {change_id}")
+        raise NotFound(Text("not-found.no-recorded-change", change_id=change_id))
     return row
 
 

@@ -17,6 +17,7 @@ from core.legal.library import resolve_citations
 from core.legal.model import CitationImport, CitationImportReport, ImportProblem, ItemCitationChange
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
+from core.platform.messages import Text
 from core.security.access import Access
 from core.security.permissions import require_admin
 
@@ -27,7 +28,7 @@ MAX_IMPORT_ROWS = 10_000
 def _records(data: CitationImport) -> list[list[str]]:
     """The table's rows as text cells, from CSV or from the first sheet of a workbook."""
     if (data.csv is None) == (data.xlsx_base64 is None):
-        raise ValidationFailed.on("csv", "send the table as csv or as xlsx_base64, one of the two")
+        raise ValidationFailed.on("csv", Text("field.send-table-as-csv"))
     if data.csv is not None:
         return list(csv.reader(io.StringIO(data.csv.lstrip("\ufeff"))))
     encoded = data.xlsx_base64
@@ -35,7 +36,7 @@ def _records(data: CitationImport) -> list[list[str]]:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(encoded, validate=True)), read_only=True)
     except (ValueError, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ValidationFailed.on("xlsx_base64", f"not a base64-encoded .xlsx workbook ({exc})") from exc
+        raise ValidationFailed.on("xlsx_base64", Text("field.not-base64-encoded-xlsx", exc=exc)) from exc
     sheet = workbook.worksheets[0]
     return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
 
@@ -77,7 +78,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
     """
     require_admin(access, "import citations")
     if data.adjustment is not None and data.adjustment.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("adjustment.reason_kind", f"use one of {', '.join(REASON_KINDS)}")
+        raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=", ".join(REASON_KINDS)))
     rows, problems = _table_rows(_records(data))
     note = data.adjustment or AdjustmentNote(reason_kind="other", reason="批量导入法律依据（CSV）")
     async with tenant_transaction(access.tenant.id) as conn:
@@ -118,7 +119,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
         if not valid:
             shown = report.problems[:100]
             raise ValidationFailed(
-                f"{len(report.problems)} problem(s) in the CSV; nothing was written",
+                Text("validation-failed.problem-s-csv-nothing", value=len(report.problems)),
                 errors=[FieldError(f"rows[{p.row}].{p.column}", p.problem) for p in shown],
                 extra={"problems": msgspec.to_builtins(report.problems)},
             )

@@ -38,6 +38,7 @@ from core.legal.numerals import article_label, item_label, paragraph_label
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.inputs import check_day, check_name
+from core.platform.messages import Text
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, page_of
 from core.security import audit
 from core.security.access import Access
@@ -52,7 +53,7 @@ def _level_value(level: str | None) -> str | None:
         return LEVELS[level]
     if level in LEVEL_CODES:
         return level
-    raise ValidationFailed.on("level", f"use one of {', '.join(LEVELS)}")
+    raise ValidationFailed.on("level", Text("field.use-one", value=", ".join(LEVELS)))
 
 
 def ref_label(article: int | None, paragraph: int | None, item: int | None) -> str:
@@ -72,9 +73,9 @@ def _patterns(q: str | None) -> list[str] | None:
         return None
     words = to_simplified(q).split()
     if not words:
-        raise ValidationFailed.on("q", "give at least one word to search for")
+        raise ValidationFailed.on("q", Text("field.give-at-least-one"))
     if len(words) > 10 or any(len(w) > 100 for w in words):
-        raise ValidationFailed.on("q", "at most 10 words of at most 100 characters")
+        raise ValidationFailed.on("q", Text("field.at-most-10-words"))
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     return [f"%{w}%" for w in escaped]
 
@@ -95,7 +96,7 @@ def parse_ref(ref: str) -> tuple[int, int | None, int | None]:
         return found[0].article, found[0].paragraph, found[0].item
     raise ValidationFailed.on(
         "provision",
-        f"{ref!r} names no single provision: use 77, 62.1.3 or 第六十二条第一款第（三）项",
+        Text("field.names-no-single-provision", ref=ref),
     )
 
 
@@ -179,7 +180,7 @@ async def document_row(conn: asyncpg.Connection, tenant_id: uuid.UUID, document_
     """A document of the tenant or of the shared library; NotFound otherwise."""
     row = await queries.document_row(conn, tenant_id, document_id)
     if row is None:
-        raise NotFound(f"no legal document {document_id}")
+        raise NotFound(Text("not-found.no-legal-document", document_id=document_id))
     return row
 
 
@@ -198,7 +199,7 @@ async def list_documents(
     limit = check_limit(limit)
     after = decode_cursor(cursor, tuple[str, uuid.UUID])
     if status is not None and status not in STATUSES:
-        raise ValidationFailed.on("status", f"use one of {', '.join(STATUSES)}")
+        raise ValidationFailed.on("status", Text("field.use-one", value=", ".join(STATUSES)))
     level_value = _level_value(level)
     patterns = _patterns(q)
     async with tenant_transaction(access.tenant.id) as conn:
@@ -249,14 +250,14 @@ def articles_law(title: str, version_date: datetime.date, level: str, articles: 
 
 def one_source(text: str | None, articles: list[ArticleData] | None) -> None:
     if (text is None) == (articles is None):
-        raise ValidationFailed.on("text", "send the text as published, or the articles — one of them")
+        raise ValidationFailed.on("text", Text("field.send-text-as-published"))
 
 
 def parsed_text(text: str) -> LawText:
     law = parse_law(text)
     if not law.articles:
         hint = "; ".join(law.warnings[:3])
-        raise ValidationFailed.on("text", f"no articles found (第一条 … at the start of a line): {hint}")
+        raise ValidationFailed.on("text", Text("field.no-articles-found-at", hint=hint))
     return law
 
 
@@ -266,23 +267,25 @@ def _new_document(data: DocumentCreate) -> tuple[LawText, str]:
     parsed = parsed_text(data.text) if data.text is not None else None
     title = data.title or (parsed.title if parsed and parsed.title != "(untitled)" else None)
     if title is None:
-        raise ValidationFailed.on("title", "the document's full title is required")
+        raise ValidationFailed.on("title", Text("field.document-s-full-title"))
     check_name("title", title)  # also when read from the text
     version_date = data.version_date or (parsed.version_date if parsed else None)
     check_day("version_date", version_date)
     if version_date is None:
-        raise ValidationFailed.on("version_date", "the date of this version (公布日期) is required")
+        raise ValidationFailed.on("version_date", Text("field.date-version-required"))
     if data.level in ("law", "administrative_regulation"):
         raise ValidationFailed.on(
             "level",
-            "laws and administrative regulations are national and shared by every tenant; "
-            f"a tenant adds {', '.join(TENANT_LEVELS)}",
+            Text("field.laws-administrative-regulations-are", value=", ".join(TENANT_LEVELS)),
         )
     level = data.level or (LEVEL_CODES.get(parsed.level) if parsed else None)
     if level not in TENANT_LEVELS:
-        raise ValidationFailed.on("level", f"say which level: {', '.join(TENANT_LEVELS)}")
+        raise ValidationFailed.on("level", Text("field.say-which-level", value=", ".join(TENANT_LEVELS)))
     if data.effective_date is not None and data.effective_date < version_date:
-        raise ValidationFailed.on("effective_date", f"{data.effective_date} is before the version date {version_date}")
+        raise ValidationFailed.on(
+            "effective_date",
+            Text("field.before-version-date", effective_date=data.effective_date, version_date=version_date),
+        )
     if parsed is not None:
         law = LawText(
             title,
@@ -308,7 +311,7 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
         if clash is not None:
             whose = "a national document" if is_shared(clash) else "this tenant's document"
             raise Conflict(
-                f"title: {whose} 《{clash.title}》 has this title; record a new version of it as an amendment instead",
+                Text("conflict.title-has-title-record", whose=whose, title=clash.title),
                 errors=[FieldError("title", "already used")],
             )
         document_id = await conn.fetchval(
@@ -370,14 +373,12 @@ async def find_version(conn: asyncpg.Connection, doc: queries.DocumentRow, selec
             try:
                 day = datetime.date.fromisoformat(selector)
             except ValueError:
-                raise ValidationFailed.on(
-                    "version", f"{selector!r}: a version id, a version date (YYYY-MM-DD) or current"
-                ) from None
+                raise ValidationFailed.on("version", Text("field.version-id-version-date", selector=selector)) from None
             row = await queries.version_by_date(conn, doc.tenant_id, doc.id, day)
         else:
             row = await queries.version_by_id(conn, doc.tenant_id, doc.id, version_id)
     if row is None:
-        raise NotFound(f"《{doc.title}》 has no version {selector}")
+        raise NotFound(Text("not-found.has-no-version", title=doc.title, selector=selector))
     return row
 
 
@@ -412,7 +413,9 @@ async def missing_document(
 ) -> NotFound:
     last = await conn.fetchval(queries.LAST_ARTICLE, doc.tenant_id, version.id)
     span = f"{article_label(1)}–{article_label(last)}" if last else "no articles"
-    return NotFound(f"《{doc.title}》 ({version.version_date}) has no {label} (it has {span})")
+    return NotFound(
+        Text("not-found.has-no-has", title=doc.title, version_date=version.version_date, label=label, span=span)
+    )
 
 
 async def get_provision(access: Access, document_id: uuid.UUID, ref: str, version: str | None = None) -> ProvisionView:
@@ -427,8 +430,7 @@ async def get_provision(access: Access, document_id: uuid.UUID, ref: str, versio
     if len(rows) > 1:
         raise ValidationFailed.on(
             "provision",
-            f"{ref_label(article, None, item)} is ambiguous: items are listed in "
-            f"{len(rows)} paragraphs; name the paragraph too",
+            Text("field.ambiguous-items-are-listed", value=ref_label(article, None, item), value2=len(rows)),
         )
     r = rows[0]
     return ProvisionView(
@@ -456,7 +458,7 @@ async def search_provisions(
 ) -> Page[ProvisionHit]:
     """Articles of the current versions containing every word of ``q``."""
     if q is None:
-        raise ValidationFailed.on("q", "give the words to search for")
+        raise ValidationFailed.on("q", Text("field.give-words-search"))
     patterns = _patterns(q)
     assert patterns is not None, "q is given"
     limit = check_limit(limit)

@@ -30,6 +30,7 @@ from core.legal.library import provision_rows, store_version
 from core.legal.model import PROVISION_CHANGES, AmendmentCreate, CitedProvision, RecordedChange, RepealCreate
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from core.platform.messages import Text
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.permissions import require_admin
@@ -43,8 +44,7 @@ async def _document_for_change(access: Access, document_id: uuid.UUID) -> querie
     if is_shared(doc):
         if access.role is not Role.PLATFORM:
             raise PermissionDenied(
-                f"《{doc.title}》 is national and shared by every tenant: only a platform key"
-                f" records its amendments and repeals (this is a {access.role.value} key)"
+                Text("forbidden.national-shared-every-tenant", title=doc.title, value=access.role.value)
             )
     else:
         require_admin(access, "record changes of the tenant's legal documents")
@@ -71,7 +71,7 @@ def _pick(versions: list[queries.VersionRow], selector: str, field: str) -> quer
     for v in versions:
         if selector in (str(v.id), v.version_date.isoformat()):
             return v
-    raise ValidationFailed.on(field, f"the document has no version {selector} (give an id or a date)")
+    raise ValidationFailed.on(field, Text("field.document-has-no-version", selector=selector))
 
 
 def _uploaded_law(doc: queries.DocumentRow, data: AmendmentCreate) -> LawText:
@@ -82,10 +82,10 @@ def _uploaded_law(doc: queries.DocumentRow, data: AmendmentCreate) -> LawText:
             normalize_title(doc.title),
             normalize_title(doc.short_title),
         ):
-            raise ValidationFailed.on("text", f"the text is 《{parsed.title}》, not 《{doc.title}》")
+            raise ValidationFailed.on("text", Text("field.text-not", title=parsed.title, title2=doc.title))
         version_date = data.version_date or parsed.version_date
         if version_date is None:
-            raise ValidationFailed.on("version_date", "the date of the new version is required")
+            raise ValidationFailed.on("version_date", Text("field.date-new-version-required"))
         return LawText(
             doc.title,
             doc.short_title,
@@ -96,7 +96,7 @@ def _uploaded_law(doc: queries.DocumentRow, data: AmendmentCreate) -> LawText:
             parsed.warnings,
         )
     if data.version_date is None:
-        raise ValidationFailed.on("version_date", "the date of the new version is required")
+        raise ValidationFailed.on("version_date", Text("field.date-new-version-required"))
     assert data.articles is not None
     return articles_law(doc.title, data.version_date, doc.level, data.articles)
 
@@ -112,8 +112,7 @@ async def _store_upload(
         uploaded = sorted((a, p, i, t) for a, p, i, _label, _chapter, t in provision_rows(law))
         if [(r.article, r.paragraph, r.item, r.text) for r in stored] != uploaded:
             raise Conflict(
-                f"version_date: 《{doc.title}》 already has a different version dated"
-                f" {law.version_date}; name it with to_version, or give the new version's date",
+                Text("conflict.version-date-already-has", title=doc.title, version_date=law.version_date),
                 errors=[FieldError("version_date", "a different version has this date")],
             )
         return same_date
@@ -136,7 +135,7 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
     doc = await _document_for_change(access, document_id)
     uploading = data.text is not None or data.articles is not None
     if uploading and data.to_version is not None:
-        raise ValidationFailed.on("to_version", "name a stored version or send a new one, not both")
+        raise ValidationFailed.on("to_version", Text("field.name-stored-version-send"))
     law = _uploaded_law(doc, data) if uploading else None
     async with _change_scope(access, doc) as conn:
         versions = await _lock_versions(conn, doc)
@@ -147,9 +146,7 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
         elif data.to_version is not None:
             target = _pick(versions, data.to_version, "to_version")
         else:
-            raise ValidationFailed.on(
-                "to_version", "name the new version (its id or date), or send its text or articles"
-            )
+            raise ValidationFailed.on("to_version", Text("field.name-new-version-id"))
         if data.from_version is not None:
             source = _pick(versions, data.from_version, "from_version")
         else:
@@ -157,20 +154,28 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
             if not older:
                 raise ValidationFailed.on(
                     "from_version",
-                    f"《{doc.title}》 has no version before {target.version_date}",
+                    Text("field.has-no-version-before", title=doc.title, version_date=target.version_date),
                 )
             source = older[-1]
         if source.version_date >= target.version_date:
             raise ValidationFailed.on(
                 "from_version",
-                f"the amended version ({source.version_date}) must be older than the new one ({target.version_date})",
+                Text(
+                    "field.amended-version-must-older",
+                    version_date=source.version_date,
+                    version_date2=target.version_date,
+                ),
             )
         existing = await queries.recorded_amendment(conn, doc.tenant_id, doc.id, target.id)
         if existing is not None:
             if existing.from_version_id != source.id or existing.effective_date != data.effective_date:
                 raise Conflict(
-                    f"this amendment of 《{doc.title}》 is already recorded, effective"
-                    f" {existing.effective_date}, change {existing.id}"
+                    Text(
+                        "conflict.amendment-already-recorded-effective",
+                        title=doc.title,
+                        effective_date=existing.effective_date,
+                        id=existing.id,
+                    )
                 )
             change_id, created = existing.id, False
         else:
@@ -193,16 +198,20 @@ async def _check_amendable(
 ) -> None:
     repeal = await conn.fetchval(queries.REPEAL_DATE, doc.tenant_id, doc.id)
     if repeal is not None:
-        raise Conflict(f"《{doc.title}》 is repealed (effective {repeal}); a repealed document is not amended")
+        raise Conflict(Text("conflict.repealed-effective-repealed-document", title=doc.title, repeal=repeal))
     if effective_date < target.version_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"{effective_date} is before the new version's date {target.version_date}",
+            Text("field.before-new-version-s", effective_date=effective_date, version_date=target.version_date),
         )
     if target.effective_date is not None and target.effective_date != effective_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"the version of {target.version_date} is recorded as effective {target.effective_date}",
+            Text(
+                "field.version-recorded-as-effective",
+                version_date=target.version_date,
+                effective_date=target.effective_date,
+            ),
         )
     await conn.execute(queries.SET_VERSION_EFFECTIVE, doc.tenant_id, target.id, effective_date)
 
@@ -225,8 +234,12 @@ async def _record_repeal(access: Access, document_id: uuid.UUID, data: RepealCre
         if existing is not None:
             if existing.effective_date != data.effective_date or existing.successor_id != data.successor_id:
                 raise Conflict(
-                    f"《{doc.title}》 is already recorded as repealed, effective"
-                    f" {existing.effective_date} (change {existing.id})"
+                    Text(
+                        "conflict.already-recorded-as-repealed",
+                        title=doc.title,
+                        effective_date=existing.effective_date,
+                        id=existing.id,
+                    )
                 )
             change_id, created = existing.id, False
         else:
@@ -251,22 +264,34 @@ async def _check_repeal(
     if data.effective_date < first.version_date:
         raise ValidationFailed.on(
             "effective_date",
-            f"{data.effective_date} is before 《{doc.title}》 was promulgated ({first.version_date})",
+            Text(
+                "field.before-was-promulgated",
+                effective_date=data.effective_date,
+                title=doc.title,
+                version_date=first.version_date,
+            ),
         )
     latest = last.effective_date or last.version_date
     if data.effective_date < latest:
         raise ValidationFailed.on(
             "effective_date",
-            f"{data.effective_date} is before its latest version ({last.version_date}, effective {latest})",
+            Text(
+                "field.before-latest-version-effective",
+                effective_date=data.effective_date,
+                version_date=last.version_date,
+                latest=latest,
+            ),
         )
     if data.successor_id is None:
         return
     if data.successor_id == doc.id:
-        raise ValidationFailed.on("successor_id", "a document does not succeed itself")
+        raise ValidationFailed.on("successor_id", Text("field.document-does-not-succeed"))
     successor = await queries.successor(conn, doc.tenant_id, data.successor_id)
     if successor is None:
         scope = "national" if is_shared(doc) else "national or this tenant's"
-        raise ValidationFailed.on("successor_id", f"no {scope} document {data.successor_id}")
+        raise ValidationFailed.on(
+            "successor_id", Text("field.no-document", scope=scope, successor_id=data.successor_id)
+        )
 
 
 class _DryRun(Exception):

@@ -23,6 +23,7 @@ from core.lists import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
+from core.platform.messages import Text
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.permissions import deny
@@ -111,12 +112,12 @@ TOWNSHIP_KINDS = ["town", "township", "street", "development_zone"]
 
 async def _township(conn: asyncpg.Connection, access: Access, township: str) -> None:
     if not await queries.is_township(conn, access.tenant.id, township, TOWNSHIP_KINDS):
-        raise NotFound(f"no township {township}")
+        raise NotFound(Text("not-found.no-township", township=township))
 
 
 async def _office(conn: asyncpg.Connection, access: Access, township: str, office: str) -> None:
     if not await queries.is_office_of(conn, access.tenant.id, office, township):
-        raise ValidationFailed.on("office_code", f"{office} is not an office (科室) of township {township}")
+        raise ValidationFailed.on("office_code", Text("field.not-office-township", office=office, township=township))
 
 
 _ENTRIES = msgspec.json.Decoder(list[PostEntry])
@@ -145,7 +146,7 @@ async def save_post(access: Access, township: str, code: str, data: PostData) ->
     """Create or change a post of a township office."""
     _require_write(access, township)
     if not _POST_CODE.match(code):
-        raise ValidationFailed.on("code", f"{code!r}: a post code is lower-case a-z, 0-9 and '-', e.g. safety-officer")
+        raise ValidationFailed.on("code", Text("field.post-code-lower-case", code=code))
     async with tenant_transaction(access.tenant.id) as conn:
         await _township(conn, access, township)
         await _office(conn, access, township, data.office_code)
@@ -169,7 +170,7 @@ async def get_post(access: Access, township: str, code: str) -> PostView:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await queries.post_row(conn, access.tenant.id, township, code)
     if row is None:
-        raise NotFound(f"no post {code} in township {township}")
+        raise NotFound(Text("not-found.no-post-township", code=code, township=township))
     return _post(row)
 
 
@@ -185,11 +186,13 @@ async def assign(access: Access, township: str, item_code: str, data: Assignment
     """Decompose one list entry to leader → office → A (and B) post."""
     _require_write(access, township)
     if data.b_post is not None and data.b_post == data.a_post:
-        raise ValidationFailed.on("b_post", "the B post (AB角) must be another post than the A post")
+        raise ValidationFailed.on("b_post", Text("field.b-post-ab-must"))
     async with tenant_transaction(access.tenant.id) as conn:
         await _township(conn, access, township)
         if not await queries.on_list(conn, access.tenant.id, township, item_code):
-            raise ValidationFailed.on("item_code", f"{item_code} is not an entry of township {township}'s list")
+            raise ValidationFailed.on(
+                "item_code", Text("field.not-entry-township-s", item_code=item_code, township=township)
+            )
         await _office(conn, access, township, data.office_code)
         posts = await queries.post_offices(
             conn, access.tenant.id, township, [p for p in (data.a_post, data.b_post) if p]
@@ -197,9 +200,11 @@ async def assign(access: Access, township: str, item_code: str, data: Assignment
         offices = {r.code: r.office_code for r in posts}
         for field, post in (("a_post", data.a_post), ("b_post", data.b_post)):
             if post is not None and post not in offices:
-                raise ValidationFailed.on(field, f"no post {post} in township {township}")
+                raise ValidationFailed.on(field, Text("field.no-post-township-2", post=post, township=township))
         if offices[data.a_post] != data.office_code:
-            raise ValidationFailed.on("a_post", f"post {data.a_post} belongs to {offices[data.a_post]}, not the office")
+            raise ValidationFailed.on(
+                "a_post", Text("field.post-belongs-not-office", a_post=data.a_post, value=offices[data.a_post])
+            )
         await conn.execute(
             queries.ASSIGN,
             access.tenant.id,
@@ -222,7 +227,7 @@ async def who_does(access: Access, township: str, item_code: str) -> AssignmentV
     async with tenant_transaction(access.tenant.id) as conn:
         row = await queries.assignment_row(conn, access.tenant.id, township, item_code)
     if row is None:
-        raise NotFound(f"item {item_code} of township {township} is not assigned to a post")
+        raise NotFound(Text("not-found.item-township-not-assigned", item_code=item_code, township=township))
     return AssignmentView(*msgspec.structs.astuple(row))
 
 
@@ -231,7 +236,7 @@ async def list_assignments(access: Access, township: str) -> list[AssignmentView
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.assignment_rows(conn, access.tenant.id, township, TOWNSHIP_KINDS)
     if rows is None:
-        raise NotFound(f"no township {township}")
+        raise NotFound(Text("not-found.no-township", township=township))
     return [AssignmentView(*msgspec.structs.astuple(r)) for r in rows]
 
 

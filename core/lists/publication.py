@@ -34,6 +34,7 @@ from core.lists.service import publish_filed
 from core.platform.db import describe, is_unavailable, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, NotFound, QingdanError, ValidationFailed
 from core.platform.inputs import Checked, check_day
+from core.platform.messages import Text
 from core.publication.handbook.jobs import HEARTBEAT_SECONDS, INTERRUPTED, STALE_AFTER, owner, owner_gone
 from core.security import audit
 from core.security.access import Access
@@ -134,7 +135,7 @@ def _check_selection(data: PublicationRequest) -> list[str] | None:
         return None
     bad = [i for i, code in enumerate(data.townships) if not _CODE.match(code)]
     if bad:
-        raise ValidationFailed.on(f"townships[{bad[0]}]", "a township's division code (12 digits)")
+        raise ValidationFailed.on(f"townships[{bad[0]}]", Text("field.township-s-division-code"))
     return sorted(set(data.townships))
 
 
@@ -149,14 +150,11 @@ async def request_publication(access: Access, data: PublicationRequest) -> Publi
         lists = await queries.list_statuses(conn, tid, selection)
         if selection is not None and len(lists) != len(selection):
             missing = sorted(set(selection) - {r.township_code for r in lists})
-            raise ValidationFailed.on("townships", f"no township list for {', '.join(missing[:10])}")
+            raise ValidationFailed.on("townships", Text("field.no-township-list", value=", ".join(missing[:10])))
         chosen = [r.township_code for r in lists if r.status in ("submitted", "filed")]
         skipped = [SkippedList(r.township_code, r.status) for r in lists if r.status not in ("submitted", "filed")]
         if not chosen:
-            raise Conflict(
-                "none of these township lists is submitted or filed: there is nothing to publish "
-                f"({len(skipped)} lists are draft, returned or already published)"
-            )
+            raise Conflict(Text("conflict.none-these-township-lists", value=len(skipped)))
         row = await queries.insert_job(
             conn,
             tid,
@@ -170,7 +168,7 @@ async def request_publication(access: Access, data: PublicationRequest) -> Publi
         )
         if row is None:
             running = await queries.active_job_id(conn, tid)
-            raise Conflict(f"a bulk publication of this tenant is under way (job {running}); wait for it to finish")
+            raise Conflict(Text("conflict.bulk-publication-tenant-under", running=running))
         _running.add(row.id)  # before COMMIT: a concurrent reader must not take it for an orphan
     _start(access, row.id, chosen, data.effective_date)
     return _view(row)
@@ -181,13 +179,13 @@ async def get_publication(access: Access, job_id: str) -> PublicationJob:
     try:
         key = uuid.UUID(job_id)
     except ValueError:
-        raise NotFound(f"no bulk publication {job_id}") from None
+        raise NotFound(Text("not-found.no-bulk-publication", job_id=job_id)) from None
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         await _fail_gone(conn, tid)
         row = await queries.job_row(conn, tid, key)
     if row is None:
-        raise NotFound(f"no bulk publication {job_id}")
+        raise NotFound(Text("not-found.no-bulk-publication", job_id=job_id))
     return _view(row)
 
 

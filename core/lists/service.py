@@ -31,6 +31,7 @@ from core.lists.queries import ListRow
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
+from core.platform.messages import Text
 from core.platform.versioning import Expected, check_version
 from core.publication import bodies as published_bodies
 from core.publication import search
@@ -166,8 +167,8 @@ async def _list_row(conn: asyncpg.Connection, access: Access, township: str, *, 
     if row is None:
         kind = await queries.jurisdiction_kind(conn, access.tenant.id, township)
         if kind is None or KINDS[kind].level != TOWNSHIP_LEVEL:
-            raise NotFound(f"no township {township}")
-        raise NotFound(f"township {township} has no list yet: the county publishes its catalog first")
+            raise NotFound(Text("not-found.no-township", township=township))
+        raise NotFound(Text("not-found.township-has-no-list", township=township))
     return row
 
 
@@ -178,7 +179,7 @@ async def _touch(conn: asyncpg.Connection, access: Access, township: str, *, to_
 
 def _editable(row: ListRow) -> None:
     if row.status == "submitted":
-        raise Conflict(f"the list of {row.township_code} is submitted for review; wait for it to be returned or filed")
+        raise Conflict(Text("conflict.list-submitted-review-wait", township_code=row.township_code))
 
 
 # --- following the catalog -----------------------------------------------------------------
@@ -339,11 +340,11 @@ async def _published_head(
     head = await queries.published_head(conn, access.tenant.id, township, number, as_of)
     if head is None:
         await _list_row(conn, access, township)  # raises the precise 404
-        raise NotFound(f"township {township} has no published list")  # _list_row found none either
+        raise NotFound(Text("not-found.township-has-no-published-4", township=township))  # _list_row found none either
     if head.number is None or head.catalog_version is None or head.effective_date is None:
         when = f" as of {as_of}" if as_of else ""
         which = f" version {number}" if number else ""
-        raise NotFound(f"township {township} has no published list{which}{when}")
+        raise NotFound(Text("not-found.township-has-no-published-5", township=township, which=which, when=when))
     return _Head(
         head.revision,
         head.published_number,
@@ -445,7 +446,7 @@ async def claimants(access: Access, item_code: str) -> list[Claimant]:
     async with tenant_transaction(access.tenant.id) as conn:
         records = await queries.claimant_rows(conn, access.tenant.id, item_code)
     if records is None:
-        raise NotFound(f"no catalog item {item_code}")
+        raise NotFound(Text("not-found.no-catalog-item", item_code=item_code))
     return [Claimant(*msgspec.structs.astuple(r)) for r in records]
 
 
@@ -459,18 +460,18 @@ async def claim(access: Access, township: str, data: Claim) -> TownshipList:
         _editable(row)
         item = await queries.item_scope(conn, access.tenant.id, row.catalog_version, data.item_code)
         if item is None:
-            raise ValidationFailed.on("item_code", f"no item {data.item_code} in the published catalog")
+            raise ValidationFailed.on("item_code", Text("field.no-item-published-catalog", item_code=data.item_code))
         if item.status != "active":
-            raise ValidationFailed.on("item_code", f"{data.item_code} is withdrawn")
+            raise ValidationFailed.on("item_code", Text("field.withdrawn", item_code=data.item_code))
         if item.township_scope == "all":
             raise ValidationFailed.on(
-                "item_code", f"{data.item_code} applies to every township already; it is not claimed"
+                "item_code", Text("field.applies-every-township-already", item_code=data.item_code)
             )
         if item.township_scope == "none":
-            raise ValidationFailed.on("item_code", f"{data.item_code} is not a township duty")
+            raise ValidationFailed.on("item_code", Text("field.not-township-duty", item_code=data.item_code))
         inserted = await queries.insert_claim(conn, access.tenant.id, township, data.item_code, data.justification)
         if not inserted:
-            raise Conflict(f"{township} has already claimed {data.item_code}")
+            raise Conflict(Text("conflict.has-already-claimed", township=township, item_code=data.item_code))
         await _touch(conn, access, township)
         await audit.record(
             access, "township_entry", f"{township}/{data.item_code}", "claim", after=msgspec.to_builtins(data)
@@ -492,7 +493,7 @@ async def withdraw_claim(access: Access, township: str, item_code: str) -> None:
         _editable(row)
         before = await queries.withdraw_claim(conn, access.tenant.id, township, item_code, WITHDRAWN_NOTE)
         if before is None:
-            raise NotFound(f"{township} has not claimed {item_code}")
+            raise NotFound(Text("not-found.has-not-claimed", township=township, item_code=item_code))
         await _touch(conn, access, township)
         await audit.record(
             access, "township_entry", f"{township}/{item_code}", "unclaim", before=msgspec.to_builtins(before)
@@ -510,13 +511,11 @@ async def update_entry(
         check_version(row.revision, if_match, data.revision, field="revision")
         entry = await queries.entry_row(conn, access.tenant.id, township, item_code)
         if entry is None:
-            raise NotFound(f"{item_code} is not on the list of {township}")
+            raise NotFound(Text("not-found.not-list", item_code=item_code, township=township))
         if entry.state == "removed":
-            raise Conflict(f"{item_code} left the list: {entry.change_note}")
+            raise Conflict(Text("conflict.left-list", item_code=item_code, change_note=entry.change_note))
         if data.justification is not msgspec.UNSET and entry.origin != "claimed":
-            raise ValidationFailed.on(
-                "justification", f"{item_code} applies to every township; only a claimed entry has a justification"
-            )
+            raise ValidationFailed.on("justification", Text("field.applies-every-township-only", item_code=item_code))
         values = {
             f: getattr(data, f) if getattr(data, f) is not msgspec.UNSET else getattr(entry, f)
             for f in ("responsible_office", "post", "contact", "note", "justification")
@@ -546,12 +545,12 @@ async def submit(access: Access, township: str, if_match: Expected) -> TownshipL
         row = await _list_row(conn, access, township, lock=True)
         check_version(row.revision, if_match, None, required=False)
         if row.status not in ("draft", "returned"):
-            raise Conflict(f"a {row.status} list cannot be submitted; only a draft or returned one")
+            raise Conflict(Text("conflict.list-cannot-submitted-only", status=row.status))
         counts = await queries.entry_counts(conn, access.tenant.id, township)
         if counts.active == 0:
-            raise ValidationFailed.on("entries", "the list is empty; claim items before submitting")
+            raise ValidationFailed.on("entries", Text("field.list-empty-claim-items"))
         if counts.pending:
-            raise ValidationFailed.on("entries", f"{counts.pending} changed claimed items wait for re-confirmation")
+            raise ValidationFailed.on("entries", Text("field.changed-claimed-items-wait", pending=counts.pending))
         await _set_status(conn, access, township, "submitted", "")
         return await _working(conn, access, township)
 
@@ -592,7 +591,7 @@ async def _reviewing(
     row = await _list_row(conn, access, township, lock=True)
     check_version(row.revision, if_match, body_revision, required=False, field="revision")
     if row.status != "submitted":
-        raise Conflict(f"only a submitted list can be {action}ed; this one is {row.status}")
+        raise Conflict(Text("conflict.only-submitted-list-can", action=action, status=row.status))
     return row
 
 
@@ -602,7 +601,7 @@ async def return_list(access: Access, township: str, data: ReturnRequest, if_mat
         codes = [c.item_code for c in data.comments]
         found = await queries.entries_named(conn, access.tenant.id, township, codes)
         if found != len(set(codes)):
-            raise ValidationFailed.on("comments", "a comment names an item that is not on this list")
+            raise ValidationFailed.on("comments", Text("field.comment-names-item-not"))
         await conn.execute(queries.CLEAR_COMMENTS, access.tenant.id, township)
         await conn.execute(queries.SET_COMMENTS, access.tenant.id, township, codes, [c.comment for c in data.comments])
         await _set_status(conn, access, township, "returned", data.note)
@@ -624,7 +623,7 @@ async def publish_list(access: Access, township: str, data: ListPublish, if_matc
         row = await _list_row(conn, access, township, lock=True)
         check_version(row.revision, if_match, data.revision, required=False, field="revision")
         if row.status != "filed":
-            raise Conflict(f"only a filed list can be published; this one is {row.status}")
+            raise Conflict(Text("conflict.only-filed-list-can", status=row.status))
         published = await publish_filed(conn, access, [township], data.effective_date)
     return await get_published_list(access, township, number=published[0][1])
 

@@ -18,6 +18,7 @@ import msgspec
 from core.lists import queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.platform.sync import parse_since
 from core.security.access import Access, Role
@@ -50,7 +51,9 @@ async def list_summaries(
     limit = check_limit(limit)
     since = parse_since(updated_since)
     if status is not None and status not in LIST_STATUSES:
-        raise ValidationFailed.on("status", f"unknown status {status!r}; use one of {', '.join(LIST_STATUSES)}")
+        raise ValidationFailed.on(
+            "status", Text("field.unknown-status-use-one", status=status, value=", ".join(LIST_STATUSES))
+        )
     after = decode_cursor(cursor, str)
     township = access.principal.scope_code if access.role is Role.TOWNSHIP else None
     published_only = not access.is_admin and access.role is not Role.TOWNSHIP

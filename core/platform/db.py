@@ -32,6 +32,7 @@ os.environ.setdefault("PICCOLO_CONF", "core.platform.piccolo_conf")
 
 from core.platform import embedded
 from core.platform.errors import Conflict, DatabaseUnavailable, FieldError, PermissionDenied, ValidationFailed
+from core.platform.messages import Text
 from core.platform.piccolo_conf import DB
 
 _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -484,31 +485,35 @@ async def translate_db_errors() -> AsyncIterator[None]:
     except asyncpg.UniqueViolationError as exc:
         field = _field_of(exc)
         raise Conflict(
-            f"{field}: this value is already taken in {exc.table_name}",
+            Text("conflict.value-already-taken", field=field, table_name=exc.table_name),
             errors=[FieldError(field, "already taken")],
         ) from exc
     except asyncpg.ForeignKeyViolationError as exc:
         field = _field_of(exc)
         if "still referenced" in (exc.detail or "") or exc.message.startswith("update or delete"):
-            raise Conflict(f"still in use: other {exc.table_name} rows refer to it") from exc
+            raise Conflict(Text("conflict.still-use-other-rows", table_name=exc.table_name)) from exc
         raise ValidationFailed(
-            f"{field}: refers to something that does not exist",
+            Text("validation-failed.refers-something-does-not", field=field),
             errors=[FieldError(field, "does not exist")],
         ) from exc
     except (asyncpg.CheckViolationError, asyncpg.NotNullViolationError) as exc:
         field = exc.column_name or _field_of(exc)
-        raise ValidationFailed(f"{field}: value not allowed", errors=[FieldError(field, "value not allowed")]) from exc
+        raise ValidationFailed(
+            Text("validation-failed.value-not-allowed", field=field), errors=[FieldError(field, "value not allowed")]
+        ) from exc
     except asyncpg.DataError as exc:
         # The driver's text ("invalid input for query argument $2 …") names statement
         # arguments and encodings, nothing a client can act on; inputs are checked before
         # statements (core.platform.inputs), so this is the safety net.
         logging.getLogger("qingdan.db").debug("data error: %s", exc)
         message = "a value cannot be stored: a number too large, a date out of range or a character text cannot hold"
-        raise ValidationFailed(f"{message}; check the values you sent", errors=[FieldError("input", message)]) from exc
+        raise ValidationFailed(
+            Text("validation-failed.check-values-you-sent", message=message), errors=[FieldError("input", message)]
+        ) from exc
     except asyncpg.InsufficientPrivilegeError as exc:
         if "row-level security" in exc.message:
-            raise PermissionDenied("the row belongs to another tenant") from exc
-        raise PermissionDenied(f"not allowed by the database: {exc.message}") from exc
+            raise PermissionDenied(Text("forbidden.row-belongs-another-tenant")) from exc
+        raise PermissionDenied(Text("forbidden.not-allowed-database", message=exc.message)) from exc
     except Exception as exc:
         if is_unavailable(exc):
             raise unavailable(exc) from exc

@@ -17,6 +17,11 @@ from core.platform.messages import EN, Text
 class FieldError:
     field: str
     message: str
+    #: ``message`` as a catalogued message, rendered in the language the caller asks for.
+    text: Text | None = None
+
+    def localized(self, language: str) -> str:
+        return self.message if self.text is None else self.text.render(language)
 
 
 class QingdanError(Exception):
@@ -27,12 +32,14 @@ class QingdanError(Exception):
 
     def __init__(
         self,
-        detail: str,
+        detail: str | Text,
         *,
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
         text: Text | None = None,
     ) -> None:
+        if isinstance(detail, Text):  # a catalogued detail: English is what logs and old clients read
+            text, detail = detail, detail.render(EN)
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
@@ -46,7 +53,7 @@ class QingdanError(Exception):
         """The error of a catalogued message: its English rendering is ``detail``; ``field``
         (with ``message``, else the same text) names the field it is about."""
         detail = text.render(EN)
-        errors = [FieldError(field, message or detail)] if field is not None else []
+        errors = [FieldError(field, message or detail, None if message else text)] if field is not None else []
         return cls(detail, errors=errors, text=text)
 
     def localized(self, language: str) -> tuple[str, str]:
@@ -54,6 +61,12 @@ class QingdanError(Exception):
         if self.text is None:
             return self.detail, EN
         return self.text.render(language), language
+
+    def localized_errors(self, language: str) -> list[FieldError]:
+        """The field errors with their messages in ``language`` where catalogued (in the
+        detail's language: a problem speaks one language)."""
+        spoken = self.localized(language)[1]
+        return [FieldError(e.field, e.localized(spoken), e.text) for e in self.errors]
 
 
 class InvalidInput(QingdanError):
@@ -90,8 +103,11 @@ class ValidationFailed(QingdanError):
     status, code, title = 422, "validation-failed", "Invalid input"
 
     @classmethod
-    def on(cls, field: str, message: str) -> ValidationFailed:
+    def on(cls, field: str, message: str | Text) -> ValidationFailed:
         """One invalid field; the detail repeats the message so it reads alone."""
+        if isinstance(message, Text):
+            error = FieldError(field, message.render(EN), message)
+            return cls(Text("field", field=field, message=message), errors=[error])
         return cls(f"{field}: {message}", errors=[FieldError(field, message)])
 
 

@@ -30,6 +30,7 @@ from typing import Annotated, Any, TypeVar, Union
 import msgspec
 
 from core.platform.errors import NotFound, ValidationFailed
+from core.platform.messages import Text
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 FIRST_DAY = datetime.date(FIRST_YEAR, 1, 1)
@@ -63,13 +64,21 @@ def check_moment(field: str, value: datetime.datetime | None) -> None:
     converting it to China time cannot overflow)."""
     if value is not None and not FIRST_DAY <= value.date() <= LAST_DAY:
         raise ValidationFailed.on(
-            field, f"must be a moment from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()} (got {value.isoformat()})"
+            field,
+            Text(
+                "field.must-moment-from-got",
+                FIRST_DAY=FIRST_DAY.isoformat(),
+                LAST_DAY=LAST_DAY.isoformat(),
+                value=value.isoformat(),
+            ),
         )
 
 
 def check_year(field: str, year: int | None) -> None:
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationFailed.on(field, f"must be a year from {FIRST_YEAR} to {LAST_YEAR} (got {year})")
+        raise ValidationFailed.on(
+            field, Text("field.must-year-from-got", FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR, year=year)
+        )
 
 
 # --- whole numbers -------------------------------------------------------------------
@@ -78,7 +87,7 @@ def check_year(field: str, year: int | None) -> None:
 def check_int(field: str, value: int | None, low: int = INT4_MIN, high: int = INT4_MAX) -> None:
     """A whole number bound for an ``integer`` column fits it (and the caller's bounds)."""
     if value is not None and not low <= value <= high:
-        raise ValidationFailed.on(field, f"must be a whole number from {low} to {high} (got {value})")
+        raise ValidationFailed.on(field, Text("field.must-whole-number-from", low=low, high=high, value=value))
 
 
 def stored_number(value: int, what: str, *, big: bool = False) -> int:
@@ -86,7 +95,7 @@ def stored_number(value: int, what: str, *, big: bool = False) -> int:
     stored names nothing (404), the same answer as a number that was never issued."""
     low, high = (INT8_MIN, INT8_MAX) if big else (INT4_MIN, INT4_MAX)
     if not low <= value <= high:
-        raise NotFound(f"no {what} {value}")
+        raise NotFound(Text("not-found.no", what=what, value=value))
     return value
 
 

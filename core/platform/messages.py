@@ -19,8 +19,10 @@ probably meant, by its Chinese label) is appended as "did you mean …" in the l
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
+
+from core.platform.problem_details import DETAILS
 
 ZH = "zh-CN"
 EN = "en"
@@ -56,12 +58,17 @@ def negotiate(accept_language: str | None, default: str = EN) -> str:
     return min(ranked, key=lambda r: (-r[0], r[1]))[2]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Text:
-    """A catalogued message: ``key`` into :data:`CATALOGUE`, and what to fill in."""
+    """A catalogued message: ``key`` into :data:`CATALOGUE`, and what to fill in (a mapping,
+    or by name: ``Text("not-found.no-call", call_id=7)``)."""
 
     key: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any]
+
+    def __init__(self, key: str, params: Mapping[str, Any] | None = None, /, **named: Any) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "params", {**(params or {}), **named})
 
     def render(self, language: str) -> str:
         return render(self.key, language, **self.params)
@@ -121,11 +128,23 @@ PROBLEM_TITLES: dict[str, dict[str, str]] = {
     "schema-outdated": {ZH: "数据库结构落后于程序", EN: "Database schema is behind the code"},
     "schema-refused": {ZH: "数据库结构与程序不符", EN: "Database schema does not match the code"},
     "internal-error": {ZH: "服务器内部错误", EN: "Internal error"},
+    "http-error": {ZH: "请求未能完成", EN: "HTTP error"},
+    "request-timeout": {ZH: "请求超时", EN: "Request timeout"},
+    "request-header-fields-too-large": {ZH: "请求头过大", EN: "Request header fields too large"},
+    "json-too-deep": {ZH: "JSON 嵌套过深", EN: "JSON nested too deeply"},
+    "nul-character": {ZH: "含有 NUL 字符", EN: "NUL character"},
+    "file-unavailable": {ZH: "文件不可用", EN: "File unavailable"},
+    "handbook-unavailable": {ZH: "手册暂不可用", EN: "Handbooks unavailable"},
+    "plugin-invalid": {ZH: "插件有误", EN: "Plugin error"},
+    "unknown-plugin": {ZH: "没有这个插件", EN: "Unknown plugin"},
+    "invalid-query": {ZH: "GraphQL 查询有误", EN: "Invalid query"},
 }
 
 #: Every catalogued message: key → template per language. Keys are stable; add, never rename.
 CATALOGUE: dict[str, dict[str, str]] = {
     "did-you-mean": {ZH: "；您是不是要写{suggestions}？", EN: "; did you mean {suggestions}?"},
+    # --- a field error standing alone as a problem's detail (``ValidationFailed.on``)
+    "field": {ZH: "{field}：{message}", EN: "{field}: {message}"},
     # --- an imported file as a whole
     "import.unknown-columns": {
         ZH: "不认识的列：{columns}。请使用模板或导出文件的表头（如{examples}），或删去这些列",
@@ -378,3 +397,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "row.rule": {ZH: "{message}", EN: "{message}"},
 }
+
+# The API's problem details (core/platform/problem_details.py): one catalogue, two files.
+CATALOGUE.update(DETAILS)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
+from core.platform.messages import Text
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
@@ -48,14 +49,16 @@ def decode_cursor(cursor: str | None, shape: Any) -> Any:
             raise ValueError("NUL")
         return msgspec.json.decode(raw, type=shape)
     except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
-        raise InvalidInput(f"cursor: {BAD_CURSOR}", errors=[FieldError("cursor", BAD_CURSOR)]) from exc
+        raise InvalidInput(
+            Text("invalid-request.cursor", BAD_CURSOR=BAD_CURSOR), errors=[FieldError("cursor", BAD_CURSOR)]
+        ) from exc
 
 
 def check_limit(limit: int | None, maximum: int = MAX_LIMIT) -> int:
     if limit is None:
         return DEFAULT_LIMIT
     if not 1 <= limit <= maximum:
-        raise ValidationFailed.on("limit", f"must be between 1 and {maximum}")
+        raise ValidationFailed.on("limit", Text("field.must-between-1", maximum=maximum))
     return limit
 
 

@@ -14,6 +14,7 @@ import datetime
 
 from core.platform.errors import FieldError, InvalidInput
 from core.platform.inputs import FIRST_DAY, LAST_DAY
+from core.platform.messages import Text
 
 FIELD = "updated_since"
 _EXAMPLE = "2025-01-01T08:00:00+08:00"
@@ -44,4 +45,6 @@ def _parse(text: str, field: str) -> datetime.datetime:
 
 
 def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(f"{field}: {message}", errors=[FieldError(field, message)])
+    return InvalidInput(
+        Text("invalid-request.message", field=field, message=message), errors=[FieldError(field, message)]
+    )

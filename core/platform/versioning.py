@@ -18,6 +18,7 @@ from typing import Final, Literal
 import msgspec
 
 from core.platform.errors import FieldError, InvalidInput, PreconditionFailed, PreconditionRequired
+from core.platform.messages import Text
 
 ANY: Final = "*"
 # What a write names: a version, ANY (``If-Match: *``) or None (nothing sent)
@@ -37,7 +38,9 @@ def parse_etag(header: str | None) -> Expected:
     value = header.strip().removeprefix("W/").strip('"')
     if not (value.isascii() and value.isdigit()):
         message = 'not an ETag: send the ETag a read answered (e.g. "3"), or * for any version'
-        raise InvalidInput(f"If-Match {header!r} is {message}", errors=[FieldError("If-Match", message)])
+        raise InvalidInput(
+            Text("invalid-request.if-match", header=header, message=message), errors=[FieldError("If-Match", message)]
+        )
     return int(value)
 
 
@@ -55,10 +58,7 @@ def check_version(
         return
     if expected is None or expected is msgspec.UNSET:
         if required:
-            raise PreconditionRequired(
-                f'send If-Match: "{current}" (or "{field}": {current} in the body; If-Match: * for any version) '
-                "so that a concurrent change is not overwritten"
-            )
+            raise PreconditionRequired(Text("precondition-required.send-if-match-body", current=current, field=field))
         return
     if expected != current:
         stale(expected, current)
@@ -67,7 +67,4 @@ def check_version(
 def stale(expected: object, current: object) -> None:
     """The 412 of a write that named an old version (also for a write whose ``WHERE version``
     matched no row)."""
-    raise PreconditionFailed(
-        f"the record changed since you read it (you sent version {expected}, it is now "
-        f"{current}); read it again and reapply your change"
-    )
+    raise PreconditionFailed(Text("precondition-failed.record-changed-since-you", expected=expected, current=current))

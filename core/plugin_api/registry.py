@@ -23,6 +23,7 @@ from core.catalog.structure import NATIONAL, check_structure
 from core.jurisdictions.divisions import KINDS, check_parent, normalise_code
 from core.jurisdictions.units import UNIT_KINDS, check_placement
 from core.platform.errors import QingdanError, ValidationFailed
+from core.platform.messages import Text
 from core.plugin_api import hookspecs
 from core.plugin_api.types import Division, JurisdictionInfo, ListStructure, SeedCatalog, Unit
 
@@ -125,7 +126,7 @@ def get_plugin(name: str) -> PluginInfo:
         return registry()[name]
     except KeyError:
         known = ", ".join(sorted(registry())) or "none installed"
-        raise UnknownPlugin(f"no jurisdiction plugin {name!r} (installed: {known})") from None
+        raise UnknownPlugin(Text("unknown-plugin.no-jurisdiction-plugin-installed", name=name, known=known)) from None
 
 
 def call(name: str, hook: str, **kwargs: Any) -> Any:

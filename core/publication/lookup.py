@@ -50,6 +50,7 @@ from core.catalog.structure import load_structure
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
+from core.platform.messages import Text
 from core.plugin_api import registry as plugins
 from core.publication import queries
 from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU, has_words, merged_synonyms, query_tokens
@@ -285,13 +286,16 @@ async def _resolve_location(
     records = await queries.locations(conn, access.tenant.id, value, _TOWNSHIP_KINDS)
     if not records:
         label = {"township": "township or street", "village": "village or community", "grid": "grid"}[field]
-        raise ValidationFailed.on(field, f"no {label} {value!r} in this tenant")
+        raise ValidationFailed.on(field, Text("field.no-tenant-2", label=label, value=value))
     if len({r.origin for r in records}) > 1:
-        raise ValidationFailed.on(field, f"{value!r} names several divisions; send the division code")
+        raise ValidationFailed.on(field, Text("field.names-several-divisions-send", value=value))
     row = records[0]
     if KINDS[row.origin_kind].level != _LOCATION_LEVEL[field]:
         raise ValidationFailed.on(
-            field, f"{value} is a {row.origin_kind} ({KINDS[row.origin_kind].label}), not a {field}"
+            field,
+            Text(
+                "field.not", value=value, origin_kind=row.origin_kind, label=KINDS[row.origin_kind].label, field=field
+            ),
         )
     version = None
     if row.number is not None:
@@ -313,7 +317,7 @@ async def _township_for(
     if len(codes) > 1:
         first, second = list(found)[:2]
         apart = ", ".join(sorted(codes))
-        raise ValidationFailed.on(first, f"{first} and {second} lie in different townships ({apart})")
+        raise ValidationFailed.on(first, Text("field.lie-different-townships", first=first, second=second, apart=apart))
     return next(iter(found.values())) if found else None
 
 
@@ -390,7 +394,7 @@ async def _rank_everywhere(
     ranking every township's list, from the catalog index and the entries' item index."""
     numbers = await _catalogs_in_force(conn, access)
     if not numbers:
-        raise NotFound("no township of this tenant has a published list in force")
+        raise NotFound(Text("not-found.no-township-tenant-has"))
     catalogs = {n: await _catalog_index(conn, access, n) for n in numbers}
     query = query_tokens(text, _synonyms(access)) if text is not None else {}
     ranked: dict[int, list[Hit]] = {}
@@ -534,17 +538,17 @@ def _routed_to(units: list[ProposedUnit]) -> Literal["township", "department"]:
 def _check_text(text: str | None, field: str = "text") -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed.on(field, "the appeal text is empty")
+        raise ValidationFailed.on(field, Text("field.appeal-text-empty"))
     if len(text) > MAX_TEXT:
-        raise ValidationFailed.on(field, f"at most {MAX_TEXT} characters, got {len(text)}")
+        raise ValidationFailed.on(field, Text("field.at-most-characters-got", MAX_TEXT=MAX_TEXT, value=len(text)))
     if not has_words(text):
-        raise ValidationFailed.on(field, "no Chinese characters, letters or digits to match")
+        raise ValidationFailed.on(field, Text("field.no-chinese-characters-letters"))
     return text
 
 
 def _check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationFailed.on("limit", f"between 1 and {MAX_LIMIT}, got {limit}")
+        raise ValidationFailed.on("limit", Text("field.between-1-got", MAX_LIMIT=MAX_LIMIT, limit=limit))
     return limit
 
 
@@ -599,15 +603,17 @@ async def _lookup(
     candidates: list[TownshipVersion] = []
     if place is not None:
         if place[2] is None:
-            raise NotFound(f"township {place[0]} ({place[1]}) has no published list in force")
+            raise NotFound(Text("not-found.township-has-no-published-2", value=place[0], value2=place[1]))
         chosen = place[2]
         catalogs, entries, hits, query = await _rank(conn, access, [chosen], text, item_code, limit)
         if item_code is not None and not hits[chosen.code]:
-            raise ValidationFailed.on("item_code", f"{item_code} is not on the published list of {location}")
+            raise ValidationFailed.on(
+                "item_code", Text("field.not-published-list-2", item_code=item_code, location=location)
+            )
     else:
         holding, catalogs, entries, hits, query = await _rank_everywhere(conn, access, text, item_code, limit)
         if item_code is not None and not holding:
-            raise ValidationFailed.on("item_code", f"{item_code} is not on any published township list")
+            raise ValidationFailed.on("item_code", Text("field.not-any-published-township", item_code=item_code))
         if not holding:
             return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
         chosen = holding[0]  # townships come in code order
@@ -696,7 +702,7 @@ async def propose_units(
     (``conn``). ``limit`` caps the number of units. An empty list means nothing on the
     list matches the text (清单之外无事项)."""
     if item_code is None and text is None:
-        raise ValidationFailed.on("item_code", "give the item's code or the call's text to match")
+        raise ValidationFailed.on("item_code", Text("field.give-item-s-code"))
     if text is not None:
         text = _check_text(text)
     limit = _check_limit(limit)

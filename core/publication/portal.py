@@ -37,6 +37,7 @@ from core.lists.service import TownshipList, get_published_list
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound
 from core.platform.generations import Cache, current
+from core.platform.messages import Text
 from core.platform.piccolo_conf import DB
 from core.plugin_api.types import ExtraField, ListStructure
 from core.publication import queries
@@ -49,7 +50,7 @@ async def portal_access(slug: str) -> Access:
     """A reader's access to tenant ``slug``, for the public portal; 404 for an unknown slug."""
     tenant = await find_tenant(slug)
     if tenant is None:
-        raise NotFound(f"no portal {slug!r}")
+        raise NotFound(Text("not-found.no-portal", slug=slug))
     principal = Principal(key_id=None, role=Role.READER, tenant_id=tenant.id, name="portal")
     return Access(tenant=tenant, principal=principal)
 
@@ -262,9 +263,11 @@ async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
     async with tenant_transaction(access.tenant.id) as conn:
         row = await queries.item_page(conn, access.tenant.id, township_code, code)
     if row is None:
-        raise NotFound(f"township {township_code} has no published list")
+        raise NotFound(Text("not-found.township-has-no-published-3", township_code=township_code))
     if row.entry is None or row.item is None:
-        raise NotFound(f"{code} is not on the published list of {row.name}", extra={"township_name": row.name})
+        raise NotFound(
+            Text("not-found.not-published-list", code=code, name=row.name), extra={"township_name": row.name}
+        )
     entry = msgspec.json.decode(row.entry)
     family = _FAMILY_DECODER.decode(row.family) if row.family else []
     others = _OTHERS_DECODER.decode(row.others) if row.others else []
@@ -311,7 +314,7 @@ async def cited_documents(access: Access) -> frozenset[uuid.UUID]:
 async def require_cited(access: Access, document_id: uuid.UUID) -> None:
     """404 — worded as for a missing document — unless published list content cites it."""
     if document_id not in await cited_documents(access):
-        raise NotFound(f"no legal document {document_id}")
+        raise NotFound(Text("not-found.no-legal-document", document_id=document_id))
 
 
 def etag_for(body: bytes) -> str:

@@ -48,6 +48,7 @@ import msgspec
 
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, InvalidInput, NotFound, ValidationFailed
+from core.platform.messages import Text
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
 from core.publication import queries
 from core.publication.links import item_page_path
@@ -179,13 +180,14 @@ def _terms(q: str) -> list[list[str]]:
     :class:`ValidationFailed` when it has no searchable character."""
     if len(q) > MAX_QUERY:
         raise InvalidInput(
-            f"q: at most {MAX_QUERY} characters", errors=[FieldError("q", f"at most {MAX_QUERY} characters")]
+            Text("invalid-request.q-at-most-characters", MAX_QUERY=MAX_QUERY),
+            errors=[FieldError("q", f"at most {MAX_QUERY} characters")],
         )
     runs = tokens(q)
     if not runs:
         # A well-formed text the search cannot use: a rule (422), not a malformed parameter.
         message = "has no letter, digit or Chinese character to search for (only punctuation or spaces)"
-        raise ValidationFailed(f"q: {message}", errors=[FieldError("q", message)])
+        raise ValidationFailed(Text("validation-failed.q", message=message), errors=[FieldError("q", message)])
     terms = []
     for run in dict.fromkeys(runs):
         if not _is_cjk(run):
@@ -416,10 +418,12 @@ async def search(
     """Ranked hits for ``q``: entries of the townships' latest published lists (``lists``,
     optionally one ``township``), or items of the latest published catalog (``catalog``)."""
     if scope not in ("lists", "catalog"):
-        raise InvalidInput("scope: lists or catalog", errors=[FieldError("scope", "must be lists or catalog")])
+        raise InvalidInput(
+            Text("invalid-request.scope-lists-catalog"), errors=[FieldError("scope", "must be lists or catalog")]
+        )
     if scope == "catalog" and township:  # two valid parameters that do not go together: a rule, so 422
         raise ValidationFailed(
-            "township: the catalog has no townships; search scope=lists",
+            Text("validation-failed.township-catalog-has-no"),
             errors=[FieldError("township", "only with scope=lists")],
         )
     terms = _terms(q)
@@ -436,7 +440,7 @@ async def search(
             townships = (township, township) if township is not None else ALL_TOWNSHIPS
             records = await queries.search_page(conn, scope, *args, bound, best, *townships)
             if not records[0]["township_known"]:
-                raise NotFound(f"no township {township}")
+                raise NotFound(Text("not-found.no-township", township=township))
             if len(records) <= limit and records[0]["ranked"] == bound:
                 records = await queries.search_page(conn, scope, *args, None, None, *townships)
             records = [r for r in records if r["item_code"] is not None]

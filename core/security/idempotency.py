@@ -15,6 +15,7 @@ import msgspec
 
 from core.platform.db import tenant_transaction
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 from core.security import queries
 from core.security.access import Access
 
@@ -33,14 +34,14 @@ async def once(
     if key is None:
         return await work(), False
     if not 1 <= len(key) <= 200:
-        raise ValidationFailed.on("Idempotency-Key", "between 1 and 200 characters")
+        raise ValidationFailed.on("Idempotency-Key", Text("field.between-1-200-characters"))
     async with tenant_transaction(access.tenant.id) as conn:
         fresh = await queries.claim_key(conn, access.tenant.id, key, access.principal.key_id, request)
         if not fresh:
             seen = await queries.used_key(conn, access.tenant.id, key)
             assert seen is not None, "the INSERT just met it (a conflicting insert is waited for)"
             if seen.api_key_id != access.principal.key_id or seen.fingerprint != request:
-                raise ValidationFailed.on("Idempotency-Key", "already used for a different request; send a new key")
+                raise ValidationFailed.on("Idempotency-Key", Text("field.already-used-different-request"))
             # The key and its response are written in one transaction, so a key seen has its response.
             assert seen.response is not None, "a key is committed together with its response"
             return msgspec.json.decode(seen.response, type=result_type), True

@@ -8,11 +8,12 @@ offices of its own township; a department key edits its own unit's record.
 from __future__ import annotations
 
 from core.platform.errors import PermissionDenied
+from core.platform.messages import Text
 from core.security.access import Access, Role
 
 
 def deny(access: Access, action: str) -> PermissionDenied:
-    return PermissionDenied(f"a {access.role.value} key may not {action}")
+    return PermissionDenied(Text("forbidden.key-may-not-2", value=access.role.value, action=action))
 
 
 def require_admin(access: Access, action: str) -> None:

@@ -27,6 +27,7 @@ from core.catalog.structure import load_structure
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, ValidationFailed
 from core.platform.inputs import Checked
+from core.platform.messages import Text
 from core.platform.pagination import Page
 from core.security.access import Access
 from core.security.idempotency import fingerprint, once
@@ -115,12 +116,13 @@ async def check_draft_item(conn: asyncpg.Connection, access: Access, item: ItemC
     )
     if facts.taken:
         raise Conflict(
-            f"reference code {item.code} is already used; codes are never reused",
+            Text("conflict.reference-code-already-used", code=item.code),
             errors=[FieldError("item.code", "already used")],
         )
     if facts.pending:
         raise Conflict(
-            f"an admission for {item.code} is already under way", errors=[FieldError("item.code", "admission pending")]
+            Text("conflict.admission-already-under-way", code=item.code),
+            errors=[FieldError("item.code", "admission pending")],
         )
     problems = catalog_editing.item_problems(
         structure,

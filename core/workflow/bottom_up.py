@@ -31,6 +31,7 @@ from core.catalog.reading import (
 from core.catalog.structure import structure_in, township_scope
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, ValidationFailed
+from core.platform.messages import Text
 from core.platform.pagination import Page
 from core.plugin_api.types import ListStructure
 from core.security.access import Access, Role
@@ -117,7 +118,9 @@ async def _problems(
             code,
         )
         if pending:
-            raise Conflict(f"an adjustment of {code} is already under way", errors=[FieldError("item_code", "pending")])
+            raise Conflict(
+                Text("conflict.adjustment-already-under-way", code=code), errors=[FieldError("item_code", "pending")]
+            )
     return found, township, title, item
 
 

@@ -26,6 +26,7 @@ from core.platform import storage
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import Checked, day_problem
+from core.platform.messages import Text
 from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 from core.platform.versioning import Expected, check_version
 from core.security import audit
@@ -311,7 +312,7 @@ async def _row(
 ) -> queries.InstanceRow:
     row = await queries.instance_row(conn, access.tenant.id, instance_id, lock=lock)
     if row is None:
-        raise NotFound(f"no workflow instance {instance_id}")
+        raise NotFound(Text("not-found.no-workflow-instance", instance_id=instance_id))
     return row
 
 
@@ -319,7 +320,7 @@ async def get_instance(access: Access, instance_id: uuid.UUID, *, kind: str | No
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _row(conn, access, instance_id)
         if kind is not None and row.kind != kind:
-            raise NotFound(f"no {kind} {instance_id}")
+            raise NotFound(Text("not-found.no-2", kind=kind, instance_id=instance_id))
         return await _view(conn, access, row)
 
 
@@ -403,7 +404,7 @@ async def _check_inputs(
     if unknown:
         takes = ", ".join(known) or "no inputs"
         raise ValidationFailed(
-            f"{t.name} does not take {', '.join(unknown)}; it takes: {takes}",
+            Text("validation-failed.does-not-take-takes", name=t.name, value=", ".join(unknown), takes=takes),
             errors=[FieldError(f"inputs.{u}", f"unknown input; {t.name} takes: {takes}") for u in unknown],
         )
     errors: list[FieldError] = []
@@ -514,7 +515,13 @@ async def require_starter(conn: asyncpg.Connection, access: Access, d: WorkflowD
         if await ctx.matches(token):
             return
     raise PermissionDenied(
-        f"a {access.role.value} key may not start {d.name} ({d.label}); it is started by: {', '.join(d.who_may_start)}",
+        Text(
+            "forbidden.key-may-not-start",
+            value=access.role.value,
+            name=d.name,
+            label=d.label,
+            value2=", ".join(d.who_may_start),
+        ),
         extra={"who_may_start": list(d.who_may_start)},
     )
 
@@ -532,7 +539,7 @@ async def start(
     compiled = get_definition(access, definition)
     d = compiled.definition
     if not 1 <= len(subject.strip()) <= 300:
-        raise ValidationFailed.on("subject", "1 to 300 characters")
+        raise ValidationFailed.on("subject", Text("field.1-300-characters"))
     async with tenant_transaction(access.tenant.id) as conn:
         await require_starter(conn, access, d)
         now = await conn.fetchval(queries.NOW)
@@ -643,18 +650,18 @@ async def transition(
     automatic: bool = False,
 ) -> InstanceView:
     if len(request.comment) > MAX_TEXT:
-        raise ValidationFailed.on("comment", f"at most {MAX_TEXT} characters")
+        raise ValidationFailed.on("comment", Text("field.at-most-characters", MAX_TEXT=MAX_TEXT))
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _row(conn, access, instance_id, lock=True)
         if kind is not None and row.kind != kind:
-            raise NotFound(f"no {kind} {instance_id}")
+            raise NotFound(Text("not-found.no-2", kind=kind, instance_id=instance_id))
         compiled = for_tenant(access).get(row.definition)
         if compiled is None:
-            raise Conflict(f"the definition {row.definition!r} of this instance is no longer available")
+            raise Conflict(Text("conflict.definition-instance-no-longer", definition=row.definition))
         d = compiled.definition
         if row.closed_at is not None:
             raise Conflict(
-                f"the instance is closed ({row.state}, outcome {row.outcome}); no transition is possible",
+                Text("conflict.instance-closed-outcome-no", state=row.state, outcome=row.outcome),
                 extra={"allowed": []},
             )
         check_version(row.version, if_match, request.version, required=False)
@@ -664,31 +671,53 @@ async def transition(
         ctx = _Context(conn, access, row)
         if t is None:
             raise ValidationFailed(
-                f"{d.name} has no transition {request.transition!r}; in {state} the allowed ones are:"
-                f" {', '.join(here)}",
+                Text(
+                    "validation-failed.has-no-transition-allowed",
+                    name=d.name,
+                    transition=request.transition,
+                    state=state,
+                    value=", ".join(here),
+                ),
                 errors=[FieldError("transition", f"unknown; allowed now: {', '.join(here)}")],
                 extra={"allowed": here},
             )
         if request.transition not in here:
             raise Conflict(
-                f"cannot {t.name} ({t.label}) while the instance is {state} ({d.state(state).label});"
-                f" allowed now: {', '.join(here) or 'none'}",
+                Text(
+                    "conflict.cannot-while-instance-allowed",
+                    name=t.name,
+                    label=t.label,
+                    state=state,
+                    label2=d.state(state).label,
+                    value=", ".join(here) or "none",
+                ),
                 extra={"state": state, "allowed": here},
             )
         if not automatic:
             if access.role is Role.READER or not await ctx.may(t):
                 mine = await ctx.allowed(compiled)
                 raise PermissionDenied(
-                    f"a {access.role.value} key may not {t.name} ({t.label}); it is taken by: {', '.join(t.who)};"
-                    f" you may take now: {', '.join(mine) or 'none'}",
+                    Text(
+                        "forbidden.key-may-not-taken",
+                        value=access.role.value,
+                        name=t.name,
+                        label=t.label,
+                        value2=", ".join(t.who),
+                        value3=", ".join(mine) or "none",
+                    ),
                     extra={"allowed": mine, "who": list(t.who)},
                 )
             if t.per_actor and ctx.me() in await ctx.given(t.name):
-                raise Conflict(f"{ctx.me()} has already taken {t.name} ({t.label}) on this instance")
+                raise Conflict(Text("conflict.has-already-taken-instance", ctx=ctx.me(), name=t.name, label=t.label))
             waiting = await ctx.missing(d, t)
             if waiting:
                 raise Conflict(
-                    f"cannot {t.name} yet: waiting for {t.requires_all} from {', '.join(waiting)}",
+                    Text(
+                        "conflict.cannot-yet-waiting-from",
+                        name=t.name,
+                        requires_all=t.requires_all,
+                        value=", ".join(waiting),
+                    ),
                     extra={"waiting_for": waiting},
                 )
         inputs = await _check_inputs(ctx, t, request.inputs, automatic=automatic)
@@ -773,13 +802,17 @@ async def start_generic(access: Access, data: InstanceStart) -> InstanceView:
     if kind in ("admission", "adjustment"):
         raise ValidationFailed.on(
             "definition",
-            f"{data.definition} is an {kind} workflow: apply through"
-            f" /{'admissions' if kind == 'admission' else 'adjustments'}",
+            Text(
+                "field.workflow-apply-through",
+                definition=data.definition,
+                kind=kind,
+                value="admissions" if kind == "admission" else "adjustments",
+            ),
         )
     if kind == "call":
         classes = [c.code for c in compiled.definition.call_classes]
         if data.data.get("call_class") not in classes:
-            raise ValidationFailed.on("data.call_class", f"use one of {', '.join(classes)}")
+            raise ValidationFailed.on("data.call_class", Text("field.use-one", value=", ".join(classes)))
     return await start(access, data.definition, data.subject, data.data, comment=data.comment)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from core.platform.errors import NotFound
+from core.platform.messages import Text
 from core.plugin_api import registry as plugins
 from core.security.access import Access
 from core.workflow.defaults import DEFAULTS
@@ -63,7 +64,7 @@ def for_tenant(access: Access) -> dict[str, Compiled]:
 def get_definition(access: Access, name: str) -> Compiled:
     found = for_tenant(access)
     if name not in found:
-        raise NotFound(f"no workflow definition {name!r}; this tenant has: {', '.join(sorted(found))}")
+        raise NotFound(Text("not-found.no-workflow-definition-tenant", name=name, value=", ".join(sorted(found))))
     return found[name]
 
 
@@ -72,7 +73,7 @@ def definition_of_kind(access: Access, kind: str) -> Compiled:
     for c in for_tenant(access).values():
         if c.definition.kind == kind:
             return c
-    raise NotFound(f"no {kind} workflow for this tenant")
+    raise NotFound(Text("not-found.no-workflow-tenant", kind=kind))
 
 
 def call_classes(access: Access) -> tuple[CallClass, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.platform.errors import QingdanError
+from core.platform.messages import Text
 
 FONT_NAME = "QingdanCJK"
 BUNDLED = Path(__file__).with_name("QingdanSans-Regular.ttf")
@@ -40,9 +41,7 @@ def parse_font_setting(value: str) -> FontSpec:
     try:
         return FontSpec(Path(path).expanduser(), int(index or 0))
     except ValueError:
-        raise HandbookUnavailable(
-            f"QINGDAN_HANDBOOK_FONT {value!r}: the part after '#' must be a face number"
-        ) from None
+        raise HandbookUnavailable(Text("handbook-unavailable.qingdan-handbook-font-part", value=value)) from None
 
 
 def find_font(configured: str | None = None) -> FontSpec:
@@ -51,7 +50,7 @@ def find_font(configured: str | None = None) -> FontSpec:
         return FontSpec(BUNDLED)
     spec = parse_font_setting(configured)
     if not spec.path.is_file():
-        raise HandbookUnavailable(f"QINGDAN_HANDBOOK_FONT names {spec.path}, which is not a file")
+        raise HandbookUnavailable(Text("handbook-unavailable.qingdan-handbook-font-names", path=spec.path))
     return spec
 
 
@@ -73,8 +72,7 @@ def register(spec: FontSpec) -> str:
             font = TTFont(FONT_NAME, str(spec.path), subfontIndex=spec.index)
         except (TTFError, OSError) as exc:
             raise HandbookUnavailable(
-                f"the font {spec.path} (face {spec.index}) cannot be embedded: {exc}; "
-                "use a font with TrueType outlines, or unset QINGDAN_HANDBOOK_FONT for the bundled one"
+                Text("handbook-unavailable.font-face-cannot-embedded", path=spec.path, index=spec.index, exc=exc)
             ) from exc
         pdfmetrics.registerFont(font)
         _registered = spec

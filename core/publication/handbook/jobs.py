@@ -39,6 +39,7 @@ from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import describe, is_unavailable, tenant_transaction
 from core.platform.errors import Conflict, NotFound, QingdanError
 from core.platform.inputs import Checked
+from core.platform.messages import Text
 from core.platform.settings import is_local_url
 from core.platform.storage import Storage
 from core.publication import queries
@@ -220,11 +221,7 @@ def _check_public_url(public_base_url: str, allow_local_url: bool) -> None:
             public_base_url,
         )
         return
-    raise HandbookUnavailable(
-        f"handbook QR codes would point at {public_base_url}, which phones cannot open (it names this machine "
-        "only); set QINGDAN_PUBLIC_URL to the address phones and browsers reach this service at "
-        "(e.g. https://qingdan.example.gov.cn) and restart"
-    )
+    raise HandbookUnavailable(Text("handbook-unavailable.handbook-qr-codes-would", public_base_url=public_base_url))
 
 
 async def _published_version(
@@ -233,15 +230,14 @@ async def _published_version(
     """(version number, entry count) of the version to print, or a clear 404/409."""
     place = await queries.place(conn, access.tenant.id, township)
     if place is None or KINDS[place.kind].level != TOWNSHIP_LEVEL:
-        raise NotFound(f"no township {township}")
+        raise NotFound(Text("not-found.no-township", township=township))
     if place.published == 0:
-        raise Conflict(
-            f"the list of {place.name} ({township}) has not been published yet; a handbook is made from a "
-            "published version, so file and publish the list first"
-        )
+        raise Conflict(Text("conflict.list-has-not-been", name=place.name, township=township))
     version = await queries.printed_version(conn, access.tenant.id, township, wanted)
     if version is None:
-        raise NotFound(f"township {township} has no published version {wanted}; versions 1 to {place.published} exist")
+        raise NotFound(
+            Text("not-found.township-has-no-published", township=township, wanted=wanted, published=place.published)
+        )
     return version.number, version.total
 
 
@@ -250,13 +246,13 @@ async def get_handbook(access: Access, job_id: str, *, storage: Storage) -> Hand
     try:
         key = uuid.UUID(job_id)
     except ValueError:
-        raise NotFound(f"no handbook {job_id}") from None
+        raise NotFound(Text("not-found.no-handbook", job_id=job_id)) from None
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         await _fail_gone(conn, tid, "id = $2", key)
         row = await queries.handbook(conn, tid, key)
     if row is None:
-        raise NotFound(f"no handbook {job_id}")
+        raise NotFound(Text("not-found.no-handbook", job_id=job_id))
     _require_reader(access, row.township_code)
     return await _view(access, row, storage)
 

@@ -1,0 +1,1156 @@
+# ruff: noqa: E501  (messages read whole: a sentence is not split to fit a line)
+"""The details of the API's problems, by message key: ``{code}.{what}`` for a problem's
+detail, ``field.{what}`` for a field error's message (``ValidationFailed.on``).
+
+Merged into :data:`core.platform.messages.CATALOGUE`; kept apart from the import/merge
+messages there because they are many. Keys are stable (clients may branch on them through
+``code``); add, never rename. Parameters are the values the English detail always
+quoted: machine names (codes, field names, states) stay as they are in both languages.
+"""
+
+from __future__ import annotations
+
+ZH, EN = "zh-CN", "en"
+
+DETAILS: dict[str, dict[str, str]] = {
+    "conflict.adjustment-already-under-way": {
+        ZH: "{code} 的调整流程正在进行",
+        EN: "an adjustment of {code} is already under way",
+    },
+    "conflict.admission-already-under-way": {
+        ZH: "{code} 的准入流程正在进行",
+        EN: "an admission for {code} is already under way",
+    },
+    "conflict.already-recorded-as-repealed": {
+        ZH: "《{title}》已记录为废止，{effective_date} 起生效（变更编号 {id}）",
+        EN: "《{title}》 is already recorded as repealed, effective {effective_date} (change {id})",
+    },
+    "conflict.already-withdrawn": {
+        ZH: "{code} 已经撤销",
+        EN: "{code} is already withdrawn",
+    },
+    "conflict.amendment-already-recorded-effective": {
+        ZH: "《{title}》的这次修订已经记录，{effective_date} 起生效，变更编号 {id}",
+        EN: "this amendment of 《{title}》 is already recorded, effective {effective_date}, change {id}",
+    },
+    "conflict.bulk-publication-tenant-under": {
+        ZH: "本租户的一次批量发布正在进行（任务 {running}）：请等它完成",
+        EN: "a bulk publication of this tenant is under way (job {running}); wait for it to finish",
+    },
+    "conflict.cannot-call-only-call": {
+        ZH: "状态为「{state}」的诉求不能执行「{action}」；只有状态为 {value} 的诉求可以",
+        EN: "cannot {action} a call that is {state}; only a call that is {value}",
+    },
+    "conflict.cannot-dispatch-allowed-now": {
+        ZH: "状态为「{state}」的派单不能执行「{verb}」；现在可以：{value}",
+        EN: "cannot {verb} a dispatch that is {state}; allowed now: {value}",
+    },
+    "conflict.cannot-while-instance-allowed": {
+        ZH: "实例处于「{label2}」（{state}）时不能执行「{label}」（{name}）；现在可以：{value}",
+        EN: "cannot {name} ({label}) while the instance is {state} ({label2}); allowed now: {value}",
+    },
+    "conflict.cannot-yet-waiting-from": {
+        ZH: "还不能执行 {name}：正在等待 {value} 的 {requires_all}",
+        EN: "cannot {name} yet: waiting for {requires_all} from {value}",
+    },
+    "conflict.definition-instance-no-longer": {
+        ZH: "该实例的流程定义「{definition}」已不可用",
+        EN: "the definition {definition!r} of this instance is no longer available",
+    },
+    "conflict.files-options-differ-from": {
+        ZH: "文件或选项与您审阅过的报告不同：请审阅新的报告",
+        EN: "the files or options differ from the report you reviewed; review the new report",
+    },
+    "conflict.has-already-claimed": {
+        ZH: "{township} 已经认领了 {item_code}",
+        EN: "{township} has already claimed {item_code}",
+    },
+    "conflict.has-already-taken-instance": {
+        ZH: "{ctx} 已在该实例上执行过「{label}」（{name}）",
+        EN: "{ctx} has already taken {name} ({label}) on this instance",
+    },
+    "conflict.instance-closed-outcome-no": {
+        ZH: "该实例已结束（{state}，结果 {outcome}）：不能再流转",
+        EN: "the instance is closed ({state}, outcome {outcome}); no transition is possible",
+    },
+    "conflict.left-list": {
+        ZH: "{item_code} 已不在清单上：{change_note}",
+        EN: "{item_code} left the list: {change_note}",
+    },
+    "conflict.list-cannot-submitted-only": {
+        ZH: "状态为「{status}」的清单不能报送；只有草稿或被退回的清单可以",
+        EN: "a {status} list cannot be submitted; only a draft or returned one",
+    },
+    "conflict.list-has-not-been": {
+        ZH: "{name}（{township}）的清单还没有发布；手册由已发布的版本生成，请先备案并发布清单",
+        EN: "the list of {name} ({township}) has not been published yet; a handbook is made from a published version, so file and publish the list first",
+    },
+    "conflict.list-submitted-review-wait": {
+        ZH: "{township_code} 的清单已报送审核：请等待退回或备案",
+        EN: "the list of {township_code} is submitted for review; wait for it to be returned or filed",
+    },
+    "conflict.none-these-township-lists": {
+        ZH: "这些乡镇（街道）清单都没有报送或备案：没有可发布的内容（{value} 份清单是草稿、被退回或已发布）",
+        EN: "none of these township lists is submitted or filed: there is nothing to publish ({value} lists are draft, returned or already published)",
+    },
+    "conflict.only-filed-list-can": {
+        ZH: "只有已备案的清单才能发布；这份清单的状态是「{status}」",
+        EN: "only a filed list can be published; this one is {status}",
+    },
+    "conflict.only-submitted-list-can": {
+        ZH: "只有已报送的清单才能执行「{action}」；这份清单的状态是「{status}」",
+        EN: "only a submitted list can be {action}ed; this one is {status}",
+    },
+    "conflict.period-closed-already": {
+        ZH: "考核周期 {code} 已经关闭",
+        EN: "period {code} is closed already",
+    },
+    "conflict.period-closed-takes-no": {
+        ZH: "考核周期 {code} 已关闭：不再接收评分，也不再重新计算",
+        EN: "period {code} is closed: it takes no scores and is not recomputed",
+    },
+    "conflict.period-exists-already": {
+        ZH: "考核周期 {code} 已经存在",
+        EN: "period {code} exists already",
+    },
+    "conflict.reference-code-already-used": {
+        ZH: "编码 {code} 已经用过，编码不再重复使用",
+        EN: "reference code {code} is already used; codes are never reused",
+    },
+    "conflict.repealed-effective-repealed-document": {
+        ZH: "《{title}》已废止（{repeal} 起生效）；已废止的文件不再修订",
+        EN: "《{title}》 is repealed (effective {repeal}); a repealed document is not amended",
+    },
+    "conflict.still-has-active-child": {
+        ZH: "{code} 下面还有 {children} 个有效的下级事项：请先撤销或移走它们",
+        EN: "{code} still has {children} active child items; withdraw or move them first",
+    },
+    "conflict.still-has-child-divisions": {
+        ZH: "{code} 下面还有 {children} 个下级区划和 {units} 个单位：请先移走或删除它们",
+        EN: "{code} still has {children} child divisions and {units} units; move or delete them first",
+    },
+    "conflict.still-use-other-rows": {
+        ZH: "仍在使用中：{table_name} 中还有其他记录引用它",
+        EN: "still in use: other {table_name} rows refer to it",
+    },
+    "conflict.there-no-draft-publish": {
+        ZH: "没有可发布的草稿：请先编辑目录",
+        EN: "there is no draft to publish; edit the catalog first",
+    },
+    "conflict.title-has-title-record": {
+        ZH: "title：{whose}《{title}》已用这个名称；请把它作为修订记录为新版本",
+        EN: "title: {whose} 《{title}》 has this title; record a new version of it as an amendment instead",
+    },
+    "conflict.value-already-taken": {
+        ZH: "{field}：这个值在 {table_name} 中已被占用",
+        EN: "{field}: this value is already taken in {table_name}",
+    },
+    "conflict.version-date-already-has": {
+        ZH: "version_date：《{title}》已有一个日期为 {version_date} 的不同版本；请用 to_version 指定它，或给出新版本的日期",
+        EN: "version_date: 《{title}》 already has a different version dated {version_date}; name it with to_version, or give the new version's date",
+    },
+    "conflict.withdrawn-withdrawn-items-do": {
+        ZH: "{code} 已撤销，已撤销的事项不能再修改",
+        EN: "{code} is withdrawn; withdrawn items do not change",
+    },
+    "field.1-300-characters": {
+        ZH: "1 到 300 个字符",
+        EN: "1 to 300 characters",
+    },
+    "field.already-has-call": {
+        ZH: "{to_unit} 已经有这条诉求",
+        EN: "{to_unit} already has this call",
+    },
+    "field.already-used-different-request": {
+        ZH: "已用于另一个请求：请换一个新的键",
+        EN: "already used for a different request; send a new key",
+    },
+    "field.ambiguous-items-are-listed": {
+        ZH: "{value} 有歧义：这些项分列在 {value2} 款中，请同时写明款",
+        EN: "{value} is ambiguous: items are listed in {value2} paragraphs; name the paragraph too",
+    },
+    "field.amend-repeal": {
+        ZH: "应为 amend（修订）或 repeal（废止）",
+        EN: "amend or repeal",
+    },
+    "field.amended-version-must-older": {
+        ZH: "被修订的版本（{version_date}）须早于新版本（{version_date2}）",
+        EN: "the amended version ({version_date}) must be older than the new one ({version_date2})",
+    },
+    "field.another-level-than-create": {
+        ZH: "{kind} 与 {kind2} 不是同一层级：请新建一个区划",
+        EN: "{kind} is another level than {kind2}; create a new division instead",
+    },
+    "field.appeal-text-empty": {
+        ZH: "诉求内容是空的",
+        EN: "the appeal text is empty",
+    },
+    "field.applies-every-township-already": {
+        ZH: "{item_code} 已适用于所有乡镇（街道），无需认领",
+        EN: "{item_code} applies to every township already; it is not claimed",
+    },
+    "field.applies-every-township-only": {
+        ZH: "{item_code} 适用于所有乡镇（街道）；只有认领的事项才有认领理由",
+        EN: "{item_code} applies to every township; only a claimed entry has a justification",
+    },
+    "field.at-most-10-words": {
+        ZH: "最多 10 个词，每个最多 100 个字符",
+        EN: "at most 10 words of at most 100 characters",
+    },
+    "field.at-most-200-characters": {
+        ZH: "最多 200 个字符",
+        EN: "at most 200 characters",
+    },
+    "field.at-most-characters": {
+        ZH: "最多 {MAX_TEXT} 个字符",
+        EN: "at most {MAX_TEXT} characters",
+    },
+    "field.at-most-characters-got": {
+        ZH: "最多 {MAX_TEXT} 个字符，收到 {value} 个",
+        EN: "at most {MAX_TEXT} characters, got {value}",
+    },
+    "field.at-most-source-lists": {
+        ZH: "一次最多 {MAX_SOURCES} 份来源清单",
+        EN: "at most {MAX_SOURCES} source lists at once",
+    },
+    "field.b-post-ab-must": {
+        ZH: "B 角岗位须与 A 角岗位不同",
+        EN: "the B post (AB角) must be another post than the A post",
+    },
+    "field.before-latest-version-effective": {
+        ZH: "{effective_date} 早于其最新版本（{version_date}，{latest} 起生效）",
+        EN: "{effective_date} is before its latest version ({version_date}, effective {latest})",
+    },
+    "field.before-new-version-s": {
+        ZH: "{effective_date} 早于新版本的日期 {version_date}",
+        EN: "{effective_date} is before the new version's date {version_date}",
+    },
+    "field.before-version-date": {
+        ZH: "{effective_date} 早于版本日期 {version_date}",
+        EN: "{effective_date} is before the version date {version_date}",
+    },
+    "field.before-was-promulgated": {
+        ZH: "{effective_date} 早于《{title}》的公布日期（{version_date}）",
+        EN: "{effective_date} is before 《{title}》 was promulgated ({version_date})",
+    },
+    "field.between-0-exclusive-1": {
+        ZH: "须大于 0 且不超过 1",
+        EN: "between 0 (exclusive) and 1",
+    },
+    "field.between-1-200-characters": {
+        ZH: "1 到 200 个字符",
+        EN: "between 1 and 200 characters",
+    },
+    "field.between-1-got": {
+        ZH: "须在 1 到 {MAX_LIMIT} 之间，收到的是 {limit}",
+        EN: "between 1 and {MAX_LIMIT}, got {limit}",
+    },
+    "field.call-has-no-live": {
+        ZH: "这条诉求没有派给 {from_unit} 的有效派单",
+        EN: "the call has no live dispatch to {from_unit}",
+    },
+    "field.call-has-no-live-2": {
+        ZH: "这条诉求没有派给 {unit_code} 的有效派单",
+        EN: "the call has no live dispatch to {unit_code}",
+    },
+    "field.call-has-no-step": {
+        ZH: "这条诉求没有第 {step} 步",
+        EN: "the call has no step {step}",
+    },
+    "field.cannot-sit-under": {
+        ZH: "{kind} 不能隶属于 {parent_kind}（{parent_code}）",
+        EN: "a {kind} cannot sit under a {parent_kind} ({parent_code})",
+    },
+    "field.catalog-has-been-published": {
+        ZH: "目录已经发布：请说明调整原因（reason_kind、reason）",
+        EN: "the catalog has been published: say why it changes (reason_kind, reason)",
+    },
+    "field.catalog-has-been-published-2": {
+        ZH: "目录已经发布：请说明调整原因",
+        EN: "the catalog has been published: say why it changes",
+    },
+    "field.changed-claimed-items-wait": {
+        ZH: "有 {pending} 个已变化的认领事项等待重新确认",
+        EN: "{pending} changed claimed items wait for re-confirmation",
+    },
+    "field.code-has-digits-has": {
+        ZH: "{kind}（{label}）的代码为 {expected} 位，「{code}」是 {value} 位",
+        EN: "a {kind} ({label}) code has {expected} digits, {code!r} has {value}",
+    },
+    "field.comment-names-item-not": {
+        ZH: "意见中提到的事项不在这份清单上",
+        EN: "a comment names an item that is not on this list",
+    },
+    "field.date-new-version-required": {
+        ZH: "须填写新版本的日期",
+        EN: "the date of the new version is required",
+    },
+    "field.date-version-required": {
+        ZH: "须填写本版本的公布日期",
+        EN: "the date of this version (公布日期) is required",
+    },
+    "field.department-belongs-city-county": {
+        ZH: "部门隶属于市或县",
+        EN: "a department belongs to a city or county",
+    },
+    "field.dispatched-agency-names-department": {
+        ZH: "派驻机构须写明派出它的部门",
+        EN: "a dispatched agency names the department that sends it",
+    },
+    "field.dispatched-agency-serves-at": {
+        ZH: "派驻机构至少服务一个乡镇（街道）",
+        EN: "a dispatched agency serves at least one township",
+    },
+    "field.division-code-must-digits": {
+        ZH: "区划代码「{code}」只能由数字组成",
+        EN: "division code {code!r} must be digits only",
+    },
+    "field.document-does-not-succeed": {
+        ZH: "文件不能接替它自己",
+        EN: "a document does not succeed itself",
+    },
+    "field.document-has-no-version": {
+        ZH: "文件没有版本 {selector}（请给出编号或日期）",
+        EN: "the document has no version {selector} (give an id or a date)",
+    },
+    "field.document-s-full-title": {
+        ZH: "须填写文件全称",
+        EN: "the document's full title is required",
+    },
+    "field.does-not-belong-under": {
+        ZH: "{code} 不属于 {parent_code}：其前 {width} 位须为 {value}",
+        EN: "{code} does not belong under {parent_code}: its first {width} digits must be {value}",
+    },
+    "field.empty-catalog-cannot-published": {
+        ZH: "空目录不能发布",
+        EN: "an empty catalog cannot be published",
+    },
+    "field.event-type-township-list": {
+        ZH: "应为事件类型（township_list.submitted）或带 .* 的前缀（catalog.*）",
+        EN: "an event type (township_list.submitted) or a prefix with .* (catalog.*)",
+    },
+    "field.every-source-list-needs": {
+        ZH: "每份来源清单都要有自己的名称",
+        EN: "every source list needs its own name",
+    },
+    "field.extension-request-already-waiting": {
+        ZH: "已有一个延期申请在等待决定",
+        EN: "an extension request is already waiting for a decision",
+    },
+    "field.file-empty": {
+        ZH: "文件是空的",
+        EN: "the file is empty",
+    },
+    "field.give-at-least-one": {
+        ZH: "请至少给出一个检索词",
+        EN: "give at least one word to search for",
+    },
+    "field.give-either-working-days": {
+        ZH: "working_days 和 hours 填写其中一个",
+        EN: "give either working_days or hours",
+    },
+    "field.give-exactly-one-working": {
+        ZH: "working_days 和 hours 只能填写其中一个",
+        EN: "give exactly one of working_days or hours",
+    },
+    "field.give-file-s-name": {
+        ZH: "请给出文件名（例如 现场照片.jpg）",
+        EN: "give the file's name (e.g. 现场照片.jpg)",
+    },
+    "field.give-item-s-code": {
+        ZH: "请给出事项编码或诉求内容以供匹配",
+        EN: "give the item's code or the call's text to match",
+    },
+    "field.give-reasonkind-reason-together": {
+        ZH: "reasonKind 和 reason 要一起填写",
+        EN: "give reasonKind and reason together",
+    },
+    "field.give-township-unit-not": {
+        ZH: "乡镇（街道）和单位只能填写其中一个",
+        EN: "give a township or a unit, not both",
+    },
+    "field.give-words-search": {
+        ZH: "请给出要检索的词",
+        EN: "give the words to search for",
+    },
+    "field.has-no-extension-request": {
+        ZH: "{unit} 没有待决定的延期申请",
+        EN: "{unit} has no extension request waiting",
+    },
+    "field.has-no-version-before": {
+        ZH: "《{title}》在 {version_date} 之前没有版本",
+        EN: "《{title}》 has no version before {version_date}",
+    },
+    "field.laws-administrative-regulations-are": {
+        ZH: "法律和行政法规是全国性的，所有租户共用；租户只能添加{value}",
+        EN: "laws and administrative regulations are national and shared by every tenant; a tenant adds {value}",
+    },
+    "field.lie-different-townships": {
+        ZH: "{first} 和 {second} 位于不同的乡镇（街道）（{apart}）",
+        EN: "{first} and {second} lie in different townships ({apart})",
+    },
+    "field.list-empty-claim-items": {
+        ZH: "清单是空的：请先认领事项再报送",
+        EN: "the list is empty; claim items before submitting",
+    },
+    "field.list-proposes-no-unit": {
+        ZH: "清单没有为这条诉求提出承办单位：请指定单位",
+        EN: "the list proposes no unit for this call; name the units",
+    },
+    "field.must-above-0-at": {
+        ZH: "须大于 0 且不超过 {MAX_HOURS}（0.5 表示 30 分钟）",
+        EN: "must be above 0 and at most {MAX_HOURS} (0.5: 30 minutes)",
+    },
+    "field.must-between-0": {
+        ZH: "须在 0 到 {MAX_WORKING_DAYS} 之间",
+        EN: "must be between 0 and {MAX_WORKING_DAYS}",
+    },
+    "field.must-between-1": {
+        ZH: "须在 1 到 {maximum} 之间",
+        EN: "must be between 1 and {maximum}",
+    },
+    "field.must-http-s-url": {
+        ZH: "须为不超过 2000 个字符的 http(s) 地址",
+        EN: "must be an http(s) URL of at most 2000 characters",
+    },
+    "field.must-moment-from-got": {
+        ZH: "须为 {FIRST_DAY} 至 {LAST_DAY} 之间的时刻（收到的是 {value}）",
+        EN: "must be a moment from {FIRST_DAY} to {LAST_DAY} (got {value})",
+    },
+    "field.must-not-before-from": {
+        ZH: "不能早于起始日期（from）",
+        EN: "must not be before from",
+    },
+    "field.must-not-carry-credentials": {
+        ZH: "不能带登录凭据：请改为校验签名",
+        EN: "must not carry credentials; verify the signature instead",
+    },
+    "field.must-not-have-fragment": {
+        ZH: "不能带 #片段",
+        EN: "must not have a #fragment",
+    },
+    "field.must-whole-number-from": {
+        ZH: "须为 {low} 至 {high} 之间的整数（收到的是 {value}）",
+        EN: "must be a whole number from {low} to {high} (got {value})",
+    },
+    "field.must-year-from-got": {
+        ZH: "须为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的年份（收到的是 {year}）",
+        EN: "must be a year from {FIRST_YEAR} to {LAST_YEAR} (got {year})",
+    },
+    "field.name-new-version-id": {
+        ZH: "请指定新版本（编号或日期），或发送其全文或条文",
+        EN: "name the new version (its id or date), or send its text or articles",
+    },
+    "field.name-stored-version-send": {
+        ZH: "指定已存的版本或发送新版本，二者选一",
+        EN: "name a stored version or send a new one, not both",
+    },
+    "field.names-no-host": {
+        ZH: "没有主机名",
+        EN: "names no host",
+    },
+    "field.names-no-single-provision": {
+        ZH: "「{ref}」没有指向某一具体条款：请写成 77、62.1.3 或 第六十二条第一款第（三）项",
+        EN: "{ref!r} names no single provision: use 77, 62.1.3 or 第六十二条第一款第（三）项",
+    },
+    "field.names-several-divisions-send": {
+        ZH: "「{value}」对应多个区划：请发送区划代码",
+        EN: "{value!r} names several divisions; send the division code",
+    },
+    "field.needs-time-zone-offset": {
+        ZH: "须带时区偏移，例如 2026-10-09T09:00:00+08:00",
+        EN: "needs a time zone offset, e.g. 2026-10-09T09:00:00+08:00",
+    },
+    "field.never-held-item-any": {
+        ZH: "{party} 的清单在任何版本中都没有事项 {item}{why}",
+        EN: "{party} never held item {item} in any version of its list{why}",
+    },
+    "field.no-accountability-case": {
+        ZH: "没有问责案件 {case_number}",
+        EN: "no accountability case {case_number}",
+    },
+    "field.no-accountability-method-applies": {
+        ZH: "没有适用的问责方式：结果为 {outcome}（{value}）",
+        EN: "no accountability method applies: the outcome is {outcome} ({value})",
+    },
+    "field.no-articles-found-at": {
+        ZH: "没有找到条文（行首的“第一条”……）：{hint}",
+        EN: "no articles found (第一条 … at the start of a line): {hint}",
+    },
+    "field.no-chinese-characters-letters": {
+        ZH: "没有可供匹配的汉字、字母或数字",
+        EN: "no Chinese characters, letters or digits to match",
+    },
+    "field.no-document": {
+        ZH: "没有 {scope} 文件 {successor_id}",
+        EN: "no {scope} document {successor_id}",
+    },
+    "field.no-item-published-catalog": {
+        ZH: "已发布的目录中没有事项 {item_code}",
+        EN: "no item {item_code} in the published catalog",
+    },
+    "field.no-jurisdiction": {
+        ZH: "没有行政区划 {parent_code}",
+        EN: "no jurisdiction {parent_code}",
+    },
+    "field.no-post-township": {
+        ZH: "乡镇（街道）{township} 没有岗位 {party}",
+        EN: "no post {party} in township {township}",
+    },
+    "field.no-post-township-2": {
+        ZH: "乡镇（街道）{township} 没有岗位 {post}",
+        EN: "no post {post} in township {township}",
+    },
+    "field.no-source-list-named": {
+        ZH: "没有名为 {value} 的来源清单",
+        EN: "no source list named {value}",
+    },
+    "field.no-such-jurisdiction": {
+        ZH: "没有这个行政区划",
+        EN: "no such jurisdiction",
+    },
+    "field.no-such-unit": {
+        ZH: "没有这个单位",
+        EN: "no such unit",
+    },
+    "field.no-such-working-day": {
+        ZH: "没有这样的工作日：租户日历全是节假日",
+        EN: "no such working day: the tenant calendar is all holidays",
+    },
+    "field.no-tenant": {
+        ZH: "本租户中没有「{recipient_kind}」{recipient}",
+        EN: "no {recipient_kind} {recipient} in this tenant",
+    },
+    "field.no-tenant-2": {
+        ZH: "本租户没有{label}「{value}」",
+        EN: "no {label} {value!r} in this tenant",
+    },
+    "field.no-township-list": {
+        ZH: "{value} 没有乡镇（街道）清单",
+        EN: "no township list for {value}",
+    },
+    "field.no-township-tenant": {
+        ZH: "本租户没有乡镇（街道）{township}",
+        EN: "no township {township} in this tenant",
+    },
+    "field.no-unit-tenant": {
+        ZH: "本租户没有单位 {unit}",
+        EN: "no unit {unit} in this tenant",
+    },
+    "field.no-unit-tenant-2": {
+        ZH: "本租户没有单位 {value}",
+        EN: "no unit {value} in this tenant",
+    },
+    "field.no-working-day-within": {
+        ZH: "{day} 之后两年内没有工作日",
+        EN: "no working day within two years after {day}",
+    },
+    "field.not": {
+        ZH: "{value} 是{origin_kind}（{label}），不是 {field}",
+        EN: "{value} is a {origin_kind} ({label}), not a {field}",
+    },
+    "field.not-active-item": {
+        ZH: "{successor_code} 不是有效事项",
+        EN: "{successor_code} is not an active item",
+    },
+    "field.not-any-published-township": {
+        ZH: "{item_code} 不在任何乡镇（街道）已发布的清单上",
+        EN: "{item_code} is not on any published township list",
+    },
+    "field.not-base64-encoded-xlsx": {
+        ZH: "不是 base64 编码的 .xlsx 工作簿（{exc}）",
+        EN: "not a base64-encoded .xlsx workbook ({exc})",
+    },
+    "field.not-entry-township-s": {
+        ZH: "{item_code} 不是乡镇（街道）{township} 清单中的事项",
+        EN: "{item_code} is not an entry of township {township}'s list",
+    },
+    "field.not-grid-given-village": {
+        ZH: "{grid_code} 不是所给村（社区）的网格",
+        EN: "{grid_code} is not a grid of the given village",
+    },
+    "field.not-list-structure": {
+        ZH: "不是有效的清单结构：{exc}",
+        EN: "not a list structure: {exc}",
+    },
+    "field.not-office-township": {
+        ZH: "{office} 不是乡镇（街道）{township} 的科室",
+        EN: "{office} is not an office (科室) of township {township}",
+    },
+    "field.not-published-list": {
+        ZH: "{item_code} 不在 {township_code} 已发布的清单上",
+        EN: "{item_code} is not on the published list of {township_code}",
+    },
+    "field.not-published-list-2": {
+        ZH: "{item_code} 不在 {location} 已发布的清单上",
+        EN: "{item_code} is not on the published list of {location}",
+    },
+    "field.not-township": {
+        ZH: "{grid_code} 不在乡镇（街道）{township_code} 内",
+        EN: "{grid_code} is not in township {township_code}",
+    },
+    "field.not-township-duty": {
+        ZH: "{item_code} 不是乡镇（街道）的职责",
+        EN: "{item_code} is not a township duty",
+    },
+    "field.not-township-street-tenant": {
+        ZH: "{township_code} 不是本租户的乡镇或街道",
+        EN: "{township_code} is not a township or street of this tenant",
+    },
+    "field.not-township-tenant": {
+        ZH: "不是本租户的乡镇（街道）",
+        EN: "not a township of this tenant",
+    },
+    "field.not-url": {
+        ZH: "不是网址：{exc}",
+        EN: "not a URL: {exc}",
+    },
+    "field.not-valid-base64": {
+        ZH: "不是有效的 base64",
+        EN: "not valid base64",
+    },
+    "field.not-village-community-township": {
+        ZH: "{village_code} 不是该乡镇（街道）的村或社区",
+        EN: "{village_code} is not a village or community of the township",
+    },
+    "field.nothing-change": {
+        ZH: "没有要修改的内容",
+        EN: "nothing to change",
+    },
+    "field.one": {
+        ZH: "请用{value}之一",
+        EN: "one of {value}",
+    },
+    "field.only-dispatched-agencies-have": {
+        ZH: "只有派驻机构才有服务的乡镇（街道）",
+        EN: "only dispatched agencies have hosts",
+    },
+    "field.plain-file-name-without": {
+        ZH: "文件名中不能有 '/'、'\\' 或控制字符",
+        EN: "a plain file name without '/', '\\' or control characters",
+    },
+    "field.port-0-not-port": {
+        ZH: "0 不是有效端口",
+        EN: "port 0 is not a port",
+    },
+    "field.post-belongs-not-office": {
+        ZH: "岗位 {a_post} 属于 {value}，不属于该科室",
+        EN: "post {a_post} belongs to {value}, not the office",
+    },
+    "field.post-belongs-township-name": {
+        ZH: "岗位属于某个乡镇（街道）：请写明乡镇（街道）",
+        EN: "a post belongs to a township: name it",
+    },
+    "field.post-code-lower-case": {
+        ZH: "「{code}」：岗位编码只用小写字母 a-z、数字 0-9 和 '-'，例如 safety-officer",
+        EN: "{code!r}: a post code is lower-case a-z, 0-9 and '-', e.g. safety-officer",
+    },
+    "field.province-code-not-city": {
+        ZH: "{code} 是省级代码，不是市或县的代码",
+        EN: "{code} is a province code, not a city or county",
+    },
+    "field.quarter-named-like-2026": {
+        ZH: "季度写成 2026-Q3 这样的形式",
+        EN: "a quarter is named like 2026-Q3",
+    },
+    "field.range-covers-at-most": {
+        ZH: "范围最多 {MAX_RANGE_DAYS} 天",
+        EN: "a range covers at most {MAX_RANGE_DAYS} days",
+    },
+    "field.required-only-tenant-s": {
+        ZH: "此项必须填写：只有本租户自己的区划 {division_code} 没有上级",
+        EN: "required: only the tenant's own division {division_code} has no parent",
+    },
+    "field.same-relation-evaluator-evaluatee": {
+        ZH: "同一组（关系、评价方、被评价方、指标）出现了两次",
+        EN: "the same (relation, evaluator, evaluatee, indicator) appears twice",
+    },
+    "field.say-which-level": {
+        ZH: "请写明层级：{value}",
+        EN: "say which level: {value}",
+    },
+    "field.scheme-must-http-https": {
+        ZH: "协议须为 http 或 https",
+        EN: "the scheme must be http or https",
+    },
+    "field.send-table-as-csv": {
+        ZH: "以 csv 或 xlsx_base64 发送表格，二者选一",
+        EN: "send the table as csv or as xlsx_base64, one of the two",
+    },
+    "field.send-text-as-published": {
+        ZH: "发送公布的全文或条文，二者选一",
+        EN: "send the text as published, or the articles — one of them",
+    },
+    "field.sending-unit-must-department": {
+        ZH: "派出单位须为部门",
+        EN: "the sending unit must be a department",
+    },
+    "field.text-not": {
+        ZH: "文本是《{title}》，不是《{title2}》",
+        EN: "the text is 《{title}》, not 《{title2}》",
+    },
+    "field.township-office-belongs-township": {
+        ZH: "乡镇科室隶属于乡镇（街道）",
+        EN: "a township office belongs to a township",
+    },
+    "field.township-s-division-code": {
+        ZH: "乡镇（街道）的区划代码（12 位）",
+        EN: "a township's division code (12 digits)",
+    },
+    "field.unit-cannot-own-parent": {
+        ZH: "单位不能是自己的上级",
+        EN: "a unit cannot be its own parent",
+    },
+    "field.unknown-class-use-one": {
+        ZH: "没有「{call_class}」这一诉求类别：请用{value}之一",
+        EN: "unknown class {call_class!r}; use one of {value}",
+    },
+    "field.unknown-kind-use-one": {
+        ZH: "没有「{kind}」这一类型：请用{value}之一",
+        EN: "unknown kind {kind!r}; use one of {value}",
+    },
+    "field.unknown-method-one": {
+        ZH: "没有「{method}」这种问责方式：请用{known}之一",
+        EN: "unknown method {method!r}; one of {known}",
+    },
+    "field.unknown-situation-one": {
+        ZH: "没有「{situation}」这种情形：请用{known}之一",
+        EN: "unknown situation {situation!r}; one of {known}",
+    },
+    "field.unknown-state-use-one": {
+        ZH: "没有「{state}」这一状态：请用{value}之一",
+        EN: "unknown state {state!r}; use one of {value}",
+    },
+    "field.unknown-status-use-one": {
+        ZH: "没有「{status}」这一状态：请用{value}之一",
+        EN: "unknown status {status!r}; use one of {value}",
+    },
+    "field.unknown-unit-kind-use": {
+        ZH: "没有这种单位类型：请用{value}之一",
+        EN: "unknown unit kind; use one of {value}",
+    },
+    "field.use-one": {
+        ZH: "请用{value}之一",
+        EN: "use one of {value}",
+    },
+    "field.use-township-unit": {
+        ZH: "请用 township 或 unit",
+        EN: "use township or unit",
+    },
+    "field.version-id-version-date": {
+        ZH: "「{selector}」：应为版本编号、版本日期（YYYY-MM-DD）或 current",
+        EN: "{selector!r}: a version id, a version date (YYYY-MM-DD) or current",
+    },
+    "field.version-number-draft-published": {
+        ZH: "应为版本号、draft 或 published",
+        EN: "a version number, draft or published",
+    },
+    "field.version-recorded-as-effective": {
+        ZH: "{version_date} 的版本记录的生效日期为 {effective_date}",
+        EN: "the version of {version_date} is recorded as effective {effective_date}",
+    },
+    "field.withdrawn": {
+        ZH: "{item_code} 已撤销",
+        EN: "{item_code} is withdrawn",
+    },
+    "field.workflow-apply-through": {
+        ZH: "{definition} 是「{kind}」流程：请通过 /{value} 申请",
+        EN: "{definition} is an {kind} workflow: apply through /{value}",
+    },
+    "field.year-period-named-year": {
+        ZH: "年度周期以年份命名，例如 2026",
+        EN: "a year period is named by its year, e.g. 2026",
+    },
+    "forbidden.department-key-attaches-files": {
+        ZH: "部门密钥只能给本单位的部分添加附件：请写明 unit",
+        EN: "a department key attaches files to its own unit's part: give unit",
+    },
+    "forbidden.department-key-reads-only": {
+        ZH: "部门密钥只能读取本单位的统计",
+        EN: "a department key reads only its own unit's statistics",
+    },
+    "forbidden.department-key-reads-only-2": {
+        ZH: "部门密钥只能读取派给本单位的诉求，不能读取 {unit} 的",
+        EN: "a department key reads only the calls dispatched to its unit, not {unit}'s",
+    },
+    "forbidden.department-key-reads-only-3": {
+        ZH: "部门密钥只能读取本单位的记录，不能读取 {unit} 的",
+        EN: "a department key reads only its own unit's record, not {unit}'s",
+    },
+    "forbidden.department-key-reads-own": {
+        ZH: "部门密钥只能读取本单位的职责，不能读取 {unit_code} 的",
+        EN: "a department key reads its own unit's duties, not {unit_code}'s",
+    },
+    "forbidden.draft-catalog-county-admin": {
+        ZH: "目录草稿只供县级管理员查看：请读取已发布的版本",
+        EN: "the draft catalog is for the county admin; read a published version",
+    },
+    "forbidden.key-may-not": {
+        ZH: "{value} 密钥不能为 {unit_code} 执行「{action}」",
+        EN: "a {value} key may not {action} for {unit_code}",
+    },
+    "forbidden.key-may-not-2": {
+        ZH: "{value} 密钥不能执行「{action}」",
+        EN: "a {value} key may not {action}",
+    },
+    "forbidden.key-may-not-read": {
+        ZH: "{value} 密钥不能读取事件流",
+        EN: "a {value} key may not read the event feed",
+    },
+    "forbidden.key-may-not-start": {
+        ZH: "{value} 密钥不能发起 {name}（{label}）；可以发起的是：{value2}",
+        EN: "a {value} key may not start {name} ({label}); it is started by: {value2}",
+    },
+    "forbidden.key-may-not-taken": {
+        ZH: "{value} 密钥不能执行「{label}」（{name}）；可执行者：{value2}；您现在可以：{value3}",
+        EN: "a {value} key may not {name} ({label}); it is taken by: {value2}; you may take now: {value3}",
+    },
+    "forbidden.key-may-not-township": {
+        ZH: "{value} 密钥不能为乡镇（街道）{township_code} 执行「{action}」",
+        EN: "a {value} key may not {action} for township {township_code}",
+    },
+    "forbidden.key-reads-only-own": {
+        ZH: "{value} 密钥只能读取本单位的统计：请去掉 group_by",
+        EN: "a {value} key reads only its own statistics; leave out group_by",
+    },
+    "forbidden.national-shared-every-tenant": {
+        ZH: "《{title}》是全国性文件，所有租户共用：只有平台密钥才能记录其修订和废止（这是 {value} 密钥）",
+        EN: "《{title}》 is national and shared by every tenant: only a platform key records its amendments and repeals (this is a {value} key)",
+    },
+    "forbidden.not-allowed-database": {
+        ZH: "数据库不允许此操作：{message}",
+        EN: "not allowed by the database: {message}",
+    },
+    "forbidden.only-county-office-admin": {
+        ZH: "只有县级编办（管理员密钥）才能执行「{action}」；{value} 密钥不能",
+        EN: "only the county office (an admin key) may {action}; a {value} key may not",
+    },
+    "forbidden.row-belongs-another-tenant": {
+        ZH: "该记录属于另一个租户",
+        EN: "the row belongs to another tenant",
+    },
+    "forbidden.township-key-reads-only": {
+        ZH: "乡镇密钥只能读取本乡镇（街道）的统计",
+        EN: "a township key reads only its own township's statistics",
+    },
+    "forbidden.township-key-reads-only-2": {
+        ZH: "乡镇密钥只能读取本乡镇（街道）的诉求，不能读取 {township} 的",
+        EN: "a township key reads only its own township's calls, not {township}'s",
+    },
+    "forbidden.township-key-reads-only-3": {
+        ZH: "乡镇密钥只能读取本乡镇（街道）的记录，不能读取 {township} 的",
+        EN: "a township key reads only its own township's record, not {township}'s",
+    },
+    "forbidden.units-are-chosen-from": {
+        ZH: "承办单位从乡镇（街道）的清单中选定；只有县级编办可以自行指定",
+        EN: "units are chosen from the township's list; only the county office names them itself",
+    },
+    "handbook-unavailable.font-face-cannot-embedded": {
+        ZH: "字体 {path}（第 {index} 个字形）无法嵌入：{exc}；请使用 TrueType 轮廓的字体，或不设 QINGDAN_HANDBOOK_FONT 以使用自带字体",
+        EN: "the font {path} (face {index}) cannot be embedded: {exc}; use a font with TrueType outlines, or unset QINGDAN_HANDBOOK_FONT for the bundled one",
+    },
+    "handbook-unavailable.handbook-qr-codes-would": {
+        ZH: "手册中的二维码将指向 {public_base_url}，手机无法打开（它只指本机）：请把 QINGDAN_PUBLIC_URL 设为手机和浏览器能访问的本服务地址（例如 https://qingdan.example.gov.cn）后重启",
+        EN: "handbook QR codes would point at {public_base_url}, which phones cannot open (it names this machine only); set QINGDAN_PUBLIC_URL to the address phones and browsers reach this service at (e.g. https://qingdan.example.gov.cn) and restart",
+    },
+    "handbook-unavailable.qingdan-handbook-font-names": {
+        ZH: "QINGDAN_HANDBOOK_FONT 指向的 {path} 不是文件",
+        EN: "QINGDAN_HANDBOOK_FONT names {path}, which is not a file",
+    },
+    "handbook-unavailable.qingdan-handbook-font-part": {
+        ZH: "QINGDAN_HANDBOOK_FONT「{value}」：'#' 后面须为字体序号",
+        EN: "QINGDAN_HANDBOOK_FONT {value!r}: the part after '#' must be a face number",
+    },
+    "invalid-request.body-not-valid-json": {
+        ZH: "请求体不是有效的 JSON（{exc}）",
+        EN: "the body is not valid JSON ({exc})",
+    },
+    "invalid-request.cursor": {
+        ZH: "cursor：{BAD_CURSOR}",
+        EN: "cursor: {BAD_CURSOR}",
+    },
+    "invalid-request.id-not-call-id": {
+        ZH: "id：「{value}」不是诉求编号",
+        EN: "id: {value!r} is not a call id",
+    },
+    "invalid-request.if-match": {
+        ZH: "If-Match「{header}」无效：{message}",
+        EN: "If-Match {header!r} is {message}",
+    },
+    "invalid-request.message": {
+        ZH: "{field}：{message}",
+        EN: "{field}: {message}",
+    },
+    "invalid-request.not-base64": {
+        ZH: "{field}：不是 base64",
+        EN: "{field}: not base64",
+    },
+    "invalid-request.q-at-most-characters": {
+        ZH: "q：最多 {MAX_QUERY} 个字符",
+        EN: "q: at most {MAX_QUERY} characters",
+    },
+    "invalid-request.scope-lists-catalog": {
+        ZH: "scope：应为 lists 或 catalog",
+        EN: "scope: lists or catalog",
+    },
+    "invalid-request.send-at-least-one": {
+        ZH: "请至少发送一份来源清单",
+        EN: "send at least one source list",
+    },
+    "invalid-request.send-each-source-list": {
+        ZH: "每份来源清单作为一个文件部分发送（带文件名）；不带文件名的部分须为 UTF-8 文本",
+        EN: "send each source list as a file part (with a filename); a part without one must be UTF-8 text",
+    },
+    "invalid-request.send-source-lists-as": {
+        ZH: "请以 multipart/form-data 发送来源清单，每份清单一个文件",
+        EN: "send the source lists as multipart/form-data, one file per list",
+    },
+    "invalid-request.version": {
+        ZH: "version：{message}",
+        EN: "version: {message}",
+    },
+    "not-found.call-was-not-dispatched": {
+        ZH: "诉求 {call_id} 没有派给 {unit}",
+        EN: "call {call_id} was not dispatched to {unit}",
+    },
+    "not-found.catalog-empty-nothing-has": {
+        ZH: "目录是空的：还没有创建任何内容",
+        EN: "the catalog is empty: nothing has been created yet",
+    },
+    "not-found.event-was-not-sent": {
+        ZH: "事件 {event_id} 没有发送给订阅 {subscription_id}",
+        EN: "event {event_id} was not sent to subscription {subscription_id}",
+    },
+    "not-found.has-no-has": {
+        ZH: "《{title}》（{version_date}）没有{label}（它有{span}）",
+        EN: "《{title}》 ({version_date}) has no {label} (it has {span})",
+    },
+    "not-found.has-no-version": {
+        ZH: "《{title}》没有版本 {selector}",
+        EN: "《{title}》 has no version {selector}",
+    },
+    "not-found.has-not-claimed": {
+        ZH: "{township} 没有认领 {item_code}",
+        EN: "{township} has not claimed {item_code}",
+    },
+    "not-found.item-township-not-assigned": {
+        ZH: "乡镇（街道）{township} 的事项 {item_code} 没有分配到岗位",
+        EN: "item {item_code} of township {township} is not assigned to a post",
+    },
+    "not-found.no": {
+        ZH: "没有 {what} {value}",
+        EN: "no {what} {value}",
+    },
+    "not-found.no-2": {
+        ZH: "没有「{kind}」{instance_id}",
+        EN: "no {kind} {instance_id}",
+    },
+    "not-found.no-accountability-case": {
+        ZH: "没有问责案件 {number}",
+        EN: "no accountability case {number}",
+    },
+    "not-found.no-bulk-publication": {
+        ZH: "没有批量发布任务 {job_id}",
+        EN: "no bulk publication {job_id}",
+    },
+    "not-found.no-calendar-override": {
+        ZH: "{day} 没有日历调整",
+        EN: "no calendar override on {day}",
+    },
+    "not-found.no-call": {
+        ZH: "没有诉求 {call_id}",
+        EN: "no call {call_id}",
+    },
+    "not-found.no-catalog-item": {
+        ZH: "没有目录事项 {item_code}",
+        EN: "no catalog item {item_code}",
+    },
+    "not-found.no-catalog-item-version": {
+        ZH: "第{number}版目录中没有事项 {code}",
+        EN: "no catalog item {code} in version {number}",
+    },
+    "not-found.no-catalog-version": {
+        ZH: "没有第{number}版目录",
+        EN: "no catalog version {number}",
+    },
+    "not-found.no-catalog-version-published": {
+        ZH: "目录还没有发布任何版本：可用 version=draft 读取草稿",
+        EN: "no catalog version is published yet; ask for version=draft",
+    },
+    "not-found.no-draft": {
+        ZH: "没有草稿",
+        EN: "no draft",
+    },
+    "not-found.no-evaluation-period": {
+        ZH: "没有考核周期 {code}",
+        EN: "no evaluation period {code}",
+    },
+    "not-found.no-event": {
+        ZH: "没有事件 {event_id}",
+        EN: "no event {event_id}",
+    },
+    "not-found.no-handbook": {
+        ZH: "没有手册 {job_id}",
+        EN: "no handbook {job_id}",
+    },
+    "not-found.no-jurisdiction-division-code": {
+        ZH: "没有区划代码为 {code} 的行政区划",
+        EN: "no jurisdiction with division code {code}",
+    },
+    "not-found.no-legal-document": {
+        ZH: "没有法律文件 {document_id}",
+        EN: "no legal document {document_id}",
+    },
+    "not-found.no-portal": {
+        ZH: "没有门户「{slug}」",
+        EN: "no portal {slug!r}",
+    },
+    "not-found.no-post-township": {
+        ZH: "乡镇（街道）{township} 没有岗位 {code}",
+        EN: "no post {code} in township {township}",
+    },
+    "not-found.no-recorded-change": {
+        ZH: "没有已记录的变更 {change_id}",
+        EN: "no recorded change {change_id}",
+    },
+    "not-found.no-result-period-compute": {
+        ZH: "考核周期 {period} 中没有 {subject} 的结果（请先计算该周期）",
+        EN: "no result for {subject} in period {period} (compute the period first)",
+    },
+    "not-found.no-tenant": {
+        ZH: "没有租户「{tenant}」",
+        EN: "no tenant {tenant!r}",
+    },
+    "not-found.no-township": {
+        ZH: "没有乡镇（街道）{township}",
+        EN: "no township {township}",
+    },
+    "not-found.no-township-tenant-has": {
+        ZH: "本租户没有任何乡镇（街道）有现行的已发布清单",
+        EN: "no township of this tenant has a published list in force",
+    },
+    "not-found.no-unit": {
+        ZH: "没有单位 {unit_code}",
+        EN: "no unit {unit_code}",
+    },
+    "not-found.no-unit-code": {
+        ZH: "没有编码为 {code} 的单位",
+        EN: "no unit with code {code}",
+    },
+    "not-found.no-webhook-subscription": {
+        ZH: "没有 Webhook 订阅 {subscription_id}",
+        EN: "no webhook subscription {subscription_id}",
+    },
+    "not-found.no-workflow-definition-tenant": {
+        ZH: "没有流程定义「{name}」；本租户有：{value}",
+        EN: "no workflow definition {name!r}; this tenant has: {value}",
+    },
+    "not-found.no-workflow-instance": {
+        ZH: "没有流程实例 {instance_id}",
+        EN: "no workflow instance {instance_id}",
+    },
+    "not-found.no-workflow-instance-2": {
+        ZH: "没有流程实例 {id}",
+        EN: "no workflow instance {id}",
+    },
+    "not-found.no-workflow-tenant": {
+        ZH: "本租户没有「{kind}」流程",
+        EN: "no {kind} workflow for this tenant",
+    },
+    "not-found.not-list": {
+        ZH: "{item_code} 不在 {township} 的清单上",
+        EN: "{item_code} is not on the list of {township}",
+    },
+    "not-found.not-published-list": {
+        ZH: "{code} 不在 {name} 已发布的清单上",
+        EN: "{code} is not on the published list of {name}",
+    },
+    "not-found.there-no-draft-next": {
+        ZH: "没有草稿：下一次编辑会新建草稿",
+        EN: "there is no draft: the next edit starts one",
+    },
+    "not-found.township-has-no-list": {
+        ZH: "乡镇（街道）{township} 还没有清单：请县里先发布目录",
+        EN: "township {township} has no list yet: the county publishes its catalog first",
+    },
+    "not-found.township-has-no-published": {
+        ZH: "乡镇（街道）{township} 没有已发布的第 {wanted} 版；现有第 1 至 {published} 版",
+        EN: "township {township} has no published version {wanted}; versions 1 to {published} exist",
+    },
+    "not-found.township-has-no-published-2": {
+        ZH: "乡镇（街道）{value}（{value2}）没有现行的已发布清单",
+        EN: "township {value} ({value2}) has no published list in force",
+    },
+    "not-found.township-has-no-published-3": {
+        ZH: "乡镇（街道）{township_code} 没有已发布的清单",
+        EN: "township {township_code} has no published list",
+    },
+    "not-found.township-has-no-published-4": {
+        ZH: "乡镇（街道）{township} 没有已发布的清单",
+        EN: "township {township} has no published list",
+    },
+    "not-found.township-has-no-published-5": {
+        ZH: "乡镇（街道）{township} 没有已发布的清单{which}{when}",
+        EN: "township {township} has no published list{which}{when}",
+    },
+    "precondition-failed.record-changed-since-you": {
+        ZH: "记录在您读取之后已被修改（您发送的版本号为 {expected}，现在是 {current}）：请重新读取后再修改",
+        EN: "the record changed since you read it (you sent version {expected}, it is now {current}); read it again and reapply your change",
+    },
+    "precondition-required.send-if-match-body": {
+        ZH: '请发送 If-Match: "{current}"（或在请求体中写 "{field}": {current}；If-Match: * 表示任意版本），以免覆盖他人同时所做的修改',
+        EN: 'send If-Match: "{current}" (or "{field}": {current} in the body; If-Match: * for any version) so that a concurrent change is not overwritten',
+    },
+    "unknown-plugin.no-jurisdiction-plugin-installed": {
+        ZH: "没有区划插件「{name}」（已安装：{known}）",
+        EN: "no jurisdiction plugin {name!r} (installed: {known})",
+    },
+    "validation-failed.check-values-you-sent": {
+        ZH: "{message}；请检查您发送的值",
+        EN: "{message}; check the values you sent",
+    },
+    "validation-failed.does-not-take-takes": {
+        ZH: "{name} 不接受 {value}；它接受：{takes}",
+        EN: "{name} does not take {value}; it takes: {takes}",
+    },
+    "validation-failed.end-must-not-before": {
+        ZH: "end：不能早于 start",
+        EN: "end: must not be before start",
+    },
+    "validation-failed.has-no-transition-allowed": {
+        ZH: "{name} 没有「{transition}」这一步；在 {state} 状态下可以：{value}",
+        EN: "{name} has no transition {transition!r}; in {state} the allowed ones are: {value}",
+    },
+    "validation-failed.list-structure-not-sound": {
+        ZH: "清单结构不成立",
+        EN: "the list structure is not sound",
+    },
+    "validation-failed.merged-items-are-not": {
+        ZH: "合并后有 {value} 个事项不合格，没有应用任何内容",
+        EN: "{value} merged items are not valid; nothing was applied",
+    },
+    "validation-failed.merged-items-break-catalog": {
+        ZH: "合并后的事项违反目录规则，没有应用任何内容（{value}）",
+        EN: "the merged items break catalog rules; nothing was applied ({value})",
+    },
+    "validation-failed.problem-s-csv-nothing": {
+        ZH: "CSV 中有 {value} 处问题，没有写入任何内容",
+        EN: "{value} problem(s) in the CSV; nothing was written",
+    },
+    "validation-failed.q": {
+        ZH: "q：{message}",
+        EN: "q: {message}",
+    },
+    "validation-failed.refers-something-does-not": {
+        ZH: "{field}：引用的对象不存在",
+        EN: "{field}: refers to something that does not exist",
+    },
+    "validation-failed.township-catalog-has-no": {
+        ZH: "township：目录中没有乡镇（街道）的清单；请用 scope=lists 检索",
+        EN: "township: the catalog has no townships; search scope=lists",
+    },
+    "validation-failed.value-not-allowed": {
+        ZH: "{field}：不允许的值",
+        EN: "{field}: value not allowed",
+    },
+}
