@@ -11,8 +11,8 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import Scope, Send
 
-from core.platform import db, messages
-from core.platform.errors import DatabaseUnavailable, QingdanError
+from core.platform import db, decoding, messages
+from core.platform.errors import DatabaseUnavailable, FieldError, QingdanError
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://qingdan.dev/problems/"
@@ -73,18 +73,28 @@ async def send_problem(
     status: int,
     code: str,
     title: str,
-    detail: str,
+    detail: str | messages.Text,
     *,
-    errors: list[dict[str, str]] | None = None,
+    errors: list[dict[str, str | messages.Text]] | None = None,
     headers: Sequence[tuple[bytes, bytes]] = (),
 ) -> None:
     """A problem answered by ASGI middleware, below litestar (before routing, decoding or
-    authentication): the same document as :func:`problem`."""
+    authentication): the same document as :func:`problem`, in the language of the request's
+    ``Accept-Language`` when ``detail`` is catalogued."""
     request_id = scope.get("state", {}).get("request_id")
     instance = scope.get("path", "").replace("\x00", "%00")
-    document = problem_document(status, code, title, detail, instance, request_id, errors)
+    spoken = messages.EN
+    if isinstance(detail, messages.Text):
+        asked = dict(scope.get("headers") or ()).get(b"accept-language", b"").decode("latin-1")
+        spoken = messages.negotiate(asked)
+        detail = detail.render(spoken)
+    said = [{k: v.render(spoken) if isinstance(v, messages.Text) else v for k, v in e.items()} for e in errors or ()]
+    document = problem_document(
+        status, code, messages.title(code, spoken, title), detail, instance, request_id, said or None
+    )
     body = json.dumps(document, ensure_ascii=False).encode()
-    start = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()), *headers]
+    start = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    start += [(b"content-language", spoken.encode()), *headers]
     await send({"type": "http.response.start", "status": status, "headers": start})
     await send({"type": "http.response.body", "body": body})
 
@@ -107,7 +117,7 @@ def domain_error(request: Request[Any, Any, Any], exc: QingdanError) -> Response
         exc.code,
         messages.title(exc.code, spoken, exc.title),
         detail,
-        [{"field": e.field, "message": e.message} for e in exc.errors],
+        [{"field": e.field, "message": e.message} for e in exc.localized_errors(spoken)],
         exc.extra,
     )
     response.headers["Content-Language"] = spoken
@@ -133,36 +143,60 @@ def field_of_message(message: str, key: str | None = None) -> str:
     return key or "body"
 
 
+def decode_error(message: str, key: str | None = None) -> FieldError:
+    """A msgspec/litestar validation message as a field error, its message catalogued."""
+    return FieldError(field_of_message(message, key), message, decoding.text(message))
+
+
+def localized(request: Request[Any, Any, Any], response: Response[Any], spoken: str) -> Response[Any]:
+    """``response`` saying the language its words are in."""
+    response.headers["Content-Language"] = spoken
+    return response
+
+
+def _said(
+    request: Request[Any, Any, Any],
+    status: int,
+    code: str,
+    fallback_title: str,
+    detail: messages.Text,
+    errors: list[FieldError] | None = None,
+) -> Response[Any]:
+    """A problem of the edge (not raised by a service) in the language asked."""
+    spoken = language(request)
+    fields = [{"field": e.field, "message": e.localized(spoken)} for e in errors or ()]
+    title = messages.title(code, spoken, fallback_title)
+    return localized(request, problem(request, status, code, title, detail.render(spoken), fields), spoken)
+
+
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
     items = exc.extra if isinstance(exc.extra, list) else []
-    errors = [
-        {"field": field_of_message(str(i.get("message", "")), i.get("key")), "message": str(i.get("message", ""))}
-        for i in items
-        if isinstance(i, dict)
-    ]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
-    return problem(request, 400, "invalid-request", "Invalid request", detail, errors)
+    errors = [decode_error(str(i.get("message", "")), i.get("key")) for i in items if isinstance(i, dict)]
+    if not errors:
+        return _said(request, 400, "invalid-request", "Invalid request", decoding.text(str(exc.detail)))
+    spoken = language(request)
+    fields = [{"field": e.field, "message": e.localized(spoken)} for e in errors]
+    detail = messages.render("fields", spoken, fields=[messages.Text("field", f) for f in fields])
+    title = messages.title("invalid-request", spoken, "Invalid request")
+    return localized(request, problem(request, 400, "invalid-request", title, detail, fields), spoken)
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     if isinstance(exc.__cause__, SerializationException):
-        detail = f"the body is not valid JSON ({exc.detail})"
-        return problem(request, 400, "invalid-json", "Invalid JSON", detail, [{"field": "body", "message": detail}])
+        text = messages.Text("invalid-request.body-not-valid-json", exc=exc.detail)
+        return _said(
+            request, 400, "invalid-json", "Invalid JSON", text, [FieldError("body", text.render(messages.EN), text)]
+        )
     code, title = _HTTP_CODES.get(exc.status_code, ("http-error", "HTTP error"))
-    return problem(request, exc.status_code, code, title, str(exc.detail))
+    # litestar's own words ("Not Found", "Method Not Allowed"): one catalogued detail per status
+    return _said(request, exc.status_code, code, title, messages.Text(f"http.{code}", detail=str(exc.detail)))
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if db.is_unavailable(exc):  # a driver error that bypassed core.platform.db's translation
         return domain_error(request, db.unavailable(exc))
     log.exception("unhandled error", exc_info=exc)
-    return problem(
-        request,
-        500,
-        "internal-error",
-        "Internal error",
-        "something went wrong on our side; nothing was changed. Quote the request_id if you report it",
-    )
+    return _said(request, 500, "internal-error", "Internal error", messages.Text("http.internal-error"))
 
 
 EXCEPTION_HANDLERS: dict[Any, Any] = {

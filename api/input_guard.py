@@ -30,6 +30,7 @@ from urllib.parse import parse_qsl
 from litestar.types import Message, Receive, Scope, Send
 
 from api.errors import send_problem
+from core.platform.messages import Text
 
 DEFAULT_MAX_DEPTH = 32
 DEFAULT_MAX_BYTES = 1024 * 1024
@@ -58,7 +59,7 @@ class Refusal:
     code: str
     title: str
     field: str
-    message: str
+    message: Text
 
 
 def too_deep(body: bytes, limit: int) -> bool:
@@ -79,7 +80,7 @@ def check_json(text: bytes, field: str, max_depth: int) -> Refusal | None:
             "json-too-deep",
             "JSON nested too deeply",
             field,
-            f"arrays and objects nest more than {max_depth} levels deep; send a flatter document",
+            Text("guard.json-too-deep", max_depth=max_depth),
         )
     if b"\\u0000" in text and _NUL_ESCAPE.search(text):
         return Refusal(
@@ -87,7 +88,7 @@ def check_json(text: bytes, field: str, max_depth: int) -> Refusal | None:
             "nul-character",
             "NUL character",
             field,
-            "contains a NUL character (\\u0000), which text cannot hold; remove it",
+            Text("guard.nul-escape"),
         )
     if (b"\\ud" in text or b"\\uD" in text) and _LONE_SURROGATE.search(text):
         return Refusal(
@@ -95,13 +96,13 @@ def check_json(text: bytes, field: str, max_depth: int) -> Refusal | None:
             "invalid-json",
             "Invalid JSON",
             field,
-            "contains an unpaired surrogate escape (\\ud800–\\udfff), which is not a character; send UTF-16 pairs",
+            Text("guard.lone-surrogate"),
         )
     return None
 
 
 def _nul(field: str) -> Refusal:
-    return Refusal(400, "nul-character", "NUL character", field, "contains a NUL character (%00); remove it")
+    return Refusal(400, "nul-character", "NUL character", field, Text("guard.nul"))
 
 
 def check_target(scope: Scope, max_depth: int) -> Refusal | None:
@@ -153,7 +154,7 @@ def _too_large(limit: int) -> Refusal:
         "payload-too-large",
         "Request body too large",
         "body",
-        f"the body is larger than this route accepts ({limit} bytes)",
+        Text("guard.too-large", limit=limit),
     )
 
 
@@ -194,7 +195,7 @@ async def send_refusal(scope: Scope, send: Send, refusal: Refusal) -> None:
         refusal.status,
         refusal.code,
         refusal.title,
-        f"{refusal.field}: {refusal.message}",
+        Text("field", field=refusal.field, message=refusal.message),
         errors=[{"field": refusal.field, "message": refusal.message}],
         headers=[(b"connection", b"close")] if refusal.status == 413 else (),
     )
@@ -215,7 +216,7 @@ def _wrong_media_type(scope: Scope) -> Refusal | None:
         "unsupported-media-type",
         "Unsupported media type",
         "content-type",
-        f"send the body as application/json (got {got})",
+        Text("guard.media-type", got=got),
     )
 
 

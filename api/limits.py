@@ -47,6 +47,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.errors import send_problem
+from core.platform.messages import Text
 from core.platform.settings import Settings, load_settings
 
 try:
@@ -168,7 +169,7 @@ def _group(address: str) -> str:
     return str(ip)
 
 
-async def _too_many(scope: Scope, send: Send, wait: float, detail: str) -> None:
+async def _too_many(scope: Scope, send: Send, wait: float, detail: Text) -> None:
     seconds = max(1, math.ceil(wait))
     await send_problem(
         scope,
@@ -176,7 +177,7 @@ async def _too_many(scope: Scope, send: Send, wait: float, detail: str) -> None:
         429,
         "too-many-requests",
         "Too many requests",
-        f"{detail}; try again in {seconds} s (Retry-After)",
+        Text("limits.try-again", why=detail, seconds=seconds),
         headers=[(b"retry-after", str(seconds).encode())],
     )
 
@@ -188,11 +189,8 @@ def rate_limits(settings: Settings) -> Callable[[ASGIApp], ASGIApp]:
     failures = Buckets(settings.auth_failures_per_minute) if settings.auth_failures_per_minute > 0 else None
     address = ClientAddress(settings.trusted_proxies)
     checking: dict[bytes, int] = {}  # tokens not yet known, with their requests in flight
-    key_rate = f"this API key sent more than {settings.rate_limit_per_minute:,} requests a minute"
-    guess_rate = (
-        f"more than {settings.auth_failures_per_minute} requests a minute from this address failed authentication"
-        " (an unknown, revoked or mistyped API key); check the key"
-    )
+    key_rate = Text("limits.key-rate", limit=settings.rate_limit_per_minute)
+    guess_rate = Text("limits.guess-rate", limit=settings.auth_failures_per_minute)
 
     def middleware(app: ASGIApp) -> ASGIApp:
         async def limited(scope: Scope, receive: Receive, send: Send) -> None:
@@ -339,9 +337,9 @@ class _BodyClock:
             return
         self.answered = True
         if self.deadline is not None and self.total and asyncio.get_running_loop().time() >= self.deadline:
-            why = f"the request body took longer than {self.total:g} s"
+            why = Text("limits.body-slow", seconds=self.total)
         else:
-            why = f"the request body paused for more than {self.idle:g} s"
+            why = Text("limits.body-paused", seconds=self.idle)
         headers = [(b"connection", b"close")]
         request_id = self.scope.get("state", {}).get("request_id")
         if request_id:  # sent outside request_context, which adds the header to the others
@@ -352,7 +350,7 @@ class _BodyClock:
             408,
             "request-timeout",
             "Request timeout",
-            f"{why}; send the whole body without pausing (a slow link: send a smaller file)",
+            Text("limits.body-timeout", why=why),
             headers=headers,
         )
 

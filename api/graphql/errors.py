@@ -18,7 +18,9 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from core.platform import messages
 from core.platform.errors import QingdanError
+from core.platform.messages import Text
 
 #: REST parameter → the GraphQL argument that carries the same value (Relay's names).
 _ARGUMENT_OF = {"limit": ("first",), "cursor": ("after",)}
@@ -45,18 +47,26 @@ def graphql_field(field: str, sent: set[str]) -> str:
     return camel(field)
 
 
-def problem_extensions(error: GraphQLError, original: QingdanError) -> dict[str, Any]:
+def problem_extensions(error: GraphQLError, original: QingdanError, language: str = messages.EN) -> dict[str, Any]:
+    """The problem's code, status and fields; the error's message becomes the detail in
+    ``language`` when it is catalogued (else it stays English, as its field messages)."""
+    detail, spoken = original.localized(language)
     extensions: dict[str, Any] = {**(error.extensions or {}), "code": original.code, "status": original.status}
+    if error.message == original.detail:  # the service's own words, not a message graphql-core made
+        error.message = detail
     if original.retry_after is not None:
         extensions["retryAfter"] = original.retry_after
     if original.errors:
         sent = _sent_arguments(error)
-        errors = [{"field": graphql_field(e.field, sent), "message": e.message} for e in original.errors]
+        said = original.localized_errors(spoken)
+        errors = [{"field": graphql_field(e.field, sent), "message": e.message} for e in said]
         extensions["field"] = errors[0]["field"]
         extensions["errors"] = errors
-        rest = "; ".join(f"{e.field}: {e.message}" for e in original.errors)
+        rest = messages.render("fields", spoken, fields=[Text("field", field=e.field, message=e.message) for e in said])
         if error.message == rest:  # the message quotes REST's names: quote the client's instead
-            error.message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+            error.message = messages.render(
+                "fields", spoken, fields=[Text("field", field=e["field"], message=e["message"]) for e in errors]
+            )
     return extensions
 
 
@@ -77,10 +87,12 @@ class ProblemCodes(SchemaExtension):
                 error.extensions = {**(error.extensions or {}), **INVALID_QUERY}
             raise
         result = self.execution_context.result
+        asked = getattr(self.execution_context.context, "accept_language", None)
+        language = messages.negotiate(asked)  # English unless asked: as REST's problems
         for error in (result.errors if result else None) or []:
             original = error.original_error
             if isinstance(original, QingdanError):
-                error.extensions = problem_extensions(error, original)
+                error.extensions = problem_extensions(error, original, language)
             elif (error.extensions or {}).get("code"):
                 continue  # raised with its own code, on purpose
             elif original is None and not error.path:  # refused before any field ran

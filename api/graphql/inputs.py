@@ -6,8 +6,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from api.errors import field_of_message
-from core.platform.errors import FieldError, InvalidInput
+from api.errors import decode_error
+from core.platform.errors import InvalidInput
 
 T = TypeVar("T")
 
@@ -17,5 +17,5 @@ def convert(data: dict[str, Any], kind: type[T]) -> T:
     try:
         return msgspec.convert(data, kind)
     except msgspec.ValidationError as exc:
-        message = str(exc)
-        raise InvalidInput(message, errors=[FieldError(field_of_message(message), message)]) from exc
+        error = decode_error(str(exc))
+        raise InvalidInput(str(exc), errors=[error], text=error.text) from exc

@@ -64,23 +64,24 @@ class Problem:
             status=exc.status,
             title=messages.title(exc.code, spoken, exc.title),
             detail=detail,
-            errors=[FieldError(field=camel(e.field), message=e.message) for e in exc.errors],
+            errors=[FieldError(field=camel(e.field), message=e.message) for e in exc.localized_errors(spoken)],
         )
 
 
 async def attempt(
-    info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]], language: str = messages.EN
+    info: GqlInfo, tenant: str, act: Callable[[Access], Awaitable[T]], language: str | None = None
 ) -> T | Problem:
     """What a mutation does around its service call: open the caller's access to
     ``tenant`` (another tenant's answers "not found") and answer a domain error as a Problem
-    (its detail in ``language`` where the message is catalogued)."""
+    (its detail in ``language`` — by default the one of Accept-Language, else English —
+    where the message is catalogued)."""
     try:
         access = await info.context.access(tenant)
         if access is None:
             raise NotFound(Text("not-found.no-tenant", tenant=tenant))
         return await act(access)
     except QingdanError as exc:
-        return Problem.of(exc, language)
+        return Problem.of(exc, language or messages.negotiate(info.context.accept_language))
 
 
 @strawberry.type

@@ -14,7 +14,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.errors import field_of_message
+from api.errors import decode_error
 from api.rest.idempotency import create_once, created
 from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, Limit, UpdatedSince
 from core.calls import attachments
@@ -279,7 +279,8 @@ class CallController(Controller):
         try:
             file = msgspec.json.decode(body, type=AttachmentUpload)
         except msgspec.ValidationError as exc:
-            raise InvalidInput(str(exc), errors=[FieldError(field_of_message(str(exc)), str(exc))]) from exc
+            error = decode_error(str(exc))
+            raise InvalidInput(str(exc), errors=[error], text=error.text) from exc
         except msgspec.DecodeError as exc:
             raise InvalidInput(
                 Text("invalid-request.body-not-valid-json", exc=exc), errors=[FieldError("body", str(exc))]

@@ -83,6 +83,8 @@ def _quoted(values: Any, language: str) -> str:
 def _value(value: Any, language: str) -> Any:
     if isinstance(value, Text):
         return value.render(language)
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Text) for v in value):
+        return ("；" if language == ZH else "; ").join(v.render(language) for v in value)  # sentences
     if isinstance(value, list | tuple):
         return _quoted(value, language)
     return value
@@ -145,6 +147,91 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "did-you-mean": {ZH: "；您是不是要写{suggestions}？", EN: "; did you mean {suggestions}?"},
     # --- a field error standing alone as a problem's detail (``ValidationFailed.on``)
     "field": {ZH: "{field}：{message}", EN: "{field}: {message}"},
+    "fields": {ZH: "{fields}", EN: "{fields}"},
+    # --- what msgspec and litestar say of a value that does not decode (core/platform/decoding.py);
+    # English is msgspec's own sentence (``raw``), unchanged for the clients that read it
+    "decode.expected": {ZH: "应为{expected}，收到的是{got}", EN: "{raw}"},
+    "decode.missing-field": {ZH: "缺少必填字段 {name}", EN: "{raw}"},
+    "decode.unknown-field": {ZH: "不认识的字段 {name}：删去它，或检查拼写", EN: "{raw}"},
+    "decode.length": {ZH: "{expected}的长度须{op} {limit}", EN: "{raw}"},
+    "decode.bound": {ZH: "须{op} {limit}", EN: "{raw}"},
+    "decode.pattern": {ZH: "格式不符合要求（须匹配 {pattern}）", EN: "{raw}"},
+    "decode.enum": {ZH: "{value} 不是可选的值", EN: "{raw}"},
+    "decode.missing-parameter": {ZH: "缺少必需的参数 {name}", EN: "{raw}"},
+    "decode.other": {ZH: "值不符合要求", EN: "{raw}"},
+    "decode.type.str": {ZH: "字符串", EN: "str"},
+    "decode.type.int": {ZH: "整数", EN: "int"},
+    "decode.type.float": {ZH: "数字", EN: "float"},
+    "decode.type.bool": {ZH: "布尔值", EN: "bool"},
+    "decode.type.object": {ZH: "对象", EN: "object"},
+    "decode.type.array": {ZH: "数组", EN: "array"},
+    "decode.type.null": {ZH: "空值（null）", EN: "null"},
+    "decode.op.>=": {ZH: "不小于", EN: ">="},
+    "decode.op.<=": {ZH: "不大于", EN: "<="},
+    "decode.op.>": {ZH: "大于", EN: ">"},
+    "decode.op.<": {ZH: "小于", EN: "<"},
+    # --- refusals before the application (api/input_guard.py, api/limits.py)
+    "guard.json-too-deep": {
+        ZH: "数组和对象的嵌套超过 {max_depth} 层：请发送层次更少的文档",
+        EN: "arrays and objects nest more than {max_depth} levels deep; send a flatter document",
+    },
+    "guard.nul-escape": {
+        ZH: "含有 NUL 字符（\\u0000），文本中不能有它：请删去",
+        EN: "contains a NUL character (\\u0000), which text cannot hold; remove it",
+    },
+    "guard.lone-surrogate": {
+        ZH: "含有不成对的代理转义（\\ud800–\\udfff），它不是字符：请按 UTF-16 成对发送",
+        EN: "contains an unpaired surrogate escape (\\ud800–\\udfff), which is not a character; send UTF-16 pairs",
+    },
+    "guard.nul": {ZH: "含有 NUL 字符（%00）：请删去", EN: "contains a NUL character (%00); remove it"},
+    "guard.too-large": {
+        ZH: "请求体超过了这个地址接受的大小（{limit} 字节）",
+        EN: "the body is larger than this route accepts ({limit} bytes)",
+    },
+    "guard.media-type": {
+        ZH: "请以 application/json 发送请求体（收到的是 {got}）",
+        EN: "send the body as application/json (got {got})",
+    },
+    "limits.try-again": {
+        ZH: "{why}：请 {seconds} 秒后再试（见 Retry-After）",
+        EN: "{why}; try again in {seconds} s (Retry-After)",
+    },
+    "limits.key-rate": {
+        ZH: "这个 API 密钥每分钟发送的请求超过了 {limit:,} 次",
+        EN: "this API key sent more than {limit:,} requests a minute",
+    },
+    "limits.guess-rate": {
+        ZH: "这个地址每分钟有超过 {limit} 次请求未通过身份验证（API 密钥不存在、已吊销或写错）：请检查密钥",
+        EN: "more than {limit} requests a minute from this address failed authentication"
+        " (an unknown, revoked or mistyped API key); check the key",
+    },
+    "limits.body-slow": {
+        ZH: "请求体的发送超过了 {seconds:g} 秒",
+        EN: "the request body took longer than {seconds:g} s",
+    },
+    "limits.body-paused": {
+        ZH: "请求体的发送中断超过了 {seconds:g} 秒",
+        EN: "the request body paused for more than {seconds:g} s",
+    },
+    "limits.body-timeout": {
+        ZH: "{why}：请不间断地发送整个请求体（网络较慢时请发送较小的文件）",
+        EN: "{why}; send the whole body without pausing (a slow link: send a smaller file)",
+    },
+    # --- litestar's own refusals (routing, methods, auth): one detail per status; English is
+    # litestar's detail as it was
+    "http.bad-request": {ZH: "请求有误", EN: "{detail}"},
+    "http.unauthenticated": {ZH: "需要有效的 API 密钥（Authorization: Bearer …）", EN: "{detail}"},
+    "http.forbidden": {ZH: "没有权限执行此操作", EN: "{detail}"},
+    "http.not-found": {ZH: "没有这个地址：请检查网址", EN: "{detail}"},
+    "http.method-not-allowed": {ZH: "这个地址不支持该请求方法", EN: "{detail}"},
+    "http.payload-too-large": {ZH: "请求体超过了这个地址接受的大小", EN: "{detail}"},
+    "http.unsupported-media-type": {ZH: "不支持这种内容类型", EN: "{detail}"},
+    "http.too-many-requests": {ZH: "请求过于频繁：请稍后再试", EN: "{detail}"},
+    "http.http-error": {ZH: "请求未能完成", EN: "{detail}"},
+    "http.internal-error": {
+        ZH: "服务器内部出错，没有做任何修改。报告问题时请附上 request_id",
+        EN: "something went wrong on our side; nothing was changed. Quote the request_id if you report it",
+    },
     # --- an imported file as a whole
     "import.unknown-columns": {
         ZH: "不认识的列：{columns}。请使用模板或导出文件的表头（如{examples}），或删去这些列",
