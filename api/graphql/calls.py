@@ -40,7 +40,8 @@ def _call_id(value: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         raise InvalidInput(
-            Text("invalid-request.id-not-call-id", value=value), errors=[FieldError("id", "not a UUID")]
+            Text("invalid-request.id-not-call-id", value=value),
+            errors=[FieldError.said("id", Text("field.not-uuid"))],
         ) from None
 
 

@@ -138,7 +138,8 @@ def _decode(text: str, field: str) -> bytes:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise InvalidInput(
-            Text("invalid-request.not-base64", field=field), errors=[FieldError(field, "not base64")]
+            Text("invalid-request.not-base64", field=field),
+            errors=[FieldError.said(field, Text("field.not-base64"))],
         ) from exc
 
 

@@ -30,9 +30,9 @@ class HandbookMutations:
             if access is None:
                 raise NotFound(Text("not-found.no-tenant", tenant=tenant))
             if version is not None and version < 1:
-                message = "a published version number is 1 or more"
+                message = Text("field.published-version-number")
                 raise InvalidInput(
-                    Text("invalid-request.version", message=message), errors=[FieldError("version", message)]
+                    Text("field", field="version", message=message), errors=[FieldError.said("version", message)]
                 )
             settings = info.context.settings
             job = await request_handbook(

@@ -283,7 +283,8 @@ class CallController(Controller):
             raise InvalidInput(str(exc), errors=[error], text=error.text) from exc
         except msgspec.DecodeError as exc:
             raise InvalidInput(
-                Text("invalid-request.body-not-valid-json", exc=exc), errors=[FieldError("body", str(exc))]
+                Text("invalid-request.body-not-valid-json", exc=exc),
+                errors=[FieldError.said("body", Text("field.not-json", exc=exc))],
             ) from exc
         work = partial(attachments.upload, access, storage, call_id, file)
         digest = hashlib.sha256(body).hexdigest()  # the request is the raw body: keep the fingerprint small

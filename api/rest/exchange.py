@@ -30,7 +30,6 @@ from core.exchange import catalog_import, excel, merge, template
 from core.exchange.tables import MAX_UPLOAD_BYTES
 from core.platform.errors import FieldError, InvalidInput, ValidationFailed
 from core.platform.messages import ZH, Text
-from core.platform.messages import Text as MessageText
 from core.security.access import Access
 
 Download = Parameter(
@@ -90,13 +89,13 @@ async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None]:
 async def _files(request: Request[Any, Any, Any]) -> list[tuple[str, bytes, str | None]]:
     """Each uploaded part: (source list name, bytes, content type)."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise InvalidInput(MessageText("invalid-request.send-source-lists-as"))
+        raise InvalidInput(Text("invalid-request.send-source-lists-as"))
     try:
         form = await request.form()
     except UnicodeDecodeError as exc:  # a part without a filename is read as text (litestar)
         raise InvalidInput(
-            MessageText("invalid-request.send-each-source-list"),
-            errors=[FieldError("body", f"a form field is not UTF-8 ({exc.reason})")],
+            Text("invalid-request.send-each-source-list"),
+            errors=[FieldError.said("body", Text("field.form-field-not-utf", reason=exc.reason))],
         ) from exc
     found: list[tuple[str, bytes, str | None]] = []
     for name, value in form.multi_items():

@@ -24,7 +24,8 @@ def period_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.da
     check_day("end", end)
     if end < start:
         raise ValidationFailed(
-            Text("validation-failed.end-must-not-before"), errors=[FieldError("end", "before start")]
+            Text("validation-failed.end-must-not-before"),
+            errors=[FieldError.said("end", Text("field.before-start"))],
         )
     lower = datetime.datetime.combine(start, datetime.time(), CHINA)
     upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), CHINA)

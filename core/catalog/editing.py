@@ -105,37 +105,45 @@ def item_problems(
     if data.parent_code is not None:
         if data.parent_code == data.code or cycle:
             problems.append(
-                FieldError("parent_code", f"{data.parent_code} lies below {data.code}: that would make a cycle")
+                FieldError.said(
+                    "parent_code",
+                    Text("field.lies-below-would-make", parent_code=data.parent_code, code=data.code),
+                )
             )
         elif parent is None:
-            problems.append(FieldError("parent_code", f"no item {data.parent_code} in the draft"))
+            problems.append(FieldError.said("parent_code", Text("field.no-item-draft", parent_code=data.parent_code)))
         elif parent[1] == "withdrawn":
-            problems.append(FieldError("parent_code", f"{data.parent_code} is withdrawn"))
+            problems.append(FieldError.said("parent_code", Text("field.withdrawn-2", parent_code=data.parent_code)))
         elif data.level in depth and depth.get(parent[0], 0) != depth[data.level] - 1:
-            problems.append(FieldError("level", f"a {data.level} item cannot sit under a {parent[0]} item"))
+            problems.append(
+                FieldError.said("level", Text("field.item-cannot-sit-under", level=data.level, value=parent[0]))
+            )
     elif data.level in depth and depth[data.level] != 1:
-        problems.append(FieldError("parent_code", f"a {data.level} item needs a parent"))
+        problems.append(FieldError.said("parent_code", Text("field.item-needs-parent", level=data.level)))
     for i, r in enumerate(data.responsibilities):
         if r.party != "township" and r.party not in units:
             problems.append(
-                FieldError(f"responsibilities[{i}].party", f"no unit {r.party}; use a unit code or township")
+                FieldError.said(f"responsibilities[{i}].party", Text("field.no-unit-use-unit", party=r.party))
             )
     shares = [r.financial_share for r in data.responsibilities]
     if any(s is not None for s in shares):
         if any(s is None for s in shares):
-            problems.append(FieldError("responsibilities", "give every party a financial share, or none"))
+            problems.append(FieldError.said("responsibilities", Text("field.give-every-party-financial")))
         elif abs(sum(s for s in shares if s is not None) - 100) > 0.001:
             total = sum(s for s in shares if s is not None)
-            problems.append(FieldError("responsibilities", f"financial shares must sum to 100, not {total:g}"))
+            problems.append(FieldError.said("responsibilities", Text("field.financial-shares-must-sum", total=total)))
     if data.recovery and data.recovery.receiving_unit not in units:
-        problems.append(FieldError("recovery.receiving_unit", f"no unit {data.recovery.receiving_unit}"))
+        problems.append(
+            FieldError.said(
+                "recovery.receiving_unit", Text("field.no-unit", receiving_unit=data.recovery.receiving_unit)
+            )
+        )
     recovered = sorted(kinds_with_role(structure, "recovered") & set(data.kinds))
     if recovered and data.recovery is None:
         problems.append(
-            FieldError(
+            FieldError.said(
                 "recovery",
-                f"a {recovered[0]} item is a recovered item: name the receiving department, how the work runs now"
-                " and why",
+                Text("field.item-recovered-item-name", value=recovered[0]),
             )
         )
     return problems
@@ -293,7 +301,7 @@ async def create_item(access: Access, data: ItemCreate) -> ItemView:
         if await queries.code_taken(conn, access.tenant.id, data.code):
             raise Conflict(
                 Text("conflict.reference-code-already-used", code=data.code),
-                errors=[FieldError("code", "already used")],
+                errors=[FieldError.said("code", Text("field.already-used"))],
             )
         scope = await _check_item(conn, access, number, data)
         await conn.execute(queries.INSERT_REFERENCE_CODE, access.tenant.id, data.code)
@@ -424,11 +432,14 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             found = (
                 []
                 if item.code not in reserved and item.code not in known
-                else [FieldError("code", f"{item.code} is already used; codes are never reused")]
+                else [FieldError.said("code", Text("field.already-used-codes-are", code=item.code))]
             )
             found += item_problems(structure, item, parent=known.get(item.parent_code or ""), units=units)
             found = found or plugin_problems(access, item)
-            problems += [FieldError(f"items[{i}].{p.field}", f"{item.code}: {p.message}") for p in found]
+            problems += [
+                FieldError.said(f"items[{i}].{p.field}", Text("field.message", code=item.code, message=p.message))
+                for p in found
+            ]
             known[item.code] = (item.level, "active")
             prepared.append(Prepared(item, township_scope(structure, item.kinds)))
         _raise(problems)

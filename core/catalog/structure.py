@@ -154,43 +154,51 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
         seen: set[str] = set()
         for code in codes:
             if code in seen:
-                problems.append(FieldError(name, f"{code!r} appears twice"))
+                problems.append(FieldError.said(name, Text("field.appears-twice", code=code)))
             seen.add(code)
 
     if not structure.kinds:
-        problems.append(FieldError("kinds", "at least one list kind is needed"))
+        problems.append(FieldError.said("kinds", Text("field.at-least-one-list")))
     if not structure.levels:
-        problems.append(FieldError("levels", "at least one hierarchy level is needed"))
+        problems.append(FieldError.said("levels", Text("field.at-least-one-hierarchy")))
     unique("kinds", [k.code for k in structure.kinds])
     for i, kind in enumerate(structure.kinds):
         if kind.role is not None and kind.role not in ROLES:
-            problems.append(FieldError(f"kinds[{i}].role", f"use one of {', '.join(ROLES)} (or leave it out)"))
+            problems.append(
+                FieldError.said(f"kinds[{i}].role", Text("field.use-one-leave-out", value=", ".join(ROLES)))
+            )
     unique("levels", [lv.code for lv in structure.levels])
     unique("categories", [c.code for c in structure.categories])
     unique("item_kinds", [c.code for c in structure.item_kinds])
     unique("extra_fields", [f.name for f in structure.extra_fields])
     for i, kind in enumerate(structure.kinds):
         if kind.township not in SCOPE_ORDER:
-            problems.append(FieldError(f"kinds[{i}].township", "must be all, claim or none"))
+            problems.append(FieldError.said(f"kinds[{i}].township", Text("field.must-all-claim-none")))
     depths = [lv.depth for lv in structure.levels]
     if depths != list(range(1, len(depths) + 1)):
-        problems.append(FieldError("levels", f"depths must run 1…{len(depths)} top first, got {depths}"))
+        problems.append(FieldError.said("levels", Text("field.depths-must-run-1", value=len(depths), depths=depths)))
     known_kinds = {c.code for c in structure.item_kinds}
     for i, lv in enumerate(structure.levels):
         for k in lv.item_kinds:
             if k not in known_kinds:
-                problems.append(FieldError(f"levels[{i}].item_kinds", f"unknown item kind {k!r}"))
+                problems.append(FieldError.said(f"levels[{i}].item_kinds", Text("field.unknown-item-kind-2", k=k)))
     for i, f in enumerate(structure.extra_fields):
         if f.type not in FIELD_TYPES:
-            problems.append(FieldError(f"extra_fields[{i}].type", f"use one of {', '.join(FIELD_TYPES)}"))
+            problems.append(
+                FieldError.said(f"extra_fields[{i}].type", Text("field.use-one", value=", ".join(FIELD_TYPES)))
+            )
         if f.type == "choice" and not f.choices:
-            problems.append(FieldError(f"extra_fields[{i}].choices", "a choice field lists its choices"))
+            problems.append(FieldError.said(f"extra_fields[{i}].choices", Text("field.choice-field-lists-choices")))
         for label in f.choice_labels:
             if label.code not in f.choices:
-                problems.append(FieldError(f"extra_fields[{i}].choice_labels", f"{label.code!r} is not a choice"))
+                problems.append(
+                    FieldError.said(f"extra_fields[{i}].choice_labels", Text("field.not-choice", code=label.code))
+                )
         for code in f.required_for:
             if code not in {k.code for k in structure.kinds}:
-                problems.append(FieldError(f"extra_fields[{i}].required_for", f"unknown list kind {code!r}"))
+                problems.append(
+                    FieldError.said(f"extra_fields[{i}].required_for", Text("field.unknown-list-kind", code=code))
+                )
     return problems
 
 
@@ -237,31 +245,39 @@ def check_item_fields(
     problems: list[FieldError] = []
     levels = {lv.code: lv for lv in structure.levels}
     if level not in levels:
-        problems.append(FieldError("level", f"unknown level {level!r}; use one of {', '.join(levels)}"))
+        problems.append(
+            FieldError.said("level", Text("field.unknown-level-use-one", level=level, value=", ".join(levels)))
+        )
     known = {k.code for k in structure.kinds}
     for i, kind in enumerate(kinds):
         if kind not in known:
-            problems.append(FieldError(f"kinds[{i}]", f"unknown list kind {kind!r}; use one of {', '.join(known)}"))
+            problems.append(
+                FieldError.said(f"kinds[{i}]", Text("field.unknown-list-kind-use", kind=kind, value=", ".join(known)))
+            )
     if category is not None and structure.categories and category not in {c.code for c in structure.categories}:
-        problems.append(FieldError("category", f"unknown category {category!r}"))
+        problems.append(FieldError.said("category", Text("field.unknown-category", category=category)))
     if item_kind is not None and item_kind not in {c.code for c in structure.item_kinds}:
-        problems.append(FieldError("item_kind", f"unknown item kind {item_kind!r}"))
+        problems.append(FieldError.said("item_kind", Text("field.unknown-item-kind", item_kind=item_kind)))
     if level in levels and levels[level].item_kinds and item_kind not in levels[level].item_kinds:
         allowed = ", ".join(levels[level].item_kinds)
-        problems.append(FieldError("item_kind", f"a {levels[level].label} item is one of {allowed}"))
+        problems.append(
+            FieldError.said("item_kind", Text("field.item-one", label=levels[level].label, allowed=allowed))
+        )
     fields = {f.name: f for f in structure.extra_fields}
     for name, value in extra.items():
         if name not in fields:
-            problems.append(FieldError(f"extra.{name}", "not a field of this jurisdiction"))
+            problems.append(FieldError.said(f"extra.{name}", Text("field.not-field-jurisdiction")))
         elif (message := _check_extra_value(fields[name], value)) is not None:
             problems.append(FieldError(f"extra.{name}", message))
     for f in structure.extra_fields:
         if f.name in extra:
             continue
         if f.required:
-            problems.append(FieldError(f"extra.{f.name}", f"required ({f.label})"))
+            problems.append(FieldError.said(f"extra.{f.name}", Text("field.required", label=f.label)))
         elif needed_by := [k for k in kinds if k in f.required_for]:
-            problems.append(FieldError(f"extra.{f.name}", f"required for {needed_by[0]} items ({f.label})"))
+            problems.append(
+                FieldError.said(f"extra.{f.name}", Text("field.required-items", value=needed_by[0], label=f.label))
+            )
     return problems
 
 

@@ -19,6 +19,7 @@ from core.evaluation import sources as indicator_sources
 from core.evaluation import wording
 from core.platform.errors import FieldError
 from core.platform.inputs import NAME
+from core.platform.messages import Text
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import (
     DEFAULT_GRADES,
@@ -224,21 +225,26 @@ def core_problems(doc: SchemeDoc, *, sources: dict[str, tuple[str, ...]]) -> lis
     for i, r in enumerate(doc.relations):
         where = f"relations[{i}]"
         if r.code in relations:
-            problems.append(FieldError(f"{where}.code", f"relation {r.code} appears twice"))
+            problems.append(FieldError.said(f"{where}.code", Text("field.relation-appears-twice", code=r.code)))
         if r.evaluator not in PAIRS:
-            problems.append(FieldError(f"{where}.evaluator", f"unknown evaluator kind {r.evaluator!r}"))
+            problems.append(
+                FieldError.said(f"{where}.evaluator", Text("field.unknown-evaluator-kind", evaluator=r.evaluator))
+            )
         elif r.evaluatee not in PAIRS[r.evaluator]:
             allowed = ", ".join(sorted(PAIRS[r.evaluator]))
             problems.append(
-                FieldError(f"{where}.evaluatee", f"a {r.evaluator} evaluates {allowed}, not {r.evaluatee!r}")
+                FieldError.said(
+                    f"{where}.evaluatee",
+                    Text("field.evaluates-not", evaluator=r.evaluator, allowed=allowed, evaluatee=r.evaluatee),
+                )
             )
         relations[r.code] = r
     for kind in SUBJECT_KINDS:
         shares = [r.share for r in doc.relations if r.evaluatee == kind]
         if shares and abs(sum(shares) - 1) > 1e-3:
             problems.append(
-                FieldError(
-                    "relations", f"the shares of the relations evaluating a {kind} sum to {sum(shares):.3f}, not 1"
+                FieldError.said(
+                    "relations", Text("field.shares-relations-evaluating-sum", kind=kind, value=sum(shares))
                 )
             )
     types = {t.code for t in doc.township_types}
@@ -246,34 +252,47 @@ def core_problems(doc: SchemeDoc, *, sources: dict[str, tuple[str, ...]]) -> lis
     for i, ind in enumerate(doc.indicators):
         where = f"indicators[{i}]"
         if ind.code in seen:
-            problems.append(FieldError(f"{where}.code", f"indicator {ind.code} appears twice"))
+            problems.append(FieldError.said(f"{where}.code", Text("field.indicator-appears-twice", code=ind.code)))
         seen.add(ind.code)
         relation = relations.get(ind.relation)
         if relation is None:
-            problems.append(FieldError(f"{where}.relation", f"no relation {ind.relation!r} in the scheme"))
+            problems.append(
+                FieldError.said(f"{where}.relation", Text("field.no-relation-scheme", relation=ind.relation))
+            )
         if ind.min_score >= ind.max_score:
-            problems.append(FieldError(f"{where}.max_score", "max_score must be greater than min_score"))
+            problems.append(FieldError.said(f"{where}.max_score", Text("field.max-score-must-greater")))
         for t in ind.township_types:
             if t not in types:
-                problems.append(FieldError(f"{where}.township_types", f"unknown township type {t!r}"))
+                problems.append(FieldError.said(f"{where}.township_types", Text("field.unknown-township-type", t=t)))
         if ind.township_types and relation is not None and relation.evaluatee != "township":
-            problems.append(FieldError(f"{where}.township_types", "only indicators evaluating townships are typed"))
+            problems.append(
+                FieldError.said(f"{where}.township_types", Text("field.only-indicators-evaluating-townships"))
+            )
         if ind.source not in sources:
             known = ", ".join(sorted(sources))
-            problems.append(FieldError(f"{where}.source", f"unknown data source {ind.source!r} (known: {known})"))
+            problems.append(
+                FieldError.said(
+                    f"{where}.source", Text("field.unknown-data-source-known", source=ind.source, known=known)
+                )
+            )
         elif ind.source != "manual" and not ind.source_field:
-            problems.append(FieldError(f"{where}.source_field", f"source {ind.source} needs a source_field"))
+            problems.append(
+                FieldError.said(f"{where}.source_field", Text("field.source-needs-source-field", source=ind.source))
+            )
         elif ind.source != "manual" and ind.source_field not in sources[ind.source]:
             known = ", ".join(sources[ind.source])
             problems.append(
-                FieldError(f"{where}.source_field", f"{ind.source} has no field {ind.source_field!r} (known: {known})")
+                FieldError.said(
+                    f"{where}.source_field",
+                    Text("field.has-no-field-known", source=ind.source, source_field=ind.source_field, known=known),
+                )
             )
     problems += weight_problems(doc)
     grades = doc.grades
     if not grades or any(a.min_score <= b.min_score for a, b in itertools.pairwise(grades)):
-        problems.append(FieldError("grades", "grades are listed best first with strictly falling min_score"))
+        problems.append(FieldError.said("grades", Text("field.grades-are-listed-best")))
     elif grades[-1].min_score != 0:
-        problems.append(FieldError("grades", "the last grade starts at 0 so that every score has a grade"))
+        problems.append(FieldError.said("grades", Text("field.last-grade-starts-at")))
     return problems
 
 
@@ -284,7 +303,7 @@ def weight_problems(doc: SchemeDoc) -> list[FieldError]:
     for r in doc.relations:
         mine = [i for i in doc.indicators if i.relation == r.code]
         if not mine:
-            problems.append(FieldError("indicators", f"relation {r.code} has no indicators"))
+            problems.append(FieldError.said("indicators", Text("field.relation-has-no-indicators", code=r.code)))
             continue
         typed = r.evaluatee == "township" and any(i.township_types for i in mine)
         groups = (
@@ -301,9 +320,16 @@ def weight_problems(doc: SchemeDoc) -> list[FieldError]:
                 which = f" for township type {township_type}" if township_type else ""
                 codes = ", ".join(i.code for i in group)
                 problems.append(
-                    FieldError(
+                    FieldError.said(
                         "indicators",
-                        f"the weights of relation {r.code}{which} sum to {got:g}, not {total:g} ({codes})",
+                        Text(
+                            "field.weights-relation-sum-not",
+                            code=r.code,
+                            which=which,
+                            got=got,
+                            total=total,
+                            codes=codes,
+                        ),
                     )
                 )
     return problems
@@ -346,7 +372,11 @@ def plugin_problems(
         context = indicator_context(indicator, relation, items, titles)
         found = plugins.call(plugin, "qingdan_check_indicator", indicator=indicator, context=context) or []
         problems += [
-            FieldError(f"indicators[{i}].{p.field}", f"{indicator.code} {indicator.label}: {p.message}") for p in found
+            FieldError.said(
+                f"indicators[{i}].{p.field}",
+                Text("field.message-2", code=indicator.code, label=indicator.label, message=p.message),
+            )
+            for p in found
         ]
     for rule in plugin_rules(plugin):
         if rule.check_scheme is not None:
@@ -362,5 +392,7 @@ def check_plugin_scheme(plugin: str, items: dict[str, CatalogItem]) -> list[Fiel
     for n, ind in enumerate(doc.indicators):
         for code in ind.rests_on:
             if code not in items:
-                problems.append(FieldError(f"indicators[{n}].item_codes", f"{code} is not in the seed catalog"))
+                problems.append(
+                    FieldError.said(f"indicators[{n}].item_codes", Text("field.not-seed-catalog", code=code))
+                )
     return problems + plugin_problems(plugin, doc, items)

@@ -162,9 +162,9 @@ async def scheme_problems(access: Access, doc: SchemeDoc) -> list[FieldError]:
         outside = [code for code in ind.rests_on if code not in items]
         if outside:
             problems.append(
-                FieldError(
+                FieldError.said(
                     f"indicators[{n}].{'item_codes' if ind.item_codes else 'item_code'}",
-                    f"{ind.code} {ind.label}: {'、'.join(outside)} not an item of the published catalog (清单外事项)",
+                    Text("field.not-item-published-catalog", code=ind.code, label=ind.label, value="、".join(outside)),
                 )
             )
     problems += plugin_problems(access.tenant.plugin, doc, items, titles)
@@ -323,57 +323,98 @@ def score_problems(
         at = f"scores[{n}]"
         relation = relations.get(s.relation)
         if relation is None:
-            problems.append(FieldError(f"{at}.relation", f"no relation {s.relation!r} in the period's scheme"))
+            problems.append(FieldError.said(f"{at}.relation", Text("field.no-relation-period-s", relation=s.relation)))
             continue
         if not _may_enter(access, s.evaluator):
             forbidden = True
-            problems.append(FieldError(f"{at}.evaluator", f"a {access.role.value} key may not score as {s.evaluator}"))
+            problems.append(
+                FieldError.said(
+                    f"{at}.evaluator",
+                    Text("field.key-may-not-score", value=access.role.value, evaluator=s.evaluator),
+                )
+            )
             continue
         evaluatee = subjects.get(s.evaluatee)
         if evaluatee is None or evaluatee.kind != relation.evaluatee:
             problems.append(
-                FieldError(f"{at}.evaluatee", f"{s.evaluatee} is not a {relation.evaluatee} of this tenant")
+                FieldError.said(
+                    f"{at}.evaluatee",
+                    Text("field.not-tenant", evaluatee=s.evaluatee, evaluatee2=relation.evaluatee),
+                )
             )
             continue
         if relation.evaluator == "county":
             if s.evaluator != root:
                 problems.append(
-                    FieldError(f"{at}.evaluator", f"relation {relation.code} is scored by the county {root}")
+                    FieldError.said(
+                        f"{at}.evaluator", Text("field.relation-scored-county", code=relation.code, root=root)
+                    )
                 )
         else:
             evaluator = subjects.get(s.evaluator)
             if evaluator is None or evaluator.kind != relation.evaluator:
-                problems.append(FieldError(f"{at}.evaluator", f"{s.evaluator} is not a {relation.evaluator}"))
+                problems.append(
+                    FieldError.said(
+                        f"{at}.evaluator",
+                        Text("field.not-2", evaluator=s.evaluator, evaluator2=relation.evaluator),
+                    )
+                )
             elif evaluatee.kind == "dispatched_agency" and relation.evaluator == "township":
                 if s.evaluator not in evaluatee.hosts:
                     forbidden = forbidden or access.role is Role.TOWNSHIP
                     problems.append(
-                        FieldError(
-                            f"{at}.evaluatee", f"{s.evaluatee} is not stationed in {s.evaluator}; it may not rate it"
+                        FieldError.said(
+                            f"{at}.evaluatee",
+                            Text("field.not-stationed-may-not", evaluatee=s.evaluatee, evaluator=s.evaluator),
                         )
                     )
             elif evaluatee.kind == "dispatched_agency" and evaluatee.parent_unit != s.evaluator:
                 forbidden = forbidden or access.role is Role.DEPARTMENT
-                problems.append(FieldError(f"{at}.evaluatee", f"{s.evaluatee} is not an agency of {s.evaluator}"))
+                problems.append(
+                    FieldError.said(
+                        f"{at}.evaluatee", Text("field.not-agency", evaluatee=s.evaluatee, evaluator=s.evaluator)
+                    )
+                )
         indicator = indicators.get(s.indicator)
         if indicator is None or indicator.relation != relation.code:
-            problems.append(FieldError(f"{at}.indicator", f"no indicator {s.indicator!r} in relation {relation.code}"))
+            problems.append(
+                FieldError.said(
+                    f"{at}.indicator",
+                    Text("field.no-indicator-relation", indicator=s.indicator, code=relation.code),
+                )
+            )
             continue
         if indicator.source != "manual":
-            problems.append(FieldError(f"{at}.indicator", f"{s.indicator} comes from {indicator.source}; not entered"))
+            problems.append(
+                FieldError.said(
+                    f"{at}.indicator",
+                    Text("field.comes-from-not-entered", indicator=s.indicator, source=indicator.source),
+                )
+            )
         if indicator.township_types and evaluatee.township_type not in indicator.township_types:
             problems.append(
-                FieldError(
+                FieldError.said(
                     f"{at}.indicator",
-                    f"{s.indicator} applies to township types {', '.join(indicator.township_types)},"
-                    f" not to {s.evaluatee} ({evaluatee.township_type})",
+                    Text(
+                        "field.applies-township-types-not",
+                        indicator=s.indicator,
+                        value=", ".join(indicator.township_types),
+                        evaluatee=s.evaluatee,
+                        township_type=evaluatee.township_type,
+                    ),
                 )
             )
         if not indicator.min_score <= s.score <= indicator.max_score:
             problems.append(
-                FieldError(
+                FieldError.said(
                     f"{at}.score",
-                    f"{s.score:g} is outside {s.indicator}'s range {indicator.min_score:g}–{indicator.max_score:g}",
+                    Text(
+                        "field.outside-s-range",
+                        score=s.score,
+                        indicator=s.indicator,
+                        min_score=indicator.min_score,
+                        max_score=indicator.max_score,
+                    ),
                 )
             )
     return problems, forbidden

@@ -246,7 +246,7 @@ async def _plan(
         old = base.get(item.code)
         found: list[FieldError] = []
         if old is None and item.code in reserved:
-            found.append(FieldError("code", f"{item.code} was used before; codes are never reused"))
+            found.append(FieldError.said("code", Text("field.was-used-before-codes", code=item.code)))
         found += item_problems(
             structure,
             item,

@@ -180,7 +180,7 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: Codes
         examples = ["事项名称", "清单类型", "主体责任", "法律依据"]
         raise ValidationFailed(
             f"{name}: unknown columns: {'、'.join(unknown)}",
-            errors=[FieldError(f"{name}.columns.{t}", "unknown column") for t in unknown],
+            errors=[FieldError.said(f"{name}.columns.{t}", MessageText("field.unknown-column")) for t in unknown],
             text=MessageText(
                 "merge.in-list",
                 {
@@ -192,7 +192,7 @@ def _source_rows(name: str, table: Table, structure: ListStructure, codes: Codes
     if "title" not in index:
         raise ValidationFailed(
             f"{name}.columns.事项名称: required column missing",
-            errors=[FieldError(f"{name}.columns.事项名称", "required column missing")],
+            errors=[FieldError.said(f"{name}.columns.事项名称", MessageText("field.required-column-missing"))],
             text=MessageText(
                 "merge.in-list", {"name": name, "text": MessageText("import.column-missing", {"column": "事项名称"})}
             ),
@@ -456,7 +456,10 @@ async def merge_report(
     if not 0 < options.min_confidence <= 1:
         raise ValidationFailed.on("min_confidence", MessageText("field.between-0-exclusive-1"))
     if not files:
-        raise InvalidInput(MessageText("invalid-request.send-at-least-one"), errors=[FieldError("files", "none sent")])
+        raise InvalidInput(
+            MessageText("invalid-request.send-at-least-one"),
+            errors=[FieldError.said("files", MessageText("field.none-sent"))],
+        )
     if len(files) > MAX_SOURCES:
         raise ValidationFailed.on("files", MessageText("field.at-most-source-lists", MAX_SOURCES=MAX_SOURCES))
     names = [name for name, _, _ in files]
@@ -506,7 +509,7 @@ async def apply_merge(
     if digest is not None and digest != report.digest:
         raise Conflict(
             MessageText("conflict.files-options-differ-from"),
-            errors=[FieldError("digest", f"the report now has digest {report.digest}")],
+            errors=[FieldError.said("digest", MessageText("field.report-now-has-digest", digest=report.digest))],
         )
     if note is not None and note.reason_kind not in REASON_KINDS:
         raise ValidationFailed.on("reason_kind", MessageText("field.use-one", value=", ".join(REASON_KINDS)))
@@ -529,9 +532,15 @@ async def apply_merge(
         try:
             items.append(msgspec.convert(doc, ItemCreate))
         except msgspec.ValidationError as exc:
-            problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc}"))
+            problems.append(
+                FieldError.said(f"items[{m.group - 1}]", MessageText("field.message-4", value=_rows_of(m), exc=exc))
+            )
         except ValidationFailed as exc:  # a name with a control or invisible character (core.platform.inputs)
-            problems.append(FieldError(f"items[{m.group - 1}]", f"{_rows_of(m)}: {exc.detail}"))
+            problems.append(
+                FieldError.said(
+                    f"items[{m.group - 1}]", MessageText("field.message-5", value=_rows_of(m), detail=exc.detail)
+                )
+            )
     if problems:
         raise ValidationFailed(
             MessageText("validation-failed.merged-items-are-not", value=len(problems)), errors=problems
@@ -578,7 +587,9 @@ def _locate(error: FieldError, order: list[int], report: MergeReport) -> FieldEr
     if not match:
         return error
     m = report.items[order[int(match[1])]]
-    return FieldError(f"items[{m.group - 1}].{match[2]}", f"{_rows_of(m)}: {error.message}")
+    return FieldError.said(
+        f"items[{m.group - 1}].{match[2]}", MessageText("field.message-3", value=_rows_of(m), message=error.message)
+    )
 
 
 class ProvenanceView(msgspec.Struct):

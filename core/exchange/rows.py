@@ -172,18 +172,18 @@ class Header:
                 unknown.append(text)
             elif column.key in self.index:
                 other = table.header[self.index[column.key]]
-                problems.append(FieldError(f"columns.{text}", "appears twice"))
+                problems.append(FieldError.said(f"columns.{text}", Text("field.appears-twice-2")))
                 texts.append(Text("import.column-twice", {"column": text, "other": other, "meaning": column.header}))
             else:
                 self.index[column.key] = i
                 self.headers[column.key] = text
         if unknown:
-            problems = [FieldError(f"columns.{t}", "unknown column") for t in unknown] + problems
+            problems = [FieldError.said(f"columns.{t}", Text("field.unknown-column")) for t in unknown] + problems
             examples = ["序号", "事项名称", "清单类型", "类别", "主体责任", "配合责任", "法律依据"]
             texts.insert(0, Text("import.unknown-columns", {"columns": unknown, "examples": examples}))
         for key in REQUIRED:
             if key not in self.index:
-                problems.append(FieldError(f"columns.{self.headers[key]}", "required column missing"))
+                problems.append(FieldError.said(f"columns.{self.headers[key]}", Text("field.required-column-missing")))
                 texts.append(Text("import.column-missing", {"column": self.headers[key]}))
         if problems:
             raise ValidationFailed(

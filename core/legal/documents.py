@@ -227,7 +227,7 @@ def articles_law(title: str, version_date: datetime.date, level: str, articles: 
     problems = []
     for n, a in enumerate(articles):
         if a.number in seen or a.number <= previous:
-            problems.append(FieldError(f"articles[{n}].number", f"{a.number} is out of order or repeated"))
+            problems.append(FieldError.said(f"articles[{n}].number", Text("field.out-order-repeated", number=a.number)))
         seen.add(a.number)
         previous = max(previous, a.number)
     if problems:
@@ -312,7 +312,7 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
             whose = "a national document" if is_shared(clash) else "this tenant's document"
             raise Conflict(
                 Text("conflict.title-has-title-record", whose=whose, title=clash.title),
-                errors=[FieldError("title", "already used")],
+                errors=[FieldError.said("title", Text("field.already-used"))],
             )
         document_id = await conn.fetchval(
             queries.INSERT_DOCUMENT,

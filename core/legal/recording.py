@@ -113,7 +113,7 @@ async def _store_upload(
         if [(r.article, r.paragraph, r.item, r.text) for r in stored] != uploaded:
             raise Conflict(
                 Text("conflict.version-date-already-has", title=doc.title, version_date=law.version_date),
-                errors=[FieldError("version_date", "a different version has this date")],
+                errors=[FieldError.said("version_date", Text("field.different-version-has-date"))],
             )
         return same_date
     version_id = await store_version(conn, doc.tenant_id, doc.id, law, source_of(access))

@@ -486,7 +486,7 @@ async def translate_db_errors() -> AsyncIterator[None]:
         field = _field_of(exc)
         raise Conflict(
             Text("conflict.value-already-taken", field=field, table_name=exc.table_name),
-            errors=[FieldError(field, "already taken")],
+            errors=[FieldError.said(field, Text("field.already-taken"))],
         ) from exc
     except asyncpg.ForeignKeyViolationError as exc:
         field = _field_of(exc)
@@ -494,12 +494,13 @@ async def translate_db_errors() -> AsyncIterator[None]:
             raise Conflict(Text("conflict.still-use-other-rows", table_name=exc.table_name)) from exc
         raise ValidationFailed(
             Text("validation-failed.refers-something-does-not", field=field),
-            errors=[FieldError(field, "does not exist")],
+            errors=[FieldError.said(field, Text("field.does-not-exist"))],
         ) from exc
     except (asyncpg.CheckViolationError, asyncpg.NotNullViolationError) as exc:
         field = exc.column_name or _field_of(exc)
         raise ValidationFailed(
-            Text("validation-failed.value-not-allowed", field=field), errors=[FieldError(field, "value not allowed")]
+            Text("validation-failed.value-not-allowed", field=field),
+            errors=[FieldError.said(field, Text("field.value-not-allowed"))],
         ) from exc
     except asyncpg.DataError as exc:
         # The driver's text ("invalid input for query argument $2 …") names statement

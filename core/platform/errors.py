@@ -20,6 +20,11 @@ class FieldError:
     #: ``message`` as a catalogued message, rendered in the language the caller asks for.
     text: Text | None = None
 
+    @classmethod
+    def said(cls, field: str, text: Text) -> FieldError:
+        """A field error of a catalogued message (its English rendering is ``message``)."""
+        return cls(field, text.render(EN), text)
+
     def localized(self, language: str) -> str:
         return self.message if self.text is None else self.text.render(language)
 

@@ -33,7 +33,7 @@ def encode_cursor(key: Any) -> str:
 TimeAndId = tuple[datetime.datetime, uuid.UUID]
 Position = Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]  # a bigint key
 SmallPosition = Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)]  # an integer key or an offset
-BAD_CURSOR = "not a cursor this API issued; start again without it"
+BAD_CURSOR = Text("field.bad-cursor")
 
 
 def decode_cursor(cursor: str | None, shape: Any) -> Any:
@@ -50,7 +50,7 @@ def decode_cursor(cursor: str | None, shape: Any) -> Any:
         return msgspec.json.decode(raw, type=shape)
     except (binascii.Error, ValueError, msgspec.DecodeError) as exc:
         raise InvalidInput(
-            Text("invalid-request.cursor", BAD_CURSOR=BAD_CURSOR), errors=[FieldError("cursor", BAD_CURSOR)]
+            Text("field", field="cursor", message=BAD_CURSOR), errors=[FieldError.said("cursor", BAD_CURSOR)]
         ) from exc
 
 

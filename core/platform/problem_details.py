@@ -13,6 +13,29 @@ from __future__ import annotations
 ZH, EN = "zh-CN", "en"
 
 DETAILS: dict[str, dict[str, str]] = {
+    "field.bad-cursor": {
+        ZH: "不是本 API 发出的游标：去掉它重新开始",
+        EN: "not a cursor this API issued; start again without it",
+    },
+    "field.not-etag": {
+        ZH: '不是 ETag：请发送读取时得到的 ETag（例如 "3"），或用 * 表示任意版本',
+        EN: 'not an ETag: send the ETag a read answered (e.g. "3"), or * for any version',
+    },
+    "field.needs-utc-offset": {
+        ZH: "须带 UTC 偏移，例如 {example} 或 2025-01-01T00:00:00Z",
+        EN: "needs its UTC offset, e.g. {example} or 2025-01-01T00:00:00Z",
+    },
+    "field.must-lie-from": {ZH: "须在 {first} 至 {last} 之间", EN: "must lie from {first} to {last}"},
+    "field.rfc3339": {
+        ZH: "须为 RFC 3339 时间戳，例如 {example}（收到的是「{got}」）",
+        EN: "must be an RFC 3339 timestamp such as {example} (got {got!r})",
+    },
+    "field.nothing-to-search": {
+        ZH: "没有可供检索的字母、数字或汉字（只有标点或空格）",
+        EN: "has no letter, digit or Chinese character to search for (only punctuation or spaces)",
+    },
+    "field.published-version-number": {ZH: "已发布的版本号从 1 开始", EN: "a published version number is 1 or more"},
+    "field.not-json": {ZH: "不是有效的 JSON（{exc}）", EN: "{exc}"},
     "conflict.adjustment-already-under-way": {
         ZH: "{code} 的调整流程正在进行",
         EN: "an adjustment of {code} is already under way",
@@ -865,10 +888,6 @@ DETAILS: dict[str, dict[str, str]] = {
         ZH: "请求体不是有效的 JSON（{exc}）",
         EN: "the body is not valid JSON ({exc})",
     },
-    "invalid-request.cursor": {
-        ZH: "cursor：{BAD_CURSOR}",
-        EN: "cursor: {BAD_CURSOR}",
-    },
     "invalid-request.id-not-call-id": {
         ZH: "id：「{value}」不是诉求编号",
         EN: "id: {value!r} is not a call id",
@@ -876,10 +895,6 @@ DETAILS: dict[str, dict[str, str]] = {
     "invalid-request.if-match": {
         ZH: "If-Match「{header}」无效：{message}",
         EN: "If-Match {header!r} is {message}",
-    },
-    "invalid-request.message": {
-        ZH: "{field}：{message}",
-        EN: "{field}: {message}",
     },
     "invalid-request.not-base64": {
         ZH: "{field}：不是 base64",
@@ -904,10 +919,6 @@ DETAILS: dict[str, dict[str, str]] = {
     "invalid-request.send-source-lists-as": {
         ZH: "请以 multipart/form-data 发送来源清单，每份清单一个文件",
         EN: "send the source lists as multipart/form-data, one file per list",
-    },
-    "invalid-request.version": {
-        ZH: "version：{message}",
-        EN: "version: {message}",
     },
     "not-found.call-was-not-dispatched": {
         ZH: "诉求 {call_id} 没有派给 {unit}",
@@ -1137,10 +1148,6 @@ DETAILS: dict[str, dict[str, str]] = {
         ZH: "CSV 中有 {value} 处问题，没有写入任何内容",
         EN: "{value} problem(s) in the CSV; nothing was written",
     },
-    "validation-failed.q": {
-        ZH: "q：{message}",
-        EN: "q: {message}",
-    },
     "validation-failed.refers-something-does-not": {
         ZH: "{field}：引用的对象不存在",
         EN: "{field}: refers to something that does not exist",
@@ -1152,5 +1159,417 @@ DETAILS: dict[str, dict[str, str]] = {
     "validation-failed.value-not-allowed": {
         ZH: "{field}：不允许的值",
         EN: "{field}: value not allowed",
+    },
+    "field.add-names-draft-item": {
+        ZH: "新增（add）须写明草稿事项",
+        EN: "an add names the draft item",
+    },
+    "field.admission-pending": {
+        ZH: "准入待定",
+        EN: "admission pending",
+    },
+    "field.already-taken": {
+        ZH: "已被占用",
+        EN: "already taken",
+    },
+    "field.already-used": {
+        ZH: "已经用过",
+        EN: "already used",
+    },
+    "field.already-used-codes-are": {
+        ZH: "{code} 已经用过，编码不再重复使用",
+        EN: "{code} is already used; codes are never reused",
+    },
+    "field.appears-twice": {
+        ZH: "「{code}」出现了两次",
+        EN: "{code!r} appears twice",
+    },
+    "field.appears-twice-2": {
+        ZH: "出现了两次",
+        EN: "appears twice",
+    },
+    "field.applies-township-types-not": {
+        ZH: "{indicator} 适用于 {value} 类型的乡镇（街道），不适用于 {evaluatee}（{township_type}）",
+        EN: "{indicator} applies to township types {value}, not to {evaluatee} ({township_type})",
+    },
+    "field.at-least-one-hierarchy": {
+        ZH: "至少要有一个层级",
+        EN: "at least one hierarchy level is needed",
+    },
+    "field.at-least-one-list": {
+        ZH: "至少要有一种清单类型",
+        EN: "at least one list kind is needed",
+    },
+    "field.at-most-characters-2": {
+        ZH: "最多 {MAX_QUERY} 个字符",
+        EN: "at most {MAX_QUERY} characters",
+    },
+    "field.before-start": {
+        ZH: "早于开始时间",
+        EN: "before start",
+    },
+    "field.choice-field-lists-choices": {
+        ZH: "选项字段须列出可选值",
+        EN: "a choice field lists its choices",
+    },
+    "field.comes-from-not-entered": {
+        ZH: "{indicator} 来自 {source}，不需录入",
+        EN: "{indicator} comes from {source}; not entered",
+    },
+    "field.depths-must-run-1": {
+        ZH: "层级深度须从上到下为 1…{value}，收到的是 {depths}",
+        EN: "depths must run 1…{value} top first, got {depths}",
+    },
+    "field.different-version-has-date": {
+        ZH: "另一个版本已用这个日期",
+        EN: "a different version has this date",
+    },
+    "field.does-not-exist": {
+        ZH: "不存在",
+        EN: "does not exist",
+    },
+    "field.evaluates-not": {
+        ZH: "{evaluator} 评价的是 {allowed}，不是「{evaluatee}」",
+        EN: "a {evaluator} evaluates {allowed}, not {evaluatee!r}",
+    },
+    "field.financial-shares-must-sum": {
+        ZH: "财政分担比例合计须为 100，而不是 {total:g}",
+        EN: "financial shares must sum to 100, not {total:g}",
+    },
+    "field.form-field-not-utf": {
+        ZH: "表单字段不是 UTF-8 编码（{reason}）",
+        EN: "a form field is not UTF-8 ({reason})",
+    },
+    "field.give-every-party-financial": {
+        ZH: "财政分担比例要么每个单位都写，要么都不写",
+        EN: "give every party a financial share, or none",
+    },
+    "field.give-new-item-item": {
+        ZH: "新事项写在 item 中（item_code 用于 remove 和 reassign）",
+        EN: "give the new item in item (item_code is for remove and reassign)",
+    },
+    "field.grades-are-listed-best": {
+        ZH: "等次须从高到低排列，min_score 严格递减",
+        EN: "grades are listed best first with strictly falling min_score",
+    },
+    "field.has-no-field-known": {
+        ZH: "{source} 没有字段「{source_field}」（已有：{known}）",
+        EN: "{source} has no field {source_field!r} (known: {known})",
+    },
+    "field.indicator-appears-twice": {
+        ZH: "指标 {code} 出现了两次",
+        EN: "indicator {code} appears twice",
+    },
+    "field.item-cannot-sit-under": {
+        ZH: "「{level}」事项不能放在「{value}」事项之下",
+        EN: "a {level} item cannot sit under a {value} item",
+    },
+    "field.item-needs-parent": {
+        ZH: "「{level}」事项要有上级事项",
+        EN: "a {level} item needs a parent",
+    },
+    "field.item-one": {
+        ZH: "「{label}」事项须为{allowed}之一",
+        EN: "a {label} item is one of {allowed}",
+    },
+    "field.item-recovered-item-name": {
+        ZH: "{value} 事项是收回事项：请写明收回承接部门、收回后工作方式和收回理由",
+        EN: "a {value} item is a recovered item: name the receiving department, how the work runs now and why",
+    },
+    "field.key-may-not-score": {
+        ZH: "{value} 密钥不能以 {evaluator} 的身份评分",
+        EN: "a {value} key may not score as {evaluator}",
+    },
+    "field.last-grade-starts-at": {
+        ZH: "最后一个等次须从 0 分开始，使每个分数都有等次",
+        EN: "the last grade starts at 0 so that every score has a grade",
+    },
+    "field.lies-below-would-make": {
+        ZH: "{parent_code} 在 {code} 之下：会形成循环",
+        EN: "{parent_code} lies below {code}: that would make a cycle",
+    },
+    "field.max-score-must-greater": {
+        ZH: "max_score 须大于 min_score",
+        EN: "max_score must be greater than min_score",
+    },
+    "field.message": {
+        ZH: "{code}：{message}",
+        EN: "{code}: {message}",
+    },
+    "field.message-2": {
+        ZH: "{code} {label}：{message}",
+        EN: "{code} {label}: {message}",
+    },
+    "field.message-3": {
+        ZH: "{value}：{message}",
+        EN: "{value}: {message}",
+    },
+    "field.message-4": {
+        ZH: "{value}：{exc}",
+        EN: "{value}: {exc}",
+    },
+    "field.message-5": {
+        ZH: "{value}：{detail}",
+        EN: "{value}: {detail}",
+    },
+    "field.message-6": {
+        ZH: "{label}须明确随事项下沉的{label2}保障",
+        EN: "{label} must state the {label2} support that goes down with the item",
+    },
+    "field.must-all-claim-none": {
+        ZH: "须为 all、claim 或 none",
+        EN: "must be all, claim or none",
+    },
+    "field.must-lists-catalog": {
+        ZH: "须为 lists 或 catalog",
+        EN: "must be lists or catalog",
+    },
+    "field.names-existing-item-item": {
+        ZH: "「{action}」须用 item_code 指明现有事项",
+        EN: "a {action} names an existing item by item_code",
+    },
+    "field.names-item": {
+        ZH: "「{action}」须写明事项",
+        EN: "a {action} names the item",
+    },
+    "field.no-active-catalog-item": {
+        ZH: "没有有效的目录事项 {code}",
+        EN: "no active catalog item {code}",
+    },
+    "field.no-indicator-relation": {
+        ZH: "关系 {code} 中没有指标「{indicator}」",
+        EN: "no indicator {indicator!r} in relation {code}",
+    },
+    "field.no-item-draft": {
+        ZH: "草稿中没有事项 {parent_code}",
+        EN: "no item {parent_code} in the draft",
+    },
+    "field.no-relation-period-s": {
+        ZH: "该周期的考核方案中没有关系「{relation}」",
+        EN: "no relation {relation!r} in the period's scheme",
+    },
+    "field.no-relation-scheme": {
+        ZH: "考核方案中没有关系「{relation}」",
+        EN: "no relation {relation!r} in the scheme",
+    },
+    "field.no-township": {
+        ZH: "没有乡镇（街道）{township}",
+        EN: "no township {township}",
+    },
+    "field.no-unit": {
+        ZH: "没有单位 {receiving_unit}",
+        EN: "no unit {receiving_unit}",
+    },
+    "field.no-unit-use-unit": {
+        ZH: "没有单位 {party}：请用单位编码或 township",
+        EN: "no unit {party}; use a unit code or township",
+    },
+    "field.none-sent": {
+        ZH: "没有发送",
+        EN: "none sent",
+    },
+    "field.not-2": {
+        ZH: "{evaluator} 不是 {evaluator2}",
+        EN: "{evaluator} is not a {evaluator2}",
+    },
+    "field.not-agency": {
+        ZH: "{evaluatee} 不是 {evaluator} 的派驻机构",
+        EN: "{evaluatee} is not an agency of {evaluator}",
+    },
+    "field.not-base64": {
+        ZH: "不是 base64",
+        EN: "not base64",
+    },
+    "field.not-choice": {
+        ZH: "「{code}」不是可选值",
+        EN: "{code!r} is not a choice",
+    },
+    "field.not-field-jurisdiction": {
+        ZH: "不是该行政区划的字段",
+        EN: "not a field of this jurisdiction",
+    },
+    "field.not-future": {
+        ZH: "{until} 不是将来的日期",
+        EN: "{until} is not in the future",
+    },
+    "field.not-item-published-catalog": {
+        ZH: "{code} {label}：{value} 不是已发布目录中的事项（清单外事项）",
+        EN: "{code} {label}: {value} not an item of the published catalog (清单外事项)",
+    },
+    "field.not-seed-catalog": {
+        ZH: "{code} 不在基础目录中",
+        EN: "{code} is not in the seed catalog",
+    },
+    "field.not-stationed-may-not": {
+        ZH: "{evaluatee} 没有派驻在 {evaluator}：不能由它评价",
+        EN: "{evaluatee} is not stationed in {evaluator}; it may not rate it",
+    },
+    "field.not-tenant": {
+        ZH: "{evaluatee} 不是本租户的 {evaluatee2}",
+        EN: "{evaluatee} is not a {evaluatee2} of this tenant",
+    },
+    "field.not-uuid": {
+        ZH: "不是 UUID",
+        EN: "not a UUID",
+    },
+    "field.only-indicators-evaluating-townships": {
+        ZH: "只有评价乡镇（街道）的指标才分类型",
+        EN: "only indicators evaluating townships are typed",
+    },
+    "field.only-reassign-changes-responsibilities": {
+        ZH: "只有调整（reassign）才改变职责",
+        EN: "only a reassign changes responsibilities",
+    },
+    "field.only-scope-lists": {
+        ZH: "只能与 scope=lists 一起使用",
+        EN: "only with scope=lists",
+    },
+    "field.only-temporary-phased-duty": {
+        ZH: "只有临时或阶段性职责才有截止日期",
+        EN: "only a temporary or phased duty has an end date",
+    },
+    "field.out-order-repeated": {
+        ZH: "{number} 顺序不对或重复",
+        EN: "{number} is out of order or repeated",
+    },
+    "field.outside-s-range": {
+        ZH: "{score:g} 超出了 {indicator} 的范围 {min_score:g}–{max_score:g}",
+        EN: "{score:g} is outside {indicator}'s range {min_score:g}–{max_score:g}",
+    },
+    "field.pending": {
+        ZH: "待定",
+        EN: "pending",
+    },
+    "field.reassign-gives-new-responsibilities": {
+        ZH: "调整（reassign）须给出新的职责",
+        EN: "a reassign gives the new responsibilities",
+    },
+    "field.relation-appears-twice": {
+        ZH: "关系 {code} 出现了两次",
+        EN: "relation {code} appears twice",
+    },
+    "field.relation-has-no-indicators": {
+        ZH: "关系 {code} 没有指标",
+        EN: "relation {code} has no indicators",
+    },
+    "field.relation-scored-county": {
+        ZH: "关系 {code} 由县级 {root} 评分",
+        EN: "relation {code} is scored by the county {root}",
+    },
+    "field.report-now-has-digest": {
+        ZH: "报告现在的摘要是 {digest}",
+        EN: "the report now has digest {digest}",
+    },
+    "field.required": {
+        ZH: "此项必须填写（{label}）",
+        EN: "required ({label})",
+    },
+    "field.required-2": {
+        ZH: "{name} 必须填写：{label}",
+        EN: "required for {name}: {label}",
+    },
+    "field.required-column-missing": {
+        ZH: "缺少必需的列",
+        EN: "required column missing",
+    },
+    "field.required-items": {
+        ZH: "{value} 事项必须填写（{label}）",
+        EN: "required for {value} items ({label})",
+    },
+    "field.set-admission-itself-leave": {
+        ZH: "由准入流程自己设定：请不要填写",
+        EN: "set by the admission itself; leave it out",
+    },
+    "field.shares-relations-evaluating-sum": {
+        ZH: "评价「{kind}」的各关系权重合计为 {value:.3f}，不是 1",
+        EN: "the shares of the relations evaluating a {kind} sum to {value:.3f}, not 1",
+    },
+    "field.source-needs-source-field": {
+        ZH: "数据来源 {source} 需要 source_field",
+        EN: "source {source} needs a source_field",
+    },
+    "field.temporary-phased-duty-says": {
+        ZH: "临时或阶段性职责须写明截止时间",
+        EN: "a temporary or phased duty says until when",
+    },
+    "field.these-list-kinds-put": {
+        ZH: "这些清单类型会把事项放进每个乡镇（街道）的清单，而本县的清单结构中没有由乡镇认领的类型；为一个乡镇新增的事项不能只限于它（由县里为所有乡镇申请）",
+        EN: "these list kinds put the item on every township's list, and this county's list structure has no kind townships claim; an addition for one township cannot be limited to it (the county applies for all townships)",
+    },
+    "field.township-applies-itself": {
+        ZH: "乡镇（街道）只能为自己申请",
+        EN: "a township applies for itself",
+    },
+    "field.unknown-allowed-now": {
+        ZH: "不认识：现在可以用 {value}",
+        EN: "unknown; allowed now: {value}",
+    },
+    "field.unknown-category": {
+        ZH: "没有「{category}」这一事项类别",
+        EN: "unknown category {category!r}",
+    },
+    "field.unknown-column": {
+        ZH: "不认识的列",
+        EN: "unknown column",
+    },
+    "field.unknown-data-source-known": {
+        ZH: "没有「{source}」这一数据来源（已有：{known}）",
+        EN: "unknown data source {source!r} (known: {known})",
+    },
+    "field.unknown-evaluator-kind": {
+        ZH: "没有「{evaluator}」这一评价方类型",
+        EN: "unknown evaluator kind {evaluator!r}",
+    },
+    "field.unknown-input-takes": {
+        ZH: "不认识的输入：{name} 接受：{takes}",
+        EN: "unknown input; {name} takes: {takes}",
+    },
+    "field.unknown-item-kind": {
+        ZH: "没有「{item_kind}」这一事项分类",
+        EN: "unknown item kind {item_kind!r}",
+    },
+    "field.unknown-item-kind-2": {
+        ZH: "没有「{k}」这一事项分类",
+        EN: "unknown item kind {k!r}",
+    },
+    "field.unknown-level-use-one": {
+        ZH: "没有「{level}」这一层级：请用{value}之一",
+        EN: "unknown level {level!r}; use one of {value}",
+    },
+    "field.unknown-list-kind": {
+        ZH: "没有「{code}」这一清单类型",
+        EN: "unknown list kind {code!r}",
+    },
+    "field.unknown-list-kind-use": {
+        ZH: "没有「{kind}」这一清单类型：请用{value}之一",
+        EN: "unknown list kind {kind!r}; use one of {value}",
+    },
+    "field.unknown-township-type": {
+        ZH: "没有「{t}」这一乡镇类型",
+        EN: "unknown township type {t!r}",
+    },
+    "field.use-one-2": {
+        ZH: "请用{kinds}之一",
+        EN: "use one of {kinds}",
+    },
+    "field.use-one-leave-out": {
+        ZH: "请用{value}之一（或不填）",
+        EN: "use one of {value} (or leave it out)",
+    },
+    "field.value-not-allowed": {
+        ZH: "不允许的值",
+        EN: "value not allowed",
+    },
+    "field.was-used-before-codes": {
+        ZH: "{code} 以前用过，编码不再重复使用",
+        EN: "{code} was used before; codes are never reused",
+    },
+    "field.weights-relation-sum-not": {
+        ZH: "关系 {code}{which} 的权重合计为 {got:g}，不是 {total:g}（{codes}）",
+        EN: "the weights of relation {code}{which} sum to {got:g}, not {total:g} ({codes})",
+    },
+    "field.withdrawn-2": {
+        ZH: "{parent_code} 已撤销",
+        EN: "{parent_code} is withdrawn",
     },
 }

@@ -28,23 +28,21 @@ def parse_since(value: str | datetime.datetime | None, field: str = FIELD) -> da
         return None
     moment = value if isinstance(value, datetime.datetime) else _parse(value, field)
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise _invalid(field, f"needs its UTC offset, e.g. {_EXAMPLE} or 2025-01-01T00:00:00Z")
+        raise _invalid(field, Text("field.needs-utc-offset", example=_EXAMPLE))
     if not FIRST_DAY <= moment.date() <= LAST_DAY:
-        raise _invalid(field, f"must lie from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
+        raise _invalid(field, Text("field.must-lie-from", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
     return moment
 
 
 def _parse(text: str, field: str) -> datetime.datetime:
     # RFC 3339 is date "T" time offset; fromisoformat would also take a bare date or a week date.
     if len(text) < 20 or text[10] not in "Tt ":
-        raise _invalid(field, f"must be an RFC 3339 timestamp such as {_EXAMPLE} (got {text[:40]!r})")
+        raise _invalid(field, Text("field.rfc3339", example=_EXAMPLE, got=text[:40]))
     try:
         return datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1] in "Zz" else text)
     except ValueError:
-        raise _invalid(field, f"must be an RFC 3339 timestamp such as {_EXAMPLE} (got {text[:40]!r})") from None
+        raise _invalid(field, Text("field.rfc3339", example=_EXAMPLE, got=text[:40])) from None
 
 
-def _invalid(field: str, message: str) -> InvalidInput:
-    return InvalidInput(
-        Text("invalid-request.message", field=field, message=message), errors=[FieldError(field, message)]
-    )
+def _invalid(field: str, message: Text) -> InvalidInput:
+    return InvalidInput(Text("field", field=field, message=message), errors=[FieldError.said(field, message)])

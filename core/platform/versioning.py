@@ -37,9 +37,10 @@ def parse_etag(header: str | None) -> Expected:
         return ANY
     value = header.strip().removeprefix("W/").strip('"')
     if not (value.isascii() and value.isdigit()):
-        message = 'not an ETag: send the ETag a read answered (e.g. "3"), or * for any version'
+        message = Text("field.not-etag")
         raise InvalidInput(
-            Text("invalid-request.if-match", header=header, message=message), errors=[FieldError("If-Match", message)]
+            Text("invalid-request.if-match", header=header, message=message),
+            errors=[FieldError.said("If-Match", message)],
         )
     return int(value)
 

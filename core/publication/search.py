@@ -181,13 +181,13 @@ def _terms(q: str) -> list[list[str]]:
     if len(q) > MAX_QUERY:
         raise InvalidInput(
             Text("invalid-request.q-at-most-characters", MAX_QUERY=MAX_QUERY),
-            errors=[FieldError("q", f"at most {MAX_QUERY} characters")],
+            errors=[FieldError.said("q", Text("field.at-most-characters-2", MAX_QUERY=MAX_QUERY))],
         )
     runs = tokens(q)
     if not runs:
         # A well-formed text the search cannot use: a rule (422), not a malformed parameter.
-        message = "has no letter, digit or Chinese character to search for (only punctuation or spaces)"
-        raise ValidationFailed(Text("validation-failed.q", message=message), errors=[FieldError("q", message)])
+        message = Text("field.nothing-to-search")
+        raise ValidationFailed(Text("field", field="q", message=message), errors=[FieldError.said("q", message)])
     terms = []
     for run in dict.fromkeys(runs):
         if not _is_cjk(run):
@@ -419,12 +419,13 @@ async def search(
     optionally one ``township``), or items of the latest published catalog (``catalog``)."""
     if scope not in ("lists", "catalog"):
         raise InvalidInput(
-            Text("invalid-request.scope-lists-catalog"), errors=[FieldError("scope", "must be lists or catalog")]
+            Text("invalid-request.scope-lists-catalog"),
+            errors=[FieldError.said("scope", Text("field.must-lists-catalog"))],
         )
     if scope == "catalog" and township:  # two valid parameters that do not go together: a rule, so 422
         raise ValidationFailed(
             Text("validation-failed.township-catalog-has-no"),
-            errors=[FieldError("township", "only with scope=lists")],
+            errors=[FieldError.said("township", Text("field.only-scope-lists"))],
         )
     terms = _terms(q)
     tsquery, keys = _tsquery(terms), posting_keys(terms)

@@ -84,19 +84,19 @@ class WithoutAdmission(msgspec.Struct):
 def _problems(access: Access, d: WorkflowDefinition, data: AdmissionApply, today: datetime.date) -> list[FieldError]:
     found: list[FieldError] = []
     if data.item.adjustment is not None:
-        found.append(FieldError("item.adjustment", "set by the admission itself; leave it out"))
+        found.append(FieldError.said("item.adjustment", Text("field.set-admission-itself-leave")))
     if data.temporary or data.phased:
         if data.until is None:
-            found.append(FieldError("until", "a temporary or phased duty says until when"))
+            found.append(FieldError.said("until", Text("field.temporary-phased-duty-says")))
         elif data.until <= today:
-            found.append(FieldError("until", f"{data.until} is not in the future"))
+            found.append(FieldError.said("until", Text("field.not-future", until=data.until)))
     elif data.until is not None:
-        found.append(FieldError("until", "only a temporary or phased duty has an end date"))
+        found.append(FieldError.said("until", Text("field.only-temporary-phased-duty")))
     if d.requires_resources:
         given = data.resources or Resources()
         for name, label in RESOURCE_FIELDS.items():
             if not getattr(given, name).strip():
-                found.append(FieldError(f"resources.{name}", f"{d.label}须明确随事项下沉的{label}保障"))
+                found.append(FieldError.said(f"resources.{name}", Text("field.message-6", label=d.label, label2=label)))
     return found
 
 
@@ -117,12 +117,12 @@ async def check_draft_item(conn: asyncpg.Connection, access: Access, item: ItemC
     if facts.taken:
         raise Conflict(
             Text("conflict.reference-code-already-used", code=item.code),
-            errors=[FieldError("item.code", "already used")],
+            errors=[FieldError.said("item.code", Text("field.already-used"))],
         )
     if facts.pending:
         raise Conflict(
             Text("conflict.admission-already-under-way", code=item.code),
-            errors=[FieldError("item.code", "admission pending")],
+            errors=[FieldError.said("item.code", Text("field.admission-pending"))],
         )
     problems = catalog_editing.item_problems(
         structure,

@@ -72,21 +72,21 @@ async def _problems(
     found: list[FieldError] = []
     if data.reason_kind not in REASON_KINDS or data.reason_kind == "initial":
         kinds = ", ".join(k for k in REASON_KINDS if k != "initial")
-        found.append(FieldError("reason_kind", f"use one of {kinds}"))
+        found.append(FieldError.said("reason_kind", Text("field.use-one-2", kinds=kinds)))
     township = data.township_code
     if access.role is Role.TOWNSHIP:
         if township not in (None, access.principal.scope_code):
-            found.append(FieldError("township_code", "a township applies for itself"))
+            found.append(FieldError.said("township_code", Text("field.township-applies-itself")))
         township = access.principal.scope_code
     elif township is not None and township not in await township_codes(conn, access):
-        found.append(FieldError("township_code", f"no township {township}"))
+        found.append(FieldError.said("township_code", Text("field.no-township", township=township)))
     title = ""
     item = data.item
     if data.action == "add":
         if item is None:
-            found.append(FieldError("item", "an add names the draft item"))
+            found.append(FieldError.said("item", Text("field.add-names-draft-item")))
         elif data.item_code not in (None, item.code):
-            found.append(FieldError("item_code", "give the new item in item (item_code is for remove and reassign)"))
+            found.append(FieldError.said("item_code", Text("field.give-new-item-item")))
         else:
             if township is not None:
                 item, problem = for_applicant(await structure_in(conn, access.tenant.id), item)
@@ -97,20 +97,20 @@ async def _problems(
     else:
         code = data.item_code
         if data.item is not None:
-            found.append(FieldError("item", f"a {data.action} names an existing item by item_code"))
+            found.append(FieldError.said("item", Text("field.names-existing-item-item", action=data.action)))
         if not code:
-            found.append(FieldError("item_code", f"a {data.action} names the item"))
+            found.append(FieldError.said("item_code", Text("field.names-item", action=data.action)))
         else:
             published, draft = await version_numbers(conn, access)
             row = await queries.item_status(conn, access.tenant.id, draft or published or 0, code)
             if row is None or row.status != "active":
-                found.append(FieldError("item_code", f"no active catalog item {code}"))
+                found.append(FieldError.said("item_code", Text("field.no-active-catalog-item", code=code)))
             else:
                 title = row.title
         if data.action == "reassign" and not data.responsibilities:
-            found.append(FieldError("responsibilities", "a reassign gives the new responsibilities"))
+            found.append(FieldError.said("responsibilities", Text("field.reassign-gives-new-responsibilities")))
         if data.action == "remove" and data.responsibilities:
-            found.append(FieldError("responsibilities", "only a reassign changes responsibilities"))
+            found.append(FieldError.said("responsibilities", Text("field.only-reassign-changes-responsibilities")))
     if code and not found:
         pending = await conn.fetchval(
             queries.PENDING_ADJUSTMENT,
@@ -119,7 +119,8 @@ async def _problems(
         )
         if pending:
             raise Conflict(
-                Text("conflict.adjustment-already-under-way", code=code), errors=[FieldError("item_code", "pending")]
+                Text("conflict.adjustment-already-under-way", code=code),
+                errors=[FieldError.said("item_code", Text("field.pending"))],
             )
     return found, township, title, item
 
@@ -134,11 +135,9 @@ def for_applicant(structure: ListStructure, item: ItemCreate) -> tuple[ItemCreat
         return item, None
     claimed = next((k.code for k in structure.kinds if k.township == "claim"), None)
     if claimed is None:
-        return item, FieldError(
+        return item, FieldError.said(
             "item.kinds",
-            "these list kinds put the item on every township's list, and this county's list structure has no"
-            " kind townships claim; an addition for one township cannot be limited to it (the county applies"
-            " for all townships)",
+            Text("field.these-list-kinds-put"),
         )
     return msgspec.structs.replace(item, kinds=[*item.kinds, claimed]), None
 

@@ -405,7 +405,10 @@ async def _check_inputs(
         takes = ", ".join(known) or "no inputs"
         raise ValidationFailed(
             Text("validation-failed.does-not-take-takes", name=t.name, value=", ".join(unknown), takes=takes),
-            errors=[FieldError(f"inputs.{u}", f"unknown input; {t.name} takes: {takes}") for u in unknown],
+            errors=[
+                FieldError.said(f"inputs.{u}", Text("field.unknown-input-takes", name=t.name, takes=takes))
+                for u in unknown
+            ],
         )
     errors: list[FieldError] = []
     clean: dict[str, Any] = {}
@@ -413,7 +416,9 @@ async def _check_inputs(
         value = inputs.get(spec.name)
         if value is None or value == "" or value == []:
             if spec.required and not automatic:
-                errors.append(FieldError(f"inputs.{spec.name}", f"required for {t.name}: {spec.label}"))
+                errors.append(
+                    FieldError.said(f"inputs.{spec.name}", Text("field.required-2", name=t.name, label=spec.label))
+                )
             continue
         problem, value = await _check_value(ctx, spec, value)
         if problem:
@@ -678,7 +683,7 @@ async def transition(
                     state=state,
                     value=", ".join(here),
                 ),
-                errors=[FieldError("transition", f"unknown; allowed now: {', '.join(here)}")],
+                errors=[FieldError.said("transition", Text("field.unknown-allowed-now", value=", ".join(here)))],
                 extra={"allowed": here},
             )
         if request.transition not in here:
