@@ -10,11 +10,14 @@ import string
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from api.errors import _HTTP_CODES
 from core.platform import messages
 from core.platform.errors import QingdanError
+from tests.conftest import TenantFixture, issue_key
+from tests.test_graphql import CREATE_UNIT, DELETE_UNIT, UPDATE_UNIT
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(p for d in ("core", "api", "plugins") for p in (ROOT / d).rglob("*.py"))
@@ -129,3 +132,125 @@ def test_language_negotiation_and_validation_messages() -> None:
     assert said.render(messages.EN) == "Expected `str` of length <= 300 - at `$.name`"
     assert said.render(messages.ZH) == "字符串的长度须不大于 300"
     assert decoding.text("Object missing required field `code`").render(messages.ZH) == "缺少必填字段 code"
+
+
+# --- real routes --------------------------------------------------------------------------
+
+STREET = {"code": "510115001000", "name": "柳城街道", "kind": "street", "parent_code": "510115"}
+BUREAU = {"code": "justice-bureau", "name": "区司法局", "kind": "department", "jurisdiction_code": "510115"}
+AGENCY = {
+    "code": "liucheng-justice-office",
+    "name": "柳城司法所",
+    "kind": "dispatched_agency",
+    "jurisdiction_code": "510115001000",
+    "parent_unit_code": "justice-bureau",
+    "host_township_codes": ["510115001000"],
+}
+
+
+@pytest.fixture
+async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixture:
+    for path, body in (("jurisdictions", STREET), ("units", BUREAU), ("units", AGENCY)):
+        created = await client.post(f"{tenant.base}/{path}", json=body, headers=tenant.auth())
+        assert created.status_code == 201, created.text
+    return tenant
+
+
+def chinese(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The problem, checked to be in Chinese (title, detail and field messages)."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-language"] == "zh-CN", response.headers
+    body = response.json()
+    assert body["code"] == code and body["type"].endswith("/" + code), body
+    assert body["title"] == messages.PROBLEM_TITLES[code][messages.ZH], body
+    for text in [body["detail"], *(e["message"] for e in body.get("errors", []))]:
+        assert CJK.search(text) and not re.search(r"\b(?:the|is|not|no|must|use)\b", text), text
+
+    return body
+
+
+async def test_rest_problems_answer_chinese_when_asked(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    zh = {**county.auth(), **ZH_HEADERS}
+    units = f"{county.base}/units"
+
+    missing = chinese(await client.get(f"{units}/nope", headers=zh), 404, "not-found")
+    assert missing["detail"] == "没有编码为 nope 的单位"
+    english = await client.get(f"{units}/nope", headers=county.auth())  # the machine API's default
+    assert english.headers["content-language"] == "en" and english.json()["detail"] == "no unit with code nope"
+    assert english.json()["title"] == "Not found"
+
+    in_use = chinese(await client.delete(f"{units}/justice-bureau", headers=zh), 409, "conflict")
+    assert in_use["detail"] == "仍在使用中：还有其他「单位」记录引用它", in_use
+
+    stale = {"contacts": [{"name": "张三", "phone": "028-82700000"}], "version": 99}
+    chinese(await client.patch(f"{units}/justice-bureau", json=stale, headers=zh), 412, "precondition-failed")
+
+    wrong = chinese(await client.post(units, json={**AGENCY, "kind": "ministry"}, headers=zh), 422, "validation-failed")
+    assert wrong["errors"][0] == {
+        "field": "kind",
+        "message": "没有这种单位类型：请用「department」、「township_office」、「dispatched_agency」、「committee」之一",
+    }, wrong
+
+    malformed = chinese(await client.post(units, json={**AGENCY, "code": "柳城"}, headers=zh), 400, "invalid-request")
+    assert malformed["errors"][0]["field"] == "code", malformed
+
+    township = await issue_key(county, client, "township", "510115001000")
+    other = {**BUREAU, "code": "new-bureau", "name": "新局"}
+    refused = chinese(
+        await client.post(units, json=other, headers={**county.auth(township), **ZH_HEADERS}), 403, "forbidden"
+    )
+    assert refused["detail"].startswith("乡镇(街道)密钥不能"), refused  # the role by its label
+
+    unknown_route = chinese(await client.get(f"{county.base}/nowhere", headers=zh), 404, "not-found")
+    assert unknown_route["detail"] == messages.render("http.not-found", messages.ZH, detail="")
+
+
+FIRST_TOO_LARGE = "query($s: String!) { tenant(slug: $s) { jurisdictions(first: 100000) { items { code } } } }"
+
+
+async def graphql(client: httpx.AsyncClient, key: str, query: str, language: str | None, **variables: Any) -> Any:
+    headers = {"Authorization": f"Bearer {key}", **({"Accept-Language": language} if language else {})}
+    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_graphql_errors_and_problems_answer_chinese_when_asked(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    [error] = (await graphql(client, county.admin, FIRST_TOO_LARGE, "zh-CN", s=county.slug))["errors"]
+    assert error["message"] == "first：须在 1 到 500 之间", error
+    assert error["extensions"]["code"] == "validation-failed"
+    assert error["extensions"]["errors"] == [{"field": "first", "message": "须在 1 到 500 之间"}]
+    [english] = (await graphql(client, county.admin, FIRST_TOO_LARGE, None, s=county.slug))["errors"]
+    assert english["message"] == "first: must be between 1 and 500"
+
+    async def problem(key: str, query: str, **variables: Any) -> dict[str, Any]:
+        data = (await graphql(client, key, query, "zh-CN", tenant=county.slug, **variables))["data"]
+        [answer] = data.values()
+        assert answer["__typename"] == "Problem", answer
+        for text in [answer["detail"], answer.get("title", "中"), *(e["message"] for e in answer["errors"])]:
+            assert CJK.search(text), answer
+        return answer
+
+    patch = {"name": "新名称"}
+    missing = await problem(county.admin, UPDATE_UNIT, code="nope", version=1, input=patch)
+    assert (missing["status"], missing["type"], missing["detail"]) == (404, "not-found", "没有编码为 nope 的单位")
+    stale = await problem(county.admin, UPDATE_UNIT, code="justice-bureau", version=99, input=patch)
+    assert (stale["status"], stale["title"]) == (412, "版本已过期")
+    assert (await problem(county.admin, DELETE_UNIT, code="justice-bureau"))["status"] == 409
+    wrong = await problem(county.admin, CREATE_UNIT, input={**AGENCY_INPUT, "kind": "ministry"})
+    assert (wrong["status"], wrong["errors"][0]["field"]) == (422, "kind")
+    township = await issue_key(county, client, "township", "510115001000")
+    bureau = {"code": "new-bureau", "name": "新局", "kind": "department", "jurisdictionCode": "510115"}
+    assert (await problem(township, CREATE_UNIT, input=bureau))["status"] == 403
+
+
+AGENCY_INPUT = {
+    "code": "gongping-office",
+    "name": "公平司法所",
+    "kind": "dispatched_agency",
+    "jurisdictionCode": "510115001000",
+    "parentUnitCode": "justice-bureau",
+    "hostTownshipCodes": ["510115001000"],
+}

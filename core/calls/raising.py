@@ -36,7 +36,7 @@ async def raise_call(access: Access, data: CallCreate) -> CallView:
     cls = classes.get(data.call_class)
     if cls is None:
         raise ValidationFailed.on(
-            "call_class", Text("field.unknown-class-use-one", call_class=data.call_class, value=", ".join(classes))
+            "call_class", Text("field.unknown-class-use-one", call_class=data.call_class, value=list(classes))
         )
     async with tenant_transaction(access.tenant.id) as conn:
         await check_location(conn, access.tenant.id, data)

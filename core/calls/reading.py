@@ -165,9 +165,7 @@ async def list_calls(
     limit = check_limit(limit)
     since = parse_since(updated_since)
     if state is not None and state not in CALL_STATES:
-        raise ValidationFailed.on(
-            "state", Text("field.unknown-state-use-one", state=state, value=", ".join(CALL_STATES))
-        )
+        raise ValidationFailed.on("state", Text("field.unknown-state-use-one", state=state, value=list(CALL_STATES)))
     if access.role is Role.TOWNSHIP:
         if township not in (None, access.principal.scope_code):
             raise PermissionDenied(Text("forbidden.township-key-reads-only-2", township=township))

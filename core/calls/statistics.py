@@ -37,7 +37,7 @@ from core.calls.violations import period_bounds
 from core.platform.db import tenant_transaction
 from core.platform.errors import PermissionDenied, ValidationFailed
 from core.platform.messages import Text
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 
 
 class Satisfaction(msgspec.Struct):
@@ -159,7 +159,7 @@ async def call_statistics_by(
         raise ValidationFailed.on("group_by", Text("field.use-township-unit"))
     township, unit = _scope(access, None, None)
     if township or unit:
-        raise PermissionDenied(Text("forbidden.key-reads-only-own", value=access.role.value))
+        raise PermissionDenied(Text("forbidden.key-reads-only-own", value=role_text(access.role)))
     lower, upper = period_bounds(start, end)
     async with tenant_transaction(access.tenant.id) as conn:
         rows = await queries.statistics_rows_by(conn, access.tenant.id, lower, upper, group_by == "unit", now())

@@ -153,5 +153,5 @@ async def check_units_exist(
     names = await queries.unit_names(conn, tenant_id, codes)
     missing = [c for c in codes if c not in names]
     if missing:
-        raise ValidationFailed.on(field, Text("field.no-unit-tenant-2", value=", ".join(missing)))
+        raise ValidationFailed.on(field, Text("field.no-unit-tenant-2", value=list(missing)))
     return names

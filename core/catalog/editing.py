@@ -278,7 +278,7 @@ async def _record_adjustment(
             )
         note = AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
     if note.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=", ".join(REASON_KINDS)))
+        raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=list(REASON_KINDS)))
     await conn.execute(
         queries.INSERT_ADJUSTMENT,
         access.tenant.id,
@@ -449,7 +449,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             raise ValidationFailed.on("adjustment", Text("field.catalog-has-been-published-2"))
         note = note or AdjustmentNote(reason_kind="initial", reason="初始建立参考目录")
         if note.reason_kind not in REASON_KINDS:
-            raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=", ".join(REASON_KINDS)))
+            raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=list(REASON_KINDS)))
         await conn.execute(
             queries.INSERT_ADDITIONS,
             access.tenant.id,

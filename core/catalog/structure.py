@@ -164,9 +164,7 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
     unique("kinds", [k.code for k in structure.kinds])
     for i, kind in enumerate(structure.kinds):
         if kind.role is not None and kind.role not in ROLES:
-            problems.append(
-                FieldError.said(f"kinds[{i}].role", Text("field.use-one-leave-out", value=", ".join(ROLES)))
-            )
+            problems.append(FieldError.said(f"kinds[{i}].role", Text("field.use-one-leave-out", value=list(ROLES))))
     unique("levels", [lv.code for lv in structure.levels])
     unique("categories", [c.code for c in structure.categories])
     unique("item_kinds", [c.code for c in structure.item_kinds])
@@ -184,9 +182,7 @@ def check_structure(structure: ListStructure) -> list[FieldError]:
                 problems.append(FieldError.said(f"levels[{i}].item_kinds", Text("field.unknown-item-kind-2", k=k)))
     for i, f in enumerate(structure.extra_fields):
         if f.type not in FIELD_TYPES:
-            problems.append(
-                FieldError.said(f"extra_fields[{i}].type", Text("field.use-one", value=", ".join(FIELD_TYPES)))
-            )
+            problems.append(FieldError.said(f"extra_fields[{i}].type", Text("field.use-one", value=list(FIELD_TYPES))))
         if f.type == "choice" and not f.choices:
             problems.append(FieldError.said(f"extra_fields[{i}].choices", Text("field.choice-field-lists-choices")))
         for label in f.choice_labels:
@@ -245,14 +241,12 @@ def check_item_fields(
     problems: list[FieldError] = []
     levels = {lv.code: lv for lv in structure.levels}
     if level not in levels:
-        problems.append(
-            FieldError.said("level", Text("field.unknown-level-use-one", level=level, value=", ".join(levels)))
-        )
+        problems.append(FieldError.said("level", Text("field.unknown-level-use-one", level=level, value=list(levels))))
     known = {k.code for k in structure.kinds}
     for i, kind in enumerate(kinds):
         if kind not in known:
             problems.append(
-                FieldError.said(f"kinds[{i}]", Text("field.unknown-list-kind-use", kind=kind, value=", ".join(known)))
+                FieldError.said(f"kinds[{i}]", Text("field.unknown-list-kind-use", kind=kind, value=list(known)))
             )
     if category is not None and structure.categories and category not in {c.code for c in structure.categories}:
         problems.append(FieldError.said("category", Text("field.unknown-category", category=category)))

@@ -38,7 +38,7 @@ from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.platform.versioning import ANY, Expected, check_version, stale
 from core.plugin_api.types import Subject
 from core.security import audit
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 from core.security.permissions import deny, require_admin
 
 TOWNSHIP_KINDS = ("town", "township", "street", "development_zone")
@@ -330,7 +330,7 @@ def score_problems(
             problems.append(
                 FieldError.said(
                     f"{at}.evaluator",
-                    Text("field.key-may-not-score", value=access.role.value, evaluator=s.evaluator),
+                    Text("field.key-may-not-score", value=role_text(access.role), evaluator=s.evaluator),
                 )
             )
             continue
@@ -398,7 +398,7 @@ def score_problems(
                     Text(
                         "field.applies-township-types-not",
                         indicator=s.indicator,
-                        value=", ".join(indicator.township_types),
+                        value=list(indicator.township_types),
                         evaluatee=s.evaluatee,
                         township_type=evaluatee.township_type,
                     ),

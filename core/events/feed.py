@@ -13,12 +13,12 @@ from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import stored_number
 from core.platform.messages import Text
 from core.platform.pagination import Position, check_limit, decode_cursor, encode_cursor
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 
 
 def _require_feed_reader(access: Access) -> None:
     if access.role not in (Role.ADMIN, Role.PLATFORM, Role.READER):
-        raise PermissionDenied(Text("forbidden.key-may-not-read", value=access.role.value))
+        raise PermissionDenied(Text("forbidden.key-may-not-read", value=role_text(access.role)))
 
 
 def _event(row: EventRow, deliveries: list[DeliveryView] | None = None) -> EventView:

@@ -238,7 +238,7 @@ def _delivery(row: DeliveryRow) -> DeliveryView:
 
 def _check_state(state: str | None) -> None:
     if state is not None and state not in STATES:
-        raise ValidationFailed.on("state", Text("field.one", value=", ".join(STATES)))
+        raise ValidationFailed.on("state", Text("field.one", value=list(STATES)))
 
 
 async def list_deliveries(

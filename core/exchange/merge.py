@@ -512,7 +512,7 @@ async def apply_merge(
             errors=[FieldError.said("digest", MessageText("field.report-now-has-digest", digest=report.digest))],
         )
     if note is not None and note.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("reason_kind", MessageText("field.use-one", value=", ".join(REASON_KINDS)))
+        raise ValidationFailed.on("reason_kind", MessageText("field.use-one", value=list(REASON_KINDS)))
     items, problems = [], []
     for m in report.items:
         doc = {

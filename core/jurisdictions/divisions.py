@@ -42,9 +42,7 @@ def kind_of(kind: str, field: str = "kind") -> Kind:
     try:
         return KINDS[kind]
     except KeyError:
-        raise ValidationFailed.on(
-            field, Text("field.unknown-kind-use-one", kind=kind, value=", ".join(KINDS))
-        ) from None
+        raise ValidationFailed.on(field, Text("field.unknown-kind-use-one", kind=kind, value=list(KINDS))) from None
 
 
 def normalise_code(code: str, kind: str, field: str = "code") -> str:

@@ -105,7 +105,7 @@ async def list_units(
     limit = check_limit(limit)
     since = parse_since(updated_since)
     if kind is not None and kind not in UNIT_KINDS:
-        raise ValidationFailed.on("kind", Text("field.unknown-unit-kind-use", value=", ".join(UNIT_KINDS)))
+        raise ValidationFailed.on("kind", Text("field.unknown-unit-kind-use", value=list(UNIT_KINDS)))
     after = decode_cursor(cursor, str)
     async with tenant_transaction(access.tenant.id) as conn:
         records = await queries.unit_page(
@@ -164,7 +164,7 @@ def check_placement(
 ) -> None:
     """Where each kind of unit may sit. ``None`` kinds stand for codes that do not exist."""
     if kind not in UNIT_KINDS:
-        raise ValidationFailed.on("kind", Text("field.unknown-unit-kind-use", value=", ".join(UNIT_KINDS)))
+        raise ValidationFailed.on("kind", Text("field.unknown-unit-kind-use", value=list(UNIT_KINDS)))
     if jurisdiction_kind is None:
         raise ValidationFailed.on("jurisdiction_code", Text("field.no-such-jurisdiction"))
     level = KINDS[jurisdiction_kind].level

@@ -78,7 +78,7 @@ async def import_citations(access: Access, data: CitationImport) -> CitationImpo
     """
     require_admin(access, "import citations")
     if data.adjustment is not None and data.adjustment.reason_kind not in REASON_KINDS:
-        raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=", ".join(REASON_KINDS)))
+        raise ValidationFailed.on("adjustment.reason_kind", Text("field.use-one", value=list(REASON_KINDS)))
     rows, problems = _table_rows(_records(data))
     note = data.adjustment or AdjustmentNote(reason_kind="other", reason="批量导入法律依据（CSV）")
     async with tenant_transaction(access.tenant.id) as conn:

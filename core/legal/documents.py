@@ -53,7 +53,7 @@ def _level_value(level: str | None) -> str | None:
         return LEVELS[level]
     if level in LEVEL_CODES:
         return level
-    raise ValidationFailed.on("level", Text("field.use-one", value=", ".join(LEVELS)))
+    raise ValidationFailed.on("level", Text("field.use-one", value=list(LEVELS)))
 
 
 def ref_label(article: int | None, paragraph: int | None, item: int | None) -> str:
@@ -199,7 +199,7 @@ async def list_documents(
     limit = check_limit(limit)
     after = decode_cursor(cursor, tuple[str, uuid.UUID])
     if status is not None and status not in STATUSES:
-        raise ValidationFailed.on("status", Text("field.use-one", value=", ".join(STATUSES)))
+        raise ValidationFailed.on("status", Text("field.use-one", value=list(STATUSES)))
     level_value = _level_value(level)
     patterns = _patterns(q)
     async with tenant_transaction(access.tenant.id) as conn:
@@ -276,11 +276,11 @@ def _new_document(data: DocumentCreate) -> tuple[LawText, str]:
     if data.level in ("law", "administrative_regulation"):
         raise ValidationFailed.on(
             "level",
-            Text("field.laws-administrative-regulations-are", value=", ".join(TENANT_LEVELS)),
+            Text("field.laws-administrative-regulations-are", value=list(TENANT_LEVELS)),
         )
     level = data.level or (LEVEL_CODES.get(parsed.level) if parsed else None)
     if level not in TENANT_LEVELS:
-        raise ValidationFailed.on("level", Text("field.say-which-level", value=", ".join(TENANT_LEVELS)))
+        raise ValidationFailed.on("level", Text("field.say-which-level", value=list(TENANT_LEVELS)))
     if data.effective_date is not None and data.effective_date < version_date:
         raise ValidationFailed.on(
             "effective_date",

@@ -32,7 +32,7 @@ from core.platform.db import acting_as_tenant, platform_transaction, tenant_tran
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.platform.messages import Text
 from core.security import audit
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 from core.security.permissions import require_admin
 from core.security.tenancy import tenant_from_row
 
@@ -44,7 +44,7 @@ async def _document_for_change(access: Access, document_id: uuid.UUID) -> querie
     if is_shared(doc):
         if access.role is not Role.PLATFORM:
             raise PermissionDenied(
-                Text("forbidden.national-shared-every-tenant", title=doc.title, value=access.role.value)
+                Text("forbidden.national-shared-every-tenant", title=doc.title, value=role_text(access.role))
             )
     else:
         require_admin(access, "record changes of the tenant's legal documents")

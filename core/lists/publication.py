@@ -150,7 +150,7 @@ async def request_publication(access: Access, data: PublicationRequest) -> Publi
         lists = await queries.list_statuses(conn, tid, selection)
         if selection is not None and len(lists) != len(selection):
             missing = sorted(set(selection) - {r.township_code for r in lists})
-            raise ValidationFailed.on("townships", Text("field.no-township-list", value=", ".join(missing[:10])))
+            raise ValidationFailed.on("townships", Text("field.no-township-list", value=list(missing[:10])))
         chosen = [r.township_code for r in lists if r.status in ("submitted", "filed")]
         skipped = [SkippedList(r.township_code, r.status) for r in lists if r.status not in ("submitted", "filed")]
         if not chosen:

@@ -52,7 +52,7 @@ async def list_summaries(
     since = parse_since(updated_since)
     if status is not None and status not in LIST_STATUSES:
         raise ValidationFailed.on(
-            "status", Text("field.unknown-status-use-one", status=status, value=", ".join(LIST_STATUSES))
+            "status", Text("field.unknown-status-use-one", status=status, value=list(LIST_STATUSES))
         )
     after = decode_cursor(cursor, str)
     township = access.principal.scope_code if access.role is Role.TOWNSHIP else None

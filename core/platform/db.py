@@ -32,7 +32,7 @@ os.environ.setdefault("PICCOLO_CONF", "core.platform.piccolo_conf")
 
 from core.platform import embedded
 from core.platform.errors import Conflict, DatabaseUnavailable, FieldError, PermissionDenied, ValidationFailed
-from core.platform.messages import Text
+from core.platform.messages import CATALOGUE, Text
 from core.platform.piccolo_conf import DB
 
 _ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -485,13 +485,13 @@ async def translate_db_errors() -> AsyncIterator[None]:
     except asyncpg.UniqueViolationError as exc:
         field = _field_of(exc)
         raise Conflict(
-            Text("conflict.value-already-taken", field=field, table_name=exc.table_name),
+            Text("conflict.value-already-taken", field=field, table_name=_table(exc.table_name)),
             errors=[FieldError.said(field, Text("field.already-taken"))],
         ) from exc
     except asyncpg.ForeignKeyViolationError as exc:
         field = _field_of(exc)
         if "still referenced" in (exc.detail or "") or exc.message.startswith("update or delete"):
-            raise Conflict(Text("conflict.still-use-other-rows", table_name=exc.table_name)) from exc
+            raise Conflict(Text("conflict.still-use-other-rows", table_name=_table(exc.table_name))) from exc
         raise ValidationFailed(
             Text("validation-failed.refers-something-does-not", field=field),
             errors=[FieldError.said(field, Text("field.does-not-exist"))],
@@ -541,3 +541,9 @@ async def start_embedded(data_dir: Path) -> str:
 def stop_embedded(data_dir: Path | None = None) -> None:
     """Release this process's embedded server(s); stop each one no other live process uses."""
     embedded.release(data_dir)
+
+
+def _table(name: str | None) -> Text | str:
+    """A table as people name it in a problem's detail (its SQL name in English)."""
+    key = f"table.{name}"
+    return Text(key) if key in CATALOGUE else str(name)

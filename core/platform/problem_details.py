@@ -153,7 +153,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "{code} still has {children} child divisions and {units} units; move or delete them first",
     },
     "conflict.still-use-other-rows": {
-        ZH: "仍在使用中：{table_name} 中还有其他记录引用它",
+        ZH: "仍在使用中：还有其他「{table_name}」记录引用它",
         EN: "still in use: other {table_name} rows refer to it",
     },
     "conflict.there-no-draft-publish": {
@@ -165,7 +165,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "title: {whose} 《{title}》 has this title; record a new version of it as an amendment instead",
     },
     "conflict.value-already-taken": {
-        ZH: "{field}：这个值在 {table_name} 中已被占用",
+        ZH: "{field}：这个值在「{table_name}」中已被占用",
         EN: "{field}: this value is already taken in {table_name}",
     },
     "conflict.version-date-already-has": {
@@ -809,35 +809,35 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "the draft catalog is for the county admin; read a published version",
     },
     "forbidden.key-may-not": {
-        ZH: "{value} 密钥不能为 {unit_code} 执行「{action}」",
+        ZH: "{value}密钥不能为 {unit_code} 执行「{action}」",
         EN: "a {value} key may not {action} for {unit_code}",
     },
     "forbidden.key-may-not-2": {
-        ZH: "{value} 密钥不能执行「{action}」",
+        ZH: "{value}密钥不能执行「{action}」",
         EN: "a {value} key may not {action}",
     },
     "forbidden.key-may-not-read": {
-        ZH: "{value} 密钥不能读取事件流",
+        ZH: "{value}密钥不能读取事件流",
         EN: "a {value} key may not read the event feed",
     },
     "forbidden.key-may-not-start": {
-        ZH: "{value} 密钥不能发起 {name}（{label}）；可以发起的是：{value2}",
+        ZH: "{value}密钥不能发起 {name}（{label}）；可以发起的是：{value2}",
         EN: "a {value} key may not start {name} ({label}); it is started by: {value2}",
     },
     "forbidden.key-may-not-taken": {
-        ZH: "{value} 密钥不能执行「{label}」（{name}）；可执行者：{value2}；您现在可以：{value3}",
+        ZH: "{value}密钥不能执行「{label}」（{name}）；可执行者：{value2}；您现在可以：{value3}",
         EN: "a {value} key may not {name} ({label}); it is taken by: {value2}; you may take now: {value3}",
     },
     "forbidden.key-may-not-township": {
-        ZH: "{value} 密钥不能为乡镇（街道）{township_code} 执行「{action}」",
+        ZH: "{value}密钥不能为乡镇（街道）{township_code} 执行「{action}」",
         EN: "a {value} key may not {action} for township {township_code}",
     },
     "forbidden.key-reads-only-own": {
-        ZH: "{value} 密钥只能读取本单位的统计：请去掉 group_by",
+        ZH: "{value}密钥只能读取本单位的统计：请去掉 group_by",
         EN: "a {value} key reads only its own statistics; leave out group_by",
     },
     "forbidden.national-shared-every-tenant": {
-        ZH: "《{title}》是全国性文件，所有租户共用：只有平台密钥才能记录其修订和废止（这是 {value} 密钥）",
+        ZH: "《{title}》是全国性文件，所有租户共用：只有平台密钥才能记录其修订和废止（这是 {value}密钥）",
         EN: "《{title}》 is national and shared by every tenant: only a platform key records its amendments and repeals (this is a {value} key)",
     },
     "forbidden.not-allowed-database": {
@@ -845,7 +845,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "not allowed by the database: {message}",
     },
     "forbidden.only-county-office-admin": {
-        ZH: "只有县级编办（管理员密钥）才能执行「{action}」；{value} 密钥不能",
+        ZH: "只有县级编办（管理员密钥）才能执行「{action}」；{value}密钥不能",
         EN: "only the county office (an admin key) may {action}; a {value} key may not",
     },
     "forbidden.row-belongs-another-tenant": {
@@ -1277,7 +1277,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "a {value} item is a recovered item: name the receiving department, how the work runs now and why",
     },
     "field.key-may-not-score": {
-        ZH: "{value} 密钥不能以 {evaluator} 的身份评分",
+        ZH: "{value}密钥不能以 {evaluator} 的身份评分",
         EN: "a {value} key may not score as {evaluator}",
     },
     "field.last-grade-starts-at": {

@@ -13,6 +13,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from core.platform.messages import Text
+
 
 class Role(StrEnum):
     PLATFORM = "platform"  # operates the service; provisions tenants; reaches every tenant
@@ -64,3 +66,8 @@ class Access:
     @property
     def is_admin(self) -> bool:
         return self.principal.role in (Role.ADMIN, Role.PLATFORM)
+
+
+def role_text(role: Role) -> Text:
+    """A key's role as people name it (``township`` → 乡镇(街道)), for a problem's detail."""
+    return Text(f"role.{role.value}")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from core.platform.errors import PermissionDenied
 from core.platform.messages import Text
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 
 
 def deny(access: Access, action: str) -> PermissionDenied:
-    return PermissionDenied(Text("forbidden.key-may-not-2", value=access.role.value, action=action))
+    return PermissionDenied(Text("forbidden.key-may-not-2", value=role_text(access.role), action=action))
 
 
 def require_admin(access: Access, action: str) -> None:

@@ -30,7 +30,7 @@ from core.platform.messages import Text
 from core.platform.pagination import Page, TimeAndId, check_limit, decode_cursor, page_of
 from core.platform.versioning import Expected, check_version
 from core.security import audit
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 from core.security.idempotency import fingerprint, once
 from core.security.permissions import deny
 from core.workflow import queries
@@ -404,7 +404,7 @@ async def _check_inputs(
     if unknown:
         takes = ", ".join(known) or "no inputs"
         raise ValidationFailed(
-            Text("validation-failed.does-not-take-takes", name=t.name, value=", ".join(unknown), takes=takes),
+            Text("validation-failed.does-not-take-takes", name=t.name, value=list(unknown), takes=takes),
             errors=[
                 FieldError.said(f"inputs.{u}", Text("field.unknown-input-takes", name=t.name, takes=takes))
                 for u in unknown
@@ -522,10 +522,10 @@ async def require_starter(conn: asyncpg.Connection, access: Access, d: WorkflowD
     raise PermissionDenied(
         Text(
             "forbidden.key-may-not-start",
-            value=access.role.value,
+            value=role_text(access.role),
             name=d.name,
             label=d.label,
-            value2=", ".join(d.who_may_start),
+            value2=list(d.who_may_start),
         ),
         extra={"who_may_start": list(d.who_may_start)},
     )
@@ -681,9 +681,9 @@ async def transition(
                     name=d.name,
                     transition=request.transition,
                     state=state,
-                    value=", ".join(here),
+                    value=list(here),
                 ),
-                errors=[FieldError.said("transition", Text("field.unknown-allowed-now", value=", ".join(here)))],
+                errors=[FieldError.said("transition", Text("field.unknown-allowed-now", value=list(here)))],
                 extra={"allowed": here},
             )
         if request.transition not in here:
@@ -694,7 +694,7 @@ async def transition(
                     label=t.label,
                     state=state,
                     label2=d.state(state).label,
-                    value=", ".join(here) or "none",
+                    value=list(here) or "none",
                 ),
                 extra={"state": state, "allowed": here},
             )
@@ -704,11 +704,11 @@ async def transition(
                 raise PermissionDenied(
                     Text(
                         "forbidden.key-may-not-taken",
-                        value=access.role.value,
+                        value=role_text(access.role),
                         name=t.name,
                         label=t.label,
-                        value2=", ".join(t.who),
-                        value3=", ".join(mine) or "none",
+                        value2=list(t.who),
+                        value3=list(mine) or "none",
                     ),
                     extra={"allowed": mine, "who": list(t.who)},
                 )
@@ -721,7 +721,7 @@ async def transition(
                         "conflict.cannot-yet-waiting-from",
                         name=t.name,
                         requires_all=t.requires_all,
-                        value=", ".join(waiting),
+                        value=list(waiting),
                     ),
                     extra={"waiting_for": waiting},
                 )
@@ -817,7 +817,7 @@ async def start_generic(access: Access, data: InstanceStart) -> InstanceView:
     if kind == "call":
         classes = [c.code for c in compiled.definition.call_classes]
         if data.data.get("call_class") not in classes:
-            raise ValidationFailed.on("data.call_class", Text("field.use-one", value=", ".join(classes)))
+            raise ValidationFailed.on("data.call_class", Text("field.use-one", value=list(classes)))
     return await start(access, data.definition, data.subject, data.data, comment=data.comment)
 
 

@@ -64,7 +64,7 @@ def for_tenant(access: Access) -> dict[str, Compiled]:
 def get_definition(access: Access, name: str) -> Compiled:
     found = for_tenant(access)
     if name not in found:
-        raise NotFound(Text("not-found.no-workflow-definition-tenant", name=name, value=", ".join(sorted(found))))
+        raise NotFound(Text("not-found.no-workflow-definition-tenant", name=name, value=list(sorted(found))))
     return found[name]
 
 
