@@ -188,7 +188,8 @@ async def test_rest_problems_answer_chinese_when_asked(client: httpx.AsyncClient
     wrong = chinese(await client.post(units, json={**AGENCY, "kind": "ministry"}, headers=zh), 422, "validation-failed")
     assert wrong["errors"][0] == {
         "field": "kind",
-        "message": "没有这种单位类型：请用「department」、「township_office」、「dispatched_agency」、「committee」之一",
+        "message": "没有这种单位类型：请用「department」、「township_office」、「dispatched_agency」"
+        "、「committee」之一",
     }, wrong
 
     malformed = chinese(await client.post(units, json={**AGENCY, "code": "柳城"}, headers=zh), 400, "invalid-request")
