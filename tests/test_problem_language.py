@@ -46,9 +46,10 @@ def test_every_catalogued_message_renders_in_both_languages_with_its_parameters(
     values = {name: _sample(name, spec) for name, spec in params.items()}
     zh, en = (messages.render(key, language, **values) for language in (messages.ZH, messages.EN))
     # Every parameter the English detail quotes is in the Chinese one too (decode.* and http.*
-    # keep msgspec's and litestar's own English sentence, ``raw``/``detail``, and say it in parts)
+    # keep msgspec's and litestar's own English sentence, ``raw``/``detail``, and say it in parts;
+    # plugin.rule carries a plugin's words per language, ``zh`` and ``en``)
     for name, value in values.items():
-        if name in _fields(templates[messages.EN]) and name not in ("raw", "detail"):
+        if name in _fields(templates[messages.EN]) and name not in ("raw", "detail", "en"):
             assert str(value) in zh or isinstance(value, int), (key, name, zh)
     zh_words, en_words = (
         "".join(t for t, *_ in string.Formatter().parse(templates[lang])) for lang in (messages.ZH, messages.EN)
@@ -255,3 +256,30 @@ AGENCY_INPUT = {
     "parentUnitCode": "justice-bureau",
     "hostTownshipCodes": ["510115001000"],
 }
+
+
+def test_a_plugin_rule_message_carries_its_languages() -> None:
+    """A plugin writes its rule's message once (the shipped ones in Chinese) and may give it
+    in other languages; the caller's language picks, ``message`` stands in for a missing one."""
+    from core.platform.errors import FieldError, ValidationFailed
+    from core.plugin_api.types import Problem
+
+    both = Problem(
+        "item_code", "东山：清单外事项不得作为乡镇考核指标", {"en": "Dongshan: an off-list item is no indicator"}
+    )
+    only = Problem("title", "事项名称须写明主体")
+    errors = [FieldError(p.field, p.message, p.text()) for p in (both, only)]
+    refused = ValidationFailed.listing(errors)
+    assert refused.localized(messages.EN) == (
+        "item_code: Dongshan: an off-list item is no indicator; title: 事项名称须写明主体",
+        messages.EN,
+    )
+    assert (
+        refused.localized(messages.ZH)[0]
+        == "item_code：东山：清单外事项不得作为乡镇考核指标；title：事项名称须写明主体"
+    )
+    assert [e.message for e in refused.localized_errors(messages.EN)] == [
+        "Dongshan: an off-list item is no indicator",
+        "事项名称须写明主体",
+    ]
+    assert refused.detail == refused.localized(messages.EN)[0]  # logs and old clients read English

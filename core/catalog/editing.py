@@ -153,13 +153,13 @@ def plugin_problems(access: Access, data: ItemCreate) -> list[FieldError]:
     if not access.tenant.plugin:
         return []
     found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data))
-    return [FieldError(p.field, p.message) for p in (found or [])]
+    return [FieldError(p.field, p.message, p.text()) for p in (found or [])]
 
 
 def _raise(problems: list[FieldError]) -> None:
     if problems:
         shown = problems[:100]
-        raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in shown), errors=shown)
+        raise ValidationFailed.listing(shown)
 
 
 async def _check_item(conn: asyncpg.Connection, access: Access, number: int, data: ItemCreate) -> str:
@@ -437,8 +437,9 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             found += item_problems(structure, item, parent=known.get(item.parent_code or ""), units=units)
             found = found or plugin_problems(access, item)
             problems += [
-                FieldError.said(f"items[{i}].{p.field}", Text("field.message", code=item.code, message=p.message))
+                FieldError.said(f"items[{i}].{p.field}", Text("field.message", code=item.code, message=said))
                 for p in found
+                for said in [p.text or p.message]
             ]
             known[item.code] = (item.level, "active")
             prepared.append(Prepared(item, township_scope(structure, item.kinds)))

@@ -374,13 +374,13 @@ def plugin_problems(
         problems += [
             FieldError.said(
                 f"indicators[{i}].{p.field}",
-                Text("field.message-2", code=indicator.code, label=indicator.label, message=p.message),
+                Text("field.message-2", code=indicator.code, label=indicator.label, message=p.text()),
             )
             for p in found
         ]
     for rule in plugin_rules(plugin):
         if rule.check_scheme is not None:
-            problems += [FieldError(p.field, p.message) for p in rule.check_scheme(scheme)]
+            problems += [FieldError(p.field, p.message, p.text()) for p in rule.check_scheme(scheme)]
     return problems
 
 

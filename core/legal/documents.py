@@ -231,7 +231,7 @@ def articles_law(title: str, version_date: datetime.date, level: str, articles: 
         seen.add(a.number)
         previous = max(previous, a.number)
     if problems:
-        raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+        raise ValidationFailed.listing(problems)
     built = tuple(
         Article(
             number=a.number,

@@ -61,6 +61,12 @@ class QingdanError(Exception):
         errors = [FieldError(field, message or detail, None if message else text)] if field is not None else []
         return cls(detail, errors=errors, text=text)
 
+    @classmethod
+    def listing(cls, errors: list[FieldError]) -> Self:
+        """The problem of several field errors; its detail lists them (``field: message; …``)."""
+        fields = [Text("field", field=e.field, message=e.text or e.message) for e in errors]
+        return cls(Text("fields", fields=fields), errors=errors)
+
     def localized(self, language: str) -> tuple[str, str]:
         """(detail, the language it is in) for a caller who asked for ``language``."""
         if self.text is None:

@@ -528,6 +528,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{code} is withdrawn and does not change: delete the row, or use a new code",
     },
     "row.rule": {ZH: "{message}", EN: "{message}"},
+    # --- a plugin's rule message (core.plugin_api.types.Problem): the plugin's own words per language
+    "plugin.rule": {ZH: "{zh}", EN: "{en}"},
 }
 
 # The API's problem details (core/platform/problem_details.py): one catalogue, two files.

@@ -6,8 +6,12 @@ frozen data: core validates it (see :mod:`core.plugin_api.registry`) and does al
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from core.platform.messages import EN, ZH, Text
 
 
 @dataclass(frozen=True)
@@ -234,10 +238,25 @@ class SeedCatalog:
 
 @dataclass(frozen=True)
 class Problem:
-    """A rule a jurisdiction's validation found broken (hook ``qingdan_check_item``)."""
+    """A rule a jurisdiction's validation found broken (hook ``qingdan_check_item``).
+
+    ``message`` is said to everyone (the shipped plugins write Chinese: the people who read
+    it are the county's). ``translations`` may give it in other languages by tag (``"en"``,
+    ``"zh-CN"``); a caller who asks for one (``Accept-Language``) reads it there, anyone else
+    reads ``message``.
+    """
 
     field: str
     message: str
+    translations: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def text(self) -> Text:
+        """The message as a catalogued text (key ``plugin.rule``, the plugin's words as its parameters)."""
+        return Text(
+            "plugin.rule",
+            zh=self.translations.get(ZH, self.message),
+            en=self.translations.get(EN, self.message),
+        )
 
 
 # --- evaluation and accountability (双向考评, 依单问责) ----------------------------------------

@@ -131,7 +131,7 @@ async def check_draft_item(conn: asyncpg.Connection, access: Access, item: ItemC
         units=set(facts.units or []),
     )
     problems = problems or catalog_editing.plugin_problems(access, item)
-    return [FieldError(f"item.{p.field}", p.message) for p in problems]
+    return [FieldError(f"item.{p.field}", p.message, p.text) for p in problems]
 
 
 async def apply(access: Access, data: AdmissionApply) -> InstanceView:
@@ -142,7 +142,7 @@ async def apply(access: Access, data: AdmissionApply) -> InstanceView:
         today = await conn.fetchval(queries.TODAY_IN_CHINA)
         problems = _problems(access, d, data, today) + await check_draft_item(conn, access, data.item)
         if problems:
-            raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+            raise ValidationFailed.listing(problems)
         application = msgspec.to_builtins(data)
         application.pop("comment", None)
         application["resources"] = msgspec.to_builtins(data.resources or Resources())
