@@ -148,12 +148,6 @@ def decode_error(message: str, key: str | None = None) -> FieldError:
     return FieldError(field_of_message(message, key), message, decoding.text(message))
 
 
-def localized(request: Request[Any, Any, Any], response: Response[Any], spoken: str) -> Response[Any]:
-    """``response`` saying the language its words are in."""
-    response.headers["Content-Language"] = spoken
-    return response
-
-
 def _said(
     request: Request[Any, Any, Any],
     status: int,
@@ -166,7 +160,9 @@ def _said(
     spoken = language(request)
     fields = [{"field": e.field, "message": e.localized(spoken)} for e in errors or ()]
     title = messages.title(code, spoken, fallback_title)
-    return localized(request, problem(request, status, code, title, detail.render(spoken), fields), spoken)
+    response = problem(request, status, code, title, detail.render(spoken), fields)
+    response.headers["Content-Language"] = spoken
+    return response
 
 
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -174,11 +170,8 @@ def validation_error(request: Request[Any, Any, Any], exc: ValidationException) 
     errors = [decode_error(str(i.get("message", "")), i.get("key")) for i in items if isinstance(i, dict)]
     if not errors:
         return _said(request, 400, "invalid-request", "Invalid request", decoding.text(str(exc.detail)))
-    spoken = language(request)
-    fields = [{"field": e.field, "message": e.localized(spoken)} for e in errors]
-    detail = messages.render("fields", spoken, fields=[messages.Text("field", f) for f in fields])
-    title = messages.title("invalid-request", spoken, "Invalid request")
-    return localized(request, problem(request, 400, "invalid-request", title, detail, fields), spoken)
+    detail = messages.Text("fields", fields=[messages.Text("field", field=e.field, message=e.text) for e in errors])
+    return _said(request, 400, "invalid-request", "Invalid request", detail, errors)
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
