@@ -201,7 +201,7 @@ async def test_rest_problems_answer_chinese_when_asked(client: httpx.AsyncClient
     refused = chinese(
         await client.post(units, json=other, headers={**county.auth(township), **ZH_HEADERS}), 403, "forbidden"
     )
-    assert refused["detail"].startswith("乡镇(街道)密钥不能"), refused  # the role by its label
+    assert refused["detail"] == "乡镇(街道)密钥不能执行「新建单位 new-bureau」", refused  # role and action by name
 
     unknown_route = chinese(await client.get(f"{county.base}/nowhere", headers=zh), 404, "not-found")
     assert unknown_route["detail"] == messages.render("http.not-found", messages.ZH, detail="")
@@ -283,3 +283,19 @@ def test_a_plugin_rule_message_carries_its_languages() -> None:
         "事项名称须写明主体",
     ]
     assert refused.detail == refused.localized(messages.EN)[0]  # logs and old clients read English
+
+
+def test_every_action_a_refusal_names_is_catalogued() -> None:
+    """A permission refusal names what the key may not do by a phrase of the service's
+    (``require_admin(access, "edit the catalog")``); each literal phrase has its Chinese."""
+    from core.platform.problem_details import ACTIONS
+
+    calls = re.compile(
+        r'\b(?:require_admin|require_county_office|deny)\(\s*access,\s*"([^"]+)"\)'
+        r"|\b(?:require_township_actor|require_unit_actor|require_division_write|_require_township_editor)"
+        r'\(\s*access,\s*[^,()]+,\s*"([^"]+)"\)'
+        r'|\brequire_unit_write\([^)]*action="([^"]+)"'
+    )
+    named = {p for path in SOURCES for found in calls.findall(path.read_text(encoding="utf-8")) for p in found if p}
+    assert len(named) > 30, named
+    assert not sorted(named - set(ACTIONS)), sorted(named - set(ACTIONS))

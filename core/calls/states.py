@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from core.platform.errors import Conflict, PermissionDenied
 from core.platform.messages import Text
 from core.security.access import Access, Role, role_text
+from core.security.permissions import said
 from core.workflow import registry as workflow
 from core.workflow.definition import CallClass
 
@@ -60,7 +61,7 @@ def check_dispatch_move(action: str, state: str) -> str:
         allowed = [a for a, (s, _) in DISPATCH_MOVES.items() if state in s]
         verb = action.replace("_", " ")
         raise Conflict(
-            Text("conflict.cannot-dispatch-allowed-now", verb=verb, state=state, value=list(allowed) or "none"),
+            Text("conflict.cannot-dispatch-allowed-now", verb=said(verb), state=state, value=list(allowed) or "none"),
             extra={"state": state, "allowed": allowed},
         )
     return target
@@ -72,7 +73,7 @@ def require_call_state(action: str, state: str, allowed: Iterable[str]) -> None:
         raise Conflict(
             Text(
                 "conflict.cannot-call-only-call",
-                action=action.replace("_", " "),
+                action=said(action.replace("_", " ")),
                 state=state,
                 value=" or ".join(allowed),
             ),
@@ -106,7 +107,7 @@ def may_act_for_unit(access: Access, unit_code: str) -> bool:
 def require_unit_actor(access: Access, unit_code: str, action: str) -> None:
     if not may_act_for_unit(access, unit_code):
         raise PermissionDenied(
-            Text("forbidden.key-may-not", value=role_text(access.role), action=action, unit_code=unit_code)
+            Text("forbidden.key-may-not", value=role_text(access.role), action=said(action), unit_code=unit_code)
         )
 
 
@@ -116,10 +117,17 @@ def require_township_actor(access: Access, township_code: str, action: str) -> N
     if access.role is Role.TOWNSHIP and access.principal.scope_code == township_code:
         return
     raise PermissionDenied(
-        Text("forbidden.key-may-not-township", value=role_text(access.role), action=action, township_code=township_code)
+        Text(
+            "forbidden.key-may-not-township",
+            value=role_text(access.role),
+            action=said(action),
+            township_code=township_code,
+        )
     )
 
 
 def require_county_office(access: Access, action: str) -> None:
     if not access.is_admin:
-        raise PermissionDenied(Text("forbidden.only-county-office-admin", action=action, value=role_text(access.role)))
+        raise PermissionDenied(
+            Text("forbidden.only-county-office-admin", action=said(action), value=role_text(access.role))
+        )

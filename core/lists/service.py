@@ -38,7 +38,7 @@ from core.publication import search
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
-from core.security.permissions import deny, require_admin
+from core.security.permissions import deny, require_admin, said
 
 Local = Annotated[str, msgspec.Meta(max_length=500), NAME]
 
@@ -159,7 +159,7 @@ def _require_township_editor(access: Access, township: str, action: str) -> None
         return
     if access.role is Role.TOWNSHIP and access.principal.scope_code == township:
         return
-    raise deny(access, f"{action} for township {township}")
+    raise deny(access, Text("action.for-township", action=said(action), township=township))
 
 
 async def _list_row(conn: asyncpg.Connection, access: Access, township: str, *, lock: bool = False) -> ListRow:

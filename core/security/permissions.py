@@ -8,12 +8,21 @@ offices of its own township; a department key edits its own unit's record.
 from __future__ import annotations
 
 from core.platform.errors import PermissionDenied
-from core.platform.messages import Text
+from core.platform.messages import CATALOGUE, Text
 from core.security.access import Access, Role, role_text
 
 
-def deny(access: Access, action: str) -> PermissionDenied:
-    return PermissionDenied(Text("forbidden.key-may-not-2", value=role_text(access.role), action=action))
+def said(action: str | Text) -> Text | str:
+    """An action as the catalogue says it (``edit the catalog`` → 编辑目录); one the catalogue
+    does not hold (a phrase made at run time) stays as written."""
+    if isinstance(action, Text):
+        return action
+    key = f"action.{action}"
+    return Text(key) if key in CATALOGUE else action
+
+
+def deny(access: Access, action: str | Text) -> PermissionDenied:
+    return PermissionDenied(Text("forbidden.key-may-not-2", value=role_text(access.role), action=said(action)))
 
 
 def require_admin(access: Access, action: str) -> None:
@@ -33,7 +42,7 @@ def below_own_township(access: Access, code: str) -> bool:
 
 def require_division_write(access: Access, code: str, action: str) -> None:
     if not (access.is_admin or below_own_township(access, code)):
-        raise deny(access, f"{action} {code}")
+        raise deny(access, Text("action.target", action=said(action), target=code))
 
 
 def require_unit_write(access: Access, *, unit_code: str, kind: str, jurisdiction_code: str, action: str) -> None:
@@ -44,4 +53,4 @@ def require_unit_write(access: Access, *, unit_code: str, kind: str, jurisdictio
             return
     if access.role is Role.DEPARTMENT and action == "update" and unit_code == access.principal.scope_code:
         return
-    raise deny(access, f"{action} unit {unit_code}")
+    raise deny(access, Text("action.unit", action=said(action), unit_code=unit_code))
