@@ -33,7 +33,6 @@ from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
 from core.platform.versioning import Expected, check_version
 from core.publication import bodies as published_bodies
-from core.publication import search
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
@@ -309,7 +308,11 @@ async def _stored_body(conn: asyncpg.Connection, access: Access, township: str, 
     (see :mod:`core.publication.bodies`)."""
     key = (access.tenant.id, township, head.number)
     return await published_bodies.body(
-        conn, key, head.generation, partial(_build_published, conn, access, township, head)
+        conn,
+        key,
+        head.generation,
+        partial(_build_published, conn, access, township, head),
+        newest=head.number == head.published_number,
     )
 
 
@@ -617,6 +620,10 @@ async def publish_filed(
     publication, :mod:`core.publication`). Lists that are not filed are skipped. Returns
     (township, version number, content hash) of each list published, in code order.
 
+    Only what changed is written: the entries the new version shares with the one before it
+    keep their rows (validity ranges, migration 0010 and docs/decisions.md); the stored bodies
+    of the older versions are dropped (only the newest version's is kept).
+
     No ANALYZE here: the reads of published versions keep their plan without fresh
     statistics (tests/test_plans.py), and analysing a table of millions of rows on every
     publication cost more than the rest of it.
@@ -635,10 +642,11 @@ async def publish_filed(
             for r, (_, _, d) in zip(lists, published, strict=True)
         ],
     )
-    await conn.execute(queries.INSERT_VERSION_ENTRIES, tid, codes)
+    await conn.execute(queries.CLOSE_SPANS, tid, codes)
+    await conn.execute(queries.OPEN_SPANS, tid, codes)
     await conn.execute(queries.MARK_PUBLISHED, tid, codes)
     await conn.execute(queries.CLEAR_NOTES, tid, codes)
-    await search.index_township_lists(conn, access, codes)
+    await conn.execute(queries.FORGET_BODIES, tid, codes)
     for township, number, digest in published:
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}

@@ -6,8 +6,8 @@ So the body — entries, counts, cited provisions, the last three fields of
 :class:`core.lists.service.TownshipList` — is encoded to JSON once per (version,
 generation) and kept at two levels:
 
-1. **PostgreSQL** (table ``published_list_bodies``): written by the first reader of a
-   version at a generation (``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the stored
+1. **PostgreSQL** (table ``published_list_bodies``, the newest version of each list only):
+   written by the first reader of a version at a generation (``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the stored
    generation is older), read by every process. A process that has never seen a version
    reads ~60 KB of compressed bytes instead of running the list's set-based statement and
    encoding 0.5 MB of JSON. ``QINGDAN_STORE_LIST_BODIES=off`` skips this level.
@@ -142,17 +142,26 @@ cache = BodyCache()
 store_enabled = True
 
 
-async def body(conn: asyncpg.Connection, key: Key, generation: int, build: Callable[[], Awaitable[bytes]]) -> Body:
+async def body(
+    conn: asyncpg.Connection, key: Key, generation: int, build: Callable[[], Awaitable[bytes]], *, newest: bool
+) -> Body:
     """The body of version ``key`` at ``generation``: from this process, else from
     PostgreSQL, else built by ``build`` (the encoded JSON) and stored at both levels.
-    ``conn`` is the caller's tenant transaction (row-level security keeps it to the tenant)."""
+    ``conn`` is the caller's tenant transaction (row-level security keeps it to the tenant).
+
+    Only the township's ``newest`` version is stored in PostgreSQL (publishing drops the
+    older ones' rows): the stored bodies are a cache, and one per version read would cost
+    ~240 bytes per entry per version — more than the versions' entries themselves now that
+    they share unchanged rows (docs/decisions.md). Older versions (history, diffs) are built
+    when read and kept per process only."""
     found = cache.get(key, generation)
     if found is not None:
         return found
-    stored = await queries.stored_body(conn, *key, generation) if store_enabled else None
+    shared = store_enabled and newest
+    stored = await queries.stored_body(conn, *key, generation) if shared else None
     if stored is None:
         stored = await build()
-        if store_enabled:
+        if shared:
             await conn.execute(queries.WRITE_BODY, *key, generation, stored)
     return cache.put(key, Body(generation, bytes(stored)))
 
