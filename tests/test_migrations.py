@@ -63,7 +63,7 @@ SHIPPED = {
     "0002_plans": "abfd8971296547b5bd38b9c29130ee28ad39776df083c74fa07e229ac0a13c66",
     "0003_published_bodies": "0a29a51e94cbfbfe31d3b688ad19388a9e6c3c8cb8ed8cfa4ab40611ebe056a7",
     "0004_sync": "a5c0b71ca11b74506d7b7cbd5ab4977da9d66cd7078d684a6a5c65e43c1f09a6",
-    "0010_shared_version_entries": "522481649bd0b7ede5991d1fa6f39935e977d09e1979779bd104d71e89fda3f6",
+    "0010_shared_version_entries": "9863b7ce18aced6084d0dc3a4cf31036c3101a408399879eb07fb56aced700e0",
 }
 IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 
@@ -219,8 +219,8 @@ async def test_migrate_and_serve_refuse_a_changed_migration(fresh: Any) -> None:
 async def test_0010_folds_copied_version_entries_into_validity_ranges(fresh: Any) -> None:
     """Migration 0010 on a database whose versions copied every entry: a run of versions with an
     item unchanged becomes one range, a gap or a change starts another, the newest version's
-    entries stay open; every version reads back exactly as it was stored; only the newest
-    version's stored body is kept."""
+    entries stay open; every version reads back exactly as it was stored; the stored bodies
+    (a cache, now deflated by the application) are dropped."""
     conn = await asyncpg.connect(await fresh())
     try:
         shipped = schema.known_migrations()
@@ -284,8 +284,7 @@ async def test_0010_folds_copied_version_entries_into_validity_ranges(fresh: Any
         ]
         read_back = await conn.fetch("SELECT township_code, number, item_code, post FROM township_version_entries")
         assert sorted(tuple(r) for r in read_back) == sorted(copied)
-        bodies = await conn.fetch("SELECT township_code, number FROM published_list_bodies ORDER BY 1")
-        assert [tuple(r) for r in bodies] == [(one, 4), (two, 1)]
+        assert await conn.fetchval("SELECT count(*) FROM published_list_bodies") == 0  # a cache, re-encoded
         assert await conn.fetchval("SELECT to_regclass('search_entries')") is None
     finally:
         await conn.close()

@@ -190,7 +190,7 @@ async def test_two_tenants_never_share_a_body(
         assert seen == 0
         with pytest.raises(Exception, match="row-level security"):
             await conn.execute(
-                "INSERT INTO published_list_bodies (tenant_id, township_code, number, generation, body)"
+                "INSERT INTO published_list_bodies (tenant_id, township_code, number, generation, deflated)"
                 " VALUES ($1, $2, 1, 1, '\\x7b7d')",
                 mine_id,
                 LIUCHENG,

@@ -558,15 +558,15 @@ async def units_with_hosts(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> li
 # --------------------------------------------------------------------------- published bodies
 
 _READ = (
-    "SELECT body FROM published_list_bodies"
+    "SELECT deflated FROM published_list_bodies"
     " WHERE tenant_id = $1 AND township_code = $2 AND number = $3 AND generation = $4"
 )
 
-#: $1 tenant, $2 township, $3 number, $4 generation, $5 body
+#: $1 tenant, $2 township, $3 number, $4 generation, $5 the body deflated (core.publication.bodies)
 WRITE_BODY = (
-    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, body)"
+    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, deflated)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, township_code, number)"
-    " DO UPDATE SET generation = excluded.generation, body = excluded.body"
+    " DO UPDATE SET generation = excluded.generation, deflated = excluded.deflated"
     " WHERE b.generation < excluded.generation"
 )
 
@@ -574,7 +574,7 @@ WRITE_BODY = (
 async def stored_body(
     conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, number: int, generation: int
 ) -> bytes | None:
-    """The version's body stored at ``generation``, None when there is none."""
+    """The version's body stored at ``generation``, deflated; None when there is none."""
     body: bytes | None = await conn.fetchval(_READ, tenant_id, township, number, generation)
     return body
 
