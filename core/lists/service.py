@@ -295,31 +295,42 @@ _published_decoder = msgspec.json.Decoder(_Published)
 published_cache = published_bodies.cache
 
 
-async def _build_published(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> bytes:
+async def _published_view(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
     records, provisions = await queries.published_entries(
         conn, access.tenant.id, head.catalog_version, township, head.number
     )
     entries = _entries(records)
-    return msgspec.json.encode(_Published(entries, _counts(entries), decode_provisions(provisions)))
+    return _Published(entries, _counts(entries), decode_provisions(provisions))
 
 
-async def _stored_body(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> published_bodies.Body:
+async def _stored_body(
+    conn: asyncpg.Connection,
+    access: Access,
+    township: str,
+    head: _Head,
+    built: list[_Published] | None = None,
+) -> published_bodies.Body:
     """The version's body, encoded once per content generation and shared by every process
-    (see :mod:`core.publication.bodies`)."""
+    (see :mod:`core.publication.bodies`). When it is built here, the objects it was encoded
+    from are appended to ``built`` (a caller that needs objects need not decode them again)."""
+
+    async def build() -> bytes:
+        view = await _published_view(conn, access, township, head)
+        if built is not None:
+            built.append(view)
+        return msgspec.json.encode(view)
+
     key = (access.tenant.id, township, head.number)
-    return await published_bodies.body(
-        conn,
-        key,
-        head.generation,
-        partial(_build_published, conn, access, township, head),
-        newest=head.number == head.published_number,
-    )
+    return await published_bodies.body(conn, key, head.generation, build, newest=head.number == head.published_number)
 
 
 async def _published_body(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
-    found = await _stored_body(conn, access, township, head)
+    built: list[_Published] = []
+    found = await _stored_body(conn, access, township, head, built)
     body: _Published = published_bodies.cache.decoded(
-        (access.tenant.id, township, head.number), found, _published_decoder.decode
+        (access.tenant.id, township, head.number),
+        found,
+        lambda raw: built[0] if built else _published_decoder.decode(raw),
     )
     return body
 
