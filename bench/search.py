@@ -3,7 +3,7 @@
 ``python -m bench.search`` builds (in a temporary embedded PostgreSQL, or ``--data-dir``)
 a county with ``--townships`` streets (default 50) and a catalog of ``--items`` items
 (default 2,000), publishes the catalog and every township's list (50 × 2,000 = 100,000
-entries in ``search_entries``), then runs a mix of queries — two-character terms frequent
+entries, the open rows of ``township_entry_spans``), then runs a mix of queries — two-character terms frequent
 and rare, longer phrases, traditional-character queries, single characters, filters — in a
 closed loop with ``--clients`` concurrent callers (default 1 and 16) through the service
 (tenant transaction, row-level security, ranking, the first page of 50 hits). As reference
@@ -50,10 +50,10 @@ async def _analyze() -> None:
 
 async def publish_in_bulk(access: Any, codes: list[str]) -> None:
     """Publish the townships' working copies as version 1: the same version rows
-    ``publish_list`` writes (its reads of the whole list before and after are not what these
-    benchmarks measure), then the real search hook."""
+    ``publish_list`` writes for a first version (its reads of the whole list before and after
+    are not what these benchmarks measure): a version row and an open span per entry, which
+    is what search reads."""
     from core.platform.db import tenant_transaction
-    from core.publication import search
 
     for code in codes:
         async with tenant_transaction(access.tenant.id) as conn:
@@ -65,7 +65,7 @@ async def publish_in_bulk(access: Any, codes: list[str]) -> None:
                 code,
             )
             await conn.execute(
-                "INSERT INTO township_version_entries (tenant_id, township_code, number, item_code, origin,"
+                "INSERT INTO township_entry_spans (tenant_id, township_code, valid_from, item_code, origin,"
                 " justification, responsible_office, post, contact, note, item_hash)"
                 " SELECT e.tenant_id, e.township_code, 1, e.item_code, e.origin, e.justification,"
                 " e.responsible_office, e.post, e.contact, e.note, i.content_hash FROM township_entries e"
@@ -75,7 +75,6 @@ async def publish_in_bulk(access: Any, codes: list[str]) -> None:
                 access.tenant.id,
                 code,
             )
-            await search.index_township_list(conn, access, code)
 
 
 async def build(townships: int, items: int) -> Any:
@@ -94,14 +93,15 @@ async def build(townships: int, items: int) -> Any:
     started = time.perf_counter()
     await _analyze()
     await publish_in_bulk(access, township_codes(townships))
-    print(f"published {townships} lists in {time.perf_counter() - started:.1f} s (search rows by the publish hook)")
+    print(f"published {townships} lists in {time.perf_counter() - started:.1f} s (open entry spans)")
     async with tenant_transaction(access.tenant.id) as conn:
         counts = await conn.fetchrow(
-            "SELECT (SELECT count(*) FROM search_entries WHERE tenant_id = $1) AS entries,"
+            "SELECT (SELECT count(*) FROM township_entry_spans WHERE tenant_id = $1 AND valid_until IS NULL)"
+            " AS entries,"
             " (SELECT count(*) FROM search_documents WHERE tenant_id = $1) AS documents",
             access.tenant.id,
         )
-    print(f"search_entries {counts['entries']:,}, search_documents {counts['documents']:,}")
+    print(f"open township_entry_spans {counts['entries']:,}, search_documents {counts['documents']:,}")
     return access
 
 

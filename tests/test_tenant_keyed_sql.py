@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "core"
-BASELINE = CORE / "platform" / "migrations" / "0001_baseline.sql"
+MIGRATIONS = CORE / "platform" / "migrations"
 
 # Keys: "path:function" (or "path:CONSTANT") a statement is written in; the failure message prints them.
 
@@ -83,8 +83,10 @@ class Statement:
 
 
 def tenant_tables() -> frozenset[str]:
-    text = BASELINE.read_text(encoding="utf-8")
-    found = set()
+    """Tables with a tenant_id column, and views, as every migration creates them (a view over
+    tenant tables — township_version_entries, migration 0010 — is read like one)."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(MIGRATIONS.glob("*.sql")))
+    found = set(re.findall(r"CREATE VIEW (\w+)", text))
     for m in re.finditer(r"CREATE TABLE (\w+) \((.*?)\n\);", text, re.S):
         if re.search(r"^\s*tenant_id\s", m.group(2), re.M):
             found.add(m.group(1))

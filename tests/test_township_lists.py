@@ -162,11 +162,40 @@ async def test_lists_follow_the_catalog_and_nothing_is_lost(client: httpx.AsyncC
 
     as_of = await client.get(f"{base}/published", params={"as_of": "2025-03-15"}, headers=county.auth(county.reader))
     assert as_of.json()["version"] == 1 and "SAF-02" in codes(as_of.json())
+    await _versions_share_unchanged_entries(county)
     before = await client.get(f"{base}/published", params={"as_of": "2024-12-31"}, headers=county.auth())
     assert before.status_code == 404
     # Other townships followed too: their automatic entries, no claim of CON-01.
     other = (await client.get(f"{county.base}/townships/{GONGPING}/list", headers=county.auth())).json()
     assert codes(other) == ["SAF", "SAF-01", "SAF-03"]
+
+
+async def _versions_share_unchanged_entries(county: TenantFixture) -> None:
+    """Version 2 stored only what changed from version 1 (migration 0010): SAF unchanged keeps
+    its one row, valid from 1 on; SAF-01 and CON-01 (their items changed) and SAF-02 (dropped)
+    were closed at 2; SAF-01, CON-01 and SAF-03 (added) opened at 2. A closed range stays closed."""
+    from core.platform.db import tenant_transaction
+    from core.security.tenancy import find_tenant
+
+    found = await find_tenant(county.slug)
+    assert found
+    async with tenant_transaction(found.id) as conn:
+        spans = await conn.fetch(
+            "SELECT item_code, valid_from, valid_until FROM township_entry_spans WHERE township_code = $1"
+            " ORDER BY item_code, valid_from",
+            LIUCHENG,
+        )
+        closed = await conn.execute("UPDATE township_entry_spans SET valid_until = 2 WHERE valid_until IS NOT NULL")
+    assert [tuple(r) for r in spans] == [
+        ("CON-01", 1, 2),
+        ("CON-01", 2, None),
+        ("SAF", 1, None),
+        ("SAF-01", 1, 2),
+        ("SAF-01", 2, None),
+        ("SAF-02", 1, 2),
+        ("SAF-03", 2, None),
+    ]
+    assert closed == "UPDATE 0"  # the policy hides closed ranges from the update
 
 
 async def test_bad_claims_and_submissions(client: httpx.AsyncClient, county: TenantFixture) -> None:
@@ -256,10 +285,26 @@ async def test_published_versions_cannot_be_changed_even_in_sql(
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
     found = await find_tenant(county.slug)
     assert found
-    for statement in ("UPDATE township_version_entries SET post = 'x'", "DELETE FROM township_list_versions"):
+    for statement in (
+        "UPDATE township_entry_spans SET post = 'x'",
+        "DELETE FROM township_entry_spans",
+        "DELETE FROM township_list_versions",
+    ):
         with pytest.raises(PermissionDenied, match="permission denied"):
             async with tenant_transaction(found.id) as conn:
                 await conn.execute(statement)
+    # Entries are validity ranges (migration 0010): the application may close an open span
+    # (valid_until, the one column it may update) but not reopen, move or add to a closed one.
+    with pytest.raises(PermissionDenied, match="another tenant"):  # the policy's WITH CHECK
+        async with tenant_transaction(found.id) as conn:
+            await conn.execute("UPDATE township_entry_spans SET valid_until = NULL")
+    with pytest.raises(PermissionDenied, match="another tenant"):
+        async with tenant_transaction(found.id) as conn:
+            await conn.execute(
+                "INSERT INTO township_entry_spans SELECT tenant_id, township_code, item_code || '-x', valid_from,"
+                " valid_from + 1, origin, justification, responsible_office, post, contact, note, item_hash"
+                " FROM township_entry_spans LIMIT 1"
+            )
 
 
 async def test_a_published_list_is_read_once_per_content_generation(

@@ -281,12 +281,11 @@ async def insert_call(
 
 
 async def on_published_list(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str) -> bool:
-    """Whether the item is on the township's published list."""
+    """Whether the item is on the township's published list (its newest version: an open span)."""
     return bool(
         await conn.fetchval(
-            "SELECT true FROM township_lists l JOIN township_version_entries e ON e.tenant_id = l.tenant_id"
-            " AND e.township_code = l.township_code AND e.number = l.published_number"
-            " WHERE l.tenant_id = $1 AND l.township_code = $2 AND e.item_code = $3",
+            "SELECT true FROM township_entry_spans WHERE tenant_id = $1 AND township_code = $2"
+            " AND item_code = $3 AND valid_until IS NULL",
             tenant_id,
             township,
             item_code,

@@ -345,7 +345,7 @@ WITH v AS (
    ORDER BY effective_date DESC, number DESC LIMIT 1)
 SELECT
   (SELECT name FROM jurisdictions WHERE tenant_id = $1 AND code = $2) AS party_name,
-  EXISTS (SELECT 1 FROM township_version_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3)
+  EXISTS (SELECT 1 FROM township_entry_spans WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3)
   OR EXISTS (SELECT 1 FROM township_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3)
     AS ever,
   v.number, v.catalog_version, v.effective_date,

@@ -19,7 +19,7 @@ Without a location every township's published list is searched and the township 
 list matches best is returned (ties — e.g. an item every township has — are listed as
 candidates, and the first by code is chosen). No list is read for that: the catalog's
 ranking is walked best first and the index of published entries by item
-(``township_version_entries_item``) says which items some list in force holds and which
+(``township_entry_spans_item``) says which items some list in force holds and which
 townships hold the best of them; only the chosen township's entries are read.
 
 :func:`propose_units` is the same routing for a call (乡呼县应): the parties of one item of

@@ -63,11 +63,6 @@ class ItemPageRow(_Row, frozen=True):
     units: str | None
 
 
-class LatestVersionRow(_Row, frozen=True):
-    township_code: str
-    number: int
-
-
 class LocationRow(_Row, frozen=True):
     """Where a division lies: the division asked for (``origin``), its township, and the
     township's version in force (None without one)."""
@@ -356,38 +351,6 @@ SET documents = search_postings.documents || excluded.documents,
 """
 
 
-async def latest_versions(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, townships: list[str]
-) -> list[LatestVersionRow]:
-    """The latest published version of each of ``townships``, in code order."""
-    records = await conn.fetch(
-        "SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions"
-        " WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
-        " ORDER BY township_code, effective_date DESC, number DESC",
-        tenant_id,
-        townships,
-    )
-    return rows_as(LatestVersionRow, records)
-
-
-#: $1 tenant, $2 townships. Replace rather than upsert: every entry's version number changes
-#: anyway, and a plain insert spares ON CONFLICT's speculative insertion per row.
-DELETE_ENTRIES = (
-    "DELETE FROM search_entries s USING unnest($2::text[]) AS v(township_code)"
-    " WHERE s.tenant_id = $1 AND s.township_code = v.township_code"
-)
-
-#: $1 tenant, $2 townships, $3 their version numbers
-INSERT_ENTRIES = """
-INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
-SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
-  FROM unnest($2::text[], $3::int[]) AS v(township_code, number)
-  JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
-   AND e.number = v.number
- ORDER BY e.township_code, e.item_code
-"""
-
-
 # --------------------------------------------------------------------------- search: queries
 
 _FILTERS = " AND ($3::text IS NULL OR $3 = ANY(d.kinds)) AND ($4::text IS NULL OR d.category = $4)"
@@ -453,9 +416,9 @@ SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_know
   SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
          s.township_code
     FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
-    JOIN LATERAL (SELECT s.township_code FROM search_entries s
-                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
-                     AND s.township_code BETWEEN $15::text AND $16::text
+    JOIN LATERAL (SELECT s.township_code FROM township_entry_spans s
+                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.item_hash = hits.content_hash
+                     AND s.valid_until IS NULL AND s.township_code BETWEEN $15::text AND $16::text
                    ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
    ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
   OFFSET $6 LIMIT $7) page ON true
@@ -568,10 +531,12 @@ _CATALOGS_IN_FORCE = (
 )
 
 #: Entries of lists in force holding item ``c.code`` of catalog version ``c.k``: from the index
-#: township_version_entries_item (tenant, item, township, number), in township order.
+#: township_entry_spans_item (tenant, item, township, valid_from), in township order, each
+#: span joined to the versions it is valid in (a range of the versions' primary key).
 _HOLDING = (
-    """township_version_entries e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
-   AND lv.township_code = e.township_code AND lv.number = e.number
+    """township_entry_spans e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
+   AND lv.township_code = e.township_code AND lv.number >= e.valid_from
+   AND (e.valid_until IS NULL OR lv.number < e.valid_until)
  WHERE e.tenant_id = $1 AND e.item_code = c.code AND lv.catalog_version = c.k AND """
     + _IN_FORCE
 )
@@ -634,15 +599,15 @@ async def units_with_hosts(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> li
 # --------------------------------------------------------------------------- published bodies
 
 _READ = (
-    "SELECT body FROM published_list_bodies"
+    "SELECT deflated FROM published_list_bodies"
     " WHERE tenant_id = $1 AND township_code = $2 AND number = $3 AND generation = $4"
 )
 
-#: $1 tenant, $2 township, $3 number, $4 generation, $5 body
+#: $1 tenant, $2 township, $3 number, $4 generation, $5 the body deflated (core.publication.bodies)
 WRITE_BODY = (
-    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, body)"
+    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, deflated)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, township_code, number)"
-    " DO UPDATE SET generation = excluded.generation, body = excluded.body"
+    " DO UPDATE SET generation = excluded.generation, deflated = excluded.deflated"
     " WHERE b.generation < excluded.generation"
 )
 
@@ -650,7 +615,7 @@ WRITE_BODY = (
 async def stored_body(
     conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, number: int, generation: int
 ) -> bytes | None:
-    """The version's body stored at ``generation``, None when there is none."""
+    """The version's body stored at ``generation``, deflated; None when there is none."""
     body: bytes | None = await conn.fetchval(_READ, tenant_id, township, number, generation)
     return body
 

@@ -17,9 +17,10 @@ weighted A, description and process B, duties, handling office and units C.
 
 The text of an item is indexed once per content (``search_documents``, keyed by the item's
 reference code and content hash, so an unchanged item is not re-indexed when a new catalog
-version publishes); township lists point at it (``search_entries``: the entries of each
-township's latest published version). Publishing maintains both in bulk — see
-:func:`start_catalog_version` and :func:`index_township_list`.
+version publishes); township lists point at it through the entries of each township's newest
+published version (the open rows of ``township_entry_spans``, with their item's content hash,
+which publishing maintains — migration 0010). A catalog publication indexes the documents in
+bulk — see :func:`start_catalog_version`.
 
 **Postings.** Row-level security is forced on these tables, and below a policy PostgreSQL
 only uses LEAKPROOF operators as index conditions — ``@@`` is not one, so a GIN index on the
@@ -351,24 +352,6 @@ async def start_catalog_version(conn: asyncpg.Connection, access: Access, versio
     analysing them (see :class:`CatalogIndexing`)."""
     records = await queries.item_texts(conn, access.tenant.id, version)
     return CatalogIndexing(asyncio.ensure_future(asyncio.to_thread(_analyse, records)))
-
-
-async def index_township_list(conn: asyncpg.Connection, access: Access, township: str) -> None:
-    """Point the township's search entries at its latest published version (in the caller's
-    transaction; two set-based statements)."""
-    await index_township_lists(conn, access, [township])
-
-
-async def index_township_lists(conn: asyncpg.Connection, access: Access, townships: list[str]) -> None:
-    """:func:`index_township_list` for many townships at once: the latest version of each is
-    read first, and both statements are driven by those townships and (township, version)
-    pairs — probes by the tenant-leading keys, linear in the entries. (A join to a
-    per-township ``max`` of search_entries instead ran for minutes next to a large tenant: the
-    planner re-aggregated the whole tenant's entries per row.)"""
-    latest = await queries.latest_versions(conn, access.tenant.id, townships)
-    codes, numbers = [r.township_code for r in latest], [r.number for r in latest]
-    await conn.execute(queries.DELETE_ENTRIES, access.tenant.id, codes)
-    await conn.execute(queries.INSERT_ENTRIES, access.tenant.id, codes, numbers)
 
 
 # --- searching -----------------------------------------------------------------------------
