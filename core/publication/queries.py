@@ -105,7 +105,34 @@ class UnitHostsRow(_Row, frozen=True):
     name: str
     kind: str
     parent_unit_code: str | None
+    jurisdiction_code: str
     hosts: list[str]
+
+
+class DivisionRow(_Row, frozen=True):
+    """A division of the tenant's tree and its ``aliases`` attribute (jsonb text; a list of names
+    when a plugin or an admin set one)."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    aliases: str
+
+
+class AssignmentRow(_Row, frozen=True):
+    """Who holds an entry of a township's list (岗位分解): leader, office, A and B posts."""
+
+    item_code: str
+    leader: str
+    office_code: str
+    office_name: str | None
+    a_post: str
+    a_name: str | None
+    a_holder: str | None
+    b_post: str | None
+    b_name: str | None
+    b_holder: str | None
 
 
 class HandbookRow(_Row, frozen=True):
@@ -581,13 +608,43 @@ async def catalogs_in_force(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> l
 
 async def units_with_hosts(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[UnitHostsRow]:
     records = await conn.fetch(
-        "SELECT u.code, u.name, u.kind, u.parent_unit_code,"
+        "SELECT u.code, u.name, u.kind, u.parent_unit_code, u.jurisdiction_code,"
         " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id"
         " AND h.unit_code = u.code ORDER BY h.township_code) AS hosts"
         " FROM units u WHERE u.tenant_id = $1 ORDER BY u.code",
         tenant_id,
     )
     return rows_as(UnitHostsRow, records)
+
+
+async def divisions(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[DivisionRow]:
+    """Every division of the tenant (the lookup reads places from their names)."""
+    records = await conn.fetch(
+        "SELECT code, name, kind, parent_code, COALESCE(attributes -> 'aliases', '[]'::jsonb)::text AS aliases"
+        " FROM jurisdictions WHERE tenant_id = $1 ORDER BY code",
+        tenant_id,
+    )
+    return rows_as(DivisionRow, records)
+
+
+async def assignments(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, items: list[str]
+) -> list[AssignmentRow]:
+    """The post assignments of ``items`` in ``township``'s list, with office and post names."""
+    records = await conn.fetch(
+        "SELECT a.item_code, a.leader, a.office_code, o.name, a.a_post, pa.name, pa.holder, a.b_post, pb.name,"
+        " pb.holder FROM entry_assignments a"
+        " LEFT JOIN units o ON o.tenant_id = a.tenant_id AND o.code = a.office_code"
+        " LEFT JOIN posts pa ON pa.tenant_id = a.tenant_id AND pa.township_code = a.township_code"
+        " AND pa.code = a.a_post"
+        " LEFT JOIN posts pb ON pb.tenant_id = a.tenant_id AND pb.township_code = a.township_code"
+        " AND pb.code = a.b_post"
+        " WHERE a.tenant_id = $1 AND a.township_code = $2 AND a.item_code = ANY($3::text[])",
+        tenant_id,
+        township,
+        items,
+    )
+    return rows_as(AssignmentRow, records)
 
 
 # --------------------------------------------------------------------------- published bodies
