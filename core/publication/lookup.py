@@ -547,6 +547,13 @@ async def _rank_everywhere(
     return holding, catalogs, entries, hits, queries_by[chosen.catalog_version]
 
 
+async def vocabulary(conn: asyncpg.Connection, access: Access) -> Index | None:
+    """The index of the newest catalog version lists in force were published against (its
+    words, for the searches' typo tolerance), or None without a list in force."""
+    numbers = await _catalogs_in_force(conn, access)
+    return (await _catalog_index(conn, access, numbers[-1])).index if numbers else None
+
+
 # --- routing -------------------------------------------------------------------------------
 
 
