@@ -377,3 +377,113 @@ async def test_accuracy_on_labelled_appeals(demo: dict[str, TenantFixture]) -> N
     n, top1, top3, _ = tally["all"]
     assert top3 / n >= 0.85
     assert top1 / n >= 0.75
+
+
+# --- reading the appeal (issue 18): the place from the text, words not characters --------------
+
+YONGQUAN, WANCHUN, SHOUAN = "510115003000", "510115105000", "510115106000"
+
+
+async def _place(client: httpx.AsyncClient, t: TenantFixture, text: str, **location: str) -> Any:
+    r = await post(client, t, {"text": text, **location})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+async def test_the_place_is_read_from_the_text(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    wenjiang = demo["wenjiang"]
+    for text in ("涌泉街道有人在田里烧秸秆", "涌泉这边有人在田里烧秸秆"):  # the name and its short form
+        body = await _place(client, wenjiang, text)
+        assert body["township"] == {"code": YONGQUAN, "name": "涌泉街道"}, text
+        assert body["place"]["source"] == "text" and body["place"]["words"][0] in ("涌泉街道", "涌泉")
+        assert "涌泉" in body["place"]["reason"] and body["list_version"] == 1
+        assert body["items"][0]["explanation"]["place"].startswith("地点：文中")
+    village = await _place(client, wenjiang, "踏水村有人在田里烧秸秆")
+    assert village["township"]["code"] == WANCHUN
+    assert village["place"]["village"] == {"code": "510115105202", "name": "踏水村"}
+    # two townships named: none chosen, both candidates with the words that named them
+    both = await _place(client, wenjiang, "寿安镇到万春镇的路上有人烧秸秆")
+    assert both["township"] is None and both["place"]["source"] == "ambiguous"
+    assert {c["code"] for c in both["candidate_townships"]} == {SHOUAN, WANCHUN}
+    assert all("文中“" in c["reason"] for c in both["candidate_townships"])
+    # an explicit township wins over the text
+    given = await _place(client, wenjiang, "涌泉街道有人在田里烧秸秆", township=LIUCHENG)
+    assert given["township"]["code"] == LIUCHENG and given["place"]["source"] == "parameter"
+    # a short form that is an everyday word is not a place: 公平 (公平街道) here means "fair"
+    fair = await _place(client, wenjiang, "这样处理不公平，流浪狗还在咬人")
+    assert fair["township"] is None and fair["place"]["source"] == "none"
+
+
+async def test_a_landmark_names_its_township(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    dongshan = demo["dongshan"]
+    body = await _place(client, dongshan, "风动石那边有导游强买强卖")
+    assert body["township"] == {"code": TONGLING, "name": "铜陵镇"}
+    assert "地标" in body["place"]["reason"]
+    assert body["items"][0]["code"] == "DS-C-009"  # 旅游市场秩序: the landmark's name still counts as words
+
+
+async def test_words_not_single_characters(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
+    taian = demo["taian"]
+    body = await _place(client, taian, "我家楼下有一家没有证的饭店在营业", township="370902100000")
+    codes = [i["code"] for i in body["items"]]
+    assert "TA-ZD-003" not in codes  # 人口与计划生育服务 shares only 服/务/家 with it
+    assert all(len(t) > 1 for i in body["items"] for t in i["matched_terms"])
+    # a one-character query still matches characters
+    one = await _place(client, taian, "烟", township="370902100000")
+    assert one["items"] and all(t == "烟" for i in one["items"] for t in i["matched_terms"])
+    # a typo read by its sound, and the lexicon's reading, each explained
+    fire = await _place(client, demo["wenjiang"], "山上森林放火了", township=LIUCHENG)
+    assert fire["items"][0]["code"].startswith("WJ-M06-T16-W29")
+    how = {(w["term"], w["said"], w["how"]) for w in fire["items"][0]["explanation"]["words"]}
+    assert ("防火", "放火", "pinyin") in how
+    dogs = await _place(client, demo["wenjiang"], "流浪狗咬人", township=LIUCHENG)
+    how = {(w["said"], w["how"]) for w in dogs["items"][0]["explanation"]["words"]}
+    assert ("流浪狗", "lexicon") in how
+
+
+async def test_dispatch_goes_down_to_the_post(client: httpx.AsyncClient, make_tenant: Any) -> None:
+    t = await make_tenant("taian")
+    shengzhuang, governance = "370902100000", "shengzhuang-governance-center"
+    await publish_township_lists(await open_access(PLATFORM, t.slug))
+    base = f"{t.base}/townships/{shengzhuang}"
+    for code, name, holder in (("emergency-officer", "应急管理岗", "张三"), ("emergency-backup", "综合治理岗", "李四")):
+        saved = await client.put(
+            f"{base}/posts/{code}", json={"name": name, "office_code": governance, "holder": holder}, headers=t.auth()
+        )
+        assert saved.status_code == 200, saved.text
+    body = {
+        "leader": "副镇长 刘某",
+        "office_code": governance,
+        "a_post": "emergency-officer",
+        "b_post": "emergency-backup",
+    }
+    assert (await client.put(f"{base}/assignments/TA-YJ-005", json=body, headers=t.auth())).status_code == 200
+    answer = await _place(client, t, "省庄镇山上有人上坟烧纸，怕引起山火")
+    assert answer["items"][0]["code"] == "TA-YJ-005"
+    township = answer["units"][0]
+    assert (township["kind"], township["office"], township["leader"]) == ("township", "社会治理服务中心", "副镇长 刘某")
+    assert (township["a_post"], township["b_post"]) == ("应急管理岗 张三", "综合治理岗 李四")
+    assert "A岗应急管理岗 张三" in township["reason"]
+    # the district's bureau, not the city's, cooperates, and says why
+    emergency = next(u for u in answer["units"] if u["listed_as"] == "emergency-management-bureau")
+    assert emergency["code"] == "taishan-emergency-management-bureau" and "对应部门" in emergency["reason"]
+    # the agency the district's market bureau stations in the town is named
+    food = await _place(client, t, "省庄镇有个黑作坊没证生产食品")
+    market = next(u for u in food["units"] if u["role"] == "primary")
+    assert (market["code"], market["agency_code"]) == ("taishan-market-regulation-bureau", "shengzhuang-market-office")
+    # over GraphQL: the same place, posts and reasons
+    query = """query($s: String!, $t: String!) { tenant(slug: $s) { responsibilityLookup(text: $t) {
+        place { source township { code } words } units { code aPost bPost leader listedAs reason }
+        items { code explanation { place unit words { term said how } } } } } }"""
+    r = await client.post(
+        "/graphql",
+        json={"query": query, "variables": {"s": t.slug, "t": "省庄镇山上有人上坟烧纸，怕引起山火"}},
+        headers=t.auth(t.reader),
+    )
+    got = r.json()["data"]["tenant"]["responsibilityLookup"]
+    assert got["place"]["township"]["code"] == shengzhuang and got["units"][0]["aPost"] == "应急管理岗 张三"
+    assert got["items"][0]["explanation"]["unit"].startswith("省庄镇")
+    # another tenant's key reads nothing of it
+    other = await make_tenant("taian")
+    refused = await client.post(f"{t.base}/lookup", json={"text": "省庄镇山火"}, headers=other.auth())
+    assert refused.status_code == 404

@@ -108,10 +108,13 @@ class PlaceReading:
     candidates: list[Candidate] = field(default_factory=list)
 
     def without_places(self, text: str) -> str:
-        """``text`` (normalised) with the mentioned names blanked out: a place's name says
-        where, not what (涌泉街道 must not match items about 街道)."""
+        """``text`` (normalised) with the mentioned division names blanked out: a division's
+        name says where, not what (涌泉街道 must not match items about 街道). A landmark's name
+        stays: it may say what too (风动石 is a scenic spot: 旅游)."""
         chars = list(text)
         for m in self.mentions:
+            if m.form == "landmark":
+                continue
             chars[m.start : m.start + len(m.words)] = "，" * len(m.words)
         return "".join(chars)
 

@@ -664,8 +664,8 @@ async def assignments(
 ) -> list[AssignmentRow]:
     """The post assignments of ``items`` in ``township``'s list, with office and post names."""
     records = await conn.fetch(
-        "SELECT a.item_code, a.leader, a.office_code, o.name, a.a_post, pa.name, pa.holder, a.b_post, pb.name,"
-        " pb.holder FROM entry_assignments a"
+        "SELECT a.item_code, a.leader, a.office_code, o.name AS office_name, a.a_post, pa.name AS a_name,"
+        " pa.holder AS a_holder, a.b_post, pb.name AS b_name, pb.holder AS b_holder FROM entry_assignments a"
         " LEFT JOIN units o ON o.tenant_id = a.tenant_id AND o.code = a.office_code"
         " LEFT JOIN posts pa ON pa.tenant_id = a.tenant_id AND pa.township_code = a.township_code"
         " AND pa.code = a.a_post"
