@@ -166,11 +166,12 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
         assert len([a for a in appeals if a["place"] and a not in given]) >= 40
 
 
-#: Below target before issue 18's work (baseline in docs/lookup.md); removed once the targets are met.
-BASELINE = pytest.mark.xfail(strict=True, reason="baseline lookup is below the targets")
+#: The held-out set is still below the targets (item and unit top-1 0.81; figures in
+#: docs/lookup.md): marked strict, so the mark must go the day it meets them. Never tune on it.
+BELOW_TARGET = pytest.mark.xfail(strict=True, reason="held-out item/unit top-1 below 0.90 (docs/lookup.md)")
 
 
-@pytest.mark.parametrize("name", [pytest.param("dev", marks=BASELINE), pytest.param("heldout", marks=BASELINE)])
+@pytest.mark.parametrize("name", ["dev", pytest.param("heldout", marks=BELOW_TARGET)])
 async def test_dispatch_accuracy(client: httpx.AsyncClient, counties: dict[str, TenantFixture], name: str) -> None:
     tally = await evaluate(client, counties, SETS[name])
     print(f"\n{report(name, tally)}")

@@ -488,6 +488,14 @@ async def _catalogs_in_force(
     return found
 
 
+def _groups(reading: Understanding | None) -> dict[str, str] | None:
+    """Terms that are alternatives of one another: those one lexicon entry or one misspelt
+    word brought in (keyed by it)."""
+    if reading is None:
+        return None
+    return {term: said for term, (said, how) in reading.sources.items() if how != "word"}
+
+
 def _query(index: Index, reading: Understanding) -> dict[str, float]:
     """The weighted terms to rank by in one catalog: the reading's, and for its words the
     catalog does not know, the catalog's words that sound the same (recorded as ``pinyin``)."""
@@ -529,9 +537,11 @@ async def _rank_everywhere(
     for n, c in catalogs.items():
         query = queries_by[n]
         if item_code is None:
-            ranked[n] = c.index.rank(query, c.routable)
+            ranked[n] = c.index.rank(query, c.routable, groups=_groups(reading))
         else:
-            ranked[n] = (c.index.rank(query, {item_code}) if query else []) or [Hit(item_code, 0.0)]
+            ranked[n] = (c.index.rank(query, {item_code}, groups=_groups(reading)) if query else []) or [
+                Hit(item_code, 0.0)
+            ]
     _, holding = await _best_holders(conn, access, ranked)
     if not holding:
         return [], catalogs, {}, {}, {}
@@ -768,11 +778,12 @@ async def _rank(
     catalog = await _catalog_index(conn, access, version.catalog_version)
     entries = await _list_entries(conn, access, version, catalog)
     query = _query(catalog.index, reading) if reading is not None else {}
+    groups = _groups(reading)
     if item_code is not None:
-        ranked = catalog.index.rank(query, {item_code}) if query else []
+        ranked = catalog.index.rank(query, {item_code}, groups=groups) if query else []
         hits = (ranked or [Hit(item_code, 0.0)]) if item_code in entries.entries else []
         return catalog, entries, hits, query
-    hits = catalog.index.rank(query, entries.routable, 2 * limit + 4)
+    hits = catalog.index.rank(query, entries.routable, 2 * limit + 4, groups)
     return catalog, entries, _specific_first(hits, catalog.items, limit), query
 
 

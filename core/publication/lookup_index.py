@@ -131,17 +131,32 @@ class Index:
         return 12 * postings + 400 * len(self.postings) + 150 * len(self.codes)
 
     def rank(
-        self, query: dict[str, float], allowed: frozenset[str] | set[str] | None = None, k: int | None = None
+        self,
+        query: dict[str, float],
+        allowed: frozenset[str] | set[str] | None = None,
+        k: int | None = None,
+        groups: dict[str, str] | None = None,
     ) -> list[Hit]:
         """Items with a positive score, best first (ties by code): every one, or the best
-        ``k``; ``allowed`` restricts the ranking to those item codes."""
+        ``k``; ``allowed`` restricts the ranking to those item codes. ``groups`` maps terms
+        that are alternatives of one another (the readings of one lexicon entry, the
+        sound-alikes of one word) to a shared key: an item scores the best of a group's
+        terms it contains, not their sum (着火 read as 消防, 火灾, 失火 is one cue, not three)."""
         scores: dict[int, float] = {}
         get = scores.get
+        best: dict[tuple[int, str], float] = {}
         for tok, weight in query.items():
             posting = self.postings.get(tok)
-            if posting:
-                for i, contribution in zip(*posting, strict=True):
+            if not posting:
+                continue
+            group = groups.get(tok) if groups else None
+            for i, contribution in zip(*posting, strict=True):
+                if group is None:
                     scores[i] = get(i, 0.0) + weight * contribution
+                elif weight * contribution > best.get((i, group), 0.0):
+                    best[(i, group)] = weight * contribution
+        for (i, _), value in best.items():
+            scores[i] = get(i, 0.0) + value
         codes = self.codes
         pairs = [(-score, codes[i]) for i, score in scores.items()]
         if allowed is not None:
