@@ -216,7 +216,10 @@ class Gazetteer:
                     options.setdefault(p.township, []).append((m, p))
         if len(options) == 1:
             ((township, named),) = options.items()
-            mention, place = max(named, key=lambda mp: mp[1].level)
+            # the most specific place named in that township, also by a name that alone is
+            # ambiguous (李官乡朱陈村: 朱陈村 is a village of two towns, 李官乡 says which)
+            inside = [(m, p) for m in located for p in m.places if p.township == township]
+            mention, place = max(inside, key=lambda mp: mp[1].level)
             reading.township = self._township_of(place)
             if place.village is not None:
                 reading.village = Place(
