@@ -464,28 +464,31 @@ SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hi
 """
 
 
-# Hits grouped by item: every matching document that some township in range ($13–$14) holds,
-# with the townships holding it (codes and names, in code order) and how many items match in
-# all ($6 offset, $7 limit over items). The counts row comes even when the page is empty.
+# Hits grouped by item: every matching document that some township in range ($13–$14) holds
+# (one index probe each), how many there are, and for the page's items only ($6 offset, $7
+# limit) the townships holding each, with their names, in code order. The counts row comes even
+# when the page is empty.
 _SEARCH_ITEMS = f"""
 WITH {_CANDIDATES.format(best="NULL")},
 hits AS MATERIALIZED ({_DOCUMENTS}),
 held AS MATERIALIZED (
-  SELECT h.item_code, h.title, h.level, h.category, h.item_kind, h.kinds, h.rank,
-         ARRAY(SELECT s.township_code FROM search_entries s
-                WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.content_hash = h.content_hash
-                  AND s.township_code BETWEEN $13::text AND $14::text ORDER BY s.township_code) AS townships
-    FROM hits h)
+  SELECT h.* FROM hits h
+   WHERE EXISTS (SELECT 1 FROM search_entries s
+                  WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.content_hash = h.content_hash
+                    AND s.township_code BETWEEN $13::text AND $14::text))
 SELECT counts.total, counts.township_known, page.item_code, page.title, page.level, page.category,
-       page.item_kind, page.kinds, page.rank, page.townships,
-       ARRAY(SELECT j.name FROM unnest(page.townships) WITH ORDINALITY AS t(code, n)
-               JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = t.code ORDER BY t.n) AS township_names
-  FROM (SELECT count(*) FILTER (WHERE cardinality(townships) > 0) AS total,
+       page.item_kind, page.kinds, page.rank, t.townships, t.township_names
+  FROM (SELECT count(*) AS total,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
           FROM held) counts
-  LEFT JOIN (SELECT * FROM held WHERE cardinality(townships) > 0
-              ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7) page ON true
+  LEFT JOIN (SELECT * FROM held ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7) page ON true
+  LEFT JOIN LATERAL (
+    SELECT array_agg(s.township_code ORDER BY s.township_code) AS townships,
+           array_agg(j.name ORDER BY s.township_code) AS township_names
+      FROM search_entries s JOIN jurisdictions j ON j.tenant_id = s.tenant_id AND j.code = s.township_code
+     WHERE s.tenant_id = $1 AND s.item_code = page.item_code AND s.content_hash = page.content_hash
+       AND s.township_code BETWEEN $13::text AND $14::text) t ON true
  ORDER BY page.rank DESC, page.item_code COLLATE "C"
 """
 
