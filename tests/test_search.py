@@ -169,12 +169,12 @@ async def test_graphql_search(client: httpx.AsyncClient, county: TenantFixture) 
 def test_posting_keys() -> None:
     keys = posting_keys(search._terms("鎮"))  # one character: every lexeme starting with it
     assert (keys.lo, keys.hi, keys.exact) == (["镇"], ["镇\U0010ffff"], True)
-    assert posting_keys(search._terms("消防")).args() == ([0], [0], ["消防"], ["消防"], True)
-    phrase = posting_keys(search._terms("消防安全"))  # three bigrams, all required: @@ checks adjacency
+    assert posting_keys([["消防"]]).args() == ([0], [0], ["消防"], ["消防"], True)
+    phrase = posting_keys([["消防安全"]])  # three bigrams, all required: @@ checks adjacency
     assert phrase.lo == phrase.hi == ["消防", "防安", "安全"] and not phrase.exact
-    relief = posting_keys(search._terms("低保"))  # the abbreviation and its full form: alternatives
+    relief = posting_keys([["低保", "最低生活保障"]])  # a word and its lexicon reading: alternatives
     assert relief.alternative == [0, 1, 1, 1, 1, 1] and relief.lo[:2] == ["低保", "最低"] and not relief.exact
-    words = posting_keys(search._terms("消防 GB"))  # two terms: @@ checks the other one
+    words = posting_keys(search._in_catalog(search._terms("消防 GB"), None))  # two terms: @@ checks the other
     assert words.term == [0, 1] and words.hi[1] == "gb\U0010ffff" and not words.exact
 
 

@@ -23,6 +23,7 @@ from core.plugin_api.types import (
     Indicator,
     IndicatorContext,
     JurisdictionInfo,
+    Landmark,
     ListStructure,
     Problem,
     SeedCatalog,
@@ -236,14 +237,35 @@ def qingdan_accountability_situations() -> AccountabilityRules:  # type: ignore[
 
 
 @hookspec(firstresult=True)
+def qingdan_landmarks() -> tuple[Landmark, ...]:  # type: ignore[empty-body]
+    """Landmarks of the jurisdiction, for reading the place of a citizen appeal.
+
+    Optional. Citizens name a market, a school, a scenic spot or a bay more often than their
+    township; the responsibility lookup recognises these names in an appeal's text beside the
+    division tree's own names (full names, short forms such as 涌泉 for 涌泉街道, and the
+    ``aliases`` attribute of a division) and routes to the township the landmark lies in.
+    Return :class:`~core.plugin_api.types.Landmark` entries; one naming a division the tenant
+    does not have is ignored.
+
+    Example::
+
+        @hookimpl
+        def qingdan_landmarks():
+            return (Landmark("风动石", "350626106000", "scenic_spot"),
+                    Landmark("马銮湾", "350626102201", "bay"))
+    """
+
+
+@hookspec(firstresult=True)
 def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:  # type: ignore[empty-body]
     """Local wording of citizen appeals for the responsibility lookup (依清单派单).
 
-    Optional. Return ``{phrase: (expansion, …)}``: when ``phrase`` occurs in an appeal, the
-    lookup also searches the list for each expansion (list vocabulary). Core's general table
-    (``core/publication/lookup_synonyms.json``: 摊贩 → 占道经营, 低保 → 最低生活保障 …) always applies; a
-    plugin adds the words of its region (dialect, local names of things). Expansions add to
-    the core's for the same phrase. Plain data: no code runs per lookup.
+    Optional. The plugin's part of the domain lexicon. Return ``{phrase: (expansion, …)}``:
+    when ``phrase`` occurs in an appeal or a search query, the lookup and the searches also read
+    each expansion (list vocabulary). Core's lexicon (``core/publication/lexicon.json``:
+    违建 ↔ 违法建设, 低保 ↔ 最低生活保障, 烧烤 → 餐饮服务业油烟污染 …) always applies; a plugin adds
+    the words of its region (dialect, local names of things). Expansions add to the core's for
+    the same phrase. Plain data: no code runs per lookup.
 
     Example::
 

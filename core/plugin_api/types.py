@@ -64,6 +64,17 @@ def dispatched_agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
 
 
 @dataclass(frozen=True)
+class Landmark:
+    """A place people name instead of their township: a market, school, scenic spot, industrial
+    park, bay … (风动石, 马銮湾). ``division_code`` is the township, village/community or grid it
+    lies in; the responsibility lookup reads the township from it (hook ``qingdan_landmarks``)."""
+
+    name: str
+    division_code: str
+    kind: str = ""  # free text: market, school, scenic_spot, industrial_park, bay …
+
+
+@dataclass(frozen=True)
 class JurisdictionInfo:
     """What a plugin says about the jurisdiction it serves (hook ``qingdan_jurisdiction``).
 

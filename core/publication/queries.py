@@ -100,7 +100,34 @@ class UnitHostsRow(_Row, frozen=True):
     name: str
     kind: str
     parent_unit_code: str | None
+    jurisdiction_code: str
     hosts: list[str]
+
+
+class DivisionRow(_Row, frozen=True):
+    """A division of the tenant's tree and its ``aliases`` attribute (jsonb text; a list of names
+    when a plugin or an admin set one)."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    aliases: str
+
+
+class AssignmentRow(_Row, frozen=True):
+    """Who holds an entry of a township's list (岗位分解): leader, office, A and B posts."""
+
+    item_code: str
+    leader: str
+    office_code: str
+    office_name: str | None
+    a_post: str
+    a_name: str | None
+    a_holder: str | None
+    b_post: str | None
+    b_name: str | None
+    b_holder: str | None
 
 
 class HandbookRow(_Row, frozen=True):
@@ -441,6 +468,41 @@ SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hi
 """
 
 
+# Hits grouped by item: every matching document that some township in range ($13–$14) holds
+# (one index probe each), how many there are, and for the page's items only ($6 offset, $7
+# limit) the townships holding each, with their names, in code order. The counts row comes even
+# when the page is empty.
+_SEARCH_ITEMS = f"""
+WITH {_CANDIDATES.format(best="NULL")},
+hits AS MATERIALIZED ({_DOCUMENTS}),
+held AS MATERIALIZED (
+  SELECT h.* FROM hits h
+   WHERE EXISTS (SELECT 1 FROM township_entry_spans s
+                  WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.item_hash = h.content_hash
+                    AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text))
+SELECT counts.total, counts.township_known, page.item_code, page.title, page.level, page.category,
+       page.item_kind, page.kinds, page.rank, t.townships, t.township_names
+  FROM (SELECT count(*) AS total,
+               $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
+                 AS township_known
+          FROM held) counts
+  LEFT JOIN (SELECT * FROM held ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7) page ON true
+  LEFT JOIN LATERAL (
+    SELECT array_agg(s.township_code ORDER BY s.township_code) AS townships,
+           array_agg(j.name ORDER BY s.township_code) AS township_names
+      FROM township_entry_spans s JOIN jurisdictions j ON j.tenant_id = s.tenant_id AND j.code = s.township_code
+     WHERE s.tenant_id = $1 AND s.item_code = page.item_code AND s.item_hash = page.content_hash
+       AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text) t ON true
+ ORDER BY page.rank DESC, page.item_code COLLATE "C"
+"""
+
+
+async def search_items(conn: asyncpg.Connection, *args: object) -> list[asyncpg.Record]:
+    """A page of item hits with the townships holding each, and the total (records read by
+    name; one row with NULL item columns when the page is empty)."""
+    return await conn.fetch(_SEARCH_ITEMS, *args)
+
+
 async def search_page(conn: asyncpg.Connection, scope: str, *args: object) -> list[asyncpg.Record]:
     """A page of hits of scope ``lists`` or ``catalog`` (parameters as the statements above
     number them): records, see the module's docstring."""
@@ -587,13 +649,43 @@ async def catalogs_in_force(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> l
 
 async def units_with_hosts(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[UnitHostsRow]:
     records = await conn.fetch(
-        "SELECT u.code, u.name, u.kind, u.parent_unit_code,"
+        "SELECT u.code, u.name, u.kind, u.parent_unit_code, u.jurisdiction_code,"
         " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id"
         " AND h.unit_code = u.code ORDER BY h.township_code) AS hosts"
         " FROM units u WHERE u.tenant_id = $1 ORDER BY u.code",
         tenant_id,
     )
     return rows_as(UnitHostsRow, records)
+
+
+async def divisions(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[DivisionRow]:
+    """Every division of the tenant (the lookup reads places from their names)."""
+    records = await conn.fetch(
+        "SELECT code, name, kind, parent_code, COALESCE(attributes -> 'aliases', '[]'::jsonb)::text AS aliases"
+        " FROM jurisdictions WHERE tenant_id = $1 ORDER BY code",
+        tenant_id,
+    )
+    return rows_as(DivisionRow, records)
+
+
+async def assignments(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, items: list[str]
+) -> list[AssignmentRow]:
+    """The post assignments of ``items`` in ``township``'s list, with office and post names."""
+    records = await conn.fetch(
+        "SELECT a.item_code, a.leader, a.office_code, o.name AS office_name, a.a_post, pa.name AS a_name,"
+        " pa.holder AS a_holder, a.b_post, pb.name AS b_name, pb.holder AS b_holder FROM entry_assignments a"
+        " LEFT JOIN units o ON o.tenant_id = a.tenant_id AND o.code = a.office_code"
+        " LEFT JOIN posts pa ON pa.tenant_id = a.tenant_id AND pa.township_code = a.township_code"
+        " AND pa.code = a.a_post"
+        " LEFT JOIN posts pb ON pb.tenant_id = a.tenant_id AND pb.township_code = a.township_code"
+        " AND pb.code = a.b_post"
+        " WHERE a.tenant_id = $1 AND a.township_code = $2 AND a.item_code = ANY($3::text[])",
+        tenant_id,
+        township,
+        items,
+    )
+    return rows_as(AssignmentRow, records)
 
 
 # --------------------------------------------------------------------------- published bodies
