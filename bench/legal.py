@@ -57,8 +57,9 @@ from core.catalog.reading import ItemCreate, PublishRequest, ResponsibilityData
 from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction, get_jurisdictions
 from core.legal import citations, service
 from core.legal.lawtext import iter_library, parse_law
-from core.legal.library import SHARED_TENANT, resolve_texts, store_law
+from core.legal.library import resolve_texts, store_law
 from core.legal.numerals import article_label, to_chinese
+from core.legal.queries import SHARED_TENANT
 from core.lists import service as township_lists
 from core.platform import db
 from core.security.access import Access, Principal, Role

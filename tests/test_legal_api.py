@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from core.legal.lawtext import LIBRARY_DIR, load_law_file, parse_law
-from core.legal.library import SHARED_TENANT, provision_rows, store_law
+from core.legal.library import provision_rows, store_law
+from core.legal.queries import SHARED_TENANT
 from core.platform.db import platform_transaction
 from core.security.tenancy import find_tenant
 from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, add_items, build_county, publish

@@ -13,7 +13,7 @@ import msgspec
 from core.legal import queries
 from core.legal.citations import CitationRef, parse_citations, to_simplified
 from core.legal.lawtext import Article, Item, LawText, Paragraph, parse_law, short_title
-from core.legal.library import SHARED_TENANT, store_version
+from core.legal.library import store_version
 from core.legal.model import (
     LEVEL_CODES,
     LEVELS,
@@ -35,6 +35,7 @@ from core.legal.model import (
     VersionView,
 )
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.legal.queries import SHARED_TENANT
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.inputs import check_day, check_name

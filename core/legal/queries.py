@@ -170,13 +170,18 @@ class DocumentTitleRow(_Row, frozen=True):
     tenant_id: uuid.UUID
     id: uuid.UUID
     title: str
+    level: str
+    region_code: str | None
+    abbreviations: list[str]
+    issuer: str
 
 
-async def visible_titles(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[DocumentTitleRow]:
-    """Every title the tenant may cite: the shared library's first, then its own (so that its
-    own document wins when a shared one has the same title)."""
+async def citable_titles(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[DocumentTitleRow]:
+    """Every title a tenant may cite — its own and the shared library's, local documents of
+    every region (resolution offers only its region's, and names the others when cited)."""
     records = await conn.fetch(
-        f"SELECT tenant_id, id, title FROM legal_documents WHERE tenant_id IN ($1, {_SHARED}) ORDER BY tenant_id = $1",
+        "SELECT tenant_id, id, title, level, region_code, abbreviations, issuer FROM legal_documents"
+        f" WHERE tenant_id IN ($1, {_SHARED})",
         tenant_id,
     )
     return rows_as(DocumentTitleRow, records)
@@ -974,3 +979,51 @@ async def import_items(
         codes,
     )
     return rows_as(ImportItemRow, records)
+
+
+# --- loading the national corpus (core.legal.corpus_load) -------------------------------------
+
+LOADED_DIGEST = "SELECT digest FROM legal_library_loads WHERE source = $1"
+
+RECORD_LOAD = (
+    "INSERT INTO legal_library_loads (source, digest, documents, versions) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (source) DO UPDATE SET digest = $2, documents = $3, versions = $4, loaded_at = now()"
+)
+
+SHARED_VERSION_HASHES = "SELECT document_id, version_date, content_hash FROM legal_versions WHERE tenant_id = $1"
+
+# COPY into a row-level-secured table is refused (even to its owner under FORCE): the load
+# copies into a temporary table and moves the rows with one INSERT … SELECT.
+CREATE_PROVISIONS_LOAD = "CREATE TEMPORARY TABLE provisions_load (LIKE provisions INCLUDING DEFAULTS) ON COMMIT DROP"
+
+MOVE_PROVISIONS_LOAD = "INSERT INTO provisions SELECT * FROM provisions_load"
+
+PROVISION_GIN_INDEXES = (
+    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'provisions'"
+    " AND indexdef LIKE '% USING gin %'"
+)
+
+SHARED_TITLES = "SELECT title FROM legal_documents WHERE tenant_id = $1"
+
+# Documents by title: created on first sight; the corpus's metadata refreshes them after.
+UPSERT_CORPUS_DOCUMENTS = (
+    "INSERT INTO legal_documents (tenant_id, title, short_title, level, issuer, region_code, abbreviations)"
+    " SELECT $1, t, s, l, i, r, ARRAY(SELECT jsonb_array_elements_text(a::jsonb))"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(t, s, l, i, r, a)"
+    " ON CONFLICT (tenant_id, title) DO UPDATE SET short_title = excluded.short_title, level = excluded.level,"
+    " issuer = excluded.issuer, region_code = excluded.region_code, abbreviations = excluded.abbreviations"
+    " RETURNING id, title"
+)
+
+SET_AMENDS = (
+    "UPDATE legal_documents d SET amends_id = target.id"
+    " FROM unnest($2::uuid[], $3::text[]) AS x(doc, amended)"
+    " JOIN legal_documents target ON target.tenant_id = $1 AND target.title = x.amended"
+    " WHERE d.tenant_id = $1 AND d.id = x.doc"
+)
+
+INSERT_CORPUS_VERSIONS = (
+    "INSERT INTO legal_versions (tenant_id, document_id, version_date, history, source, content_hash)"
+    " SELECT $1, d, v, h::jsonb, s, c FROM unnest($2::uuid[], $3::date[], $4::text[], $5::text[], $6::text[])"
+    " AS x(d, v, h, s, c) ON CONFLICT DO NOTHING RETURNING id, document_id, version_date"
+)
