@@ -173,6 +173,9 @@ def _document_view(row: queries.DocumentRow) -> DocumentView:
         current_version=current,
         repeal=repeal,
         created_at=row.created_at,
+        region_code=row.region_code,
+        abbreviations=list(row.abbreviations),
+        amends_id=str(row.amends_id) if row.amends_id else None,
     )
 
 
@@ -212,6 +215,7 @@ async def list_documents(
             status=status,
             after=after,
             limit=limit + 1,
+            division_code=access.tenant.division_code,
         )
     return page_of([_document_view(r) for r in records], limit, key=lambda d: [d.title, d.id])
 
@@ -472,6 +476,7 @@ async def search_provisions(
             document_id=document_id,
             after=after,
             limit=limit + 1,
+            division_code=access.tenant.division_code,
         )
     hits = [
         ProvisionHit(

@@ -57,7 +57,7 @@ async def resolve_citations(access: Access, raws: list[str]) -> list[StoredCitat
         return []
     async with tenant_transaction(access.tenant.id) as conn:
         library = await citable_library(conn, access.tenant.id, access.tenant.division_code)
-        return await _check_provisions(conn, resolve_texts(raws, library))
+        return await check_provisions(conn, resolve_texts(raws, library))
 
 
 async def citable_library(conn: asyncpg.Connection, tenant_id: uuid.UUID, division_code: str) -> Library:
@@ -123,7 +123,7 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
     return StoredCitation(raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item)
 
 
-async def _check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
+async def check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
     """Check cited articles exist in each document's latest version (one query)."""
     rows = await queries.checked_citations(
         conn,

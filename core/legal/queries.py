@@ -55,6 +55,14 @@ class DocumentRow(_Row, frozen=True):
     successor_id: uuid.UUID | None
     successor_title: str | None
     status: str
+    region_code: str | None
+    abbreviations: list[str]
+    amends_id: uuid.UUID | None
+
+
+# A shared local document is offered to the tenants of its region only (GB/T 2260 prefix of
+# the tenant's division code); national ones (no region) and the tenant's own to all.
+_IN_REGION = "(d.region_code IS NULL OR starts_with({div}, d.region_code))"
 
 
 # `own`: the parameter naming the reading tenant; the successor is its or a shared document.
@@ -67,7 +75,8 @@ SELECT d.tenant_id, d.id, d.title, d.short_title, d.level, d.issuer, d.doc_numbe
        (SELECT sd.title FROM legal_documents sd WHERE sd.tenant_id IN ({own}, {_SHARED})
          AND sd.id = r.successor_id LIMIT 1) AS successor_title,
        CASE WHEN r.effective_date <= CURRENT_DATE THEN 'repealed'
-            WHEN s.in_force_count = 0 THEN 'not_yet_effective' ELSE 'in_force' END AS status
+            WHEN s.in_force_count = 0 THEN 'not_yet_effective' ELSE 'in_force' END AS status,
+       d.region_code, d.abbreviations, d.amends_id
   FROM legal_documents d
   CROSS JOIN LATERAL (
     SELECT min(v.version_date) AS first_promulgated, count(*) AS version_count,
@@ -91,6 +100,16 @@ async def document_row(conn: asyncpg.Connection, tenant_id: uuid.UUID, document_
     return maybe_row_as(DocumentRow, record)
 
 
+async def document_rows(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, document_ids: list[uuid.UUID]
+) -> list[DocumentRow]:
+    """Documents of ``tenant_id`` or of the shared library, by ids (any order)."""
+    records = await conn.fetch(
+        _documents("$2") + f" WHERE d.id = ANY($1::uuid[]) AND d.tenant_id IN ($2, {_SHARED})", document_ids, tenant_id
+    )
+    return rows_as(DocumentRow, records)
+
+
 async def document_page(
     conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
@@ -101,14 +120,16 @@ async def document_page(
     status: str | None,
     after: tuple[str, uuid.UUID] | None,
     limit: int,
+    division_code: str,
 ) -> list[DocumentRow]:
     """The tenant's and the shared documents, by title; ``patterns`` match the title or an
     article of the current version (all of them)."""
     records = await conn.fetch(
         "SELECT x.tenant_id, x.id, x.title, x.short_title, x.level, x.issuer, x.doc_number, x.created_at,"
         " x.today, x.first_promulgated, x.version_count, x.in_force_count, x.cur_id, x.cur_date,"
-        " x.cur_effective, x.repeal_id, x.repeal_date, x.successor_id, x.successor_title, x.status"
-        " FROM (" + _documents("$9") + f" WHERE d.tenant_id IN ($9, {_SHARED})"
+        " x.cur_effective, x.repeal_id, x.repeal_date, x.successor_id, x.successor_title, x.status,"
+        " x.region_code, x.abbreviations, x.amends_id"
+        " FROM (" + _documents("$9") + f" WHERE d.tenant_id IN ($9, {_SHARED}) AND {_IN_REGION.format(div='$10')}"
         " AND ($1::text IS NULL OR d.level = $1)"
         " AND ($2::bool IS NULL OR $2 = (d.tenant_id = $3))"
         " AND ($4::text[] IS NULL OR d.title ILIKE ALL($4)"
@@ -128,6 +149,7 @@ async def document_page(
         after[1] if after else None,
         limit,
         tenant_id,
+        division_code,
     )
     return rows_as(DocumentRow, records)
 
@@ -393,6 +415,7 @@ async def provision_hits(
     document_id: uuid.UUID | None,
     after: tuple[str, uuid.UUID, int] | None,
     limit: int,
+    division_code: str,
 ) -> list[ProvisionHitRow]:
     """Articles of the current versions (the tenant's and shared documents) matching every pattern."""
     records = await conn.fetch(
@@ -404,7 +427,7 @@ async def provision_hits(
         "  ORDER BY v.version_date DESC LIMIT 1) cur"
         " JOIN provisions p ON p.tenant_id = d.tenant_id AND p.version_id = cur.id"
         "  AND p.paragraph = 0 AND p.item = 0"
-        f" WHERE d.tenant_id IN ($8, {_SHARED})"
+        f" WHERE d.tenant_id IN ($8, {_SHARED}) AND {_IN_REGION.format(div='$9')}"
         " AND p.text ILIKE ALL($1) AND ($2::text IS NULL OR d.level = $2)"
         " AND ($3::uuid IS NULL OR d.id = $3)"
         " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
@@ -417,6 +440,7 @@ async def provision_hits(
         after[2] if after else None,
         limit,
         tenant_id,
+        division_code,
     )
     return rows_as(ProvisionHitRow, records)
 
