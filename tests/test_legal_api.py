@@ -173,7 +173,7 @@ async def test_national_documents_versions_and_provisions(
     assert (
         await client.get(f"{base}/documents/{tufa_id}/versions/2019-01-01/provisions", headers=h)
     ).status_code == 404
-    for params in ({"level": "constitution"}, {"status": "valid"}, {"cursor": "nonsense"}):
+    for params in ({"level": "treaty"}, {"status": "valid"}, {"cursor": "nonsense"}):
         refused = await client.get(f"{base}/documents", params=params, headers=h)
         assert refused.status_code == (400 if "cursor" in params else 422), (params, refused.text)
         assert refused.json()["errors"][0]["field"] == next(iter(params))

@@ -56,7 +56,13 @@ def test_the_whole_shipped_corpus_reads_with_levels_regions_and_the_civil_code(
     # 1,543 files: the 民法典's eight parts are one text.
     assert len(texts) == 1543 - 8 + 1
     levels = Counter(t.level for t in texts)
-    assert levels == {"行政法规": 683, "地方性法规": 472, "法律": 346, "部门规章": 29, "宪法": 6}  # as its README counts
+    assert levels == {
+        "行政法规": 683,
+        "地方性法规": 472,
+        "法律": 346,
+        "部门规章": 29,
+        "宪法": 6,
+    }  # as its README counts
     by_title = {t.law.title: t for t in texts}
 
     civil = by_title["中华人民共和国民法典"]
@@ -77,9 +83,7 @@ def test_the_whole_shipped_corpus_reads_with_levels_regions_and_the_civil_code(
     assert all(t.region_code is None for t in texts if t.level != "地方性法规")
 
 
-async def test_a_selection_loads_once_and_a_newer_version_joins_its_document(
-    selection: None, tmp_path: Path
-) -> None:
+async def test_a_selection_loads_once_and_a_newer_version_joins_its_document(selection: None, tmp_path: Path) -> None:
     again = await load_corpus(CORPUS_ARCHIVE, only=SELECTION)
     assert (again.documents, again.versions, again.provisions) == (0, 0, 0)
     assert again.texts == len(SELECTION) - 1 + 1  # the 民法典 folder is one text
@@ -176,9 +180,7 @@ async def test_local_regulations_resolve_in_their_region_only(
     assert bare["document_title"] == "煤矿安全生产条例"
     assert not emergency["resolved"] and "突发事件应对条例" in emergency["problem"]
 
-    listed = await client.get(
-        wenjiang.base + "/legal/documents", params={"q": "安全生产条例"}, headers=wenjiang.auth()
-    )
+    listed = await client.get(wenjiang.base + "/legal/documents", params={"q": "安全生产条例"}, headers=wenjiang.auth())
     assert "山东省安全生产条例" not in {d["title"] for d in listed.json()["items"]}
     listed = await client.get(taian.base + "/legal/documents", params={"q": "安全生产条例"}, headers=taian.auth())
     shown = {d["title"]: d for d in listed.json()["items"]}
@@ -243,3 +245,36 @@ async def test_graphql_resolves_the_same_way(
     assert "not in force in this tenant's region" in sichuan[0]["problem"]
     # Another tenant's key on this tenant's slug sees nothing.
     assert (await gql(client, wenjiang.reader, GQL_RESOLVE, s=taian.slug, c=cited)) == {"tenant": None}
+
+
+async def test_a_plugin_ships_a_local_document_and_requires_resolvable_bases(
+    client: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    import dataclasses
+
+    from plugins.lanshan.documents import TITLE
+    from plugins.taian.catalog import CATALOG
+
+    lanshan = await make_tenant(plugin="lanshan")
+    listed = await client.get(lanshan.base + "/legal/documents", params={"shared": "false"}, headers=lanshan.auth())
+    assert [(d["title"], d["level"]) for d in listed.json()["items"]] == [(TITLE, "normative_document")]
+    [basis] = await _resolve(client, lanshan, f"《{TITLE}》第三条")
+    assert basis["resolved"] and basis["shared"] is False
+
+    taian = await make_tenant(plugin="taian")
+    seed = next(i for i in CATALOG.items if i.citations)
+    body = {k: v for k, v in dataclasses.asdict(seed).items() if k != "legal_bases"}
+    body["adjustment"] = {"reason_kind": "law_changed", "reason": "依据库测试"}
+    refused = await client.post(
+        taian.base + "/catalog/items",
+        json={**body, "code": "TA-LB-01", "citations": ["《泰安市不存在的办法》第一条"]},
+        headers=taian.auth(),
+    )
+    assert refused.status_code == 422, refused.text
+    assert "泰安：法律法规依据须能在依据库中找到" in refused.text and "not in the library" in refused.text
+    accepted = await client.post(
+        taian.base + "/catalog/items",
+        json={**body, "code": "TA-LB-02", "citations": ["《中华人民共和国安全生产法》第九条"]},
+        headers=taian.auth(),
+    )
+    assert accepted.status_code == 201, accepted.text

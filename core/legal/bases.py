@@ -54,16 +54,19 @@ def plugin_basis(c: StoredCitation, doc: queries.DocumentRow | None) -> LegalBas
     )
 
 
-async def bases_by_raw(access: Access, raws: Iterable[str]) -> dict[str, tuple[LegalBasis, ...]]:
+async def bases_in(conn: asyncpg.Connection, access: Access, raws: Iterable[str]) -> dict[str, tuple[LegalBasis, ...]]:
     """Each distinct citation string → its resolved bases (a string may cite several provisions)."""
     distinct = list(dict.fromkeys(raws))
     out: dict[str, list[LegalBasis]] = {raw: [] for raw in distinct}
-    if not distinct:
-        return {}
-    async with tenant_transaction(access.tenant.id) as conn:
-        for c, doc in await resolve_stored(conn, access.tenant.id, access.tenant.division_code, distinct):
-            out[c.raw].append(plugin_basis(c, doc))
+    for c, doc in await resolve_stored(conn, access.tenant.id, access.tenant.division_code, distinct):
+        out[c.raw].append(plugin_basis(c, doc))
     return {raw: tuple(found) for raw, found in out.items()}
+
+
+async def bases_by_raw(access: Access, raws: Iterable[str]) -> dict[str, tuple[LegalBasis, ...]]:
+    """:func:`bases_in` in a transaction of its own (for callers outside one)."""
+    async with tenant_transaction(access.tenant.id) as conn:
+        return await bases_in(conn, access, raws)
 
 
 def item_bases(citations: Iterable[str], by_raw: Mapping[str, tuple[LegalBasis, ...]]) -> tuple[LegalBasis, ...]:

@@ -57,6 +57,15 @@ class LoadReport:
     problems: list[CorpusProblem] = field(default_factory=list)
 
 
+#: Texts of the archive the shipped plugins' seed catalogs cite beyond the 68 core texts: the
+#: ``core`` library carries them too, so that every demo citation resolves there as well.
+CORE_EXTRAS = (
+    "社会法/社会保险法(2018-12-29).md",
+    "经济法/公路法(2017-11-04).md",
+    "行政法规/市场主体登记管理条例(2021-07-27).md",
+)
+
+
 def library_source() -> Path:
     """The corpus ``QINGDAN_LEGAL_LIBRARY`` names: the shipped archive (``full``) or the 68 (``core``)."""
     choice = os.environ.get("QINGDAN_LEGAL_LIBRARY", "full").strip().lower()
@@ -69,7 +78,11 @@ def library_source() -> Path:
 
 async def load_national_library(progress: Say | None = None) -> LoadReport:
     """Load the configured corpus (see :func:`library_source`); what ``qingdan migrate`` runs."""
-    return await load_corpus(library_source(), progress)
+    source = library_source()
+    report = await load_corpus(source, progress)
+    if source == LIBRARY_DIR:
+        await load_corpus(CORPUS_ARCHIVE, progress, only=CORE_EXTRAS)
+    return report
 
 
 async def load_corpus(

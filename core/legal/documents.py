@@ -40,6 +40,8 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.inputs import check_day, check_name
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, page_of
+from core.plugin_api.registry import PluginError
+from core.plugin_api.types import LegalDocument as PluginDocument
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -494,3 +496,25 @@ async def search_provisions(
         for r in records
     ]
     return page_of(hits, limit, key=lambda h: [h.document_title, h.document_id, h.article])
+
+
+async def add_shipped(access: Access, shipped: list[PluginDocument]) -> int:
+    """A plugin's local documents stored as the tenant's own (provisioning); a title the tenant
+    already has is skipped. Returns how many were added. A text that does not parse is a
+    :class:`PluginError` naming it."""
+    added = 0
+    for i, doc in enumerate(shipped):
+        if not isinstance(doc, PluginDocument):
+            raise PluginError(access.tenant.plugin or "", "qingdan_legal_documents", f"[{i}]", "expected LegalDocument")
+        level = LEVEL_CODES.get(doc.level, doc.level)
+        try:
+            body = DocumentCreate(text=doc.text, level=level, issuer=doc.issuer, doc_number=doc.doc_number)  # type: ignore[arg-type]
+            law, _ = _new_document(body)
+        except ValidationFailed as exc:
+            raise PluginError(access.tenant.plugin or "", "qingdan_legal_documents", f"[{i}]", exc.detail) from exc
+        async with tenant_transaction(access.tenant.id) as conn:
+            if await queries.title_clash(conn, access.tenant.id, law.title, law.short_title):
+                continue
+        await create_document(access, body)
+        added += 1
+    return added
