@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 from core.catalog import queries
+from core.catalog.adjustments import open_adjustment_warnings
 from core.catalog.reading import (
     REASON_KINDS,
     AdjustmentNote,
@@ -501,6 +502,7 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
         rows = await queries.item_hashes(conn, access.tenant.id, draft.number)
         if not rows:
             raise ValidationFailed.on("draft", "an empty catalog cannot be published")
+        warnings = await open_adjustment_warnings(conn, access)
         digest = hashlib.sha256("\n".join(f"{r.code}:{r.content_hash}" for r in rows).encode()).hexdigest()
         await conn.execute(
             queries.PUBLISH_VERSION, access.tenant.id, draft.number, data.effective_date, digest, data.note
@@ -530,4 +532,6 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
                 "township_lists": followed,
             },
         )
-    return await get_version(access, draft.number)
+    view = await get_version(access, draft.number)
+    view.warnings = warnings
+    return view
