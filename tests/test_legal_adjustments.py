@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.catalog_fixtures import DOMAIN, PATROL, add_items, build_county
+from tests.catalog_fixtures import DOMAIN, PATROL, add_items, add_own_document, build_county
 from tests.conftest import TenantFixture
 from tests.test_graphql import gql
 
@@ -18,20 +18,7 @@ async def _open_adjustments(client: httpx.AsyncClient, county: TenantFixture) ->
     cited article opens an adjustment for its item."""
     h = county.auth()
     title = f"测试区巡查办法{uuid.uuid4().hex[:6]}"
-    created = await client.post(
-        f"{county.base}/legal/documents",
-        json={
-            "title": title,
-            "level": "normative_document",
-            "version_date": "2023-01-01",
-            "articles": [
-                {"number": 1, "paragraphs": [{"text": "街道办事处每月巡查一次。"}]},
-                {"number": 2, "paragraphs": [{"text": "区应急管理局予以指导。"}]},
-            ],
-        },
-        headers=h,
-    )
-    assert created.status_code == 201, created.text
+    document = await add_own_document(client, county, title, ["街道办事处每月巡查一次。", "区应急管理局予以指导。"])
     first = {**PATROL, "code": "ADJ-01", "title": "月度巡查", "citations": [f"《{title}》第一条"]}
     second = {**PATROL, "code": "ADJ-02", "title": "巡查指导", "citations": [f"《{title}》第二条"]}
     await add_items(client, county, DOMAIN, first, second)
@@ -47,7 +34,7 @@ async def _open_adjustments(client: httpx.AsyncClient, county: TenantFixture) ->
         "第一条 街道办事处每周巡查一次。\n第二条 区应急管理局予以指导。\n"
     )
     recorded = await client.post(
-        f"{county.base}/legal/documents/{created.json()['id']}/amendments",
+        f"{county.base}/legal/documents/{document}/amendments",
         json={"effective_date": "2025-04-01", "text": text, "dry_run": False},
         headers=h,
     )

@@ -45,6 +45,9 @@ CHANGE_KINDS = {"amend": "修改", "repeal": "废止"}
 
 PROVISION_CHANGES = {
     "changed": "内容修改",
+    "moved": "条文移动（内容未变）",
+    "split": "拆分",
+    "merged": "合并",
     "removed": "已删除",
     "added": "新增",
     "repealed": "废止",
@@ -365,10 +368,17 @@ class ChangeView(msgspec.Struct):
 
 
 class ProvisionChange(msgspec.Struct):
+    """How an article of the old version corresponds to the new one (matched by text, so a
+    renumbered article is ``moved``, not ``changed``); ``article`` is the old number (the new one
+    for an added article)."""
+
     article: int
     label: str
     change: str
     change_label: str
+    from_articles: list[int] = []
+    to_articles: list[int] = []
+    similarity: float | None = None
 
 
 class CitedProvision(msgspec.Struct):

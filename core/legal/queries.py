@@ -610,44 +610,6 @@ INSERT_REPEAL = (
 )
 
 
-def diff_sql(tenant: str, old: str, new: str) -> str:
-    """Provisions whose text differs between two versions (whitespace ignored), or that
-    exist in one only."""
-    return (
-        "SELECT coalesce(a.article, b.article) AS article, coalesce(a.paragraph, b.paragraph)"
-        " AS paragraph, coalesce(a.item, b.item) AS item, coalesce(b.label, a.label) AS label,"
-        " CASE WHEN b.article IS NULL THEN 'removed' WHEN a.article IS NULL THEN 'added'"
-        " ELSE 'changed' END AS change"
-        f" FROM (SELECT * FROM provisions WHERE tenant_id = {tenant} AND version_id = {old}) a"
-        f" FULL JOIN (SELECT * FROM provisions WHERE tenant_id = {tenant} AND version_id = {new}) b"
-        " ON a.article = b.article AND a.paragraph = b.paragraph AND a.item = b.item"
-        " WHERE (a.article IS NULL OR b.article IS NULL"
-        r" OR regexp_replace(a.text, '\s', '', 'g') <> regexp_replace(b.text, '\s', '', 'g'))"
-    )
-
-
-class ArticleChangeRow(_Row, frozen=True):
-    article: int
-    paragraph: int
-    item: int
-    label: str
-    change: str
-
-
-async def article_changes(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, old: uuid.UUID | None, new: uuid.UUID | None
-) -> list[ArticleChangeRow]:
-    """An amendment's changed, removed and added articles (whole articles only)."""
-    records = await conn.fetch(
-        diff_sql("$1", "$2", "$3") + " AND coalesce(a.paragraph, b.paragraph) = 0"
-        " AND coalesce(a.item, b.item) = 0 ORDER BY 1",
-        tenant_id,
-        old,
-        new,
-    )
-    return rows_as(ArticleChangeRow, records)
-
-
 class AffectedRow(_Row, frozen=True):
     tenant_id: uuid.UUID
     item_code: str
@@ -678,28 +640,37 @@ def _affected(diff: str, touched: str) -> str:
     )
 
 
-async def amended_citations(conn: asyncpg.Connection, change: ChangeRow) -> list[AffectedRow]:
-    """Per tenant citing the amended document, the citations of the active items of its latest
-    catalog version (the draft, else the last published) that the amendment touches, with the
-    first changed provision under each (run as the owner for a shared law: every tenant)."""
+async def cited_citations(conn: asyncpg.Connection, change: ChangeRow) -> list[AffectedRow]:
+    """Per tenant citing the changed document, the citations of the active items of its latest
+    catalog version (the draft, else the last published); whether an amendment touches each is
+    for :mod:`core.legal.following` (run as the owner for a shared law: every tenant)."""
     records = await conn.fetch(
-        _affected(
-            f"diff AS ({diff_sql('$1', '$3', '$4')}),",
-            "CROSS JOIN LATERAL (SELECT d.change, d.label FROM diff d WHERE c.article IS NULL"
-            " OR (d.article = c.article AND d.paragraph = coalesce(c.paragraph, 0)"
-            " AND d.item = CASE WHEN c.paragraph IS NULL THEN 0 ELSE coalesce(c.item, 0) END)"
-            " ORDER BY d.article, d.paragraph, d.item LIMIT 1) h",
-        ),
+        _affected("", "CROSS JOIN LATERAL (SELECT 'cited'::text AS change, NULL::text AS label) h"),
         change.tenant_id,
         change.document_id,
-        change.from_version_id,
-        change.to_version_id,
     )
     return rows_as(AffectedRow, records)
 
 
+class VersionPartRow(_Row, frozen=True):
+    article: int
+    paragraph: int
+    item: int
+    text: str
+
+
+async def version_parts(conn: asyncpg.Connection, tenant_id: uuid.UUID, version_id: uuid.UUID) -> list[VersionPartRow]:
+    """Every provision of a version (articles, paragraphs, items) with its text."""
+    records = await conn.fetch(
+        "SELECT article, paragraph, item, text FROM provisions WHERE tenant_id = $1 AND version_id = $2",
+        tenant_id,
+        version_id,
+    )
+    return rows_as(VersionPartRow, records)
+
+
 async def repealed_citations(conn: asyncpg.Connection, change: ChangeRow) -> list[AffectedRow]:
-    """Like :func:`amended_citations`, for a repeal: every citation of the document."""
+    """Every citation of a repealed document (as :func:`cited_citations`, marked repealed)."""
     records = await conn.fetch(
         _affected("", "CROSS JOIN LATERAL (SELECT 'repealed'::text AS change, NULL::text AS label) h"),
         change.tenant_id,
