@@ -167,6 +167,9 @@ def normalize_text(text: str) -> tuple[str, list[int]]:
     ``〈``/``〉``, and ``«»`` / ``<<…>>`` become ``《》``; whitespace except newlines and
     zero-width characters are dropped; traditional characters become simplified.
     """
+    fast = _fast_normal(text)
+    if fast is not None:
+        return fast
     out: list[str] = []
     origin: list[int] = []
     i = 0
@@ -191,6 +194,20 @@ def normalize_text(text: str) -> tuple[str, list[int]]:
                 out.append(c)
                 origin.append(i - 1)
     return to_simplified("".join(out)), origin
+
+
+_SLOW = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]|<<|>>|＜＜|＞＞")
+
+
+def _fast_normal(text: str) -> tuple[str, list[int]] | None:
+    """:func:`normalize_text` for the usual citation — nothing to drop and NFKC changing no
+    length — in whole-string operations (ten times quicker); None when the careful path is needed."""
+    if _SLOW.search(text):
+        return None
+    folded = unicodedata.normalize("NFKC", text)
+    if len(folded) != len(text):
+        return None
+    return to_simplified(folded.translate(_ANGLE)), list(range(len(text)))
 
 
 def normalize_title(title: str) -> str:

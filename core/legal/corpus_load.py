@@ -80,8 +80,10 @@ async def load_national_library(progress: Say | None = None) -> LoadReport:
     """Load the configured corpus (see :func:`library_source`); what ``qingdan migrate`` runs."""
     source = library_source()
     report = await load_corpus(source, progress)
-    if source == LIBRARY_DIR:
-        await load_corpus(CORPUS_ARCHIVE, progress, only=CORE_EXTRAS)
+    if source == LIBRARY_DIR:  # quiet unless it stores something (it is read again on each run)
+        extras = await load_corpus(CORPUS_ARCHIVE, only=CORE_EXTRAS)
+        if extras.versions and progress is not None:
+            progress(f"legal library: {extras.versions} versions of {', '.join(CORE_EXTRAS)}")
     return report
 
 
@@ -228,6 +230,8 @@ async def _store(conn: asyncpg.Connection, texts: list[CorpusText], report: Load
     await conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
     for index in indexes:
         await conn.execute(index["indexdef"])
+    # Fresh rows have no statistics: without them the first searches plan as for an empty table.
+    await conn.execute(queries.ANALYZE_LIBRARY)
 
 
 _REBUILD_FROM = 20_000  # provisions; below this, updating the index in place is quicker

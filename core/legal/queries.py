@@ -993,6 +993,8 @@ CREATE_PROVISIONS_LOAD = "CREATE TEMPORARY TABLE provisions_load (LIKE provision
 
 MOVE_PROVISIONS_LOAD = "INSERT INTO provisions SELECT * FROM provisions_load"
 
+ANALYZE_LIBRARY = "ANALYZE legal_documents, legal_versions, provisions"
+
 PROVISION_GIN_INDEXES = (
     "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'provisions'"
     " AND indexdef LIKE '% USING gin %'"
