@@ -78,6 +78,7 @@ def _patterns(q: str | None) -> list[str] | None:
         raise ValidationFailed.on("q", "give at least one word to search for")
     if len(words) > 10 or any(len(w) > 100 for w in words):
         raise ValidationFailed.on("q", "at most 10 words of at most 100 characters")
+    words = sorted(words, key=len, reverse=True)  # the longest first: it drives the trigram index
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     return [f"%{w}%" for w in escaped]
 

@@ -417,19 +417,29 @@ async def provision_hits(
     limit: int,
     division_code: str,
 ) -> list[ProvisionHitRow]:
-    """Articles of the current versions (the tenant's and shared documents) matching every pattern."""
+    """Articles of the current versions (the tenant's and shared documents) matching every pattern.
+
+    The matching articles are found first (a materialised CTE), by the trigram index: the first
+    pattern — the longest word, :func:`core.legal.documents._patterns` — is given alone as well,
+    since ``ILIKE ALL(array)`` cannot use the index and a single ``ILIKE`` can (15 ms instead of
+    700 over the full corpus for a word of three characters or more; a two-character word has no
+    trigram and is read by a scan). Driving from the documents instead let the planner probe
+    every document's articles, or the index once per document (seconds)."""
     records = await conn.fetch(
-        "SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
+        "WITH hit AS MATERIALIZED (SELECT p.tenant_id, p.version_id, p.article, p.label, p.chapter, p.text"
+        f"  FROM provisions p WHERE p.tenant_id IN ($8, {_SHARED}) AND p.paragraph = 0 AND p.item = 0"
+        "  AND p.text ILIKE ($1::text[])[1] AND p.text ILIKE ALL($1)"
+        "  AND ($3::uuid IS NULL OR p.version_id IN (SELECT v.id FROM legal_versions v"
+        f"   WHERE v.tenant_id IN ($8, {_SHARED}) AND v.document_id = $3)))"
+        " SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
         " p.article, p.label, p.chapter, p.text"
-        " FROM legal_documents d"
-        " CROSS JOIN LATERAL (SELECT v.id, v.version_date FROM legal_versions v"
-        "  WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id"
-        "  ORDER BY v.version_date DESC LIMIT 1) cur"
-        " JOIN provisions p ON p.tenant_id = d.tenant_id AND p.version_id = cur.id"
-        "  AND p.paragraph = 0 AND p.item = 0"
-        f" WHERE d.tenant_id IN ($8, {_SHARED}) AND {_IN_REGION.format(div='$9')}"
-        " AND p.text ILIKE ALL($1) AND ($2::text IS NULL OR d.level = $2)"
+        " FROM hit p"
+        " JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
+        " JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
+        f" WHERE {_IN_REGION.format(div='$9')} AND ($2::text IS NULL OR d.level = $2)"
         " AND ($3::uuid IS NULL OR d.id = $3)"
+        " AND NOT EXISTS (SELECT 1 FROM legal_versions later WHERE later.tenant_id = cur.tenant_id"
+        "  AND later.document_id = cur.document_id AND later.version_date > cur.version_date)"
         " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
         " ORDER BY d.title, d.id, p.article LIMIT $7",
         patterns,
