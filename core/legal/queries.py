@@ -419,26 +419,29 @@ async def provision_hits(
 ) -> list[ProvisionHitRow]:
     """Articles of the current versions (the tenant's and shared documents) matching every pattern.
 
-    The matching articles are found first (a materialised CTE), by the trigram index: the first
-    pattern — the longest word, :func:`core.legal.documents._patterns` — is given alone as well,
-    since ``ILIKE ALL(array)`` cannot use the index and a single ``ILIKE`` can (15 ms instead of
-    700 over the full corpus for a word of three characters or more; a two-character word has no
-    trigram and is read by a scan). Driving from the documents instead let the planner probe
-    every document's articles, or the index once per document (seconds)."""
+    The matching articles are found first (a materialised CTE): the shared library's through
+    ``qingdan_shared_article_hits`` (migration 0008: under row-level security the trigram index
+    is never used, ILIKE not being leakproof), the tenant's own under its policy. The first
+    pattern — the longest word, :func:`core.legal.documents._patterns` — drives the index (15 ms
+    instead of 700 over the full corpus for a word of three characters or more; a
+    two-character word has no trigram and is read by a scan). Driving from the documents let
+    the planner probe every document's articles (seconds)."""
     records = await conn.fetch(
-        "WITH hit AS MATERIALIZED (SELECT p.tenant_id, p.version_id, p.article, p.label, p.chapter, p.text"
-        f"  FROM provisions p WHERE p.tenant_id IN ($8, {_SHARED}) AND p.paragraph = 0 AND p.item = 0"
-        "  AND p.text ILIKE ($1::text[])[1] AND p.text ILIKE ALL($1)"
-        "  AND ($3::uuid IS NULL OR p.version_id IN (SELECT v.id FROM legal_versions v"
-        f"   WHERE v.tenant_id IN ($8, {_SHARED}) AND v.document_id = $3)))"
+        f"WITH hit AS MATERIALIZED (SELECT {_SHARED}::uuid AS tenant_id, h.version_id, h.article, h.label,"
+        "  h.chapter, h.text FROM qingdan_shared_article_hits($1::text[]) h"
+        "  UNION ALL SELECT p.tenant_id, p.version_id, p.article, p.label, p.chapter, p.text"
+        "  FROM provisions p WHERE p.tenant_id = $8 AND p.paragraph = 0 AND p.item = 0"
+        "  AND p.text ILIKE ALL($1))"
         " SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
         " p.article, p.label, p.chapter, p.text"
         " FROM hit p"
         " JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
         " JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
-        f" WHERE {_IN_REGION.format(div='$9')} AND ($2::text IS NULL OR d.level = $2)"
+        f" WHERE cur.tenant_id IN ($8, {_SHARED}) AND d.tenant_id IN ($8, {_SHARED})"
+        f" AND {_IN_REGION.format(div='$9')} AND ($2::text IS NULL OR d.level = $2)"
         " AND ($3::uuid IS NULL OR d.id = $3)"
-        " AND NOT EXISTS (SELECT 1 FROM legal_versions later WHERE later.tenant_id = cur.tenant_id"
+        f" AND NOT EXISTS (SELECT 1 FROM legal_versions later WHERE later.tenant_id IN ($8, {_SHARED})"
+        " AND later.tenant_id = cur.tenant_id"
         "  AND later.document_id = cur.document_id AND later.version_date > cur.version_date)"
         " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
         " ORDER BY d.title, d.id, p.article LIMIT $7",

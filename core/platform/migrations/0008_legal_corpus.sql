@@ -32,3 +32,21 @@ ALTER TABLE catalog_adjustments ADD COLUMN resolution_reason text;
 ALTER TABLE catalog_adjustments ADD COLUMN resolved_at timestamptz;
 ALTER TABLE catalog_adjustments ADD COLUMN resolved_by jsonb;
 CREATE INDEX catalog_adjustments_open ON catalog_adjustments (tenant_id, created_at) WHERE state = 'open';
+
+-- Keyword search over the shared library's articles. Under row-level security the trigram index
+-- is never used: ILIKE is not leakproof, so the policy's filter runs first and every article is
+-- read (700 ms over the corpus). The shared library is readable by every tenant anyway; this
+-- function finds its matching articles as the owner, where the index serves (15 ms). The
+-- patterns go into the statement as literals so that it is planned for them (a generic plan
+-- cannot tell a selective pattern). The tenant's own articles are searched under its policy.
+CREATE FUNCTION qingdan_shared_article_hits(patterns text[])
+RETURNS TABLE (version_id uuid, article integer, label text, chapter text, text text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 200 SET search_path FROM CURRENT AS $fn$
+BEGIN
+  RETURN QUERY EXECUTE format(
+    'SELECT p.version_id, p.article, p.label, p.chapter, p.text FROM provisions p'
+    ' WHERE p.tenant_id = %L AND p.paragraph = 0 AND p.item = 0 AND p.text ILIKE %L AND p.text ILIKE ALL(%L)',
+    '00000000-0000-0000-0000-000000000000', patterns[1], patterns);
+END $fn$;
+REVOKE ALL ON FUNCTION qingdan_shared_article_hits(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION qingdan_shared_article_hits(text[]) TO {app_role};
