@@ -98,6 +98,8 @@ async def run(data_dir: Path, seconds: float) -> bool:
         service_s = time.perf_counter() - t
         searches = {n: await _search(access, n, seconds) for n in (1, 16)}
         bare = await _search(access, 1, seconds, bare=True)
+        long_words = [q for q, _ in SEARCHES if min(len(w) for w in q.split()) >= 3]
+        indexed = {n: await _search(access, n, seconds, only=long_words) for n in (1, 16)}
     finally:
         await db.disconnect()
     unresolved = sum(1 for c in resolved if c.problem)
@@ -116,6 +118,10 @@ async def run(data_dir: Path, seconds: float) -> bool:
     for n, values in searches.items():
         print(f"    {n:>2} caller(s)   {_latency(values)}")
     print(f"    reference: bare statement as owner, 1 caller   {_latency(bare)}")
+    print(f"  only words of three characters or more ({', '.join(long_words)}): the trigram index serves")
+    for n, values in indexed.items():
+        print(f"    {n:>2} caller(s)   {_latency(values)}")
+    print("  (a two-character word has no trigram: its search reads every article, about 0.6 s)")
     p99 = _pct(searches[16], 99)
     verdict = "met" if p99 <= TARGET_SEARCH_MS else "MISSED"
     print(f"  target search p99 ≤ {TARGET_SEARCH_MS:.0f} ms at 16 callers: {verdict}")
@@ -148,14 +154,17 @@ async def _tenant() -> Access:
     return await open_access(PLATFORM, slug)
 
 
-async def _search(access: Access, callers: int, seconds: float, *, bare: bool = False) -> list[float]:
+async def _search(
+    access: Access, callers: int, seconds: float, *, bare: bool = False, only: list[str] | None = None
+) -> list[float]:
     timings: list[float] = []
+    mix = only or [q for q, _ in SEARCHES]
     stop = time.perf_counter() + seconds
 
     async def one(n: int) -> None:
         i = n
         while time.perf_counter() < stop:
-            q = SEARCHES[i % len(SEARCHES)][0]
+            q = mix[i % len(mix)]
             i += 1
             t = time.perf_counter()
             if bare:
