@@ -52,7 +52,7 @@ def _run(args: argparse.Namespace, work: Callable[[], Awaitable[None]], *, curre
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     async def work() -> None:
-        applied = await install.migrate()
+        applied = await install.migrate(progress=print)
         if applied:
             for migration in applied:
                 print(f"applied {migration}")
@@ -287,7 +287,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     async def prepare() -> None:
         await open_database(settings, require_current=False)
         try:
-            await install.migrate()
+            await install.migrate(progress=print)
             await provision_demo(f"http://{args.host}:{args.port}")
         finally:
             await db.disconnect()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import re
 from collections.abc import Callable
@@ -10,11 +9,12 @@ from typing import Annotated
 
 import msgspec
 
-from core.catalog.editing import import_items, publish
-from core.catalog.reading import ItemCreate, PublishRequest, get_version, unresolved_citations
+from core.catalog.editing import import_items, item_create_of, publish
+from core.catalog.reading import PublishRequest, get_version, unresolved_citations
 from core.catalog.structure import save_structure
 from core.jurisdictions.divisions import KINDS, normalise_code
 from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction
+from core.legal import documents as legal_documents
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked
@@ -87,6 +87,7 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
         async with acting_as_tenant(tenant.id):
             if info is not None and data.plugin is not None:
                 await _load_jurisdiction(access, info, say)
+                await _load_documents(access, data.plugin, say)
                 await _load_catalog(access, data.plugin, say)
             else:
                 await _create_root(access)
@@ -142,13 +143,23 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
         say(f"  {len(info.units)} units")
 
 
+async def _load_documents(access: Access, plugin: str, say: Progress) -> None:
+    """The plugin's local documents as the tenant's own (hook ``qingdan_legal_documents``)."""
+    shipped = plugins.call(plugin, "qingdan_legal_documents") or []
+    added = await legal_documents.add_shipped(access, shipped)
+    if added:
+        say(f"  {added} local documents")
+    elif shipped:
+        say(f"  {len(shipped)} local documents already present")
+
+
 async def _load_catalog(access: Access, plugin: str, say: Progress) -> None:
     """The plugin's list structure, and its seed catalog published as version 1."""
     await save_structure(access, plugins.structure(plugin))
     seed = plugins.seed_catalog(plugin)
     if seed is None or not seed.items:
         return
-    items = [msgspec.convert(dataclasses.asdict(item), ItemCreate) for item in seed.items]
+    items = [item_create_of(item) for item in seed.items]
     try:
         await import_items(access, items)
     except ValidationFailed as exc:

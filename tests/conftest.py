@@ -4,6 +4,7 @@ the app served over ASGI by httpx, and factories for isolated tenants and keys."
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -24,6 +25,12 @@ from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
+
+# Every database the suite migrates — the session's, and those of the subprocesses the CLI and
+# operator tests start (they inherit the environment) — loads the 68 core texts, not the whole
+# corpus (25 s each); tests of the corpus load the texts they need (tests/test_legal_corpus.py),
+# and bench/legal_corpus.py measures the full load.
+os.environ.setdefault("QINGDAN_LEGAL_LIBRARY", "core")
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="tests")
 

@@ -63,6 +63,7 @@ SHIPPED = {
     "0002_plans": "abfd8971296547b5bd38b9c29130ee28ad39776df083c74fa07e229ac0a13c66",
     "0003_published_bodies": "0a29a51e94cbfbfe31d3b688ad19388a9e6c3c8cb8ed8cfa4ab40611ebe056a7",
     "0004_sync": "a5c0b71ca11b74506d7b7cbd5ab4977da9d66cd7078d684a6a5c65e43c1f09a6",
+    "0008_legal_corpus": "c559566b8b88da045e9ac189c7817e4d0041d1a613b6db4e111af443f15f57cc",
     "0009_portal_footers": "35bc5fc278120b21c7eefd91b7ced04ce39b1e5253265750e210fae81395e53d",
     "0010_shared_version_entries": "9863b7ce18aced6084d0dc3a4cf31036c3101a408399879eb07fb56aced700e0",
 }

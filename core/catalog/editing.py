@@ -7,14 +7,16 @@ date. Writes happen in a fixed number of statements whatever their size (:func:`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import asyncpg
 import msgspec
 
 from core.catalog import queries
+from core.catalog.adjustments import open_adjustment_warnings
 from core.catalog.reading import (
     REASON_KINDS,
     AdjustmentNote,
@@ -30,12 +32,13 @@ from core.catalog.reading import (
 )
 from core.catalog.structure import check_item_fields, kinds_with_role, load_structure, township_scope
 from core.events import service as events
+from core.legal.bases import bases_in, item_bases
 from core.legal.library import resolve_citations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.versioning import Expected, check_version, stale
 from core.plugin_api import registry as plugins
-from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
+from core.plugin_api.types import CatalogItem, LegalBasis, ListStructure, Recovery, Responsibility
 from core.publication import search
 from core.security import audit
 from core.security.access import Access
@@ -62,7 +65,14 @@ def _content_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(msgspec.json.encode(fields, order="sorted")).hexdigest()[:32]
 
 
-def _as_plugin_item(data: ItemCreate) -> CatalogItem:
+def item_create_of(item: CatalogItem) -> ItemCreate:
+    """A plugin's catalog item as the body core validates (what core resolved is not input)."""
+    fields = dataclasses.asdict(item)
+    fields.pop("legal_bases", None)
+    return msgspec.convert(fields, ItemCreate)
+
+
+def _as_plugin_item(data: ItemCreate, bases: Mapping[str, tuple[LegalBasis, ...]] | None) -> CatalogItem:
     return CatalogItem(
         code=data.code,
         title=data.title,
@@ -80,6 +90,7 @@ def _as_plugin_item(data: ItemCreate) -> CatalogItem:
         recovery=Recovery(**msgspec.structs.asdict(data.recovery)) if data.recovery else None,
         citations=tuple(data.citations),
         extra=dict(data.extra),
+        legal_bases=None if bases is None else item_bases(data.citations, bases),
     )
 
 
@@ -140,10 +151,14 @@ def item_problems(
     return problems
 
 
-def plugin_problems(access: Access, data: ItemCreate) -> list[FieldError]:
+def plugin_problems(
+    access: Access, data: ItemCreate, bases: Mapping[str, tuple[LegalBasis, ...]] | None = None
+) -> list[FieldError]:
+    """The tenant's plugin's rules for an item; ``bases`` (from :func:`core.legal.bases.bases_by_raw`)
+    gives it the resolved legal bases, else it sees ``legal_bases`` None."""
     if not access.tenant.plugin:
         return []
-    found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data))
+    found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data, bases))
     return [FieldError(p.field, p.message) for p in (found or [])]
 
 
@@ -171,7 +186,9 @@ async def _check_item(conn: asyncpg.Connection, access: Access, number: int, dat
         units=set(facts.units or []),
         cycle=bool(facts.cycle),
     )
-    _raise(problems or plugin_problems(access, data))
+    if not problems and access.tenant.plugin:
+        problems = plugin_problems(access, data, await bases_in(conn, access, data.citations))
+    _raise(problems)
     return township_scope(structure, data.kinds)
 
 
@@ -417,6 +434,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
         problems: list[FieldError] = []
         known = dict(drafted)
         prepared = []
+        bases = await bases_in(conn, access, [c for i in items for c in i.citations]) if access.tenant.plugin else None
         for i, item in enumerate(items):
             found = (
                 []
@@ -424,7 +442,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
                 else [FieldError("code", f"{item.code} is already used; codes are never reused")]
             )
             found += item_problems(structure, item, parent=known.get(item.parent_code or ""), units=units)
-            found = found or plugin_problems(access, item)
+            found = found or plugin_problems(access, item, bases)
             problems += [FieldError(f"items[{i}].{p.field}", f"{item.code}: {p.message}") for p in found]
             known[item.code] = (item.level, "active")
             prepared.append(Prepared(item, township_scope(structure, item.kinds)))
@@ -484,6 +502,7 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
         rows = await queries.item_hashes(conn, access.tenant.id, draft.number)
         if not rows:
             raise ValidationFailed.on("draft", "an empty catalog cannot be published")
+        warnings = await open_adjustment_warnings(conn, access)
         digest = hashlib.sha256("\n".join(f"{r.code}:{r.content_hash}" for r in rows).encode()).hexdigest()
         await conn.execute(
             queries.PUBLISH_VERSION, access.tenant.id, draft.number, data.effective_date, digest, data.note
@@ -513,4 +532,6 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
                 "township_lists": followed,
             },
         )
-    return await get_version(access, draft.number)
+    view = await get_version(access, draft.number)
+    view.warnings = warnings
+    return view

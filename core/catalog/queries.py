@@ -62,6 +62,8 @@ class AdjustmentRow(_Row, frozen=True):
     initiator: str
     changes: str
     created_at: datetime.datetime
+    resolution_reason: str | None
+    resolved_at: datetime.datetime | None
 
 
 class ItemFactsRow(_Row, frozen=True):
@@ -357,18 +359,20 @@ async def adjustment_rows(
     version: int | None,
     item_code: str | None,
     state: str | None,
+    adjustment_id: uuid.UUID | None = None,
 ) -> list[AdjustmentRow]:
     records = await conn.fetch(
         "SELECT id::text, version, state, law_change_id::text, kind, reason_kind, reason, item_code,"
         " effective_date, initiator,"
-        " changes, created_at FROM catalog_adjustments WHERE tenant_id = $1"
+        " changes, created_at, resolution_reason, resolved_at FROM catalog_adjustments WHERE tenant_id = $1"
         " AND ($2::int IS NULL OR version = $2) AND ($3::text IS NULL OR item_code = $3)"
-        " AND ($4::text IS NULL OR state = $4)"
+        " AND ($4::text IS NULL OR state = $4) AND ($5::uuid IS NULL OR id = $5)"
         " ORDER BY created_at, id",
         tenant_id,
         version,
         item_code,
         state,
+        adjustment_id,
     )
     return rows_as(AdjustmentRow, records)
 
@@ -588,3 +592,14 @@ async def structure_document(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> 
     """The saved structure's jsonb text, None until one is saved."""
     document: str | None = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", tenant_id)
     return document
+
+
+# An open adjustment (a change of the law proposed it) becomes applied or dismissed, once.
+RESOLVE_ADJUSTMENT = (
+    "UPDATE catalog_adjustments SET state = $3, resolution_reason = $4, resolved_at = now(),"
+    " resolved_by = $5::jsonb WHERE tenant_id = $1 AND id = $2 AND state = 'open' RETURNING id"
+)
+
+ADJUSTMENT_STATE = "SELECT state FROM catalog_adjustments WHERE tenant_id = $1 AND id = $2"
+
+OPEN_ADJUSTMENTS = "SELECT count(*) FROM catalog_adjustments WHERE tenant_id = $1 AND state = 'open'"

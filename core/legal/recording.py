@@ -25,6 +25,7 @@ from core.legal.documents import (
     ref_label,
     source_of,
 )
+from core.legal.following import followed
 from core.legal.lawtext import LawText
 from core.legal.library import provision_rows, store_version
 from core.legal.model import PROVISION_CHANGES, AmendmentCreate, CitedProvision, RecordedChange, RepealCreate
@@ -320,7 +321,13 @@ async def _affected(conn: asyncpg.Connection, change: queries.ChangeRow) -> Affe
     """Per tenant, the active items of its latest catalog version (the draft, else the last
     published) citing what the change touches, with the cited provisions."""
     if change.kind == "amend":
-        rows = await queries.amended_citations(conn, change)
+        assert change.from_version_id is not None and change.to_version_id is not None, "an amendment has both"
+        moves = await followed(conn, change.tenant_id, change.from_version_id, change.to_version_id)
+        rows = []
+        for r in await queries.cited_citations(conn, change):
+            kind = moves.touched(r.article, r.paragraph, r.item)
+            if kind is not None:
+                rows.append(msgspec.structs.replace(r, change=kind))
     else:
         rows = await queries.repealed_citations(conn, change)
     affected: Affected = {}

@@ -24,6 +24,7 @@ from core.plugin_api.types import (
     IndicatorContext,
     JurisdictionInfo,
     Landmark,
+    LegalDocument,
     ListStructure,
     Problem,
     SeedCatalog,
@@ -116,13 +117,39 @@ def qingdan_check_item(item: CatalogItem) -> list[Problem]:  # type: ignore[empt
     changed), after core's own checks. Tai'an, for instance, requires a county-department
     duty, a township duty and a legal basis on every item.
 
+    ``item.legal_bases`` holds what core made of its citations — each cited provision with
+    whether it resolved, the document's level (法律 …), status (``in_force``, ``repealed`` …)
+    and region — so a county can require a basis that resolves and is in force; it is None
+    where an item is checked without the library (the conformance kit's offline pass).
+
     Example::
 
         @hookimpl
         def qingdan_check_item(item):
             if not item.citations:
                 return [Problem("citations", "泰安: every item states its legal basis")]
+            if item.legal_bases is not None and not any(b.resolved for b in item.legal_bases):
+                return [Problem("citations", "泰安: at least one legal basis must be in the library")]
             return []
+    """
+
+
+@hookspec
+def qingdan_legal_documents() -> tuple[LegalDocument, ...]:  # type: ignore[empty-body]
+    """Local documents the county ships with its plugin (规范性文件, 地方政府规章 …).
+
+    Optional. Each is stored as the tenant's own document when the tenant is provisioned —
+    before the seed catalog, so its items can cite it — and skipped when the tenant already has
+    a document of that title (provisioning again changes nothing). National laws, regulations
+    and the province's local regulations come from the shared library; ship only what it lacks.
+    A text that does not parse fails provisioning, naming the document.
+
+    Example::
+
+        @hookimpl
+        def qingdan_legal_documents():
+            return (LegalDocument(text=(Path(__file__).parent / "data" / "办法.md").read_text("utf-8"),
+                                  level="规范性文件", issuer="某县人民政府"),)
     """
 
 

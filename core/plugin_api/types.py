@@ -209,13 +209,55 @@ class Recovery:
 
 
 @dataclass(frozen=True)
+class LegalBasis:
+    """One cited provision of an item as core resolved it against the tenant's library.
+
+    ``resolved`` is False when the document is unknown, ambiguous, of another region, or the
+    cited article does not exist — ``problem`` says which. ``level`` is the Chinese label (法律,
+    行政法规, 部门规章, 地方性法规, 党内法规 …); ``status`` is ``in_force``, ``amended``,
+    ``repealed`` or ``not_yet_effective`` as of today; ``region_code`` is the GB/T 2260 prefix of a
+    local document (None: national or the tenant's own).
+    """
+
+    raw: str
+    resolved: bool
+    document_title: str | None = None
+    level: str | None = None
+    status: str | None = None
+    region_code: str | None = None
+    own: bool = False
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class LegalDocument:
+    """A local document a plugin ships with its county (hook ``qingdan_legal_documents``).
+
+    ``text`` is the document as published, in the format of the shipped library (``# title``,
+    history lines with dates, ``<!-- INFO END -->``, ``第一条 …``); ``level`` is the Chinese label
+    (规范性文件, 地方政府规章, 地方性法规, 党内法规 …). Core stores it as the tenant's own document
+    when the tenant is provisioned (again, idempotently, on each provisioning), so its items can
+    cite it.
+    """
+
+    text: str
+    level: str = "规范性文件"
+    issuer: str = ""
+    doc_number: str = ""
+
+
+@dataclass(frozen=True)
 class CatalogItem:
     """One reference-catalog item.
 
     ``code`` is the stable reference code (never reused); ``parent_code`` places it in the
     hierarchy at ``level`` (a :class:`ItemLevel` code); ``kinds`` are :class:`ListKind`
     codes; ``citations`` are legal bases written as people write them
-    (``《中华人民共和国安全生产法》第七十七条``), parsed and resolved by core.
+    (``《中华人民共和国安全生产法》第七十七条``), parsed and resolved by core into ``legal_bases``
+    (for ``qingdan_check_item``: a county may require a basis that resolves and is in force).
     """
 
     code: str
@@ -232,6 +274,9 @@ class CatalogItem:
     recovery: Recovery | None = None
     citations: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # What core made of ``citations`` (one entry per cited provision, in order): None where the
+    # caller checks an item without the library (the conformance kit's offline checks).
+    legal_bases: tuple[LegalBasis, ...] | None = None
 
 
 @dataclass(frozen=True)
