@@ -166,17 +166,23 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
         assert len([a for a in appeals if a["place"] and a not in given]) >= 40
 
 
-#: The held-out set is still below the targets (item and unit top-1 0.81; figures in
-#: docs/lookup.md): marked strict, so the mark must go the day it meets them. Never tune on it.
-BELOW_TARGET = pytest.mark.xfail(strict=True, reason="held-out item/unit top-1 below 0.90 (docs/lookup.md)")
+#: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
+#: for items and units, floors just under what it measured when written (item/unit top-1 0.81,
+#: top-3 0.92/0.93; docs/lookup.md) — the targets are not met yet, and a floor still fails on a
+#: regression where an expected-failure mark would not. Raise the floors as it improves; never
+#: tune on the set.
+FLOORS = {
+    "dev": TARGETS,
+    "heldout": {**TARGETS, "item_top1": 0.80, "item_top3": 0.91, "unit_top1": 0.80},
+}
 
 
-@pytest.mark.parametrize("name", ["dev", pytest.param("heldout", marks=BELOW_TARGET)])
+@pytest.mark.parametrize("name", ["dev", "heldout"])
 async def test_dispatch_accuracy(client: httpx.AsyncClient, counties: dict[str, TenantFixture], name: str) -> None:
     tally = await evaluate(client, counties, SETS[name])
     print(f"\n{report(name, tally)}")
     if name != "heldout" or os.environ.get("QINGDAN_SHOW_HELDOUT_MISSES"):
         print("\n".join(tally.misses))  # held-out misses stay hidden by default: nobody tunes on them
     figures = tally.figures()
-    below = {k: round(figures[k], 3) for k, target in TARGETS.items() if figures[k] < target}
+    below = {k: round(figures[k], 3) for k, floor in FLOORS[name].items() if figures[k] < floor}
     assert not below and tally.invented == 0, (below, f"invented {tally.invented}")
