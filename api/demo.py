@@ -6,6 +6,7 @@ import datetime
 import zlib
 
 from api.demo_calls import raise_demo_calls
+from api.demo_law import record_law_change
 from api.demo_townships import claim_by_type, claimable_items, demo_townships, fill_local_details
 from core.evaluation import service as evaluation
 from core.jurisdictions.divisions import TOWNSHIP_LEVEL
@@ -75,6 +76,8 @@ async def provision_demo(base_url: str) -> None:
             rows.append((tenant.slug, tenant.name, admin.key, reader.key))
         except QingdanError as exc:
             print(f"skipped plugin {name}: {exc.detail}")
+    if rows:  # national law changes once, for every tenant citing it
+        await record_law_change(await open_access(PLATFORM, rows[0][0]))
     platform = await keys.create_platform_key("demo platform")
     print()
     print(f"API docs   {base_url}/docs")

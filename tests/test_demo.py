@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from api.demo import PLATFORM, publish_township_lists, raise_calls
+from api.demo_law import record_law_change
 from core.calls.reading import call_history, list_calls
 from core.lists import posts
 from core.lists.service import get_working_list
@@ -51,3 +52,10 @@ async def test_the_demo_lists_differ_by_township_type_with_claims_and_local_deta
         assert actions[:2] == ["raise", "dispatch"] and {"sign_for", "start", "answer"} <= set(actions)
         assert actions[-2:] == ["follow_up", "archive"]
     assert sum("escalate" in actions for actions in histories) == 2  # one per demo township
+
+    # The demo's law change: a dry run here, as recording a national law's amendment would open
+    # adjustments in every tenant of this test session.
+    preview = await record_law_change(access, dry_run=True)
+    assert preview is not None and preview.dry_run and preview.report.provisions
+    ours = next(t for t in preview.report.tenants if t.tenant == slug)
+    assert any(i.code.startswith("WJ-M02-T04") and i.adjustment_state == "would_open" for i in ours.items)
