@@ -15,7 +15,7 @@ from core.catalog.reading import ItemView, list_items
 from core.jurisdictions.tree import JurisdictionView, list_jurisdictions
 from core.jurisdictions.units import ContactData, UnitCreate, create_unit, list_units
 from core.lists import posts
-from core.lists.service import Claim, EntryUpdate, claim, get_working_list, update_entry
+from core.lists.service import Claim, EntryUpdate, claim_several, get_working_list, update_entry
 from core.platform.errors import Conflict
 from core.security.access import Access
 
@@ -81,31 +81,26 @@ async def claimable_items(access: Access) -> list[ItemView]:
         cursor = page.next_cursor
 
 
-async def justification(access: Access, division: JurisdictionView, kind: str, item: ItemView) -> str:
-    villages = await list_jurisdictions(access, parent_code=division.code, kind="village", limit=3)
-    where = "、".join(v.name for v in villages.items)
+def justification(division: JurisdictionView, kind: str, villages: str, item: ItemView) -> str:
     reason = REASONS.get(item.category or "", "辖区有农村地区和相应的管理对象")
-    return (
-        f"{division.name}为{TYPE_LABELS[kind]}，{reason}"
-        + (f"（{where}等村）" if where else "")
-        + f"，认领“{item.title}”"
-    )
+    villages_note = f"（{villages}等村）" if villages else ""
+    return f"{division.name}为{TYPE_LABELS[kind]}，{reason}{villages_note}，认领“{item.title}”"
 
 
 async def claim_by_type(access: Access, division: JurisdictionView, items: list[ItemView]) -> int:
     """Claim the claimable items that fit the township's type; returns how many."""
     kind = township_type(division)
-    claimed = 0
-    for item in items:
-        if not fits(kind, item):
-            continue
-        reason = await justification(access, division, kind, item)
-        try:
-            await claim(access, division.code, Claim(item_code=item.code, justification=reason))
-            claimed += 1
-        except Conflict:  # claimed on an earlier run
-            pass
-    return claimed
+    fitting = [i for i in items if fits(kind, i)]
+    if not fitting:
+        return 0
+    found = await list_jurisdictions(access, parent_code=division.code, kind="village", limit=3)
+    villages = "、".join(v.name for v in found.items)
+    claims = [Claim(i.code, justification(division, kind, villages, i)) for i in fitting]
+    try:  # one transaction for the township's claims
+        await claim_several(access, division.code, claims)
+    except Conflict:  # claimed on an earlier run
+        return 0
+    return len(claims)
 
 
 def demo_townships(townships: list[JurisdictionView]) -> list[JurisdictionView]:
