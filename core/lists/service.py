@@ -467,29 +467,36 @@ async def claimants(access: Access, item_code: str) -> list[Claimant]:
 
 
 async def claim(access: Access, township: str, data: Claim) -> TownshipList:
+    return await claim_several(access, township, [data])
+
+
+async def claim_several(access: Access, township: str, claims: list[Claim]) -> TownshipList:
+    """Claim items in one transaction (all or none), answering with the list once."""
     _require_township_editor(access, township, "claim items")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township, lock=True)
         _editable(row)
-        item = await queries.item_scope(conn, access.tenant.id, row.catalog_version, data.item_code)
-        if item is None:
-            raise ValidationFailed.on("item_code", f"no item {data.item_code} in the published catalog")
-        if item.status != "active":
-            raise ValidationFailed.on("item_code", f"{data.item_code} is withdrawn")
-        if item.township_scope == "all":
-            raise ValidationFailed.on(
-                "item_code", f"{data.item_code} applies to every township already; it is not claimed"
-            )
-        if item.township_scope == "none":
-            raise ValidationFailed.on("item_code", f"{data.item_code} is not a township duty")
-        inserted = await queries.insert_claim(conn, access.tenant.id, township, data.item_code, data.justification)
-        if not inserted:
-            raise Conflict(f"{township} has already claimed {data.item_code}")
+        for data in claims:
+            await _claim_one(conn, access, township, row.catalog_version, data)
         await _touch(conn, access, township)
-        await audit.record(
-            access, "township_entry", f"{township}/{data.item_code}", "claim", after=msgspec.to_builtins(data)
-        )
         return await _working(conn, access, township)
+
+
+async def _claim_one(conn: asyncpg.Connection, access: Access, township: str, version: int, data: Claim) -> None:
+    item = await queries.item_scope(conn, access.tenant.id, version, data.item_code)
+    if item is None:
+        raise ValidationFailed.on("item_code", f"no item {data.item_code} in the published catalog")
+    if item.status != "active":
+        raise ValidationFailed.on("item_code", f"{data.item_code} is withdrawn")
+    if item.township_scope == "all":
+        raise ValidationFailed.on("item_code", f"{data.item_code} applies to every township already; it is not claimed")
+    if item.township_scope == "none":
+        raise ValidationFailed.on("item_code", f"{data.item_code} is not a township duty")
+    inserted = await queries.insert_claim(conn, access.tenant.id, township, data.item_code, data.justification)
+    if not inserted:
+        raise Conflict(f"{township} has already claimed {data.item_code}")
+    after = msgspec.to_builtins(data)
+    await audit.record(access, "township_entry", f"{township}/{data.item_code}", "claim", after=after)
 
 
 #: The note a withdrawn claim shows on the working copy until the township claims it again.

@@ -6,7 +6,7 @@ frozen data: core validates it (see :mod:`core.plugin_api.registry`) and does al
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -277,6 +277,29 @@ class CatalogItem:
     # What core made of ``citations`` (one entry per cited provision, in order): None where the
     # caller checks an item without the library (the conformance kit's offline checks).
     legal_bases: tuple[LegalBasis, ...] | None = None
+
+
+#: The claimed kind of a structure whose parts are national (basic / cooperating / …): rural
+#: duties (差异化事项) carry it besides their part (see :func:`also_of_kind`), so the towns with
+#: farmland, villages or mines claim them with a justification and urban streets do not.
+DIFFERENTIATED_KIND = ListKind(
+    "differentiated",
+    "差异化履职事项",
+    "differentiated",
+    "claim",
+    False,
+    "农业农村、耕地和宅基地、秸秆禁烧、畜禽散养等乡村事项，由有此职责的乡镇(街道)结合实际认领",
+    role="other",
+)
+
+
+def also_of_kind(items: tuple[CatalogItem, ...], codes: frozenset[str], kind: str) -> tuple[CatalogItem, ...]:
+    """The items, those whose code is in ``codes`` also of list kind ``kind`` (e.g. a claimed
+    kind, so that the townships it fits claim it instead of every township receiving it)."""
+    unknown = codes - {i.code for i in items}
+    if unknown:
+        raise ValueError(f"no items {sorted(unknown)} to mark as {kind}")
+    return tuple(replace(i, kinds=(*i.kinds, kind)) if i.code in codes else i for i in items)
 
 
 @dataclass(frozen=True)
