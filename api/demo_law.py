@@ -3,9 +3,10 @@
 统计法 was amended on 2024-09-13 (全国人大常委会《关于修改〈中华人民共和国统计法〉的决定》); the
 shared legal library holds its 2009 and 2024 texts (core/legal/data/laws). The platform records
 the amendment once, as it would for every county: core compares the cited articles of the two
-versions and opens an adjustment (动态调整) in each demo tenant whose items cite a changed one
-(温江, 兰山, 东山 cite 统计法). Recording it again finds the recorded change and opens nothing
-new, so the demo stays idempotent.
+versions article by article (renumbered articles are followed by their content) and opens an
+adjustment (动态调整) in each demo tenant whose items cite an article whose content changed
+(温江, 兰山, 东山 cite 统计法; 温江's 第二十三条 and 第三十条 are only renumbered). Recording it
+again finds the recorded change and opens nothing new, so the demo stays idempotent.
 """
 
 from __future__ import annotations

@@ -586,11 +586,14 @@ _IN_FORCE = """lv.effective_date <= current_date AND NOT EXISTS (
   SELECT 1 FROM township_list_versions w WHERE w.tenant_id = lv.tenant_id AND w.township_code = lv.township_code
      AND w.effective_date <= current_date AND (w.effective_date, w.number) > (lv.effective_date, lv.number))"""
 
-_CATALOGS_IN_FORCE = (
-    "SELECT DISTINCT lv.catalog_version FROM township_list_versions lv WHERE lv.tenant_id = $1 AND "
-    + _IN_FORCE
-    + " ORDER BY 1"
-)
+#: The catalog versions of the lists in force: each township's version in force found in one
+#: ordered pass (not ``_IN_FORCE`` per row, whose anti-join was planned as a re-read of the
+#: tenant's versions per version whenever the statistics undercounted them).
+_CATALOGS_IN_FORCE = """SELECT DISTINCT catalog_version FROM (
+  SELECT DISTINCT ON (township_code) catalog_version FROM township_list_versions
+   WHERE tenant_id = $1 AND effective_date <= current_date
+   ORDER BY township_code, effective_date DESC, number DESC) in_force
+ ORDER BY 1"""
 
 #: Entries of lists in force holding item ``c.code`` of catalog version ``c.k``: from the index
 #: township_entry_spans_item (tenant, item, township, valid_from), in township order, each
