@@ -15,6 +15,7 @@ from core.catalog.reading import ItemCreate, PublishRequest, get_version, unreso
 from core.catalog.structure import save_structure
 from core.jurisdictions.divisions import KINDS, normalise_code
 from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction
+from core.platform import generations
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked
@@ -131,6 +132,7 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
             [u.parent_unit_code for u in info.units],
             [msgspec.json.encode(u.contacts).decode() for u in info.units],
         )
+        await generations.bump(conn, tid)  # for the divisions and the units
         hosts = [(u.code, h) for u in info.units for h in u.host_township_codes]
         await conn.execute(
             "INSERT INTO unit_hosts (tenant_id, unit_code, township_code)"

@@ -50,6 +50,7 @@ from core.exchange.layout import (
     text_of,
 )
 from core.exchange.tables import Table, read_table
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
 from core.plugin_api.types import ListStructure
@@ -479,3 +480,4 @@ async def _apply_changes(
         [msgspec.json.encode({"fields": _changes(item, old)}).decode() for item, old in changed],
     )
     await conn.execute(queries.BUMP_VERSION, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)

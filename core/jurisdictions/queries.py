@@ -16,6 +16,7 @@ import uuid
 import asyncpg
 import msgspec
 
+from core.platform import generations
 from core.platform.rows import maybe_row_as, row_as, rows_as
 
 
@@ -137,6 +138,7 @@ async def insert_jurisdiction(
         attributes,
     )
     assert record is not None, "INSERT … RETURNING returns the row it inserted"
+    await generations.bump(conn, tenant_id)
     return row_as(JurisdictionRow, record)
 
 
@@ -154,6 +156,7 @@ async def update_jurisdiction(
         kind,
         attributes,
     )
+    await generations.bump(conn, tenant_id)
     return maybe_row_as(JurisdictionRow, record)
 
 

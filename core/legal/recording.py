@@ -28,6 +28,7 @@ from core.legal.documents import (
 from core.legal.lawtext import LawText
 from core.legal.library import provision_rows, store_version
 from core.legal.model import PROVISION_CHANGES, AmendmentCreate, CitedProvision, RecordedChange, RepealCreate
+from core.platform import generations
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.security import audit
@@ -205,6 +206,7 @@ async def _check_amendable(
             f"the version of {target.version_date} is recorded as effective {target.effective_date}",
         )
     await conn.execute(queries.SET_VERSION_EFFECTIVE, doc.tenant_id, target.id, effective_date)
+    await generations.bump(conn, doc.tenant_id)
 
 
 async def record_repeal(access: Access, document_id: uuid.UUID, data: RepealCreate) -> RecordedChange:
@@ -240,6 +242,7 @@ async def _record_repeal(access: Access, document_id: uuid.UUID, data: RepealCre
                 json_param(initiator(access)),
             )
             await conn.execute(queries.MARK_REPEALED, doc.tenant_id, doc.id, data.successor_id)
+            await generations.bump(conn, doc.tenant_id)
             created = True
         return await _apply(conn, access, doc, change_id, created, data.dry_run)
 
