@@ -431,6 +431,20 @@ async def acting_as_tenant(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connec
     await conn.execute("RESET ROLE; SET LOCAL qingdan.tenant_id = ''")
 
 
+def bulk_insert(insert_select: str) -> str:
+    """An ``INSERT … SELECT`` (from ``unnest`` of parameters, or a join) that Citus can run
+    under row-level security; the statement answers one row, the count written.
+
+    Citus executes a plain ``INSERT … SELECT`` it cannot push down to one shard by running the
+    ``SELECT`` on the coordinator and ``COPY``-ing the rows into the shards, and PostgreSQL
+    refuses ``COPY FROM`` into a table with row-level security. With ``RETURNING`` it writes the
+    rows to intermediate results instead and inserts them on each shard with ``INSERT … SELECT``,
+    which the policies check like any insert. On one PostgreSQL the statement does what the plain
+    one does; the ``WITH`` keeps the returned rows on the server.
+    """
+    return f"WITH written AS ({insert_select} RETURNING 1) SELECT count(*) FROM written"
+
+
 #: Tables bulk writes fill with thousands of rows at once (catalog publication copies a
 #: version, a township list's publication snapshots its entries).
 BULK_TABLES = ("catalog_items", "catalog_responsibilities", "item_citations", "township_entries")

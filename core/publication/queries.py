@@ -26,6 +26,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.queries import ITEM_SELECT, items_for
+from core.platform.db import bulk_insert
 from core.platform.generations import GENERATION
 from core.platform.rows import maybe_row_as, rows_as
 
@@ -262,20 +263,22 @@ async def cited_documents(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> lis
 
 # --------------------------------------------------------------------------- search: the index
 
+# Every table is filtered by the tenant ($1) itself, not through the correlation: Citus routes
+# a statement to one worker only when each distributed table in it is pinned to the tenant.
 _ITEM_TEXT = """
 SELECT i.tenant_id, i.code, i.content_hash, i.title, i.level, i.category, i.item_kind, i.kinds,
        i.description, i.process, coalesce(i.extra->>'handling_office', '') AS handling_office,
        coalesce(i.recovery->>'working_method', '') AS working_method,
        coalesce((SELECT string_agg(r.duty, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+                  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code), '')
          AS duties,
        coalesce((SELECT string_agg(u.name, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+                  JOIN units u ON u.tenant_id = $1 AND u.code = r.party
+                  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code), '')
          AS unit_names
   FROM catalog_items i
  WHERE {where}
-   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = i.tenant_id
+   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = $1
                    AND d.item_code = i.code AND d.content_hash = i.content_hash)
 """
 
@@ -337,14 +340,14 @@ DELETE_ENTRIES = (
 )
 
 #: $1 tenant, $2 townships, $3 their version numbers
-INSERT_ENTRIES = """
+INSERT_ENTRIES = bulk_insert("""
 INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
 SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
   FROM unnest($2::text[], $3::int[]) AS v(township_code, number)
   JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
    AND e.number = v.number
  ORDER BY e.township_code, e.item_code
-"""
+""")
 
 
 # --------------------------------------------------------------------------- search: queries

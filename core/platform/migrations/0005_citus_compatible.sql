@@ -65,3 +65,10 @@ BEGIN
                    replace(fk.def, 'ON UPDATE CASCADE', ''));
   END LOOP;
 END $$;
+
+-- 4. Provisioning writes the tenant row as the application role, scoped to the new tenant
+--    (tenants/provisioning.py): on Citus the owner's rows would be invisible to the role's
+--    statements in the same transaction (they reach the workers on another connection). The
+--    policy lets the role insert only the row whose id is its current tenant, which for any
+--    request is a tenant that exists already; updates and deletes stay the owner's.
+GRANT INSERT ON tenants TO {app_role};
