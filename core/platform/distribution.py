@@ -82,7 +82,7 @@ async def _tables(conn: Connection) -> list[str]:
 async def _placed(conn: Connection) -> dict[str, str]:
     """Tables Citus already knows: name → ``reference`` or ``distributed``."""
     rows = await conn.fetch(
-        "SELECT logicalrelid::regclass::text AS name, partmethod FROM pg_dist_partition"
+        "SELECT logicalrelid::regclass::text AS name, partmethod::text FROM pg_dist_partition"
         " WHERE logicalrelid::regclass::text NOT LIKE '%.%'"
     )
     return {r["name"]: "reference" if r["partmethod"] == "n" else "distributed" for r in rows}
