@@ -63,7 +63,7 @@ SHIPPED = {
     "0002_plans": "abfd8971296547b5bd38b9c29130ee28ad39776df083c74fa07e229ac0a13c66",
     "0003_published_bodies": "0a29a51e94cbfbfe31d3b688ad19388a9e6c3c8cb8ed8cfa4ab40611ebe056a7",
     "0004_sync": "a5c0b71ca11b74506d7b7cbd5ab4977da9d66cd7078d684a6a5c65e43c1f09a6",
-    "0005_citus_compatible": "a3afc3241c3f3e60340ee187d51fa6a7f62019d26887280a8cffa46e26a58b5b",
+    "0005_citus_compatible": "51c6fb8d18c3db973aadac7b6c2b7479caab7953d861a08b806cf8fc1c3a88f8",
 }
 IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 

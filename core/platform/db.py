@@ -101,7 +101,7 @@ async def connect(
     With ``count_queries`` every statement increments :data:`queries`. A server that
     cannot be reached raises :class:`DatabaseUnavailable`.
     """
-    global _app_role, _limits
+    global _app_role, _limits, _citus
     if not _ROLE_RE.match(role):
         raise SystemExit(f"QINGDAN_APP_ROLE {role!r} is not a plain lower-case role name")
     _app_role = role
@@ -126,10 +126,22 @@ async def connect(
     if count_queries:
         DB.config["init"] = _count_queries
     await DB.start_connection_pool()
+    _citus = bool(await _pool().fetchval("SELECT 1 FROM pg_extension WHERE extname = 'citus'"))
     version = await _pool().fetchval("SHOW server_version_num")
     if int(version) < 150000:
         await disconnect()
         raise SystemExit(f"PostgreSQL 15 or newer is required; the server runs {version}")
+
+
+_citus = False
+
+
+def on_citus() -> bool:
+    """Whether the open database is a Citus coordinator (``citus`` extension present).
+
+    Only plan choices depend on it: Citus cannot run a generic plan of a multi-join statement
+    ("could not create distributed plan"), so those get custom plans there."""
+    return _citus
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
@@ -475,14 +487,28 @@ async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
         yield tx.connection
 
 
+#: Citus names a shard's table and constraints after the distributed ones plus the shard id.
+_SHARD_SUFFIX = re.compile(r"_[0-9]+$")
+
+
+def _constraint_of(exc: asyncpg.PostgresError) -> tuple[str, str]:
+    """The violated constraint's name and its table's, as on one PostgreSQL: on Citus the
+    error comes from a shard (``units_tenant_id_code_key_102040``), often without the table,
+    whose name is then the constraint's part before ``_tenant_id`` (every tenant key starts so)."""
+    name = _SHARD_SUFFIX.sub("", getattr(exc, "constraint_name", None) or "")
+    table = _SHARD_SUFFIX.sub("", getattr(exc, "table_name", None) or "")
+    if not table and "_tenant_id" in name:
+        table = name.split("_tenant_id", 1)[0]
+    return name, table
+
+
 def _field_of(exc: asyncpg.PostgresError) -> str:
     """The column(s) a violated constraint covers, from its name.
 
     PostgreSQL hides the offending key values on row-level-secured tables, so the
     constraint name (``units_tenant_id_jurisdiction_code_fkey``) is what is left.
     """
-    name = getattr(exc, "constraint_name", None) or ""
-    table = getattr(exc, "table_name", None) or ""
+    name, table = _constraint_of(exc)
     name = name.removeprefix(f"{table}_").removesuffix("_fkey").removesuffix("_key")
     return name.removeprefix("tenant_id_").removeprefix("tenant_id") or "body"
 
@@ -498,13 +524,13 @@ async def translate_db_errors() -> AsyncIterator[None]:
     except asyncpg.UniqueViolationError as exc:
         field = _field_of(exc)
         raise Conflict(
-            f"{field}: this value is already taken in {exc.table_name}",
+            f"{field}: this value is already taken in {_constraint_of(exc)[1]}",
             errors=[FieldError(field, "already taken")],
         ) from exc
     except asyncpg.ForeignKeyViolationError as exc:
         field = _field_of(exc)
         if "still referenced" in (exc.detail or "") or exc.message.startswith("update or delete"):
-            raise Conflict(f"still in use: other {exc.table_name} rows refer to it") from exc
+            raise Conflict(f"still in use: other {_constraint_of(exc)[1]} rows refer to it") from exc
         raise ValidationFailed(
             f"{field}: refers to something that does not exist",
             errors=[FieldError(field, "does not exist")],

@@ -26,7 +26,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.queries import ITEM_SELECT, items_for
-from core.platform.db import bulk_insert
+from core.platform.db import bulk_insert, on_citus
 from core.platform.generations import GENERATION
 from core.platform.rows import maybe_row_as, rows_as
 
@@ -231,6 +231,7 @@ SELECT head.name, head.number, head.catalog_version, head.effective_date,
 """
 
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"  # on Citus (see db.on_citus)
 
 
 async def item_page(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, code: str) -> ItemPageRow | None:
@@ -238,7 +239,7 @@ async def item_page(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: st
 
     Planning this statement costs 3–15 ms, running it about 1 ms; its plan (key lookups
     only) does not depend on the values, so the generic plan is kept and reused."""
-    await conn.execute(_GENERIC_PLAN)
+    await conn.execute(_CUSTOM_PLAN if on_citus() else _GENERIC_PLAN)
     return maybe_row_as(ItemPageRow, await conn.fetchrow(_ITEM_PAGE, tenant_id, township, code))
 
 

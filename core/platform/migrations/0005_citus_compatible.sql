@@ -72,3 +72,20 @@ END $$;
 --    policy lets the role insert only the row whose id is its current tenant, which for any
 --    request is a tenant that exists already; updates and deletes stay the owner's.
 GRANT INSERT ON tenants TO {app_role};
+
+-- 5. The shared legal library's generation moves to a one-row table of its own; a tenant's
+--    stays in content_generations. On Citus the library's is a reference table (read with any
+--    tenant's on that tenant's worker) and content_generations is distributed by tenant: a
+--    national change of the law, recorded by the owner, bumps the library's while each affected
+--    tenant's adjustments, written as the application role in the same transaction, bump the
+--    tenant's — two roles writing one reference table in one transaction deadlock on Citus.
+--    The sum a reader compares (core/platform/generations.py) keeps its value.
+CREATE TABLE library_generation (
+  one        boolean PRIMARY KEY DEFAULT true CHECK (one),
+  generation bigint NOT NULL DEFAULT 1
+);
+INSERT INTO library_generation (generation)
+SELECT coalesce((SELECT generation FROM content_generations
+                  WHERE tenant_id = '00000000-0000-0000-0000-000000000000'), 0);
+DELETE FROM content_generations WHERE tenant_id = '00000000-0000-0000-0000-000000000000';
+GRANT SELECT ON library_generation TO {app_role};
