@@ -127,3 +127,46 @@ async def test_row_level_security_holds_on_a_worker(
         finally:
             await conn.close()
     assert len(holders) == 1, "one worker holds tenant B's shard"
+
+
+@on_citus
+async def test_a_tenant_moves_to_another_worker_while_it_is_read(
+    citus_cluster: Cluster, client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """The tenant's shard group (every table's shard holding it) moves to the other worker
+    with Citus's own operation; the tenant's reads go on throughout, none fails."""
+    import asyncio
+
+    tid = await _tenant_id(tenant)
+    conn = await db.acquire()
+    try:
+        shard = await conn.fetchval("SELECT get_shard_id_for_distribution_column('jurisdictions', $1::uuid)", tid)
+        source = await conn.fetchval("SELECT nodeport FROM citus_shards WHERE shardid = $1", shard)
+        target = next(w.port for w in citus_cluster.workers if w.port != source)
+        statuses: list[int] = []
+        moving = True
+
+        async def read() -> None:
+            while moving or len(statuses) < 3:
+                response = await client.get(f"{tenant.base}/jurisdictions", headers=tenant.auth())
+                statuses.append(response.status_code)
+                await asyncio.sleep(0.01)
+
+        reader = asyncio.create_task(read())
+        try:
+            await conn.execute(
+                "SELECT citus_move_shard_placement($1, '127.0.0.1', $2, '127.0.0.1', $3,"
+                " shard_transfer_mode => 'block_writes')",
+                shard,
+                source,
+                target,
+            )
+        finally:
+            moving = False
+            await reader
+        assert await conn.fetchval("SELECT nodeport FROM citus_shards WHERE shardid = $1", shard) == target
+    finally:
+        await db.DB.pool.release(conn)  # type: ignore[union-attr]
+    assert statuses and set(statuses) == {200}, statuses
+    after = await client.get(f"{tenant.base}/jurisdictions", headers=tenant.auth())
+    assert after.status_code == 200 and after.json()["items"], after.text

@@ -92,13 +92,15 @@ class ItemHashRow(_Row, frozen=True):
 
 # --------------------------------------------------------------------------- items (records, see above)
 
+# Every statement using it has the tenant as $1; the subqueries name $1 rather than i.tenant_id,
+# so that Citus routes them with the item (inside the item page's CTEs too).
 ITEM_SELECT = """
 SELECT i.code, i.version, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category,
        i.item_kind, i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status,
        i.withdrawn_reason, i.successor_code, i.content_hash, i.changed_in, i.revision,
        coalesce((SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
                  'financial_share', r.financial_share) ORDER BY r.position)
-          FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id AND r.version = i.version
+          FROM catalog_responsibilities r WHERE r.tenant_id = $1 AND r.version = i.version
           AND r.item_code = i.code), '[]') AS responsibilities,
        coalesce((SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL
                  AND c.problem IS NULL, 'document_id', c.document_id, 'document_title', d.title,
@@ -113,7 +115,7 @@ SELECT i.code, i.version, i.title, i.level, i.kinds, i.township_scope, i.parent_
                AND pv.article = c.article AND pv.paragraph = coalesce(c.paragraph, 0)
                AND pv.item = coalesce(c.item, 0)
              ORDER BY lv.version_date DESC LIMIT 1) p ON true
-          WHERE c.tenant_id = i.tenant_id AND c.version = i.version AND c.item_code = i.code),
+          WHERE c.tenant_id = $1 AND c.version = i.version AND c.item_code = i.code),
          '[]') AS legal_bases
 FROM catalog_items i
 """

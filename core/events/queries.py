@@ -195,14 +195,16 @@ NOTIFY = "SELECT pg_notify($1, '')"
 
 # --------------------------------------------------------------------------- subscriptions
 
+# Every use has the tenant as $1; the counts name it rather than s.tenant_id, so that Citus
+# routes the statement (and its lock) to the tenant's shard.
 _SUBSCRIPTION = (
     "SELECT s.id, s.url, s.event_types, s.description, s.active, s.version, s.created_at, s.updated_at,"
     " (SELECT count(*) FILTER (WHERE d.state = 'pending') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS pending,"
+    "   WHERE d.tenant_id = $1 AND d.subscription_id = s.id) AS pending,"
     " (SELECT count(*) FILTER (WHERE d.state = 'delivered') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS delivered,"
+    "   WHERE d.tenant_id = $1 AND d.subscription_id = s.id) AS delivered,"
     " (SELECT count(*) FILTER (WHERE d.state = 'failed') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS failed"
+    "   WHERE d.tenant_id = $1 AND d.subscription_id = s.id) AS failed"
     " FROM webhook_subscriptions s"
 )
 
@@ -273,7 +275,8 @@ SELECT tenant_id FROM webhook_deliveries
 # Claims one tenant's due deliveries (run as the schema owner): $1 the clock, $2 how many,
 # $3 the lease in seconds, $4 at most this many per subscription, $5 the tenant. Per tenant,
 # with the tenant on every table, because Citus locks rows (FOR UPDATE) only in a statement
-# routed to one shard.
+# routed to one shard, and computes times from $1 alone (a STABLE timestamptz + interval
+# over a column is refused in a distributed UPDATE).
 CLAIM = """
 WITH clock AS (SELECT $1::timestamptz AS at),
 candidates AS (
@@ -292,7 +295,8 @@ due AS (
   FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE webhook_deliveries w
-SET attempts = w.attempts + 1, last_attempt_at = c.at, next_attempt_at = c.at + make_interval(secs => $3)
+SET attempts = w.attempts + 1, last_attempt_at = $1::timestamptz,
+    next_attempt_at = $1::timestamptz + make_interval(secs => $3)
 FROM clock c, due, webhook_subscriptions s, events e, tenants t
 WHERE w.tenant_id = $5
   AND (w.tenant_id, w.subscription_id, w.event_id) = (due.tenant_id, due.subscription_id, due.event_id)

@@ -489,13 +489,19 @@ async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
 
 #: Citus names a shard's table and constraints after the distributed ones plus the shard id.
 _SHARD_SUFFIX = re.compile(r"_[0-9]+$")
+#: Citus relays a worker's error without its fields; the message still names the constraint.
+_CONSTRAINT_IN = re.compile(r'constraint "([^"]+)"')
 
 
 def _constraint_of(exc: asyncpg.PostgresError) -> tuple[str, str]:
     """The violated constraint's name and its table's, as on one PostgreSQL: on Citus the
-    error comes from a shard (``units_tenant_id_code_key_102040``), often without the table,
-    whose name is then the constraint's part before ``_tenant_id`` (every tenant key starts so)."""
-    name = _SHARD_SUFFIX.sub("", getattr(exc, "constraint_name", None) or "")
+    error comes from a shard (``units_tenant_id_code_key_102040``) without these fields, so the
+    constraint is read from the message and the table is the constraint's part before
+    ``_tenant_id`` (every tenant key starts so)."""
+    message = getattr(exc, "message", None) or str(exc)
+    named = _CONSTRAINT_IN.search(message)
+    name = getattr(exc, "constraint_name", None) or (named.group(1) if named else "")
+    name = _SHARD_SUFFIX.sub("", name)
     table = _SHARD_SUFFIX.sub("", getattr(exc, "table_name", None) or "")
     if not table and "_tenant_id" in name:
         table = name.split("_tenant_id", 1)[0]

@@ -183,7 +183,7 @@ async def structure_text(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> str 
 _ITEM_PAGE = f"""
 WITH RECURSIVE head AS (
   SELECT j.name, v.number, v.catalog_version, v.effective_date
-    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = j.tenant_id AND v.township_code = j.code
+    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = $1 AND v.township_code = j.code
    WHERE j.tenant_id = $1 AND j.code = $2
    ORDER BY v.effective_date DESC, v.number DESC LIMIT 1
 ), entry AS (
