@@ -251,7 +251,7 @@ async def item_page(
         " AND ($5::text IS NULL OR i.level = $5)"
         " AND ($6::text IS NULL OR i.parent_code = $6)"
         " AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM catalog_responsibilities r"
-        "  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code"
+        "  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code"
         "  AND r.party = $7))"
         " AND ($8::text IS NULL OR i.status = $8)"
         " AND ($9::text IS NULL OR strpos(i.title, $9) > 0 OR strpos(i.description, $9) > 0)"
@@ -338,7 +338,7 @@ async def unit_items(
     """Active items the unit has a responsibility for or took back, in code order."""
     return await conn.fetch(
         ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2 AND i.status = 'active' AND ("
-        " EXISTS (SELECT 1 FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id"
+        " EXISTS (SELECT 1 FROM catalog_responsibilities r WHERE r.tenant_id = $1"
         "  AND r.version = i.version AND r.item_code = i.code AND r.party = $3)"
         " OR i.recovery->>'receiving_unit' = $3) ORDER BY i.code",
         tenant_id,
