@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -135,6 +136,7 @@ async def main() -> None:
         await db.disconnect()
         cluster.destroy()
         db.stop_embedded()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
