@@ -297,6 +297,46 @@ def cmd_demo(args: argparse.Namespace) -> None:
         _serve(settings, args.host, args.port, args.workers)
 
 
+# --- citus ----------------------------------------------------------------------------
+
+
+def _cluster(args: argparse.Namespace) -> Any:
+    from core.platform import citus
+
+    root = Path(args.dir) if args.dir else _settings(args).data_dir / "citus"
+    return citus.Cluster(root, workers=args.workers)
+
+
+def cmd_citus_start(args: argparse.Namespace) -> None:
+    url = _cluster(args).start()
+    print(f"Citus cluster running; coordinator: {url}")
+    print(f"  QINGDAN_DATABASE_URL={url} qingdan migrate   # migrates and distributes")
+    print(f"  qingdan citus stop{' --dir ' + args.dir if args.dir else ''}")
+
+
+def cmd_citus_stop(args: argparse.Namespace) -> None:
+    _cluster(args).stop()
+    print("Citus cluster stopped")
+
+
+def cmd_citus_distribute(args: argparse.Namespace) -> None:
+    from core.platform import distribution
+
+    async def work() -> None:
+        conn = await db.acquire()
+        try:
+            if not await distribution.is_citus(conn):
+                print("not a Citus database (no citus extension): nothing to distribute")
+                return
+            placed = await distribution.distribute(conn, db.app_role())
+        finally:
+            await db.DB.pool.release(conn)  # type: ignore[union-attr]
+        for line in placed or ["every table is already in place"]:
+            print(line)
+
+    _run(args, work)
+
+
 # --- contracts -------------------------------------------------------------------------
 
 
@@ -392,6 +432,21 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--division-code", default="350524", help="the county's 6-digit GB/T 2260 code")
     new.add_argument("--title", default="示例县", help="the county's name")
     new.set_defaults(func=cmd_plugins_new)
+
+    citus = sub.add_parser("citus", help="a Citus cluster (docs/scale-out.md)").add_subparsers(
+        dest="action", required=True
+    )
+    for name, func, text in (
+        ("start", cmd_citus_start, "start a coordinator and workers on loopback (builds Citus when missing)"),
+        ("stop", cmd_citus_stop, "stop the cluster started by `citus start`"),
+    ):
+        sp = citus.add_parser(name, help=text)
+        sp.add_argument("--dir", help="where the nodes' data lives (default: DATA_DIR/citus)")
+        sp.add_argument("--workers", type=int, default=2)
+        sp.set_defaults(func=func)
+    citus.add_parser(
+        "distribute", help="reference and distribute the tables (migrate does it too); nothing on one PostgreSQL"
+    ).set_defaults(func=cmd_citus_distribute)
 
     sp = sub.add_parser("openapi", help="write openapi/openapi.json and openapi/schema.graphql")
     sp.add_argument("--check", action="store_true", help="exit non-zero if the files drifted")

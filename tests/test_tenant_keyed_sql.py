@@ -39,9 +39,7 @@ MIGRATIONS = CORE / "platform" / "migrations"
 # Statements that work across tenants on purpose: platform work run as the schema owner, or
 # rows keyed one by one by a tenant id that travels with them.
 CROSS_TENANT: dict[str, str] = {
-    "core/events/queries.py:CLAIM": "webhook worker (owner): claims due deliveries of every tenant",
-    "core/events/queries.py:HOLD": "webhook worker: holds a failing receiver's rows, keyed per claimed row",
-    "core/events/queries.py:RECORD": "webhook worker: records attempts, keyed per row by the claimed delivery",
+    "core/events/queries.py:DUE_TENANTS": "webhook worker (owner): which tenants have due deliveries",
     "core/legal/queries.py:checked_citations": "cited provisions, keyed per row by their document's tenant",
     "core/legal/queries.py:change_adjustments": "impact of a shared law's change (owner): adjustments in every tenant",
     "core/legal/queries.py:opened_adjustments": "impact preview of a shared law's change (owner): every tenant",

@@ -195,7 +195,8 @@ async def call_row(
 ) -> CallRow | None:
     """The call, locked for the transaction with ``lock``."""
     row = await conn.fetchrow(
-        f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.tenant_id = $1 AND c.id = $2"
+        # j pinned to the tenant too: Citus locks (FOR UPDATE) only in a statement routed to one shard.
+        f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.tenant_id = $1 AND j.tenant_id = $1 AND c.id = $2"
         + (" FOR UPDATE OF c" if lock else ""),
         tenant_id,
         call_id,

@@ -34,6 +34,7 @@ from core.catalog.structure import check_item_fields, kinds_with_role, load_stru
 from core.events import service as events
 from core.legal.bases import bases_in, item_bases
 from core.legal.library import resolve_citations
+from core.platform import generations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.versioning import Expected, check_version, stale
@@ -56,6 +57,7 @@ async def open_draft(conn: asyncpg.Connection, access: Access) -> tuple[int, boo
         return draft, published is not None
     number = (published or 0) + 1
     await conn.execute(queries.INSERT_DRAFT, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)
     if published is not None:
         await queries.copy_version(conn, access.tenant.id, published, number)
     return number, published is not None
@@ -300,6 +302,7 @@ async def _record_adjustment(
         msgspec.json.encode(changes).decode(),
     )
     await conn.execute(queries.BUMP_REVISION, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)
 
 
 async def create_item(access: Access, data: ItemCreate) -> ItemView:
@@ -465,6 +468,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             codes,
         )
         await conn.execute(queries.BUMP_REVISION, access.tenant.id, number)
+        await generations.bump(conn, access.tenant.id)
         await audit.record(access, "catalog_version", str(number), "import", after={"items": len(items)})
     return len(items)
 
@@ -507,6 +511,7 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
         await conn.execute(
             queries.PUBLISH_VERSION, access.tenant.id, draft.number, data.effective_date, digest, data.note
         )
+        await generations.bump(conn, access.tenant.id)
         # The items' texts are analysed for search in a thread while PostgreSQL brings the
         # township lists along; the documents are stored after.
         indexing = await search.start_catalog_version(conn, access, draft.number)

@@ -49,6 +49,7 @@ from core.exchange.rows import (
 )
 from core.exchange.tables import Table, read_table
 from core.legal.bases import bases_in
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
 from core.platform.messages import ZH, Text, render
@@ -414,3 +415,4 @@ async def _apply_changes(
         [msgspec.json.encode({"fields": _changes(item, old)}).decode() for item, old in changed],
     )
     await conn.execute(queries.BUMP_VERSION, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)

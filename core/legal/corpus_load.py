@@ -35,6 +35,7 @@ from core.legal.corpus import CORPUS_ARCHIVE, CorpusProblem, CorpusText, archive
 from core.legal.lawtext import LIBRARY_DIR
 from core.legal.library import provision_rows
 from core.legal.queries import SHARED_TENANT
+from core.platform import generations
 from core.platform.db import platform_transaction
 
 __all__ = ["LoadReport", "library_source", "load_corpus", "load_national_library"]
@@ -117,6 +118,7 @@ async def load_corpus(
         report.warnings += [w for t in texts for w in t.warnings]
         say(f"legal library: {len(texts)} texts read ({len(report.warnings)} warnings), storing …")
         await _store(conn, texts, report, say)
+        await generations.bump(conn, SHARED_TENANT)
         if only is None:
             await conn.execute(
                 queries.RECORD_LOAD,

@@ -36,6 +36,7 @@ from core.legal.model import (
 )
 from core.legal.numerals import article_label, item_label, paragraph_label
 from core.legal.queries import SHARED_TENANT
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.inputs import check_day, check_name
@@ -328,6 +329,7 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
             data.issuer,
             data.doc_number,
         )
+        await generations.bump(conn, access.tenant.id)
         await store_version(conn, access.tenant.id, document_id, law, source_of(access), data.effective_date)
         view = _document_view(await document_row(conn, access.tenant.id, document_id))
         await audit.record(access, "legal_document", view.id, "create", after=view)

@@ -30,6 +30,7 @@ from core.legal.citations import (
 )
 from core.legal.lawtext import LawText
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.security.access import Access
 
@@ -188,6 +189,7 @@ async def store_law(conn: asyncpg.Connection, tenant_id: uuid.UUID, law: LawText
         law.short_title,
         law.level,
     )
+    await generations.bump(conn, tenant_id)
     return await store_version(conn, tenant_id, document_id, law, source) is not None
 
 
@@ -215,6 +217,7 @@ async def store_version(
     )
     if version_id is None:
         return None
+    await generations.bump(conn, tenant_id)  # for the version and its provisions
     rows = provision_rows(law)
     if not rows:
         return version_id

@@ -28,7 +28,15 @@ from core.legal.documents import (
 from core.legal.following import followed
 from core.legal.lawtext import LawText
 from core.legal.library import provision_rows, store_version
-from core.legal.model import PROVISION_CHANGES, AmendmentCreate, CitedProvision, RecordedChange, RepealCreate
+from core.legal.model import (
+    PROVISION_CHANGES,
+    AmendmentCreate,
+    CitedProvision,
+    ImpactReport,
+    RecordedChange,
+    RepealCreate,
+)
+from core.platform import generations
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.security import audit
@@ -186,7 +194,8 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
                 json_param(initiator(access)),
             )
             created = True
-        return await _apply(conn, access, doc, change_id, created, data.dry_run)
+        applied = await _apply(conn, access, doc, change_id, created, data.dry_run)
+    return await _reported(applied)
 
 
 async def _check_amendable(
@@ -206,6 +215,7 @@ async def _check_amendable(
             f"the version of {target.version_date} is recorded as effective {target.effective_date}",
         )
     await conn.execute(queries.SET_VERSION_EFFECTIVE, doc.tenant_id, target.id, effective_date)
+    await generations.bump(conn, doc.tenant_id)
 
 
 async def record_repeal(access: Access, document_id: uuid.UUID, data: RepealCreate) -> RecordedChange:
@@ -241,8 +251,10 @@ async def _record_repeal(access: Access, document_id: uuid.UUID, data: RepealCre
                 json_param(initiator(access)),
             )
             await conn.execute(queries.MARK_REPEALED, doc.tenant_id, doc.id, data.successor_id)
+            await generations.bump(conn, doc.tenant_id)
             created = True
-        return await _apply(conn, access, doc, change_id, created, data.dry_run)
+        applied = await _apply(conn, access, doc, change_id, created, data.dry_run)
+    return await _reported(applied)
 
 
 async def _check_repeal(
@@ -285,7 +297,7 @@ async def _apply(
     change_id: uuid.UUID,
     created: bool,
     dry_run: bool,
-) -> RecordedChange:
+) -> _Applied:
     """Analyse the change, open the adjustments still missing, and report. A dry run raises
     :class:`_DryRun` with the report, so that nothing it wrote stays."""
     change = await change_row(conn, doc.tenant_id, change_id)
@@ -302,8 +314,27 @@ async def _apply(
             change.kind,
             after={"document": doc.title, "effective_date": change.effective_date},
         )
-    report = await impact_of(conn, change)
-    return RecordedChange(created=created, opened=opened, dry_run=False, report=report)
+    if is_shared(doc):  # read after commit, see _reported
+        return _Applied(created, opened, change, None)
+    return _Applied(created, opened, change, await impact_of(conn, change))
+
+
+class _Applied(msgspec.Struct):
+    created: bool
+    opened: int
+    change: queries.ChangeRow
+    report: ImpactReport | None  # None: read after commit
+
+
+async def _reported(applied: _Applied) -> RecordedChange:
+    """The change's report. A national change's is read after its transaction committed, as
+    the owner: the adjustments were written as the application role tenant by tenant, and
+    on Citus a transaction cannot read as one role the placements it wrote as another."""
+    report = applied.report
+    if report is None:
+        async with platform_transaction() as conn:
+            report = await impact_of(conn, applied.change)
+    return RecordedChange(created=applied.created, opened=applied.opened, dry_run=False, report=report)
 
 
 class _Hit(msgspec.Struct):

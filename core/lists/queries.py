@@ -332,7 +332,7 @@ async def insert_claim(
         "INSERT INTO township_entries (tenant_id, township_code, item_code, origin, justification,"
         " claimed_at) VALUES ($1, $2, $3, 'claimed', $4, now())"
         " ON CONFLICT (tenant_id, township_code, item_code) DO UPDATE SET state = 'active',"
-        " justification = excluded.justification, claimed_at = now(), change_note = ''"
+        " justification = excluded.justification, claimed_at = excluded.claimed_at, change_note = ''"
         " WHERE township_entries.state = 'removed' RETURNING 1",
         tenant_id,
         township,
@@ -607,7 +607,7 @@ SAVE_POST = (
     "INSERT INTO posts (tenant_id, township_code, code, name, office_code, holder, standards)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, township_code, code) DO UPDATE"
     " SET name = excluded.name, office_code = excluded.office_code, holder = excluded.holder,"
-    " standards = excluded.standards, updated_at = now()"
+    " standards = excluded.standards, updated_at = excluded.updated_at"
 )
 
 
@@ -640,7 +640,7 @@ ASSIGN = (
     "INSERT INTO entry_assignments (tenant_id, township_code, item_code, leader, office_code, a_post, b_post)"
     " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, township_code, item_code) DO UPDATE"
     " SET leader = excluded.leader, office_code = excluded.office_code, a_post = excluded.a_post,"
-    " b_post = excluded.b_post, updated_at = now()"
+    " b_post = excluded.b_post, updated_at = excluded.updated_at"
 )
 
 _ASSIGNMENT_SELECT = """

@@ -28,6 +28,7 @@ from core.events import service as events
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.lists import queries
 from core.lists.queries import ListRow
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
@@ -680,6 +681,7 @@ async def publish_filed(
             for r, (_, _, d) in zip(lists, published, strict=True)
         ],
     )
+    await generations.bump(conn, tid)
     await conn.execute(queries.CLOSE_SPANS, tid, codes)
     await conn.execute(queries.OPEN_SPANS, tid, codes)
     await conn.execute(queries.MARK_PUBLISHED, tid, codes)

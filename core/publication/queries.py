@@ -26,6 +26,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.queries import ITEM_SELECT, items_for
+from core.platform.db import on_citus
 from core.platform.generations import GENERATION
 from core.platform.rows import maybe_row_as, rows_as
 
@@ -228,7 +229,7 @@ async def save_portal_footer(
         "INSERT INTO portal_footers AS f (tenant_id, sponsor, organizer, site_code, icp_record, contact)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id) DO UPDATE SET sponsor = excluded.sponsor,"
         " organizer = excluded.organizer, site_code = excluded.site_code, icp_record = excluded.icp_record,"
-        " contact = excluded.contact, revision = f.revision + 1, updated_at = clock_timestamp()"
+        " contact = excluded.contact, revision = f.revision + 1, updated_at = excluded.updated_at"
         " WHERE f.revision = $7"
         " RETURNING sponsor, organizer, site_code, icp_record, contact, revision, updated_at",
         tenant_id,
@@ -245,7 +246,7 @@ async def save_portal_footer(
 _ITEM_PAGE = f"""
 WITH RECURSIVE head AS (
   SELECT j.name, v.number, v.catalog_version, v.effective_date
-    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = j.tenant_id AND v.township_code = j.code
+    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = $1 AND v.township_code = j.code
    WHERE j.tenant_id = $1 AND j.code = $2
    ORDER BY v.effective_date DESC, v.number DESC LIMIT 1
 ), entry AS (
@@ -293,6 +294,7 @@ SELECT head.name, head.number, head.catalog_version, head.effective_date,
 """
 
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"  # on Citus (see db.on_citus)
 
 
 async def item_page(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, code: str) -> ItemPageRow | None:
@@ -300,7 +302,7 @@ async def item_page(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: st
 
     Planning this statement costs 3–15 ms, running it about 1 ms; its plan (key lookups
     only) does not depend on the values, so the generic plan is kept and reused."""
-    await conn.execute(_GENERIC_PLAN)
+    await conn.execute(_CUSTOM_PLAN if on_citus() else _GENERIC_PLAN)
     return maybe_row_as(ItemPageRow, await conn.fetchrow(_ITEM_PAGE, tenant_id, township, code))
 
 
@@ -325,20 +327,22 @@ async def cited_documents(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> lis
 
 # --------------------------------------------------------------------------- search: the index
 
+# Every table is filtered by the tenant ($1) itself, not through the correlation: Citus routes
+# a statement to one worker only when each distributed table in it is pinned to the tenant.
 _ITEM_TEXT = """
 SELECT i.tenant_id, i.code, i.content_hash, i.title, i.level, i.category, i.item_kind, i.kinds,
        i.description, i.process, coalesce(i.extra->>'handling_office', '') AS handling_office,
        coalesce(i.recovery->>'working_method', '') AS working_method,
        coalesce((SELECT string_agg(r.duty, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+                  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code), '')
          AS duties,
        coalesce((SELECT string_agg(u.name, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+                  JOIN units u ON u.tenant_id = $1 AND u.code = r.party
+                  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code), '')
          AS unit_names
   FROM catalog_items i
  WHERE {where}
-   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = i.tenant_id
+   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = $1
                    AND d.item_code = i.code AND d.content_hash = i.content_hash)
 """
 
