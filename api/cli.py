@@ -52,7 +52,7 @@ def _run(args: argparse.Namespace, work: Callable[[], Awaitable[None]], *, curre
 
 def cmd_migrate(args: argparse.Namespace) -> None:
     async def work() -> None:
-        applied = await install.migrate()
+        applied = await install.migrate(progress=print)
         if applied:
             for migration in applied:
                 print(f"applied {migration}")
@@ -287,7 +287,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     async def prepare() -> None:
         await open_database(settings, require_current=False)
         try:
-            await install.migrate()
+            await install.migrate(progress=print)
             await provision_demo(f"http://{args.host}:{args.port}")
         finally:
             await db.disconnect()
@@ -295,6 +295,46 @@ def cmd_demo(args: argparse.Namespace) -> None:
     asyncio.run(prepare())
     if not args.no_serve:
         _serve(settings, args.host, args.port, args.workers)
+
+
+# --- citus ----------------------------------------------------------------------------
+
+
+def _cluster(args: argparse.Namespace) -> Any:
+    from core.platform import citus
+
+    root = Path(args.dir) if args.dir else _settings(args).data_dir / "citus"
+    return citus.Cluster(root, workers=args.workers)
+
+
+def cmd_citus_start(args: argparse.Namespace) -> None:
+    url = _cluster(args).start()
+    print(f"Citus cluster running; coordinator: {url}")
+    print(f"  QINGDAN_DATABASE_URL={url} qingdan migrate   # migrates and distributes")
+    print(f"  qingdan citus stop{' --dir ' + args.dir if args.dir else ''}")
+
+
+def cmd_citus_stop(args: argparse.Namespace) -> None:
+    _cluster(args).stop()
+    print("Citus cluster stopped")
+
+
+def cmd_citus_distribute(args: argparse.Namespace) -> None:
+    from core.platform import distribution
+
+    async def work() -> None:
+        conn = await db.acquire()
+        try:
+            if not await distribution.is_citus(conn):
+                print("not a Citus database (no citus extension): nothing to distribute")
+                return
+            placed = await distribution.distribute(conn, db.app_role())
+        finally:
+            await db.DB.pool.release(conn)  # type: ignore[union-attr]
+        for line in placed or ["every table is already in place"]:
+            print(line)
+
+    _run(args, work)
 
 
 # --- contracts -------------------------------------------------------------------------
@@ -392,6 +432,21 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--division-code", default="350524", help="the county's 6-digit GB/T 2260 code")
     new.add_argument("--title", default="示例县", help="the county's name")
     new.set_defaults(func=cmd_plugins_new)
+
+    citus = sub.add_parser("citus", help="a Citus cluster (docs/scale-out.md)").add_subparsers(
+        dest="action", required=True
+    )
+    for name, func, text in (
+        ("start", cmd_citus_start, "start a coordinator and workers on loopback (builds Citus when missing)"),
+        ("stop", cmd_citus_stop, "stop the cluster started by `citus start`"),
+    ):
+        sp = citus.add_parser(name, help=text)
+        sp.add_argument("--dir", help="where the nodes' data lives (default: DATA_DIR/citus)")
+        sp.add_argument("--workers", type=int, default=2)
+        sp.set_defaults(func=func)
+    citus.add_parser(
+        "distribute", help="reference and distribute the tables (migrate does it too); nothing on one PostgreSQL"
+    ).set_defaults(func=cmd_citus_distribute)
 
     sp = sub.add_parser("openapi", help="write openapi/openapi.json and openapi/schema.graphql")
     sp.add_argument("--check", action="store_true", help="exit non-zero if the files drifted")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 import zlib
 
+from api.demo_calls import raise_demo_calls
+from api.demo_law import record_law_change
+from api.demo_townships import claim_by_type, claimable_items, demo_townships, fill_local_details
 from core.evaluation import service as evaluation
 from core.jurisdictions.divisions import TOWNSHIP_LEVEL
 from core.jurisdictions.tree import list_jurisdictions
@@ -20,19 +23,38 @@ from tenants.provisioning import TenantCreate, create_tenant
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="demo")
 
 
-async def publish_township_lists(access: Access) -> None:
-    """Take every township's list through review to publication, as the county would."""
-    townships = await list_jurisdictions(access, level=TOWNSHIP_LEVEL, limit=500)
-    published = 0
-    for township in townships.items:
+async def publish_township_lists(access: Access, *, local_details: bool = False) -> None:
+    """Claim by township type, then take every township's list through review to
+    publication, as the county would; ``local_details``: fill in offices, A/B posts and
+    contacts of one township of each type first (see :mod:`api.demo_townships`)."""
+    townships = (await list_jurisdictions(access, level=TOWNSHIP_LEVEL, limit=500)).items
+    claimable = await claimable_items(access)
+    detailed = {t.code for t in demo_townships(townships)} if local_details else set()
+    published = claimed = filled = 0
+    for serial, township in enumerate(townships, start=1):
         try:
+            claimed += await claim_by_type(access, township, claimable)
+            if township.code in detailed:
+                filled += await fill_local_details(access, township, serial)
             await submit(access, township.code, None)
             await file_list(access, township.code)
             await publish_list(access, township.code, ListPublish(effective_date=datetime.date.today()))
             published += 1
         except QingdanError as exc:  # e.g. a list with nothing on it yet
             print(f"  {township.name}: list not published ({exc.detail})")
-    print(f"  {published} township lists published")
+    print(f"  {published} township lists published ({claimed} claims, {filled} entries with local details)")
+
+
+async def raise_calls(access: Access) -> None:
+    """Calls with full histories (one escalated) from one township of each type."""
+    townships = (await list_jurisdictions(access, level=TOWNSHIP_LEVEL, limit=500)).items
+    raised = 0
+    for township in demo_townships(townships):
+        try:
+            raised += await raise_demo_calls(access, township)
+        except QingdanError as exc:
+            print(f"  {township.name}: calls not raised ({exc.detail})")
+    print(f"  {raised} calls raised, dispatched, answered and closed")
 
 
 async def provision_demo(base_url: str) -> None:
@@ -45,7 +67,8 @@ async def provision_demo(base_url: str) -> None:
             if tenant is None:
                 data = TenantCreate(slug=info.slug, name=info.name, plugin=name)
                 tenant = await create_tenant(PLATFORM, data, progress=print)
-                await publish_township_lists(await open_access(PLATFORM, tenant.slug))
+                await publish_township_lists(await open_access(PLATFORM, tenant.slug), local_details=True)
+                await raise_calls(await open_access(PLATFORM, tenant.slug))
                 await compute_demo_evaluation(await open_access(PLATFORM, tenant.slug))
             access = await open_access(PLATFORM, tenant.slug)
             admin = await keys.create_key(access, keys.ApiKeyCreate(name="demo admin", role=Role.ADMIN))
@@ -53,6 +76,8 @@ async def provision_demo(base_url: str) -> None:
             rows.append((tenant.slug, tenant.name, admin.key, reader.key))
         except QingdanError as exc:
             print(f"skipped plugin {name}: {exc.detail}")
+    if rows:  # national law changes once, for every tenant citing it
+        await record_law_change(await open_access(PLATFORM, rows[0][0]))
     platform = await keys.create_platform_key("demo platform")
     print()
     print(f"API docs   {base_url}/docs")

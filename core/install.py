@@ -7,13 +7,16 @@ neither imports the other.
 
 from __future__ import annotations
 
-from core.legal.library import import_national_library
+from collections.abc import Callable
+
+from core.legal.corpus_load import load_national_library
 from core.platform import schema
 
 
-async def migrate() -> list[str]:
-    """Apply pending migrations, then load the national legal library (quick when nothing is new).
+async def migrate(progress: Callable[[str], None] | None = None) -> list[str]:
+    """Apply pending migrations, then load the national legal library (one query when nothing is new).
 
     The library is loaded here rather than by a migration: it is computed by parsing the
-    shipped texts, and migrations carry their SQL only. Returns the migration ids applied."""
-    return await schema.migrate(then=import_national_library)
+    shipped corpus, and migrations carry their SQL only. ``progress`` hears the loader's lines.
+    Returns the migration ids applied."""
+    return await schema.migrate(then=lambda: load_national_library(progress))

@@ -164,14 +164,21 @@ async def list_platform_keys() -> list[ApiKeyView]:
     return [_view(r) for r in rows]
 
 
+def _now() -> datetime:
+    """The revocation time, passed in: Citus refuses ``now()`` inside an expression over a
+    column (``coalesce(revoked_at, now())``: "functions … must be marked IMMUTABLE")."""
+    return datetime.now(UTC)
+
+
 async def revoke_key(access: Access, key_id: uuid.UUID) -> ApiKeyView:
     require_admin(access, "revoke API keys")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await conn.fetchrow(
-            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
+            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, $3)"
             f" WHERE tenant_id = $1 AND id = $2 RETURNING {_COLUMNS}, key_hash",
             access.tenant.id,
             key_id,
+            _now(),
         )
         if row is None:
             raise NotFound(f"no API key {key_id}")
@@ -184,9 +191,9 @@ async def revoke_key(access: Access, key_id: uuid.UUID) -> ApiKeyView:
 async def revoke_platform_key(key_id: uuid.UUID) -> ApiKeyView:
     async with platform_transaction() as conn:
         row = await conn.fetchrow(
-            "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now())"
-            f" WHERE id = $1 RETURNING {_COLUMNS}, key_hash",
+            f"UPDATE api_keys SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1 RETURNING {_COLUMNS}, key_hash",
             key_id,
+            _now(),
         )
     if row is None:
         raise NotFound(f"no API key {key_id}")

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import re
+import uuid
 from collections.abc import Callable
 from typing import Annotated
 
 import msgspec
 
-from core.catalog.editing import import_items, publish
-from core.catalog.reading import ItemCreate, PublishRequest, get_version, unresolved_citations
+from core.catalog.editing import import_items, item_create_of, publish
+from core.catalog.reading import PublishRequest, get_version, unresolved_citations
 from core.catalog.structure import save_structure
 from core.jurisdictions.divisions import KINDS, normalise_code
 from core.jurisdictions.tree import JurisdictionCreate, create_jurisdiction
-from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
+from core.legal import documents as legal_documents
+from core.platform import generations
+from core.platform.db import acting_as_tenant, bulk_insert, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked
 from core.plugin_api import registry as plugins
@@ -71,10 +73,16 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
         division_code = _check_division_code(data.division_code)
     if await find_tenant(data.slug) is not None:
         raise Conflict(f"tenant {data.slug!r} already exists", errors=[FieldError("slug", "already taken")])
-    async with platform_transaction() as conn:
+    # The tenant row is written by the application role, scoped to the new tenant's id (the
+    # only row its policy lets it insert), like everything after it: on Citus a transaction's
+    # statements reach the workers on one connection per role, and rows the owner wrote would
+    # be invisible there to the role's foreign-key checks (docs/scale-out.md).
+    tenant_id = uuid.uuid4()
+    async with platform_transaction(), acting_as_tenant(tenant_id) as conn:
         row = await conn.fetchrow(
-            "INSERT INTO tenants (slug, name, division_code, plugin) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO tenants (id, slug, name, division_code, plugin) VALUES ($1, $2, $3, $4, $5)"
             " RETURNING id, slug, name, division_code, plugin, settings, created_at",
+            tenant_id,
             data.slug,
             data.name,
             division_code,
@@ -84,12 +92,12 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
         tenant = tenant_from_row(row)
         say(f"tenant {tenant.slug} ({tenant.name}, {tenant.division_code})")
         access = Access(tenant, principal)
-        async with acting_as_tenant(tenant.id):
-            if info is not None and data.plugin is not None:
-                await _load_jurisdiction(access, info, say)
-                await _load_catalog(access, data.plugin, say)
-            else:
-                await _create_root(access)
+        if info is not None and data.plugin is not None:
+            await _load_jurisdiction(access, info, say)
+            await _load_documents(access, data.plugin, say)
+            await _load_catalog(access, data.plugin, say)
+        else:
+            await _create_root(access)
     forget_tenant(data.slug)
     return tenant
 
@@ -107,9 +115,11 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
     divisions = sorted(info.divisions, key=lambda d: KINDS[d.kind].level)
     async with tenant_transaction(tid) as conn:
         await conn.execute(
-            "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code, attributes)"
-            " SELECT $1, c, n, k, p, a::jsonb FROM unnest($2::text[], $3::text[], $4::text[],"
-            " $5::text[], $6::text[]) AS t(c, n, k, p, a)",
+            bulk_insert(
+                "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code, attributes)"
+                " SELECT $1, c, n, k, p, a::jsonb FROM unnest($2::text[], $3::text[], $4::text[],"
+                " $5::text[], $6::text[]) AS t(c, n, k, p, a)"
+            ),
             tid,
             [d.code for d in divisions],
             [d.name for d in divisions],
@@ -120,9 +130,11 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
         say(f"  {len(divisions)} jurisdictions")
         # Parents first: a unit may name a parent unit listed before it.
         await conn.execute(
-            "INSERT INTO units (tenant_id, code, name, kind, jurisdiction_code, parent_unit_code,"
-            " contacts) SELECT $1, c, n, k, j, p, x::jsonb FROM unnest($2::text[], $3::text[],"
-            " $4::text[], $5::text[], $6::text[], $7::text[]) AS t(c, n, k, j, p, x)",
+            bulk_insert(
+                "INSERT INTO units (tenant_id, code, name, kind, jurisdiction_code, parent_unit_code,"
+                " contacts) SELECT $1, c, n, k, j, p, x::jsonb FROM unnest($2::text[], $3::text[],"
+                " $4::text[], $5::text[], $6::text[], $7::text[]) AS t(c, n, k, j, p, x)"
+            ),
             tid,
             [u.code for u in info.units],
             [u.name for u in info.units],
@@ -131,15 +143,28 @@ async def _load_jurisdiction(access: Access, info: JurisdictionInfo, say: Progre
             [u.parent_unit_code for u in info.units],
             [msgspec.json.encode(u.contacts).decode() for u in info.units],
         )
+        await generations.bump(conn, tid)  # for the divisions and the units
         hosts = [(u.code, h) for u in info.units for h in u.host_township_codes]
         await conn.execute(
-            "INSERT INTO unit_hosts (tenant_id, unit_code, township_code)"
-            " SELECT $1, u, h FROM unnest($2::text[], $3::text[]) AS t(u, h)",
+            bulk_insert(
+                "INSERT INTO unit_hosts (tenant_id, unit_code, township_code)"
+                " SELECT $1, u, h FROM unnest($2::text[], $3::text[]) AS t(u, h)"
+            ),
             tid,
             [u for u, _ in hosts],
             [h for _, h in hosts],
         )
         say(f"  {len(info.units)} units")
+
+
+async def _load_documents(access: Access, plugin: str, say: Progress) -> None:
+    """The plugin's local documents as the tenant's own (hook ``qingdan_legal_documents``)."""
+    shipped = plugins.call(plugin, "qingdan_legal_documents") or []
+    added = await legal_documents.add_shipped(access, shipped)
+    if added:
+        say(f"  {added} local documents")
+    elif shipped:
+        say(f"  {len(shipped)} local documents already present")
 
 
 async def _load_catalog(access: Access, plugin: str, say: Progress) -> None:
@@ -148,7 +173,7 @@ async def _load_catalog(access: Access, plugin: str, say: Progress) -> None:
     seed = plugins.seed_catalog(plugin)
     if seed is None or not seed.items:
         return
-    items = [msgspec.convert(dataclasses.asdict(item), ItemCreate) for item in seed.items]
+    items = [item_create_of(item) for item in seed.items]
     try:
         await import_items(access, items)
     except ValidationFailed as exc:

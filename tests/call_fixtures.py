@@ -11,7 +11,8 @@ from core.platform.db import platform_transaction
 from tests.conftest import MakeTenant, TenantFixture, issue_key
 
 SHENGZHUANG, DAIMIAO = "370902100000", "370902001000"
-EMERGENCY, NATURAL = "emergency-management-bureau", "natural-resources-bureau"
+# 省庄镇 lies in 泰山区: the list names the city bureaus, the district's counterparts answer
+EMERGENCY, NATURAL = "taishan-emergency-management-bureau", "taishan-natural-resources-bureau"
 FOREST_FIRE = "TA-YJ-005"  # 森林防火: township primary; 应急管理局 and 自然资源和规划局 cooperate
 
 
@@ -20,8 +21,8 @@ class Taian:
     t: TenantFixture
     township: str  # 省庄镇's key
     other_township: str  # 岱庙街道's key
-    emergency: str  # 市应急管理局's key
-    natural: str  # 市自然资源和规划局's key
+    emergency: str  # 泰山区应急管理局's key
+    natural: str  # 泰安市自然资源和规划局泰山分局's key
     justice: str  # 市司法局's key (never dispatched here)
 
     def auth(self, key: str | None = None) -> dict[str, str]:

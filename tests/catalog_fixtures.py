@@ -142,3 +142,19 @@ async def publish(client: httpx.AsyncClient, t: TenantFixture, date: str = "2025
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+async def add_own_document(client: httpx.AsyncClient, t: TenantFixture, title: str, articles: list[str]) -> str:
+    """A normative document of the tenant's own (version 2023-01-01), one paragraph per article; its id."""
+    created = await client.post(
+        f"{t.base}/legal/documents",
+        json={
+            "title": title,
+            "level": "normative_document",
+            "version_date": "2023-01-01",
+            "articles": [{"number": i + 1, "paragraphs": [{"text": a}]} for i, a in enumerate(articles)],
+        },
+        headers=t.auth(),
+    )
+    assert created.status_code == 201, created.text
+    return str(created.json()["id"])

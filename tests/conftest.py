@@ -4,6 +4,7 @@ the app served over ASGI by httpx, and factories for isolated tenants and keys."
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -18,12 +19,18 @@ import uvicorn
 
 from api.app import create_app
 from core import install
-from core.platform import db
+from core.platform import citus, db
 from core.platform.settings import Settings, load_settings
 from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
+
+# Every database the suite migrates — the session's, and those of the subprocesses the CLI and
+# operator tests start (they inherit the environment) — loads the 68 core texts, not the whole
+# corpus (25 s each); tests of the corpus load the texts they need (tests/test_legal_corpus.py),
+# and bench/legal_corpus.py measures the full load.
+os.environ.setdefault("QINGDAN_LEGAL_LIBRARY", "core")
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="tests")
 
@@ -38,9 +45,37 @@ def settings(data_dir: Path) -> Settings:
     return load_settings(data_dir)
 
 
+#: ``QINGDAN_TEST_CITUS=1``: the session runs on a Citus cluster (a coordinator and two workers
+#: started from the embedded PostgreSQL, docs/scale-out.md) instead of one server.
+ON_CITUS = os.environ.get("QINGDAN_TEST_CITUS") == "1"
+
+
 @pytest.fixture(scope="session")
-async def database_url(data_dir: Path) -> AsyncIterator[str]:
-    """A fresh database on the session's embedded server, migrated once."""
+async def citus_cluster(data_dir: Path) -> AsyncIterator[citus.Cluster | None]:
+    """The session's Citus cluster when ``QINGDAN_TEST_CITUS=1`` (else None), stopped at the end."""
+    if not ON_CITUS:
+        yield None
+        return
+    os.environ.setdefault("QINGDAN_CITUS_SHARD_COUNT", "4")  # a tenant is in one shard anyway; fewer: faster
+    cluster = citus.Cluster(data_dir / "citus")
+    await cluster.start_async()
+    try:
+        yield cluster
+    finally:
+        await asyncio.to_thread(cluster.destroy)
+
+
+@pytest.fixture(scope="session")
+async def database_url(data_dir: Path, citus_cluster: citus.Cluster | None) -> AsyncIterator[str]:
+    """A fresh database on the session's embedded server (or the Citus cluster's coordinator),
+    migrated (and distributed) once."""
+    if citus_cluster is not None:
+        url = citus_cluster.url()  # every node holds the database, with the extension
+        await db.connect(url, count_queries=True)
+        await install.migrate()
+        yield url
+        await db.disconnect()
+        return
     server_url = await db.start_embedded(data_dir / "server")
     name = f"qingdan_test_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server_url)

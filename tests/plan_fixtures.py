@@ -25,7 +25,8 @@ from core.catalog.reading import ItemCreate, PublishRequest, get_version
 from core.catalog.structure import replace_structure
 from core.jurisdictions.units import UnitCreate, create_unit
 from core.lists.service import publish_filed
-from core.platform.db import tenant_transaction
+from core.platform import generations
+from core.platform.db import bulk_insert, tenant_transaction
 from core.security.access import Access, Principal, Role
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
@@ -152,12 +153,15 @@ async def build_tenant(slug: str, townships: int, *, publish_lists: bool = True)
     tid = access.tenant.id
     async with tenant_transaction(tid) as conn:
         await conn.execute(
-            "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code)"
-            " SELECT $1, c, '第' || n || '街道', 'street', $3 FROM unnest($2::text[]) WITH ORDINALITY AS t(c, n)",
+            bulk_insert(
+                "INSERT INTO jurisdictions (tenant_id, code, name, kind, parent_code)"
+                " SELECT $1, c, '第' || n || '街道', 'street', $3 FROM unnest($2::text[]) WITH ORDINALITY AS t(c, n)"
+            ),
             tid,
             codes,
             COUNTY,
         )
+        await generations.bump(conn, tid)
     for code, name, _, _ in UNITS:
         await create_unit(access, UnitCreate(code=code, name=name, kind="department", jurisdiction_code=COUNTY))
     await replace_structure(access, STRUCTURE)
@@ -167,11 +171,13 @@ async def build_tenant(slug: str, townships: int, *, publish_lists: bool = True)
     async with tenant_transaction(tid) as conn:
         # Every third township claims four differentiated items; local details on every entry.
         await conn.execute(
-            "INSERT INTO township_entries (tenant_id, township_code, item_code, origin, justification, claimed_at)"
-            " SELECT $1, t.c, i.code, 'claimed', '辖区有此事项', now()"
-            " FROM unnest($2::text[]) WITH ORDINALITY AS t(c, n) JOIN catalog_items i ON i.tenant_id = $1"
-            " AND i.version = 1 AND i.township_scope = 'claim' AND right(i.code, 1)::int % 5 = t.n % 5"
-            " WHERE t.n % 3 = 0",
+            bulk_insert(
+                "INSERT INTO township_entries (tenant_id, township_code, item_code, origin, justification, claimed_at)"
+                " SELECT $1, t.c, i.code, 'claimed', '辖区有此事项', now()"
+                " FROM unnest($2::text[]) WITH ORDINALITY AS t(c, n) JOIN catalog_items i ON i.tenant_id = $1"
+                " AND i.version = 1 AND i.township_scope = 'claim' AND right(i.code, 1)::int % 5 = t.n % 5"
+                " WHERE t.n % 3 = 0"
+            ),
             tid,
             codes,
         )

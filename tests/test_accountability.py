@@ -31,7 +31,7 @@ async def swap_farmland(client: httpx.AsyncClient, t: TenantFixture, date: str) 
     changed = await client.patch(
         f"{t.base}/catalog/items/{FARMLAND}",
         json={
-            "kinds": ["basic"],
+            "kinds": ["basic", "differentiated"],
             "responsibilities": [
                 {"party": "township", "role": "primary", "duty": duties["township"]},
                 {
@@ -70,6 +70,10 @@ def case(party: str, item: str, date: str, kind: str = "township", **more: Any) 
 @pytest.fixture
 async def taian(make_tenant: MakeTenant, client: httpx.AsyncClient) -> TenantFixture:
     t = await make_tenant("taian")
+    # Farmland protection is a rural (差异化) item: 省庄镇, a town with farmland, claims it.
+    claim = {"item_code": FARMLAND, "justification": "省庄镇辖区有耕地和永久基本农田"}
+    claimed = await client.post(f"{t.base}/townships/{SHENGZHUANG}/list/claims", json=claim, headers=t.auth())
+    assert claimed.status_code in (200, 201), claimed.text
     await publish_list(client, t, SHENGZHUANG, "2027-01-01")
     return t
 
@@ -104,6 +108,14 @@ async def test_primary_and_cooperating_as_of_the_date(client: httpx.AsyncClient,
 
     # The county moves the primary responsibility to the township from 2027-07-01.
     await swap_farmland(client, taian, "2027-07-01")
+    base = f"{taian.base}/townships/{SHENGZHUANG}/list"
+    working = (await client.get(base, headers=taian.auth())).json()
+    confirmed = await client.patch(  # 省庄镇 re-confirms the claimed item the county changed
+        f"{base}/entries/{FARMLAND}",
+        json={"confirm": True},
+        headers={**taian.auth(), "If-Match": f'"{working["revision"]}"'},
+    )
+    assert confirmed.status_code == 200, confirmed.text
     await publish_list(client, taian, SHENGZHUANG, "2027-07-01")
     later = (await client.post(url, json=case(SHENGZHUANG, FARMLAND, "2027-08-01"), headers=taian.auth())).json()
     assert later["responsibility"] == "primary" and later["basis"]["list_version"] == 2

@@ -7,8 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
+from api.demo import PLATFORM
+from core.lists.service import Claim, claim_several, get_working_list
+from core.platform.errors import ValidationFailed
+from tenants.access import open_access
 from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, RECOVERED, add_items, build_county, publish
 from tests.conftest import TenantFixture, issue_key
 from tests.test_graphql import gql
@@ -163,3 +168,17 @@ async def test_claims_over_graphql_and_across_tenants(
     assert (await client.delete(f"{base}/claims/CON-01", headers=other.auth())).status_code == 404
     kept = entry((await client.get(base, headers=county.auth())).json(), "CON-01")
     assert kept["state"] == "active" and kept["justification"] == "再次认领"
+
+
+async def test_several_claims_are_all_or_none(county: TenantFixture) -> None:
+    """``claim_several`` (the demo's claims): one refused item leaves nothing claimed."""
+    access = await open_access(PLATFORM, county.slug)
+    claims = [Claim("CON-01", "辖区内有农村建房需求"), Claim("SAF-01", "每个乡镇都有")]
+    with pytest.raises(ValidationFailed) as refused:
+        await claim_several(access, LIUCHENG, claims)
+    assert refused.value.errors[0].field == "item_code" and "SAF-01" in refused.value.errors[0].message
+    working = await get_working_list(access, LIUCHENG)
+    assert not [e for e in working.entries if e.origin == "claimed"]
+
+    listed = await claim_several(access, LIUCHENG, claims[:1])
+    assert entry(msgspec.to_builtins(listed), "CON-01")["justification"] == "辖区内有农村建房需求"

@@ -87,7 +87,13 @@ async def test_a_towns_addition_is_for_that_town(client: httpx.AsyncClient, make
 
 
 async def test_a_town_cannot_add_where_nothing_is_claimable(client: httpx.AsyncClient, make_tenant: MakeTenant) -> None:
-    t = await make_tenant("taian")  # every Tai'an kind reaches every township
+    t = await make_tenant("taian")
+    # The county makes every kind reach every township: its rural (differentiated) kind too.
+    document = (await client.get(f"{t.base}/catalog/structure", headers=t.auth())).json()
+    for kind in document["kinds"]:
+        kind["township"] = "all"
+    saved = await client.put(f"{t.base}/catalog/structure", json=document, headers=t.auth())
+    assert saved.status_code == 200, saved.text
     town = await issue_key(t, client, "township", "370902100000")
     item = {**NEW_ITEM, "code": "TA-ADD-1", "category": None}
     refused = await client.post(f"{t.base}/adjustments", json={**ADD, "item": item}, headers=t.auth(town))

@@ -87,7 +87,7 @@ async def test_taian_annual_evaluation_with_explanations(client: httpx.AsyncClie
     assert computed.status_code == 200, computed.text
     statements = db.queries.count
     summary = computed.json()
-    assert summary["results"] == 26 + 19 + 7  # every township, department and agency
+    assert summary["results"] == 26 + 35 + 7  # every township, department (city and district) and agency
     assert statements < 25  # set-based: no statement per subject or score
 
     town = (
@@ -481,7 +481,7 @@ async def test_taian_and_lanshan_over_graphql(
     ]
     assert written == {"__typename": "ScoresWritten", "written": len(TAIAN_SCORES)}
     summary = (await gql(client, taian.admin, GQL_COMPUTE, tenant=taian.slug))["computeEvaluation"]
-    assert summary["results"] == 52 and summary["byKind"]["dispatched_agency"] == 7
+    assert summary["results"] == 68 and summary["byKind"]["dispatched_agency"] == 7
     tenant = (await gql(client, taian.reader, GQL_RESULTS, slug=taian.slug, subject="shengzhuang-justice-office"))[
         "tenant"
     ]
@@ -615,7 +615,7 @@ async def test_the_demo_step_computes_taian_and_lanshan(client: httpx.AsyncClien
     from tenants.access import open_access
 
     year = str(datetime.date.today().year)
-    for plugin, results in (("taian", 52), ("lanshan", 12)):
+    for plugin, results in (("taian", 68), ("lanshan", 12)):
         t = await make_tenant(plugin)
         await compute_demo_evaluation(await open_access(PLATFORM, t.slug))
         page = (

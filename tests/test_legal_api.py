@@ -10,8 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from core.legal.correspondence import correspond
+from core.legal.following import Followed
 from core.legal.lawtext import LIBRARY_DIR, load_law_file, parse_law
-from core.legal.library import SHARED_TENANT, provision_rows, store_law
+from core.legal.library import provision_rows, store_law
+from core.legal.queries import SHARED_TENANT
 from core.platform.db import platform_transaction
 from core.security.tenancy import find_tenant
 from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, add_items, build_county, publish
@@ -172,7 +175,7 @@ async def test_national_documents_versions_and_provisions(
     assert (
         await client.get(f"{base}/documents/{tufa_id}/versions/2019-01-01/provisions", headers=h)
     ).status_code == 404
-    for params in ({"level": "constitution"}, {"status": "valid"}, {"cursor": "nonsense"}):
+    for params in ({"level": "treaty"}, {"status": "valid"}, {"cursor": "nonsense"}):
         refused = await client.get(f"{base}/documents", params=params, headers=h)
         assert refused.status_code == (400 if "cursor" in params else 422), (params, refused.text)
         assert refused.json()["errors"][0]["field"] == next(iter(params))
@@ -477,25 +480,23 @@ async def test_citation_index_by_document_and_provision(
 
 
 def _expected_affected(citations: list[Any]) -> set[str]:
-    """Items citing provisions whose text differs between the two 突发事件应对法 texts,
-    computed from the files, independently of the database."""
+    """Items citing provisions whose content changed between the two 突发事件应对法 texts —
+    articles followed by text (an article that only moved is not a change) — computed from the
+    files, independently of the database."""
     laws = {}
     for path in (LIBRARY_DIR / "行政法").glob("突发事件应对法*.md"):
         law = load_law_file(path)
-        laws[law.version_date.year] = {  # type: ignore[union-attr]
-            (a, p, i): re.sub(r"\s", "", t) for a, p, i, _l, _c, t in provision_rows(law)
-        }
+        laws[law.version_date.year] = provision_rows(law)  # type: ignore[union-attr]
     old, new = laws[2007], laws[2024]
-    affected = set()
-    for c in citations:
-        if c["article"] is None:
-            changed = old != new
-        else:
-            key = (c["article"], 0, 0) if c["paragraph"] is None else (c["article"], c["paragraph"], c["item"] or 0)
-            changed = key in old.keys() | new.keys() and old.get(key) != new.get(key)
-        if changed:
-            affected.add(c["item_code"])
-    return affected
+    moves = Followed(
+        correspond(
+            {a: t for a, p, i, _l, _c, t in old if p == i == 0}, {a: t for a, p, i, _l, _c, t in new if p == i == 0}
+        )
+    )
+    moves.old_parts = {(a, p, i): t for a, p, i, _l, _c, t in old}
+    for a, _p, _i, _l, _c, t in new:
+        moves.new_parts.setdefault(a, set()).add(re.sub(r"\s", "", t))
+    return {c["item_code"] for c in citations if moves.touched(c["article"], c["paragraph"], c["item"])}
 
 
 async def test_recording_the_2024_emergency_response_law_as_an_amendment(
@@ -531,8 +532,10 @@ async def test_recording_the_2024_emergency_response_law_as_an_amendment(
     assert result["created"] and change["kind"] == "amend" and change["shared"]
     assert change["from_version"]["version_date"] == "2007-08-30"
     assert change["to_version"]["effective_date"] == "2024-11-01"
-    assert {p["change"] for p in report["provisions"]} <= {"changed", "removed", "added"}
-    assert any(p["change"] == "added" and p["article"] == 106 for p in report["provisions"])
+    assert {p["change"] for p in report["provisions"]} == {"changed", "moved", "split", "merged", "removed", "added"}
+    assert any(p["change"] == "added" and p["to_articles"] == [105] for p in report["provisions"])
+    moved = next(p for p in report["provisions"] if p["from_articles"] == [14])
+    assert (moved["change"], moved["to_articles"], moved["label"]) == ("moved", [24], "第十四条 → 第二十四条")
 
     tenant = await find_tenant(wenjiang.slug)
     assert tenant is not None
@@ -551,7 +554,7 @@ async def test_recording_the_2024_emergency_response_law_as_an_amendment(
     assert mine is not None
     assert {i["code"] for i in mine["items"]} == expected
     assert all(i["adjustment_state"] == "open" and i["catalog_version"] == 2 for i in mine["items"])
-    assert all(p["change"] in ("changed", "removed") for i in mine["items"] for p in i["provisions"])
+    assert all(p["change"] in ("changed", "split", "merged", "removed") for i in mine["items"] for p in i["provisions"])
     # Township entries resting on the affected items, by township.
     assert mine["townships"] and all(set(t["working_copy_item_codes"]) <= expected for t in mine["townships"])
     opened = await law_adjustments(wenjiang.slug, change["id"])

@@ -1,7 +1,8 @@
 """A lookup without a location answers from the index of published entries (issue 13 item 4)
 exactly as ranking every township's list would: checked against the located lookup of every
 township (the oracle), with lists in force, lists not yet in force, claims held by some
-townships only, and another tenant holding the same codes."""
+townships only, and another tenant holding the same codes. No township is invented (issue
+18): the answer names none; the townships holding the best match are its candidates."""
 
 from __future__ import annotations
 
@@ -48,9 +49,19 @@ def _plain(result: Any) -> Any:
     return msgspec.to_builtins(result)
 
 
+def _answer(result: Any) -> Any:
+    """What the comparison looks at: the items with their scores, the candidates, the township."""
+    plain = _plain(result)
+    return {
+        "township": plain["township"],
+        "items": [(i["code"], i["score"], i["matched_terms"]) for i in plain["items"]],
+        "candidates": [c["code"] for c in plain["candidate_townships"]],
+    }
+
+
 async def _oracle(t: TenantFixture, text: str, item_code: str | None = None) -> Any:
     """What ranking every township's list gives: each township looked up by its location,
-    the best score kept, ties listed in township order, the first answering."""
+    the best score kept, the first holder's items answering, every holder a candidate."""
     access = await open_access(PLATFORM, t.slug)
     located: dict[str, Any] = {}
     for code, _ in sorted(STREETS):
@@ -63,16 +74,8 @@ async def _oracle(t: TenantFixture, text: str, item_code: str | None = None) -> 
         return None
     best = max(r.score for r in scored.values())
     holders = [c for c, r in scored.items() if r.score == best]
-    expected = _plain(scored[holders[0]])
-    expected["candidate_townships"] = (
-        [
-            {"code": c, "name": scored[c].township.name}
-            for c in holders  # type: ignore[union-attr]
-        ]
-        if len(holders) > 1
-        else []
-    )
-    return expected
+    expected = _answer(scored[holders[0]])
+    return {**expected, "township": None, "candidates": holders}
 
 
 async def _agrees(t: TenantFixture, text: str, item_code: str | None = None) -> Any:
@@ -83,12 +86,13 @@ async def _agrees(t: TenantFixture, text: str, item_code: str | None = None) -> 
         with pytest.raises(ValidationFailed, match="not on any published township list"):
             await lookup.lookup(access, text, item_code=item_code)
         return None
-    got = _plain(await lookup.lookup(access, text, item_code=item_code))
+    got = await lookup.lookup(access, text, item_code=item_code)
     if expected is None:
-        assert got["township"] is None and got["items"] == [], (text, got)
+        assert got.township is None and got.items == [], (text, got)
     else:
-        assert got == expected, (text, item_code)
-    return got
+        assert _answer(got) == expected, (text, item_code)
+        assert got.place.source == "none"
+    return _answer(got)
 
 
 async def test_everywhere_equals_every_township_looked_up(
@@ -100,21 +104,23 @@ async def test_everywhere_equals_every_township_looked_up(
     for text in TEXTS:  # every township holds the same items: ties, the first by code answers
         got = await _agrees(county, text)
         if got and got["items"]:
-            assert got["township"]["code"] == liucheng and len(got["candidate_townships"]) == len(STREETS)
+            assert (
+                got["township"] is None and got["candidates"][0] == liucheng and len(got["candidates"]) == len(STREETS)
+            )
 
     # A claim published with a future effective date is not in force: nobody holds the permit yet.
     await _claim(client, county, gongping, "CON-01")
     await _publish_list(client, county, gongping, "2099-01-01")
     got = await _agrees(county, TEXTS[0])
-    assert not got or "CON-01" not in [i["code"] for i in got["items"]]
+    assert not got or "CON-01" not in [i[0] for i in got["items"]]
     await _agrees(county, TEXTS[0], "CON-01")  # on no list in force: refused
 
-    # In force for one township only: it answers alone, no candidates.
+    # In force for one township only: it is the only candidate.
     await _claim(client, county, liucheng, "CON-01")
     await _publish_list(client, county, liucheng, "2025-03-01")
     got = await _agrees(county, TEXTS[0])
-    assert got["township"]["code"] == liucheng and got["candidate_townships"] == []
-    assert got["items"][0]["code"] == "CON-01"
+    assert got["township"] is None and got["candidates"] == [liucheng]
+    assert got["items"][0][0] == "CON-01"
     await _agrees(county, TEXTS[0], "CON-01")
     await _agrees(county, TEXTS[1], "SAF-01")
 
@@ -127,13 +133,14 @@ async def test_everywhere_equals_every_township_looked_up(
     for code, _ in STREETS:
         await _publish_list(client, other, code, "2025-02-01")
     theirs = await _agrees(other, TEXTS[0])
-    assert theirs["township"]["code"] == gongping
+    assert theirs["candidates"] == [gongping]
     mine = await _agrees(county, TEXTS[0])
-    assert mine["township"]["code"] == liucheng
+    assert mine["candidates"] == [liucheng]
 
     # Over HTTP: the same answer; another tenant's key gets 404.
     response = await client.post(f"{county.base}/lookup", json={"text": TEXTS[0]}, headers=county.auth(county.reader))
-    assert response.status_code == 200 and response.json()["township"]["code"] == liucheng
+    assert response.status_code == 200 and response.json()["township"] is None
+    assert [c["code"] for c in response.json()["candidate_townships"]] == [liucheng]
     refused = await client.post(f"{county.base}/lookup", json={"text": TEXTS[0]}, headers=other.auth())
     assert refused.status_code == 404
 
@@ -158,9 +165,9 @@ async def test_townships_on_two_catalog_versions(client: httpx.AsyncClient, coun
     versions = {(await lookup.lookup(access, "消防通道", township=c)).list_version for c, _ in STREETS}
     assert versions == {1, 2}
     got = await _agrees(county, "消防通道被占用")
-    assert got["township"]["code"] == gongping and got["candidate_townships"] == []
+    assert got["candidates"] == [gongping]
     got = await _agrees(county, "生产经营单位安全生产检查")  # the old wording: the other townships
-    assert got["township"]["code"] == liucheng and gongping not in {c["code"] for c in got["candidate_townships"]}
+    assert got["candidates"][0] == liucheng and gongping not in got["candidates"]
     await _agrees(county, "危险化学品经营")  # unchanged item: every township ties
     await _agrees(county, "消防通道", "SAF-01")
 

@@ -63,7 +63,10 @@ SHIPPED = {
     "0002_plans": "abfd8971296547b5bd38b9c29130ee28ad39776df083c74fa07e229ac0a13c66",
     "0003_published_bodies": "0a29a51e94cbfbfe31d3b688ad19388a9e6c3c8cb8ed8cfa4ab40611ebe056a7",
     "0004_sync": "a5c0b71ca11b74506d7b7cbd5ab4977da9d66cd7078d684a6a5c65e43c1f09a6",
+    "0008_legal_corpus": "c559566b8b88da045e9ac189c7817e4d0041d1a613b6db4e111af443f15f57cc",
     "0009_portal_footers": "35bc5fc278120b21c7eefd91b7ced04ce39b1e5253265750e210fae81395e53d",
+    "0010_shared_version_entries": "9863b7ce18aced6084d0dc3a4cf31036c3101a408399879eb07fb56aced700e0",
+    "0011_citus_compatible": "eb6df10c931e1f4cc3e61ba40499ed8b80ef538ce335623ab8e72ae1dd52bea3",
 }
 IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 
@@ -214,3 +217,77 @@ async def test_migrate_and_serve_refuse_a_changed_migration(fresh: Any) -> None:
         refused = _cli(url, *command)
         assert refused.returncode != 0, command
         assert "0001_baseline" in refused.stderr and "append-only" in refused.stderr, refused.stderr
+
+
+async def test_0010_folds_copied_version_entries_into_validity_ranges(fresh: Any) -> None:
+    """Migration 0010 on a database whose versions copied every entry: a run of versions with an
+    item unchanged becomes one range, a gap or a change starts another, the newest version's
+    entries stay open; every version reads back exactly as it was stored; the stored bodies
+    (a cache, now deflated by the application) are dropped."""
+    conn = await asyncpg.connect(await fresh())
+    try:
+        shipped = schema.known_migrations()
+        await schema.apply(conn, [m for m in shipped if m.id < "0010"], db.app_role())
+        tenant = await conn.fetchval(
+            "INSERT INTO tenants (slug, name, division_code) VALUES ('fold', '折叠县', '510115') RETURNING id"
+        )
+        towns = {"510115001000": 4, "510115002000": 1}  # township -> versions
+        for code, versions in towns.items():
+            await conn.execute(
+                "INSERT INTO jurisdictions (tenant_id, code, name, kind) VALUES ($1, $2, $2, 'town')", tenant, code
+            )
+            await conn.execute(
+                "INSERT INTO township_lists (tenant_id, township_code, catalog_version, published_number, status)"
+                " VALUES ($1, $2, 1, $3, 'published')",
+                tenant,
+                code,
+                versions,
+            )
+            for number in range(1, versions + 1):
+                await conn.execute(
+                    "INSERT INTO township_list_versions (tenant_id, township_code, number, catalog_version,"
+                    " effective_date, content_hash) VALUES ($1, $2, $3, 1, '2025-01-01', 'h')",
+                    tenant,
+                    code,
+                    number,
+                )
+                await conn.execute(
+                    "INSERT INTO published_list_bodies VALUES ($1, $2, $3, 1, '\\x7b7d')", tenant, code, number
+                )
+        one, two = towns
+        copied = [  # (township, number, item, post)
+            *[(one, n, "A", "a") for n in (1, 2, 3, 4)],  # unchanged throughout
+            (one, 1, "B", "b"),
+            (one, 2, "B", "b"),
+            (one, 3, "B", "b2"),  # changed in 3
+            (one, 4, "B", "b2"),
+            (one, 1, "C", "c"),  # dropped in 2, back in 3, dropped in 4
+            (one, 3, "C", "c"),
+            (one, 4, "D", "d"),  # added in 4
+            (two, 1, "A", "a"),
+        ]
+        await conn.executemany(
+            "INSERT INTO township_version_entries VALUES ($1, $2, $3, $4, 'automatic', '', '', $5, '', '', 'h')",
+            [(tenant, *row) for row in copied],
+        )
+
+        await schema.apply(conn, shipped, db.app_role())
+        spans = await conn.fetch(
+            "SELECT township_code, item_code, valid_from, valid_until, post FROM township_entry_spans"
+            " ORDER BY township_code, item_code, valid_from"
+        )
+        assert [tuple(r) for r in spans] == [
+            (one, "A", 1, None, "a"),
+            (one, "B", 1, 3, "b"),
+            (one, "B", 3, None, "b2"),
+            (one, "C", 1, 2, "c"),
+            (one, "C", 3, 4, "c"),
+            (one, "D", 4, None, "d"),
+            (two, "A", 1, None, "a"),
+        ]
+        read_back = await conn.fetch("SELECT township_code, number, item_code, post FROM township_version_entries")
+        assert sorted(tuple(r) for r in read_back) == sorted(copied)
+        assert await conn.fetchval("SELECT count(*) FROM published_list_bodies") == 0  # a cache, re-encoded
+        assert await conn.fetchval("SELECT to_regclass('search_entries')") is None
+    finally:
+        await conn.close()

@@ -20,6 +20,7 @@ from types import ModuleType
 import pluggy
 import pytest
 
+from core.catalog.structure import township_scope
 from core.plugin_api import hookspecs
 from core.plugin_api.types import (
     CatalogItem,
@@ -214,9 +215,9 @@ def test_structure_is_sound(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "kinds"),
     [
-        ("wenjiang", {"basic": "all", "cooperating": "all", "recovered": "all"}),
+        ("wenjiang", {"basic": "all", "cooperating": "all", "recovered": "all", "differentiated": "claim"}),
         ("dongshan", {"basic": "all", "cooperating": "all", "recovered": "all", "town_applied": "claim"}),
-        ("taian", {"basic": "all", "cooperating": "all", "recovered": "all"}),
+        ("taian", {"basic": "all", "cooperating": "all", "recovered": "all", "differentiated": "claim"}),
         (
             "longsha",
             {
@@ -226,14 +227,31 @@ def test_structure_is_sound(name: str) -> None:
                 "government_service": "all",
             },
         ),
-        ("lanshan", {"core": "none", "shared": "all", "delegated": "all", "negative": "all"}),
+        (
+            "lanshan",
+            {"core": "none", "shared": "all", "delegated": "all", "negative": "all", "differentiated": "claim"},
+        ),
     ],
 )
 def test_list_kinds(name: str, kinds: dict[str, str]) -> None:
     s = _structure(name)
     assert {k.code: k.township for k in s.kinds} == kinds
-    # Every part is a section; Dongshan's town_applied marks items of the parts, it is none.
-    assert [k.code for k in s.kinds if not k.section] == (["town_applied"] if name == "dongshan" else [])
+    # Every part is a section; the claimed kinds that mark items of the parts (Dongshan's
+    # town_applied, the rural differentiated items) are none. Longsha's 差异化清单 is a part.
+    marks = {"dongshan": ["town_applied"], "longsha": []}.get(name, ["differentiated"])
+    assert [k.code for k in s.kinds if not k.section] == marks
+
+
+def test_urban_streets_have_no_rural_duties() -> None:
+    """Rural duties are claimed (差异化), so 柳城街道 and 岱庙街道 do not receive them."""
+    for name, titles in (
+        ("wenjiang", {"农村村民宅基地审批", "秸秆禁烧", "畜禽散养粪便污水分户收集、集中处理"}),
+        ("taian", {"非法采矿查处", "耕地和永久基本农田保护", "农村村民宅基地审批"}),
+        ("lanshan", {"秸秆禁烧", "农村村民宅基地审批"}),
+    ):
+        s = _structure(name)
+        claimed = {i.title for i in _items(name) if township_scope(s, list(i.kinds)) == "claim"}
+        assert titles <= claimed, name
 
 
 def test_wenjiang_levels_and_source_lists() -> None:

@@ -5,6 +5,7 @@ per process within a byte budget fair between tenants, and never shared between 
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections.abc import Iterator
 
 import httpx
@@ -138,6 +139,14 @@ async def test_a_publication_and_a_rename_replace_the_body(client: httpx.AsyncCl
     assert "CON-01" not in {e["item"]["code"] for e in v1.json()["entries"]}
     old = await client.get(f"{county.base}/townships/{LIUCHENG}/list/versions/1", headers=county.auth())
     assert old.json()["entries"] == v1.json()["entries"] and old.content == await _fresh(county, 1)
+    # Only the newest version's body is stored (deflated): publishing dropped version 1's, and
+    # reading version 1 built it without storing it.
+    assert [n for n, _ in await _stored(county)] == [2]
+    found = await find_tenant(county.slug)
+    assert found is not None
+    async with platform_transaction() as conn:
+        deflated = await conn.fetchval("SELECT deflated FROM published_list_bodies WHERE tenant_id = $1", found.id)
+    assert v2.content.endswith(zlib.decompress(deflated)[1:])  # the body after the spliced header
 
     # A unit's new name is part of the body: the next read rebuilds it at the new generation.
     units = await client.get(f"{county.base}/units", headers=county.auth())
@@ -190,7 +199,7 @@ async def test_two_tenants_never_share_a_body(
         assert seen == 0
         with pytest.raises(Exception, match="row-level security"):
             await conn.execute(
-                "INSERT INTO published_list_bodies (tenant_id, township_code, number, generation, body)"
+                "INSERT INTO published_list_bodies (tenant_id, township_code, number, generation, deflated)"
                 " VALUES ($1, $2, 1, 1, '\\x7b7d')",
                 mine_id,
                 LIUCHENG,

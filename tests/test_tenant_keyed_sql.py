@@ -32,16 +32,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "core"
-BASELINE = CORE / "platform" / "migrations" / "0001_baseline.sql"
+MIGRATIONS = CORE / "platform" / "migrations"
 
 # Keys: "path:function" (or "path:CONSTANT") a statement is written in; the failure message prints them.
 
 # Statements that work across tenants on purpose: platform work run as the schema owner, or
 # rows keyed one by one by a tenant id that travels with them.
 CROSS_TENANT: dict[str, str] = {
-    "core/events/queries.py:CLAIM": "webhook worker (owner): claims due deliveries of every tenant",
-    "core/events/queries.py:HOLD": "webhook worker: holds a failing receiver's rows, keyed per claimed row",
-    "core/events/queries.py:RECORD": "webhook worker: records attempts, keyed per row by the claimed delivery",
+    "core/events/queries.py:DUE_TENANTS": "webhook worker (owner): which tenants have due deliveries",
     "core/legal/queries.py:checked_citations": "cited provisions, keyed per row by their document's tenant",
     "core/legal/queries.py:change_adjustments": "impact of a shared law's change (owner): adjustments in every tenant",
     "core/legal/queries.py:opened_adjustments": "impact preview of a shared law's change (owner): every tenant",
@@ -83,8 +81,10 @@ class Statement:
 
 
 def tenant_tables() -> frozenset[str]:
-    text = BASELINE.read_text(encoding="utf-8")
-    found = set()
+    """Tables with a tenant_id column, and views, as every migration creates them (a view over
+    tenant tables — township_version_entries, migration 0010 — is read like one)."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sorted(MIGRATIONS.glob("*.sql")))
+    found = set(re.findall(r"CREATE VIEW (\w+)", text))
     for m in re.finditer(r"CREATE TABLE (\w+) \((.*?)\n\);", text, re.S):
         if re.search(r"^\s*tenant_id\s", m.group(2), re.M):
             found.add(m.group(1))

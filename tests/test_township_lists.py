@@ -162,11 +162,40 @@ async def test_lists_follow_the_catalog_and_nothing_is_lost(client: httpx.AsyncC
 
     as_of = await client.get(f"{base}/published", params={"as_of": "2025-03-15"}, headers=county.auth(county.reader))
     assert as_of.json()["version"] == 1 and "SAF-02" in codes(as_of.json())
+    await _versions_share_unchanged_entries(county)
     before = await client.get(f"{base}/published", params={"as_of": "2024-12-31"}, headers=county.auth())
     assert before.status_code == 404
     # Other townships followed too: their automatic entries, no claim of CON-01.
     other = (await client.get(f"{county.base}/townships/{GONGPING}/list", headers=county.auth())).json()
     assert codes(other) == ["SAF", "SAF-01", "SAF-03"]
+
+
+async def _versions_share_unchanged_entries(county: TenantFixture) -> None:
+    """Version 2 stored only what changed from version 1 (migration 0010): SAF unchanged keeps
+    its one row, valid from 1 on; SAF-01 and CON-01 (their items changed) and SAF-02 (dropped)
+    were closed at 2; SAF-01, CON-01 and SAF-03 (added) opened at 2. A closed range stays closed."""
+    from core.platform.db import tenant_transaction
+    from core.security.tenancy import find_tenant
+
+    found = await find_tenant(county.slug)
+    assert found
+    async with tenant_transaction(found.id) as conn:
+        spans = await conn.fetch(
+            "SELECT item_code, valid_from, valid_until FROM township_entry_spans WHERE township_code = $1"
+            " ORDER BY item_code, valid_from",
+            LIUCHENG,
+        )
+        closed = await conn.execute("UPDATE township_entry_spans SET valid_until = 2 WHERE valid_until IS NOT NULL")
+    assert [tuple(r) for r in spans] == [
+        ("CON-01", 1, 2),
+        ("CON-01", 2, None),
+        ("SAF", 1, None),
+        ("SAF-01", 1, 2),
+        ("SAF-01", 2, None),
+        ("SAF-02", 1, 2),
+        ("SAF-03", 2, None),
+    ]
+    assert closed == "UPDATE 0"  # the policy hides closed ranges from the update
 
 
 async def test_bad_claims_and_submissions(client: httpx.AsyncClient, county: TenantFixture) -> None:
@@ -256,19 +285,35 @@ async def test_published_versions_cannot_be_changed_even_in_sql(
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
     found = await find_tenant(county.slug)
     assert found
-    for statement in ("UPDATE township_version_entries SET post = 'x'", "DELETE FROM township_list_versions"):
+    for statement in (
+        "UPDATE township_entry_spans SET post = 'x'",
+        "DELETE FROM township_entry_spans",
+        "DELETE FROM township_list_versions",
+    ):
         with pytest.raises(PermissionDenied, match="permission denied"):
             async with tenant_transaction(found.id) as conn:
                 await conn.execute(statement)
+    # Entries are validity ranges (migration 0010): the application may close an open span
+    # (valid_until, the one column it may update) but not reopen, move or add to a closed one.
+    with pytest.raises(PermissionDenied, match="another tenant"):  # the policy's WITH CHECK
+        async with tenant_transaction(found.id) as conn:
+            await conn.execute("UPDATE township_entry_spans SET valid_until = NULL")
+    with pytest.raises(PermissionDenied, match="another tenant"):
+        async with tenant_transaction(found.id) as conn:
+            await conn.execute(
+                "INSERT INTO township_entry_spans SELECT tenant_id, township_code, item_code || '-x', valid_from,"
+                " valid_from + 1, origin, justification, responsible_office, post, contact, note, item_hash"
+                " FROM township_entry_spans LIMIT 1"
+            )
 
 
 async def test_a_published_list_is_read_once_per_content_generation(
     client: httpx.AsyncClient, county: TenantFixture
 ) -> None:
     """Bodies of a published version are kept encoded, in PostgreSQL and per process; the
-    content generation, which triggers move, decides when a kept body is stale (core.platform.generations)."""
+    content generation, which every write moves, decides when a kept body is stale (core.platform.generations)."""
     from core.lists.service import published_cache
-    from core.platform import db
+    from core.platform import db, generations
     from core.platform.db import platform_transaction
 
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
@@ -305,6 +350,7 @@ async def test_a_published_list_is_read_once_per_content_generation(
             " INSERT INTO provisions (tenant_id, version_id, article, label, text)"
             " SELECT tenant_id, id, 9, '第九条', '修订后的第九条' FROM v"
         )
+        await generations.bump(conn, generations.SHARED_TENANT)  # as core.legal.library's loader does
     try:
         amended, count = await read()
         assert count == cold_count
@@ -325,6 +371,7 @@ async def test_a_published_list_is_read_once_per_content_generation(
                 " gone AS (DELETE FROM provisions WHERE version_id IN (SELECT id FROM v))"
                 " DELETE FROM legal_versions WHERE id IN (SELECT id FROM v)"
             )
+            await generations.bump(conn, generations.SHARED_TENANT)
 
 
 async def test_cached_published_lists_stay_with_their_tenant(
@@ -349,8 +396,9 @@ async def test_cached_published_lists_stay_with_their_tenant(
 
 
 async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: TenantFixture) -> None:
-    """Statement-level triggers stand in for the foreign key from entries to lists
-    (migration 22:40): an entry without a list is refused, a deleted list takes its entries."""
+    """The foreign key from entries to lists (migration 0011; statement-level triggers before,
+    which Citus cannot run): an entry without a list is refused, a deleted list takes its
+    entries, a list's code cannot change under its entries."""
     import asyncpg
 
     from core.platform.db import platform_transaction, tenant_transaction
@@ -377,7 +425,7 @@ async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: Te
             == 0
         )
         await conn.execute("SAVEPOINT renaming")  # our transactions BEGIN by hand: no conn.transaction()
-        with pytest.raises(asyncpg.ForeignKeyViolationError, match="keeps its township code"):
+        with pytest.raises(asyncpg.ForeignKeyViolationError, match="township_entries_tenant_id_township_code_fkey"):
             await conn.execute(
                 "UPDATE township_lists SET township_code = '510115' WHERE tenant_id = $1 AND township_code = $2",
                 found.id,

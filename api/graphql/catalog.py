@@ -244,6 +244,7 @@ class CatalogVersion:
     note: str
     item_count: int
     withdrawn_count: int
+    warnings: list[str] = strawberry.field(description="On publishing: law-change adjustments still open, etc.")
 
     @classmethod
     def of(cls, view: VersionView) -> CatalogVersion:
@@ -257,6 +258,7 @@ class CatalogVersion:
             note=view.note,
             item_count=view.item_count,
             withdrawn_count=view.withdrawn_count,
+            warnings=view.warnings,
         )
 
 
@@ -277,6 +279,8 @@ class Adjustment:
     initiator: JSON
     changes: JSON
     created_at: datetime.datetime
+    resolution_reason: str | None = strawberry.field(description="Why it was applied or dismissed.")
+    resolved_at: datetime.datetime | None
     access: strawberry.Private[Access]
 
     @classmethod
@@ -295,6 +299,8 @@ class Adjustment:
             initiator=view.initiator,
             changes=view.changes,
             created_at=view.created_at,
+            resolution_reason=view.resolution_reason,
+            resolved_at=view.resolved_at,
             access=access,
         )
 

@@ -9,9 +9,10 @@ from typing import Any
 
 import strawberry
 
+from api.graphql.inputs import convert
 from core.legal import service
 from core.legal.service import CitationIndex as CitationIndexView
-from core.legal.service import DocumentView, ProvisionHit
+from core.legal.service import CitationResolve, DocumentView, ProvisionHit
 from core.platform.errors import NotFound
 from core.security.access import Access
 
@@ -140,6 +141,9 @@ class LegalDocument:
     current_version: LegalVersionSummary | None
     repeal: LegalRepeal | None
     created_at: datetime.datetime
+    region_code: str | None = strawberry.field(description="GB/T 2260 prefix of a local document's region")
+    abbreviations: list[str] = strawberry.field(description="names it is cited by besides its titles")
+    amends_id: str | None = strawberry.field(description="an amending document: the document it amends")
     access: strawberry.Private[Access]
 
     @classmethod
@@ -190,6 +194,25 @@ def _provision(hit: ProvisionHit) -> Provision:
     return Provision(**vars_of(hit))
 
 
+@strawberry.type(description="One cited provision as resolved against the tenant's library, or why not.")
+class LegalBasis:
+    raw: str
+    resolved: bool
+    document_id: str | None
+    document_title: str | None
+    shared: bool | None
+    level: str | None
+    level_label: str | None
+    status: str | None
+    status_label: str | None
+    region_code: str | None
+    article: int | None
+    paragraph: int | None
+    item: int | None
+    label: str
+    problem: str | None
+
+
 @strawberry.type
 class LegalQueries:
     """Root fields of the legal library (TenantNode inherits them)."""
@@ -216,6 +239,14 @@ class LegalQueries:
             return LegalDocument.of(await service.get_document(self.access, uuid.UUID(str(id))), self.access)
         except (NotFound, ValueError):
             return None
+
+    @strawberry.field(
+        description="Citation strings resolved as the tenant's items would resolve them (REST:"
+        " resolveLegalCitations); one entry per cited provision."
+    )
+    async def resolve_citations(self, citations: list[str]) -> list[LegalBasis]:
+        found = await service.resolve(self.access, convert({"citations": citations}, CitationResolve))
+        return [LegalBasis(**vars_of(b)) for b in found.bases]
 
     @strawberry.field(description="Articles containing every word of q (simplified or traditional).")
     async def legal_provisions(self, q: str, first: int = 50, after: str | None = None) -> ProvisionPage:

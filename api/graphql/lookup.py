@@ -27,12 +27,51 @@ class ProposedUnit:
     contact: str
     agency_code: str | None
     agency_name: str | None
+    leader: str
+    a_post: str
+    b_post: str
+    listed_as: str | None = strawberry.field(description="the catalog's party when this is its district counterpart")
+    reason: str = strawberry.field(description="why this unit, in plain words")
 
 
 @strawberry.type
 class TownshipRef:
     code: str
     name: str
+
+
+@strawberry.type(description="A township the appeal may concern, and why.")
+class TownshipCandidate:
+    code: str
+    name: str
+    reason: str
+
+
+@strawberry.type(
+    description="Where the appeal happened as the lookup read it (source: parameter, text, ambiguous, none)."
+)
+class PlaceFound:
+    source: str
+    township: TownshipRef | None
+    village: TownshipRef | None
+    words: list[str]
+    reason: str
+
+
+@strawberry.type(
+    description="A term of the item the appeal matched, the appeal's words behind it and how (word, lexicon, pinyin)."
+)
+class WordMatch:
+    term: str
+    said: str
+    how: str
+
+
+@strawberry.type(description="Why an item was proposed: the words, the place, the unit.")
+class Explanation:
+    words: list[WordMatch]
+    place: str
+    unit: str
 
 
 @strawberry.type
@@ -55,6 +94,7 @@ class LookupItem:
     matched_terms: list[str]
     recovery: LookupRecovery | None
     units: list[ProposedUnit]
+    explanation: Explanation
 
 
 @strawberry.type(description="Who answers for an appeal, by the published township lists.")
@@ -66,7 +106,8 @@ class LookupResult:
     items: list[LookupItem]
     score: float
     confidence: float
-    candidate_townships: list[TownshipRef]
+    candidate_townships: list[TownshipCandidate]
+    place: PlaceFound
 
     @classmethod
     def of(cls, r: service.LookupResult) -> LookupResult:
@@ -84,13 +125,25 @@ class LookupResult:
                         **_fields(i),
                         "recovery": LookupRecovery(**_fields(i.recovery)) if i.recovery else None,
                         "units": units(i.units),
+                        "explanation": Explanation(
+                            words=[WordMatch(**_fields(w)) for w in i.explanation.words],
+                            place=i.explanation.place,
+                            unit=i.explanation.unit,
+                        ),
                     }
                 )
                 for i in r.items
             ],
             score=r.score,
             confidence=r.confidence,
-            candidate_townships=[TownshipRef(**_fields(t)) for t in r.candidate_townships],
+            candidate_townships=[TownshipCandidate(**_fields(t)) for t in r.candidate_townships],
+            place=PlaceFound(
+                source=r.place.source,
+                township=TownshipRef(**_fields(r.place.township)) if r.place.township else None,
+                village=TownshipRef(**_fields(r.place.village)) if r.place.village else None,
+                words=r.place.words,
+                reason=r.place.reason,
+            ),
         )
 
 
@@ -102,8 +155,9 @@ class LookupQueries:
 
     @strawberry.field(
         description="Route a citizen appeal by the published township lists: the responsible township, units"
-        " (primary first, then cooperating) and matched items. Location: a township, village or grid code"
-        " (or exact name); none searches every township."
+        " (primary first, then cooperating) and matched items, each explained. Location: a township, village or"
+        " grid code (or exact name); without one the place is read from the text, and none named means no"
+        " township is named in the answer."
     )
     async def responsibility_lookup(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Annotated, Any
 
 import strawberry
@@ -11,6 +12,7 @@ from strawberry.scalars import JSON
 
 from api.graphql.call_mutations import CallMutations
 from api.graphql.catalog import (
+    Adjustment,
     CatalogItem,
     CatalogItemInput,
     CatalogItemPatch,
@@ -33,7 +35,9 @@ from api.graphql.portal_footer_mutations import PortalFooterMutations
 from api.graphql.publication_mutations import PublicationMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit, attempt
 from api.graphql.workflow_mutations import WorkflowMutations
+from core.catalog import adjustments
 from core.catalog import editing as catalog_editing
+from core.catalog.adjustments import AdjustmentResolve
 from core.catalog.reading import ItemCreate, ItemUpdate, PublishRequest, Withdrawal
 from core.jurisdictions import tree as jurisdictions
 from core.jurisdictions import units
@@ -41,6 +45,7 @@ from core.jurisdictions.tree import JurisdictionCreate, JurisdictionUpdate
 from core.jurisdictions.units import UnitCreate, UnitUpdate
 from core.lists import service as township_lists
 from core.lists.service import Claim, EntryUpdate, ListPublish, ReturnRequest
+from core.platform.errors import NotFound
 from core.security.access import Access, Role
 from core.security.tenancy import all_tenants
 
@@ -125,6 +130,7 @@ UnitResult = Annotated[Unit | Problem, strawberry.union("UnitResult")]
 DeleteResult = Annotated[Deleted | Problem, strawberry.union("DeleteResult")]
 CatalogItemResult = Annotated[CatalogItem | Problem, strawberry.union("CatalogItemResult")]
 CatalogVersionResult = Annotated[CatalogVersion | Problem, strawberry.union("CatalogVersionResult")]
+AdjustmentResult = Annotated[Adjustment | Problem, strawberry.union("AdjustmentResult")]
 TownshipListResult = Annotated[TownshipList | Problem, strawberry.union("TownshipListResult")]
 
 
@@ -164,6 +170,23 @@ class CatalogMutations:
         async def act(access: Access) -> CatalogItem:
             data = convert(_given(input), Withdrawal)
             return CatalogItem.of(await catalog_editing.withdraw_item(access, code, data), access)
+
+        return await attempt(info, tenant, act)
+
+    @strawberry.mutation(
+        description="Apply or dismiss an open law-change adjustment (state: applied or dismissed; a dismissal"
+        " says why). REST: resolveCatalogAdjustment."
+    )
+    async def resolve_catalog_adjustment(
+        self, info: GqlInfo, tenant: str, id: strawberry.ID, state: str, reason: str = ""
+    ) -> AdjustmentResult:
+        async def act(access: Access) -> Adjustment:
+            data = convert({"state": state, "reason": reason}, AdjustmentResolve)
+            try:
+                adjustment_id = uuid.UUID(str(id))
+            except ValueError:
+                raise NotFound(f"no adjustment {id}") from None
+            return Adjustment.of(await adjustments.resolve_adjustment(access, adjustment_id, data), access)
 
         return await attempt(info, tenant, act)
 

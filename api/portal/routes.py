@@ -262,6 +262,7 @@ async def search_page(
         categories=list(data.labels.categories.items()),
         townships=data.townships,
         hits=[],
+        total=0,
         next_link=None,
         error=None,
         footer=await portal.footer(access),
@@ -269,7 +270,7 @@ async def search_page(
     status = 200
     if q.strip():
         try:
-            found = await search.search(
+            found = await search.search_items(
                 access,
                 q,
                 kind=kind or None,
@@ -281,7 +282,7 @@ async def search_page(
         except QingdanError as exc:
             status, context["error"] = exc.status, _search_problem(exc)
         else:
-            context["hits"] = found.items
+            context["hits"], context["total"] = found.items, found.total
             if found.next_cursor:
                 more = search_path(slug, q, kind=kind or None, category=category or None, township=township or None)
                 context["next_link"] = f"{more}&cursor={found.next_cursor}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 from typing import Annotated, Any
 
@@ -11,9 +12,10 @@ from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
 from api.rest.idempotency import create_once, created
 from api.rest.params import TENANT_PATH, Cursor, IdempotencyKey, IfMatch, Limit, UpdatedSince, with_etag
+from core.catalog import adjustments, structure
 from core.catalog import editing as catalog_editing
 from core.catalog import reading as catalog
-from core.catalog import structure
+from core.catalog.adjustments import AdjustmentResolve
 from core.catalog.reading import (
     AdjustmentView,
     ItemCreate,
@@ -68,6 +70,8 @@ class CatalogController(Controller):
         operation_id="publishCatalog",
         status_code=200,
         summary="Freeze the draft as the next version; township lists follow it",
+        description="While law-change adjustments are open the answer carries a warning naming how many;"
+        " with QINGDAN_PUBLISH_OPEN_ADJUSTMENTS=refuse it is a 409 instead, and nothing is published.",
     )
     async def publish(
         self, access: NamedDependency[Access], data: JSONBody[PublishRequest], if_match: IfMatch = None
@@ -158,3 +162,16 @@ class CatalogController(Controller):
         ] = None,
     ) -> list[AdjustmentView]:
         return await catalog.list_adjustments(access, version=version, item_code=item, state=adjustment_state)
+
+    @post(
+        "/adjustments/{adjustment_id:uuid}/resolution",
+        operation_id="resolveCatalogAdjustment",
+        status_code=200,
+        summary="Apply or dismiss an open law-change adjustment (a dismissal says why)",
+        description="Only an open adjustment (one a recorded change of the law proposed) is applied or"
+        " dismissed, once: 409 when it already is. Admins only.",
+    )
+    async def resolve_adjustment(
+        self, access: NamedDependency[Access], adjustment_id: FromPath[uuid.UUID], data: JSONBody[AdjustmentResolve]
+    ) -> AdjustmentView:
+        return await adjustments.resolve_adjustment(access, adjustment_id, data)

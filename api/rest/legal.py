@@ -22,6 +22,8 @@ from core.legal.service import (
     CitationImport,
     CitationImportReport,
     CitationIndex,
+    CitationResolution,
+    CitationResolve,
     DocumentCreate,
     DocumentCreated,
     DocumentView,
@@ -263,6 +265,20 @@ class LegalController(Controller):
     )
     async def impact(self, access: NamedDependency[Access], change_id: FromPath[uuid.UUID]) -> ImpactReport:
         return await service.impact_report(access, change_id)
+
+    @post(
+        "/legal/citations/resolve",
+        operation_id="resolveLegalCitations",
+        status_code=200,
+        summary="Resolve citations as the tenant's items would: document, level, status, region, or why not",
+        description="Against the national library (laws, regulations, rules), the local documents of"
+        " the tenant's region (GB/T 2260 prefix of its division code) and its own documents."
+        " Abbreviations (《民法典》, 《食安法》, a local regulation without its region) resolve; between"
+        " several candidates the tenant's own wins, then the most local, then the higher level."
+        " Nothing is written.",
+    )
+    async def resolve(self, access: NamedDependency[Access], data: JSONBody[CitationResolve]) -> CitationResolution:
+        return await service.resolve(access, data)
 
     @post(
         "/catalog/citations/import",

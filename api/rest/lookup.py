@@ -14,8 +14,11 @@ from core.security.access import Access
 _DESCRIPTION = (
     "Routes a citizen appeal (12345 hotline, grid platform) by the published township lists in force:"
     " the responsible township, the units — primary first, then cooperating, with their duty texts — and"
-    " the matched list items with scores. Recovered items route to the receiving department. Without a"
-    " location every township's list is searched. Any key of the tenant may ask."
+    " the matched list items with scores, each explained (words, place, why the unit), down to the"
+    " township's office and A/B posts, a department's agency there, or a district's own bureau. Recovered"
+    " items route to the receiving department. Without a location parameter the place is read from the"
+    " text (names, short forms such as 涌泉, landmarks); when it names none or several, no township is"
+    " chosen and `candidate_townships` say which and why. Any key of the tenant may ask."
 )
 
 
@@ -41,7 +44,9 @@ class LookupController(Controller):
         self,
         access: NamedDependency[Access],
         text: str = Parameter(description="the appeal's text, e.g. 小区门口占道经营的摊贩太多了", max_length=2000),
-        township: str | None = Parameter(default=None, description="township or street: division code or name"),
+        township: str | None = Parameter(
+            default=None, description="township or street: division code or name (wins over a place in the text)"
+        ),
         village: str | None = Parameter(default=None, description="village or community: division code or name"),
         grid: str | None = Parameter(default=None, description="grid code"),
         item_code: str | None = Parameter(default=None, description="restrict to this item of the list"),

@@ -195,7 +195,8 @@ async def call_row(
 ) -> CallRow | None:
     """The call, locked for the transaction with ``lock``."""
     row = await conn.fetchrow(
-        f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.tenant_id = $1 AND c.id = $2"
+        # j pinned to the tenant too: Citus locks (FOR UPDATE) only in a statement routed to one shard.
+        f"SELECT {_CALL_COLUMNS} {_FROM_CALLS} WHERE c.tenant_id = $1 AND j.tenant_id = $1 AND c.id = $2"
         + (" FOR UPDATE OF c" if lock else ""),
         tenant_id,
         call_id,
@@ -281,12 +282,11 @@ async def insert_call(
 
 
 async def on_published_list(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, item_code: str) -> bool:
-    """Whether the item is on the township's published list."""
+    """Whether the item is on the township's published list (its newest version: an open span)."""
     return bool(
         await conn.fetchval(
-            "SELECT true FROM township_lists l JOIN township_version_entries e ON e.tenant_id = l.tenant_id"
-            " AND e.township_code = l.township_code AND e.number = l.published_number"
-            " WHERE l.tenant_id = $1 AND l.township_code = $2 AND e.item_code = $3",
+            "SELECT true FROM township_entry_spans WHERE tenant_id = $1 AND township_code = $2"
+            " AND item_code = $3 AND valid_until IS NULL",
             tenant_id,
             township,
             item_code,

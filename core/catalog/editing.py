@@ -7,14 +7,16 @@ date. Writes happen in a fixed number of statements whatever their size (:func:`
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import asyncpg
 import msgspec
 
 from core.catalog import queries
+from core.catalog.adjustments import open_adjustment_warnings
 from core.catalog.reading import (
     REASON_KINDS,
     AdjustmentNote,
@@ -30,13 +32,15 @@ from core.catalog.reading import (
 )
 from core.catalog.structure import check_item_fields, kinds_with_role, load_structure, township_scope
 from core.events import service as events
+from core.legal.bases import bases_in, item_bases
 from core.legal.library import resolve_citations
+from core.platform import generations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.messages import Text
 from core.platform.versioning import Expected, check_version, stale
 from core.plugin_api import registry as plugins
-from core.plugin_api.types import CatalogItem, ListStructure, Recovery, Responsibility
+from core.plugin_api.types import CatalogItem, LegalBasis, ListStructure, Recovery, Responsibility
 from core.publication import search
 from core.security import audit
 from core.security.access import Access
@@ -54,6 +58,7 @@ async def open_draft(conn: asyncpg.Connection, access: Access) -> tuple[int, boo
         return draft, published is not None
     number = (published or 0) + 1
     await conn.execute(queries.INSERT_DRAFT, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)
     if published is not None:
         await queries.copy_version(conn, access.tenant.id, published, number)
     return number, published is not None
@@ -63,7 +68,14 @@ def _content_hash(fields: dict[str, Any]) -> str:
     return hashlib.sha256(msgspec.json.encode(fields, order="sorted")).hexdigest()[:32]
 
 
-def _as_plugin_item(data: ItemCreate) -> CatalogItem:
+def item_create_of(item: CatalogItem) -> ItemCreate:
+    """A plugin's catalog item as the body core validates (what core resolved is not input)."""
+    fields = dataclasses.asdict(item)
+    fields.pop("legal_bases", None)
+    return msgspec.convert(fields, ItemCreate)
+
+
+def _as_plugin_item(data: ItemCreate, bases: Mapping[str, tuple[LegalBasis, ...]] | None) -> CatalogItem:
     return CatalogItem(
         code=data.code,
         title=data.title,
@@ -81,6 +93,7 @@ def _as_plugin_item(data: ItemCreate) -> CatalogItem:
         recovery=Recovery(**msgspec.structs.asdict(data.recovery)) if data.recovery else None,
         citations=tuple(data.citations),
         extra=dict(data.extra),
+        legal_bases=None if bases is None else item_bases(data.citations, bases),
     )
 
 
@@ -149,10 +162,14 @@ def item_problems(
     return problems
 
 
-def plugin_problems(access: Access, data: ItemCreate) -> list[FieldError]:
+def plugin_problems(
+    access: Access, data: ItemCreate, bases: Mapping[str, tuple[LegalBasis, ...]] | None = None
+) -> list[FieldError]:
+    """The tenant's plugin's rules for an item; ``bases`` (from :func:`core.legal.bases.bases_by_raw`)
+    gives it the resolved legal bases, else it sees ``legal_bases`` None."""
     if not access.tenant.plugin:
         return []
-    found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data))
+    found = plugins.call(access.tenant.plugin, "qingdan_check_item", item=_as_plugin_item(data, bases))
     return [FieldError(p.field, p.message, p.text()) for p in (found or [])]
 
 
@@ -180,7 +197,9 @@ async def _check_item(conn: asyncpg.Connection, access: Access, number: int, dat
         units=set(facts.units or []),
         cycle=bool(facts.cycle),
     )
-    _raise(problems or plugin_problems(access, data))
+    if not problems and access.tenant.plugin:
+        problems = plugin_problems(access, data, await bases_in(conn, access, data.citations))
+    _raise(problems)
     return township_scope(structure, data.kinds)
 
 
@@ -292,6 +311,7 @@ async def _record_adjustment(
         msgspec.json.encode(changes).decode(),
     )
     await conn.execute(queries.BUMP_REVISION, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)
 
 
 async def create_item(access: Access, data: ItemCreate) -> ItemView:
@@ -428,6 +448,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
         problems: list[FieldError] = []
         known = dict(drafted)
         prepared = []
+        bases = await bases_in(conn, access, [c for i in items for c in i.citations]) if access.tenant.plugin else None
         for i, item in enumerate(items):
             found = (
                 []
@@ -435,7 +456,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
                 else [FieldError.said("code", Text("field.already-used-codes-are", code=item.code))]
             )
             found += item_problems(structure, item, parent=known.get(item.parent_code or ""), units=units)
-            found = found or plugin_problems(access, item)
+            found = found or plugin_problems(access, item, bases)
             problems += [
                 FieldError.said(f"items[{i}].{p.field}", Text("field.message", code=item.code, message=said))
                 for p in found
@@ -462,6 +483,7 @@ async def import_items(access: Access, items: list[ItemCreate], note: Adjustment
             codes,
         )
         await conn.execute(queries.BUMP_REVISION, access.tenant.id, number)
+        await generations.bump(conn, access.tenant.id)
         await audit.record(access, "catalog_version", str(number), "import", after={"items": len(items)})
     return len(items)
 
@@ -499,10 +521,12 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
         rows = await queries.item_hashes(conn, access.tenant.id, draft.number)
         if not rows:
             raise ValidationFailed.on("draft", Text("field.empty-catalog-cannot-published"))
+        warnings = await open_adjustment_warnings(conn, access)
         digest = hashlib.sha256("\n".join(f"{r.code}:{r.content_hash}" for r in rows).encode()).hexdigest()
         await conn.execute(
             queries.PUBLISH_VERSION, access.tenant.id, draft.number, data.effective_date, digest, data.note
         )
+        await generations.bump(conn, access.tenant.id)
         # The items' texts are analysed for search in a thread while PostgreSQL brings the
         # township lists along; the documents are stored after.
         indexing = await search.start_catalog_version(conn, access, draft.number)
@@ -528,4 +552,6 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
                 "township_lists": followed,
             },
         )
-    return await get_version(access, draft.number)
+    view = await get_version(access, draft.number)
+    view.warnings = warnings
+    return view

@@ -21,6 +21,7 @@ import uuid
 import asyncpg
 import msgspec
 
+from core.platform.db import bulk_insert
 from core.platform.rows import maybe_row_as, row_as, rows_as
 
 
@@ -62,6 +63,8 @@ class AdjustmentRow(_Row, frozen=True):
     initiator: str
     changes: str
     created_at: datetime.datetime
+    resolution_reason: str | None
+    resolved_at: datetime.datetime | None
 
 
 class ItemFactsRow(_Row, frozen=True):
@@ -91,13 +94,15 @@ class ItemHashRow(_Row, frozen=True):
 
 # --------------------------------------------------------------------------- items (records, see above)
 
+# Every statement using it has the tenant as $1; the subqueries name $1 rather than i.tenant_id,
+# so that Citus routes them with the item (inside the item page's CTEs too).
 ITEM_SELECT = """
 SELECT i.code, i.version, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category,
        i.item_kind, i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status,
        i.withdrawn_reason, i.successor_code, i.content_hash, i.changed_in, i.revision,
        coalesce((SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
                  'financial_share', r.financial_share) ORDER BY r.position)
-          FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id AND r.version = i.version
+          FROM catalog_responsibilities r WHERE r.tenant_id = $1 AND r.version = i.version
           AND r.item_code = i.code), '[]') AS responsibilities,
        coalesce((SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL
                  AND c.problem IS NULL, 'document_id', c.document_id, 'document_title', d.title,
@@ -112,7 +117,7 @@ SELECT i.code, i.version, i.title, i.level, i.kinds, i.township_scope, i.parent_
                AND pv.article = c.article AND pv.paragraph = coalesce(c.paragraph, 0)
                AND pv.item = coalesce(c.item, 0)
              ORDER BY lv.version_date DESC LIMIT 1) p ON true
-          WHERE c.tenant_id = i.tenant_id AND c.version = i.version AND c.item_code = i.code),
+          WHERE c.tenant_id = $1 AND c.version = i.version AND c.item_code = i.code),
          '[]') AS legal_bases
 FROM catalog_items i
 """
@@ -132,7 +137,7 @@ WITH sel AS MATERIALIZED ({selection}),
 cd AS MATERIALIZED (SELECT DISTINCT c.document_tenant, c.document_id, c.article, coalesce(c.paragraph, 0) AS paragraph,
              coalesce(c.item, 0) AS item
         FROM sel JOIN item_citations c
-          ON c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code
+          ON c.tenant_id = $1 AND c.version = sel.version AND c.item_code = sel.code
        WHERE c.document_id IS NOT NULL),
 p AS MATERIALIZED (SELECT k.*, x.label, x.text FROM cd k JOIN LATERAL (
         SELECT pv.label, pv.text FROM legal_versions lv JOIN provisions pv
@@ -153,7 +158,9 @@ def items_for(selection: str) -> str:
     (a 500-entry list repeated 324 KiB of text, 9 KiB of it distinct), so whole-list reads
     add each cited provision once, from :func:`provisions_for`.
 
-    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns.
+    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns, of
+    the tenant ``$1``: every table is filtered by ``$1`` itself, not through ``sel``, which is
+    what lets Citus route the statement to the tenant's worker.
 
     The plan must not depend on estimates (tests/test_plans.py): every per-item part is a
     LATERAL probe by the tenant-leading primary key of its table, driven by ``sel``, so the
@@ -171,13 +178,13 @@ SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.cate
        i.successor_code, i.content_hash, i.changed_in, i.revision,
        coalesce(rs.duties, '[]') AS responsibilities, coalesce(lb.bases, '[]') AS legal_bases
   FROM sel CROSS JOIN m
-  JOIN LATERAL (SELECT * FROM catalog_items i WHERE i.tenant_id = sel.tenant_id AND i.version = sel.version
+  JOIN LATERAL (SELECT * FROM catalog_items i WHERE i.tenant_id = $1 AND i.version = sel.version
                    AND i.code = sel.code OFFSET 0) i ON true
   LEFT JOIN LATERAL (
     SELECT json_agg(json_build_object('party', r.party, 'role', r.role, 'duty', r.duty,
              'financial_share', r.financial_share) ORDER BY r.position) AS duties
       FROM catalog_responsibilities r
-     WHERE r.tenant_id = sel.tenant_id AND r.version = sel.version AND r.item_code = sel.code) rs ON true
+     WHERE r.tenant_id = $1 AND r.version = sel.version AND r.item_code = sel.code) rs ON true
   LEFT JOIN LATERAL (
     SELECT json_agg(json_build_object('raw', c.raw, 'resolved', c.document_id IS NOT NULL AND c.problem IS NULL,
              'document_id', c.document_id, 'document_title', m.titles ->> c.document_id::text,
@@ -186,7 +193,7 @@ SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.cate
                                              coalesce(c.item, 0)),
              'problem', c.problem) ORDER BY c.position) AS bases
       FROM item_citations c
-     WHERE c.tenant_id = sel.tenant_id AND c.version = sel.version AND c.item_code = sel.code) lb ON true
+     WHERE c.tenant_id = $1 AND c.version = sel.version AND c.item_code = sel.code) lb ON true
  ORDER BY sel.code
 """
 
@@ -246,7 +253,7 @@ async def item_page(
         " AND ($5::text IS NULL OR i.level = $5)"
         " AND ($6::text IS NULL OR i.parent_code = $6)"
         " AND ($7::text IS NULL OR EXISTS (SELECT 1 FROM catalog_responsibilities r"
-        "  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code"
+        "  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code"
         "  AND r.party = $7))"
         " AND ($8::text IS NULL OR i.status = $8)"
         " AND ($9::text IS NULL OR strpos(i.title, $9) > 0 OR strpos(i.description, $9) > 0)"
@@ -333,7 +340,7 @@ async def unit_items(
     """Active items the unit has a responsibility for or took back, in code order."""
     return await conn.fetch(
         ITEM_SELECT + " WHERE i.tenant_id = $1 AND i.version = $2 AND i.status = 'active' AND ("
-        " EXISTS (SELECT 1 FROM catalog_responsibilities r WHERE r.tenant_id = i.tenant_id"
+        " EXISTS (SELECT 1 FROM catalog_responsibilities r WHERE r.tenant_id = $1"
         "  AND r.version = i.version AND r.item_code = i.code AND r.party = $3)"
         " OR i.recovery->>'receiving_unit' = $3) ORDER BY i.code",
         tenant_id,
@@ -357,18 +364,20 @@ async def adjustment_rows(
     version: int | None,
     item_code: str | None,
     state: str | None,
+    adjustment_id: uuid.UUID | None = None,
 ) -> list[AdjustmentRow]:
     records = await conn.fetch(
         "SELECT id::text, version, state, law_change_id::text, kind, reason_kind, reason, item_code,"
         " effective_date, initiator,"
-        " changes, created_at FROM catalog_adjustments WHERE tenant_id = $1"
+        " changes, created_at, resolution_reason, resolved_at FROM catalog_adjustments WHERE tenant_id = $1"
         " AND ($2::int IS NULL OR version = $2) AND ($3::text IS NULL OR item_code = $3)"
-        " AND ($4::text IS NULL OR state = $4)"
+        " AND ($4::text IS NULL OR state = $4) AND ($5::uuid IS NULL OR id = $5)"
         " ORDER BY created_at, id",
         tenant_id,
         version,
         item_code,
         state,
+        adjustment_id,
     )
     return rows_as(AdjustmentRow, records)
 
@@ -460,13 +469,13 @@ UPSERT_ITEMS = (
     " changed_in = excluded.changed_in, revision = excluded.revision"
 )
 #: $1 tenant, $2 draft, $3..$8 item codes, positions, parties, roles, duties, shares
-INSERT_RESPONSIBILITIES = (
+INSERT_RESPONSIBILITIES = bulk_insert(
     "INSERT INTO catalog_responsibilities (tenant_id, version, item_code, position, party, role,"
     " duty, financial_share) SELECT $1, $2, c, p, a, r, d, s FROM unnest($3::text[], $4::int[],"
     " $5::text[], $6::text[], $7::text[], $8::numeric[]) AS t(c, p, a, r, d, s)"
 )
 #: $1 tenant, $2 draft, $3..$11 item codes, positions, document tenants and ids, article, paragraph, item, raw, problem
-INSERT_CITATIONS = (
+INSERT_CITATIONS = bulk_insert(
     "INSERT INTO item_citations (tenant_id, version, item_code, position, document_tenant,"
     " document_id, article, paragraph, item, raw, problem) SELECT $1, $2, c, p, dt, di, a, pa, it, r,"
     " pr FROM unnest($3::text[], $4::int[], $5::uuid[], $6::uuid[], $7::int[], $8::int[],"
@@ -479,7 +488,7 @@ INSERT_ADJUSTMENT = (
     " effective_date, initiator, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)"
 )
 #: $1 tenant, $2 version, $3 reason kind, $4 reason, $5 effective date, $6 initiator (json text), $7 item codes
-INSERT_ADDITIONS = (
+INSERT_ADDITIONS = bulk_insert(
     "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
     " effective_date, initiator, changes) SELECT $1, $2, 'add', $3, $4, c, $5, $6::jsonb, '{}'"
     " FROM unnest($7::text[]) AS c"
@@ -489,7 +498,7 @@ BUMP_REVISION = "UPDATE catalog_versions SET revision = revision + 1 WHERE tenan
 #: $1 tenant, $2 code
 INSERT_REFERENCE_CODE = "INSERT INTO reference_codes (tenant_id, code) VALUES ($1, $2)"
 #: $1 tenant, $2 codes
-INSERT_REFERENCE_CODES = "INSERT INTO reference_codes (tenant_id, code) SELECT $1, unnest($2::text[])"
+INSERT_REFERENCE_CODES = bulk_insert("INSERT INTO reference_codes (tenant_id, code) SELECT $1, unnest($2::text[])")
 #: $1 tenant, $2 number, $3 effective date, $4 content hash, $5 note
 PUBLISH_VERSION = (
     "UPDATE catalog_versions SET status = 'published', published_at = now(), effective_date = $3,"
@@ -580,7 +589,7 @@ async def item_hashes(conn: asyncpg.Connection, tenant_id: uuid.UUID, number: in
 #: $1 tenant, $2 the structure document (json text)
 SAVE_STRUCTURE = (
     "INSERT INTO list_structures (tenant_id, document) VALUES ($1, $2::jsonb)"
-    " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_at = now()"
+    " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at"
 )
 
 
@@ -588,3 +597,14 @@ async def structure_document(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> 
     """The saved structure's jsonb text, None until one is saved."""
     document: str | None = await conn.fetchval("SELECT document FROM list_structures WHERE tenant_id = $1", tenant_id)
     return document
+
+
+# An open adjustment (a change of the law proposed it) becomes applied or dismissed, once.
+RESOLVE_ADJUSTMENT = (
+    "UPDATE catalog_adjustments SET state = $3, resolution_reason = $4, resolved_at = now(),"
+    " resolved_by = $5::jsonb WHERE tenant_id = $1 AND id = $2 AND state = 'open' RETURNING id"
+)
+
+ADJUSTMENT_STATE = "SELECT state FROM catalog_adjustments WHERE tenant_id = $1 AND id = $2"
+
+OPEN_ADJUSTMENTS = "SELECT count(*) FROM catalog_adjustments WHERE tenant_id = $1 AND state = 'open'"

@@ -10,6 +10,7 @@ where it was folded into another. Changing the catalog is :mod:`core.catalog.edi
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -168,6 +169,8 @@ class VersionView(msgspec.Struct):
     note: str
     item_count: int
     withdrawn_count: int
+    # On publishing: what the county should know, e.g. law-change adjustments still open.
+    warnings: list[str] = []
 
 
 class AdjustmentView(msgspec.Struct):
@@ -184,6 +187,8 @@ class AdjustmentView(msgspec.Struct):
     initiator: dict[str, Any]
     changes: dict[str, Any]
     created_at: datetime.datetime
+    resolution_reason: str | None = None  # why it was applied or dismissed
+    resolved_at: datetime.datetime | None = None
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -391,11 +396,16 @@ async def unresolved_citations(access: Access, version: int | str | None = None)
 
 
 async def list_adjustments(
-    access: Access, *, version: int | None = None, item_code: str | None = None, state: str | None = None
+    access: Access,
+    *,
+    version: int | None = None,
+    item_code: str | None = None,
+    state: str | None = None,
+    adjustment_id: uuid.UUID | None = None,
 ) -> list[AdjustmentView]:
     check_int("version", version, 1)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await queries.adjustment_rows(conn, access.tenant.id, version, item_code, state)
+        records = await queries.adjustment_rows(conn, access.tenant.id, version, item_code, state, adjustment_id)
     return [
         AdjustmentView(
             id=r.id,
@@ -411,6 +421,8 @@ async def list_adjustments(
             initiator=msgspec.json.decode(r.initiator),
             changes=msgspec.json.decode(r.changes),
             created_at=r.created_at,
+            resolution_reason=r.resolution_reason,
+            resolved_at=r.resolved_at,
         )
         for r in records
     ]

@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 from core.catalog import queries
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
 from core.platform.inputs import day_problem
@@ -285,6 +286,7 @@ async def save_structure(access: Access, structure: ListStructure) -> None:
             access.tenant.id,
             msgspec.json.encode(to_document(structure)).decode(),
         )
+        await generations.bump(conn, access.tenant.id)
 
 
 async def replace_structure(access: Access, document: dict[str, Any]) -> ListStructure:

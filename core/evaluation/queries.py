@@ -45,7 +45,7 @@ async def scheme_row(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> SchemeRo
 REPLACE_SCHEME = (
     "INSERT INTO evaluation_schemes (tenant_id, document, origin, revision) VALUES ($1, $2::jsonb, 'tenant', 1)"
     " ON CONFLICT (tenant_id) DO UPDATE SET document = excluded.document, origin = 'tenant',"
-    " revision = evaluation_schemes.revision + 1, updated_at = now()"
+    " revision = evaluation_schemes.revision + 1, updated_at = excluded.updated_at"
     " WHERE $3::int IS NULL OR evaluation_schemes.revision = $3::int"
     " RETURNING revision"
 )
@@ -187,7 +187,8 @@ UPSERT_SCORES = (
     " note, entered_by) SELECT $1, $2, r, e, s, i, v, n, $9 FROM unnest($3::text[], $4::text[], $5::text[],"
     " $6::text[], $7::float8[], $8::text[]) AS x(r, e, s, i, v, n)"
     " ON CONFLICT (tenant_id, period, relation, evaluatee, evaluator, indicator) DO UPDATE"
-    " SET score = excluded.score, note = excluded.note, entered_by = excluded.entered_by, entered_at = now()"
+    " SET score = excluded.score, note = excluded.note, entered_by = excluded.entered_by,"
+    " entered_at = excluded.entered_at"
 )
 
 
@@ -345,7 +346,7 @@ WITH v AS (
    ORDER BY effective_date DESC, number DESC LIMIT 1)
 SELECT
   (SELECT name FROM jurisdictions WHERE tenant_id = $1 AND code = $2) AS party_name,
-  EXISTS (SELECT 1 FROM township_version_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3)
+  EXISTS (SELECT 1 FROM township_entry_spans WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3)
   OR EXISTS (SELECT 1 FROM township_entries WHERE tenant_id = $1 AND township_code = $2 AND item_code = $3)
     AS ever,
   v.number, v.catalog_version, v.effective_date,

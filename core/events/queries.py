@@ -195,14 +195,16 @@ NOTIFY = "SELECT pg_notify($1, '')"
 
 # --------------------------------------------------------------------------- subscriptions
 
+# Every use has the tenant as $1; the counts name it rather than s.tenant_id, so that Citus
+# routes the statement (and its lock) to the tenant's shard.
 _SUBSCRIPTION = (
     "SELECT s.id, s.url, s.event_types, s.description, s.active, s.version, s.created_at, s.updated_at,"
     " (SELECT count(*) FILTER (WHERE d.state = 'pending') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS pending,"
+    "   WHERE d.tenant_id = $1 AND d.subscription_id = s.id) AS pending,"
     " (SELECT count(*) FILTER (WHERE d.state = 'delivered') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS delivered,"
+    "   WHERE d.tenant_id = $1 AND d.subscription_id = s.id) AS delivered,"
     " (SELECT count(*) FILTER (WHERE d.state = 'failed') FROM webhook_deliveries d"
-    "   WHERE d.tenant_id = s.tenant_id AND d.subscription_id = s.id) AS failed"
+    "   WHERE d.tenant_id = $1 AND d.subscription_id = s.id) AS failed"
     " FROM webhook_subscriptions s"
 )
 
@@ -262,31 +264,44 @@ DELETE_SUBSCRIPTION = "DELETE FROM webhook_subscriptions WHERE tenant_id = $1 AN
 
 # --------------------------------------------------------------------------- the delivery worker
 
-# Claims due deliveries of every tenant (run as the schema owner): $1 the clock (NULL: the
-# database's), $2 how many, $3 the lease in seconds, $4 at most this many per subscription.
+# The tenants with due deliveries, the longest-waiting first (a read across shards, no lock):
+# $1 the clock, $2 how many tenants at most.
+DUE_TENANTS = """
+SELECT tenant_id FROM webhook_deliveries
+ WHERE state = 'pending' AND next_attempt_at <= $1
+ GROUP BY tenant_id ORDER BY min(next_attempt_at), tenant_id LIMIT $2
+"""
+
+# Claims one tenant's due deliveries (run as the schema owner): $1 the clock, $2 how many,
+# $3 the lease in seconds, $4 at most this many per subscription, $5 the tenant. Per tenant,
+# with the tenant on every table, because Citus locks rows (FOR UPDATE) only in a statement
+# routed to one shard, and computes times from $1 alone (a STABLE timestamptz + interval
+# over a column is refused in a distributed UPDATE).
 CLAIM = """
-WITH clock AS (SELECT coalesce($1::timestamptz, statement_timestamp()) AS at),
+WITH clock AS (SELECT $1::timestamptz AS at),
 candidates AS (
   SELECT d.tenant_id, d.subscription_id, d.event_id,
          row_number() OVER (PARTITION BY d.tenant_id, d.subscription_id ORDER BY d.next_attempt_at, d.event_id) AS n
-  FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.tenant_id = d.tenant_id AND s.id = d.subscription_id
-  WHERE d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock) AND s.active
+  FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.tenant_id = $5 AND s.id = d.subscription_id
+  WHERE d.tenant_id = $5 AND d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock) AND s.active
 ),
 due AS (
   SELECT d.tenant_id, d.subscription_id, d.event_id
   FROM webhook_deliveries d JOIN candidates c
     ON (c.tenant_id, c.subscription_id, c.event_id) = (d.tenant_id, d.subscription_id, d.event_id)
-  WHERE c.n <= $4 AND d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock)
+  WHERE d.tenant_id = $5 AND c.n <= $4 AND d.state = 'pending' AND d.next_attempt_at <= (SELECT at FROM clock)
   ORDER BY d.next_attempt_at, d.event_id
   LIMIT $2
   FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE webhook_deliveries w
-SET attempts = w.attempts + 1, last_attempt_at = c.at, next_attempt_at = c.at + make_interval(secs => $3)
+SET attempts = w.attempts + 1, last_attempt_at = $1::timestamptz,
+    next_attempt_at = $1::timestamptz + make_interval(secs => $3)
 FROM clock c, due, webhook_subscriptions s, events e, tenants t
-WHERE (w.tenant_id, w.subscription_id, w.event_id) = (due.tenant_id, due.subscription_id, due.event_id)
-  AND s.tenant_id = w.tenant_id AND s.id = w.subscription_id
-  AND e.tenant_id = w.tenant_id AND e.id = w.event_id AND t.id = w.tenant_id
+WHERE w.tenant_id = $5
+  AND (w.tenant_id, w.subscription_id, w.event_id) = (due.tenant_id, due.subscription_id, due.event_id)
+  AND s.tenant_id = $5 AND s.id = w.subscription_id
+  AND e.tenant_id = $5 AND e.id = w.event_id AND t.id = $5
 RETURNING w.tenant_id, w.subscription_id, w.event_id, w.attempts, s.url, s.secret,
           e.type, e.subject, e.data::text AS data, e.occurred_at, t.slug, c.at AS claimed_at
 """
@@ -295,17 +310,24 @@ RETURNING w.tenant_id, w.subscription_id, w.event_id, w.attempts, s.url, s.secre
 async def claim_due(
     conn: asyncpg.Connection, at: datetime | None, limit: int, lease_seconds: float, per_subscription: int
 ) -> list[ClaimRow]:
-    return rows_as(ClaimRow, await conn.fetch(CLAIM, at, limit, lease_seconds, per_subscription))
+    """Claim up to ``limit`` due deliveries, tenant by tenant (the longest-waiting first)."""
+    if at is None:
+        at = await conn.fetchval("SELECT statement_timestamp()")
+    claimed: list[ClaimRow] = []
+    for (tenant_id,) in await conn.fetch(DUE_TENANTS, at, limit):
+        if len(claimed) >= limit:
+            break
+        rows = await conn.fetch(CLAIM, at, limit - len(claimed), lease_seconds, per_subscription, tenant_id)
+        claimed.extend(rows_as(ClaimRow, rows))
+    return claimed
 
 
-# A receiver that failed every delivery of a round is not tried again for its other due
-# deliveries until the earliest retry: one probe per backoff step instead of a timeout per
-# pending event, so a down receiver cannot hold up everybody else's deliveries.
+# The statements below run once per tenant ($N, the last parameter), for the same reason.
 HOLD = """
 UPDATE webhook_deliveries w
 SET next_attempt_at = h.until, last_error = 'not attempted: another delivery to this receiver failed: ' || h.reason
 FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[]) AS h(tenant_id, subscription_id, until, reason)
-WHERE w.tenant_id = h.tenant_id AND w.subscription_id = h.subscription_id AND w.state = 'pending'
+WHERE w.tenant_id = $6 AND h.tenant_id = $6 AND w.subscription_id = h.subscription_id AND w.state = 'pending'
   AND w.next_attempt_at < h.until AND w.last_attempt_at IS DISTINCT FROM $5
 """
 
@@ -318,6 +340,7 @@ SET state = r.state, last_status = r.status, last_error = r.error, last_duration
 FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::int[], $6::text[], $7::int[],
             $8::timestamptz[], $9::timestamptz[], $10::int[])
      AS r(tenant_id, subscription_id, event_id, state, status, error, duration_ms, finished, next_attempt_at, attempts)
-WHERE (w.tenant_id, w.subscription_id, w.event_id) = (r.tenant_id, r.subscription_id, r.event_id)
+WHERE w.tenant_id = $11 AND r.tenant_id = $11
+  AND (w.tenant_id, w.subscription_id, w.event_id) = (r.tenant_id, r.subscription_id, r.event_id)
   AND w.attempts = r.attempts AND w.state = 'pending'
 """

@@ -113,6 +113,16 @@ async def _claim(now: datetime | None, limit: int, cfg: WebhookConfig) -> list[C
 
 
 async def _record(outcomes: list[_Outcome]) -> None:
+    """Record the outcomes, one statement per tenant (routed to its shard on Citus)."""
+    tenants: dict[uuid.UUID, list[_Outcome]] = {}
+    for o in outcomes:
+        tenants.setdefault(o.row.tenant_id, []).append(o)
+    async with platform_transaction() as conn:
+        for tenant_id, own in tenants.items():
+            await _record_tenant(conn, tenant_id, own)
+
+
+async def _record_tenant(conn: asyncpg.Connection, tenant_id: uuid.UUID, outcomes: list[_Outcome]) -> None:
     columns: list[list[Any]] = [[] for _ in range(10)]
     for o in outcomes:
         values = (
@@ -136,17 +146,17 @@ async def _record(outcomes: list[_Outcome]) -> None:
         if o.state == "pending" and key not in succeeded:
             if key not in held or o.next_attempt_at < held[key].next_attempt_at:
                 held[key] = o
-    async with platform_transaction() as conn:
-        await conn.execute(queries.RECORD, *columns)
-        if held:
-            await conn.execute(
-                queries.HOLD,
-                [k[0] for k in held],
-                [k[1] for k in held],
-                [o.next_attempt_at for o in held.values()],
-                [(o.error or "")[:300] for o in held.values()],
-                outcomes[0].row.claimed_at,
-            )
+    await conn.execute(queries.RECORD, *columns, tenant_id)
+    if held:
+        await conn.execute(
+            queries.HOLD,
+            [k[0] for k in held],
+            [k[1] for k in held],
+            [o.next_attempt_at for o in held.values()],
+            [(o.error or "")[:300] for o in held.values()],
+            outcomes[0].row.claimed_at,
+            tenant_id,
+        )
 
 
 async def deliver_due(

@@ -48,6 +48,8 @@ from core.exchange.rows import (
     to_item,
 )
 from core.exchange.tables import Table, read_table
+from core.legal.bases import bases_in
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, ValidationFailed
 from core.platform.messages import ZH, Text, render
@@ -234,6 +236,8 @@ async def _plan(
     )
     plan = _Plan(report, [], [], {})
     unit_codes = set(units)
+    # The plugin's rules see the citations resolved, as in catalog editing (core.legal.bases).
+    bases = await bases_in(conn, access, [c for _, i in parsed for c in i.citations]) if access.tenant.plugin else None
     for number, item in parsed:
         column = header.headers
         if first_row[item.code] != number:
@@ -254,7 +258,7 @@ async def _plan(
             units=unit_codes,
             cycle=_cycle(item.code, parents),
         )
-        found = found or plugin_problems(access, item)
+        found = found or plugin_problems(access, item, bases)
         fields = _changes(item, old) if old is not None else None
         if not found and old is not None and old.status == "withdrawn" and fields:
             errors.append(speak.row(number, column["code"], "withdrawn", item.code, code=item.code))
@@ -411,3 +415,4 @@ async def _apply_changes(
         [msgspec.json.encode({"fields": _changes(item, old)}).decode() for item, old in changed],
     )
     await conn.execute(queries.BUMP_VERSION, access.tenant.id, number)
+    await generations.bump(conn, access.tenant.id)

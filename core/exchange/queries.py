@@ -16,6 +16,7 @@ from typing import Literal
 import asyncpg
 import msgspec
 
+from core.platform.db import bulk_insert
 from core.platform.rows import children_as, rows_as, under_parent
 
 
@@ -129,7 +130,7 @@ async def codes_starting(conn: asyncpg.Connection, tenant_id: uuid.UUID, prefix:
 
 # One ``modify`` adjustment per changed item: $2 version, $3 reason kind, $4 reason, $5 effective date,
 # $6 initiator (jsonb text), $7 item codes (text[]), $8 their changes (jsonb texts, text[])
-RECORD_MODIFIED = (
+RECORD_MODIFIED = bulk_insert(
     "INSERT INTO catalog_adjustments (tenant_id, version, kind, reason_kind, reason, item_code,"
     " effective_date, initiator, changes) SELECT $1, $2, 'modify', $3, $4, c, $5, $6::jsonb, x::jsonb"
     " FROM unnest($7::text[], $8::text[]) AS t(c, x)"
@@ -164,7 +165,7 @@ async def draft_number(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> int | 
 
 # $2 merge id; per row: $3 item code, $4 position, $5 source list, $6 source row, $7 source title,
 # $8 source code, $9 relation, $10 confidence (arrays of one length)
-RECORD_PROVENANCE = (
+RECORD_PROVENANCE = bulk_insert(
     "INSERT INTO catalog_item_provenance (tenant_id, item_code, position, merge_id, source_list,"
     " source_row, source_title, source_code, relation, confidence)"
     " SELECT $1, c, p, $2, l, r, t, sc, rel, cf FROM unnest($3::text[], $4::int[], $5::text[], $6::int[],"

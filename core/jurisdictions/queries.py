@@ -16,6 +16,8 @@ import uuid
 import asyncpg
 import msgspec
 
+from core.platform import generations
+from core.platform.db import bulk_insert
 from core.platform.rows import maybe_row_as, row_as, rows_as
 
 
@@ -137,6 +139,7 @@ async def insert_jurisdiction(
         attributes,
     )
     assert record is not None, "INSERT … RETURNING returns the row it inserted"
+    await generations.bump(conn, tenant_id)
     return row_as(JurisdictionRow, record)
 
 
@@ -154,6 +157,7 @@ async def update_jurisdiction(
         kind,
         attributes,
     )
+    await generations.bump(conn, tenant_id)
     return maybe_row_as(JurisdictionRow, record)
 
 
@@ -283,7 +287,9 @@ async def placement(
 # $2 unit code
 DELETE_HOSTS = "DELETE FROM unit_hosts WHERE tenant_id = $1 AND unit_code = $2"
 # $2 unit code, $3 township codes (text[])
-INSERT_HOSTS = "INSERT INTO unit_hosts (tenant_id, unit_code, township_code) SELECT $1, $2, unnest($3::text[])"
+INSERT_HOSTS = bulk_insert(
+    "INSERT INTO unit_hosts (tenant_id, unit_code, township_code) SELECT $1, $2, unnest($3::text[])"
+)
 # $2 code, $3 name, $4 kind, $5 jurisdiction code, $6 parent unit code, $7 contacts (jsonb text)
 INSERT_UNIT = (
     "INSERT INTO units (tenant_id, code, name, kind, jurisdiction_code, parent_unit_code,"
@@ -370,7 +376,7 @@ async def upsert_override(
     record = await conn.fetchrow(
         "INSERT INTO calendar_overrides (tenant_id, day, kind, name) VALUES ($1, $2, $3, $4)"
         " ON CONFLICT (tenant_id, day) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name,"
-        " updated_at = now() RETURNING day, kind, name, updated_at",
+        " updated_at = EXCLUDED.updated_at RETURNING day, kind, name, updated_at",
         tenant_id,
         day,
         kind,

@@ -10,6 +10,7 @@ import msgspec
 
 from core.jurisdictions import queries
 from core.jurisdictions.divisions import KINDS, check_parent, kind_of, normalise_code
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
@@ -189,4 +190,5 @@ async def delete_jurisdiction(access: Access, code: str, if_match: Expected) -> 
                 Text("conflict.still-has-child-divisions", code=code, children=users.children, units=users.units)
             )
         await conn.execute(queries.DELETE_JURISDICTION, access.tenant.id, code)
+        await generations.bump(conn, access.tenant.id)
         await audit.record(access, "jurisdiction", code, "delete", before=before)

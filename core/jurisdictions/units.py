@@ -10,6 +10,7 @@ import msgspec
 
 from core.jurisdictions import queries
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
@@ -240,6 +241,7 @@ async def create_unit(access: Access, data: UnitCreate) -> UnitView:
             data.parent_unit_code,
             msgspec.json.encode(data.contacts).decode(),
         )
+        await generations.bump(conn, access.tenant.id)
         await _write_hosts(access, conn, data.code, data.host_township_codes)
         view = await get_unit(access, data.code)
         await audit.record(access, "unit", data.code, "create", after=view)
@@ -271,6 +273,7 @@ async def update_unit(access: Access, code: str, data: UnitUpdate, if_match: Exp
             parent,
             msgspec.json.encode(before.contacts if data.contacts is msgspec.UNSET else data.contacts).decode(),
         )
+        await generations.bump(conn, access.tenant.id)
         if hosts != before.host_township_codes:
             await _write_hosts(access, conn, code, hosts)
         after = await get_unit(access, code)
@@ -291,4 +294,5 @@ async def delete_unit(access: Access, code: str, if_match: Expected) -> None:
         )
         check_version(before.version, if_match, None, required=False)
         await conn.execute(queries.DELETE_UNIT, access.tenant.id, code)
+        await generations.bump(conn, access.tenant.id)
         await audit.record(access, "unit", code, "delete", before=before)

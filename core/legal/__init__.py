@@ -6,6 +6,9 @@
   carries the provenance).
 - :mod:`core.legal.citations` — parse citations as people write them
   (《消防法》第五十三条第二款) into structured references and resolve them to documents.
+- :mod:`core.legal.corpus` — the national corpus shipped as ``data/corpus.tar.xz`` (1,543 texts):
+  levels, regions, the 民法典 joined, amending documents; :mod:`core.legal.corpus_load` loads it.
+- :mod:`core.legal.correspondence` — which article of a new version follows which of the old.
 """
 
 from core.legal.citations import (

@@ -11,9 +11,9 @@ import msgspec
 
 from core.legal import queries
 from core.legal.documents import is_shared
+from core.legal.following import followed
 from core.legal.model import (
     CHANGE_KINDS,
-    PROVISION_CHANGES,
     AffectedItem,
     ChangeView,
     CitedProvision,
@@ -128,11 +128,10 @@ async def impact_of(conn: asyncpg.Connection, change: queries.ChangeRow) -> Impa
 
 
 async def _provision_changes(conn: asyncpg.Connection, change: queries.ChangeRow) -> list[ProvisionChange]:
-    """An amendment's changed, removed and added articles."""
-    if change.kind != "amend":
+    """An amendment's articles as they correspond between the versions (all but unchanged)."""
+    if change.kind != "amend" or change.from_version_id is None or change.to_version_id is None:
         return []
-    rows = await queries.article_changes(conn, change.tenant_id, change.from_version_id, change.to_version_id)
-    return [ProvisionChange(r.article, r.label, r.change, PROVISION_CHANGES[r.change]) for r in rows]
+    return (await followed(conn, change.tenant_id, change.from_version_id, change.to_version_id)).provision_changes()
 
 
 async def impact_preview(conn: asyncpg.Connection, change: queries.ChangeRow, affected: Affected) -> ImpactReport:

@@ -13,7 +13,7 @@ import msgspec
 from core.legal import queries
 from core.legal.citations import CitationRef, parse_citations, to_simplified
 from core.legal.lawtext import Article, Item, LawText, Paragraph, parse_law, short_title
-from core.legal.library import SHARED_TENANT, store_version
+from core.legal.library import store_version
 from core.legal.model import (
     LEVEL_CODES,
     LEVELS,
@@ -35,11 +35,15 @@ from core.legal.model import (
     VersionView,
 )
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.legal.queries import SHARED_TENANT
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.platform.inputs import check_day, check_name
 from core.platform.messages import Text
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, page_of
+from core.plugin_api.registry import PluginError
+from core.plugin_api.types import LegalDocument as PluginDocument
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -76,6 +80,7 @@ def _patterns(q: str | None) -> list[str] | None:
         raise ValidationFailed.on("q", Text("field.give-at-least-one"))
     if len(words) > 10 or any(len(w) > 100 for w in words):
         raise ValidationFailed.on("q", Text("field.at-most-10-words"))
+    words = sorted(words, key=len, reverse=True)  # the longest first: it drives the trigram index
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     return [f"%{w}%" for w in escaped]
 
@@ -173,6 +178,9 @@ def _document_view(row: queries.DocumentRow) -> DocumentView:
         current_version=current,
         repeal=repeal,
         created_at=row.created_at,
+        region_code=row.region_code,
+        abbreviations=list(row.abbreviations),
+        amends_id=str(row.amends_id) if row.amends_id else None,
     )
 
 
@@ -212,6 +220,7 @@ async def list_documents(
             status=status,
             after=after,
             limit=limit + 1,
+            division_code=access.tenant.division_code,
         )
     return page_of([_document_view(r) for r in records], limit, key=lambda d: [d.title, d.id])
 
@@ -323,6 +332,7 @@ async def create_document(access: Access, data: DocumentCreate) -> DocumentCreat
             data.issuer,
             data.doc_number,
         )
+        await generations.bump(conn, access.tenant.id)
         await store_version(conn, access.tenant.id, document_id, law, source_of(access), data.effective_date)
         view = _document_view(await document_row(conn, access.tenant.id, document_id))
         await audit.record(access, "legal_document", view.id, "create", after=view)
@@ -473,6 +483,7 @@ async def search_provisions(
             document_id=document_id,
             after=after,
             limit=limit + 1,
+            division_code=access.tenant.division_code,
         )
     hits = [
         ProvisionHit(
@@ -490,3 +501,25 @@ async def search_provisions(
         for r in records
     ]
     return page_of(hits, limit, key=lambda h: [h.document_title, h.document_id, h.article])
+
+
+async def add_shipped(access: Access, shipped: list[PluginDocument]) -> int:
+    """A plugin's local documents stored as the tenant's own (provisioning); a title the tenant
+    already has is skipped. Returns how many were added. A text that does not parse is a
+    :class:`PluginError` naming it."""
+    added = 0
+    for i, doc in enumerate(shipped):
+        if not isinstance(doc, PluginDocument):
+            raise PluginError(access.tenant.plugin or "", "qingdan_legal_documents", f"[{i}]", "expected LegalDocument")
+        level = LEVEL_CODES.get(doc.level, doc.level)
+        try:
+            body = DocumentCreate(text=doc.text, level=level, issuer=doc.issuer, doc_number=doc.doc_number)  # type: ignore[arg-type]
+            law, _ = _new_document(body)
+        except ValidationFailed as exc:
+            raise PluginError(access.tenant.plugin or "", "qingdan_legal_documents", f"[{i}]", exc.detail) from exc
+        async with tenant_transaction(access.tenant.id) as conn:
+            if await queries.title_clash(conn, access.tenant.id, law.title, law.short_title):
+                continue
+        await create_document(access, body)
+        added += 1
+    return added

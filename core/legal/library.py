@@ -9,10 +9,9 @@ tenant adds its own local and normative documents under its own id.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -21,16 +20,18 @@ import msgspec
 from core.legal import queries
 from core.legal.citations import (
     CitationRef,
+    Library,
     Resolved,
+    TitleEntry,
     Unparsed,
     Unresolved,
     parse_citations,
     resolve,
 )
-from core.legal.lawtext import LIBRARY_DIR, LawText, iter_library
+from core.legal.lawtext import LawText
 from core.legal.numerals import article_label, item_label, paragraph_label
-from core.legal.queries import SHARED_TENANT
-from core.platform.db import platform_transaction, tenant_transaction
+from core.platform import generations
+from core.platform.db import tenant_transaction
 from core.security.access import Access
 
 
@@ -56,14 +57,38 @@ async def resolve_citations(access: Access, raws: list[str]) -> list[StoredCitat
     if not raws:
         return []
     async with tenant_transaction(access.tenant.id) as conn:
-        docs = await queries.visible_titles(conn, access.tenant.id)
-        titles = {r.title: f"{r.tenant_id}/{r.id}" for r in docs}
-        return await _check_provisions(conn, resolve_texts(raws, titles))
+        library = await citable_library(conn, access.tenant.id, access.tenant.division_code)
+        return await check_provisions(conn, resolve_texts(raws, library))
 
 
-def resolve_texts(raws: list[str], titles: Mapping[str, str]) -> list[StoredCitation]:
-    """Parse citation strings and resolve them against ``titles`` (title → document key),
-    without the database. The title index is built once and each distinct document title
+async def citable_library(conn: asyncpg.Connection, tenant_id: uuid.UUID, division_code: str) -> Library:
+    """The documents a tenant may cite, for resolution: its own, the national ones, and the
+    local ones of its region (GB/T 2260 prefix of its division code); other regions' local
+    documents are kept invisible, only to say why a citation of them does not resolve."""
+    rows = await queries.citable_titles(conn, tenant_id)
+    return Library(
+        TitleEntry(
+            title=r.title,
+            key=f"{r.tenant_id}/{r.id}",
+            level=r.level,
+            region_code=r.region_code,
+            own=r.tenant_id == tenant_id,
+            abbreviations=tuple(r.abbreviations),
+            visible=r.tenant_id == tenant_id or in_region(r.region_code, division_code),
+            region_name=r.issuer.removesuffix("人民代表大会常务委员会") if r.region_code else "",
+        )
+        for r in rows
+    )
+
+
+def in_region(region_code: str | None, division_code: str) -> bool:
+    """Whether a document of ``region_code`` (None: national) applies in ``division_code``."""
+    return region_code is None or division_code.startswith(region_code)
+
+
+def resolve_texts(raws: list[str], titles: Mapping[str, str] | Library) -> list[StoredCitation]:
+    """Parse citation strings and resolve them against the library (or plain ``titles``,
+    title → document key), without the database. The title index is built once and each distinct document title
     looked up once, however many citations name it (a resolution depends on the title only).
     """
     parsed = {raw: parse_citations(raw) for raw in dict.fromkeys(raws)}
@@ -99,7 +124,7 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
     return StoredCitation(raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item)
 
 
-async def _check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
+async def check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
     """Check cited articles exist in each document's latest version (one query)."""
     rows = await queries.checked_citations(
         conn,
@@ -164,6 +189,7 @@ async def store_law(conn: asyncpg.Connection, tenant_id: uuid.UUID, law: LawText
         law.short_title,
         law.level,
     )
+    await generations.bump(conn, tenant_id)
     return await store_version(conn, tenant_id, document_id, law, source) is not None
 
 
@@ -191,6 +217,7 @@ async def store_version(
     )
     if version_id is None:
         return None
+    await generations.bump(conn, tenant_id)  # for the version and its provisions
     rows = provision_rows(law)
     if not rows:
         return version_id
@@ -207,18 +234,3 @@ async def store_version(
         texts,
     )
     return version_id
-
-
-async def import_national_library(folder: Path = LIBRARY_DIR, progress: Callable[[str], None] | None = None) -> int:
-    """Load the shipped national laws (idempotent). Returns the versions newly stored."""
-    say = progress or (lambda _m: None)
-    added = 0
-    async with platform_transaction() as conn:
-        known = {(r.title, r.version_date) for r in await queries.library_versions(conn)}
-        for law in iter_library(folder):
-            if (law.title, law.version_date) in known:
-                continue
-            if await store_law(conn, SHARED_TENANT, law, law.source_name or ""):
-                added += 1
-                say(f"  {law.title} ({law.version_date}): {len(law.articles)} articles")
-    return added

@@ -12,12 +12,14 @@ from core.catalog.reading import AdjustmentNote
 from core.platform.inputs import NAME, Checked
 
 LEVELS = {
+    "constitution": "宪法",
     "law": "法律",
     "administrative_regulation": "行政法规",
     "local_regulation": "地方性法规",
     "departmental_rule": "部门规章",
     "local_government_rule": "地方政府规章",
     "normative_document": "规范性文件",
+    "party_regulation": "党内法规",
     "other": "其他",
 }
 
@@ -29,6 +31,7 @@ TENANT_LEVELS = (
     "departmental_rule",
     "local_government_rule",
     "normative_document",
+    "party_regulation",
 )
 
 STATUSES = {
@@ -42,6 +45,9 @@ CHANGE_KINDS = {"amend": "修改", "repeal": "废止"}
 
 PROVISION_CHANGES = {
     "changed": "内容修改",
+    "moved": "条文移动（内容未变）",
+    "split": "拆分",
+    "merged": "合并",
     "removed": "已删除",
     "added": "新增",
     "repealed": "废止",
@@ -56,6 +62,7 @@ Level = Literal[
     "departmental_rule",
     "local_government_rule",
     "normative_document",
+    "party_regulation",
 ]
 
 LongText = Annotated[str, msgspec.Meta(min_length=1, max_length=2_000_000)]
@@ -141,6 +148,49 @@ class CitationImport(msgspec.Struct, forbid_unknown_fields=True):
     adjustment: AdjustmentNote | None = None
 
 
+CitationText = Annotated[str, msgspec.Meta(min_length=1, max_length=500, examples=["《民法典》第一千零四十条"]), NAME]
+
+
+class CitationResolve(msgspec.Struct, Checked, forbid_unknown_fields=True):
+    """Citation strings as people write them, to resolve against the tenant's library."""
+
+    citations: Annotated[
+        list[CitationText],
+        msgspec.Meta(
+            min_length=1,
+            max_length=1000,
+            examples=[["《民法典》第一千零四十条", "《安全生产条例》第十条", "《食安法》第三十六条第一款"]],
+        ),
+    ]
+
+
+class LegalBasisView(msgspec.Struct):
+    """One cited provision as resolved: the document (title, level, status as of today,
+    region), the provision, or the reason it did not resolve."""
+
+    raw: str
+    resolved: bool
+    document_id: str | None
+    document_title: str | None
+    shared: bool | None
+    level: str | None
+    level_label: str | None
+    status: str | None
+    status_label: str | None
+    region_code: str | None
+    article: int | None
+    paragraph: int | None
+    item: int | None
+    label: str
+    problem: str | None
+
+
+class CitationResolution(msgspec.Struct):
+    bases: list[LegalBasisView]
+    resolved: int
+    unresolved: int
+
+
 class VersionSummary(msgspec.Struct):
     id: str
     version_date: datetime.date
@@ -173,6 +223,9 @@ class DocumentView(msgspec.Struct):
     current_version: VersionSummary | None
     repeal: RepealInfo | None
     created_at: datetime.datetime
+    region_code: str | None = None  # GB/T 2260 prefix of a local document's region; None: national
+    abbreviations: list[str] = []  # names it is cited by besides its title and short title
+    amends_id: str | None = None  # an amending document (刑法修正案): the document it amends
 
 
 class DocumentCreated(DocumentView):
@@ -315,10 +368,17 @@ class ChangeView(msgspec.Struct):
 
 
 class ProvisionChange(msgspec.Struct):
+    """How an article of the old version corresponds to the new one (matched by text, so a
+    renumbered article is ``moved``, not ``changed``); ``article`` is the old number (the new one
+    for an added article)."""
+
     article: int
     label: str
     change: str
     change_label: str
+    from_articles: list[int] = []
+    to_articles: list[int] = []
+    similarity: float | None = None
 
 
 class CitedProvision(msgspec.Struct):

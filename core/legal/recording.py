@@ -25,9 +25,18 @@ from core.legal.documents import (
     ref_label,
     source_of,
 )
+from core.legal.following import followed
 from core.legal.lawtext import LawText
 from core.legal.library import provision_rows, store_version
-from core.legal.model import PROVISION_CHANGES, AmendmentCreate, CitedProvision, RecordedChange, RepealCreate
+from core.legal.model import (
+    PROVISION_CHANGES,
+    AmendmentCreate,
+    CitedProvision,
+    ImpactReport,
+    RecordedChange,
+    RepealCreate,
+)
+from core.platform import generations
 from core.platform.db import acting_as_tenant, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.platform.messages import Text
@@ -190,7 +199,8 @@ async def _record_amendment(access: Access, document_id: uuid.UUID, data: Amendm
                 json_param(initiator(access)),
             )
             created = True
-        return await _apply(conn, access, doc, change_id, created, data.dry_run)
+        applied = await _apply(conn, access, doc, change_id, created, data.dry_run)
+    return await _reported(applied)
 
 
 async def _check_amendable(
@@ -214,6 +224,7 @@ async def _check_amendable(
             ),
         )
     await conn.execute(queries.SET_VERSION_EFFECTIVE, doc.tenant_id, target.id, effective_date)
+    await generations.bump(conn, doc.tenant_id)
 
 
 async def record_repeal(access: Access, document_id: uuid.UUID, data: RepealCreate) -> RecordedChange:
@@ -253,8 +264,10 @@ async def _record_repeal(access: Access, document_id: uuid.UUID, data: RepealCre
                 json_param(initiator(access)),
             )
             await conn.execute(queries.MARK_REPEALED, doc.tenant_id, doc.id, data.successor_id)
+            await generations.bump(conn, doc.tenant_id)
             created = True
-        return await _apply(conn, access, doc, change_id, created, data.dry_run)
+        applied = await _apply(conn, access, doc, change_id, created, data.dry_run)
+    return await _reported(applied)
 
 
 async def _check_repeal(
@@ -309,7 +322,7 @@ async def _apply(
     change_id: uuid.UUID,
     created: bool,
     dry_run: bool,
-) -> RecordedChange:
+) -> _Applied:
     """Analyse the change, open the adjustments still missing, and report. A dry run raises
     :class:`_DryRun` with the report, so that nothing it wrote stays."""
     change = await change_row(conn, doc.tenant_id, change_id)
@@ -326,8 +339,27 @@ async def _apply(
             change.kind,
             after={"document": doc.title, "effective_date": change.effective_date},
         )
-    report = await impact_of(conn, change)
-    return RecordedChange(created=created, opened=opened, dry_run=False, report=report)
+    if is_shared(doc):  # read after commit, see _reported
+        return _Applied(created, opened, change, None)
+    return _Applied(created, opened, change, await impact_of(conn, change))
+
+
+class _Applied(msgspec.Struct):
+    created: bool
+    opened: int
+    change: queries.ChangeRow
+    report: ImpactReport | None  # None: read after commit
+
+
+async def _reported(applied: _Applied) -> RecordedChange:
+    """The change's report. A national change's is read after its transaction committed, as
+    the owner: the adjustments were written as the application role tenant by tenant, and
+    on Citus a transaction cannot read as one role the placements it wrote as another."""
+    report = applied.report
+    if report is None:
+        async with platform_transaction() as conn:
+            report = await impact_of(conn, applied.change)
+    return RecordedChange(created=applied.created, opened=applied.opened, dry_run=False, report=report)
 
 
 class _Hit(msgspec.Struct):
@@ -345,7 +377,13 @@ async def _affected(conn: asyncpg.Connection, change: queries.ChangeRow) -> Affe
     """Per tenant, the active items of its latest catalog version (the draft, else the last
     published) citing what the change touches, with the cited provisions."""
     if change.kind == "amend":
-        rows = await queries.amended_citations(conn, change)
+        assert change.from_version_id is not None and change.to_version_id is not None, "an amendment has both"
+        moves = await followed(conn, change.tenant_id, change.from_version_id, change.to_version_id)
+        rows = []
+        for r in await queries.cited_citations(conn, change):
+            kind = moves.touched(r.article, r.paragraph, r.item)
+            if kind is not None:
+                rows.append(msgspec.structs.replace(r, change=kind))
     else:
         rows = await queries.repealed_citations(conn, change)
     affected: Affected = {}

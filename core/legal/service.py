@@ -22,6 +22,7 @@ This module gathers the operations for the API; the code lives in :mod:`.model`,
 :mod:`.citation_index`, :mod:`.changes`, :mod:`.recording` and :mod:`.citation_import`.
 """
 
+from core.legal.bases import resolve
 from core.legal.changes import get_change, impact_report, list_changes
 from core.legal.citation_import import MAX_IMPORT_ROWS, import_citations
 from core.legal.citation_index import citations
@@ -52,6 +53,8 @@ from core.legal.model import (
     CitationImport,
     CitationImportReport,
     CitationIndex,
+    CitationResolution,
+    CitationResolve,
     CitedAs,
     CitedProvision,
     CitingItem,
@@ -104,6 +107,8 @@ __all__ = [
     "CitationImport",
     "CitationImportReport",
     "CitationIndex",
+    "CitationResolution",
+    "CitationResolve",
     "CitedAs",
     "CitedProvision",
     "CitingItem",
@@ -149,5 +154,6 @@ __all__ = [
     "parse_ref",
     "record_amendment",
     "record_repeal",
+    "resolve",
     "search_provisions",
 ]

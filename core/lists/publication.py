@@ -251,7 +251,7 @@ async def _run(access: Access, job_id: uuid.UUID, townships: list[str], effectiv
         for start in range(0, len(townships), BATCH):
             await _batch(access, job_id, townships[start : start + BATCH], effective_date)
         async with tenant_transaction(access.tenant.id) as conn:
-            await refresh_statistics(conn, "township_version_entries", "search_entries")
+            await refresh_statistics(conn, "township_entry_spans")
         await _update(access, job_id, "status = 'done', finished_at = now()")
         log.info("bulk publication %s: %d lists", job_id, len(townships))
     except Exception as exc:

@@ -28,13 +28,13 @@ from core.events import service as events
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.lists import queries
 from core.lists.queries import ListRow
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
 from core.platform.messages import Text
 from core.platform.versioning import Expected, check_version
 from core.publication import bodies as published_bodies
-from core.publication import search
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
@@ -306,27 +306,42 @@ _published_decoder = msgspec.json.Decoder(_Published)
 published_cache = published_bodies.cache
 
 
-async def _build_published(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> bytes:
+async def _published_view(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
     records, provisions = await queries.published_entries(
         conn, access.tenant.id, head.catalog_version, township, head.number
     )
     entries = _entries(records)
-    return msgspec.json.encode(_Published(entries, _counts(entries), decode_provisions(provisions)))
+    return _Published(entries, _counts(entries), decode_provisions(provisions))
 
 
-async def _stored_body(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> published_bodies.Body:
+async def _stored_body(
+    conn: asyncpg.Connection,
+    access: Access,
+    township: str,
+    head: _Head,
+    built: list[_Published] | None = None,
+) -> published_bodies.Body:
     """The version's body, encoded once per content generation and shared by every process
-    (see :mod:`core.publication.bodies`)."""
+    (see :mod:`core.publication.bodies`). When it is built here, the objects it was encoded
+    from are appended to ``built`` (a caller that needs objects need not decode them again)."""
+
+    async def build() -> bytes:
+        view = await _published_view(conn, access, township, head)
+        if built is not None:
+            built.append(view)
+        return msgspec.json.encode(view)
+
     key = (access.tenant.id, township, head.number)
-    return await published_bodies.body(
-        conn, key, head.generation, partial(_build_published, conn, access, township, head)
-    )
+    return await published_bodies.body(conn, key, head.generation, build, newest=head.number == head.published_number)
 
 
 async def _published_body(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
-    found = await _stored_body(conn, access, township, head)
+    built: list[_Published] = []
+    found = await _stored_body(conn, access, township, head, built)
     body: _Published = published_bodies.cache.decoded(
-        (access.tenant.id, township, head.number), found, _published_decoder.decode
+        (access.tenant.id, township, head.number),
+        found,
+        lambda raw: built[0] if built else _published_decoder.decode(raw),
     )
     return body
 
@@ -454,29 +469,36 @@ async def claimants(access: Access, item_code: str) -> list[Claimant]:
 
 
 async def claim(access: Access, township: str, data: Claim) -> TownshipList:
+    return await claim_several(access, township, [data])
+
+
+async def claim_several(access: Access, township: str, claims: list[Claim]) -> TownshipList:
+    """Claim items in one transaction (all or none), answering with the list once."""
     _require_township_editor(access, township, "claim items")
     async with tenant_transaction(access.tenant.id) as conn:
         row = await _list_row(conn, access, township, lock=True)
         _editable(row)
-        item = await queries.item_scope(conn, access.tenant.id, row.catalog_version, data.item_code)
-        if item is None:
-            raise ValidationFailed.on("item_code", Text("field.no-item-published-catalog", item_code=data.item_code))
-        if item.status != "active":
-            raise ValidationFailed.on("item_code", Text("field.withdrawn", item_code=data.item_code))
-        if item.township_scope == "all":
-            raise ValidationFailed.on(
-                "item_code", Text("field.applies-every-township-already", item_code=data.item_code)
-            )
-        if item.township_scope == "none":
-            raise ValidationFailed.on("item_code", Text("field.not-township-duty", item_code=data.item_code))
-        inserted = await queries.insert_claim(conn, access.tenant.id, township, data.item_code, data.justification)
-        if not inserted:
-            raise Conflict(Text("conflict.has-already-claimed", township=township, item_code=data.item_code))
+        for data in claims:
+            await _claim_one(conn, access, township, row.catalog_version, data)
         await _touch(conn, access, township)
-        await audit.record(
-            access, "township_entry", f"{township}/{data.item_code}", "claim", after=msgspec.to_builtins(data)
-        )
         return await _working(conn, access, township)
+
+
+async def _claim_one(conn: asyncpg.Connection, access: Access, township: str, version: int, data: Claim) -> None:
+    item = await queries.item_scope(conn, access.tenant.id, version, data.item_code)
+    if item is None:
+        raise ValidationFailed.on("item_code", Text("field.no-item-published-catalog", item_code=data.item_code))
+    if item.status != "active":
+        raise ValidationFailed.on("item_code", Text("field.withdrawn", item_code=data.item_code))
+    if item.township_scope == "all":
+        raise ValidationFailed.on("item_code", Text("field.applies-every-township-already", item_code=data.item_code))
+    if item.township_scope == "none":
+        raise ValidationFailed.on("item_code", Text("field.not-township-duty", item_code=data.item_code))
+    inserted = await queries.insert_claim(conn, access.tenant.id, township, data.item_code, data.justification)
+    if not inserted:
+        raise Conflict(Text("conflict.has-already-claimed", township=township, item_code=data.item_code))
+    after = msgspec.to_builtins(data)
+    await audit.record(access, "township_entry", f"{township}/{data.item_code}", "claim", after=after)
 
 
 #: The note a withdrawn claim shows on the working copy until the township claims it again.
@@ -636,6 +658,10 @@ async def publish_filed(
     publication, :mod:`core.publication`). Lists that are not filed are skipped. Returns
     (township, version number, content hash) of each list published, in code order.
 
+    Only what changed is written: the entries the new version shares with the one before it
+    keep their rows (validity ranges, migration 0010 and docs/decisions.md); the stored bodies
+    of the older versions are dropped (only the newest version's is kept).
+
     No ANALYZE here: the reads of published versions keep their plan without fresh
     statistics (tests/test_plans.py), and analysing a table of millions of rows on every
     publication cost more than the rest of it.
@@ -654,10 +680,12 @@ async def publish_filed(
             for r, (_, _, d) in zip(lists, published, strict=True)
         ],
     )
-    await conn.execute(queries.INSERT_VERSION_ENTRIES, tid, codes)
+    await generations.bump(conn, tid)
+    await conn.execute(queries.CLOSE_SPANS, tid, codes)
+    await conn.execute(queries.OPEN_SPANS, tid, codes)
     await conn.execute(queries.MARK_PUBLISHED, tid, codes)
     await conn.execute(queries.CLEAR_NOTES, tid, codes)
-    await search.index_township_lists(conn, access, codes)
+    await conn.execute(queries.FORGET_BODIES, tid, codes)
     for township, number, digest in published:
         await audit.record(
             access, "township_list", township, "publish", after={"version": number, "content_hash": digest}

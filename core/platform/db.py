@@ -102,7 +102,7 @@ async def connect(
     With ``count_queries`` every statement increments :data:`queries`. A server that
     cannot be reached raises :class:`DatabaseUnavailable`.
     """
-    global _app_role, _limits
+    global _app_role, _limits, _citus
     if not _ROLE_RE.match(role):
         raise SystemExit(f"QINGDAN_APP_ROLE {role!r} is not a plain lower-case role name")
     _app_role = role
@@ -127,10 +127,22 @@ async def connect(
     if count_queries:
         DB.config["init"] = _count_queries
     await DB.start_connection_pool()
+    _citus = bool(await _pool().fetchval("SELECT 1 FROM pg_extension WHERE extname = 'citus'"))
     version = await _pool().fetchval("SHOW server_version_num")
     if int(version) < 150000:
         await disconnect()
         raise SystemExit(f"PostgreSQL 15 or newer is required; the server runs {version}")
+
+
+_citus = False
+
+
+def on_citus() -> bool:
+    """Whether the open database is a Citus coordinator (``citus`` extension present).
+
+    Only plan choices depend on it: Citus cannot run a generic plan of a multi-join statement
+    ("could not create distributed plan"), so those get custom plans there."""
+    return _citus
 
 
 async def _keep_session(conn: asyncpg.Connection) -> None:
@@ -432,6 +444,20 @@ async def acting_as_tenant(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connec
     await conn.execute("RESET ROLE; SET LOCAL qingdan.tenant_id = ''")
 
 
+def bulk_insert(insert_select: str) -> str:
+    """An ``INSERT … SELECT`` (from ``unnest`` of parameters, or a join) that Citus can run
+    under row-level security; the statement answers one row, the count written.
+
+    Citus executes a plain ``INSERT … SELECT`` it cannot push down to one shard by running the
+    ``SELECT`` on the coordinator and ``COPY``-ing the rows into the shards, and PostgreSQL
+    refuses ``COPY FROM`` into a table with row-level security. With ``RETURNING`` it writes the
+    rows to intermediate results instead and inserts them on each shard with ``INSERT … SELECT``,
+    which the policies check like any insert. On one PostgreSQL the statement does what the plain
+    one does; the ``WITH`` keeps the returned rows on the server.
+    """
+    return f"WITH written AS ({insert_select} RETURNING 1) SELECT count(*) FROM written"
+
+
 #: Tables bulk writes fill with thousands of rows at once (catalog publication copies a
 #: version, a township list's publication snapshots its entries).
 BULK_TABLES = ("catalog_items", "catalog_responsibilities", "item_citations", "township_entries")
@@ -462,14 +488,34 @@ async def platform_transaction() -> AsyncIterator[asyncpg.Connection]:
         yield tx.connection
 
 
+#: Citus names a shard's table and constraints after the distributed ones plus the shard id.
+_SHARD_SUFFIX = re.compile(r"_[0-9]+$")
+#: Citus relays a worker's error without its fields; the message still names the constraint.
+_CONSTRAINT_IN = re.compile(r'constraint "([^"]+)"')
+
+
+def _constraint_of(exc: asyncpg.PostgresError) -> tuple[str, str]:
+    """The violated constraint's name and its table's, as on one PostgreSQL: on Citus the
+    error comes from a shard (``units_tenant_id_code_key_102040``) without these fields, so the
+    constraint is read from the message and the table is the constraint's part before
+    ``_tenant_id`` (every tenant key starts so)."""
+    message = getattr(exc, "message", None) or str(exc)
+    named = _CONSTRAINT_IN.search(message)
+    name = getattr(exc, "constraint_name", None) or (named.group(1) if named else "")
+    name = _SHARD_SUFFIX.sub("", name)
+    table = _SHARD_SUFFIX.sub("", getattr(exc, "table_name", None) or "")
+    if not table and "_tenant_id" in name:
+        table = name.split("_tenant_id", 1)[0]
+    return name, table
+
+
 def _field_of(exc: asyncpg.PostgresError) -> str:
     """The column(s) a violated constraint covers, from its name.
 
     PostgreSQL hides the offending key values on row-level-secured tables, so the
     constraint name (``units_tenant_id_jurisdiction_code_fkey``) is what is left.
     """
-    name = getattr(exc, "constraint_name", None) or ""
-    table = getattr(exc, "table_name", None) or ""
+    name, table = _constraint_of(exc)
     name = name.removeprefix(f"{table}_").removesuffix("_fkey").removesuffix("_key")
     return name.removeprefix("tenant_id_").removeprefix("tenant_id") or "body"
 
@@ -485,13 +531,13 @@ async def translate_db_errors() -> AsyncIterator[None]:
     except asyncpg.UniqueViolationError as exc:
         field = _field_of(exc)
         raise Conflict(
-            Text("conflict.value-already-taken", field=field, table_name=_table(exc.table_name)),
+            Text("conflict.value-already-taken", field=field, table_name=_table(_constraint_of(exc)[1])),
             errors=[FieldError.said(field, Text("field.already-taken"))],
         ) from exc
     except asyncpg.ForeignKeyViolationError as exc:
         field = _field_of(exc)
         if "still referenced" in (exc.detail or "") or exc.message.startswith("update or delete"):
-            raise Conflict(Text("conflict.still-use-other-rows", table_name=_table(exc.table_name))) from exc
+            raise Conflict(Text("conflict.still-use-other-rows", table_name=_table(_constraint_of(exc)[1]))) from exc
         raise ValidationFailed(
             Text("validation-failed.refers-something-does-not", field=field),
             errors=[FieldError.said(field, Text("field.does-not-exist"))],

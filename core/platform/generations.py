@@ -3,10 +3,10 @@
 A published township-list version never changes, but what a read of it shows around it
 can: a township's name, a unit's name, a law's newer text, another township's newly
 published list. Each tenant has a **content generation** (table ``content_generations``)
-that triggers on those tables move with every write, the shared legal library's under the
-all-zero tenant. A cached rendering records the generation it was built at, and a reader
-uses it only while the generation is unchanged — one indexed read per request, which
-every process sees alike, so no cache ever needs telling.
+that every write to those tables moves (:func:`bump`, in the writer's transaction, once per
+write statement), and the shared legal library has one (table ``library_generation``). A cached rendering
+records the generation it was built at, and a reader uses it only while the generation is
+unchanged — one indexed read per request, which every process sees alike, so no cache ever needs telling.
 """
 
 from __future__ import annotations
@@ -19,11 +19,45 @@ import asyncpg
 
 SHARED_TENANT = uuid.UUID(int=0)
 
-#: A scalar subquery: the tenant's generation plus the shared library's. Both only grow,
+#: A scalar expression: the tenant's generation plus the shared library's. Both only grow,
 #: so their sum moves whenever either does. ``$1`` is the tenant.
 GENERATION = (
-    f"(SELECT coalesce(sum(generation), 0) FROM content_generations WHERE tenant_id IN ($1, '{SHARED_TENANT}'))"
+    "((SELECT coalesce(max(generation), 0) FROM content_generations WHERE tenant_id = $1)"
+    " + (SELECT generation FROM library_generation))"
 )
+
+#: The tables whose writes move the generation: every statement writing one of them is
+#: followed by :func:`bump` in the same transaction. (Until migration 0011 statement triggers
+#: did it; Citus cannot run triggers over transition tables, see docs/scale-out.md.)
+WATCHED = (
+    "jurisdictions",
+    "units",
+    "list_structures",
+    "catalog_versions",
+    "township_list_versions",
+    "legal_documents",
+    "legal_versions",
+    "provisions",
+    "portal_footers",
+)
+
+_BUMP = (
+    "INSERT INTO content_generations AS g (tenant_id) VALUES ($1)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET generation = g.generation + 1"
+)
+_BUMP_LIBRARY = "UPDATE library_generation SET generation = generation + 1"
+
+
+async def bump(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> None:
+    """Move ``tenant_id``'s content generation (the shared library's: :data:`SHARED_TENANT`,
+    as the owner, who alone writes the library).
+
+    Call it in the transaction of the write, after the statement, so that the new generation
+    becomes visible exactly when the change does."""
+    if tenant_id == SHARED_TENANT:
+        await conn.execute(_BUMP_LIBRARY)
+    else:
+        await conn.execute(_BUMP, tenant_id)
 
 
 async def current(conn: asyncpg.Connection | asyncpg.Pool, tenant_id: uuid.UUID) -> int:

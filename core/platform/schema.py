@@ -22,6 +22,7 @@ from pathlib import Path
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
+from core.platform import distribution
 from core.platform.db import DB, app_role, platform_transaction
 from core.platform.errors import SchemaOutdated, SchemaRefused
 
@@ -193,6 +194,9 @@ async def migrate(*, then: Callable[[], Awaitable[object]] | None = None) -> lis
         await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
         try:
             applied = await apply(conn, known_migrations(), app_role())
+            # On a Citus coordinator: new tables to reference or distributed tables (a no-op
+            # on one PostgreSQL; core/platform/distribution.py).
+            await distribution.distribute(conn, app_role())
             if then is not None:
                 await then()
             return applied

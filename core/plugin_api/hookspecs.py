@@ -23,6 +23,8 @@ from core.plugin_api.types import (
     Indicator,
     IndicatorContext,
     JurisdictionInfo,
+    Landmark,
+    LegalDocument,
     ListStructure,
     Problem,
     SeedCatalog,
@@ -115,13 +117,39 @@ def qingdan_check_item(item: CatalogItem) -> list[Problem]:  # type: ignore[empt
     changed), after core's own checks. Tai'an, for instance, requires a county-department
     duty, a township duty and a legal basis on every item.
 
+    ``item.legal_bases`` holds what core made of its citations — each cited provision with
+    whether it resolved, the document's level (法律 …), status (``in_force``, ``repealed`` …)
+    and region — so a county can require a basis that resolves and is in force; it is None
+    where an item is checked without the library (the conformance kit's offline pass).
+
     Example::
 
         @hookimpl
         def qingdan_check_item(item):
             if not item.citations:
                 return [Problem("citations", "泰安: every item states its legal basis")]
+            if item.legal_bases is not None and not any(b.resolved for b in item.legal_bases):
+                return [Problem("citations", "泰安: at least one legal basis must be in the library")]
             return []
+    """
+
+
+@hookspec
+def qingdan_legal_documents() -> tuple[LegalDocument, ...]:  # type: ignore[empty-body]
+    """Local documents the county ships with its plugin (规范性文件, 地方政府规章 …).
+
+    Optional. Each is stored as the tenant's own document when the tenant is provisioned —
+    before the seed catalog, so its items can cite it — and skipped when the tenant already has
+    a document of that title (provisioning again changes nothing). National laws, regulations
+    and the province's local regulations come from the shared library; ship only what it lacks.
+    A text that does not parse fails provisioning, naming the document.
+
+    Example::
+
+        @hookimpl
+        def qingdan_legal_documents():
+            return (LegalDocument(text=(Path(__file__).parent / "data" / "办法.md").read_text("utf-8"),
+                                  level="规范性文件", issuer="某县人民政府"),)
     """
 
 
@@ -236,14 +264,35 @@ def qingdan_accountability_situations() -> AccountabilityRules:  # type: ignore[
 
 
 @hookspec(firstresult=True)
+def qingdan_landmarks() -> tuple[Landmark, ...]:  # type: ignore[empty-body]
+    """Landmarks of the jurisdiction, for reading the place of a citizen appeal.
+
+    Optional. Citizens name a market, a school, a scenic spot or a bay more often than their
+    township; the responsibility lookup recognises these names in an appeal's text beside the
+    division tree's own names (full names, short forms such as 涌泉 for 涌泉街道, and the
+    ``aliases`` attribute of a division) and routes to the township the landmark lies in.
+    Return :class:`~core.plugin_api.types.Landmark` entries; one naming a division the tenant
+    does not have is ignored.
+
+    Example::
+
+        @hookimpl
+        def qingdan_landmarks():
+            return (Landmark("风动石", "350626106000", "scenic_spot"),
+                    Landmark("马銮湾", "350626102201", "bay"))
+    """
+
+
+@hookspec(firstresult=True)
 def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:  # type: ignore[empty-body]
     """Local wording of citizen appeals for the responsibility lookup (依清单派单).
 
-    Optional. Return ``{phrase: (expansion, …)}``: when ``phrase`` occurs in an appeal, the
-    lookup also searches the list for each expansion (list vocabulary). Core's general table
-    (``core/publication/lookup_synonyms.json``: 摊贩 → 占道经营, 低保 → 最低生活保障 …) always applies; a
-    plugin adds the words of its region (dialect, local names of things). Expansions add to
-    the core's for the same phrase. Plain data: no code runs per lookup.
+    Optional. The plugin's part of the domain lexicon. Return ``{phrase: (expansion, …)}``:
+    when ``phrase`` occurs in an appeal or a search query, the lookup and the searches also read
+    each expansion (list vocabulary). Core's lexicon (``core/publication/lexicon.json``:
+    违建 ↔ 违法建设, 低保 ↔ 最低生活保障, 烧烤 → 餐饮服务业油烟污染 …) always applies; a plugin adds
+    the words of its region (dialect, local names of things). Expansions add to the core's for
+    the same phrase. Plain data: no code runs per lookup.
 
     Example::
 

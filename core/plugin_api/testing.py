@@ -33,8 +33,7 @@ import asyncpg
 import msgspec
 
 from core import install
-from core.catalog.editing import item_problems, plugin_problems
-from core.catalog.reading import ItemCreate
+from core.catalog.editing import item_create_of, item_problems, plugin_problems
 from core.evaluation.schemes import check_plugin_scheme
 from core.legal.citations import Resolved, parse_citations, resolve
 from core.legal.lawtext import iter_library
@@ -89,7 +88,7 @@ def check_plugin(name: str) -> Report:
     known: dict[str, tuple[str, str]] = {}
     for i, raw in enumerate(seed.items):
         try:
-            item = msgspec.convert(dataclasses.asdict(raw), ItemCreate)
+            item = item_create_of(raw)
         except msgspec.ValidationError as exc:
             report.problems.append(f"items[{i}] ({getattr(raw, 'code', '?')}): {exc}")
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.platform.messages import EN, ZH, Text
@@ -65,6 +65,17 @@ class Unit:
 def dispatched_agency(code: str, name: str, parent: str, *hosts: str) -> Unit:
     """A department's agency stationed in ``hosts`` (派驻机构), sitting in the first host."""
     return Unit(code, name, "dispatched_agency", hosts[0], parent_unit_code=parent, host_township_codes=hosts)
+
+
+@dataclass(frozen=True)
+class Landmark:
+    """A place people name instead of their township: a market, school, scenic spot, industrial
+    park, bay … (风动石, 马銮湾). ``division_code`` is the township, village/community or grid it
+    lies in; the responsibility lookup reads the township from it (hook ``qingdan_landmarks``)."""
+
+    name: str
+    division_code: str
+    kind: str = ""  # free text: market, school, scenic_spot, industrial_park, bay …
 
 
 @dataclass(frozen=True)
@@ -202,13 +213,55 @@ class Recovery:
 
 
 @dataclass(frozen=True)
+class LegalBasis:
+    """One cited provision of an item as core resolved it against the tenant's library.
+
+    ``resolved`` is False when the document is unknown, ambiguous, of another region, or the
+    cited article does not exist — ``problem`` says which. ``level`` is the Chinese label (法律,
+    行政法规, 部门规章, 地方性法规, 党内法规 …); ``status`` is ``in_force``, ``amended``,
+    ``repealed`` or ``not_yet_effective`` as of today; ``region_code`` is the GB/T 2260 prefix of a
+    local document (None: national or the tenant's own).
+    """
+
+    raw: str
+    resolved: bool
+    document_title: str | None = None
+    level: str | None = None
+    status: str | None = None
+    region_code: str | None = None
+    own: bool = False
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class LegalDocument:
+    """A local document a plugin ships with its county (hook ``qingdan_legal_documents``).
+
+    ``text`` is the document as published, in the format of the shipped library (``# title``,
+    history lines with dates, ``<!-- INFO END -->``, ``第一条 …``); ``level`` is the Chinese label
+    (规范性文件, 地方政府规章, 地方性法规, 党内法规 …). Core stores it as the tenant's own document
+    when the tenant is provisioned (again, idempotently, on each provisioning), so its items can
+    cite it.
+    """
+
+    text: str
+    level: str = "规范性文件"
+    issuer: str = ""
+    doc_number: str = ""
+
+
+@dataclass(frozen=True)
 class CatalogItem:
     """One reference-catalog item.
 
     ``code`` is the stable reference code (never reused); ``parent_code`` places it in the
     hierarchy at ``level`` (a :class:`ItemLevel` code); ``kinds`` are :class:`ListKind`
     codes; ``citations`` are legal bases written as people write them
-    (``《中华人民共和国安全生产法》第七十七条``), parsed and resolved by core.
+    (``《中华人民共和国安全生产法》第七十七条``), parsed and resolved by core into ``legal_bases``
+    (for ``qingdan_check_item``: a county may require a basis that resolves and is in force).
     """
 
     code: str
@@ -225,6 +278,32 @@ class CatalogItem:
     recovery: Recovery | None = None
     citations: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # What core made of ``citations`` (one entry per cited provision, in order): None where the
+    # caller checks an item without the library (the conformance kit's offline checks).
+    legal_bases: tuple[LegalBasis, ...] | None = None
+
+
+#: The claimed kind of a structure whose parts are national (basic / cooperating / …): rural
+#: duties (差异化事项) carry it besides their part (see :func:`also_of_kind`), so the towns with
+#: farmland, villages or mines claim them with a justification and urban streets do not.
+DIFFERENTIATED_KIND = ListKind(
+    "differentiated",
+    "差异化履职事项",
+    "differentiated",
+    "claim",
+    False,
+    "农业农村、耕地和宅基地、秸秆禁烧、畜禽散养等乡村事项，由有此职责的乡镇(街道)结合实际认领",
+    role="other",
+)
+
+
+def also_of_kind(items: tuple[CatalogItem, ...], codes: frozenset[str], kind: str) -> tuple[CatalogItem, ...]:
+    """The items, those whose code is in ``codes`` also of list kind ``kind`` (e.g. a claimed
+    kind, so that the townships it fits claim it instead of every township receiving it)."""
+    unknown = codes - {i.code for i in items}
+    if unknown:
+        raise ValueError(f"no items {sorted(unknown)} to mark as {kind}")
+    return tuple(replace(i, kinds=(*i.kinds, kind)) if i.code in codes else i for i in items)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ So the body — entries, counts, cited provisions, the last three fields of
 :class:`core.lists.service.TownshipList` — is encoded to JSON once per (version,
 generation) and kept at two levels:
 
-1. **PostgreSQL** (table ``published_list_bodies``): written by the first reader of a
-   version at a generation (``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the stored
-   generation is older), read by every process. A process that has never seen a version
-   reads ~60 KB of compressed bytes instead of running the list's set-based statement and
+1. **PostgreSQL** (table ``published_list_bodies``, the newest version of each list only,
+   deflated at :data:`DEFLATE_LEVEL`): written by the first reader of a version at a
+   generation (``INSERT … ON CONFLICT … DO UPDATE … WHERE`` the stored generation is older),
+   read by every process. A process that has never seen a version
+   reads ~40 KB of deflated bytes instead of running the list's set-based statement and
    encoding 0.5 MB of JSON. ``QINGDAN_STORE_LIST_BODIES=off`` skips this level.
 2. **Per process** (:data:`cache`): a least-recently-used map bounded by **bytes**, not
    entries (a list of 20 items and one of 500 differ 25×), with a per-tenant share so a
@@ -24,6 +25,7 @@ decodes the bytes once per process and the decoded body is kept beside them (cou
 from __future__ import annotations
 
 import uuid
+import zlib
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -36,6 +38,11 @@ from core.publication import queries
 #: A decoded body (msgspec structs, strings shared with nothing) takes about this many times
 #: the bytes of its JSON (measured: a 340-entry list, 540 KB of JSON, ~1.6 MB decoded).
 DECODED_FACTOR = 3
+
+#: zlib level of stored bodies: a 540 KB list deflates in ~1.7 ms to ~38 KB (level 6: 3.6 ms, 29 KB);
+#: PostgreSQL's own pglz took 4-11 ms inside the publishing transaction for 76 KB, so the column
+#: is stored as given (migration 0010).
+DEFLATE_LEVEL = 3
 
 Key = tuple[uuid.UUID, str, int]  # tenant, township, version number
 
@@ -142,18 +149,29 @@ cache = BodyCache()
 store_enabled = True
 
 
-async def body(conn: asyncpg.Connection, key: Key, generation: int, build: Callable[[], Awaitable[bytes]]) -> Body:
+async def body(
+    conn: asyncpg.Connection, key: Key, generation: int, build: Callable[[], Awaitable[bytes]], *, newest: bool
+) -> Body:
     """The body of version ``key`` at ``generation``: from this process, else from
     PostgreSQL, else built by ``build`` (the encoded JSON) and stored at both levels.
-    ``conn`` is the caller's tenant transaction (row-level security keeps it to the tenant)."""
+    ``conn`` is the caller's tenant transaction (row-level security keeps it to the tenant).
+
+    Only the township's ``newest`` version is stored in PostgreSQL (publishing drops the
+    older ones' rows): the stored bodies are a cache, and one per version read would cost
+    ~240 bytes per entry per version — more than the versions' entries themselves now that
+    they share unchanged rows (docs/decisions.md). Older versions (history, diffs) are built
+    when read and kept per process only."""
     found = cache.get(key, generation)
     if found is not None:
         return found
-    stored = await queries.stored_body(conn, *key, generation) if store_enabled else None
-    if stored is None:
+    shared = store_enabled and newest
+    deflated = await queries.stored_body(conn, *key, generation) if shared else None
+    if deflated is not None:
+        stored = zlib.decompress(deflated)
+    else:
         stored = await build()
-        if store_enabled:
-            await conn.execute(queries.WRITE_BODY, *key, generation, stored)
+        if shared:
+            await conn.execute(queries.WRITE_BODY, *key, generation, zlib.compress(stored, DEFLATE_LEVEL))
     return cache.put(key, Body(generation, bytes(stored)))
 
 

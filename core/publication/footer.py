@@ -13,6 +13,7 @@ from typing import Annotated
 
 import msgspec
 
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.inputs import NAME, Checked
 from core.platform.versioning import Expected, check_version, stale
@@ -83,6 +84,7 @@ async def set_footer(access: Access, data: PortalFooterUpdate, if_match: Expecte
         saved = await queries.save_portal_footer(conn, access.tenant.id, values, before.revision)
         if saved is None:
             stale(before.revision, before.revision + 1)
+        await generations.bump(conn, access.tenant.id)  # cached portal pages show the new footer
         after = _view(saved)
         await audit.record(access, "portal_footer", access.tenant.slug, "set", before=before, after=after)
     return after

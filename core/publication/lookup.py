@@ -15,12 +15,30 @@ Routing follows the list:
   method as duty; the township is at most a cooperating party (reporting clues, helping);
 - for a department, its dispatched agency (派驻机构) stationed in that township is named too.
 
-Without a location every township's published list is searched and the township whose
-list matches best is returned (ties — e.g. an item every township has — are listed as
-candidates, and the first by code is chosen). No list is read for that: the catalog's
-ranking is walked best first and the index of published entries by item
-(``township_version_entries_item``) says which items some list in force holds and which
-townships hold the best of them; only the chosen township's entries are read.
+Reading the appeal (one understanding with the searches, :mod:`core.publication.lexicon`):
+its **place** from the text when no location parameter is sent (:mod:`core.publication.places`:
+the division tree's names and short forms, aliases, the plugin's landmarks — an explicit
+parameter always wins); its **words** by segmentation and the domain lexicon, never single
+characters, with typo tolerance by pinyin (:mod:`core.publication.lookup_index`).
+
+Without a place (no parameter, none named in the text, or several named) **no township is
+invented**: the answer names no township (``township`` null, ``place.source`` ``none`` or
+``ambiguous`` with the candidates and why each), and its items and units come from the list
+of a township holding the best match — the township party then stands for "the township
+where it happened". No list is read for that: the catalog's ranking is walked best first and
+the index of published entries by item (``township_entry_spans_item``) says which items
+some list in force holds and which townships hold the best of them; only one list's entries
+are read.
+
+Dispatch goes as far down as the data allows: the township's responsible office, post and
+contact from its list entry, the leader, office and A/B posts of the entry's post assignment
+(岗位分解), the department's dispatched agency stationed in the township, and — in a city with
+districts — the **district's counterpart** of a city department the catalog names (a
+department whose ``parent_unit_code`` is the city department and whose division is the
+township's district: 泰安市综合行政执法局 → 泰山区综合行政执法局 for 岱庙街道). Every item and
+unit says why: the words that matched and how (the appeal's word, the lexicon, pinyin), the
+place and where it came from, and why the unit (primary, cooperating, recovered, district
+counterpart, agency, post).
 
 :func:`propose_units` is the same routing for a call (乡呼县应): the parties of one item of
 a township's list, by code or by the best match of the call's text.
@@ -52,8 +70,10 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.messages import Text
 from core.plugin_api import registry as plugins
-from core.publication import queries
-from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU, has_words, merged_synonyms, query_tokens
+from core.publication import places, queries
+from core.publication.lexicon import READING_WEIGHT, Lexicon, Understanding, core_lexicon, understand
+from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU
+from core.publication.words import has_words, normalise
 from core.security.access import Access
 
 MAX_TEXT = 2000
@@ -86,9 +106,31 @@ class TownshipRef(msgspec.Struct):
     name: str
 
 
+class TownshipCandidate(msgspec.Struct):
+    """A township the appeal may concern, and why (the words naming it, or its list holding the item)."""
+
+    code: str
+    name: str
+    reason: str
+
+
+class PlaceFound(msgspec.Struct):
+    """Where the appeal happened, as the lookup read it.
+
+    ``source``: ``parameter`` (a township/village/grid was sent; it always wins), ``text`` (named
+    in the appeal), ``ambiguous`` (the text names several townships: see the candidates) or
+    ``none`` (no place: no township is invented)."""
+
+    source: Literal["parameter", "text", "ambiguous", "none"]
+    township: TownshipRef | None
+    village: TownshipRef | None
+    words: list[str]  # the appeal's words that named it
+    reason: str
+
+
 class ProposedUnit(msgspec.Struct):
     """One party to dispatch to. ``code`` is a unit code, or the township's division code
-    when ``kind`` is ``township``."""
+    when ``kind`` is ``township`` (``township`` itself when no township is known)."""
 
     code: str
     name: str
@@ -96,17 +138,38 @@ class ProposedUnit(msgspec.Struct):
     role: Role
     duty: str
     item_code: str
-    office: str = ""  # the township's responsible office on its list entry
+    office: str = ""  # the township's responsible office on its list entry (or its post assignment)
     post: str = ""
     contact: str = ""
     agency_code: str | None = None  # the department's agency stationed in the township
     agency_name: str | None = None
+    leader: str = ""  # of the entry's post assignment (岗位分解)
+    a_post: str = ""  # who does it (A角): post name and holder
+    b_post: str = ""  # the stand-in (B角)
+    listed_as: str | None = None  # the catalog's party when this is its district counterpart
+    reason: str = ""  # why this unit, in plain words
 
 
 class Recovery(msgspec.Struct):
     receiving_unit: str
     working_method: str
     reason: str
+
+
+class WordMatch(msgspec.Struct):
+    """A term of the item that the appeal matched: the appeal's words that brought it in and how
+    (``word``: the same word; ``lexicon``: a reading of the domain lexicon; ``pinyin``: a word
+    that sounds the same, a typo)."""
+
+    term: str
+    said: str
+    how: Literal["word", "lexicon", "pinyin"]
+
+
+class Explanation(msgspec.Struct):
+    words: list[WordMatch]
+    place: str
+    unit: str
 
 
 class MatchedItem(msgspec.Struct):
@@ -121,17 +184,19 @@ class MatchedItem(msgspec.Struct):
     matched_terms: list[str]
     recovery: Recovery | None
     units: list[ProposedUnit]
+    explanation: Explanation
 
 
 class LookupResult(msgspec.Struct):
-    township: TownshipRef | None
+    township: TownshipRef | None  # null unless a place was given or named (never guessed)
     list_version: int | None  # the published version of the township's list that answered
     routed_to: Literal["township", "department"] | None
     units: list[ProposedUnit]  # of the best item: primary first, then cooperating
     items: list[MatchedItem]
     score: float  # the best item's BM25 score (0 when nothing on the list matches)
     confidence: float  # share of the appeal's distinctive words the best item explains, 0 … 1
-    candidate_townships: list[TownshipRef]  # without a location: townships tied at the top
+    candidate_townships: list[TownshipCandidate]  # without a place: those named, or holding the best item
+    place: PlaceFound
 
 
 # --- cached indexes ------------------------------------------------------------------------
@@ -144,6 +209,7 @@ class CatalogIndex:
     index: Index
     category_labels: dict[str, str]
     routable: frozenset[str]  # items naming a responsible party (domains and headings do not)
+    kind_labels: dict[str, str]  # list kinds: basic → 基本履职事项 …
 
 
 @dataclass(frozen=True)
@@ -190,6 +256,7 @@ def clear_caches() -> None:
     _lists.clear()
     _in_force.clear()
     _unit_cache.clear()
+    _gazetteers.clear()
 
 
 def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[Document]:
@@ -218,8 +285,9 @@ async def _catalog_index(conn: asyncpg.Connection, access: Access, version: int)
     items = {view.code: view for view in map(item_view, await queries.catalog_items(conn, access.tenant.id, version))}
     structure = await load_structure(access)
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
+    kinds = {k.code: k.label for k in structure.kinds}
     routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
-    built = CatalogIndex(version, items, Index(_documents(items, labels)), labels, routable)
+    built = CatalogIndex(version, items, Index(_documents(items, labels), core_lexicon()), labels, routable, kinds)
     _catalogs.put(key, built, built.index.estimated_bytes() + _ITEM_BYTES * len(items))
     return built
 
@@ -243,12 +311,12 @@ async def _list_entries(
     return found
 
 
-# --- colloquial wording --------------------------------------------------------------------
+# --- the lexicon and the place names ---------------------------------------------------------
 
 
 @functools.cache
-def _plugin_synonyms(plugin: str | None) -> dict[str, tuple[str, ...]]:
-    """Core's table merged with the tenant plugin's (hook ``qingdan_lookup_synonyms``)."""
+def _plugin_lexicon(plugin: str | None) -> Lexicon:
+    """Core's lexicon with the tenant plugin's words (hook ``qingdan_lookup_synonyms``)."""
     found: Any = None
     if plugin is not None:
         try:
@@ -262,17 +330,54 @@ def _plugin_synonyms(plugin: str | None) -> dict[str, tuple[str, ...]]:
     if found is not None and not (isinstance(found, dict) and all(well_formed(k, v) for k, v in found.items())):
         hook = "qingdan_lookup_synonyms"
         raise plugins.PluginError(plugin or "", hook, "(result)", "expected {phrase: (expansion, …)}")
-    return merged_synonyms({k: list(v) for k, v in (found or {}).items()})
+    return core_lexicon().merged(found)
 
 
-def _synonyms(access: Access) -> dict[str, tuple[str, ...]]:
-    table = _plugin_synonyms(access.tenant.plugin)
+def lexicon_for(access: Access) -> Lexicon:
+    """The lexicon of a tenant: core's, its plugin's, and its own (setting ``lookup_synonyms``)."""
     extra = access.tenant.settings.get("lookup_synonyms") if access.tenant.settings else None
-    if extra:  # a tenant's own phrases (tenant setting lookup_synonyms), on top
-        table = dict(table)
-        for phrase, expansions in merged_synonyms(extra).items():
-            table[phrase] = tuple(dict.fromkeys((*table.get(phrase, ()), *expansions)))
-    return table
+    return _plugin_lexicon(access.tenant.plugin).merged(extra if isinstance(extra, dict) else None)
+
+
+@functools.cache
+def _landmarks(plugin: str | None) -> tuple[tuple[str, str], ...]:
+    """The plugin's landmarks (hook ``qingdan_landmarks``) as (name, division code)."""
+    if plugin is None:
+        return ()
+    try:
+        found = plugins.call(plugin, "qingdan_landmarks")
+    except plugins.UnknownPlugin:
+        return ()
+    if found is None:
+        return ()
+    if not all(
+        isinstance(getattr(m, "name", None), str) and isinstance(getattr(m, "division_code", None), str) for m in found
+    ):
+        raise plugins.PluginError(
+            plugin, "qingdan_landmarks", "(result)", "expected Landmark(name, division_code, …) entries"
+        )
+    return tuple((m.name, m.division_code) for m in found)
+
+
+#: Place names per (tenant, content generation): the generation moves with every change of the
+#: division tree, so a renamed or added village is read from the next lookup on.
+_gazetteers: LRU[tuple[uuid.UUID, int], places.Gazetteer] = LRU(256)
+
+
+def _aliases(text: str) -> tuple[str, ...]:
+    found = msgspec.json.decode(text) if text else []
+    return tuple(a for a in found if isinstance(a, str)) if isinstance(found, list) else ()
+
+
+async def _gazetteer(conn: asyncpg.Connection, access: Access, generation: int) -> places.Gazetteer:
+    key = (access.tenant.id, generation)
+    found = _gazetteers.get(key)
+    if found is None:
+        rows = await queries.divisions(conn, access.tenant.id)
+        divisions = [places.DivisionRow(r.code, r.name, r.kind, r.parent_code, _aliases(r.aliases)) for r in rows]
+        found = places.Gazetteer(divisions, _landmarks(access.tenant.plugin))
+        _gazetteers.put(key, found)
+    return found
 
 
 # --- locations and versions ----------------------------------------------------------------
@@ -374,8 +479,11 @@ async def _best_holders(
 _in_force: LRU[tuple[uuid.UUID, int, datetime.date], list[int]] = LRU(1024)
 
 
-async def _catalogs_in_force(conn: asyncpg.Connection, access: Access) -> list[int]:
-    generation, today = await queries.generation_today(conn, access.tenant.id)
+async def _catalogs_in_force(
+    conn: asyncpg.Connection, access: Access, moment: tuple[int, datetime.date] | None = None
+) -> list[int]:
+    """``moment``: the (generation, date) this lookup already read, if it did."""
+    generation, today = moment or await queries.generation_today(conn, access.tenant.id)
     key = (access.tenant.id, generation, today)
     found = _in_force.get(key)
     if found is None:
@@ -384,28 +492,63 @@ async def _catalogs_in_force(conn: asyncpg.Connection, access: Access) -> list[i
     return found
 
 
+def _groups(reading: Understanding | None) -> dict[str, str] | None:
+    """Terms that are alternatives of one another: those one lexicon entry or one misspelt
+    word brought in (keyed by it)."""
+    if reading is None:
+        return None
+    return {term: said for term, (said, how) in reading.sources.items() if how != "word"}
+
+
+def _query(index: Index, reading: Understanding) -> dict[str, float]:
+    """The weighted terms to rank by in one catalog: the reading's, and for its words the
+    catalog does not know, the catalog's words that sound the same (recorded as ``pinyin``)."""
+    query = dict(reading.terms)
+    for term, (said, how) in reading.sources.items():
+        # a word of the appeal the catalog never uses is only known through its readings: they
+        # stand in for it at its full weight (低保 where the list only says 最低生活保障)
+        if how == "lexicon" and said not in index.postings and said in reading.terms:
+            query[term] = min(reading.terms[said], query[term] / READING_WEIGHT)
+    for term, (said, weight) in index.typos(reading.terms).items():
+        if weight > query.get(term, 0.0):
+            query[term] = weight
+            reading.sources[term] = (said, "pinyin")
+    return query
+
+
 async def _rank_everywhere(
-    conn: asyncpg.Connection, access: Access, text: str | None, item_code: str | None, limit: int
+    conn: asyncpg.Connection,
+    access: Access,
+    reading: Understanding | None,
+    item_code: str | None,
+    limit: int,
+    moment: tuple[int, datetime.date] | None,
 ) -> tuple[
     list[TownshipVersion], dict[int, CatalogIndex], dict[str, ListEntries], dict[str, list[Hit]], dict[str, float]
 ]:
-    """Without a location: the townships tied at the best score (the first is chosen) and,
-    for the chosen one only, its entries and best ``limit`` hits — the same answer as
-    ranking every township's list, from the catalog index and the entries' item index."""
-    numbers = await _catalogs_in_force(conn, access)
+    """Without a place: the townships whose lists hold the best match (in code order) and, for
+    the first of them only, its entries and best ``limit`` hits — the items answering stand for
+    "the township where it happened", which no list says. Read from the catalog index and the
+    entries' item index; one list is read."""
+    numbers = await _catalogs_in_force(conn, access, moment)
     if not numbers:
         raise NotFound(Text("not-found.no-township-tenant-has"))
     catalogs = {n: await _catalog_index(conn, access, n) for n in numbers}
-    query = query_tokens(text, _synonyms(access)) if text is not None else {}
+    queries_by: dict[int, dict[str, float]] = {
+        n: _query(c.index, reading) if reading is not None else {} for n, c in catalogs.items()
+    }
     ranked: dict[int, list[Hit]] = {}
     for n, c in catalogs.items():
+        query = queries_by[n]
         if item_code is None:
-            ranked[n] = c.index.rank(query, c.routable)
+            ranked[n] = c.index.rank(query, c.routable, groups=_groups(reading))
         else:
-            ranked[n] = (c.index.rank(query, {item_code}) if query else []) or [Hit(item_code, 0.0)]
+            ranked[n] = (c.index.rank(query, {item_code}, groups=_groups(reading)) if query else []) or [
+                Hit(item_code, 0.0)
+            ]
     _, holding = await _best_holders(conn, access, ranked)
     if not holding:
-        return [], catalogs, {}, {}, query
+        return [], catalogs, {}, {}, {}
     chosen = holding[0]
     entries = {chosen.code: await _list_entries(conn, access, chosen, catalogs[chosen.catalog_version])}
     if item_code is not None:
@@ -413,8 +556,16 @@ async def _rank_everywhere(
     else:
         on_list = entries[chosen.code].routable
         best = (h for h in ranked[chosen.catalog_version] if h.code in on_list)
-        hits = {chosen.code: list(itertools.islice(best, limit))}
-    return holding, catalogs, entries, hits, query
+        items = catalogs[chosen.catalog_version].items
+        hits = {chosen.code: _specific_first(list(itertools.islice(best, 2 * limit + 4)), items, limit)}
+    return holding, catalogs, entries, hits, queries_by[chosen.catalog_version]
+
+
+async def vocabulary(conn: asyncpg.Connection, access: Access) -> Index | None:
+    """The index of the newest catalog version lists in force were published against (its
+    words, for the searches' typo tolerance), or None without a list in force."""
+    numbers = await _catalogs_in_force(conn, access)
+    return (await _catalog_index(conn, access, numbers[-1])).index if numbers else None
 
 
 # --- routing -------------------------------------------------------------------------------
@@ -452,6 +603,7 @@ def _parties(item: ItemView) -> list[_Party]:
 class _UnitInfo:
     name: str
     kind: str
+    jurisdiction: str = ""
 
 
 @dataclass(frozen=True)
@@ -459,62 +611,125 @@ class _Units:
     loaded: float
     units: dict[str, _UnitInfo]
     agencies: dict[tuple[str, str], tuple[str, str]]  # (department, township) → (agency code, name)
+    counterparts: dict[tuple[str, str], str]  # (department, district or county code) → its counterpart there
 
 
 UNITS_TTL = 10.0  # seconds a tenant's unit names are reused (units change rarely; a rename shows within 10 s)
 _unit_cache: LRU[uuid.UUID, _Units] = LRU(256)
 
 
-async def _unit_info(
-    conn: asyncpg.Connection, access: Access, codes: set[str], township: str
-) -> tuple[dict[str, _UnitInfo], dict[str, tuple[str, str]]]:
-    """Names and kinds of ``codes`` and, per department among them, its dispatched agency
-    stationed in ``township``. The tenant's units are read by one statement and reused for
-    :data:`UNITS_TTL` seconds."""
+@dataclass(frozen=True)
+class _Dispatch:
+    """What routing needs to know about the tenant's units for one township (or none)."""
+
+    units: dict[str, _UnitInfo]
+    agencies: dict[str, tuple[str, str]]  # department → its agency stationed in the township
+    counterparts: dict[str, str]  # catalog department → the township's district counterpart
+
+
+async def _tenant_units(conn: asyncpg.Connection, access: Access) -> _Units:
+    """The tenant's units, agencies by (department, host township) and district counterparts by
+    (city department, district): one statement, reused for :data:`UNITS_TTL` seconds."""
     cached = _unit_cache.get(access.tenant.id)
     if cached is None or time.monotonic() - cached.loaded > UNITS_TTL:
         records = await queries.units_with_hosts(conn, access.tenant.id)
         agencies: dict[tuple[str, str], tuple[str, str]] = {}
+        counterparts: dict[tuple[str, str], str] = {}
         for r in records:
             if r.kind == "dispatched_agency" and r.parent_unit_code:
                 for host in r.hosts:
                     agencies.setdefault((r.parent_unit_code, host), (r.code, r.name))
-        cached = _Units(time.monotonic(), {r.code: _UnitInfo(r.name, r.kind) for r in records}, agencies)
+            elif r.kind == "department" and r.parent_unit_code:
+                counterparts.setdefault((r.parent_unit_code, r.jurisdiction_code), r.code)
+        units = {r.code: _UnitInfo(r.name, r.kind, r.jurisdiction_code) for r in records}
+        cached = _Units(time.monotonic(), units, agencies, counterparts)
         _unit_cache.put(access.tenant.id, cached)
-    units = {c: cached.units[c] for c in codes if c in cached.units}
-    found = {c: cached.agencies[(c, township)] for c in codes if (c, township) in cached.agencies}
-    return units, found
+    return cached
+
+
+async def _dispatch(conn: asyncpg.Connection, access: Access, codes: set[str], township: str | None) -> _Dispatch:
+    """Names and kinds of ``codes``; for a known township, each department's district
+    counterpart (a department of the township's district or county whose parent unit is it)
+    and the agency of the department that answers stationed in the township."""
+    tenant = await _tenant_units(conn, access)
+    counterparts: dict[str, str] = {}
+    agencies: dict[str, tuple[str, str]] = {}
+    district = township[:6] if township else ""
+    for code in codes:
+        found = tenant.counterparts.get((code, district)) if township else None
+        info = tenant.units.get(code)
+        if found is not None and info is not None and info.jurisdiction != district:
+            counterparts[code] = found
+        answering = counterparts.get(code, code)
+        if township and (answering, township) in tenant.agencies:
+            agencies[answering] = tenant.agencies[(answering, township)]
+    wanted = codes | set(counterparts.values())
+    units = {c: tenant.units[c] for c in wanted if c in tenant.units}
+    return _Dispatch(units, agencies, counterparts)
+
+
+def _unit_reason(item: ItemView, party: _Party, kinds: dict[str, str]) -> str:
+    kind = kinds.get(item.kinds[0], item.kinds[0]) if item.kinds else "事项"
+    if item.recovery is not None and party.code == item.recovery.receiving_unit:
+        why = f"（{item.recovery.reason}）" if item.recovery.reason else ""
+        return f"上级部门收回事项{why}：由承接部门负主体责任"
+    if party.role == "primary":
+        who = "乡镇（街道）" if party.code == TOWNSHIP_PARTY else "该部门"
+        return f"主体责任：清单将本事项列为{kind}，由{who}牵头负责"
+    return f"配合责任：清单将其列为本事项（{kind}）的配合单位"
 
 
 def _units_for(
     item: ItemView,
-    township: TownshipRef,
+    township: TownshipRef | None,
     entry: ListEntry | None,
-    units: dict[str, _UnitInfo],
-    agencies: dict[str, tuple[str, str]],
+    dispatch: _Dispatch,
+    post: queries.AssignmentRow | None,
+    kinds: dict[str, str],
 ) -> list[ProposedUnit]:
     proposed = []
     for p in _parties(item):
+        reason = _unit_reason(item, p, kinds)
         if p.code == TOWNSHIP_PARTY:
-            proposed.append(
-                ProposedUnit(
-                    code=township.code,
-                    name=township.name,
-                    kind="township",
-                    role=p.role,
-                    duty=p.duty,
-                    item_code=item.code,
-                    office=entry.office if entry else "",
-                    post=entry.post if entry else "",
-                    contact=entry.contact if entry else "",
-                )
+            unit = ProposedUnit(
+                code=township.code if township else TOWNSHIP_PARTY,
+                name=township.name if township else "事发地乡镇（街道）",
+                kind="township",
+                role=p.role,
+                duty=p.duty,
+                item_code=item.code,
+                office=entry.office if entry else "",
+                post=entry.post if entry else "",
+                contact=entry.contact if entry else "",
             )
+            if post is not None:
+                unit.leader = post.leader
+                unit.office = unit.office or post.office_name or post.office_code
+                unit.a_post = " ".join(x for x in (post.a_name or post.a_post, post.a_holder or "") if x)
+                if post.b_post:
+                    unit.b_post = " ".join(x for x in (post.b_name or post.b_post, post.b_holder or "") if x)
+            where = [f"承办科室{unit.office}" if unit.office else "", f"A岗{unit.a_post}" if unit.a_post else ""]
+            where.append(f"B岗{unit.b_post}" if unit.b_post else "")
+            if any(where):
+                reason += "；" + "，".join(w for w in where if w)
+            if township is None:
+                reason += "；文中未说明地点，请按事发地派给所在乡镇（街道）"
+            unit.reason = reason
+            proposed.append(unit)
             continue
-        info = units.get(p.code, _UnitInfo(p.code, "unknown"))
-        agency = agencies.get(p.code)
+        code = dispatch.counterparts.get(p.code, p.code)
+        if any(u.code == code for u in proposed):  # the list names both the city and the district bureau
+            continue
+        info = dispatch.units.get(code, _UnitInfo(code, "unknown"))
+        if code != p.code:
+            listed = dispatch.units.get(p.code, _UnitInfo(p.code, "unknown")).name
+            reason += f"；清单所列{listed}在该区（县）的对应部门是{info.name}，由其承担"
+        agency = dispatch.agencies.get(code)
+        if agency is not None:
+            reason += f"；其派驻本乡镇（街道）的{agency[1]}就近办理"
         proposed.append(
             ProposedUnit(
-                code=p.code,
+                code=code,
                 name=info.name,
                 kind=info.kind,
                 role=p.role,
@@ -522,6 +737,8 @@ def _units_for(
                 item_code=item.code,
                 agency_code=agency[0] if agency else None,
                 agency_name=agency[1] if agency else None,
+                listed_as=p.code if code != p.code else None,
+                reason=reason,
             )
         )
     return proposed
@@ -555,36 +772,71 @@ def _check_limit(limit: int) -> int:
 async def _rank(
     conn: asyncpg.Connection,
     access: Access,
-    versions: list[TownshipVersion],
-    text: str | None,
+    version: TownshipVersion,
+    reading: Understanding | None,
     item_code: str | None,
     limit: int,
-) -> tuple[dict[int, CatalogIndex], dict[str, ListEntries], dict[str, list[Hit]], dict[str, float]]:
-    """Per township: its entries and its best ``limit`` hits (by text, or the one item asked
-    for); and the query's weighted tokens (empty without text)."""
-    catalogs: dict[int, CatalogIndex] = {}
-    for v in versions:
-        if v.catalog_version not in catalogs:
-            catalogs[v.catalog_version] = await _catalog_index(conn, access, v.catalog_version)
-    entries = {v.code: await _list_entries(conn, access, v, catalogs[v.catalog_version]) for v in versions}
-    query: dict[str, float] = {}
-    if text is not None:
-        query = query_tokens(text, _synonyms(access))
-    hits: dict[str, list[Hit]] = {}
+) -> tuple[CatalogIndex, ListEntries, list[Hit], dict[str, float]]:
+    """One township's entries and its best ``limit`` hits (by text, or the one item asked
+    for); and the terms ranked by (empty without text)."""
+    catalog = await _catalog_index(conn, access, version.catalog_version)
+    entries = await _list_entries(conn, access, version, catalog)
+    query = _query(catalog.index, reading) if reading is not None else {}
+    groups = _groups(reading)
     if item_code is not None:
-        for v in versions:
-            ranked = catalogs[v.catalog_version].index.rank(query, {item_code}) if query else []
-            hits[v.code] = (ranked or [Hit(item_code, 0.0)]) if item_code in entries[v.code].entries else []
-        return catalogs, entries, hits, query
-    if len(versions) == 1:
-        v = versions[0]
-        hits[v.code] = catalogs[v.catalog_version].index.rank(query, entries[v.code].routable, limit)
-        return catalogs, entries, hits, query
-    by_catalog = {n: c.index.rank(query, c.routable) for n, c in catalogs.items()}  # once per catalog version
-    for v in versions:
-        on_list = entries[v.code].routable
-        hits[v.code] = list(itertools.islice((h for h in by_catalog[v.catalog_version] if h.code in on_list), limit))
-    return catalogs, entries, hits, query
+        ranked = catalog.index.rank(query, {item_code}, groups=groups) if query else []
+        hits = (ranked or [Hit(item_code, 0.0)]) if item_code in entries.entries else []
+        return catalog, entries, hits, query
+    hits = catalog.index.rank(query, entries.routable, 2 * limit + 4, groups)
+    return catalog, entries, _specific_first(hits, catalog.items, limit), query
+
+
+#: A child item scoring at least this share of its parent's score goes before it.
+SPECIFIC_SHARE = 0.9
+
+
+def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> list[Hit]:
+    """``hits`` with each item placed before its parent when it scores nearly as well
+    (:data:`SPECIFIC_SHARE`): dispatch goes to the precise item (the power or service under a
+    work item), whose parties are the precise ones; the first ``limit``."""
+    scores = {h.code: h.score for h in hits}
+
+    def key(h: Hit) -> tuple[float, int, str]:
+        parent = items[h.code].parent_code if h.code in items else None
+        if parent in scores and h.score >= SPECIFIC_SHARE * scores[parent]:
+            return (-scores[parent], 0, h.code)
+        return (-h.score, 1, h.code)
+
+    return sorted(hits, key=key)[:limit]
+
+
+def _place_from_text(reading: places.PlaceReading) -> PlaceFound:
+    if reading.township is not None:
+        village = TownshipRef(reading.village.code, reading.village.name) if reading.village else None
+        township = TownshipRef(reading.township.code, reading.township.name)
+        return PlaceFound("text", township, village, reading.words, reading.reason)
+    if reading.candidates:
+        names = "、".join(c.township_name for c in reading.candidates)
+        return PlaceFound(
+            "ambiguous",
+            None,
+            None,
+            [m.words for m in reading.mentions],
+            f"文中提到多个乡镇（街道）：{names}，未指定其一",
+        )
+    return PlaceFound("none", None, None, [], "文中未提到本辖区的乡镇（街道）、村（社区）或地标，未指定乡镇")
+
+
+def _explain_words(
+    catalog: CatalogIndex, reading: Understanding | None, query: dict[str, float], code: str
+) -> list[WordMatch]:
+    if reading is None or not query:
+        return []
+    matched = []
+    for term in catalog.index.terms(query, code)[:8]:
+        said, how = reading.source(term)
+        matched.append(WordMatch(term=term.removeprefix("#"), said=said.removeprefix("#"), how=how))  # type: ignore[arg-type]  # how is one of the three
+    return matched
 
 
 async def _lookup(
@@ -598,35 +850,79 @@ async def _lookup(
     item_code: str | None,
     limit: int,
 ) -> LookupResult:
-    place = await _township_for(conn, access, township=township, village=village, grid=grid)
-    location = place[0] if place else None
-    candidates: list[TownshipVersion] = []
-    if place is not None:
-        if place[2] is None:
-            raise NotFound(Text("not-found.township-has-no-published-2", value=place[0], value2=place[1]))
-        chosen = place[2]
-        catalogs, entries, hits, query = await _rank(conn, access, [chosen], text, item_code, limit)
-        if item_code is not None and not hits[chosen.code]:
-            raise ValidationFailed.on(
-                "item_code", Text("field.not-published-list-2", item_code=item_code, location=location)
-            )
+    given = await _township_for(conn, access, township=township, village=village, grid=grid)
+    reading: Understanding | None = None
+    place: PlaceFound
+    chosen: TownshipVersion | None = None
+    text_candidates: list[TownshipCandidate] = []
+    moment: tuple[int, datetime.date] | None = None
+    if given is not None:
+        words = [v.strip() for v in (township, village, grid) if v and v.strip()]
+        place = PlaceFound("parameter", TownshipRef(given[0], given[1]), None, words, "来电参数指定的地点")
+        if given[2] is None:
+            raise NotFound(Text("not-found.township-has-no-published-2", value=given[0], value2=given[1]))
+        chosen = given[2]
+        if text is not None:
+            reading = understand(text, lexicon_for(access))
     else:
-        holding, catalogs, entries, hits, query = await _rank_everywhere(conn, access, text, item_code, limit)
+        norm = normalise(text) if text is not None else ""
+        found = places.PlaceReading()
+        if text is not None:
+            moment = await queries.generation_today(conn, access.tenant.id)
+            found = (await _gazetteer(conn, access, moment[0])).read(norm)
+        place = _place_from_text(found)
+        text_candidates = [TownshipCandidate(c.township, c.township_name, c.reason) for c in found.candidates]
+        if text is not None:
+            reading = understand(found.without_places(norm), lexicon_for(access), normalised=True)
+        if found.township is not None:
+            versions = await _versions_in_force(conn, access, found.township.code)
+            if not versions:
+                raise NotFound(
+                    Text("not-found.township-has-no-published-2", value=found.township.code, value2=found.township.name)
+                )
+            chosen = versions[0]
+    candidates: list[TownshipCandidate] = text_candidates
+    if chosen is not None:
+        catalog, entries, hits, query = await _rank(conn, access, chosen, reading, item_code, limit)
+        if item_code is not None and not hits:
+            raise ValidationFailed.on(
+                "item_code", Text("field.not-published-list-2", item_code=item_code, location=chosen.code)
+            )
+        ref: TownshipRef | None = TownshipRef(chosen.code, chosen.name)
+        list_version: int | None = chosen.number
+    else:
+        holding, catalogs, by_township, by_hits, query = await _rank_everywhere(
+            conn, access, reading, item_code, limit, moment
+        )
         if item_code is not None and not holding:
             raise ValidationFailed.on("item_code", Text("field.not-any-published-township", item_code=item_code))
         if not holding:
-            return LookupResult(None, None, None, [], [], 0.0, 0.0, [])
-        chosen = holding[0]  # townships come in code order
-        candidates = holding if len(holding) > 1 else []
-    ref = TownshipRef(chosen.code, chosen.name)
-    catalog = catalogs[chosen.catalog_version]
-    top = hits[chosen.code][:limit]
+            return LookupResult(None, None, None, [], [], 0.0, 0.0, candidates, place)
+        answering = holding[0]
+        catalog, entries, hits = (
+            catalogs[answering.catalog_version],
+            by_township[answering.code],
+            by_hits[answering.code],
+        )
+        ref, list_version = None, None
+        if not candidates and len(holding) <= MAX_CANDIDATES:
+            title = catalog.items[hits[0].code].title if hits else ""
+            candidates = [TownshipCandidate(v.code, v.name, f"其清单有“{title}”") for v in holding]
+    top = hits[:limit]
     items = [catalog.items[h.code] for h in top]
     party_codes = {p.code for item in items for p in _parties(item)} - {TOWNSHIP_PARTY}
-    units, agencies = await _unit_info(conn, access, party_codes, chosen.code) if items else ({}, {})
+    dispatch = await _dispatch(conn, access, party_codes, ref.code if ref else None) if items else _Dispatch({}, {}, {})
+    posts = {}
+    if ref is not None and items:
+        posts = {
+            r.item_code: r for r in await queries.assignments(conn, access.tenant.id, ref.code, [i.code for i in items])
+        }
+    place_words = f"地点：{place.reason}" + (f"（{'、'.join(place.words)}）" if place.source == "parameter" else "")
     matched = []
     for hit, item in zip(top, items, strict=True):
-        proposed = _units_for(item, ref, entries[chosen.code].entries.get(item.code), units, agencies)
+        entry = entries.entries.get(item.code) if ref is not None else None
+        proposed = _units_for(item, ref, entry, dispatch, posts.get(item.code), catalog.kind_labels)
+        lead = next((u for u in proposed if u.role == "primary"), None)
         matched.append(
             MatchedItem(
                 code=item.code,
@@ -637,21 +933,27 @@ async def _lookup(
                 category_label=catalog.category_labels.get(item.category or ""),
                 score=hit.score,
                 routed_to=_routed_to(proposed),
-                matched_terms=catalog.index.terms(query, item.code)[:8] if query else [],
+                matched_terms=[t.removeprefix("#") for t in catalog.index.terms(query, item.code)[:8]] if query else [],
                 recovery=Recovery(**msgspec.structs.asdict(item.recovery)) if item.recovery else None,
                 units=proposed,
+                explanation=Explanation(
+                    words=_explain_words(catalog, reading, query, item.code),
+                    place=place_words,
+                    unit=f"{lead.name}：{lead.reason}" if lead else "清单未列主体责任单位",
+                ),
             )
         )
     first = matched[0] if matched else None
     return LookupResult(
         township=ref,
-        list_version=chosen.number,
+        list_version=list_version,
         routed_to=first.routed_to if first else None,
         units=first.units if first else [],
         items=matched,
         score=first.score if first else 0.0,
         confidence=(catalog.index.coverage(query, first.code) if query else 1.0) if first else 0.0,
-        candidate_townships=[TownshipRef(v.code, v.name) for v in candidates[:MAX_CANDIDATES]],
+        candidate_townships=candidates[:MAX_CANDIDATES],
+        place=place,
     )
 
 

@@ -1,18 +1,11 @@
-"""Free-text matching of citizen appeals against duty items: tokens, BM25, a bounded cache.
+"""Ranking duty items for an appeal: BM25 over the items' words, and a bounded cache.
 
 No database here: :mod:`core.publication.lookup` feeds this module the items of one published catalog
-version and asks it to rank them for a text.
+version and asks it to rank them for a query already read by :func:`core.publication.lexicon.understand`.
 
-Tokens. Text is normalised (NFKC, traditional → simplified, lower case) and cut into runs
-of Chinese characters and runs of letters/digits. A Chinese run yields its character
-bigrams (the usual segmentation-free unit for short Chinese texts: "占道经营" → 占道, 道经,
-经营) and, at a lower weight, its single characters; a bigram or character made of
-function words (的, 了, 很 …) is dropped. Letters/digits give one token per run.
-
-Colloquial wording. Citizens write "摊贩太多" where the list says "占道经营"; a synonym
-table maps such phrases to list vocabulary. It is data (``lookup_synonyms.json`` beside
-this module, extended per tenant by the tenant setting ``lookup_synonyms``), applied to the
-query only: a phrase found in the appeal adds the tokens of its expansions.
+Terms are words (:mod:`core.publication.words`: jieba segmentation, dictionary words inside long
+words, bigrams of unknown characters), never single characters — except for a query whose
+content is one character, which matches the characters of the items' titles.
 
 Ranking. Okapi BM25 (k1 = 1.2, b = 0.75) over one document per item: its title (three
 times — the title is what the list says the item is), its parent's title, category and
@@ -20,8 +13,9 @@ item-kind labels, description, every party's duty text, process and recovery tex
 statistics are those of the whole catalog version, so one index serves every township
 list drawn from that version; a township's list is a subset of item codes. Each term's
 contribution per item is computed when the index is built, so a query costs one pass over
-the postings of its own tokens. Ties are broken by item code: the same text gives the same
-answer every time.
+the postings of its own terms. Ties are broken by item code: the same text gives the same
+answer every time. A query word the catalog does not know is read as the catalog's words that
+sound the same (pinyin, :meth:`Index.typos`): 森林放火 finds 森林防火.
 
 Caching. Published catalog versions and published township-list versions never change, so
 an index is built once per (tenant, catalog version) and kept in a small LRU cache
@@ -32,112 +26,23 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import itertools
-import json
 import math
-import unicodedata
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Generic, TypeVar
 
-from core.legal.citations import to_simplified
+from core.publication import words
+from core.publication.lexicon import Lexicon
 
 K1, B = 1.2, 0.75
 TITLE_REPEAT = 3
-UNIGRAM_WEIGHT = 0.25
-SYNONYM_WEIGHT = 1.0
-
-#: Function words and fillers of colloquial Chinese: a token made only of these says nothing.
-STOP_CHARS = frozenset(
-    "的了吗呢啊吧呀哦哈嘛么很太都也就还又再是在有没不我你他她它们这那个些和与及或被把给让对从到为着过得地呗哎"
-)
-_SYNONYMS_FILE = Path(__file__).with_name("lookup_synonyms.json")
+#: A word read as a catalog word that sounds the same weighs this much of the word itself.
+TYPO_WEIGHT = 0.7
 
 K = TypeVar("K")
 V = TypeVar("V")
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), traditional → simplified, lower case."""
-    return to_simplified(unicodedata.normalize("NFKC", text)).lower()
-
-
-def runs(text: str) -> list[str]:
-    """Runs of Chinese characters and runs of letters/digits of normalised ``text``."""
-    found: list[str] = []
-    current: list[str] = []
-    kind = 0  # 1: Chinese, 2: letters/digits
-    for ch in text:
-        k = 1 if _is_cjk(ch) else 2 if ch.isalnum() else 0
-        if k != kind and current:
-            found.append("".join(current))
-            current = []
-        kind = k
-        if k:
-            current.append(ch)
-    if current:
-        found.append("".join(current))
-    return found
-
-
-def has_words(text: str) -> bool:
-    """True when the text holds at least one Chinese character, letter or digit."""
-    return bool(runs(normalise(text)))
-
-
-def tokens(text: str, *, normalised: bool = False) -> dict[str, float]:
-    """Weighted tokens of ``text``: bigrams 1.0, single characters :data:`UNIGRAM_WEIGHT`,
-    letter/digit runs 1.0 (weights add up over repeats)."""
-    out: dict[str, float] = {}
-    for run in runs(text if normalised else normalise(text)):
-        if not _is_cjk(run[0]):
-            out[run] = out.get(run, 0.0) + 1.0
-            continue
-        for ch in run:
-            if ch not in STOP_CHARS:
-                out[ch] = out.get(ch, 0.0) + UNIGRAM_WEIGHT
-        for a, b in itertools.pairwise(run):
-            if a in STOP_CHARS or b in STOP_CHARS:
-                continue  # "的摊", "营的": a function word glued to a content word is noise
-            gram = a + b
-            out[gram] = out.get(gram, 0.0) + 1.0
-    return out
-
-
-@cache
-def default_synonyms() -> dict[str, tuple[str, ...]]:
-    """The shipped colloquial-phrase table (``lookup_synonyms.json``)."""
-    raw = json.loads(_SYNONYMS_FILE.read_text(encoding="utf-8"))
-    return {normalise(k): tuple(v) for k, v in raw["phrases"].items()}
-
-
-def merged_synonyms(extra: dict[str, list[str]] | None) -> dict[str, tuple[str, ...]]:
-    table = dict(default_synonyms())
-    for phrase, expansions in (extra or {}).items():
-        key = normalise(phrase)
-        table[key] = tuple(dict.fromkeys((*table.get(key, ()), *expansions)))
-    return table
-
-
-def query_tokens(text: str, synonyms: dict[str, tuple[str, ...]]) -> dict[str, float]:
-    """Tokens of an appeal plus those of the expansions of every synonym phrase in it."""
-    norm = normalise(text)
-    # a repeated word in an appeal ("天天", "管管") is emphasis, not more evidence
-    weighted = {t: min(w, UNIGRAM_WEIGHT if len(t) == 1 else 1.0) for t, w in tokens(norm, normalised=True).items()}
-    for phrase, expansions in synonyms.items():
-        if phrase in norm:
-            for expansion in expansions:
-                for tok, w in tokens(expansion).items():
-                    weighted[tok] = max(weighted.get(tok, 0.0), w * SYNONYM_WEIGHT)
-    return weighted
 
 
 @dataclass
@@ -148,13 +53,14 @@ class Document:
     title: str
     context: list[str] = field(default_factory=list)  # parent title, labels, duties, process …
 
-    def token_counts(self) -> dict[str, float]:
+    def token_counts(self, stopwords: frozenset[str]) -> dict[str, float]:
         counts: dict[str, float] = {}
-        for _ in range(TITLE_REPEAT):
-            for tok, w in tokens(self.title).items():
-                counts[tok] = counts.get(tok, 0.0) + w
+        title = words.terms(self.title, stopwords)
+        title.update(words.characters(self.title))  # only one-character queries use these
+        for tok, w in title.items():
+            counts[tok] = counts.get(tok, 0.0) + w * TITLE_REPEAT
         for text in self.context:
-            for tok, w in tokens(text).items():
+            for tok, w in words.terms(text, stopwords).items():
                 counts[tok] = counts.get(tok, 0.0) + w
         return counts
 
@@ -168,11 +74,11 @@ class Hit:
 class Index:
     """BM25 postings of a set of documents, each term's contribution precomputed."""
 
-    def __init__(self, documents: Iterable[Document]) -> None:
+    def __init__(self, documents: Iterable[Document], lexicon: Lexicon) -> None:
         docs = list(documents)
         self.codes: list[str] = [d.code for d in docs]
         self._position = {code: i for i, code in enumerate(self.codes)}
-        counts = [d.token_counts() for d in docs]
+        counts = [d.token_counts(lexicon.stopwords) for d in docs]
         lengths = [sum(c.values()) for c in counts]
         n = len(docs)
         avg = (sum(lengths) / n) if n else 1.0
@@ -194,6 +100,26 @@ class Index:
         self.postings: dict[str, tuple[array[int], array[float]]] = {
             tok: (array("i", p), array("d", c)) for tok, (p, c) in building.items()
         }
+        self._sounds: dict[str, list[str]] | None = None
+
+    def typos(self, query: dict[str, float]) -> dict[str, tuple[str, float]]:
+        """For each word of ``query`` (two or more Chinese characters, full weight) the catalog
+        does not know: the catalog's words that sound the same, with the word they replace
+        and the weight (:data:`TYPO_WEIGHT`) — 放火 → 防火."""
+        unknown = [t for t, w in query.items() if w >= words.WORD and t not in self.postings and len(t) > 1]
+        if not unknown:
+            return {}
+        if self._sounds is None:  # built on the first typo, not with the index: most queries need none
+            sounds: dict[str, list[str]] = {}
+            for term in self.postings:
+                if len(term) > 1 and not term.startswith(words.CHAR):
+                    sounds.setdefault(words.pinyin_key(term), []).append(term)
+            self._sounds = sounds
+        found: dict[str, tuple[str, float]] = {}
+        for t in unknown:
+            for alike in self._sounds.get(words.pinyin_key(t), ()):
+                found.setdefault(alike, (t, query[t] * TYPO_WEIGHT))
+        return found
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -205,19 +131,32 @@ class Index:
         return 12 * postings + 400 * len(self.postings) + 150 * len(self.codes)
 
     def rank(
-        self, query: dict[str, float], allowed: frozenset[str] | set[str] | None = None, k: int | None = None
+        self,
+        query: dict[str, float],
+        allowed: frozenset[str] | set[str] | None = None,
+        k: int | None = None,
+        groups: dict[str, str] | None = None,
     ) -> list[Hit]:
         """Items with a positive score, best first (ties by code): every one, or the best
-        ``k``; ``allowed`` restricts the ranking to those item codes."""
+        ``k``; ``allowed`` restricts the ranking to those item codes. ``groups`` maps terms
+        that are alternatives of one another (the readings of one lexicon entry, the
+        sound-alikes of one word) to a shared key: an item scores the best of a group's
+        terms it contains, not their sum (着火 read as 消防, 火灾, 失火 is one cue, not three)."""
         scores: dict[int, float] = {}
         get = scores.get
-        crowded = len(self.codes) / 3
+        best: dict[tuple[int, str], float] = {}
         for tok, weight in query.items():
             posting = self.postings.get(tok)
-            # a single character found in a third of the items or more tells nothing apart
-            if posting and (len(tok) > 1 or len(posting[0]) < crowded):
-                for i, contribution in zip(*posting, strict=True):
+            if not posting:
+                continue
+            group = groups.get(tok) if groups else None
+            for i, contribution in zip(*posting, strict=True):
+                if group is None:
                     scores[i] = get(i, 0.0) + weight * contribution
+                elif weight * contribution > best.get((i, group), 0.0):
+                    best[(i, group)] = weight * contribution
+        for (i, _), value in best.items():
+            scores[i] = get(i, 0.0) + value
         codes = self.codes
         pairs = [(-score, codes[i]) for i, score in scores.items()]
         if allowed is not None:
@@ -228,11 +167,10 @@ class Index:
     def terms(self, query: dict[str, float], code: str) -> list[str]:
         """The query's tokens that item ``code`` matched, strongest first."""
         i = self._position[code]
-        crowded = len(self.codes) / 3
         parts = []
         for t, w in query.items():
             posting = self.postings.get(t)
-            if posting and (len(t) > 1 or len(posting[0]) < crowded):
+            if posting:
                 contribution = self._contribution(posting, i)
                 if contribution is not None:
                     parts.append((w * contribution, t))
@@ -247,10 +185,7 @@ class Index:
     def coverage(self, query: dict[str, float], code: str) -> float:
         """Share of the query's information (weight × idf of its known tokens) that item
         ``code`` matched: 0 … 1, a plain-language confidence."""
-        crowded = len(self.codes) / 3
-        useful = [
-            (t, w) for t, w in query.items() if t in self.idf and (len(t) > 1 or len(self.postings[t][0]) < crowded)
-        ]
+        useful = [(t, w) for t, w in query.items() if t in self.idf]
         total = sum(w * self.idf[t] for t, w in useful)
         if not total:
             return 0.0

@@ -26,6 +26,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.queries import ITEM_SELECT, items_for
+from core.platform.db import on_citus
 from core.platform.generations import GENERATION
 from core.platform.rows import maybe_row_as, rows_as
 
@@ -61,11 +62,6 @@ class ItemPageRow(_Row, frozen=True):
     family: str | None
     others: str | None
     units: str | None
-
-
-class LatestVersionRow(_Row, frozen=True):
-    township_code: str
-    number: int
 
 
 class LocationRow(_Row, frozen=True):
@@ -105,7 +101,34 @@ class UnitHostsRow(_Row, frozen=True):
     name: str
     kind: str
     parent_unit_code: str | None
+    jurisdiction_code: str
     hosts: list[str]
+
+
+class DivisionRow(_Row, frozen=True):
+    """A division of the tenant's tree and its ``aliases`` attribute (jsonb text; a list of names
+    when a plugin or an admin set one)."""
+
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    aliases: str
+
+
+class AssignmentRow(_Row, frozen=True):
+    """Who holds an entry of a township's list (岗位分解): leader, office, A and B posts."""
+
+    item_code: str
+    leader: str
+    office_code: str
+    office_name: str | None
+    a_post: str
+    a_name: str | None
+    a_holder: str | None
+    b_post: str | None
+    b_name: str | None
+    b_holder: str | None
 
 
 class HandbookRow(_Row, frozen=True):
@@ -206,7 +229,7 @@ async def save_portal_footer(
         "INSERT INTO portal_footers AS f (tenant_id, sponsor, organizer, site_code, icp_record, contact)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id) DO UPDATE SET sponsor = excluded.sponsor,"
         " organizer = excluded.organizer, site_code = excluded.site_code, icp_record = excluded.icp_record,"
-        " contact = excluded.contact, revision = f.revision + 1, updated_at = clock_timestamp()"
+        " contact = excluded.contact, revision = f.revision + 1, updated_at = excluded.updated_at"
         " WHERE f.revision = $7"
         " RETURNING sponsor, organizer, site_code, icp_record, contact, revision, updated_at",
         tenant_id,
@@ -223,7 +246,7 @@ async def save_portal_footer(
 _ITEM_PAGE = f"""
 WITH RECURSIVE head AS (
   SELECT j.name, v.number, v.catalog_version, v.effective_date
-    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = j.tenant_id AND v.township_code = j.code
+    FROM jurisdictions j JOIN township_list_versions v ON v.tenant_id = $1 AND v.township_code = j.code
    WHERE j.tenant_id = $1 AND j.code = $2
    ORDER BY v.effective_date DESC, v.number DESC LIMIT 1
 ), entry AS (
@@ -271,6 +294,7 @@ SELECT head.name, head.number, head.catalog_version, head.effective_date,
 """
 
 _GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+_CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"  # on Citus (see db.on_citus)
 
 
 async def item_page(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, code: str) -> ItemPageRow | None:
@@ -278,7 +302,7 @@ async def item_page(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: st
 
     Planning this statement costs 3–15 ms, running it about 1 ms; its plan (key lookups
     only) does not depend on the values, so the generic plan is kept and reused."""
-    await conn.execute(_GENERIC_PLAN)
+    await conn.execute(_CUSTOM_PLAN if on_citus() else _GENERIC_PLAN)
     return maybe_row_as(ItemPageRow, await conn.fetchrow(_ITEM_PAGE, tenant_id, township, code))
 
 
@@ -303,20 +327,22 @@ async def cited_documents(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> lis
 
 # --------------------------------------------------------------------------- search: the index
 
+# Every table is filtered by the tenant ($1) itself, not through the correlation: Citus routes
+# a statement to one worker only when each distributed table in it is pinned to the tenant.
 _ITEM_TEXT = """
 SELECT i.tenant_id, i.code, i.content_hash, i.title, i.level, i.category, i.item_kind, i.kinds,
        i.description, i.process, coalesce(i.extra->>'handling_office', '') AS handling_office,
        coalesce(i.recovery->>'working_method', '') AS working_method,
        coalesce((SELECT string_agg(r.duty, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+                  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code), '')
          AS duties,
        coalesce((SELECT string_agg(u.name, ' ' ORDER BY r.position) FROM catalog_responsibilities r
-                  JOIN units u ON u.tenant_id = r.tenant_id AND u.code = r.party
-                  WHERE r.tenant_id = i.tenant_id AND r.version = i.version AND r.item_code = i.code), '')
+                  JOIN units u ON u.tenant_id = $1 AND u.code = r.party
+                  WHERE r.tenant_id = $1 AND r.version = i.version AND r.item_code = i.code), '')
          AS unit_names
   FROM catalog_items i
  WHERE {where}
-   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = i.tenant_id
+   AND NOT EXISTS (SELECT 1 FROM search_documents d WHERE d.tenant_id = $1
                    AND d.item_code = i.code AND d.content_hash = i.content_hash)
 """
 
@@ -353,38 +379,6 @@ SELECT t, l, d::integer[], r::real[], cardinality(d::integer[])
 ON CONFLICT (tenant_id, lexeme) DO UPDATE
 SET documents = search_postings.documents || excluded.documents,
     ranks = search_postings.ranks || excluded.ranks, n = search_postings.n + excluded.n
-"""
-
-
-async def latest_versions(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, townships: list[str]
-) -> list[LatestVersionRow]:
-    """The latest published version of each of ``townships``, in code order."""
-    records = await conn.fetch(
-        "SELECT DISTINCT ON (township_code) township_code, number FROM township_list_versions"
-        " WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
-        " ORDER BY township_code, effective_date DESC, number DESC",
-        tenant_id,
-        townships,
-    )
-    return rows_as(LatestVersionRow, records)
-
-
-#: $1 tenant, $2 townships. Replace rather than upsert: every entry's version number changes
-#: anyway, and a plain insert spares ON CONFLICT's speculative insertion per row.
-DELETE_ENTRIES = (
-    "DELETE FROM search_entries s USING unnest($2::text[]) AS v(township_code)"
-    " WHERE s.tenant_id = $1 AND s.township_code = v.township_code"
-)
-
-#: $1 tenant, $2 townships, $3 their version numbers
-INSERT_ENTRIES = """
-INSERT INTO search_entries (tenant_id, township_code, item_code, number, content_hash)
-SELECT e.tenant_id, e.township_code, e.item_code, e.number, e.item_hash
-  FROM unnest($2::text[], $3::int[]) AS v(township_code, number)
-  JOIN township_version_entries e ON e.tenant_id = $1 AND e.township_code = v.township_code
-   AND e.number = v.number
- ORDER BY e.township_code, e.item_code
 """
 
 
@@ -453,9 +447,9 @@ SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_know
   SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
          s.township_code
     FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
-    JOIN LATERAL (SELECT s.township_code FROM search_entries s
-                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.content_hash = hits.content_hash
-                     AND s.township_code BETWEEN $15::text AND $16::text
+    JOIN LATERAL (SELECT s.township_code FROM township_entry_spans s
+                   WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.item_hash = hits.content_hash
+                     AND s.valid_until IS NULL AND s.township_code BETWEEN $15::text AND $16::text
                    ORDER BY s.township_code LIMIT $6::int + $7::int) s ON true
    ORDER BY hits.rank DESC, hits.item_code COLLATE "C", s.township_code
   OFFSET $6 LIMIT $7) page ON true
@@ -476,6 +470,41 @@ SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hi
  ORDER BY hits.rank DESC, hits.item_code COLLATE "C"
  OFFSET $6 LIMIT $7
 """
+
+
+# Hits grouped by item: every matching document that some township in range ($13–$14) holds
+# (one index probe each), how many there are, and for the page's items only ($6 offset, $7
+# limit) the townships holding each, with their names, in code order. The counts row comes even
+# when the page is empty.
+_SEARCH_ITEMS = f"""
+WITH {_CANDIDATES.format(best="NULL")},
+hits AS MATERIALIZED ({_DOCUMENTS}),
+held AS MATERIALIZED (
+  SELECT h.* FROM hits h
+   WHERE EXISTS (SELECT 1 FROM township_entry_spans s
+                  WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.item_hash = h.content_hash
+                    AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text))
+SELECT counts.total, counts.township_known, page.item_code, page.title, page.level, page.category,
+       page.item_kind, page.kinds, page.rank, t.townships, t.township_names
+  FROM (SELECT count(*) AS total,
+               $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
+                 AS township_known
+          FROM held) counts
+  LEFT JOIN (SELECT * FROM held ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7) page ON true
+  LEFT JOIN LATERAL (
+    SELECT array_agg(s.township_code ORDER BY s.township_code) AS townships,
+           array_agg(j.name ORDER BY s.township_code) AS township_names
+      FROM township_entry_spans s JOIN jurisdictions j ON j.tenant_id = s.tenant_id AND j.code = s.township_code
+     WHERE s.tenant_id = $1 AND s.item_code = page.item_code AND s.item_hash = page.content_hash
+       AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text) t ON true
+ ORDER BY page.rank DESC, page.item_code COLLATE "C"
+"""
+
+
+async def search_items(conn: asyncpg.Connection, *args: object) -> list[asyncpg.Record]:
+    """A page of item hits with the townships holding each, and the total (records read by
+    name; one row with NULL item columns when the page is empty)."""
+    return await conn.fetch(_SEARCH_ITEMS, *args)
 
 
 async def search_page(conn: asyncpg.Connection, scope: str, *args: object) -> list[asyncpg.Record]:
@@ -561,17 +590,22 @@ _IN_FORCE = """lv.effective_date <= current_date AND NOT EXISTS (
   SELECT 1 FROM township_list_versions w WHERE w.tenant_id = lv.tenant_id AND w.township_code = lv.township_code
      AND w.effective_date <= current_date AND (w.effective_date, w.number) > (lv.effective_date, lv.number))"""
 
-_CATALOGS_IN_FORCE = (
-    "SELECT DISTINCT lv.catalog_version FROM township_list_versions lv WHERE lv.tenant_id = $1 AND "
-    + _IN_FORCE
-    + " ORDER BY 1"
-)
+#: The catalog versions of the lists in force: each township's version in force found in one
+#: ordered pass (not ``_IN_FORCE`` per row, whose anti-join was planned as a re-read of the
+#: tenant's versions per version whenever the statistics undercounted them).
+_CATALOGS_IN_FORCE = """SELECT DISTINCT catalog_version FROM (
+  SELECT DISTINCT ON (township_code) catalog_version FROM township_list_versions
+   WHERE tenant_id = $1 AND effective_date <= current_date
+   ORDER BY township_code, effective_date DESC, number DESC) in_force
+ ORDER BY 1"""
 
 #: Entries of lists in force holding item ``c.code`` of catalog version ``c.k``: from the index
-#: township_version_entries_item (tenant, item, township, number), in township order.
+#: township_entry_spans_item (tenant, item, township, valid_from), in township order, each
+#: span joined to the versions it is valid in (a range of the versions' primary key).
 _HOLDING = (
-    """township_version_entries e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
-   AND lv.township_code = e.township_code AND lv.number = e.number
+    """township_entry_spans e JOIN township_list_versions lv ON lv.tenant_id = e.tenant_id
+   AND lv.township_code = e.township_code AND lv.number >= e.valid_from
+   AND (e.valid_until IS NULL OR lv.number < e.valid_until)
  WHERE e.tenant_id = $1 AND e.item_code = c.code AND lv.catalog_version = c.k AND """
     + _IN_FORCE
 )
@@ -622,7 +656,7 @@ async def catalogs_in_force(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> l
 
 async def units_with_hosts(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[UnitHostsRow]:
     records = await conn.fetch(
-        "SELECT u.code, u.name, u.kind, u.parent_unit_code,"
+        "SELECT u.code, u.name, u.kind, u.parent_unit_code, u.jurisdiction_code,"
         " ARRAY(SELECT h.township_code FROM unit_hosts h WHERE h.tenant_id = u.tenant_id"
         " AND h.unit_code = u.code ORDER BY h.township_code) AS hosts"
         " FROM units u WHERE u.tenant_id = $1 ORDER BY u.code",
@@ -631,18 +665,48 @@ async def units_with_hosts(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> li
     return rows_as(UnitHostsRow, records)
 
 
+async def divisions(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[DivisionRow]:
+    """Every division of the tenant (the lookup reads places from their names)."""
+    records = await conn.fetch(
+        "SELECT code, name, kind, parent_code, COALESCE(attributes -> 'aliases', '[]'::jsonb)::text AS aliases"
+        " FROM jurisdictions WHERE tenant_id = $1 ORDER BY code",
+        tenant_id,
+    )
+    return rows_as(DivisionRow, records)
+
+
+async def assignments(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, items: list[str]
+) -> list[AssignmentRow]:
+    """The post assignments of ``items`` in ``township``'s list, with office and post names."""
+    records = await conn.fetch(
+        "SELECT a.item_code, a.leader, a.office_code, o.name AS office_name, a.a_post, pa.name AS a_name,"
+        " pa.holder AS a_holder, a.b_post, pb.name AS b_name, pb.holder AS b_holder FROM entry_assignments a"
+        " LEFT JOIN units o ON o.tenant_id = a.tenant_id AND o.code = a.office_code"
+        " LEFT JOIN posts pa ON pa.tenant_id = a.tenant_id AND pa.township_code = a.township_code"
+        " AND pa.code = a.a_post"
+        " LEFT JOIN posts pb ON pb.tenant_id = a.tenant_id AND pb.township_code = a.township_code"
+        " AND pb.code = a.b_post"
+        " WHERE a.tenant_id = $1 AND a.township_code = $2 AND a.item_code = ANY($3::text[])",
+        tenant_id,
+        township,
+        items,
+    )
+    return rows_as(AssignmentRow, records)
+
+
 # --------------------------------------------------------------------------- published bodies
 
 _READ = (
-    "SELECT body FROM published_list_bodies"
+    "SELECT deflated FROM published_list_bodies"
     " WHERE tenant_id = $1 AND township_code = $2 AND number = $3 AND generation = $4"
 )
 
-#: $1 tenant, $2 township, $3 number, $4 generation, $5 body
+#: $1 tenant, $2 township, $3 number, $4 generation, $5 the body deflated (core.publication.bodies)
 WRITE_BODY = (
-    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, body)"
+    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, deflated)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, township_code, number)"
-    " DO UPDATE SET generation = excluded.generation, body = excluded.body"
+    " DO UPDATE SET generation = excluded.generation, deflated = excluded.deflated"
     " WHERE b.generation < excluded.generation"
 )
 
@@ -650,7 +714,7 @@ WRITE_BODY = (
 async def stored_body(
     conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, number: int, generation: int
 ) -> bytes | None:
-    """The version's body stored at ``generation``, None when there is none."""
+    """The version's body stored at ``generation``, deflated; None when there is none."""
     body: bytes | None = await conn.fetchval(_READ, tenant_id, township, number, generation)
     return body
 

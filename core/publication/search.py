@@ -8,6 +8,12 @@ traditional → simplified conversion, lower case — and cut into tokens:
   ``消防 防安 安全``) plus its last character alone, each at its position;
 - a run of Latin letters or digits is one word.
 
+A query is read as the responsibility lookup reads an appeal (:func:`_terms`): words by jieba,
+fillers dropped (低保怎么申请 → 低保 & 申请), each word with its readings of the domain lexicon
+as alternatives (违建 | 违法建设, 最低生活保障 | 低保), and a word the catalog never uses with the
+catalog's words that sound the same (放火 | 防火). :func:`search_items` groups the hits by item,
+with the townships holding each and a total.
+
 PostgreSQL stores that as a ``tsvector`` (no dictionary: the lexemes are ours); a query
 becomes a ``tsquery`` in which a Chinese run is a phrase of its bigrams
 (``消防 <-> 防安 <-> 安全``: adjacent, so it matches exactly that substring), a single
@@ -17,9 +23,10 @@ weighted A, description and process B, duties, handling office and units C.
 
 The text of an item is indexed once per content (``search_documents``, keyed by the item's
 reference code and content hash, so an unchanged item is not re-indexed when a new catalog
-version publishes); township lists point at it (``search_entries``: the entries of each
-township's latest published version). Publishing maintains both in bulk — see
-:func:`start_catalog_version` and :func:`index_township_list`.
+version publishes); township lists point at it through the entries of each township's newest
+published version (the open rows of ``township_entry_spans``, with their item's content hash,
+which publishing maintains — migration 0010). A catalog publication indexes the documents in
+bulk — see :func:`start_catalog_version`.
 
 **Postings.** Row-level security is forced on these tables, and below a policy PostgreSQL
 only uses LEAKPROOF operators as index conditions — ``@@`` is not one, so a GIN index on the
@@ -50,8 +57,10 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, InvalidInput, NotFound, ValidationFailed
 from core.platform.messages import Text
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
-from core.publication import queries
+from core.publication import lookup, queries, words
+from core.publication.lexicon import Lexicon, core_lexicon
 from core.publication.links import item_page_path
+from core.publication.lookup_index import Index
 from core.security.access import Access
 
 MAX_QUERY = 100
@@ -154,30 +163,28 @@ def _rank_text(weights: str) -> str:
     return repr(lexeme_rank(weights))
 
 
-#: Common abbreviations in list texts and in what people type: a query containing one also
-#: matches its full form (both are searched; ranking decides).
-ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "低保": ("最低生活保障",),
-    "医保": ("医疗保障", "医疗保险"),
-    "社保": ("社会保险", "社会保障"),
-    "五保": ("特困人员",),
-    "环保": ("环境保护", "生态环境"),
-    "安监": ("安全生产监督",),
-    "计生": ("计划生育",),
-    "城管": ("城市管理", "综合行政执法"),
-}
-
-
 def _phrase(run: str) -> str:
     if len(run) == 1:
         return f"'{run}':*"
     return "(" + " <-> ".join(f"'{run[i : i + 2]}'" for i in range(len(run) - 1)) + ")"
 
 
-def _terms(q: str) -> list[list[str]]:
-    """The query's terms (all must match), each as its alternatives (any may match): a word
-    (searched as a prefix), or a run of Chinese characters and its abbreviations' full forms.
-    :class:`ValidationFailed` when it has no searchable character."""
+def _longest_run(text: str) -> str | None:
+    found = [r for r in tokens(text) if _is_cjk(r)]
+    return max(found, key=len) if found else None
+
+
+def _terms(q: str, lexicon: Lexicon | None = None) -> list[list[str]]:
+    """The query's terms (all must match), each as its alternatives (any may match).
+
+    The query is read as the lookup reads an appeal (:mod:`core.publication.words`,
+    :mod:`core.publication.lexicon`): its words (jieba), without fillers and question words
+    (低保怎么申请 → 低保, 申请), so word order does not matter (秸秆焚烧 finds 焚烧秸秆); a run of
+    characters the dictionary does not know stays one term; each word's lexicon readings are
+    its alternatives, in both directions (违建 → 违法建设, 最低生活保障 → 低保; :func:`_in_catalog`
+    keeps those the catalog uses). A Chinese term
+    matches as a phrase of its bigrams, a single character as a prefix; a query of nothing but
+    fillers is searched as typed. :class:`ValidationFailed` when it has no searchable character."""
     if len(q) > MAX_QUERY:
         raise InvalidInput(
             Text("invalid-request.q-at-most-characters", MAX_QUERY=MAX_QUERY),
@@ -188,16 +195,54 @@ def _terms(q: str) -> list[list[str]]:
         # A well-formed text the search cannot use: a rule (422), not a malformed parameter.
         message = Text("field.nothing-to-search")
         raise ValidationFailed(Text("field", field="q", message=message), errors=[FieldError.said("q", message)])
-    terms = []
-    for run in dict.fromkeys(runs):
-        if not _is_cjk(run):
-            terms.append([run[:_MAX_WORD]])
+    lexicon = lexicon or core_lexicon()
+    found: list[str] = []
+    singles: list[str] = []
+
+    def flush() -> None:
+        if singles:
+            found.append("".join(singles))
+            singles.clear()
+
+    for word in words.segment(normalise(q)):
+        if len(word) == 1 and _is_cjk(word):
+            if word in words.STOP_CHARS:
+                flush()
+            else:
+                singles.append(word)
             continue
-        forms = [run] + [
-            run.replace(short, full) for short, fulls in ABBREVIATIONS.items() if short in run for full in fulls
-        ]
-        terms.append(list(dict.fromkeys(forms)))
+        flush()
+        if word not in lexicon.stopwords:
+            found.append(word if _is_cjk(word) else word[:_MAX_WORD])
+    flush()
+    terms = []
+    for word in dict.fromkeys(found or runs):
+        if not _is_cjk(word):
+            terms.append([word[:_MAX_WORD]])
+            continue
+        readings = (_longest_run(r) for r in lexicon.readings.get(word, ()))
+        terms.append(list(dict.fromkeys([word, *(r for r in readings if r and len(r) > 1)])))
     return terms
+
+
+def _in_catalog(terms: list[list[str]], index: Index | None) -> list[list[str]]:
+    """The terms as the catalog can match them: a word's lexicon readings stay alternatives
+    only where the catalog uses them (a reading no item says finds nothing, and would cost the
+    search its one-lexeme shortcut); a word none of whose forms the catalog uses gets the
+    catalog's words that sound the same (森林放火 → 森林 & (放火 | 防火)). Without an index (no
+    list in force) the words alone."""
+    out = []
+    for forms in terms:
+        word = forms[0]
+        if index is None or not _is_cjk(word):
+            out.append([word])
+            continue
+        # a reading containing the word finds nothing the word does not (消防安全 for 消防)
+        known = [f for f in forms[1:] if f in index.postings and word not in f]
+        if len(word) > 1 and word not in index.postings and not known:
+            known = list(index.typos({word: words.WORD}))
+        out.append(list(dict.fromkeys([word, *known])))
+    return out
 
 
 def _tsquery(terms: list[list[str]]) -> str:
@@ -212,9 +257,10 @@ def _tsquery(terms: list[list[str]]) -> str:
 
 
 def query_text(q: str) -> str:
-    """A ``tsquery`` literal for the user's query; :class:`ValidationFailed` when it has no
+    """A ``tsquery`` literal for the user's words (without the lexicon's readings, which depend
+    on the catalog: see :func:`_in_catalog`); :class:`ValidationFailed` when it has no
     searchable character (only punctuation, symbols or spaces)."""
-    return _tsquery(_terms(q))
+    return _tsquery(_in_catalog(_terms(q), None))
 
 
 _LAST = "\U0010ffff"  # the largest code point: ``lexeme BETWEEN p AND p || _LAST`` is "starts with p"
@@ -355,24 +401,6 @@ async def start_catalog_version(conn: asyncpg.Connection, access: Access, versio
     return CatalogIndexing(asyncio.ensure_future(asyncio.to_thread(_analyse, records)))
 
 
-async def index_township_list(conn: asyncpg.Connection, access: Access, township: str) -> None:
-    """Point the township's search entries at its latest published version (in the caller's
-    transaction; two set-based statements)."""
-    await index_township_lists(conn, access, [township])
-
-
-async def index_township_lists(conn: asyncpg.Connection, access: Access, townships: list[str]) -> None:
-    """:func:`index_township_list` for many townships at once: the latest version of each is
-    read first, and both statements are driven by those townships and (township, version)
-    pairs — probes by the tenant-leading keys, linear in the entries. (A join to a
-    per-township ``max`` of search_entries instead ran for minutes next to a large tenant: the
-    planner re-aggregated the whole tenant's entries per row.)"""
-    latest = await queries.latest_versions(conn, access.tenant.id, townships)
-    codes, numbers = [r.township_code for r in latest], [r.number for r in latest]
-    await conn.execute(queries.DELETE_ENTRIES, access.tenant.id, codes)
-    await conn.execute(queries.INSERT_ENTRIES, access.tenant.id, codes, numbers)
-
-
 # --- searching -----------------------------------------------------------------------------
 
 Scope = Annotated[str, msgspec.Meta(pattern="^(lists|catalog)$")]
@@ -396,6 +424,19 @@ class SearchPage(Page[SearchHit]):
 
 
 ALL_TOWNSHIPS = ("", "9" * 16)
+
+
+def _item_fields(r: asyncpg.Record) -> dict[str, Any]:
+    """The item's columns of a hit record (search_page, search_items), read by name."""
+    return {
+        "item_code": r["item_code"],
+        "title": r["title"],
+        "level": r["level"],
+        "category": r["category"],
+        "item_kind": r["item_kind"],
+        "kinds": list(r["kinds"]),
+        "rank": round(r["rank"], 6),
+    }
 
 
 @lru_cache(maxsize=4096)
@@ -427,11 +468,12 @@ async def search(
             Text("validation-failed.township-catalog-has-no"),
             errors=[FieldError.said("township", Text("field.only-scope-lists"))],
         )
-    terms = _terms(q)
-    tsquery, keys = _tsquery(terms), posting_keys(terms)
+    terms = _terms(q, lookup.lexicon_for(access))
     limit = check_limit(limit, 100)
     offset = decode_cursor(cursor, SmallPosition) or 0
     async with tenant_transaction(access.tenant.id) as conn:
+        terms = _in_catalog(terms, await lookup.vocabulary(conn, access))
+        tsquery, keys = _tsquery(terms), posting_keys(terms)
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
         if scope == "catalog":
             records = await queries.search_page(conn, scope, *args, None)
@@ -452,17 +494,76 @@ async def search(
         path = None if township_code is None else _items_path(slug, township_code) + quote(r["item_code"], safe="")
         hits.append(
             SearchHit(
-                item_code=r["item_code"],
-                title=r["title"],
-                level=r["level"],
-                category=r["category"],
-                item_kind=r["item_kind"],
-                kinds=list(r["kinds"]),
-                rank=round(r["rank"], 6),
-                township_code=township_code,
-                township_name=r["township_name"],
-                portal_path=path,
+                **_item_fields(r), township_code=township_code, township_name=r["township_name"], portal_path=path
             )
         )
     more = len(records) > limit
     return SearchPage(items=hits, next_cursor=encode_cursor(offset + limit) if more else None, query=tsquery)
+
+
+# --- grouped by item -------------------------------------------------------------------------
+
+
+class TownshipHolding(msgspec.Struct):
+    code: str
+    name: str
+    portal_path: str
+
+
+class ItemHit(msgspec.Struct):
+    """An item matching the query, with every township whose latest published list holds it."""
+
+    item_code: str
+    title: str
+    level: str
+    category: str | None
+    item_kind: str | None
+    kinds: list[str]
+    rank: float
+    townships: list[TownshipHolding]
+
+
+class ItemSearchPage(Page[ItemHit]):
+    total: int = 0  # items matching, over all pages
+    query: str = ""
+
+
+async def search_items(
+    access: Access,
+    q: str,
+    *,
+    kind: str | None = None,
+    category: str | None = None,
+    township: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> ItemSearchPage:
+    """Ranked items of the townships' latest published lists for ``q``, each once with the
+    townships holding it (optionally only ``township``), and the number of items in all. The
+    query is read as :func:`search` reads it."""
+    terms = _terms(q, lookup.lexicon_for(access))
+    limit = check_limit(limit, 100)
+    offset = decode_cursor(cursor, SmallPosition) or 0
+    townships = (township, township) if township is not None else ALL_TOWNSHIPS
+    async with tenant_transaction(access.tenant.id) as conn:
+        terms = _in_catalog(terms, await lookup.vocabulary(conn, access))
+        tsquery, keys = _tsquery(terms), posting_keys(terms)
+        args = (access.tenant.id, tsquery, kind, category, township, offset, limit, *keys.args(), *townships)
+        records = await queries.search_items(conn, *args)
+    if not records[0]["township_known"]:
+        raise NotFound(f"no township {township}")
+    slug, total = access.tenant.slug, records[0]["total"]
+    hits = []  # records read by name: see core.publication.queries.search_items
+    for r in records:
+        if r["item_code"] is None:
+            continue
+        code = quote(r["item_code"], safe="")
+        holding = [
+            TownshipHolding(t, name, _items_path(slug, t) + code)
+            for t, name in zip(r["townships"], r["township_names"], strict=True)
+        ]
+        hits.append(ItemHit(**_item_fields(r), townships=holding))
+    more = offset + limit < total
+    return ItemSearchPage(
+        items=hits, next_cursor=encode_cursor(offset + limit) if more else None, total=total, query=tsquery
+    )

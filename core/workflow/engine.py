@@ -766,6 +766,7 @@ async def transition(
             moved,
             None if final.final else due,
             final.outcome if final.final else None,
+            now,
         )
         view = await _view(conn, access, await _row(conn, access, instance_id))
         await audit.record(

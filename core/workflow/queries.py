@@ -123,11 +123,12 @@ INSERT_INSTANCE = (
     " due_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9) RETURNING id"
 )
 
+# $8 the transaction's now() (:data:`NOW`), passed in: Citus refuses now() inside CASE.
 MOVE_INSTANCE = (
     "UPDATE workflow_instances SET state = $3, data = $4::jsonb, version = version + 1,"
-    " state_since = CASE WHEN $5 THEN now() ELSE state_since END, due_at = $6,"
+    " state_since = CASE WHEN $5 THEN $8::timestamptz ELSE state_since END, due_at = $6,"
     " escalated_to = CASE WHEN $5 THEN NULL ELSE escalated_to END,"
-    " outcome = $7, closed_at = CASE WHEN $7::text IS NULL THEN NULL ELSE now() END"
+    " outcome = $7, closed_at = CASE WHEN $7::text IS NULL THEN NULL ELSE $8::timestamptz END"
     " WHERE tenant_id = $1 AND id = $2"
 )
 

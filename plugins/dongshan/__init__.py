@@ -83,6 +83,14 @@ def qingdan_check_indicator(indicator: Indicator, context: IndicatorContext) -> 
 
 
 @hookimpl
+def qingdan_landmarks() -> tuple:
+    """Scenic spots and bays people name instead of their town (data in :mod:`.lookup`)."""
+    from .lookup import LANDMARKS
+
+    return LANDMARKS
+
+
+@hookimpl
 def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:
     """Coastal and Minnan wording of appeals in Dongshan (data in :mod:`.lookup`)."""
     from .lookup import SYNONYMS

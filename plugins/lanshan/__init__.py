@@ -25,6 +25,7 @@ from core.plugin_api.types import (
     EvaluationRule,
     EvaluationScheme,
     JurisdictionInfo,
+    LegalDocument,
     ListStructure,
     Problem,
     SeedCatalog,
@@ -32,6 +33,7 @@ from core.plugin_api.types import (
 
 from . import evaluation
 from .catalog import CATALOG
+from .documents import DOCUMENTS
 from .jurisdiction import JURISDICTION
 from .rules import check_item
 from .structure import STRUCTURE
@@ -53,6 +55,12 @@ def qingdan_list_structure() -> ListStructure:
 def qingdan_seed_catalog() -> SeedCatalog:
     """The Lanshan sample power lists and negative list (sample data)."""
     return CATALOG
+
+
+@hookimpl
+def qingdan_legal_documents() -> tuple[LegalDocument, ...]:
+    """The district's 事权清单管理办法 (sample), which its items cite."""
+    return DOCUMENTS
 
 
 @hookimpl

@@ -9,7 +9,7 @@ shaped on the seed, not the official lists.
 
 from __future__ import annotations
 
-from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog, also_of_kind
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.
@@ -689,8 +689,26 @@ NEGATIVE = (
     ),
 )
 
+#: Rural duties (差异化事项) the agriculture- and industry-led towns claim; the modern-service
+#: streets (兰山街道 …) have no straw, loose livestock, homesteads or village planning.
+RURAL = frozenset(
+    {
+        "LAN-S-03",
+        "LAN-S-06",
+        "LAN-S-10",
+        "LAN-S-12",
+        "LAN-S-13",
+        "LAN-X-04",
+        "LAN-X-05",
+        "LAN-X-13",
+        "LAN-X-14",
+        "LAN-X-15",
+        "LAN-X-16",
+    }
+)
+
 CATALOG = SeedCatalog(
-    items=CORE + SHARED + DELEGATED + NEGATIVE,
+    items=also_of_kind(CORE + SHARED + DELEGATED + NEGATIVE, RURAL, "differentiated"),
     sample=True,
     note="示例数据：依据兰山区“1+X”事权改革报道（种子 003）整理的三张事权清单和负面清单示意，"
     "非官方清单原文；法条引用取自项目法律库。",

@@ -9,7 +9,7 @@ community cadres, each with its accountability situation (问责情形). One lev
 
 from __future__ import annotations
 
-from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import DIFFERENTIATED_KIND, ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 POWER_TYPES: tuple[tuple[str, str], ...] = (
     ("licensing", "行政许可"),
@@ -59,6 +59,7 @@ STRUCTURE = ListStructure(
             "《村社区干部“负面清单”二十条》：重点工作的红线底线和问责情形",
             role="other",
         ),
+        DIFFERENTIATED_KIND,
     ),
     levels=(ItemLevel("item", "事项", 1),),
     categories=(

@@ -29,7 +29,9 @@ DIVISIONS: tuple[Division, ...] = (
     Division(ZHENGYANG, "正阳街道", "street", parent_code=ROOT),
     Division(CAIHONG, "彩虹街道", "street", parent_code=ROOT),
     Division(NANHANG, "南航街道", "street", parent_code=ROOT),
-    Division(DAMIN, "大民街道", "street", parent_code=ROOT),
+    # 大民街道 lies on the city's edge with farmland and villages: it claims the rural
+    # differentiated items (township type for the demo's 一街一单; illustrative).
+    Division(DAMIN, "大民街道", "street", parent_code=ROOT, attributes={"township_type": "agricultural_town"}),
     # Communities: numbers and names illustrative.
     Division("230202001001", "光荣社区", "community", parent_code=WULONG),
     Division("230202001002", "永安社区", "community", parent_code=WULONG),

@@ -10,7 +10,7 @@ NY 农业农村). Illustrative data shaped on the seed, not the official list.
 
 from __future__ import annotations
 
-from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Responsibility, SeedCatalog, also_of_kind
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.
@@ -651,8 +651,33 @@ AGRICULTURE = (
     ),
 )
 
+#: Rural duties (差异化事项): farmland, homesteads, mines, straw, loose livestock, village
+#: planning and rural land — the towns and 乡 claim them; the urban streets (岱庙街道 …) do not.
+RURAL = frozenset(
+    {
+        "TA-ZR-001",
+        "TA-ZR-003",
+        "TA-ZR-004",
+        "TA-ZR-006",
+        "TA-ST-001",
+        "TA-ST-003",
+        "TA-ST-004",
+        "TA-ST-005",
+        "TA-CX-001",
+        "TA-CX-002",
+        "TA-CX-006",
+        "TA-NY-002",
+        "TA-NY-003",
+        "TA-NY-005",
+    }
+)
+
 CATALOG = SeedCatalog(
-    items=NATURAL_RESOURCES + ECOLOGY + CONSTRUCTION + EMERGENCY + MARKET + ENFORCEMENT + KEY_WORK + AGRICULTURE,
+    items=also_of_kind(
+        NATURAL_RESOURCES + ECOLOGY + CONSTRUCTION + EMERGENCY + MARKET + ENFORCEMENT + KEY_WORK + AGRICULTURE,
+        RURAL,
+        "differentiated",
+    ),
     sample=True,
     note="示例数据：依据泰安市“1+1+6”报道（种子 002）整理的主体责任和配合责任清单示意，"
     "非官方清单原文；法条引用取自项目法律库。",

@@ -76,14 +76,39 @@ DIVISIONS: tuple[Division, ...] = (
 )
 
 
-def _department(code: str, name: str, seat: str, phone: str) -> Unit:
-    """A city or district department, seated at ``seat``, with its duty desk (值班室)."""
-    return Unit(code, name, "department", seat, contacts=(Contact("值班室", phone),))
+def _department(code: str, name: str, seat: str, phone: str, city: str | None = None) -> Unit:
+    """A city or district department, seated at ``seat``, with its duty desk (值班室).
+    ``city``: for a district department, the city department it is the district's counterpart
+    of — the list names the city department, and in a township of that district the lookup
+    and calls route to the district's (市 → 区 where the district is responsible)."""
+    return Unit(code, name, "department", seat, parent_unit_code=city, contacts=(Contact("值班室", phone),))
 
 
-# Departments (县级职能部门). The list is city-wide, so the city departments sit at the
-# root; the district bureaus whose agencies are stationed in townships sit at their
-# district. Phone numbers are illustrative.
+# Departments (县级职能部门). The list is city-wide and names the city departments; in 泰山区
+# and 岱岳区 the district bureau (or the city bureau's district branch, 分局) is responsible
+# for the townships of the district, so each is recorded as the counterpart of its city
+# department. Phone numbers are illustrative.
+_DISTRICT_COUNTERPARTS = (
+    # (city department, 泰山区 name, 岱岳区 name, phone suffix)
+    ("justice-bureau", "泰山区司法局", "岱岳区司法局", "001"),
+    ("market-regulation-bureau", "泰山区市场监督管理局", "岱岳区市场监督管理局", "002"),
+    ("enforcement-bureau", "泰山区综合行政执法局", "岱岳区综合行政执法局", "003"),
+    ("natural-resources-bureau", "泰安市自然资源和规划局泰山分局", "泰安市自然资源和规划局岱岳分局", "004"),
+    ("ecology-environment-bureau", "泰安市生态环境局泰山分局", "泰安市生态环境局岱岳分局", "005"),
+    ("housing-construction-bureau", "泰山区住房和城乡建设局", "岱岳区住房和城乡建设局", "006"),
+    ("emergency-management-bureau", "泰山区应急管理局", "岱岳区应急管理局", "007"),
+    ("civil-affairs-bureau", "泰山区民政局", "岱岳区民政局", "008"),
+    ("health-commission", "泰山区卫生健康局", "岱岳区卫生健康局", "009"),
+    ("agriculture-rural-bureau", "泰山区农业农村局", "岱岳区农业农村局", "010"),
+    ("medical-security-bureau", "泰安市医疗保障局泰山分局", "泰安市医疗保障局岱岳分局", "011"),
+)
+
+
+def _district_code(city: str) -> str:
+    # taishan-justice-bureau and friends keep their codes (agencies and the catalog name them)
+    return city.removesuffix("-bureau").removesuffix("-commission")
+
+
 DEPARTMENTS: tuple[Unit, ...] = (
     _department("establishment-office", "市委编办", ROOT, "0538-6201001"),
     _department("justice-bureau", "市司法局", ROOT, "0538-6201002"),
@@ -98,12 +123,11 @@ DEPARTMENTS: tuple[Unit, ...] = (
     _department("agriculture-rural-bureau", "市农业农村局", ROOT, "0538-6201011"),
     _department("medical-security-bureau", "市医疗保障局", ROOT, "0538-6201012"),
     _department("finance-bureau", "市财政局", ROOT, "0538-6201013"),
-    _department("taishan-justice-bureau", "泰山区司法局", TAISHAN, "0538-6202001"),
-    _department("taishan-market-regulation-bureau", "泰山区市场监督管理局", TAISHAN, "0538-6202002"),
-    _department("taishan-enforcement-bureau", "泰山区综合行政执法局", TAISHAN, "0538-6202003"),
-    _department("daiyue-justice-bureau", "岱岳区司法局", DAIYUE, "0538-6203001"),
-    _department("daiyue-market-regulation-bureau", "岱岳区市场监督管理局", DAIYUE, "0538-6203002"),
-    _department("daiyue-enforcement-bureau", "岱岳区综合行政执法局", DAIYUE, "0538-6203003"),
+    *(
+        _department(f"{district}-{_district_code(city)}-bureau", name, seat, f"0538-620{n}{suffix}", city)
+        for city, taishan, daiyue, suffix in _DISTRICT_COUNTERPARTS
+        for district, name, seat, n in (("taishan", taishan, TAISHAN, 2), ("daiyue", daiyue, DAIYUE, 3))
+    ),
 )
 
 

@@ -11,7 +11,7 @@ and its workflow ("施工图") and instructions ("说明书") in ``process``.
 
 from __future__ import annotations
 
-from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import DIFFERENTIATED_KIND, ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 #: "复杂事项可呼叫、重点事项要呼叫、应急事项必呼叫" (乡呼县应).
 CALL_LEVELS: tuple[tuple[str, str], ...] = (
@@ -41,6 +41,7 @@ STRUCTURE = ListStructure(
             "县级部门收回，乡镇(街道)不再承担",
             role="recovered",
         ),
+        DIFFERENTIATED_KIND,
     ),
     levels=(ItemLevel("item", "事项", 1),),
     categories=(

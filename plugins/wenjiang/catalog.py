@@ -10,7 +10,7 @@ S service, R territorial). Illustrative data shaped on the seed, not the officia
 
 from __future__ import annotations
 
-from core.plugin_api.types import CatalogItem, Recovery, Responsibility, SeedCatalog
+from core.plugin_api.types import CatalogItem, Recovery, Responsibility, SeedCatalog, also_of_kind
 
 #: Citations of laws deliberately absent from the legal library, to show how core reports an
 #: unresolved citation.
@@ -902,8 +902,16 @@ TREE: tuple[tuple, ...] = (
     ),
 )
 
+ITEMS = tuple(item for node in TREE for item in _flatten(node, None, None))
+
+#: Rural duties (差异化事项) with everything under them: rural land, homesteads and village
+#: planning, animal epidemics, straw burning, village environment, collective economies. The
+#: towns (和盛镇 …) claim them; the streets (柳城街道 …) have no such duties.
+RURAL_BRANCHES = ("WJ-M02-T05", "WJ-M04-T11-W20", "WJ-M04-T11-W21", "WJ-M05-T12-W23")
+RURAL = frozenset(i.code for i in ITEMS if i.code.startswith(RURAL_BRANCHES))
+
 CATALOG = SeedCatalog(
-    items=tuple(item for node in TREE for item in _flatten(node, None, None)),
+    items=also_of_kind(ITEMS, RURAL, "differentiated"),
     sample=True,
     note="示例数据：依据温江区“多单合一”报道（种子 000）整理的大清单四级结构示意，非官方清单原文；"
     "法条引用取自项目法律库。",

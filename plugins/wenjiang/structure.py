@@ -8,7 +8,7 @@ remembers the upstream lists it came from in ``source_lists`` (several where the
 
 from __future__ import annotations
 
-from core.plugin_api.types import ExtraField, ItemLevel, Label, ListKind, ListStructure
+from core.plugin_api.types import DIFFERENTIATED_KIND, ExtraField, ItemLevel, Label, ListKind, ListStructure
 
 #: The six lists handed down by the province and city, with their sizes in the seed.
 SOURCE_LISTS: tuple[tuple[str, str, int], ...] = (
@@ -49,6 +49,7 @@ STRUCTURE = ListStructure(
             "镇(街道)办不了、办不好，经评估由区级部门收回",
             role="recovered",
         ),
+        DIFFERENTIATED_KIND,
     ),
     levels=(
         ItemLevel("mandate", "三定规定", 1),

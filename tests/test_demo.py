@@ -1,0 +1,64 @@
+"""The demo shows 一街一单: lists differ by township type, claims carry justifications, the demo
+townships have offices, A/B posts and contacts on their entries."""
+
+from __future__ import annotations
+
+import uuid
+
+from api.demo import PLATFORM, publish_township_lists, raise_calls
+from api.demo_law import record_law_change
+from core.calls.reading import call_history, list_calls
+from core.lists import posts
+from core.lists.service import get_working_list
+from tenants.access import open_access
+from tenants.provisioning import TenantCreate, create_tenant
+
+LIUCHENG, WANCHUN, HESHENG = "510115001000", "510115105000", "510115101000"  # 柳城街道, 万春镇, 和盛镇
+RURAL = ("农村村民宅基地审批", "秸秆禁烧网格巡查和制止", "畜禽散养粪便污水分户收集、集中处理")
+
+
+async def test_the_demo_lists_differ_by_township_type_with_claims_and_local_details(database_url: str) -> None:
+    slug = f"demo-{uuid.uuid4().hex[:6]}"
+    await create_tenant(PLATFORM, TenantCreate(slug=slug, name="温江 demo", plugin="wenjiang"))
+    access = await open_access(PLATFORM, slug)
+    await publish_township_lists(access, local_details=True)
+
+    street, town = await get_working_list(access, LIUCHENG), await get_working_list(access, WANCHUN)
+    assert (street.status, town.status) == ("published", "published")
+    street_titles = {e.item.title for e in street.entries}
+    town_titles = {e.item.title for e in town.entries}
+    assert not street_titles & set(RURAL), "an urban street carries rural duties"
+    assert set(RURAL) <= town_titles
+    claimed = [e for e in town.entries if e.origin == "claimed"]
+    assert claimed and all("万春镇为农业型乡镇" in e.justification for e in claimed)
+    assert any("幸福村" in e.justification for e in claimed)
+    assert not [e for e in street.entries if e.origin == "claimed"]
+
+    for township in (street, await get_working_list(access, HESHENG)):  # the first of each type: local details
+        assert all(e.responsible_office and e.post and e.contact for e in township.entries)
+        assignments = await posts.list_assignments(access, township.township_code)
+        assert len(assignments) == len(township.entries)
+        assert all(a.b_post for a in assignments)
+    other = await get_working_list(access, "510115002000")  # 公平街道: not a demo township
+    assert {e.item.title for e in other.entries} == street_titles
+    assert not any(e.responsible_office for e in other.entries)
+
+    await raise_calls(access)
+    calls = (await list_calls(access, limit=50)).items
+    assert {c.township_code for c in calls} == {LIUCHENG, HESHENG}
+    assert all(c.state == "archived" and c.dispatches for c in calls)
+    histories = [[s.action for s in await call_history(access, c.id)] for c in calls]
+    for actions in histories:
+        assert actions[:2] == ["raise", "dispatch"] and {"sign_for", "start", "answer"} <= set(actions)
+        assert actions[-2:] == ["follow_up", "archive"]
+    assert sum("escalate" in actions for actions in histories) == 2  # one per demo township
+
+    # The demo's law change: a dry run here, as recording a national law's amendment would open
+    # adjustments in every tenant of this test session.
+    preview = await record_law_change(access, dry_run=True)
+    assert preview is not None and preview.dry_run and preview.report.provisions
+    # 温江 cites 第二十三条 and 第三十条, which the 2024 text only renumbers (第二十六条, 第三十三条):
+    # followed by their content, they open nothing for 温江.
+    moved = {p.article: (p.change, p.to_articles) for p in preview.report.provisions if p.article in (23, 30)}
+    assert moved == {23: ("moved", [26]), 30: ("moved", [33])}
+    assert slug not in {t.tenant for t in preview.report.tenants}
