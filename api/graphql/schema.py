@@ -46,6 +46,7 @@ from core.jurisdictions.units import UnitCreate, UnitUpdate
 from core.lists import service as township_lists
 from core.lists.service import Claim, EntryUpdate, ListPublish, ReturnRequest
 from core.platform.errors import NotFound
+from core.platform.messages import Text
 from core.security.access import Access, Role
 from core.security.tenancy import all_tenants
 
@@ -185,7 +186,7 @@ class CatalogMutations:
             try:
                 adjustment_id = uuid.UUID(str(id))
             except ValueError:
-                raise NotFound(f"no adjustment {id}") from None
+                raise NotFound(Text("not-found.no-adjustment", adjustment_id=id)) from None
             return Adjustment.of(await adjustments.resolve_adjustment(access, adjustment_id, data), access)
 
         return await attempt(info, tenant, act)

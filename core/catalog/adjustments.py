@@ -22,6 +22,7 @@ from core.legal.documents import initiator, json_param
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import Checked
+from core.platform.messages import CATALOGUE, Text
 from core.security import audit
 from core.security.access import Access
 from core.security.permissions import require_admin
@@ -38,7 +39,7 @@ async def resolve_adjustment(access: Access, adjustment_id: uuid.UUID, data: Adj
     require_admin(access, "apply or dismiss adjustments")
     reason = data.reason.strip()
     if data.state == "dismissed" and not reason:
-        raise ValidationFailed.on("reason", "say why the adjustment is dismissed")
+        raise ValidationFailed.on("reason", Text("field.say-why-adjustment-dismissed"))
     async with tenant_transaction(access.tenant.id) as conn:
         done = await conn.fetchval(
             queries.RESOLVE_ADJUSTMENT,
@@ -51,8 +52,8 @@ async def resolve_adjustment(access: Access, adjustment_id: uuid.UUID, data: Adj
         if done is None:
             state = await conn.fetchval(queries.ADJUSTMENT_STATE, access.tenant.id, adjustment_id)
             if state is None:
-                raise NotFound(f"no adjustment {adjustment_id}")
-            raise Conflict(f"the adjustment is already {state}; only an open one is applied or dismissed")
+                raise NotFound(Text("not-found.no-adjustment", adjustment_id=adjustment_id))
+            raise Conflict(Text("conflict.adjustment-already-resolved", state=_state(state)))
         await audit.record(access, "catalog_adjustment", str(adjustment_id), data.state, after={"reason": reason})
     [view] = await list_adjustments(access, adjustment_id=adjustment_id)
     return view
@@ -68,9 +69,14 @@ async def open_adjustment_warnings(conn: asyncpg.Connection, access: Access) -> 
     count = await conn.fetchval(queries.OPEN_ADJUSTMENTS, access.tenant.id)
     if not count:
         return []
-    message = (
-        f"{count} law-change adjustments are still open: apply or dismiss them (GET catalog/adjustments?state=open)"
-    )
     if refuses_open_adjustments():
-        raise Conflict(f"publishing refused: {message}")
-    return [message]
+        raise Conflict(Text("conflict.publishing-refused-open-adjustments", count=count))
+    return [
+        f"{count} law-change adjustments are still open: apply or dismiss them (GET catalog/adjustments?state=open)"
+    ]
+
+
+def _state(state: str) -> Text | str:
+    """A resolved adjustment's state as people name it (``applied`` → 采纳)."""
+    key = f"adjustment-state.{state}"
+    return Text(key) if key in CATALOGUE else state

@@ -1572,6 +1572,25 @@ DETAILS: dict[str, dict[str, str]] = {
         ZH: "{parent_code} 已撤销",
         EN: "{parent_code} is withdrawn",
     },
+    "not-found.no-adjustment": {
+        ZH: "没有调整 {adjustment_id}",
+        EN: "no adjustment {adjustment_id}",
+    },
+    "field.say-why-adjustment-dismissed": {
+        ZH: "请说明驳回该调整的理由",
+        EN: "say why the adjustment is dismissed",
+    },
+    "conflict.adjustment-already-resolved": {
+        ZH: "该调整已{state}；只有待处理的调整才能采纳或驳回",
+        EN: "the adjustment is already {state}; only an open one is applied or dismissed",
+    },
+    "conflict.publishing-refused-open-adjustments": {
+        ZH: "拒绝发布：仍有 {count} 项因法律变化的调整待处理，请先采纳或驳回（GET catalog/adjustments?state=open）",
+        EN: "publishing refused: {count} law-change adjustments are still open: apply or dismiss them"
+        " (GET catalog/adjustments?state=open)",
+    },
+    "adjustment-state.applied": {ZH: "采纳", EN: "applied"},
+    "adjustment-state.dismissed": {ZH: "驳回", EN: "dismissed"},
 }
 
 #: What a key may not do, as a permission refusal names it (``core.security.permissions.said``):
@@ -1580,6 +1599,7 @@ ACTIONS: dict[str, str] = {
     "add legal documents": "添加法律文件",
     "answer": "答复",
     "archive": "归档",
+    "apply or dismiss adjustments": "采纳或驳回调整",
     "archive a call": "归档诉求",
     "attach a file": "添加附件",
     "attach a file to the call": "为诉求添加附件",

@@ -551,7 +551,7 @@ async def search_items(
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit, *keys.args(), *townships)
         records = await queries.search_items(conn, *args)
     if not records[0]["township_known"]:
-        raise NotFound(f"no township {township}")
+        raise NotFound(Text("not-found.no-township", township=township))
     slug, total = access.tenant.slug, records[0]["total"]
     hits = []  # records read by name: see core.publication.queries.search_items
     for r in records:
