@@ -285,7 +285,8 @@ async def test_the_template_round_trip(
     options = wb["选项"]
     assert options.sheet_state == "hidden"
     lists = {col[0].value: [c.value for c in col[1:] if c.value] for col in options.iter_cols()}
-    assert lists["清单类型"] == ["基本履职事项", "配合履职事项", "上级部门收回事项"]
+    # 差异化履职事项: the claimed kind of rural duties every shipped structure carries (DIFFERENTIATED_KIND)
+    assert lists["清单类型"] == ["基本履职事项", "配合履职事项", "上级部门收回事项", "差异化履职事项"]
     assert "党的建设" in lists["类别"] and "区应急管理局" in lists["主体责任"]
     assert "法定行政权力" in lists["来源清单"]  # a plugin field's choices by their labels
     validated = {str(rule.sqref).split(":")[0][:-1] for rule in ws.data_validations.dataValidation}

@@ -64,6 +64,8 @@ async def test_adjustments_are_applied_or_dismissed_once_and_publishing_warns(
     assert (await client.post(url, json={"state": "applied"}, headers=other.auth())).status_code == 404
     missing = f"{county.base}/catalog/adjustments/{uuid.uuid4()}/resolution"
     assert (await client.post(missing, json={"state": "applied"}, headers=h)).status_code == 404
+    reasonless = await client.post(url, json={"state": "dismissed"}, headers={**h, "Accept-Language": "zh-CN"})
+    assert reasonless.json()["errors"][0]["message"] == "请说明驳回该调整的理由"
 
     # Publishing while it is open: a warning; with the setting, a refusal.
     draft = await client.get(f"{county.base}/catalog/versions/draft", headers=h)
@@ -74,6 +76,12 @@ async def test_adjustments_are_applied_or_dismissed_once_and_publishing_warns(
         headers={**h, "If-Match": draft.headers["etag"]},
     )
     assert refused.status_code == 409 and "1 law-change adjustments are still open" in refused.json()["detail"]
+    refused_zh = await client.post(
+        f"{county.base}/catalog/publish",
+        json={"effective_date": "2025-05-01"},
+        headers={**h, "If-Match": draft.headers["etag"], "Accept-Language": "zh-CN"},
+    )
+    assert refused_zh.status_code == 409 and "仍有 1 项因法律变化的调整待处理" in refused_zh.json()["detail"]
     monkeypatch.delenv("QINGDAN_PUBLISH_OPEN_ADJUSTMENTS")
     warned = await client.post(
         f"{county.base}/catalog/publish",
@@ -87,6 +95,8 @@ async def test_adjustments_are_applied_or_dismissed_once_and_publishing_warns(
     assert (dismissed.json()["state"], dismissed.json()["resolution_reason"]) == ("dismissed", "仅调整频次，事项不变")
     again = await client.post(url, json={"state": "applied"}, headers=h)
     assert again.status_code == 409 and "already dismissed" in again.json()["detail"]
+    again_zh = await client.post(url, json={"state": "applied"}, headers={**h, "Accept-Language": "zh-CN"})
+    assert again_zh.status_code == 409 and again_zh.json()["detail"].startswith("该调整已驳回")
     left = await client.get(f"{county.base}/catalog/adjustments", params={"state": "open"}, headers=h)
     assert left.json() == []
 
