@@ -82,10 +82,13 @@ async def test_load_search_and_follow_an_item_link(
     await phone.fill("header input[name=q]", "乡镇消防")
     await phone.press("header input[name=q]", "Enter")
     await phone.wait_for_url("**/search?**")
-    results = phone.locator("#results a")
-    assert await results.count() == 1  # the header form keeps the township filter
-    assert await results.first.inner_text() == "鄉鎮消防安全檢查"
-    await results.first.click()
+    results = phone.locator("#results > li")
+    assert await results.count() == 1
+    # One item, held by this township only: the header form keeps the township filter.
+    assert await results.first.locator(".townships a").all_inner_texts() == ["柳城街道"]
+    title = results.first.locator("> a")
+    assert await title.inner_text() == "鄉鎮消防安全檢查"
+    await title.click()
     await phone.wait_for_url("**/items/SAF-03")
     assert await phone.locator("#item-title").inner_text() == "鄉鎮消防安全檢查"
 

@@ -154,3 +154,5 @@ async def embedded_database(data_dir: Path | None = None) -> AsyncIterator[str]:
             yield url
         finally:
             await db.disconnect()
+            if data_dir is None:  # ours: stopped before its folder goes (a running server still writes WAL)
+                db.stop_embedded(root)
