@@ -147,6 +147,19 @@ def work(plan: dict[str, Any]) -> int:
 PROBES = {"Index Scan", "Index Only Scan", "Bitmap Heap Scan", "Bitmap Index Scan"}
 
 
+#: Shared tables the suite keeps tiny that are large in a real deployment: the suite loads the
+#: 71-document core legal library (QINGDAN_LEGAL_LIBRARY=core), which the planner may read whole
+#: (two pages) once per citation rather than probe by key — it did in full-suite runs, not alone.
+#: At the national corpus's 1,600 documents the same join is a key probe (checked in a scratch
+#: PostgreSQL 18). Only a whole read of fewer than SMALL_WHOLE rows is let through.
+SMALL_SHARED = {"legal_documents"}
+SMALL_WHOLE = 100
+
+
+def _small_whole_read(n: dict[str, Any]) -> bool:
+    return n["Node Type"] == "Seq Scan" and n.get("Relation Name") in SMALL_SHARED and _per_loop(n) < SMALL_WHOLE
+
+
 def reruns(plan: dict[str, Any]) -> list[str]:
     """Nodes other than key probes run at least LOOP_LIMIT times doing at least LOOP_LIMIT
     rows each time."""
@@ -154,7 +167,10 @@ def reruns(plan: dict[str, Any]) -> list[str]:
         f"{n['Node Type']} {n.get('Relation Name') or n.get('CTE Name') or ''}: "
         f"{n['Actual Loops']} loops x {_per_loop(n):.0f} rows"
         for n in nodes(plan)
-        if n["Node Type"] not in PROBES and n["Actual Loops"] >= LOOP_LIMIT and _per_loop(n) >= LOOP_LIMIT
+        if n["Node Type"] not in PROBES
+        and n["Actual Loops"] >= LOOP_LIMIT
+        and _per_loop(n) >= LOOP_LIMIT
+        and not _small_whole_read(n)
     ]
 
 
