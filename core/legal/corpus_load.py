@@ -221,19 +221,18 @@ async def _store(conn: asyncpg.Connection, texts: list[CorpusText], report: Load
     )
     if len(records) < _REBUILD_FROM:
         await conn.execute(queries.MOVE_PROVISIONS_LOAD)
-    else:
-        # A large load builds the trigram index afresh rather than row by row (34 s → 15 s for
-        # the full corpus): drop, insert, recreate with the same definition and more memory.
-        indexes = await conn.fetch(queries.PROVISION_GIN_INDEXES)
-        for index in indexes:
-            await conn.execute(f'DROP INDEX "{index["indexname"]}"')
-        await conn.execute(queries.MOVE_PROVISIONS_LOAD)
-        say(f"legal library: {len(records)} provisions stored, rebuilding the search index …")
-        await conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for index in indexes:
-            await conn.execute(index["indexdef"])
-    # Fresh rows have no statistics: without them the first reads plan as for an empty table
-    # (a catalog page joined the small core library by reading it whole once per citation).
+        return
+    # A large load builds the trigram index afresh rather than row by row (34 s → 15 s for
+    # the full corpus): drop, insert, recreate with the same definition and more memory.
+    indexes = await conn.fetch(queries.PROVISION_GIN_INDEXES)
+    for index in indexes:
+        await conn.execute(f'DROP INDEX "{index["indexname"]}"')
+    await conn.execute(queries.MOVE_PROVISIONS_LOAD)
+    say(f"legal library: {len(records)} provisions stored, rebuilding the search index …")
+    await conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for index in indexes:
+        await conn.execute(index["indexdef"])
+    # Fresh rows have no statistics: without them the first searches plan as for an empty table.
     await conn.execute(queries.ANALYZE_LIBRARY)
 
 

@@ -48,7 +48,7 @@ REFERENCE_TABLES = (
     "library_generation",
 )
 #: Left on the coordinator only.
-LOCAL_TABLES = ("qingdan_migrations",)
+LOCAL_TABLES = ("qingdan_migrations", "legal_library_loads")  # what migrate ran and loaded
 DISTRIBUTION_COLUMN = "tenant_id"
 
 
