@@ -628,3 +628,14 @@ def test_seed_named_items_are_in_the_catalog(name: str) -> None:
     named = _catalog_module(name).SEED_NAMED
     codes = {i.code for i in _items(name)}
     assert set(named) <= codes, sorted(set(named) - codes)
+
+
+def test_longsha_power_list_holds_the_seeds_penalty_powers() -> None:
+    """001: "将街道承接的25项行政处罚权力事项全部纳入清单" — at least 25 penalty powers, each with
+    its legal basis (the power list's rule), none listed twice."""
+    penalties = [
+        i for i in _items("longsha") if "power_responsibility" in i.kinds and i.extra.get("power_type") == "penalty"
+    ]
+    assert len(penalties) >= 25, len(penalties)
+    assert all(i.citations for i in penalties)
+    assert len({i.title for i in penalties}) == len(penalties)
