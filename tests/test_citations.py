@@ -158,6 +158,49 @@ def test_version_annotation_after_the_title() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "《关于修改《中华人民共和国统计法》的决定》第一条",
+        "《关于修改〈中华人民共和国统计法〉的决定》第一条",
+        "《关于修改<中华人民共和国统计法>的决定》第一条",
+        "《 关于修改〈中华人民共和国统计法〉的决定 》第一条",
+    ],
+)
+def test_a_title_naming_another_document_inside(text: str) -> None:
+    # The inner marks are kept, written as the corpus writes them (《》), however they were typed.
+    assert refs(text) == [("关于修改《中华人民共和国统计法》的决定", 1, None, None)]
+
+
+def test_nested_titles_next_to_plain_ones() -> None:
+    assert refs("依据《实施〈反外国制裁法〉的规定》第三条和《消防法》第五条、《关于批准《巴黎协定》的决定》") == [
+        ("实施《反外国制裁法》的规定", 3, None, None),
+        ("消防法", 5, None, None),
+        ("关于批准《巴黎协定》的决定", None, None, None),
+    ]
+    # an outer title left open is reported; the complete inner one still parses
+    result = parse_citations("《关于修改《统计法》第一条")
+    assert result[0] == Unparsed("《关于修改", "《 without a closing 》")
+    assert result[1] == CitationRef("统计法", 1, None, None, "《统计法》第一条")
+    assert normalize_title("关于批准《巴黎协定》") == "关于批准《巴黎协定》"  # a title ending in an inner mark keeps it
+
+
+def test_nested_titles_resolve_against_the_corpus_form() -> None:
+    known = {
+        "实施《中华人民共和国反外国制裁法》的规定": "rules",
+        "中华人民共和国反外国制裁法": "law",
+        "国家机关、事业单位贯彻《国务院关于职工工作时间的规定》的实施办法": "hours",
+    }
+    cited = (
+        "《实施〈中华人民共和国反外国制裁法〉的规定》第三条；《实施《中华人民共和国反外国制裁法》的规定》第三条；"
+        "《实施〈反外国制裁法〉的规定》第三条；《反外国制裁法》第一条；"
+        "《国家机关、事业单位贯彻〈国务院关于职工工作时间的规定〉的实施办法》"
+    )
+    results = resolve(parse_citations(cited), known)
+    assert all(isinstance(r, Resolved) for r in results), results
+    assert [r.document_key for r in results if isinstance(r, Resolved)] == ["rules", "rules", "rules", "law", "hours"]
+
+
+@pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("依据有关规定", "no document named"),
