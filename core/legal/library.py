@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from core.legal import queries
+from core.legal import queries, search_index
 from core.legal.citations import (
     CitationRef,
     Library,
@@ -30,6 +30,7 @@ from core.legal.citations import (
 )
 from core.legal.lawtext import LawText
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.legal.queries import SHARED_TENANT
 from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.security.access import Access
@@ -221,6 +222,8 @@ async def store_version(
     rows = provision_rows(law)
     if not rows:
         return version_id
+    if tenant_id == SHARED_TENANT:
+        await search_index.append(conn, document_id, law.title, version_id, rows)
     articles, paragraphs, items, labels, chapters, texts = zip(*rows, strict=True)
     await conn.execute(
         queries.INSERT_PROVISIONS,
