@@ -200,6 +200,20 @@ def test_nested_titles_resolve_against_the_corpus_form() -> None:
     assert [r.document_key for r in results if isinstance(r, Resolved)] == ["rules", "rules", "rules", "law", "hours"]
 
 
+def test_the_one_article_shortcut_reads_as_the_token_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.legal import citation_strings
+
+    texts = [
+        *citation_strings(2000),
+        *(f"《{t}》第{n}条" for t in ("消防法", "民法典", "关于修改<统计法>的决定") for n in ("一", "十", "一千零一")),
+        *("《消防法》第零条", "《消防法》第１０条", "《 消防法》第十条", "《消防法》第十条 ", "《消防法》第99999条"),
+        *("《關於消防法》第十條", "《消防法》第十条之一", "《消防法》第一〇条", "《消防法》第十条第二款"),
+    ]
+    quick = [parse_citations(t) for t in texts]
+    monkeypatch.setattr(citations, "_one_article", lambda *_: None)
+    assert [parse_citations(t) for t in texts] == quick
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

@@ -324,6 +324,22 @@ class _State:
     problems: list[tuple[int, int, str]] = field(default_factory=list)
 
 
+# The commonest citation, a title and one article and nothing else (《消防法》第五十三条): read
+# with one expression instead of the token loop below — what the loop would give, a quarter of
+# the time (tests/test_citations.py checks the two agree).
+_ONE_ARTICLE = re.compile(rf"《([^《》\n]+)》第({_N})条")
+
+
+def _one_article(text: str, s: str, origin: list[int]) -> CitationRef | None:
+    m = _ONE_ARTICLE.fullmatch(s)
+    if m is None or len(s) != len(text) or origin[-1] != len(text) - 1:
+        return None  # something was dropped or folded while normalising: the careful path
+    numbers = _numbers(m.group(2))
+    if not isinstance(numbers, list) or len(numbers) != 1 or numbers[0] < 1:
+        return None
+    return CitationRef(normalize_title(m.group(1)), numbers[0], None, None, text.strip())
+
+
 def parse_citations(text: str, *, default_title: str | None = None) -> list[CitationRef | Unparsed]:
     """Every citation in ``text``, in order; unreadable parts as :class:`Unparsed`.
 
@@ -334,6 +350,9 @@ def parse_citations(text: str, *, default_title: str | None = None) -> list[Cita
     ``article=None`` (the whole document).
     """
     s, origin = normalize_text(text)
+    simple = _one_article(text, s, origin)
+    if simple is not None:
+        return [simple]
 
     def raw(start: int, end: int) -> str:
         if start >= end or not origin:

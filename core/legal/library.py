@@ -8,6 +8,7 @@ tenant adds its own local and normative documents under its own id.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -121,8 +122,15 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
     ref = result.ref
     if isinstance(result, Unresolved):
         return StoredCitation(raw, None, None, ref.article, ref.paragraph, ref.item, result.reason)
-    tenant, document = result.document_key.split("/")
-    return StoredCitation(raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item)
+    tenant, document = _key_ids(result.document_key)
+    return StoredCitation(raw, tenant, document, ref.article, ref.paragraph, ref.item)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_ids(key: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """A document key's tenant and document ids (10,000 citations name a thousand documents)."""
+    tenant, document = key.split("/")
+    return uuid.UUID(tenant), uuid.UUID(document)
 
 
 async def check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
