@@ -102,6 +102,13 @@ async def test_the_index_finds_what_a_scan_finds(make_tenant: MakeTenant, shando
         assert (first.next_cursor is not None) == (len(expected) > 20), q
     for q in ("消防", "应急", "安全生产 检查"):  # every page, small ones: the cursor's position in the index
         assert await _searched(access, q, limit=7) == await _scan(access, q), q
+    # within one document: its run of ordinals
+    every = await _scan(access, "应当")
+    for title, document_id, _ in (every[0], every[len(every) // 2], every[-1]):
+        page = await search_provisions(access, q="应当", document_id=uuid.UUID(document_id), limit=100)
+        assert [(h.document_title, h.document_id, h.article) for h in page.items] == [
+            hit for hit in every if hit[1] == document_id
+        ][:100], title
 
 
 async def test_two_character_words_and_traditional_ones(make_tenant: MakeTenant) -> None:

@@ -529,6 +529,17 @@ async def all_ordinals(conn: asyncpg.Connection) -> AllOrdinalsRow:
     return AllOrdinalsRow(ordered=record["ordered"], appended=record["appended"])
 
 
+async def document_ordinals(conn: asyncpg.Connection, document_id: uuid.UUID) -> tuple[int, int]:
+    """The first and last ordered ordinals of a document's articles ((0, -1) if none)."""
+    record = await conn.fetchrow(
+        "SELECT coalesce(min(ordinal), 0) AS lo, coalesce(max(ordinal), -1) AS hi FROM legal_search_articles"
+        " WHERE document_id = $1 AND ordered",
+        document_id,
+    )
+    assert record is not None, "an aggregate returns one row"
+    return record["lo"], record["hi"]
+
+
 async def ordinal_before(conn: asyncpg.Connection, after: tuple[str, uuid.UUID, int]) -> int:
     """The last ordered ordinal at or before a cursor's position (0 if none)."""
     found: int | None = await conn.fetchval(

@@ -121,9 +121,13 @@ def _intersection(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 async def _candidates(
-    conn: asyncpg.Connection, words: list[str], after: tuple[str, uuid.UUID, int] | None
+    conn: asyncpg.Connection,
+    words: list[str],
+    after: tuple[str, uuid.UUID, int] | None,
+    document_id: uuid.UUID | None,
 ) -> tuple[np.ndarray, list[int]]:
-    """Ordered candidates (ascending, after the cursor's position) and appended ones."""
+    """Ordered candidates (ascending, after the cursor's position, within the document if one
+    is named: its articles are a run of ordinals) and appended ones."""
     keys = sorted(set().union(*(bigrams(w) for w in words)))
     if not keys:  # only one-character words: every article is a candidate
         every = await queries.all_ordinals(conn)
@@ -136,6 +140,9 @@ async def _candidates(
         appended = sorted(set.intersection(*appended_sets))
     if after is not None and len(ordered):
         ordered = ordered[ordered > await queries.ordinal_before(conn, after)]
+    if document_id is not None and len(ordered):
+        lo, hi = await queries.document_ordinals(conn, document_id)
+        ordered = ordered[(ordered >= lo) & (ordered <= hi)]
     return ordered, appended
 
 
@@ -157,7 +164,7 @@ async def search(
     them match, no later one can come before them, so the page is complete; otherwise the slice
     grows fourfold. Appended candidates and the tenant's own articles are checked every time
     (they are few) and merged by the statement's order."""
-    ordered, appended = await _candidates(conn, words, after)
+    ordered, appended = await _candidates(conn, words, after, document_id)
     end = min(len(ordered), limit + limit // 2 + 10)
     while True:
         rows = await queries.provision_hits(

@@ -24,8 +24,10 @@ CREATE TABLE legal_search_articles (
   title       text NOT NULL,
   ordered     boolean NOT NULL
 );
--- A cursor (title, document, article) → the ordinal to continue after.
+-- A cursor (title, document, article) → the ordinal to continue after; a search within one
+-- document → its range of ordinals.
 CREATE INDEX legal_search_articles_position ON legal_search_articles (title, document_id, article);
+CREATE INDEX legal_search_articles_document ON legal_search_articles (document_id, ordinal);
 
 -- bigram: two characters of an article's text, lower-cased (none with whitespace: a search word
 -- has none); ordinals: the ordered articles holding it, ascending, as little-endian uint32
