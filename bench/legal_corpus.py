@@ -31,10 +31,10 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.legal import _best
 from core import install
 from core.legal import search_index
 from core.legal.citations import Library, to_simplified
@@ -245,15 +245,6 @@ async def _search(
 
     await asyncio.gather(*(one() for _ in range(callers)))
     return timings
-
-
-def _best(fn: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _pct(values: list[float], p: float) -> float:
