@@ -80,7 +80,7 @@ def _patterns(q: str | None) -> list[str] | None:
         raise ValidationFailed.on("q", Text("field.give-at-least-one"))
     if len(words) > 10 or any(len(w) > 100 for w in words):
         raise ValidationFailed.on("q", Text("field.at-most-10-words"))
-    words = sorted(words, key=len, reverse=True)  # the longest first: it drives the trigram index
+    words = sorted(words, key=len, reverse=True)  # the longest first: the most selective ILIKE first
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     return [f"%{w}%" for w in escaped]
 
