@@ -7,7 +7,8 @@ sized for the full corpus (1,536 documents, 234,000 provisions):
 - otherwise every text is parsed (about 3 s), and only versions the library lacks — by
   document title and version date — are written, in a handful of statements: documents and
   versions through ``unnest``, provisions through ``COPY`` into a temporary table (``COPY``
-  into a row-level-secured table is refused) and one ``INSERT … SELECT``;
+  into a row-level-secured table is refused) and one ``INSERT … SELECT``; then the search index
+  is built afresh for the whole library (:mod:`core.legal.search_index`);
 - a newer corpus adds its new versions to the same documents (the title is the document's
   identity), refreshes the documents' metadata, and reports a changed text of a version it
   already holds instead of overwriting it.
