@@ -500,12 +500,12 @@ CLEAR_NOTES = (
 
 
 async def digest_records(conn: asyncpg.Connection, tenant_id: uuid.UUID, townships: list[str]) -> list[asyncpg.Record]:
-    """Active entries of the lists (township, item code, item hash, office, post, contact, note) in
-    code order; records, read by position (every entry of a batch of lists)."""
+    """Active entries of the lists (township, item code, item hash, office, post, contact, note,
+    origin, justification) in code order; records, read by position (every entry of a batch of
+    lists). The last two are not hashed: they let a publication answer with the new version."""
     return await conn.fetch(
-        "SELECT e.township_code, e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note"
-        + _PUBLISHING
-        + " ORDER BY e.township_code, e.item_code",
+        "SELECT e.township_code, e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note,"
+        " e.origin, e.justification" + _PUBLISHING + " ORDER BY e.township_code, e.item_code",
         tenant_id,
         townships,
     )
