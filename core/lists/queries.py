@@ -20,7 +20,7 @@ import uuid
 import asyncpg
 import msgspec
 
-from core.catalog.queries import items_for, provisions_for
+from core.catalog.queries import items_for
 from core.platform.generations import GENERATION
 from core.platform.rows import children_as, maybe_row_as, row_as, rows_as, under_parent
 
@@ -234,16 +234,23 @@ _PUBLISHED = (
 )
 
 
+_WORKING_LIST = items_for(_WORKING, provisions=True)
+_PUBLISHED_LIST = items_for(_PUBLISHED, provisions=True)
+
+
+def _provisions(records: list[asyncpg.Record]) -> str:
+    """The JSON text of the provisions a whole-list statement gives on its first row."""
+    return records[0]["provisions"] if records else "[]"
+
+
 async def working_entries(
     conn: asyncpg.Connection, tenant_id: uuid.UUID, catalog_version: int, township: str
 ) -> tuple[list[asyncpg.Record], str]:
     """The working copy's entries (item columns, then the entry's) and the JSON text of the
     provisions they cite."""
     await conn.execute(_CUSTOM_PLAN)
-    arguments = (tenant_id, catalog_version, township)
-    records = await conn.fetch(items_for(_WORKING), *arguments)
-    provisions: str = await conn.fetchval(provisions_for(_WORKING), *arguments)
-    return records, provisions
+    records = await conn.fetch(_WORKING_LIST, tenant_id, catalog_version, township)
+    return records, _provisions(records)
 
 
 async def published_entries(
@@ -251,10 +258,8 @@ async def published_entries(
 ) -> tuple[list[asyncpg.Record], str]:
     """A published version's entries, as :func:`working_entries` reads the working copy's."""
     await conn.execute(_CUSTOM_PLAN)
-    arguments = (tenant_id, catalog_version, township, number)
-    records = await conn.fetch(items_for(_PUBLISHED), *arguments)
-    provisions: str = await conn.fetchval(provisions_for(_PUBLISHED), *arguments)
-    return records, provisions
+    records = await conn.fetch(_PUBLISHED_LIST, tenant_id, catalog_version, township, number)
+    return records, _provisions(records)
 
 
 #: The latest version (or by number, or as of a date) and the content generation, with
