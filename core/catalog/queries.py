@@ -158,7 +158,7 @@ def items_for(selection: str, *, provisions: bool = False) -> str:
     (a 500-entry list repeated 324 KiB of text, 9 KiB of it distinct), so whole-list reads
     add each cited provision once (``provisions``, below).
 
-    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns, of
+    ``selection`` is a SELECT yielding ``version, code`` and any extra columns, of
     the tenant ``$1``: every table is filtered by ``$1`` itself, not through ``sel``, which is
     what lets Citus route the statement to the tenant's worker.
 
