@@ -16,6 +16,11 @@ bump is the only change in between (the generation, a sum of counters that only 
 by exactly one), and only after its transaction committed (a rolled-back bump may be reused
 by another writer's).
 
+Views are remembered only from transactions that have not moved the generation themselves
+(reads, and the list edits that answer with the working copy: none of them writes a watched
+table); a writer that bumps it and then reads a whole list must not call :meth:`ItemViews.remember`
+before its commit, for the reason above.
+
 Bounded by items (``QINGDAN_CACHE_ITEM_VIEWS``, least recently used catalog version first
 out); 0 turns it off, and with it the publish answer's shortcut (cold measurements).
 """
