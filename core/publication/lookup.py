@@ -51,6 +51,7 @@ or three small statements plus an in-memory ranking.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import functools
 import itertools
@@ -287,8 +288,31 @@ async def _catalog_index(conn: asyncpg.Connection, access: Access, version: int)
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
     kinds = {k.code: k.label for k in structure.kinds}
     routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
-    built = CatalogIndex(version, items, Index(_documents(items, labels), core_lexicon()), labels, routable, kinds)
+    # Segmenting every item's texts is ~1 s of CPU for 340 items: in a worker thread, so the
+    # event loop keeps serving other requests meanwhile.
+    index = await asyncio.to_thread(Index, _documents(items, labels), core_lexicon())
+    built = CatalogIndex(version, items, index, labels, routable, kinds)
     _catalogs.put(key, built, built.index.estimated_bytes() + _ITEM_BYTES * len(items))
+    return built
+
+
+def cache_has_room() -> bool:
+    """Whether the catalog-index cache has room left (a tenth of it, or any at all)."""
+    return _catalogs.total_bytes < 0.9 * _catalogs.max_bytes
+
+
+async def prepare(access: Access) -> int:
+    """Build what a tenant's first lookup would otherwise wait for, unless cached: the indexes
+    of the catalog versions its lists in force were published against, and its place names.
+    Returns how many indexes were built (the app's warm-up, :mod:`tenants.lookup_warmup`)."""
+    built = 0
+    async with tenant_transaction(access.tenant.id) as conn:
+        moment = await queries.generation_today(conn, access.tenant.id)
+        for number in await _catalogs_in_force(conn, access, moment):
+            if _catalogs.get((access.tenant.id, number)) is None:
+                await _catalog_index(conn, access, number)
+                built += 1
+        await _gazetteer(conn, access, moment[0])
     return built
 
 
