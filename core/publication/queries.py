@@ -472,40 +472,25 @@ SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hi
 """
 
 
-# Hits grouped by item. ``matched``: every candidate document that matches (``@@``, unless the
-# postings are exact: $12) and that some township in range ($13–$14) holds (one index probe
-# each) — counted for the total without ranking it. Only then ranked: a query of one lexeme
-# ($15 not NULL) by its postings' ranks (equal to ``ts_rank``, computed when indexed: no
-# document is read, so a frequent word — 检查 in 1,900 of 2,000 items — costs index probes
-# alone), any other by ``ts_rank`` over the matched documents. The page's items ($6 offset,
-# $7 limit) are read with the townships holding each, their names, in code order. The counts
-# row comes even when the page is empty.
+# Hits grouped by item: every matching document that some township in range ($13–$14) holds
+# (one index probe each), how many there are, and for the page's items only ($6 offset, $7
+# limit) the townships holding each, with their names, in code order. The counts row comes even
+# when the page is empty.
 _SEARCH_ITEMS = f"""
-WITH {_CANDIDATES.format(best="$15")},
-matched AS MATERIALIZED (
-  SELECT d.id, d.item_code, d.content_hash FROM search_documents d
-   WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM postings) AS integer[]))
-     {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
-     AND EXISTS (SELECT 1 FROM township_entry_spans s
-                  WHERE s.tenant_id = $1 AND s.item_code = d.item_code AND s.item_hash = d.content_hash
-                    AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text)),
-ranked AS (
-  SELECT m.id, m.item_code, m.content_hash, x.rank
-    FROM matched m JOIN unnest((SELECT ids FROM postings), (SELECT ranks FROM postings)) AS x(id, rank) ON x.id = m.id
-   WHERE $15::int IS NOT NULL
-  UNION ALL
-  SELECT d.id, d.item_code, d.content_hash, ts_rank(d.document, $2::tsquery) FROM search_documents d
-   WHERE $15::int IS NULL AND d.tenant_id = $1
-     AND d.id = ANY(CAST((SELECT array_agg(id) FROM matched) AS integer[]))),
-page AS (SELECT * FROM ranked ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7)
-SELECT counts.total, counts.township_known, page.item_code, d.title, d.level, d.category,
-       d.item_kind, d.kinds, page.rank, t.townships, t.township_names
+WITH {_CANDIDATES.format(best="NULL")},
+hits AS MATERIALIZED ({_DOCUMENTS}),
+held AS MATERIALIZED (
+  SELECT h.* FROM hits h
+   WHERE EXISTS (SELECT 1 FROM township_entry_spans s
+                  WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.item_hash = h.content_hash
+                    AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text))
+SELECT counts.total, counts.township_known, page.item_code, page.title, page.level, page.category,
+       page.item_kind, page.kinds, page.rank, t.townships, t.township_names
   FROM (SELECT count(*) AS total,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
-          FROM matched) counts
-  LEFT JOIN page ON true
-  LEFT JOIN search_documents d ON d.tenant_id = $1 AND d.id = page.id
+          FROM held) counts
+  LEFT JOIN (SELECT * FROM held ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7) page ON true
   LEFT JOIN LATERAL (
     SELECT array_agg(s.township_code ORDER BY s.township_code) AS townships,
            array_agg(j.name ORDER BY s.township_code) AS township_names

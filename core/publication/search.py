@@ -548,10 +548,8 @@ async def search_items(
     async with tenant_transaction(access.tenant.id) as conn:
         terms = _in_catalog(terms, await lookup.vocabulary(conn, access))
         tsquery, keys = _tsquery(terms), posting_keys(terms)
-        # a query of one lexeme is ranked by its postings (see queries._SEARCH_ITEMS)
-        by_postings = 1 if keys.one_lexeme else None
         args = (access.tenant.id, tsquery, kind, category, township, offset, limit, *keys.args(), *townships)
-        records = await queries.search_items(conn, *args, by_postings)
+        records = await queries.search_items(conn, *args)
     if not records[0]["township_known"]:
         raise NotFound(Text("not-found.no-township", township=township))
     slug, total = access.tenant.slug, records[0]["total"]
