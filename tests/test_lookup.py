@@ -487,3 +487,43 @@ async def test_dispatch_goes_down_to_the_post(client: httpx.AsyncClient, make_te
     other = await make_tenant("taian")
     refused = await client.post(f"{t.base}/lookup", json={"text": "省庄镇山火"}, headers=other.auth())
     assert refused.status_code == 404
+
+
+def _item(code: str, parent: str | None, *parties: tuple[str, str]) -> Any:
+    from core.catalog.reading import ItemView, ResponsibilityData
+
+    return ItemView(
+        code=code, version=1, title=code, level="item", kinds=["basic"], township_scope="all",
+        parent_code=parent, category=None, item_kind=None, description="", high_frequency=False,
+        process="", extra={}, recovery=None, status="active", withdrawn_reason=None, successor_code=None,
+        content_hash="", changed_in=1, revision=1,
+        responsibilities=[ResponsibilityData(p, r) for p, r in parties], legal_bases=[],
+    )  # fmt: skip
+
+
+def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it() -> None:
+    from core.publication.lookup_index import Hit
+
+    items = {
+        i.code: i
+        for i in (
+            _item("P", None, ("township", "primary"), ("bureau", "cooperating")),
+            _item("P-T1", "P", ("bureau", "primary")),  # the department's own task
+            _item("P-T2", "P", ("township", "primary")),  # the township's task
+            _item("Q", None, ("township", "primary")),
+            _item("Q-R1", "Q", ("police", "primary"), ("township", "cooperating")),  # the precise assignment
+            _item("X", None, ("township", "primary")),
+        )
+    }
+
+    def order(*scored: tuple[str, float]) -> list[str]:
+        return [h.code for h in lookup._specific_first([Hit(c, s) for c, s in scored], items, 5)]
+
+    # a department-only child at 99 % of its parent stays behind it; the township's task goes first
+    assert order(("P", 12.6), ("P-T1", 12.45), ("P-T2", 11.5)) == ["P-T2", "P", "P-T1"]
+    assert order(("P", 12.6), ("P-T1", 12.7)) == ["P-T1", "P"]  # …unless it scores as well
+    # a child that still involves the parent's lead goes first at 90 %
+    assert order(("Q", 9.36), ("Q-R1", 9.34)) == ["Q-R1", "Q"]
+    # two promoted children keep their own order; a promoted child is never ranked below its own score
+    assert order(("P", 8.2), ("P-T2", 8.55), ("X", 8.3)) == ["P-T2", "X", "P"]
+    assert order(("Q", 4.9), ("Q-R1", 5.1), ("X", 5.0)) == ["Q-R1", "X", "Q"]

@@ -822,14 +822,27 @@ SPECIFIC_SHARE = 0.9
 def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> list[Hit]:
     """``hits`` with each item placed before its parent when it scores nearly as well
     (:data:`SPECIFIC_SHARE`): dispatch goes to the precise item (the power or service under a
-    work item), whose parties are the precise ones; the first ``limit``."""
+    work item), whose parties are the precise ones; the first ``limit``. Children promoted
+    before one parent keep their own order by score. A child in which the parent's lead has
+    no part at all — a department's own task under an item the township leads (组织消防安全
+    专项检查 under 消防安全群防群治, 指导人民调解工作 under 矛盾纠纷排查调处) — is promoted only
+    when it scores at least as well as the parent: the parent says who answers for the
+    matter, and the appeal must point at the department's own work to overrule it. A child
+    that still involves the parent's lead (the district bureau leads, the township
+    cooperates) is the precise assignment and goes first as before."""
     scores = {h.code: h.score for h in hits}
 
-    def key(h: Hit) -> tuple[float, int, str]:
-        parent = items[h.code].parent_code if h.code in items else None
-        if parent in scores and h.score >= SPECIFIC_SHARE * scores[parent]:
-            return (-scores[parent], 0, h.code)
-        return (-h.score, 1, h.code)
+    def share(child: ItemView, parent: ItemView) -> float:
+        lead = _parties(parent)[:1]
+        involved = not lead or lead[0].role != "primary" or any(p.code == lead[0].code for p in _parties(child))
+        return SPECIFIC_SHARE if involved else 1.0
+
+    def key(h: Hit) -> tuple[float, int, float, str]:
+        item = items.get(h.code)
+        parent = item.parent_code if item is not None else None
+        if item is not None and parent in scores and h.score >= share(item, items[parent]) * scores[parent]:
+            return (-max(scores[parent], h.score), 0, -h.score, h.code)  # never below its own score
+        return (-h.score, 1, 0.0, h.code)
 
     return sorted(hits, key=key)[:limit]
 
