@@ -258,6 +258,7 @@ def clear_caches() -> None:
     _in_force.clear()
     _unit_cache.clear()
     _gazetteers.clear()
+    _posts.clear()
 
 
 def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[Document]:
@@ -383,6 +384,23 @@ def _landmarks(plugin: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((m.name, m.division_code) for m in found)
 
 
+#: Post assignments (岗位分解) of a township's entries per (tenant, township, content generation):
+#: saving a post or an assignment moves the generation (core.lists.posts), so a lookup reads
+#: them again only after a change — no statement of its own on the way.
+_posts: LRU[tuple[uuid.UUID, str, int], dict[str, queries.AssignmentRow]] = LRU(4096)
+
+
+async def _assignments(
+    conn: asyncpg.Connection, access: Access, township: str, generation: int
+) -> dict[str, queries.AssignmentRow]:
+    key = (access.tenant.id, township, generation)
+    found = _posts.get(key)
+    if found is None:
+        found = {r.item_code: r for r in await queries.assignments(conn, access.tenant.id, township)}
+        _posts.put(key, found)
+    return found
+
+
 #: Place names per (tenant, content generation): the generation moves with every change of the
 #: division tree, so a renamed or added village is read from the next lookup on.
 _gazetteers: LRU[tuple[uuid.UUID, int], places.Gazetteer] = LRU(256)
@@ -409,9 +427,10 @@ async def _gazetteer(conn: asyncpg.Connection, access: Access, generation: int) 
 
 async def _resolve_location(
     conn: asyncpg.Connection, access: Access, field: str, value: str
-) -> tuple[str, str, TownshipVersion | None]:
+) -> tuple[str, str, TownshipVersion | None, int]:
     """The township a township/village/grid code (or exact name) lies in: its code, its
-    name and its published list version in force today (None without one) — one statement."""
+    name, its published list version in force today (None without one) and the tenant's
+    content generation — one statement."""
     records = await queries.locations(conn, access.tenant.id, value, _TOWNSHIP_KINDS)
     if not records:
         label = {"township": "township or street", "village": "village or community", "grid": "grid"}[field]
@@ -431,14 +450,14 @@ async def _resolve_location(
         # a version row (ver) has all three or none
         assert row.catalog_version is not None and row.content_hash is not None, "joined from one version row"
         version = TownshipVersion(row.code, row.name, row.number, row.catalog_version, row.content_hash)
-    return row.code, row.name, version
+    return row.code, row.name, version, row.generation
 
 
 async def _township_for(
     conn: asyncpg.Connection, access: Access, *, township: str | None, village: str | None, grid: str | None
-) -> tuple[str, str, TownshipVersion | None] | None:
+) -> tuple[str, str, TownshipVersion | None, int] | None:
     """The one township the given location fields point to (they must agree), or None."""
-    found: dict[str, tuple[str, str, TownshipVersion | None]] = {}
+    found: dict[str, tuple[str, str, TownshipVersion | None, int]] = {}
     for field, value in (("grid", grid), ("village", village), ("township", township)):
         if value is not None and value.strip():
             found[field] = await _resolve_location(conn, access, field, value.strip())
@@ -949,11 +968,12 @@ async def _lookup(
     items = [catalog.items[h.code] for h in top]
     party_codes = {p.code for item in items for p in _parties(item)} - {TOWNSHIP_PARTY}
     dispatch = await _dispatch(conn, access, party_codes, ref.code if ref else None) if items else _Dispatch({}, {}, {})
-    posts = {}
+    posts: dict[str, queries.AssignmentRow] = {}
     if ref is not None and items:
-        posts = {
-            r.item_code: r for r in await queries.assignments(conn, access.tenant.id, ref.code, [i.code for i in items])
-        }
+        generation = (
+            given[3] if given is not None else (moment or await queries.generation_today(conn, access.tenant.id))[0]
+        )
+        posts = await _assignments(conn, access, ref.code, generation)
     place_words = f"地点：{place.reason}" + (f"（{'、'.join(place.words)}）" if place.source == "parameter" else "")
     matched = []
     for hit, item in zip(top, items, strict=True):
