@@ -10,17 +10,9 @@ import pytest
 from core.publication import lookup, lookup_index
 from tenants.access import open_access
 from tenants.lookup_warmup import warm_up
+from tests.call_fixtures import publish_list
 from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, RECOVERED, STREETS, add_items, build_county, publish
 from tests.conftest import PLATFORM, TenantFixture
-
-
-async def _publish_list(client: httpx.AsyncClient, t: TenantFixture, township: str) -> None:
-    base = f"{t.base}/townships/{township}/list"
-    for step in ("submit", "file"):
-        response = await client.post(f"{base}/{step}", headers=t.auth())
-        assert response.status_code == 200, response.text
-    done = await client.post(f"{base}/publish", json={"effective_date": "2025-01-01"}, headers=t.auth())
-    assert done.status_code == 200, done.text
 
 
 @pytest.fixture
@@ -28,7 +20,7 @@ async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixt
     await build_county(client, tenant)
     await add_items(client, tenant, DOMAIN, PATROL, PERMIT, RECOVERED)
     await publish(client, tenant)
-    await _publish_list(client, tenant, sorted(STREETS)[0][0])
+    await publish_list(client, tenant, sorted(STREETS)[0][0])
     return tenant
 
 
