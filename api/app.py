@@ -52,6 +52,7 @@ from core.platform.storage import make_storage
 from core.publication import bodies as published_bodies
 from core.publication import lookup, portal
 from tenants.deadlines import DeadlineSweeper
+from tenants.lookup_warmup import LookupWarmer
 
 API_DESCRIPTION = """\
 Qingdan keeps township duty-item lists (乡镇(街道)履职事项清单) for county governments.
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         )
     )
 
-    workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper] = []
+    workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper | LookupWarmer] = []
 
     async def startup() -> None:
         await open_database(settings, app=True)
@@ -98,6 +99,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             sweeper = DeadlineSweeper(settings.deadline_sweep_seconds)
             sweeper.start()
             workers.append(sweeper)
+        if settings.lookup_warmup_seconds > 0:  # the lookup's dictionary and indexes, in the background
+            warmer = LookupWarmer(settings.lookup_warmup_seconds)
+            warmer.start()
+            workers.append(warmer)
         if settings.export_retention_hours > 0:  # stored exports past their retention
             exports = ExportSweeper(storage)
             exports.start()
