@@ -81,7 +81,7 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
     async with platform_transaction(), acting_as_tenant(tenant_id) as conn:
         row = await conn.fetchrow(
             "INSERT INTO tenants (id, slug, name, division_code, plugin) VALUES ($1, $2, $3, $4, $5)"
-            " RETURNING id, slug, name, division_code, plugin, settings, created_at",
+            " RETURNING id, slug, name, division_code, plugin, settings, created_at, kind",
             tenant_id,
             data.slug,
             data.name,
