@@ -11,10 +11,12 @@ import msgspec
 import pytest
 
 from core.oversight import model
+from core.oversight.comparison import ProvisionProfile, compare, contrasts_between, provision_profile
 from core.oversight.indicators import compute
 from core.oversight.model import BurdenIndicators
 from core.platform.db import tenant_transaction
-from tests.conftest import TenantFixture
+from tenants.provisioning import TenantCreate, create_tenant
+from tests.conftest import PLATFORM, TenantFixture
 from tests.oversight_fixtures import EMERGENCY, LIUCHENG, build_oversight_county
 
 BEFORE, BETWEEN, AFTER = datetime.date(2024, 12, 31), datetime.date(2025, 3, 1), datetime.date(2025, 7, 1)
@@ -91,3 +93,35 @@ async def test_call_statistics_per_department_are_aggregates_without_personal_da
     body = msgspec.json.encode(now).decode()
     assert "无证经营" not in body and "raised_by" not in body and "contact" not in body
     assert model.decode(model.encode(now)) == now
+
+
+async def profile_of(tenant_id: uuid.UUID) -> ProvisionProfile:
+    async with tenant_transaction(tenant_id) as conn:
+        return await provision_profile(conn, tenant_id)
+
+
+async def test_the_five_demo_counties_share_duties_by_provision(database_url: str) -> None:
+    """The demo's five plugin counties (their seed catalogs, as provisioned): the same duty under
+    different names is found through the provision it cites."""
+    ids = []
+    for plugin in ("wenjiang", "longsha", "taian", "lanshan", "dongshan"):
+        slug = f"{plugin[:6]}-{uuid.uuid4().hex[:6]}"
+        tenant = await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} 比较", plugin=plugin))
+        ids.append(tenant.id)
+    profiles = [await profile_of(i) for i in ids]
+    comparison = compare(profiles)
+    by_label = {s.label: s for s in comparison.shared}
+    homestead = by_label["《土地管理法》第六十二条"]
+    assert len(homestead.counties) == 5 and homestead.sides == {"township"}
+    assert {i.title for c in homestead.counties for i in c.items} >= {"农村村民宅基地审批", "宅基地申请审核批准"}
+    assert len(comparison.shared) >= 40
+    assert all(len({c.tenant_id for c in s.counties}) >= 2 for s in comparison.shared)
+
+    # 露天焚烧: 温江 and 东山 took the penalty back, 龙沙 and 泰安 keep it on the townships
+    burning = next(c for c in comparison.contrasts if c.label == "《大气污染防治法》第一百一十九条")
+    wenjiang, longsha = ids[0], ids[1]
+    assert {d.tenant_id for d in burning.county_level} >= {wenjiang, ids[4]}
+    assert {d.tenant_id for d in burning.township_level} >= {longsha, ids[2]}
+    pair = contrasts_between(comparison, wenjiang, longsha)
+    assert any(c.label == burning.label for c in pair)
+    assert all(d.tenant_id == wenjiang for c in pair for d in c.county_level)

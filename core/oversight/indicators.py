@@ -42,6 +42,7 @@ from core.oversight.model import (
 )
 from core.platform.errors import NotFound
 from core.platform.messages import Text
+from core.plugin_api.types import ListStructure
 
 #: A lead department's duty that only directs the townships (督促/指导/要求… 乡镇/街道 …, one
 #: clause): the department assigns the work instead of doing its part.
@@ -66,6 +67,15 @@ PUSH_DOWN_NOTES = {
     "lead_duty_empty": "牵头部门未写明自身职责",
     "lead_duty_only_directs": "牵头部门职责仅为督促、指导乡镇(街道)",
 }
+
+
+def kinds_by_role(structure: ListStructure) -> tuple[list[str], list[str], list[str]]:
+    """The structure's kind codes playing the roles basic, cooperating and recovered (the
+    statements' ``$3…$5``)."""
+    roles: dict[str, list[str]] = defaultdict(list)
+    for kind in structure.kinds:
+        roles[kind_role(kind)].append(kind.code)
+    return roles["basic"], roles["cooperating"], roles["recovered"]
 
 
 def _mean(part: int, whole: int) -> float | None:
@@ -186,10 +196,7 @@ async def compute(conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datetim
     if county is None:
         raise NotFound(Text("not-found.no-tenant", tenant=str(tenant_id)))
     structure = await structure_in(conn, tenant_id)
-    roles: dict[str, list[str]] = defaultdict(list)
-    for kind in structure.kinds:
-        roles[kind_role(kind)].append(kind.code)
-    role_args = (roles["basic"], roles["cooperating"], roles["recovered"])
+    role_args = kinds_by_role(structure)
     upper = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time(), CHINA)
     lower = upper - datetime.timedelta(days=CALL_PERIOD_DAYS)
 

@@ -275,3 +275,63 @@ async def scheme_at(conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datet
         as_of,
     )
     return None if record is None else SchemeRow(*record)
+
+
+# --------------------------------------------------------------------------- provision profiles
+
+
+class ProvisionItemRow(_Row, frozen=True):
+    """An item of the catalog version in force citing an article of a shared legal document."""
+
+    document_id: uuid.UUID
+    document_title: str
+    short_title: str
+    article: int
+    code: str
+    title: str
+    role: str
+    side: str
+    townships: int
+
+
+#: The items of the county's catalog version in force at $2 (published, effective by then: the
+#: latest) that cite an article of the shared library ($6: its tenant), each with its side —
+#: ``county`` (recovered, or never on a township list), ``township`` (basic, or the township
+#: bears the primary responsibility), ``shared`` (a county department leads, the township
+#: cooperates) — and the townships whose list in force holds it. $3…$5: as in _IN_FORCE.
+_PROVISION_ITEMS = f"""
+WITH {_IN_FORCE}, cv AS (
+  SELECT max(v.number) AS number FROM catalog_versions v
+   WHERE v.tenant_id = $1 AND v.status = 'published' AND v.effective_date <= $2
+), holders AS (SELECT e.item_code, count(*)::int AS townships FROM e GROUP BY e.item_code),
+items AS (
+  SELECT i.code, i.title, i.version,
+         CASE WHEN i.kinds && $5::text[] THEN 'recovered' WHEN i.kinds && $3::text[] THEN 'basic'
+              WHEN i.kinds && $4::text[] THEN 'cooperating' ELSE 'other' END AS role,
+         i.township_scope,
+         EXISTS (SELECT 1 FROM catalog_responsibilities p WHERE p.tenant_id = $1 AND p.version = i.version
+                    AND p.item_code = i.code AND p.party = 'township' AND p.role = 'primary') AS township_primary
+    FROM cv JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cv.number AND i.status = 'active'
+)
+SELECT DISTINCT d.id AS document_id, d.title AS document_title, d.short_title, c.article, it.code, it.title, it.role,
+       CASE WHEN it.role = 'recovered' OR it.township_scope = 'none' THEN 'county'
+            WHEN it.role = 'basic' OR (it.role = 'other' AND it.township_primary) THEN 'township'
+            ELSE 'shared' END AS side,
+       coalesce(h.townships, 0) AS townships
+  FROM items it
+  JOIN item_citations c ON c.tenant_id = $1 AND c.version = it.version AND c.item_code = it.code
+   AND c.document_tenant = $6 AND c.article IS NOT NULL
+  JOIN legal_documents d ON d.tenant_id = $6 AND d.id = c.document_id
+  LEFT JOIN holders h ON h.item_code = it.code
+ ORDER BY d.id, c.article, it.code
+"""
+
+
+async def provision_items(
+    conn: asyncpg.Connection,
+    tenant_id: uuid.UUID,
+    as_of: datetime.date,
+    roles: tuple[list[str], list[str], list[str]],
+    shared_tenant: uuid.UUID,
+) -> list[ProvisionItemRow]:
+    return rows_as(ProvisionItemRow, await conn.fetch(_PROVISION_ITEMS, tenant_id, as_of, *roles, shared_tenant))
