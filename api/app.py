@@ -28,6 +28,7 @@ from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
 from api.rest.lookup import LookupController
+from api.rest.oversight import OverseenCountyController, OversightGrantController
 from api.rest.portal_footer import PortalFooterController
 from api.rest.posts import PostController
 from api.rest.publications import ROUTES as PUBLICATION_ROUTES
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             AccountabilityController,
             PostController,
             PortalFooterController,
+            OversightGrantController,
+            OverseenCountyController,
             LookupController,
             SearchController,
             portal_router,
