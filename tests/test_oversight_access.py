@@ -2,20 +2,22 @@
 GraphQL field, and what an overseer never sees (docs/oversight.md).
 
 County A is published (streets 柳城 and 公平 publish their lists with contact phone numbers,
-天府 keeps a draft) and then opens a catalog draft holding an item nobody published; county B is
-an empty county. Both have stored burden indicators. A province is granted by A only; a city by
-nobody. Everything goes over HTTP (REST and /graphql) as a client would, except the checks that
+天府 keeps a draft) and then opens a catalog draft holding an item nobody published; counties B
+and C are empty (B has stored indicators). A province is granted by A and C, never by B; a city
+by nobody. Everything goes over HTTP (REST and /graphql) as a client would, except the checks that
 read tables directly as the oversight role, which show the database refusing by itself."""
 
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from core.oversight.storage import store_indicators
 from core.platform.db import oversee, oversight_transaction, tenant_transaction
@@ -50,6 +52,11 @@ OVERSEEN = (
 )
 # Each field of a county alone: a field resolved after a revocation must refuse by itself.
 SINGLE_FIELDS = [f.strip() for f in COUNTY_FIELDS.strip().splitlines()[1:]]
+# The comparisons, naming $c (as_of: the day the fixture's lists are in force).
+COMPARING = [
+    'oversightComparison(counties: ["%s"], asOf: "2025-06-30")',
+    'oversightContrasts(countyLevel: "%s", townshipLevel: "%s", asOf: "2025-06-30")',
+]
 GRANTS = "query($t: String!) { tenant(slug: $t) { oversightGrants { overseer active grantedBy revokedAt } } }"
 GRANT = (
     "mutation($t: String!, $o: String!) { grantOversight(tenant: $t, overseer: $o) {"
@@ -62,6 +69,7 @@ REVOKE = GRANT.replace("grantOversight", "revokeOversight")
 class World:
     a: TenantFixture
     b: TenantFixture
+    c: TenantFixture
     province: TenantFixture
     city: TenantFixture
 
@@ -82,18 +90,21 @@ async def world(client: httpx.AsyncClient, make_tenant: MakeTenant) -> World:
     a = await published_county(client, await make_tenant())
     await add_items(client, a, DRAFT_ITEM)  # a draft catalog version, numbered after the published one
     b = await make_tenant()
-    for county in (a, b):
-        await _store_indicators(county)
+    await _store_indicators(b)  # A's are computed on the first request
     province = await make_tenant(division_code="370000", kind="province")
     city = await make_tenant(division_code="370900", kind="city")
     granted = await client.put(f"{a.base}/oversight/grants/{province.slug}", headers=a.auth())
     assert granted.status_code == 200, granted.text
-    return World(a, b, province, city)
+    c = await make_tenant()  # an empty county that granted the province too: A's contrasts need a second
+    assert (await client.put(f"{c.base}/oversight/grants/{province.slug}", headers=c.auth())).status_code == 200
+    return World(a, b, c, province, city)
 
 
 def county_routes(w: World, overseer: TenantFixture, county: TenantFixture | str) -> list[str]:
-    """Every REST route that reads one overseen county."""
+    """Every REST route that reads an overseen county, naming ``county`` (the contrasts also name
+    a county the overseer may read, after it)."""
     base = w.oversight(overseer, county)
+    slug = county if isinstance(county, str) else county.slug
     return [
         base,
         f"{base}/townships",
@@ -101,6 +112,10 @@ def county_routes(w: World, overseer: TenantFixture, county: TenantFixture | str
         f"{base}/catalog/versions",
         f"{base}/catalog/versions/1/items",
         f"{base}/indicators?as_of={AS_OF}",
+        f"{base}/report?as_of={AS_OF}",
+        f"{base}/report?as_of={AS_OF}&format=xlsx",
+        f"{overseer.base}/oversight/comparison?counties={slug}",
+        f"{overseer.base}/oversight/contrasts?county_level={slug}&township_level={w.c.slug}",
     ]
 
 
@@ -124,6 +139,10 @@ async def assert_unreadable(client: httpx.AsyncClient, w: World, overseer: Tenan
     assert county not in [c["slug"] for c in listed.json()]
     body = await gql(client, overseer.reader, OVERSEEN, t=overseer.slug, c=county)
     assert body["data"]["tenant"]["overseenCounty"] is None and not body.get("errors"), body
+    for field in COMPARING:
+        query = f'{{ tenant(slug: "{overseer.slug}") {{ {field % (county, w.c.slug)[: field.count("%s")]} }} }}'
+        body = await gql(client, overseer.reader, query)
+        assert body["errors"][0]["extensions"]["code"] == "not-found", (field, body)
 
 
 def _no_personal_data(text: str) -> None:
@@ -136,13 +155,14 @@ async def test_a_granted_overseer_reads_what_the_county_published(client: httpx.
     for key in (w.province.admin, w.province.reader, w.province.platform):
         counties = await client.get(w.oversight(w.province), headers=w.province.auth(key))
         assert counties.status_code == 200, counties.text
-        assert [c["slug"] for c in counties.json()] == [w.a.slug]
+        assert sorted(c["slug"] for c in counties.json()) == sorted([w.a.slug, w.c.slug])
     h = w.province.auth(w.province.reader)
     for url in county_routes(w, w.province, w.a):
         response = await client.get(url, headers=h)
         assert response.status_code == 200, (url, response.text)
-        _no_personal_data(response.text)
-        assert DRAFT_ITEM["code"] not in response.text
+        if "report" not in url:  # binary; the workbook is read below
+            _no_personal_data(response.text)
+            assert DRAFT_ITEM["code"] not in response.text
     base = w.oversight(w.province, w.a)
     lists = (await client.get(f"{base}/townships", headers=h)).json()
     assert [(x["township_code"], x["number"]) for x in lists] == [(LIUCHENG, 1), (GONGPING, 1)]  # 天府: a draft
@@ -162,20 +182,34 @@ async def test_a_granted_overseer_reads_what_the_county_published(client: httpx.
     assert codes == sorted(codes) and "SAF-03" in codes and DRAFT_ITEM["code"] not in codes
     fire_item = next(i for i in rest["items"] + items["items"] if i["code"] == "SAF-03")
     assert fire_item["citations"] == ["《中华人民共和国消防法》第三十条"]
-    indicators = await client.get(f"{base}/indicators?as_of={AS_OF}", headers=h)
-    assert indicators.json() == INDICATORS
-    missing = await client.get(f"{base}/indicators?as_of=2020-01-01", headers=h)
-    assert missing.status_code == 404
+    indicators = (await client.get(f"{base}/indicators?as_of={AS_OF}", headers=h)).json()
+    assert indicators["as_of"] == AS_OF and [t["code"] for t in indicators["townships"]][:2] == [LIUCHENG, GONGPING]
+    again = (await client.get(f"{base}/indicators?as_of={AS_OF}", headers=h)).json()
+    assert again["computed_at"] == indicators["computed_at"]  # stored on the first request, read since
+    workbook = await client.get(f"{base}/report?as_of={AS_OF}&format=xlsx", headers=h)
+    assert workbook.headers["content-type"].startswith("application/vnd.openxmlformats")
+    cells = " ".join(
+        str(c)
+        for ws in load_workbook(io.BytesIO(workbook.content)).worksheets
+        for r in ws.iter_rows(values_only=True)
+        for c in r
+    )
+    assert "柳城街道" in cells
+    _no_personal_data(cells)
+    pdf = await client.get(f"{base}/report?as_of={AS_OF}", headers=h)
+    assert pdf.content.startswith(b"%PDF") and "attachment" in pdf.headers["content-disposition"]
+    compared = (await client.get(f"{w.province.base}/oversight/comparison", headers=h)).json()
+    assert compared["counties"] == ["测试县", "测试县"] and compared["contrasts"] == []  # C cites nothing
     # The same through GraphQL.
     body = await gql(client, w.province.reader, OVERSEEN, t=w.province.slug, c=w.a.slug)
     assert not body.get("errors"), body
     node = body["data"]["tenant"]
-    assert node["kind"] == "province" and [c["slug"] for c in node["overseenCounties"]] == [w.a.slug]
+    assert node["kind"] == "province" and {c["slug"] for c in node["overseenCounties"]} == {w.a.slug, w.c.slug}
     county = node["overseenCounty"]
     assert [x["townshipCode"] for x in county["townshipLists"]] == [LIUCHENG, GONGPING]
     assert county["townshipList"]["number"] == 1 and county["catalogVersions"][0]["number"] == 1
     assert DRAFT_ITEM["code"] not in [i["code"] for i in county["catalogItems"]["items"]]
-    assert county["indicators"] == INDICATORS
+    assert county["indicators"]["as_of"] == AS_OF
 
 
 async def test_bad_input_answers_a_clear_problem(client: httpx.AsyncClient, world: World) -> None:
@@ -242,8 +276,8 @@ async def test_the_database_refuses_drafts_keys_and_personal_data(client: httpx.
     """In an oversight transaction that has read A's grant and oversees A, the role itself sees
     only what was published and may not read the columns and tables of private data, nor write."""
     w = world
-    a, province = await find_tenant(w.a.slug), await find_tenant(w.province.slug)
-    assert a and province
+    a, c, province = await find_tenant(w.a.slug), await find_tenant(w.c.slug), await find_tenant(w.province.slug)
+    assert a and c and province
     base = w.oversight(w.province, w.a)
     assert (await client.get(f"{base}/catalog/versions/2/items", headers=w.province.auth())).status_code == 404
     assert (await client.get(f"{base}/townships/{TIANFU}/list", headers=w.province.auth())).status_code == 404
@@ -272,7 +306,7 @@ async def test_the_database_refuses_drafts_keys_and_personal_data(client: httpx.
                 await conn.execute(sql, *([a.id] if "$1" in sql else []))
     async with oversight_transaction(province.id) as conn:
         grants = await conn.fetch("SELECT tenant_id FROM oversight_grants")  # only grants naming it
-        assert [g["tenant_id"] for g in grants] == [a.id]
+        assert {g["tenant_id"] for g in grants} == {a.id, c.id}
         assert await conn.fetchval("SELECT count(*) FROM township_list_versions") == 0  # nothing before oversee()
         await oversee(conn, [a.id], 1)
         drafts = await conn.fetchval("SELECT count(*) FROM catalog_versions WHERE status = 'draft'")

@@ -15,7 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
-from core.oversight import grants, published, scope
+from core.oversight import grants, published, reading, scope
 from core.oversight.grants import GrantView
 from core.platform.errors import NotFound
 from core.security.access import Access
@@ -140,9 +140,9 @@ class OverseenCounty:
             items=[OverseenCatalogItem(**_fields(i)) for i in page.items], next_cursor=page.next_cursor
         )
 
-    @strawberry.field(description="The burden indicators as of a date, as stored (the REST body).")
+    @strawberry.field(description="The burden indicators as of a date (the REST body; computed on first request).")
     async def indicators(self, as_of: datetime.date) -> JSON:
-        stored = await published.indicators(self.access, self.slug, as_of)
+        stored = await reading.indicators(self.access, self.slug, as_of)
         return msgspec.json.decode(stored.body)
 
 
@@ -164,3 +164,21 @@ class OversightQueries:
             return OverseenCounty.of(await scope.county(self.access, slug), self.access)
         except NotFound:
             return None
+
+    @strawberry.field(
+        description="The legal provisions the duties of two or more overseen counties rest on, and the contrasts"
+        " (REST compareOverseenCounties; counties: slugs, default every overseen county)."
+    )
+    async def oversight_comparison(
+        self, info: GqlInfo, counties: list[str] | None = None, as_of: datetime.date | None = None
+    ) -> JSON:
+        return msgspec.to_builtins(await reading.comparison(self.access, counties, as_of))
+
+    @strawberry.field(
+        description="Duties county_level leaves to the county level and township_level pushes to townships"
+        " (REST contrastOverseenCounties)."
+    )
+    async def oversight_contrasts(
+        self, info: GqlInfo, county_level: str, township_level: str, as_of: datetime.date | None = None
+    ) -> JSON:
+        return msgspec.to_builtins(await reading.contrasts(self.access, county_level, township_level, as_of))
