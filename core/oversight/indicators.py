@@ -1,7 +1,7 @@
 """Burden indicators (减负指标) of one county as of a date: :func:`compute`.
 
-Four statements whatever the county's size (townships with their counts per role, items in
-force with their findings, calls per department, the evaluation scheme in force) plus the
+Three statements whatever the county's size (townships with their counts per role and items in
+force with their findings in one, calls per department, the evaluation scheme in force) plus the
 tenant's row and structure; everything else is arithmetic on their rows. The caller holds the
 transaction and its row-level-security context (the county's own, or an overseer's granted
 one): nothing here opens a transaction or names a role. Definitions: docs/oversight.md.
@@ -200,8 +200,7 @@ async def compute(conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datetim
     upper = datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time(), CHINA)
     lower = upper - datetime.timedelta(days=CALL_PERIOD_DAYS)
 
-    townships = await queries.township_counts(conn, tenant_id, as_of, role_args, TOWNSHIP_KINDS)
-    items = await queries.items_in_force(conn, tenant_id, as_of, role_args, DIRECTS_ONLY, upper)
+    townships, items = await queries.county_rows(conn, tenant_id, as_of, role_args, TOWNSHIP_KINDS, DIRECTS_ONLY, upper)
     calls = await queries.department_calls(conn, tenant_id, lower, upper)
     stored = await queries.scheme_at(conn, tenant_id, as_of)
     scheme = msgspec.json.decode(stored.document, type=SchemeDoc) if stored else plugin_scheme(county.plugin)[0]

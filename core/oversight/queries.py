@@ -119,8 +119,9 @@ lv AS MATERIALIZED (
                        AND ch.parent_code = h.item_code)
 )"""
 
-_TOWNSHIP_COUNTS = f"""
-WITH {_IN_FORCE}, counts AS (
+#: Per township (of kinds $6) its list in force and its entries per role.
+_TOWNSHIPS = """
+counts AS MATERIALIZED (
   SELECT e.township_code,
          count(*) FILTER (WHERE r.role = 'basic') AS basic,
          count(*) FILTER (WHERE r.role = 'cooperating') AS cooperating,
@@ -129,39 +130,26 @@ WITH {_IN_FORCE}, counts AS (
          count(*) AS total
     FROM e JOIN roles r ON r.catalog_version = e.catalog_version AND r.item_code = e.item_code
    GROUP BY e.township_code
-)
-SELECT j.code, j.name, j.kind, j.attributes->>'township_type' AS township_type, lv.number, lv.effective_date,
-       coalesce(c.basic, 0) AS basic, coalesce(c.cooperating, 0) AS cooperating,
-       coalesce(c.recovered, 0) AS recovered, coalesce(c.other, 0) AS other, coalesce(c.total, 0) AS total
-  FROM jurisdictions j
-  LEFT JOIN lv ON lv.township_code = j.code
-  LEFT JOIN counts c ON c.township_code = j.code
- WHERE j.tenant_id = $1 AND j.kind = ANY($6::text[])
- ORDER BY j.code
-"""
-
-
-async def township_counts(
-    conn: asyncpg.Connection,
-    tenant_id: uuid.UUID,
-    as_of: datetime.date,
-    roles: tuple[list[str], list[str], list[str]],
-    township_kinds: list[str],
-) -> list[TownshipCountRow]:
-    records = await conn.fetch(_TOWNSHIP_COUNTS, tenant_id, as_of, *roles, township_kinds)
-    return rows_as(TownshipCountRow, records)
-
+), township_rows AS (
+  SELECT j.code, j.name, j.kind, j.attributes->>'township_type' AS township_type, lv.number, lv.effective_date,
+         coalesce(c.basic, 0) AS basic, coalesce(c.cooperating, 0) AS cooperating,
+         coalesce(c.recovered, 0) AS recovered, coalesce(c.other, 0) AS other, coalesce(c.total, 0) AS total
+    FROM jurisdictions j
+    LEFT JOIN lv ON lv.township_code = j.code
+    LEFT JOIN counts c ON c.township_code = j.code
+   WHERE j.tenant_id = $1 AND j.kind = ANY($6::text[])
+)"""
 
 #: Items in force with their findings (see docs/oversight.md, "Burden indicators"):
 #: ``push_down`` — for a cooperating item, why no county department does its own part
-#:   (``township_primary``, ``no_lead_department``, ``lead_duty_empty``, ``lead_duty_only_directs``);
+#:   (``township_primary``, ``no_lead_department``, ``lead_duty_empty``, ``lead_duty_only_directs``;
+#:   ``$7``: the pattern of a duty that only directs the townships);
 #: ``added_without_admission`` — the reason of the ``add`` adjustment after the baseline catalog
 #:   that brought the item in without an approved admission (or an approved bottom-up add);
 #: ``calls_to_receiver`` / ``answered_by_receiver`` — for a recovered item, the dispatches to its
-#:   receiving unit of calls on the item raised before $7 (the end of $2), and how many it answered by then.
-#: ``$6``: the pattern of a duty that only directs the townships.
-_ITEMS = f"""
-WITH {_IN_FORCE}, newest AS (
+#:   receiving unit of calls on the item raised before $8 (the end of $2), and how many it answered by then.
+_ITEMS = """
+newest AS MATERIALIZED (
   SELECT DISTINCT ON (r.item_code) r.* FROM roles r ORDER BY r.item_code, r.catalog_version DESC
 ), totals AS (SELECT r.item_code, sum(r.townships)::int AS townships FROM roles r GROUP BY r.item_code),
 baseline AS (
@@ -173,7 +161,7 @@ baseline AS (
               WHEN NOT bool_or(p.party <> 'township' AND p.role = 'primary' AND btrim(p.duty) <> '')
                 THEN 'lead_duty_empty'
               WHEN NOT bool_or(p.party <> 'township' AND p.role = 'primary' AND btrim(p.duty) <> ''
-                               AND btrim(p.duty) !~ $6) THEN 'lead_duty_only_directs'
+                               AND btrim(p.duty) !~ $7) THEN 'lead_duty_only_directs'
          END AS push_down
     FROM newest n
     LEFT JOIN catalog_responsibilities p ON p.tenant_id = $1 AND p.version = n.catalog_version
@@ -190,41 +178,57 @@ baseline AS (
             AND w.outcome = 'approved'
             AND (w.kind = 'admission' OR (w.kind = 'adjustment' AND w.data->>'action' = 'add')))
    ORDER BY a.item_code, a.version
-), receiver AS (
-  SELECT n.item_code, n.recovery->>'receiving_unit' AS unit_code FROM newest n
+), departments AS MATERIALIZED (SELECT u.code, u.name FROM units u WHERE u.tenant_id = $1),
+receiver AS MATERIALIZED (
+  SELECT n.item_code, n.recovery->>'receiving_unit' AS unit_code, dp.name AS unit_name
+    FROM newest n LEFT JOIN departments dp ON dp.code = n.recovery->>'receiving_unit'
    WHERE n.role = 'recovered' AND n.recovery->>'receiving_unit' IS NOT NULL
 ), acted AS (
   SELECT rc.item_code, count(d.call_id)::int AS calls,
-         (count(*) FILTER (WHERE d.answered_at < $7))::int AS answered
+         (count(*) FILTER (WHERE d.answered_at < $8))::int AS answered
     FROM receiver rc
-    JOIN calls c ON c.tenant_id = $1 AND c.item_code = rc.item_code AND c.raised_at < $7
+    JOIN calls c ON c.tenant_id = $1 AND c.item_code = rc.item_code AND c.raised_at < $8
     JOIN call_dispatches d ON d.tenant_id = $1 AND d.call_id = c.id AND d.unit_code = rc.unit_code
    GROUP BY rc.item_code
-)
-SELECT n.item_code AS code, n.title, n.kinds, n.role, t.townships, p.push_down,
-       ua.reason AS added_without_admission, rc.unit_code AS receiving_unit, u.name AS receiving_unit_name,
-       coalesce(ac.calls, 0) AS calls_to_receiver, coalesce(ac.answered, 0) AS answered_by_receiver
-  FROM newest n
-  JOIN totals t ON t.item_code = n.item_code
-  LEFT JOIN pushed p ON p.item_code = n.item_code
-  LEFT JOIN unadmitted ua ON ua.item_code = n.item_code
-  LEFT JOIN receiver rc ON rc.item_code = n.item_code
-  LEFT JOIN units u ON u.tenant_id = $1 AND u.code = rc.unit_code
-  LEFT JOIN acted ac ON ac.item_code = n.item_code
- ORDER BY n.item_code
+), item_rows AS (
+  SELECT n.item_code AS code, n.title, n.kinds, n.role, t.townships, p.push_down,
+         ua.reason AS added_without_admission, rc.unit_code AS receiving_unit, rc.unit_name AS receiving_unit_name,
+         coalesce(ac.calls, 0) AS calls_to_receiver, coalesce(ac.answered, 0) AS answered_by_receiver
+    FROM newest n
+    JOIN totals t ON t.item_code = n.item_code
+    LEFT JOIN pushed p ON p.item_code = n.item_code
+    LEFT JOIN unadmitted ua ON ua.item_code = n.item_code
+    LEFT JOIN receiver rc ON rc.item_code = n.item_code
+    LEFT JOIN acted ac ON ac.item_code = n.item_code
+)"""
+
+#: Both reads in one statement: the lists in force (the costly part, every entry of the county)
+#: are read once and feed both aggregates, returned as two JSON arrays.
+_COUNTY = f"""
+WITH {_IN_FORCE}, {_TOWNSHIPS}, {_ITEMS}
+SELECT (SELECT coalesce(json_agg(t ORDER BY t.code), '[]') FROM township_rows t)::text AS townships,
+       (SELECT coalesce(json_agg(i ORDER BY i.code), '[]') FROM item_rows i)::text AS items
 """
 
+_TOWNSHIP_ROWS = msgspec.json.Decoder(list[TownshipCountRow])
+_ITEM_ROWS = msgspec.json.Decoder(list[ItemInForceRow])
 
-async def items_in_force(
+
+async def county_rows(
     conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
     as_of: datetime.date,
     roles: tuple[list[str], list[str], list[str]],
+    township_kinds: list[str],
     directs_only: str,
     upper: datetime.datetime,
-) -> list[ItemInForceRow]:
-    """``upper``: the end of ``as_of`` (China time), the bound of the calls counted."""
-    return rows_as(ItemInForceRow, await conn.fetch(_ITEMS, tenant_id, as_of, *roles, directs_only, upper))
+) -> tuple[list[TownshipCountRow], list[ItemInForceRow]]:
+    """Every township (of ``township_kinds``, by code) with its counts, and every item in force
+    (by code) with its findings; ``upper``: the end of ``as_of`` (China time), the bound of the
+    calls counted."""
+    record = await conn.fetchrow(_COUNTY, tenant_id, as_of, *roles, township_kinds, directs_only, upper)
+    assert record is not None, "a SELECT without FROM returns one row"
+    return _TOWNSHIP_ROWS.decode(record["townships"]), _ITEM_ROWS.decode(record["items"])
 
 
 #: Per county department or dispatched agency, its dispatches of calls raised in [$2, $3):
