@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import anyio
 
+from core.calls.reading import CHINA
 from core.oversight import comparison as compare_mod
 from core.oversight import indicators as indicator_mod
 from core.oversight import model, reports
@@ -42,7 +43,19 @@ async def indicators(access: Access, county: str, as_of: datetime.date) -> Store
         county_id = overseen.id
     if stored is not None:
         return stored
+    check_as_of(as_of)
     return await compute_and_store(county_id, as_of)
+
+
+#: The earliest date indicators are computed for (every stored date is a row: no date of 1900).
+EARLIEST = datetime.date(2000, 1, 1)
+
+
+def check_as_of(as_of: datetime.date) -> None:
+    """A date indicators may be computed and stored for: not in the future (in China), not before 2000."""
+    today = datetime.datetime.now(CHINA).date()
+    if not EARLIEST <= as_of <= today:
+        raise ValidationFailed.on("as_of", f"a date from {EARLIEST} to today ({today})")
 
 
 async def compute_and_store(county_id: uuid.UUID, as_of: datetime.date) -> StoredIndicators:
@@ -57,6 +70,7 @@ async def compute_own(access: Access, as_of: datetime.date) -> StoredIndicators:
     require_admin(access, "compute burden indicators")
     if access.tenant.kind != "county":
         raise ValidationFailed.on("tenant", "burden indicators are a county's")
+    check_as_of(as_of)
     return await compute_and_store(access.tenant.id, as_of)
 
 
