@@ -18,6 +18,7 @@ from core.oversight import access_queries as queries
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from core.platform.inputs import Checked
+from core.platform.messages import Text
 from core.security import audit
 from core.security.access import Access, Role, Tenant
 from core.security.permissions import require_admin
@@ -70,7 +71,7 @@ def _audited(row: queries.GrantRow) -> dict[str, str | None]:
 def _require_county(access: Access, action: str) -> None:
     require_admin(access, action)
     if access.tenant.kind != "county":
-        raise PermissionDenied(f"only a county grants oversight; {access.tenant.slug} is a {access.tenant.kind}")
+        raise PermissionDenied(Text("forbidden.county-grants-only", tenant=access.tenant.slug, kind=access.tenant.kind))
 
 
 async def _overseer(slug: str) -> Tenant:
@@ -78,7 +79,7 @@ async def _overseer(slug: str) -> Tenant:
     admin learns no more about other tenants than that this slug oversees nothing)."""
     tenant = await find_tenant(slug)
     if tenant is None or tenant.kind not in OVERSEER_KINDS:
-        raise ValidationFailed.on("overseer", f"no city or province tenant {slug!r}")
+        raise ValidationFailed.on("overseer", Text("field.no-overseer", slug=slug))
     return tenant
 
 
@@ -109,13 +110,13 @@ async def revoke(access: Access, overseer_slug: str) -> GrantView:
     _require_county(access, "revoke oversight")
     overseer = await find_tenant(overseer_slug)
     if overseer is None:
-        raise NotFound(f"no active grant to {overseer_slug!r}")
+        raise NotFound(Text("not-found.no-active-grant", overseer=overseer_slug))
     async with tenant_transaction(access.tenant.id) as conn:
         before = await queries.grant_of(conn, access.tenant.id, overseer.id)
         now = datetime.datetime.now(datetime.UTC)
         row = await conn.fetchrow(queries.REVOKE, access.tenant.id, overseer.id, now)
         if row is None or before is None:
-            raise NotFound(f"no active grant to {overseer_slug!r}")
+            raise NotFound(Text("not-found.no-active-grant", overseer=overseer_slug))
         revoked = queries.GrantRow(**row)
         await audit.record(access, AUDIT_ENTITY, overseer.slug, "revoke", _audited(before), _audited(revoked))
     return _view(revoked, overseer)

@@ -11,6 +11,7 @@ import msgspec
 from core.oversight import access_queries as queries
 from core.oversight.scope import overseeing
 from core.platform.errors import NotFound
+from core.platform.messages import Text
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.security.access import Access
 
@@ -90,7 +91,7 @@ async def township_list(
     async with overseeing(access, county) as overseen:
         version = await queries.list_in_force(overseen.conn, overseen.id, township, as_of or _today())
         if version is None:
-            raise NotFound(f"no published list of township {township!r} in force on {as_of or _today()}")
+            raise NotFound(Text("not-found.no-list-in-force", township=township, day=str(as_of or _today())))
         rows = await queries.entries(overseen.conn, overseen.id, township, version.number, version.catalog_version)
     fields = msgspec.structs.asdict(version)
     del fields["entries"]
@@ -112,7 +113,7 @@ async def catalog_items(
     after = decode_cursor(cursor, str)
     async with overseeing(access, county) as overseen:
         if await queries.catalog_version(overseen.conn, overseen.id, number) is None:
-            raise NotFound(f"no published catalog version {number}")
+            raise NotFound(Text("not-found.no-published-catalog-version", number=number))
         rows = await queries.catalog_items(overseen.conn, overseen.id, number, after, limit + 1)
     items = [PublishedItem(**msgspec.structs.asdict(r)) for r in rows]
     return page_of(items, limit, lambda item: item.code)

@@ -28,6 +28,7 @@ from core.oversight.scope import overseeing
 from core.oversight.storage import StoredIndicators, read_indicators, store_indicators
 from core.platform.db import tenant_transaction
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 from core.security.access import Access
 from core.security.permissions import require_admin
 
@@ -55,7 +56,7 @@ def check_as_of(as_of: datetime.date) -> None:
     """A date indicators may be computed and stored for: not in the future (in China), not before 2000."""
     today = datetime.datetime.now(CHINA).date()
     if not EARLIEST <= as_of <= today:
-        raise ValidationFailed.on("as_of", f"a date from {EARLIEST} to today ({today})")
+        raise ValidationFailed.on("as_of", Text("field.must-lie-from", first=str(EARLIEST), last=str(today)))
 
 
 async def compute_and_store(county_id: uuid.UUID, as_of: datetime.date) -> StoredIndicators:
@@ -69,7 +70,7 @@ async def compute_own(access: Access, as_of: datetime.date) -> StoredIndicators:
     """A county (admin or platform) computes and stores its own indicators as of ``as_of``."""
     require_admin(access, "compute burden indicators")
     if access.tenant.kind != "county":
-        raise ValidationFailed.on("tenant", "burden indicators are a county's")
+        raise ValidationFailed.on("tenant", Text("field.indicators-are-a-countys"))
     check_as_of(as_of)
     return await compute_and_store(access.tenant.id, as_of)
 
@@ -79,7 +80,7 @@ async def comparison(access: Access, slugs: list[str] | None, as_of: datetime.da
     overseen) rest on, with the contrasts; each county read under the oversight role."""
     chosen = slugs if slugs else [c.slug for c in await overseen_counties(access)]
     if len(chosen) > MAX_COMPARED:
-        raise ValidationFailed.on("counties", f"at most {MAX_COMPARED} counties in one comparison")
+        raise ValidationFailed.on("counties", Text("field.too-many-counties", maximum=MAX_COMPARED))
     profiles = []
     for slug in dict.fromkeys(chosen):  # each once, in the order asked
         async with overseeing(access, slug) as overseen:
@@ -92,7 +93,7 @@ async def contrasts(
 ) -> list[Contrast]:
     """Duties ``county_level`` leaves to the county level and ``township_level`` pushes to townships."""
     if county_level == township_level:
-        raise ValidationFailed.on("township_level", "name another county than county_level")
+        raise ValidationFailed.on("township_level", Text("field.another-county"))
     ids = []
     profiles = []
     for slug in (county_level, township_level):

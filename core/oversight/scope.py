@@ -23,6 +23,7 @@ from core.oversight import access_queries as queries
 from core.oversight.grants import may_oversee
 from core.platform.db import oversee, oversight_transaction
 from core.platform.errors import NotFound, PermissionDenied
+from core.platform.messages import Text
 from core.security.access import Access
 from core.security.tenancy import find_tenant
 
@@ -39,13 +40,12 @@ class CountyView(msgspec.Struct):
 def require_overseer(access: Access) -> None:
     if not may_oversee(access):
         raise PermissionDenied(
-            "only the admin or reader keys of a city or province tenant read overseen counties"
-            f" ({access.tenant.slug} is a {access.tenant.kind}, the key a {access.role.value} key)"
+            Text("forbidden.not-overseer", tenant=access.tenant.slug, kind=access.tenant.kind, role=access.role.value)
         )
 
 
 def no_county(slug: str) -> NotFound:
-    return NotFound(f"no overseen county {slug!r}")
+    return NotFound(Text("not-found.no-overseen-county", county=slug))
 
 
 async def counties(access: Access) -> list[CountyView]:
