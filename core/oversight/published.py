@@ -10,7 +10,6 @@ import msgspec
 
 from core.oversight import access_queries as queries
 from core.oversight.scope import overseeing
-from core.oversight.storage import StoredIndicators, read_indicators
 from core.platform.errors import NotFound
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.security.access import Access
@@ -117,12 +116,3 @@ async def catalog_items(
         rows = await queries.catalog_items(overseen.conn, overseen.id, number, after, limit + 1)
     items = [PublishedItem(**msgspec.structs.asdict(r)) for r in rows]
     return page_of(items, limit, lambda item: item.code)
-
-
-async def indicators(access: Access, county: str, as_of: datetime.date) -> StoredIndicators:
-    """The county's burden indicators as of ``as_of``, as stored (aggregates only)."""
-    async with overseeing(access, county) as overseen:
-        stored = await read_indicators(overseen.conn, overseen.id, as_of)
-    if stored is None:
-        raise NotFound(f"no burden indicators of {county!r} stored as of {as_of}")
-    return stored
