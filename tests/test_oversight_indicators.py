@@ -14,9 +14,11 @@ from core.oversight import model
 from core.oversight.comparison import ProvisionProfile, compare, contrasts_between, provision_profile
 from core.oversight.indicators import compute
 from core.oversight.model import BurdenIndicators
+from core.oversight.scope import overseeing
 from core.platform.db import tenant_transaction
+from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
-from tests.conftest import PLATFORM, TenantFixture
+from tests.conftest import PLATFORM, MakeTenant, TenantFixture
 from tests.oversight_fixtures import EMERGENCY, LIUCHENG, build_oversight_county
 
 BEFORE, BETWEEN, AFTER = datetime.date(2024, 12, 31), datetime.date(2025, 3, 1), datetime.date(2025, 7, 1)
@@ -125,3 +127,19 @@ async def test_the_five_demo_counties_share_duties_by_provision(database_url: st
     pair = contrasts_between(comparison, wenjiang, longsha)
     assert any(c.label == burning.label for c in pair)
     assert all(d.tenant_id == wenjiang for c in pair for d in c.county_level)
+
+
+async def test_a_profile_reads_the_same_in_an_overseers_granted_context(
+    client: httpx.AsyncClient, make_tenant: MakeTenant, tenant: TenantFixture
+) -> None:
+    county = await build_oversight_county(client, tenant)
+    province = await make_tenant(division_code="370000", kind="province")
+    granted = await client.put(f"{tenant.base}/oversight/grants/{province.slug}", headers=tenant.auth())
+    assert granted.status_code == 200, granted.text
+    overseer = await open_access(PLATFORM, province.slug)
+    async with overseeing(overseer, tenant.slug) as seen:
+        profile = await provision_profile(seen.conn, seen.id)
+    assert profile == await profile_of(county)
+    labels = {d.label: [i.code for i in d.items] for d in profile.duties}
+    assert labels == {"《安全生产法》第九条": ["B-01"], "《城乡规划法》第四十一条": ["D-01"]}
+    assert [d.side for d in profile.duties] == ["township", "township"]

@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from api.portal.routes import _env as portal_templates  # autoescape, StrictUndefined
 from core.oversight.comparison import Contrast, CountyDuty, ProvisionItem
 from core.oversight.indicators import compute
 from core.oversight.model import BurdenIndicators
@@ -127,3 +128,12 @@ async def test_public_figures_are_the_charts_the_county_chose(indicators: Burden
     with pytest.raises(ValidationFailed):
         public_figures(indicators, ["kinds", "names"])
     assert set(PUBLISHABLE) == {"kinds", "townships", "indicators", "calls"}
+
+
+async def test_the_portal_draws_the_published_charts_as_inline_svg(indicators: BurdenIndicators) -> None:
+    figures = public_figures(indicators, list(PUBLISHABLE))
+    page = portal_templates.get_template("figures.html").render(figures=figures)
+    assert page.count("<svg") == 4 and "<script" not in page and "style=" not in page
+    assert "每个乡镇(街道)平均事项数与全国平均" in page and "全国平均" in page and "区应急管理局" in page
+    assert 'width="360.0"' in page  # the national total (340) is the kinds chart's longest bar
+    assert portal_templates.get_template("figures.html").render().strip() == ""  # nothing chosen: nothing shown

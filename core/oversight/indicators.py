@@ -265,7 +265,7 @@ async def compute(conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datetim
             evaluation,
             len(_township_indicators(scheme)),
         ),
-        call_period=CallPeriod(start=(upper - datetime.timedelta(days=CALL_PERIOD_DAYS)).date(), end=as_of),
+        call_period=CallPeriod(start=lower.date(), end=as_of),
         departments=[department_calls(r) for r in calls],
     )
 
