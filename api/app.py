@@ -28,6 +28,12 @@ from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
 from api.rest.lookup import LookupController
+from api.rest.oversight import (
+    CountyIndicatorController,
+    OverseenCountyController,
+    OversightComparisonController,
+    OversightGrantController,
+)
 from api.rest.portal_footer import PortalFooterController
 from api.rest.posts import PostController
 from api.rest.publications import ROUTES as PUBLICATION_ROUTES
@@ -136,6 +142,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             AccountabilityController,
             PostController,
             PortalFooterController,
+            OversightGrantController,
+            OverseenCountyController,
+            OversightComparisonController,
+            CountyIndicatorController,
             LookupController,
             SearchController,
             portal_router,

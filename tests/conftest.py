@@ -24,7 +24,7 @@ from core.platform.settings import Settings, load_settings
 from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
-from tenants.provisioning import TenantCreate, create_tenant
+from tenants.provisioning import TenantCreate, TenantKind, create_tenant
 
 # Every database the suite migrates — the session's, and those of the subprocesses the CLI and
 # operator tests start (they inherit the environment) — loads the 68 core texts, not the whole
@@ -156,7 +156,9 @@ async def platform_key(database_url: str) -> str:
 async def make_tenant(database_url: str, platform_key: str) -> MakeTenant:
     """Create a uniquely named tenant (optionally from a plugin) with admin and reader keys."""
 
-    async def make(plugin: str | None = None, division_code: str = "510115") -> TenantFixture:
+    async def make(
+        plugin: str | None = None, division_code: str = "510115", kind: TenantKind = "county"
+    ) -> TenantFixture:
         slug = f"t-{uuid.uuid4().hex[:10]}"
         tenant = await create_tenant(
             PLATFORM,
@@ -165,6 +167,7 @@ async def make_tenant(database_url: str, platform_key: str) -> MakeTenant:
                 name="测试县",
                 division_code=None if plugin else division_code,
                 plugin=plugin,
+                kind=kind,
             ),
         )
         access = await open_access(PLATFORM, slug)
