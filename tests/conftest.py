@@ -65,6 +65,20 @@ async def citus_cluster(data_dir: Path) -> AsyncIterator[citus.Cluster | None]:
         await asyncio.to_thread(cluster.destroy)
 
 
+async def without_flushes(server_url: str) -> None:
+    """The suite's server is thrown away with its folder: it need not wait for the disk. fsync
+    and full-page writes guard against a machine crash only (a killed server loses nothing;
+    tests/test_faults.py kills a server of its own), and waiting on them was much of the suite's
+    time on a CI disk. The Citus cluster is started so already (core/platform/citus.py)."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        for setting in ("fsync", "full_page_writes"):
+            await conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(scope="session")
 async def database_url(data_dir: Path, citus_cluster: citus.Cluster | None) -> AsyncIterator[str]:
     """A fresh database on the session's embedded server (or the Citus cluster's coordinator),
@@ -77,6 +91,7 @@ async def database_url(data_dir: Path, citus_cluster: citus.Cluster | None) -> A
         await db.disconnect()
         return
     server_url = await db.start_embedded(data_dir / "server")
+    await without_flushes(server_url)
     name = f"qingdan_test_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server_url)
     await admin.execute(f"CREATE DATABASE {name}")
