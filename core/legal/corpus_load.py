@@ -127,6 +127,13 @@ async def load_corpus(
                 report.documents,
                 report.versions,
             )
+    if report.provisions >= _REBUILD_FROM:
+        # Fresh rows have no statistics: without them the first searches plan as for an empty
+        # table. In a transaction of its own: on Citus the load's statements ran locally on the
+        # coordinator's copy of the reference tables, after which the transaction cannot send
+        # ANALYZE to every node ("a local execution has accessed a placement").
+        async with platform_transaction() as conn:
+            await conn.execute(queries.ANALYZE_LIBRARY)
     report.seconds = time.perf_counter() - started
     say(
         f"legal library: {report.documents} new documents, {report.versions} new versions, "
@@ -232,8 +239,6 @@ async def _store(conn: asyncpg.Connection, texts: list[CorpusText], report: Load
     await conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
     for index in indexes:
         await conn.execute(index["indexdef"])
-    # Fresh rows have no statistics: without them the first searches plan as for an empty table.
-    await conn.execute(queries.ANALYZE_LIBRARY)
 
 
 _REBUILD_FROM = 20_000  # provisions; below this, updating the index in place is quicker
