@@ -68,6 +68,29 @@ async def test_every_table_is_placed(database_url: str) -> None:
     assert len({r["colocationid"] for r in sharded.values()}) == 1
 
 
+@on_citus
+async def test_a_restrictive_policy_on_a_tenant_table_is_refused(database_url: str) -> None:
+    """Citus copies policies to the shards without AS RESTRICTIVE (migration 0015): the
+    distribution step names such a policy instead of placing a table that carries one."""
+    conn = await db.acquire()
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "CREATE POLICY probe_restrictive ON events AS RESTRICTIVE FOR SELECT TO PUBLIC USING (true)"
+            )
+            with pytest.raises(RuntimeError, match=r"events\.probe_restrictive.*permissive"):
+                await distribution.plan(conn)
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    finally:
+        await db.DB.pool.release(conn)  # type: ignore[union-attr]
+
+
+class _RolledBack(Exception):
+    """Leaves a probe's transaction by rolling it back."""
+
+
 async def _tenant_id(t: TenantFixture) -> uuid.UUID:
     from core.security.tenancy import find_tenant
 
