@@ -38,6 +38,7 @@ import hashlib
 import ipaddress
 import json
 import math
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -47,6 +48,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from api.errors import send_problem
+from core.platform import messages
 from core.platform.messages import Text
 from core.platform.settings import Settings, load_settings
 
@@ -362,13 +364,28 @@ class _BodyClock:
 MAX_HEADER_BYTES = 64 * 1024
 
 
-def _raw_problem(status: int, reason: str, code: str, detail: str) -> bytes:
+#: ``Accept-Language`` among the bytes of a request's head received so far (the head is not
+#: parsed yet when it is refused for its size or lateness).
+_ACCEPT_LANGUAGE = re.compile(rb"\naccept-language:[ \t]*([^\r\n]{0,200})", re.IGNORECASE)
+
+
+def _raw_problem(status: int, reason: str, code: str, detail: Text, asked: str) -> bytes:
+    """The refusal of a request whose head was never parsed: in the language its received
+    bytes ask for (``Accept-Language``, if it came before the cut), else English."""
+    spoken = messages.negotiate(asked)
     body = json.dumps(
-        {"type": f"https://qingdan.dev/problems/{code}", "title": reason, "status": status, "detail": detail}
+        {
+            "type": f"https://qingdan.dev/problems/{code}",
+            "title": messages.title(code, spoken, reason),
+            "status": status,
+            "detail": detail.render(spoken),
+            "code": code,
+        },
+        ensure_ascii=False,
     ).encode()
     head = (
         f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/problem+json\r\nconnection: close\r\n"
-        f"content-length: {len(body)}\r\n\r\n"
+        f"content-language: {spoken}\r\ncontent-length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
 
@@ -386,6 +403,7 @@ class HeaderDeadline:
     seconds: float = -1.0
     _header_timer: asyncio.TimerHandle | None = None
     _header_bytes = 0
+    _asked_language = ""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)  # type: ignore[misc]
@@ -397,6 +415,9 @@ class HeaderDeadline:
             if self._header_timer is None:
                 self._arm_header_timer()
             self._header_bytes += len(data)
+            if not self._asked_language:
+                found = _ACCEPT_LANGUAGE.search(data)
+                self._asked_language = found.group(1).decode("latin-1") if found else ""
         super().data_received(data)  # type: ignore[misc]
         if not self._awaiting_request():
             self._disarm_header_timer()
@@ -405,7 +426,7 @@ class HeaderDeadline:
                 431,
                 "Request Header Fields Too Large",
                 "request-header-fields-too-large",
-                f"the request line and headers exceed {MAX_HEADER_BYTES:,} bytes",
+                Text("raw.headers-too-large", limit=MAX_HEADER_BYTES),
             )
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -419,6 +440,7 @@ class HeaderDeadline:
     def _arm_header_timer(self) -> None:
         seconds = self.seconds if self.seconds >= 0 else (_header_seconds() or 0.0)
         self._header_bytes = 0
+        self._asked_language = ""
         if seconds > 0:
             self._header_timer = self.loop.call_later(seconds, self._headers_late, seconds)  # type: ignore[attr-defined]
 
@@ -439,14 +461,15 @@ class HeaderDeadline:
             408,
             "Request Timeout",
             "request-timeout",
-            f"the request line and headers did not arrive within {seconds:g} s",
+            Text("raw.headers-late", seconds=seconds),
         )
 
-    def _refuse(self, status: int, reason: str, code: str, detail: str) -> None:
+    def _refuse(self, status: int, reason: str, code: str, detail: Text) -> None:
+        asked = self._asked_language
         self._disarm_header_timer()
         transport: asyncio.Transport = self.transport  # type: ignore[attr-defined]
         if not transport.is_closing():
-            transport.write(_raw_problem(status, reason, code, detail))
+            transport.write(_raw_problem(status, reason, code, detail, asked))
             transport.close()
 
 

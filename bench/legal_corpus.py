@@ -1,15 +1,19 @@
 """The national corpus: loading it, loading it again, resolving citations and searching it.
 
-    python -m bench.legal_corpus [--check] [--seconds S]
+    python -m bench.legal_corpus [--check] [--queries N]
 
-Prints, on a fresh embedded database: the full load of the shipped corpus (parse + store,
-target ≤ 60 s) beside its reference — parsing alone, and COPY of the same rows into an
-unindexed table (what the bytes cost); the re-run with nothing new (≤ 5 s); resolving 10,000
-citations against the full corpus as a 泰安 tenant (≤ 1 s) — 10,000 distinct strings naming
-1,000 documents by title, short title or abbreviation, pure resolution and through the service
-(one transaction, the provisions checked in the database) — beside a dict lookup of the same
-titles; legal search (``search_provisions``) with 1 and 16 concurrent callers, p50/p95/p99
-(target p99 ≤ 50 ms at 16) beside the bare statement on the owner's connection.
+Prints, on a fresh embedded database, with the load average (the machine is shared: read the
+ratios): the full load of the shipped corpus (parse + store + the search index, target ≤ 60 s)
+beside its reference — parsing alone, and COPY of the same rows into an unindexed table (what
+the bytes cost); the re-run with nothing new (≤ 5 s); resolving 10,000 citations against the
+full corpus as a 泰安 tenant (≤ 1 s) — 10,000 distinct strings naming 1,000 documents by title,
+short title or abbreviation, pure resolution and through the service (one transaction, the
+provisions checked in the database) — beside a dict lookup of the same titles; legal search
+(``search_provisions``) with random queries — words of 2, 3 and 4 characters cut from random
+articles, one or two words, some of them matching nothing — with 1 and 16 concurrent callers,
+p50/p95/p99 (target p99 ≤ 50 ms at 16), each query's first run (cold) apart from its repeat
+(warm), beside the in-run limit: a constant statement through the same tenant transaction at
+the same concurrency; and, for comparison, the same queries as a scan of every article.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -26,16 +32,18 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
+from bench.legal import _best
 from core import install
-from core.legal import queries
+from core.legal import search_index
 from core.legal.citations import Library, to_simplified
 from core.legal.corpus import CORPUS_ARCHIVE, CorpusText, read_archive
 from core.legal.documents import search_provisions
 from core.legal.library import citable_library, provision_rows, resolve_citations, resolve_texts
 from core.legal.numerals import article_label
 from core.platform import db
-from core.platform.db import platform_transaction
+from core.platform.db import platform_transaction, tenant_transaction
 from core.security.access import Access, Principal, Role
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
@@ -62,7 +70,8 @@ FORMS = [
 ]
 
 
-async def run(data_dir: Path, seconds: float) -> bool:
+async def run(data_dir: Path, queries_per_run: int) -> bool:
+    load_before = os.getloadavg()
     url = await db.start_embedded(data_dir)
     await db.connect(url)
     try:
@@ -82,58 +91,117 @@ async def run(data_dir: Path, seconds: float) -> bool:
             await conn.copy_records_to_table("copy_ref", records=rows)
             copy_s = time.perf_counter() - t
             await conn.execute("DROP TABLE copy_ref")
+            t = time.perf_counter()
+            indexed = await search_index.rebuild(conn)
+            index_s = time.perf_counter() - t
             library = await citable_library(conn, uuid.uuid4(), "370902")  # a tenant of 泰山区, 泰安
+            queries_ = await _queries(conn, queries_per_run)
         citations = _citations(library)
         t = time.perf_counter()
         resolved = resolve_texts(citations, library)
-        resolve_s = time.perf_counter() - t
+        resolve_cold_s = time.perf_counter() - t  # with the one-time loads (OpenCC's dictionaries)
+        resolve_s = _best(lambda: resolve_texts(citations, library))
         titles = {e.title: e.key for e in library.entries}
         t = time.perf_counter()
         for c in citations:
             titles.get(c.partition("》")[0].lstrip("《"))
         ref_s = time.perf_counter() - t
         access = await _tenant()
-        t = time.perf_counter()
-        await resolve_citations(access, citations)
-        service_s = time.perf_counter() - t
-        searches = {n: await _search(access, n, seconds) for n in (1, 16)}
-        bare = await _search(access, 1, seconds, bare=True)
-        long_words = [q for q, _ in SEARCHES if min(len(w) for w in q.split()) >= 3]
-        indexed = {n: await _search(access, n, seconds, only=long_words) for n in (1, 16)}
+        service_s = []
+        for _ in range(3):
+            t = time.perf_counter()
+            await resolve_citations(access, citations)
+            service_s.append(time.perf_counter() - t)
+        runs: dict[str, list[float]] = {}
+        for n in (1, 16):
+            runs[f"floor {n}"] = await _search(access, n, queries_, floor=True)
+            runs[f"cold {n}"] = await _search(access, n, queries_[n == 16 :: 2])  # each query's first run
+            runs[f"warm {n}"] = await _search(access, n, queries_[n == 16 :: 2])  # the same again
+        runs["scan 1"] = await _search(access, 1, queries_[:20], scan=True)
     finally:
         await db.disconnect()
     unresolved = sum(1 for c in resolved if c.problem)
+    load_after = os.getloadavg()
     print()
-    print(f"corpus: {len(texts)} documents' versions, {len(rows)} provisions")
-    print(f"  full load (parse + store)   {load_s:6.1f} s   target ≤ {TARGET_LOAD_S:.0f} s")
+    print(f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after (2 cores shared with other work)")
+    print(f"corpus: {len(texts)} documents' versions, {len(rows)} provisions, {indexed} current articles indexed")
+    print(f"  full load (parse + store + index)  {load_s:6.1f} s   target ≤ {TARGET_LOAD_S:.0f} s")
     print(f"    reference: parse only     {parse_s:6.1f} s;  COPY of the rows, no index {copy_s:6.1f} s")
+    print(f"    the search index alone (rebuilt again) {index_s:6.1f} s")
     print(f"  re-run, nothing new         {rerun_s:6.2f} s   target ≤ {TARGET_RERUN_S:.0f} s")
     print(
         f"  resolve 10,000 citations    {resolve_s:6.3f} s   target ≤ {TARGET_RESOLVE_S:.0f} s"
-        f"   ({len(library.entries)} titles visible to 泰安, {unresolved} unresolved)"
+        f"   ({len(library.entries)} titles visible to 泰安, {unresolved} unresolved; best of 3,"
+        f" the first run of the process {resolve_cold_s:.3f} s)"
     )
-    print(f"    through the service       {service_s:6.3f} s   (parse, resolve, check the provisions in the database)")
+    service_best = min(service_s)
+    print(
+        f"    through the service       {service_best:6.3f} s   (best of {', '.join(f'{x:.3f}' for x in service_s)};"
+        " parse, resolve, check the provisions in the database)"
+    )
     print(f"    reference: dict lookup    {ref_s:6.3f} s   ratio {resolve_s / max(ref_s, 1e-9):.0f}×")
-    print(f"  legal search over the corpus, {seconds:.0f} s per run ({', '.join(q for q, _ in SEARCHES)})")
-    for n, values in searches.items():
-        print(f"    {n:>2} caller(s)   {_latency(values)}")
-    print(f"    reference: bare statement as owner, 1 caller   {_latency(bare)}")
-    print(f"  only words of three characters or more ({', '.join(long_words)}): the trigram index serves")
-    for n, values in indexed.items():
-        print(f"    {n:>2} caller(s)   {_latency(values)}")
-    print("  (a two-character word has no trigram: its search reads every article, about 0.6 s)")
-    p99 = _pct(searches[16], 99)
+    print(f"  legal search over the corpus, {len(queries_)} random queries, e.g. {' | '.join(queries_[:8])}")
+    for name, values in runs.items():
+        print(f"    {name:<8} {_latency(values)}")
+    print(
+        "    (floor: a constant statement through the same tenant transaction, the in-run limit;"
+        " cold: each query's first run; warm: its repeat; scan: the same words read from every article)"
+    )
+    p99 = max(_pct(runs["cold 16"], 99), _pct(runs["warm 16"], 99))
+    floor99 = _pct(runs["floor 16"], 99)
+    print(f"  p99 at 16 callers {p99:.1f} ms = {p99 / floor99:.1f}× the floor's p99 {floor99:.1f} ms")
     verdict = "met" if p99 <= TARGET_SEARCH_MS else "MISSED"
     print(f"  target search p99 ≤ {TARGET_SEARCH_MS:.0f} ms at 16 callers: {verdict}")
     return (
         load_s <= TARGET_LOAD_S
         and rerun_s <= TARGET_RERUN_S
-        and service_s <= TARGET_RESOLVE_S
+        and service_best <= TARGET_RESOLVE_S
         and p99 <= TARGET_SEARCH_MS
     )
 
 
-SEARCHES = [("安全生产", None), ("消防 检查", None), ("征用", None), ("應急預案", None), ("居民委员会 调解", None)]
+_CJK = re.compile("[\u4e00-\u9fff]{2,}")
+
+
+async def _queries(conn: Any, count: int) -> list[str]:
+    """Random queries: words of 2–4 characters cut from random current articles visible to
+    泰安 (national and Shandong's); a third of them two words, half of those from different
+    articles (so that some match nothing)."""
+    texts = [r["text"] for r in await conn.fetch(SAMPLE_ARTICLES)]
+    rng = random.Random(1919)
+
+    def word() -> str:
+        while True:
+            runs = _CJK.findall(rng.choice(texts))
+            if runs:
+                run = rng.choice(runs)
+                size = min(len(run), rng.choice((2, 2, 3, 4)))
+                at = rng.randrange(len(run) - size + 1)
+                return run[at : at + size]
+
+    out: dict[str, None] = {}
+    while len(out) < count:
+        q = word() if rng.random() < 2 / 3 else f"{word()} {word()}"
+        out.setdefault(q)
+    return list(out)
+
+
+SAMPLE_ARTICLES = (
+    "SELECT p.text FROM legal_search_articles a"
+    " JOIN provisions p ON p.tenant_id = '00000000-0000-0000-0000-000000000000'"
+    " AND p.version_id = a.version_id AND p.article = a.article AND p.paragraph = 0 AND p.item = 0"
+    " JOIN legal_documents d ON d.tenant_id = p.tenant_id AND d.id = a.document_id"
+    " WHERE d.region_code IS NULL OR d.region_code LIKE '37%' ORDER BY a.ordinal"
+)
+
+SCAN = (
+    "SELECT d.title, d.id, p.article FROM legal_documents d CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v"
+    " WHERE v.tenant_id = d.tenant_id AND v.document_id = d.id ORDER BY v.version_date DESC LIMIT 1) v"
+    " JOIN provisions p ON p.tenant_id = d.tenant_id AND p.version_id = v.id AND p.paragraph = 0 AND p.item = 0"
+    " WHERE d.tenant_id IN ($2, '00000000-0000-0000-0000-000000000000')"
+    " AND (d.region_code IS NULL OR starts_with($3, d.region_code))"
+    " AND p.text ILIKE ALL($1) ORDER BY d.title, d.id, p.article LIMIT 51"
+)
 
 
 def _citations(library: Library) -> list[str]:
@@ -155,36 +223,27 @@ async def _tenant() -> Access:
 
 
 async def _search(
-    access: Access, callers: int, seconds: float, *, bare: bool = False, only: list[str] | None = None
+    access: Access, callers: int, mix: list[str], *, floor: bool = False, scan: bool = False
 ) -> list[float]:
+    """Run every query of ``mix`` once, ``callers`` at a time; each one's latency in ms."""
     timings: list[float] = []
-    mix = only or [q for q, _ in SEARCHES]
-    stop = time.perf_counter() + seconds
+    todo = iter(mix)
 
-    async def one(n: int) -> None:
-        i = n
-        while time.perf_counter() < stop:
-            q = mix[i % len(mix)]
-            i += 1
+    async def one() -> None:
+        for q in todo:
             t = time.perf_counter()
-            if bare:
+            if floor:
+                async with tenant_transaction(access.tenant.id) as conn:
+                    await conn.fetchval("SELECT 1")
+            elif scan:
                 patterns = [f"%{to_simplified(w)}%" for w in q.split()]
-                async with platform_transaction() as conn:
-                    await queries.provision_hits(
-                        conn,
-                        access.tenant.id,
-                        patterns=patterns,
-                        level=None,
-                        document_id=None,
-                        after=None,
-                        limit=51,
-                        division_code=access.tenant.division_code,
-                    )
+                async with tenant_transaction(access.tenant.id) as conn:
+                    await conn.fetch(SCAN, patterns, access.tenant.id, access.tenant.division_code)
             else:
                 await search_provisions(access, q=q)
             timings.append((time.perf_counter() - t) * 1000)
 
-    await asyncio.gather(*(one(n) for n in range(callers)))
+    await asyncio.gather(*(one() for _ in range(callers)))
     return timings
 
 
@@ -203,12 +262,12 @@ def _latency(values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--seconds", type=float, default=10.0, help="per search run")
+    parser.add_argument("--queries", type=int, default=800, help="random search queries (half cold, half warm)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     data_dir = Path(tempfile.mkdtemp(prefix="qingdan-corpus-bench-"))
     atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
-    ok = asyncio.run(run(data_dir, args.seconds))
+    ok = asyncio.run(run(data_dir, args.queries))
     if args.check and not ok:
         sys.exit(1)
 

@@ -158,6 +158,63 @@ def test_version_annotation_after_the_title() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "《关于修改《中华人民共和国统计法》的决定》第一条",
+        "《关于修改〈中华人民共和国统计法〉的决定》第一条",
+        "《关于修改<中华人民共和国统计法>的决定》第一条",
+        "《 关于修改〈中华人民共和国统计法〉的决定 》第一条",
+    ],
+)
+def test_a_title_naming_another_document_inside(text: str) -> None:
+    # The inner marks are kept, written as the corpus writes them (《》), however they were typed.
+    assert refs(text) == [("关于修改《中华人民共和国统计法》的决定", 1, None, None)]
+
+
+def test_nested_titles_next_to_plain_ones() -> None:
+    assert refs("依据《实施〈反外国制裁法〉的规定》第三条和《消防法》第五条、《关于批准《巴黎协定》的决定》") == [
+        ("实施《反外国制裁法》的规定", 3, None, None),
+        ("消防法", 5, None, None),
+        ("关于批准《巴黎协定》的决定", None, None, None),
+    ]
+    # an outer title left open is reported; the complete inner one still parses
+    result = parse_citations("《关于修改《统计法》第一条")
+    assert result[0] == Unparsed("《关于修改", "《 without a closing 》")
+    assert result[1] == CitationRef("统计法", 1, None, None, "《统计法》第一条")
+    assert normalize_title("关于批准《巴黎协定》") == "关于批准《巴黎协定》"  # a title ending in an inner mark keeps it
+
+
+def test_nested_titles_resolve_against_the_corpus_form() -> None:
+    known = {
+        "实施《中华人民共和国反外国制裁法》的规定": "rules",
+        "中华人民共和国反外国制裁法": "law",
+        "国家机关、事业单位贯彻《国务院关于职工工作时间的规定》的实施办法": "hours",
+    }
+    cited = (
+        "《实施〈中华人民共和国反外国制裁法〉的规定》第三条；《实施《中华人民共和国反外国制裁法》的规定》第三条；"
+        "《实施〈反外国制裁法〉的规定》第三条；《反外国制裁法》第一条；"
+        "《国家机关、事业单位贯彻〈国务院关于职工工作时间的规定〉的实施办法》"
+    )
+    results = resolve(parse_citations(cited), known)
+    assert all(isinstance(r, Resolved) for r in results), results
+    assert [r.document_key for r in results if isinstance(r, Resolved)] == ["rules", "rules", "rules", "law", "hours"]
+
+
+def test_the_one_article_shortcut_reads_as_the_token_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.legal import citation_strings
+
+    texts = [
+        *citation_strings(2000),
+        *(f"《{t}》第{n}条" for t in ("消防法", "民法典", "关于修改<统计法>的决定") for n in ("一", "十", "一千零一")),
+        *("《消防法》第零条", "《消防法》第１０条", "《 消防法》第十条", "《消防法》第十条 ", "《消防法》第99999条"),
+        *("《關於消防法》第十條", "《消防法》第十条之一", "《消防法》第一〇条", "《消防法》第十条第二款"),
+    ]
+    quick = [parse_citations(t) for t in texts]
+    monkeypatch.setattr(citations, "_one_article", lambda *_: None)
+    assert [parse_citations(t) for t in texts] == quick
+
+
+@pytest.mark.parametrize(
     ("text", "reason"),
     [
         ("依据有关规定", "no document named"),

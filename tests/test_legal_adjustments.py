@@ -88,7 +88,8 @@ async def test_adjustments_are_applied_or_dismissed_once_and_publishing_warns(
         json={"effective_date": "2025-05-01"},
         headers={**h, "If-Match": draft.headers["etag"]},
     )
-    assert warned.status_code == 200 and "still open" in warned.json()["warnings"][0]
+    # The warning is for the 编办 official: Chinese unless English is asked for
+    assert warned.status_code == 200 and "仍有 1 项因法律变化的调整待处理" in warned.json()["warnings"][0]
 
     dismissed = await client.post(url, json={"state": "dismissed", "reason": "仅调整频次，事项不变"}, headers=h)
     assert dismissed.status_code == 200, dismissed.text

@@ -569,7 +569,12 @@ async def test_a_real_server_closes_slow_requests(served: tuple[int, TenantFixtu
     assert answer == b"" and waited < 3
     # Headers without end: 431 at 64 KB, whatever the timeout.
     answer, _ = await exchange(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 66_000)
-    assert status_of(answer) == 431
+    assert status_of(answer) == 431 and b"content-language: en" in answer
+    # An Accept-Language that arrived before the cut is answered in its language
+    zh = b"GET /healthz HTTP/1.1\r\nHost: x\r\nAccept-Language: zh-CN\r\nX-Pad: " + b"a" * 66_000
+    answer, _ = await exchange(port, zh)
+    assert status_of(answer) == 431 and b"content-language: zh-CN" in answer
+    assert "请求行和请求头超过 65,536 字节" in body_of(answer).decode()
 
     before = await snapshot(tenant)
     unit = json.dumps({"code": "slow-bureau", "name": "慢局", "kind": "department", "jurisdiction_code": "510115"})

@@ -99,7 +99,7 @@ def test_every_message_key_used_in_the_source_is_catalogued() -> None:
 ERROR_CLASSES = {
     "QingdanError", "InvalidInput", "Unauthenticated", "PermissionDenied", "NotFound", "Conflict",
     "PreconditionFailed", "PreconditionRequired", "ValidationFailed", "ContentTooLarge", "PayloadTooLarge",
-    "UnsupportedMediaType", "HandbookUnavailable", "PluginError", "UnknownPlugin",
+    "UnsupportedMediaType", "HandbookUnavailable", "PluginError", "UnknownPlugin", "DatabaseUnavailable",
 }  # fmt: skip
 
 
@@ -299,3 +299,119 @@ def test_every_action_a_refusal_names_is_catalogued() -> None:
     named = {p for path in SOURCES for found in calls.findall(path.read_text(encoding="utf-8")) for p in found if p}
     assert len(named) > 30, named
     assert not sorted(named - set(ACTIONS)), sorted(named - set(ACTIONS))
+
+
+# --- messages assembled at run time -------------------------------------------------------
+
+
+def _calls(name: str) -> list[tuple[Path, ast.Call]]:
+    """Every call of a function (or method) called ``name`` in the sources."""
+    found = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                f = node.func
+                called = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+                if called == name:
+                    found.append((path, node))
+    return found
+
+
+def _made_in_place(arg: ast.expr) -> bool:
+    """A string written at run time: an f-string, a concatenation or ``.format``."""
+    if isinstance(arg, ast.JoinedStr):
+        return True
+    if isinstance(arg, ast.BinOp) and any(isinstance(x, ast.Constant | ast.JoinedStr) for x in (arg.left, arg.right)):
+        return True
+    return isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr == "format"
+
+
+REFUSERS = (
+    "deny", "require_admin", "require_county_office", "require_township_actor", "require_unit_actor",
+    "require_division_write", "_require_township_editor",
+)  # fmt: skip
+
+
+def test_no_refusal_names_its_action_in_a_phrase_made_at_run_time() -> None:
+    """``deny(access, f"read the posts of {township}")`` cannot be said in Chinese: a refusal
+    whose object is made at run time names it by a catalogued ``Text`` (``action.read-posts``)."""
+    made = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for name in REFUSERS
+        for path, node in _calls(name)
+        if any(_made_in_place(a) for a in node.args)
+    ]
+    assert not made, made
+
+
+def test_states_inside_messages_are_said_by_their_labels() -> None:
+    """A state or status quoted in a message is a ``label(...)`` (已签收, not ``signed_for``);
+    an unknown value the caller sent (``field.unknown-…``) is echoed as sent, and a workflow
+    state goes with its definition's ``label``."""
+    raw = []
+    for path, node in _calls("Text"):
+        if not node.args or not isinstance(node.args[0], ast.Constant):
+            continue
+        key, named = node.args[0].value, {k.arg: k.value for k in node.keywords}
+        if str(key).startswith("field.unknown-") or "label" in named:
+            continue
+        for word in ("state", "status"):
+            value = named.get(word)
+            if value is not None and not (
+                isinstance(value, ast.Call) and getattr(value.func, "id", "") in ("label", "_state")
+            ):
+                raw.append(f"{path.relative_to(ROOT)}:{node.lineno} {key} {word}=")
+    assert len(_calls("label")) > 5
+    assert not raw, raw
+
+
+STORAGE_ERRORS = ("ObjectNotFound", "LinkExpired", "ObjectTooLarge", "UnsupportedContentType")
+
+
+def test_storage_refusals_a_person_reads_are_catalogued() -> None:
+    """The file store's refusals a person meets (too large, type not accepted, no such file,
+    a link invalid or expired) carry their ``Text`` beside the English message."""
+    bare = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for name in STORAGE_ERRORS
+        for path, node in _calls(name)
+        if path.name == "storage.py" and len(node.args) < 2
+    ]
+    assert len(_calls("LinkExpired")) >= 1
+    assert not bare, bare
+
+
+def test_refusals_before_the_headers_are_read_are_catalogued() -> None:
+    """408/431 are answered by the server protocol before the request is parsed: their detail
+    is a ``Text``, said in the language of the ``Accept-Language`` bytes received so far."""
+    from api import limits
+
+    refusals = [node for path, node in _calls("_refuse") if path.name == "limits.py"]
+    assert len(refusals) == 2
+    for node in refusals:
+        detail = node.args[3]
+        assert isinstance(detail, ast.Call) and getattr(detail.func, "id", "") == "Text", ast.dump(detail)
+    zh = limits._raw_problem(
+        431, "Request Header Fields Too Large", "request-header-fields-too-large",
+        messages.Text("raw.headers-too-large", limit=limits.MAX_HEADER_BYTES), "zh-CN,zh;q=0.9",
+    )  # fmt: skip
+    head, _, body = zh.partition(b"\r\n\r\n")
+    assert b"content-language: zh-CN" in head
+    assert "请求行和请求头超过 65,536 字节" in body.decode() and "请求头过大" in body.decode()
+    found = limits._ACCEPT_LANGUAGE.search(b"GET / HTTP/1.1\r\nHost: x\r\nAccept-Language: zh-CN\r\nX-Pad: aaa")
+    assert found and found.group(1) == b"zh-CN"
+
+
+async def test_database_and_storage_details_answer_chinese_when_asked() -> None:
+    """The details of a database away and of a refused file are catalogued."""
+    from core.platform import db, storage
+
+    away = db.unavailable(TimeoutError())
+    assert away.localized(messages.ZH)[0] == "数据库没有及时响应，未做任何修改；请几秒钟后重试"
+    assert away.localized(messages.EN)[0].startswith("the database did not answer in time")
+    try:
+        storage.verify_download("secret", "nonsense")
+    except storage.StorageError as exc:
+        assert exc.text is not None and exc.text.render(messages.ZH) == "下载链接无效，请重新获取"
+    else:
+        raise AssertionError("a forged link passed")

@@ -45,6 +45,7 @@ from core.jurisdictions.tree import JurisdictionCreate, JurisdictionUpdate
 from core.jurisdictions.units import UnitCreate, UnitUpdate
 from core.lists import service as township_lists
 from core.lists.service import Claim, EntryUpdate, ListPublish, ReturnRequest
+from core.platform import messages
 from core.platform.errors import NotFound
 from core.platform.messages import Text
 from core.security.access import Access, Role
@@ -205,7 +206,8 @@ class CatalogMutations:
     ) -> CatalogVersionResult:
         async def act(access: Access) -> CatalogVersion:
             data = convert({"effective_date": effective_date, "note": note}, PublishRequest)
-            return CatalogVersion.of(await catalog_editing.publish(access, data, revision))
+            spoken = messages.negotiate(info.context.accept_language, messages.ZH)  # warnings: for people
+            return CatalogVersion.of(await catalog_editing.publish(access, data, revision, spoken))
 
         return await attempt(info, tenant, act)
 

@@ -6,7 +6,7 @@ import uuid
 from functools import partial
 from typing import Annotated, Any
 
-from litestar import Controller, Response, get, patch, post, put
+from litestar import Controller, Request, Response, get, patch, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
@@ -27,6 +27,7 @@ from core.catalog.reading import (
 )
 from core.lists import service as township_lists
 from core.lists.service import Claimant
+from core.platform import messages
 from core.platform.pagination import Page
 from core.platform.versioning import parse_etag
 from core.security.access import Access
@@ -74,9 +75,14 @@ class CatalogController(Controller):
         " with QINGDAN_PUBLISH_OPEN_ADJUSTMENTS=refuse it is a 409 instead, and nothing is published.",
     )
     async def publish(
-        self, access: NamedDependency[Access], data: JSONBody[PublishRequest], if_match: IfMatch = None
+        self,
+        access: NamedDependency[Access],
+        request: Request[Any, Any, Any],
+        data: JSONBody[PublishRequest],
+        if_match: IfMatch = None,
     ) -> VersionView:
-        return await catalog_editing.publish(access, data, parse_etag(if_match))
+        spoken = messages.negotiate(request.headers.get("accept-language"), messages.ZH)  # warnings: for people
+        return await catalog_editing.publish(access, data, parse_etag(if_match), spoken)
 
     @get("/items", operation_id="listCatalogItems", summary="Items of a version, filtered")
     async def items(

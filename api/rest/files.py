@@ -17,7 +17,8 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import FromPath
 
-from api.errors import problem
+from api.errors import language, problem
+from core.platform import messages
 from core.platform.content_check import sniff
 from core.platform.storage import Storage, StorageError, disposition, verify_download
 
@@ -32,7 +33,13 @@ def _served_type(storage: Storage, data: bytes) -> str:
         return UNKNOWN
 
 
-@get("/files/{token:str}", operation_id="downloadFile", summary="Download via a signed link", tags=["files"])
+@get(
+    "/files/{token:str}",
+    operation_id="downloadFile",
+    summary="Download via a signed link",
+    tags=["files"],
+    opt={"language": messages.ZH},  # a person follows the link: Chinese unless asked otherwise
+)
 async def download(request: Request[Any, Any, Any], token: FromPath[str]) -> Response[Any]:
     settings, storage = request.app.state.settings, request.app.state.storage
     try:
@@ -40,7 +47,18 @@ async def download(request: Request[Any, Any, Any], token: FromPath[str]) -> Res
         info = await storage.stat(tenant_id, key)
         data = await storage.get(tenant_id, key)
     except StorageError as exc:
-        return problem(request, exc.status, "file-unavailable", "File unavailable", str(exc))
+        spoken = language(request)
+        detail = exc.text.render(spoken) if exc.text is not None else exc.message
+        spoken = spoken if exc.text is not None else messages.EN
+        response = problem(
+            request,
+            exc.status,
+            "file-unavailable",
+            messages.title("file-unavailable", spoken, "File unavailable"),
+            detail,
+        )
+        response.headers["Content-Language"] = spoken
+        return response
     media_type = info.content_type or _served_type(storage, data)
     if media_type.startswith("text/"):
         # Stored text is checked UTF-8, and litestar appends "; charset=utf-8" to every text/*

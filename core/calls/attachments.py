@@ -43,17 +43,18 @@ class UnsupportedMediaType(QingdanError):
 def storage_problem(exc: StorageError) -> QingdanError:
     """The storage's refusal as a domain error (413, 415, 422 for content that is not of the
     declared type, or 422 for a bad name)."""
+    said = exc.text or exc.message
     if exc.status == 413:
-        return PayloadTooLarge(exc.message, errors=[_field("file", exc.message)])
+        return PayloadTooLarge(said, errors=[_field("file", exc.message, exc.text)])
     if exc.status == 415:
-        return UnsupportedMediaType(exc.message, errors=[_field("content_type", exc.message)])
+        return UnsupportedMediaType(said, errors=[_field("content_type", exc.message, exc.text)])
     if isinstance(exc, ContentMismatch):
         return ValidationFailed.on("content_base64", exc.message)
     return ValidationFailed.on("filename", exc.message)
 
 
-def _field(name: str, message: str) -> FieldError:
-    return FieldError(name, message)
+def _field(name: str, message: str, text: Text | None = None) -> FieldError:
+    return FieldError(name, message, text)
 
 
 def too_large(storage: Storage, size: int | None = None) -> PayloadTooLarge:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.platform.errors import Conflict, PermissionDenied
-from core.platform.messages import Text
+from core.platform.messages import CATALOGUE, EN, ZH, Choices, Text, label
 from core.security.access import Access, Role, role_text
 from core.security.permissions import said
 from core.workflow import registry as workflow
@@ -37,6 +37,10 @@ DISPATCH_STATES = {
     "answered": "已反馈",
     "sent_back": "已退回",
 }
+
+# The states as a message names them (``label("call-state", state)``), from the names above.
+CATALOGUE.update({f"call-state.{s}": {ZH: zh, EN: s.replace("_", " ")} for s, zh in CALL_STATES.items()})
+CATALOGUE.update({f"dispatch-state.{s}": {ZH: zh, EN: s.replace("_", " ")} for s, zh in DISPATCH_STATES.items()})
 
 #: dispatch action → (states it may start from, state it leads to)
 DISPATCH_MOVES: dict[str, tuple[tuple[str, ...], str]] = {
@@ -61,7 +65,12 @@ def check_dispatch_move(action: str, state: str) -> str:
         allowed = [a for a, (s, _) in DISPATCH_MOVES.items() if state in s]
         verb = action.replace("_", " ")
         raise Conflict(
-            Text("conflict.cannot-dispatch-allowed-now", verb=said(verb), state=state, value=list(allowed) or "none"),
+            Text(
+                "conflict.cannot-dispatch-allowed-now",
+                verb=said(verb),
+                state=label("dispatch-state", state),
+                value=Choices(said(a.replace("_", " ")) for a in allowed) or Text("word.none"),
+            ),
             extra={"state": state, "allowed": allowed},
         )
     return target
@@ -74,8 +83,8 @@ def require_call_state(action: str, state: str, allowed: Iterable[str]) -> None:
             Text(
                 "conflict.cannot-call-only-call",
                 action=said(action.replace("_", " ")),
-                state=state,
-                value=" or ".join(allowed),
+                state=label("call-state", state),
+                value=Choices(label("call-state", s) for s in allowed),
             ),
             extra={"state": state, "allowed_states": list(allowed)},
         )

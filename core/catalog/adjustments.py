@@ -64,16 +64,14 @@ def refuses_open_adjustments() -> bool:
     return os.environ.get("QINGDAN_PUBLISH_OPEN_ADJUSTMENTS", "warn").strip().lower() == "refuse"
 
 
-async def open_adjustment_warnings(conn: asyncpg.Connection, access: Access) -> list[str]:
+async def open_adjustment_warnings(conn: asyncpg.Connection, access: Access) -> list[Text]:
     """The warning publishing gives (or, when refusing, the Conflict it raises) for open adjustments."""
     count = await conn.fetchval(queries.OPEN_ADJUSTMENTS, access.tenant.id)
     if not count:
         return []
     if refuses_open_adjustments():
         raise Conflict(Text("conflict.publishing-refused-open-adjustments", count=count))
-    return [
-        f"{count} law-change adjustments are still open: apply or dismiss them (GET catalog/adjustments?state=open)"
-    ]
+    return [Text("warning.open-adjustments", count=count)]
 
 
 def _state(state: str) -> Text | str:

@@ -37,7 +37,7 @@ from core.legal.library import resolve_citations
 from core.platform import generations
 from core.platform.db import BULK_TABLES, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
-from core.platform.messages import Text
+from core.platform.messages import ZH, Text
 from core.platform.versioning import Expected, check_version, stale
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import CatalogItem, LegalBasis, ListStructure, Recovery, Responsibility
@@ -506,9 +506,10 @@ def _follower() -> Follower:
     return _registered["lists"]
 
 
-async def publish(access: Access, data: PublishRequest, if_match: Expected) -> VersionView:
+async def publish(access: Access, data: PublishRequest, if_match: Expected, language: str = ZH) -> VersionView:
     """Freeze the draft as the next published version; township lists follow it (in the same
-    transaction, through the follower :mod:`core.lists.service` registers)."""
+    transaction, through the follower :mod:`core.lists.service` registers). ``warnings`` are
+    said in ``language`` (Chinese unless the caller asks otherwise: the 编办 reads them)."""
     require_admin(access, "publish the catalog")
     async with tenant_transaction(access.tenant.id) as conn:
         draft = await queries.draft_for_update(conn, access.tenant.id)
@@ -553,5 +554,5 @@ async def publish(access: Access, data: PublishRequest, if_match: Expected) -> V
             },
         )
     view = await get_version(access, draft.number)
-    view.warnings = warnings
+    view.warnings = [w.render(language) for w in warnings]
     return view

@@ -36,7 +36,7 @@ from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import Checked, stored_number
 from core.platform.messages import Text
 from core.security import audit
-from core.security.access import Access, Role
+from core.security.access import Access, Role, role_text
 from core.security.permissions import deny, require_admin
 
 ROLE_LABELS = {"primary": "主体责任", "cooperating": "配合责任", "none": "不承担责任"}
@@ -121,7 +121,7 @@ def situations(access: Access) -> SituationsView:
 # --- resolving the responsibility as of a date ----------------------------------------------
 
 
-def _never(party: str, item: str, why: str = "") -> ValidationFailed:
+def _never(party: Text, item: str, why: Text | str = "") -> ValidationFailed:
     return ValidationFailed.on("item_code", Text("field.never-held-item-any", party=party, item=item, why=why))
 
 
@@ -132,7 +132,7 @@ async def _township_role(
     if row.party_name is None:
         raise ValidationFailed.on("party", Text("field.no-township-tenant", township=township))
     if not row.ever:
-        raise _never(f"township {township} ({row.party_name})", item)
+        raise _never(Text("party.township", code=township, name=row.party_name), item)
     basis: dict[str, Any] = {
         "party_name": row.party_name,
         "list_version": row.number,
@@ -175,7 +175,7 @@ async def _unit_role(
     if row is None:
         raise ValidationFailed.on("party", Text("field.no-unit-tenant", unit=unit))
     if not row.ever:
-        raise _never(f"unit {unit} ({row.party_name})", item, " (no responsibility for it in any catalog version)")
+        raise _never(Text("party.unit", code=unit, name=row.party_name), item, Text("why.no-unit-responsibility"))
     duties = dict(d.split(":", 1) for d in (row.duties or []))
     basis: dict[str, Any] = {
         "party_name": row.party_name,
@@ -228,7 +228,9 @@ async def resolve(
     if post is None:
         raise ValidationFailed.on("party", Text("field.no-post-township", party=party, township=township))
     if post.is_a is None:
-        raise _never(f"post {party} ({post.name}) of {township}", item, " (it is not assigned to it as A or B)")
+        raise _never(
+            Text("party.post", code=party, name=post.name, township=township), item, Text("why.post-not-assigned")
+        )
     role, basis = await _township_role(conn, access, township, item, day)
     basis.update(
         post_name=post.name,
@@ -273,12 +275,12 @@ async def open_case(access: Access, data: CaseCreate) -> CaseView:
     require_admin(access, "record accountability cases")
     rules = accountability_rules(access.tenant.plugin)
     if data.situation not in {s.code for s in rules.situations}:
-        known = ", ".join(f"{s.code} ({s.label})" for s in rules.situations)
+        known = [f"{s.code} {s.label}" for s in rules.situations]
         raise ValidationFailed.on(
             "situation", Text("field.unknown-situation-one", situation=data.situation, known=known)
         )
     if data.method is not None and data.method not in {m.code for m in rules.methods}:
-        known = ", ".join(f"{m.code} ({m.label})" for m in rules.methods)
+        known = [f"{m.code} {m.label}" for m in rules.methods]
         raise ValidationFailed.on("method", Text("field.unknown-method-one", method=data.method, known=known))
     async with tenant_transaction(access.tenant.id) as conn:
         found, township, basis = await resolve(
@@ -344,7 +346,7 @@ async def get_case(access: Access, number: int) -> CaseView:
         raise NotFound(Text("not-found.no-accountability-case", number=number))
     scope = _case_scope(access)
     if scope is not None and scope not in (row.party, row.township_code):
-        raise deny(access, f"read case {number}; a {access.role.value} key reads its own")
+        raise deny(access, Text("action.read-case-own", number=number, role=role_text(access.role)))
     return _case(row, access)
 
 

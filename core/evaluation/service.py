@@ -620,7 +620,7 @@ async def list_results(
 async def get_result(access: Access, period: str, subject: str) -> ResultView:
     scope = _own_scope(access)
     if scope is not None and scope != subject:
-        raise deny(access, f"read the result of {subject}; a {access.role.value} key reads its own")
+        raise deny(access, Text("action.read-result-own", subject=subject, role=role_text(access.role)))
     async with tenant_transaction(access.tenant.id) as conn:
         await _period(conn, access, period)
         row = await queries.result_row(conn, access.tenant.id, period, subject)

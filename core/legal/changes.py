@@ -161,6 +161,8 @@ async def _townships(
     """Working-copy and latest published entries of the items, per tenant and township."""
     working: list[tuple[uuid.UUID, queries.WorkingEntriesRow]] = []
     published: list[tuple[uuid.UUID, queries.LatestPublishedRow]] = []
+    if codes:
+        await conn.execute(queries.CUSTOM_PLANS)
     for tenant_id, tenant_codes in codes.items():  # one plan per tenant: its arrays, its rows
         working += [(tenant_id, r) for r in await queries.working_entries(conn, tenant_id, tenant_codes)]
         published += [(tenant_id, r) for r in await queries.latest_published_entries(conn, tenant_id, tenant_codes)]

@@ -7,7 +7,8 @@ sized for the full corpus (1,536 documents, 234,000 provisions):
 - otherwise every text is parsed (about 3 s), and only versions the library lacks — by
   document title and version date — are written, in a handful of statements: documents and
   versions through ``unnest``, provisions through ``COPY`` into a temporary table (``COPY``
-  into a row-level-secured table is refused) and one ``INSERT … SELECT``;
+  into a row-level-secured table is refused) and one ``INSERT … SELECT``; then the search index
+  is built afresh for the whole library (:mod:`core.legal.search_index`);
 - a newer corpus adds its new versions to the same documents (the title is the document's
   identity), refreshes the documents' metadata, and reports a changed text of a version it
   already holds instead of overwriting it.
@@ -29,7 +30,7 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-from core.legal import queries
+from core.legal import queries, search_index
 from core.legal.abbreviations import abbreviations_of
 from core.legal.corpus import CORPUS_ARCHIVE, CorpusProblem, CorpusText, archive_digest, read_archive, read_folder
 from core.legal.lawtext import LIBRARY_DIR
@@ -103,6 +104,9 @@ async def load_corpus(
     async with platform_transaction() as conn:
         recorded = await conn.fetchval(queries.LOADED_DIGEST, name)
         if recorded == digest and only is None:
+            if await conn.fetchval(queries.SEARCH_INDEX_MISSING, SHARED_TENANT):  # loaded before migration 0014
+                say("legal library: indexing the articles for search …")
+                await search_index.rebuild(conn)
             report.up_to_date = True
             report.seconds = time.perf_counter() - started
             say(f"legal library: {name} already loaded, nothing to do")
@@ -127,7 +131,7 @@ async def load_corpus(
                 report.documents,
                 report.versions,
             )
-    if report.provisions >= _REBUILD_FROM:
+    if report.provisions >= _ANALYZE_FROM:
         # Fresh rows have no statistics: without them the first searches plan as for an empty
         # table. In a transaction of its own: on Citus the load's statements ran locally on the
         # coordinator's copy of the reference tables, after which the transaction cannot send
@@ -226,22 +230,12 @@ async def _store(conn: asyncpg.Connection, texts: list[CorpusText], report: Load
         records=records,
         columns=["tenant_id", "version_id", "article", "paragraph", "item", "label", "chapter", "text"],
     )
-    if len(records) < _REBUILD_FROM:
-        await conn.execute(queries.MOVE_PROVISIONS_LOAD)
-        return
-    # A large load builds the trigram index afresh rather than row by row (34 s → 15 s for
-    # the full corpus): drop, insert, recreate with the same definition and more memory.
-    indexes = await conn.fetch(queries.PROVISION_GIN_INDEXES)
-    for index in indexes:
-        await conn.execute(f'DROP INDEX "{index["indexname"]}"')
     await conn.execute(queries.MOVE_PROVISIONS_LOAD)
-    say(f"legal library: {len(records)} provisions stored, rebuilding the search index …")
-    await conn.execute("SET LOCAL maintenance_work_mem = '512MB'")
-    for index in indexes:
-        await conn.execute(index["indexdef"])
+    say(f"legal library: {len(records)} provisions stored, indexing the articles for search …")
+    await search_index.rebuild(conn)
 
 
-_REBUILD_FROM = 20_000  # provisions; below this, updating the index in place is quicker
+_ANALYZE_FROM = 20_000  # provisions; a small load leaves the statistics to autovacuum
 
 
 def _provision_records(

@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from core.legal import queries
+from core.legal import queries, search_index
 from core.legal.citations import CitationRef, parse_citations, to_simplified
 from core.legal.lawtext import Article, Item, LawText, Paragraph, parse_law, short_title
 from core.legal.library import store_version
@@ -80,7 +80,7 @@ def _patterns(q: str | None) -> list[str] | None:
         raise ValidationFailed.on("q", Text("field.give-at-least-one"))
     if len(words) > 10 or any(len(w) > 100 for w in words):
         raise ValidationFailed.on("q", Text("field.at-most-10-words"))
-    words = sorted(words, key=len, reverse=True)  # the longest first: it drives the trigram index
+    words = sorted(words, key=len, reverse=True)  # the longest first: the most selective ILIKE first
     escaped = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
     return [f"%{w}%" for w in escaped]
 
@@ -475,9 +475,10 @@ async def search_provisions(
     after = decode_cursor(cursor, tuple[str, uuid.UUID, SmallPosition])
     level_value = _level_value(level)
     async with tenant_transaction(access.tenant.id) as conn:
-        records = await queries.provision_hits(
+        records = await search_index.search(
             conn,
             access.tenant.id,
+            words=to_simplified(q).split(),
             patterns=patterns,
             level=level_value,
             document_id=document_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -70,8 +71,20 @@ class Followed:
         return out
 
 
+# A stored version's provisions never change (a corrected text is refused, not taken), so the
+# correspondence of two versions, by id, holds for good: an analysis needs it twice (what is
+# touched, then the report's provisions), and a change is often previewed, then recorded.
+_FOLLOWED: OrderedDict[tuple[uuid.UUID, uuid.UUID, uuid.UUID], Followed] = OrderedDict()
+_FOLLOWED_KEPT = 16
+
+
 async def followed(conn: asyncpg.Connection, tenant_id: uuid.UUID, old: uuid.UUID, new: uuid.UUID) -> Followed:
-    """The correspondence between two stored versions of a document (two queries)."""
+    """The correspondence between two stored versions of a document (two queries, the first time)."""
+    key = (tenant_id, old, new)
+    known = _FOLLOWED.get(key)
+    if known is not None:
+        _FOLLOWED.move_to_end(key)
+        return known
     old_rows = await queries.version_parts(conn, tenant_id, old)
     new_rows = await queries.version_parts(conn, tenant_id, new)
     old_articles = {r.article: r.text for r in old_rows if r.paragraph == 0 and r.item == 0}
@@ -80,4 +93,7 @@ async def followed(conn: asyncpg.Connection, tenant_id: uuid.UUID, old: uuid.UUI
     result.old_parts = {(r.article, r.paragraph, r.item): r.text for r in old_rows}
     for r in new_rows:
         result.new_parts.setdefault(r.article, set()).add(_squash(r.text))
+    _FOLLOWED[key] = result
+    if len(_FOLLOWED) > _FOLLOWED_KEPT:
+        _FOLLOWED.popitem(last=False)
     return result

@@ -8,6 +8,7 @@ tenant adds its own local and normative documents under its own id.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from core.legal import queries
+from core.legal import queries, search_index
 from core.legal.citations import (
     CitationRef,
     Library,
@@ -30,6 +31,7 @@ from core.legal.citations import (
 )
 from core.legal.lawtext import LawText
 from core.legal.numerals import article_label, item_label, paragraph_label
+from core.legal.queries import SHARED_TENANT
 from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.security.access import Access
@@ -120,8 +122,15 @@ def _stored(raw: str, result: Resolved | Unresolved | Unparsed) -> StoredCitatio
     ref = result.ref
     if isinstance(result, Unresolved):
         return StoredCitation(raw, None, None, ref.article, ref.paragraph, ref.item, result.reason)
-    tenant, document = result.document_key.split("/")
-    return StoredCitation(raw, uuid.UUID(tenant), uuid.UUID(document), ref.article, ref.paragraph, ref.item)
+    tenant, document = _key_ids(result.document_key)
+    return StoredCitation(raw, tenant, document, ref.article, ref.paragraph, ref.item)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_ids(key: str) -> tuple[uuid.UUID, uuid.UUID]:
+    """A document key's tenant and document ids (10,000 citations name a thousand documents)."""
+    tenant, document = key.split("/")
+    return uuid.UUID(tenant), uuid.UUID(document)
 
 
 async def check_provisions(conn: asyncpg.Connection, citations: list[StoredCitation]) -> list[StoredCitation]:
@@ -221,6 +230,8 @@ async def store_version(
     rows = provision_rows(law)
     if not rows:
         return version_id
+    if tenant_id == SHARED_TENANT:
+        await search_index.append(conn, document_id, law.title, version_id, rows)
     articles, paragraphs, items, labels, chapters, texts = zip(*rows, strict=True)
     await conn.execute(
         queries.INSERT_PROVISIONS,

@@ -8,6 +8,8 @@ published texts use (``第七十七条``, ``第一百一十条``, ``第一百零
 
 from __future__ import annotations
 
+import functools
+
 __all__ = [
     "NUMERAL_CHARS",
     "article_label",
@@ -44,6 +46,7 @@ NUMERAL_CHARS = "".join(_DIGITS) + "".join(_UNITS) + _MYRIAD
 _CN_DIGITS = "零一二三四五六七八九"
 
 
+@functools.lru_cache(maxsize=8192)  # article numbers repeat: 10,000 citations, a few hundred numerals
 def parse_number(text: str) -> int:
     """The value of a Chinese or Arabic numeral; ``ValueError`` when it is not one.
 

@@ -404,6 +404,7 @@ class ProvisionHitRow(_Row, frozen=True):
     label: str
     chapter: str | None
     text: str
+    ordered_hits: int
 
 
 async def provision_hits(
@@ -411,6 +412,8 @@ async def provision_hits(
     tenant_id: uuid.UUID,
     *,
     patterns: list[str],
+    ordered: list[int],
+    appended: list[int],
     level: str | None,
     document_id: uuid.UUID | None,
     after: tuple[str, uuid.UUID, int] | None,
@@ -419,21 +422,23 @@ async def provision_hits(
 ) -> list[ProvisionHitRow]:
     """Articles of the current versions (the tenant's and shared documents) matching every pattern.
 
-    The matching articles are found first (a materialised CTE): the shared library's through
-    ``qingdan_shared_article_hits`` (migration 0008: under row-level security the trigram index
-    is never used, ILIKE not being leakproof), the tenant's own under its policy. The first
-    pattern — the longest word, :func:`core.legal.documents._patterns` — drives the index (15 ms
-    instead of 700 over the full corpus for a word of three characters or more; a
-    two-character word has no trigram and is read by a scan). Driving from the documents let
-    the planner probe every document's articles (seconds)."""
+    The shared library's candidates come from its search index (:mod:`core.legal.search_index`):
+    ``ordered`` and ``appended`` are ``legal_search_articles`` ordinals, each read by key and its
+    article checked against the patterns; the tenant's own articles are read under its policy.
+    Every row carries ``ordered_hits``: how many of the matches, before the limit, came from
+    ``ordered`` (the caller knows from it whether more ordered candidates could change the page)."""
     records = await conn.fetch(
-        f"WITH hit AS MATERIALIZED (SELECT {_SHARED}::uuid AS tenant_id, h.version_id, h.article, h.label,"
-        "  h.chapter, h.text FROM qingdan_shared_article_hits($1::text[]) h"
-        "  UNION ALL SELECT p.tenant_id, p.version_id, p.article, p.label, p.chapter, p.text"
+        "WITH c AS (SELECT o, true AS ordered FROM unnest($1::int[]) o"
+        "  UNION ALL SELECT o, false FROM unnest($10::int[]) o),"
+        f" hit AS MATERIALIZED (SELECT {_SHARED}::uuid AS tenant_id, p.version_id, p.article, p.label,"
+        "  p.chapter, p.text, c.ordered FROM c JOIN legal_search_articles a ON a.ordinal = c.o"
+        f"  JOIN provisions p ON p.tenant_id = {_SHARED} AND p.version_id = a.version_id"
+        "  AND p.article = a.article AND p.paragraph = 0 AND p.item = 0 WHERE p.text ILIKE ALL($11)"
+        "  UNION ALL SELECT p.tenant_id, p.version_id, p.article, p.label, p.chapter, p.text, false"
         "  FROM provisions p WHERE p.tenant_id = $8 AND p.paragraph = 0 AND p.item = 0"
-        "  AND p.text ILIKE ALL($1))"
+        "  AND p.text ILIKE ALL($11))"
         " SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
-        " p.article, p.label, p.chapter, p.text"
+        " p.article, p.label, p.chapter, p.text, count(*) FILTER (WHERE p.ordered) OVER () AS ordered_hits"
         " FROM hit p"
         " JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
         " JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
@@ -445,7 +450,7 @@ async def provision_hits(
         "  AND later.document_id = cur.document_id AND later.version_date > cur.version_date)"
         " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
         " ORDER BY d.title, d.id, p.article LIMIT $7",
-        patterns,
+        ordered,
         level,
         document_id,
         after[0] if after else None,
@@ -454,8 +459,95 @@ async def provision_hits(
         limit,
         tenant_id,
         division_code,
+        appended,
+        patterns,
     )
     return rows_as(ProvisionHitRow, records)
+
+
+# --- the shared library's search index (core.legal.search_index) -------------------------------
+
+SEARCH_INDEX_LOCK = "SELECT pg_advisory_xact_lock(1901190119)"  # one writer of the index at a time
+
+# The shared library's current articles in search-result order (a rebuild numbers them so).
+SHARED_CURRENT_ARTICLES = (
+    "SELECT d.id AS document_id, v.id AS version_id, p.article, d.title, p.text FROM legal_documents d"
+    " CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v WHERE v.tenant_id = $1"
+    "  AND v.document_id = d.id ORDER BY v.version_date DESC LIMIT 1) v"
+    " JOIN provisions p ON p.tenant_id = $1 AND p.version_id = v.id AND p.paragraph = 0 AND p.item = 0"
+    " WHERE d.tenant_id = $1 ORDER BY d.title, d.id, p.article"
+)
+
+SEARCH_INDEX_MISSING = (
+    "SELECT NOT EXISTS (SELECT 1 FROM legal_search_articles)"
+    " AND EXISTS (SELECT 1 FROM legal_versions WHERE tenant_id = $1)"
+)
+
+CLEAR_SEARCH_INDEX = "TRUNCATE legal_search_appended, legal_search_postings, legal_search_articles"
+
+NEXT_SEARCH_ORDINAL = "SELECT coalesce(max(ordinal), 0) + 1 FROM legal_search_articles"
+
+APPEND_SEARCH_ARTICLES = (
+    "INSERT INTO legal_search_articles (ordinal, document_id, version_id, article, title, ordered)"
+    " SELECT o, $2, $3, a, $4, false FROM unnest($1::int[], $5::int[]) AS x(o, a)"
+)
+
+APPEND_SEARCH_BIGRAMS = (
+    "INSERT INTO legal_search_appended (bigram, ordinal) SELECT b, o FROM unnest($1::text[], $2::int[]) AS x(b, o)"
+)
+
+
+class PostingRow(_Row, frozen=True):
+    bigram: str
+    ordinals: bytes | None
+    appended: list[int] | None
+
+
+async def postings(conn: asyncpg.Connection, bigrams: list[str]) -> list[PostingRow]:
+    """Each bigram's ordered articles (packed, see migration 0014) and appended ones."""
+    records = await conn.fetch(
+        "SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal) FROM legal_search_appended a"
+        "  WHERE a.bigram = b.bigram) AS appended"
+        " FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram",
+        bigrams,
+    )
+    return rows_as(PostingRow, records)
+
+
+class AllOrdinalsRow(_Row, frozen=True):
+    ordered: list[int] | None
+    appended: list[int] | None
+
+
+async def all_ordinals(conn: asyncpg.Connection) -> AllOrdinalsRow:
+    """Every indexed article (a search by one-character words only has no bigram to narrow it)."""
+    record = await conn.fetchrow(
+        "SELECT array_agg(ordinal ORDER BY ordinal) FILTER (WHERE ordered) AS ordered,"
+        " array_agg(ordinal) FILTER (WHERE NOT ordered) AS appended FROM legal_search_articles"
+    )
+    assert record is not None, "an aggregate returns one row"
+    return AllOrdinalsRow(ordered=record["ordered"], appended=record["appended"])
+
+
+async def document_ordinals(conn: asyncpg.Connection, document_id: uuid.UUID) -> tuple[int, int]:
+    """The first and last ordered ordinals of a document's articles ((0, -1) if none)."""
+    record = await conn.fetchrow(
+        "SELECT coalesce(min(ordinal), 0) AS lo, coalesce(max(ordinal), -1) AS hi FROM legal_search_articles"
+        " WHERE document_id = $1 AND ordered",
+        document_id,
+    )
+    assert record is not None, "an aggregate returns one row"
+    return record["lo"], record["hi"]
+
+
+async def ordinal_before(conn: asyncpg.Connection, after: tuple[str, uuid.UUID, int]) -> int:
+    """The last ordered ordinal at or before a cursor's position (0 if none)."""
+    found: int | None = await conn.fetchval(
+        "SELECT ordinal FROM legal_search_articles WHERE ordered AND (title, document_id, article) <= ($1, $2, $3)"
+        " ORDER BY title DESC, document_id DESC, article DESC LIMIT 1",
+        *after,
+    )
+    return found or 0
 
 
 class CheckedCitationRow(_Row, frozen=True):
@@ -475,20 +567,24 @@ async def checked_citations(
 ) -> list[CheckedCitationRow]:
     """Per resolved citation (1-based ``n``): whether the document's latest version has the
     provision, the paragraph an item without one is in, the last article."""
+    # The latest version once per document (10,000 citations name about 1,000), the last
+    # article only where the cited one is missing (it is for the message).
     records = await conn.fetch(
-        "SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph,"
+        "WITH q AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
+        "  WITH ORDINALITY AS q(t, d, article, paragraph, item, n) WHERE q.d IS NOT NULL),"
+        " v AS MATERIALIZED (SELECT k.t, k.d, lv.id FROM (SELECT DISTINCT t, d FROM q) k"
+        "  CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v WHERE v.tenant_id = k.t"
+        "  AND v.document_id = k.d ORDER BY v.version_date DESC LIMIT 1) lv)"
+        " SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph,"
+        " CASE WHEN q.article IS NOT NULL AND p.article IS NULL THEN"
         " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = q.t AND m.version_id = v.id"
-        "  AND m.paragraph = 0 AND m.item = 0) AS last"
-        " FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
-        " WITH ORDINALITY AS q(t, d, article, paragraph, item, n)"
-        " LEFT JOIN LATERAL (SELECT id FROM legal_versions v WHERE v.tenant_id = q.t"
-        "  AND v.document_id = q.d ORDER BY version_date DESC LIMIT 1) v ON true"
+        "  AND m.paragraph = 0 AND m.item = 0) END AS last"
+        " FROM q LEFT JOIN v ON v.t = q.t AND v.d = q.d"
         " LEFT JOIN LATERAL (SELECT pv.article, pv.paragraph FROM provisions pv"
         "  WHERE pv.tenant_id = q.t AND pv.version_id = v.id AND pv.article = q.article"
         "  AND pv.item = coalesce(q.item, 0) AND (pv.paragraph = q.paragraph"
         "   OR (q.paragraph IS NULL AND (q.item IS NOT NULL OR pv.paragraph = 0)))"
-        "  ORDER BY pv.paragraph LIMIT 1) p ON true"
-        " WHERE q.d IS NOT NULL",
+        "  ORDER BY pv.paragraph LIMIT 1) p ON true",
         tenants,
         documents,
         articles,
@@ -791,6 +887,12 @@ class WorkingEntriesRow(_Row, frozen=True):
 # Entries of a tenant's working copies ($1) for items ($2), by township; optionally only of
 # lists following one catalog version ($3). Arrays unordered (sorted in Python: ordered
 # aggregates sort every entry, several times slower at 80,000 entries).
+# For the rest of an impact analysis's transaction: plan each statement for its own arrays of
+# item codes. After five runs PostgreSQL may keep a generic plan, which cannot tell 2,000 codes
+# from 10: the published entries of 40 townships then took 700–830 ms instead of about 200.
+CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+
+
 def _working(by_version: str) -> str:
     return (
         "WITH e AS (SELECT township_code, array_agg(item_code) AS codes,"
@@ -1006,12 +1108,7 @@ CREATE_PROVISIONS_LOAD = "CREATE TEMPORARY TABLE provisions_load (LIKE provision
 
 MOVE_PROVISIONS_LOAD = "INSERT INTO provisions SELECT * FROM provisions_load"
 
-ANALYZE_LIBRARY = "ANALYZE legal_documents, legal_versions, provisions"
-
-PROVISION_GIN_INDEXES = (
-    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'provisions'"
-    " AND indexdef LIKE '% USING gin %'"
-)
+ANALYZE_LIBRARY = "ANALYZE legal_documents, legal_versions, provisions, legal_search_articles, legal_search_postings"
 
 SHARED_TITLES = "SELECT title FROM legal_documents WHERE tenant_id = $1"
 

@@ -96,7 +96,7 @@ class UnassignedReport(msgspec.Struct):
 def _require_write(access: Access, township: str) -> None:
     if access.is_admin or (access.role is Role.TOWNSHIP and access.principal.scope_code == township):
         return
-    raise deny(access, f"assign posts in {township}")
+    raise deny(access, Text("action.assign-posts", township=township))
 
 
 def _require_read(access: Access, township: str) -> None:
@@ -104,7 +104,7 @@ def _require_read(access: Access, township: str) -> None:
         return
     if access.role is Role.TOWNSHIP and access.principal.scope_code == township:
         return
-    raise deny(access, f"read the posts of {township}")
+    raise deny(access, Text("action.read-posts", township=township))
 
 
 TOWNSHIP_KINDS = ["town", "township", "street", "development_zone"]

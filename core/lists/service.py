@@ -32,7 +32,7 @@ from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
-from core.platform.messages import Text
+from core.platform.messages import Text, label
 from core.platform.versioning import Expected, check_version
 from core.publication import bodies as published_bodies
 from core.security import audit
@@ -238,7 +238,7 @@ def _counts(entries: list[Entry]) -> dict[str, int]:
 async def get_working_list(access: Access, township: str) -> TownshipList:
     """The working copy: for the county admin and the township itself."""
     if not access.is_admin and not (access.role is Role.TOWNSHIP and access.principal.scope_code == township):
-        raise deny(access, f"read the working list of {township}; read its published list")
+        raise deny(access, Text("action.read-working-list", township=township))
     async with tenant_transaction(access.tenant.id) as conn:
         return await _working(conn, access, township)
 
@@ -567,7 +567,7 @@ async def submit(access: Access, township: str, if_match: Expected) -> TownshipL
         row = await _list_row(conn, access, township, lock=True)
         check_version(row.revision, if_match, None, required=False)
         if row.status not in ("draft", "returned"):
-            raise Conflict(Text("conflict.list-cannot-submitted-only", status=row.status))
+            raise Conflict(Text("conflict.list-cannot-submitted-only", status=label("list-status", row.status)))
         counts = await queries.entry_counts(conn, access.tenant.id, township)
         if counts.active == 0:
             raise ValidationFailed.on("entries", Text("field.list-empty-claim-items"))
@@ -609,11 +609,17 @@ async def _reviewing(
     if_match: Expected,
     body_revision: int | msgspec.UnsetType = msgspec.UNSET,
 ) -> ListRow:
-    require_admin(access, f"{action} township lists")
+    require_admin(access, "return township lists" if action == "return" else "file township lists")
     row = await _list_row(conn, access, township, lock=True)
     check_version(row.revision, if_match, body_revision, required=False, field="revision")
     if row.status != "submitted":
-        raise Conflict(Text("conflict.only-submitted-list-can", action=action, status=row.status))
+        raise Conflict(
+            Text(
+                "conflict.only-submitted-list-can",
+                action=label("list-action", action),
+                status=label("list-status", row.status),
+            )
+        )
     return row
 
 
@@ -645,7 +651,7 @@ async def publish_list(access: Access, township: str, data: ListPublish, if_matc
         row = await _list_row(conn, access, township, lock=True)
         check_version(row.revision, if_match, data.revision, required=False, field="revision")
         if row.status != "filed":
-            raise Conflict(Text("conflict.only-filed-list-can", status=row.status))
+            raise Conflict(Text("conflict.only-filed-list-can", status=label("list-status", row.status)))
         published = await publish_filed(conn, access, [township], data.effective_date)
     return await get_published_list(access, township, number=published[0][1])
 

@@ -215,15 +215,15 @@ def describe(exc: BaseException) -> str:
     return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
 
 
-def unavailable(exc: BaseException, detail: str | None = None) -> DatabaseUnavailable:
+def unavailable(exc: BaseException, detail: str | Text | None = None) -> DatabaseUnavailable:
     """The domain error for ``exc``, in words a client can act on."""
     if isinstance(exc, DatabaseUnavailable):
         return exc
     if detail is None:
         if isinstance(exc, asyncpg.QueryCanceledError) or isinstance(exc, TimeoutError):
-            detail = "the database did not answer in time; nothing was changed. Try again in a few seconds"
+            detail = Text("database-unavailable.no-answer")
         else:
-            detail = "the database cannot be reached right now; nothing was changed. Try again in a few seconds"
+            detail = Text("database-unavailable.cannot-reach")
     error = DatabaseUnavailable(detail)
     error.__cause__ = exc
     return error
@@ -248,7 +248,7 @@ async def open_connection(**kwargs: Any) -> asyncpg.Connection:
 def _pool() -> asyncpg.Pool:
     """The open pool; none open is :class:`DatabaseUnavailable`."""
     if DB.pool is None:
-        raise DatabaseUnavailable("the database connection is not open (the server is starting or stopping)")
+        raise DatabaseUnavailable(Text("database-unavailable.not-open"))
     return DB.pool
 
 
@@ -376,10 +376,7 @@ class _Transaction(PostgresTransaction):
         except BaseException as failure:
             _drop(conn)
             if exc is None and (is_unavailable(failure) or _gone(conn)):  # COMMIT sent, answer lost
-                raise DatabaseUnavailable(
-                    "the connection to the database was lost while saving; the change may or may not have "
-                    "been saved. Read it back before trying again (or retry with the same Idempotency-Key)"
-                ) from failure
+                raise DatabaseUnavailable(Text("database-unavailable.lost-while-saving")) from failure
             raise
         finally:
             await _pool().release(conn)  # at once if dropped; nothing if released

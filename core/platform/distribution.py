@@ -9,8 +9,9 @@ On a coordinator it brings every table the migrations created to its place, idem
   keys have no tenant, and a key is resolved by its hash before its tenant is known); the legal
   library (``legal_documents``, ``legal_versions``, ``provisions``, ``legal_changes``: the
   national library under the all-zero tenant and each tenant's own documents, which items of
-  every tenant cite and join); ``library_generation`` (every read of a cached body adds the
-  library's generation to the tenant's, so it must be where the tenant's shard is).
+  every tenant cite and join; the shared library's search index ``legal_search_*``);
+  ``library_generation`` (every read of a cached body adds the library's generation to the
+  tenant's, so it must be where the tenant's shard is).
 - **Distributed tables**, every other table: sharded by ``tenant_id`` and colocated, so one
   tenant's rows of every table live on the same worker and a tenant's statement is routed to
   one worker (a router plan).
@@ -45,6 +46,9 @@ REFERENCE_TABLES = (
     "legal_versions",
     "provisions",
     "legal_changes",
+    "legal_search_articles",
+    "legal_search_postings",
+    "legal_search_appended",
     "library_generation",
 )
 #: Left on the coordinator only.

@@ -74,13 +74,27 @@ class Text:
         return render(self.key, language, **self.params)
 
 
+def label(group: str, value: str) -> Text | str:
+    """A state or status named inside a message, as people name it (``label("call-state",
+    "signed_for")`` → 已签收 in Chinese); a value the catalogue does not hold stays as it is."""
+    key = f"{group}.{value}"
+    return Text(key) if key in CATALOGUE else value
+
+
 def _quoted(values: Any, language: str) -> str:
     if language == ZH:
         return "、".join(f"「{v}」" for v in values)
     return ", ".join(str(v) for v in values)
 
 
+class Choices(tuple):
+    """Words listed inside a message (states, actions), each said in the language asked and
+    quoted as a list (「已派单」、「已签收」), not joined as sentences."""
+
+
 def _value(value: Any, language: str) -> Any:
+    if isinstance(value, Choices):
+        return _quoted([_value(v, language) for v in value], language)
     if isinstance(value, Text):
         return value.render(language)
     if isinstance(value, list | tuple) and value and all(isinstance(v, Text) for v in value):

@@ -93,7 +93,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "{ctx} has already taken {name} ({label}) on this instance",
     },
     "conflict.instance-closed-outcome-no": {
-        ZH: "该实例已结束（{state}，结果 {outcome}）：不能再流转",
+        ZH: "该实例已结束（「{label}」（{state}），结果 {outcome}）：不能再流转",
         EN: "the instance is closed ({state}, outcome {outcome}); no transition is possible",
     },
     "conflict.left-list": {
@@ -1129,7 +1129,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "end: must not be before start",
     },
     "validation-failed.has-no-transition-allowed": {
-        ZH: "{name} 没有「{transition}」这一步；在 {state} 状态下可以：{value}",
+        ZH: "{name} 没有「{transition}」这一步；在「{label}」（{state}）状态下可以：{value}",
         EN: "{name} has no transition {transition!r}; in {state} the allowed ones are: {value}",
     },
     "validation-failed.list-structure-not-sound": {
@@ -1591,6 +1591,100 @@ DETAILS: dict[str, dict[str, str]] = {
     },
     "adjustment-state.applied": {ZH: "采纳", EN: "applied"},
     "adjustment-state.dismissed": {ZH: "驳回", EN: "dismissed"},
+    "warning.open-adjustments": {
+        ZH: "仍有 {count} 项因法律变化的调整待处理，请采纳或驳回（GET catalog/adjustments?state=open）",
+        EN: "{count} law-change adjustments are still open: apply or dismiss them (GET catalog/adjustments?state=open)",
+    },
+    # Refusals whose object is made at run time (core.security.permissions.deny)
+    "action.read-result-own": {
+        ZH: "读取 {subject} 的考评结果（{role}密钥只能读取自己的）",
+        EN: "read the result of {subject}; a {role} key reads its own",
+    },
+    "action.read-case-own": {
+        ZH: "读取问责案件 {number}（{role}密钥只能读取自己的）",
+        EN: "read case {number}; a {role} key reads its own",
+    },
+    "action.township-handbooks": {
+        ZH: "生成或读取乡镇（街道）{township} 的工作手册",
+        EN: "make or read handbooks of township {township}",
+    },
+    "action.read-working-list": {
+        ZH: "读取乡镇（街道）{township} 的工作清单（可读取其已发布的清单）",
+        EN: "read the working list of {township}; read its published list",
+    },
+    "action.assign-posts": {ZH: "为乡镇（街道）{township} 分配岗位", EN: "assign posts in {township}"},
+    "action.read-posts": {ZH: "读取乡镇（街道）{township} 的岗位", EN: "read the posts of {township}"},
+    # Accountability: who never held an item (core.evaluation.accountability)
+    "party.township": {ZH: "乡镇（街道）{code}（{name}）", EN: "township {code} ({name})"},
+    "party.unit": {ZH: "单位 {code}（{name}）", EN: "unit {code} ({name})"},
+    "party.post": {ZH: "{township} 的岗位 {code}（{name}）", EN: "post {code} ({name}) of {township}"},
+    "why.no-unit-responsibility": {
+        ZH: "（任何目录版本中都没有它的责任）",
+        EN: " (no responsibility for it in any catalog version)",
+    },
+    "why.post-not-assigned": {ZH: "（未作为 A 角或 B 角分配给该岗位）", EN: " (it is not assigned to it as A or B)"},
+    # The database away (core.platform.db)
+    "database-unavailable.no-answer": {
+        ZH: "数据库没有及时响应，未做任何修改；请几秒钟后重试",
+        EN: "the database did not answer in time; nothing was changed. Try again in a few seconds",
+    },
+    "database-unavailable.cannot-reach": {
+        ZH: "暂时无法连接数据库，未做任何修改；请几秒钟后重试",
+        EN: "the database cannot be reached right now; nothing was changed. Try again in a few seconds",
+    },
+    "database-unavailable.not-open": {
+        ZH: "数据库连接尚未打开（服务正在启动或停止）",
+        EN: "the database connection is not open (the server is starting or stopping)",
+    },
+    "database-unavailable.lost-while-saving": {
+        ZH: "保存时与数据库的连接中断，修改可能已保存也可能未保存；请先读取确认后再重试"
+        "（或使用同一个 Idempotency-Key 重试）",
+        EN: "the connection to the database was lost while saving; the change may or may not have been saved."
+        " Read it back before trying again (or retry with the same Idempotency-Key)",
+    },
+    # States and statuses named inside a message (core.platform.messages.label; a call's and a
+    # dispatch's states are catalogued by core.calls.states, beside their Chinese names)
+    **{
+        f"list-status.{status}": {ZH: zh, EN: status}
+        for status, zh in {
+            "draft": "草稿",
+            "submitted": "已报送",
+            "returned": "已退回",
+            "filed": "已备案",
+            "published": "已发布",
+        }.items()
+    },
+    "list-action.return": {ZH: "退回", EN: "return"},
+    "list-action.file": {ZH: "备案", EN: "file"},
+    "word.none": {ZH: "无", EN: "none"},
+    # The file store (core.platform.storage)
+    "storage.too-large": {
+        ZH: "文件有 {size:,} 字节；最多接受 {limit:,} 字节（{human}）",
+        EN: "the object is {size:,} bytes; at most {limit:,} bytes ({human}) are accepted",
+    },
+    "storage.type-required": {
+        ZH: "须写明内容类型；可用：{allowed}",
+        EN: "a content type is required; allowed: {allowed}",
+    },
+    "storage.type-not-accepted": {
+        ZH: "不接受内容类型 {content_type}；可用：{allowed}",
+        EN: "content type {content_type} is not accepted; allowed: {allowed}",
+    },
+    "storage.no-object": {ZH: "没有键为 {name} 的文件", EN: "there is no object with key {name}"},
+    "storage.link-invalid": {ZH: "下载链接无效，请重新获取", EN: "the download link is invalid; ask for a new one"},
+    "storage.link-expired": {
+        ZH: "下载链接已于 {when} 过期，请重新获取",
+        EN: "the download link expired at {when}; ask for a new one",
+    },
+    # Refusals sent before the request's headers are read (api.limits.HeaderDeadline)
+    "raw.headers-too-large": {
+        ZH: "请求行和请求头超过 {limit:,} 字节",
+        EN: "the request line and headers exceed {limit:,} bytes",
+    },
+    "raw.headers-late": {
+        ZH: "请求行和请求头未在 {seconds:g} 秒内送达",
+        EN: "the request line and headers did not arrive within {seconds:g} s",
+    },
 }
 
 #: What a key may not do, as a permission refusal names it (``core.security.permissions.said``):
@@ -1629,6 +1723,8 @@ ACTIONS: dict[str, str] = {
     "open evaluation periods": "开启考核周期",
     "process workflow deadlines": "处理流程期限",
     "publish the catalog": "发布目录",
+    "return township lists": "退回乡镇（街道）清单",
+    "file township lists": "备案乡镇（街道）清单",
     "publish township lists": "发布乡镇清单",
     "raise a call": "提出诉求",
     "re-route": "改派",

@@ -37,6 +37,7 @@ from urllib.parse import quote, urlsplit
 import anyio.to_thread
 
 from core.platform import content_check
+from core.platform.messages import Text
 from core.platform.settings import DEFAULT_CONTENT_TYPES
 
 if TYPE_CHECKING:
@@ -105,9 +106,12 @@ class StorageError(Exception):
 
     status: int = 500
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, text: Text | None = None) -> None:
         super().__init__(message)
         self.message = message
+        #: The message catalogued (:mod:`core.platform.messages`), for a person in the language
+        #: they ask; ``message`` stays the English of logs and machine clients.
+        self.text = text
 
 
 class ObjectNotFound(StorageError):
@@ -315,7 +319,8 @@ class Storage(ABC):
         if len(data) > self.max_bytes:
             raise ObjectTooLarge(
                 f"the object is {len(data):,} bytes; at most {self.max_bytes:,} bytes "
-                f"({_human_size(self.max_bytes)}) are accepted"
+                f"({_human_size(self.max_bytes)}) are accepted",
+                Text("storage.too-large", size=len(data), limit=self.max_bytes, human=_human_size(self.max_bytes)),
             )
         return await self._put(name, key, data, self.verify_content(content_type, data))
 
@@ -414,17 +419,21 @@ class Storage(ABC):
     def _check_content_type(self, content_type: str) -> str:
         allowed = ", ".join(self.content_types) or "none"
         if not isinstance(content_type, str) or not content_type.strip():
-            raise UnsupportedContentType(f"a content type is required; allowed: {allowed}")
+            raise UnsupportedContentType(
+                f"a content type is required; allowed: {allowed}", Text("storage.type-required", allowed=allowed)
+            )
         content_type = content_type.strip()
         # The value ends up in an HTTP header (S3 metadata, the download response), so only
         # printable ASCII may pass, whatever the media type says.
         if not content_type.isascii() or any(not ch.isprintable() for ch in content_type):
             raise UnsupportedContentType(
-                f"content type {content_type!r} contains characters not allowed in an HTTP header; allowed: {allowed}"
+                f"content type {content_type!r} contains characters not allowed in an HTTP header; allowed: {allowed}",
+                Text("storage.type-not-accepted", content_type=repr(content_type), allowed=allowed),
             )
         if _media_type(content_type) not in self.content_types:
             raise UnsupportedContentType(
-                f"content type {_media_type(content_type)!r} is not accepted; allowed: {allowed}"
+                f"content type {_media_type(content_type)!r} is not accepted; allowed: {allowed}",
+                Text("storage.type-not-accepted", content_type=repr(_media_type(content_type)), allowed=allowed),
             )
         return content_type
 
@@ -439,7 +448,7 @@ def _human_size(size: int) -> str:
 
 
 def _not_found(key: str) -> ObjectNotFound:
-    return ObjectNotFound(f"there is no object with key {key!r}")
+    return ObjectNotFound(f"there is no object with key {key!r}", Text("storage.no-object", name=repr(key)))
 
 
 def disposition(key: str, content_type: str | None) -> str:
@@ -513,7 +522,7 @@ def verify_download(secret: str, token: str, *, now: datetime.datetime | None = 
     checked before anything else is interpreted, so an attacker learns nothing from the error.
     ``now`` exists for tests.
     """
-    invalid = InvalidObject("the download link is invalid; ask for a new one")
+    invalid = InvalidObject("the download link is invalid; ask for a new one", Text("storage.link-invalid"))
     if not isinstance(token, str) or token.count(".") != 1:
         raise invalid
     payload_text, mac_text = token.split(".")
@@ -535,7 +544,9 @@ def verify_download(secret: str, token: str, *, now: datetime.datetime | None = 
     current = (now or datetime.datetime.now(datetime.UTC)).timestamp()
     if current >= expiry:
         when = datetime.datetime.fromtimestamp(expiry, datetime.UTC).isoformat()
-        raise LinkExpired(f"the download link expired at {when}; ask for a new one")
+        raise LinkExpired(
+            f"the download link expired at {when}; ask for a new one", Text("storage.link-expired", when=when)
+        )
     return tenant_id, key
 
 

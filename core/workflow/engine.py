@@ -666,7 +666,12 @@ async def transition(
         d = compiled.definition
         if row.closed_at is not None:
             raise Conflict(
-                Text("conflict.instance-closed-outcome-no", state=row.state, outcome=row.outcome),
+                Text(
+                    "conflict.instance-closed-outcome-no",
+                    state=row.state,
+                    label=next((x.label for x in d.states if x.name == row.state and x.label), row.state),
+                    outcome=row.outcome,
+                ),
                 extra={"allowed": []},
             )
         check_version(row.version, if_match, request.version, required=False)
@@ -681,6 +686,7 @@ async def transition(
                     name=d.name,
                     transition=request.transition,
                     state=state,
+                    label=next((x.label for x in d.states if x.name == state and x.label), state),
                     value=list(here),
                 ),
                 errors=[FieldError.said("transition", Text("field.unknown-allowed-now", value=list(here)))],

@@ -98,7 +98,7 @@ def _require_reader(access: Access, township: str) -> None:
         return
     if access.role is Role.TOWNSHIP and access.principal.scope_code == township:
         return
-    raise deny(access, f"make or read handbooks of township {township}")
+    raise deny(access, Text("action.township-handbooks", township=township))
 
 
 # --- requests ------------------------------------------------------------------------------
