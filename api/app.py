@@ -45,6 +45,7 @@ from core.exchange import tables
 from core.exchange.retention import ExportSweeper
 from core.exchange.retention import configure as configure_export_retention
 from core.exchange.unpack import WorkbookLimits
+from core.lists import item_views
 from core.platform import db
 from core.platform.settings import Settings, load_settings
 from core.platform.storage import make_storage
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     published_bodies.cache.max_bytes = settings.cache_list_bytes
     published_bodies.cache.tenant_share = settings.cache_tenant_share
     published_bodies.store_enabled = settings.store_list_bodies
+    item_views.cache.max_items = settings.cache_item_views
     lookup.configure_cache(settings.cache_lookup_bytes, settings.cache_tenant_share)
     portal.page_cache.size = settings.cache_pages
     configure_export_retention(settings.export_retention_hours)

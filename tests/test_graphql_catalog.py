@@ -764,8 +764,9 @@ async def test_reading_a_list_uses_a_constant_number_of_statements(
     assert all(texts[b["documentId"], b["article"], b["paragraph"], b["item"]] for b in bases)
     print(f"statements: 3 entries -> {few_count}, 11 entries -> {many_count}")
     assert few_count == many_count, (few_count, many_count)
-    # Three transactions — the list (its row, a custom-plan setting, its entries and their
-    # provisions), the units, the townships — each BEGIN+SET, its statements and COMMIT.
+    # Three transactions — the list (its row, a custom-plan setting, its entries with their
+    # provisions, the content generation its item views are kept at for a publication's answer,
+    # core.lists.item_views), the units, the townships — each BEGIN+SET, its statements and COMMIT.
     assert many_count == 3 * 2 + 6, many_count
 
 
@@ -810,6 +811,19 @@ async def test_graphql_and_rest_return_the_same_list(client: httpx.AsyncClient, 
     graph_published = await gql(client, county.reader, PUBLISHED, s=county.slug, code=LIUCHENG)
     assert snake(graph_published["tenant"]["publishedList"]) == rest_published
     assert rest_published["version"] == 1 and len(rest_published["entries"]) == 4
+
+    # Read again: the completed entries and provisions were kept beside the stored body (the
+    # objects let go) and are sent as they are, without decoding the body again.
+    from core.lists.service import published_cache
+    from core.security.tenancy import find_tenant
+
+    found = await find_tenant(county.slug)
+    assert found is not None
+    kept = [b for k, b in published_cache._entries.items() if k[0] == found.id and b.renderings]
+    assert len(kept) == 1 and kept[0].decoded is None
+    assert sorted(name.split("\n")[0] for name in kept[0].renderings) == ["entries", "provisions"]
+    again = await gql(client, county.reader, PUBLISHED, s=county.slug, code=LIUCHENG)
+    assert again == graph_published and kept[0].decoded is None
 
 
 async def test_item_relations_use_a_constant_number_of_statements(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import msgspec
 import pytest
 import strawberry
 from strawberry.scalars import JSON
@@ -124,6 +125,11 @@ async def test_cached_validation_still_rejects_what_the_rules_reject() -> None:
 # Frozen lists: a completed selection is reused ----------------------------------------------
 
 
+def sent(result: Any) -> Any:
+    """The data as the endpoint sends it (msgspec writes a kept ``Raw`` as it is)."""
+    return msgspec.json.decode(msgspec.json.encode(result.data))
+
+
 def frozen_schema(views: list[tuple[Any, int]], wrapped: list[int]) -> strawberry.Schema:
     """``holder.leaves`` shows the same immutable views on every request."""
 
@@ -147,8 +153,10 @@ async def test_a_frozen_list_is_completed_once_per_selection() -> None:
     first = await fast.execute(plain)
     assert first.errors is None and len(wrapped) == 2
     again = await fast.execute(plain)
-    assert again.data == first.data and len(wrapped) == 2  # reused: nothing wrapped again
-    assert again.data["holder"]["leaves"][1] == {"__typename": "Leafy", "text": "乙", "n": 2, "words": ["a", "b"]}
+    # reused: nothing wrapped again, the kept JSON given as it is (the endpoint encodes it with msgspec)
+    assert isinstance(again.data["holder"]["leaves"], msgspec.Raw) and len(wrapped) == 2
+    assert sent(again) == sent(first)
+    assert sent(again)["holder"]["leaves"][1] == {"__typename": "Leafy", "text": "乙", "n": 2, "words": ["a", "b"]}
 
     other = await fast.execute("{ holder { leaves { number } } }")  # another selection
     assert other.data == {"holder": {"leaves": [{"number": 1}, {"number": 2}]}} and len(wrapped) == 4
@@ -156,15 +164,57 @@ async def test_a_frozen_list_is_completed_once_per_selection() -> None:
     include = "query($v: Boolean!) { holder { leaves { number text @include(if: $v) } } }"
     shown = await fast.execute(include, variable_values={"v": True})
     hidden = await fast.execute(include, variable_values={"v": False})
-    assert shown.data["holder"]["leaves"][0] == {"number": 1, "text": "甲"}
-    assert hidden.data["holder"]["leaves"][0] == {"number": 1}
+    assert sent(shown)["holder"]["leaves"][0] == {"number": 1, "text": "甲"}
+    assert sent(hidden)["holder"]["leaves"][0] == {"number": 1}
+    assert sent(await fast.execute(include, variable_values={"v": False}))["holder"]["leaves"][0] == {"number": 1}
 
     # A resolver may depend on the caller: such a selection is completed every time.
     count = len(wrapped)
     for _ in range(2):
         resolved = await fast.execute("{ holder { leaves { shout } } }")
-        assert resolved.data == {"holder": {"leaves": [{"shout": "甲"}, {"shout": "乙"}]}}
+        assert resolved.data == {"holder": {"leaves": [{"shout": "甲"}, {"shout": "乙"}]}}  # a list: not kept
     assert len(wrapped) == count + 4
+
+
+class Kept:
+    """A list's own place for its completed selections (as core.lists.service.PublishedParts)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def rendered(self, name: str) -> bytes | None:
+        return self.kept.get(name)
+
+    def keep(self, name: str, data: bytes) -> None:
+        self.kept[name] = data
+
+
+async def test_a_frozen_list_with_renderings_is_not_even_loaded_again() -> None:
+    loaded: list[int] = []
+    kept = Kept()
+
+    def load() -> list[tuple[Any, int]]:
+        loaded.append(1)
+        return [("甲", 1), ("乙", 2)]
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def holder(self) -> Holder:
+            leaves = Frozen(load, lambda view: leafy(*view), kept, "leaves")
+            return Holder(name="h", leaf=leafy(), leaves=leaves, optional_leaf=None)  # type: ignore[arg-type]
+
+    fast = strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
+    query = "{ holder { leaves { text number } } }"
+    first = await fast.execute(query)
+    assert first.errors is None and loaded == [1] and list(kept.kept) == ["leaves\nleaves {\n  text\n  number\n}"]
+    again = await fast.execute(query)
+    assert (
+        sent(again) == sent(first) == {"holder": {"leaves": [{"text": "甲", "number": 1}, {"text": "乙", "number": 2}]}}
+    )
+    assert loaded == [1]  # the kept bytes answered: the views were not loaded
+    await fast.execute("{ holder { leaves { text } } }")
+    assert loaded == [1, 1] and len(kept.kept) == 2
 
 
 async def test_a_frozen_list_with_errors_is_not_reused() -> None:

@@ -34,11 +34,15 @@ from core.lists import publication
 from core.lists import service as township_lists
 from core.platform import db
 from core.platform.db import tenant_transaction
+from core.publication import bodies as published_bodies
 from core.publication import lookup, search
 from tests.plan_fixtures import LIST_SIZE, PlanTenant, build_tenant
 
 SIZES = (2, 40, 400)
-WORK_PER_ENTRY = 40  # rows touched per entry of a whole-list read (about 12 with a good plan)
+# rows touched per entry of a whole-list read (about 12 with a good plan; 41 seen on the build's
+# statistics since the list's provisions come in the same statement, row_number() adding one row
+# per entry — before, the provisions were a second statement judged on its own)
+WORK_PER_ENTRY = 45
 LOOP_LIMIT = 50  # a node run this often doing this many rows each time is a per-row re-run
 FIXED_WORK = 60_000  # rows touched by a page, a search or a lookup read (seen: up to ~21,000, a search of a
 # term in every item of a 2-township tenant, the plan varying with its statistics)
@@ -219,11 +223,15 @@ async def test_whole_list_reads_stay_linear_at_every_size(
         recorded.statements.clear()
         working = await township_lists.get_working_list(t.access, township)
         township_lists.published_cache.clear()
-        published = await township_lists.get_published_list(t.access, township)
+        stored, published_bodies.store_enabled = published_bodies.store_enabled, False  # a cold read is judged
+        try:
+            published = await township_lists.get_published_list(t.access, township)
+        finally:
+            published_bodies.store_enabled = stored
         await _flush()
         assert len(working.entries) >= LIST_SIZE and len(published.entries) >= LIST_SIZE
         whole = [s for s in recorded.statements if "sel AS" in s.query]
-        assert len(whole) >= 2, "the working list is read by the set-based statements of core.catalog.queries.items_for"
+        assert len(whole) == 2, "each list is read by the set-based statement of core.catalog.queries.items_for"
         totals[size] = sum(await judge(t, recorded.statements, per_entry=len(working.entries), label="list read"))
     # The small tenant next to the big ones does no more work than the big one.
     assert totals[SIZES[0]] <= 1.5 * totals[SIZES[-1]], totals

@@ -50,7 +50,6 @@ CROSS_TENANT: dict[str, str] = {
 # (itself a statement checked here where it is written) and the citations' document_tenant.
 KEYED_BY_CALLER: dict[str, str] = {
     "core/catalog/queries.py:items_for": "items of the caller's keyed selection",
-    "core/catalog/queries.py:provisions_for": "provisions cited by the caller's keyed selection",
 }
 
 # Statements still relying on row-level security alone: to be keyed (issue 16, item 3).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -23,6 +25,36 @@ async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixt
 
 def codes(body: dict[str, Any], state: str = "active") -> list[str]:
     return [e["item"]["code"] for e in body["entries"] if e["state"] == state]
+
+
+@contextlib.asynccontextmanager
+async def amended_law() -> AsyncIterator[None]:
+    """A newer text of a cited law's article (a library load as the owner, which moves the
+    shared library's generation as core.legal.library's loader does), taken out again after:
+    the national library is every test's."""
+    from core.platform import generations
+    from core.platform.db import platform_transaction
+
+    async with platform_transaction() as conn:
+        await conn.execute(
+            "WITH v AS (INSERT INTO legal_versions (tenant_id, document_id, version_date)"
+            " SELECT tenant_id, id, '2030-01-01' FROM legal_documents"
+            " WHERE title = '中华人民共和国安全生产法' RETURNING tenant_id, id)"
+            " INSERT INTO provisions (tenant_id, version_id, article, label, text)"
+            " SELECT tenant_id, id, 9, '第九条', '修订后的第九条' FROM v"
+        )
+        await generations.bump(conn, generations.SHARED_TENANT)
+    try:
+        yield
+    finally:
+        async with platform_transaction() as conn:
+            await conn.execute(
+                "WITH v AS (SELECT v.id FROM legal_versions v JOIN legal_documents d ON d.id = v.document_id"
+                " WHERE d.title = '中华人民共和国安全生产法' AND v.version_date = '2030-01-01'),"
+                " gone AS (DELETE FROM provisions WHERE version_id IN (SELECT id FROM v))"
+                " DELETE FROM legal_versions WHERE id IN (SELECT id FROM v)"
+            )
+            await generations.bump(conn, generations.SHARED_TENANT)
 
 
 async def test_the_whole_lifecycle(client: httpx.AsyncClient, county: TenantFixture) -> None:
@@ -314,7 +346,7 @@ async def test_a_published_list_is_read_once_per_content_generation(
     """Bodies of a published version are kept encoded, in PostgreSQL and per process; the
     content generation, which every write moves, decides when a kept body is stale (core.platform.generations)."""
     from core.lists.service import published_cache
-    from core.platform import db, generations
+    from core.platform import db
     from core.platform.db import platform_transaction
 
     await _publish_list(client, county, LIUCHENG, "2025-02-01")
@@ -336,23 +368,14 @@ async def test_a_published_list_is_read_once_per_content_generation(
     cold, cold_count = await read()
     warm, warm_count = await read()
     assert warm == cold
-    # cold: the stored-body read, custom-plan setting, entries, provisions, the stored-body write
-    assert warm_count == cold_count - 5
+    # cold: the stored-body read, custom-plan setting, entries with their provisions, the stored-body write
+    assert warm_count == cold_count - 4
     published_cache.clear()  # another process: it reads the stored body only
     shared, shared_count = await read()
     assert shared == cold and shared_count == warm_count + 1
 
     # A newer text of a cited law (a library load, as the owner) reaches the cached list.
-    async with platform_transaction() as conn:
-        await conn.execute(
-            "WITH v AS (INSERT INTO legal_versions (tenant_id, document_id, version_date)"
-            " SELECT tenant_id, id, '2030-01-01' FROM legal_documents"
-            " WHERE title = '中华人民共和国安全生产法' RETURNING tenant_id, id)"
-            " INSERT INTO provisions (tenant_id, version_id, article, label, text)"
-            " SELECT tenant_id, id, 9, '第九条', '修订后的第九条' FROM v"
-        )
-        await generations.bump(conn, generations.SHARED_TENANT)  # as core.legal.library's loader does
-    try:
+    async with amended_law():
         amended, count = await read()
         assert count == cold_count
         assert "修订后的第九条" in {p["text"] for p in amended["provisions"]}
@@ -364,15 +387,6 @@ async def test_a_published_list_is_read_once_per_content_generation(
         )
         assert renamed.status_code == 200, renamed.text
         assert (await read())[0]["township_name"] == "柳城新街道"
-    finally:  # the national library is every test's: take the made-up text out again
-        async with platform_transaction() as conn:
-            await conn.execute(
-                "WITH v AS (SELECT v.id FROM legal_versions v JOIN legal_documents d ON d.id = v.document_id"
-                " WHERE d.title = '中华人民共和国安全生产法' AND v.version_date = '2030-01-01'),"
-                " gone AS (DELETE FROM provisions WHERE version_id IN (SELECT id FROM v))"
-                " DELETE FROM legal_versions WHERE id IN (SELECT id FROM v)"
-            )
-            await generations.bump(conn, generations.SHARED_TENANT)
 
 
 async def test_cached_published_lists_stay_with_their_tenant(
@@ -433,3 +447,78 @@ async def test_entries_keep_to_their_lists(client: httpx.AsyncClient, county: Te
                 GONGPING,
             )
         await conn.execute("ROLLBACK TO SAVEPOINT renaming")
+
+
+async def test_publishing_answers_with_the_new_version_without_reading_it_again(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    """publish_list answers from the item views its filing's read left (core.lists.item_views)
+    and the entries it published: the same bytes as a cold read of the new version, and no
+    whole-list statement — unless something besides the publication moved the generation."""
+    from core.lists import item_views
+    from core.lists.service import published_cache
+    from core.platform import db
+    from core.platform.db import platform_transaction
+
+    base = f"{county.base}/townships/{LIUCHENG}/list"
+    claim = {"item_code": "CON-01", "justification": "辖区内有农村建房需求"}
+    assert (await client.post(f"{base}/claims", json=claim, headers=county.auth())).status_code == 201
+    etag = (await client.get(base, headers=county.auth())).headers["etag"]
+    edit = {"responsible_office": "平安法治办公室", "post": "安全员", "contact": "028-82700001", "note": "季度"}
+    patched = await client.patch(f"{base}/entries/SAF-01", json=edit, headers={**county.auth(), "If-Match": etag})
+    assert patched.status_code == 200, patched.text
+
+    async def publish(date: str) -> tuple[dict[str, Any], int]:
+        for step in ("submit", "file"):
+            assert (await client.post(f"{base}/{step}", headers=county.auth())).status_code == 200
+        before = db.queries.count
+        done = await client.post(f"{base}/publish", json={"effective_date": date}, headers=county.auth())
+        assert done.status_code == 200, done.text
+        return done.json(), db.queries.count - before
+
+    async def cold() -> dict[str, Any]:
+        published_cache.clear()
+        item_views.cache.clear()
+        async with platform_transaction() as conn:
+            await conn.execute("DELETE FROM published_list_bodies")
+        read = await client.get(f"{base}/published", headers=county.auth())
+        assert read.status_code == 200, read.text
+        body: dict[str, Any] = read.json()
+        return body
+
+    answer, quick = await publish("2025-02-01")
+    assert answer == await cold()
+    assert answer["version"] == 1 and "CON-01" in codes(answer) and answer["provisions"]
+    saf = next(e for e in answer["entries"] if e["item"]["code"] == "SAF-01")
+    assert (saf["post"], saf["note"], saf["state"], saf["change_note"]) == ("安全员", "季度", "active", "")
+    # The answer was stored as the version's body: the next reader finds it.
+    published_cache.clear()
+    stored = await client.get(f"{base}/published", headers=county.auth())
+    assert stored.json() == answer
+
+    # A newer text of a cited law between the filing and the publication: the views the filing
+    # left are stale, so the answer is a read of the new version, which shows the new text.
+    etag = (await client.get(base, headers=county.auth())).headers["etag"]
+    await client.patch(
+        f"{base}/entries/SAF-01", json={"post": "专职安全员"}, headers={**county.auth(), "If-Match": etag}
+    )
+    for step in ("submit", "file"):
+        assert (await client.post(f"{base}/{step}", headers=county.auth())).status_code == 200
+    async with amended_law():
+        before = db.queries.count
+        done = await client.post(f"{base}/publish", json={"effective_date": "2025-03-01"}, headers=county.auth())
+        assert done.status_code == 200, done.text
+        assert db.queries.count - before > quick  # the fallback read the list again
+        amended = done.json()
+        assert "修订后的第九条" in {p["text"] for p in amended["provisions"]}
+        assert amended == await cold()
+
+        # Views left by this generation's reads answer the next publication again (the
+        # previous publication carried them to its own generation).
+        etag = (await client.get(base, headers=county.auth())).headers["etag"]
+        await client.patch(
+            f"{base}/entries/SAF-01", json={"post": "安全员"}, headers={**county.auth(), "If-Match": etag}
+        )
+        third, count = await publish("2025-04-01")
+        assert count == quick and third["version"] == 3
+        assert third == await cold()

@@ -28,6 +28,7 @@ from core.lists.service import Claimant as ClaimantView
 from core.lists.service import Entry as EntryView
 from core.lists.service import ListDiff as ListDiffView
 from core.lists.service import ListVersion as ListVersionView
+from core.lists.service import PublishedParts
 from core.lists.service import TownshipList as TownshipListView
 from core.platform.errors import NotFound
 from core.security.access import Access
@@ -380,9 +381,24 @@ class TownshipList:
             access=access,
         )
 
+    @classmethod
+    def published(cls, header: TownshipListView, parts: PublishedParts, access: Access) -> TownshipList:
+        """A published version whose body is decoded only if a selection is not kept already
+        (api.graphql.execution: completed selections are kept beside the stored body)."""
+        shown = cls.of(header, access)
+        shown.entries = Frozen(lambda: parts.body().entries, partial(Entry.of, access=access), parts, "entries")  # type: ignore[assignment]
+        shown.provisions = Frozen(lambda: parts.body().provisions, _same, parts, "provisions")  # type: ignore[assignment]
+        shown.counts = parts.counts()  # type: ignore[assignment]
+        return shown
+
     @strawberry.field
     async def township(self, info: GqlInfo) -> LazyJurisdiction | None:
         return await _township(info, self.access, self.township_code)
+
+
+def _same(view: Any) -> Any:
+    """Provisions are shown as they are (same fields, read by attribute)."""
+    return view
 
 
 @strawberry.type(description="A published version of a township's list.")
@@ -552,10 +568,10 @@ class CatalogQueries:
         self, code: str, as_of: datetime.date | None = None, version: int | None = None
     ) -> TownshipList | None:
         try:
-            view = await township_lists.get_published_list(self.access, code, number=version, as_of=as_of)
+            header, parts = await township_lists.get_published_parts(self.access, code, number=version, as_of=as_of)
         except NotFound:
             return None
-        return TownshipList.of(view, self.access)
+        return TownshipList.published(header, parts, self.access)
 
     @strawberry.field(description="Published versions of a township's list.")
     async def list_versions(self, code: str) -> list[ListVersion]:

@@ -13,19 +13,22 @@ resolvers, abstract types, ``@defer``, resolver middleware, a null where the sch
 one, a value that fails coercion — takes graphql-core's own path, so results and errors are
 the same as without the shortcut (tests/test_graphql_execution.py compares both).
 
-A published list never changes, and the service hands every reader of one version the same
-views (core.lists.service caches them). Shown as a :class:`Frozen` list, its completed value
-for a selection is kept and reused by the next request asking the same selection — when the
-completion touched plain fields only (no resolver, so nothing depends on the caller) and
-raised no error.
+A published list never changes. Shown as a :class:`Frozen` list, its completed value for a
+selection is kept, encoded as JSON, and the next request asking the same selection gets those
+bytes (a ``msgspec.Raw``, which the endpoint's msgspec encoder writes as they are) without
+the views being decoded, wrapped or completed again — when the completion touched plain fields
+only (no resolver, so nothing depends on the caller) and raised no error. Where the bytes are
+kept is the list's to say (:class:`Renderings`: for a published township list, beside its
+stored body in core.publication.bodies' per-process cache, within its byte budget).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
+import msgspec
 from graphql import (
     GraphQLField,
     GraphQLList,
@@ -92,18 +95,44 @@ def _plain(field: GraphQLField) -> _Plain | None:
         return None
 
 
+class Renderings(Protocol):
+    """Where a :class:`Frozen` list's completed selections are kept, by name."""
+
+    def rendered(self, name: str) -> bytes | None: ...
+
+    def keep(self, name: str, data: bytes) -> None: ...
+
+
 class Frozen(Sequence[Any]):
-    """Immutable ``views`` shown to GraphQL as ``wrap(view)`` items, built only when a
-    completion needs them. The views must never change, and ``wrap`` must put nothing
-    caller-specific into a plain field (resolvers may use the caller: they are not reused).
+    """Immutable views shown to GraphQL as ``wrap(view)`` items, built only when a completion
+    needs them; ``views`` is the sequence or a function loading it (called at most once).
+    The views must never change, and ``wrap`` must put nothing caller-specific into a plain
+    field (resolvers may use the caller: they are not reused). Completed selections are kept
+    in ``renderings`` under ``name`` + the selection; without one, in a small map of this
+    process keyed by the views' identity (:class:`_Completed`).
     """
 
-    __slots__ = ("_items", "_wrap", "views")
+    __slots__ = ("_items", "_load", "_views", "_wrap", "name", "renderings")
 
-    def __init__(self, views: Sequence[Any], wrap: Callable[[Any], Any]) -> None:
-        self.views = views
+    def __init__(
+        self,
+        views: Sequence[Any] | Callable[[], Sequence[Any]],
+        wrap: Callable[[Any], Any],
+        renderings: Renderings | None = None,
+        name: str = "",
+    ) -> None:
+        self._views, self._load = (None, views) if callable(views) else (views, None)
         self._wrap = wrap
         self._items: list[Any] | None = None
+        self.renderings = renderings
+        self.name = name
+
+    @property
+    def views(self) -> Sequence[Any]:
+        if self._views is None:
+            assert self._load is not None
+            self._views = self._load()
+        return self._views
 
     def _wrapped(self) -> list[Any]:
         if self._items is None:
@@ -121,21 +150,22 @@ class Frozen(Sequence[Any]):
 
 
 class _Completed:
-    """Completed values of :class:`Frozen` lists by (views, selection), least recently used
-    first out. Each entry keeps its views alive, so an ``id`` is never reused under it."""
+    """Completed values of :class:`Frozen` lists without renderings of their own, by (views,
+    selection), least recently used first out. Each entry keeps its views alive, so an ``id``
+    is never reused under it."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[int, str], tuple[Sequence[Any], list[Any]]] = OrderedDict()
+        self._entries: OrderedDict[tuple[int, str], tuple[Sequence[Any], bytes]] = OrderedDict()
 
-    def get(self, views: Sequence[Any], selection: str) -> list[Any] | None:
+    def get(self, views: Sequence[Any], selection: str) -> bytes | None:
         found = self._entries.get((id(views), selection))
         if found is None or found[0] is not views:
             return None
         self._entries.move_to_end((id(views), selection))
         return found[1]
 
-    def put(self, views: Sequence[Any], selection: str, completed: list[Any]) -> None:
+    def put(self, views: Sequence[Any], selection: str, completed: bytes) -> None:
         self._entries[(id(views), selection)] = (views, completed)
         while len(self._entries) > self.size:
             self._entries.popitem(last=False)
@@ -211,14 +241,23 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self, plain: _Plain, value: Frozen, field_details_list: Any, at: Any, position_context: Any
     ) -> Any:
         selection = self._selection(field_details_list)
-        found = self.completed.get(value.views, selection)
+        name = f"{value.name}\n{selection}"
+        kept = value.renderings
+        found = kept.rendered(name) if kept is not None else self.completed.get(value.views, selection)
         if found is not None:
-            return found
+            return msgspec.Raw(found)
         resolved, errors = self._resolved, len(self.collected_errors.errors)
         result = self._complete_objects(plain, value, field_details_list, at, position_context)
         pure = self._resolved == resolved and len(self.collected_errors.errors) == errors
         if pure and isinstance(result, list):
-            self.completed.put(value.views, selection, result)
+            try:
+                encoded = msgspec.json.encode(result)
+            except (TypeError, msgspec.EncodeError):  # not JSON as it stands: not kept
+                return result
+            if kept is not None:
+                kept.keep(name, encoded)
+            else:
+                self.completed.put(value.views, selection, encoded)
         return result
 
     def _selection(self, field_details_list: Any) -> str:

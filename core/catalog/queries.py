@@ -149,16 +149,16 @@ dt AS MATERIALIZED (SELECT d.tenant_id, d.id, d.title FROM legal_documents d
         WHERE (d.tenant_id, d.id) IN (SELECT document_tenant, document_id FROM cd))"""
 
 
-def items_for(selection: str) -> str:
+def items_for(selection: str, *, provisions: bool = False) -> str:
     """A statement reading the items a ``sel`` CTE names, with responsibilities and legal
     bases: the columns of :data:`ITEM_SELECT` plus the selection's own, for reading hundreds
     of items at once.
 
     Legal bases carry no provision text here: hundreds of items cite the same few articles
     (a 500-entry list repeated 324 KiB of text, 9 KiB of it distinct), so whole-list reads
-    add each cited provision once, from :func:`provisions_for`.
+    add each cited provision once (``provisions``, below).
 
-    ``selection`` is a SELECT yielding ``tenant_id, version, code`` and any extra columns, of
+    ``selection`` is a SELECT yielding ``version, code`` and any extra columns, of
     the tenant ``$1``: every table is filtered by ``$1`` itself, not through ``sel``, which is
     what lets Citus route the statement to the tenant's worker.
 
@@ -168,15 +168,26 @@ def items_for(selection: str) -> str:
     catalog row itself is a LATERAL behind ``OFFSET 0`` (not flattened), for the same reason:
     a join the planner may reorder put the whole catalog of a version on the outer side.
     Run it with a custom plan (``plan_cache_mode``).
+
+    With ``provisions`` the statement adds a column ``provisions``: on the first row, the
+    provisions the items cite, each once, as one JSON array of :class:`CitedProvision` (null
+    on the others) — in the one statement: a second one selected the entries and their
+    citations again (two statements until issue 13).
     """
+    also = f",\n         ({_PROVISIONS}) AS provisions" if provisions else ""
+    first = (
+        ",\n       CASE WHEN row_number() OVER (ORDER BY sel.code) = 1 THEN m.provisions END AS provisions"
+        if provisions
+        else ""
+    )
     return f"""{_cited(selection)},
 m AS MATERIALIZED (
   SELECT (SELECT jsonb_object_agg(id::text, title) FROM dt) AS titles,
-         (SELECT jsonb_object_agg(concat_ws(':', document_id, article, paragraph, item), label) FROM p) AS labels)
+         (SELECT jsonb_object_agg(concat_ws(':', document_id, article, paragraph, item), label) FROM p) AS labels{also})
 SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.category, i.item_kind,
        i.description, i.high_frequency, i.process, i.extra, i.recovery, i.status, i.withdrawn_reason,
        i.successor_code, i.content_hash, i.changed_in, i.revision,
-       coalesce(rs.duties, '[]') AS responsibilities, coalesce(lb.bases, '[]') AS legal_bases
+       coalesce(rs.duties, '[]') AS responsibilities, coalesce(lb.bases, '[]') AS legal_bases{first}
   FROM sel CROSS JOIN m
   JOIN LATERAL (SELECT * FROM catalog_items i WHERE i.tenant_id = $1 AND i.version = sel.version
                    AND i.code = sel.code OFFSET 0) i ON true
@@ -198,14 +209,9 @@ SELECT sel.*, i.title, i.level, i.kinds, i.township_scope, i.parent_code, i.cate
 """
 
 
-def provisions_for(selection: str) -> str:
-    """The provisions the items of ``sel`` cite, each once, as one JSON array of
-    :class:`CitedProvision` (the companion of :func:`items_for`, with the same parameters)."""
-    return f"""{_cited(selection)}
-SELECT coalesce(json_agg(json_build_object('document_id', p.document_id, 'article', p.article,
+_PROVISIONS = """SELECT coalesce(json_agg(json_build_object('document_id', p.document_id, 'article', p.article,
          'paragraph', nullif(p.paragraph, 0), 'item', nullif(p.item, 0), 'label', p.label, 'text', p.text)
-         ORDER BY p.document_id, p.article, p.paragraph, p.item), '[]') FROM p
-"""
+         ORDER BY p.document_id, p.article, p.paragraph, p.item), '[]') FROM p"""
 
 
 # --------------------------------------------------------------------------- reading

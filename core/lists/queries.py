@@ -20,7 +20,7 @@ import uuid
 import asyncpg
 import msgspec
 
-from core.catalog.queries import items_for, provisions_for
+from core.catalog.queries import items_for
 from core.platform.db import bulk_insert
 from core.platform.generations import GENERATION
 from core.platform.rows import children_as, maybe_row_as, row_as, rows_as, under_parent
@@ -215,6 +215,8 @@ MOVE_LISTS = (
 
 # --------------------------------------------------------------------------- whole lists (records)
 
+# The selections of whole lists name no tenant column: items_for filters every table by $1 itself,
+# and a tenant id per row was decoded 340 times a read for nothing.
 # A whole list is read by one set-based statement (core.catalog.queries.items_for); its generic plan,
 # which PostgreSQL may switch to for a prepared statement, is far slower than a custom one.
 _CUSTOM_PLAN = "SET LOCAL plan_cache_mode = force_custom_plan"
@@ -224,15 +226,24 @@ _ENTRY_COLUMNS = (
     " e.change_note, e.review_comment"
 )
 _WORKING = (
-    f"SELECT e.tenant_id, $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
+    f"SELECT $2::int AS version, e.item_code AS code, {_ENTRY_COLUMNS}"
     " FROM township_entries e WHERE e.tenant_id = $1 AND e.township_code = $3"
 )
 _PUBLISHED = (
-    "SELECT e.tenant_id, $2::int AS version, e.item_code AS code, e.origin, e.justification,"
+    "SELECT $2::int AS version, e.item_code AS code, e.origin, e.justification,"
     " e.responsible_office, e.post, e.contact, e.note, 'active' AS state, '' AS change_note,"
     " '' AS review_comment FROM township_version_entries e WHERE e.tenant_id = $1"
     " AND e.township_code = $3 AND e.number = $4"
 )
+
+
+_WORKING_LIST = items_for(_WORKING, provisions=True)
+_PUBLISHED_LIST = items_for(_PUBLISHED, provisions=True)
+
+
+def _provisions(records: list[asyncpg.Record]) -> str:
+    """The JSON text of the provisions a whole-list statement gives on its first row."""
+    return records[0]["provisions"] if records else "[]"
 
 
 async def working_entries(
@@ -241,10 +252,8 @@ async def working_entries(
     """The working copy's entries (item columns, then the entry's) and the JSON text of the
     provisions they cite."""
     await conn.execute(_CUSTOM_PLAN)
-    arguments = (tenant_id, catalog_version, township)
-    records = await conn.fetch(items_for(_WORKING), *arguments)
-    provisions: str = await conn.fetchval(provisions_for(_WORKING), *arguments)
-    return records, provisions
+    records = await conn.fetch(_WORKING_LIST, tenant_id, catalog_version, township)
+    return records, _provisions(records)
 
 
 async def published_entries(
@@ -252,10 +261,8 @@ async def published_entries(
 ) -> tuple[list[asyncpg.Record], str]:
     """A published version's entries, as :func:`working_entries` reads the working copy's."""
     await conn.execute(_CUSTOM_PLAN)
-    arguments = (tenant_id, catalog_version, township, number)
-    records = await conn.fetch(items_for(_PUBLISHED), *arguments)
-    provisions: str = await conn.fetchval(provisions_for(_PUBLISHED), *arguments)
-    return records, provisions
+    records = await conn.fetch(_PUBLISHED_LIST, tenant_id, catalog_version, township, number)
+    return records, _provisions(records)
 
 
 #: The latest version (or by number, or as of a date) and the content generation, with
@@ -502,12 +509,12 @@ CLEAR_NOTES = (
 
 
 async def digest_records(conn: asyncpg.Connection, tenant_id: uuid.UUID, townships: list[str]) -> list[asyncpg.Record]:
-    """Active entries of the lists (township, item code, item hash, office, post, contact, note) in
-    code order; records, read by position (every entry of a batch of lists)."""
+    """Active entries of the lists (township, item code, item hash, office, post, contact, note,
+    origin, justification) in code order; records, read by position (every entry of a batch of
+    lists). The last two are not hashed: they let a publication answer with the new version."""
     return await conn.fetch(
-        "SELECT e.township_code, e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note"
-        + _PUBLISHING
-        + " ORDER BY e.township_code, e.item_code",
+        "SELECT e.township_code, e.item_code, i.content_hash, e.responsible_office, e.post, e.contact, e.note,"
+        " e.origin, e.justification" + _PUBLISHING + " ORDER BY e.township_code, e.item_code",
         tenant_id,
         townships,
     )

@@ -26,7 +26,7 @@ from core.catalog.editing import register_follower
 from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view
 from core.events import service as events
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
-from core.lists import queries
+from core.lists import item_views, queries
 from core.lists.queries import ListRow
 from core.platform import generations
 from core.platform.db import tenant_transaction
@@ -249,6 +249,10 @@ async def _working(conn: asyncpg.Connection, access: Access, township: str) -> T
     row = await _list_row(conn, access, township)
     records, provisions = await queries.working_entries(conn, access.tenant.id, row.catalog_version, township)
     entries = _entries(records)
+    cited = decode_provisions(provisions)
+    if item_views.cache.max_items > 0:
+        generation = await generations.current(conn, access.tenant.id)
+        item_views.cache.remember((access.tenant.id, row.catalog_version), generation, (e.item for e in entries), cited)
     return TownshipList(
         township_code=township,
         township_name=row.township_name,
@@ -261,7 +265,7 @@ async def _working(conn: asyncpg.Connection, access: Access, township: str) -> T
         effective_date=None,
         entries=entries,
         counts=_counts(entries),
-        provisions=decode_provisions(provisions),
+        provisions=cited,
     )
 
 
@@ -311,7 +315,11 @@ async def _published_view(conn: asyncpg.Connection, access: Access, township: st
         conn, access.tenant.id, head.catalog_version, township, head.number
     )
     entries = _entries(records)
-    return _Published(entries, _counts(entries), decode_provisions(provisions))
+    cited = decode_provisions(provisions)
+    item_views.cache.remember(
+        (access.tenant.id, head.catalog_version), head.generation, (e.item for e in entries), cited
+    )
+    return _Published(entries, _counts(entries), cited)
 
 
 async def _stored_body(
@@ -413,6 +421,60 @@ async def get_published_list_json(
         head = await _published_head(conn, access, township, number, as_of)
         found = await _stored_body(conn, access, township, head)
     return published_bodies.splice(msgspec.json.encode(_head_view(township, head)), found.json)
+
+
+class _Counts(msgspec.Struct):
+    counts: dict[str, int]
+
+
+_counts_decoder = msgspec.json.Decoder(_Counts)  # skips the entries without building them
+
+
+class PublishedParts:
+    """A published version's body for a reader that may not need its objects (GraphQL): the
+    body is decoded only when asked, and encodings of its parts (``renderings``, e.g. a
+    completed GraphQL selection of its entries) are kept with its bytes in the per-process
+    cache. The caller was admitted to the tenant by the read that found the body."""
+
+    __slots__ = ("_decoded", "_found", "_key")
+
+    def __init__(self, key: published_bodies.Key, found: published_bodies.Body, built: _Published | None) -> None:
+        self._key, self._found, self._decoded = key, found, built
+
+    def body(self) -> _Published:
+        if self._decoded is None:
+            self._decoded = published_bodies.cache.decoded(self._key, self._found, _published_decoder.decode)
+        return self._decoded
+
+    def counts(self) -> dict[str, int]:
+        if self._decoded is not None:
+            return self._decoded.counts
+        cached = self._found.renderings.get("counts")
+        if cached is None:
+            counts = _counts_decoder.decode(self._found.json).counts
+            self.keep("counts", msgspec.json.encode(counts))
+            return counts
+        return msgspec.json.decode(cached, type=dict[str, int])
+
+    def rendered(self, name: str) -> bytes | None:
+        return self._found.renderings.get(name)
+
+    def keep(self, name: str, data: bytes) -> None:
+        published_bodies.cache.keep_rendering(self._key, self._found, name, data)
+
+
+async def get_published_parts(
+    access: Access, township: str, *, number: int | None = None, as_of: datetime.date | None = None
+) -> tuple[TownshipList, PublishedParts]:
+    """:func:`get_published_list`'s header (entries and provisions empty, counts left to the
+    parts) and its body as :class:`PublishedParts`."""
+    built: list[_Published] = []
+    async with tenant_transaction(access.tenant.id) as conn:
+        head = await _published_head(conn, access, township, number, as_of)
+        found = await _stored_body(conn, access, township, head, built)
+    header = TownshipList(**msgspec.structs.asdict(_head_view(township, head)), entries=[], counts={}, provisions=[])
+    key = (access.tenant.id, township, head.number)
+    return header, PublishedParts(key, found, built[0] if built else found.decoded)
 
 
 async def list_versions(access: Access, township: str) -> list[ListVersion]:
@@ -652,17 +714,64 @@ async def publish_list(access: Access, township: str, data: ListPublish, if_matc
         check_version(row.revision, if_match, data.revision, required=False, field="revision")
         if row.status != "filed":
             raise Conflict(Text("conflict.only-filed-list-can", status=label("list-status", row.status)))
-        published = await publish_filed(conn, access, [township], data.effective_date)
-    return await get_published_list(access, township, number=published[0][1])
+        before = await generations.current(conn, access.tenant.id) if item_views.cache.max_items > 0 else None
+        entries: dict[str, list[asyncpg.Record]] = {}
+        published = await publish_filed(conn, access, [township], data.effective_date, entries)
+        answer = await _answer(conn, access, township, published[0][1], entries.get(township, []), before)
+    if answer is None:
+        return await get_published_list(access, township, number=published[0][1])
+    # Committed: only now may this process take the new generation for one its views are valid at.
+    head, body, found, carried = answer
+    published_bodies.keep((access.tenant.id, township, head.number), found, body)
+    item_views.cache.carry(*carried)
+    return TownshipList(**msgspec.structs.asdict(_head_view(township, head)), **msgspec.structs.asdict(body))
+
+
+async def _answer(
+    conn: asyncpg.Connection,
+    access: Access,
+    township: str,
+    number: int,
+    records: list[asyncpg.Record],
+    before: int | None,
+) -> tuple[_Head, _Published, published_bodies.Body, tuple[item_views.Key, int, int]] | None:
+    """The version just published, built from its entries' local details (``records``, from
+    :func:`core.lists.queries.digest_records`) and the item views a whole-list read left at
+    generation ``before`` (see :mod:`core.lists.item_views`) — without reading the list again.
+    Its body is stored in the publishing transaction. None when the views are not all known, or
+    when anything besides this publication moved the generation since ``before``: the caller
+    then reads the new version as any reader would."""
+    if before is None:
+        return None
+    head = await _published_head(conn, access, township, number, None)
+    if head.generation != before + 1:
+        return None
+    catalog = (access.tenant.id, head.catalog_version)
+    known = item_views.cache.lookup(catalog, before, [r[1] for r in records])
+    if known is None:
+        return None
+    entries = [
+        Entry(item=k.view, origin=r[7], justification=r[8], responsible_office=r[3], post=r[4], contact=r[5], note=r[6])
+        for k, r in zip(known, records, strict=True)
+    ]
+    body = _Published(entries, _counts(entries), item_views.provisions_of(known))
+    key = (access.tenant.id, township, number)
+    found = await published_bodies.store(conn, key, head.generation, msgspec.json.encode(body))
+    return head, body, found, (catalog, before, head.generation)
 
 
 async def publish_filed(
-    conn: asyncpg.Connection, access: Access, townships: list[str], effective_date: datetime.date
+    conn: asyncpg.Connection,
+    access: Access,
+    townships: list[str],
+    effective_date: datetime.date,
+    entries: dict[str, list[asyncpg.Record]] | None = None,
 ) -> list[tuple[str, int, str]]:
     """Publish the filed lists among ``townships`` in the caller's transaction, set-wise: a
     fixed number of statements whatever the number of lists (one list or a batch of a bulk
     publication, :mod:`core.publication`). Lists that are not filed are skipped. Returns
-    (township, version number, content hash) of each list published, in code order.
+    (township, version number, content hash) of each list published, in code order; ``entries``,
+    if given, receives each published list's entries (:func:`core.lists.queries.digest_records`).
 
     Only what changed is written: the entries the new version shares with the one before it
     keep their rows (validity ranges, migration 0010 and docs/decisions.md); the stored bodies
@@ -677,7 +786,7 @@ async def publish_filed(
     if not lists:
         return []
     codes = [r.township_code for r in lists]
-    digests = await _digests(conn, tid, codes)
+    digests = await _digests(conn, tid, codes, entries)
     published = [(r.township_code, r.number, digests.get(r.township_code, _EMPTY_DIGEST)) for r in lists]
     await conn.executemany(
         queries.INSERT_VERSION,
@@ -709,13 +818,17 @@ async def publish_filed(
 _EMPTY_DIGEST = hashlib.sha256(msgspec.json.encode([])).hexdigest()
 
 
-async def _digests(conn: asyncpg.Connection, tid: uuid.UUID, townships: list[str]) -> dict[str, str]:
+async def _digests(
+    conn: asyncpg.Connection, tid: uuid.UUID, townships: list[str], entries: dict[str, list[asyncpg.Record]] | None
+) -> dict[str, str]:
     """Each list's content hash: sha256 of its active entries (code, item hash, local details)
-    in code order — the same bytes for one list or a batch."""
+    in code order — the same bytes for one list or a batch. ``entries`` receives the records."""
     records = await queries.digest_records(conn, tid, townships)
     rows: dict[str, list[list[Any]]] = {}
     for r in records:
         rows.setdefault(r[0], []).append([r[1], r[2], r[3], r[4], r[5], r[6]])
+        if entries is not None:
+            entries.setdefault(r[0], []).append(r)
     return {code: hashlib.sha256(msgspec.json.encode(entries)).hexdigest() for code, entries in rows.items()}
 
 

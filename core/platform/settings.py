@@ -76,6 +76,7 @@ class Settings:
     cache_lists: int = 100_000  # published township-list bodies each process keeps at most; 0: none
     cache_list_bytes: int = 256 * 1024 * 1024  # ... and the bytes they may take (JSON, plus decoded objects)
     cache_tenant_share: float = 0.25  # the share of cache_list_bytes one tenant's lists may take
+    cache_item_views: int = 20_000  # catalog items whose views each process keeps for publish answers; 0: none
     store_list_bodies: bool = True  # keep encoded published bodies in PostgreSQL, shared by processes
     cache_lookup_bytes: int = 512 * 1024 * 1024  # lookup's catalog indexes per process, by estimated bytes
     cache_pages: int = 2000  # rendered portal pages each process keeps (~12 KB an item page); 0: none
@@ -166,6 +167,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 100_000),
         cache_list_bytes=_env_int("QINGDAN_CACHE_LIST_BYTES", 256 * 1024 * 1024),
         cache_tenant_share=min(100, max(1, _env_int("QINGDAN_CACHE_TENANT_PERCENT", 25))) / 100,
+        cache_item_views=_env_int("QINGDAN_CACHE_ITEM_VIEWS", 20_000),
         store_list_bodies=(_env("QINGDAN_STORE_LIST_BODIES", "on") or "on").lower() not in ("0", "off", "false", "no"),
         cache_lookup_bytes=_env_int("QINGDAN_CACHE_LOOKUP_BYTES", 512 * 1024 * 1024),
         cache_pages=_env_int("QINGDAN_CACHE_PAGES", 2000),

@@ -49,15 +49,19 @@ Key = tuple[uuid.UUID, str, int]  # tenant, township, version number
 
 @dataclass
 class Body:
-    """One version's body at one generation: its JSON and, once someone asked, its objects."""
+    """One version's body at one generation: its JSON and, once someone asked, its objects,
+    and ``renderings``: other encodings of parts of it by name (GraphQL's completed selections,
+    see :func:`BodyCache.keep_rendering`)."""
 
     generation: int
     json: bytes
     decoded: Any = None
+    renderings: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        return len(self.json) * (1 + (DECODED_FACTOR if self.decoded is not None else 0))
+        decoded = DECODED_FACTOR * len(self.json) if self.decoded is not None else 0
+        return len(self.json) + decoded + sum(len(k) + len(v) for k, v in self.renderings.items())
 
 
 @dataclass
@@ -112,16 +116,27 @@ class BodyCache:
     def decoded(self, key: Key, found: Body, decode: Callable[[bytes], Any]) -> Any:
         """The objects of ``found`` (held under ``key``), decoded once, then kept beside its bytes."""
         if found.decoded is None:
+            old = found.size
             found.decoded = decode(found.json)
-            self._resized(key, found)
+            self._resized(key, found, old)
         return found.decoded
 
-    def _resized(self, key: Key, body: Body) -> None:
-        """``body`` grew its decoded objects: account for them (it may now be evicted)."""
+    def keep_rendering(self, key: Key, found: Body, name: str, data: bytes) -> None:
+        """Keep ``data`` as ``found``'s rendering ``name``. Its decoded objects are let go: a
+        reader that has the rendering no longer needs them (3× the JSON's bytes), and the next
+        one that does decodes them again."""
+        old = found.size
+        found.renderings[name] = data
+        found.decoded = None
+        self._resized(key, found, old)
+
+    def _resized(self, key: Key, body: Body, old: int) -> None:
+        """``body`` changed size (its decoded objects, a rendering) from ``old``, what put()
+        counted: account for it (it may now be evicted)."""
         if self._entries.get(key) is body:
             del self._entries[key]
-            self._tenant_bytes[key[0]] -= len(body.json)  # what put() counted before decoding
-            self.total_bytes -= len(body.json)
+            self._tenant_bytes[key[0]] -= old
+            self.total_bytes -= old
             self.put(key, body)
 
     def _drop(self, key: Key) -> None:
@@ -173,6 +188,22 @@ async def body(
         if shared:
             await conn.execute(queries.WRITE_BODY, *key, generation, zlib.compress(stored, DEFLATE_LEVEL))
     return cache.put(key, Body(generation, bytes(stored)))
+
+
+async def store(conn: asyncpg.Connection, key: Key, generation: int, json: bytes) -> Body:
+    """Store ``json`` as version ``key``'s body at ``generation`` in PostgreSQL (when the level is
+    on), in the caller's transaction, and return it for :func:`keep` — for a writer that has
+    just built the newest version. Nothing enters this process's cache here: the generation
+    becomes real only when the transaction commits (a rolled-back one may be reused)."""
+    if store_enabled:
+        await conn.execute(queries.WRITE_BODY, *key, generation, zlib.compress(json, DEFLATE_LEVEL))
+    return Body(generation, json)
+
+
+def keep(key: Key, found: Body, decoded: Any) -> None:
+    """Keep a body from :func:`store`, with the objects it was encoded from, in this process
+    (after the writer's transaction committed)."""
+    cache.decoded(key, cache.put(key, found), lambda _: decoded)
 
 
 def splice(head: bytes, body_json: bytes) -> bytes:
