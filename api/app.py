@@ -28,6 +28,12 @@ from api.rest.health import healthz, readyz
 from api.rest.jurisdictions import JurisdictionController
 from api.rest.legal import LegalController
 from api.rest.lookup import LookupController
+from api.rest.oversight import (
+    CountyIndicatorController,
+    OverseenCountyController,
+    OversightComparisonController,
+    OversightGrantController,
+)
 from api.rest.portal_footer import PortalFooterController
 from api.rest.posts import PostController
 from api.rest.publications import ROUTES as PUBLICATION_ROUTES
@@ -52,6 +58,7 @@ from core.platform.storage import make_storage
 from core.publication import bodies as published_bodies
 from core.publication import lookup, portal
 from tenants.deadlines import DeadlineSweeper
+from tenants.lookup_warmup import LookupWarmer
 
 API_DESCRIPTION = """\
 Qingdan keeps township duty-item lists (乡镇(街道)履职事项清单) for county governments.
@@ -87,7 +94,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         )
     )
 
-    workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper] = []
+    workers: list[DeliveryWorker | DeadlineSweeper | ExportSweeper | LookupWarmer] = []
 
     async def startup() -> None:
         await open_database(settings, app=True)
@@ -98,6 +105,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             sweeper = DeadlineSweeper(settings.deadline_sweep_seconds)
             sweeper.start()
             workers.append(sweeper)
+        if settings.lookup_warmup_seconds > 0:  # the lookup's dictionary and indexes, in the background
+            warmer = LookupWarmer(settings.lookup_warmup_seconds)
+            warmer.start()
+            workers.append(warmer)
         if settings.export_retention_hours > 0:  # stored exports past their retention
             exports = ExportSweeper(storage)
             exports.start()
@@ -131,6 +142,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             AccountabilityController,
             PostController,
             PortalFooterController,
+            OversightGrantController,
+            OverseenCountyController,
+            OversightComparisonController,
+            CountyIndicatorController,
             LookupController,
             SearchController,
             portal_router,

@@ -69,7 +69,9 @@ def cmd_tenant_create(args: argparse.Namespace) -> None:
     from tenants.provisioning import TenantCreate, create_tenant
 
     async def work() -> None:
-        data = TenantCreate(slug=args.slug, name=args.name, division_code=args.division_code, plugin=args.plugin)
+        data = TenantCreate(
+            slug=args.slug, name=args.name, division_code=args.division_code, plugin=args.plugin, kind=args.kind
+        )
         tenant = await create_tenant(PLATFORM, data, progress=print)
         print(f"created tenant {tenant.slug}")
 
@@ -412,6 +414,12 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--name", required=True)
     sp.add_argument("--division-code")
     sp.add_argument("--plugin", help="provision the plugin's jurisdiction tree and units")
+    sp.add_argument(
+        "--kind",
+        choices=["county", "city", "province"],
+        default="county",
+        help="a county keeps lists; a city or province oversees counties that grant it (docs/oversight.md)",
+    )
     sp.set_defaults(func=cmd_tenant_create)
     tenant.add_parser("list", help="list tenants").set_defaults(func=cmd_tenant_list)
 

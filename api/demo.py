@@ -7,6 +7,7 @@ import zlib
 
 from api.demo_calls import raise_demo_calls
 from api.demo_law import record_law_change
+from api.demo_oversight import print_overseers, provision_overseers
 from api.demo_townships import claim_by_type, claimable_items, demo_townships, fill_local_details
 from core.evaluation import service as evaluation
 from core.jurisdictions.divisions import TOWNSHIP_LEVEL
@@ -78,6 +79,7 @@ async def provision_demo(base_url: str) -> None:
             print(f"skipped plugin {name}: {exc.detail}")
     if rows:  # national law changes once, for every tenant citing it
         await record_law_change(await open_access(PLATFORM, rows[0][0]))
+    overseers = await provision_overseers()  # 山东省 and 临沂市 over the Shandong demo counties
     platform = await keys.create_platform_key("demo platform")
     print()
     print(f"API docs   {base_url}/docs")
@@ -89,6 +91,7 @@ async def provision_demo(base_url: str) -> None:
         print(f"{slug:<10} {name}")
         print(f"  admin  {admin_key}")
         print(f"  reader {reader_key}")
+    print_overseers(base_url, overseers)
     if rows:
         slug, _, admin_key, _ = rows[0]
         print()

@@ -127,6 +127,8 @@ RENAMES = {
     "legal_model_CitedProvision": "ChangedCitation",
     "catalog_reading_VersionView": "CatalogVersionView",
     "legal_model_VersionView": "DocumentVersionView",
+    "legal_model_ProvisionItem": "ProvisionItem",
+    "oversight_comparison_ProvisionItem": "ComparedItem",
 }
 #: Descriptions of important schemas whose classes have no docstring (final names).
 SCHEMA_TEXT = {

@@ -6,7 +6,7 @@ import datetime
 import re
 import uuid
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -26,6 +26,7 @@ from core.security.access import Access, Principal, Role, Tenant
 from core.security.tenancy import find_tenant, forget_tenant, tenant_from_row
 
 SLUG = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+TenantKind = Literal["county", "city", "province"]
 Progress = Callable[[str], None]
 
 
@@ -34,6 +35,9 @@ class TenantCreate(msgspec.Struct, Checked, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, examples=["成都市温江区"]), NAME]
     division_code: Annotated[str, msgspec.Meta(examples=["510115"])] | None = None
     plugin: str | None = None
+    #: ``county`` keeps township lists; a ``city`` or ``province`` oversees the counties that
+    #: grant it access (docs/oversight.md) and takes no plugin.
+    kind: TenantKind = "county"
 
 
 class TenantView(msgspec.Struct):
@@ -41,10 +45,11 @@ class TenantView(msgspec.Struct):
     name: str
     division_code: str
     plugin: str | None
+    kind: str = "county"
 
 
 def tenant_view(tenant: Tenant) -> TenantView:
-    return TenantView(tenant.slug, tenant.name, tenant.division_code, tenant.plugin)
+    return TenantView(tenant.slug, tenant.name, tenant.division_code, tenant.plugin, tenant.kind)
 
 
 def _check_division_code(code: str | None) -> str:
@@ -52,6 +57,18 @@ def _check_division_code(code: str | None) -> str:
         raise ValidationFailed.on("division_code", "required when no plugin is named")
     kind = "county" if len(code) == 6 else "street"
     return normalise_code(code, kind, field="division_code")
+
+
+def _check_overseer_code(kind: str, code: str | None) -> str:
+    """A province's code is ``NN0000``, a city's ``NNNN00`` (GB/T 2260)."""
+    if code is None:
+        raise ValidationFailed.on("division_code", "required when no plugin is named")
+    province = len(code) == 6 and code.isdigit() and code[2:] == "0000"
+    city = len(code) == 6 and code.isdigit() and code[4:] == "00" and code[2:4] != "00"
+    if not (province if kind == "province" else city):
+        shape = "NN0000" if kind == "province" else "NNNN00 (not NN0000)"
+        raise ValidationFailed.on("division_code", f"a {kind}'s division code is six digits {shape}")
+    return code
 
 
 async def create_tenant(principal: Principal, data: TenantCreate, progress: Progress | None = None) -> Tenant:
@@ -63,12 +80,16 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
     if principal.role is not Role.PLATFORM:
         raise PermissionDenied("only a platform key may create tenants")
     say = progress or (lambda _message: None)
+    if data.kind != "county" and data.plugin is not None:
+        raise ValidationFailed.on("plugin", "a city or province tenant oversees counties; it takes no plugin")
     info: JurisdictionInfo | None = None
     if data.plugin is not None:
         info = plugins.jurisdiction(data.plugin)
         if data.division_code is not None and data.division_code != info.division_code:
             raise ValidationFailed.on("division_code", f"plugin {data.plugin} serves {info.division_code}")
         division_code = info.division_code
+    elif data.kind != "county":
+        division_code = _check_overseer_code(data.kind, data.division_code)
     else:
         division_code = _check_division_code(data.division_code)
     if await find_tenant(data.slug) is not None:
@@ -80,13 +101,14 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
     tenant_id = uuid.uuid4()
     async with platform_transaction(), acting_as_tenant(tenant_id) as conn:
         row = await conn.fetchrow(
-            "INSERT INTO tenants (id, slug, name, division_code, plugin) VALUES ($1, $2, $3, $4, $5)"
-            " RETURNING id, slug, name, division_code, plugin, settings, created_at",
+            "INSERT INTO tenants (id, slug, name, division_code, plugin, kind) VALUES ($1, $2, $3, $4, $5, $6)"
+            " RETURNING id, slug, name, division_code, plugin, settings, created_at, kind",
             tenant_id,
             data.slug,
             data.name,
             division_code,
             data.plugin,
+            data.kind,
         )
         assert row is not None, "INSERT … RETURNING returns the row it inserted"
         tenant = tenant_from_row(row)
@@ -96,7 +118,7 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
             await _load_jurisdiction(access, info, say)
             await _load_documents(access, data.plugin, say)
             await _load_catalog(access, data.plugin, say)
-        else:
+        elif data.kind == "county":  # an overseer keeps no division tree of its own
             await _create_root(access)
     forget_tenant(data.slug)
     return tenant

@@ -24,7 +24,7 @@ from core.platform.settings import Settings, load_settings
 from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
-from tenants.provisioning import TenantCreate, create_tenant
+from tenants.provisioning import TenantCreate, TenantKind, create_tenant
 
 # Every database the suite migrates — the session's, and those of the subprocesses the CLI and
 # operator tests start (they inherit the environment) — loads the 68 core texts, not the whole
@@ -65,6 +65,20 @@ async def citus_cluster(data_dir: Path) -> AsyncIterator[citus.Cluster | None]:
         await asyncio.to_thread(cluster.destroy)
 
 
+async def without_flushes(server_url: str) -> None:
+    """The suite's server is thrown away with its folder: it need not wait for the disk. fsync
+    and full-page writes guard against a machine crash only (a killed server loses nothing;
+    tests/test_faults.py kills a server of its own), and waiting on them was much of the suite's
+    time on a CI disk. The Citus cluster is started so already (core/platform/citus.py)."""
+    conn = await asyncpg.connect(server_url)
+    try:
+        for setting in ("fsync", "full_page_writes"):
+            await conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        await conn.execute("SELECT pg_reload_conf()")
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(scope="session")
 async def database_url(data_dir: Path, citus_cluster: citus.Cluster | None) -> AsyncIterator[str]:
     """A fresh database on the session's embedded server (or the Citus cluster's coordinator),
@@ -77,6 +91,7 @@ async def database_url(data_dir: Path, citus_cluster: citus.Cluster | None) -> A
         await db.disconnect()
         return
     server_url = await db.start_embedded(data_dir / "server")
+    await without_flushes(server_url)
     name = f"qingdan_test_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(server_url)
     await admin.execute(f"CREATE DATABASE {name}")
@@ -156,7 +171,9 @@ async def platform_key(database_url: str) -> str:
 async def make_tenant(database_url: str, platform_key: str) -> MakeTenant:
     """Create a uniquely named tenant (optionally from a plugin) with admin and reader keys."""
 
-    async def make(plugin: str | None = None, division_code: str = "510115") -> TenantFixture:
+    async def make(
+        plugin: str | None = None, division_code: str = "510115", kind: TenantKind = "county"
+    ) -> TenantFixture:
         slug = f"t-{uuid.uuid4().hex[:10]}"
         tenant = await create_tenant(
             PLATFORM,
@@ -165,6 +182,7 @@ async def make_tenant(database_url: str, platform_key: str) -> MakeTenant:
                 name="测试县",
                 division_code=None if plugin else division_code,
                 plugin=plugin,
+                kind=kind,
             ),
         )
         access = await open_access(PLATFORM, slug)

@@ -3,13 +3,16 @@ townships have offices, A/B posts and contacts on their entries."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from api.demo import PLATFORM, publish_township_lists, raise_calls
 from api.demo_law import record_law_change
+from api.demo_oversight import DemoOverseer, provision_overseers
 from core.calls.reading import call_history, list_calls
 from core.lists import posts
 from core.lists.service import get_working_list
+from core.oversight import reading, scope
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
 
@@ -62,3 +65,28 @@ async def test_the_demo_lists_differ_by_township_type_with_claims_and_local_deta
     moved = {p.article: (p.change, p.to_articles) for p in preview.report.provisions if p.article in (23, 30)}
     assert moved == {23: ("moved", [26]), 30: ("moved", [33])}
     assert slug not in {t.tenant for t in preview.report.tenants}
+
+
+async def test_the_demo_province_oversees_the_shandong_counties_and_compares_them(database_url: str) -> None:
+    """api/demo_oversight.py on two fresh copies of the Shandong demo counties (泰安, 兰山)."""
+    suffix = uuid.uuid4().hex[:6]
+    counties = {}
+    for plugin in ("taian", "lanshan"):
+        slug = f"{plugin}-{suffix}"
+        await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} demo", plugin=plugin))
+        counties[plugin] = slug
+    province = DemoOverseer(f"sd-{suffix}", "山东省", "370000", "province", (counties["taian"], counties["lanshan"]))
+    city = DemoOverseer(f"ly-{suffix}", "临沂市", "371300", "city", (counties["lanshan"], "not-provisioned"))
+    made = await provision_overseers((province, city))
+    assert [o.counties for o in made] == [["taian demo", "lanshan demo"], ["lanshan demo"]]
+    assert await provision_overseers((province,))  # idempotent: granted again, a new key
+
+    shandong = await open_access(PLATFORM, province.slug)
+    assert {c.slug for c in await scope.counties(shandong)} == set(counties.values())
+    compared = await reading.comparison(shandong, None, None)
+    assert compared.shared, "泰安 and 兰山 cite the same national provisions"
+    assert all(len(s.counties) == 2 for s in compared.shared)
+    stored = await reading.indicators(shandong, counties["taian"], datetime.date.today())
+    assert stored.as_of == datetime.date.today()  # stored by the demo, read as stored
+    linyi = await open_access(PLATFORM, city.slug)
+    assert [c.slug for c in await scope.counties(linyi)] == [counties["lanshan"]]

@@ -42,6 +42,9 @@ from core.jurisdictions import tree as jurisdictions
 from core.legal import service as legal
 from core.lists import posts, publication
 from core.lists import service as lists
+from core.oversight import grants as oversight_grants
+from core.oversight import published as oversight_published
+from core.oversight import scope as oversight_scope
 from core.platform.pagination import Page
 from core.publication import footer, lookup, search
 from core.publication.handbook import jobs as handbook
@@ -90,6 +93,15 @@ MIRRORS: dict[str, Any] = {
     "ListDiff": lists.ListDiff,
     "EntryChange": lists.EntryChange,
     "FieldChange": lists.FieldChange,
+    # oversight
+    "OversightGrant": oversight_grants.GrantView,
+    "OverseenCounty": oversight_scope.CountyView,
+    "OverseenList": oversight_published.PublishedList,
+    "OverseenListSummary": oversight_published.PublishedListSummary,
+    "OverseenEntry": oversight_published.PublishedEntry,
+    "OverseenCatalogVersion": oversight_published.PublishedCatalogVersion,
+    "OverseenCatalogItem": oversight_published.PublishedItem,
+    "OverseenCatalogItemPage": Page[oversight_published.PublishedItem],
     # calendar
     "CalendarDay": calendar.CalendarDay,
     "CalendarOverride": calendar.CalendarOverride,

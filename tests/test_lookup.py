@@ -321,9 +321,9 @@ async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixtur
     await lookup.lookup(access, "马銮村" + text)
     before = db.queries.count
     await lookup.lookup(access, text, village="350626102201")
-    # BEGIN+SET, the location with its list version in force, the entries' post assignments,
-    # COMMIT (units are cached)
-    assert db.queries.count - before == 4
+    # BEGIN+SET, the location with its list version in force and the generation, COMMIT (units
+    # and the township's post assignments, by generation, are cached): the floor of any read
+    assert db.queries.count - before == 3
     before = db.queries.count
     await lookup.lookup(access, text)  # no place: all seven towns, none of their lists read:
     # BEGIN+SET, the generation (place names, catalog versions in force: cached), the
@@ -331,8 +331,8 @@ async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixtur
     assert db.queries.count - before == 4
     before = db.queries.count
     await lookup.lookup(access, "马銮村" + text)  # the place named in the text
-    # BEGIN+SET, the generation, the township's version in force, its post assignments, COMMIT
-    assert db.queries.count - before == 5
+    # BEGIN+SET, the generation, the township's version in force, COMMIT
+    assert db.queries.count - before == 4
 
 
 # --- accuracy on the labelled appeals ------------------------------------------------------
@@ -445,6 +445,8 @@ async def test_dispatch_goes_down_to_the_post(client: httpx.AsyncClient, make_te
     t = await make_tenant("taian")
     shengzhuang, governance = "370902100000", "shengzhuang-governance-center"
     await publish_township_lists(await open_access(PLATFORM, t.slug))
+    unassigned = await _place(client, t, "省庄镇山上有人上坟烧纸，怕引起山火")  # caches the town's (no) assignments
+    assert unassigned["units"][0]["a_post"] == ""
     base = f"{t.base}/townships/{shengzhuang}"
     for code, name, holder in (("emergency-officer", "应急管理岗", "张三"), ("emergency-backup", "综合治理岗", "李四")):
         saved = await client.put(
@@ -487,3 +489,43 @@ async def test_dispatch_goes_down_to_the_post(client: httpx.AsyncClient, make_te
     other = await make_tenant("taian")
     refused = await client.post(f"{t.base}/lookup", json={"text": "省庄镇山火"}, headers=other.auth())
     assert refused.status_code == 404
+
+
+def _item(code: str, parent: str | None, *parties: tuple[str, str]) -> Any:
+    from core.catalog.reading import ItemView, ResponsibilityData
+
+    return ItemView(
+        code=code, version=1, title=code, level="item", kinds=["basic"], township_scope="all",
+        parent_code=parent, category=None, item_kind=None, description="", high_frequency=False,
+        process="", extra={}, recovery=None, status="active", withdrawn_reason=None, successor_code=None,
+        content_hash="", changed_in=1, revision=1,
+        responsibilities=[ResponsibilityData(p, r) for p, r in parties], legal_bases=[],
+    )  # fmt: skip
+
+
+def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it() -> None:
+    from core.publication.lookup_index import Hit
+
+    items = {
+        i.code: i
+        for i in (
+            _item("P", None, ("township", "primary"), ("bureau", "cooperating")),
+            _item("P-T1", "P", ("bureau", "primary")),  # the department's own task
+            _item("P-T2", "P", ("township", "primary")),  # the township's task
+            _item("Q", None, ("township", "primary")),
+            _item("Q-R1", "Q", ("police", "primary"), ("township", "cooperating")),  # the precise assignment
+            _item("X", None, ("township", "primary")),
+        )
+    }
+
+    def order(*scored: tuple[str, float]) -> list[str]:
+        return [h.code for h in lookup._specific_first([Hit(c, s) for c, s in scored], items, 5)]
+
+    # a department-only child at 99 % of its parent stays behind it; the township's task goes first
+    assert order(("P", 12.6), ("P-T1", 12.45), ("P-T2", 11.5)) == ["P-T2", "P", "P-T1"]
+    assert order(("P", 12.6), ("P-T1", 12.7)) == ["P-T1", "P"]  # …unless it scores as well
+    # a child that still involves the parent's lead goes first at 90 %
+    assert order(("Q", 9.36), ("Q-R1", 9.34)) == ["Q-R1", "Q"]
+    # two promoted children keep their own order; a promoted child is never ranked below its own score
+    assert order(("P", 8.2), ("P-T2", 8.55), ("X", 8.3)) == ["P-T2", "X", "P"]
+    assert order(("Q", 4.9), ("Q-R1", 5.1), ("X", 5.0)) == ["Q-R1", "X", "Q"]

@@ -95,6 +95,29 @@ async def test_grouped_by_item_with_its_townships_and_a_total(
     assert all([t["code"] for t in h["townships"]] == ["510115105000"] for h in one["items"])
 
 
+@pytest.mark.parametrize("q", ["检查", "安全生产"])  # one lexeme (ranked by its postings); a phrase (ts_rank)
+async def test_grouped_ranks_and_total_are_those_of_the_entries(
+    client: httpx.AsyncClient, demo: dict[str, TenantFixture], q: str
+) -> None:
+    wenjiang = demo["wenjiang"]
+    grouped = await items(client, wenjiang, q=q, limit=100)
+    entries: dict[str, float] = {}
+    cursor = None
+    while True:  # every entry hit, each with the document's ts_rank
+        params = {"q": q, "limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = await client.get(f"{wenjiang.base}/search", params=params, headers=wenjiang.auth())
+        assert page.status_code == 200, page.text
+        for hit in page.json()["items"]:
+            entries[hit["item_code"]] = hit["rank"]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            break
+    assert len(entries) > 3 and grouped["total"] == len(entries) == len(codes(grouped))
+    assert {h["item_code"]: h["rank"] for h in grouped["items"]} == entries
+    ranks = [h["rank"] for h in grouped["items"]]  # best first (ties by code, on unrounded ranks)
+    assert ranks == sorted(ranks, reverse=True)
+
+
 async def test_rest_graphql_and_portal_agree(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
     wenjiang = demo["wenjiang"]
     rest = await items(client, wenjiang, q="低保怎么申请")

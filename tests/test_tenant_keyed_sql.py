@@ -44,6 +44,8 @@ CROSS_TENANT: dict[str, str] = {
     "core/legal/queries.py:change_adjustments": "impact of a shared law's change (owner): adjustments in every tenant",
     "core/legal/queries.py:opened_adjustments": "impact preview of a shared law's change (owner): every tenant",
     "core/legal/queries.py:_affected": "the tenants whose items cite a changed shared law (owner)",
+    "core/oversight/access_queries.py:live_grants": "an overseer's grants, one per county that granted it"
+    " (oversight role: its policy admits only grants naming the overseer)",
 }
 
 # Statement templates completed by their callers: keyed by the caller's `sel` selection

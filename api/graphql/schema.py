@@ -31,6 +31,7 @@ from api.graphql.exchange import ExchangeMutations
 from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.inputs import convert
+from api.graphql.oversight_mutations import OversightMutations
 from api.graphql.portal_footer_mutations import PortalFooterMutations
 from api.graphql.publication_mutations import PublicationMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit, attempt
@@ -375,6 +376,7 @@ class Mutation(
     EventMutations,
     EvaluationMutations,
     WorkflowMutations,
+    OversightMutations,
 ):
     """Every mutation names its tenant and returns the changed object or a Problem."""
 

@@ -20,6 +20,7 @@ from api.graphql.events import EventQueries
 from api.graphql.handbooks import HandbookQueries
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
+from api.graphql.oversight import OversightQueries
 from api.graphql.portal_footer import PortalFooterQueries
 from api.graphql.publications import PublicationQueries
 from api.graphql.search import SearchQueries
@@ -228,6 +229,7 @@ class TenantFields:
     name: str
     division_code: str
     plugin: str | None
+    kind: str = strawberry.field(description="county (keeps lists), city or province (oversees counties)")
     access: strawberry.Private[Access]
 
     @classmethod
@@ -237,6 +239,7 @@ class TenantFields:
             name=tenant.name,
             division_code=tenant.division_code,
             plugin=tenant.plugin,
+            kind=tenant.kind,
             access=access,
         )
 
@@ -329,6 +332,7 @@ class TenantNode(
     EventQueries,
     EvaluationQueries,
     WorkflowQueries,
+    OversightQueries,
 ):
     """Divisions and units from :class:`TenantFields`; catalog and township lists from
     :class:`CatalogQueries`; the legal library from :class:`LegalQueries`."""

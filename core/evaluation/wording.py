@@ -11,6 +11,7 @@ character pairs (Dice ≥ 0.8 on bigrams: “城乡居民医保参保扩面率�
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import TypeVar
@@ -40,6 +41,9 @@ MIN_DICE = 0.8
 T = TypeVar("T")
 
 
+# Cached: the same item titles are compared with every indicator of a scheme (and, for the
+# oversight indicators, of every county), which made this the costliest step of a computation.
+@functools.lru_cache(maxsize=8192)
 def core_words(text: str) -> str:
     """``text`` without punctuation, spaces and trailing measure words."""
     words = _NOISE.sub("", text)
@@ -54,8 +58,9 @@ def core_words(text: str) -> str:
     return words
 
 
-def _pairs(words: str) -> set[str]:
-    return {words[i : i + 2] for i in range(len(words) - 1)}
+@functools.lru_cache(maxsize=8192)
+def _pairs(words: str) -> frozenset[str]:
+    return frozenset(words[i : i + 2] for i in range(len(words) - 1))
 
 
 def same_work(indicator_label: str, item_title: str) -> bool:

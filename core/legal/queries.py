@@ -831,7 +831,7 @@ async def tenant_names(conn: asyncpg.Connection, tenant_ids: list[uuid.UUID]) ->
 async def tenant_records(conn: asyncpg.Connection, tenant_ids: list[uuid.UUID]) -> list[asyncpg.Record]:
     """Tenants as records, for :func:`core.security.tenancy.tenant_from_row`."""
     return await conn.fetch(
-        "SELECT id, slug, name, division_code, plugin, settings, created_at FROM tenants WHERE id = ANY($1)",
+        "SELECT id, slug, name, division_code, plugin, settings, created_at, kind FROM tenants WHERE id = ANY($1)",
         tenant_ids,
     )
 

@@ -20,6 +20,7 @@ import asyncpg
 import msgspec
 
 from core.lists import queries
+from core.platform import generations
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked
@@ -160,6 +161,7 @@ async def save_post(access: Access, township: str, code: str, data: PostData) ->
             data.holder,
             data.standards,
         )
+        await generations.bump(conn, access.tenant.id)  # the lookup caches posts by generation
         await audit.record(access, "post", f"{township}/{code}", "save", after={"name": data.name})
     return await get_post(access, township, code)
 
@@ -215,6 +217,7 @@ async def assign(access: Access, township: str, item_code: str, data: Assignment
             data.a_post,
             data.b_post,
         )
+        await generations.bump(conn, access.tenant.id)  # the lookup caches assignments by generation
         await audit.record(
             access, "entry_assignment", f"{township}/{item_code}", "assign", after=msgspec.to_builtins(data)
         )

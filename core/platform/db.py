@@ -422,6 +422,41 @@ async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Conn
         _current_tenant.reset(token)
 
 
+def oversight_role() -> str:
+    """The role overseers (city and province tenants) read counties as (migration 0012): it may
+    only SELECT, only published rows and granted columns, of the counties in ``qingdan.overseen``."""
+    return f"{_app_role}_oversight"
+
+
+@asynccontextmanager
+async def oversight_transaction(overseer_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+    """One transaction as the oversight role for ``overseer_id`` (``qingdan.tenant_id``).
+
+    It sees the overseer's own grants and nothing of any county until :func:`oversee` names the
+    counties whose live grant the caller has just read in this transaction
+    (``core/oversight/scope.py``). It cannot nest in, or hold, a tenant or platform transaction."""
+    if DB.current_transaction.get() is not None:
+        raise RuntimeError("oversight_transaction cannot nest in another transaction")
+    # A tenant id no tenant has: a tenant or platform transaction opened inside refuses to nest.
+    token = _current_tenant.set(uuid.uuid4())
+    setup = f"SET LOCAL ROLE {oversight_role()}; SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(overseer_id))}'"
+    try:
+        async with translate_db_errors(), _Transaction(f"{_begin()}; {setup}") as tx:
+            yield tx.connection
+    finally:
+        _current_tenant.reset(token)
+
+
+async def oversee(conn: asyncpg.Connection, counties: list[uuid.UUID], catalog_through: int | None = None) -> None:
+    """Inside :func:`oversight_transaction`: from now on read ``counties`` (their published
+    rows), and of their catalogs the versions numbered up to ``catalog_through`` (the last
+    published one; a draft is always numbered after it). Inlined like the tenant: UUIDs and an
+    integer, never raw input."""
+    ids = ",".join(str(uuid.UUID(str(c))) for c in counties)
+    through = "" if catalog_through is None else str(int(catalog_through))
+    await conn.execute(f"SET LOCAL qingdan.overseen = '{ids}'; SET LOCAL qingdan.overseen_catalog = '{through}'")
+
+
 @asynccontextmanager
 async def acting_as_tenant(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
     """Inside a platform transaction, act as ``tenant_id`` (policies apply) for the block.

@@ -1690,6 +1690,11 @@ DETAILS: dict[str, dict[str, str]] = {
 #: What a key may not do, as a permission refusal names it (``core.security.permissions.said``):
 #: the action's English phrase (how the services name it) → Chinese.
 ACTIONS: dict[str, str] = {
+    # oversight (issue 21)
+    "grant oversight": "授予监督权限",
+    "revoke oversight": "撤销监督权限",
+    "read oversight grants": "查看监督授权",
+    "compute burden indicators": "计算减负指标",
     "add legal documents": "添加法律文件",
     "answer": "答复",
     "archive": "归档",
@@ -1755,3 +1760,40 @@ DETAILS.update({f"action.{phrase}": {ZH: chinese, EN: phrase} for phrase, chines
 DETAILS["action.target"] = {ZH: "{action}（{target}）", EN: "{action} {target}"}
 DETAILS["action.unit"] = {ZH: "{action}单位 {unit_code}", EN: "{action} unit {unit_code}"}
 DETAILS["action.for-township"] = {ZH: "为乡镇（街道）{township}{action}", EN: "{action} for township {township}"}
+
+# Oversight across counties (issue 21, core/oversight/).
+DETAILS.update(
+    {
+        "forbidden.county-grants-only": {
+            ZH: "只有县（区）授予监督权限；{tenant} 是{kind}",
+            EN: "only a county grants oversight; {tenant} is a {kind}",
+        },
+        "forbidden.not-overseer": {
+            ZH: "只有市、省租户的管理员或只读密钥能查看所监督的县（区）（{tenant} 是{kind}，密钥是{role}密钥）",
+            EN: "only the admin or reader keys of a city or province tenant read overseen counties ({tenant} is a {kind}, the key a {role} key)",
+        },
+        "field.no-overseer": {ZH: "没有市或省租户「{slug}」", EN: "no city or province tenant {slug!r}"},
+        "not-found.no-active-grant": {
+            ZH: "没有授予「{overseer}」的有效监督权限",
+            EN: "no active grant to {overseer!r}",
+        },
+        "not-found.no-overseen-county": {ZH: "没有所监督的县（区）「{county}」", EN: "no overseen county {county!r}"},
+        "not-found.no-list-in-force": {
+            ZH: "乡镇（街道）「{township}」在 {day} 没有生效的已公布清单",
+            EN: "no published list of township {township!r} in force on {day}",
+        },
+        "not-found.no-published-catalog-version": {
+            ZH: "没有已公布的目录版本 {number}",
+            EN: "no published catalog version {number}",
+        },
+        "field.indicators-are-a-countys": {ZH: "减负指标只属于县（区）", EN: "burden indicators are a county's"},
+        "field.too-many-counties": {
+            ZH: "一次最多比较 {maximum} 个县（区）",
+            EN: "at most {maximum} counties in one comparison",
+        },
+        "field.another-county": {
+            ZH: "请指定与 county_level 不同的县（区）",
+            EN: "name another county than county_level",
+        },
+    }
+)

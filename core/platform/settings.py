@@ -73,6 +73,7 @@ class Settings:
     extra: dict[str, str] = field(default_factory=dict)
     handbook_font: str | None = None  # a CJK TrueType font for handbooks: "/path/font.ttc[#face]"
     deadline_sweep_seconds: int = 60  # apply expired workflow deadlines this often; 0: never
+    lookup_warmup_seconds: int = 300  # build missing lookup indexes at start and this often; 0: never
     cache_lists: int = 100_000  # published township-list bodies each process keeps at most; 0: none
     cache_list_bytes: int = 256 * 1024 * 1024  # ... and the bytes they may take (JSON, plus decoded objects)
     cache_tenant_share: float = 0.25  # the share of cache_list_bytes one tenant's lists may take
@@ -164,6 +165,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
         graphql_max_aliases=_env_int("QINGDAN_GRAPHQL_MAX_ALIASES", 15),
         handbook_font=_env("QINGDAN_HANDBOOK_FONT"),
         deadline_sweep_seconds=_env_int("QINGDAN_DEADLINE_SWEEP_SECONDS", 60),
+        lookup_warmup_seconds=_env_int("QINGDAN_LOOKUP_WARMUP_SECONDS", 300),
         cache_lists=_env_int("QINGDAN_CACHE_LISTS", 100_000),
         cache_list_bytes=_env_int("QINGDAN_CACHE_LIST_BYTES", 256 * 1024 * 1024),
         cache_tenant_share=min(100, max(1, _env_int("QINGDAN_CACHE_TENANT_PERCENT", 25))) / 100,

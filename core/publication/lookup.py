@@ -51,6 +51,7 @@ or three small statements plus an in-memory ranking.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import functools
 import itertools
@@ -257,6 +258,7 @@ def clear_caches() -> None:
     _in_force.clear()
     _unit_cache.clear()
     _gazetteers.clear()
+    _posts.clear()
 
 
 def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[Document]:
@@ -287,8 +289,31 @@ async def _catalog_index(conn: asyncpg.Connection, access: Access, version: int)
     labels = {c.code: c.label for c in (*structure.categories, *structure.item_kinds)}
     kinds = {k.code: k.label for k in structure.kinds}
     routable = frozenset(code for code, item in items.items() if item.responsibilities or item.recovery)
-    built = CatalogIndex(version, items, Index(_documents(items, labels), core_lexicon()), labels, routable, kinds)
+    # Segmenting every item's texts is ~1 s of CPU for 340 items: in a worker thread, so the
+    # event loop keeps serving other requests meanwhile.
+    index = await asyncio.to_thread(Index, _documents(items, labels), core_lexicon())
+    built = CatalogIndex(version, items, index, labels, routable, kinds)
     _catalogs.put(key, built, built.index.estimated_bytes() + _ITEM_BYTES * len(items))
+    return built
+
+
+def cache_has_room() -> bool:
+    """Whether the catalog-index cache has room left (a tenth of it, or any at all)."""
+    return _catalogs.total_bytes < 0.9 * _catalogs.max_bytes
+
+
+async def prepare(access: Access) -> int:
+    """Build what a tenant's first lookup would otherwise wait for, unless cached: the indexes
+    of the catalog versions its lists in force were published against, and its place names.
+    Returns how many indexes were built (the app's warm-up, :mod:`tenants.lookup_warmup`)."""
+    built = 0
+    async with tenant_transaction(access.tenant.id) as conn:
+        moment = await queries.generation_today(conn, access.tenant.id)
+        for number in await _catalogs_in_force(conn, access, moment):
+            if _catalogs.get((access.tenant.id, number)) is None:
+                await _catalog_index(conn, access, number)
+                built += 1
+        await _gazetteer(conn, access, moment[0])
     return built
 
 
@@ -359,6 +384,23 @@ def _landmarks(plugin: str | None) -> tuple[tuple[str, str], ...]:
     return tuple((m.name, m.division_code) for m in found)
 
 
+#: Post assignments (岗位分解) of a township's entries per (tenant, township, content generation):
+#: saving a post or an assignment moves the generation (core.lists.posts), so a lookup reads
+#: them again only after a change — no statement of its own on the way.
+_posts: LRU[tuple[uuid.UUID, str, int], dict[str, queries.AssignmentRow]] = LRU(4096)
+
+
+async def _assignments(
+    conn: asyncpg.Connection, access: Access, township: str, generation: int
+) -> dict[str, queries.AssignmentRow]:
+    key = (access.tenant.id, township, generation)
+    found = _posts.get(key)
+    if found is None:
+        found = {r.item_code: r for r in await queries.assignments(conn, access.tenant.id, township)}
+        _posts.put(key, found)
+    return found
+
+
 #: Place names per (tenant, content generation): the generation moves with every change of the
 #: division tree, so a renamed or added village is read from the next lookup on.
 _gazetteers: LRU[tuple[uuid.UUID, int], places.Gazetteer] = LRU(256)
@@ -385,9 +427,10 @@ async def _gazetteer(conn: asyncpg.Connection, access: Access, generation: int) 
 
 async def _resolve_location(
     conn: asyncpg.Connection, access: Access, field: str, value: str
-) -> tuple[str, str, TownshipVersion | None]:
+) -> tuple[str, str, TownshipVersion | None, int]:
     """The township a township/village/grid code (or exact name) lies in: its code, its
-    name and its published list version in force today (None without one) — one statement."""
+    name, its published list version in force today (None without one) and the tenant's
+    content generation — one statement."""
     records = await queries.locations(conn, access.tenant.id, value, _TOWNSHIP_KINDS)
     if not records:
         label = {"township": "township or street", "village": "village or community", "grid": "grid"}[field]
@@ -407,14 +450,14 @@ async def _resolve_location(
         # a version row (ver) has all three or none
         assert row.catalog_version is not None and row.content_hash is not None, "joined from one version row"
         version = TownshipVersion(row.code, row.name, row.number, row.catalog_version, row.content_hash)
-    return row.code, row.name, version
+    return row.code, row.name, version, row.generation
 
 
 async def _township_for(
     conn: asyncpg.Connection, access: Access, *, township: str | None, village: str | None, grid: str | None
-) -> tuple[str, str, TownshipVersion | None] | None:
+) -> tuple[str, str, TownshipVersion | None, int] | None:
     """The one township the given location fields point to (they must agree), or None."""
-    found: dict[str, tuple[str, str, TownshipVersion | None]] = {}
+    found: dict[str, tuple[str, str, TownshipVersion | None, int]] = {}
     for field, value in (("grid", grid), ("village", village), ("township", township)):
         if value is not None and value.strip():
             found[field] = await _resolve_location(conn, access, field, value.strip())
@@ -798,14 +841,27 @@ SPECIFIC_SHARE = 0.9
 def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> list[Hit]:
     """``hits`` with each item placed before its parent when it scores nearly as well
     (:data:`SPECIFIC_SHARE`): dispatch goes to the precise item (the power or service under a
-    work item), whose parties are the precise ones; the first ``limit``."""
+    work item), whose parties are the precise ones; the first ``limit``. Children promoted
+    before one parent keep their own order by score. A child in which the parent's lead has
+    no part at all — a department's own task under an item the township leads (组织消防安全
+    专项检查 under 消防安全群防群治, 指导人民调解工作 under 矛盾纠纷排查调处) — is promoted only
+    when it scores at least as well as the parent: the parent says who answers for the
+    matter, and the appeal must point at the department's own work to overrule it. A child
+    that still involves the parent's lead (the district bureau leads, the township
+    cooperates) is the precise assignment and goes first as before."""
     scores = {h.code: h.score for h in hits}
 
-    def key(h: Hit) -> tuple[float, int, str]:
-        parent = items[h.code].parent_code if h.code in items else None
-        if parent in scores and h.score >= SPECIFIC_SHARE * scores[parent]:
-            return (-scores[parent], 0, h.code)
-        return (-h.score, 1, h.code)
+    def share(child: ItemView, parent: ItemView) -> float:
+        lead = _parties(parent)[:1]
+        involved = not lead or lead[0].role != "primary" or any(p.code == lead[0].code for p in _parties(child))
+        return SPECIFIC_SHARE if involved else 1.0
+
+    def key(h: Hit) -> tuple[float, int, float, str]:
+        item = items.get(h.code)
+        parent = item.parent_code if item is not None else None
+        if item is not None and parent in scores and h.score >= share(item, items[parent]) * scores[parent]:
+            return (-max(scores[parent], h.score), 0, -h.score, h.code)  # never below its own score
+        return (-h.score, 1, 0.0, h.code)
 
     return sorted(hits, key=key)[:limit]
 
@@ -912,11 +968,12 @@ async def _lookup(
     items = [catalog.items[h.code] for h in top]
     party_codes = {p.code for item in items for p in _parties(item)} - {TOWNSHIP_PARTY}
     dispatch = await _dispatch(conn, access, party_codes, ref.code if ref else None) if items else _Dispatch({}, {}, {})
-    posts = {}
+    posts: dict[str, queries.AssignmentRow] = {}
     if ref is not None and items:
-        posts = {
-            r.item_code: r for r in await queries.assignments(conn, access.tenant.id, ref.code, [i.code for i in items])
-        }
+        generation = (
+            given[3] if given is not None else (moment or await queries.generation_today(conn, access.tenant.id))[0]
+        )
+        posts = await _assignments(conn, access, ref.code, generation)
     place_words = f"地点：{place.reason}" + (f"（{'、'.join(place.words)}）" if place.source == "parameter" else "")
     matched = []
     for hit, item in zip(top, items, strict=True):

@@ -75,6 +75,7 @@ class LocationRow(_Row, frozen=True):
     number: int | None
     catalog_version: int | None
     content_hash: str | None
+    generation: int  # the tenant's content generation (core.platform.generations)
 
 
 class VersionInForceRow(_Row, frozen=True):
@@ -558,7 +559,7 @@ async def locations(
         "  v.content_hash FROM township_list_versions v WHERE v.tenant_id = $1"
         "  AND v.township_code IN (SELECT code FROM loc) AND v.effective_date <= current_date"
         "  ORDER BY v.township_code, v.effective_date DESC, v.number DESC)"
-        " SELECT loc.*, ver.number, ver.catalog_version, ver.content_hash FROM loc"
+        f" SELECT loc.*, ver.number, ver.catalog_version, ver.content_hash, {GENERATION} AS generation FROM loc"
         " LEFT JOIN ver ON ver.township_code = loc.code",
         tenant_id,
         value,
@@ -675,10 +676,8 @@ async def divisions(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[Divi
     return rows_as(DivisionRow, records)
 
 
-async def assignments(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, items: list[str]
-) -> list[AssignmentRow]:
-    """The post assignments of ``items`` in ``township``'s list, with office and post names."""
+async def assignments(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str) -> list[AssignmentRow]:
+    """The post assignments of ``township``'s list entries, with office and post names."""
     records = await conn.fetch(
         "SELECT a.item_code, a.leader, a.office_code, o.name AS office_name, a.a_post, pa.name AS a_name,"
         " pa.holder AS a_holder, a.b_post, pb.name AS b_name, pb.holder AS b_holder FROM entry_assignments a"
@@ -687,10 +686,9 @@ async def assignments(
         " AND pa.code = a.a_post"
         " LEFT JOIN posts pb ON pb.tenant_id = a.tenant_id AND pb.township_code = a.township_code"
         " AND pb.code = a.b_post"
-        " WHERE a.tenant_id = $1 AND a.township_code = $2 AND a.item_code = ANY($3::text[])",
+        " WHERE a.tenant_id = $1 AND a.township_code = $2",
         tenant_id,
         township,
-        items,
     )
     return rows_as(AssignmentRow, records)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import threading
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -75,10 +76,25 @@ def has_words(text: str) -> bool:
     return bool(runs(normalise(text)))
 
 
-@functools.cache
+_TOKENIZER_LOCK = threading.Lock()
+
+
 def _tokenizer() -> object:
     """jieba's tokenizer on its shipped dictionary, with the lexicon's words added (built once,
-    ~1 s; jieba caches the prefix dictionary in the user cache directory)."""
+    ~1.5 s; jieba caches the prefix dictionary in the user cache directory). Locked: the app's
+    warm-up (:func:`warm`) builds it in a worker thread while a request may ask for it."""
+    if _built:
+        return _built[0]
+    with _TOKENIZER_LOCK:
+        if not _built:
+            _built.append(_build_tokenizer())
+    return _built[0]
+
+
+_built: list[object] = []
+
+
+def _build_tokenizer() -> object:
     import jieba
     import platformdirs
 
@@ -177,6 +193,13 @@ def characters(text: str) -> dict[str, float]:
         if _is_cjk(ch):
             out[CHAR + ch] = out.get(CHAR + ch, 0.0) + 1.0
     return out
+
+
+def warm() -> None:
+    """Load what the first text read would otherwise wait for (~2 s on one core): jieba's
+    dictionary with the lexicon's words, and pypinyin's tables. Blocking: run it in a thread."""
+    _tokenizer()
+    pinyin_key("预热")
 
 
 @functools.lru_cache(maxsize=65536)

@@ -51,6 +51,9 @@ class Tenant:
     plugin: str | None
     created_at: datetime
     settings: dict[str, Any] = field(default_factory=dict)
+    #: ``county`` keeps lists; ``city`` and ``province`` oversee the counties that grant them
+    #: access (docs/oversight.md).
+    kind: str = "county"
 
 
 @dataclass(frozen=True)

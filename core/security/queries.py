@@ -127,9 +127,10 @@ class TenantRow(_Row, frozen=True):
     plugin: str | None
     settings: str
     created_at: datetime.datetime
+    kind: str
 
 
-_TENANT_COLUMNS = "id, slug, name, division_code, plugin, settings, created_at"
+_TENANT_COLUMNS = "id, slug, name, division_code, plugin, settings, created_at, kind"
 
 
 async def tenant_by_slug(conn: asyncpg.Connection, slug: str) -> TenantRow | None:

@@ -30,6 +30,7 @@ def tenant_from_row(row: queries.TenantRow | asyncpg.Record) -> Tenant:
         plugin=row.plugin,
         created_at=row.created_at,
         settings=msgspec.json.decode(row.settings),
+        kind=row.kind,
     )
 
 
