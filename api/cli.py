@@ -321,6 +321,14 @@ def cmd_citus_stop(args: argparse.Namespace) -> None:
     print("Citus cluster stopped")
 
 
+def cmd_citus_add_worker(args: argparse.Namespace) -> None:
+    import asyncio
+
+    node = asyncio.run(_cluster(args).add_worker())
+    print(f"worker {node.name} on port {node.port} joined; it holds no shards until a rebalance:")
+    print("  SELECT citus_rebalance_start(shard_transfer_mode => 'block_writes'); SELECT citus_rebalance_wait();")
+
+
 def cmd_citus_distribute(args: argparse.Namespace) -> None:
     from core.platform import distribution
 
@@ -447,6 +455,7 @@ def parser() -> argparse.ArgumentParser:
     for name, func, text in (
         ("start", cmd_citus_start, "start a coordinator and workers on loopback (builds Citus when missing)"),
         ("stop", cmd_citus_stop, "stop the cluster started by `citus start`"),
+        ("add-worker", cmd_citus_add_worker, "start one more worker and register it (then rebalance)"),
     ):
         sp = citus.add_parser(name, help=text)
         sp.add_argument("--dir", help="where the nodes' data lives (default: DATA_DIR/citus)")

@@ -75,3 +75,8 @@ async def owner_execute(sql: str, *args: Any) -> Any:
 async def owner_fetchval(sql: str, *args: Any) -> Any:
     async with platform_transaction() as conn:
         return await conn.fetchval(sql, *args)
+
+
+async def owner_fetchrow(sql: str, *args: Any) -> Any:
+    async with platform_transaction() as conn:
+        return await conn.fetchrow(sql, *args)

@@ -21,6 +21,7 @@ from tests.call_fixtures import (
     Taian,
     fire_call,
     owner_execute,
+    owner_fetchrow,
     owner_fetchval,
     taian_tenant,
 )
@@ -88,12 +89,18 @@ async def test_emergency_call_dispatched_by_the_list_and_a_late_answer_reported(
     assert answered.json()["state"] == "in_progress"
 
     # 自然资源和规划局 answers a day and a half after the call: move its clock back.
+    # The new times are computed here: Citus refuses `column - interval` (a STABLE operator) in an UPDATE.
+    clock = ("dispatched_at", "sign_deadline", "answer_deadline", "signed_at")
+    times = await owner_fetchrow(
+        f"SELECT {', '.join(clock)} FROM call_dispatches WHERE call_id = $1 AND unit_code = $2", call_id, NATURAL
+    )
+    back = datetime.timedelta(hours=36)
     await owner_execute(
-        "UPDATE call_dispatches SET dispatched_at = dispatched_at - interval '36 hours',"
-        " sign_deadline = sign_deadline - interval '36 hours', answer_deadline = answer_deadline - interval '36 hours',"
-        " signed_at = signed_at - interval '36 hours' WHERE call_id = $1 AND unit_code = $2",
+        f"UPDATE call_dispatches SET {', '.join(f'{c} = ${n}' for n, c in enumerate(clock, 3))}"
+        " WHERE call_id = $1 AND unit_code = $2",
         call_id,
         NATURAL,
+        *(None if times[c] is None else times[c] - back for c in clock),
     )
     late = await act(client, taian, taian.natural, f"{call_id}/dispatches/{NATURAL}/answer", {"feedback": "已补植"})
     assert late.status_code == 200 and late.json()["state"] == "answered"

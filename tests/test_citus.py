@@ -68,6 +68,29 @@ async def test_every_table_is_placed(database_url: str) -> None:
     assert len({r["colocationid"] for r in sharded.values()}) == 1
 
 
+@on_citus
+async def test_a_restrictive_policy_on_a_tenant_table_is_refused(database_url: str) -> None:
+    """Citus copies policies to the shards without AS RESTRICTIVE (migration 0015): the
+    distribution step names such a policy instead of placing a table that carries one."""
+    conn = await db.acquire()
+    try:
+        async with conn.transaction():
+            await conn.execute(
+                "CREATE POLICY probe_restrictive ON events AS RESTRICTIVE FOR SELECT TO PUBLIC USING (true)"
+            )
+            with pytest.raises(RuntimeError, match=r"events\.probe_restrictive.*permissive"):
+                await distribution.plan(conn)
+            raise _RolledBack
+    except _RolledBack:
+        pass
+    finally:
+        await db.DB.pool.release(conn)  # type: ignore[union-attr]
+
+
+class _RolledBack(Exception):
+    """Leaves a probe's transaction by rolling it back."""
+
+
 async def _tenant_id(t: TenantFixture) -> uuid.UUID:
     from core.security.tenancy import find_tenant
 
@@ -170,3 +193,42 @@ async def test_a_tenant_moves_to_another_worker_while_it_is_read(
     assert statuses and set(statuses) == {200}, statuses
     after = await client.get(f"{tenant.base}/jurisdictions", headers=tenant.auth())
     assert after.status_code == 200 and after.json()["items"], after.text
+
+
+@on_citus
+async def test_a_new_worker_takes_shards_while_tenants_are_read(
+    citus_cluster: Cluster, client: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    """A third worker joins and Citus's rebalancer moves shard groups onto it (in the
+    background, ``citus_rebalance_start``) while two tenants' REST reads go on: none fails,
+    and the new worker ends up holding shards. Last in the module: the cluster keeps three
+    workers for the rest of the session."""
+    import asyncio
+
+    tenants = [await make_tenant(), await make_tenant()]
+    node = await citus_cluster.add_worker()
+    statuses: list[int] = []
+    moving = True
+
+    async def read() -> None:
+        while moving or len(statuses) < 6:
+            for t in tenants:
+                response = await client.get(f"{t.base}/jurisdictions", headers=t.auth())
+                statuses.append(response.status_code)
+            await asyncio.sleep(0.01)
+
+    reader = asyncio.create_task(read())
+    conn = await db.acquire()
+    try:
+        await conn.execute("SELECT citus_rebalance_start(shard_transfer_mode => 'block_writes')")
+        await conn.execute("SELECT citus_rebalance_wait()")
+        moving = False
+        await reader
+        held = await conn.fetchval("SELECT count(*) FROM citus_shards WHERE nodeport = $1", node.port)
+        state = await conn.fetchval("SELECT state::text FROM citus_rebalance_status()")
+    finally:
+        moving = False
+        await db.DB.pool.release(conn)  # type: ignore[union-attr]
+    assert state == "finished", state
+    assert held > 0, "the new worker holds shards after the rebalance"
+    assert statuses and set(statuses) == {200}, statuses

@@ -69,6 +69,7 @@ SHIPPED = {
     "0011_citus_compatible": "eb6df10c931e1f4cc3e61ba40499ed8b80ef538ce335623ab8e72ae1dd52bea3",
     "0012_oversight": "cab95782ed4b8ca2bad4d023c9579c89df6fe44739c13390527aa208f48c61ec",
     "0014_legal_search_bigrams": "e6bc27f662a8b0626bc8e316f57f903da771c2d2ad9c2d491804cbf19d901096",
+    "0015_citus_scale_out": "8f55785dfb24d59b4c69ab28928b04eae810d75518951ed0ecf672f7428eac37",
 }
 IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 

@@ -335,7 +335,8 @@ async def test_published_versions_cannot_be_changed_even_in_sql(
             await conn.execute(
                 "INSERT INTO township_entry_spans SELECT tenant_id, township_code, item_code || '-x', valid_from,"
                 " valid_from + 1, origin, justification, responsible_office, post, contact, note, item_hash"
-                " FROM township_entry_spans LIMIT 1"
+                " FROM township_entry_spans WHERE tenant_id = $1 LIMIT 1",  # the tenant: one shard on Citus
+                found.id,
             )
 
 

@@ -109,10 +109,15 @@ async def event_rows(
     prefix: str | None,
     limit: int,
 ) -> list[EventRow]:
-    """Events after id ``after``, oldest first, once no older transaction is still open."""
+    """Events after id ``after``, oldest first, once no older transaction is still open.
+
+    ``xid`` is the writer's transaction id on the node that holds the row (migration 0015). An
+    id at or past the snapshot's xmax cannot be a transaction of this node the reader waits
+    for: on one PostgreSQL such a row is invisible anyway; on Citus it is a row a shard move
+    brought from a node whose counter ran ahead, committed before the move."""
     rows = await conn.fetch(
         "SELECT id, type, subject, occurred_at, data FROM events WHERE tenant_id = $1 AND id > $2"
-        " AND xid < pg_snapshot_xmin(pg_current_snapshot())"
+        " AND (xid < pg_snapshot_xmin(pg_current_snapshot()) OR xid >= pg_snapshot_xmax(pg_current_snapshot()))"
         " AND ($3::text IS NULL OR type = $3) AND ($4::text IS NULL OR starts_with(type, $4))"
         " ORDER BY id LIMIT $5",
         tenant_id,

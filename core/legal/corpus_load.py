@@ -131,6 +131,13 @@ async def load_corpus(
                 report.documents,
                 report.versions,
             )
+    if report.provisions >= _ANALYZE_FROM:
+        # Fresh rows have no statistics: without them the first searches plan as for an empty
+        # table. In a transaction of its own: on Citus the load's statements ran locally on the
+        # coordinator's copy of the reference tables, after which the transaction cannot send
+        # ANALYZE to every node ("a local execution has accessed a placement").
+        async with platform_transaction() as conn:
+            await conn.execute(queries.ANALYZE_LIBRARY)
     report.seconds = time.perf_counter() - started
     say(
         f"legal library: {report.documents} new documents, {report.versions} new versions, "
@@ -226,12 +233,9 @@ async def _store(conn: asyncpg.Connection, texts: list[CorpusText], report: Load
     await conn.execute(queries.MOVE_PROVISIONS_LOAD)
     say(f"legal library: {len(records)} provisions stored, indexing the articles for search …")
     await search_index.rebuild(conn)
-    if len(records) >= _ANALYZE_FROM:
-        # Fresh rows have no statistics: without them the first searches plan as for an empty table.
-        await conn.execute(queries.ANALYZE_LIBRARY)
 
 
-_ANALYZE_FROM = 20_000  # provisions; see commit 627b17b: a small load's ANALYZE fails on Citus
+_ANALYZE_FROM = 20_000  # provisions; a small load leaves the statistics to autovacuum
 
 
 def _provision_records(

@@ -21,6 +21,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.queries import items_for
+from core.platform.db import bulk_insert
 from core.platform.generations import GENERATION
 from core.platform.rows import children_as, maybe_row_as, row_as, rows_as, under_parent
 
@@ -481,8 +482,9 @@ CLOSE_SPANS = (
 #: $1 tenant, $2 townships (after CLOSE_SPANS: an entry without an open span is new or changed).
 #: The entries are read first (MATERIALIZED, the plan of digest_records), then probed: with the
 #: probe in the join, its tiny row estimate turned the join into a loop over the lists re-read
-#: per catalog item (760 loops × 200 lists for a batch).
-OPEN_SPANS = (
+#: per catalog item (760 loops × 200 lists for a batch). ``bulk_insert``: the materialized CTE
+#: keeps Citus from pushing the insert down to the shard, so it would COPY (row-level security).
+OPEN_SPANS = bulk_insert(
     "WITH publishing AS MATERIALIZED ("
     f"SELECT e.tenant_id, e.township_code, e.item_code, l.published_number + 1 AS number, {_ENTRY_CONTENT}"
     + _PUBLISHING

@@ -75,12 +75,17 @@ def installed() -> bool:
 
 
 def source_folder() -> Path:
-    """Where ``build.sh`` and the Citus tarball are: ``QINGDAN_CITUS_SOURCE``, else ``../shared/citus``
-    beside the checkout."""
+    """Where ``build.sh`` and the Citus tarball are: ``QINGDAN_CITUS_SOURCE``, else ``shared/citus``
+    in the nearest folder above the checkout that has one (``../shared/citus`` beside the main
+    checkout; a worktree or clone a level deeper finds the same folder)."""
     configured = os.environ.get("QINGDAN_CITUS_SOURCE")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[3] / "shared" / "citus"
+    checkout = Path(__file__).resolve().parents[2]
+    for folder in checkout.parents:
+        if (folder / "shared" / "citus" / "build.sh").exists():
+            return folder / "shared" / "citus"
+    return checkout.parent / "shared" / "citus"
 
 
 def ensure_installed() -> None:
@@ -180,6 +185,29 @@ class Cluster:
         nodes = self.nodes or self._layout(create=False)
         return bool(nodes) and all((n.pgdata / "postmaster.pid").exists() for n in nodes)
 
+    async def add_worker(self) -> Node:
+        """A new worker: initialised, started, given the database and the extension, and
+        registered with the coordinator (it holds no shards until a rebalance moves some,
+        ``docs/scale-out.md``). Its port joins ``cluster.json``."""
+        import asyncio
+
+        import asyncpg
+
+        self.nodes = self.nodes or self._layout(create=False)
+        node = Node(f"worker{len(self.workers) + 1}", free_port(), self.root / f"worker{len(self.workers) + 1}")
+        await asyncio.to_thread(self._init, node)
+        await asyncio.to_thread(self._start, node)
+        self.nodes.append(node)
+        state = self.root / "cluster.json"
+        state.write_text(json.dumps({"ports": {n.name: n.port for n in self.nodes}}, indent=2))
+        await self._prepare(node)
+        conn = await asyncpg.connect(self.url())
+        try:
+            await conn.execute("SELECT citus_add_node($1, $2)", HOST, node.port)
+        finally:
+            await conn.close()
+        return node
+
     # --- steps -------------------------------------------------------------------------
 
     def _layout(self, create: bool = True) -> list[Node]:
@@ -237,17 +265,7 @@ class Cluster:
         import asyncpg
 
         for node in self.nodes:
-            conn = await asyncpg.connect(node.url("postgres"))
-            try:
-                if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
-                    await conn.execute(f"CREATE DATABASE {DATABASE}")
-            finally:
-                await conn.close()
-            conn = await asyncpg.connect(node.url())
-            try:
-                await conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
-            finally:
-                await conn.close()
+            await self._prepare(node)
         conn = await asyncpg.connect(self.url())
         try:
             await conn.execute("SELECT citus_set_coordinator_host($1, $2)", HOST, self.coordinator.port)
@@ -255,6 +273,22 @@ class Cluster:
                 await conn.execute("SELECT citus_add_node($1, $2)", HOST, worker.port)
             # SET LOCAL reaches the workers only with this, and only per database (STACK-NOTES).
             await conn.execute(f"ALTER DATABASE {DATABASE} SET citus.propagate_set_commands = 'local'")
+        finally:
+            await conn.close()
+
+    async def _prepare(self, node: Node) -> None:
+        """The database, with the extension, on ``node``."""
+        import asyncpg
+
+        conn = await asyncpg.connect(node.url("postgres"))
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE):
+                await conn.execute(f"CREATE DATABASE {DATABASE}")
+        finally:
+            await conn.close()
+        conn = await asyncpg.connect(node.url())
+        try:
+            await conn.execute("CREATE EXTENSION IF NOT EXISTS citus")
         finally:
             await conn.close()
 

@@ -142,6 +142,17 @@ async def plan(conn: Connection) -> tuple[list[str], list[str]]:
             f"tables {without} have no {DISTRIBUTION_COLUMN}: a table is a tenant's (distributed by "
             f"{DISTRIBUTION_COLUMN}) or shared (add it to REFERENCE_TABLES in core/platform/distribution.py)"
         )
+    restrictive = await conn.fetch(
+        "SELECT polrelid::regclass::text AS t, polname FROM pg_policy WHERE NOT polpermissive"
+        " AND polrelid::regclass::text = ANY($1::text[]) ORDER BY 1, 2",
+        tenant_tables,
+    )
+    if restrictive:
+        raise RuntimeError(
+            f"restrictive policies {[f'{r[0]}.{r[1]}' for r in restrictive]}: Citus re-creates policies on the "
+            "shards without AS RESTRICTIVE (permissive, OR-ed with tenant_isolation); write them as permissive "
+            "policies that carry the tenant condition (migration 0015)"
+        )
     keys = await _foreign_keys(conn)
     distributed = [t for t in _in_key_order(tenant_tables, keys) if t not in placed]
     return reference, distributed
