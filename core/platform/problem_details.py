@@ -1795,5 +1795,9 @@ DETAILS.update(
             ZH: "请指定与 county_level 不同的县（区）",
             EN: "name another county than county_level",
         },
+        "field.unknown-chart-use-one": {
+            ZH: "没有「{chart}」这一公开图表：请用{value}之一",
+            EN: "unknown chart {chart!r}; use one of {value}",
+        },
     }
 )
