@@ -73,7 +73,7 @@ async def get_figures(access: Access) -> PortalFigures:
 
 async def set_figures(access: Access, data: PortalFiguresUpdate, if_match: Expected = None) -> PortalFigures:
     """Replace the choice (a county's admin). A stale revision is 412, none at all 428."""
-    require_admin(access, "choose the portal's public figures")
+    require_admin(access, "set the portal's public figures")
     if access.tenant.kind != "county":
         raise ValidationFailed.on("tenant", Text("field.indicators-are-a-countys"))
     charts = checked_charts(data.charts)
