@@ -34,6 +34,7 @@ from api.rest.oversight import (
     OversightComparisonController,
     OversightGrantController,
 )
+from api.rest.portal_figures import PortalFiguresController
 from api.rest.portal_footer import PortalFooterController
 from api.rest.posts import PostController
 from api.rest.publications import ROUTES as PUBLICATION_ROUTES
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             AccountabilityController,
             PostController,
             PortalFooterController,
+            PortalFiguresController,
             OversightGrantController,
             OverseenCountyController,
             OversightComparisonController,

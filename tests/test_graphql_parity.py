@@ -43,6 +43,7 @@ from core.legal import service as legal
 from core.lists import posts, publication
 from core.lists import service as lists
 from core.oversight import grants as oversight_grants
+from core.oversight import portal_figures
 from core.oversight import published as oversight_published
 from core.oversight import scope as oversight_scope
 from core.platform.pagination import Page
@@ -76,6 +77,7 @@ MIRRORS: dict[str, Any] = {
     # bulk publication
     "ListPublication": publication.PublicationJob,
     "PortalFooter": footer.PortalFooter,
+    "PortalFigures": portal_figures.PortalFigures,
     "SkippedList": publication.SkippedList,
     # catalog and township lists
     "CatalogItem": catalog.ItemView,

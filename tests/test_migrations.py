@@ -68,6 +68,7 @@ SHIPPED = {
     "0010_shared_version_entries": "9863b7ce18aced6084d0dc3a4cf31036c3101a408399879eb07fb56aced700e0",
     "0011_citus_compatible": "eb6df10c931e1f4cc3e61ba40499ed8b80ef538ce335623ab8e72ae1dd52bea3",
     "0012_oversight": "cab95782ed4b8ca2bad4d023c9579c89df6fe44739c13390527aa208f48c61ec",
+    "0013_portal_figures": "4f456395882527fb37a3f2cd8f39940e982d2973e353bdc4e98ccf97f7e10cc4",
     "0014_legal_search_bigrams": "e6bc27f662a8b0626bc8e316f57f903da771c2d2ad9c2d491804cbf19d901096",
     "0015_citus_scale_out": "8f55785dfb24d59b4c69ab28928b04eae810d75518951ed0ecf672f7428eac37",
 }

@@ -32,6 +32,7 @@ from api.graphql.execution import ExecutionContext, validation_cache
 from api.graphql.handbook_mutations import HandbookMutations
 from api.graphql.inputs import convert
 from api.graphql.oversight_mutations import OversightMutations
+from api.graphql.portal_figures_mutations import PortalFiguresMutations
 from api.graphql.portal_footer_mutations import PortalFooterMutations
 from api.graphql.publication_mutations import PublicationMutations
 from api.graphql.types import GqlInfo, Jurisdiction, Problem, TenantNode, Unit, attempt
@@ -372,6 +373,7 @@ class Mutation(
     HandbookMutations,
     PublicationMutations,
     PortalFooterMutations,
+    PortalFiguresMutations,
     CatalogMutations,
     EventMutations,
     EvaluationMutations,

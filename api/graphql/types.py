@@ -21,6 +21,7 @@ from api.graphql.handbooks import HandbookQueries
 from api.graphql.legal import LegalQueries
 from api.graphql.lookup import LookupQueries
 from api.graphql.oversight import OversightQueries
+from api.graphql.portal_figures import PortalFiguresQueries
 from api.graphql.portal_footer import PortalFooterQueries
 from api.graphql.publications import PublicationQueries
 from api.graphql.search import SearchQueries
@@ -325,6 +326,7 @@ class TenantNode(
     HandbookQueries,
     PublicationQueries,
     PortalFooterQueries,
+    PortalFiguresQueries,
     CatalogQueries,
     LegalQueries,
     LookupQueries,

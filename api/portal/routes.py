@@ -32,6 +32,7 @@ from litestar.params import FromPath
 
 from api.portal import assets
 from core.legal import service as legal
+from core.oversight import portal_figures
 from core.platform.errors import NotFound, QingdanError
 from core.platform.messages import Text
 from core.publication import portal, search
@@ -132,7 +133,9 @@ async def home(request: Request[Any, Any, Any], slug: FromPath[str]) -> Response
         data = await portal.home(access)
         canonical = absolute(_base_url(request), portal_path(slug))
         context = _common(request, access, slug, townships=data.townships, canonical=canonical)
-        return _render("home.html", {**context, "footer": await portal.footer(access)})
+        # Only the charts the county chose to publish: aggregates of its stored indicators.
+        figures = await portal_figures.published_figures(access)
+        return _render("home.html", {**context, "footer": await portal.footer(access), "figures": figures})
 
     return await _cached_page(request, access, ("home",), build)
 

@@ -17,7 +17,7 @@ import uuid
 import asyncpg
 import msgspec
 
-from core.platform.rows import rows_as
+from core.platform.rows import maybe_row_as, rows_as
 
 
 class _Row(msgspec.Struct, frozen=True):
@@ -344,3 +344,38 @@ async def provision_items(
     shared_tenant: uuid.UUID,
 ) -> list[ProvisionItemRow]:
     return rows_as(ProvisionItemRow, await conn.fetch(_PROVISION_ITEMS, tenant_id, as_of, *roles, shared_tenant))
+
+
+class PortalFiguresRow(_Row, frozen=True):
+    charts: list[str]
+    revision: int
+    updated_at: datetime.datetime
+
+
+async def portal_figures(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, *, lock: bool = False
+) -> PortalFiguresRow | None:
+    """The charts the county publishes on its portal, None until its admin chooses."""
+    record = await conn.fetchrow(
+        "SELECT charts, revision, updated_at FROM portal_figures WHERE tenant_id = $1"
+        + (" FOR UPDATE" if lock else ""),
+        tenant_id,
+    )
+    return maybe_row_as(PortalFiguresRow, record)
+
+
+async def save_portal_figures(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, charts: list[str], revision: int
+) -> PortalFiguresRow | None:
+    """Insert or replace the choice, one revision up; None when its revision is no longer
+    ``revision`` (a first choice written meanwhile by another request)."""
+    record = await conn.fetchrow(
+        "INSERT INTO portal_figures AS f (tenant_id, charts) VALUES ($1, $2)"
+        " ON CONFLICT (tenant_id) DO UPDATE SET charts = excluded.charts, revision = f.revision + 1,"
+        " updated_at = excluded.updated_at WHERE f.revision = $3"
+        " RETURNING charts, revision, updated_at",
+        tenant_id,
+        charts,
+        revision,
+    )
+    return maybe_row_as(PortalFiguresRow, record)

@@ -15,6 +15,7 @@ import asyncpg
 import msgspec
 from asyncpg.pool import PoolConnectionProxy
 
+from core.platform import generations
 from core.platform.rows import maybe_row_as
 
 Connection = asyncpg.Connection | PoolConnectionProxy
@@ -37,6 +38,10 @@ _STORE = (
 )
 _READ = "SELECT as_of, computed_at, body::text AS body FROM burden_indicators WHERE tenant_id = $1 AND as_of = $2"
 _DATES = "SELECT as_of FROM burden_indicators WHERE tenant_id = $1 ORDER BY as_of DESC LIMIT $2"
+_NEWEST = (
+    "SELECT as_of, computed_at, body::text AS body FROM burden_indicators WHERE tenant_id = $1"
+    " ORDER BY as_of DESC LIMIT 1"
+)
 
 
 def _text(body: bytes | str | Any) -> str:
@@ -56,6 +61,7 @@ async def store_indicators(
     ``body`` is encoded JSON (bytes or text) or any value msgspec encodes."""
     record = await conn.fetchrow(_STORE, tenant_id, as_of, _text(body))
     assert record is not None, "INSERT … RETURNING returns the row"
+    await generations.bump(conn, tenant_id)  # the portal's published charts draw the newest stored body
     return StoredIndicators(**record)
 
 
@@ -70,3 +76,8 @@ async def read_indicators(conn: Connection, tenant_id: uuid.UUID, as_of: datetim
 async def stored_dates(conn: Connection, tenant_id: uuid.UUID, limit: int = 100) -> list[datetime.date]:
     """The dates ``tenant_id`` has stored indicators for, newest first."""
     return [r["as_of"] for r in await conn.fetch(_DATES, tenant_id, limit)]
+
+
+async def newest_indicators(conn: Connection, tenant_id: uuid.UUID) -> StoredIndicators | None:
+    """``tenant_id``'s stored indicators of the latest date, or None if none are stored."""
+    return maybe_row_as(StoredIndicators, await conn.fetchrow(_NEWEST, tenant_id))

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from typing import Any, Generic, TypeVar
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 SHARED_TENANT = uuid.UUID(int=0)
 
@@ -39,6 +40,8 @@ WATCHED = (
     "legal_versions",
     "provisions",
     "portal_footers",
+    "portal_figures",
+    "burden_indicators",
 )
 
 _BUMP = (
@@ -48,7 +51,7 @@ _BUMP = (
 _BUMP_LIBRARY = "UPDATE library_generation SET generation = generation + 1"
 
 
-async def bump(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> None:
+async def bump(conn: asyncpg.Connection | PoolConnectionProxy, tenant_id: uuid.UUID) -> None:
     """Move ``tenant_id``'s content generation (the shared library's: :data:`SHARED_TENANT`,
     as the owner, who alone writes the library).
 

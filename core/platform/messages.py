@@ -209,6 +209,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "table.legal_documents": {ZH: "法律文件", EN: "legal_documents"},
     "table.legal_versions": {ZH: "法律文件版本", EN: "legal_versions"},
     "table.list_structures": {ZH: "清单结构", EN: "list_structures"},
+    "table.portal_figures": {ZH: "门户公开图表", EN: "portal_figures"},
     "table.portal_footers": {ZH: "门户页脚", EN: "portal_footers"},
     "table.posts": {ZH: "岗位", EN: "posts"},
     "table.provisions": {ZH: "法律条款", EN: "provisions"},

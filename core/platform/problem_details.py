@@ -1747,6 +1747,7 @@ ACTIONS: dict[str, str] = {
     "send back": "退回",
     "send back a call": "退回诉求",
     "set the portal footer": "设置门户页脚",
+    "set the portal's public figures": "设置门户公开的减负监测图表",
     "sign for": "签收",
     "start": "开始办理",
     "submit the list": "报送清单",
@@ -1794,6 +1795,10 @@ DETAILS.update(
         "field.another-county": {
             ZH: "请指定与 county_level 不同的县（区）",
             EN: "name another county than county_level",
+        },
+        "field.unknown-chart-use-one": {
+            ZH: "没有「{chart}」这一公开图表：请用{value}之一",
+            EN: "unknown chart {chart!r}; use one of {value}",
         },
     }
 )
