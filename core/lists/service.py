@@ -25,6 +25,7 @@ import msgspec
 from core.catalog.editing import register_follower
 from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view
 from core.events import service as events
+from core.jurisdictions.counterparts import as_answering, counterparts_in
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.lists import queries
 from core.lists.queries import ListRow
@@ -204,12 +205,13 @@ async def follow_catalog(conn: asyncpg.Connection, access: Access, version: int)
 # --- reading -------------------------------------------------------------------------------
 
 
-def _entries(records: list[asyncpg.Record]) -> list[Entry]:
+def _entries(records: list[asyncpg.Record], counterparts: dict[str, str]) -> list[Entry]:
     """Entries from whole-list records (:func:`core.lists.queries.working_entries`): records, not
-    Structs, on the hottest read (see :mod:`core.lists.queries`)."""
+    Structs, on the hottest read (see :mod:`core.lists.queries`). Items name the departments
+    answering in the township (``counterparts``, :mod:`core.jurisdictions.counterparts`)."""
     return [
         Entry(
-            item=item_view(r),
+            item=as_answering(item_view(r), counterparts),
             origin=r["origin"],
             justification=r["justification"],
             responsible_office=r["responsible_office"],
@@ -248,7 +250,7 @@ async def _working(conn: asyncpg.Connection, access: Access, township: str) -> T
     made in its own transaction (no second BEGIN, no second COMMIT)."""
     row = await _list_row(conn, access, township)
     records, provisions = await queries.working_entries(conn, access.tenant.id, row.catalog_version, township)
-    entries = _entries(records)
+    entries = _entries(records, await counterparts_in(conn, access.tenant.id, township))
     return TownshipList(
         township_code=township,
         township_name=row.township_name,
@@ -310,7 +312,7 @@ async def _published_view(conn: asyncpg.Connection, access: Access, township: st
     records, provisions = await queries.published_entries(
         conn, access.tenant.id, head.catalog_version, township, head.number
     )
-    entries = _entries(records)
+    entries = _entries(records, await counterparts_in(conn, access.tenant.id, township))
     return _Published(entries, _counts(entries), decode_provisions(provisions))
 
 
