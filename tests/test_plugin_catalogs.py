@@ -597,7 +597,6 @@ SHORT_OF_THE_SEED = {
     ("longsha", "common"),
     ("longsha", "power_responsibility"),
     ("longsha", "government_service"),
-    ("dongshan", "recovered"),
 }
 
 
