@@ -951,7 +951,7 @@ _FROM_LAW: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("对生产经营者未遵守限制商品过度包装强制性标准的处罚", "ecology", MR, MARKET, NO_OBJECT, f"{GUFEI}第一百零五条"),
     # 海洋渔业 (县海洋与渔业局)
     (
-        "对海水养殖违反禁养区限养区、养殖密度或者投饵投肥用药规定的处罚",
+        "对违反禁养区、限养区、养殖密度或者投饵、投肥、药物使用规定的处罚",
         "ocean",
         OF,
         FISHERY,
