@@ -356,6 +356,7 @@ async def test_dongshan_has_its_public_security_bureau(client: httpx.AsyncClient
     unit = await client.get(f"{t.base}/units/public-security-bureau", headers=t.auth(t.reader))
     assert unit.status_code == 200 and unit.json()["name"] == "县公安局"
     duties = (await client.get(f"{t.base}/units/public-security-bureau/duties", headers=t.auth(t.reader))).json()
-    assert [i["code"] for i in duties["leads"]] == ["DS-C-015"]  # 道路交通安全: the police lead, towns help
+    # 道路交通安全: the police lead, towns help; and a penalty they took back (遮挡交通标志)
+    assert [i["code"] for i in duties["leads"]] == ["DS-C-015", "DS-R-110"]
     query = 'query($slug: String!) { tenant(slug: $slug) { unit(code: "public-security-bureau") { name } } }'
     assert (await gql(client, t.reader, query, slug=t.slug))["tenant"]["unit"] == {"name": "县公安局"}

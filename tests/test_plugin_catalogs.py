@@ -596,7 +596,6 @@ SEED_COUNTS: dict[str, dict[str, int]] = {
 SHORT_OF_THE_SEED = {
     ("longsha", "common"),
     ("longsha", "government_service"),
-    ("dongshan", "recovered"),
 }
 
 

@@ -396,3 +396,22 @@ async def delete_override(
         day,
     )
     return maybe_row_as(ClearedOverrideRow, record)
+
+
+class CounterpartRow(_Row, frozen=True):
+    parent_unit_code: str
+    code: str
+
+
+async def counterparts(conn: asyncpg.Connection, tenant_id: uuid.UUID, district: str) -> list[CounterpartRow]:
+    """Departments seated at ``district`` whose parent unit is a department seated elsewhere
+    (:mod:`core.jurisdictions.counterparts`), by code."""
+    records = await conn.fetch(
+        "SELECT u.parent_unit_code, u.code FROM units u"
+        " JOIN units p ON p.tenant_id = u.tenant_id AND p.code = u.parent_unit_code"
+        " WHERE u.tenant_id = $1 AND u.kind = 'department' AND p.kind = 'department'"
+        " AND u.jurisdiction_code = $2 AND p.jurisdiction_code <> $2 ORDER BY u.code",
+        tenant_id,
+        district,
+    )
+    return rows_as(CounterpartRow, records)

@@ -41,7 +41,7 @@ ProvisionKey = tuple[str, int, int, int]  # document, article, paragraph (0: non
 
 class Known(msgspec.Struct, frozen=True, gc=False):
     """One item's view and the provisions its legal bases cite that exist, in the order a
-    whole-list read gives them (``core.catalog.queries.provisions_for``)."""
+    whole-list read gives them (``core.catalog.queries.items_for(provisions=True)``)."""
 
     view: ItemView
     provisions: tuple[CitedProvision, ...]
@@ -131,7 +131,7 @@ class ItemViews:
 
 def provisions_of(known: Iterable[Known]) -> list[CitedProvision]:
     """The provisions cited by ``known``, each once, in a whole-list read's order (document,
-    article, paragraph, item: ``provisions_for`` sorts by the uuid, whose order is its text's)."""
+    article, paragraph, item: ``items_for`` sorts by the uuid, whose order is its text's)."""
     seen: dict[ProvisionKey, CitedProvision] = {}
     for k in known:
         for p in k.provisions:

@@ -25,6 +25,7 @@ import msgspec
 from core.catalog.editing import register_follower
 from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view
 from core.events import service as events
+from core.jurisdictions.counterparts import as_answering, counterparts_in
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.lists import item_views, queries
 from core.lists.queries import ListRow
@@ -204,12 +205,15 @@ async def follow_catalog(conn: asyncpg.Connection, access: Access, version: int)
 # --- reading -------------------------------------------------------------------------------
 
 
-def _entries(records: list[asyncpg.Record]) -> list[Entry]:
-    """Entries from whole-list records (:func:`core.lists.queries.working_entries`): records, not
-    Structs, on the hottest read (see :mod:`core.lists.queries`)."""
+def _entries(records: list[asyncpg.Record], views: list[ItemView], counterparts: dict[str, str]) -> list[Entry]:
+    """Entries from whole-list records (:func:`core.lists.queries.working_entries`) and their
+    item views: records, not Structs, on the hottest read (see :mod:`core.lists.queries`). Items
+    name the departments answering in the township (``counterparts``,
+    :mod:`core.jurisdictions.counterparts`); the views themselves stay the catalog's, which is
+    what :mod:`core.lists.item_views` keeps for every township of the catalog version."""
     return [
         Entry(
-            item=item_view(r),
+            item=as_answering(view, counterparts),
             origin=r["origin"],
             justification=r["justification"],
             responsible_office=r["responsible_office"],
@@ -220,7 +224,7 @@ def _entries(records: list[asyncpg.Record]) -> list[Entry]:
             change_note=r["change_note"],
             review_comment=r["review_comment"],
         )
-        for r in records
+        for r, view in zip(records, views, strict=True)
     ]
 
 
@@ -248,11 +252,12 @@ async def _working(conn: asyncpg.Connection, access: Access, township: str) -> T
     made in its own transaction (no second BEGIN, no second COMMIT)."""
     row = await _list_row(conn, access, township)
     records, provisions = await queries.working_entries(conn, access.tenant.id, row.catalog_version, township)
-    entries = _entries(records)
+    views = [item_view(r) for r in records]
+    entries = _entries(records, views, await counterparts_in(conn, access.tenant.id, township))
     cited = decode_provisions(provisions)
     if item_views.cache.max_items > 0:
         generation = await generations.current(conn, access.tenant.id)
-        item_views.cache.remember((access.tenant.id, row.catalog_version), generation, (e.item for e in entries), cited)
+        item_views.cache.remember((access.tenant.id, row.catalog_version), generation, views, cited)
     return TownshipList(
         township_code=township,
         township_name=row.township_name,
@@ -314,11 +319,10 @@ async def _published_view(conn: asyncpg.Connection, access: Access, township: st
     records, provisions = await queries.published_entries(
         conn, access.tenant.id, head.catalog_version, township, head.number
     )
-    entries = _entries(records)
+    views = [item_view(r) for r in records]
+    entries = _entries(records, views, await counterparts_in(conn, access.tenant.id, township))
     cited = decode_provisions(provisions)
-    item_views.cache.remember(
-        (access.tenant.id, head.catalog_version), head.generation, (e.item for e in entries), cited
-    )
+    item_views.cache.remember((access.tenant.id, head.catalog_version), head.generation, views, cited)
     return _Published(entries, _counts(entries), cited)
 
 
@@ -750,8 +754,17 @@ async def _answer(
     known = item_views.cache.lookup(catalog, before, [r[1] for r in records])
     if known is None:
         return None
+    counterparts = await counterparts_in(conn, access.tenant.id, township)
     entries = [
-        Entry(item=k.view, origin=r[7], justification=r[8], responsible_office=r[3], post=r[4], contact=r[5], note=r[6])
+        Entry(
+            item=as_answering(k.view, counterparts),
+            origin=r[7],
+            justification=r[8],
+            responsible_office=r[3],
+            post=r[4],
+            contact=r[5],
+            note=r[6],
+        )
         for k, r in zip(known, records, strict=True)
     ]
     body = _Published(entries, _counts(entries), item_views.provisions_of(known))

@@ -33,6 +33,7 @@ import msgspec
 
 from core.catalog.reading import ItemView
 from core.catalog.structure import NATIONAL, extra_text, from_document
+from core.jurisdictions.counterparts import as_answering
 from core.lists.service import TownshipList, get_published_list
 from core.platform.db import tenant_transaction
 from core.platform.errors import NotFound
@@ -251,6 +252,7 @@ class _UnitRow(msgspec.Struct):
     kind: str
     contacts: list[dict[str, str]]
     version: int
+    counterpart_of: str | None = None  # the named department this one answers for in the township's district
 
 
 _UNITS_DECODER = msgspec.json.Decoder(list[_UnitRow])
@@ -273,13 +275,17 @@ async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
     others = _OTHERS_DECODER.decode(row.others) if row.others else []
     units = _UNITS_DECODER.decode(row.units) if row.units else []
     labels = _labels_from_text(row.structure) if row.structure else _NATIONAL_LABELS
+    # a township reads the item with its district's departments (first by code, as in core.lists)
+    counterparts = {u.counterpart_of: u.code for u in reversed(units) if u.counterpart_of is not None}
+    item = as_answering(_ITEM_DECODER.decode(row.item), counterparts)
+    answering = {r.party for r in item.responsibilities} | ({item.recovery.receiving_unit} if item.recovery else set())
     return ItemPage(
         tenant_name=access.tenant.name,
         township_code=township_code,
         township_name=row.name,
         version=row.number,
         effective_date=row.effective_date,
-        item=_ITEM_DECODER.decode(row.item),
+        item=item,
         origin=entry["origin"],
         responsible_office=entry["responsible_office"],
         post=entry["post"],
@@ -288,7 +294,7 @@ async def item_page(access: Access, township_code: str, code: str) -> ItemPage:
         ancestors=[Ancestor(f["code"], f["title"], f["level"], f["on_list"]) for f in family if f["rel"] == "up"],
         children=[Ancestor(f["code"], f["title"], f["level"], f["on_list"]) for f in family if f["rel"] == "down"],
         others=[OtherTownship(o["code"], o["name"], o["responsible_office"], o["post"], o["contact"]) for o in others],
-        units={u.code: UnitInfo(u.code, u.name, u.kind, u.contacts) for u in units},
+        units={u.code: UnitInfo(u.code, u.name, u.kind, u.contacts) for u in units if u.code in answering},
         labels=labels,
     )
 

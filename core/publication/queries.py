@@ -243,7 +243,9 @@ async def save_portal_footer(
 # The whole item page in one statement (one round trip): the township's latest published
 # version, the item as ITEM_SELECT reads it (responsibilities and legal bases aggregated),
 # this township's entry, the parent chain and the children (each marked whether it is on this
-# version), the same item on the other townships' latest versions, and the units it names.
+# version), the same item on the other townships' latest versions, and the units it names with
+# their district counterparts in the township's district (``counterpart_of``: the named unit;
+# the rule of core.jurisdictions.counterparts).
 _ITEM_PAGE = f"""
 WITH RECURSIVE head AS (
   SELECT j.name, v.number, v.catalog_version, v.effective_date
@@ -274,6 +276,11 @@ WITH RECURSIVE head AS (
    WHERE latest.township_code <> $2
 ), item AS (
   {ITEM_SELECT} JOIN head ON true WHERE i.tenant_id = $1 AND i.version = head.catalog_version AND i.code = $3
+), named AS (
+  SELECT r.party AS code FROM head JOIN catalog_responsibilities r ON r.tenant_id = $1
+     AND r.version = head.catalog_version AND r.item_code = $3
+  UNION SELECT i.recovery->>'receiving_unit' FROM head JOIN catalog_items i ON i.tenant_id = $1
+     AND i.version = head.catalog_version AND i.code = $3
 )
 SELECT head.name, head.number, head.catalog_version, head.effective_date,
        (SELECT document::text FROM list_structures s WHERE s.tenant_id = $1) AS structure,
@@ -285,12 +292,13 @@ SELECT head.name, head.number, head.catalog_version, head.effective_date,
                 'rel', fam.rel) ORDER BY fam.rel DESC, fam.depth DESC, fam.code)::text FROM fam) AS family,
        (SELECT json_agg(others ORDER BY others.code)::text FROM others) AS others,
        (SELECT json_agg(json_build_object('code', u.code, 'name', u.name, 'kind', u.kind, 'contacts', u.contacts,
-                'version', u.version) ORDER BY u.code)::text
-          FROM units u WHERE u.tenant_id = $1 AND u.code IN (
-            SELECT r.party FROM catalog_responsibilities r WHERE r.tenant_id = $1
-               AND r.version = head.catalog_version AND r.item_code = $3
-            UNION SELECT i.recovery->>'receiving_unit' FROM catalog_items i WHERE i.tenant_id = $1
-               AND i.version = head.catalog_version AND i.code = $3)) AS units
+                'version', u.version, 'counterpart_of', CASE WHEN u.code IN (SELECT code FROM named) THEN NULL
+                ELSE u.parent_unit_code END) ORDER BY u.code)::text
+          FROM units u WHERE u.tenant_id = $1 AND (u.code IN (SELECT code FROM named)
+            OR (u.kind = 'department' AND u.jurisdiction_code = left($2, 6)
+                AND u.parent_unit_code IN (SELECT code FROM named)
+                AND EXISTS (SELECT 1 FROM units p WHERE p.tenant_id = $1 AND p.code = u.parent_unit_code
+                             AND p.kind = 'department' AND p.jurisdiction_code <> left($2, 6))))) AS units
   FROM head
 """
 

@@ -12,9 +12,10 @@ set up by area is rated by all its townships and summed by the host). Four platf
 综治工作, 市场监管, 综合执法, 便民服务.
 
 The tree is the city, its six districts / counties / county-level cities and, so far, the
-townships of 泰山区 and 岱岳区. City departments sit at the city; the 司法局, 市场监管局
-and 综合行政执法局 of the two districts, whose agencies are stationed in townships, sit
-at their district. Data: :mod:`.jurisdiction`.
+townships of 泰山区 and 岱岳区. City departments sit at the city; the two districts'
+bureaus (11 each, counterparts of the city's by ``parent_unit_code``) sit at their district,
+and a township's list, its export and portal pages name its district's bureaus — the
+county-level departments responsible there. Data: :mod:`.jurisdiction`.
 
 The list structure (:mod:`.structure`), the sample list (:mod:`.catalog`) and Tai'an's
 item rules (:mod:`.rules`) are plain data and functions.

@@ -79,15 +79,16 @@ DIVISIONS: tuple[Division, ...] = (
 def _department(code: str, name: str, seat: str, phone: str, city: str | None = None) -> Unit:
     """A city or district department, seated at ``seat``, with its duty desk (值班室).
     ``city``: for a district department, the city department it is the district's counterpart
-    of — the list names the city department, and in a township of that district the lookup
-    and calls route to the district's (市 → 区 where the district is responsible)."""
+    of — the catalog names the city department; a township of that district reads its list,
+    Excel export and portal pages with the district's, and the lookup and calls route to it
+    (市 → 区 where the district is responsible; core.jurisdictions.counterparts)."""
     return Unit(code, name, "department", seat, parent_unit_code=city, contacts=(Contact("值班室", phone),))
 
 
-# Departments (县级职能部门). The list is city-wide and names the city departments; in 泰山区
-# and 岱岳区 the district bureau (or the city bureau's district branch, 分局) is responsible
-# for the townships of the district, so each is recorded as the counterpart of its city
-# department. Phone numbers are illustrative.
+# Departments (县级职能部门). The catalog is city-wide and names the city departments; in
+# 泰山区 and 岱岳区 the district bureau (or the city bureau's district branch, 分局) is
+# responsible for the townships of the district, so each is recorded as the counterpart of its
+# city department and the townships' lists name it. Phone numbers are illustrative.
 _DISTRICT_COUNTERPARTS = (
     # (city department, 泰山区 name, 岱岳区 name, phone suffix)
     ("justice-bureau", "泰山区司法局", "岱岳区司法局", "001"),
