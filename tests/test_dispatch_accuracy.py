@@ -167,14 +167,14 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 
 
 #: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
-#: for items and units, floors at or just under what it measures (item/unit top-1 0.77/0.82,
+#: for items and units, floors just under what it measures (item/unit top-1 0.77/0.82,
 #: item top-3 0.86; docs/lookup.md) — the targets are not met yet, and a floor still fails on a
 #: regression where an expected-failure mark would not. Raise the floors as it improves; never
 #: tune on the set. The item floors came down from 0.80/0.89 when the catalogs grew to the
 #: seeds' counts (about 300 more items, issue 20): more near neighbours for the same words.
 FLOORS = {
     "dev": TARGETS,
-    "heldout": {**TARGETS, "item_top1": 0.77, "item_top3": 0.86, "unit_top1": 0.81},
+    "heldout": {**TARGETS, "item_top1": 0.76, "item_top3": 0.85, "unit_top1": 0.81},
 }
 
 

@@ -469,7 +469,8 @@ ORDER BY page.rank DESC, page.item_code COLLATE "C", page.township_code
 _SEARCH_CATALOG = f"""
 WITH {_CANDIDATES.format(best="$13")},
 hits AS ({_DOCUMENTS}),
-cur AS (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
+-- Once, not once per hit: a plan with undercounted hits re-ran the aggregate inside its loop.
+cur AS MATERIALIZED (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
 SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
        NULL AS township_code, NULL AS township_name
   FROM hits CROSS JOIN cur
