@@ -765,9 +765,10 @@ async def test_reading_a_list_uses_a_constant_number_of_statements(
     print(f"statements: 3 entries -> {few_count}, 11 entries -> {many_count}")
     assert few_count == many_count, (few_count, many_count)
     # Three transactions — the list (its row, a custom-plan setting, its entries with their
-    # provisions, the content generation its item views are kept at for a publication's answer,
+    # provisions, the township's district counterparts (core.jurisdictions.counterparts), the
+    # content generation its item views are kept at for a publication's answer,
     # core.lists.item_views), the units, the townships — each BEGIN+SET, its statements and COMMIT.
-    assert many_count == 3 * 2 + 6, many_count
+    assert many_count == 3 * 2 + 7, many_count
 
 
 # GraphQL and REST agree -----------------------------------------------------------------------
