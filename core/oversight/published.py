@@ -57,20 +57,8 @@ class PublishedCatalogVersion(msgspec.Struct):
     content_hash: str
 
 
-class PublishedItem(msgspec.Struct):
+class PublishedItem(queries.CatalogItemRow, frozen=True):
     """An item of a published catalog version; ``citations`` are its legal bases as written."""
-
-    code: str
-    parent_code: str | None
-    level: str
-    title: str
-    kinds: list[str]
-    category: str | None
-    item_kind: str | None
-    township_scope: str
-    description: str
-    status: str
-    citations: list[str]
 
 
 def _today() -> datetime.date:
