@@ -20,6 +20,7 @@ from core.platform import generations
 from core.platform.db import acting_as_tenant, bulk_insert, platform_transaction, tenant_transaction
 from core.platform.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from core.platform.inputs import NAME, Checked
+from core.platform.messages import Text
 from core.plugin_api import registry as plugins
 from core.plugin_api.types import JurisdictionInfo
 from core.security.access import Access, Principal, Role, Tenant
@@ -54,7 +55,7 @@ def tenant_view(tenant: Tenant) -> TenantView:
 
 def _check_division_code(code: str | None) -> str:
     if code is None:
-        raise ValidationFailed.on("division_code", "required when no plugin is named")
+        raise ValidationFailed.on("division_code", Text("field.required-without-plugin"))
     kind = "county" if len(code) == 6 else "street"
     return normalise_code(code, kind, field="division_code")
 
@@ -62,12 +63,13 @@ def _check_division_code(code: str | None) -> str:
 def _check_overseer_code(kind: str, code: str | None) -> str:
     """A province's code is ``NN0000``, a city's ``NNNN00`` (GB/T 2260)."""
     if code is None:
-        raise ValidationFailed.on("division_code", "required when no plugin is named")
+        raise ValidationFailed.on("division_code", Text("field.required-without-plugin"))
     province = len(code) == 6 and code.isdigit() and code[2:] == "0000"
     city = len(code) == 6 and code.isdigit() and code[4:] == "00" and code[2:4] != "00"
-    if not (province if kind == "province" else city):
-        shape = "NN0000" if kind == "province" else "NNNN00 (not NN0000)"
-        raise ValidationFailed.on("division_code", f"a {kind}'s division code is six digits {shape}")
+    if kind == "province" and not province:
+        raise ValidationFailed.on("division_code", Text("field.province-division-code"))
+    if kind != "province" and not city:
+        raise ValidationFailed.on("division_code", Text("field.city-division-code"))
     return code
 
 
@@ -81,7 +83,7 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
         raise PermissionDenied("only a platform key may create tenants")
     say = progress or (lambda _message: None)
     if data.kind != "county" and data.plugin is not None:
-        raise ValidationFailed.on("plugin", "a city or province tenant oversees counties; it takes no plugin")
+        raise ValidationFailed.on("plugin", Text("field.overseer-takes-no-plugin"))
     info: JurisdictionInfo | None = None
     if data.plugin is not None:
         info = plugins.jurisdiction(data.plugin)

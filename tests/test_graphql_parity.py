@@ -42,7 +42,9 @@ from core.jurisdictions import tree as jurisdictions
 from core.legal import service as legal
 from core.lists import posts, publication
 from core.lists import service as lists
+from core.oversight import comparison as oversight_comparison
 from core.oversight import grants as oversight_grants
+from core.oversight import model as oversight_model
 from core.oversight import portal_figures
 from core.oversight import published as oversight_published
 from core.oversight import scope as oversight_scope
@@ -104,6 +106,21 @@ MIRRORS: dict[str, Any] = {
     "OverseenCatalogVersion": oversight_published.PublishedCatalogVersion,
     "OverseenCatalogItem": oversight_published.PublishedItem,
     "OverseenCatalogItemPage": Page[oversight_published.PublishedItem],
+    "BurdenIndicators": oversight_model.BurdenIndicators,
+    "NationalAverages": oversight_model.NationalAverages,
+    "BurdenFigures": oversight_model.Figures,
+    "TownshipFigures": oversight_model.TownshipFigures,
+    "TownshipTypeFigures": oversight_model.TypeFigures,
+    "ListKindCount": oversight_model.KindCount,
+    "BurdenIndicator": oversight_model.Indicator,
+    "BurdenItem": oversight_model.ItemRef,
+    "DepartmentCalls": oversight_model.DepartmentCalls,
+    "CallPeriod": oversight_model.CallPeriod,
+    "ProvisionComparison": oversight_comparison.Comparison,
+    "SharedProvision": oversight_comparison.SharedProvision,
+    "CountyDuty": oversight_comparison.CountyDuty,
+    "ProvisionItem": oversight_comparison.ProvisionItem,
+    "ProvisionContrast": oversight_comparison.Contrast,
     # calendar
     "CalendarDay": calendar.CalendarDay,
     "CalendarOverride": calendar.CalendarOverride,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,12 +20,14 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from core.calls.reading import CHINA
 from core.oversight.storage import store_indicators
 from core.platform.db import oversee, oversight_transaction, tenant_transaction
 from core.platform.errors import ValidationFailed
 from core.security.tenancy import find_tenant
-from tests.catalog_fixtures import DOMAIN, PATROL, add_items, build_county, publish
+from tests.catalog_fixtures import DOMAIN, PATROL, RECOVERED, add_items, build_county, publish
 from tests.conftest import MakeTenant, TenantFixture
+from tests.oversight_fixtures import EMERGENCY, build_oversight_county
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, published_county
 
 CONTACTS = ("028-82700001", "028-82700002")
@@ -44,7 +47,7 @@ COUNTY_FIELDS = """
   townshipList(township: "510115001000") { number entries { itemCode title responsibleOffice post } }
   catalogVersions { number publishedAt }
   catalogItems(version: 1, first: 500) { items { code title citations } nextCursor }
-  indicators(asOf: "2025-06-30")
+  indicators(asOf: "2025-06-30") { asOf county { total } townships { code figures { total } } pushDown { count } }
 """
 OVERSEEN = (
     "query($t: String!, $c: String!) { tenant(slug: $t) { kind overseenCounties { slug }"
@@ -54,8 +57,8 @@ OVERSEEN = (
 SINGLE_FIELDS = [f.strip() for f in COUNTY_FIELDS.strip().splitlines()[1:]]
 # The comparisons, naming $c (as_of: the day the fixture's lists are in force).
 COMPARING = [
-    'oversightComparison(counties: ["%s"], asOf: "2025-06-30")',
-    'oversightContrasts(countyLevel: "%s", townshipLevel: "%s", asOf: "2025-06-30")',
+    'oversightComparison(counties: ["%s"], asOf: "2025-06-30") { counties shared { label } }',
+    'oversightContrasts(countyLevel: "%s", townshipLevel: "%s", asOf: "2025-06-30") { label }',
 ]
 GRANTS = "query($t: String!) { tenant(slug: $t) { oversightGrants { overseer active grantedBy revokedAt } } }"
 GRANT = (
@@ -209,7 +212,8 @@ async def test_a_granted_overseer_reads_what_the_county_published(client: httpx.
     assert [x["townshipCode"] for x in county["townshipLists"]] == [LIUCHENG, GONGPING]
     assert county["townshipList"]["number"] == 1 and county["catalogVersions"][0]["number"] == 1
     assert DRAFT_ITEM["code"] not in [i["code"] for i in county["catalogItems"]["items"]]
-    assert county["indicators"]["as_of"] == AS_OF
+    assert county["indicators"]["asOf"] == AS_OF
+    assert [t["code"] for t in county["indicators"]["townships"]][:2] == [LIUCHENG, GONGPING]
 
 
 async def test_bad_input_answers_a_clear_problem(client: httpx.AsyncClient, world: World) -> None:
@@ -401,6 +405,43 @@ async def test_an_overseer_has_a_province_or_city_code_and_no_plugin(make_tenant
         await make_tenant(plugin="taian", kind="city")
 
 
+async def test_an_overseers_refusals_answer_in_the_language_asked(
+    client: httpx.AsyncClient, tenant: TenantFixture
+) -> None:
+    """Provisioning a city or province with a county's code, or with a plugin: the problem's
+    detail and field message in Chinese when asked (Accept-Language), in English otherwise
+    (the machine API's default, the words its clients were written against)."""
+    city = (
+        "市级租户的区划代码是六位数字，形如 NNNN00（不能是 NN0000）",
+        "a city's division code is six digits NNNN00 (not NN0000)",
+    )
+    cases = [
+        ({"kind": "province", "division_code": "370900"}, "division_code", "省级租户的区划代码是六位数字，形如 NN0000",
+         "a province's division code is six digits NN0000"),
+        ({"kind": "city", "division_code": "370000"}, "division_code", *city),
+        ({"kind": "city", "division_code": "370902"}, "division_code", *city),
+        ({"kind": "city", "plugin": "taian"}, "plugin", "市、省租户监督各县（区），不使用插件",
+         "a city or province tenant oversees counties; it takes no plugin"),
+        ({"kind": "province"}, "division_code", "未指定插件时必须填写", "required when no plugin is named"),
+    ]  # fmt: skip
+    platform = tenant.auth(tenant.platform)
+    for given, field, chinese, english in cases:
+        body = {"slug": "overseer-refused", "name": "山东省", **given}
+        for language, headers, message in [
+            ("zh-CN", {**platform, "Accept-Language": "zh-CN,zh;q=0.9"}, chinese),
+            ("en", {**platform, "Accept-Language": "en"}, english),
+            ("en", platform, english),
+        ]:
+            response = await client.post("/api/v1/tenants", json=body, headers=headers)
+            assert response.status_code == 422, (given, response.text)
+            assert response.headers["content-language"] == language, (given, headers)
+            problem = response.json()
+            assert problem["code"] == "validation-failed"
+            assert problem["errors"] == [{"field": field, "message": message}], problem
+            assert problem["detail"] == (f"{field}：{message}" if language == "zh-CN" else f"{field}: {message}")
+    assert await find_tenant("overseer-refused") is None
+
+
 async def test_the_rules_hold_for_a_county_with_a_catalog_only(
     client: httpx.AsyncClient, make_tenant: MakeTenant
 ) -> None:
@@ -436,3 +477,90 @@ async def test_the_rules_hold_for_a_county_with_a_catalog_only(
                 await conn.execute(sql, county.id)
     assert (await client.post(f"{a.base}/oversight/grants/{province.slug}/revoke", headers=a.auth())).status_code == 200
     assert (await client.get(f"{base}/{a.slug}/catalog/versions", headers=h)).status_code == 404
+
+
+# --- the typed GraphQL results are the REST bodies ---------------------------------------------
+
+FIGURES = (
+    "townships townshipsWithList basic cooperating recovered other total basicPerTownship cooperatingPerTownship"
+    " recoveredPerTownship totalPerTownship basicRatio cooperatingRatio recoveredRatio totalRatio"
+)
+INDICATOR = "code label count base share items { code title townships reason note }"
+INDICATOR_FIELDS = f"""
+  tenantId countyName divisionCode asOf computedAt
+  national {{ basic cooperating recovered total }}
+  county {{ {FIGURES} }}
+  townships {{ code name townshipType townshipTypeLabel listVersion effectiveDate figures {{ {FIGURES} }} }}
+  townshipTypes {{ townshipType label figures {{ {FIGURES} }} }}
+  kinds {{ kind label role entries items }}
+  pushDown {{ {INDICATOR} }} withoutAdmission {{ {INDICATOR} }}
+  inactiveRecovered {{ {INDICATOR} }} evaluationOnCountyItems {{ {INDICATOR} }}
+  callPeriod {{ start end }}
+  departments {{
+    unitCode unitName unitKind received signedOnTime signedOnTimeRate answered answeredOnTime answeredOnTimeRate
+    sentBack sendBackRate rerouted rerouteRate rated satisfactionRate
+  }}
+"""
+DUTY = "tenantId countyName side items { code title role side townships }"
+CONTRAST = f"label documentId article countyLevel {{ {DUTY} }} townshipLevel {{ {DUTY} }}"
+TYPED = (
+    "query($t: String!, $c: String!, $d: String!, $day: Date!) { tenant(slug: $t) {"
+    f" overseenCounty(slug: $c) {{ indicators(asOf: $day) {{ {INDICATOR_FIELDS} }} }}"
+    " oversightComparison(counties: [$c, $d], asOf: $day) {"
+    f" counties shared {{ documentId documentTitle article label counties {{ {DUTY} }} }} contrasts {{ {CONTRAST} }} }}"
+    f" oversightContrasts(countyLevel: $d, townshipLevel: $c, asOf: $day) {{ {CONTRAST} }} }} }}"
+)
+
+
+def snake(value: Any) -> Any:
+    """A GraphQL answer with REST's field names (``townshipsWithList`` → ``townships_with_list``)."""
+    if isinstance(value, list):
+        return [snake(v) for v in value]
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower(): snake(v) for k, v in value.items()}
+    return value
+
+
+async def test_graphql_answers_the_rest_bodies_field_for_field(
+    client: httpx.AsyncClient, tenant: TenantFixture, make_tenant: MakeTenant
+) -> None:
+    """A county whose every indicator has items behind it and whose calls make department
+    statistics (tests/oversight_fixtures.py), and a county that keeps one of its duties at the
+    county level: every field of the REST answers is a typed GraphQL field with the same value."""
+    await build_oversight_county(client, tenant)
+    keeper = await make_tenant()
+    await build_county(client, keeper)
+    await add_items(client, keeper, DOMAIN, {**RECOVERED, "citations": PATROL["citations"]})
+    await publish(client, keeper)
+    province = await make_tenant(division_code="370000", kind="province")
+    for county in (tenant, keeper):
+        granted = await client.put(f"{county.base}/oversight/grants/{province.slug}", headers=county.auth())
+        assert granted.status_code == 200, granted.text
+    day = str(datetime.datetime.now(CHINA).date())  # today: the call is in the period
+    h = province.auth(province.reader)
+    base = f"{province.base}/oversight"
+    rest_indicators = (await client.get(f"{base}/counties/{tenant.slug}/indicators?as_of={day}", headers=h)).json()
+    compared = await client.get(
+        f"{base}/comparison?counties={tenant.slug}&counties={keeper.slug}&as_of={day}", headers=h
+    )
+    contrasts = await client.get(
+        f"{base}/contrasts?county_level={keeper.slug}&township_level={tenant.slug}&as_of={day}", headers=h
+    )
+    assert compared.status_code == contrasts.status_code == 200, (compared.text, contrasts.text)
+
+    body = await gql(client, province.reader, TYPED, t=province.slug, c=tenant.slug, d=keeper.slug, day=day)
+    assert not body.get("errors"), body
+    node = snake(body["data"]["tenant"])
+    indicators = node["overseen_county"]["indicators"]
+    # The same instant; REST writes UTC as Z, GraphQL's DateTime as +00:00.
+    for answer in (indicators, rest_indicators):
+        answer["computed_at"] = datetime.datetime.fromisoformat(answer["computed_at"])
+    assert indicators == rest_indicators
+    for name in ("push_down", "without_admission", "inactive_recovered", "evaluation_on_county_items"):
+        assert indicators[name]["items"], name  # the fixture puts items behind every indicator
+    assert [d["received"] for d in indicators["departments"] if d["unit_code"] == EMERGENCY] == [1]
+    assert node["oversight_comparison"] == compared.json()
+    assert node["oversight_contrasts"] == contrasts.json()
+    [contrast] = node["oversight_contrasts"]
+    assert contrast["label"] == "《安全生产法》第九条"
+    assert [d["side"] for d in contrast["county_level"] + contrast["township_level"]] == ["county", "township"]

@@ -8,21 +8,17 @@ grant again: a revocation shows on the next field resolved, as on the next REST 
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 import msgspec
 import strawberry
-from strawberry.scalars import JSON
 
 from api.graphql.context import GqlInfo
-from core.oversight import grants, published, reading, scope
+from api.graphql.mirror import mirror
+from api.graphql.oversight_results import BurdenIndicators, ProvisionComparison, ProvisionContrast
+from core.oversight import grants, model, published, reading, scope
 from core.oversight.grants import GrantView
 from core.platform.errors import NotFound
 from core.security.access import Access
-
-
-def _fields(view: msgspec.Struct) -> dict[str, Any]:
-    return msgspec.structs.asdict(view)
 
 
 @strawberry.type(description="A county's grant of read access to a city or province tenant.")
@@ -37,7 +33,7 @@ class OversightGrant:
 
     @classmethod
     def of(cls, view: GrantView) -> OversightGrant:
-        return cls(**_fields(view))
+        return mirror(cls, view)
 
 
 @strawberry.type(description="A township's published list in force on the date asked (no entries).")
@@ -74,9 +70,7 @@ class OverseenList:
 
     @classmethod
     def of(cls, view: published.PublishedList) -> OverseenList:
-        fields = _fields(view)
-        fields["entries"] = [OverseenEntry(**_fields(e)) for e in view.entries]
-        return cls(**fields)
+        return mirror(cls, view)
 
 
 @strawberry.type(description="A published catalog version of an overseen county.")
@@ -118,12 +112,12 @@ class OverseenCounty:
 
     @classmethod
     def of(cls, view: scope.CountyView, access: Access) -> OverseenCounty:
-        return cls(**_fields(view), access=access)
+        return cls(**msgspec.structs.asdict(view), access=access)
 
     @strawberry.field(description="Each township's published list in force on as_of (default today).")
     async def township_lists(self, as_of: datetime.date | None = None) -> list[OverseenListSummary]:
         views = await published.township_lists(self.access, self.slug, as_of)
-        return [OverseenListSummary(**_fields(v)) for v in views]
+        return [mirror(OverseenListSummary, v) for v in views]
 
     @strawberry.field(description="A township's published list in force on as_of (default today).")
     async def township_list(self, township: str, as_of: datetime.date | None = None) -> OverseenList:
@@ -131,19 +125,19 @@ class OverseenCounty:
 
     @strawberry.field(description="The published catalog versions, newest first.")
     async def catalog_versions(self) -> list[OverseenCatalogVersion]:
-        return [OverseenCatalogVersion(**_fields(v)) for v in await published.catalog_versions(self.access, self.slug)]
+        return [mirror(OverseenCatalogVersion, v) for v in await published.catalog_versions(self.access, self.slug)]
 
     @strawberry.field(description="The items of a published catalog version, in code order.")
     async def catalog_items(self, version: int, first: int = 50, after: str | None = None) -> OverseenCatalogItemPage:
         page = await published.catalog_items(self.access, self.slug, version, limit=first, cursor=after)
         return OverseenCatalogItemPage(
-            items=[OverseenCatalogItem(**_fields(i)) for i in page.items], next_cursor=page.next_cursor
+            items=[mirror(OverseenCatalogItem, i) for i in page.items], next_cursor=page.next_cursor
         )
 
     @strawberry.field(description="The burden indicators as of a date (the REST body; computed on first request).")
-    async def indicators(self, as_of: datetime.date) -> JSON:
+    async def indicators(self, as_of: datetime.date) -> BurdenIndicators:
         stored = await reading.indicators(self.access, self.slug, as_of)
-        return msgspec.json.decode(stored.body)
+        return mirror(BurdenIndicators, model.decode(stored.body))
 
 
 @strawberry.type
@@ -171,8 +165,8 @@ class OversightQueries:
     )
     async def oversight_comparison(
         self, info: GqlInfo, counties: list[str] | None = None, as_of: datetime.date | None = None
-    ) -> JSON:
-        return msgspec.to_builtins(await reading.comparison(self.access, counties, as_of))
+    ) -> ProvisionComparison:
+        return mirror(ProvisionComparison, await reading.comparison(self.access, counties, as_of))
 
     @strawberry.field(
         description="Duties county_level leaves to the county level and township_level pushes to townships"
@@ -180,5 +174,6 @@ class OversightQueries:
     )
     async def oversight_contrasts(
         self, info: GqlInfo, county_level: str, township_level: str, as_of: datetime.date | None = None
-    ) -> JSON:
-        return msgspec.to_builtins(await reading.contrasts(self.access, county_level, township_level, as_of))
+    ) -> list[ProvisionContrast]:
+        found = await reading.contrasts(self.access, county_level, township_level, as_of)
+        return [mirror(ProvisionContrast, c) for c in found]

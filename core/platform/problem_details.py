@@ -1796,6 +1796,20 @@ DETAILS.update(
             ZH: "请指定与 county_level 不同的县（区）",
             EN: "name another county than county_level",
         },
+        # Provisioning an overseer (tenants/provisioning.py).
+        "field.required-without-plugin": {ZH: "未指定插件时必须填写", EN: "required when no plugin is named"},
+        "field.province-division-code": {
+            ZH: "省级租户的区划代码是六位数字，形如 NN0000",
+            EN: "a province's division code is six digits NN0000",
+        },
+        "field.city-division-code": {
+            ZH: "市级租户的区划代码是六位数字，形如 NNNN00（不能是 NN0000）",
+            EN: "a city's division code is six digits NNNN00 (not NN0000)",
+        },
+        "field.overseer-takes-no-plugin": {
+            ZH: "市、省租户监督各县（区），不使用插件",
+            EN: "a city or province tenant oversees counties; it takes no plugin",
+        },
         "field.unknown-chart-use-one": {
             ZH: "没有「{chart}」这一公开图表：请用{value}之一",
             EN: "unknown chart {chart!r}; use one of {value}",
