@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from core.calls.reading import CHINA
 from core.oversight.storage import store_indicators
-from core.platform.db import oversee, oversight_transaction, tenant_transaction
+from core.platform.db import oversee, oversight_transaction, queries, tenant_transaction
 from core.platform.errors import ValidationFailed
 from core.security.tenancy import find_tenant
 from tests.catalog_fixtures import DOMAIN, PATROL, RECOVERED, add_items, build_county, publish
@@ -511,6 +511,11 @@ TYPED = (
     f" oversightContrasts(countyLevel: $d, townshipLevel: $c, asOf: $day) {{ {CONTRAST} }} }} }}"
 )
 
+INDICATORS_ONLY = (
+    "query($t: String!, $c: String!, $day: Date!) { tenant(slug: $t) {"
+    f" overseenCounty(slug: $c) {{ indicators(asOf: $day) {{ {INDICATOR_FIELDS} }} }} }} }}"
+)
+
 
 def snake(value: Any) -> Any:
     """A GraphQL answer with REST's field names (``townshipsWithList`` → ``townships_with_list``)."""
@@ -559,6 +564,24 @@ async def test_graphql_answers_the_rest_bodies_field_for_field(
     for name in ("push_down", "without_admission", "inactive_recovered", "evaluation_on_county_items"):
         assert indicators[name]["items"], name  # the fixture puts items behind every indicator
     assert [d["received"] for d in indicators["departments"] if d["unit_code"] == EMERGENCY] == [1]
+
+    # Statements (indicators now stored): the GraphQL fields cost what the REST reads do — the
+    # county's field reads the grant as GET …/counties/{county} does; the types add none.
+    async def statements(*reads: Any) -> int:
+        before = queries.count
+        for read in reads:
+            await read
+        return queries.count - before
+
+    county_url = f"{base}/counties/{tenant.slug}"
+    rest = await statements(
+        client.get(county_url, headers=h), client.get(f"{county_url}/indicators?as_of={day}", headers=h)
+    )
+    typed = await statements(
+        gql(client, province.reader, INDICATORS_ONLY, t=province.slug, c=tenant.slug, day=day),
+    )
+    print(f"statements: REST county + indicators {rest}, GraphQL overseenCounty {{ indicators }} {typed}")
+    assert typed == rest
     assert node["oversight_comparison"] == compared.json()
     assert node["oversight_contrasts"] == contrasts.json()
     [contrast] = node["oversight_contrasts"]
