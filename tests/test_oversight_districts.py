@@ -8,6 +8,7 @@ to a city overseer with the same division code (370900) — never to a province 
 from __future__ import annotations
 
 import datetime
+import io
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,11 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from api.demo import publish_township_lists
 from core.oversight import model, units
 from core.oversight.comparison import ProvisionProfile, provision_profile
 from core.oversight.indicators import compute
+from core.oversight.reports import render_pdf, render_workbook
 from core.oversight.scope import overseeing
 from core.platform.db import tenant_transaction
 from core.security.access import Role
@@ -95,6 +99,15 @@ async def test_per_district_figures_sum_to_the_tenants(client: httpx.AsyncClient
         mine = [t for t in computed.townships if t.district == d.code]
         assert d.figures.total == sum(t.figures.total for t in mine)
     assert model.decode(model.encode(computed)) == computed
+
+    # The report shows them: a 县（区） sheet in the workbook, a table in the PDF.
+    sheet = load_workbook(io.BytesIO(render_workbook(computed)))["县（区）"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[6]) for r in rows] == [
+        (d.name, d.figures.townships, d.figures.total) for d in computed.districts
+    ]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(computed))).pages)
+    assert "按县（区）" in text.replace(" ", "") and "岱岳区" in text
 
     # The overseer reads them in the stored body (the REST answer), as every other figure.
     today = datetime.date.today()
