@@ -160,6 +160,18 @@ async def test_a_district_of_a_county_that_did_not_grant_is_not_there(client: ht
         assert response.status_code == 404, (url, response.text)
         assert response.json()["code"] == "not-found"
     assert (await client.get(taian.comparison(taian.province), headers=h)).json()["units"] == []
+    # Revoked, the city's next request finds the district gone as the county; granted again, back.
+    grants = f"{taian.county.base}/oversight/grants/{taian.city.slug}"
+    city = taian.city.auth(taian.city.reader)
+    assert (await client.post(f"{grants}/revoke", headers=taian.county.auth())).status_code == 200
+    try:
+        gone = await client.get(taian.comparison(taian.city, unit(taian, TAISHAN), unit(taian, DAIYUE)), headers=city)
+        assert gone.status_code == 404, gone.text
+        assert (await client.get(taian.comparison(taian.city), headers=city)).json()["units"] == []
+    finally:
+        assert (await client.put(grants, headers=taian.county.auth())).status_code == 200
+    back = await client.get(taian.comparison(taian.city, unit(taian, TAISHAN), unit(taian, DAIYUE)), headers=city)
+    assert back.status_code == 200, back.text
     # The county itself reads none of this: a county oversees nobody.
     own = await client.get(taian.comparison(taian.county, unit(taian, TAISHAN)), headers=taian.county.auth())
     assert own.status_code == 403, own.text
