@@ -79,7 +79,7 @@ async def provision_demo(base_url: str) -> None:
             print(f"skipped plugin {name}: {exc.detail}")
     if rows:  # national law changes once, for every tenant citing it
         await record_law_change(await open_access(PLATFORM, rows[0][0]))
-    overseers = await provision_overseers()  # 山东省 and 临沂市 over the Shandong demo counties
+    overseers = await provision_overseers()  # 山东省, 泰安市 and 临沂市 over the Shandong demo tenants
     platform = await keys.create_platform_key("demo platform")
     print()
     print(f"API docs   {base_url}/docs")

@@ -1,12 +1,15 @@
 """The demo's overseers (issue 21, docs/oversight.md): 山东省 oversees 泰安 and 兰山, the two
-demo counties in Shandong, and compares them; 临沂市 oversees 兰山区, its own district.
+demo tenants in Shandong, and compares 泰山区, 岱岳区 and 兰山区; 泰安市 (``taian-city``)
+oversees the ``taian`` tenant and compares its counties 泰山区 and 岱岳区; 临沂市 oversees 兰山区.
 
 Why these: the five demo counties lie in four provinces and five cities (泰安市 and 临沂市 in
-Shandong, 漳州, 齐齐哈尔, 成都), so the one province holding two of them is Shandong, and a city
-oversees exactly one of them — 临沂市 its district 兰山区 (泰安 is itself a city-level tenant
-keeping its districts' lists). A comparison needs two counties: the province's shows it; the
-city's runs over the counties that granted it, one in the demo. Each county grants through the
-same service a county admin uses (as the platform), so the grants are in their audit trails.
+Shandong, 漳州, 齐齐哈尔, 成都), so the one province holding two of them is Shandong. A city
+compares its counties: ``taian`` is a city-level tenant keeping the lists of its districts'
+townships, and a district is a unit of oversight (core/oversight/units.py), so the city overseer
+泰安市 — its own tenant, with the same division code 370900, as a city's oversight office is not
+the office keeping the lists — compares 泰山区 with 岱岳区. 临沂市 keeps its one district 兰山区.
+Each county grants through the same service a county admin uses (as the platform), so the
+grants are in their audit trails.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from core.oversight import grants
+from core.oversight import grants, units
 from core.oversight.grants import GrantCreate
 from core.oversight.reading import compute_and_store
 from core.platform.errors import QingdanError
@@ -38,6 +41,7 @@ class DemoOverseer:
 
 OVERSEERS = (
     DemoOverseer("shandong", "山东省", "370000", "province", ("taian", "lanshan")),
+    DemoOverseer("taian-city", "泰安市", "370900", "city", ("taian",)),
     DemoOverseer("linyi", "临沂市", "371300", "city", ("lanshan",)),
 )
 
@@ -48,6 +52,8 @@ class OverseerKeys:
     name: str
     counties: list[str]
     reader: str
+    #: What the overseer compares (its units: counties, or a tenant's districts), by name.
+    units: list[str]
 
 
 async def provision_overseers(
@@ -79,15 +85,17 @@ async def provision_overseers(
             granted.append(county.name)
         access = await open_access(PLATFORM, tenant.slug)
         reader = await keys.create_key(access, keys.ApiKeyCreate(name="demo overseer", role=Role.READER))
-        made.append(OverseerKeys(tenant.slug, tenant.name, granted, reader.key))
-        print(f"  {tenant.name} oversees {'、'.join(granted) or 'no county yet'}")
+        compared = [u.name for u in await units.overseen_units(access)]
+        made.append(OverseerKeys(tenant.slug, tenant.name, granted, reader.key, compared))
+        print(f"  {tenant.name} oversees {'、'.join(granted) or 'no county yet'} (compares {', '.join(compared)})")
     return made
 
 
 def print_overseers(base_url: str, made: list[OverseerKeys]) -> None:
     for o in made:
-        print(f"{o.slug:<10} {o.name} (oversees {'、'.join(o.counties) or 'nothing'})")
+        print(f"{o.slug:<10} {o.name} (oversees {'、'.join(o.counties) or 'nothing'}; compares {', '.join(o.units)})")
         print(f"  reader {o.reader}")
+    today = datetime.date.today()
     province = next((o for o in made if len(o.counties) > 1), None)
     if province:
         base = f"{base_url}/api/v1/tenants/{province.slug}/oversight"
@@ -95,7 +103,14 @@ def print_overseers(base_url: str, made: list[OverseerKeys]) -> None:
         print()
         print("Oversight:")
         print(f"  curl {auth} {base}/counties")
-        print(f"  curl {auth} '{base}/counties/taian/indicators?as_of={datetime.date.today()}'")
+        print(f"  curl {auth} '{base}/counties/taian/indicators?as_of={today}'")
         print(f"  curl {auth} '{base}/comparison?counties=taian&counties=lanshan'")
+        print(f"  curl {auth} '{base}/comparison?counties=taian:370902&counties=taian:370911&counties=lanshan'")
         print(f"  curl {auth} '{base}/contrasts?county_level=lanshan&township_level=taian'")
-        print(f"  curl {auth} -o taian.pdf '{base}/counties/taian/report?as_of={datetime.date.today()}'")
+        print(f"  curl {auth} -o taian.pdf '{base}/counties/taian/report?as_of={today}'")
+    city = next((o for o in made if len(o.counties) == 1 and len(o.units) > 1), None)
+    if city:  # a city comparing its counties: the districts of the one tenant keeping their lists
+        base = f"{base_url}/api/v1/tenants/{city.slug}/oversight"
+        auth = f"-H 'Authorization: Bearer {city.reader}'"
+        print(f"  curl {auth} '{base}/comparison'   # {' vs '.join(city.units)}")
+        print(f"  curl {auth} '{base}/contrasts?county_level={city.units[0]}&township_level={city.units[1]}'")

@@ -12,7 +12,7 @@ from api.demo_oversight import DemoOverseer, provision_overseers
 from core.calls.reading import call_history, list_calls
 from core.lists import posts
 from core.lists.service import get_working_list
-from core.oversight import reading, scope
+from core.oversight import model, reading, scope
 from tenants.access import open_access
 from tenants.provisioning import TenantCreate, create_tenant
 
@@ -67,26 +67,45 @@ async def test_the_demo_lists_differ_by_township_type_with_claims_and_local_deta
     assert slug not in {t.tenant for t in preview.report.tenants}
 
 
-async def test_the_demo_province_oversees_the_shandong_counties_and_compares_them(database_url: str) -> None:
-    """api/demo_oversight.py on two fresh copies of the Shandong demo counties (泰安, 兰山)."""
+async def test_the_demo_province_oversees_the_shandong_counties_and_a_city_compares_its_counties(
+    database_url: str,
+) -> None:
+    """api/demo_oversight.py on fresh copies of the Shandong demo tenants (泰安 with its lists
+    published, as the demo does; 兰山): the province compares 泰山区, 岱岳区 and 兰山区, the city
+    泰安市 its two counties 泰山区 and 岱岳区, 临沂市 its one district 兰山区."""
     suffix = uuid.uuid4().hex[:6]
     counties = {}
     for plugin in ("taian", "lanshan"):
         slug = f"{plugin}-{suffix}"
         await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} demo", plugin=plugin))
         counties[plugin] = slug
+    await publish_township_lists(await open_access(PLATFORM, counties["taian"]))
+    taishan, daiyue = f"{counties['taian']}:370902", f"{counties['taian']}:370911"
     province = DemoOverseer(f"sd-{suffix}", "山东省", "370000", "province", (counties["taian"], counties["lanshan"]))
+    taian_city = DemoOverseer(f"ta-{suffix}", "泰安市", "370900", "city", (counties["taian"],))
     city = DemoOverseer(f"ly-{suffix}", "临沂市", "371300", "city", (counties["lanshan"], "not-provisioned"))
-    made = await provision_overseers((province, city))
-    assert [o.counties for o in made] == [["taian demo", "lanshan demo"], ["lanshan demo"]]
+    made = await provision_overseers((province, taian_city, city))
+    assert [o.counties for o in made] == [["taian demo", "lanshan demo"], ["taian demo"], ["lanshan demo"]]
+    assert [o.units for o in made] == [[taishan, daiyue, counties["lanshan"]], [taishan, daiyue], [counties["lanshan"]]]
     assert await provision_overseers((province,))  # idempotent: granted again, a new key
 
     shandong = await open_access(PLATFORM, province.slug)
     assert {c.slug for c in await scope.counties(shandong)} == set(counties.values())
     compared = await reading.comparison(shandong, None, None)
-    assert compared.shared, "泰安 and 兰山 cite the same national provisions"
-    assert all(len(s.counties) == 2 for s in compared.shared)
+    assert compared.counties == ["泰山区", "岱岳区", "lanshan demo"]
+    assert compared.shared, "泰安's districts and 兰山 cite the same national provisions"
+    assert any({c.unit for c in s.counties} >= {taishan, counties["lanshan"]} for s in compared.shared)
+    by_tenant = await reading.comparison(shandong, [counties["taian"], counties["lanshan"]], None)
+    assert by_tenant.units == [counties["taian"], counties["lanshan"]] and by_tenant.shared
     stored = await reading.indicators(shandong, counties["taian"], datetime.date.today())
     assert stored.as_of == datetime.date.today()  # stored by the demo, read as stored
+    assert [d.name for d in model.decode(stored.body).districts] == ["泰山区", "岱岳区"]
+
+    # The city compares its counties: the two districts whose lists the 泰安 tenant keeps.
+    city_access = await open_access(PLATFORM, taian_city.slug)
+    two = await reading.comparison(city_access, None, None)
+    assert two.counties == ["泰山区", "岱岳区"] and two.units == [taishan, daiyue]
+    assert two.shared and all([c.unit for c in s.counties] == [taishan, daiyue] for s in two.shared)
+    assert all(c.items for s in two.shared for c in s.counties)
     linyi = await open_access(PLATFORM, city.slug)
     assert [c.slug for c in await scope.counties(linyi)] == [counties["lanshan"]]

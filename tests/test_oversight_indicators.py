@@ -124,7 +124,8 @@ async def test_the_five_demo_counties_share_duties_by_provision(database_url: st
     wenjiang, longsha = ids[0], ids[1]
     assert {d.tenant_id for d in burning.county_level} >= {wenjiang, ids[4]}
     assert {d.tenant_id for d in burning.township_level} >= {longsha, ids[2]}
-    pair = contrasts_between(comparison, wenjiang, longsha)
+    assert comparison.units == [p.unit for p in profiles] and len(set(comparison.units)) == 5
+    pair = contrasts_between(comparison, profiles[0].unit, profiles[1].unit)
     assert any(c.label == burning.label for c in pair)
     assert all(d.tenant_id == wenjiang for c in pair for d in c.county_level)
 

@@ -40,6 +40,7 @@ BURNING = Contrast(
     county_level=[
         CountyDuty(
             uuid.uuid4(),
+            "dongshan",
             "东山县",
             "county",
             [ProvisionItem("DS-R-1", "对露天焚烧秸秆的处罚", "recovered", "county", 0)],
@@ -47,7 +48,11 @@ BURNING = Contrast(
     ],
     township_level=[
         CountyDuty(
-            uuid.uuid4(), "龙沙区", "township", [ProvisionItem("LS-1", "秸秆禁烧监测和查处", "basic", "township", 9)]
+            uuid.uuid4(),
+            "longsha",
+            "龙沙区",
+            "township",
+            [ProvisionItem("LS-1", "秸秆禁烧监测和查处", "basic", "township", 9)],
         )
     ],
 )

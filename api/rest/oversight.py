@@ -42,11 +42,20 @@ ReportFormat = Annotated[
 ]
 CompareWith = Annotated[
     str | None,
-    Parameter(description="another overseen county: the report adds the contrasts between the two"),
+    Parameter(
+        description="another overseen county (a slug, or slug:district): the report adds the contrasts between the two"
+    ),
 ]
+#: A unit of oversight (core/oversight/units.py): a county tenant's slug, or slug:code for one
+#: county or district of a tenant that keeps the lists of several.
+UNIT = "a county tenant's slug (lanshan), or the slug, a colon and a county or district code of its tree (taian:370902)"
 Counties = Annotated[
     list[str] | None,
-    Parameter(description="the counties to compare, by slug (repeat the parameter); default every overseen county"),
+    Parameter(
+        description=f"the counties to compare (repeat the parameter), each {UNIT}; default every overseen county,"
+        " a tenant keeping the lists of several districts counted as its districts",
+        examples=[Example(value=["taian:370902", "taian:370911", "lanshan"])],
+    ),
 ]
 
 
@@ -187,10 +196,11 @@ class OversightComparisonController(Controller):
         self,
         access: NamedDependency[Access],
         county_level: Annotated[
-            str, Parameter(description="the county keeping the duties", examples=[Example(value="lanshan")])
+            str, Parameter(description=f"the county keeping the duties: {UNIT}", examples=[Example(value="lanshan")])
         ],
         township_level: Annotated[
-            str, Parameter(description="the county pushing them down", examples=[Example(value="taian")])
+            str,
+            Parameter(description=f"the county pushing them down: {UNIT}", examples=[Example(value="taian:370911")]),
         ],
         as_of: AsOf = None,
     ) -> list[Contrast]:

@@ -11,6 +11,11 @@ townships", with the items on both sides.
 Granularity is the article: counties cite the same duty at the article or at one of its
 paragraphs, and an article is what a reader checks. Citations of a county's own documents
 (not shared) and unresolved ones are left out: they cannot match another county.
+
+The units compared are counties in the sense of oversight (:mod:`core.oversight.units`): a
+county tenant, or one district of a tenant that keeps the lists of several (泰安's 泰山区 and
+岱岳区). Profiles, shared provisions and contrasts are keyed by the unit's name (``taian``,
+``taian:370902``), not by the tenant: two districts of one tenant are two counties here.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from core.legal.numerals import article_label
 from core.legal.queries import SHARED_TENANT
 from core.oversight import queries
 from core.oversight.indicators import kinds_by_role
+from core.oversight.queries import DistrictRow
+from core.oversight.units import unit_name
 from core.platform.errors import NotFound
 from core.platform.messages import Text
 
@@ -60,7 +67,11 @@ class ProvisionDuty(msgspec.Struct, frozen=True):
 
 
 class ProvisionProfile(msgspec.Struct, frozen=True):
+    """One unit's duties by provision: ``unit`` names it (``taian``, ``taian:370902``);
+    ``county_name`` and ``division_code`` are the tenant's, or the district's for a district."""
+
     tenant_id: uuid.UUID
+    unit: str
     county_name: str
     division_code: str
     as_of: datetime.date
@@ -69,6 +80,7 @@ class ProvisionProfile(msgspec.Struct, frozen=True):
 
 class CountyDuty(msgspec.Struct, frozen=True):
     tenant_id: uuid.UUID
+    unit: str
     county_name: str
     side: str
     items: list[ProvisionItem]
@@ -99,23 +111,33 @@ class Contrast(msgspec.Struct, frozen=True):
 
 
 class Comparison(msgspec.Struct, frozen=True):
+    """``counties``: the units' names (泰山区, 兰山区), ``units`` the same units as named in a
+    request (``taian:370902``, ``lanshan``), in the order compared."""
+
     counties: list[str]
+    units: list[str]
     shared: list[SharedProvision]
     contrasts: list[Contrast]
 
 
 async def provision_profile(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datetime.date | None = None
+    conn: asyncpg.Connection,
+    tenant_id: uuid.UUID,
+    as_of: datetime.date | None = None,
+    district: DistrictRow | None = None,
 ) -> ProvisionProfile:
     """The county's duties by the shared provisions they cite, from the catalog version in
-    force at ``as_of`` (today in China when None) and its township lists in force then. One statement
-    besides the tenant's row and structure."""
+    force at ``as_of`` (today in China when None) and its township lists in force then; with
+    ``district`` (one of the tenant's, :func:`core.oversight.units.districts`), that district's
+    duties: what its townships' lists hold, and the county-side items. One statement besides
+    the tenant's row and structure, whole tenant or district alike."""
     county = await queries.county(conn, tenant_id)
     if county is None:
         raise NotFound(Text("not-found.no-tenant", tenant=str(tenant_id)))
     day = as_of or datetime.datetime.now(CHINA).date()
     roles = kinds_by_role(await structure_in(conn, tenant_id))
-    rows = await queries.provision_items(conn, tenant_id, day, roles, SHARED_TENANT)
+    code = district.code if district else None
+    rows = await queries.provision_items(conn, tenant_id, day, roles, SHARED_TENANT, code)
     grouped: dict[tuple[uuid.UUID, int], list[queries.ProvisionItemRow]] = defaultdict(list)
     for row in rows:
         grouped[(row.document_id, row.article)].append(row)
@@ -129,13 +151,16 @@ async def provision_profile(
         )
         for (document_id, article), found in grouped.items()
     ]
-    return ProvisionProfile(tenant_id, county.name, county.division_code, day, duties)
+    if district is None:
+        return ProvisionProfile(tenant_id, county.slug, county.name, county.division_code, day, duties)
+    return ProvisionProfile(tenant_id, unit_name(county.slug, code), district.name, district.code, day, duties)
 
 
 def compare(profiles: Iterable[ProvisionProfile]) -> Comparison:
-    """The provisions two or more counties' duties rest on (most counties first, then by label),
-    and among them the contrasts: some county keeps every duty on it at the county level while
-    another has it on the townships' side."""
+    """The provisions two or more units' duties rest on (most units first, then by label), and
+    among them the contrasts: some unit keeps every duty on it at the county level while another
+    has it on the townships' side. Units are told apart by ``unit``: two districts of one
+    tenant are two counties."""
     listed = list(profiles)
     by_provision: dict[tuple[uuid.UUID, int], list[tuple[ProvisionProfile, ProvisionDuty]]] = defaultdict(list)
     for profile in listed:
@@ -147,10 +172,10 @@ def compare(profiles: Iterable[ProvisionProfile]) -> Comparison:
             document_title=held[0][1].document_title,
             article=article,
             label=held[0][1].label,
-            counties=[CountyDuty(p.tenant_id, p.county_name, d.side, d.items) for p, d in held],
+            counties=[CountyDuty(p.tenant_id, p.unit, p.county_name, d.side, d.items) for p, d in held],
         )
         for (document_id, article), held in by_provision.items()
-        if len({p.tenant_id for p, _ in held}) > 1
+        if len({p.unit for p, _ in held}) > 1
     ]
     shared.sort(key=lambda s: (-len(s.counties), s.label))
     contrasts = [
@@ -164,21 +189,23 @@ def compare(profiles: Iterable[ProvisionProfile]) -> Comparison:
         for s in shared
         if {"county", "township"} <= s.sides
     ]
-    return Comparison(counties=[p.county_name for p in listed], shared=shared, contrasts=contrasts)
+    return Comparison(
+        counties=[p.county_name for p in listed], units=[p.unit for p in listed], shared=shared, contrasts=contrasts
+    )
 
 
-def contrasts_between(comparison: Comparison, county_level: uuid.UUID, township_level: uuid.UUID) -> list[Contrast]:
+def contrasts_between(comparison: Comparison, county_level: str, township_level: str) -> list[Contrast]:
     """The report "duties county A leaves to the county level and county B pushes to townships"
-    for one pair (A = ``county_level``, B = ``township_level``)."""
+    for one pair of units (A = ``county_level``, B = ``township_level``, by unit name)."""
     return [
         Contrast(
             label=c.label,
             document_id=c.document_id,
             article=c.article,
-            county_level=[d for d in c.county_level if d.tenant_id == county_level],
-            township_level=[d for d in c.township_level if d.tenant_id == township_level],
+            county_level=[d for d in c.county_level if d.unit == county_level],
+            township_level=[d for d in c.township_level if d.unit == township_level],
         )
         for c in comparison.contrasts
-        if any(d.tenant_id == county_level for d in c.county_level)
-        and any(d.tenant_id == township_level for d in c.township_level)
+        if any(d.unit == county_level for d in c.county_level)
+        and any(d.unit == township_level for d in c.township_level)
     ]

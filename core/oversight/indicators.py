@@ -32,6 +32,7 @@ from core.oversight.model import (
     BurdenIndicators,
     CallPeriod,
     DepartmentCalls,
+    DistrictFigures,
     Figures,
     Indicator,
     ItemRef,
@@ -40,6 +41,7 @@ from core.oversight.model import (
     TownshipFigures,
     TypeFigures,
 )
+from core.oversight.units import unit_name
 from core.platform.errors import NotFound
 from core.platform.messages import Text
 from core.plugin_api.types import ListStructure
@@ -207,12 +209,17 @@ async def compute(conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datetim
 
     type_labels = {t.code: t.label for t in scheme.township_types}
     by_type: dict[tuple[str, str], list[queries.TownshipCountRow]] = defaultdict(list)
+    by_district: dict[tuple[str, str], list[queries.TownshipCountRow]] = defaultdict(list)
     township_figures = []
     for row in townships:
         code, label = township_type(row, type_labels)
         by_type[(code, label)].append(row)
+        if row.district is not None:
+            by_district[(row.district, row.district_name or row.district)].append(row)
         township_figures.append(
-            TownshipFigures(row.code, row.name, code, label, row.number, row.effective_date, figures([row]))
+            TownshipFigures(
+                row.code, row.name, code, label, row.number, row.effective_date, figures([row]), row.district
+            )
         )
 
     by_code = {i.code: i for i in items}
@@ -267,6 +274,10 @@ async def compute(conn: asyncpg.Connection, tenant_id: uuid.UUID, as_of: datetim
         ),
         call_period=CallPeriod(start=lower.date(), end=as_of),
         departments=[department_calls(r) for r in calls],
+        districts=[
+            DistrictFigures(code, name, unit_name(county.slug, code), figures(rows))
+            for (code, name), rows in sorted(by_district.items())
+        ],
     )
 
 

@@ -53,6 +53,9 @@ class Figures(msgspec.Struct, frozen=True):
 
 
 class TownshipFigures(msgspec.Struct, frozen=True):
+    """``district``: the code of the county-level division the township lies in (None directly
+    under a city; absent from bodies stored before districts were counted)."""
+
     code: str
     name: str
     township_type: str
@@ -60,11 +63,22 @@ class TownshipFigures(msgspec.Struct, frozen=True):
     list_version: int | None
     effective_date: datetime.date | None
     figures: Figures
+    district: str | None = None
 
 
 class TypeFigures(msgspec.Struct, frozen=True):
     township_type: str
     label: str
+    figures: Figures
+
+
+class DistrictFigures(msgspec.Struct, frozen=True):
+    """The townships of one county-level division of the county's tree (泰安's 泰山区, 岱岳区):
+    ``unit`` names it as the oversight routes do (``taian:370902``)."""
+
+    code: str
+    name: str
+    unit: str
     figures: Figures
 
 
@@ -145,6 +159,9 @@ class BurdenIndicators(msgspec.Struct, frozen=True):
     evaluation_on_county_items: Indicator
     call_period: CallPeriod
     departments: list[DepartmentCalls]
+    #: Per county-level division with townships (one for a county tenant, several for a city
+    #: tenant keeping its districts' lists); empty in bodies stored before districts were counted.
+    districts: list[DistrictFigures] = []
 
     @property
     def indicators(self) -> list[Indicator]:

@@ -25,13 +25,15 @@ class _Row(msgspec.Struct, frozen=True):
 
 
 class CountyRow(_Row, frozen=True):
+    slug: str
     name: str
     division_code: str
     plugin: str | None
 
 
 class TownshipCountRow(_Row, frozen=True):
-    """A township with its list in force (``number`` None when none is) and its entries per role."""
+    """A township with its list in force (``number`` None when none is) and its entries per role;
+    ``district``: the county-level division it lies in (None directly under a city)."""
 
     code: str
     name: str
@@ -44,6 +46,8 @@ class TownshipCountRow(_Row, frozen=True):
     recovered: int
     other: int
     total: int
+    district: str | None = None
+    district_name: str | None = None
 
 
 class ItemInForceRow(_Row, frozen=True):
@@ -86,7 +90,7 @@ class SchemeRow(_Row, frozen=True):
 
 async def county(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> CountyRow | None:
     record = await conn.fetchrow(
-        "SELECT t.name, t.division_code, t.plugin FROM tenants t WHERE t.id = $1",
+        "SELECT t.slug, t.name, t.division_code, t.plugin FROM tenants t WHERE t.id = $1",
         tenant_id,
     )
     return None if record is None else CountyRow(*record)
@@ -119,8 +123,12 @@ lv AS MATERIALIZED (
                        AND ch.parent_code = h.item_code)
 )"""
 
-#: Per township (of kinds $6) its list in force and its entries per role.
-_TOWNSHIPS = """
+#: The kinds of county-level division (GB/T 2260: a county, a county-level city, a city's district).
+COUNTY_LEVEL_KINDS = ("county", "district")
+_COUNTY_LEVEL = ", ".join(f"'{k}'" for k in COUNTY_LEVEL_KINDS)
+
+#: Per township (of kinds $6) its list in force, its entries per role and its district.
+_TOWNSHIPS = f"""
 counts AS MATERIALIZED (
   SELECT e.township_code,
          count(*) FILTER (WHERE r.role = 'basic') AS basic,
@@ -133,10 +141,12 @@ counts AS MATERIALIZED (
 ), township_rows AS (
   SELECT j.code, j.name, j.kind, j.attributes->>'township_type' AS township_type, lv.number, lv.effective_date,
          coalesce(c.basic, 0) AS basic, coalesce(c.cooperating, 0) AS cooperating,
-         coalesce(c.recovered, 0) AS recovered, coalesce(c.other, 0) AS other, coalesce(c.total, 0) AS total
+         coalesce(c.recovered, 0) AS recovered, coalesce(c.other, 0) AS other, coalesce(c.total, 0) AS total,
+         d.code AS district, d.name AS district_name
     FROM jurisdictions j
     LEFT JOIN lv ON lv.township_code = j.code
     LEFT JOIN counts c ON c.township_code = j.code
+    LEFT JOIN jurisdictions d ON d.tenant_id = $1 AND d.code = j.parent_code AND d.kind IN ({_COUNTY_LEVEL})
    WHERE j.tenant_id = $1 AND j.kind = ANY($6::text[])
 )"""
 
@@ -308,11 +318,21 @@ class ProvisionItemRow(_Row, frozen=True):
 #: ``county`` (recovered, or never on a township list), ``township`` (basic, or the township
 #: bears the primary responsibility), ``shared`` (a county department leads, the township
 #: cooperates) — and the townships whose list in force holds it. $3…$5: as in _IN_FORCE.
+#: $7: a county-level division of the tenant's tree, or NULL for the whole tenant. A district
+#: shares its tenant's catalog, so its duties are what its own townships' lists in force hold
+#: (counted over its townships only) and the county-side items, which its bureaus keep as every
+#: district's do; the catalog's township items that none of its townships holds are another
+#: district's.
 _PROVISION_ITEMS = f"""
 WITH {_IN_FORCE}, cv AS (
   SELECT max(v.number) AS number FROM catalog_versions v
    WHERE v.tenant_id = $1 AND v.status = 'published' AND v.effective_date <= $2
-), holders AS (SELECT e.item_code, count(*)::int AS townships FROM e GROUP BY e.item_code),
+), holders AS (
+  SELECT e.item_code, count(*)::int AS townships FROM e
+   WHERE $7::text IS NULL
+      OR e.township_code IN (SELECT j.code FROM jurisdictions j WHERE j.tenant_id = $1 AND j.parent_code = $7)
+   GROUP BY e.item_code
+),
 items AS (
   SELECT i.code, i.title, i.version,
          CASE WHEN i.kinds && $5::text[] THEN 'recovered' WHEN i.kinds && $3::text[] THEN 'basic'
@@ -332,6 +352,7 @@ SELECT DISTINCT d.id AS document_id, d.title AS document_title, d.short_title, c
    AND c.document_tenant = $6 AND c.article IS NOT NULL
   JOIN legal_documents d ON d.tenant_id = $6 AND d.id = c.document_id
   LEFT JOIN holders h ON h.item_code = it.code
+ WHERE $7::text IS NULL OR h.townships > 0 OR it.role = 'recovered' OR it.township_scope = 'none'
  ORDER BY d.id, c.article, it.code
 """
 
@@ -342,8 +363,42 @@ async def provision_items(
     as_of: datetime.date,
     roles: tuple[list[str], list[str], list[str]],
     shared_tenant: uuid.UUID,
+    district: str | None = None,
 ) -> list[ProvisionItemRow]:
-    return rows_as(ProvisionItemRow, await conn.fetch(_PROVISION_ITEMS, tenant_id, as_of, *roles, shared_tenant))
+    """The provision items of the whole tenant, or of one of its districts (see above)."""
+    records = await conn.fetch(_PROVISION_ITEMS, tenant_id, as_of, *roles, shared_tenant, district)
+    return rows_as(ProvisionItemRow, records)
+
+
+class DistrictRow(_Row, frozen=True):
+    """A county-level division of a tenant's tree with townships under it: a unit of oversight."""
+
+    code: str
+    name: str
+
+
+class TenantDistrictRow(_Row, frozen=True):
+    tenant_id: uuid.UUID
+    code: str
+    name: str
+
+
+async def districts(
+    conn: asyncpg.Connection, tenant_ids: list[uuid.UUID], township_kinds: list[str]
+) -> list[TenantDistrictRow]:
+    """The tenants' county-level divisions with at least one township (of ``township_kinds``)
+    directly under them, by tenant and code."""
+    records = await conn.fetch(
+        "SELECT d.tenant_id, d.code, d.name FROM jurisdictions d"
+        " WHERE d.tenant_id = ANY($1::uuid[]) AND d.kind = ANY($2::text[]) AND EXISTS ("
+        "  SELECT 1 FROM jurisdictions t WHERE t.tenant_id = d.tenant_id AND t.parent_code = d.code"
+        "  AND t.kind = ANY($3::text[]))"
+        " ORDER BY d.tenant_id, d.code",
+        tenant_ids,
+        list(COUNTY_LEVEL_KINDS),
+        township_kinds,
+    )
+    return rows_as(TenantDistrictRow, records)
 
 
 class PortalFiguresRow(_Row, frozen=True):

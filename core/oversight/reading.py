@@ -21,9 +21,8 @@ import anyio
 from core.calls.reading import CHINA
 from core.oversight import comparison as compare_mod
 from core.oversight import indicators as indicator_mod
-from core.oversight import model, reports
+from core.oversight import model, reports, units
 from core.oversight.comparison import Comparison, Contrast
-from core.oversight.scope import counties as overseen_counties
 from core.oversight.scope import overseeing
 from core.oversight.storage import StoredIndicators, read_indicators, store_indicators
 from core.platform.db import tenant_transaction
@@ -75,32 +74,40 @@ async def compute_own(access: Access, as_of: datetime.date) -> StoredIndicators:
     return await compute_and_store(access.tenant.id, as_of)
 
 
-async def comparison(access: Access, slugs: list[str] | None, as_of: datetime.date | None) -> Comparison:
-    """The provisions the duties of two or more of the given counties (default: every county
-    overseen) rest on, with the contrasts; each county read under the oversight role."""
-    chosen = slugs if slugs else [c.slug for c in await overseen_counties(access)]
-    if len(chosen) > MAX_COMPARED:
-        raise ValidationFailed.on("counties", Text("field.too-many-counties", maximum=MAX_COMPARED))
-    profiles = []
-    for slug in dict.fromkeys(chosen):  # each once, in the order asked
-        async with overseeing(access, slug) as overseen:
-            profiles.append(await compare_mod.provision_profile(overseen.conn, overseen.id, as_of))
-    return compare_mod.compare(profiles)
+async def comparison(access: Access, names: list[str] | None, as_of: datetime.date | None) -> Comparison:
+    """The provisions the duties of two or more of the given units (``taian``, ``taian:370902``;
+    default: every unit overseen, :func:`core.oversight.units.overseen_units`) rest on, with
+    the contrasts; each unit read under the oversight role, one statement per unit."""
+    if names:
+        if len(names) > MAX_COMPARED:
+            raise ValidationFailed.on("counties", Text("field.too-many-counties", maximum=MAX_COMPARED))
+        chosen = await units.parse(access, names, "counties")
+    else:
+        chosen = [u.unit for u in await units.overseen_units(access)]
+    return compare_mod.compare([await _profile(access, name, as_of, "counties") for name in chosen])
+
+
+async def _profile(
+    access: Access, name: units.UnitName, as_of: datetime.date | None, field: str
+) -> compare_mod.ProvisionProfile:
+    """One unit's provision profile, read through its county's grant (404 without one)."""
+    async with overseeing(access, name.slug) as overseen:
+        district = await units.district(overseen.conn, overseen.id, name, field)
+        return await compare_mod.provision_profile(overseen.conn, overseen.id, as_of, district)
 
 
 async def contrasts(
     access: Access, county_level: str, township_level: str, as_of: datetime.date | None
 ) -> list[Contrast]:
-    """Duties ``county_level`` leaves to the county level and ``township_level`` pushes to townships."""
+    """Duties unit ``county_level`` leaves to the county level and ``township_level`` pushes to townships."""
     if county_level == township_level:
         raise ValidationFailed.on("township_level", Text("field.another-county"))
-    ids = []
-    profiles = []
-    for slug in (county_level, township_level):
-        async with overseeing(access, slug) as overseen:
-            profiles.append(await compare_mod.provision_profile(overseen.conn, overseen.id, as_of))
-            ids.append(overseen.id)
-    return compare_mod.contrasts_between(compare_mod.compare(profiles), ids[0], ids[1])
+    first = (await units.parse(access, [county_level], "county_level"))[0]
+    second = (await units.parse(access, [township_level], "township_level"))[0]
+    units.check_apart([first, second], "township_level")
+    profiles = [await _profile(access, first, as_of, "county_level")]
+    profiles.append(await _profile(access, second, as_of, "township_level"))
+    return compare_mod.contrasts_between(compare_mod.compare(profiles), str(first), str(second))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -80,6 +80,36 @@ def figure_rows(f: Figures) -> list[tuple[str, str, str, str]]:
 TOWNSHIP_HEADER = ("乡镇(街道)", "类型", "清单版本", "基本", "配合", "收回", "其他", "合计", "合计/全国平均")
 ITEM_HEADER = ("事项名称", "事项编码", "涉及乡镇数", "说明")
 CALLS_HEADER = ("部门", "类别", "收到", "按时签收率", "按时答复率", "退回率", "转派率", "满意率")
+
+
+#: A group of townships (a township type, a district) by its means per township (PDF) ...
+MEANS_HEADER = ("乡镇数", "每乡镇基本", "每乡镇配合", "每乡镇收回", "每乡镇合计", "合计/全国平均")
+MEANS_WIDTHS = (0.22, 0.1, 0.13, 0.13, 0.13, 0.13, 0.16)
+#: ... and by its counts (workbook).
+COUNTS_HEADER = ("乡镇数", "基本", "配合", "收回", "其他", "合计", "每乡镇合计")
+COUNTS_WIDTHS = (20, 10, 8, 8, 8, 8, 8, 12)
+
+
+def mean_rows(groups: Iterable[tuple[str, Figures]]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            label,
+            f.townships,
+            _number(f.basic_per_township),
+            _number(f.cooperating_per_township),
+            _number(f.recovered_per_township),
+            _number(f.total_per_township),
+            _ratio(f.total_ratio),
+        )
+        for label, f in groups
+    ]
+
+
+def count_rows(groups: Iterable[tuple[str, Figures]]) -> list[tuple[Any, ...]]:
+    return [
+        (label, f.townships, f.basic, f.cooperating, f.recovered, f.other, f.total, f.total_per_township)
+        for label, f in groups
+    ]
 
 
 def township_rows(ind: BurdenIndicators) -> list[tuple[Any, ...]]:
@@ -241,23 +271,11 @@ def render_pdf(ind: BurdenIndicators, *, contrasts: Sequence[Contrast] = (), fon
         ("类别", "事项条数（各乡镇合计）", "每乡镇平均", "与全国平均之比"), figure_rows(c), (0.34, 0.24, 0.2, 0.22)
     )
     doc.chart(kinds_chart(ind))
+    if len(ind.districts) > 1:  # a tenant keeping several districts' lists: each district is a county
+        doc.p("按县（区）：")
+        doc.table(("县（区）", *MEANS_HEADER), mean_rows((d.name, d.figures) for d in ind.districts), MEANS_WIDTHS)
     doc.h2("二、按乡镇类型")
-    doc.table(
-        ("乡镇类型", "乡镇数", "每乡镇基本", "每乡镇配合", "每乡镇收回", "每乡镇合计", "合计/全国平均"),
-        [
-            (
-                t.label,
-                t.figures.townships,
-                _number(t.figures.basic_per_township),
-                _number(t.figures.cooperating_per_township),
-                _number(t.figures.recovered_per_township),
-                _number(t.figures.total_per_township),
-                _ratio(t.figures.total_ratio),
-            )
-            for t in ind.township_types
-        ],
-        (0.22, 0.1, 0.13, 0.13, 0.13, 0.13, 0.16),
-    )
+    doc.table(("乡镇类型", *MEANS_HEADER), mean_rows((t.label, t.figures) for t in ind.township_types), MEANS_WIDTHS)
     doc.h2("三、各乡镇(街道)")
     doc.chart(townships_chart(ind), stacked=True)
     doc.table(TOWNSHIP_HEADER, township_rows(ind), (0.2, 0.13, 0.11, 0.08, 0.08, 0.08, 0.08, 0.09, 0.15))
@@ -323,7 +341,7 @@ def _sheet(
 
 
 def render_workbook(ind: BurdenIndicators, *, contrasts: Sequence[Contrast] = ()) -> bytes:
-    """The county's burden indicators as an .xlsx: 概况, 乡镇, 乡镇类型, 清单类型, 指标事项,
+    """The county's burden indicators as an .xlsx: 概况, 乡镇, 乡镇类型 (县（区） for several), 清单类型, 指标事项,
     部门呼叫 (and 跨县比较 with ``contrasts``). Numbers are numbers; rates are fractions
     formatted as percentages by the reader's own choice (shown as text in the PDF)."""
     wb = Workbook()
@@ -342,25 +360,11 @@ def render_workbook(ind: BurdenIndicators, *, contrasts: Sequence[Contrast] = ()
     ]
     _sheet(wb, "概况", ("项目", "数值"), summary, (44, 40))
     _sheet(wb, "乡镇", TOWNSHIP_HEADER, township_rows(ind), (20, 14, 12, 8, 8, 8, 8, 8, 14))
-    _sheet(
-        wb,
-        "乡镇类型",
-        ("乡镇类型", "乡镇数", "基本", "配合", "收回", "其他", "合计", "每乡镇合计"),
-        [
-            (
-                t.label,
-                t.figures.townships,
-                t.figures.basic,
-                t.figures.cooperating,
-                t.figures.recovered,
-                t.figures.other,
-                t.figures.total,
-                t.figures.total_per_township,
-            )
-            for t in ind.township_types
-        ],
-        (20, 10, 8, 8, 8, 8, 8, 12),
-    )
+    types = count_rows((t.label, t.figures) for t in ind.township_types)
+    _sheet(wb, "乡镇类型", ("乡镇类型", *COUNTS_HEADER), types, COUNTS_WIDTHS)
+    if len(ind.districts) > 1:
+        districts = count_rows((d.name, d.figures) for d in ind.districts)
+        _sheet(wb, "县（区）", ("县（区）", *COUNTS_HEADER), districts, COUNTS_WIDTHS)
     _sheet(
         wb,
         "清单类型",

@@ -20,6 +20,7 @@ import asyncpg
 import msgspec
 
 from core.oversight import access_queries as queries
+from core.oversight.access_queries import GrantRow
 from core.oversight.grants import may_oversee
 from core.platform.db import oversee, oversight_transaction
 from core.platform.errors import NotFound, PermissionDenied
@@ -48,14 +49,20 @@ def no_county(slug: str) -> NotFound:
     return NotFound(Text("not-found.no-overseen-county", county=slug))
 
 
+async def oversee_granted(conn: asyncpg.Connection, overseer: uuid.UUID) -> list[tuple[queries.CountyRow, GrantRow]]:
+    """In an oversight transaction of ``overseer``: oversee every county whose grant is in
+    force, and answer them (division-code order) with their grants."""
+    grants = {g.tenant_id: g for g in await queries.live_grants(conn, overseer)}
+    await oversee(conn, list(grants))
+    return [(r, grants[r.id]) for r in await queries.counties(conn, list(grants))]
+
+
 async def counties(access: Access) -> list[CountyView]:
     """The counties whose grant to this overseer is in force, in division-code order."""
     require_overseer(access)
     async with oversight_transaction(access.tenant.id) as conn:
-        grants = {g.tenant_id: g for g in await queries.live_grants(conn, access.tenant.id)}
-        await oversee(conn, list(grants))
-        rows = await queries.counties(conn, list(grants))
-    return [CountyView(r.slug, r.name, r.division_code, grants[r.id].granted_at) for r in rows]
+        rows = await oversee_granted(conn, access.tenant.id)
+    return [CountyView(r.slug, r.name, r.division_code, g.granted_at) for r, g in rows]
 
 
 @dataclass(frozen=True)

@@ -1810,6 +1810,18 @@ DETAILS.update(
             ZH: "市、省租户监督各县（区），不使用插件",
             EN: "a city or province tenant oversees counties; it takes no plugin",
         },
+        "field.bad-oversight-unit": {
+            ZH: "「{unit}」不是县（区）的写法：请写县（区）租户的标识（如 taian），或标识、冒号和其区划中一个县（区）的六位代码（如 taian:370902）",
+            EN: "{unit!r} does not name a county: write a county tenant's slug (e.g. taian), or the slug, a colon and the six-digit code of a county or district in its division tree (e.g. taian:370902)",
+        },
+        "field.no-district": {
+            ZH: "「{county}」的区划中没有下辖乡镇（街道）的县（区）{district}",
+            EN: "{county!r} has no county or district {district} with townships in its division tree",
+        },
+        "field.overlapping-units": {
+            ZH: "「{whole}」已包含「{part}」：请比较整个县（区），或比较它的各县（区），不要同时",
+            EN: "{whole!r} already holds {part!r}: compare the whole county or its districts, not both",
+        },
         "field.unknown-chart-use-one": {
             ZH: "没有「{chart}」这一公开图表：请用{value}之一",
             EN: "unknown chart {chart!r}; use one of {value}",
