@@ -110,6 +110,7 @@ MIRRORS: dict[str, Any] = {
     "NationalAverages": oversight_model.NationalAverages,
     "BurdenFigures": oversight_model.Figures,
     "TownshipFigures": oversight_model.TownshipFigures,
+    "DistrictFigures": oversight_model.DistrictFigures,
     "TownshipTypeFigures": oversight_model.TypeFigures,
     "ListKindCount": oversight_model.KindCount,
     "BurdenIndicator": oversight_model.Indicator,

@@ -490,7 +490,8 @@ INDICATOR_FIELDS = f"""
   tenantId countyName divisionCode asOf computedAt
   national {{ basic cooperating recovered total }}
   county {{ {FIGURES} }}
-  townships {{ code name townshipType townshipTypeLabel listVersion effectiveDate figures {{ {FIGURES} }} }}
+  townships {{ code name townshipType townshipTypeLabel listVersion effectiveDate district figures {{ {FIGURES} }} }}
+  districts {{ code name unit figures {{ {FIGURES} }} }}
   townshipTypes {{ townshipType label figures {{ {FIGURES} }} }}
   kinds {{ kind label role entries items }}
   pushDown {{ {INDICATOR} }} withoutAdmission {{ {INDICATOR} }}
@@ -501,13 +502,14 @@ INDICATOR_FIELDS = f"""
     sentBack sendBackRate rerouted rerouteRate rated satisfactionRate
   }}
 """
-DUTY = "tenantId countyName side items { code title role side townships }"
+DUTY = "tenantId unit countyName side items { code title role side townships }"
 CONTRAST = f"label documentId article countyLevel {{ {DUTY} }} townshipLevel {{ {DUTY} }}"
 TYPED = (
     "query($t: String!, $c: String!, $d: String!, $day: Date!) { tenant(slug: $t) {"
     f" overseenCounty(slug: $c) {{ indicators(asOf: $day) {{ {INDICATOR_FIELDS} }} }}"
     " oversightComparison(counties: [$c, $d], asOf: $day) {"
-    f" counties shared {{ documentId documentTitle article label counties {{ {DUTY} }} }} contrasts {{ {CONTRAST} }} }}"
+    f" counties units shared {{ documentId documentTitle article label counties {{ {DUTY} }} }}"
+    f" contrasts {{ {CONTRAST} }} }}"
     f" oversightContrasts(countyLevel: $d, townshipLevel: $c, asOf: $day) {{ {CONTRAST} }} }} }}"
 )
 

@@ -137,10 +137,13 @@ async def test_a_city_compares_its_counties_the_districts_of_one_tenant(
 
     # The same two through GraphQL's comparison, which takes the same names.
     query = f'{{ tenant(slug: "{taian.city.slug}") {{ oversightComparison(counties: ["{unit(taian, TAISHAN)}",'
-    query += f' "{unit(taian, DAIYUE)}"]) }} }}'
+    query += f' "{unit(taian, DAIYUE)}"]) {{ counties units shared {{ label counties {{ unit countyName }} }} }} }} }}'
     graphql = await client.post("/graphql", json={"query": query}, headers=h)
     assert graphql.status_code == 200 and not graphql.json().get("errors"), graphql.text
-    assert {s["label"] for s in graphql.json()["data"]["tenant"]["oversightComparison"]["shared"]} == shared_labels
+    typed = graphql.json()["data"]["tenant"]["oversightComparison"]
+    assert typed["counties"] == body["counties"] and typed["units"] == body["units"]
+    assert {s["label"] for s in typed["shared"]} == shared_labels
+    assert all([c["unit"] for c in s["counties"]] == body["units"] for s in typed["shared"])
 
     contrasts = await client.get(taian.contrasts(taian.city, unit(taian, TAISHAN), unit(taian, DAIYUE)), headers=h)
     assert contrasts.status_code == 200, contrasts.text

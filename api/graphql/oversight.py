@@ -161,7 +161,8 @@ class OversightQueries:
 
     @strawberry.field(
         description="The legal provisions the duties of two or more overseen counties rest on, and the contrasts"
-        " (REST compareOverseenCounties; counties: slugs, default every overseen county)."
+        " (REST compareOverseenCounties; counties: units, a county tenant's slug or slug:NNNNNN for one of its"
+        " districts (taian:370902); default every overseen county, a tenant keeping several districts split into them)."
     )
     async def oversight_comparison(
         self, info: GqlInfo, counties: list[str] | None = None, as_of: datetime.date | None = None
@@ -170,7 +171,7 @@ class OversightQueries:
 
     @strawberry.field(
         description="Duties county_level leaves to the county level and township_level pushes to townships"
-        " (REST contrastOverseenCounties)."
+        " (REST contrastOverseenCounties; both units, as in oversightComparison)."
     )
     async def oversight_contrasts(
         self, info: GqlInfo, county_level: str, township_level: str, as_of: datetime.date | None = None

@@ -54,6 +54,20 @@ class TownshipFigures:
     list_version: int | None
     effective_date: datetime.date | None
     figures: BurdenFigures
+    district: str | None = strawberry.field(
+        description="the code of the county-level division the township lies in (null directly under a city)"
+    )
+
+
+@strawberry.type(
+    description="The townships of one county-level division of the county's tree (泰安's 泰山区, 岱岳区);"
+    " unit names it as the oversight arguments do (taian:370902)."
+)
+class DistrictFigures:
+    code: str
+    name: str
+    unit: str
+    figures: BurdenFigures
 
 
 @strawberry.type(description="The figures of the townships of one type (its attribute township_type, else its kind).")
@@ -147,6 +161,9 @@ class BurdenIndicators:
     )
     call_period: CallPeriod
     departments: list[DepartmentCalls]
+    districts: list[DistrictFigures] = strawberry.field(
+        description="per county-level division with townships (several for a city tenant keeping its districts' lists)"
+    )
 
 
 # --- comparison by legal provisions (core.oversight.comparison) ------------------------------
@@ -164,6 +181,7 @@ class ProvisionItem:
 @strawberry.type(description="One county's items resting on a provision; side: the most township-ward of theirs.")
 class CountyDuty:
     tenant_id: uuid.UUID
+    unit: str = strawberry.field(description="the unit as named in a request: lanshan, taian:370902")
     county_name: str
     side: str
     items: list[ProvisionItem]
@@ -195,5 +213,6 @@ class ProvisionContrast:
 )
 class ProvisionComparison:
     counties: list[str] = strawberry.field(description="the names of the counties compared, in the order asked")
+    units: list[str] = strawberry.field(description="the same units as named in a request (taian:370902, lanshan)")
     shared: list[SharedProvision]
     contrasts: list[ProvisionContrast]
