@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.platform.errors import NotFound
+from core.platform.messages import Text
 from core.security.access import Access, Principal, Role
 from core.security.tenancy import find_tenant
 
@@ -15,5 +16,5 @@ async def open_access(principal: Principal, slug: str, request_id: str | None = 
     """
     tenant = await find_tenant(slug)
     if tenant is None or (principal.role is not Role.PLATFORM and tenant.id != principal.tenant_id):
-        raise NotFound(f"no tenant {slug!r}")
+        raise NotFound(Text("not-found.no-tenant", tenant=slug))
     return Access(tenant=tenant, principal=principal, request_id=request_id)

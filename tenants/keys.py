@@ -22,6 +22,7 @@ from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.platform.db import platform_transaction, tenant_transaction
 from core.platform.errors import NotFound, Unauthenticated, ValidationFailed
 from core.platform.inputs import NAME, Checked
+from core.platform.messages import Text
 from core.platform.pagination import Page, check_limit, decode_cursor, page_of
 from core.security import audit
 from core.security.access import Access, Principal, Role
@@ -82,12 +83,10 @@ _COLUMNS = "id, name, prefix, role, scope_code, created_at, revoked_at, last_use
 async def _check_scope(access: Access, role: Role, scope_code: str | None) -> None:
     needs_scope = role in (Role.DEPARTMENT, Role.TOWNSHIP)
     if needs_scope != (scope_code is not None):
-        message = (
-            "required for department and township keys" if needs_scope else "only for department and township keys"
-        )
-        raise ValidationFailed.on("scope_code", message)
+        message = "field.scope-required" if needs_scope else "field.scope-not-taken"
+        raise ValidationFailed.on("scope_code", Text(message))
     if role is Role.PLATFORM:
-        raise ValidationFailed.on("role", "platform keys are created with `qingdan apikey create --platform`")
+        raise ValidationFailed.on("role", Text("field.platform-key-by-cli"))
     async with tenant_transaction(access.tenant.id) as conn:
         if role is Role.TOWNSHIP:
             kind = await conn.fetchval(
@@ -96,7 +95,7 @@ async def _check_scope(access: Access, role: Role, scope_code: str | None) -> No
                 scope_code,
             )
             if kind is None or KINDS[kind].level != TOWNSHIP_LEVEL:
-                raise ValidationFailed.on("scope_code", f"{scope_code} is not a township of this tenant")
+                raise ValidationFailed.on("scope_code", Text("field.scope-not-a-township", code=scope_code))
         if role is Role.DEPARTMENT:
             kind = await conn.fetchval(
                 "SELECT kind FROM units WHERE tenant_id = $1 AND code = $2",
@@ -104,7 +103,7 @@ async def _check_scope(access: Access, role: Role, scope_code: str | None) -> No
                 scope_code,
             )
             if kind not in ("department", "dispatched_agency"):
-                raise ValidationFailed.on("scope_code", f"{scope_code} is not a department of this tenant")
+                raise ValidationFailed.on("scope_code", Text("field.scope-not-a-department", code=scope_code))
 
 
 async def create_key(access: Access, data: ApiKeyCreate) -> IssuedKey:
@@ -181,7 +180,7 @@ async def revoke_key(access: Access, key_id: uuid.UUID) -> ApiKeyView:
             _now(),
         )
         if row is None:
-            raise NotFound(f"no API key {key_id}")
+            raise NotFound(Text("not-found.no-api-key", key_id=key_id))
         _cache.pop(bytes(row["key_hash"]), None)
         view = _view(row)
         await audit.record(access, "api_key", str(key_id), "revoke", after=view)
@@ -196,7 +195,7 @@ async def revoke_platform_key(key_id: uuid.UUID) -> ApiKeyView:
             _now(),
         )
     if row is None:
-        raise NotFound(f"no API key {key_id}")
+        raise NotFound(Text("not-found.no-api-key", key_id=key_id))
     _cache.pop(bytes(row["key_hash"]), None)
     return _view(row)
 
@@ -204,9 +203,9 @@ async def revoke_platform_key(key_id: uuid.UUID) -> ApiKeyView:
 async def resolve(token: str | None) -> Principal:
     """The principal a bearer token stands for, or :class:`Unauthenticated`."""
     if not token:
-        raise Unauthenticated("send Authorization: Bearer <API key>")
+        raise Unauthenticated(Text("unauthenticated.no-key"))
     if not token.startswith(PREFIX) or len(token) > 100:
-        raise Unauthenticated("the API key is malformed; keys start with qd_")
+        raise Unauthenticated(Text("unauthenticated.malformed-key"))
     digest = _hash(token)
     cached = _cache.get(digest)
     if cached and cached[0] > time.monotonic():
@@ -227,7 +226,7 @@ async def _lookup(digest: bytes) -> Principal:
             digest,
         )
         if row is None or row["revoked_at"] is not None:
-            raise Unauthenticated("the API key is unknown or revoked")
+            raise Unauthenticated(Text("unauthenticated.unknown-key"))
         if row["last_used_at"] is None or row["last_used_at"] < datetime.now(UTC) - TOUCH_EVERY:
             await conn.execute("UPDATE api_keys SET last_used_at = now() WHERE id = $1", row["id"])
     principal = Principal(

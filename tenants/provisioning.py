@@ -80,7 +80,7 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
     on the way, leaves nothing behind.
     """
     if principal.role is not Role.PLATFORM:
-        raise PermissionDenied("only a platform key may create tenants")
+        raise PermissionDenied(Text("forbidden.only-platform-creates-tenants"))
     say = progress or (lambda _message: None)
     if data.kind != "county" and data.plugin is not None:
         raise ValidationFailed.on("plugin", Text("field.overseer-takes-no-plugin"))
@@ -88,14 +88,19 @@ async def create_tenant(principal: Principal, data: TenantCreate, progress: Prog
     if data.plugin is not None:
         info = plugins.jurisdiction(data.plugin)
         if data.division_code is not None and data.division_code != info.division_code:
-            raise ValidationFailed.on("division_code", f"plugin {data.plugin} serves {info.division_code}")
+            raise ValidationFailed.on(
+                "division_code", Text("field.plugin-serves", plugin=data.plugin, code=info.division_code)
+            )
         division_code = info.division_code
     elif data.kind != "county":
         division_code = _check_overseer_code(data.kind, data.division_code)
     else:
         division_code = _check_division_code(data.division_code)
     if await find_tenant(data.slug) is not None:
-        raise Conflict(f"tenant {data.slug!r} already exists", errors=[FieldError("slug", "already taken")])
+        raise Conflict(
+            Text("conflict.tenant-exists", slug=data.slug),
+            errors=[FieldError.said("slug", Text("field.already-taken"))],
+        )
     # The tenant row is written by the application role, scoped to the new tenant's id (the
     # only row its policy lets it insert), like everything after it: on Citus a transaction's
     # statements reach the workers on one connection per role, and rows the owner wrote would

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from core.jurisdictions.divisions import normalise_code
 from core.platform.errors import ValidationFailed
+from core.platform.messages import Text
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{1,30}$")
 
 
 def check_name(name: str) -> None:
     if not NAME.match(name) or keyword.iskeyword(name):
-        raise ValidationFailed.on("name", "2–31 lower-case letters, digits or _, starting with a letter (e.g. anxi)")
+        raise ValidationFailed.on("name", Text("field.plugin-name"))
 
 
 def scaffold(name: str, target: Path, *, division_code: str = "350524", title: str = "示例县") -> Path:
@@ -30,7 +31,7 @@ def scaffold(name: str, target: Path, *, division_code: str = "350524", title: s
     normalise_code(division_code, "county")  # raises naming the problem
     root = target / f"qingdan-{name.replace('_', '-')}"
     if root.exists():
-        raise ValidationFailed.on("name", f"{root} already exists; choose another name or folder")
+        raise ValidationFailed.on("name", Text("field.plugin-folder-exists", folder=str(root)))
     package = f"qingdan_{name}"
     town = f"{division_code}100000"
     prefix = re.sub("[^A-Z0-9]", "", name.upper())[:6]  # item codes: letters, digits, . _ -

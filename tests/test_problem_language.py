@@ -20,7 +20,7 @@ from tests.conftest import TenantFixture, issue_key
 from tests.test_graphql import CREATE_UNIT, DELETE_UNIT, UPDATE_UNIT
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = sorted(p for d in ("core", "api", "plugins") for p in (ROOT / d).rglob("*.py"))
+SOURCES = sorted(p for d in ("core", "api", "tenants", "plugins") for p in (ROOT / d).rglob("*.py"))
 ZH_HEADERS = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -415,3 +415,22 @@ async def test_database_and_storage_details_answer_chinese_when_asked() -> None:
         assert exc.text is not None and exc.text.render(messages.ZH) == "下载链接无效，请重新获取"
     else:
         raise AssertionError("a forged link passed")
+
+
+async def test_keys_and_tenants_answer_chinese_when_asked(client: httpx.AsyncClient, county: TenantFixture) -> None:
+    """What an integrator meets first — no key, a bad key, a taken slug, a department key with
+    no department — is said in Chinese when asked, in English otherwise, with the same code."""
+    zh = dict(ZH_HEADERS)
+    assert "Bearer" in chinese(await client.get(f"{county.base}/units", headers=zh), 401, "unauthenticated")["detail"]
+    bad = {**zh, "Authorization": "Bearer nope"}
+    assert "qd_" in chinese(await client.get(f"{county.base}/units", headers=bad), 401, "unauthenticated")["detail"]
+    taken = {"slug": county.slug, "name": "重名", "division_code": "350626"}
+    platform = {**zh, "Authorization": f"Bearer {county.platform}"}
+    conflict = chinese(await client.post("/api/v1/tenants", json=taken, headers=platform), 409, "conflict")
+    assert conflict["detail"] == f"租户「{county.slug}」已存在" and conflict["errors"][0]["field"] == "slug"
+    english = await client.post("/api/v1/tenants", json=taken, headers={"Authorization": f"Bearer {county.platform}"})
+    assert english.json()["detail"] == f"tenant {county.slug!r} already exists", english.text
+    key = {"name": "部门", "role": "department"}
+    admin = {**zh, "Authorization": f"Bearer {county.admin}"}
+    refused = chinese(await client.post(f"{county.base}/api-keys", json=key, headers=admin), 422, "validation-failed")
+    assert refused["errors"][0]["field"] == "scope_code", refused

@@ -1691,6 +1691,9 @@ DETAILS: dict[str, dict[str, str]] = {
 #: the action's English phrase (how the services name it) → Chinese.
 ACTIONS: dict[str, str] = {
     # oversight (issue 21)
+    "create API keys": "创建 API 密钥",
+    "list API keys": "查看 API 密钥",
+    "revoke API keys": "吊销 API 密钥",
     "grant oversight": "授予监督权限",
     "revoke oversight": "撤销监督权限",
     "read oversight grants": "查看监督授权",
@@ -1825,6 +1828,59 @@ DETAILS.update(
         "field.unknown-chart-use-one": {
             ZH: "没有「{chart}」这一公开图表：请用{value}之一",
             EN: "unknown chart {chart!r}; use one of {value}",
+        },
+    }
+)
+
+# Keys, tenants and plugin scaffolds (tenants/): what integrators and platform operators meet.
+DETAILS.update(
+    {
+        "unauthenticated.no-key": {
+            ZH: "请在 Authorization 头中发送 Bearer <API 密钥>",
+            EN: "send Authorization: Bearer <API key>",
+        },
+        "unauthenticated.malformed-key": {
+            ZH: "API 密钥格式不对：密钥以 qd_ 开头",
+            EN: "the API key is malformed; keys start with qd_",
+        },
+        "unauthenticated.unknown-key": {ZH: "API 密钥不存在或已吊销", EN: "the API key is unknown or revoked"},
+        "not-found.no-api-key": {ZH: "没有 API 密钥 {key_id}", EN: "no API key {key_id}"},
+        "field.scope-required": {
+            ZH: "部门和乡镇（街道）密钥必须填写",
+            EN: "required for department and township keys",
+        },
+        "field.scope-not-taken": {
+            ZH: "只有部门和乡镇（街道）密钥才填写",
+            EN: "only for department and township keys",
+        },
+        "field.platform-key-by-cli": {
+            ZH: "平台密钥只能用命令 `qingdan apikey create --platform` 创建",
+            EN: "platform keys are created with `qingdan apikey create --platform`",
+        },
+        "field.scope-not-a-township": {
+            ZH: "{code} 不是本租户的乡镇（街道）",
+            EN: "{code} is not a township of this tenant",
+        },
+        "field.scope-not-a-department": {
+            ZH: "{code} 不是本租户的部门",
+            EN: "{code} is not a department of this tenant",
+        },
+        "forbidden.only-platform-creates-tenants": {
+            ZH: "只有平台密钥可以创建租户",
+            EN: "only a platform key may create tenants",
+        },
+        "field.plugin-serves": {
+            ZH: "插件 {plugin} 服务的区划代码是 {code}",
+            EN: "plugin {plugin} serves {code}",
+        },
+        "conflict.tenant-exists": {ZH: "租户「{slug}」已存在", EN: "tenant {slug!r} already exists"},
+        "field.plugin-name": {
+            ZH: "2–31 个小写字母、数字或 _，以字母开头（如 anxi）",
+            EN: "2–31 lower-case letters, digits or _, starting with a letter (e.g. anxi)",
+        },
+        "field.plugin-folder-exists": {
+            ZH: "{folder} 已存在：请换一个名称或目录",
+            EN: "{folder} already exists; choose another name or folder",
         },
     }
 )
