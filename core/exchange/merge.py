@@ -485,7 +485,7 @@ async def merge_report(
             except (InvalidInput, ValidationFailed, ContentTooLarge) as exc:
                 raise type(exc)(
                     f"{name}: {exc.detail}",
-                    errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors],
+                    errors=[FieldError(f"{name}.{e.field}", e.message, e.text) for e in exc.errors],
                     text=MessageText("merge.in-list", {"name": name, "text": exc.text}) if exc.text else None,
                 ) from exc
             total += len(table.rows)

@@ -44,13 +44,13 @@ T = TypeVar("T")
 # --- dates ---------------------------------------------------------------------------
 
 
-def _range_message() -> str:
-    return f"must be a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
-
-
-def day_problem(value: datetime.date) -> str | None:
+def day_problem(value: datetime.date) -> Text | None:
     """What is wrong with a date the client sent, or None when it lies in the supported range."""
-    return None if FIRST_DAY <= value <= LAST_DAY else f"{_range_message()} (got {value.isoformat()})"
+    if FIRST_DAY <= value <= LAST_DAY:
+        return None
+    return Text(
+        "field.day-out-of-range", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat(), value=value.isoformat()
+    )
 
 
 def check_day(field: str, value: datetime.date | None) -> None:
