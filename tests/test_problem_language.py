@@ -147,17 +147,17 @@ def test_no_field_error_is_written_in_english_only() -> None:
 
 
 def test_row_problems_never_carry_a_rules_english_words() -> None:
-    """An import row's problem (``speak.row``) is catalogued; a rule said as it is passes its
-    ``Text`` (``message=problem.text or problem.message``), never its English ``message`` alone."""
-    english = []
-    for path, node in _calls("row"):
-        if path.parent.name != "exchange":
-            continue
-        for k in node.keywords:
-            plain = isinstance(k.value, ast.Attribute) and k.value.attr == "message"
-            if k.arg == "message" and (plain or _english(k.value)):
-                english.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    assert len([p for p, _ in _calls("row") if p.parent.name == "exchange"]) > 10
+    """An import or merge problem (``speak.row``, a ``Text``) that passes on another error's words
+    passes its ``Text`` (``message=problem.text or problem.message``), never its English
+    ``message``/``detail`` alone, nor words written in place."""
+    calls = [(p, n) for name in ("row", "Text", "MessageText") for p, n in _calls(name) if p.parent.name == "exchange"]
+    english = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {k.arg}="
+        for path, node in calls
+        for k in node.keywords
+        if (isinstance(k.value, ast.Attribute) and k.value.attr in ("message", "detail")) or _english(k.value)
+    ]
+    assert len(calls) > 40, len(calls)
     assert not english, english
 
 

@@ -525,7 +525,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "no post {post} in township {township}",
     },
     "field.no-source-list-named": {
-        ZH: "没有名为 {value} 的来源清单",
+        ZH: "没有名为{value}的来源清单",
         EN: "no source list named {value}",
     },
     "field.no-such-jurisdiction": {
