@@ -203,3 +203,62 @@ async def test_workbook_rows_by_row_and_column_header(client: httpx.AsyncClient,
     refused = said(await send(False, EN), 422, "validation-failed", "en")
     assert {e["field"] for e in refused["errors"]} == {f"row {row}: {column}" for row, column, _ in EXPECTED}
     assert refused["detail"].startswith("6 problems in 6 rows; nothing was imported")
+
+
+def test_every_rule_of_an_item_is_said_by_row_and_column_in_both_languages() -> None:
+    """The catalog's own rules (``item_problems``, which name fields and codes for API clients)
+    as a person reads them in a workbook: by column header and label, each by its catalogue key —
+    and a plugin's rule in its own words."""
+    from core.catalog.editing import item_problems
+    from core.catalog.reading import ItemCreate, RecoveryData, ResponsibilityData
+    from core.exchange.rows import Codes, Header, Speaker, explain
+    from core.exchange.tables import Table
+    from core.platform.errors import FieldError
+    from core.plugin_api import registry
+    from core.plugin_api.types import Problem
+
+    structure = registry.structure("wenjiang")
+    header = Header(
+        Table(["编码", "上级编码", "层级", "事项名称", "清单类型", "事项分类", "主体责任", "事项类型"], []), structure
+    )
+    codes = Codes(structure, {"emergency-management-bureau": "区应急管理局"})
+    duty = ResponsibilityData("emergency-management-bureau", "primary", "负责", 60)
+    township = ResponsibilityData("township", "cooperating", "配合")
+    under = {"level": "duty_task", "parent_code": "1000"}
+    cases: list[tuple[dict[str, Any], dict[str, Any], str, str]] = [
+        # (item, item_problems' arguments, the row problem's key, its column)
+        ({"level": "duty_task"}, {}, "needs-parent", "上级编码"),
+        (under, {}, "parent-missing", "上级编码"),
+        (under, {"parent": ("mandate", "withdrawn")}, "parent-withdrawn", "上级编码"),
+        (under, {"parent": ("duty_task", "active"), "cycle": True}, "parent-cycle", "上级编码"),
+        ({**under, "level": "work_item"}, {"parent": ("mandate", "active")}, "level-under", "层级"),
+        ({**under, "level": "matter"}, {"parent": ("work_item", "active")}, "item-kind-for-level", "事项分类"),
+        ({"responsibilities": [duty, township]}, {}, "shares", "主体责任"),
+        ({"kinds": ["recovered"]}, {}, "recovery-needed", "收回承接部门"),
+        ({"recovery": RecoveryData("", "区级执法", "无执法力量")}, {}, "required", "收回承接部门"),
+        ({"extra": {"power_type": "一般"}}, {}, "bad-value", "事项类型"),
+    ]  # fmt: skip
+    for fields, arguments, key, column in cases:
+        item = ItemCreate(**{"code": "1001", "title": "森林防火", "level": "mandate", "kinds": ["basic"], **fields})
+        found = item_problems(
+            structure, item, parent=arguments.get("parent"), units=set(codes.units), cycle=arguments.get("cycle", False)
+        )
+        assert found, (key, item)
+        zh, en = (
+            explain(7, found[0], item, header, codes, Speaker(language)) for language in (messages.ZH, messages.EN)
+        )
+        assert (zh.key, zh.column, en.key, en.column) == (key, column, key, column), (zh, found[0])
+        assert CJK.search(zh.problem) and not re.search(r"[A-Za-z_]{4,}", zh.problem), zh.problem
+        assert zh.message.startswith(f"第7行「{column}」：") and en.message.startswith(f"row 7, {column}: "), en
+        assert re.search(r"\b[a-z]{3,}\b", en.problem), en.problem
+    plugin = Problem(
+        "extra.source_lists", "温江：每个事项须注明来自哪张上级清单", {"en": "Wenjiang: name the source list"}
+    )
+    item = ItemCreate("1001", "森林防火", "matter", ["basic"], item_kind="service")
+    rule = FieldError(plugin.field, plugin.message, plugin.text())
+    zh, en = (explain(7, rule, item, header, codes, Speaker(language)) for language in (messages.ZH, messages.EN))
+    assert (zh.key, zh.problem, en.problem) == (
+        "rule",
+        "温江：每个事项须注明来自哪张上级清单",
+        "Wenjiang: name the source list",
+    )
