@@ -132,20 +132,15 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
-def unsafe_character(value: str) -> str | None:
+def unsafe_character(value: str) -> Text | None:
     """What is wrong with a name, or None: the first control, bidi or invisible character."""
     found = _UNSAFE.search(value)
     if found is None:
         return None
     char = found.group()
     category = unicodedata.category(char)
-    if category == "Cc":
-        why = "a control character"
-    elif category == "Cs":
-        why = "half of a surrogate pair, not a character"
-    else:
-        why = "an invisible formatting character, which can disguise text"
-    return f"contains {describe(char)}, {why}; remove it"
+    why = {"Cc": "field.unsafe-control", "Cs": "field.unsafe-surrogate"}.get(category, "field.unsafe-invisible")
+    return Text("field.unsafe-character", char=describe(char), why=Text(why))
 
 
 def check_name(field: str, value: str | None) -> None:

@@ -1722,6 +1722,14 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "the tenant's scheme breaks a rule; fix it first",
     },
     "evaluation.scores-refused": {ZH: "评分未被接受，没有写入任何评分", EN: "scores refused, none written"},
+    # A control, bidi or invisible character in a name (core.platform.inputs.unsafe_character)
+    "field.unsafe-character": {ZH: "含有 {char}，{why}：请删去", EN: "contains {char}, {why}; remove it"},
+    "field.unsafe-control": {ZH: "这是控制字符", EN: "a control character"},
+    "field.unsafe-surrogate": {ZH: "这是半个代理对，不是字符", EN: "half of a surrogate pair, not a character"},
+    "field.unsafe-invisible": {
+        ZH: "这是不可见的格式字符，可用来伪装文字",
+        EN: "an invisible formatting character, which can disguise text",
+    },
     # A date outside the supported range (core.platform.inputs.day_problem)
     "field.day-out-of-range": {
         ZH: "须为 {first} 至 {last} 之间的日期（收到的是 {value}）",
