@@ -231,9 +231,10 @@ def _key_problem(key: object) -> Text | None:
 
 
 def _shown(key: object) -> str:
-    """``repr`` of a key, shortened: an error message must stay readable for a 10 kB key."""
+    """``repr`` of a key, shortened: an error message must stay readable for a 10 kB key (the
+    problem itself gives a length that matters; the quote needs no words, so reads in any language)."""
     text = repr(key)
-    return text if len(text) <= 80 else f"{text[:60]}…({len(str(key))} characters)"
+    return text if len(text) <= 80 else f"{text[:60]}…{text[-10:]}"
 
 
 def validate_key(key: str) -> str:
