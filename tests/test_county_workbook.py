@@ -165,7 +165,7 @@ async def test_the_county_workbook_imports_after_a_dry_run_that_says_what_to_fix
     refused = await upload(client, wenjiang, data, dry_run=False, **REASON)
     assert refused.status_code == 422 and refused.json()["code"] == "validation-failed"
     assert refused.headers["content-language"] == "zh-CN" and "未导入任何内容" in refused.json()["detail"]
-    assert "row 5: 责任部门" in {e["field"] for e in refused.json()["errors"]}
+    assert "第5行「责任部门」" in {e["field"] for e in refused.json()["errors"]}
 
     # Fixed as the messages say: the dry run passes, and so does the import.
     fixed = county_workbook(items(fixed=True), cached={"G5": CITED})

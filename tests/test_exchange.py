@@ -157,7 +157,7 @@ async def test_row_errors_name_row_and_column_and_nothing_is_written(
     applied = await import_file(client, longsha, data, **params)
     assert applied.status_code == 422
     body = applied.json()
-    assert {e["field"] for e in body["errors"]} == {"row 3: 层级", "row 4: 主体责任", "row 5: 事项名称"}
+    assert {e["field"] for e in body["errors"]} == {"第3行「层级」", "第4行「主体责任」", "第5行「事项名称」"}
     assert "3行中有3处问题，未导入任何内容" in body["detail"]  # people read it: Chinese unless asked otherwise
     # All or nothing: the good row did not land either, and no draft was opened.
     assert await draft_count(client, longsha) == 1

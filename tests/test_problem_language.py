@@ -118,9 +118,47 @@ def test_no_problem_is_raised_with_english_words_only() -> None:
                 arg = node.args[1]
             else:
                 continue
-            if isinstance(arg, ast.JoinedStr) or (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+            if _english(arg):
                 written.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not written, written
+
+
+def _english(arg: ast.expr) -> bool:
+    """A message written in place: a literal, an f-string, ``"; ".join(…)``, ``"a" + b``,
+    ``.format(…)`` or ``text.render("en")`` — English whatever the caller asked for."""
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        return True
+    if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute) and arg.func.attr in ("join", "render"):
+        return True
+    return _made_in_place(arg)
+
+
+def test_no_field_error_is_written_in_english_only() -> None:
+    """A field error's message is catalogued too (``FieldError.said(field, Text(…))``, or a
+    ``FieldError(field, english, text)``): a message written in place stays English in a
+    Chinese problem."""
+    written = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, node in _calls("FieldError")
+        if len(node.args) == 2 and not node.keywords and _english(node.args[1])
+    ]
+    assert len(_calls("FieldError")) > 10
+    assert not written, written
+
+
+def test_row_problems_never_carry_a_rules_english_words() -> None:
+    """An import or merge problem (``speak.row``, a ``Text``) that passes on another error's words
+    passes its ``Text`` (``message=problem.text or problem.message``), never its English
+    ``message``/``detail`` alone, nor words written in place."""
+    calls = [(p, n) for name in ("row", "Text", "MessageText") for p, n in _calls(name) if p.parent.name == "exchange"]
+    english = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {k.arg}="
+        for path, node in calls
+        for k in node.keywords
+        if (isinstance(k.value, ast.Attribute) and k.value.attr in ("message", "detail")) or _english(k.value)
+    ]
+    assert len(calls) > 40, len(calls)
+    assert not english, english
 
 
 def test_language_negotiation_and_validation_messages() -> None:
@@ -365,19 +403,28 @@ def test_states_inside_messages_are_said_by_their_labels() -> None:
     assert not raw, raw
 
 
-STORAGE_ERRORS = ("ObjectNotFound", "LinkExpired", "ObjectTooLarge", "UnsupportedContentType")
+STORAGE_ERRORS = (
+    "ObjectNotFound", "LinkExpired", "ObjectTooLarge", "UnsupportedContentType", "InvalidObject", "ContentMismatch",
+    "ContentProblem",
+)  # fmt: skip
 
 
 def test_storage_refusals_a_person_reads_are_catalogued() -> None:
-    """The file store's refusals a person meets (too large, type not accepted, no such file,
-    a link invalid or expired) carry their ``Text`` beside the English message."""
+    """The file store's refusals a person meets (too large, type not accepted, no such file, a
+    link invalid or expired, a key refused, content that is not its declared type) carry their
+    ``Text``: made of one (``InvalidObject(Text(…))``) or beside the English message."""
+
+    def catalogued(node: ast.Call) -> bool:
+        first = node.args[0] if node.args else None
+        return len(node.args) >= 2 or (first is not None and not _english(first))
+
+    calls = [(path, node) for name in STORAGE_ERRORS for path, node in _calls(name)]
     bare = [
         f"{path.relative_to(ROOT)}:{node.lineno}"
-        for name in STORAGE_ERRORS
-        for path, node in _calls(name)
-        if path.name == "storage.py" and len(node.args) < 2
+        for path, node in calls
+        if path.name in ("storage.py", "content_check.py") and not catalogued(node)
     ]
-    assert len(_calls("LinkExpired")) >= 1
+    assert {n.func.id for _, n in calls if isinstance(n.func, ast.Name)} >= {"InvalidObject", "ContentProblem"}
     assert not bare, bare
 
 

@@ -53,10 +53,7 @@ def _note(reason_kind: str | None, reason: str | None) -> AdjustmentNote | None:
     if reason_kind is None and reason is None:
         return None
     if not reason_kind or not reason:
-        text = Text("import.reason-pair")
-        raise ValidationFailed(
-            f"reason: {text.render('en')}", errors=[FieldError("reason", text.render("en"))], text=text
-        )
+        raise ValidationFailed.on("reason", Text("import.reason-pair"))
     return AdjustmentNote(reason_kind=reason_kind, reason=reason)
 
 
@@ -81,7 +78,7 @@ async def _upload(request: Request[Any, Any, Any]) -> tuple[bytes, str | None]:
     parts = await _files(request)
     if len(parts) != 1:
         text = Text("import.multipart-many", {"count": len(parts)}) if parts else Text("import.multipart-no-file")
-        raise InvalidInput(text.render("en"), errors=[FieldError("file", text.render("en"))], text=text)
+        raise InvalidInput.said(text, field="file")
     _name, data, content_type = parts[0]
     return data, content_type
 

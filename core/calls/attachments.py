@@ -26,7 +26,7 @@ from core.calls.steps import record_step
 from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, NotFound, PermissionDenied, QingdanError, ValidationFailed
 from core.platform.messages import Text
-from core.platform.storage import ContentMismatch, Storage, StorageError
+from core.platform.storage import MAX_SEGMENT_BYTES, ContentMismatch, Storage, StorageError
 from core.security.access import Access, Role
 
 LINK_LIFETIME = datetime.timedelta(hours=1)
@@ -45,22 +45,22 @@ def storage_problem(exc: StorageError) -> QingdanError:
     declared type, or 422 for a bad name)."""
     said = exc.text or exc.message
     if exc.status == 413:
-        return PayloadTooLarge(said, errors=[_field("file", exc.message, exc.text)])
+        return PayloadTooLarge(said, errors=[FieldError("file", exc.message, exc.text)])
     if exc.status == 415:
-        return UnsupportedMediaType(said, errors=[_field("content_type", exc.message, exc.text)])
+        return UnsupportedMediaType(said, errors=[FieldError("content_type", exc.message, exc.text)])
     if isinstance(exc, ContentMismatch):
-        return ValidationFailed.on("content_base64", exc.message)
-    return ValidationFailed.on("filename", exc.message)
-
-
-def _field(name: str, message: str, text: Text | None = None) -> FieldError:
-    return FieldError(name, message, text)
+        return ValidationFailed.on("content_base64", exc.text or exc.message)
+    return ValidationFailed.on("filename", exc.text or exc.message)
 
 
 def too_large(storage: Storage, size: int | None = None) -> PayloadTooLarge:
-    shown = f"{size:,} bytes; " if size is not None else ""
-    message = f"the file is {shown}at most {storage.max_bytes:,} bytes are accepted"
-    return PayloadTooLarge(message, errors=[_field("file", message)])
+    limit = storage.max_bytes
+    said = (
+        Text("field.file-too-large", limit=limit)
+        if size is None
+        else Text("field.file-is-too-large", size=size, limit=limit)
+    )
+    return PayloadTooLarge(said, errors=[FieldError.said("file", said)])
 
 
 def check_filename(filename: str | None) -> str:
@@ -69,6 +69,9 @@ def check_filename(filename: str | None) -> str:
     name = filename.strip()
     if len(name) > 200:
         raise ValidationFailed.on("filename", Text("field.at-most-200-characters"))
+    if len(name.encode("utf-8")) > MAX_SEGMENT_BYTES:  # the name is a segment of the stored key
+        limit = MAX_SEGMENT_BYTES
+        raise ValidationFailed.on("filename", Text("field.file-name-too-many-bytes", limit=limit, chars=limit // 3))
     if "/" in name or "\\" in name or name in (".", "..") or any(unicodedata.category(c) == "Cc" for c in name):
         raise ValidationFailed.on("filename", Text("field.plain-file-name-without"))
     return name
@@ -78,8 +81,10 @@ def check_type(storage: Storage, content_type: str | None) -> str:
     """Refuse a type outside the allow-list before the body is read."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media not in storage.content_types:
-        message = f"content type {media or 'none'!r} is not accepted; allowed: {', '.join(storage.content_types)}"
-        raise UnsupportedMediaType(message, errors=[_field("content_type", message)])
+        said = Text(
+            "storage.type-not-accepted", content_type=repr(media or "none"), allowed=", ".join(storage.content_types)
+        )
+        raise UnsupportedMediaType(said, errors=[FieldError.said("content_type", said)])
     return (content_type or media).strip()
 
 

@@ -205,28 +205,28 @@ def township_scope(structure: ListStructure, kinds: list[str]) -> str:
     return max(scopes, key=SCOPE_ORDER.__getitem__) if scopes else "none"
 
 
-def _check_extra_value(f: ExtraField, value: Any) -> str | None:
+def _check_extra_value(f: ExtraField, value: Any) -> Text | None:
     match f.type:
         case "string":
-            return None if isinstance(value, str) else "must be text"
+            return None if isinstance(value, str) else Text("field.extra-text")
         case "number":
             ok = isinstance(value, int | float) and not isinstance(value, bool)
-            return None if ok else "must be a number"
+            return None if ok else Text("field.extra-number")
         case "boolean":
-            return None if isinstance(value, bool) else "must be true or false"
+            return None if isinstance(value, bool) else Text("field.extra-boolean")
         case "date":
             try:
                 return day_problem(datetime.date.fromisoformat(value))
             except (TypeError, ValueError):
-                return "must be a date like 2024-06-01"
+                return Text("field.extra-date")
         case "choice":
-            return None if value in f.choices else f"must be one of {', '.join(f.choices)}"
+            return None if value in f.choices else Text("field.extra-choice", choices=list(f.choices))
         case "list":
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                return "must be a list of text"
+                return Text("field.extra-list")
             bad = [v for v in value if f.choices and v not in f.choices]
-            return f"unknown: {', '.join(bad)}; use {', '.join(f.choices)}" if bad else None
-    return "unknown field type"
+            return Text("field.extra-unknown-choices", unknown=bad, choices=list(f.choices)) if bad else None
+    return Text("field.extra-type")
 
 
 def check_item_fields(
@@ -263,7 +263,7 @@ def check_item_fields(
         if name not in fields:
             problems.append(FieldError.said(f"extra.{name}", Text("field.not-field-jurisdiction")))
         elif (message := _check_extra_value(fields[name], value)) is not None:
-            problems.append(FieldError(f"extra.{name}", message))
+            problems.append(FieldError.said(f"extra.{name}", message))
     for f in structure.extra_fields:
         if f.name in extra:
             continue

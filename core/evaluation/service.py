@@ -171,16 +171,17 @@ async def scheme_problems(access: Access, doc: SchemeDoc) -> list[FieldError]:
     return problems
 
 
-def _raise(problems: list[FieldError], what: str) -> None:
+def _raise(problems: list[FieldError], what: Text) -> None:
     if problems:
         shown = problems[:100]
-        raise ValidationFailed(f"{what}: " + "; ".join(f"{p.field}: {p.message}" for p in shown), errors=shown)
+        fields = [Text("field", field=p.field, message=p.text or p.message) for p in shown]
+        raise ValidationFailed(Text("validation-failed.what-fields", what=what, fields=fields), errors=shown)
 
 
 async def replace_scheme(access: Access, data: SchemeUpdate, if_match: Expected = None) -> SchemeView:
     """Replace the tenant's scheme (admin); checked whole, nothing written on a problem."""
     require_admin(access, "change the evaluation scheme")
-    _raise(await scheme_problems(access, data.scheme), "the scheme breaks a rule")
+    _raise(await scheme_problems(access, data.scheme), Text("evaluation.scheme-breaks-rule"))
     async with tenant_transaction(access.tenant.id) as conn:
         _, _, revision = await _stored_scheme(conn, access)
         check_version(revision, if_match, data.revision, field="revision")
@@ -216,7 +217,7 @@ async def create_period(access: Access, data: PeriodCreate) -> PeriodView:
     starts_on, ends_on = period_dates(data.code, data.kind)
     async with tenant_transaction(access.tenant.id) as conn:
         doc, origin, revision = await _stored_scheme(conn, access)
-    _raise(await scheme_problems(access, doc), "the tenant's scheme breaks a rule; fix it first")
+    _raise(await scheme_problems(access, doc), Text("evaluation.tenant-scheme-breaks-rule"))
     async with tenant_transaction(access.tenant.id) as conn:
         if await conn.fetchval(queries.PERIOD_EXISTS, access.tenant.id, data.code):
             raise Conflict(Text("conflict.period-exists-already", code=data.code))
@@ -431,8 +432,9 @@ async def enter_scores(access: Access, period: str, data: ScoresIn) -> ScoresWri
         subjects = await load_subjects(conn, access, doc)
         problems, forbidden = score_problems(access, doc, subjects, data.scores)
         if forbidden:
-            raise PermissionDenied("; ".join(f"{p.field}: {p.message}" for p in problems[:20]), errors=problems[:100])
-        _raise(problems, "scores refused, none written")
+            said = [Text("field", field=p.field, message=p.text or p.message) for p in problems[:20]]
+            raise PermissionDenied(Text("fields", fields=said), errors=problems[:100])
+        _raise(problems, Text("evaluation.scores-refused"))
         keys = {(s.relation, s.evaluatee, s.evaluator, s.indicator) for s in data.scores}
         if len(keys) != len(data.scores):
             raise ValidationFailed.on("scores", Text("field.same-relation-evaluator-evaluatee"))

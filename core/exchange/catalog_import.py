@@ -43,6 +43,7 @@ from core.exchange.rows import (
     RowProblem,
     Sections,
     Speaker,
+    column_of,
     explain,
     read_row,
     to_item,
@@ -124,6 +125,7 @@ class _Plan(msgspec.Struct):
     new: list[ItemCreate]
     changed: list[tuple[ItemCreate, ItemView]]
     rows: dict[str, int]  # code → its row in the file
+    header: Header  # which column holds which field, to name a problem's column
 
 
 class _DryRunDone(Exception):
@@ -234,7 +236,7 @@ async def _plan(
         unchanged=0,
         errors=errors,
     )
-    plan = _Plan(report, [], [], {})
+    plan = _Plan(report, [], [], {}, header)
     unit_codes = set(units)
     # The plugin's rules see the citations resolved, as in catalog editing (core.legal.bases).
     bases = await bases_in(conn, access, [c for _, i in parsed for c in i.citations]) if access.tenant.plugin else None
@@ -296,7 +298,8 @@ def _refusal(report: ImportReport, language: str) -> ValidationFailed:
     count = len(report.errors) + len(report.file_errors)
     rows = len({e.row for e in report.errors})
     errors = [FieldError(f.field, f.problem) for f in report.file_errors]
-    errors += [FieldError(f"row {e.row}: {e.column}", e.message) for e in shown]
+    # The report speaks ``language`` already; so does where each problem is (第5行「责任部门」).
+    errors += [FieldError(render("row.field", language, row=e.row, column=e.column), e.message) for e in shown]
     text = Text("import.problems", {"count": count, "rows": rows})
     return ValidationFailed(text.render("en"), errors=errors, extra={"report": msgspec.to_builtins(report)}, text=text)
 
@@ -305,7 +308,7 @@ def _check_note(note: AdjustmentNote | None) -> None:
     if note is not None and note.reason_kind not in REASON_KINDS:
         kinds = [f"{code}（{label}）" for code, label in REASON_KINDS.items()]
         text = Text("import.reason-kind", {"value": note.reason_kind, "kinds": kinds})
-        raise ValidationFailed(text.render("en"), errors=[FieldError("reason_kind", text.render("en"))], text=text)
+        raise ValidationFailed.said(text, field="reason_kind")
 
 
 async def import_catalog(
@@ -378,10 +381,10 @@ async def _write(
                     match = re.match(r"items\[(\d+)\]\.?(.*)", error.field)
                     item = ordered[int(match[1])] if match else None
                     row = plan.rows.get(item.code, 0) if item else 0
-                    column = "" if item is None else error.field
-                    report.errors.append(
-                        speak.row(row, column, "rule", item.code if item else None, message=error.message)
-                    )
+                    where = match[2] if item and match and match[2] else "title"
+                    column = column_of(where, item.responsibilities if item else [], plan.header)
+                    said = error.text or error.message
+                    report.errors.append(speak.row(row, column, "rule", item.code if item else None, message=said))
                 return
         if plan.changed:
             await _apply_changes(conn, access, structure, number, plan.changed, note)

@@ -54,6 +54,7 @@ from core.exchange.headers import synonyms
 from core.exchange.layout import catalog_columns, lines, parse_responsibility, split_list, text_of
 from core.exchange.rows import Codes, extra_value
 from core.exchange.tables import Table, read_table
+from core.platform import decoding
 from core.platform.db import tenant_transaction
 from core.platform.errors import Conflict, ContentTooLarge, FieldError, InvalidInput, NotFound, ValidationFailed
 from core.platform.messages import Text as MessageText
@@ -467,7 +468,7 @@ async def merge_report(
         raise ValidationFailed.on("files", MessageText("field.every-source-list-needs"))
     stray = [p for p in options.priority if p not in names]
     if stray:
-        raise ValidationFailed.on("priority", MessageText("field.no-source-list-named", value="、".join(stray)))
+        raise ValidationFailed.on("priority", MessageText("field.no-source-list-named", value=stray))
     rank = {name: i for i, name in enumerate(options.priority)}
     files = sorted(files, key=lambda f: (rank.get(f[0], len(rank)), f[0]))
     structure = await load_structure(access)
@@ -485,7 +486,7 @@ async def merge_report(
             except (InvalidInput, ValidationFailed, ContentTooLarge) as exc:
                 raise type(exc)(
                     f"{name}: {exc.detail}",
-                    errors=[FieldError(f"{name}.{e.field}", e.message) for e in exc.errors],
+                    errors=[FieldError(f"{name}.{e.field}", e.message, e.text) for e in exc.errors],
                     text=MessageText("merge.in-list", {"name": name, "text": exc.text}) if exc.text else None,
                 ) from exc
             total += len(table.rows)
@@ -533,12 +534,16 @@ async def apply_merge(
             items.append(msgspec.convert(doc, ItemCreate))
         except msgspec.ValidationError as exc:
             problems.append(
-                FieldError.said(f"items[{m.group - 1}]", MessageText("field.message-4", value=_rows_of(m), exc=exc))
+                FieldError.said(
+                    f"items[{m.group - 1}]",
+                    MessageText("field.message-4", value=_rows_of(m), exc=decoding.text(str(exc))),
+                )
             )
         except ValidationFailed as exc:  # a name with a control or invisible character (core.platform.inputs)
             problems.append(
                 FieldError.said(
-                    f"items[{m.group - 1}]", MessageText("field.message-5", value=_rows_of(m), detail=exc.detail)
+                    f"items[{m.group - 1}]",
+                    MessageText("field.message-5", value=_rows_of(m), detail=exc.text or exc.detail),
                 )
             )
     if problems:
@@ -554,7 +559,7 @@ async def apply_merge(
             await import_items(access, [items[i] for i in order], note)
         except ValidationFailed as exc:
             raise ValidationFailed(
-                MessageText("validation-failed.merged-items-break-catalog", value=exc.detail[:300]),
+                MessageText("validation-failed.merged-items-break-catalog", value=exc.text or exc.detail[:300]),
                 errors=[_locate(e, order, report) for e in exc.errors],
             ) from exc
         number = await queries.draft_number(conn, access.tenant.id)
@@ -588,7 +593,8 @@ def _locate(error: FieldError, order: list[int], report: MergeReport) -> FieldEr
         return error
     m = report.items[order[int(match[1])]]
     return FieldError.said(
-        f"items[{m.group - 1}].{match[2]}", MessageText("field.message-3", value=_rows_of(m), message=error.message)
+        f"items[{m.group - 1}].{match[2]}",
+        MessageText("field.message-3", value=_rows_of(m), message=error.text or error.message),
     )
 
 

@@ -472,43 +472,60 @@ def column_of(field: str, duties: list[Any], header: Header) -> str:
     return header.headers.get(head, head)
 
 
+#: A rule's message (its catalogue key) → the row problem a person reads in its place.
+_EXPLAINED = {
+    "field.was-used-before-codes": "code-reused",
+    "field.lies-below-would-make": "parent-cycle",
+    "field.withdrawn-2": "parent-withdrawn",
+    "field.item-needs-parent": "needs-parent",
+    "field.no-item-draft": "parent-missing",
+    "field.item-cannot-sit-under": "level-under",
+    "field.item-one": "item-kind-for-level",
+    "field.give-every-party-financial": "shares",
+    "field.financial-shares-must-sum": "shares",
+    "field.item-recovered-item-name": "recovery-needed",
+    "field.required": "required",
+    "field.required-items": "required",
+    "field.extra-date": "bad-date",
+    "field.day-out-of-range": "bad-date",
+}
+
+
 def explain(
     number: int, problem: FieldError, item: ItemCreate, header: Header, codes: Codes, speak: Speaker
 ) -> RowProblem:
-    """A rule's problem with an item (:func:`core.catalog.editing.item_problems`, which speaks
-    English and codes to API clients) as a person reads it, by its column."""
-    field, message, code = problem.field, problem.message, item.code
+    """A rule's problem with an item (:func:`core.catalog.editing.item_problems`, which names
+    fields and codes for API clients) as a person reads it: by its column, with labels. Read by
+    the rule's catalogue key; a rule without a row wording of its own (a plugin's) is said in
+    the language asked as the rule says it."""
+    field, code = problem.field, item.code
+    key = _EXPLAINED.get(problem.text.key if problem.text is not None else "")
+    if problem.text is not None and problem.text.key == "plugin.rule":  # the plugin's own words
+        return speak.row(number, column_of(field, item.responsibilities, header), "rule", code, message=problem.text)
     column = column_of(field, item.responsibilities, header)
     level = codes.label("level", item.level)
-    if field == "code" and ("used before" in message or "already used" in message):
-        return speak.row(number, column, "code-reused", code, code=code)
-    if field == "parent_code":
-        if "cycle" in message:
-            return speak.row(number, column, "parent-cycle", code, value=item.parent_code)
-        if "withdrawn" in message:
-            return speak.row(number, column, "parent-withdrawn", code, value=item.parent_code)
-        if "needs a parent" in message:
-            top = codes.label("level", codes.top_level)
-            return speak.row(number, column, "needs-parent", code, level=level, top=top)
-        return speak.row(number, column, "parent-missing", code, value=item.parent_code)
-    if field == "level" and "cannot sit under" in message:
-        parent = message.rsplit("under a ", 1)[-1].removesuffix(" item")
-        return speak.row(number, column, "level-under", code, level=level, parent=codes.label("level", parent))
-    if field == "item_kind" and "item is one of" in message:
+    if key == "code-reused":
+        return speak.row(number, column, key, code, code=code)
+    if key in ("parent-cycle", "parent-withdrawn", "parent-missing"):
+        return speak.row(number, column, key, code, value=item.parent_code)
+    if key == "needs-parent":
+        return speak.row(number, column, key, code, level=level, top=codes.label("level", codes.top_level))
+    if key == "level-under" and problem.text is not None:
+        parent = codes.label("level", str(problem.text.params.get("value", "")))
+        return speak.row(number, column, key, code, level=level, parent=parent)
+    if key == "item-kind-for-level":
         allowed = [lv for lv in codes.structure.levels if lv.code == item.level]
         choices = [codes.label("item_kind", k) for k in (allowed[0].item_kinds if allowed else ())]
-        return speak.row(number, column, "item-kind-for-level", code, level=level, choices=choices)
-    if field == "responsibilities":
-        return speak.row(number, column, "shares", code)
-    if field == "recovery":
+        return speak.row(number, column, key, code, level=level, choices=choices)
+    if key == "shares":
+        return speak.row(number, column, key, code)
+    if key == "recovery-needed":
         kind = next((codes.label("kind", k) for k in item.kinds), "")
-        return speak.row(number, header.headers["recovery_unit"], "recovery-needed", code, kind=kind)
-    if field.startswith("extra.") and message.startswith("required"):
-        return speak.row(number, column, "required", code)
-    if field.startswith("extra.") and "date" in message:
-        return speak.row(number, column, "bad-date", code)
-    if field.startswith("extra."):
-        return speak.row(number, column, "bad-value", code)
+        return speak.row(number, header.headers["recovery_unit"], key, code, kind=kind)
     if field == "recovery.receiving_unit":  # a 收回 row without its receiving department
         return speak.row(number, column, "required", code)
-    return speak.row(number, column, "rule", code, message=message)
+    if key is not None and field.startswith("extra."):
+        return speak.row(number, column, key, code)
+    if field.startswith("extra."):
+        return speak.row(number, column, "bad-value", code)
+    return speak.row(number, column, "rule", code, message=problem.text or problem.message)

@@ -80,7 +80,7 @@ def read_table(
     ``max_rows`` and ``max_bytes`` lower the configured limits (what is left of them when
     several files are read for one merge)."""
     if not data:
-        raise InvalidInput.said(Text("file.empty"), field="file", message="empty")
+        raise InvalidInput.said(Text("file.empty"), field="file")
     bounds = _limits
     if max_rows is not None:
         bounds = replace(bounds, max_rows=min(max_rows, bounds.max_rows))
@@ -94,11 +94,9 @@ def read_table(
             finally:
                 _release_memory()
     if media and media not in CSV_TYPES and media != "application/octet-stream":
-        raise InvalidInput.said(
-            Text("file.wrong-type", {"media": media}), field="file", message="not an .xlsx workbook or CSV"
-        )
+        raise InvalidInput.said(Text("file.wrong-type", {"media": media}), field="file")
     if b"\x00" in data[:4096]:
-        raise InvalidInput.said(Text("file.binary"), field="file", message="binary data")
+        raise InvalidInput.said(Text("file.binary"), field="file")
     return _read_csv(data, bounds)
 
 
@@ -121,8 +119,7 @@ def _release_memory() -> None:
 
 
 def _too_many(max_rows: int) -> ValidationFailed:
-    message = f"more than {max_rows:,} rows; split the file (at most {max_rows:,} per import)"
-    return ValidationFailed.said(Text("file.too-many-rows", {"limit": max_rows}), field="file", message=message)
+    return ValidationFailed.said(Text("file.too-many-rows", {"limit": max_rows}), field="file")
 
 
 def _too_wide(values: list[Any], max_columns: int) -> bool:
@@ -146,7 +143,7 @@ def _read_xlsx(data: bytes, bounds: WorkbookLimits) -> Table:
     try:
         with CalamineWorkbook.from_filelike(io.BytesIO(data)) as wb:
             if not wb.sheet_names:
-                raise InvalidInput.said(Text("file.no-sheet"), field="file", message="no sheet")
+                raise InvalidInput.said(Text("file.no-sheet"), field="file")
             sheet = wb.get_sheet_by_index(0)
             top = sheet.start[0] if sheet.start else 0
             grid = [list(values) for values in sheet.iter_rows()]
@@ -164,11 +161,9 @@ def _read_xlsx(data: bytes, bounds: WorkbookLimits) -> Table:
         raise
     except Exception as exc:  # calamine raises its own errors on damaged workbooks
         why = f"{type(exc).__name__}: {exc}"
-        raise InvalidInput.said(
-            Text("file.unreadable", {"why": why}), field="file", message="not an .xlsx workbook"
-        ) from exc
+        raise InvalidInput.said(Text("file.unreadable", {"why": why}), field="file") from exc
     if not found:
-        raise InvalidInput.said(Text("file.empty-sheet"), field="file", message="no header row")
+        raise InvalidInput.said(Text("file.empty-sheet"), field="file")
     table = _split(found, bounds, size)
     table.formulas = formulas
     return table
@@ -195,8 +190,7 @@ def _fill_merged(grid: list[list[Any]], top: int, ranges: list[Any]) -> None:
 
 
 def _too_wide_error(max_columns: int) -> ValidationFailed:
-    message = f"a row has values right of column {max_columns}; delete those columns (at most {max_columns} are read)"
-    return ValidationFailed.said(Text("file.too-wide", {"limit": max_columns}), field="file", message=message)
+    return ValidationFailed.said(Text("file.too-wide", {"limit": max_columns}), field="file")
 
 
 def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
@@ -207,7 +201,7 @@ def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise InvalidInput.said(Text("file.encoding"), field="file", message="unknown encoding")
+        raise InvalidInput.said(Text("file.encoding"), field="file")
     found: list[tuple[int, list[Any]]] = []
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -222,7 +216,7 @@ def _read_csv(data: bytes, bounds: WorkbookLimits) -> Table:
                 raise _too_many(bounds.max_rows)
             found.append((start, values))
     except csv.Error as exc:
-        raise InvalidInput.said(Text("file.bad-csv", {"why": str(exc)}), field="file", message=str(exc)) from exc
+        raise InvalidInput.said(Text("file.bad-csv", {"why": str(exc)}), field="file") from exc
     if not found:
-        raise InvalidInput.said(Text("file.empty-csv"), field="file", message="no header row")
+        raise InvalidInput.said(Text("file.empty-csv"), field="file")
     return _split(found, bounds, len(data))

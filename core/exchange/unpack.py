@@ -52,8 +52,8 @@ class WorkbookLimits:
     max_columns: int = 100
 
 
-def _too_large(text: Text, message: str) -> ContentTooLarge:
-    return ContentTooLarge.said(text, field="file", message=message)
+def _too_large(text: Text) -> ContentTooLarge:
+    return ContentTooLarge.said(text, field="file")
 
 
 def check_workbook(data: bytes, limits: WorkbookLimits) -> int:
@@ -63,13 +63,11 @@ def check_workbook(data: bytes, limits: WorkbookLimits) -> int:
         with ZipFile(BytesIO(data)) as archive:
             members = archive.infolist()
     except (BadZipFile, ValueError, struct.error) as exc:
-        raise InvalidInput.said(
-            Text("file.damaged-zip", {"why": str(exc)}), field="file", message="damaged zip archive"
-        ) from exc
+        raise InvalidInput.said(Text("file.damaged-zip", {"why": str(exc)}), field="file") from exc
     declared = sum(m.file_size for m in members)
     if declared > limits.max_uncompressed_bytes:
         text = Text("file.unpacks-too-large", {"size": declared, "limit": limits.max_uncompressed_bytes})
-        raise _too_large(text, "unpacks too large")
+        raise _too_large(text)
     for member in members:
         _check_declaration(member, limits)
     scanner = _CellScanner(limits)
@@ -83,24 +81,22 @@ def _check_member_count(data: bytes) -> None:
     object for each (a 16 MB upload could hold 300,000 empty members)."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if end < 0 or end + 22 > len(data):
-        raise InvalidInput.said(
-            Text("file.damaged-zip", {"why": "no zip directory"}), field="file", message="damaged zip archive"
-        )
+        raise InvalidInput.said(Text("file.damaged-zip", {"why": "no zip directory"}), field="file")
     (count,) = struct.unpack_from("<H", data, end + 10)
     if count > MAX_MEMBERS:  # 0xFFFF (a ZIP64 archive) is refused here too
-        raise _too_large(Text("file.too-many-parts", {"count": count, "limit": MAX_MEMBERS}), "too many parts")
+        raise _too_large(Text("file.too-many-parts", {"count": count, "limit": MAX_MEMBERS}))
 
 
 def _check_declaration(member: ZipInfo, limits: WorkbookLimits) -> None:
     if member.flag_bits & 0x1:
-        raise InvalidInput.said(Text("file.encrypted"), field="file", message="encrypted")
+        raise InvalidInput.said(Text("file.encrypted"), field="file")
     if member.compress_type not in (ZIP_STORED, ZIP_DEFLATED):
         text = Text("file.compression", {"part": member.filename})
-        raise InvalidInput.said(text, field="file", message="unusual compression")
+        raise InvalidInput.said(text, field="file")
     ratio = member.file_size / max(member.compress_size, 1)
     if member.file_size >= RATIO_FLOOR and ratio > limits.max_ratio:
         params = {"part": member.filename, "ratio": ratio, "size": member.file_size, "limit": limits.max_ratio}
-        raise _too_large(Text("file.ratio", params), "compressed suspiciously well")
+        raise _too_large(Text("file.ratio", params))
 
 
 def _inflate(data: bytes, member: ZipInfo) -> Iterator[bytes]:
@@ -109,7 +105,7 @@ def _inflate(data: bytes, member: ZipInfo) -> Iterator[bytes]:
     which stops at the declared size instead of noticing that the stream goes on)."""
     offset = member.header_offset
     if data[offset : offset + 4] != b"PK\x03\x04":
-        raise _damaged(member, "no local header")
+        raise _damaged(member, Text("file.no-local-header"))
     name_length, extra_length = struct.unpack_from("<HH", data, offset + 26)
     start = offset + 30 + name_length + extra_length
     raw = memoryview(data)[start : start + member.compress_size]
@@ -129,19 +125,19 @@ def _inflate(data: bytes, member: ZipInfo) -> Iterator[bytes]:
             produced += len(out)
             if produced > member.file_size:
                 text = Text("file.lying-size", {"part": member.filename, "size": member.file_size})
-                raise _too_large(text, "unpacks to more than it declares")
+                raise _too_large(text)
             crc = zlib.crc32(out, crc)
             if out:
                 yield out
             if not pending and len(out) < _OUT:  # input used up and nothing held back
                 break
     if produced != member.file_size or crc != member.CRC or (inflater is not None and not inflater.eof):
-        raise _damaged(member, "its size or checksum does not match the zip directory")
+        raise _damaged(member, Text("file.checksum"))
 
 
-def _damaged(member: ZipInfo, why: str) -> InvalidInput:
+def _damaged(member: ZipInfo, why: Text | str) -> InvalidInput:
     text = Text("file.damaged-part", {"part": member.filename, "why": why})
-    return InvalidInput.said(text, field="file", message="damaged zip archive")
+    return InvalidInput.said(text, field="file")
 
 
 # --- where the cells lie ---------------------------------------------------------------------
@@ -237,11 +233,11 @@ class _CellScanner:
     def _check(self, name: str, row: int, column: int) -> None:
         if column >= self.limits.max_columns:
             text = Text("file.column-beyond", {"part": name, "column": column + 1, "limit": self.limits.max_columns})
-            raise ValidationFailed.said(text, field="file", message=f"more than {self.limits.max_columns} columns")
+            raise ValidationFailed.said(text, field="file")
         if row >= self.last_row:
             params = {"part": name, "row": row + 1, "limit": self.limits.max_rows, "slack": ROW_SLACK}
             text = Text("file.row-beyond", params)
-            raise ValidationFailed.said(text, field="file", message=f"more than {self.limits.max_rows:,} rows")
+            raise ValidationFailed.said(text, field="file")
 
 
 def _empty_cell(tag: bytes, start: int) -> bool:
@@ -259,7 +255,7 @@ def _tags(chunks: Iterator[bytes]) -> Iterator[bytes]:
         if cut >= 0 and chunk.find(b">", cut) < 0:
             carry, chunk = chunk[cut:], chunk[:cut]
             if len(carry) > _OUT:
-                raise InvalidInput.said(Text("file.long-tag"), field="file", message="not spreadsheet XML")
+                raise InvalidInput.said(Text("file.long-tag"), field="file")
         else:
             carry = b""
         yield chunk

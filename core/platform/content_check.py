@@ -29,6 +29,8 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
 import msgspec
 
+from core.platform.messages import CATALOGUE, EN, Text
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: Types a browser may show in the page (no script can run in them); everything else is
@@ -38,43 +40,43 @@ INLINE_TYPES = frozenset({"image/png", "image/jpeg"})
 
 
 class ContentProblem(ValueError):
-    """The bytes are not what the declared type says (the message says what they are)."""
+    """The bytes are not what the declared type says: ``text`` says what they are, in the
+    language a person asks for (:mod:`core.platform.messages`); ``str()`` is its English."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.render(EN))
+        self.text = text
 
 
 # --------------------------------------------------------------------------- sniffing
 
-_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "a PNG image"),
-    (b"\xff\xd8\xff", "image/jpeg", "a JPEG image"),
-    (b"GIF87a", "image/gif", "a GIF image"),
-    (b"GIF89a", "image/gif", "a GIF image"),
-    (b"MZ", "application/x-msdownload", "a Windows executable"),
-    (b"\x7fELF", "application/x-executable", "an ELF executable"),
-    (b"\x1f\x8b", "application/gzip", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "application/vnd.rar", "a RAR archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage", "an old Office (OLE) file"),
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"MZ", "application/x-msdownload"),
+    (b"\x7fELF", "application/x-executable"),
+    (b"\x1f\x8b", "application/gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "application/x-7z-compressed"),
+    (b"Rar!\x1a\x07", "application/vnd.rar"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
 )
-_DESCRIPTIONS = {t: d for _, t, d in _SIGNATURES} | {
-    XLSX: "an Excel workbook (.xlsx)",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "a Word document (.docx)",
-    "application/zip": "a ZIP archive",
-    "image/webp": "a WebP image",
-    "text/html": "an HTML document",
-    "image/svg+xml": "an SVG image",
-    "application/xml": "an XML document",
-    "application/json": "JSON",
-    "text/plain": "plain text",
-    "application/octet-stream": "binary data of no recognised type",
-}
 _MARKUP = re.compile(rb"\s*<(!doctype\s+html|html|head|body|script|iframe|svg|\?xml)[\s>/]", re.I)
 _MARKUP_TYPES = {b"!doctype": "text/html", b"html": "text/html", b"head": "text/html", b"body": "text/html"}
 
 
-def describe(media_type: str) -> str:
-    """``'image/png'`` → ``'a PNG image (image/png)'``, for messages."""
-    return f"{_DESCRIPTIONS.get(media_type, media_type)} ({media_type})"
+def _described(media_type: str) -> bool:
+    """Whether messages can name the type in words (``media.<type>`` in the catalogue)."""
+    return f"media.{media_type}" in CATALOGUE
+
+
+def describe(media_type: str) -> Text | str:
+    """``'image/png'`` → "a PNG image (image/png)" / "PNG 图片（image/png）", for messages."""
+    if not _described(media_type):
+        return media_type
+    return Text("content.described", what=Text(f"media.{media_type}"), type=media_type)
 
 
 def _utf8(data: bytes) -> str | None:
@@ -119,7 +121,7 @@ def _zip_type(data: bytes) -> str:
 
 def sniff(data: bytes) -> str:
     """What the bytes are, as a media type (``application/octet-stream`` when unknown)."""
-    for signature, media_type, _ in _SIGNATURES:
+    for signature, media_type in _SIGNATURES:
         if data.startswith(signature):
             return media_type
     if data.startswith(b"PK\x03\x04"):
@@ -144,15 +146,15 @@ def sniff(data: bytes) -> str:
 # --------------------------------------------------------------------------- checks
 
 
-def _not(declared: str, data: bytes, hint: str = "", allowed: Collection[str] = ()) -> ContentProblem:
+def _not(declared: str, data: bytes, hint: Text | None = None, allowed: Collection[str] = ()) -> ContentProblem:
     actual = sniff(data)
-    if hint:
+    if hint is not None:
         advice = hint
     elif actual in allowed:
-        advice = f"declare {actual}"
+        advice = Text("content.declare", actual=actual)
     else:
-        advice = f"files of that kind are not accepted (accepted: {', '.join(allowed) or 'none'})"
-    return ContentProblem(f"the content is {describe(actual)}, not {declared}: {advice}")
+        advice = Text("content.not-accepted", accepted=", ".join(allowed) or Text("word.none"))
+    return ContentProblem(Text("content.not-declared", actual=describe(actual), declared=declared, advice=advice))
 
 
 Check = Callable[[str, bytes, Collection[str]], str]
@@ -169,36 +171,36 @@ def _signature(signature: bytes) -> Check:
 
 def _xlsx(declared: str, data: bytes, allowed: Collection[str]) -> str:
     if sniff(data) != XLSX:
-        raise _not(declared, data, "save the workbook as .xlsx (Excel 2007 or later)")
+        raise _not(declared, data, Text("content.hint-xlsx"))
     return XLSX
 
 
 def _text(declared: str, data: bytes, allowed: Collection[str]) -> str:
     if _utf8(data) is None:
         unknown = sniff(data) == "application/octet-stream"
-        raise _not(declared, data, "save the text as UTF-8" if unknown else "", allowed)
+        raise _not(declared, data, Text("content.hint-utf8") if unknown else None, allowed)
     markup = _markup(data)
     if markup is not None:
-        raise ContentProblem(f"the content is {describe(markup)}, not {declared}: markup is not accepted as text")
+        raise ContentProblem(Text("content.markup", actual=describe(markup), declared=declared))
     return f"{declared}; charset=utf-8"
 
 
 def _json(declared: str, data: bytes, allowed: Collection[str]) -> str:
     text = _utf8(data)
     if text is None:
-        raise _not(declared, data, "send JSON encoded as UTF-8")
+        raise _not(declared, data, Text("content.hint-json-utf8"))
     try:
         msgspec.json.decode(text)
     except (msgspec.DecodeError, RecursionError) as exc:
         detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise ContentProblem(f"the content is not valid JSON ({detail}): send a well-formed JSON document") from None
+        raise ContentProblem(Text("content.bad-json", detail=detail)) from None
     return "application/json"
 
 
 def _svg(declared: str, data: bytes, allowed: Collection[str]) -> str:
     problem = _svg_problem(data)
     if problem is not None:
-        raise ContentProblem(f"the SVG is not accepted: {problem}; upload a PNG image instead")
+        raise ContentProblem(Text("content.svg", problem=problem))
     return "image/svg+xml"
 
 
@@ -233,7 +235,7 @@ def verify(media_type: str, data: bytes, allowed: Collection[str] = ()) -> str:
         return check(media_type, data, allowed)
     actual = sniff(data)
     # An allow-listed type we have no check for: refuse what is recognisably another thing.
-    if actual in _NEVER_UNCHECKED or (actual in _DESCRIPTIONS and actual not in _GENERIC and actual != media_type):
+    if actual in _NEVER_UNCHECKED or (_described(actual) and actual not in _GENERIC and actual != media_type):
         raise _not(media_type, data, allowed=allowed)
     return media_type
 
@@ -252,44 +254,44 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 
 
-def _svg_problem(data: bytes) -> str | None:
+def _svg_problem(data: bytes) -> Text | None:
     """Why this SVG could run code or fetch anything when opened; ``None`` when it cannot."""
     text = _utf8(data)
     if text is None:
-        return "it is not UTF-8 text"
+        return Text("content.svg-not-utf8")
     if re.search(r"<!(DOCTYPE|ENTITY)", text, re.I):
-        return "it declares a DTD or entities"
+        return Text("content.svg-dtd")
     parser: XMLPullParser[Element] = XMLPullParser(events=("start", "pi"))
     try:
         parser.feed(text)
         parser.close()
     except ParseError as exc:
-        return f"it is not well-formed XML ({exc})"
+        return Text("content.svg-not-xml", detail=str(exc))
     root_seen = False
     for event in parser.read_events():
         if event[0] == "pi":
-            return "it contains a processing instruction (e.g. an external stylesheet)"
+            return Text("content.svg-processing-instruction")
         element = event[-1]
         assert isinstance(element, Element)  # a "start" event is (name, element)
         tag = _local(element.tag)
         if not root_seen:
             root_seen = True
             if tag != "svg":
-                return f"its root element is <{tag}>, not <svg>"
+                return Text("content.svg-root", tag=tag)
         if tag in _FORBIDDEN_ELEMENTS:
-            return f"it contains a <{tag}> element"
+            return Text("content.svg-element", tag=tag)
         if tag == "style" and element.text and _CSS_URL.search(element.text):
-            return "its stylesheet refers to something outside the file"
+            return Text("content.svg-stylesheet-outside")
         for name, value in element.attrib.items():
             attr = _local(name)
             if attr.startswith("on"):
-                return f"it has an event handler attribute ({attr})"
+                return Text("content.svg-handler", attr=attr)
             if "javascript:" in value.lower().replace(" ", ""):
-                return f"an attribute ({attr}) holds a javascript: address"
+                return Text("content.svg-javascript", attr=attr)
             if attr == "href" and not (value.startswith("#") or _RASTER_DATA.match(value)):
-                return "it refers to something outside the file (href)"
+                return Text("content.svg-href-outside")
             if attr == "style" and _CSS_URL.search(value):
-                return "a style attribute refers to something outside the file"
+                return Text("content.svg-style-outside")
             if attr == "attributename" and (value.lower().endswith("href") or value.lower().startswith("on")):
-                return "it animates a link or an event handler"
+                return Text("content.svg-animates")
     return None

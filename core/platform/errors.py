@@ -54,11 +54,11 @@ class QingdanError(Exception):
         self.text = text
 
     @classmethod
-    def said(cls, text: Text, *, field: str | None = None, message: str | None = None) -> Self:
+    def said(cls, text: Text, *, field: str | None = None) -> Self:
         """The error of a catalogued message: its English rendering is ``detail``; ``field``
-        (with ``message``, else the same text) names the field it is about."""
+        names the field it is about (its message is the same text, in the language asked)."""
         detail = text.render(EN)
-        errors = [FieldError(field, message or detail, None if message else text)] if field is not None else []
+        errors = [FieldError(field, detail, text)] if field is not None else []
         return cls(detail, errors=errors, text=text)
 
     @classmethod

@@ -44,13 +44,13 @@ T = TypeVar("T")
 # --- dates ---------------------------------------------------------------------------
 
 
-def _range_message() -> str:
-    return f"must be a date from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
-
-
-def day_problem(value: datetime.date) -> str | None:
+def day_problem(value: datetime.date) -> Text | None:
     """What is wrong with a date the client sent, or None when it lies in the supported range."""
-    return None if FIRST_DAY <= value <= LAST_DAY else f"{_range_message()} (got {value.isoformat()})"
+    if FIRST_DAY <= value <= LAST_DAY:
+        return None
+    return Text(
+        "field.day-out-of-range", first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat(), value=value.isoformat()
+    )
 
 
 def check_day(field: str, value: datetime.date | None) -> None:
@@ -132,20 +132,15 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 
-def unsafe_character(value: str) -> str | None:
+def unsafe_character(value: str) -> Text | None:
     """What is wrong with a name, or None: the first control, bidi or invisible character."""
     found = _UNSAFE.search(value)
     if found is None:
         return None
     char = found.group()
     category = unicodedata.category(char)
-    if category == "Cc":
-        why = "a control character"
-    elif category == "Cs":
-        why = "half of a surrogate pair, not a character"
-    else:
-        why = "an invisible formatting character, which can disguise text"
-    return f"contains {describe(char)}, {why}; remove it"
+    why = {"Cc": "field.unsafe-control", "Cs": "field.unsafe-surrogate"}.get(category, "field.unsafe-invisible")
+    return Text("field.unsafe-character", char=describe(char), why=Text(why))
 
 
 def check_name(field: str, value: str | None) -> None:

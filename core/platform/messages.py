@@ -416,12 +416,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
         EN: "{part} has a value in row {row:,}; at most {limit:,} rows are read (QINGDAN_WORKBOOK_MAX_ROWS, and"
         " up to {slack} rows of headings and blank lines). Delete the rows below the table, or split the file",
     },
+    "file.no-local-header": {ZH: "缺少本地文件头", EN: "no local header"},
+    "file.checksum": {ZH: "大小或校验和与 ZIP 目录不符", EN: "its size or checksum does not match the zip directory"},
     "file.long-tag": {
         ZH: "不是可读的 .xlsx 工作簿：其中有超过 1 MB 的 XML 标签",
         EN: "not a readable .xlsx workbook: it holds an XML tag longer than a megabyte",
     },
     # --- one row of an imported file
     "row.at": {ZH: "第{row}行「{column}」：{problem}", EN: "row {row}, {column}: {problem}"},
+    # where a problem is, as the ``field`` of a refused import's ``errors``
+    "row.field": {ZH: "第{row}行「{column}」", EN: "row {row}: {column}"},
     "row.formula-no-value": {
         ZH: "「{column}」是公式 {formula}，文件中没有保存它的计算结果（用程序生成的文件通常不带结果）："
         "用 Excel 或 WPS 打开并保存一次，或把公式换成它的值",

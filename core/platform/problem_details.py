@@ -525,7 +525,7 @@ DETAILS: dict[str, dict[str, str]] = {
         EN: "no post {post} in township {township}",
     },
     "field.no-source-list-named": {
-        ZH: "没有名为 {value} 的来源清单",
+        ZH: "没有名为{value}的来源清单",
         EN: "no source list named {value}",
     },
     "field.no-such-jurisdiction": {
@@ -1676,6 +1676,191 @@ DETAILS: dict[str, dict[str, str]] = {
         ZH: "下载链接已于 {when} 过期，请重新获取",
         EN: "the download link expired at {when}; ask for a new one",
     },
+    # A key the store refuses (core.platform.storage.validate_key): what is wrong, then how keys look
+    "storage.bad-key": {
+        ZH: "存储键 {name} 不可用：{problem}。请使用以“/”分隔的相对名称，如 exports/2024/清单.xlsx",
+        EN: "invalid object key {name}: {problem}; use relative, '/'-separated names such as 'exports/2024/清单.xlsx'",
+    },
+    "storage.key-not-text": {ZH: "存储键须为字符串，收到的是 {type}", EN: "a key must be a string, not {type}"},
+    "storage.key-empty": {ZH: "存储键是空的", EN: "the key is empty"},
+    "storage.key-too-long": {
+        ZH: "存储键有 {length} 个字符，最多 {limit} 个",
+        EN: "the key is {length} characters long; at most {limit} are allowed",
+    },
+    "storage.key-control": {ZH: "存储键含有控制字符 {char}", EN: "the key contains the control character {char}"},
+    "storage.key-surrogate": {
+        ZH: "存储键含有不成对的代理字符 {char}",
+        EN: "the key contains the unpaired surrogate {char}",
+    },
+    "storage.key-backslash": {
+        ZH: "存储键含有反斜杠（\\）：各段之间用“/”分隔",
+        EN: "the key contains a backslash; separate segments with '/'",
+    },
+    "storage.key-absolute": {
+        ZH: "存储键以“/”开头：存储键是本单位存储空间内的相对名称",
+        EN: "the key starts with '/'; keys are relative to the tenant's space",
+    },
+    "storage.key-too-many-bytes": {
+        ZH: "存储键按 UTF-8 编码有 {size} 字节，最多 {limit} 字节",
+        EN: "the key is {size} bytes in UTF-8; at most {limit} are allowed",
+    },
+    "storage.key-dotdot": {ZH: "存储键含有“..”段", EN: "the key contains a '..' segment"},
+    "storage.key-dot": {ZH: "存储键含有“.”段", EN: "the key contains a '.' segment"},
+    "storage.key-empty-segment": {
+        ZH: "存储键含有空段（“//”或结尾的“/”）",
+        EN: "the key contains an empty segment ('//' or a trailing '/')",
+    },
+    "storage.key-long-segment": {
+        ZH: "存储键中有一段按 UTF-8 编码超过 {limit} 字节（约 {chars} 个汉字）",
+        EN: "a key segment is longer than {limit} bytes in UTF-8",
+    },
+    # An evaluation scheme or scores refused (core.evaluation.service), then each field's problem
+    "validation-failed.what-fields": {ZH: "{what}：{fields}", EN: "{what}: {fields}"},
+    "evaluation.scheme-breaks-rule": {ZH: "考核方案不符合规则", EN: "the scheme breaks a rule"},
+    "evaluation.tenant-scheme-breaks-rule": {
+        ZH: "本地的考核方案不符合规则：请先修改考核方案",
+        EN: "the tenant's scheme breaks a rule; fix it first",
+    },
+    "evaluation.scores-refused": {ZH: "评分未被接受，没有写入任何评分", EN: "scores refused, none written"},
+    # A control, bidi or invisible character in a name (core.platform.inputs.unsafe_character)
+    "field.unsafe-character": {ZH: "含有 {char}，{why}：请删去", EN: "contains {char}, {why}; remove it"},
+    "field.unsafe-control": {ZH: "这是控制字符", EN: "a control character"},
+    "field.unsafe-surrogate": {ZH: "这是半个代理对，不是字符", EN: "half of a surrogate pair, not a character"},
+    "field.unsafe-invisible": {
+        ZH: "这是不可见的格式字符，可用来伪装文字",
+        EN: "an invisible formatting character, which can disguise text",
+    },
+    # A date outside the supported range (core.platform.inputs.day_problem)
+    "field.day-out-of-range": {
+        ZH: "须为 {first} 至 {last} 之间的日期（收到的是 {value}）",
+        EN: "must be a date from {first} to {last} (got {value})",
+    },
+    # A workflow step's inputs (core.workflow.engine)
+    "field.input-stored-file": {ZH: "须为已存储文件的存储键：{problem}", EN: "the key of a stored file: {problem}"},
+    "field.input-text": {ZH: "请填写文字", EN: "give text"},
+    "field.input-number": {ZH: "请填写数字", EN: "give a number"},
+    "field.input-date": {ZH: "请填写日期（如 2024-06-01）", EN: "give a date (YYYY-MM-DD)"},
+    "field.input-past": {ZH: "{day} 已经过去：请填写今天或以后的日期", EN: "{day} is in the past"},
+    "field.input-townships": {ZH: "请填写乡镇(街道)区划代码的列表", EN: "give a list of township codes"},
+    "field.input-not-townships": {ZH: "不是本地的乡镇(街道)：{codes}", EN: "not townships of this tenant: {codes}"},
+    "field.input-units": {ZH: "请填写单位编码的列表", EN: "give a list of unit codes"},
+    "field.input-not-units": {
+        ZH: "不是本地的县直部门或派驻机构：{codes}",
+        EN: "not departments or agencies of this tenant: {codes}",
+    },
+    "field.input-kind": {ZH: "不支持的输入类型 {kind}", EN: "unsupported input kind {kind}"},
+    # An item's extra field whose value does not fit its type (core.catalog.structure)
+    "field.extra-text": {ZH: "须为文字", EN: "must be text"},
+    "field.extra-number": {ZH: "须为数字", EN: "must be a number"},
+    "field.extra-boolean": {ZH: "须为是或否（true 或 false）", EN: "must be true or false"},
+    "field.extra-date": {ZH: "须为 2024-06-01 这样的日期", EN: "must be a date like 2024-06-01"},
+    "field.extra-choice": {ZH: "须为{choices}之一", EN: "must be one of {choices}"},
+    "field.extra-list": {ZH: "须为文字的列表", EN: "must be a list of text"},
+    "field.extra-unknown-choices": {
+        ZH: "{unknown}不是可选的值：请用{choices}",
+        EN: "unknown: {unknown}; use {choices}",
+    },
+    "field.extra-type": {ZH: "不认识的字段类型", EN: "unknown field type"},
+    "field.file-is-too-large": {
+        ZH: "文件有 {size:,} 字节，最多接受 {limit:,} 字节",
+        EN: "the file is {size:,} bytes; at most {limit:,} bytes are accepted",
+    },
+    "field.file-too-large": {
+        ZH: "文件太大：最多接受 {limit:,} 字节",
+        EN: "the file is too large: at most {limit:,} bytes are accepted",
+    },
+    "field.file-name-too-many-bytes": {
+        ZH: "文件名太长：按 UTF-8 编码最多 {limit} 字节（约 {chars} 个汉字），请改短后再上传",
+        EN: "at most {limit} bytes in UTF-8 (about {chars} Chinese characters): shorten the file name",
+    },
+    "storage.key-conflict": {
+        ZH: "无法以 {name} 存储：它的一部分已经是一个文件，或它已是其他存储键的前缀（本地存储不能同时存放 a 和 a/b）",
+        EN: "cannot store key {name}: a part of it is already an object, or it is already a prefix of other keys"
+        " (the local store cannot hold both 'a' and 'a/b')",
+    },
+    # Bytes that are not what their declared type says (core.platform.content_check)
+    "content.not-declared": {
+        ZH: "内容是{actual}，不是 {declared}：{advice}",
+        EN: "the content is {actual}, not {declared}: {advice}",
+    },
+    "content.described": {ZH: "{what}（{type}）", EN: "{what} ({type})"},
+    "content.declare": {ZH: "请把类型声明为 {actual}", EN: "declare {actual}"},
+    "content.not-accepted": {
+        ZH: "不接受这类文件（接受：{accepted}）",
+        EN: "files of that kind are not accepted (accepted: {accepted})",
+    },
+    "content.hint-xlsx": {
+        ZH: "请把工作簿另存为 .xlsx 格式（Excel 2007 及以后）",
+        EN: "save the workbook as .xlsx (Excel 2007 or later)",
+    },
+    "content.hint-utf8": {ZH: "请把文本另存为 UTF-8 编码", EN: "save the text as UTF-8"},
+    "content.hint-json-utf8": {ZH: "请以 UTF-8 编码发送 JSON", EN: "send JSON encoded as UTF-8"},
+    "content.markup": {
+        ZH: "内容是{actual}，不是 {declared}：标记语言（HTML、XML）不能作为文本上传",
+        EN: "the content is {actual}, not {declared}: markup is not accepted as text",
+    },
+    "content.bad-json": {
+        ZH: "内容不是有效的 JSON：请发送格式正确的 JSON 文档",
+        EN: "the content is not valid JSON ({detail}): send a well-formed JSON document",
+    },
+    "content.svg": {
+        ZH: "不接受这个 SVG：{problem}；请改为上传 PNG 图片",
+        EN: "the SVG is not accepted: {problem}; upload a PNG image instead",
+    },
+    "content.svg-not-utf8": {ZH: "它不是 UTF-8 文本", EN: "it is not UTF-8 text"},
+    "content.svg-dtd": {ZH: "它声明了 DTD 或实体", EN: "it declares a DTD or entities"},
+    "content.svg-not-xml": {ZH: "它不是格式正确的 XML", EN: "it is not well-formed XML ({detail})"},
+    "content.svg-processing-instruction": {
+        ZH: "它含有处理指令（如外部样式表）",
+        EN: "it contains a processing instruction (e.g. an external stylesheet)",
+    },
+    "content.svg-root": {ZH: "它的根元素是 <{tag}>，不是 <svg>", EN: "its root element is <{tag}>, not <svg>"},
+    "content.svg-element": {ZH: "它含有 <{tag}> 元素", EN: "it contains a <{tag}> element"},
+    "content.svg-stylesheet-outside": {
+        ZH: "它的样式表引用了文件以外的内容",
+        EN: "its stylesheet refers to something outside the file",
+    },
+    "content.svg-handler": {ZH: "它有事件处理属性（{attr}）", EN: "it has an event handler attribute ({attr})"},
+    "content.svg-javascript": {
+        ZH: "它的属性（{attr}）中有 javascript: 地址",
+        EN: "an attribute ({attr}) holds a javascript: address",
+    },
+    "content.svg-href-outside": {
+        ZH: "它引用了文件以外的内容（href）",
+        EN: "it refers to something outside the file (href)",
+    },
+    "content.svg-style-outside": {
+        ZH: "它的 style 属性引用了文件以外的内容",
+        EN: "a style attribute refers to something outside the file",
+    },
+    "content.svg-animates": {ZH: "它以动画改变链接或事件处理属性", EN: "it animates a link or an event handler"},
+    # What bytes are, as content.not-declared names them (core.platform.content_check.sniff)
+    "media.application/pdf": {ZH: "PDF 文档", EN: "a PDF document"},
+    "media.image/png": {ZH: "PNG 图片", EN: "a PNG image"},
+    "media.image/jpeg": {ZH: "JPEG 图片", EN: "a JPEG image"},
+    "media.image/gif": {ZH: "GIF 图片", EN: "a GIF image"},
+    "media.application/x-msdownload": {ZH: "Windows 可执行程序", EN: "a Windows executable"},
+    "media.application/x-executable": {ZH: "ELF 可执行程序", EN: "an ELF executable"},
+    "media.application/gzip": {ZH: "gzip 压缩包", EN: "a gzip archive"},
+    "media.application/x-7z-compressed": {ZH: "7-Zip 压缩包", EN: "a 7-Zip archive"},
+    "media.application/vnd.rar": {ZH: "RAR 压缩包", EN: "a RAR archive"},
+    "media.application/x-ole-storage": {ZH: "旧版 Office 文件（OLE）", EN: "an old Office (OLE) file"},
+    "media.application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+        ZH: "Excel 工作簿（.xlsx）",
+        EN: "an Excel workbook (.xlsx)",
+    },
+    "media.application/vnd.openxmlformats-officedocument.wordprocessingml.document": {
+        ZH: "Word 文档（.docx）",
+        EN: "a Word document (.docx)",
+    },
+    "media.application/zip": {ZH: "ZIP 压缩包", EN: "a ZIP archive"},
+    "media.image/webp": {ZH: "WebP 图片", EN: "a WebP image"},
+    "media.text/html": {ZH: "HTML 网页", EN: "an HTML document"},
+    "media.image/svg+xml": {ZH: "SVG 图片", EN: "an SVG image"},
+    "media.application/xml": {ZH: "XML 文档", EN: "an XML document"},
+    "media.application/json": {ZH: "JSON 数据", EN: "JSON"},
+    "media.text/plain": {ZH: "纯文本", EN: "plain text"},
+    "media.application/octet-stream": {ZH: "无法识别类型的二进制数据", EN: "binary data of no recognised type"},
     # Refusals sent before the request's headers are read (api.limits.HeaderDeadline)
     "raw.headers-too-large": {
         ZH: "请求行和请求头超过 {limit:,} 字节",

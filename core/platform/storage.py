@@ -37,7 +37,7 @@ from urllib.parse import quote, urlsplit
 import anyio.to_thread
 
 from core.platform import content_check
-from core.platform.messages import Text
+from core.platform.messages import EN, Text
 from core.platform.settings import DEFAULT_CONTENT_TYPES
 
 if TYPE_CHECKING:
@@ -106,7 +106,9 @@ class StorageError(Exception):
 
     status: int = 500
 
-    def __init__(self, message: str, text: Text | None = None) -> None:
+    def __init__(self, message: str | Text, text: Text | None = None) -> None:
+        if isinstance(message, Text):  # catalogued: its English is the message
+            text, message = message, message.render(EN)
         super().__init__(message)
         self.message = message
         #: The message catalogued (:mod:`core.platform.messages`), for a person in the language
@@ -190,50 +192,49 @@ class ObjectInfo:
 
 # --------------------------------------------------------------------------- keys
 
-_SEGMENT_HINT = "use relative, '/'-separated names such as 'exports/2024/清单.xlsx'"
 
-
-def _key_problem(key: object) -> str | None:
+def _key_problem(key: object) -> Text | None:
     """Return why ``key`` is unacceptable, or ``None`` if it is fine."""
     if not isinstance(key, str):
-        return f"a key must be a string, not {type(key).__name__}"
+        return Text("storage.key-not-text", type=type(key).__name__)
     if not key:
-        return "the key is empty"
+        return Text("storage.key-empty")
     if len(key) > MAX_KEY_CHARS:
-        return f"the key is {len(key)} characters long; at most {MAX_KEY_CHARS} are allowed"
+        return Text("storage.key-too-long", length=len(key), limit=MAX_KEY_CHARS)
     for ch in key:
         category = unicodedata.category(ch)
         if category == "Cc":
-            return f"the key contains the control character U+{ord(ch):04X}"
+            return Text("storage.key-control", char=f"U+{ord(ch):04X}")
         if category == "Cs":
             # A lone surrogate cannot be encoded as UTF-8, so it can name neither a file nor
             # an S3 object.
-            return f"the key contains the unpaired surrogate U+{ord(ch):04X}"
+            return Text("storage.key-surrogate", char=f"U+{ord(ch):04X}")
     if "\\" in key:
-        return "the key contains a backslash; separate segments with '/'"
+        return Text("storage.key-backslash")
     if key.startswith("/"):
-        return "the key starts with '/'; keys are relative to the tenant's space"
+        return Text("storage.key-absolute")
     encoded = len(key.encode("utf-8"))
     if encoded > MAX_KEY_BYTES:
-        return f"the key is {encoded} bytes in UTF-8; at most {MAX_KEY_BYTES} are allowed"
+        return Text("storage.key-too-many-bytes", size=encoded, limit=MAX_KEY_BYTES)
     for segment in key.split("/"):
         if segment == "..":
-            return "the key contains a '..' segment"
+            return Text("storage.key-dotdot")
         if segment == ".":
             # 'a/./b' and 'a/b' would be one file locally but two objects on S3.
-            return "the key contains a '.' segment"
+            return Text("storage.key-dot")
         if segment == "":
             # Same reason: 'a//b' and a trailing '/' collapse on a filesystem.
-            return "the key contains an empty segment ('//' or a trailing '/')"
+            return Text("storage.key-empty-segment")
         if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
-            return f"a key segment is longer than {MAX_SEGMENT_BYTES} bytes in UTF-8"
+            return Text("storage.key-long-segment", limit=MAX_SEGMENT_BYTES, chars=MAX_SEGMENT_BYTES // 3)
     return None
 
 
 def _shown(key: object) -> str:
-    """``repr`` of a key, shortened: an error message must stay readable for a 10 kB key."""
+    """``repr`` of a key, shortened: an error message must stay readable for a 10 kB key (the
+    problem itself gives a length that matters; the quote needs no words, so reads in any language)."""
     text = repr(key)
-    return text if len(text) <= 80 else f"{text[:60]}…({len(str(key))} characters)"
+    return text if len(text) <= 80 else f"{text[:60]}…{text[-10:]}"
 
 
 def validate_key(key: str) -> str:
@@ -245,7 +246,7 @@ def validate_key(key: str) -> str:
     """
     problem = _key_problem(key)
     if problem is not None:
-        raise InvalidObject(f"invalid object key {_shown(key)}: {problem}; {_SEGMENT_HINT}")
+        raise InvalidObject(Text("storage.bad-key", name=_shown(key), problem=problem))
     return key
 
 
@@ -336,7 +337,7 @@ class Storage(ABC):
         try:
             return content_check.verify(media, data, self.content_types)
         except content_check.ContentProblem as exc:
-            raise ContentMismatch(str(exc)) from None
+            raise ContentMismatch(exc.text) from None
 
     async def get(self, tenant_id: uuid.UUID, key: str) -> bytes:
         """Return the object's bytes; raise :class:`ObjectNotFound` if there is none."""
@@ -625,10 +626,7 @@ class LocalStorage(Storage):
             raise
 
     def _write_file(self, path: Path, key: str, data: bytes, type_path: Path, content_type: str) -> str:
-        conflict = InvalidObject(
-            f"cannot store key {key!r}: a part of it is already an object, or it is already a "
-            "prefix of other keys (the local store cannot hold both 'a' and 'a/b')"
-        )
+        conflict = InvalidObject(Text("storage.key-conflict", name=_shown(key)))
         self._tmp_dir.mkdir(parents=True, exist_ok=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

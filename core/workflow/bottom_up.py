@@ -148,7 +148,7 @@ async def apply(access: Access, data: AdjustmentApply) -> InstanceView:
         await require_starter(conn, access, d)
         problems, township, title, item = await _problems(conn, access, data)
         if problems:
-            raise ValidationFailed("; ".join(f"{p.field}: {p.message}" for p in problems), errors=problems)
+            raise ValidationFailed.listing(problems)
         application = msgspec.to_builtins(data)
         application.pop("comment", None)
         application["township_code"] = township

@@ -422,62 +422,62 @@ async def _check_inputs(
             continue
         problem, value = await _check_value(ctx, spec, value)
         if problem:
-            errors.append(FieldError(f"inputs.{spec.name}", problem))
+            errors.append(FieldError.said(f"inputs.{spec.name}", problem))
         else:
             clean[spec.name] = value
     if errors:
-        raise ValidationFailed("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+        raise ValidationFailed.listing(errors)
     return clean
 
 
-async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[str | None, Any]:
+async def _check_value(ctx: _Context, spec: StepInput, value: Any) -> tuple[Text | None, Any]:
     if spec.kind == "attachment":
         try:
             storage.validate_key(value)
         except storage.InvalidObject as exc:
-            return f"the key of a stored file: {exc}", value
+            return Text("field.input-stored-file", problem=exc.text or exc.message), value
         return None, value
     if spec.kind == "text":
         if not isinstance(value, str) or not value.strip():
-            return "give text", value
+            return Text("field.input-text"), value
         if len(value) > MAX_TEXT:
-            return f"at most {MAX_TEXT} characters", value
+            return Text("field.at-most-characters", MAX_TEXT=MAX_TEXT), value
         return None, value.strip()
     if spec.kind == "decision":
         if value not in spec.choices:
-            return f"use one of {', '.join(spec.choices)}", value
+            return Text("field.use-one", value=list(spec.choices)), value
         return None, value
     if spec.kind == "number":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return "give a number", value
+            return Text("field.input-number"), value
         return None, value
     if spec.kind == "date":
         try:
             day = datetime.date.fromisoformat(str(value))
         except ValueError:
-            return "give a date (YYYY-MM-DD)", value
+            return Text("field.input-date"), value
         if (problem := day_problem(day)) is not None:
             return problem, value
         if day < calendar.local_date(datetime.datetime.now(datetime.UTC)):
-            return f"{day} is in the past", value
+            return Text("field.input-past", day=day.isoformat()), value
         return None, day.isoformat()
     if spec.kind == "townships":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return "give a list of township codes", value
+            return Text("field.input-townships"), value
         known = set(await township_codes(ctx.conn, ctx.access))
         unknown = [v for v in value if v not in known]
         if unknown:
-            return f"not townships of this tenant: {', '.join(unknown)}", value
+            return Text("field.input-not-townships", codes=unknown), value
         return None, sorted(set(value))
     if spec.kind == "units":
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            return "give a list of unit codes", value
+            return Text("field.input-units"), value
         known = set(await queries.consultable_units(ctx.conn, ctx.access.tenant.id, value))
         unknown = [v for v in value if v not in known]
         if unknown:
-            return f"not departments or agencies of this tenant: {', '.join(unknown)}", value
+            return Text("field.input-not-units", codes=unknown), value
         return None, sorted(set(value))
-    return f"unsupported input kind {spec.kind}", value
+    return Text("field.input-kind", kind=spec.kind), value
 
 
 # --------------------------------------------------------------------------- deadlines
