@@ -150,6 +150,10 @@ async def follow(conn: asyncpg.Connection, tenant_id: uuid.UUID, version: int, n
     Right after a bulk import the tables have no statistics; the planner then takes the
     two catalog versions for one row each and joins them in nested loops (over a minute
     for 5,000 items). Hash joins are right at every size here.
+
+    New entries are inserted in primary-key order: the index's leaf pages then fill one after
+    the other instead of at random (a first version for 400 townships, 136,000 rows: the
+    statement took 2.4 s instead of 2.9 s, docs/scale.md).
     """
     await conn.execute("SET LOCAL enable_nestloop = off")
     changed = await conn.fetch(
@@ -192,6 +196,7 @@ async def follow(conn: asyncpg.Connection, tenant_id: uuid.UUID, version: int, n
            WHERE l.tenant_id = $1 AND cur.status = 'active' AND cur.township_scope = 'all'
              AND NOT EXISTS (SELECT 1 FROM township_entries e WHERE e.tenant_id = $1
                              AND e.township_code = l.township_code AND e.item_code = cur.code)
+           ORDER BY l.township_code, cur.code
           RETURNING township_code
         )
         SELECT township_code FROM removed UNION SELECT township_code FROM reconfirm
