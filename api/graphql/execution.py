@@ -134,7 +134,8 @@ class Frozen(Sequence[Any]):
     process keyed by the views' identity (:class:`_Completed`). ``same_fields`` says that
     ``wrap`` only copies: a plain field of ``wrap(view)`` holds ``view``'s attribute of the
     same name, and so on down nested objects — the views can then be transcoded without being
-    wrapped (module docstring).
+    wrapped (module docstring). The views and their nested objects must be objects, not
+    mappings: msgspec would match a mapping's keys against the response names.
     """
 
     __slots__ = ("_items", "_load", "_views", "_wrap", "name", "renderings", "same_fields")
