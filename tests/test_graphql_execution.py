@@ -224,3 +224,77 @@ async def test_a_frozen_list_with_errors_is_not_reused() -> None:
         result = await fast.execute("{ holder { leaves { text number } } }")
         assert result.data is None and result.errors and result.errors[0].path == ["holder", "leaves", 1, "number"]
     assert len(wrapped) == 4
+
+
+# Transcoding: views shown as they are are converted and encoded by msgspec ----------------------
+
+
+def transcoding_schema(views: list[Any], wrapped: list[int], same_fields: bool) -> strawberry.Schema:
+    """``holder.leaves`` shows ``views`` (Leafy-shaped objects) through a wrap that only copies."""
+
+    def wrap(view: Any) -> Leafy:
+        wrapped.append(1)
+        return Leafy(**{f: getattr(view, f) for f in ("text", "number", "maybe", "words", "day", "blob", "ratio")})
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def holder(self) -> Holder:
+            leaves = Frozen(views, wrap, Kept(), "leaves", same_fields=same_fields)
+            return Holder(name="h", leaf=leafy(), leaves=leaves, optional_leaf=None)  # type: ignore[arg-type]
+
+    return strawberry.Schema(query=Query, execution_context_class=ExecutionContext)
+
+
+TRANSCODED = "{ holder { leaves { __typename text n: number maybe words blob ratio } } }"
+
+
+@pytest.mark.parametrize("broken", [None, "null text", "bad int", "big int", "null word", "int ratio"])
+async def test_views_shown_as_they_are_are_transcoded_as_graphql_core_answers(broken: str | None) -> None:
+    def views() -> list[Leafy]:
+        second = leafy("乙", 2)
+        if broken == "null text":
+            second.text = None  # type: ignore[assignment]
+        elif broken == "bad int":
+            second.number = "many"  # type: ignore[assignment]
+        elif broken == "big int":
+            second.number = 2**40
+        elif broken == "null word":
+            second.words = ["a", None]  # type: ignore[list-item]
+        elif broken == "int ratio":
+            second.ratio = 3
+        return [leafy(), second]
+
+    wrapped: list[int] = []
+    fast = await transcoding_schema(views(), wrapped, same_fields=True).execute(TRANSCODED)
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def holder(self) -> Holder:
+            return Holder(name="h", leaf=leafy(), leaves=views(), optional_leaf=None)
+
+    slow = await strawberry.Schema(query=Query).execute(TRANSCODED)  # graphql-core alone
+    assert outcome(fast) == outcome(slow) if fast.errors else sent(fast) == sent(slow)
+    if broken in (None, "int ratio"):  # transcoded: nothing wrapped, the bytes sent as they are
+        assert isinstance(fast.data["holder"]["leaves"], msgspec.Raw) and not wrapped
+        assert sent(fast)["holder"]["leaves"][1]["__typename"] == "Leafy"
+    else:  # refused by the Struct types: graphql-core's path answered
+        assert wrapped and fast.errors
+
+
+async def test_selections_that_cannot_be_transcoded_take_the_completing_path() -> None:
+    wrapped: list[int] = []
+    fast = transcoding_schema([leafy(), leafy("乙", 2)], wrapped, same_fields=True)
+    for query, expected in [
+        ("{ holder { leaves { shout } } }", {"shout": "乙"}),  # a resolver
+        ("{ holder { leaves { day } } }", {"day": "2026-11-23"}),  # a scalar msgspec writes otherwise
+        ("{ holder { leaves { a: text b: text } } }", {"a": "乙", "b": "乙"}),  # one attribute twice
+    ]:
+        result = await fast.execute(query)
+        assert result.errors is None and sent(result)["holder"]["leaves"][1] == expected
+    assert len(wrapped) == 6
+    # Without same_fields the views are wrapped, whatever the selection.
+    unmarked: list[int] = []
+    result = await transcoding_schema([leafy()], unmarked, same_fields=False).execute(TRANSCODED)
+    assert result.errors is None and unmarked == [1]

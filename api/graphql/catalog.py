@@ -331,6 +331,8 @@ class Entry:
 
     @classmethod
     def of(cls, view: EntryView, access: Access) -> Entry:
+        # Copies only, the item's nested objects too: a published list's entries are shown as
+        # ``Frozen(..., same_fields=True)`` and transcoded from the views (api.graphql.execution).
         return cls(
             item=CatalogItem.of(view.item, access),
             origin=view.origin,
@@ -373,7 +375,7 @@ class TownshipList:
             review_note=view.review_note,
             version=view.version,
             effective_date=view.effective_date,
-            entries=Frozen(view.entries, partial(Entry.of, access=access))  # type: ignore[arg-type]
+            entries=Frozen(view.entries, partial(Entry.of, access=access), same_fields=True)  # type: ignore[arg-type]
             if view.version is not None  # published: immutable (see api.graphql.execution)
             else [Entry.of(e, access) for e in view.entries],
             counts=view.counts,
@@ -386,8 +388,10 @@ class TownshipList:
         """A published version whose body is decoded only if a selection is not kept already
         (api.graphql.execution: completed selections are kept beside the stored body)."""
         shown = cls.of(header, access)
-        shown.entries = Frozen(lambda: parts.body().entries, partial(Entry.of, access=access), parts, "entries")  # type: ignore[assignment]
-        shown.provisions = Frozen(lambda: parts.body().provisions, _same, parts, "provisions")  # type: ignore[assignment]
+        shown.entries = Frozen(  # type: ignore[assignment]
+            lambda: parts.body().entries, partial(Entry.of, access=access), parts, "entries", same_fields=True
+        )
+        shown.provisions = Frozen(lambda: parts.body().provisions, _same, parts, "provisions", same_fields=True)  # type: ignore[assignment]
         shown.counts = parts.counts()  # type: ignore[assignment]
         return shown
 

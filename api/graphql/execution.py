@@ -20,13 +20,23 @@ the views being decoded, wrapped or completed again — when the completion touc
 only (no resolver, so nothing depends on the caller) and raised no error. Where the bytes are
 kept is the list's to say (:class:`Renderings`: for a published township list, beside its
 stored body in core.publication.bodies' per-process cache, within its byte budget).
+
+A list that is not kept yet for a selection is *transcoded* when its views are shown as they are
+(``Frozen(..., same_fields=True)``: every plain field of the wrapped object holds the view's
+attribute of the same name, nested objects too) and the selection has plain fields only, of the
+built-in scalars and JSON: the selection becomes msgspec Struct types (attribute = the view's
+name, encoded name = the response name), and msgspec converts the views into them and encodes
+them in C — no wrapping, no per-field Python. A value the Struct types refuse (a null where the
+schema forbids one, an Int beyond 32 bits, a string where a number is due …) sends the list
+down the path above, which answers or reports it as graphql-core does.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, ClassVar, Protocol
+from typing import Annotated, Any, ClassVar, Protocol
 
 import msgspec
 from graphql import (
@@ -45,8 +55,20 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, vali
 
 _SLOW = object()  # the marker for "take graphql-core's path"
 
-#: Values of exactly these classes are already what the built-in scalars output.
-_EXACT = {"String": str, "ID": str, "Int": int, "Boolean": bool, "Float": float}
+#: Values of exactly these classes are already what the built-in scalars output (not ``Int`` nor
+#: ``Float``: graphql-core refuses an int beyond 32 bits and a float that is not finite).
+_EXACT = {"String": str, "ID": str, "Boolean": bool}
+
+#: What a transcoded leaf may hold, as msgspec types: exactly what the scalar outputs unchanged
+#: (graphql-core's ``Int`` is 32 bits; ``Float`` is finite; strawberry's ``JSON`` is the value as it is).
+_TRANSCODED: dict[str, Any] = {
+    "String": str,
+    "ID": str,
+    "Int": Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)],
+    "Boolean": bool,
+    "Float": Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)],
+    "JSON": Any,
+}
 
 
 class _Plain:
@@ -109,10 +131,14 @@ class Frozen(Sequence[Any]):
     The views must never change, and ``wrap`` must put nothing caller-specific into a plain
     field (resolvers may use the caller: they are not reused). Completed selections are kept
     in ``renderings`` under ``name`` + the selection; without one, in a small map of this
-    process keyed by the views' identity (:class:`_Completed`).
+    process keyed by the views' identity (:class:`_Completed`). ``same_fields`` says that
+    ``wrap`` only copies: a plain field of ``wrap(view)`` holds ``view``'s attribute of the
+    same name, and so on down nested objects — the views can then be transcoded without being
+    wrapped (module docstring). The views and their nested objects must be objects, not
+    mappings: msgspec would match a mapping's keys against the response names.
     """
 
-    __slots__ = ("_items", "_load", "_views", "_wrap", "name", "renderings")
+    __slots__ = ("_items", "_load", "_views", "_wrap", "name", "renderings", "same_fields")
 
     def __init__(
         self,
@@ -120,12 +146,15 @@ class Frozen(Sequence[Any]):
         wrap: Callable[[Any], Any],
         renderings: Renderings | None = None,
         name: str = "",
+        *,
+        same_fields: bool = False,
     ) -> None:
         self._views, self._load = (None, views) if callable(views) else (views, None)
         self._wrap = wrap
         self._items: list[Any] | None = None
         self.renderings = renderings
         self.name = name
+        self.same_fields = same_fields
 
     @property
     def views(self) -> Sequence[Any]:
@@ -188,6 +217,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     _plains: ClassVar[dict[tuple[int, str, str], _Plain | None]] = {}
     completed: ClassVar[_Completed] = _Completed(16)
     _printed: ClassVar[dict[int, tuple[tuple[Any, ...], str]]] = {}
+    #: Struct types of transcoded selections (None: this selection cannot be), by schema,
+    #: type and selection (see :meth:`_selection`).
+    _structs: ClassVar[OrderedDict[tuple[int, str, str], Any]] = OrderedDict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -246,6 +278,13 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         found = kept.rendered(name) if kept is not None else self.completed.get(value.views, selection)
         if found is not None:
             return msgspec.Raw(found)
+        transcoded = self._transcoded(plain, value, field_details_list, selection) if value.same_fields else None
+        if transcoded is not None:
+            if kept is not None:
+                kept.keep(name, transcoded)
+            else:
+                self.completed.put(value.views, selection, transcoded)
+            return msgspec.Raw(transcoded)
         resolved, errors = self._resolved, len(self.collected_errors.errors)
         result = self._complete_objects(plain, value, field_details_list, at, position_context)
         pure = self._resolved == resolved and len(self.collected_errors.errors) == errors
@@ -259,6 +298,49 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
             else:
                 self.completed.put(value.views, selection, encoded)
         return result
+
+    def _transcoded(self, plain: _Plain, value: Frozen, field_details_list: Any, selection: str) -> bytes | None:
+        """``value``'s completed selection encoded by msgspec from its views, or None where the
+        selection or a value needs graphql-core's path."""
+        key = (id(self.schema), plain.kind.name, selection)
+        if key in self._structs:
+            self._structs.move_to_end(key)
+            struct = self._structs[key]
+        else:
+            struct = self._structs[key] = self._struct(plain.kind, field_details_list)
+            if len(self._structs) > 256:
+                self._structs.popitem(last=False)
+        if struct is None:
+            return None
+        try:
+            return msgspec.json.encode(msgspec.convert(value.views, list[struct], from_attributes=True))
+        except msgspec.ValidationError:  # graphql-core decides what to answer for this value
+            return None
+
+    def _struct(self, kind: GraphQLObjectType, field_details_list: Any) -> Any:
+        """A msgspec Struct type for the sub-selection of ``kind`` in ``field_details_list``:
+        one field per response name, in the response's order, read from the view's attribute;
+        None when a field is not plain, not a transcodable leaf, or read twice."""
+        grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
+        if deferred:
+            return None
+        fields: list[tuple[str, Any, Any]] = []
+        for response_name, details in grouped.items():
+            plain = self._plain(kind, details)
+            if plain is _TYPENAME:  # no view has it: the field's default
+                fields.append((f"typename_{len(fields)}__", str, msgspec.field(default=kind.name, name=response_name)))
+                continue
+            if plain is None or any(f[0] == plain.name for f in fields):
+                return None
+            shown = _TRANSCODED.get(plain.kind.name) if plain.coerce is not None else self._struct(plain.kind, details)
+            if shown is None:
+                return None
+            if plain.listed:
+                shown = list[shown]  # type: ignore[valid-type]
+            if plain.nullable and shown is not Any:  # Any holds None already
+                shown = shown | None
+            fields.append((plain.name, shown, msgspec.field(name=response_name)))
+        return msgspec.defstruct(f"{kind.name}Selection", fields, kw_only=True)
 
     def _selection(self, field_details_list: Any) -> str:
         """What decides a field's completed value besides its source: the printed field
