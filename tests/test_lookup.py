@@ -167,6 +167,10 @@ async def test_a_plugin_adds_local_wording(client: httpx.AsyncClient, demo: dict
     wenjiang = await open_access(PLATFORM, demo["wenjiang"].slug)
     assert "鲍鱼池" not in lookup.lexicon_for(wenjiang).readings
     assert "摊贩" in lookup.lexicon_for(wenjiang).readings
+    # each demo county has its dialect's words: 龙沙's 冰溜子 (icicles) is read as 清冰雪
+    longsha = await open_access(PLATFORM, demo["longsha"].slug)
+    assert lookup.lexicon_for(longsha).readings["冰溜子"] == ("清冰雪",)
+    assert "冰溜子" not in lookup.lexicon_for(wenjiang).readings
 
 
 async def test_a_township_name_and_an_item_code(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
