@@ -180,6 +180,7 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 #: regression where an expected-failure mark would not. Raise the floors as it improves; never
 #: tune on the set. The item floors came down from 0.80/0.89 when the catalogs grew to the
 #: seeds' counts (about 300 more items, issue 20): more near neighbours for the same words.
+#: dev2: floors just under what it measures (docs/lookup.md); the targets are not met on it yet.
 FLOORS = {
     "dev": TARGETS,
     "dev2": {**TARGETS, "item_top1": 0.76, "item_top3": 0.92, "unit_top1": 0.88},
