@@ -1,8 +1,10 @@
 """How well the 12345 dispatch understands citizens: the labelled evaluation set over REST.
 
-Two files of colloquial appeals over the five demo counties (``tests/data/dispatch/``):
-``heldout.yaml``, written before any tuning and never tuned on, and ``dev.yaml``, the set
-the lexicon and place recognition were tuned on. Every appeal is sent to
+Three files of colloquial appeals over the five demo counties (``tests/data/dispatch/``):
+``heldout.yaml``, written before any tuning and never tuned on; ``dev.yaml``, the set the
+lexicon and place recognition were tuned on; and ``dev2.yaml``, a second development set
+written later from the catalogs' items (labelled before the lookup was run on it), tuned on
+too and reported apart. Every appeal is sent to
 ``POST /api/v1/tenants/{tenant}/lookup`` exactly as a hotline platform would (its text and
 only the location parameters the caller gave) against tenants provisioned from the plugins
 with every township list published, as ``qingdan demo`` does.
@@ -41,7 +43,9 @@ from tests.conftest import TenantFixture
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="dispatch evaluation")
 PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
 DATA = Path(__file__).parent / "data" / "dispatch"
-SETS = {name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8")) for name in ("dev", "heldout")}
+SETS = {
+    name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8")) for name in ("dev", "dev2", "heldout")
+}
 LOCATION_FIELDS = ("township", "village", "grid")
 
 #: Issue 18's accuracy targets.
@@ -152,11 +156,12 @@ def report(name: str, tally: Tally) -> str:
 
 
 def test_the_sets_are_big_labelled_and_apart() -> None:
-    dev, heldout = SETS["dev"], SETS["heldout"]
-    assert len(dev) + len(heldout) >= 200
-    assert {a["plugin"] for a in heldout} == set(PLUGINS) == {a["plugin"] for a in dev}
-    assert not {a["text"] for a in dev} & {a["text"] for a in heldout}
-    for appeal in (*dev, *heldout):
+    dev, dev2, heldout = SETS["dev"], SETS["dev2"], SETS["heldout"]
+    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100
+    assert {a["plugin"] for a in heldout} == set(PLUGINS) == {a["plugin"] for a in dev} == {a["plugin"] for a in dev2}
+    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, heldout)]
+    assert not texts[0] & texts[2] and not texts[1] & texts[2] and not texts[0] & texts[1]
+    for appeal in (*dev, *dev2, *heldout):
         assert appeal["expect"] and appeal["primary"], appeal
         assert appeal["place"] is None or len(appeal["place"]) == 12, appeal
     # every kind of case is there: a place in the text, a place given, no place at all
@@ -164,6 +169,9 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
         given = [a for a in appeals if any(f in a for f in LOCATION_FIELDS)]
         assert given and len([a for a in appeals if a["place"] is None]) >= 20
         assert len([a for a in appeals if a["place"] and a not in given]) >= 40
+    # dev2 is mostly about words: fewer places named, still some of each kind
+    given2 = [a for a in dev2 if any(f in a for f in LOCATION_FIELDS)]
+    assert given2 and len([a for a in dev2 if a["place"] and a not in given2]) >= 30
 
 
 #: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
@@ -172,13 +180,15 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 #: regression where an expected-failure mark would not. Raise the floors as it improves; never
 #: tune on the set. The item floors came down from 0.80/0.89 when the catalogs grew to the
 #: seeds' counts (about 300 more items, issue 20): more near neighbours for the same words.
+#: dev2: floors just under what it measures (docs/lookup.md); the targets are not met on it yet.
 FLOORS = {
     "dev": TARGETS,
+    "dev2": {**TARGETS, "item_top1": 0.76, "item_top3": 0.92, "unit_top1": 0.88},
     "heldout": {**TARGETS, "item_top1": 0.76, "item_top3": 0.85, "unit_top1": 0.81},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "heldout"])
 async def test_dispatch_accuracy(client: httpx.AsyncClient, counties: dict[str, TenantFixture], name: str) -> None:
     tally = await evaluate(client, counties, SETS[name])
     print(f"\n{report(name, tally)}")

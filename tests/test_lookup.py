@@ -167,6 +167,10 @@ async def test_a_plugin_adds_local_wording(client: httpx.AsyncClient, demo: dict
     wenjiang = await open_access(PLATFORM, demo["wenjiang"].slug)
     assert "鲍鱼池" not in lookup.lexicon_for(wenjiang).readings
     assert "摊贩" in lookup.lexicon_for(wenjiang).readings
+    # each demo county has its dialect's words: 龙沙's 冰溜子 (icicles) is read as 清冰雪
+    longsha = await open_access(PLATFORM, demo["longsha"].slug)
+    assert lookup.lexicon_for(longsha).readings["冰溜子"] == ("清冰雪",)
+    assert "冰溜子" not in lookup.lexicon_for(wenjiang).readings
 
 
 async def test_a_township_name_and_an_item_code(client: httpx.AsyncClient, demo: dict[str, TenantFixture]) -> None:
@@ -523,7 +527,11 @@ def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it(
 
     # a department-only child at 99 % of its parent stays behind it; the township's task goes first
     assert order(("P", 12.6), ("P-T1", 12.45), ("P-T2", 11.5)) == ["P-T2", "P", "P-T1"]
-    assert order(("P", 12.6), ("P-T1", 12.7)) == ["P-T1", "P"]  # …unless it scores as well
+    # …and at a little more than its parent too: it goes first only when it scores clearly better
+    assert order(("P", 12.6), ("P-T1", 12.7)) == ["P", "P-T1"]
+    assert order(("P", 10.0), ("P-T1", 12.6)) == ["P-T1", "P"]
+    # held behind its parent, it ranks at the parent's score (another item between them goes first)
+    assert order(("P", 10.0), ("P-T1", 12.0), ("X", 11.0)) == ["X", "P", "P-T1"]
     # a child that still involves the parent's lead goes first at 90 %
     assert order(("Q", 9.36), ("Q-R1", 9.34)) == ["Q-R1", "Q"]
     # two promoted children keep their own order; a promoted child is never ranked below its own score

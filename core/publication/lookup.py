@@ -836,6 +836,9 @@ async def _rank(
 
 #: A child item scoring at least this share of its parent's score goes before it.
 SPECIFIC_SHARE = 0.9
+#: A department's own task under an item the township leads goes before that item only when it
+#: scores this much more than it.
+OWN_TASK_MARGIN = 1.25
 
 
 def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> list[Hit]:
@@ -845,8 +848,9 @@ def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> 
     before one parent keep their own order by score. A child in which the parent's lead has
     no part at all — a department's own task under an item the township leads (组织消防安全
     专项检查 under 消防安全群防群治, 指导人民调解工作 under 矛盾纠纷排查调处) — is promoted only
-    when it scores at least as well as the parent: the parent says who answers for the
-    matter, and the appeal must point at the department's own work to overrule it. A child
+    when it scores clearly better than the parent (:data:`OWN_TASK_MARGIN`; else it comes
+    after it): the parent says who answers for the matter, and the appeal must point
+    at the department's own work to overrule it. A child
     that still involves the parent's lead (the district bureau leads, the township
     cooperates) is the precise assignment and goes first as before."""
     scores = {h.code: h.score for h in hits}
@@ -859,7 +863,13 @@ def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> 
     def key(h: Hit) -> tuple[float, int, float, str]:
         item = items.get(h.code)
         parent = item.parent_code if item is not None else None
-        if item is not None and parent in scores and h.score >= share(item, items[parent]) * scores[parent]:
+        if item is None or parent not in scores:
+            return (-h.score, 1, 0.0, h.code)
+        needed = share(item, items[parent])
+        if needed > SPECIFIC_SHARE and h.score < OWN_TASK_MARGIN * scores[parent]:
+            # after the parent, never above its own score
+            return (-min(scores[parent], h.score), 2, -h.score, h.code)
+        if h.score >= needed * scores[parent]:
             return (-max(scores[parent], h.score), 0, -h.score, h.code)  # never below its own score
         return (-h.score, 1, 0.0, h.code)
 

@@ -87,3 +87,11 @@ def qingdan_evaluation_scheme() -> EvaluationScheme:
 def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:
     """Lanshan's rule: every township type has indicators of its own."""
     return evaluation.RULES
+
+
+@hookimpl
+def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:
+    """Southern Shandong wording of appeals in Lanshan (data in :mod:`.lookup`)."""
+    from .lookup import SYNONYMS
+
+    return SYNONYMS

@@ -85,3 +85,11 @@ def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:
 def qingdan_accountability_situations() -> AccountabilityRules:
     """Longsha's 7 situations of not performing by the list and 6 methods."""
     return evaluation.ACCOUNTABILITY
+
+
+@hookimpl
+def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:
+    """Northeastern wording of appeals in Longsha (data in :mod:`.lookup`)."""
+    from .lookup import SYNONYMS
+
+    return SYNONYMS

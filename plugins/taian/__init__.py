@@ -81,3 +81,11 @@ def qingdan_evaluation_scheme() -> EvaluationScheme:
 def qingdan_evaluation_rules() -> tuple[EvaluationRule, ...]:
     """Tai'an's rules: 1/3, 60%, area agencies summed by the host, no excellent without the township."""
     return evaluation.RULES
+
+
+@hookimpl
+def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:
+    """Central Shandong wording of appeals in Tai'an (data in :mod:`.lookup`)."""
+    from .lookup import SYNONYMS
+
+    return SYNONYMS

@@ -78,3 +78,11 @@ def qingdan_evaluation_scheme() -> EvaluationScheme:
 def qingdan_check_indicator(indicator: Indicator, context: IndicatorContext) -> list[Problem]:
     """Wenjiang: district-department work is never a township target."""
     return evaluation.check_indicator(indicator, context)
+
+
+@hookimpl
+def qingdan_lookup_synonyms() -> dict[str, tuple[str, ...]]:
+    """Sichuanese wording of appeals in Wenjiang (data in :mod:`.lookup`)."""
+    from .lookup import SYNONYMS
+
+    return SYNONYMS
