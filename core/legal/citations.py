@@ -210,6 +210,7 @@ def _fast_normal(text: str) -> tuple[str, list[int]] | None:
     return to_simplified(folded.translate(_ANGLE)), list(range(len(text)))
 
 
+@lru_cache(maxsize=16384)  # a title recurs in many citations; the library's titles are read every resolution
 def normalize_title(title: str) -> str:
     """A document title in the form used for matching: see :func:`normalize_text`; without
     the 《》 marks and the spaces."""
@@ -334,10 +335,13 @@ def _one_article(text: str, s: str, origin: list[int]) -> CitationRef | None:
     m = _ONE_ARTICLE.fullmatch(s)
     if m is None or len(s) != len(text) or origin[-1] != len(text) - 1:
         return None  # something was dropped or folded while normalising: the careful path
-    numbers = _numbers(m.group(2))
-    if not isinstance(numbers, list) or len(numbers) != 1 or numbers[0] < 1:
+    try:
+        number = parse_number(m.group(2))  # numerals only: no list, no range
+    except ValueError:
+        return None  # the token loop says why
+    if number < 1:
         return None
-    return CitationRef(normalize_title(m.group(1)), numbers[0], None, None, text.strip())
+    return CitationRef(normalize_title(m.group(1)), number, None, None, text.strip())
 
 
 def parse_citations(text: str, *, default_title: str | None = None) -> list[CitationRef | Unparsed]:

@@ -559,34 +559,39 @@ class CheckedCitationRow(_Row, frozen=True):
 
 async def checked_citations(
     conn: asyncpg.Connection,
-    tenants: Sequence[uuid.UUID | None],
-    documents: Sequence[uuid.UUID | None],
+    tenants: Sequence[uuid.UUID],
+    documents: Sequence[uuid.UUID],
+    cited: Sequence[int],
     articles: Sequence[int | None],
     paragraphs: Sequence[int | None],
     items: Sequence[int | None],
 ) -> list[CheckedCitationRow]:
-    """Per resolved citation (1-based ``n``): whether the document's latest version has the
-    provision, the paragraph an item without one is in, the last article."""
-    # The latest version once per document (10,000 citations name about 1,000), the last
-    # article only where the cited one is missing (it is for the message).
+    """Per cited provision (1-based ``n``; ``cited`` is its document's 1-based position in
+    ``tenants``/``documents``): whether the document's latest version has the provision, the
+    paragraph an item without one is in, the last article."""
+    # Each document once (10,000 citations name about 1,000), its latest version once; each
+    # provision once, by its document's number rather than two uuids; the last article only
+    # where the cited one is missing (it is for the message).
     records = await conn.fetch(
-        "WITH q AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
-        "  WITH ORDINALITY AS q(t, d, article, paragraph, item, n) WHERE q.d IS NOT NULL),"
-        " v AS MATERIALIZED (SELECT k.t, k.d, lv.id FROM (SELECT DISTINCT t, d FROM q) k"
-        "  CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v WHERE v.tenant_id = k.t"
-        "  AND v.document_id = k.d ORDER BY v.version_date DESC LIMIT 1) lv)"
+        "WITH d AS MATERIALIZED (SELECT d.n, d.t, lv.id FROM unnest($1::uuid[], $2::uuid[])"
+        "  WITH ORDINALITY AS d(t, d, n)"
+        "  CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v WHERE v.tenant_id = d.t"
+        "  AND v.document_id = d.d ORDER BY v.version_date DESC LIMIT 1) lv),"
+        " q AS (SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[])"
+        "  WITH ORDINALITY AS q(doc, article, paragraph, item, n))"
         " SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph,"
         " CASE WHEN q.article IS NOT NULL AND p.article IS NULL THEN"
-        " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = q.t AND m.version_id = v.id"
+        " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = d.t AND m.version_id = d.id"
         "  AND m.paragraph = 0 AND m.item = 0) END AS last"
-        " FROM q LEFT JOIN v ON v.t = q.t AND v.d = q.d"
+        " FROM q LEFT JOIN d ON d.n = q.doc"
         " LEFT JOIN LATERAL (SELECT pv.article, pv.paragraph FROM provisions pv"
-        "  WHERE pv.tenant_id = q.t AND pv.version_id = v.id AND pv.article = q.article"
+        "  WHERE pv.tenant_id = d.t AND pv.version_id = d.id AND pv.article = q.article"
         "  AND pv.item = coalesce(q.item, 0) AND (pv.paragraph = q.paragraph"
         "   OR (q.paragraph IS NULL AND (q.item IS NOT NULL OR pv.paragraph = 0)))"
         "  ORDER BY pv.paragraph LIMIT 1) p ON true",
         tenants,
         documents,
+        cited,
         articles,
         paragraphs,
         items,
