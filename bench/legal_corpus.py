@@ -208,12 +208,14 @@ def _citations(library: Library) -> list[str]:
     """10,000 distinct citation strings naming 1,000 documents as people write them."""
     rng = random.Random(19)
     docs = rng.sample([e for e in library.entries if e.visible], 1000)
-    out: list[str] = []
-    for i in range(10_000):
+    out: dict[str, None] = dict.fromkeys(FORMS)
+    i = 0
+    while len(out) < 10_000:  # distinct strings: a repeat would be resolved once
         e = docs[i % len(docs)]
         names = [e.title, e.title.removeprefix("中华人民共和国"), *e.abbreviations]
-        out.append(f"《{rng.choice(names)}》{article_label(1 + i // len(docs) + rng.randrange(20))}")
-    return list(dict.fromkeys(out))[:10_000] + FORMS[: max(0, 10_000 - len(set(out)))]
+        out.setdefault(f"《{rng.choice(names)}》{article_label(1 + i // len(docs) + rng.randrange(20))}")
+        i += 1
+    return list(out)
 
 
 async def _tenant() -> Access:

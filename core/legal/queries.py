@@ -498,20 +498,42 @@ APPEND_SEARCH_BIGRAMS = (
 
 
 class PostingRow(_Row, frozen=True):
-    bigram: str
+    library: str  # the database and its server's start, with the generation: what a kept copy is of
+    generation: int
+    bigram: str | None
     ordinals: bytes | None
     appended: list[int] | None
 
 
 async def postings(conn: asyncpg.Connection, bigrams: list[str]) -> list[PostingRow]:
-    """Each bigram's ordered articles (packed, see migration 0014) and appended ones."""
+    """Each bigram's ordered articles (packed, see migration 0014) and appended ones, with the
+    shared library's identity and generation (every row; one row of them alone when ``bigrams``
+    is empty)."""
     records = await conn.fetch(
-        "SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal) FROM legal_search_appended a"
-        "  WHERE a.bigram = b.bigram) AS appended"
-        " FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram",
+        "SELECT current_database() || ' ' || pg_postmaster_start_time() AS library, g.generation,"
+        " b.bigram, b.ordinals, b.appended FROM library_generation g"
+        " LEFT JOIN LATERAL (SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal)"
+        "  FROM legal_search_appended a WHERE a.bigram = b.bigram) AS appended"
+        "  FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram) b ON true",
         bigrams,
     )
     return rows_as(PostingRow, records)
+
+
+class OrdinalGroupRow(_Row, frozen=True):
+    region_code: str | None
+    level: str
+    ordinals: list[int]
+
+
+async def ordinal_groups(conn: asyncpg.Connection) -> list[OrdinalGroupRow]:
+    """The indexed articles by their document's region and level (a few dozen groups)."""
+    records = await conn.fetch(
+        "SELECT d.region_code, d.level, array_agg(a.ordinal) AS ordinals FROM legal_search_articles a"
+        f" JOIN legal_documents d ON d.tenant_id = {_SHARED} AND d.id = a.document_id"
+        " GROUP BY d.region_code, d.level"
+    )
+    return rows_as(OrdinalGroupRow, records)
 
 
 class AllOrdinalsRow(_Row, frozen=True):
