@@ -405,6 +405,8 @@ class ProvisionHitRow(_Row, frozen=True):
     chapter: str | None
     text: str
     ordered_hits: int
+    library: str  # LIBRARY_STATE: which index the candidates had to come from
+    generation: int
 
 
 async def provision_hits(
@@ -438,7 +440,8 @@ async def provision_hits(
         "  FROM provisions p WHERE p.tenant_id = $8 AND p.paragraph = 0 AND p.item = 0"
         "  AND p.text ILIKE ALL($11))"
         " SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
-        " p.article, p.label, p.chapter, p.text, count(*) FILTER (WHERE p.ordered) OVER () AS ordered_hits"
+        " p.article, p.label, p.chapter, p.text, count(*) FILTER (WHERE p.ordered) OVER () AS ordered_hits,"
+        f" {_LIBRARY} AS library, (SELECT generation FROM library_generation) AS generation"
         " FROM hit p"
         " JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
         " JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
@@ -497,8 +500,20 @@ APPEND_SEARCH_BIGRAMS = (
 )
 
 
+# The database a process reads the shared library from (and its server's start): with the
+# library's generation, what a copy of the search index kept in process is of (tests run
+# several databases in one process; their generations may coincide).
+_LIBRARY = "current_database() || ' ' || pg_postmaster_start_time()"
+
+
+async def library_state(conn: asyncpg.Connection) -> tuple[str, int]:
+    record = await conn.fetchrow(f"SELECT {_LIBRARY} AS library, generation FROM library_generation")
+    assert record is not None, "library_generation has its row"
+    return record["library"], record["generation"]
+
+
 class PostingRow(_Row, frozen=True):
-    library: str  # the database and its server's start, with the generation: what a kept copy is of
+    library: str  # _LIBRARY
     generation: int
     bigram: str | None
     ordinals: bytes | None
@@ -510,7 +525,7 @@ async def postings(conn: asyncpg.Connection, bigrams: list[str]) -> list[Posting
     shared library's identity and generation (every row; one row of them alone when ``bigrams``
     is empty)."""
     records = await conn.fetch(
-        "SELECT current_database() || ' ' || pg_postmaster_start_time() AS library, g.generation,"
+        f"SELECT {_LIBRARY} AS library, g.generation,"
         " b.bigram, b.ordinals, b.appended FROM library_generation g"
         " LEFT JOIN LATERAL (SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal)"
         "  FROM legal_search_appended a WHERE a.bigram = b.bigram) AS appended"

@@ -25,6 +25,7 @@ the index can only narrow, never decide, what matches.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -142,6 +143,15 @@ class _Known:
         self.groups: list[queries.OrdinalGroupRow] | None = None
         self._masks: dict[tuple[str, str | None], np.ndarray] = {}
 
+    def holds(self, keys: list[str]) -> bool:
+        """Whether a search by these bigrams can do without reading the index."""
+        return bool(keys) and self.groups is not None and all(k in self.postings for k in keys)
+
+    def kept(self, keys: list[str]) -> list[tuple[np.ndarray, frozenset[int]]]:
+        for k in keys:
+            self.postings.move_to_end(k)
+        return [self.postings[k] for k in keys]
+
     def keep(self, bigram: str, ordered: np.ndarray, appended: frozenset[int]) -> None:
         self.postings[bigram] = (ordered, appended)
         self.size += len(ordered)
@@ -184,11 +194,7 @@ async def _read_postings(conn: asyncpg.Connection, keys: list[str]) -> list[tupl
             _known.keep(r.bigram, np.frombuffer(r.ordinals or b"", dtype="<u4"), frozenset(r.appended or ()))
     if _known.groups is None:
         _known.groups = await queries.ordinal_groups(conn)
-    found = []
-    for k in keys:
-        found.append(_known.postings[k])
-        _known.postings.move_to_end(k)
-    return found
+    return _known.kept(keys)
 
 
 def _visible(ordinals: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -205,20 +211,21 @@ async def _candidates(
     document_id: uuid.UUID | None,
     division_code: str,
     level: str | None,
+    keys: list[str],
+    known: _Known | None,
 ) -> tuple[np.ndarray, list[int]]:
     """Ordered candidates (ascending, after the cursor's position, within the document if one
     is named: its articles are a run of ordinals; of the tenant's region and the level) and
-    appended ones."""
-    keys = sorted(set().union(*(bigrams(w) for w in words)))
+    appended ones; from ``known`` when given (its generation is checked afterwards)."""
     if not keys:  # only one-character words: every article is a candidate
         every = await queries.all_ordinals(conn)
         ordered = np.array(every.ordered or [], dtype=np.uint32)
         appended = every.appended or []
     else:
-        lists = await _read_postings(conn, keys)
+        lists = known.kept(keys) if known is not None else await _read_postings(conn, keys)
         ordered = _intersection([o for o, _ in lists])
         appended = sorted(frozenset.intersection(*(a for _, a in lists)))
-        mask = _known.visible(division_code, level)
+        mask = (known or _known).visible(division_code, level)
         ordered = _visible(ordered, mask)
         appended = _visible(np.array(appended, dtype=np.uint32), mask).tolist()
     if after is not None and len(ordered):
@@ -245,9 +252,15 @@ async def search(
 
     The ordered candidates are checked a slice at a time from the smallest: once ``limit`` of
     them match, no later one can come before them, so the page is complete; otherwise the slice
-    grows fourfold. Appended candidates and the tenant's own articles are checked every time
-    (they are few) and merged by the statement's order."""
-    ordered, appended = await _candidates(conn, words, after, document_id, division_code, level)
+    grows by the share that matched so far (fourfold when none did). Appended candidates and
+    the tenant's own articles are checked every time (they are few) and merged by the
+    statement's order. When the process holds every bigram of the words, the index is not read:
+    the statement says which generation of the library it read, and a search made from an older
+    copy is made again."""
+    global _known
+    keys = sorted(set().union(*(bigrams(w) for w in words)))
+    known = _known if _known.holds(keys) else None
+    ordered, appended = await _candidates(conn, words, after, document_id, division_code, level, keys, known)
     # Words of two characters are their own bigram: each candidate of the tenant's region and
     # level is a match (but for a superseded version), so the first page needs no more than
     # ``limit`` of them; longer words may miss (安全 and 全生 without 安全生).
@@ -266,6 +279,24 @@ async def search(
             limit=limit,
             division_code=division_code,
         )
-        if end >= len(ordered) or (rows and rows[0].ordered_hits >= limit):
-            return rows
-        end = min(len(ordered), end * 4)
+        hits = rows[0].ordered_hits if rows else 0
+        if end >= len(ordered) or hits >= limit:
+            break
+        end = min(len(ordered), max(end + limit // 2, math.ceil(end * limit / hits * 1.25)) if hits else end * 4)
+    if known is not None:
+        state = (rows[0].library, rows[0].generation) if rows else await queries.library_state(conn)
+        if state != (known.library, known.generation):
+            if _known is known:
+                _known = _Known(*state)
+            return await search(
+                conn,
+                tenant_id,
+                words=words,
+                patterns=patterns,
+                level=level,
+                document_id=document_id,
+                after=after,
+                limit=limit,
+                division_code=division_code,
+            )
+    return rows
