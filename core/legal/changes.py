@@ -23,6 +23,7 @@ from core.legal.model import (
     TownshipImpact,
     VersionRef,
 )
+from core.legal.published_entries import PublishedCodes, latest_published
 from core.platform.db import platform_transaction, tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.messages import Text
@@ -157,15 +158,15 @@ async def impact_preview(conn: asyncpg.Connection, change: queries.ChangeRow, af
 
 async def _townships(
     conn: asyncpg.Connection, codes: dict[uuid.UUID, list[str]]
-) -> tuple[list[tuple[uuid.UUID, queries.WorkingEntriesRow]], list[tuple[uuid.UUID, queries.LatestPublishedRow]]]:
+) -> tuple[list[tuple[uuid.UUID, queries.WorkingEntriesRow]], list[tuple[uuid.UUID, PublishedCodes]]]:
     """Working-copy and latest published entries of the items, per tenant and township."""
     working: list[tuple[uuid.UUID, queries.WorkingEntriesRow]] = []
-    published: list[tuple[uuid.UUID, queries.LatestPublishedRow]] = []
+    published: list[tuple[uuid.UUID, PublishedCodes]] = []
     if codes:
         await conn.execute(queries.CUSTOM_PLANS)
     for tenant_id, tenant_codes in codes.items():  # one plan per tenant: its arrays, its rows
         working += [(tenant_id, r) for r in await queries.working_entries(conn, tenant_id, tenant_codes)]
-        published += [(tenant_id, r) for r in await queries.latest_published_entries(conn, tenant_id, tenant_codes)]
+        published += [(tenant_id, p) for p in await latest_published(conn, tenant_id, tenant_codes)]
     return working, published
 
 
@@ -212,7 +213,7 @@ async def _assemble(
         if key not in townships:
             townships[key] = TownshipImpact(p.township_code, p.name, [], [], None, [])
         townships[key].published_version = p.number
-        townships[key].published_item_codes = split(p.codes)
+        townships[key].published_item_codes = p.codes
     for (tenant_id, _), township in sorted(townships.items(), key=lambda kv: kv[0][1]):
         if tenant_id in tenants:
             tenants[tenant_id].townships.append(township)

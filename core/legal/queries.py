@@ -545,8 +545,9 @@ async def ordinal_groups(conn: asyncpg.Connection) -> list[OrdinalGroupRow]:
     """The indexed articles by their document's region and level (a few dozen groups)."""
     records = await conn.fetch(
         "SELECT d.region_code, d.level, array_agg(a.ordinal) AS ordinals FROM legal_search_articles a"
-        f" JOIN legal_documents d ON d.tenant_id = {_SHARED} AND d.id = a.document_id"
-        " GROUP BY d.region_code, d.level"
+        " JOIN legal_documents d ON d.tenant_id = $1 AND d.id = a.document_id"
+        " GROUP BY d.region_code, d.level",
+        SHARED_TENANT,
     )
     return rows_as(OrdinalGroupRow, records)
 
@@ -977,31 +978,48 @@ async def working_entries_of_version(
     return rows_as(WorkingEntriesRow, records)
 
 
+class LatestPublishedVersionRow(_Row, frozen=True):
+    library: str  # _LIBRARY: a kept copy of a version's entries is of this database's version
+    township_code: str
+    number: int
+    name: str
+
+
+async def latest_published_versions(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[LatestPublishedVersionRow]:
+    """Each township's latest published list version."""
+    records = await conn.fetch(
+        f"SELECT {_LIBRARY} AS library, v.township_code, max(v.number) AS number, j.name"
+        " FROM township_list_versions v JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = v.township_code"
+        " WHERE v.tenant_id = $1 GROUP BY v.township_code, j.name",
+        tenant_id,
+    )
+    return rows_as(LatestPublishedVersionRow, records)
+
+
 class LatestPublishedRow(_Row, frozen=True):
     township_code: str
     number: int
     codes: str  # joined, as WorkingEntriesRow's
-    name: str
 
 
 async def latest_published_entries(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, codes: list[str]
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, townships: list[str]
 ) -> list[LatestPublishedRow]:
-    """Per township, its latest published list version's entries among ``codes``: the open
-    spans (``valid_until IS NULL`` is exactly "on the township's newest version", migration
-    0010), read from the spans alone rather than through the per-version view, which joins
-    every span to the versions it covers."""
+    """Every entry of these townships' latest published list versions: the open spans
+    (``valid_until IS NULL`` is exactly "on the township's newest version", migration 0010),
+    read from the spans alone rather than through the per-version view, which joins every
+    span to the versions it covers; with the version's number, read in the same snapshot."""
     records = await conn.fetch(
         "WITH s AS (SELECT township_code, string_agg(item_code, ' ') AS codes"
         "  FROM township_entry_spans WHERE tenant_id = $1 AND valid_until IS NULL"
-        "  AND item_code = ANY($2::text[]) GROUP BY township_code),"
+        "  AND township_code = ANY($2::text[]) GROUP BY township_code),"
         " latest AS (SELECT township_code, max(number) AS number"
-        "  FROM township_list_versions WHERE tenant_id = $1 GROUP BY township_code)"
-        " SELECT s.township_code, l.number, s.codes, j.name FROM s"
-        " JOIN latest l ON l.township_code = s.township_code"
-        " JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = s.township_code",
+        "  FROM township_list_versions WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
+        "  GROUP BY township_code)"
+        " SELECT l.township_code, l.number, coalesce(s.codes, '') AS codes FROM latest l"
+        " LEFT JOIN s ON s.township_code = l.township_code",
         tenant_id,
-        codes,
+        townships,
     )
     return rows_as(LatestPublishedRow, records)
 
