@@ -11,9 +11,10 @@ short title or abbreviation, pure resolution and through the service (one transa
 provisions checked in the database) — beside a dict lookup of the same titles; legal search
 (``search_provisions``) with random queries — words of 2, 3 and 4 characters cut from random
 articles, one or two words, some of them matching nothing — with 1 and 16 concurrent callers,
-p50/p95/p99 (target p99 ≤ 50 ms at 16), each query's first run (cold; on pooled connections that
-already ran 64 other queries, as a running server's have) apart from its repeat (warm), beside the in-run limit: a constant statement through the same tenant transaction at
-the same concurrency; and, for comparison, the same queries as a scan of every article.
+p50/p95/p99 (target p99 ≤ 50 ms at 16), each query's first run (cold; on pooled connections
+that already ran 64 other queries, as a running server's have) apart from its repeat (warm),
+beside the in-run limit: a constant statement through the same tenant transaction at the same
+concurrency; and, for comparison, the same queries as a scan of every article.
 """
 
 from __future__ import annotations
