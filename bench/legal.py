@@ -15,8 +15,9 @@
    - the recording: the same, committed — it also opens the draft (``core.catalog.editing.open_draft``
      copies the published catalog) and one adjustment per item — then undone as the owner so
      that the next round starts from the same state.
-   The reference is the read-only SQL the analysis cannot do without (affected items,
-   working-copy entries, published entries), sent raw over asyncpg as the owner.
+   The reference is the read-only SQL the analysis needed in its first shape (affected items,
+   working-copy entries, published entries through the per-version view, as arrays), sent raw
+   over asyncpg as the owner; the analysis now reads less (docs/legal-library.md).
 2. Parsing ``--citations`` distinct citations written the ways people write them (full and
    short titles, 款 and 项, lists, ranges, traditional characters) with
    :func:`core.legal.citations.parse_citations`, then resolving them against the library's

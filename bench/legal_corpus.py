@@ -11,9 +11,10 @@ short title or abbreviation, pure resolution and through the service (one transa
 provisions checked in the database) — beside a dict lookup of the same titles; legal search
 (``search_provisions``) with random queries — words of 2, 3 and 4 characters cut from random
 articles, one or two words, some of them matching nothing — with 1 and 16 concurrent callers,
-p50/p95/p99 (target p99 ≤ 50 ms at 16), each query's first run (cold) apart from its repeat
-(warm), beside the in-run limit: a constant statement through the same tenant transaction at
-the same concurrency; and, for comparison, the same queries as a scan of every article.
+p50/p95/p99 (target p99 ≤ 50 ms at 16), each query's first run (cold; on pooled connections
+that already ran 64 other queries, as a running server's have) apart from its repeat (warm),
+beside the in-run limit: a constant statement through the same tenant transaction at the same
+concurrency; and, for comparison, the same queries as a scan of every article.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ async def run(data_dir: Path, queries_per_run: int) -> bool:
             index_s = time.perf_counter() - t
             library = await citable_library(conn, uuid.uuid4(), "370902")  # a tenant of 泰山区, 泰安
             queries_ = await _queries(conn, queries_per_run)
+            warmup = (await _queries(conn, queries_per_run + 64))[queries_per_run:]  # the same seed: 64 others
         citations = _citations(library)
         t = time.perf_counter()
         resolved = resolve_texts(citations, library)
@@ -115,6 +117,9 @@ async def run(data_dir: Path, queries_per_run: int) -> bool:
         runs: dict[str, list[float]] = {}
         for n in (1, 16):
             runs[f"floor {n}"] = await _search(access, n, queries_, floor=True)
+            # Each pooled connection prepares a statement on its first use (a running server's
+            # have): warmed with other queries, so that "cold" is the query's first run.
+            await _search(access, n, warmup)
             runs[f"cold {n}"] = await _search(access, n, queries_[n == 16 :: 2])  # each query's first run
             runs[f"warm {n}"] = await _search(access, n, queries_[n == 16 :: 2])  # the same again
         runs["scan 1"] = await _search(access, 1, queries_[:20], scan=True)
@@ -145,7 +150,8 @@ async def run(data_dir: Path, queries_per_run: int) -> bool:
         print(f"    {name:<8} {_latency(values)}")
     print(
         "    (floor: a constant statement through the same tenant transaction, the in-run limit;"
-        " cold: each query's first run; warm: its repeat; scan: the same words read from every article)"
+        " cold: each query's first run (on connections that ran 64 other queries); warm: its repeat;"
+        " scan: the same words read from every article)"
     )
     p99 = max(_pct(runs["cold 16"], 99), _pct(runs["warm 16"], 99))
     floor99 = _pct(runs["floor 16"], 99)
@@ -208,12 +214,14 @@ def _citations(library: Library) -> list[str]:
     """10,000 distinct citation strings naming 1,000 documents as people write them."""
     rng = random.Random(19)
     docs = rng.sample([e for e in library.entries if e.visible], 1000)
-    out: list[str] = []
-    for i in range(10_000):
+    out: dict[str, None] = dict.fromkeys(FORMS)
+    i = 0
+    while len(out) < 10_000:  # distinct strings: a repeat would be resolved once
         e = docs[i % len(docs)]
         names = [e.title, e.title.removeprefix("中华人民共和国"), *e.abbreviations]
-        out.append(f"《{rng.choice(names)}》{article_label(1 + i // len(docs) + rng.randrange(20))}")
-    return list(dict.fromkeys(out))[:10_000] + FORMS[: max(0, 10_000 - len(set(out)))]
+        out.setdefault(f"《{rng.choice(names)}》{article_label(1 + i // len(docs) + rng.randrange(20))}")
+        i += 1
+    return list(out)
 
 
 async def _tenant() -> Access:

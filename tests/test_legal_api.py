@@ -728,6 +728,18 @@ async def test_repealing_a_national_law(
     ).status_code == 404
     assert (await client.get(f"{county.base}{change_url}/impact", headers=neighbour.auth())).status_code == 404
 
+    # A list published since is read afresh (an analysis keeps each published version's entries).
+    await publish_lists(client, county, STREETS[2])
+    later = tenant_part(
+        (await client.get(f"{county.base}{change_url}/impact", headers=county.auth())).json(), county.slug
+    )
+    assert later is not None
+    assert {t["township_code"]: (t["published_version"], t["published_item_codes"]) for t in later["townships"]} == {
+        STREETS[0]: (1, ["TST-01", "TST-02"]),
+        STREETS[1]: (1, ["TST-01", "TST-02"]),
+        STREETS[2]: (1, ["TST-01", "TST-02"]),
+    }
+
 
 async def build_county_for(client: httpx.AsyncClient, t: TenantFixture) -> None:
     """A county without townships: its structure and units only."""

@@ -197,3 +197,17 @@ def test_postings_are_every_bigram_of_every_article() -> None:
                 expected.setdefault(b, []).append(n)
     assert got == expected
     assert bigrams("PM2.5") == {"pm", "m2", "2.", ".5"}  # lower-cased as ILIKE compares
+
+
+async def test_a_search_after_the_library_changed_reads_the_new_index(make_tenant: MakeTenant) -> None:
+    """Searches keep posting lists (and each article's region and level) in process for one
+    generation of the shared library: a version stored after a search is found by the next."""
+    n = uuid.uuid4().int
+    word = chr(0x3400 + n % 6000) + chr(0x3400 + (n >> 16) % 6000)  # rare characters, new each run
+    access = await open_access(PLATFORM, (await make_tenant()).slug)
+    assert (await search_provisions(access, q=word)).items == []
+    title = f"中华人民共和国{word}保护法"
+    text = f"# {title}\n2020年1月1日 通过\n<!-- INFO END -->\n第一条 {word}由县级人民政府保护。\n"
+    async with platform_transaction() as conn:
+        await store_law(conn, SHARED_TENANT, parse_law(text), "test")
+    assert [h.document_title for h in (await search_provisions(access, q=word)).items] == [title]

@@ -23,6 +23,7 @@ from core.legal.model import (
     TownshipImpact,
     VersionRef,
 )
+from core.legal.published_entries import PublishedCodes, latest_published
 from core.platform.db import platform_transaction, tenant_transaction
 from core.platform.errors import NotFound, ValidationFailed
 from core.platform.messages import Text
@@ -157,19 +158,34 @@ async def impact_preview(conn: asyncpg.Connection, change: queries.ChangeRow, af
 
 async def _townships(
     conn: asyncpg.Connection, codes: dict[uuid.UUID, list[str]]
-) -> tuple[list[tuple[uuid.UUID, queries.WorkingEntriesRow]], list[tuple[uuid.UUID, queries.LatestPublishedRow]]]:
+) -> tuple[list[tuple[uuid.UUID, queries.WorkingEntriesRow]], list[tuple[uuid.UUID, PublishedCodes]]]:
     """Working-copy and latest published entries of the items, per tenant and township."""
     working: list[tuple[uuid.UUID, queries.WorkingEntriesRow]] = []
-    published: list[tuple[uuid.UUID, queries.LatestPublishedRow]] = []
+    published: list[tuple[uuid.UUID, PublishedCodes]] = []
     if codes:
         await conn.execute(queries.CUSTOM_PLANS)
     for tenant_id, tenant_codes in codes.items():  # one plan per tenant: its arrays, its rows
         working += [(tenant_id, r) for r in await queries.working_entries(conn, tenant_id, tenant_codes)]
-        published += [(tenant_id, r) for r in await queries.latest_published_entries(conn, tenant_id, tenant_codes)]
+        published += [(tenant_id, p) for p in await latest_published(conn, tenant_id, tenant_codes)]
     return working, published
 
 
 _CITED_DECODER = msgspec.json.Decoder(list[CitedProvision])
+
+
+class _Codes:
+    """Joined item codes as sorted lists, each distinct string split and sorted once: the
+    townships of a county mostly hold the same affected items (the catalog's defaults), read
+    in the same order, so 40 townships' 80,000 codes are often one sort of 2,000."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[str]] = {}
+
+    def __call__(self, joined: str) -> list[str]:
+        codes = self._seen.get(joined)
+        if codes is None:
+            codes = self._seen[joined] = queries.codes_of(joined)
+        return list(codes)  # a list of its own per township
 
 
 async def _assemble(
@@ -186,17 +202,18 @@ async def _assemble(
         tenants[tenant_id].items.append(item)
         codes.setdefault(tenant_id, []).append(item.code)
     working, published = await _townships(conn, codes)
+    split = _Codes()
     townships: dict[tuple[uuid.UUID, str], TownshipImpact] = {}
     for tenant_id, w in working:
         townships[(tenant_id, w.township_code)] = TownshipImpact(
-            w.township_code, w.name, sorted(w.codes), sorted(w.waiting), None, []
+            w.township_code, w.name, split(w.codes), split(w.waiting), None, []
         )
     for tenant_id, p in published:
         key = (tenant_id, p.township_code)
         if key not in townships:
             townships[key] = TownshipImpact(p.township_code, p.name, [], [], None, [])
         townships[key].published_version = p.number
-        townships[key].published_item_codes = sorted(p.codes)
+        townships[key].published_item_codes = p.codes
     for (tenant_id, _), township in sorted(townships.items(), key=lambda kv: kv[0][1]):
         if tenant_id in tenants:
             tenants[tenant_id].townships.append(township)

@@ -86,8 +86,8 @@ def _by_township(
     for w in working:
         t = township(w.township_code, w.name)
         t.working_copy_catalog_version = w.catalog_version
-        t.working_copy_item_codes = sorted(w.codes)
-        t.awaiting_confirmation = sorted(w.waiting)
+        t.working_copy_item_codes = queries.codes_of(w.codes)
+        t.awaiting_confirmation = queries.codes_of(w.waiting)
     for p in sorted(published, key=lambda p: p.number):
         township(p.township_code, p.name).published.append(
             PublishedEntries(p.number, p.effective_date, p.catalog_version, sorted(p.codes))

@@ -120,6 +120,7 @@ def _parse_section(s: str, original: str) -> int:
     return value
 
 
+@functools.lru_cache(maxsize=8192)  # labels of cited articles: thousands of citations, few numbers
 def to_chinese(n: int) -> str:
     """``n`` in Chinese numerals as legal texts write them: 10 → 十, 110 → 一百一十, 105 → 一百零五.
 

@@ -405,6 +405,8 @@ class ProvisionHitRow(_Row, frozen=True):
     chapter: str | None
     text: str
     ordered_hits: int
+    library: str  # LIBRARY_STATE: which index the candidates had to come from
+    generation: int
 
 
 async def provision_hits(
@@ -438,7 +440,8 @@ async def provision_hits(
         "  FROM provisions p WHERE p.tenant_id = $8 AND p.paragraph = 0 AND p.item = 0"
         "  AND p.text ILIKE ALL($11))"
         " SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
-        " p.article, p.label, p.chapter, p.text, count(*) FILTER (WHERE p.ordered) OVER () AS ordered_hits"
+        " p.article, p.label, p.chapter, p.text, count(*) FILTER (WHERE p.ordered) OVER () AS ordered_hits,"
+        f" {_LIBRARY} AS library, (SELECT generation FROM library_generation) AS generation"
         " FROM hit p"
         " JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
         " JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
@@ -497,21 +500,56 @@ APPEND_SEARCH_BIGRAMS = (
 )
 
 
+# The database a process reads the shared library from (and its server's start): with the
+# library's generation, what a copy of the search index kept in process is of (tests run
+# several databases in one process; their generations may coincide).
+_LIBRARY = "current_database() || ' ' || pg_postmaster_start_time()"
+
+
+async def library_state(conn: asyncpg.Connection) -> tuple[str, int]:
+    record = await conn.fetchrow(f"SELECT {_LIBRARY} AS library, generation FROM library_generation")
+    assert record is not None, "library_generation has its row"
+    return record["library"], record["generation"]
+
+
 class PostingRow(_Row, frozen=True):
-    bigram: str
+    library: str  # _LIBRARY
+    generation: int
+    bigram: str | None
     ordinals: bytes | None
     appended: list[int] | None
 
 
 async def postings(conn: asyncpg.Connection, bigrams: list[str]) -> list[PostingRow]:
-    """Each bigram's ordered articles (packed, see migration 0014) and appended ones."""
+    """Each bigram's ordered articles (packed, see migration 0014) and appended ones, with the
+    shared library's identity and generation (every row; one row of them alone when ``bigrams``
+    is empty)."""
     records = await conn.fetch(
-        "SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal) FROM legal_search_appended a"
-        "  WHERE a.bigram = b.bigram) AS appended"
-        " FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram",
+        f"SELECT {_LIBRARY} AS library, g.generation,"
+        " b.bigram, b.ordinals, b.appended FROM library_generation g"
+        " LEFT JOIN LATERAL (SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal)"
+        "  FROM legal_search_appended a WHERE a.bigram = b.bigram) AS appended"
+        "  FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram) b ON true",
         bigrams,
     )
     return rows_as(PostingRow, records)
+
+
+class OrdinalGroupRow(_Row, frozen=True):
+    region_code: str | None
+    level: str
+    ordinals: list[int]
+
+
+async def ordinal_groups(conn: asyncpg.Connection) -> list[OrdinalGroupRow]:
+    """The indexed articles by their document's region and level (a few dozen groups)."""
+    records = await conn.fetch(
+        "SELECT d.region_code, d.level, array_agg(a.ordinal) AS ordinals FROM legal_search_articles a"
+        " JOIN legal_documents d ON d.tenant_id = $1 AND d.id = a.document_id"
+        " GROUP BY d.region_code, d.level",
+        SHARED_TENANT,
+    )
+    return rows_as(OrdinalGroupRow, records)
 
 
 class AllOrdinalsRow(_Row, frozen=True):
@@ -559,34 +597,39 @@ class CheckedCitationRow(_Row, frozen=True):
 
 async def checked_citations(
     conn: asyncpg.Connection,
-    tenants: Sequence[uuid.UUID | None],
-    documents: Sequence[uuid.UUID | None],
+    tenants: Sequence[uuid.UUID],
+    documents: Sequence[uuid.UUID],
+    cited: Sequence[int],
     articles: Sequence[int | None],
     paragraphs: Sequence[int | None],
     items: Sequence[int | None],
 ) -> list[CheckedCitationRow]:
-    """Per resolved citation (1-based ``n``): whether the document's latest version has the
-    provision, the paragraph an item without one is in, the last article."""
-    # The latest version once per document (10,000 citations name about 1,000), the last
-    # article only where the cited one is missing (it is for the message).
+    """Per cited provision (1-based ``n``; ``cited`` is its document's 1-based position in
+    ``tenants``/``documents``): whether the document's latest version has the provision, the
+    paragraph an item without one is in, the last article."""
+    # Each document once (10,000 citations name about 1,000), its latest version once; each
+    # provision once, by its document's number rather than two uuids; the last article only
+    # where the cited one is missing (it is for the message).
     records = await conn.fetch(
-        "WITH q AS MATERIALIZED (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::int[])"
-        "  WITH ORDINALITY AS q(t, d, article, paragraph, item, n) WHERE q.d IS NOT NULL),"
-        " v AS MATERIALIZED (SELECT k.t, k.d, lv.id FROM (SELECT DISTINCT t, d FROM q) k"
-        "  CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v WHERE v.tenant_id = k.t"
-        "  AND v.document_id = k.d ORDER BY v.version_date DESC LIMIT 1) lv)"
+        "WITH d AS MATERIALIZED (SELECT d.n, d.t, lv.id FROM unnest($1::uuid[], $2::uuid[])"
+        "  WITH ORDINALITY AS d(t, d, n)"
+        "  CROSS JOIN LATERAL (SELECT v.id FROM legal_versions v WHERE v.tenant_id = d.t"
+        "  AND v.document_id = d.d ORDER BY v.version_date DESC LIMIT 1) lv),"
+        " q AS (SELECT * FROM unnest($3::int[], $4::int[], $5::int[], $6::int[])"
+        "  WITH ORDINALITY AS q(doc, article, paragraph, item, n))"
         " SELECT q.n, q.article IS NULL OR p.article IS NOT NULL AS present, p.paragraph,"
         " CASE WHEN q.article IS NOT NULL AND p.article IS NULL THEN"
-        " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = q.t AND m.version_id = v.id"
+        " (SELECT max(m.article) FROM provisions m WHERE m.tenant_id = d.t AND m.version_id = d.id"
         "  AND m.paragraph = 0 AND m.item = 0) END AS last"
-        " FROM q LEFT JOIN v ON v.t = q.t AND v.d = q.d"
+        " FROM q LEFT JOIN d ON d.n = q.doc"
         " LEFT JOIN LATERAL (SELECT pv.article, pv.paragraph FROM provisions pv"
-        "  WHERE pv.tenant_id = q.t AND pv.version_id = v.id AND pv.article = q.article"
+        "  WHERE pv.tenant_id = d.t AND pv.version_id = d.id AND pv.article = q.article"
         "  AND pv.item = coalesce(q.item, 0) AND (pv.paragraph = q.paragraph"
         "   OR (q.paragraph IS NULL AND (q.item IS NOT NULL OR pv.paragraph = 0)))"
         "  ORDER BY pv.paragraph LIMIT 1) p ON true",
         tenants,
         documents,
+        cited,
         articles,
         paragraphs,
         items,
@@ -878,25 +921,34 @@ OPEN_ADJUSTMENTS = (
 
 class WorkingEntriesRow(_Row, frozen=True):
     township_code: str
-    codes: list[str]
-    waiting: list[str]
+    codes: str  # item codes joined by spaces (see JOINED_CODES)
+    waiting: str
     name: str
     catalog_version: int
 
 
-# Entries of a tenant's working copies ($1) for items ($2), by township; optionally only of
-# lists following one catalog version ($3). Arrays unordered (sorted in Python: ordered
-# aggregates sort every entry, several times slower at 80,000 entries).
+# An impact analysis lists every entry of every affected item: 2,000 items cited in 40 townships
+# are 80,000 codes per read. They come back as one string per township (item codes hold no
+# space: catalog_items' check), split and sorted in Python (codes_of): an array of 2,000 texts
+# is decoded element by element, and an ordered aggregate sorts every entry, both several times
+# slower. Items are matched against the array of codes hashed, once per entry.
 # For the rest of an impact analysis's transaction: plan each statement for its own arrays of
 # item codes. After five runs PostgreSQL may keep a generic plan, which cannot tell 2,000 codes
 # from 10: the published entries of 40 townships then took 700–830 ms instead of about 200.
 CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 
 
+def codes_of(joined: str) -> list[str]:
+    """The item codes of a ``string_agg(item_code, ' ')``, sorted."""
+    return sorted(joined.split(" ")) if joined else []
+
+
 def _working(by_version: str) -> str:
+    """Entries of a tenant's working copies ($1) for items ($2), by township; optionally only
+    of lists following one catalog version ($3)."""
     return (
-        "WITH e AS (SELECT township_code, array_agg(item_code) AS codes,"
-        " coalesce(array_agg(item_code) FILTER (WHERE state = 'needs_confirmation'), '{}')"
+        "WITH e AS (SELECT township_code, string_agg(item_code, ' ') AS codes,"
+        " coalesce(string_agg(item_code, ' ') FILTER (WHERE state = 'needs_confirmation'), '')"
         " AS waiting FROM township_entries WHERE tenant_id = $1 AND item_code = ANY($2::text[])"
         f" AND state <> 'removed'{by_version}"
         " GROUP BY township_code)"
@@ -926,28 +978,48 @@ async def working_entries_of_version(
     return rows_as(WorkingEntriesRow, records)
 
 
-class LatestPublishedRow(_Row, frozen=True):
+class LatestPublishedVersionRow(_Row, frozen=True):
+    library: str  # _LIBRARY: a kept copy of a version's entries is of this database's version
     township_code: str
     number: int
-    codes: list[str]
     name: str
 
 
-async def latest_published_entries(
-    conn: asyncpg.Connection, tenant_id: uuid.UUID, codes: list[str]
-) -> list[LatestPublishedRow]:
-    """Per township, its latest published list version's entries among ``codes``."""
+async def latest_published_versions(conn: asyncpg.Connection, tenant_id: uuid.UUID) -> list[LatestPublishedVersionRow]:
+    """Each township's latest published list version."""
     records = await conn.fetch(
-        "WITH latest AS (SELECT township_code, max(number) AS number"
-        "  FROM township_list_versions WHERE tenant_id = $1 GROUP BY township_code),"
-        " v AS (SELECT ve.township_code, ve.number, array_agg(ve.item_code) AS codes"
-        "  FROM latest l JOIN township_version_entries ve ON ve.tenant_id = $1"
-        "  AND ve.township_code = l.township_code AND ve.number = l.number"
-        "  WHERE ve.item_code = ANY($2::text[]) GROUP BY ve.township_code, ve.number)"
-        " SELECT v.township_code, v.number, v.codes, j.name FROM v"
-        " JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = v.township_code",
+        f"SELECT {_LIBRARY} AS library, v.township_code, max(v.number) AS number, j.name"
+        " FROM township_list_versions v JOIN jurisdictions j ON j.tenant_id = $1 AND j.code = v.township_code"
+        " WHERE v.tenant_id = $1 GROUP BY v.township_code, j.name",
         tenant_id,
-        codes,
+    )
+    return rows_as(LatestPublishedVersionRow, records)
+
+
+class LatestPublishedRow(_Row, frozen=True):
+    township_code: str
+    number: int
+    codes: str  # joined, as WorkingEntriesRow's
+
+
+async def latest_published_entries(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, townships: list[str]
+) -> list[LatestPublishedRow]:
+    """Every entry of these townships' latest published list versions: the open spans
+    (``valid_until IS NULL`` is exactly "on the township's newest version", migration 0010),
+    read from the spans alone rather than through the per-version view, which joins every
+    span to the versions it covers; with the version's number, read in the same snapshot."""
+    records = await conn.fetch(
+        "WITH s AS (SELECT township_code, string_agg(item_code, ' ') AS codes"
+        "  FROM township_entry_spans WHERE tenant_id = $1 AND valid_until IS NULL"
+        "  AND township_code = ANY($2::text[]) GROUP BY township_code),"
+        " latest AS (SELECT township_code, max(number) AS number"
+        "  FROM township_list_versions WHERE tenant_id = $1 AND township_code = ANY($2::text[])"
+        "  GROUP BY township_code)"
+        " SELECT l.township_code, l.number, coalesce(s.codes, '') AS codes FROM latest l"
+        " LEFT JOIN s ON s.township_code = l.township_code",
+        tenant_id,
+        townships,
     )
     return rows_as(LatestPublishedRow, records)
 

@@ -379,22 +379,32 @@ async def _affected(conn: asyncpg.Connection, change: queries.ChangeRow) -> Affe
     if change.kind == "amend":
         assert change.from_version_id is not None and change.to_version_id is not None, "an amendment has both"
         moves = await followed(conn, change.tenant_id, change.from_version_id, change.to_version_id)
-        rows = []
-        for r in await queries.cited_citations(conn, change):
-            kind = moves.touched(r.article, r.paragraph, r.item)
-            if kind is not None:
-                rows.append(msgspec.structs.replace(r, change=kind))
+        rows = await queries.cited_citations(conn, change)
+        touched = moves.touched
     else:
         rows = await queries.repealed_citations(conn, change)
+        touched = None
+    # Thousands of items cite a few hundred provisions: each one judged and labelled once.
+    seen: dict[tuple[int | None, int | None, int | None], CitedProvision | None] = {}
     affected: Affected = {}
     for r in rows:
-        label = r.label if r.article is not None and r.label else ref_label(r.article, r.paragraph, r.item)
-        hits = affected.setdefault(r.tenant_id, {})
-        if r.item_code not in hits:
-            hits[r.item_code] = _Hit(r.title, r.draft_version, [])
-        cited = hits[r.item_code].provisions
-        if all(c.label != label for c in cited):
-            cited.append(CitedProvision(label, r.change))
+        key = (r.article, r.paragraph, r.item)
+        if key in seen:
+            provision = seen[key]
+        else:
+            kind = r.change if touched is None else touched(r.article, r.paragraph, r.item)
+            label = r.label if r.article is not None and r.label else ref_label(r.article, r.paragraph, r.item)
+            provision = seen[key] = None if kind is None else CitedProvision(label, kind)
+        if provision is None:
+            continue
+        hits = affected.get(r.tenant_id)
+        if hits is None:
+            hits = affected[r.tenant_id] = {}
+        hit = hits.get(r.item_code)
+        if hit is None:
+            hit = hits[r.item_code] = _Hit(r.title, r.draft_version, [])
+        if all(c.label != provision.label for c in hit.provisions):
+            hit.provisions.append(provision)
     return affected
 
 

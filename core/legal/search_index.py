@@ -25,7 +25,9 @@ the index can only narrow, never decide, what matches.
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,6 +35,7 @@ import asyncpg
 import numpy as np
 
 from core.legal import queries
+from core.platform import generations
 
 __all__ = ["append", "bigrams", "rebuild", "search"]
 
@@ -75,6 +78,7 @@ async def rebuild(conn: asyncpg.Connection) -> int:
     """Number the shared library's current articles in result order and index them afresh
     (the corpus load, as the owner). Returns how many articles are indexed."""
     await conn.execute(queries.SEARCH_INDEX_LOCK)
+    await generations.bump(conn, queries.SHARED_TENANT)  # searches' kept copies are of the old index
     rows = await conn.fetch(queries.SHARED_CURRENT_ARTICLES, queries.SHARED_TENANT)
     await conn.execute(queries.CLEAR_SEARCH_INDEX)
     if not rows:
@@ -120,24 +124,110 @@ def _intersection(arrays: list[np.ndarray]) -> np.ndarray:
     return found
 
 
+class _Known:
+    """What searches read of the index, kept in process for one generation of the shared
+    library (``library_generation``: every write to the library and its index moves it, in the
+    writer's transaction): bigrams' posting lists, bounded by their total length, and each
+    indexed article's region and level, so that candidates a tenant cannot see or a level
+    filter drops are set aside before any is read. A 2,000-article page of a common bigram is
+    otherwise fetched again by every search naming it, and a region's regulations — read and
+    dropped by the statement for every tenant outside it — made a second, four times larger
+    round of reads the rule rather than the exception."""
+
+    MAX_ORDINALS = 4_000_000  # 16 MB of posting lists
+
+    def __init__(self, library: str, generation: int) -> None:
+        self.library, self.generation = library, generation
+        self.postings: OrderedDict[str, tuple[np.ndarray, frozenset[int]]] = OrderedDict()
+        self.size = 0
+        self.groups: list[queries.OrdinalGroupRow] | None = None
+        self._masks: dict[tuple[str, str | None], np.ndarray] = {}
+
+    def holds(self, keys: list[str]) -> bool:
+        """Whether a search by these bigrams can do without reading the index."""
+        return bool(keys) and self.groups is not None and all(k in self.postings for k in keys)
+
+    def kept(self, keys: list[str]) -> list[tuple[np.ndarray, frozenset[int]]]:
+        for k in keys:
+            self.postings.move_to_end(k)
+        return [self.postings[k] for k in keys]
+
+    def keep(self, bigram: str, ordered: np.ndarray, appended: frozenset[int]) -> None:
+        self.postings[bigram] = (ordered, appended)
+        self.size += len(ordered)
+        while self.size > self.MAX_ORDINALS and len(self.postings) > 1:
+            _, (dropped, _) = self.postings.popitem(last=False)
+            self.size -= len(dropped)
+
+    def visible(self, division_code: str, level: str | None) -> np.ndarray:
+        """Per ordinal, whether its article may be a hit for the tenant's region and the level."""
+        key = (division_code, level)
+        mask = self._masks.get(key)
+        if mask is None:
+            assert self.groups is not None, "the groups are read first"
+            size = max((max(g.ordinals) for g in self.groups if g.ordinals), default=0) + 1
+            mask = np.zeros(size, dtype=bool)
+            for g in self.groups:
+                if (g.region_code is None or division_code.startswith(g.region_code)) and level in (None, g.level):
+                    mask[g.ordinals] = True
+            if len(self._masks) >= 256:
+                self._masks.clear()
+            self._masks[key] = mask
+        return mask
+
+
+_known = _Known("", -1)
+
+
+async def _read_postings(conn: asyncpg.Connection, keys: list[str]) -> list[tuple[np.ndarray, frozenset[int]]]:
+    """Each bigram's ordered and appended ordinals, from the process's copy when it is of the
+    library's current generation (read with the bigrams it lacks, in the same statement)."""
+    global _known
+    missing = [k for k in keys if k not in _known.postings]
+    rows = await queries.postings(conn, missing)
+    if (rows[0].library, rows[0].generation) != (_known.library, _known.generation):
+        _known = _Known(rows[0].library, rows[0].generation)
+        if len(missing) < len(keys):
+            rows = await queries.postings(conn, keys)
+    for r in rows:
+        if r.bigram is not None:
+            _known.keep(r.bigram, np.frombuffer(r.ordinals or b"", dtype="<u4"), frozenset(r.appended or ()))
+    if _known.groups is None:
+        _known.groups = await queries.ordinal_groups(conn)
+    return _known.kept(keys)
+
+
+def _visible(ordinals: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The ordinals the mask keeps (one past its end, appended meanwhile: kept, the statement decides)."""
+    if not len(ordinals) or int(ordinals.max()) >= len(mask):
+        return ordinals
+    return ordinals[mask[ordinals]]
+
+
 async def _candidates(
     conn: asyncpg.Connection,
     words: list[str],
     after: tuple[str, uuid.UUID, int] | None,
     document_id: uuid.UUID | None,
+    division_code: str,
+    level: str | None,
+    keys: list[str],
+    known: _Known | None,
 ) -> tuple[np.ndarray, list[int]]:
     """Ordered candidates (ascending, after the cursor's position, within the document if one
-    is named: its articles are a run of ordinals) and appended ones."""
-    keys = sorted(set().union(*(bigrams(w) for w in words)))
+    is named: its articles are a run of ordinals; of the tenant's region and the level) and
+    appended ones; from ``known`` when given (its generation is checked afterwards)."""
     if not keys:  # only one-character words: every article is a candidate
         every = await queries.all_ordinals(conn)
         ordered = np.array(every.ordered or [], dtype=np.uint32)
         appended = every.appended or []
     else:
-        rows = await queries.postings(conn, keys)
-        ordered = _intersection([np.frombuffer(r.ordinals or b"", dtype="<u4") for r in rows])
-        appended_sets = [set(r.appended or ()) for r in rows]
-        appended = sorted(set.intersection(*appended_sets))
+        lists = known.kept(keys) if known is not None else await _read_postings(conn, keys)
+        ordered = _intersection([o for o, _ in lists])
+        appended = sorted(frozenset.intersection(*(a for _, a in lists)))
+        mask = (known or _known).visible(division_code, level)
+        ordered = _visible(ordered, mask)
+        appended = _visible(np.array(appended, dtype=np.uint32), mask).tolist()
     if after is not None and len(ordered):
         ordered = ordered[ordered > await queries.ordinal_before(conn, after)]
     if document_id is not None and len(ordered):
@@ -162,10 +252,20 @@ async def search(
 
     The ordered candidates are checked a slice at a time from the smallest: once ``limit`` of
     them match, no later one can come before them, so the page is complete; otherwise the slice
-    grows fourfold. Appended candidates and the tenant's own articles are checked every time
-    (they are few) and merged by the statement's order."""
-    ordered, appended = await _candidates(conn, words, after, document_id)
-    end = min(len(ordered), limit + limit // 2 + 10)
+    grows by the share that matched so far (fourfold when none did). Appended candidates and
+    the tenant's own articles are checked every time (they are few) and merged by the
+    statement's order. When the process holds every bigram of the words, the index is not read:
+    the statement says which generation of the library it read, and a search made from an older
+    copy is made again."""
+    global _known
+    keys = sorted(set().union(*(bigrams(w) for w in words)))
+    known = _known if _known.holds(keys) else None
+    ordered, appended = await _candidates(conn, words, after, document_id, division_code, level, keys, known)
+    # Words of two characters are their own bigram: each candidate of the tenant's region and
+    # level is a match (but for a superseded version), so the first page needs no more than
+    # ``limit`` of them; longer words may miss (安全 and 全生 without 安全生).
+    exact = all(len(w) == 2 for w in words) and bool(words)
+    end = min(len(ordered), limit if exact else limit + limit // 2 + 10)
     while True:
         rows = await queries.provision_hits(
             conn,
@@ -179,6 +279,24 @@ async def search(
             limit=limit,
             division_code=division_code,
         )
-        if end >= len(ordered) or (rows and rows[0].ordered_hits >= limit):
-            return rows
-        end = min(len(ordered), end * 4)
+        hits = rows[0].ordered_hits if rows else 0
+        if end >= len(ordered) or hits >= limit:
+            break
+        end = min(len(ordered), max(end + limit // 2, math.ceil(end * limit / hits * 1.25)) if hits else end * 4)
+    if known is not None:
+        state = (rows[0].library, rows[0].generation) if rows else await queries.library_state(conn)
+        if state != (known.library, known.generation):
+            if _known is known:
+                _known = _Known(*state)
+            return await search(
+                conn,
+                tenant_id,
+                words=words,
+                patterns=patterns,
+                level=level,
+                document_id=document_id,
+                after=after,
+                limit=limit,
+                division_code=division_code,
+            )
+    return rows
