@@ -13,7 +13,8 @@ How it checks (a heuristic over the text, no SQL parser):
 - Tenant tables are the tables of the baseline migration with a `tenant_id` column.
 - Each reference to a tenant table after FROM/JOIN/UPDATE/DELETE FROM (its alias or its name)
   must be *anchored*: `alias.tenant_id = $n` (or `= current_setting(...)`, the policy's
-  `NULLIF(current_setting('qingdan.tenant_id', …))` form, `IN ($n, '…')`), or equal to the
+  `NULLIF(current_setting('qingdan.tenant_id', …))` form, `IN ($n, '…')`, `= ANY($n::uuid[])`:
+  a given set of tenants, as an overseer reads the counties that granted it), or equal to the
   `tenant_id` of an anchored reference (`j.tenant_id = c.tenant_id`), or of a CTE / derived
   table whose own tenant references are all anchored. An unqualified `tenant_id` belongs to
   the unaliased references of its own subquery (or its only reference). Correlated
@@ -66,6 +67,7 @@ _KEYWORDS = {
 }  # fmt: skip
 _ANCHOR = (
     r"(?:\$\d+(?:::uuid)?"
+    r"|ANY\(\s*\$\d+(?:::uuid\[\])?\s*\)"
     r"|NULLIF\(\s*current_setting\(\s*'qingdan\.tenant_id'[^)]*\)\s*,\s*''\s*\)(?:::uuid)?"
     r"|current_setting\(\s*'qingdan\.tenant_id'[^)]*\)(?:::uuid)?)"
 )
@@ -412,6 +414,7 @@ def test_checker_tells_keyed_from_unkeyed() -> None:
     either = "SELECT id FROM calls c WHERE c.id = $1 AND ($2::bool IS NULL OR $2 = (c.tenant_id = $3))"
     assert unkeyed_references(either, tables) == ["calls c"]
     assert unkeyed_references(either.replace("c.id = $1", "c.tenant_id = $4 AND c.id = $1"), tables) == []
+    assert unkeyed_references("SELECT id FROM calls c WHERE c.tenant_id = ANY($1::uuid[])", tables) == []
 
 
 def test_every_statement_is_tenant_keyed() -> None:
