@@ -359,6 +359,8 @@ async def _store_documents(conn: asyncpg.Connection, analysed: _Analysed) -> int
     if not count:
         return 0
     inserted = await queries.insert_documents(conn, analysed.columns)
+    if inserted:
+        await conn.execute(queries.HOLDERS_OF_NEW, inserted[0][0], [r[1] for r in inserted], [r[2] for r in inserted])
     lists: dict[tuple[Any, str], tuple[list[str], list[str]]] = {}
     for tenant_id, item_code, content_hash, document_id in inserted:  # conflicts are in their lists already
         document = str(document_id)
