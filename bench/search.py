@@ -200,6 +200,7 @@ async def main_async(args: argparse.Namespace, data_dir: Path) -> bool:
         hits = await search.search(access, "消防", limit=100)
         print(f"'消防': {len(hits.items)} hits on the first page of 100, next page: {bool(hits.next_cursor)}")
         await run_mix(access, 1, 2)  # warm-up
+        await run_mix(access, 1, 2, grouped=True)  # its statement's plans too
         verdicts = []
         for clients in args.clients:
             service = report(

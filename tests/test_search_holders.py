@@ -12,13 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from core.platform import schema
+from core.platform import db, schema
 from core.platform.db import platform_transaction
-from tests.catalog_fixtures import publish
+from core.publication import search
+from tests.catalog_fixtures import add_items, publish
 from tests.conftest import TenantFixture
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
 from tests.test_bulk_publication import _county, _set_status, wait_done
-from tests.test_search import _tenant_id
+from tests.test_search import _tenant_id, find
 
 
 @pytest.fixture
@@ -152,3 +153,30 @@ async def test_the_migration_counts_existing_spans(client: httpx.AsyncClient, co
         await conn.execute("UPDATE search_documents SET holders = 0 WHERE tenant_id = $1", tid)
         await conn.execute(backfill.rstrip().rstrip(";") + " AND d.tenant_id = $1", tid)  # this tenant's alone
     assert await holders(tid) == held and held["SAF-03"] == [2]
+
+
+async def test_a_search_reads_the_vocabulary_of_the_moment_its_statement_saw(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    """A search expands its words with the vocabulary in force at the moment the tenant's last
+    search saw, without a statement for it; when its own statement sees the generation moved,
+    it reads the vocabulary again and, the terms having changed, searches again."""
+    search._moments.clear()
+    await find(client, county, q="消防")  # the key and the moment, cached
+    before = db.queries.count
+    await find(client, county, q="消防")
+    steady = db.queries.count - before
+    assert steady == 3  # the transaction's BEGIN, the search, COMMIT
+    search._moments.clear()
+    before = db.queries.count
+    await find(client, county, q="消防")
+    assert db.queries.count - before == steady + 1  # without a moment: the generation is read first
+    assert (await find(client, county, q="森林放火"))["items"] == []  # no such word, and none like it
+    forest = {"code": "SAF-30", "title": "森林防火巡查", "level": "item", "parent_code": "SAF", "kinds": ["basic"],
+              "category": "safety", "adjustment": {"reason_kind": "other", "reason": "新增"}}  # fmt: skip
+    await add_items(client, county, forest)
+    await publish(client, county, "2025-03-01")
+    await publish_list(client, county, LIUCHENG, "2025-03-01")
+    found = await find(client, county, q="森林放火")  # 放火 now sounds like the catalog's 防火
+    assert [h["item_code"] for h in found["items"]] == ["SAF-30"] and "防火" in found["query"]
+    assert [c for c, _ in await grouped(client, county, q="森林放火")] == ["SAF-30"]

@@ -467,8 +467,9 @@ _HELD_DOCUMENTS = _DOCUMENTS + "   AND d.holders > 0\n"
 _SEARCH_LISTS = f"""
 WITH {_CANDIDATES.format(best="$14")},
 hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
-SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known
-  FROM (SELECT count(*) AS n,
+SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known, ranked.generation,
+       ranked.today
+  FROM (SELECT count(*) AS n, {GENERATION} AS generation, current_date AS today,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
           FROM hits) ranked
@@ -514,9 +515,9 @@ held AS MATERIALIZED (
    WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM township_entry_spans s
                   WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.item_hash = h.content_hash
                     AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text))
-SELECT counts.total, counts.township_known, page.item_code, page.title, page.level, page.category,
-       page.item_kind, page.kinds, page.rank, t.townships, t.township_names
-  FROM (SELECT count(*) AS total,
+SELECT counts.total, counts.township_known, counts.generation, counts.today, page.item_code, page.title,
+       page.level, page.category, page.item_kind, page.kinds, page.rank, t.townships, t.township_names
+  FROM (SELECT count(*) AS total, {GENERATION} AS generation, current_date AS today,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
           FROM held) counts
