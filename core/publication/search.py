@@ -36,6 +36,12 @@ query's lexemes with ``BETWEEN`` on text (leakproof, so a btree index condition 
 policy; a single character or a word is a prefix range), takes the term whose rarest
 lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all terms) and
 ``ts_rank`` on those candidates alone.
+
+**Held.** Each document counts the open spans pointing at its content (``holders``, migration
+0019), moved by the statements that open and close spans when lists are published
+(:data:`core.lists.queries.CLOSE_SPANS`, :data:`~core.lists.queries.OPEN_SPANS`: a list alone, a
+bulk batch) and counted when a document is stored. The grouped search keeps the documents some
+published list holds by that number, without a probe of the spans per matching document.
 """
 
 from __future__ import annotations
