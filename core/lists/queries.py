@@ -21,7 +21,6 @@ import asyncpg
 import msgspec
 
 from core.catalog.queries import items_for
-from core.platform.db import bulk_insert
 from core.platform.generations import GENERATION
 from core.platform.rows import children_as, maybe_row_as, row_as, rows_as, under_parent
 
@@ -474,7 +473,17 @@ _ENTRY_CONTENT = "e.origin, e.justification, e.responsible_office, e.post, e.con
 #: $1 tenant, $2 townships. "No such entry" is a count, not NOT EXISTS: a count subquery stays a
 #: key probe per row, where NOT EXISTS may become an anti-join (on stale statistics such an
 #: anti-join re-read a list's 340 open spans for each of its 340 entries: 57,630 rows for one list).
+# Each search document counts the open spans pointing at its content (``holders``, migration
+# 0019), so a grouped search reads "held by a published list" without probing the spans: the
+# spans a publication closes (-1) and opens (+1) move it, in the same statements (their
+# RETURNING rows, grouped by content; no second read of the spans).
+_MOVE_HOLDERS = (
+    "UPDATE search_documents d SET holders = d.holders {sign} c.n"
+    " FROM (SELECT item_code, item_hash, count(*)::integer AS n FROM {spans} GROUP BY item_code, item_hash) c"
+    " WHERE d.tenant_id = $1 AND d.item_code = c.item_code AND d.content_hash = c.item_hash"
+)
 CLOSE_SPANS = (
+    "WITH closed AS ("
     "UPDATE township_entry_spans s SET valid_until = l.published_number + 1 FROM township_lists l"
     " WHERE l.tenant_id = $1 AND l.township_code = ANY($2::text[]) AND s.tenant_id = $1"
     " AND s.township_code = l.township_code AND s.valid_until IS NULL AND ("
@@ -482,6 +491,7 @@ CLOSE_SPANS = (
     " AND i.version = l.catalog_version AND i.code = e.item_code"
     " WHERE e.tenant_id = $1 AND e.township_code = s.township_code AND e.item_code = s.item_code"
     f" AND e.state = 'active' AND ({_ENTRY_CONTENT}) = ({_OPEN_CONTENT})) = 0"
+    " RETURNING s.item_code, s.item_hash) " + _MOVE_HOLDERS.format(sign="-", spans="closed")
 )
 #: $1 tenant, $2 townships (after CLOSE_SPANS: an entry without an open span is new or changed).
 #: The entries are read first (MATERIALIZED, the plan of digest_records), then inserted unless an
@@ -489,16 +499,18 @@ CLOSE_SPANS = (
 #: whatever the statistics say. (A count subquery per row was planned as a sequential scan while the
 #: table's statistics said it was empty — a new database — and re-read the growing table for every
 #: row: a first bulk publication of 400 lists took 172 s. With the probe in the join, its tiny row
-#: estimate turned the join into a loop over the lists re-read per catalog item.) ``bulk_insert``:
-#: the materialized CTE keeps Citus from pushing the insert down to the shard, so it would COPY
-#: (row-level security).
-OPEN_SPANS = bulk_insert(
-    "WITH publishing AS MATERIALIZED ("
+#: estimate turned the join into a loop over the lists re-read per catalog item.) Written as
+#: ``bulk_insert`` writes (the materialized CTE keeps Citus from pushing the insert down to the
+#: shard, so it would COPY under row-level security), its RETURNING rows also moving the
+#: documents' holders.
+OPEN_SPANS = (
+    "WITH written AS (WITH publishing AS MATERIALIZED ("
     f"SELECT e.tenant_id, e.township_code, e.item_code, l.published_number + 1 AS number, {_ENTRY_CONTENT}"
     + _PUBLISHING
     + f") INSERT INTO township_entry_spans (tenant_id, township_code, item_code, valid_from, {_SPAN_CONTENT})"
     " SELECT * FROM publishing ON CONFLICT (tenant_id, township_code, item_code) WHERE valid_until IS NULL"
-    " DO NOTHING"
+    " DO NOTHING RETURNING item_code, item_hash), "
+    "held AS (" + _MOVE_HOLDERS.format(sign="+", spans="written") + " RETURNING 1) SELECT count(*) FROM written"
 )
 #: $1 tenant, $2 townships: the stored bodies of their older versions (a cache of the newest
 #: version only, see core.publication.bodies)

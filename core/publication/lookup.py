@@ -604,10 +604,13 @@ async def _rank_everywhere(
     return holding, catalogs, entries, hits, queries_by[chosen.catalog_version]
 
 
-async def vocabulary(conn: asyncpg.Connection, access: Access) -> Index | None:
+async def vocabulary(
+    conn: asyncpg.Connection, access: Access, moment: tuple[int, datetime.date] | None = None
+) -> Index | None:
     """The index of the newest catalog version lists in force were published against (its
-    words, for the searches' typo tolerance), or None without a list in force."""
-    numbers = await _catalogs_in_force(conn, access)
+    words, for the searches' typo tolerance), or None without a list in force; at ``moment``
+    (generation, date) if the caller knows it (no statement when cached)."""
+    numbers = await _catalogs_in_force(conn, access, moment)
     return (await _catalog_index(conn, access, numbers[-1])).index if numbers else None
 
 

@@ -378,6 +378,21 @@ async def insert_documents(conn: asyncpg.Connection, columns: list[list[object]]
     return await conn.fetch(_INSERT_DOCUMENTS + " RETURNING tenant_id, item_code, content_hash, id", *columns)
 
 
+# A document stored after spans pointing at its content were opened (none is, by the order of
+# catalog publication, but the count must not depend on it) starts with their count; documents
+# without open spans keep the default 0 and are not rewritten.
+#: $1 tenant, $2 item codes and $3 content hashes of the documents just stored
+HOLDERS_OF_NEW = """
+UPDATE search_documents d SET holders = c.n
+  FROM (SELECT s.item_code, s.item_hash, count(*)::integer AS n
+          FROM unnest($2::text[], $3::text[]) AS x(code, hash)
+          JOIN township_entry_spans s ON s.tenant_id = $1 AND s.item_code = x.code AND s.item_hash = x.hash
+                                     AND s.valid_until IS NULL
+         GROUP BY s.item_code, s.item_hash) c
+ WHERE d.tenant_id = $1 AND d.item_code = c.item_code AND d.content_hash = c.item_hash
+"""
+
+
 # The documents' ids (and their ranks for the lexeme) are appended to each lexeme's posting
 # list; one row per (tenant, lexeme), ids and ranks as array literals.
 #: $1 tenants, $2 lexemes, $3 document ids and $4 ranks (array literals)
@@ -433,6 +448,11 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
  WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM candidates) AS integer[]))
    {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
 """
+# A document no published list holds (migration 0019: holders, kept by publishing) has no
+# entries: the grouped search drops it without a probe per document. (The per-entry search
+# keeps _DOCUMENTS: its candidates may be cut to the best k by posting rank, held or not, and
+# it asks again when too few had entries.)
+_HELD_DOCUMENTS = _DOCUMENTS + "   AND d.holders > 0\n"
 
 # A page needs at most offset + limit + 1 documents when each has an entry, so only that many
 # are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate; and
@@ -447,8 +467,9 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
 _SEARCH_LISTS = f"""
 WITH {_CANDIDATES.format(best="$14")},
 hits AS MATERIALIZED ({_DOCUMENTS} ORDER BY rank DESC, d.item_code COLLATE "C" LIMIT $13::int)
-SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known
-  FROM (SELECT count(*) AS n,
+SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_known, ranked.generation,
+       ranked.today
+  FROM (SELECT count(*) AS n, {GENERATION} AS generation, current_date AS today,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
           FROM hits) ranked
@@ -482,21 +503,21 @@ SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hi
 """
 
 
-# Hits grouped by item: every matching document that some township in range ($13–$14) holds
-# (one index probe each), how many there are, and for the page's items only ($6 offset, $7
-# limit) the townships holding each, with their names, in code order. The counts row comes even
-# when the page is empty.
+# Hits grouped by item: every matching document some published list holds (holders > 0; with
+# a township, $5, one index probe each for that township's, $13–$14), how many there are, and
+# for the page's items only ($6 offset, $7 limit) the townships holding each, with their names,
+# in code order. The counts row comes even when the page is empty.
 _SEARCH_ITEMS = f"""
 WITH {_CANDIDATES.format(best="NULL")},
-hits AS MATERIALIZED ({_DOCUMENTS}),
+hits AS MATERIALIZED ({_HELD_DOCUMENTS}),
 held AS MATERIALIZED (
   SELECT h.* FROM hits h
-   WHERE EXISTS (SELECT 1 FROM township_entry_spans s
+   WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM township_entry_spans s
                   WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.item_hash = h.content_hash
                     AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text))
-SELECT counts.total, counts.township_known, page.item_code, page.title, page.level, page.category,
-       page.item_kind, page.kinds, page.rank, t.townships, t.township_names
-  FROM (SELECT count(*) AS total,
+SELECT counts.total, counts.township_known, counts.generation, counts.today, page.item_code, page.title,
+       page.level, page.category, page.item_kind, page.kinds, page.rank, t.townships, t.township_names
+  FROM (SELECT count(*) AS total, {GENERATION} AS generation, current_date AS today,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
           FROM held) counts

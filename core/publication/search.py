@@ -36,16 +36,24 @@ query's lexemes with ``BETWEEN`` on text (leakproof, so a btree index condition 
 policy; a single character or a word is a prefix range), takes the term whose rarest
 lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all terms) and
 ``ts_rank`` on those candidates alone.
+
+**Held.** Each document counts the open spans pointing at its content (``holders``, migration
+0019), moved by the statements that open and close spans when lists are published
+(:data:`core.lists.queries.CLOSE_SPANS`, :data:`~core.lists.queries.OPEN_SPANS`: a list alone, a
+bulk batch) and counted when a document is stored. The grouped search keeps the documents some
+published list holds by that number, without a probe of the spans per matching document.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime
 import re
 import struct
 import unicodedata
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -60,7 +68,7 @@ from core.platform.pagination import Page, SmallPosition, check_limit, decode_cu
 from core.publication import lookup, queries, words
 from core.publication.lexicon import Lexicon, core_lexicon
 from core.publication.links import item_page_path
-from core.publication.lookup_index import Index
+from core.publication.lookup_index import LRU, Index
 from core.security.access import Access
 
 MAX_QUERY = 100
@@ -359,6 +367,8 @@ async def _store_documents(conn: asyncpg.Connection, analysed: _Analysed) -> int
     if not count:
         return 0
     inserted = await queries.insert_documents(conn, analysed.columns)
+    if inserted:
+        await conn.execute(queries.HOLDERS_OF_NEW, inserted[0][0], [r[1] for r in inserted], [r[2] for r in inserted])
     lists: dict[tuple[Any, str], tuple[list[str], list[str]]] = {}
     for tenant_id, item_code, content_hash, document_id in inserted:  # conflicts are in their lists already
         document = str(document_id)
@@ -439,6 +449,36 @@ def _item_fields(r: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+#: Per tenant, the (content generation, date) its last list search read. A search expands its
+#: words with the vocabulary in force at that moment without asking for it (a statement, a
+#: round trip); its statement returns the moment it ran at, and only when that moved is the
+#: vocabulary read again — and the statement re-run only if the terms then differ.
+_moments: LRU[uuid.UUID, tuple[int, datetime.date]] = LRU(4096)
+
+
+async def _fetch_in_force(
+    conn: asyncpg.Connection,
+    access: Access,
+    said: list[list[str]],
+    run: Callable[[list[list[str]]], Awaitable[list[asyncpg.Record]]],
+) -> tuple[list[list[str]], list[asyncpg.Record]]:
+    """``run(terms)``'s records (its first row carries ``generation`` and ``today``), the terms
+    being ``said`` as the vocabulary in force reads them (:func:`_in_catalog`)."""
+    tenant_id = access.tenant.id
+    moment = _moments.get(tenant_id)
+    terms = _in_catalog(said, await lookup.vocabulary(conn, access, moment))
+    while True:
+        records = await run(terms)
+        seen = (records[0]["generation"], records[0]["today"])
+        if seen == moment:
+            return terms, records
+        _moments.put(tenant_id, seen)
+        moment, fresh = seen, _in_catalog(said, await lookup.vocabulary(conn, access, seen))
+        if fresh == terms:
+            return terms, records
+        terms = fresh
+
+
 @lru_cache(maxsize=4096)
 def _items_path(slug: str, township_code: str) -> str:
     """The item pages' common prefix, ``…/items/`` (a page of hits is one item in 50 townships)."""
@@ -468,25 +508,33 @@ async def search(
             Text("validation-failed.township-catalog-has-no"),
             errors=[FieldError.said("township", Text("field.only-scope-lists"))],
         )
-    terms = _terms(q, lookup.lexicon_for(access))
+    said = _terms(q, lookup.lexicon_for(access))
     limit = check_limit(limit, 100)
     offset = decode_cursor(cursor, SmallPosition) or 0
+    bound = offset + limit + 1
+    townships = (township, township) if township is not None else ALL_TOWNSHIPS
+
+    def arguments(terms: list[list[str]]) -> tuple[Any, ...]:
+        keys = posting_keys(terms)
+        return (access.tenant.id, _tsquery(terms), kind, category, township, offset, limit + 1, *keys.args())
+
+    async def lists(terms: list[list[str]]) -> list[asyncpg.Record]:
+        keys = posting_keys(terms)
+        best = bound if keys.one_lexeme and kind is None and category is None else None
+        return await queries.search_page(conn, scope, *arguments(terms), bound, best, *townships)
+
     async with tenant_transaction(access.tenant.id) as conn:
-        terms = _in_catalog(terms, await lookup.vocabulary(conn, access))
-        tsquery, keys = _tsquery(terms), posting_keys(terms)
-        args = (access.tenant.id, tsquery, kind, category, township, offset, limit + 1, *keys.args())
         if scope == "catalog":
-            records = await queries.search_page(conn, scope, *args, None)
+            terms = _in_catalog(said, await lookup.vocabulary(conn, access))
+            records = await queries.search_page(conn, scope, *arguments(terms), None)
         else:
-            bound = offset + limit + 1
-            best = bound if keys.one_lexeme and kind is None and category is None else None
-            townships = (township, township) if township is not None else ALL_TOWNSHIPS
-            records = await queries.search_page(conn, scope, *args, bound, best, *townships)
+            terms, records = await _fetch_in_force(conn, access, said, lists)
             if not records[0]["township_known"]:
                 raise NotFound(Text("not-found.no-township", township=township))
             if len(records) <= limit and records[0]["ranked"] == bound:
-                records = await queries.search_page(conn, scope, *args, None, None, *townships)
+                records = await queries.search_page(conn, scope, *arguments(terms), None, None, *townships)
             records = [r for r in records if r["item_code"] is not None]
+    tsquery = _tsquery(terms)
     slug = access.tenant.slug
     hits = []  # from records, read by name: see core.publication.queries.search_page
     for r in records[:limit]:
@@ -541,15 +589,19 @@ async def search_items(
     """Ranked items of the townships' latest published lists for ``q``, each once with the
     townships holding it (optionally only ``township``), and the number of items in all. The
     query is read as :func:`search` reads it."""
-    terms = _terms(q, lookup.lexicon_for(access))
+    said = _terms(q, lookup.lexicon_for(access))
     limit = check_limit(limit, 100)
     offset = decode_cursor(cursor, SmallPosition) or 0
     townships = (township, township) if township is not None else ALL_TOWNSHIPS
+
+    async def grouped(terms: list[list[str]]) -> list[asyncpg.Record]:
+        keys = posting_keys(terms)
+        args = (access.tenant.id, _tsquery(terms), kind, category, township, offset, limit, *keys.args(), *townships)
+        return await queries.search_items(conn, *args)
+
     async with tenant_transaction(access.tenant.id) as conn:
-        terms = _in_catalog(terms, await lookup.vocabulary(conn, access))
-        tsquery, keys = _tsquery(terms), posting_keys(terms)
-        args = (access.tenant.id, tsquery, kind, category, township, offset, limit, *keys.args(), *townships)
-        records = await queries.search_items(conn, *args)
+        terms, records = await _fetch_in_force(conn, access, said, grouped)
+    tsquery = _tsquery(terms)
     if not records[0]["township_known"]:
         raise NotFound(Text("not-found.no-township", township=township))
     slug, total = access.tenant.slug, records[0]["total"]
