@@ -144,6 +144,16 @@ async def publish(client: httpx.AsyncClient, t: TenantFixture, date: str = "2025
     return response.json()
 
 
+async def redescribe(client: httpx.AsyncClient, t: TenantFixture, code: str, description: str, reason: str) -> None:
+    """Change a draft item's description, as a 动态调整 with its reason."""
+    item = f"{t.base}/catalog/items/{code}"
+    revision = (await client.get(item, headers=t.auth())).json()["revision"]
+    adjustment = {"reason_kind": "other", "reason": reason}
+    body = {"description": description, "revision": revision, "adjustment": adjustment}
+    changed = await client.patch(item, json=body, headers=t.auth())
+    assert changed.status_code == 200, changed.text
+
+
 async def add_own_document(client: httpx.AsyncClient, t: TenantFixture, title: str, articles: list[str]) -> str:
     """A normative document of the tenant's own (version 2023-01-01), one paragraph per article; its id."""
     created = await client.post(

@@ -15,7 +15,7 @@ from core.publication import queries as search_queries
 from core.publication import search
 from core.publication.search import document_vector, posting_keys, query_text
 from core.security.tenancy import find_tenant
-from tests.catalog_fixtures import add_items, publish
+from tests.catalog_fixtures import add_items, publish, redescribe
 from tests.conftest import TenantFixture, issue_key
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
 from tests.test_graphql import gql, post
@@ -188,18 +188,7 @@ async def _tenant_id(t: TenantFixture) -> Any:
 async def test_postings_list_exactly_the_documents_lexemes(client: httpx.AsyncClient, county: TenantFixture) -> None:
     """Publishing keeps the inverted index equal to the documents' lexemes — also after a new
     catalog version re-indexes a changed item (its new document is appended)."""
-    item = f"{county.base}/catalog/items/SAF-04"
-    revision = (await client.get(item, headers=county.auth())).json()["revision"]
-    changed = await client.patch(
-        item,
-        json={
-            "description": "每年组织一次森林防火应急演练",
-            "revision": revision,
-            "adjustment": {"reason_kind": "other", "reason": "演练内容调整"},
-        },
-        headers=county.auth(),
-    )
-    assert changed.status_code == 200, changed.text
+    await redescribe(client, county, "SAF-04", "每年组织一次森林防火应急演练", "演练内容调整")
     await publish(client, county, "2025-03-01")
     tenant_id = await _tenant_id(county)
     async with tenant_transaction(tenant_id) as conn:

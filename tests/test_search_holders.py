@@ -15,7 +15,7 @@ import pytest
 from core.platform import db, schema
 from core.platform.db import platform_transaction
 from core.publication import search
-from tests.catalog_fixtures import add_items, publish
+from tests.catalog_fixtures import add_items, publish, redescribe
 from tests.conftest import TenantFixture
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
 from tests.test_bulk_publication import _county, _set_status, wait_done
@@ -75,18 +75,7 @@ async def test_publishing_and_withdrawing_move_the_holders(client: httpx.AsyncCl
         headers=county.auth(),
     )
     assert withdrawn.status_code == 200, withdrawn.text
-    item = f"{county.base}/catalog/items/SAF-03"
-    revision = (await client.get(item, headers=county.auth())).json()["revision"]
-    changed = await client.patch(
-        item,
-        json={
-            "description": "對轄區內九小場所開展消防巡查和演练",
-            "revision": revision,
-            "adjustment": {"reason_kind": "other", "reason": "并入演练"},
-        },
-        headers=county.auth(),
-    )
-    assert changed.status_code == 200, changed.text
+    await redescribe(client, county, "SAF-03", "對轄區內九小場所開展消防巡查和演练", "并入演练")
     await publish(client, county, "2025-03-01")
     held = await holders(tid)
     # the new contents (a withdrawn item's too) are indexed, held by none yet
