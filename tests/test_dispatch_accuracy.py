@@ -4,7 +4,8 @@ Three files of colloquial appeals over the five demo counties (``tests/data/disp
 ``heldout.yaml``, written before any tuning and never tuned on; ``dev.yaml``, the set the
 lexicon and place recognition were tuned on; and ``dev2.yaml``, a second development set
 written later from the catalogs' items (labelled before the lookup was run on it), tuned on
-too and reported apart. Every appeal is sent to
+too and reported apart; and ``dev3.yaml``, a third, whose items were drawn at random from the
+catalogs (seeded) and labelled before the lookup was run on it, reported apart too. Every appeal is sent to
 ``POST /api/v1/tenants/{tenant}/lookup`` exactly as a hotline platform would (its text and
 only the location parameters the caller gave) against tenants provisioned from the plugins
 with every township list published, as ``qingdan demo`` does.
@@ -44,7 +45,8 @@ PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="disp
 PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
 DATA = Path(__file__).parent / "data" / "dispatch"
 SETS = {
-    name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8")) for name in ("dev", "dev2", "heldout")
+    name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    for name in ("dev", "dev2", "dev3", "heldout")
 }
 LOCATION_FIELDS = ("township", "village", "grid")
 
@@ -156,12 +158,14 @@ def report(name: str, tally: Tally) -> str:
 
 
 def test_the_sets_are_big_labelled_and_apart() -> None:
-    dev, dev2, heldout = SETS["dev"], SETS["dev2"], SETS["heldout"]
-    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100
-    assert {a["plugin"] for a in heldout} == set(PLUGINS) == {a["plugin"] for a in dev} == {a["plugin"] for a in dev2}
-    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, heldout)]
-    assert not texts[0] & texts[2] and not texts[1] & texts[2] and not texts[0] & texts[1]
-    for appeal in (*dev, *dev2, *heldout):
+    dev, dev2, dev3, heldout = SETS["dev"], SETS["dev2"], SETS["dev3"], SETS["heldout"]
+    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100 and len(dev3) >= 120
+    for appeals in (dev, dev2, dev3):
+        assert {a["plugin"] for a in heldout} == set(PLUGINS) == {a["plugin"] for a in appeals}
+    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, dev3, heldout)]
+    overlaps = sum(len(texts[i] & texts[j]) for i in range(4) for j in range(i + 1, 4))
+    assert overlaps == 0  # a count, not the texts: held-out texts are never printed
+    for appeal in (*dev, *dev2, *dev3, *heldout):
         assert appeal["expect"] and appeal["primary"], appeal
         assert appeal["place"] is None or len(appeal["place"]) == 12, appeal
     # every kind of case is there: a place in the text, a place given, no place at all
@@ -172,23 +176,28 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
     # dev2 is mostly about words: fewer places named, still some of each kind
     given2 = [a for a in dev2 if any(f in a for f in LOCATION_FIELDS)]
     assert given2 and len([a for a in dev2 if a["place"] and a not in given2]) >= 30
+    # dev3: 26 drawn items a county, about half placed (most from the text), half with no place
+    given3 = [a for a in dev3 if any(f in a for f in LOCATION_FIELDS)]
+    assert given3 and len([a for a in dev3 if a["place"] and a not in given3]) >= 50
+    assert len([a for a in dev3 if a["place"] is None]) >= 50
 
 
 #: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
-#: for items and units, floors at or just under what it measures (item/unit top-1 0.76/0.82,
-#: item top-3 0.86; docs/lookup.md) — the targets are not met yet, and a floor still fails on a
-#: regression where an expected-failure mark would not. Raise the floors as it improves; never
-#: tune on the set. The item floors came down from 0.80/0.89 when the catalogs grew to the
-#: seeds' counts (about 300 more items, issue 20): more near neighbours for the same words.
-#: dev2: floors just under what it measures (docs/lookup.md); the targets are not met on it yet.
+#: for items and units, floors just under what it measures (item top-1 0.78, top-3 0.90, unit
+#: top-1 0.85 since the lexicon's phrases by domain; docs/lookup.md) — the targets are not met
+#: yet, and a floor still fails on a regression where an expected-failure mark would not. Raise
+#: the floors as it improves; never tune on the set.
+#: dev2 and dev3: floors just under what they measure (docs/lookup.md). dev3's first figures,
+#: before anything was changed for it, were 0.546 / 0.638 / unit 0.754.
 FLOORS = {
     "dev": TARGETS,
-    "dev2": {**TARGETS, "item_top1": 0.76, "item_top3": 0.92, "unit_top1": 0.88},
-    "heldout": {**TARGETS, "item_top1": 0.76, "item_top3": 0.85, "unit_top1": 0.81},
+    "dev2": {**TARGETS, "item_top1": 0.81, "item_top3": 0.95, "unit_top1": 0.90},
+    "dev3": {**TARGETS, "item_top1": 0.83, "item_top3": 0.96, "unit_top1": 0.92},
+    "heldout": {**TARGETS, "item_top1": 0.77, "item_top3": 0.89, "unit_top1": 0.84},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "heldout"])
 async def test_dispatch_accuracy(client: httpx.AsyncClient, counties: dict[str, TenantFixture], name: str) -> None:
     tally = await evaluate(client, counties, SETS[name])
     print(f"\n{report(name, tally)}")
