@@ -122,8 +122,10 @@ async def in_process(url: str, slug: str, township: str, requests: int) -> dict[
     for key, act in (("r", floor), ("L", by_township), ("L*", everywhere), ("P", propose), ("Pi", propose_item)):
         await timed(50, act)  # warm-up
         results[key] = await timed(requests, act, key)
+    await db.settled()
     before = db.queries.count
     await by_township(1)
+    await db.settled()  # the read-only transaction's COMMIT follows the answer
     results["statements"] = [float(db.queries.count - before)]
     return results
 

@@ -323,8 +323,11 @@ async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixtur
     await lookup.lookup(access, text, village="350626102201")  # warm the caches
     await lookup.lookup(access, text)
     await lookup.lookup(access, "马銮村" + text)
+    await db.settled()
     before = db.queries.count
     await lookup.lookup(access, text, village="350626102201")
+    assert db._ending  # a read-only transaction: its COMMIT follows the answer
+    await db.settled()
     # BEGIN+SET, the location with its list version in force and the generation, COMMIT (units
     # and the township's post assignments, by generation, are cached): the floor of any read
     assert db.queries.count - before == 3
@@ -332,10 +335,12 @@ async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixtur
     await lookup.lookup(access, text)  # no place: all seven towns, none of their lists read:
     # BEGIN+SET, the generation (place names, catalog versions in force: cached), the
     # best-scoring townships from the entries' index, COMMIT
+    await db.settled()
     assert db.queries.count - before == 4
     before = db.queries.count
     await lookup.lookup(access, "马銮村" + text)  # the place named in the text
     # BEGIN+SET, the generation, the township's version in force, COMMIT
+    await db.settled()
     assert db.queries.count - before == 4
 
 
