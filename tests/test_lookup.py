@@ -15,10 +15,11 @@ import pytest
 import yaml
 
 from api.demo import publish_township_lists
+from core.jurisdictions import units
 from core.platform import db
 from core.platform.db import tenant_transaction
 from core.platform.errors import ValidationFailed
-from core.publication import lookup
+from core.publication import lookup, words
 from core.security.access import Principal, Role
 from tenants import keys
 from tenants.access import open_access
@@ -323,8 +324,11 @@ async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixtur
     await lookup.lookup(access, text, village="350626102201")  # warm the caches
     await lookup.lookup(access, text)
     await lookup.lookup(access, "马銮村" + text)
+    await db.settled()
     before = db.queries.count
     await lookup.lookup(access, text, village="350626102201")
+    assert db._ending  # a read-only transaction: its COMMIT follows the answer
+    await db.settled()
     # BEGIN+SET, the location with its list version in force and the generation, COMMIT (units
     # and the township's post assignments, by generation, are cached): the floor of any read
     assert db.queries.count - before == 3
@@ -332,11 +336,46 @@ async def test_a_cached_lookup_takes_few_statements(demo: dict[str, TenantFixtur
     await lookup.lookup(access, text)  # no place: all seven towns, none of their lists read:
     # BEGIN+SET, the generation (place names, catalog versions in force: cached), the
     # best-scoring townships from the entries' index, COMMIT
+    await db.settled()
     assert db.queries.count - before == 4
     before = db.queries.count
     await lookup.lookup(access, "马銮村" + text)  # the place named in the text
     # BEGIN+SET, the generation, the township's version in force, COMMIT
+    await db.settled()
     assert db.queries.count - before == 4
+
+
+async def test_a_renamed_unit_shows_in_the_next_lookup(demo: dict[str, TenantFixture]) -> None:
+    """Units are cached per content generation, which renaming one moves: never a stale name."""
+    access = await open_access(PLATFORM, demo["taian"].slug)
+    code = "daiyue-emergency-management-bureau"
+
+    async def name() -> str:
+        found = await lookup.lookup(access, "山上起火了，森林防火", township="370911110000", item_code="TA-YJ-005")
+        return next(u.name for u in found.units if u.code == code)
+
+    before = await name()
+    assert await name() == before  # from the cache
+    await units.update_unit(access, code, units.UnitUpdate(name="岱岳区应急管理局（改名）"), "*")
+    try:
+        assert await name() == "岱岳区应急管理局（改名）"
+    finally:
+        await units.update_unit(access, code, units.UnitUpdate(name=before), "*")
+    assert await name() == before
+
+
+def test_the_lexicon_finds_what_testing_every_key_finds() -> None:
+    """``Lexicon.found`` tests only the keys that start with one of the appeal's characters: it
+    finds exactly the entries that testing every key would, in the same order (longest first)."""
+    entries = 0
+    for plugin in (None, *PLUGINS):
+        lexicon = lookup._plugin_lexicon(plugin)
+        for appeal in APPEALS:
+            norm = words.normalise(appeal["text"])
+            every = sorted((k for k in lexicon.readings if k in norm), key=lambda k: (-len(k), k))
+            assert [k for k, _ in lexicon.found(norm)] == every
+            entries += len(every)
+    assert entries > 6 * len(APPEALS)  # several entries an appeal: the comparison says something
 
 
 # --- accuracy on the labelled appeals ------------------------------------------------------

@@ -95,3 +95,25 @@ async def test_a_released_connection_carries_no_tenant(tenant: TenantFixture) ->
                 )
                 == 0
             )
+
+
+async def test_a_read_only_transaction_ends_after_its_block(tenant: TenantFixture) -> None:
+    """``read_only``: a write fails; the COMMIT is sent after the block (the lookup answers
+    first), and the connection goes back to the pool carrying no tenant."""
+    from core.platform import db
+
+    a = await find_tenant(tenant.slug)
+    assert a
+    with pytest.raises(Exception) as refused:
+        async with tenant_transaction(a.id, read_only=True) as conn:
+            await conn.execute("UPDATE units SET name = name WHERE tenant_id = $1", a.id)
+    assert "read-only" in str(refused.value) + str(refused.value.__cause__)
+    async with tenant_transaction(a.id, read_only=True) as conn:
+        assert await conn.fetchval("SELECT current_setting('transaction_read_only')") == "on"
+        held = conn
+    assert held.is_in_transaction()  # the block is over, its COMMIT not sent yet
+    await db.settled()
+    for _ in range(3):
+        async with db.DB.pool.acquire() as conn:  # type: ignore[union-attr]
+            assert not conn.is_in_transaction()
+            assert await conn.fetchval("SELECT current_setting('qingdan.tenant_id', true)") in (None, "")

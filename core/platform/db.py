@@ -162,6 +162,8 @@ async def _count_queries(conn: asyncpg.Connection) -> None:
 async def disconnect() -> None:
     """Close the pool; connections that do not close within a few seconds (a frozen
     server never answers the goodbye) are dropped."""
+    if _ending:  # their connections go back to the pool being closed
+        await asyncio.wait(set(_ending), timeout=CLOSE_SECONDS)
     pool, DB.pool = DB.pool, None
     if pool is None:
         return
@@ -299,12 +301,13 @@ def _scope_to(tenant_id: uuid.UUID) -> str:
     return f"SET LOCAL ROLE {_app_role}; SET LOCAL qingdan.tenant_id = '{uuid.UUID(str(tenant_id))}'"
 
 
-def _begin() -> str:
+def _begin(read_only: bool = False) -> str:
     """BEGIN, with the statement timeout when one is set (``SET LOCAL``: it ends with the
     transaction, so migrations on the same pool are not cut, and Citus propagates it)."""
+    begin = "BEGIN READ ONLY" if read_only else "BEGIN"
     if _limits.statement is None:
-        return "BEGIN"
-    return f"BEGIN; SET LOCAL statement_timeout = {round(_limits.statement * 1000)}"
+        return begin
+    return f"{begin}; SET LOCAL statement_timeout = {round(_limits.statement * 1000)}"
 
 
 def _detached(conn: PoolConnectionProxy) -> bool:
@@ -337,9 +340,10 @@ class _Transaction(PostgresTransaction):
     also keep the pooled connection forever when BEGIN fails.
     """
 
-    def __init__(self, setup: str) -> None:
+    def __init__(self, setup: str, *, end_later: bool = False) -> None:
         super().__init__(engine=DB, allow_nested=True)
         self._setup = setup
+        self._end_later = end_later
 
     async def get_connection(self) -> PoolConnectionProxy:
         return await acquire()
@@ -360,6 +364,11 @@ class _Transaction(PostgresTransaction):
     async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         if self._parent is not None:
             return exc is None
+        if exc is None and self._end_later:
+            self.engine.current_transaction.reset(self.context)
+            _ending.add(task := asyncio.get_running_loop().create_task(self._end()))
+            task.add_done_callback(_ending.discard)
+            return True
         conn = self.connection
         try:
             if exc is not None and (_gone(conn) or not isinstance(exc, Exception) or is_unavailable(exc)):
@@ -383,6 +392,21 @@ class _Transaction(PostgresTransaction):
             self.engine.current_transaction.reset(self.context)
         return exc is None
 
+    async def _end(self) -> None:
+        """COMMIT a read-only transaction and give its connection back, after the answer."""
+        conn = self.connection
+        try:
+            await self.commit()
+        except BaseException as failure:  # nothing was written: only the connection is lost
+            _drop(conn)
+            if not isinstance(failure, Exception):
+                raise
+            logging.getLogger("qingdan.db").warning(
+                "a read-only transaction did not end (%s); its connection is dropped", describe(failure)
+            )
+        finally:
+            await _pool().release(conn)
+
     async def begin(self) -> None:
         # BEGIN and SET LOCAL take no time on a server that answers; one that does not within
         # the connect timeout is frozen or gone, and every request finds out here, before
@@ -399,11 +423,16 @@ class _Transaction(PostgresTransaction):
 
 
 @asynccontextmanager
-async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+async def tenant_transaction(tenant_id: uuid.UUID, *, read_only: bool = False) -> AsyncIterator[asyncpg.Connection]:
     """Run the block in one transaction as the application role, scoped to ``tenant_id``.
 
     Nested use for the same tenant joins the outer transaction; nesting a different
     tenant, or a tenant inside a platform transaction, is a programming error.
+
+    ``read_only``: the transaction is ``READ ONLY`` (a write in it fails) and, when the block
+    ends without an error, its COMMIT and the connection's return to the pool happen after
+    the caller goes on — no round trip between the last read and the answer. Nothing was
+    written, so there is nothing the COMMIT could lose; :func:`settled` waits for them.
     """
     outer = DB.current_transaction.get()
     if outer is not None:
@@ -416,10 +445,22 @@ async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Conn
         # Role and tenant ride on BEGIN (one round trip). ``SET`` takes no bind parameters,
         # so the tenant is inlined — only ever a UUID from the resolved credential. ``SET
         # LOCAL`` rather than ``set_config`` because Citus propagates it to worker nodes.
-        async with translate_db_errors(), _Transaction(f"{_begin()}; {_scope_to(tenant_id)}") as tx:
+        setup = f"{_begin(read_only)}; {_scope_to(tenant_id)}"
+        async with translate_db_errors(), _Transaction(setup, end_later=read_only) as tx:
             yield tx.connection
     finally:
         _current_tenant.reset(token)
+
+
+#: Read-only transactions whose COMMIT is still on its way (:func:`tenant_transaction`).
+_ending: set[asyncio.Task[None]] = set()
+
+
+async def settled() -> None:
+    """Wait until every read-only transaction ended after its answer has (statement counts,
+    shutting down)."""
+    while _ending:
+        await asyncio.wait(set(_ending))
 
 
 def oversight_role() -> str:

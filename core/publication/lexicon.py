@@ -35,14 +35,23 @@ class Lexicon:
     readings: Mapping[str, tuple[str, ...]]  # a word or phrase (normalised) → what it reads as
     stopwords: frozenset[str]
     settings: frozenset[str] = frozenset()  # words of place or setting (小区, 路边): read at half weight
-    _keys: tuple[str, ...] = field(default=(), compare=False)  # longest first
+    # The keys by their first character: an appeal is tested only against the keys that start
+    # with one of its characters (~60 of 1,228), not against every one.
+    _by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # The terms of each reading as :func:`understand` reads them, filled on first use: the
+    # lexicon and the segmenter's dictionary never change in a process, so neither do they.
+    _brought: dict[str, dict[str, float]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(
         cls, readings: Mapping[str, Sequence[str]], stopwords: frozenset[str], settings: frozenset[str] = frozenset()
     ) -> Lexicon:
         table = {k: tuple(dict.fromkeys(v)) for k, v in readings.items() if k}
-        return cls(table, stopwords, settings, tuple(sorted(table, key=lambda k: (-len(k), k))))
+        by_first: dict[str, list[str]] = {}
+        for k in table:
+            by_first.setdefault(k[0], []).append(k)
+        first = {ch: tuple(keys) for ch, keys in by_first.items()}
+        return cls(table, stopwords, settings, first)
 
     def merged(self, extra: Mapping[str, Sequence[str]] | None) -> Lexicon:
         """This lexicon with ``extra`` one-way readings added (a plugin's or a tenant's)."""
@@ -63,7 +72,19 @@ class Lexicon:
 
     def found(self, norm: str) -> list[tuple[str, tuple[str, ...]]]:
         """The entries whose word or phrase occurs in normalised ``norm``, longest first."""
-        return [(k, self.readings[k]) for k in self._keys if k in norm]
+        hits = {k for i, ch in enumerate(norm) for k in self._by_first.get(ch, ()) if norm.startswith(k, i)}
+        return [(k, self.readings[k]) for k in sorted(hits, key=_longest_first)]
+
+    def brought(self, reading: str) -> dict[str, float]:
+        """The whole words of ``reading`` (no parts, no bigrams), stopwords left out; read once."""
+        found = self._brought.get(reading)
+        if found is None:
+            found = self._brought[reading] = words.terms(reading, self.stopwords, parts=False)
+        return found
+
+
+def _longest_first(key: str) -> tuple[int, str]:
+    return (-len(key), key)
 
 
 @functools.cache
@@ -108,7 +129,7 @@ def understand(text: str, lexicon: Lexicon, *, normalised: bool = False) -> Unde
             # readings are alternatives (each at full weight: a list says one of them), but the
             # words of one reading are one phrase and share its weight (÷ √ their number), so
             # 城乡居民基本医疗保险参保 does not count as four matches
-            brought = words.terms(reading, lexicon.stopwords, parts=False)
+            brought = lexicon.brought(reading)
             share = READING_WEIGHT / math.sqrt(len(brought)) if brought else 0.0
             if phrase in lexicon.settings:
                 share /= 2

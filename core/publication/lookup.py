@@ -55,7 +55,6 @@ import asyncio
 import datetime
 import functools
 import itertools
-import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -361,7 +360,16 @@ def _plugin_lexicon(plugin: str | None) -> Lexicon:
 def lexicon_for(access: Access) -> Lexicon:
     """The lexicon of a tenant: core's, its plugin's, and its own (setting ``lookup_synonyms``)."""
     extra = access.tenant.settings.get("lookup_synonyms") if access.tenant.settings else None
-    return _plugin_lexicon(access.tenant.plugin).merged(extra if isinstance(extra, dict) else None)
+    if not isinstance(extra, dict) or not extra:
+        return _plugin_lexicon(access.tenant.plugin)
+    return _tenant_lexicon(access.tenant.plugin, msgspec.json.encode(extra))
+
+
+@functools.lru_cache(maxsize=256)
+def _tenant_lexicon(plugin: str | None, extra: bytes) -> Lexicon:
+    """A plugin's lexicon with a tenant's own words (JSON, as in its settings): merged once per
+    distinct setting, not on every lookup (a merge sorts and buckets every key again)."""
+    return _plugin_lexicon(plugin).merged(msgspec.json.decode(extra))
 
 
 @functools.cache
@@ -654,14 +662,15 @@ class _UnitInfo:
 
 @dataclass(frozen=True)
 class _Units:
-    loaded: float
     units: dict[str, _UnitInfo]
     agencies: dict[tuple[str, str], tuple[str, str]]  # (department, township) → (agency code, name)
     counterparts: dict[tuple[str, str], str]  # (department, district or county code) → its counterpart there
 
 
-UNITS_TTL = 10.0  # seconds a tenant's unit names are reused (units change rarely; a rename shows within 10 s)
-_unit_cache: LRU[uuid.UUID, _Units] = LRU(256)
+#: Units per (tenant, content generation): writing a unit (its name, parent, hosts) moves the
+#: generation (core.jurisdictions.units), so a rename shows from the next lookup on, and a
+#: cached lookup never pays a statement for them (they were re-read every 10 s before).
+_unit_cache: LRU[tuple[uuid.UUID, int], _Units] = LRU(256)
 
 
 @dataclass(frozen=True)
@@ -673,11 +682,12 @@ class _Dispatch:
     counterparts: dict[str, str]  # catalog department → the township's district counterpart
 
 
-async def _tenant_units(conn: asyncpg.Connection, access: Access) -> _Units:
+async def _tenant_units(conn: asyncpg.Connection, access: Access, generation: int) -> _Units:
     """The tenant's units, agencies by (department, host township) and district counterparts by
-    (city department, district): one statement, reused for :data:`UNITS_TTL` seconds."""
-    cached = _unit_cache.get(access.tenant.id)
-    if cached is None or time.monotonic() - cached.loaded > UNITS_TTL:
+    (city department, district): one statement per content ``generation``."""
+    key = (access.tenant.id, generation)
+    cached = _unit_cache.get(key)
+    if cached is None:
         records = await queries.units_with_hosts(conn, access.tenant.id)
         agencies: dict[tuple[str, str], tuple[str, str]] = {}
         counterparts: dict[tuple[str, str], str] = {}
@@ -688,16 +698,18 @@ async def _tenant_units(conn: asyncpg.Connection, access: Access) -> _Units:
             elif r.kind == "department" and r.parent_unit_code:
                 counterparts.setdefault((r.parent_unit_code, r.jurisdiction_code), r.code)
         units = {r.code: _UnitInfo(r.name, r.kind, r.jurisdiction_code) for r in records}
-        cached = _Units(time.monotonic(), units, agencies, counterparts)
-        _unit_cache.put(access.tenant.id, cached)
+        cached = _Units(units, agencies, counterparts)
+        _unit_cache.put(key, cached)
     return cached
 
 
-async def _dispatch(conn: asyncpg.Connection, access: Access, codes: set[str], township: str | None) -> _Dispatch:
+async def _dispatch(
+    conn: asyncpg.Connection, access: Access, codes: set[str], township: str | None, generation: int
+) -> _Dispatch:
     """Names and kinds of ``codes``; for a known township, each department's district
     counterpart (a department of the township's district or county whose parent unit is it)
     and the agency of the department that answers stationed in the township."""
-    tenant = await _tenant_units(conn, access)
+    tenant = await _tenant_units(conn, access, generation)
     counterparts: dict[str, str] = {}
     agencies: dict[str, tuple[str, str]] = {}
     district = township[:6] if township else ""
@@ -980,13 +992,16 @@ async def _lookup(
     top = hits[:limit]
     items = [catalog.items[h.code] for h in top]
     party_codes = {p.code for item in items for p in _parties(item)} - {TOWNSHIP_PARTY}
-    dispatch = await _dispatch(conn, access, party_codes, ref.code if ref else None) if items else _Dispatch({}, {}, {})
+    dispatch = _Dispatch({}, {}, {})
     posts: dict[str, queries.AssignmentRow] = {}
-    if ref is not None and items:
+    if items:
+        # read by the location's statement, or with the place names (a text is always given then)
         generation = (
             given[3] if given is not None else (moment or await queries.generation_today(conn, access.tenant.id))[0]
         )
-        posts = await _assignments(conn, access, ref.code, generation)
+        dispatch = await _dispatch(conn, access, party_codes, ref.code if ref else None, generation)
+        if ref is not None:
+            posts = await _assignments(conn, access, ref.code, generation)
     place_words = f"地点：{place.reason}" + (f"（{'、'.join(place.words)}）" if place.source == "parameter" else "")
     matched = []
     for hit, item in zip(top, items, strict=True):
@@ -1041,7 +1056,8 @@ async def lookup(
     the tenant may ask: published lists are readable by all of them."""
     text = _check_text(text)
     limit = _check_limit(limit)
-    async with tenant_transaction(access.tenant.id) as conn:
+    # read only: its COMMIT follows the answer instead of preceding it (core.platform.db)
+    async with tenant_transaction(access.tenant.id, read_only=True) as conn:
         return await _lookup(
             conn, access, text, township=township, village=village, grid=grid, item_code=item_code, limit=limit
         )
