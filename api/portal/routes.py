@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response, Router, get
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 
 from api.portal import assets
 from core.legal import service as legal
@@ -244,11 +244,11 @@ def _item_context(request: Request[Any, Any, Any], access: Access, slug: str, p:
 async def search_page(
     request: Request[Any, Any, Any],
     slug: FromPath[str],
-    q: str = "",
-    kind: str = "",
-    category: str = "",
-    township: str = "",
-    cursor: str = "",
+    q: FromQuery[str] = "",
+    kind: FromQuery[str] = "",
+    category: FromQuery[str] = "",
+    township: FromQuery[str] = "",
+    cursor: FromQuery[str] = "",
 ) -> Response[bytes]:
     access = await portal.portal_access(slug)
     data = await portal.home(access)
