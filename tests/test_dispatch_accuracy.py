@@ -5,7 +5,9 @@ Three files of colloquial appeals over the five demo counties (``tests/data/disp
 lexicon and place recognition were tuned on; and ``dev2.yaml``, a second development set
 written later from the catalogs' items (labelled before the lookup was run on it), tuned on
 too and reported apart; and ``dev3.yaml``, a third, whose items were drawn at random from the
-catalogs (seeded) and labelled before the lookup was run on it, reported apart too. Every appeal is sent to
+catalogs (seeded) and labelled before the lookup was run on it, reported apart too; and
+``dev4.yaml``, a fourth written the same way with another seed and the items no other dev set
+labels drawn first. Every appeal is sent to
 ``POST /api/v1/tenants/{tenant}/lookup`` exactly as a hotline platform would (its text and
 only the location parameters the caller gave) against tenants provisioned from the plugins
 with every township list published, as ``qingdan demo`` does.
@@ -46,7 +48,7 @@ PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
 DATA = Path(__file__).parent / "data" / "dispatch"
 SETS = {
     name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
-    for name in ("dev", "dev2", "dev3", "heldout")
+    for name in ("dev", "dev2", "dev3", "dev4", "heldout")
 }
 LOCATION_FIELDS = ("township", "village", "grid")
 
@@ -158,14 +160,14 @@ def report(name: str, tally: Tally) -> str:
 
 
 def test_the_sets_are_big_labelled_and_apart() -> None:
-    dev, dev2, dev3, heldout = SETS["dev"], SETS["dev2"], SETS["dev3"], SETS["heldout"]
-    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100 and len(dev3) >= 120
-    for appeals in (dev, dev2, dev3):
+    dev, dev2, dev3, dev4, heldout = (SETS[n] for n in ("dev", "dev2", "dev3", "dev4", "heldout"))
+    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100 and len(dev3) >= 120 and len(dev4) >= 120
+    for appeals in (dev, dev2, dev3, dev4):
         assert {a["plugin"] for a in heldout} == set(PLUGINS) == {a["plugin"] for a in appeals}
-    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, dev3, heldout)]
-    overlaps = sum(len(texts[i] & texts[j]) for i in range(4) for j in range(i + 1, 4))
+    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, dev3, dev4, heldout)]
+    overlaps = sum(len(texts[i] & texts[j]) for i in range(5) for j in range(i + 1, 5))
     assert overlaps == 0  # a count, not the texts: held-out texts are never printed
-    for appeal in (*dev, *dev2, *dev3, *heldout):
+    for appeal in (*dev, *dev2, *dev3, *dev4, *heldout):
         assert appeal["expect"] and appeal["primary"], appeal
         assert appeal["place"] is None or len(appeal["place"]) == 12, appeal
     # every kind of case is there: a place in the text, a place given, no place at all
@@ -180,24 +182,30 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
     given3 = [a for a in dev3 if any(f in a for f in LOCATION_FIELDS)]
     assert given3 and len([a for a in dev3 if a["place"] and a not in given3]) >= 50
     assert len([a for a in dev3 if a["place"] is None]) >= 50
+    # dev4: drawn the same way (seed 20261208); every kind of case too
+    given4 = [a for a in dev4 if any(f in a for f in LOCATION_FIELDS)]
+    assert given4 and len([a for a in dev4 if a["place"] and a not in given4]) >= 50
+    assert len([a for a in dev4 if a["place"] is None]) >= 50
 
 
 #: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
-#: for items and units, floors just under what it measures (item top-1 0.78, top-3 0.90, unit
-#: top-1 0.85 since the lexicon's phrases by domain; docs/lookup.md) — the targets are not met
-#: yet, and a floor still fails on a regression where an expected-failure mark would not. Raise
-#: the floors as it improves; never tune on the set.
-#: dev2 and dev3: floors just under what they measure (docs/lookup.md). dev3's first figures,
-#: before anything was changed for it, were 0.546 / 0.638 / unit 0.754.
+#: for items and units, floors just under what it measures (item top-1 0.78, top-3 0.92, unit
+#: top-1 0.85 since the fourth lexicon pass; docs/lookup.md) — the targets are not met yet, and a
+#: floor still fails on a regression where an expected-failure mark would not. Raise the floors
+#: as it improves; never tune on the set.
+#: dev2, dev3 and dev4: floors just under what they measure (docs/lookup.md). First figures,
+#: before anything was changed for them: dev3 0.546 / 0.638 / unit 0.754, dev4 0.585 / 0.731 /
+#: unit 0.731.
 FLOORS = {
     "dev": TARGETS,
-    "dev2": {**TARGETS, "item_top1": 0.81, "item_top3": 0.95, "unit_top1": 0.90},
-    "dev3": {**TARGETS, "item_top1": 0.83, "item_top3": 0.96, "unit_top1": 0.92},
-    "heldout": {**TARGETS, "item_top1": 0.77, "item_top3": 0.89, "unit_top1": 0.84},
+    "dev2": {**TARGETS, "item_top1": 0.82, "item_top3": 0.95, "unit_top1": 0.92},
+    "dev3": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.92},
+    "dev4": {**TARGETS, "item_top1": 0.83, "item_top3": 0.96, "unit_top1": 0.91},
+    "heldout": {**TARGETS, "item_top1": 0.77, "item_top3": 0.91, "unit_top1": 0.84},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "heldout"])
 async def test_dispatch_accuracy(client: httpx.AsyncClient, counties: dict[str, TenantFixture], name: str) -> None:
     tally = await evaluate(client, counties, SETS[name])
     print(f"\n{report(name, tally)}")
