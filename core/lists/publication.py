@@ -30,7 +30,7 @@ import msgspec
 
 from core.events import service as events
 from core.lists import queries
-from core.lists.service import publish_filed
+from core.lists.service import publish_filed, render_published
 from core.platform.db import describe, is_unavailable, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, NotFound, QingdanError, ValidationFailed
 from core.platform.inputs import Checked, check_day
@@ -237,21 +237,26 @@ async def _file_submitted(conn: asyncpg.Connection, access: Access, townships: l
     return codes
 
 
-async def _batch(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> None:
+async def _batch(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> list[str]:
+    """One batch in one transaction; returns the townships it published."""
     async with tenant_transaction(access.tenant.id) as conn:
         filed = await _file_submitted(conn, access, townships)
         published = await publish_filed(conn, access, townships, effective_date)
         await conn.execute(queries.COUNT_BATCH, access.tenant.id, job_id, len(townships), len(filed), len(published))
+    return [code for code, _, _ in published]
 
 
 async def _run(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> None:
     beat = asyncio.create_task(_heartbeat(access, job_id))
     try:
         await _update(access, job_id, "status = 'running', started_at = now()")
+        published: list[str] = []
         for start in range(0, len(townships), BATCH):
-            await _batch(access, job_id, townships[start : start + BATCH], effective_date)
+            published += await _batch(access, job_id, townships[start : start + BATCH], effective_date)
         async with tenant_transaction(access.tenant.id) as conn:
             await refresh_statistics(conn, "township_entry_spans")
+        # At the job's final generation (each batch moved it): integrators' recent selections.
+        await render_published(access, published)
         await _update(access, job_id, "status = 'done', finished_at = now()")
         log.info("bulk publication %s: %d lists", job_id, len(townships))
     except Exception as exc:
