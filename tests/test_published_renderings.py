@@ -16,6 +16,7 @@ import pytest
 from api.app import create_app
 from api.graphql.execution import ExecutionContext, _Completed
 from bench.township_list import GRAPHQL_QUERY
+from core.lists import publication
 from core.platform.db import platform_transaction, queries, tenant_transaction
 from core.publication import bodies as published_bodies
 from core.publication import renderings
@@ -302,3 +303,30 @@ def test_shapes_render_as_the_fields_say() -> None:
     with pytest.raises(ValueError):
         renderings.check(renderings.Shape("history"))
     assert uuid.UUID(int=0) not in renderings._seen
+
+
+async def test_a_bulk_publication_renders_ahead_what_the_tenant_reads(
+    client: httpx.AsyncClient, county: TenantFixture
+) -> None:
+    with another_process():
+        await _ask(client, county, ALIASED)  # the tenant's integrator polls with this query
+    claim = {"item_code": "CON-01", "justification": "需要"}
+    claimed = await client.post(f"{county.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=county.auth())
+    assert claimed.status_code == 201, claimed.text
+    submitted = await client.post(f"{county.base}/townships/{LIUCHENG}/list/submit", headers=county.auth())
+    assert submitted.status_code == 200, submitted.text
+    started = await client.post(
+        f"{county.base}/list-publications", json={"effective_date": "2025-03-01"}, headers=county.auth()
+    )
+    assert started.status_code == 202, started.text
+    await publication.wait_for_jobs()
+    # Version 2 rendered for the aliased query's entries and provisions, and the counts, by the job.
+    assert [n for n, _, _ in await _rows(county)] == [2, 2, 2]
+    with another_process():
+        first = await _ask(client, county, ALIASED)  # expects nothing yet: fetches each stored rendering
+        published_bodies.cache.clear()
+        before = queries.count
+        answer = await _ask(client, county, ALIASED)  # expects them: fetched with the head
+        assert queries.count - before == 4
+    assert answer == first == await _fresh(client, county, ALIASED) and b'"CON-01"' in answer
+    assert [n for n, _, _ in await _rows(county)] == [2, 2, 2]  # read, not rendered again

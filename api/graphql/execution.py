@@ -129,6 +129,10 @@ class SharedRenderings(Renderings, Protocol):
 
     def seen(self, shape: Shape) -> None: ...
 
+    def asked(self, shape: Shape) -> bool: ...
+
+    async def fetch(self, shape: Shape) -> bytes | None: ...
+
     async def share(self, shape: Shape, data: bytes) -> None: ...
 
 
@@ -289,8 +293,8 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         found = kept.rendered(name) if kept is not None else self.completed.get(value.views, selection)
         if found is not None:
             return msgspec.Raw(found)
-        if shared is not None and not shared.loaded:
-            return self._after_loading(shared, plain, value, field_details_list, at, position_context)
+        if shared is not None and (not shared.loaded or (shape is not None and not shared.asked(shape))):
+            return self._shared_miss(shared, shape, plain, value, field_details_list, at, position_context)
         transcoded = rendered.render(shape, value.views) if shape is not None else None
         if transcoded is not None:
             if kept is None:
@@ -314,16 +318,22 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 self.completed.put(value.views, selection, encoded)
         return result
 
-    async def _after_loading(
+    async def _shared_miss(
         self,
         shared: SharedRenderings,
+        shape: Shape | None,
         plain: _Plain,
         value: Frozen,
         field_details_list: Any,
         at: Any,
         position_context: Any,
     ) -> Any:
-        """:meth:`_complete_frozen` once the views are readable (their rendering was not stored)."""
+        """A selection this process has not kept: its stored rendering, else :meth:`_complete_frozen`
+        once the views are readable (it renders and shares the selection)."""
+        if shape is not None and not shared.asked(shape):
+            data = await shared.fetch(shape)
+            if data is not None:
+                return msgspec.Raw(data)
         await shared.load()
         result = self._complete_frozen(plain, value, field_details_list, at, position_context)
         return await result if self.is_awaitable(result) else result

@@ -448,7 +448,7 @@ class PublishedParts:
     body's JSON was not even read (``loaded`` is False until :meth:`load`). The caller was
     admitted to the tenant by the read that found the parts."""
 
-    __slots__ = ("_access", "_decoded", "_found", "_head", "_township")
+    __slots__ = ("_access", "_asked", "_decoded", "_found", "_head", "_township")
 
     def __init__(
         self,
@@ -457,9 +457,15 @@ class PublishedParts:
         head: _Head,
         found: published_bodies.Body,
         built: _Published | None,
+        asked: set[renderings.Shape],
     ) -> None:
         self._access, self._township, self._head = access, township, head
         self._found, self._decoded = found, built
+        self._asked = asked  # the shapes PostgreSQL was asked for (found or not)
+
+    @property
+    def _shared(self) -> bool:
+        return published_bodies.store_enabled and self._head.number == self._head.published_number
 
     @property
     def _key(self) -> published_bodies.Key:
@@ -509,10 +515,27 @@ class PublishedParts:
         """A reader asked for ``shape`` (fetched with the head next time)."""
         renderings.seen(self._access.tenant.id, shape)
 
+    def asked(self, shape: renderings.Shape) -> bool:
+        """Whether PostgreSQL has nothing more to say about ``shape``'s rendering: it was asked
+        already, or this version's renderings are not stored."""
+        return not self._shared or shape in self._asked
+
+    async def fetch(self, shape: renderings.Shape) -> bytes | None:
+        """This version's stored rendering of ``shape`` (kept in this process when found)."""
+        self._asked.add(shape)
+        if not self._shared:
+            return None
+        async with tenant_transaction(self._access.tenant.id) as conn:
+            found = await renderings.fetch(conn, self._key, self._found.generation, [shape])
+        data = found.get(shape)
+        if data is not None:
+            self.keep(renderings.name(shape), data)
+        return data
+
     async def share(self, shape: renderings.Shape, data: bytes) -> None:
         """Store ``data``, this version's rendering of ``shape``, for every process (the newest
         version only, as its body)."""
-        if not published_bodies.store_enabled or self._head.number != self._head.published_number:
+        if not self._shared:
             return
         try:
             async with tenant_transaction(self._access.tenant.id) as conn:
@@ -523,7 +546,12 @@ class PublishedParts:
 
 
 async def _parts_body(
-    conn: asyncpg.Connection, access: Access, township: str, head: _Head, built: list[_Published]
+    conn: asyncpg.Connection,
+    access: Access,
+    township: str,
+    head: _Head,
+    built: list[_Published],
+    asked: set[renderings.Shape],
 ) -> published_bodies.Body:
     """The version's body for :class:`PublishedParts`: from this process; else its stored
     renderings of the shapes readers of the tenant are expected to ask for, without its JSON
@@ -538,6 +566,7 @@ async def _parts_body(
         expected = renderings.expected(access.tenant.id)
         missing = [s for s in expected if found is None or renderings.name(s) not in found.renderings]
         stored = await renderings.fetch(conn, key, head.generation, missing) if missing else {}
+        asked.update(missing)
         if found is None:
             found = published_bodies.cache.put(key, published_bodies.Body(head.generation, None))
         for shape, data in stored.items():
@@ -561,11 +590,12 @@ async def get_published_parts(
     """:func:`get_published_list`'s header (entries and provisions empty, counts left to the
     parts) and its body as :class:`PublishedParts`."""
     built: list[_Published] = []
+    asked: set[renderings.Shape] = set()
     async with tenant_transaction(access.tenant.id) as conn:
         head = await _published_head(conn, access, township, number, as_of)
-        found = await _parts_body(conn, access, township, head, built)
+        found = await _parts_body(conn, access, township, head, built, asked)
     header = TownshipList(**msgspec.structs.asdict(_head_view(township, head)), entries=[], counts={}, provisions=[])
-    return header, PublishedParts(access, township, head, found, built[0] if built else found.decoded)
+    return header, PublishedParts(access, township, head, found, built[0] if built else found.decoded, asked)
 
 
 async def list_versions(access: Access, township: str) -> list[ListVersion]:
