@@ -24,11 +24,16 @@ stored body in core.publication.bodies' per-process cache, within its byte budge
 A list that is not kept yet for a selection is *transcoded* when its views are shown as they are
 (``Frozen(..., same_fields=True)``: every plain field of the wrapped object holds the view's
 attribute of the same name, nested objects too) and the selection has plain fields only, of the
-built-in scalars and JSON: the selection becomes msgspec Struct types (attribute = the view's
-name, encoded name = the response name), and msgspec converts the views into them and encodes
-them in C — no wrapping, no per-field Python. A value the Struct types refuse (a null where the
-schema forbids one, an Int beyond 32 bits, a string where a number is due …) sends the list
-down the path above, which answers or reports it as graphql-core does.
+built-in scalars and JSON: the selection becomes a :class:`~core.publication.renderings.Shape`
+(per field the response name, the view's attribute, the leaf kind), which core renders with
+msgspec Struct types in C — no wrapping, no per-field Python. A value the Struct types refuse (a
+null where the schema forbids one, an Int beyond 32 bits, a string where a number is due …) sends
+the list down the path above, which answers or reports it as graphql-core does.
+
+A published list's parts (:class:`SharedRenderings`) also store a transcoded selection for every
+process, by its shape: a selection this process has not kept is asked of PostgreSQL (the list's
+own transaction already fetched the shapes expected), rendered from the body only when nobody
+stored it yet, and then stored (core.publication.renderings; docs/decisions.md).
 """
 
 from __future__ import annotations

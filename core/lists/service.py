@@ -555,15 +555,16 @@ async def _parts_body(
 ) -> published_bodies.Body:
     """The version's body for :class:`PublishedParts`: from this process; else its stored
     renderings of the shapes readers of the tenant are expected to ask for, without its JSON
-    when they are all there; else with its JSON (read or built, as for REST), the counts then
-    stored as a rendering for the next process."""
+    when they are all there; else with its JSON (read or built, as for REST), the tenant's
+    expected shapes that were not stored then rendered and stored in this transaction (the
+    reader's own selection among them: the executor finds it kept)."""
     key = (access.tenant.id, township, head.number)
     found = published_bodies.cache.get(key, head.generation)
     if found is not None and found.json is not None:
         return found
     shared = published_bodies.store_enabled and head.number == head.published_number
+    expected = renderings.expected(access.tenant.id) if shared else []
     if shared:
-        expected = renderings.expected(access.tenant.id)
         missing = [s for s in expected if found is None or renderings.name(s) not in found.renderings]
         stored = await renderings.fetch(conn, key, head.generation, missing) if missing else {}
         asked.update(missing)
@@ -575,12 +576,15 @@ async def _parts_body(
         if len(expected) > 1 and all(renderings.name(s) in found.renderings for s in expected):
             return found
     found = await _stored_body(conn, access, township, head, built, found)
-    counts = renderings.name(renderings.COUNTS)
-    if shared and counts not in found.renderings:
-        assert found.json is not None
-        data = msgspec.json.encode(built[0].counts if built else _counts_decoder.decode(found.json).counts)
-        published_bodies.cache.keep_rendering(key, found, counts, data)
-        await renderings.store(conn, key, head.generation, {renderings.COUNTS: data})
+    # Only the tenant's own selections are stored: another tenant's may not be this one's.
+    own = renderings.own(access.tenant.id)
+    absent = [s for s in own if renderings.name(s) not in found.renderings] if shared else []
+    if absent:
+        body = built[0] if built else published_bodies.cache.decoded(key, found, _published_decoder.decode)
+        done = renderings.render_parts(absent, _parts_of(body))
+        for shape, data in done.items():
+            published_bodies.cache.keep_rendering(key, found, renderings.name(shape), data)
+        await renderings.store(conn, key, head.generation, done)
     return found
 
 

@@ -17,9 +17,10 @@ generation) and kept at two levels:
    tenant reading thousands of townships cannot push every other tenant out.
 
 The REST handler splices the stored body into the per-request header
-(:func:`splice`): a warm read encodes ~300 bytes, not 0.5 MB. GraphQL needs objects; it
-decodes the bytes once per process and the decoded body is kept beside them (counted at
-:data:`DECODED_FACTOR` × its JSON size).
+(:func:`splice`): a warm read encodes ~300 bytes, not 0.5 MB. GraphQL sends renderings of the
+body's parts for its selections, stored beside it (:mod:`core.publication.renderings`); when it
+has to render one it decodes the bytes once per process and the decoded body is kept beside them
+(counted at :data:`DECODED_FACTOR` × its JSON size).
 """
 
 from __future__ import annotations

@@ -199,6 +199,12 @@ def expected(tenant: uuid.UUID) -> list[Shape]:
     return out
 
 
+def own(tenant: uuid.UUID) -> list[Shape]:
+    """The shapes readers of ``tenant`` asked for lately in this process, and the counts."""
+    mine = _seen.get(tenant, {})
+    return [COUNTS, *mine.get("entries", ()), *mine.get("provisions", ())]
+
+
 def forget_seen() -> None:
     _seen.clear()
     _seen_anywhere.clear()
@@ -277,33 +283,3 @@ def render_parts(shapes: Sequence[Shape], parts: dict[str, Any]) -> dict[Shape, 
         if data is not None:
             out[shape] = data
     return out
-
-
-def _decoding_struct(fields: tuple[Field, ...]) -> Any:
-    members: list[tuple[str, Any]] = []
-    for f in fields:
-        if f.constant is not None:
-            continue
-        shown = Any if f.fields is None else _decoding_struct(f.fields)
-        if f.listed:
-            shown = list[shown]  # type: ignore[valid-type]
-        if f.nullable and shown is not Any:
-            shown = shown | None
-        members.append((f.key, shown))
-    return msgspec.defstruct("Selected", members)
-
-
-_decoders: OrderedDict[Shape, msgspec.json.Decoder[Any]] = OrderedDict()
-
-
-def render_json(shape: Shape, body_json: bytes) -> bytes | None:
-    """:func:`render` from the body's JSON: decoded straight into the selected fields (the others
-    skipped), then shown as ``shape`` says."""
-    decoder = _decoders.get(shape)
-    if decoder is None:
-        item = _decoding_struct(shape.fields) if shape.fields else Any
-        body = msgspec.defstruct("Body", [(shape.part, list[item] if shape.fields else Any)])  # type: ignore[valid-type]
-        decoder = _decoders[shape] = msgspec.json.Decoder(body)
-        if len(_decoders) > 256:
-            _decoders.popitem(last=False)
-    return render(shape, getattr(decoder.decode(body_json), shape.part))
