@@ -186,6 +186,7 @@ async def test_a_new_version_and_a_new_generation_replace_the_renderings(
     claimed = await client.post(f"{county.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=county.auth())
     assert claimed.status_code == 201, claimed.text
     await _publish_list(client, county, "2025-03-01")
+    await renderings.settled()  # rendered right after the publication committed
     # Version 1's renderings went with its body; the publication rendered version 2 for the
     # selections the tenant used (entries, provisions, counts), before anyone read it.
     rows = await _rows(county)

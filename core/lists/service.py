@@ -843,11 +843,16 @@ async def publish_list(access: Access, township: str, data: ListPublish, if_matc
         entries: dict[str, list[asyncpg.Record]] = {}
         published = await publish_filed(conn, access, [township], data.effective_date, entries)
         answer = await _answer(conn, access, township, published[0][1], entries.get(township, []), before)
+        # The selections to render the new version for (most tenants: none, and no more work).
+        shapes = await renderings.recent(conn, access.tenant.id) if answer and published_bodies.store_enabled else []
     if answer is None:
         return await get_published_list(access, township, number=published[0][1])
     # Committed: only now may this process take the new generation for one its views are valid at.
     head, body, found, carried = answer
-    published_bodies.keep((access.tenant.id, township, head.number), found, body)
+    key = (access.tenant.id, township, head.number)
+    published_bodies.keep(key, found, body)
+    if shapes:
+        renderings.later(_render_ahead(access, key, head.generation, body, shapes))
     item_views.cache.carry(*carried)
     return TownshipList(**msgspec.structs.asdict(_head_view(township, head)), **msgspec.structs.asdict(body))
 
@@ -891,8 +896,6 @@ async def _answer(
     body = _Published(entries, _counts(entries), item_views.provisions_of(known))
     key = (access.tenant.id, township, number)
     found = await published_bodies.store(conn, key, head.generation, msgspec.json.encode(body))
-    for shape, data in (await _render_ahead(conn, key, head.generation, body)).items():
-        found.renderings[renderings.name(shape)] = data
     return head, body, found, (catalog, before, head.generation)
 
 
@@ -901,17 +904,16 @@ def _parts_of(body: _Published) -> dict[str, Any]:
 
 
 async def _render_ahead(
-    conn: asyncpg.Connection, key: published_bodies.Key, generation: int, body: _Published
-) -> dict[renderings.Shape, bytes]:
-    """The newest version ``key`` (its body just stored) rendered and stored for the selections
-    its tenant's readers used recently (:mod:`core.publication.renderings`): an integrator
-    polling with a fixed query finds the new version rendered, in every process."""
-    if not published_bodies.store_enabled:
-        return {}
-    shapes = await renderings.recent(conn, key[0])
-    done = renderings.render_parts(shapes, _parts_of(body)) if shapes else {}
-    await renderings.store(conn, key, generation, done, record=False)
-    return done
+    access: Access, key: published_bodies.Key, generation: int, body: _Published, shapes: list[renderings.Shape]
+) -> None:
+    """Right after a publication committed: the new version ``key`` (its body stored by it)
+    rendered and stored for the selections its tenant's readers used recently
+    (:mod:`core.publication.renderings`), from the objects its body was encoded from — so an
+    integrator polling with a fixed query finds the new version rendered, in every process.
+    Outside the publishing transaction: the publication's answer does not wait for it."""
+    done = renderings.render_parts(shapes, _parts_of(body))
+    async with tenant_transaction(access.tenant.id) as conn:
+        await renderings.store(conn, key, generation, done, record=False)
 
 
 async def render_published(access: Access, townships: list[str], chunk: int = 50) -> int:
