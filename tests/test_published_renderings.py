@@ -24,7 +24,7 @@ from core.publication.bodies import BodyCache
 from core.security.tenancy import find_tenant
 from tests.catalog_fixtures import DOMAIN, PATROL, PERMIT, RECOVERED, add_items, build_county, publish
 from tests.conftest import TenantFixture
-from tests.test_published_bodies import LIUCHENG, _publish_list
+from tests.test_published_bodies import LIUCHENG, _publish_list, rename_a_unit
 
 ALIASED = """query($s: String!, $c: String!) { tenant(slug: $s) { publishedList(code: $c) {
   version n: counts
@@ -79,6 +79,13 @@ async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixt
     await publish(client, tenant)
     await _publish_list(client, tenant, "2025-02-01")
     return tenant
+
+
+async def _claim(client: httpx.AsyncClient, t: TenantFixture) -> None:
+    """LIUCHENG claims CON-01: its next version differs from the first."""
+    claim = {"item_code": "CON-01", "justification": "需要"}
+    claimed = await client.post(f"{t.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=t.auth())
+    assert claimed.status_code == 201, claimed.text
 
 
 @contextmanager
@@ -182,9 +189,7 @@ async def test_a_new_version_and_a_new_generation_replace_the_renderings(
         v1 = await _ask(client, county, GRAPHQL_QUERY)
     assert {n for n, _, _ in await _rows(county)} == {1}
 
-    claim = {"item_code": "CON-01", "justification": "需要"}
-    claimed = await client.post(f"{county.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=county.auth())
-    assert claimed.status_code == 201, claimed.text
+    await _claim(client, county)
     await _publish_list(client, county, "2025-03-01")
     await renderings.settled()  # rendered right after the publication committed
     # Version 1's renderings went with its body; the publication rendered version 2 for the
@@ -199,14 +204,7 @@ async def test_a_new_version_and_a_new_generation_replace_the_renderings(
 
     # A unit's new name moves the generation: the stored renderings are stale, the next reader
     # renders and replaces them.
-    units = await client.get(f"{county.base}/units", headers=county.auth())
-    unit = units.json()["items"][0]
-    renamed = await client.patch(
-        f"{county.base}/units/{unit['code']}",
-        json={"name": "改名后的单位", "version": unit["version"]},
-        headers=county.auth(),
-    )
-    assert renamed.status_code == 200, renamed.text
+    await rename_a_unit(client, county)
     with another_process():
         after = await _ask(client, county, GRAPHQL_QUERY)
     assert after == await _fresh(client, county, GRAPHQL_QUERY)
@@ -237,9 +235,7 @@ async def test_another_tenant_cannot_read_a_rendering(
     await build_county(client, other)
     await add_items(client, other, DOMAIN, PATROL, PERMIT, RECOVERED)
     await publish(client, other)
-    claim = {"item_code": "CON-01", "justification": "需要"}
-    claimed = await client.post(f"{county.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=county.auth())
-    assert claimed.status_code == 201, claimed.text
+    await _claim(client, county)
     await _publish_list(client, other, "2025-02-01")
     await _publish_list(client, county, "2025-03-01")  # version 2, holding the claim
 
@@ -311,9 +307,7 @@ async def test_a_bulk_publication_renders_ahead_what_the_tenant_reads(
 ) -> None:
     with another_process():
         await _ask(client, county, ALIASED)  # the tenant's integrator polls with this query
-    claim = {"item_code": "CON-01", "justification": "需要"}
-    claimed = await client.post(f"{county.base}/townships/{LIUCHENG}/list/claims", json=claim, headers=county.auth())
-    assert claimed.status_code == 201, claimed.text
+    await _claim(client, county)
     submitted = await client.post(f"{county.base}/townships/{LIUCHENG}/list/submit", headers=county.auth())
     assert submitted.status_code == 200, submitted.text
     started = await client.post(
