@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 
 from core.platform.db import queries
@@ -822,7 +823,12 @@ async def test_graphql_and_rest_return_the_same_list(client: httpx.AsyncClient, 
     assert found is not None
     kept = [b for k, b in published_cache._entries.items() if k[0] == found.id and b.renderings]
     assert len(kept) == 1 and kept[0].decoded is None
-    assert sorted(name.split("\n")[0] for name in kept[0].renderings) == ["entries", "provisions"]
+    # Named by the shape of the selection (core.publication.renderings): entries and provisions.
+    shown = [msgspec.json.decode(data) for data in kept[0].renderings.values()]
+    assert all(n.startswith("shape:") for n in kept[0].renderings)
+    assert sorted(len(rows) for rows in shown) == sorted(
+        [len(graph_published["tenant"]["publishedList"][p]) for p in ("entries", "provisions")]
+    )
     again = await gql(client, county.reader, PUBLISHED, s=county.slug, code=LIUCHENG)
     assert again == graph_published and kept[0].decoded is None
 

@@ -72,6 +72,7 @@ SHIPPED = {
     "0014_legal_search_bigrams": "e6bc27f662a8b0626bc8e316f57f903da771c2d2ad9c2d491804cbf19d901096",
     "0015_citus_scale_out": "8f55785dfb24d59b4c69ab28928b04eae810d75518951ed0ecf672f7428eac37",
     "0019_search_holders": "49c0e83f8fc40810db145f79f98e51fe466367e5fc30a96b243483b7765e9e89",
+    "0020_published_renderings": "4161e06d772d5af4d9a995aff6c334ee5079fd3bea74268794f9e9b384c90ed5",
 }
 IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 

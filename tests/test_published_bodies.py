@@ -53,6 +53,16 @@ async def _publish_list(client: httpx.AsyncClient, t: TenantFixture, date: str) 
     assert done.status_code == 200, done.text
 
 
+async def rename_a_unit(client: httpx.AsyncClient, t: TenantFixture) -> None:
+    """Rename the tenant's first unit: a write that moves the content generation."""
+    units = await client.get(f"{t.base}/units", headers=t.auth())
+    assert units.status_code == 200, units.text
+    unit = units.json()["items"][0]
+    rename = {"name": "改名后的单位", "version": unit["version"]}
+    renamed = await client.patch(f"{t.base}/units/{unit['code']}", json=rename, headers=t.auth())
+    assert renamed.status_code == 200, renamed.text
+
+
 async def _stored(t: TenantFixture) -> list[tuple[int, int]]:
     """(number, generation) of the tenant's stored bodies, as the owner sees them."""
     found = await find_tenant(t.slug)
@@ -149,15 +159,7 @@ async def test_a_publication_and_a_rename_replace_the_body(client: httpx.AsyncCl
     assert v2.content.endswith(zlib.decompress(deflated)[1:])  # the body after the spliced header
 
     # A unit's new name is part of the body: the next read rebuilds it at the new generation.
-    units = await client.get(f"{county.base}/units", headers=county.auth())
-    assert units.status_code == 200, units.text
-    unit = units.json()["items"][0]
-    renamed = await client.patch(
-        f"{county.base}/units/{unit['code']}",
-        json={"name": "改名后的单位", "version": unit["version"]},
-        headers=county.auth(),
-    )
-    assert renamed.status_code == 200, renamed.text
+    await rename_a_unit(client, county)
     after = await client.get(url, headers=county.auth())
     assert after.content == await _fresh(county)
     stored = dict(await _stored(county))

@@ -24,19 +24,23 @@ stored body in core.publication.bodies' per-process cache, within its byte budge
 A list that is not kept yet for a selection is *transcoded* when its views are shown as they are
 (``Frozen(..., same_fields=True)``: every plain field of the wrapped object holds the view's
 attribute of the same name, nested objects too) and the selection has plain fields only, of the
-built-in scalars and JSON: the selection becomes msgspec Struct types (attribute = the view's
-name, encoded name = the response name), and msgspec converts the views into them and encodes
-them in C — no wrapping, no per-field Python. A value the Struct types refuse (a null where the
-schema forbids one, an Int beyond 32 bits, a string where a number is due …) sends the list
-down the path above, which answers or reports it as graphql-core does.
+built-in scalars and JSON: the selection becomes a :class:`~core.publication.renderings.Shape`
+(per field the response name, the view's attribute, the leaf kind), which core renders with
+msgspec Struct types in C — no wrapping, no per-field Python. A value the Struct types refuse (a
+null where the schema forbids one, an Int beyond 32 bits, a string where a number is due …) sends
+the list down the path above, which answers or reports it as graphql-core does.
+
+A published list's parts (:class:`SharedRenderings`) also store a transcoded selection for every
+process, by its shape: a selection this process has not kept is asked of PostgreSQL (the list's
+own transaction already fetched the shapes expected), rendered from the body only when nobody
+stored it yet, and then stored (core.publication.renderings; docs/decisions.md).
 """
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from typing import Annotated, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import msgspec
 from graphql import (
@@ -53,22 +57,14 @@ from graphql.pyutils.gather_with_cancel import gather_with_cancel
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, validate_document
 
+from core.publication import renderings as rendered
+from core.publication.renderings import Field, Shape
+
 _SLOW = object()  # the marker for "take graphql-core's path"
 
 #: Values of exactly these classes are already what the built-in scalars output (not ``Int`` nor
 #: ``Float``: graphql-core refuses an int beyond 32 bits and a float that is not finite).
 _EXACT = {"String": str, "ID": str, "Boolean": bool}
-
-#: What a transcoded leaf may hold, as msgspec types: exactly what the scalar outputs unchanged
-#: (graphql-core's ``Int`` is 32 bits; ``Float`` is finite; strawberry's ``JSON`` is the value as it is).
-_TRANSCODED: dict[str, Any] = {
-    "String": str,
-    "ID": str,
-    "Int": Annotated[int, msgspec.Meta(ge=-(2**31), le=2**31 - 1)],
-    "Boolean": bool,
-    "Float": Annotated[float, msgspec.Meta(ge=-sys.float_info.max, le=sys.float_info.max)],
-    "JSON": Any,
-}
 
 
 class _Plain:
@@ -123,6 +119,26 @@ class Renderings(Protocol):
     def rendered(self, name: str) -> bytes | None: ...
 
     def keep(self, name: str, data: bytes) -> None: ...
+
+
+@runtime_checkable
+class SharedRenderings(Renderings, Protocol):
+    """Renderings also stored for every process, by the selection's shape (a published list's
+    parts: core.lists.service.PublishedParts). The views may need reading first (``load``): the
+    list's transaction read only the renderings it expected."""
+
+    @property
+    def loaded(self) -> bool: ...
+
+    async def load(self) -> None: ...
+
+    def seen(self, shape: Shape) -> None: ...
+
+    def asked(self, shape: Shape) -> bool: ...
+
+    async def fetch(self, shape: Shape) -> bytes | None: ...
+
+    async def share(self, shape: Shape, data: bytes) -> None: ...
 
 
 class Frozen(Sequence[Any]):
@@ -217,9 +233,9 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
     _plains: ClassVar[dict[tuple[int, str, str], _Plain | None]] = {}
     completed: ClassVar[_Completed] = _Completed(16)
     _printed: ClassVar[dict[int, tuple[tuple[Any, ...], str]]] = {}
-    #: Struct types of transcoded selections (None: this selection cannot be), by schema,
-    #: type and selection (see :meth:`_selection`).
-    _structs: ClassVar[OrderedDict[tuple[int, str, str], Any]] = OrderedDict()
+    #: Shapes of transcoded selections (None: this selection cannot be), by schema, type, the
+    #: list's part and selection (see :meth:`_selection`).
+    _shapes: ClassVar[OrderedDict[tuple[int, str, str, str], Shape | None]] = OrderedDict()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -273,17 +289,25 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self, plain: _Plain, value: Frozen, field_details_list: Any, at: Any, position_context: Any
     ) -> Any:
         selection = self._selection(field_details_list)
-        name = f"{value.name}\n{selection}"
         kept = value.renderings
+        shared = kept if isinstance(kept, SharedRenderings) else None
+        shape = self._shape(plain, value, field_details_list, selection) if value.same_fields else None
+        name = rendered.name(shape) if shape is not None else f"{value.name}\n{selection}"
+        if shared is not None and shape is not None:
+            shared.seen(shape)
         found = kept.rendered(name) if kept is not None else self.completed.get(value.views, selection)
         if found is not None:
             return msgspec.Raw(found)
-        transcoded = self._transcoded(plain, value, field_details_list, selection) if value.same_fields else None
+        if shared is not None and (not shared.loaded or (shape is not None and not shared.asked(shape))):
+            return self._shared_miss(shared, shape, plain, value, field_details_list, at, position_context)
+        transcoded = rendered.render(shape, value.views) if shape is not None else None
         if transcoded is not None:
-            if kept is not None:
-                kept.keep(name, transcoded)
-            else:
+            if kept is None:
                 self.completed.put(value.views, selection, transcoded)
+                return msgspec.Raw(transcoded)
+            kept.keep(name, transcoded)
+            if shared is not None and shape is not None:
+                return _shared(shared, shape, transcoded)
             return msgspec.Raw(transcoded)
         resolved, errors = self._resolved, len(self.collected_errors.errors)
         result = self._complete_objects(plain, value, field_details_list, at, position_context)
@@ -299,48 +323,64 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 self.completed.put(value.views, selection, encoded)
         return result
 
-    def _transcoded(self, plain: _Plain, value: Frozen, field_details_list: Any, selection: str) -> bytes | None:
-        """``value``'s completed selection encoded by msgspec from its views, or None where the
-        selection or a value needs graphql-core's path."""
-        key = (id(self.schema), plain.kind.name, selection)
-        if key in self._structs:
-            self._structs.move_to_end(key)
-            struct = self._structs[key]
-        else:
-            struct = self._structs[key] = self._struct(plain.kind, field_details_list)
-            if len(self._structs) > 256:
-                self._structs.popitem(last=False)
-        if struct is None:
-            return None
-        try:
-            return msgspec.json.encode(msgspec.convert(value.views, list[struct], from_attributes=True))
-        except msgspec.ValidationError:  # graphql-core decides what to answer for this value
-            return None
+    async def _shared_miss(
+        self,
+        shared: SharedRenderings,
+        shape: Shape | None,
+        plain: _Plain,
+        value: Frozen,
+        field_details_list: Any,
+        at: Any,
+        position_context: Any,
+    ) -> Any:
+        """A selection this process has not kept: its stored rendering, else :meth:`_complete_frozen`
+        once the views are readable (it renders and shares the selection)."""
+        if shape is not None and not shared.asked(shape):
+            data = await shared.fetch(shape)
+            if data is not None:
+                return msgspec.Raw(data)
+        await shared.load()
+        result = self._complete_frozen(plain, value, field_details_list, at, position_context)
+        return await result if self.is_awaitable(result) else result
 
-    def _struct(self, kind: GraphQLObjectType, field_details_list: Any) -> Any:
-        """A msgspec Struct type for the sub-selection of ``kind`` in ``field_details_list``:
-        one field per response name, in the response's order, read from the view's attribute;
-        None when a field is not plain, not a transcodable leaf, or read twice."""
+    def _shape(self, plain: _Plain, value: Frozen, field_details_list: Any, selection: str) -> Shape | None:
+        """The selection as a :class:`~core.publication.renderings.Shape` of ``value``'s part,
+        or None where the selection or a value needs graphql-core's path."""
+        key = (id(self.schema), plain.kind.name, value.name, selection)
+        if key in self._shapes:
+            self._shapes.move_to_end(key)
+            return self._shapes[key]
+        fields = self._fields(plain.kind, field_details_list)
+        shape = self._shapes[key] = Shape(value.name, fields) if fields is not None else None
+        if len(self._shapes) > 256:
+            self._shapes.popitem(last=False)
+        return shape
+
+    def _fields(self, kind: GraphQLObjectType, field_details_list: Any) -> tuple[Field, ...] | None:
+        """The sub-selection of ``kind`` in ``field_details_list`` as rendered fields: one per
+        response name, in the response's order, read from the view's attribute; None when a
+        field is not plain, not a built-in leaf, or read twice."""
         grouped, deferred, _ = self.collect_subfields(kind, field_details_list)
         if deferred:
             return None
-        fields: list[tuple[str, Any, Any]] = []
+        fields: list[Field] = []
         for response_name, details in grouped.items():
             plain = self._plain(kind, details)
-            if plain is _TYPENAME:  # no view has it: the field's default
-                fields.append((f"typename_{len(fields)}__", str, msgspec.field(default=kind.name, name=response_name)))
+            if plain is _TYPENAME:  # no view has it: the type's name
+                fields.append(Field(response_name, "", constant=kind.name))
                 continue
-            if plain is None or any(f[0] == plain.name for f in fields):
+            if plain is None or any(f.key == plain.name for f in fields):
                 return None
-            shown = _TRANSCODED.get(plain.kind.name) if plain.coerce is not None else self._struct(plain.kind, details)
-            if shown is None:
-                return None
-            if plain.listed:
-                shown = list[shown]  # type: ignore[valid-type]
-            if plain.nullable and shown is not Any:  # Any holds None already
-                shown = shown | None
-            fields.append((plain.name, shown, msgspec.field(name=response_name)))
-        return msgspec.defstruct(f"{kind.name}Selection", fields, kw_only=True)
+            if plain.coerce is not None:
+                if plain.kind.name not in rendered.LEAVES:
+                    return None
+                leaf, nested = plain.kind.name, None
+            else:
+                leaf, nested = "", self._fields(plain.kind, details)
+                if nested is None:
+                    return None
+            fields.append(Field(response_name, plain.name, leaf, nested, plain.listed, plain.nullable))
+        return tuple(fields)
 
     def _selection(self, field_details_list: Any) -> str:
         """What decides a field's completed value besides its source: the printed field
@@ -450,6 +490,12 @@ class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
 async def _ready(value: Any) -> Any:
     return value
+
+
+async def _shared(kept: SharedRenderings, shape: Shape, data: bytes) -> msgspec.Raw:
+    """``data`` as the field's value, once stored for every process."""
+    await kept.share(shape, data)
+    return msgspec.Raw(data)
 
 
 def validation_cache(size: int = 256) -> Callable[[], SchemaExtension]:

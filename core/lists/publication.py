@@ -30,7 +30,7 @@ import msgspec
 
 from core.events import service as events
 from core.lists import queries
-from core.lists.service import publish_filed
+from core.lists.service import publish_filed, render_published
 from core.platform.db import describe, is_unavailable, refresh_statistics, tenant_transaction
 from core.platform.errors import Conflict, NotFound, QingdanError, ValidationFailed
 from core.platform.inputs import Checked, check_day
@@ -237,32 +237,49 @@ async def _file_submitted(conn: asyncpg.Connection, access: Access, townships: l
     return codes
 
 
-async def _batch(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> None:
+async def _batch(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> list[str]:
+    """One batch in one transaction; returns the townships it published."""
     async with tenant_transaction(access.tenant.id) as conn:
         filed = await _file_submitted(conn, access, townships)
         published = await publish_filed(conn, access, townships, effective_date)
         await conn.execute(queries.COUNT_BATCH, access.tenant.id, job_id, len(townships), len(filed), len(published))
+    return [code for code, _, _ in published]
 
 
 async def _run(access: Access, job_id: uuid.UUID, townships: list[str], effective_date: datetime.date) -> None:
     beat = asyncio.create_task(_heartbeat(access, job_id))
     try:
         await _update(access, job_id, "status = 'running', started_at = now()")
+        published: list[str] = []
         for start in range(0, len(townships), BATCH):
-            await _batch(access, job_id, townships[start : start + BATCH], effective_date)
+            published += await _batch(access, job_id, townships[start : start + BATCH], effective_date)
         async with tenant_transaction(access.tenant.id) as conn:
             await refresh_statistics(conn, "township_entry_spans")
         await _update(access, job_id, "status = 'done', finished_at = now()")
         log.info("bulk publication %s: %d lists", job_id, len(townships))
     except Exception as exc:
-        if is_unavailable(exc):
-            log.warning("bulk publication %s failed: the database is unavailable (%s)", job_id, describe(exc))
-        else:
-            log.exception("bulk publication %s failed", job_id)
-        message = exc.detail if isinstance(exc, QingdanError) else f"{type(exc).__name__}: {exc}"
-        try:
-            await _update(access, job_id, "status = 'failed', error = $3, finished_at = now()", message[:2000])
-        except Exception as failure:  # then seen as interrupted: this process no longer runs it
-            log.warning("bulk publication %s: could not record the failure (%s)", job_id, describe(failure))
+        await _failed(job_id, access, exc)
+        return
     finally:
         beat.cancel()
+    # Published: now, at the job's final generation (each batch moved it), the new versions
+    # rendered for the selections the tenant's readers use (nothing without GraphQL readers).
+    try:
+        rendered = await render_published(access, published)
+        if rendered:
+            log.info("bulk publication %s: %d lists rendered ahead", job_id, rendered)
+    except Exception as exc:  # the lists are published; their first readers render them
+        log.warning("bulk publication %s: rendering ahead failed (%s)", job_id, describe(exc))
+
+
+async def _failed(job_id: uuid.UUID, access: Access, exc: Exception) -> None:
+    """Record the job's failure (a failure to record it leaves it to look interrupted)."""
+    if is_unavailable(exc):
+        log.warning("bulk publication %s failed: the database is unavailable (%s)", job_id, describe(exc))
+    else:
+        log.exception("bulk publication %s failed", job_id, exc_info=exc)
+    message = exc.detail if isinstance(exc, QingdanError) else f"{type(exc).__name__}: {exc}"
+    try:
+        await _update(access, job_id, "status = 'failed', error = $3, finished_at = now()", message[:2000])
+    except Exception as failure:  # then seen as interrupted: this process no longer runs it
+        log.warning("bulk publication %s: could not record the failure (%s)", job_id, describe(failure))

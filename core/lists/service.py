@@ -36,6 +36,7 @@ from core.platform.inputs import NAME, Checked, check_day, stored_number
 from core.platform.messages import Text, label
 from core.platform.versioning import Expected, check_version
 from core.publication import bodies as published_bodies
+from core.publication import renderings
 from core.security import audit
 from core.security.access import Access, Role
 from core.security.idempotency import fingerprint, once
@@ -332,10 +333,12 @@ async def _stored_body(
     township: str,
     head: _Head,
     built: list[_Published] | None = None,
+    partial: published_bodies.Body | None = None,
 ) -> published_bodies.Body:
     """The version's body, encoded once per content generation and shared by every process
     (see :mod:`core.publication.bodies`). When it is built here, the objects it was encoded
-    from are appended to ``built`` (a caller that needs objects need not decode them again)."""
+    from are appended to ``built`` (a caller that needs objects need not decode them again).
+    ``partial``: the version's body holding renderings only, which the JSON joins."""
 
     async def build() -> bytes:
         view = await _published_view(conn, access, township, head)
@@ -344,7 +347,8 @@ async def _stored_body(
         return msgspec.json.encode(view)
 
     key = (access.tenant.id, township, head.number)
-    return await published_bodies.body(conn, key, head.generation, build, newest=head.number == head.published_number)
+    newest = head.number == head.published_number
+    return await published_bodies.body(conn, key, head.generation, build, newest=newest, partial=partial)
 
 
 async def _published_body(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
@@ -424,6 +428,7 @@ async def get_published_list_json(
     async with tenant_transaction(access.tenant.id) as conn:
         head = await _published_head(conn, access, township, number, as_of)
         found = await _stored_body(conn, access, township, head)
+    assert found.json is not None  # _stored_body reads it
     return published_bodies.splice(msgspec.json.encode(_head_view(township, head)), found.json)
 
 
@@ -436,14 +441,53 @@ _counts_decoder = msgspec.json.Decoder(_Counts)  # skips the entries without bui
 
 class PublishedParts:
     """A published version's body for a reader that may not need its objects (GraphQL): the
-    body is decoded only when asked, and encodings of its parts (``renderings``, e.g. a
-    completed GraphQL selection of its entries) are kept with its bytes in the per-process
-    cache. The caller was admitted to the tenant by the read that found the body."""
+    body is decoded only when asked, and renderings of its parts (a completed GraphQL selection
+    of its entries …, :mod:`core.publication.renderings`) are kept with it in the per-process
+    cache and, for a selection described as a shape, stored in PostgreSQL for every process
+    (:meth:`share`). When the reader's transaction found every expected rendering stored, the
+    body's JSON was not even read (``loaded`` is False until :meth:`load`). The caller was
+    admitted to the tenant by the read that found the parts."""
 
-    __slots__ = ("_decoded", "_found", "_key")
+    __slots__ = ("_access", "_asked", "_decoded", "_found", "_head", "_township")
 
-    def __init__(self, key: published_bodies.Key, found: published_bodies.Body, built: _Published | None) -> None:
-        self._key, self._found, self._decoded = key, found, built
+    def __init__(
+        self,
+        access: Access,
+        township: str,
+        head: _Head,
+        found: published_bodies.Body,
+        built: _Published | None,
+        asked: set[renderings.Shape],
+    ) -> None:
+        self._access, self._township, self._head = access, township, head
+        self._found, self._decoded = found, built
+        self._asked = asked  # the shapes PostgreSQL was asked for (found or not)
+
+    @property
+    def _shared(self) -> bool:
+        return published_bodies.store_enabled and self._head.number == self._head.published_number
+
+    @property
+    def _key(self) -> published_bodies.Key:
+        return (self._access.tenant.id, self._township, self._head.number)
+
+    @property
+    def loaded(self) -> bool:
+        """Whether :meth:`body` can answer without reading the database."""
+        return self._decoded is not None or self._found.json is not None
+
+    async def load(self) -> None:
+        """Read the body's JSON (a reader whose selection was not among the stored renderings)."""
+        if self.loaded:
+            return
+        built: list[_Published] = []
+        async with tenant_transaction(self._access.tenant.id) as conn:
+            head = await _published_head(conn, self._access, self._township, self._head.number, None)
+            partial = self._found if head.generation == self._found.generation else None
+            self._found = await _stored_body(conn, self._access, self._township, head, built, partial)
+        self._head = head
+        if built:
+            self._decoded = built[0]
 
     def body(self) -> _Published:
         if self._decoded is None:
@@ -453,10 +497,11 @@ class PublishedParts:
     def counts(self) -> dict[str, int]:
         if self._decoded is not None:
             return self._decoded.counts
-        cached = self._found.renderings.get("counts")
+        cached = self._found.renderings.get(renderings.name(renderings.COUNTS))
         if cached is None:
+            assert self._found.json is not None, "get_published_parts reads the JSON when the counts are not stored"
             counts = _counts_decoder.decode(self._found.json).counts
-            self.keep("counts", msgspec.json.encode(counts))
+            self.keep(renderings.name(renderings.COUNTS), msgspec.json.encode(counts))
             return counts
         return msgspec.json.decode(cached, type=dict[str, int])
 
@@ -466,6 +511,82 @@ class PublishedParts:
     def keep(self, name: str, data: bytes) -> None:
         published_bodies.cache.keep_rendering(self._key, self._found, name, data)
 
+    def seen(self, shape: renderings.Shape) -> None:
+        """A reader asked for ``shape`` (fetched with the head next time)."""
+        renderings.seen(self._access.tenant.id, shape)
+
+    def asked(self, shape: renderings.Shape) -> bool:
+        """Whether PostgreSQL has nothing more to say about ``shape``'s rendering: it was asked
+        already, or this version's renderings are not stored."""
+        return not self._shared or shape in self._asked
+
+    async def fetch(self, shape: renderings.Shape) -> bytes | None:
+        """This version's stored rendering of ``shape`` (kept in this process when found)."""
+        self._asked.add(shape)
+        if not self._shared:
+            return None
+        async with tenant_transaction(self._access.tenant.id) as conn:
+            found = await renderings.fetch(conn, self._key, self._found.generation, [shape])
+        data = found.get(shape)
+        if data is not None:
+            self.keep(renderings.name(shape), data)
+        return data
+
+    async def share(self, shape: renderings.Shape, data: bytes) -> None:
+        """Store ``data``, this version's rendering of ``shape``, for every process (the newest
+        version only, as its body)."""
+        if not self._shared:
+            return
+        try:
+            async with tenant_transaction(self._access.tenant.id) as conn:
+                await renderings.store(conn, self._key, self._found.generation, {shape: data})
+        except ValidationFailed as exc:  # the body or the selection went in between: the next reader stores it
+            if not isinstance(exc.__cause__, asyncpg.ForeignKeyViolationError):
+                raise
+
+
+async def _parts_body(
+    conn: asyncpg.Connection,
+    access: Access,
+    township: str,
+    head: _Head,
+    built: list[_Published],
+    asked: set[renderings.Shape],
+) -> published_bodies.Body:
+    """The version's body for :class:`PublishedParts`: from this process; else its stored
+    renderings of the shapes readers of the tenant are expected to ask for, without its JSON
+    when they are all there; else with its JSON (read or built, as for REST), the tenant's
+    expected shapes that were not stored then rendered and stored in this transaction (the
+    reader's own selection among them: the executor finds it kept)."""
+    key = (access.tenant.id, township, head.number)
+    found = published_bodies.cache.get(key, head.generation)
+    if found is not None and found.json is not None:
+        return found
+    shared = published_bodies.store_enabled and head.number == head.published_number
+    expected = renderings.expected(access.tenant.id) if shared else []
+    if shared:
+        missing = [s for s in expected if found is None or renderings.name(s) not in found.renderings]
+        stored = await renderings.fetch(conn, key, head.generation, missing) if missing else {}
+        asked.update(missing)
+        if found is None:
+            found = published_bodies.cache.put(key, published_bodies.Body(head.generation, None))
+        for shape, data in stored.items():
+            published_bodies.cache.keep_rendering(key, found, renderings.name(shape), data)
+        # Without a selection seen yet (only the counts expected) a reader needs the JSON anyway.
+        if len(expected) > 1 and all(renderings.name(s) in found.renderings for s in expected):
+            return found
+    found = await _stored_body(conn, access, township, head, built, found)
+    # Only the tenant's own selections are stored: another tenant's may not be this one's.
+    own = renderings.own(access.tenant.id)
+    absent = [s for s in own if renderings.name(s) not in found.renderings] if shared else []
+    if absent:
+        body = built[0] if built else published_bodies.cache.decoded(key, found, _published_decoder.decode)
+        done = renderings.render_parts(absent, _parts_of(body))
+        for shape, data in done.items():
+            published_bodies.cache.keep_rendering(key, found, renderings.name(shape), data)
+        await renderings.store(conn, key, head.generation, done)
+    return found
+
 
 async def get_published_parts(
     access: Access, township: str, *, number: int | None = None, as_of: datetime.date | None = None
@@ -473,12 +594,12 @@ async def get_published_parts(
     """:func:`get_published_list`'s header (entries and provisions empty, counts left to the
     parts) and its body as :class:`PublishedParts`."""
     built: list[_Published] = []
+    asked: set[renderings.Shape] = set()
     async with tenant_transaction(access.tenant.id) as conn:
         head = await _published_head(conn, access, township, number, as_of)
-        found = await _stored_body(conn, access, township, head, built)
+        found = await _parts_body(conn, access, township, head, built, asked)
     header = TownshipList(**msgspec.structs.asdict(_head_view(township, head)), entries=[], counts={}, provisions=[])
-    key = (access.tenant.id, township, head.number)
-    return header, PublishedParts(key, found, built[0] if built else found.decoded)
+    return header, PublishedParts(access, township, head, found, built[0] if built else found.decoded, asked)
 
 
 async def list_versions(access: Access, township: str) -> list[ListVersion]:
@@ -722,11 +843,16 @@ async def publish_list(access: Access, township: str, data: ListPublish, if_matc
         entries: dict[str, list[asyncpg.Record]] = {}
         published = await publish_filed(conn, access, [township], data.effective_date, entries)
         answer = await _answer(conn, access, township, published[0][1], entries.get(township, []), before)
+        # The selections to render the new version for (most tenants: none, and no more work).
+        shapes = await renderings.recent(conn, access.tenant.id) if answer and published_bodies.store_enabled else []
     if answer is None:
         return await get_published_list(access, township, number=published[0][1])
     # Committed: only now may this process take the new generation for one its views are valid at.
     head, body, found, carried = answer
-    published_bodies.keep((access.tenant.id, township, head.number), found, body)
+    key = (access.tenant.id, township, head.number)
+    published_bodies.keep(key, found, body)
+    if shapes:
+        renderings.later(_render_ahead(access, key, head.generation, body, shapes))
     item_views.cache.carry(*carried)
     return TownshipList(**msgspec.structs.asdict(_head_view(township, head)), **msgspec.structs.asdict(body))
 
@@ -771,6 +897,52 @@ async def _answer(
     key = (access.tenant.id, township, number)
     found = await published_bodies.store(conn, key, head.generation, msgspec.json.encode(body))
     return head, body, found, (catalog, before, head.generation)
+
+
+def _parts_of(body: _Published) -> dict[str, Any]:
+    return {"entries": body.entries, "provisions": body.provisions, "counts": body.counts}
+
+
+async def _render_ahead(
+    access: Access, key: published_bodies.Key, generation: int, body: _Published, shapes: list[renderings.Shape]
+) -> None:
+    """Right after a publication committed: the new version ``key`` (its body stored by it)
+    rendered and stored for the selections its tenant's readers used recently
+    (:mod:`core.publication.renderings`), from the objects its body was encoded from — so an
+    integrator polling with a fixed query finds the new version rendered, in every process.
+    Outside the publishing transaction: the publication's answer does not wait for it."""
+    done = renderings.render_parts(shapes, _parts_of(body))
+    async with tenant_transaction(access.tenant.id) as conn:
+        await renderings.store(conn, key, generation, done, record=False)
+
+
+async def render_published(access: Access, townships: list[str], chunk: int = 50) -> int:
+    """After a bulk publication: the newest versions of ``townships`` rendered and stored for
+    the selections the tenant's readers used recently, their bodies built and stored on the
+    way (a bulk publication stores none), ``chunk`` lists per transaction. Nothing when the
+    tenant has no recent selection. Returns the lists rendered."""
+    tid = access.tenant.id
+    if not published_bodies.store_enabled or not townships:
+        return 0
+    async with tenant_transaction(tid) as conn:
+        if not await renderings.recent(conn, tid):
+            return 0
+    done = 0
+    for start in range(0, len(townships), chunk):
+        async with tenant_transaction(tid) as conn:
+            shapes = await renderings.recent(conn, tid)
+            for township in townships[start : start + chunk]:
+                head = await _published_head(conn, access, township, None, None)
+                if head.number != head.published_number:  # a later version takes effect first: not the newest
+                    continue
+                built: list[_Published] = []
+                found = await _stored_body(conn, access, township, head, built)
+                assert found.json is not None
+                body = built[0] if built else _published_decoder.decode(found.json)
+                done_here = renderings.render_parts(shapes, _parts_of(body))
+                await renderings.store(conn, (tid, township, head.number), head.generation, done_here, record=False)
+                done += 1
+    return done
 
 
 async def publish_filed(

@@ -17,9 +17,10 @@ generation) and kept at two levels:
    tenant reading thousands of townships cannot push every other tenant out.
 
 The REST handler splices the stored body into the per-request header
-(:func:`splice`): a warm read encodes ~300 bytes, not 0.5 MB. GraphQL needs objects; it
-decodes the bytes once per process and the decoded body is kept beside them (counted at
-:data:`DECODED_FACTOR` × its JSON size).
+(:func:`splice`): a warm read encodes ~300 bytes, not 0.5 MB. GraphQL sends renderings of the
+body's parts for its selections, stored beside it (:mod:`core.publication.renderings`); when it
+has to render one it decodes the bytes once per process and the decoded body is kept beside them
+(counted at :data:`DECODED_FACTOR` × its JSON size).
 """
 
 from __future__ import annotations
@@ -51,17 +52,19 @@ Key = tuple[uuid.UUID, str, int]  # tenant, township, version number
 class Body:
     """One version's body at one generation: its JSON and, once someone asked, its objects,
     and ``renderings``: other encodings of parts of it by name (GraphQL's completed selections,
-    see :func:`BodyCache.keep_rendering`)."""
+    see :func:`BodyCache.keep_rendering` and :mod:`core.publication.renderings`). ``json`` is
+    None while only renderings were read (:func:`body` loads it when a reader needs it)."""
 
     generation: int
-    json: bytes
+    json: bytes | None
     decoded: Any = None
     renderings: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        decoded = DECODED_FACTOR * len(self.json) if self.decoded is not None else 0
-        return len(self.json) + decoded + sum(len(k) + len(v) for k, v in self.renderings.items())
+        json = len(self.json) if self.json is not None else 0
+        decoded = DECODED_FACTOR * json if self.decoded is not None else 0
+        return json + decoded + sum(len(k) + len(v) for k, v in self.renderings.items())
 
 
 @dataclass
@@ -116,6 +119,7 @@ class BodyCache:
     def decoded(self, key: Key, found: Body, decode: Callable[[bytes], Any]) -> Any:
         """The objects of ``found`` (held under ``key``), decoded once, then kept beside its bytes."""
         if found.decoded is None:
+            assert found.json is not None, "a body's objects are decoded from its JSON, read first"
             old = found.size
             found.decoded = decode(found.json)
             self._resized(key, found, old)
@@ -165,7 +169,13 @@ store_enabled = True
 
 
 async def body(
-    conn: asyncpg.Connection, key: Key, generation: int, build: Callable[[], Awaitable[bytes]], *, newest: bool
+    conn: asyncpg.Connection,
+    key: Key,
+    generation: int,
+    build: Callable[[], Awaitable[bytes]],
+    *,
+    newest: bool,
+    partial: Body | None = None,
 ) -> Body:
     """The body of version ``key`` at ``generation``: from this process, else from
     PostgreSQL, else built by ``build`` (the encoded JSON) and stored at both levels.
@@ -175,9 +185,10 @@ async def body(
     older ones' rows): the stored bodies are a cache, and one per version read would cost
     ~240 bytes per entry per version — more than the versions' entries themselves now that
     they share unchanged rows (docs/decisions.md). Older versions (history, diffs) are built
-    when read and kept per process only."""
-    found = cache.get(key, generation)
-    if found is not None:
+    when read and kept per process only. ``partial``: this version's body at ``generation``
+    holding renderings only (read before its JSON), which the JSON joins."""
+    found = partial if partial is not None else cache.get(key, generation)
+    if found is not None and found.json is not None:
         return found
     shared = store_enabled and newest
     deflated = await queries.stored_body(conn, *key, generation) if shared else None
@@ -187,7 +198,12 @@ async def body(
         stored = await build()
         if shared:
             await conn.execute(queries.WRITE_BODY, *key, generation, zlib.compress(stored, DEFLATE_LEVEL))
-    return cache.put(key, Body(generation, bytes(stored)))
+    if found is None:
+        return cache.put(key, Body(generation, bytes(stored)))
+    old = found.size  # renderings read before the JSON: the JSON joins them
+    found.json = bytes(stored)
+    cache._resized(key, found, old)
+    return found
 
 
 async def store(conn: asyncpg.Connection, key: Key, generation: int, json: bytes) -> Body:

@@ -747,6 +747,68 @@ async def stored_body(
     return body
 
 
+# --------------------------------------------------------------------------- published renderings
+
+
+class RenderingRow(_Row, frozen=True):
+    selection: bytes
+    deflated: bytes
+
+
+_READ_RENDERINGS = (
+    "SELECT selection, deflated FROM published_list_renderings"
+    " WHERE tenant_id = $1 AND township_code = $2 AND number = $3 AND generation = $4 AND selection = ANY($5::bytea[])"
+)
+
+#: $1 tenant, $2 township, $3 number, $4 selection digest, $5 generation, $6 the rendering deflated
+#: (core.publication.renderings). Nothing when the version's body or the selection is gone (a
+#: publication or a pruning in between): a rendering lives only as long as both.
+WRITE_RENDERING = (
+    "INSERT INTO published_list_renderings AS r (tenant_id, township_code, number, selection, generation, deflated)"
+    " SELECT $1, $2, $3, $4, $5, $6"
+    " WHERE EXISTS (SELECT 1 FROM published_list_bodies b"
+    "                WHERE b.tenant_id = $1 AND b.township_code = $2 AND b.number = $3)"
+    "   AND EXISTS (SELECT 1 FROM rendering_selections s WHERE s.tenant_id = $1 AND s.selection = $4)"
+    " ON CONFLICT (tenant_id, township_code, number, selection)"
+    " DO UPDATE SET generation = excluded.generation, deflated = excluded.deflated"
+    " WHERE r.generation < excluded.generation"
+)
+
+#: $1 tenant, $2 selection digest, $3 part, $4 shape (JSON), $5 when (a parameter: Citus refuses
+#: now() in ON CONFLICT … SET)
+RECORD_SELECTION = (
+    "INSERT INTO rendering_selections AS s (tenant_id, selection, part, shape, last_used)"
+    " VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (tenant_id, selection) DO UPDATE SET last_used = excluded.last_used"
+    " WHERE s.last_used < excluded.last_used"
+)
+
+#: $1 tenant, $2 part, $3 how many to keep: the least recently used selections beyond them go
+#: (their renderings with them, ON DELETE CASCADE).
+PRUNE_SELECTIONS = (
+    "DELETE FROM rendering_selections WHERE tenant_id = $1 AND part = $2 AND selection NOT IN"
+    " (SELECT selection FROM rendering_selections WHERE tenant_id = $1 AND part = $2"
+    "   ORDER BY last_used DESC, selection LIMIT $3)"
+)
+
+_RECENT_SELECTIONS = (
+    "SELECT shape FROM rendering_selections WHERE tenant_id = $1 AND last_used >= $2 ORDER BY part, last_used DESC"
+)
+
+
+async def stored_renderings(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, number: int, generation: int, digests: list[bytes]
+) -> list[RenderingRow]:
+    """The version's renderings stored at ``generation`` for the selections ``digests``."""
+    records = await conn.fetch(_READ_RENDERINGS, tenant_id, township, number, generation, digests)
+    return rows_as(RenderingRow, records)
+
+
+async def recent_selections(conn: asyncpg.Connection, tenant_id: uuid.UUID, since: datetime.datetime) -> list[bytes]:
+    """The shapes (JSON) of the tenant's selections used since ``since``."""
+    return [r[0] for r in await conn.fetch(_RECENT_SELECTIONS, tenant_id, since)]
+
+
 # --------------------------------------------------------------------------- handbooks
 
 _HANDBOOK_COLUMNS = (
