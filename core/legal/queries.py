@@ -18,7 +18,6 @@ from collections.abc import Sequence
 import asyncpg
 import msgspec
 
-from core.platform.db import on_citus
 from core.platform.rows import maybe_row_as, rows_as
 
 SHARED_TENANT = uuid.UUID(int=0)
@@ -414,6 +413,9 @@ class OwnHitRow(_Row, frozen=True):
     chapter: str | None
     text: str | None
     before: int | None
+    ordinals: list[bytes | None] | None
+    appended_of: list[int] | None
+    appended: list[int] | None
 
 
 async def own_hits(
@@ -427,6 +429,7 @@ async def own_hits(
     after: tuple[str, uuid.UUID, int] | None,
     limit: int,
     division_code: str,
+    bigrams: list[str],
 ) -> list[OwnHitRow]:
     """What a search needs of the database besides the shared library kept in process
     (:mod:`core.legal.search_copy`), in one statement: the library's identity and generation
@@ -435,22 +438,34 @@ async def own_hits(
     cursor, and the tenant's own articles of current versions matching every pattern, in
     result order, each with ``before``: the last shared article ordered before it (null: none),
     so that the caller merges them into the shared hits without comparing titles itself (the
-    database's collation orders them). Always at least one row.
+    database's collation orders them). Always at least one row. With them, the posting lists
+    of ``bigrams`` (those the process lacks; a search's second round trip otherwise): each
+    one's ordered articles (packed, migration 0014; null when no article holds it) and its
+    appended ones as pairs (``appended_of``: the bigram's index from 1) — in the first row only.
 
-    Planned once per connection (a generic plan, custom on Citus): planning it cost 0.7 ms of
-    the server's CPU per search, running it 0.2 ms, and its plan — key lookups, the tenant's
-    own articles by its key — does not depend on the values."""
-    await conn.execute(CUSTOM_PLANS if on_citus() else GENERIC_PLANS)
+    Run it in a transaction with generic plans (``tenant_transaction(generic_plans=True)``):
+    planning it cost 0.7 ms of the server's CPU per search, running it 0.2 ms, and its plan —
+    key lookups, the tenant's own articles by its key — does not depend on the values."""
     records = await conn.fetch(
-        f"SELECT {_LIBRARY} AS library, g.generation,"
+        "WITH ap AS (SELECT b.n::int, a.ordinal FROM unnest($11::text[]) WITH ORDINALITY AS b(bigram, n)"
+        "  JOIN legal_search_appended a ON a.bigram = b.bigram)"
+        f" SELECT {_LIBRARY} AS library, g.generation,"
         " (SELECT array_agg(lower(w) ORDER BY n) FROM unnest($1::text[]) WITH ORDINALITY AS x(w, n)) AS lowered,"
         " (SELECT a.ordinal FROM legal_search_articles a"
         "  WHERE (a.title, a.document_id, a.article) <= ($2, $3::uuid, $4::int)"
         "  ORDER BY a.title DESC, a.document_id DESC, a.article DESC LIMIT 1) AS cursor_ordinal,"
         " h.document_id, h.title, h.level, h.version_id, h.version_date, h.article, h.label, h.chapter, h.text,"
-        " h.before"
+        " h.before,"
+        " CASE WHEN coalesce(h.n, 1) = 1 THEN (SELECT array_agg(p.ordinals ORDER BY b.n)"
+        "  FROM unnest($11::text[]) WITH ORDINALITY AS b(bigram, n)"
+        "  LEFT JOIN legal_search_postings p ON p.bigram = b.bigram) END AS ordinals,"
+        " CASE WHEN coalesce(h.n, 1) = 1 THEN (SELECT array_agg(ap.n ORDER BY ap.n, ap.ordinal) FROM ap) END"
+        "  AS appended_of,"
+        " CASE WHEN coalesce(h.n, 1) = 1 THEN (SELECT array_agg(ap.ordinal ORDER BY ap.n, ap.ordinal) FROM ap) END"
+        "  AS appended"
         " FROM library_generation g LEFT JOIN LATERAL ("
-        "  SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date, p.article, p.label,"
+        "  SELECT row_number() OVER (ORDER BY d.title, d.id, p.article) AS n,"
+        "   d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date, p.article, p.label,"
         "   p.chapter, p.text, (SELECT a.ordinal FROM legal_search_articles a"
         "    WHERE (a.title, a.document_id, a.article) < (d.title, d.id, p.article)"
         "    ORDER BY a.title DESC, a.document_id DESC, a.article DESC LIMIT 1) AS before"
@@ -464,7 +479,7 @@ async def own_hits(
         "   AND later.document_id = cur.document_id AND later.version_date > cur.version_date)"
         "  AND ($2::text IS NULL OR (d.title, d.id, p.article) > ($2, $3::uuid, $4::int))"
         "  ORDER BY d.title, d.id, p.article LIMIT $10) h ON true"
-        " ORDER BY h.title, h.document_id, h.article",
+        " ORDER BY h.n",
         words,
         after[0] if after else None,
         after[1] if after else None,
@@ -475,6 +490,7 @@ async def own_hits(
         level,
         document_id,
         limit,
+        bigrams,
     )
     return rows_as(OwnHitRow, records)
 
@@ -943,7 +959,6 @@ class WorkingEntriesRow(_Row, frozen=True):
 # item codes. After five runs PostgreSQL may keep a generic plan, which cannot tell 2,000 codes
 # from 10: the published entries of 40 townships then took 700–830 ms instead of about 200.
 CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
-GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
 def codes_of(joined: str) -> list[str]:

@@ -161,6 +161,8 @@ class LibraryCopy:
         return [self.postings[k] for k in keys]
 
     def keep(self, bigram: str, ordered: np.ndarray, appended: frozenset[int]) -> None:
+        if bigram in self.postings:
+            return
         self.postings[bigram] = (ordered, appended)
         self.size += len(ordered)
         while self.size > self.MAX_ORDINALS and len(self.postings) > 1:
