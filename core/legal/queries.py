@@ -413,9 +413,6 @@ class OwnHitRow(_Row, frozen=True):
     chapter: str | None
     text: str | None
     before: int | None
-    ordinals: list[bytes | None] | None
-    appended_of: list[int] | None
-    appended: list[int] | None
 
 
 async def own_hits(
@@ -429,7 +426,6 @@ async def own_hits(
     after: tuple[str, uuid.UUID, int] | None,
     limit: int,
     division_code: str,
-    bigrams: list[str],
 ) -> list[OwnHitRow]:
     """What a search needs of the database besides the shared library kept in process
     (:mod:`core.legal.search_copy`), in one statement: the library's identity and generation
@@ -438,31 +434,19 @@ async def own_hits(
     cursor, and the tenant's own articles of current versions matching every pattern, in
     result order, each with ``before``: the last shared article ordered before it (null: none),
     so that the caller merges them into the shared hits without comparing titles itself (the
-    database's collation orders them). Always at least one row. With them, the posting lists
-    of ``bigrams`` (those the process lacks; a search's second round trip otherwise): each
-    one's ordered articles (packed, migration 0014; null when no article holds it) and its
-    appended ones as pairs (``appended_of``: the bigram's index from 1) — in the first row only.
+    database's collation orders them). Always at least one row.
 
     Run it in a transaction with generic plans (``tenant_transaction(generic_plans=True)``):
     planning it cost 0.7 ms of the server's CPU per search, running it 0.2 ms, and its plan —
     key lookups, the tenant's own articles by its key — does not depend on the values."""
     records = await conn.fetch(
-        "WITH ap AS (SELECT b.n::int, a.ordinal FROM unnest($11::text[]) WITH ORDINALITY AS b(bigram, n)"
-        "  JOIN legal_search_appended a ON a.bigram = b.bigram)"
-        f" SELECT {_LIBRARY} AS library, g.generation,"
+        f"SELECT {_LIBRARY} AS library, g.generation,"
         " (SELECT array_agg(lower(w) ORDER BY n) FROM unnest($1::text[]) WITH ORDINALITY AS x(w, n)) AS lowered,"
         " (SELECT a.ordinal FROM legal_search_articles a"
         "  WHERE (a.title, a.document_id, a.article) <= ($2, $3::uuid, $4::int)"
         "  ORDER BY a.title DESC, a.document_id DESC, a.article DESC LIMIT 1) AS cursor_ordinal,"
         " h.document_id, h.title, h.level, h.version_id, h.version_date, h.article, h.label, h.chapter, h.text,"
-        " h.before,"
-        " CASE WHEN coalesce(h.n, 1) = 1 THEN (SELECT array_agg(p.ordinals ORDER BY b.n)"
-        "  FROM unnest($11::text[]) WITH ORDINALITY AS b(bigram, n)"
-        "  LEFT JOIN legal_search_postings p ON p.bigram = b.bigram) END AS ordinals,"
-        " CASE WHEN coalesce(h.n, 1) = 1 THEN (SELECT array_agg(ap.n ORDER BY ap.n, ap.ordinal) FROM ap) END"
-        "  AS appended_of,"
-        " CASE WHEN coalesce(h.n, 1) = 1 THEN (SELECT array_agg(ap.ordinal ORDER BY ap.n, ap.ordinal) FROM ap) END"
-        "  AS appended"
+        " h.before"
         " FROM library_generation g LEFT JOIN LATERAL ("
         "  SELECT row_number() OVER (ORDER BY d.title, d.id, p.article) AS n,"
         "   d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date, p.article, p.label,"
@@ -490,7 +474,6 @@ async def own_hits(
         level,
         document_id,
         limit,
-        bigrams,
     )
     return rows_as(OwnHitRow, records)
 
@@ -533,27 +516,29 @@ APPEND_SEARCH_BIGRAMS = (
 _LIBRARY = "current_database() || ' ' || pg_postmaster_start_time()"
 
 
-class PostingRow(_Row, frozen=True):
-    library: str  # _LIBRARY
+class CopiedPostingsRow(_Row, frozen=True):
     generation: int
-    bigram: str | None
-    ordinals: bytes | None
+    bigrams: list[str] | None  # ascending (C collation: by code point)
+    counts: list[int] | None  # how many ordinals each holds
+    ordinals: bytes | None  # every list, packed and concatenated in that order
+    appended_bigrams: list[str] | None
     appended: list[int] | None
 
 
-async def postings(conn: asyncpg.Connection, bigrams: list[str]) -> list[PostingRow]:
-    """Each bigram's ordered articles (packed, see migration 0014) and appended ones, with the
-    shared library's identity and generation (every row; one row of them alone when ``bigrams``
-    is empty)."""
-    records = await conn.fetch(
-        f"SELECT {_LIBRARY} AS library, g.generation,"
-        " b.bigram, b.ordinals, b.appended FROM library_generation g"
-        " LEFT JOIN LATERAL (SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal)"
-        "  FROM legal_search_appended a WHERE a.bigram = b.bigram) AS appended"
-        "  FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram) b ON true",
-        bigrams,
+async def copied_postings(conn: asyncpg.Connection) -> CopiedPostingsRow:
+    """The whole search index: every bigram's ordered articles, concatenated (24 MB for the
+    national corpus, read as one value), and the appended articles' bigrams."""
+    record = await conn.fetchrow(
+        "SELECT g.generation,"
+        " (SELECT array_agg(bigram ORDER BY bigram) FROM legal_search_postings) AS bigrams,"
+        " (SELECT array_agg(n ORDER BY bigram) FROM legal_search_postings) AS counts,"
+        " (SELECT string_agg(ordinals, ''::bytea ORDER BY bigram) FROM legal_search_postings) AS ordinals,"
+        " (SELECT array_agg(bigram ORDER BY bigram, ordinal) FROM legal_search_appended) AS appended_bigrams,"
+        " (SELECT array_agg(ordinal ORDER BY bigram, ordinal) FROM legal_search_appended) AS appended"
+        " FROM library_generation g"
     )
-    return rows_as(PostingRow, records)
+    assert record is not None, "library_generation has its row"
+    return CopiedPostingsRow(*record)
 
 
 class CopiedArticleRow(_Row, frozen=True):

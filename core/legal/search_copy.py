@@ -31,7 +31,6 @@ import asyncio
 import datetime
 import uuid
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import asyncpg
@@ -73,14 +72,13 @@ class LibraryCopy:
 
     Arrays are indexed by ordinal (``legal_search_articles``; 0 and gaps are no article)."""
 
-    MAX_ORDINALS = 4_000_000  # 16 MB of posting lists
-
     def __init__(
         self,
         library: str,
         generation: int,
         articles: list[queries.CopiedArticleRow],
         versions: list[queries.CopiedVersionRow],
+        postings: queries.CopiedPostingsRow,
     ) -> None:
         self.library, self.generation = library, generation
         self.versions: list[CopiedVersion] = []
@@ -146,28 +144,33 @@ class LibraryCopy:
         unordered = np.flatnonzero(self.present & ~self.ordered)
         #: Appended articles have the highest ordinals, after every ordered one.
         self.first_appended = int(unordered[0]) if len(unordered) else size
-        self.postings: OrderedDict[str, tuple[np.ndarray, frozenset[int]]] = OrderedDict()
-        self.size = 0
+        # The index: bigram keys (first char << 21 | second), ascending, and where each one's
+        # ordinals start in the concatenated lists; the appended articles' bigrams.
+        bigrams = postings.bigrams or []
+        keys = np.array([_key(b) for b in bigrams], dtype=np.uint64)
+        counts = np.array(postings.counts or [], dtype=np.int64)
+        ends = np.cumsum(counts)
+        order = np.argsort(keys, kind="stable")  # the database's order (C collation) is this one already
+        self._keys, self._starts_of, self._ends_of = keys[order], (ends - counts)[order], ends[order]
+        self._lists = np.frombuffer(postings.ordinals or b"", dtype="<u4")
+        self._appended: dict[str, set[int]] = {}
+        for b, o in zip(postings.appended_bigrams or [], postings.appended or [], strict=True):
+            self._appended.setdefault(b, set()).add(o)
         self._masks: dict[tuple[str, str | None], np.ndarray] = {}
 
-    # --- posting lists -------------------------------------------------------------------------
+    # --- posting lists ------------------------------------------------------------------------
 
-    def holds(self, keys: list[str]) -> bool:
-        return all(k in self.postings for k in keys)
+    def holding(self, bigram: str) -> np.ndarray:
+        """The ascending ordered ordinals of the articles holding ``bigram`` (a view)."""
+        key = np.uint64(_key(bigram))  # a Python int would make numpy compare as float, copying the keys
+        at = int(np.searchsorted(self._keys, key))
+        if at >= len(self._keys) or self._keys[at] != key:
+            return self._lists[:0]
+        return self._lists[self._starts_of[at] : self._ends_of[at]]
 
-    def kept(self, keys: list[str]) -> list[tuple[np.ndarray, frozenset[int]]]:
-        for k in keys:
-            self.postings.move_to_end(k)
-        return [self.postings[k] for k in keys]
-
-    def keep(self, bigram: str, ordered: np.ndarray, appended: frozenset[int]) -> None:
-        if bigram in self.postings:
-            return
-        self.postings[bigram] = (ordered, appended)
-        self.size += len(ordered)
-        while self.size > self.MAX_ORDINALS and len(self.postings) > 1:
-            _, (dropped, _) = self.postings.popitem(last=False)
-            self.size -= len(dropped)
+    def appended_holding(self, bigram: str) -> set[int]:
+        """The appended ordinals of the articles holding ``bigram``."""
+        return self._appended.get(bigram, set())
 
     # --- what a tenant may find ----------------------------------------------------------------
 
@@ -239,6 +242,10 @@ class LibraryCopy:
         )
 
 
+def _key(bigram: str) -> int:
+    return ord(bigram[0]) << 21 | ord(bigram[1])
+
+
 _copy: LibraryCopy | None = None
 _loading: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
@@ -248,11 +255,6 @@ def current(library: str, generation: int) -> LibraryCopy | None:
     if _copy is not None and (_copy.library, _copy.generation) == (library, generation):
         return _copy
     return None
-
-
-def latest() -> LibraryCopy | None:
-    """The process's copy, whatever its generation (its posting lists tell what to read)."""
-    return _copy
 
 
 async def load(conn: asyncpg.Connection, library: str, generation: int) -> LibraryCopy | None:
@@ -267,7 +269,8 @@ async def load(conn: asyncpg.Connection, library: str, generation: int) -> Libra
             return found
         articles = await queries.copied_articles(conn)
         versions = await queries.copied_versions(conn)
-        if articles[0].generation != generation or versions[0].generation != generation:
+        postings = await queries.copied_postings(conn)
+        if {articles[0].generation, versions[0].generation, postings.generation} != {generation}:
             return None  # written meanwhile (each statement sees the library as it starts)
-        _copy = LibraryCopy(library, generation, articles, versions)
+        _copy = LibraryCopy(library, generation, articles, versions, postings)
         return _copy

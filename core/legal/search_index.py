@@ -122,32 +122,6 @@ def _in_all(candidates: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
     return candidates
 
 
-def _kept_postings(copy: search_copy.LibraryCopy, bigrams: list[str], head: queries.OwnHitRow) -> None:
-    """Keep the posting lists the search's statement read (of the copy's generation)."""
-    appended: dict[int, set[int]] = {}
-    for n, o in zip(head.appended_of or [], head.appended or [], strict=True):
-        appended.setdefault(n, set()).add(o)
-    for n, (bigram, packed) in enumerate(zip(bigrams, head.ordinals or [], strict=True), 1):
-        copy.keep(bigram, np.frombuffer(packed or b"", dtype="<u4"), frozenset(appended.get(n, ())))
-
-
-async def _lists(
-    conn: asyncpg.Connection, copy: search_copy.LibraryCopy, keys: list[str]
-) -> list[tuple[np.ndarray, frozenset[int]]] | None:
-    """Each bigram's ordered and appended ordinals, those the copy still lacks (a copy read
-    just now) read from the index; ``None`` when that read is of another generation than the
-    copy (written meanwhile)."""
-    missing = [k for k in keys if k not in copy.postings]
-    if missing:
-        rows = await queries.postings(conn, missing)
-        if (rows[0].library, rows[0].generation) != (copy.library, copy.generation):
-            return None
-        for r in rows:
-            if r.bigram is not None:
-                copy.keep(r.bigram, np.frombuffer(r.ordinals or b"", dtype="<u4"), frozenset(r.appended or ()))
-    return copy.kept(keys)
-
-
 class _Scope:
     """Which shared articles a search may return: of the tenant's region, current, of the level
     and document asked, after the cursor."""
@@ -238,8 +212,6 @@ async def search(
     everything is merged by the positions the database computed."""
     keys = sorted(set().union(*(bigrams(w) for w in words)))
     while True:
-        latest = search_copy.latest()
-        missing = [k for k in keys if latest is None or k not in latest.postings]
         rows = await queries.own_hits(
             conn,
             tenant_id,
@@ -250,7 +222,6 @@ async def search(
             after=after,
             limit=limit,
             division_code=division_code,
-            bigrams=missing,
         )
         head = rows[0]
         copy = search_copy.current(head.library, head.generation) or await search_copy.load(
@@ -258,16 +229,12 @@ async def search(
         )
         if copy is None:
             continue  # the library moved on while it was read
-        _kept_postings(copy, missing, head)
         scope = _Scope(copy, division_code, level, document_id, head.cursor_ordinal if after is not None else None)
         lowered = head.lowered
         if keys:
-            lists = await _lists(conn, copy, keys)
-            if lists is None:
-                continue
-            ordered = _first_matches(copy, scope, [o for o, _ in lists], lowered, limit)
-            appended_candidates = np.array(sorted(frozenset.intersection(*(a for _, a in lists))), dtype=np.int64)
-            appended = [o for o in scope.keep(appended_candidates).tolist() if copy.matches(o, lowered)]
+            ordered = _first_matches(copy, scope, [copy.holding(k) for k in keys], lowered, limit)
+            candidates = np.array(sorted(set.intersection(*(copy.appended_holding(k) for k in keys))), dtype=np.int64)
+            appended = [o for o in scope.keep(candidates).tolist() if copy.matches(o, lowered)]
         else:
             size = len(copy.present)
             ordered = _scanned(copy, scope, lowered, 1, copy.first_appended - 1, limit)
