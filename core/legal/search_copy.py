@@ -104,8 +104,8 @@ class LibraryCopy:
             )
             self.document_of_version.append(documents.setdefault(v.document_id, len(documents)))
         self.documents = documents
-        rows = [a for a in articles if a.ordinal is not None]  # ascending ordinals
-        size = max((a.ordinal or 0 for a in rows), default=0) + 1
+        rows = sorted(articles, key=lambda a: a.ordinal)
+        size = max((a.ordinal for a in rows), default=0) + 1
         self.present = np.zeros(size, dtype=bool)
         self.ordered = np.zeros(size, dtype=bool)
         self.version = np.full(size, -1, dtype=np.int32)
@@ -121,17 +121,16 @@ class LibraryCopy:
         at = 0
         for a in rows:
             o = a.ordinal
-            assert o is not None and a.text is not None and a.position is not None and a.version_id is not None
             lowered = a.text if a.lowered is None else a.lowered
             if a.lowered is not None:
                 self.originals[o] = a.text
             self.present[o] = True
-            self.ordered[o] = bool(a.ordered)
+            self.ordered[o] = a.ordered
             self.version[o] = index.get(a.version_id, -1)
-            self.article[o] = a.article or 0
+            self.article[o] = a.article
             self.position[o] = a.position
             self.start[o], self.end[o] = at, at + len(lowered)
-            self.labels[o] = a.label or ""
+            self.labels[o] = a.label
             self.chapters[o] = None if a.chapter is None else chapters.setdefault(a.chapter, a.chapter)
             pieces.append(lowered)
             at += len(lowered) + 1
@@ -270,7 +269,10 @@ async def load(conn: asyncpg.Connection, library: str, generation: int) -> Libra
         articles = await queries.copied_articles(conn)
         versions = await queries.copied_versions(conn)
         postings = await queries.copied_postings(conn)
-        if {articles[0].generation, versions[0].generation, postings.generation} != {generation}:
-            return None  # written meanwhile (each statement sees the library as it starts)
+        # Written meanwhile? Each statement sees the library as it starts, and generations only
+        # grow: the articles read after this generation and before the last two statements.
+        read = {a.generation for a in articles[:1]} | {versions[0].generation, postings.generation}
+        if read != {generation}:
+            return None
         _copy = LibraryCopy(library, generation, articles, versions, postings)
         return _copy
