@@ -15,14 +15,17 @@ write to the library and its index):
 - each article's position in result order (title, document, article — the database's order,
   computed by it), its document, version, label and chapter; each version's date and whether it
   is its document's current one; each document's title, level and region;
-- the bigrams' posting lists read so far (at most 4 million numbers, least recently used
-  dropped), and per tenant region and level which articles may be hits.
+- the whole bigram index (every bigram's ordered articles, concatenated, found through a sorted
+  array of the bigrams; the appended articles' bigrams), so that no search reads a posting list
+  — a query's first run costs what its repeat does — and per tenant region and level which
+  articles may be hits.
 
-About 25 MB for the national corpus (70,000 articles, 8 million characters, 17 MB of it the
-lowered texts), read in one go by the first search of a generation (0.7–1.1 s for the whole
-corpus measured on 2 loaded cores; every later search is served from it). Only the shared
-library is kept: a tenant's own documents are read by the search's statement under its policy,
-and a region's regulations are set aside for tenants outside the region before any check.
+About 50 MB for the national corpus (70,000 articles, 8 million characters: 17 MB of lowered
+texts; 6 million indexed numbers: 24 MB), read in one go by the first search of a generation
+(0.7–3.7 s measured on 2 cores at load 5–7; concurrent searches wait for that one read). Only
+the shared library is kept: a tenant's own documents are read by the search's statement under
+its policy, and a region's regulations are set aside for tenants outside the region before any
+check.
 """
 
 from __future__ import annotations
