@@ -7,13 +7,19 @@ region a tenant sees, and a tenant's own documents (seen by it alone).
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
 import random
 import re
+import sys
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
 
+from core.legal.citations import to_simplified
 from core.legal.corpus import CORPUS_ARCHIVE
 from core.legal.corpus_load import load_corpus
 from core.legal.documents import search_provisions
@@ -26,6 +32,7 @@ from core.security.access import Access
 from tenants.access import open_access
 from tests.conftest import PLATFORM, MakeTenant
 
+ROOT = Path(__file__).resolve().parent.parent
 SHANDONG = ("山东地方性法规/山东省安全生产条例(2021-12-03).md",)
 TAIAN, WENJIANG = "370900", "510115"
 
@@ -58,6 +65,16 @@ async def _searched(access: Access, q: str, limit: int, pages: int = 50) -> list
         if cursor is None:
             break
     return found
+
+
+def _rare_word() -> str:
+    """Two rare characters (CJK Extension A), new each run, that a search keeps as they are: a
+    search folds traditional characters (㰙 is searched as 𣗙), the stored text is not folded."""
+    rng = random.Random(uuid.uuid4().int)
+    while True:
+        word = "".join(chr(0x3400 + rng.randrange(6000)) for _ in range(2))
+        if to_simplified(word) == word:
+            return word
 
 
 @pytest.fixture(scope="module")
@@ -202,8 +219,7 @@ def test_postings_are_every_bigram_of_every_article() -> None:
 async def test_a_search_after_the_library_changed_reads_the_new_index(make_tenant: MakeTenant) -> None:
     """Searches keep posting lists (and each article's region and level) in process for one
     generation of the shared library: a version stored after a search is found by the next."""
-    n = uuid.uuid4().int
-    word = chr(0x3400 + n % 6000) + chr(0x3400 + (n >> 16) % 6000)  # rare characters, new each run
+    word = _rare_word()
     access = await open_access(PLATFORM, (await make_tenant()).slug)
     assert (await search_provisions(access, q=word)).items == []
     title = f"中华人民共和国{word}保护法"
@@ -211,3 +227,90 @@ async def test_a_search_after_the_library_changed_reads_the_new_index(make_tenan
     async with platform_transaction() as conn:
         await store_law(conn, SHARED_TENANT, parse_law(text), "test")
     assert [h.document_title for h in (await search_provisions(access, q=word)).items] == [title]
+
+
+# A second process searching the same database: it keeps its own copy of the shared library.
+_OTHER_PROCESS = """
+import asyncio, json, sys
+from core.platform import db
+from core.legal.documents import search_provisions
+from tenants.access import open_access
+from tests.conftest import PLATFORM
+
+async def main():
+    url, slug, word = sys.argv[1:4]
+    await db.connect(url)
+    access = await open_access(PLATFORM, slug)
+    for _ in sys.stdin:  # one search per line read
+        page = await search_provisions(access, q=word)
+        print(json.dumps([h.document_title for h in page.items], ensure_ascii=False), flush=True)
+    await db.disconnect()
+
+asyncio.run(main())
+"""
+
+
+async def test_another_process_finds_a_version_stored_after_its_copy(
+    database_url: str, make_tenant: MakeTenant
+) -> None:
+    """A version appended by this process is found at once by a process that searched before
+    (its copy of the library is of the generation it read: the next statement says it is old)."""
+    word = _rare_word()
+    tenant = await make_tenant()
+    other = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _OTHER_PROCESS,
+        database_url,
+        tenant.slug,
+        word,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert other.stdin is not None and other.stdout is not None
+    try:
+
+        async def search_there() -> list[str]:
+            assert other.stdin is not None and other.stdout is not None
+            other.stdin.write(b"search\n")
+            await other.stdin.drain()
+            line = await asyncio.wait_for(other.stdout.readline(), timeout=120)
+            return list(json.loads(line))
+
+        assert await search_there() == []  # its copy is read, the word found nowhere
+        title = f"中华人民共和国{word}保护法"
+        text = f"# {title}\n2020年1月1日 通过\n<!-- INFO END -->\n第一条 {word}由县级人民政府保护。\n"
+        async with platform_transaction() as conn:
+            await store_law(conn, SHARED_TENANT, parse_law(text), "test")
+        assert await search_there() == [title]
+    finally:
+        other.stdin.close()
+        await asyncio.wait_for(other.wait(), timeout=60)
+
+
+async def test_a_tenant_s_own_documents_never_come_from_the_shared_copy(
+    client: httpx.AsyncClient, make_tenant: MakeTenant
+) -> None:
+    """The process's copy holds the shared library only: after the owner's searches filled it,
+    another tenant's same searches (first page and every page) show none of the owner's articles."""
+    owner, stranger = await make_tenant(), await make_tenant()
+    word = "鹦鹉螺" + uuid.uuid4().hex[:6]
+    created = await client.post(
+        f"{owner.base}/legal/documents",
+        json={
+            "title": f"某县{word}管理办法",
+            "level": "normative_document",
+            "version_date": "2024-01-01",
+            "articles": [{"number": n, "paragraphs": [{"text": f"{word}的消防检查由乡镇负责。"}]} for n in (1, 2)],
+        },
+        headers=owner.auth(),
+    )
+    assert created.status_code == 201, created.text
+    mine, theirs = await open_access(PLATFORM, owner.slug), await open_access(PLATFORM, stranger.slug)
+    for q in (word, f"{word} 消防", "消防"):
+        own = [h for h in (await _searched(mine, q, limit=50)) if h[0] == f"某县{word}管理办法"]
+        assert len(own) == 2, q
+        assert all(h[0] != f"某县{word}管理办法" for h in await _searched(theirs, q, limit=50)), q
+        assert await _searched(theirs, q, limit=50) == await _scan(theirs, q), q

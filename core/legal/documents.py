@@ -474,8 +474,8 @@ async def search_provisions(
     limit = check_limit(limit)
     after = decode_cursor(cursor, tuple[str, uuid.UUID, SmallPosition])
     level_value = _level_value(level)
-    async with tenant_transaction(access.tenant.id) as conn:
-        records = await search_index.search(
+    async with tenant_transaction(access.tenant.id, generic_plans=True) as conn:
+        found = await search_index.search(
             conn,
             access.tenant.id,
             words=to_simplified(q).split(),
@@ -488,18 +488,18 @@ async def search_provisions(
         )
     hits = [
         ProvisionHit(
-            document_id=str(r.document_id),
-            document_title=r.title,
-            level=LEVEL_CODES.get(r.level, "other"),
-            level_label=r.level,
-            version_id=str(r.version_id),
-            version_date=r.version_date,
-            article=r.article,
-            label=r.label,
-            chapter=r.chapter,
-            text=r.text,
+            document_id=f.document_id,
+            document_title=f.title,
+            level=LEVEL_CODES.get(f.level, "other"),
+            level_label=f.level,
+            version_id=f.version_id,
+            version_date=f.version_date,
+            article=f.article,
+            label=f.label,
+            chapter=f.chapter,
+            text=f.text,
         )
-        for r in records
+        for f in found
     ]
     return page_of(hits, limit, key=lambda h: [h.document_title, h.document_id, h.article])
 

@@ -394,78 +394,88 @@ async def provision_texts(
     return rows_as(ProvisionTextRow, records)
 
 
-class ProvisionHitRow(_Row, frozen=True):
-    document_id: uuid.UUID
-    title: str
-    level: str
-    version_id: uuid.UUID
-    version_date: datetime.date
-    article: int
-    label: str
-    chapter: str | None
-    text: str
-    ordered_hits: int
-    library: str  # LIBRARY_STATE: which index the candidates had to come from
+class OwnHitRow(_Row, frozen=True):
+    """One row of :func:`own_hits`: the library's state, the words as ILIKE lowers them, the
+    cursor's place among the shared articles, and one of the tenant's own matching articles
+    (its columns null when none matches)."""
+
+    library: str  # _LIBRARY
     generation: int
+    lowered: list[str]
+    cursor_ordinal: int | None
+    document_id: uuid.UUID | None
+    title: str | None
+    level: str | None
+    version_id: uuid.UUID | None
+    version_date: datetime.date | None
+    article: int | None
+    label: str | None
+    chapter: str | None
+    text: str | None
+    before: int | None
 
 
-async def provision_hits(
+async def own_hits(
     conn: asyncpg.Connection,
     tenant_id: uuid.UUID,
     *,
+    words: list[str],
     patterns: list[str],
-    ordered: list[int],
-    appended: list[int],
     level: str | None,
     document_id: uuid.UUID | None,
     after: tuple[str, uuid.UUID, int] | None,
     limit: int,
     division_code: str,
-) -> list[ProvisionHitRow]:
-    """Articles of the current versions (the tenant's and shared documents) matching every pattern.
+) -> list[OwnHitRow]:
+    """What a search needs of the database besides the shared library kept in process
+    (:mod:`core.legal.search_copy`), in one statement: the library's identity and generation
+    (which copy the shared hits may come from), ``words`` lowered as ``ILIKE`` lowers them (the
+    copy's texts are lowered by the same ``lower``), the last shared article at or before the
+    cursor, and the tenant's own articles of current versions matching every pattern, in
+    result order, each with ``before``: the last shared article ordered before it (null: none),
+    so that the caller merges them into the shared hits without comparing titles itself (the
+    database's collation orders them). Always at least one row.
 
-    The shared library's candidates come from its search index (:mod:`core.legal.search_index`):
-    ``ordered`` and ``appended`` are ``legal_search_articles`` ordinals, each read by key and its
-    article checked against the patterns; the tenant's own articles are read under its policy.
-    Every row carries ``ordered_hits``: how many of the matches, before the limit, came from
-    ``ordered`` (the caller knows from it whether more ordered candidates could change the page)."""
+    Run it in a transaction with generic plans (``tenant_transaction(generic_plans=True)``):
+    planning it cost 0.7 ms of the server's CPU per search, running it 0.2 ms, and its plan —
+    key lookups, the tenant's own articles by its key — does not depend on the values."""
     records = await conn.fetch(
-        "WITH c AS (SELECT o, true AS ordered FROM unnest($1::int[]) o"
-        "  UNION ALL SELECT o, false FROM unnest($10::int[]) o),"
-        f" hit AS MATERIALIZED (SELECT {_SHARED}::uuid AS tenant_id, p.version_id, p.article, p.label,"
-        "  p.chapter, p.text, c.ordered FROM c JOIN legal_search_articles a ON a.ordinal = c.o"
-        f"  JOIN provisions p ON p.tenant_id = {_SHARED} AND p.version_id = a.version_id"
-        "  AND p.article = a.article AND p.paragraph = 0 AND p.item = 0 WHERE p.text ILIKE ALL($11)"
-        "  UNION ALL SELECT p.tenant_id, p.version_id, p.article, p.label, p.chapter, p.text, false"
-        "  FROM provisions p WHERE p.tenant_id = $8 AND p.paragraph = 0 AND p.item = 0"
-        "  AND p.text ILIKE ALL($11))"
-        " SELECT d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date,"
-        " p.article, p.label, p.chapter, p.text, count(*) FILTER (WHERE p.ordered) OVER () AS ordered_hits,"
-        f" {_LIBRARY} AS library, (SELECT generation FROM library_generation) AS generation"
-        " FROM hit p"
-        " JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
-        " JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
-        f" WHERE cur.tenant_id IN ($8, {_SHARED}) AND d.tenant_id IN ($8, {_SHARED})"
-        f" AND {_IN_REGION.format(div='$9')} AND ($2::text IS NULL OR d.level = $2)"
-        " AND ($3::uuid IS NULL OR d.id = $3)"
-        f" AND NOT EXISTS (SELECT 1 FROM legal_versions later WHERE later.tenant_id IN ($8, {_SHARED})"
-        " AND later.tenant_id = cur.tenant_id"
-        "  AND later.document_id = cur.document_id AND later.version_date > cur.version_date)"
-        " AND ($4::text IS NULL OR (d.title, d.id, p.article) > ($4, $5::uuid, $6::int))"
-        " ORDER BY d.title, d.id, p.article LIMIT $7",
-        ordered,
-        level,
-        document_id,
+        f"SELECT {_LIBRARY} AS library, g.generation,"
+        " (SELECT array_agg(lower(w) ORDER BY n) FROM unnest($1::text[]) WITH ORDINALITY AS x(w, n)) AS lowered,"
+        " (SELECT a.ordinal FROM legal_search_articles a"
+        "  WHERE (a.title, a.document_id, a.article) <= ($2, $3::uuid, $4::int)"
+        "  ORDER BY a.title DESC, a.document_id DESC, a.article DESC LIMIT 1) AS cursor_ordinal,"
+        " h.document_id, h.title, h.level, h.version_id, h.version_date, h.article, h.label, h.chapter, h.text,"
+        " h.before"
+        " FROM library_generation g LEFT JOIN LATERAL ("
+        "  SELECT row_number() OVER (ORDER BY d.title, d.id, p.article) AS n,"
+        "   d.id AS document_id, d.title, d.level, cur.id AS version_id, cur.version_date, p.article, p.label,"
+        "   p.chapter, p.text, (SELECT a.ordinal FROM legal_search_articles a"
+        "    WHERE (a.title, a.document_id, a.article) < (d.title, d.id, p.article)"
+        "    ORDER BY a.title DESC, a.document_id DESC, a.article DESC LIMIT 1) AS before"
+        "  FROM provisions p"
+        "  JOIN legal_versions cur ON cur.tenant_id = p.tenant_id AND cur.id = p.version_id"
+        "  JOIN legal_documents d ON d.tenant_id = cur.tenant_id AND d.id = cur.document_id"
+        "  WHERE p.tenant_id = $5 AND p.paragraph = 0 AND p.item = 0 AND p.text ILIKE ALL($6)"
+        f"  AND {_IN_REGION.format(div='$7')} AND ($8::text IS NULL OR d.level = $8)"
+        "  AND ($9::uuid IS NULL OR d.id = $9)"
+        "  AND NOT EXISTS (SELECT 1 FROM legal_versions later WHERE later.tenant_id = cur.tenant_id"
+        "   AND later.document_id = cur.document_id AND later.version_date > cur.version_date)"
+        "  AND ($2::text IS NULL OR (d.title, d.id, p.article) > ($2, $3::uuid, $4::int))"
+        "  ORDER BY d.title, d.id, p.article LIMIT $10) h ON true"
+        " ORDER BY h.n",
+        words,
         after[0] if after else None,
         after[1] if after else None,
         after[2] if after else None,
-        limit,
         tenant_id,
-        division_code,
-        appended,
         patterns,
+        division_code,
+        level,
+        document_id,
+        limit,
     )
-    return rows_as(ProvisionHitRow, records)
+    return rows_as(OwnHitRow, records)
 
 
 # --- the shared library's search index (core.legal.search_index) -------------------------------
@@ -506,86 +516,93 @@ APPEND_SEARCH_BIGRAMS = (
 _LIBRARY = "current_database() || ' ' || pg_postmaster_start_time()"
 
 
-async def library_state(conn: asyncpg.Connection) -> tuple[str, int]:
-    record = await conn.fetchrow(f"SELECT {_LIBRARY} AS library, generation FROM library_generation")
-    assert record is not None, "library_generation has its row"
-    return record["library"], record["generation"]
-
-
-class PostingRow(_Row, frozen=True):
-    library: str  # _LIBRARY
+class CopiedPostingsRow(_Row, frozen=True):
     generation: int
-    bigram: str | None
-    ordinals: bytes | None
+    bigrams: list[str] | None  # ascending (C collation: by code point)
+    counts: list[int] | None  # how many ordinals each holds
+    ordinals: bytes | None  # every list, packed and concatenated in that order
+    appended_bigrams: list[str] | None
     appended: list[int] | None
 
 
-async def postings(conn: asyncpg.Connection, bigrams: list[str]) -> list[PostingRow]:
-    """Each bigram's ordered articles (packed, see migration 0014) and appended ones, with the
-    shared library's identity and generation (every row; one row of them alone when ``bigrams``
-    is empty)."""
-    records = await conn.fetch(
-        f"SELECT {_LIBRARY} AS library, g.generation,"
-        " b.bigram, b.ordinals, b.appended FROM library_generation g"
-        " LEFT JOIN LATERAL (SELECT b.bigram, p.ordinals, (SELECT array_agg(a.ordinal)"
-        "  FROM legal_search_appended a WHERE a.bigram = b.bigram) AS appended"
-        "  FROM unnest($1::text[]) AS b(bigram) LEFT JOIN legal_search_postings p ON p.bigram = b.bigram) b ON true",
-        bigrams,
+async def copied_postings(conn: asyncpg.Connection) -> CopiedPostingsRow:
+    """The whole search index: every bigram's ordered articles, concatenated (24 MB for the
+    national corpus, read as one value), and the appended articles' bigrams."""
+    record = await conn.fetchrow(
+        "SELECT g.generation,"
+        " (SELECT array_agg(bigram ORDER BY bigram) FROM legal_search_postings) AS bigrams,"
+        " (SELECT array_agg(n ORDER BY bigram) FROM legal_search_postings) AS counts,"
+        " (SELECT string_agg(ordinals, ''::bytea ORDER BY bigram) FROM legal_search_postings) AS ordinals,"
+        " (SELECT array_agg(bigram ORDER BY bigram, ordinal) FROM legal_search_appended) AS appended_bigrams,"
+        " (SELECT array_agg(ordinal ORDER BY bigram, ordinal) FROM legal_search_appended) AS appended"
+        " FROM library_generation g"
     )
-    return rows_as(PostingRow, records)
+    assert record is not None, "library_generation has its row"
+    return CopiedPostingsRow(*record)
 
 
-class OrdinalGroupRow(_Row, frozen=True):
-    region_code: str | None
-    level: str
-    ordinals: list[int]
+class CopiedArticleRow(_Row, frozen=True):
+    generation: int  # every row: the library's generation the statement read
+    ordinal: int
+    ordered: bool
+    version_id: uuid.UUID
+    article: int
+    label: str
+    chapter: str | None
+    text: str
+    lowered: str | None  # lower(text) where it differs from the text
+    position: int
 
 
-async def ordinal_groups(conn: asyncpg.Connection) -> list[OrdinalGroupRow]:
-    """The indexed articles by their document's region and level (a few dozen groups)."""
+async def copied_articles(conn: asyncpg.Connection) -> list[CopiedArticleRow]:
+    """Every indexed article of the shared library (in no order), with its text and its text as
+    ``ILIKE`` lowers it, and its position in result order (title, document, article) among all
+    of them: an ordered article's ordinal (a rebuild numbers them in that order) times 2²⁰; an
+    appended one's (few, numbered as they came) the last ordered article before it times 2²⁰
+    plus its rank among the appended ones. Ranking all 70,000 by title, or sorting them with
+    their texts, took seconds (a sort of 30 MB spills to disk)."""
     records = await conn.fetch(
-        "SELECT d.region_code, d.level, array_agg(a.ordinal) AS ordinals FROM legal_search_articles a"
-        " JOIN legal_documents d ON d.tenant_id = $1 AND d.id = a.document_id"
-        " GROUP BY d.region_code, d.level",
+        "SELECT (SELECT generation FROM library_generation) AS generation,"
+        " a.ordinal, a.ordered, a.version_id, a.article, p.label, p.chapter, p.text,"
+        " nullif(lower(p.text), p.text) AS lowered,"
+        " CASE WHEN a.ordered THEN a.ordinal::bigint << 20 ELSE (coalesce(ap.before, 0)::bigint << 20) + ap.rank END"
+        "  AS position"
+        " FROM legal_search_articles a JOIN provisions p ON p.tenant_id = $1 AND p.version_id = a.version_id"
+        "  AND p.article = a.article AND p.paragraph = 0 AND p.item = 0"
+        " LEFT JOIN (SELECT x.ordinal, rank() OVER (ORDER BY x.title, x.document_id, x.article) AS rank,"
+        "  (SELECT b.ordinal FROM legal_search_articles b"
+        "   WHERE b.ordered AND (b.title, b.document_id, b.article) < (x.title, x.document_id, x.article)"
+        "   ORDER BY b.title DESC, b.document_id DESC, b.article DESC LIMIT 1) AS before"
+        "  FROM legal_search_articles x WHERE NOT x.ordered) ap ON ap.ordinal = a.ordinal",
         SHARED_TENANT,
     )
-    return rows_as(OrdinalGroupRow, records)
+    return rows_as(CopiedArticleRow, records)
 
 
-class AllOrdinalsRow(_Row, frozen=True):
-    ordered: list[int] | None
-    appended: list[int] | None
+class CopiedVersionRow(_Row, frozen=True):
+    generation: int
+    version_id: uuid.UUID | None
+    version_date: datetime.date | None
+    current: bool | None  # no later version of its document
+    document_id: uuid.UUID | None
+    title: str | None
+    level: str | None
+    region_code: str | None
 
 
-async def all_ordinals(conn: asyncpg.Connection) -> AllOrdinalsRow:
-    """Every indexed article (a search by one-character words only has no bigram to narrow it)."""
-    record = await conn.fetchrow(
-        "SELECT array_agg(ordinal ORDER BY ordinal) FILTER (WHERE ordered) AS ordered,"
-        " array_agg(ordinal) FILTER (WHERE NOT ordered) AS appended FROM legal_search_articles"
+async def copied_versions(conn: asyncpg.Connection) -> list[CopiedVersionRow]:
+    """Every version of the shared library with its document (a few thousand rows)."""
+    records = await conn.fetch(
+        "SELECT g.generation, x.* FROM library_generation g LEFT JOIN LATERAL ("
+        " SELECT v.id AS version_id, v.version_date, NOT EXISTS (SELECT 1 FROM legal_versions later"
+        "  WHERE later.tenant_id = v.tenant_id AND later.document_id = v.document_id"
+        "  AND later.version_date > v.version_date) AS current,"
+        "  d.id AS document_id, d.title, d.level, d.region_code"
+        " FROM legal_versions v JOIN legal_documents d ON d.tenant_id = v.tenant_id AND d.id = v.document_id"
+        " WHERE v.tenant_id = $1) x ON true",
+        SHARED_TENANT,
     )
-    assert record is not None, "an aggregate returns one row"
-    return AllOrdinalsRow(ordered=record["ordered"], appended=record["appended"])
-
-
-async def document_ordinals(conn: asyncpg.Connection, document_id: uuid.UUID) -> tuple[int, int]:
-    """The first and last ordered ordinals of a document's articles ((0, -1) if none)."""
-    record = await conn.fetchrow(
-        "SELECT coalesce(min(ordinal), 0) AS lo, coalesce(max(ordinal), -1) AS hi FROM legal_search_articles"
-        " WHERE document_id = $1 AND ordered",
-        document_id,
-    )
-    assert record is not None, "an aggregate returns one row"
-    return record["lo"], record["hi"]
-
-
-async def ordinal_before(conn: asyncpg.Connection, after: tuple[str, uuid.UUID, int]) -> int:
-    """The last ordered ordinal at or before a cursor's position (0 if none)."""
-    found: int | None = await conn.fetchval(
-        "SELECT ordinal FROM legal_search_articles WHERE ordered AND (title, document_id, article) <= ($1, $2, $3)"
-        " ORDER BY title DESC, document_id DESC, article DESC LIMIT 1",
-        *after,
-    )
-    return found or 0
+    return rows_as(CopiedVersionRow, records)
 
 
 class CheckedCitationRow(_Row, frozen=True):

@@ -25,16 +25,14 @@ the index can only narrow, never decide, what matches.
 
 from __future__ import annotations
 
-import math
 import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
 import numpy as np
 
-from core.legal import queries
+from core.legal import queries, search_copy
 from core.platform import generations
 
 __all__ = ["append", "bigrams", "rebuild", "search"]
@@ -114,126 +112,81 @@ async def append(
     await conn.execute(queries.APPEND_SEARCH_BIGRAMS, [b for b, _ in flat], [o for _, o in flat])
 
 
-def _intersection(arrays: list[np.ndarray]) -> np.ndarray:
-    arrays.sort(key=len)
-    found = arrays[0]
-    for a in arrays[1:]:
-        if not len(found):
+def _in_all(candidates: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """The candidates that every one of the (ascending) lists holds."""
+    for other in others:
+        if not len(candidates):
             break
-        found = np.intersect1d(found, a, assume_unique=True)
+        at = np.searchsorted(other, candidates)
+        candidates = candidates[other[np.minimum(at, len(other) - 1)] == candidates]
+    return candidates
+
+
+class _Scope:
+    """Which shared articles a search may return: of the tenant's region, current, of the level
+    and document asked, after the cursor."""
+
+    def __init__(
+        self,
+        copy: search_copy.LibraryCopy,
+        division_code: str,
+        level: str | None,
+        document_id: uuid.UUID | None,
+        cursor_ordinal: int | None,
+    ) -> None:
+        self.copy = copy
+        self.mask = copy.visible(division_code, level)
+        self.document = -1 if document_id is None else copy.documents.get(document_id, -2)
+        self.after = 0 if cursor_ordinal is None else int(copy.position[cursor_ordinal])
+
+    def keep(self, ordinals: np.ndarray) -> np.ndarray:
+        ordinals = ordinals[ordinals < len(self.mask)].astype(np.int64)
+        keep = self.mask[ordinals]
+        if self.document != -1:
+            keep &= self.copy.document[ordinals] == self.document
+        if self.after:
+            keep &= self.copy.position[ordinals] > self.after
+        return ordinals[keep]
+
+
+def _first_matches(
+    copy: search_copy.LibraryCopy, scope: _Scope, lists: list[np.ndarray], lowered: list[str], limit: int
+) -> list[int]:
+    """The first ``limit`` articles (ascending ordinals) of the scope in every list holding every
+    word. The shortest list is walked a slice at a time, each slice narrowed by the others and
+    then checked: a common bigram's list is not intersected beyond the page (规定 is in a third
+    of all articles; a whole intersection of two such lists took milliseconds)."""
+    lists = sorted(lists, key=len)
+    shortest, others = lists[0], lists[1:]
+    found: list[int] = []
+    at, step = 0, max(limit * 2, 64)
+    while at < len(shortest):
+        candidates = _in_all(scope.keep(shortest[at : at + step]), others)
+        for o in candidates.tolist():
+            if copy.matches(o, lowered):
+                found.append(o)
+                if len(found) >= limit:
+                    return found
+        at, step = at + step, step * 2
     return found
 
 
-class _Known:
-    """What searches read of the index, kept in process for one generation of the shared
-    library (``library_generation``: every write to the library and its index moves it, in the
-    writer's transaction): bigrams' posting lists, bounded by their total length, and each
-    indexed article's region and level, so that candidates a tenant cannot see or a level
-    filter drops are set aside before any is read. A 2,000-article page of a common bigram is
-    otherwise fetched again by every search naming it, and a region's regulations — read and
-    dropped by the statement for every tenant outside it — made a second, four times larger
-    round of reads the rule rather than the exception."""
-
-    MAX_ORDINALS = 4_000_000  # 16 MB of posting lists
-
-    def __init__(self, library: str, generation: int) -> None:
-        self.library, self.generation = library, generation
-        self.postings: OrderedDict[str, tuple[np.ndarray, frozenset[int]]] = OrderedDict()
-        self.size = 0
-        self.groups: list[queries.OrdinalGroupRow] | None = None
-        self._masks: dict[tuple[str, str | None], np.ndarray] = {}
-
-    def holds(self, keys: list[str]) -> bool:
-        """Whether a search by these bigrams can do without reading the index."""
-        return bool(keys) and self.groups is not None and all(k in self.postings for k in keys)
-
-    def kept(self, keys: list[str]) -> list[tuple[np.ndarray, frozenset[int]]]:
-        for k in keys:
-            self.postings.move_to_end(k)
-        return [self.postings[k] for k in keys]
-
-    def keep(self, bigram: str, ordered: np.ndarray, appended: frozenset[int]) -> None:
-        self.postings[bigram] = (ordered, appended)
-        self.size += len(ordered)
-        while self.size > self.MAX_ORDINALS and len(self.postings) > 1:
-            _, (dropped, _) = self.postings.popitem(last=False)
-            self.size -= len(dropped)
-
-    def visible(self, division_code: str, level: str | None) -> np.ndarray:
-        """Per ordinal, whether its article may be a hit for the tenant's region and the level."""
-        key = (division_code, level)
-        mask = self._masks.get(key)
-        if mask is None:
-            assert self.groups is not None, "the groups are read first"
-            size = max((max(g.ordinals) for g in self.groups if g.ordinals), default=0) + 1
-            mask = np.zeros(size, dtype=bool)
-            for g in self.groups:
-                if (g.region_code is None or division_code.startswith(g.region_code)) and level in (None, g.level):
-                    mask[g.ordinals] = True
-            if len(self._masks) >= 256:
-                self._masks.clear()
-            self._masks[key] = mask
-        return mask
-
-
-_known = _Known("", -1)
-
-
-async def _read_postings(conn: asyncpg.Connection, keys: list[str]) -> list[tuple[np.ndarray, frozenset[int]]]:
-    """Each bigram's ordered and appended ordinals, from the process's copy when it is of the
-    library's current generation (read with the bigrams it lacks, in the same statement)."""
-    global _known
-    missing = [k for k in keys if k not in _known.postings]
-    rows = await queries.postings(conn, missing)
-    if (rows[0].library, rows[0].generation) != (_known.library, _known.generation):
-        _known = _Known(rows[0].library, rows[0].generation)
-        if len(missing) < len(keys):
-            rows = await queries.postings(conn, keys)
-    for r in rows:
-        if r.bigram is not None:
-            _known.keep(r.bigram, np.frombuffer(r.ordinals or b"", dtype="<u4"), frozenset(r.appended or ()))
-    if _known.groups is None:
-        _known.groups = await queries.ordinal_groups(conn)
-    return _known.kept(keys)
-
-
-def _visible(ordinals: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The ordinals the mask keeps (one past its end, appended meanwhile: kept, the statement decides)."""
-    if not len(ordinals) or int(ordinals.max()) >= len(mask):
-        return ordinals
-    return ordinals[mask[ordinals]]
-
-
-async def _candidates(
-    conn: asyncpg.Connection,
-    words: list[str],
-    after: tuple[str, uuid.UUID, int] | None,
-    document_id: uuid.UUID | None,
-    division_code: str,
-    level: str | None,
-    keys: list[str],
-    known: _Known | None,
-) -> tuple[np.ndarray, list[int]]:
-    """Ordered candidates (ascending, after the cursor's position, within the document if one
-    is named: its articles are a run of ordinals; of the tenant's region and the level) and
-    appended ones; from ``known`` when given (its generation is checked afterwards)."""
-    if not keys:  # only one-character words: every article is a candidate
-        every = await queries.all_ordinals(conn)
-        ordered = np.array(every.ordered or [], dtype=np.uint32)
-        appended = every.appended or []
-    else:
-        lists = known.kept(keys) if known is not None else await _read_postings(conn, keys)
-        ordered = _intersection([o for o, _ in lists])
-        appended = sorted(frozenset.intersection(*(a for _, a in lists)))
-        mask = (known or _known).visible(division_code, level)
-        ordered = _visible(ordered, mask)
-        appended = _visible(np.array(appended, dtype=np.uint32), mask).tolist()
-    if after is not None and len(ordered):
-        ordered = ordered[ordered > await queries.ordinal_before(conn, after)]
-    if document_id is not None and len(ordered):
-        lo, hi = await queries.document_ordinals(conn, document_id)
-        ordered = ordered[(ordered >= lo) & (ordered <= hi)]
-    return ordered, appended
+def _scanned(
+    copy: search_copy.LibraryCopy, scope: _Scope, lowered: list[str], first: int, last: int, limit: int
+) -> list[int]:
+    """Without a bigram to narrow by (words of one character): the first ``limit`` articles
+    from ordinal ``first`` to ``last`` holding every word, found by reading the lowered texts
+    for the longest word."""
+    longest = max(lowered, key=len)
+    found: list[int] = []
+    while first <= last and len(found) < limit:
+        batch = copy.occurrences(longest, first, last)
+        if not batch:
+            break
+        kept = scope.keep(np.array(batch, dtype=np.int64)).tolist()
+        found += [o for o in kept if copy.matches(o, lowered)][: limit - len(found)]
+        first = batch[-1] + 1
+    return found
 
 
 async def search(
@@ -247,56 +200,79 @@ async def search(
     after: tuple[str, uuid.UUID, int] | None,
     limit: int,
     division_code: str,
-) -> list[queries.ProvisionHitRow]:
+) -> list[search_copy.Found]:
     """The first ``limit`` matching articles after ``after``, in (title, document, article) order.
 
-    The ordered candidates are checked a slice at a time from the smallest: once ``limit`` of
-    them match, no later one can come before them, so the page is complete; otherwise the slice
-    grows by the share that matched so far (fourfold when none did). Appended candidates and
-    the tenant's own articles are checked every time (they are few) and merged by the
-    statement's order. When the process holds every bigram of the words, the index is not read:
-    the statement says which generation of the library it read, and a search made from an older
-    copy is made again."""
-    global _known
+    One statement (:func:`queries.own_hits`) reads the library's generation, the words lowered
+    as ``ILIKE`` lowers them, the cursor's place and the tenant's own hits; the shared
+    library's hits come from the process's copy of that generation (read first if it has
+    another), its candidates from the bigrams' posting lists (those not kept read in a second
+    statement). The ordered candidates are checked from the smallest: once ``limit`` of them
+    match, no later one can come before them. Appended candidates (few) are all checked, and
+    everything is merged by the positions the database computed."""
     keys = sorted(set().union(*(bigrams(w) for w in words)))
-    known = _known if _known.holds(keys) else None
-    ordered, appended = await _candidates(conn, words, after, document_id, division_code, level, keys, known)
-    # Words of two characters are their own bigram: each candidate of the tenant's region and
-    # level is a match (but for a superseded version), so the first page needs no more than
-    # ``limit`` of them; longer words may miss (安全 and 全生 without 安全生).
-    exact = all(len(w) == 2 for w in words) and bool(words)
-    end = min(len(ordered), limit if exact else limit + limit // 2 + 10)
     while True:
-        rows = await queries.provision_hits(
+        rows = await queries.own_hits(
             conn,
             tenant_id,
+            words=words,
             patterns=patterns,
-            ordered=ordered[:end].tolist(),
-            appended=appended,
             level=level,
             document_id=document_id,
             after=after,
             limit=limit,
             division_code=division_code,
         )
-        hits = rows[0].ordered_hits if rows else 0
-        if end >= len(ordered) or hits >= limit:
-            break
-        end = min(len(ordered), max(end + limit // 2, math.ceil(end * limit / hits * 1.25)) if hits else end * 4)
-    if known is not None:
-        state = (rows[0].library, rows[0].generation) if rows else await queries.library_state(conn)
-        if state != (known.library, known.generation):
-            if _known is known:
-                _known = _Known(*state)
-            return await search(
-                conn,
-                tenant_id,
-                words=words,
-                patterns=patterns,
-                level=level,
-                document_id=document_id,
-                after=after,
-                limit=limit,
-                division_code=division_code,
+        head = rows[0]
+        copy = search_copy.current(head.library, head.generation) or await search_copy.load(
+            conn, head.library, head.generation
+        )
+        if copy is None:
+            continue  # the library moved on while it was read
+        scope = _Scope(copy, division_code, level, document_id, head.cursor_ordinal if after is not None else None)
+        lowered = head.lowered
+        if keys:
+            ordered = _first_matches(copy, scope, [copy.holding(k) for k in keys], lowered, limit)
+            candidates = np.array(sorted(set.intersection(*(copy.appended_holding(k) for k in keys))), dtype=np.int64)
+            appended = [o for o in scope.keep(candidates).tolist() if copy.matches(o, lowered)]
+        else:
+            size = len(copy.present)
+            ordered = _scanned(copy, scope, lowered, 1, copy.first_appended - 1, limit)
+            appended = _scanned(copy, scope, lowered, copy.first_appended, size - 1, size)
+        return _merged(copy, rows, ordered + appended, limit)
+
+
+def _merged(
+    copy: search_copy.LibraryCopy, rows: list[queries.OwnHitRow], shared: list[int], limit: int
+) -> list[search_copy.Found]:
+    """Shared and own hits in result order: a shared article at its position, an own one right
+    after the shared article the database placed it after (own ones in the statement's order)."""
+    keyed: list[tuple[tuple[int, ...], int, queries.OwnHitRow | None]] = [
+        ((int(copy.position[o]),), o, None) for o in shared
+    ]
+    for i, r in enumerate(rows):
+        if r.document_id is not None:
+            before = 0 if r.before is None else int(copy.position[r.before])
+            keyed.append(((before, 1, i), 0, r))
+    keyed.sort(key=lambda k: k[0])
+    found: list[search_copy.Found] = []
+    for _, o, own in keyed[:limit]:
+        if own is None:
+            found.append(copy.found(o))
+        else:
+            assert own.title is not None and own.level is not None and own.version_id is not None
+            assert own.version_date is not None and own.article is not None and own.text is not None
+            found.append(
+                search_copy.Found(
+                    str(own.document_id),
+                    own.title,
+                    own.level,
+                    str(own.version_id),
+                    own.version_date,
+                    own.article,
+                    own.label or "",
+                    own.chapter,
+                    own.text,
+                )
             )
-    return rows
+    return found

@@ -432,7 +432,9 @@ class _Transaction(PostgresTransaction):
 
 
 @asynccontextmanager
-async def tenant_transaction(tenant_id: uuid.UUID, *, read_only: bool = False) -> AsyncIterator[asyncpg.Connection]:
+async def tenant_transaction(
+    tenant_id: uuid.UUID, *, read_only: bool = False, generic_plans: bool = False
+) -> AsyncIterator[asyncpg.Connection]:
     """Run the block in one transaction as the application role, scoped to ``tenant_id``.
 
     Nested use for the same tenant joins the outer transaction; nesting a different
@@ -442,6 +444,12 @@ async def tenant_transaction(tenant_id: uuid.UUID, *, read_only: bool = False) -
     ends without an error, its COMMIT and the connection's return to the pool happen after
     the caller goes on — no round trip between the last read and the answer. Nothing was
     written, so there is nothing the COMMIT could lose; :func:`settled` waits for them.
+
+    ``generic_plans``: the block's prepared statements keep one plan per connection
+    (``plan_cache_mode = force_generic_plan``, set on BEGIN: no round trip of its own) — for
+    hot reads whose plan does not depend on the values and costs more to make than to run;
+    not on Citus, which cannot run a generic plan of a multi-join statement (:func:`on_citus`).
+    A nested use keeps the outer transaction's plans.
     """
     outer = DB.current_transaction.get()
     if outer is not None:
@@ -455,6 +463,8 @@ async def tenant_transaction(tenant_id: uuid.UUID, *, read_only: bool = False) -
         # so the tenant is inlined — only ever a UUID from the resolved credential. ``SET
         # LOCAL`` rather than ``set_config`` because Citus propagates it to worker nodes.
         setup = f"{_begin(read_only)}; {_scope_to(tenant_id)}"
+        if generic_plans and not _citus:
+            setup += "; SET LOCAL plan_cache_mode = force_generic_plan"
         async with translate_db_errors(), _Transaction(setup, end_later=read_only) as tx:
             yield tx.connection
     finally:
