@@ -17,7 +17,7 @@ from api.app import create_app
 from api.graphql.execution import ExecutionContext, _Completed
 from bench.township_list import GRAPHQL_QUERY
 from core.lists import publication
-from core.platform.db import platform_transaction, queries, tenant_transaction
+from core.platform.db import platform_transaction, queries, settled, tenant_transaction
 from core.publication import bodies as published_bodies
 from core.publication import renderings
 from core.publication.bodies import BodyCache
@@ -191,7 +191,7 @@ async def test_a_new_version_and_a_new_generation_replace_the_renderings(
 
     await _claim(client, county)
     await _publish_list(client, county, "2025-03-01")
-    await renderings.settled()  # rendered right after the publication committed
+    await settled()  # rendered right after the publication committed
     # Version 1's renderings went with its body; the publication rendered version 2 for the
     # selections the tenant used (entries, provisions, counts), before anyone read it.
     rows = await _rows(county)

@@ -30,7 +30,7 @@ from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
 from core.lists import item_views, queries
 from core.lists.queries import ListRow
 from core.platform import generations
-from core.platform.db import tenant_transaction
+from core.platform.db import later, tenant_transaction
 from core.platform.errors import Conflict, NotFound, ValidationFailed
 from core.platform.inputs import NAME, Checked, check_day, stored_number
 from core.platform.messages import Text, label
@@ -852,7 +852,7 @@ async def publish_list(access: Access, township: str, data: ListPublish, if_matc
     key = (access.tenant.id, township, head.number)
     published_bodies.keep(key, found, body)
     if shapes:
-        renderings.later(_render_ahead(access, key, head.generation, body, shapes))
+        later(_render_ahead(access, key, head.generation, body, shapes), "rendering a published list ahead")
     item_views.cache.carry(*carried)
     return TownshipList(**msgspec.structs.asdict(_head_view(township, head)), **msgspec.structs.asdict(body))
 

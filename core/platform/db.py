@@ -18,7 +18,7 @@ import random
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -375,8 +375,7 @@ class _Transaction(PostgresTransaction):
             return exc is None
         if exc is None and self._end_later:
             self.engine.current_transaction.reset(self.context)
-            _ending.add(task := asyncio.get_running_loop().create_task(self._end()))
-            task.add_done_callback(_ending.discard)
+            _track(asyncio.get_running_loop().create_task(self._end()))
             return True
         conn = self.connection
         try:
@@ -471,13 +470,33 @@ async def tenant_transaction(
         _current_tenant.reset(token)
 
 
-#: Read-only transactions whose COMMIT is still on its way (:func:`tenant_transaction`).
+#: Work on the database this process still does after answering: read-only transactions whose
+#: COMMIT is on its way (:func:`tenant_transaction`) and what :func:`later` started.
 _ending: set[asyncio.Task[None]] = set()
 
 
+def _track(task: asyncio.Task[None]) -> None:
+    _ending.add(task)
+    task.add_done_callback(_ending.discard)
+
+
+def later(work: Coroutine[Any, Any, None], what: str) -> None:
+    """Run ``work`` in the background of this process, in a fresh context (not the caller's
+    transaction or tenant), for work nobody waits for (e.g. rendering a list just published): a
+    failure is logged as ``what`` failing; :func:`settled` and :func:`disconnect` wait for it."""
+
+    async def run() -> None:
+        try:
+            await work
+        except Exception:
+            logging.getLogger("qingdan.db").exception("%s failed", what)
+
+    _track(asyncio.create_task(run(), context=contextvars.Context()))
+
+
 async def settled() -> None:
-    """Wait until every read-only transaction ended after its answer has (statement counts,
-    shutting down)."""
+    """Wait until the background work of :func:`later` and every read-only transaction's
+    COMMIT are done (statement counts, benchmarks, shutting down)."""
     while _ending:
         await asyncio.wait(set(_ending))
 

@@ -26,17 +26,14 @@ the older bodies and their renderings).
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import datetime
 import hashlib
-import logging
 import sys
 import time
 import uuid
 import zlib
 from collections import OrderedDict
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import asyncpg
@@ -212,33 +209,6 @@ def forget_seen() -> None:
     _seen.clear()
     _seen_anywhere.clear()
     _recorded.clear()
-
-
-# --- rendering after a publication ------------------------------------------------------------------
-
-log = logging.getLogger("qingdan.publication")
-_tasks: set[asyncio.Task[None]] = set()
-
-
-def later(work: Coroutine[Any, Any, None]) -> None:
-    """Run ``work`` (rendering a version just published) in the background of this process, in a
-    fresh context (not the request's transaction); a failure is logged: the next reader renders."""
-
-    async def run() -> None:
-        try:
-            await work
-        except Exception:
-            log.exception("rendering a published list ahead failed")
-
-    task = asyncio.create_task(run(), context=contextvars.Context())
-    _tasks.add(task)
-    task.add_done_callback(_tasks.discard)
-
-
-async def settled() -> None:
-    """Wait for the renderings :func:`later` started (tests, benchmarks, shutdown)."""
-    while _tasks:
-        await asyncio.gather(*list(_tasks), return_exceptions=True)
 
 
 # --- the PostgreSQL level ---------------------------------------------------------------------------
