@@ -65,7 +65,7 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import FieldError, InvalidInput, NotFound, ValidationFailed
 from core.platform.messages import Text
 from core.platform.pagination import Page, SmallPosition, check_limit, decode_cursor, encode_cursor
-from core.publication import lookup, queries, words
+from core.publication import lookup, queries, search_holdings, words
 from core.publication.lexicon import Lexicon, core_lexicon
 from core.publication.links import item_page_path
 from core.publication.lookup_index import LRU, Index
@@ -571,6 +571,11 @@ class ItemHit(msgspec.Struct):
     townships: list[TownshipHolding]
 
 
+#: The townships holding each item found, per item content and generation (see
+#: :mod:`core.publication.search_holdings`): at most 100,000 holdings, ~17 MB.
+_holdings: search_holdings.Kept[TownshipHolding] = search_holdings.Kept(100_000)
+
+
 class ItemSearchPage(Page[ItemHit]):
     total: int = 0  # items matching, over all pages
     query: str = ""
@@ -601,20 +606,22 @@ async def search_items(
 
     async with tenant_transaction(access.tenant.id) as conn:
         terms, records = await _fetch_in_force(conn, access, said, grouped)
+        if not records[0]["township_known"]:
+            raise NotFound(Text("not-found.no-township", township=township))
+        page = [r for r in records if r["item_code"] is not None]  # read by name: see queries.search_items
+        held = await search_holdings.holdings(
+            conn,
+            _holdings,
+            TownshipHolding,
+            access.tenant.id,
+            access.tenant.slug,
+            [(r["item_code"], r["content_hash"]) for r in page],
+            records[0]["generation"],
+            townships,
+        )
     tsquery = _tsquery(terms)
-    if not records[0]["township_known"]:
-        raise NotFound(Text("not-found.no-township", township=township))
-    slug, total = access.tenant.slug, records[0]["total"]
-    hits = []  # records read by name: see core.publication.queries.search_items
-    for r in records:
-        if r["item_code"] is None:
-            continue
-        code = quote(r["item_code"], safe="")
-        holding = [
-            TownshipHolding(t, name, _items_path(slug, t) + code)
-            for t, name in zip(r["townships"], r["township_names"], strict=True)
-        ]
-        hits.append(ItemHit(**_item_fields(r), townships=holding))
+    total = records[0]["total"]
+    hits = [ItemHit(**_item_fields(r), townships=holding) for r, holding in zip(page, held, strict=True)]
     more = offset + limit < total
     return ItemSearchPage(
         items=hits, next_cursor=encode_cursor(offset + limit) if more else None, total=total, query=tsquery
