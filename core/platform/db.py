@@ -399,11 +399,16 @@ class _Transaction(PostgresTransaction):
 
 
 @asynccontextmanager
-async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Connection]:
+async def tenant_transaction(tenant_id: uuid.UUID, *, generic_plans: bool = False) -> AsyncIterator[asyncpg.Connection]:
     """Run the block in one transaction as the application role, scoped to ``tenant_id``.
 
     Nested use for the same tenant joins the outer transaction; nesting a different
     tenant, or a tenant inside a platform transaction, is a programming error.
+    ``generic_plans``: the block's statements run their generic plans (``plan_cache_mode``,
+    set on BEGIN: no round trip of its own), for statements whose plan does not depend on
+    the values and whose planning costs more than running them; not on Citus, which cannot
+    run a generic plan of a multi-join statement (:func:`on_citus`). A nested use keeps the
+    outer transaction's mode.
     """
     outer = DB.current_transaction.get()
     if outer is not None:
@@ -416,7 +421,8 @@ async def tenant_transaction(tenant_id: uuid.UUID) -> AsyncIterator[asyncpg.Conn
         # Role and tenant ride on BEGIN (one round trip). ``SET`` takes no bind parameters,
         # so the tenant is inlined — only ever a UUID from the resolved credential. ``SET
         # LOCAL`` rather than ``set_config`` because Citus propagates it to worker nodes.
-        async with translate_db_errors(), _Transaction(f"{_begin()}; {_scope_to(tenant_id)}") as tx:
+        plans = "; SET LOCAL plan_cache_mode = force_generic_plan" if generic_plans and not _citus else ""
+        async with translate_db_errors(), _Transaction(f"{_begin()}; {_scope_to(tenant_id)}{plans}") as tx:
             yield tx.connection
     finally:
         _current_tenant.reset(token)

@@ -604,7 +604,9 @@ async def search_items(
         args = (access.tenant.id, _tsquery(terms), kind, category, township, offset, limit, *keys.args(), *townships)
         return await queries.search_items(conn, *args)
 
-    async with tenant_transaction(access.tenant.id) as conn:
+    # Planning the statement cost more than running it for most words (0.4–0.5 ms of a 0.4–1
+    # ms generic run; the plan depends on no value).
+    async with tenant_transaction(access.tenant.id, generic_plans=True) as conn:
         terms, records = await _fetch_in_force(conn, access, said, grouped)
         if not records[0]["township_known"]:
             raise NotFound(Text("not-found.no-township", township=township))
