@@ -10,7 +10,10 @@ on the query, and change only when the tenant's content generation moves (publis
 moves it, renaming a township does): so they are kept per item content at a generation, and a
 search reads only those it lacks, in one more statement.
 
-The lists kept are handed to every search that finds the item: nobody may change them.
+The lists kept are handed to every search that finds the item: nobody may change them. The
+townships are read after the page, in the same transaction but their own statement: a list
+published in between shows in them as it would in the next search, and they are kept at the
+generation that statement read.
 """
 
 from __future__ import annotations
