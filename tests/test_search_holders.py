@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from core.platform import db, schema
-from core.platform.db import platform_transaction
+from core.platform.db import platform_transaction, tenant_transaction
 from core.publication import search
 from tests.catalog_fixtures import add_items, publish, redescribe
-from tests.conftest import TenantFixture
+from tests.conftest import ON_CITUS, TenantFixture
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
 from tests.test_bulk_publication import _county, _set_status, wait_done
 from tests.test_search import _tenant_id, find
@@ -215,3 +215,15 @@ async def test_the_townships_found_are_kept_until_the_generation_moves(
     assert [t["name"] for t in theirs["SAF-03"]] == ["柳城街道", "公平街道"]
     assert all(t["portal_path"].startswith(f"/portal/{other.slug}/") for t in theirs["SAF-03"])
     assert await _townships(client, county, "消防") == now
+
+
+async def test_generic_plans_last_as_long_as_their_transaction(county: TenantFixture) -> None:
+    """The grouped search's transaction runs generic plans (set on BEGIN); the next
+    transaction on the pool's connection plans as usual. Not on Citus (no generic plans of
+    multi-join statements there)."""
+    tenant_id = await _tenant_id(county)
+    async with tenant_transaction(tenant_id, generic_plans=True) as conn:
+        during = await conn.fetchval("SHOW plan_cache_mode")
+    async with tenant_transaction(tenant_id) as conn:
+        after = await conn.fetchval("SHOW plan_cache_mode")
+    assert (during, after) == ("auto" if ON_CITUS else "force_generic_plan", "auto")
