@@ -41,7 +41,9 @@ lexeme(s) promise the fewest documents, and runs ``@@`` (phrase adjacency, all t
 0019), moved by the statements that open and close spans when lists are published
 (:data:`core.lists.queries.CLOSE_SPANS`, :data:`~core.lists.queries.OPEN_SPANS`: a list alone, a
 bulk batch) and counted when a document is stored. The grouped search keeps the documents some
-published list holds by that number, without a probe of the spans per matching document.
+published list holds by that number, without a probe of the spans per matching document; the
+townships listed with each item are kept per content and generation
+(:mod:`core.publication.search_holdings`), not read by its statement.
 """
 
 from __future__ import annotations
