@@ -525,7 +525,9 @@ async def search(
         best = bound if keys.one_lexeme and kind is None and category is None else None
         return await queries.search_page(conn, scope, *arguments(terms), bound, best, *townships)
 
-    async with tenant_transaction(access.tenant.id) as conn:
+    # Generic plans, as the grouped search (there they saved 0.4 ms of 1.3–1.5 ms of PostgreSQL CPU
+    # a search; here 0–0.1 of 0.8).
+    async with tenant_transaction(access.tenant.id, generic_plans=True) as conn:
         if scope == "catalog":
             terms = _in_catalog(said, await lookup.vocabulary(conn, access))
             records = await queries.search_page(conn, scope, *arguments(terms), None)
