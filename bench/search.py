@@ -6,8 +6,10 @@ a county with ``--townships`` streets (default 50) and a catalog of ``--items`` 
 entries, the open rows of ``township_entry_spans``), then runs a mix of queries — two-character terms frequent
 and rare, longer phrases, traditional-character queries, single characters, filters — in a
 closed loop with ``--clients`` concurrent callers (default 1 and 16) through the service
-(tenant transaction, row-level security, ranking, the first page of 50 hits). As reference
-it times the bare statement on the owner's connection (no role switch, no RLS).
+(tenant transaction, row-level security, ranking, the first page of 50 hits), and the same
+mix grouped by item (``search_items``). As reference it times each bare statement on the
+owner's connection (no role switch, no RLS; the grouped one without the townships of its
+items, which the service keeps: :mod:`core.publication.search_holdings`).
 
 Prints p50/p95/p99 per query and over the mix. Target: p99 under 50 ms.
 """
