@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from core.platform import db, schema
-from core.platform.db import platform_transaction
+from core.platform.db import platform_transaction, tenant_transaction
 from core.publication import search
 from tests.catalog_fixtures import add_items, publish, redescribe
-from tests.conftest import TenantFixture
+from tests.conftest import ON_CITUS, TenantFixture
 from tests.portal_fixtures import GONGPING, LIUCHENG, TIANFU, publish_list, published_county
 from tests.test_bulk_publication import _county, _set_status, wait_done
 from tests.test_search import _tenant_id, find
@@ -169,3 +169,61 @@ async def test_a_search_reads_the_vocabulary_of_the_moment_its_statement_saw(
     found = await find(client, county, q="森林放火")  # 放火 now sounds like the catalog's 防火
     assert [h["item_code"] for h in found["items"]] == ["SAF-30"] and "防火" in found["query"]
     assert [c for c, _ in await grouped(client, county, q="森林放火")] == ["SAF-30"]
+
+
+async def _townships(client: httpx.AsyncClient, t: TenantFixture, q: str) -> dict[str, list[dict[str, str]]]:
+    response = await client.get(f"{t.base}/search/items", params={"q": q}, headers=t.auth(t.reader))
+    assert response.status_code == 200, response.text
+    return {h["item_code"]: h["townships"] for h in response.json()["items"]}
+
+
+async def test_the_townships_found_are_kept_until_the_generation_moves(
+    client: httpx.AsyncClient, county: TenantFixture, other: TenantFixture
+) -> None:
+    """The grouped search keeps each item content's townships at the generation it read them
+    (core.publication.search_holdings): a search whose items are all kept runs one statement
+    less; renaming a township moves the generation, and the next search reads the new name;
+    another tenant's same codes, contents and townships are read for it, with its own pages."""
+    search._holdings.clear()
+    first = await _townships(client, county, "消防")
+    before = db.queries.count
+    safety = await _townships(client, county, "消防安全")  # items the first search found: kept
+    assert "SAF-03" in safety and safety == {code: first[code] for code in safety}
+    steady = db.queries.count - before
+    search._holdings.clear()
+    before = db.queries.count
+    assert await _townships(client, county, "消防") == first
+    assert steady == 3 and db.queries.count - before == steady + 1  # BEGIN, search, COMMIT; + the townships
+    assert first["SAF-03"][0] == {
+        "code": LIUCHENG,
+        "name": "柳城街道",
+        "portal_path": f"/portal/{county.slug}/townships/{LIUCHENG}/items/SAF-03",
+    }
+
+    liucheng = (await client.get(f"{county.base}/jurisdictions/{LIUCHENG}", headers=county.auth())).json()
+    renamed = await client.patch(
+        f"{county.base}/jurisdictions/{LIUCHENG}",
+        json={"name": "柳城新街道", "version": liucheng["version"]},
+        headers=county.auth(),
+    )
+    assert renamed.status_code == 200, renamed.text
+    now = await _townships(client, county, "消防")
+    assert [t["name"] for t in now["SAF-03"]] == ["柳城新街道", "公平街道"]
+
+    await published_county(client, other)  # the same codes, contents and townships
+    theirs = await _townships(client, other, "消防")
+    assert [t["name"] for t in theirs["SAF-03"]] == ["柳城街道", "公平街道"]
+    assert all(t["portal_path"].startswith(f"/portal/{other.slug}/") for t in theirs["SAF-03"])
+    assert await _townships(client, county, "消防") == now
+
+
+async def test_generic_plans_last_as_long_as_their_transaction(county: TenantFixture) -> None:
+    """The grouped search's transaction runs generic plans (set on BEGIN); the next
+    transaction on the pool's connection plans as usual. Not on Citus (no generic plans of
+    multi-join statements there)."""
+    tenant_id = await _tenant_id(county)
+    async with tenant_transaction(tenant_id, generic_plans=True) as conn:
+        during = await conn.fetchval("SHOW plan_cache_mode")
+    async with tenant_transaction(tenant_id) as conn:
+        after = await conn.fetchval("SHOW plan_cache_mode")
+    assert (during, after) == ("auto" if ON_CITUS else "force_generic_plan", "auto")

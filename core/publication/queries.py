@@ -95,6 +95,15 @@ class HolderRow(_Row, frozen=True):
     name: str
 
 
+class HoldingsRow(_Row, frozen=True):
+    """The townships holding an item content (:func:`holdings`)."""
+
+    n: int  # the item's place in the arguments, from 1
+    townships: list[str] | None  # None: no open span in the range
+    names: list[str] | None
+    generation: int
+
+
 class UnitHostsRow(_Row, frozen=True):
     """A unit and the townships it is stationed in (``hosts``, for dispatched agencies)."""
 
@@ -448,11 +457,6 @@ SELECT d.item_code, d.content_hash, d.title, d.level, d.category, d.item_kind, d
  WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM candidates) AS integer[]))
    {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery)
 """
-# A document no published list holds (migration 0019: holders, kept by publishing) has no
-# entries: the grouped search drops it without a probe per document. (The per-entry search
-# keeps _DOCUMENTS: its candidates may be cut to the best k by posting rank, held or not, and
-# it asks again when too few had entries.)
-_HELD_DOCUMENTS = _DOCUMENTS + "   AND d.holders > 0\n"
 
 # A page needs at most offset + limit + 1 documents when each has an entry, so only that many
 # are kept from the ranking ($13: a bounded top-N sort, not a sort of every candidate; and
@@ -503,39 +507,65 @@ SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hi
 """
 
 
-# Hits grouped by item: every matching document some published list holds (holders > 0; with
-# a township, $5, one index probe each for that township's, $13–$14), how many there are, and
-# for the page's items only ($6 offset, $7 limit) the townships holding each, with their names,
-# in code order. The counts row comes even when the page is empty.
+# Hits grouped by item: every matching document some published list holds (holders > 0, kept
+# by publishing, migration 0019: no probe of the spans per document; the per-entry search
+# keeps every document, its candidates being cut to the best k by posting rank, held or not;
+# with a township, $5, one index probe each for that township's, $13–$14), how many there are, and
+# the page's items ($6 offset, $7 limit) with their content hash. The counts row comes even
+# when the page is empty. Only what ranks and orders every hit is carried along (id, code,
+# rank); the page's 50 documents are read again by id for the rest. The townships holding
+# each item are not read here: they are the same for every query finding it until the
+# generation moves, so :mod:`core.publication.search_holdings` keeps them and reads only the
+# ones it lacks (:data:`_HOLDINGS`). Reading them here cost more than the rest of the search
+# (2,500 index tuples, names and paths for a page of 50 items held by 50 townships).
 _SEARCH_ITEMS = f"""
 WITH {_CANDIDATES.format(best="NULL")},
-hits AS MATERIALIZED ({_HELD_DOCUMENTS}),
 held AS MATERIALIZED (
-  SELECT h.* FROM hits h
-   WHERE $5::text IS NULL OR EXISTS (SELECT 1 FROM township_entry_spans s
-                  WHERE s.tenant_id = $1 AND s.item_code = h.item_code AND s.item_hash = h.content_hash
-                    AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text))
-SELECT counts.total, counts.township_known, counts.generation, counts.today, page.item_code, page.title,
-       page.level, page.category, page.item_kind, page.kinds, page.rank, t.townships, t.township_names
+  SELECT d.id, d.item_code, ts_rank(d.document, $2::tsquery) AS rank
+    FROM search_documents d
+   WHERE d.tenant_id = $1 AND d.id = ANY(CAST((SELECT ids FROM candidates) AS integer[]))
+     {_FILTERS} AND ($12::bool OR d.document @@ $2::tsquery) AND d.holders > 0
+     AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM township_entry_spans s
+                  WHERE s.tenant_id = $1 AND s.item_code = d.item_code AND s.item_hash = d.content_hash
+                    AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text)))
+SELECT counts.total, counts.township_known, counts.generation, counts.today, d.item_code, d.content_hash,
+       d.title, d.level, d.category, d.item_kind, d.kinds, page.rank
   FROM (SELECT count(*) AS total, {GENERATION} AS generation, current_date AS today,
                $5::text IS NULL OR EXISTS (SELECT 1 FROM jurisdictions WHERE tenant_id = $1 AND code = $5)
                  AS township_known
           FROM held) counts
   LEFT JOIN (SELECT * FROM held ORDER BY rank DESC, item_code COLLATE "C" OFFSET $6 LIMIT $7) page ON true
-  LEFT JOIN LATERAL (
-    SELECT array_agg(s.township_code ORDER BY s.township_code) AS townships,
-           array_agg(j.name ORDER BY s.township_code) AS township_names
-      FROM township_entry_spans s JOIN jurisdictions j ON j.tenant_id = s.tenant_id AND j.code = s.township_code
-     WHERE s.tenant_id = $1 AND s.item_code = page.item_code AND s.item_hash = page.content_hash
-       AND s.valid_until IS NULL AND s.township_code BETWEEN $13::text AND $14::text) t ON true
+  LEFT JOIN search_documents d ON d.tenant_id = $1 AND d.id = page.id
  ORDER BY page.rank DESC, page.item_code COLLATE "C"
+"""
+
+# The townships holding items ($2 codes, $3 content hashes: the open spans pointing at that
+# content), in code order, within the range $4–$5 (a township, or all: see _SEARCH_LISTS), with
+# their names; n numbers the items as given. An index-only scan per item (the open spans'
+# index holds the township after the item and its hash). ``generation``: the moment read at.
+_HOLDINGS = f"""
+SELECT x.n, t.townships, t.names, {GENERATION} AS generation
+  FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(item_code, content_hash, n)
+  CROSS JOIN LATERAL (
+    SELECT array_agg(s.township_code ORDER BY s.township_code) AS townships,
+           array_agg(j.name ORDER BY s.township_code) AS names
+      FROM township_entry_spans s JOIN jurisdictions j ON j.tenant_id = s.tenant_id AND j.code = s.township_code
+     WHERE s.tenant_id = $1 AND s.item_code = x.item_code AND s.item_hash = x.content_hash
+       AND s.valid_until IS NULL AND s.township_code BETWEEN $4::text AND $5::text) t
 """
 
 
 async def search_items(conn: asyncpg.Connection, *args: object) -> list[asyncpg.Record]:
-    """A page of item hits with the townships holding each, and the total (records read by
-    name; one row with NULL item columns when the page is empty)."""
+    """A page of item hits and the total (records read by name; one row with NULL item
+    columns when the page is empty)."""
     return await conn.fetch(_SEARCH_ITEMS, *args)
+
+
+async def holdings(
+    conn: asyncpg.Connection, tenant_id: uuid.UUID, items: list[str], hashes: list[str], lo: str, hi: str
+) -> list[HoldingsRow]:
+    """The townships (codes and names) holding each item content, as :data:`_HOLDINGS`."""
+    return rows_as(HoldingsRow, await conn.fetch(_HOLDINGS, tenant_id, items, hashes, lo, hi))
 
 
 async def search_page(conn: asyncpg.Connection, scope: str, *args: object) -> list[asyncpg.Record]:
