@@ -29,6 +29,7 @@ async def county(client: httpx.AsyncClient, tenant: TenantFixture) -> TenantFixt
 async def find(client: httpx.AsyncClient, t: TenantFixture, key: str | None = None, **params: Any) -> dict[str, Any]:
     response = await client.get(f"{t.base}/search", params=params, headers=t.auth(key or t.reader))
     assert response.status_code == 200, response.text
+    await db.settled()  # its COMMIT follows the answer: counted before the next search's
     return response.json()
 
 

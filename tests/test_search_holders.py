@@ -174,6 +174,7 @@ async def test_a_search_reads_the_vocabulary_of_the_moment_its_statement_saw(
 async def _townships(client: httpx.AsyncClient, t: TenantFixture, q: str) -> dict[str, list[dict[str, str]]]:
     response = await client.get(f"{t.base}/search/items", params={"q": q}, headers=t.auth(t.reader))
     assert response.status_code == 200, response.text
+    await db.settled()  # its COMMIT follows the answer
     return {h["item_code"]: h["townships"] for h in response.json()["items"]}
 
 

@@ -474,7 +474,7 @@ async def search_provisions(
     limit = check_limit(limit)
     after = decode_cursor(cursor, tuple[str, uuid.UUID, SmallPosition])
     level_value = _level_value(level)
-    async with tenant_transaction(access.tenant.id, generic_plans=True) as conn:
+    async with tenant_transaction(access.tenant.id, read_only=True, generic_plans=True) as conn:
         found = await search_index.search(
             conn,
             access.tenant.id,

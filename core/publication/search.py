@@ -527,7 +527,7 @@ async def search(
 
     # Generic plans, as the grouped search (there they saved 0.4 ms of 1.3–1.5 ms of PostgreSQL CPU
     # a search; here 0–0.1 of 0.8).
-    async with tenant_transaction(access.tenant.id, generic_plans=True) as conn:
+    async with tenant_transaction(access.tenant.id, read_only=True, generic_plans=True) as conn:
         if scope == "catalog":
             terms = _in_catalog(said, await lookup.vocabulary(conn, access))
             records = await queries.search_page(conn, scope, *arguments(terms), None)
@@ -610,7 +610,7 @@ async def search_items(
 
     # Planning the statement cost more than running it for most words (0.4–0.5 ms of a 0.4–1
     # ms generic run; the plan depends on no value).
-    async with tenant_transaction(access.tenant.id, generic_plans=True) as conn:
+    async with tenant_transaction(access.tenant.id, read_only=True, generic_plans=True) as conn:
         terms, records = await _fetch_in_force(conn, access, said, grouped)
         if not records[0]["township_known"]:
             raise NotFound(Text("not-found.no-township", township=township))
