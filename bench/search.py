@@ -11,7 +11,8 @@ mix grouped by item (``search_items``). As reference it times each bare statemen
 owner's connection (no role switch, no RLS; the grouped one without the townships of its
 items, which the service keeps: :mod:`core.publication.search_holdings`).
 
-Prints p50/p95/p99 per query and over the mix. Target: p99 under 50 ms.
+Prints p50/p95/p99 per query and over the mix. Target (issue 18): p99 ≤ 50 ms at 16 callers,
+per entry and grouped.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import gc
+import os
 import statistics
 import tempfile
 import time
@@ -204,6 +207,7 @@ async def main_async(args: argparse.Namespace, data_dir: Path) -> bool:
         print(f"'消防': {len(hits.items)} hits on the first page of 100, next page: {bool(hits.next_cursor)}")
         await run_mix(access, 1, 2)  # warm-up
         await run_mix(access, 1, 2, grouped=True)  # its statement's plans too
+        gc.freeze()  # as the app does after its warm-up (tenants/lookup_warmup.py): no full collection walks the build
         verdicts = []
         for clients in args.clients:
             service = report(
@@ -215,7 +219,6 @@ async def main_async(args: argparse.Namespace, data_dir: Path) -> bool:
                 await run_mix(access, clients, args.seconds, raw=True),
             )
             print(f"p99 service/bare at {clients}: {service / bare:.2f}")
-            verdicts.append((clients, service))
             grouped = report(
                 f"grouped by item (search_items, as the portal), {clients} concurrent caller(s)",
                 await run_mix(access, clients, args.seconds, grouped=True),
@@ -225,14 +228,19 @@ async def main_async(args: argparse.Namespace, data_dir: Path) -> bool:
                 await run_mix(access, clients, args.seconds, raw=True, grouped=True),
             )
             print(f"grouped p99 service/bare at {clients}: {grouped / grouped_bare:.2f}")
-        # The issue's target names no concurrency (the portal's names 16 clients): a search's
-        # own latency, one caller at a time. Under concurrency p99 follows throughput on this
-        # machine, where the callers, this process and PostgreSQL share two cores.
-        (clients, p99), *others = verdicts
-        print(f"\nTarget p99 < 50 ms at {clients} caller(s): {'met' if p99 < 50 else 'MISSED'} ({p99:.1f} ms)")
-        for more, their_p99 in others:
-            print(f"  for information, {more} concurrent callers: p99 {their_p99:.1f} ms")
-        return p99 < 50
+            verdicts.append((clients, service, grouped))
+        # Issue 18: p99 ≤ 50 ms at 16 callers, per entry and grouped; on this machine the
+        # callers, this process and PostgreSQL share two cores, so the load average is printed.
+        print(f"\nload average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        met = True
+        for clients, service, grouped in verdicts:
+            judged = clients == 16
+            for what, p99 in (("per entry", service), ("grouped", grouped)):
+                verdict = ("met" if p99 <= 50 else "MISSED") if judged else "for information"
+                label = "Target" if judged else "      "
+                print(f"{label} p99 ≤ 50 ms, {what}, {clients} caller(s): {verdict} ({p99:.1f} ms)")
+                met = met and (p99 <= 50 or not judged)
+        return met
     finally:
         await db.disconnect()
 
