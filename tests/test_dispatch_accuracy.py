@@ -199,8 +199,8 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 FLOORS = {
     "dev": TARGETS,
     "dev2": {**TARGETS, "item_top1": 0.82, "item_top3": 0.95, "unit_top1": 0.92},
-    "dev3": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.92},
-    "dev4": {**TARGETS, "item_top1": 0.83, "item_top3": 0.96, "unit_top1": 0.91},
+    "dev3": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.93},
+    "dev4": {**TARGETS, "item_top1": 0.83, "item_top3": 0.96, "unit_top1": 0.92},
     "heldout": {**TARGETS, "item_top1": 0.77, "item_top3": 0.91, "unit_top1": 0.84},
 }
 

@@ -546,10 +546,10 @@ def _item(code: str, parent: str | None, *parties: tuple[str, str]) -> Any:
     )  # fmt: skip
 
 
-def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it() -> None:
-    from core.publication.lookup_index import Hit
-
-    items = {
+def _family() -> dict[str, Any]:
+    """Two items the township leads, with a department's own task, the township's task and a
+    precise assignment another party leads under them; and an unrelated item."""
+    return {
         i.code: i
         for i in (
             _item("P", None, ("township", "primary"), ("bureau", "cooperating")),
@@ -560,6 +560,12 @@ def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it(
             _item("X", None, ("township", "primary")),
         )
     }
+
+
+def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it() -> None:
+    from core.publication.lookup_index import Hit
+
+    items = _family()
 
     def order(*scored: tuple[str, float]) -> list[str]:
         return [h.code for h in lookup._specific_first([Hit(c, s) for c, s in scored], items, 5)]
@@ -576,3 +582,26 @@ def test_the_precise_child_goes_first_unless_the_parents_lead_has_no_part_in_it(
     # two promoted children keep their own order; a promoted child is never ranked below its own score
     assert order(("P", 8.2), ("P-T2", 8.55), ("X", 8.3)) == ["P-T2", "X", "P"]
     assert order(("Q", 4.9), ("Q-R1", 5.1), ("X", 5.0)) == ["Q-R1", "X", "Q"]
+
+
+def test_whom_the_caller_asks_settles_a_parent_and_child_led_by_different_parties() -> None:
+    from core.publication.lookup_index import Hit
+
+    items = _family()
+
+    def order(text: str, *scored: tuple[str, float]) -> list[str]:
+        hits = [Hit(c, s) for c, s in scored]
+        return [h.code for h in lookup._specific_first(hits, items, 5, lookup.addressee(text))]
+
+    assert lookup.addressee("有没有部门来指导指导") == "department"
+    assert lookup.addressee("镇上能不能派人来帮忙办一哈") == "township"
+    assert lookup.addressee("小区里的垃圾站让物业拆了") is None  # 小区里 is a place, not the district
+    # asking a department: its own task goes first as soon as it scores better than the parent
+    assert order("有没有部门来管", ("P", 10.0), ("P-T1", 12.0)) == ["P-T1", "P"]
+    assert order("这事谁来管", ("P", 10.0), ("P-T1", 12.0)) == ["P", "P-T1"]
+    assert order("有没有部门来管", ("P", 10.0), ("P-T1", 9.5)) == ["P", "P-T1"]
+    # asking the township: a child another party leads needs the own-task margin, even though
+    # the township cooperates in it
+    assert order("镇上能不能派人来", ("Q", 10.0), ("Q-R1", 11.0)) == ["Q", "Q-R1"]
+    assert order("镇上能不能派人来", ("Q", 10.0), ("Q-R1", 13.0)) == ["Q-R1", "Q"]
+    assert order("这事谁来管", ("Q", 10.0), ("Q-R1", 11.0)) == ["Q-R1", "Q"]

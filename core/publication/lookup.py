@@ -608,7 +608,8 @@ async def _rank_everywhere(
         on_list = entries[chosen.code].routable
         best = (h for h in ranked[chosen.catalog_version] if h.code in on_list)
         items = catalogs[chosen.catalog_version].items
-        hits = {chosen.code: _specific_first(list(itertools.islice(best, 2 * limit + 4)), items, limit)}
+        top = list(itertools.islice(best, 2 * limit + 4))
+        hits = {chosen.code: _specific_first(top, items, limit, addressee(reading.text) if reading else None)}
     return holding, catalogs, entries, hits, queries_by[chosen.catalog_version]
 
 
@@ -846,7 +847,8 @@ async def _rank(
         hits = (ranked or [Hit(item_code, 0.0)]) if item_code in entries.entries else []
         return catalog, entries, hits, query
     hits = catalog.index.rank(query, entries.routable, 2 * limit + 4, groups)
-    return catalog, entries, _specific_first(hits, catalog.items, limit), query
+    asked = addressee(reading.text) if reading is not None else None
+    return catalog, entries, _specific_first(hits, catalog.items, limit, asked), query
 
 
 #: A child item scoring at least this share of its parent's score goes before it.
@@ -856,7 +858,28 @@ SPECIFIC_SHARE = 0.9
 OWN_TASK_MARGIN = 1.25
 
 
-def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> list[Hit]:
+#: Words by which a caller says who should act: the township (镇上能不能派人来) or a department
+#: (有没有部门来指导). Not 区里 or 市里: 小区里, 超市里 are places.
+TOWNSHIP_ASKED = ("镇上", "镇里", "乡里", "乡上", "街道办", "镇政府", "乡政府")
+DEPARTMENT_ASKED = ("部门", "局里", "县里", "上级")
+
+
+def addressee(text: str) -> Literal["township", "department"] | None:
+    """Whom the appeal asks to act, when it says so: a department first (镇上的部门 asks a
+    department), then the township; ``None`` for most appeals."""
+    if any(w in text for w in DEPARTMENT_ASKED):
+        return "department"
+    if any(w in text for w in TOWNSHIP_ASKED):
+        return "township"
+    return None
+
+
+def _specific_first(
+    hits: list[Hit],
+    items: dict[str, ItemView],
+    limit: int,
+    asked: Literal["township", "department"] | None = None,
+) -> list[Hit]:
     """``hits`` with each item placed before its parent when it scores nearly as well
     (:data:`SPECIFIC_SHARE`): dispatch goes to the precise item (the power or service under a
     work item), whose parties are the precise ones; the first ``limit``. Children promoted
@@ -867,13 +890,24 @@ def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> 
     after it): the parent says who answers for the matter, and the appeal must point
     at the department's own work to overrule it. A child
     that still involves the parent's lead (the district bureau leads, the township
-    cooperates) is the precise assignment and goes first as before."""
+    cooperates) is the precise assignment and goes first as before.
+
+    ``asked`` (:func:`addressee`) is whom the caller asks to act, which settles these near
+    ties between a parent and a child led by different parties: asking a department, its own
+    task goes first as soon as it scores better than the parent (no margin); asking the
+    township, a child another party leads is held to the own-task margin even if the
+    township cooperates in it (镇上能不能派人来帮忙办 stays with the township's item)."""
     scores = {h.code: h.score for h in hits}
+    margin = 1.0 if asked == "department" else OWN_TASK_MARGIN
 
     def share(child: ItemView, parent: ItemView) -> float:
         lead = _parties(parent)[:1]
-        involved = not lead or lead[0].role != "primary" or any(p.code == lead[0].code for p in _parties(child))
-        return SPECIFIC_SHARE if involved else 1.0
+        if not lead or lead[0].role != "primary":
+            return SPECIFIC_SHARE
+        child_parties = _parties(child)
+        if asked == "township" and child_parties[:1] and child_parties[0].code != lead[0].code:
+            return 1.0
+        return SPECIFIC_SHARE if any(p.code == lead[0].code for p in child_parties) else 1.0
 
     def key(h: Hit) -> tuple[float, int, float, str]:
         item = items.get(h.code)
@@ -881,7 +915,7 @@ def _specific_first(hits: list[Hit], items: dict[str, ItemView], limit: int) -> 
         if item is None or parent not in scores:
             return (-h.score, 1, 0.0, h.code)
         needed = share(item, items[parent])
-        if needed > SPECIFIC_SHARE and h.score < OWN_TASK_MARGIN * scores[parent]:
+        if needed > SPECIFIC_SHARE and h.score < margin * scores[parent]:
             # after the parent, never above its own score
             return (-min(scores[parent], h.score), 2, -h.score, h.code)
         if h.score >= needed * scores[parent]:
