@@ -13,6 +13,7 @@ request works again once the database is back.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import os
 import shutil
@@ -116,6 +117,42 @@ async def test_an_exhausted_pool_answers_unavailable_within_the_acquire_timeout(
             await DB.pool.release(conn)
     async with db.tenant_transaction(tid) as conn:
         assert await conn.fetchval("SELECT 1") == 1
+
+
+async def test_a_full_pool_hands_a_read_only_transactions_connection_to_the_next(tenant: TenantFixture) -> None:
+    """Under a full pool a read-only transaction that ends gives its connection to a waiting
+    transaction, whose BEGIN carries the COMMIT; a waiter cancelled meanwhile leaks nothing."""
+    tid = await _tenant_id(tenant)
+    assert DB.pool is not None
+    held = [await DB.pool.acquire() for _ in range(DB.pool.get_max_size() - 1)]
+    try:
+        async with db.tenant_transaction(tid, read_only=True) as conn:  # the pool's last connection
+            reader = await conn.fetchval("SELECT pg_backend_pid()")
+
+            async def write() -> tuple[int, str]:
+                async with db.tenant_transaction(tid) as mine:
+                    return await mine.fetchval("SELECT pg_backend_pid()"), await mine.fetchval(
+                        "SHOW transaction_read_only"
+                    )
+
+            async def give_up() -> None:
+                async with db.tenant_transaction(tid):
+                    raise AssertionError("a cancelled waiter ran")
+
+            cancelled = asyncio.create_task(give_up(), context=contextvars.Context())  # not nested
+            writer = asyncio.create_task(write(), context=contextvars.Context())
+            await asyncio.sleep(0.05)
+            assert not writer.done() and db._waiting  # both wait for a connection
+            cancelled.cancel()
+        assert not db._ending  # no COMMIT of its own on its way: the writer's BEGIN carries it
+        assert await writer == (reader, "off")  # the same connection, in a new read-write transaction
+        with pytest.raises(asyncio.CancelledError):
+            await cancelled
+        await db.settled()
+        assert DB.pool.get_size() - DB.pool.get_idle_size() == len(held)  # the handed one is back
+    finally:
+        for conn in held:
+            await DB.pool.release(conn)
 
 
 async def test_a_handbook_job_whose_process_died_is_failed_at_once(

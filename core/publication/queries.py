@@ -478,8 +478,8 @@ SELECT page.*, j.name AS township_name, ranked.n AS ranked, ranked.township_know
                  AS township_known
           FROM hits) ranked
   LEFT JOIN (
-  SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
-         s.township_code
+  SELECT hits.item_code, hits.content_hash, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds,
+         hits.rank, s.township_code
     FROM (SELECT * FROM hits ORDER BY rank DESC, item_code COLLATE "C") hits
     JOIN LATERAL (SELECT s.township_code FROM township_entry_spans s
                    WHERE s.tenant_id = $1 AND s.item_code = hits.item_code AND s.item_hash = hits.content_hash
@@ -496,8 +496,8 @@ WITH {_CANDIDATES.format(best="$13")},
 hits AS ({_DOCUMENTS}),
 -- Once, not once per hit: a plan with undercounted hits re-ran the aggregate inside its loop.
 cur AS MATERIALIZED (SELECT max(number) AS number FROM catalog_versions WHERE tenant_id = $1 AND status = 'published')
-SELECT hits.item_code, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds, hits.rank,
-       NULL AS township_code, NULL AS township_name
+SELECT hits.item_code, hits.content_hash, hits.title, hits.level, hits.category, hits.item_kind, hits.kinds,
+       hits.rank, NULL AS township_code, NULL AS township_name
   FROM hits CROSS JOIN cur
   JOIN catalog_items i ON i.tenant_id = $1 AND i.version = cur.number AND i.code = hits.item_code
    AND i.content_hash = hits.content_hash AND i.status = 'active'
