@@ -189,19 +189,20 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 
 
 #: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
-#: for items and units, floors just under what it measures (item top-1 0.78, top-3 0.92, unit
-#: top-1 0.85 since the fourth lexicon pass; docs/lookup.md) — the targets are not met yet, and a
-#: floor still fails on a regression where an expected-failure mark would not. Raise the floors
-#: as it improves; never tune on the set.
-#: dev2, dev3 and dev4: floors just under what they measure (docs/lookup.md). First figures,
+#: for items and units, floors just under what it measures (item top-1 0.84, top-3 0.94, unit
+#: top-1 0.87 since the learned re-ranking; 0.78 / 0.92 / 0.85 before it; docs/lookup.md) — the
+#: targets are not met yet, and a floor still fails on a regression where an expected-failure mark
+#: would not. Raise the floors as it improves; never tune on the set.
+#: dev2, dev3 and dev4: floors just under what they measure (docs/lookup.md; since the learned
+#: re-ranking, fitted on the four dev sets, their figures are in-sample ones). First figures,
 #: before anything was changed for them: dev3 0.546 / 0.638 / unit 0.754, dev4 0.585 / 0.731 /
 #: unit 0.731.
 FLOORS = {
     "dev": TARGETS,
-    "dev2": {**TARGETS, "item_top1": 0.82, "item_top3": 0.95, "unit_top1": 0.92},
+    "dev2": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.92},
     "dev3": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.93},
-    "dev4": {**TARGETS, "item_top1": 0.83, "item_top3": 0.96, "unit_top1": 0.92},
-    "heldout": {**TARGETS, "item_top1": 0.77, "item_top3": 0.91, "unit_top1": 0.84},
+    "dev4": {**TARGETS, "item_top1": 0.90, "item_top3": 0.97, "unit_top1": 0.93},
+    "heldout": {**TARGETS, "item_top1": 0.83, "item_top3": 0.93, "unit_top1": 0.86},
 }
 
 

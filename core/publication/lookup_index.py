@@ -14,7 +14,9 @@ statistics are those of the whole catalog version, so one index serves every tow
 list drawn from that version; a township's list is a subset of item codes. Each term's
 contribution per item is computed when the index is built, so a query costs one pass over
 the postings of its own terms. Ties are broken by item code: the same text gives the same
-answer every time. A query word the catalog does not know is read as the catalog's words that
+answer every time. The best :data:`RERANK_DEPTH` of the catalog are then re-ranked by
+learned weights of a few features (:data:`FEATURES`, ``ranker.json``, fitted on the dev sets
+by ``bench/fit_ranker.py``; docs/lookup.md). A query word the catalog does not know is read as the catalog's words that
 sound the same (pinyin, :meth:`Index.typos`): 森林放火 finds 森林防火.
 
 Caching. Published catalog versions and published township-list versions never change, so
@@ -26,20 +28,66 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import json
 import math
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from core.publication import words
 from core.publication.lexicon import Lexicon
 
 K1, B = 1.2, 0.75
+#: The learned re-ranking weights (bench/fit_ranker.py writes them).
+RANKER_FILE = Path(__file__).with_name("ranker.json")
 TITLE_REPEAT = 3
 #: A word read as a catalog word that sounds the same weighs this much of the word itself.
 TYPO_WEIGHT = 0.7
+
+#: How many of the best BM25 items the learned weights re-rank.
+RERANK_DEPTH = 20
+#: The features the learned re-ranking weighs (:meth:`Index.features`), in order.
+FEATURES = (
+    "title_coverage",  # share of the query's cues (weight × idf) its title matches
+    "coverage",  # share of the query's cues it matches anywhere
+    "title_share",  # share of its score from terms of its title
+    "literal_share",  # share of its score from the appeal's own words (not lexicon readings or sound-alikes)
+    "title_length",  # log(1 + words of its title)
+    "phrase",  # longest appeal word found verbatim in its title (characters, up to 4) / 4
+    "relative",  # its score / the best score
+    "top_cue",  # it matches the query's most informative cue
+    "title_precision",  # share of its title's words (by idf) the query has
+    "title_cues",  # share of the query's cues its title matches, by count
+    "parent_share",  # share of its score from its parent's title words (not its own title's)
+    "child",  # it has a parent item
+)
+
+
+def cue_is_word(term: str, weight: float, groups: dict[str, str] | None) -> bool:
+    """An appeal's own word (not a part, bigram, reading or sound-alike) of two or more characters."""
+    return weight >= words.WORD and len(term) > 1 and not (groups and term in groups)
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """Learned weights of :data:`FEATURES` (empty: plain BM25)."""
+
+    weights: tuple[float, ...] = ()
+
+
+def load_ranker(path: Path = RANKER_FILE) -> Ranker:
+    if not path.exists():
+        return Ranker()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(data.get("features", ())) != FEATURES:
+        return Ranker()  # fitted for other features: refit (bench/fit_ranker.py)
+    return Ranker(tuple(float(w) for w in data["weights"]))
+
+
+RANKER = load_ranker()
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -52,6 +100,7 @@ class Document:
     code: str
     title: str
     context: list[str] = field(default_factory=list)  # parent title, labels, duties, process …
+    parent: str = ""  # the parent item's title (also in ``context``), for the re-ranking features
 
     def token_counts(self, stopwords: frozenset[str]) -> dict[str, float]:
         counts: dict[str, float] = {}
@@ -101,6 +150,12 @@ class Index:
             tok: (array("i", p), array("d", c)) for tok, (p, c) in building.items()
         }
         self._sounds: dict[str, list[str]] | None = None
+        # the words of each item's title and the title itself, for the re-ranking features
+        self.titles: list[str] = [d.title for d in docs]
+        self.title_terms: list[frozenset[str]] = [frozenset(words.terms(d.title, lexicon.stopwords)) for d in docs]
+        self.parent_terms: list[frozenset[str]] = [
+            frozenset(words.terms(d.parent, lexicon.stopwords)) if d.parent else frozenset() for d in docs
+        ]
 
     def typos(self, query: dict[str, float]) -> dict[str, tuple[str, float]]:
         """For each word of ``query`` (two or more Chinese characters, full weight) the catalog
@@ -159,10 +214,105 @@ class Index:
             scores[i] = get(i, 0.0) + value
         codes = self.codes
         pairs = [(-score, codes[i]) for i, score in scores.items()]
+        if RANKER.weights and len(pairs) > 1:
+            # over every scored item, before ``allowed``: an item's score must not depend on
+            # which list it is ranked in (a lookup without a place ranks the whole catalog and
+            # must agree with every township's own lookup; tests/test_lookup_everywhere.py)
+            pairs = self._rerank(pairs, query, groups)
         if allowed is not None:
             pairs = [p for p in pairs if p[1] in allowed]
         pairs = heapq.nsmallest(k, pairs) if k is not None else sorted(pairs)
         return [Hit(code, round(-score, 4)) for score, code in pairs]
+
+    def _rerank(
+        self, pairs: list[tuple[float, str]], query: dict[str, float], groups: dict[str, str] | None
+    ) -> list[tuple[float, str]]:
+        """The best :data:`RERANK_DEPTH` of ``pairs`` (−score, code) with each score × exp(w · f),
+        the learned weights of :data:`RANKER` over :meth:`features`, scaled so that the first
+        keeps the best BM25 score (scores stay on the scale the parent/child shares and the
+        answer's ``score`` have always used); the rest after them, unchanged but never above."""
+        top = heapq.nsmallest(RERANK_DEPTH, pairs)
+        cues = self.cues(query, groups)
+        best = -top[0][0]
+        w = RANKER.weights
+        logs = [
+            math.log(-neg)
+            + sum(
+                a * b
+                for a, b in zip(w, self.features(query, groups, cues, self._position[code], -neg, best), strict=True)
+            )
+            for neg, code in top
+        ]
+        high = max(logs)
+        out = [(-best * math.exp(v - high), code) for v, (_, code) in zip(logs, top, strict=True)]
+        if len(pairs) > RERANK_DEPTH:
+            chosen = {code for _, code in top}
+            floor = max(neg for neg, _ in out)
+            out += [(max(neg, floor), code) for neg, code in pairs if code not in chosen]
+        return out
+
+    def cues(self, query: dict[str, float], groups: dict[str, str] | None) -> dict[str, float]:
+        """The query's cues (a group of alternative terms is one cue) and the information
+        (weight × idf) of each: the best of its terms the catalog knows."""
+        cues: dict[str, float] = {}
+        for t, w in query.items():
+            if t in self.idf:
+                cue = groups.get(t, t) if groups else t
+                cues[cue] = max(cues.get(cue, 0.0), w * self.idf[t])
+        return cues
+
+    def features(
+        self,
+        query: dict[str, float],
+        groups: dict[str, str] | None,
+        cues: dict[str, float],
+        i: int,
+        score: float,
+        best: float,
+    ) -> list[float]:
+        """What the learned re-ranking weighs for item ``i`` (see :data:`FEATURES`)."""
+        total = sum(cues.values()) or 1.0
+        top_cue = max(cues, key=lambda c: (cues[c], c)) if cues else None
+        title = self.title_terms[i]
+        got: dict[str, float] = {}
+        in_title: dict[str, float] = {}
+        from_title = from_parent = literal = whole = 0.0
+        parent = self.parent_terms[i]
+        for t, w in query.items():
+            posting = self.postings.get(t)
+            if not posting:
+                continue
+            c = self._contribution(posting, i)
+            if c is None:
+                continue
+            cue = groups.get(t, t) if groups else t
+            info = w * self.idf[t]
+            got[cue] = max(got.get(cue, 0.0), info)
+            whole += w * c
+            if t in title:
+                in_title[cue] = max(in_title.get(cue, 0.0), info)
+                from_title += w * c
+            elif t in parent:
+                from_parent += w * c
+            if cue == t:
+                literal += w * c
+        whole = whole or 1.0
+        text = self.titles[i]
+        phrase = max((len(t) for t, w in query.items() if cue_is_word(t, w, groups) and t in text), default=0)
+        return [
+            sum(in_title.values()) / total,
+            sum(got.values()) / total,
+            from_title / whole,
+            literal / whole,
+            math.log1p(len(title)),
+            min(phrase, 4) / 4,
+            score / best if best else 0.0,
+            1.0 if top_cue is not None and top_cue in got else 0.0,
+            sum(self.idf.get(t, 0.0) for t in title if t in query) / (sum(self.idf.get(t, 0.0) for t in title) or 1.0),
+            len(in_title) / len(cues) if cues else 0.0,
+            from_parent / whole,
+            1.0 if parent else 0.0,
+        ]
 
     def terms(self, query: dict[str, float], code: str) -> list[str]:
         """The query's tokens that item ``code`` matched, strongest first."""
