@@ -13,7 +13,6 @@ accepts them, into ``bench/ranker_candidates.json`` (``--candidates`` of the fit
 from __future__ import annotations
 
 import json
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,10 @@ import httpx
 import pytest
 import yaml
 
-from api.demo import publish_township_lists
 from core.publication import lookup_index
 from core.security.access import Principal, Role
-from tenants import keys
-from tenants.access import open_access
-from tenants.provisioning import TenantCreate, create_tenant
 from tests.conftest import TenantFixture
+from tests.demo_fixtures import published_counties
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="ranker candidates")
 PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
@@ -37,19 +33,11 @@ OUT = Path(__file__).with_name("ranker_candidates.json")
 LOCATION_FIELDS = ("township", "village", "grid")
 
 
-# As tests/test_dispatch_accuracy.py provisions them; not imported from there, since that module
-# loads the held-out set, which nothing here may touch.
+# The tenants tests/test_dispatch_accuracy.py evaluates on (tests/demo_fixtures.py); that module
+# is not imported: it loads the held-out set, which nothing here may touch.
 @pytest.fixture(scope="module")
 async def counties(database_url: str) -> dict[str, TenantFixture]:
-    found = {}
-    for plugin in PLUGINS:
-        slug = f"rk-{plugin}-{uuid.uuid4().hex[:6]}"
-        tenant = await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} ranker", plugin=plugin))
-        access = await open_access(PLATFORM, slug)
-        await publish_township_lists(access)
-        reader = await keys.create_key(access, keys.ApiKeyCreate(name="hotline", role=Role.READER))
-        found[plugin] = TenantFixture(slug, tenant.division_code, reader.key, reader.key, "")
-    return found
+    return await published_counties("rk", PLUGINS)
 
 
 async def test_record_candidates(

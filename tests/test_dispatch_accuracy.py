@@ -27,7 +27,6 @@ The test fails when either set is below the targets of issue 18.
 from __future__ import annotations
 
 import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,12 +35,9 @@ import httpx
 import pytest
 import yaml
 
-from api.demo import publish_township_lists
 from core.security.access import Principal, Role
-from tenants import keys
-from tenants.access import open_access
-from tenants.provisioning import TenantCreate, create_tenant
 from tests.conftest import TenantFixture
+from tests.demo_fixtures import published_counties
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="dispatch evaluation")
 PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
@@ -59,15 +55,7 @@ TARGETS = {"item_top1": 0.90, "item_top3": 0.97, "unit_top1": 0.90, "township_fr
 @pytest.fixture(scope="module")
 async def counties(database_url: str) -> dict[str, TenantFixture]:
     """One tenant per demo plugin, every township list published."""
-    found = {}
-    for plugin in PLUGINS:
-        slug = f"ev-{plugin}-{uuid.uuid4().hex[:6]}"
-        tenant = await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} evaluation", plugin=plugin))
-        access = await open_access(PLATFORM, slug)
-        await publish_township_lists(access)
-        reader = await keys.create_key(access, keys.ApiKeyCreate(name="hotline", role=Role.READER))
-        found[plugin] = TenantFixture(slug, tenant.division_code, reader.key, reader.key, "")
-    return found
+    return await published_counties("ev", PLUGINS)
 
 
 def _lead(item: dict[str, Any]) -> str | None:

@@ -6,7 +6,6 @@ module and every township list is taken to publication, as ``qingdan demo`` does
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +20,9 @@ from core.platform.db import tenant_transaction
 from core.platform.errors import ValidationFailed
 from core.publication import lookup, words
 from core.security.access import Principal, Role
-from tenants import keys
 from tenants.access import open_access
-from tenants.provisioning import TenantCreate, create_tenant
 from tests.conftest import TenantFixture, issue_key
+from tests.demo_fixtures import published_counties
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="lookup tests")
 PLUGINS = ("wenjiang", "taian", "dongshan", "longsha", "lanshan")
@@ -37,16 +35,7 @@ TONGLING = "350626106000"
 @pytest.fixture(scope="module")
 async def demo(database_url: str) -> dict[str, TenantFixture]:
     """One tenant per plugin with every township list published."""
-    found = {}
-    for plugin in PLUGINS:
-        slug = f"lk-{plugin}-{uuid.uuid4().hex[:6]}"
-        tenant = await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} lookup", plugin=plugin))
-        access = await open_access(PLATFORM, slug)
-        await publish_township_lists(access)
-        admin = await keys.create_key(access, keys.ApiKeyCreate(name="admin", role=Role.ADMIN))
-        reader = await keys.create_key(access, keys.ApiKeyCreate(name="reader", role=Role.READER))
-        found[plugin] = TenantFixture(slug, tenant.division_code, admin.key, reader.key, "")
-    return found
+    return await published_counties("lk", PLUGINS, admin=True)
 
 
 async def post(client: httpx.AsyncClient, t: TenantFixture, body: dict[str, Any], key: str | None = None) -> Any:

@@ -6,19 +6,15 @@ towns, every list published), as ``qingdan demo`` leaves it."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 
-from api.demo import publish_township_lists
 from core.publication import search
 from core.security.access import Principal, Role
-from tenants import keys
-from tenants.access import open_access
-from tenants.provisioning import TenantCreate, create_tenant
 from tests.conftest import TenantFixture
+from tests.demo_fixtures import published_counties
 from tests.test_graphql import gql
 
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="search understanding tests")
@@ -27,15 +23,7 @@ LOW_INCOME = {"WJ-M03-T06-W09", "WJ-M03-T06-W09-S05"}  # 最低生活保障… o
 
 @pytest.fixture(scope="module")
 async def demo(database_url: str) -> dict[str, TenantFixture]:
-    found = {}
-    for plugin in ("wenjiang", "longsha"):
-        slug = f"su-{plugin}-{uuid.uuid4().hex[:6]}"
-        tenant = await create_tenant(PLATFORM, TenantCreate(slug=slug, name=f"{plugin} search", plugin=plugin))
-        access = await open_access(PLATFORM, slug)
-        await publish_township_lists(access)
-        reader = await keys.create_key(access, keys.ApiKeyCreate(name="reader", role=Role.READER))
-        found[plugin] = TenantFixture(slug, tenant.division_code, reader.key, reader.key, "")
-    return found
+    return await published_counties("su", ("wenjiang", "longsha"))
 
 
 async def items(client: httpx.AsyncClient, t: TenantFixture, status: int = 200, **params: Any) -> Any:
