@@ -10,10 +10,10 @@ fitted by a listwise softmax loss (−log of the labelled candidates' share of a
 appeal's candidates, every appeal weighing the same; closer to top-1 than a pairwise loss,
 which moved the folds less: 433 against 437) with an L2 penalty λ‖w‖², by gradient descent.
 
-Honest estimate: leave one dev set out (train on three, measure top-1 among the candidates on
-the fourth, rotate); λ is chosen inside each training part by the same rotation over its three
-sets (nested), so the figure on the left-out set never saw it. The held-out set is not read.
-With ``--write`` the weights fitted on all four sets, at the λ the rotation prefers, go to
+Honest estimate: leave one dev set out (train on the others, measure top-1 among the candidates
+on the one left out, rotate); λ is chosen inside each training part by the same rotation over
+its sets (nested), so the figure on the left-out set never saw it. The held-out set is not read.
+With ``--write`` the weights fitted on all the dev sets, at the λ the rotation prefers, go to
 core/publication/ranker.json with how they were fitted.
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 from core.publication.lookup_index import FEATURES, RANKER_FILE, RERANK_DEPTH
 
 CANDIDATES = Path(__file__).with_name("ranker_candidates.json")
-SETS = ("dev", "dev2", "dev3", "dev4")
+SETS = ("dev", "dev2", "dev3", "dev4", "dev5")
 LAMBDAS = (0.0, 0.0003, 0.001, 0.003, 0.01)
 
 
@@ -126,7 +126,7 @@ def main() -> None:
     print(f"all folds: BM25 {total_base}, learned {total_learned} of {len(rows)}")
     lam = choose_lambda(rows, SETS)
     w = fit(rows, lam)
-    print(f"on all four sets: λ {lam}, w {dict(zip(FEATURES, np.round(w, 3).tolist(), strict=True))}")
+    print(f"on all {len(SETS)} sets: λ {lam}, w {dict(zip(FEATURES, np.round(w, 3).tolist(), strict=True))}")
     if args.write:
         RANKER_FILE.write_text(
             json.dumps(

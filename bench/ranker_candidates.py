@@ -2,7 +2,7 @@
 
     python -m pytest -p tests.conftest bench/ranker_candidates.py -q --basetemp=/tmp/pt-ranker
 
-Sends every appeal of the four development sets (never the held-out set) through
+Sends every appeal of the development sets (never the held-out set) through
 ``POST /lookup`` as tests/test_dispatch_accuracy.py does, with the learned weights off, and
 records for each the BM25 candidates it was ranked from (the best
 :data:`~core.publication.lookup_index.RERANK_DEPTH` of the catalog the answer came from),
@@ -28,7 +28,7 @@ from tests.demo_fixtures import published_counties
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="ranker candidates")
 PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "dispatch"
-DEV_SETS = ("dev", "dev2", "dev3", "dev4")  # never the held-out set
+DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5")  # never the held-out set
 OUT = Path(__file__).with_name("ranker_candidates.json")
 LOCATION_FIELDS = ("township", "village", "grid")
 
