@@ -48,14 +48,20 @@ async def test_record_candidates(
     original = lookup_index.Index.rank
 
     def recording(
-        self: lookup_index.Index, query: dict[str, float], allowed: Any = None, k: Any = None, groups: Any = None
+        self: lookup_index.Index,
+        query: dict[str, float],
+        allowed: Any = None,
+        k: Any = None,
+        groups: Any = None,
+        text: str = "",
     ) -> Any:
-        hits = original(self, query, allowed, k, groups)
+        hits = original(self, query, allowed, k, groups, text)
         if allowed is None or len(allowed) > 1:  # not the one item asked for by code
             # as the re-ranking sees them: the catalog's best, whichever list is ranked, then
             # those the list holds
             top = original(self, query, None, lookup_index.RERANK_DEPTH, groups)
             cues = self.cues(query, groups)
+            appeal = lookup_index.read_appeal(text)
             best = top[0].score if top else 0.0
             top = [h for h in top if allowed is None or h.code in allowed]
             calls.append(
@@ -63,8 +69,9 @@ async def test_record_candidates(
                     "codes": [h.code for h in top],
                     "scores": [h.score for h in top],
                     "features": [
-                        self.features(query, groups, cues, self._position[h.code], h.score, best) for h in top
+                        self.features(query, groups, cues, self._position[h.code], h.score, best, appeal) for h in top
                     ],
+                    "leads": [(self.parties[self._position[h.code]] or ("",))[0] for h in top],
                 }
             )
         return hits
@@ -86,6 +93,13 @@ async def test_record_candidates(
                 continue
             expect = set(appeal["expect"])
             rows.append(
-                {"set": name, "n": n, **call, "label": [c in expect for c in call["codes"]], "answered": answered}
+                {
+                    "set": name,
+                    "n": n,
+                    **call,
+                    "label": [c in expect for c in call["codes"]],
+                    "primary": appeal["primary"],
+                    "answered": answered,
+                }
             )
     OUT.write_text(json.dumps({"features": list(lookup_index.FEATURES), "rows": rows}), encoding="utf-8")
