@@ -6,8 +6,9 @@ Sends every appeal of the development sets (never the held-out set) through
 ``POST /lookup`` as tests/test_dispatch_accuracy.py does, with the learned weights off, and
 records for each the BM25 candidates it was ranked from (the best
 :data:`~core.publication.lookup_index.RERANK_DEPTH` of the catalog the answer came from),
-their scores, :meth:`~core.publication.lookup_index.Index.features` and whether the label
-accepts them, into ``bench/ranker_candidates.json`` (``--candidates`` of the fit).
+their scores, :meth:`~core.publication.lookup_index.Index.features`, whether the label
+accepts them and the party leading each (for the fit's unit figures), into
+``bench/ranker_candidates.json`` (``--candidates`` of the fit).
 """
 
 from __future__ import annotations
@@ -48,20 +49,14 @@ async def test_record_candidates(
     original = lookup_index.Index.rank
 
     def recording(
-        self: lookup_index.Index,
-        query: dict[str, float],
-        allowed: Any = None,
-        k: Any = None,
-        groups: Any = None,
-        text: str = "",
+        self: lookup_index.Index, query: dict[str, float], allowed: Any = None, k: Any = None, groups: Any = None
     ) -> Any:
-        hits = original(self, query, allowed, k, groups, text)
+        hits = original(self, query, allowed, k, groups)
         if allowed is None or len(allowed) > 1:  # not the one item asked for by code
             # as the re-ranking sees them: the catalog's best, whichever list is ranked, then
             # those the list holds
             top = original(self, query, None, lookup_index.RERANK_DEPTH, groups)
             cues = self.cues(query, groups)
-            appeal = lookup_index.read_appeal(text)
             best = top[0].score if top else 0.0
             top = [h for h in top if allowed is None or h.code in allowed]
             calls.append(
@@ -69,8 +64,9 @@ async def test_record_candidates(
                     "codes": [h.code for h in top],
                     "scores": [h.score for h in top],
                     "features": [
-                        self.features(query, groups, cues, self._position[h.code], h.score, best, appeal) for h in top
+                        self.features(query, groups, cues, self._position[h.code], h.score, best) for h in top
                     ],
+                    # the unit leading each (the township or a department), for the fit's unit figures
                     "leads": [(self.parties[self._position[h.code]] or ("",))[0] for h in top],
                 }
             )

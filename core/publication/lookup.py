@@ -72,7 +72,7 @@ from core.platform.messages import Text
 from core.plugin_api import registry as plugins
 from core.publication import places, queries
 from core.publication.lexicon import READING_WEIGHT, Lexicon, Understanding, core_lexicon, understand
-from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU, addressee
+from core.publication.lookup_index import LRU, Document, Hit, Index, SizedLRU
 from core.publication.words import has_words, normalise
 from core.security.access import Access
 
@@ -280,7 +280,6 @@ def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[D
             [c for c in context if c],
             parent.title if parent is not None else "",
             tuple(p.code for p in _parties(item)),
-            item.high_frequency,
         )
 
 
@@ -599,7 +598,7 @@ async def _rank_everywhere(
     for n, c in catalogs.items():
         query = queries_by[n]
         if item_code is None:
-            ranked[n] = c.index.rank(query, c.routable, groups=_groups(reading), text=reading.text if reading else "")
+            ranked[n] = c.index.rank(query, c.routable, groups=_groups(reading))
         else:
             ranked[n] = (c.index.rank(query, {item_code}, groups=_groups(reading)) if query else []) or [
                 Hit(item_code, 0.0)
@@ -853,7 +852,7 @@ async def _rank(
         ranked = catalog.index.rank(query, {item_code}, groups=groups) if query else []
         hits = (ranked or [Hit(item_code, 0.0)]) if item_code in entries.entries else []
         return catalog, entries, hits, query
-    hits = catalog.index.rank(query, entries.routable, 2 * limit + 4, groups, reading.text if reading else "")
+    hits = catalog.index.rank(query, entries.routable, 2 * limit + 4, groups)
     asked = addressee(reading.text) if reading is not None else None
     return catalog, entries, _specific_first(hits, catalog.items, limit, asked), query
 
@@ -863,6 +862,22 @@ SPECIFIC_SHARE = 0.9
 #: A department's own task under an item the township leads goes before that item only when it
 #: scores this much more than it.
 OWN_TASK_MARGIN = 1.25
+
+
+#: Words by which a caller says who should act: the township (镇上能不能派人来) or a department
+#: (有没有部门来指导). Not 区里 or 市里: 小区里, 超市里 are places.
+TOWNSHIP_ASKED = ("镇上", "镇里", "乡里", "乡上", "街道办", "镇政府", "乡政府")
+DEPARTMENT_ASKED = ("部门", "局里", "县里", "上级")
+
+
+def addressee(text: str) -> Literal["township", "department"] | None:
+    """Whom the appeal asks to act, when it says so: a department first (镇上的部门 asks a
+    department), then the township; ``None`` for most appeals."""
+    if any(w in text for w in DEPARTMENT_ASKED):
+        return "department"
+    if any(w in text for w in TOWNSHIP_ASKED):
+        return "township"
+    return None
 
 
 def _specific_first(

@@ -35,7 +35,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 
 from core.publication import words
 from core.publication.lexicon import Lexicon
@@ -63,239 +63,7 @@ FEATURES = (
     "title_cues",  # share of the query's cues its title matches, by count
     "parent_share",  # share of its score from its parent's title words (not its own title's)
     "child",  # it has a parent item
-    # candidates (bench/fit_ranker.py --only keeps a subset)
-    "asked_agrees",  # whom the appeal asks (addressee) leads it: +1, another party leads: −1
-    "unit_primary",  # the appeal names the kind of unit that leads it (派出所 → public-security-…)
-    "unit_party",  # the appeal names the kind of one of its parties
-    "unit_elsewhere",  # the appeal names a kind of unit none of its parties is
-    "service_match",  # the caller asks for a service and its title says one (申请 ~ 受理, 发放)
-    "wrong_match",  # the caller reports a wrong and its title says stopping one (举报 ~ 查处, 整治)
-    "emergency_match",  # the caller reports an emergency and its title says responding to one
-    "kind_mismatch",  # service asked and it only stops wrongs, or a wrong reported and it only serves
-    "publicity",  # its title only says publicity, education or training (宣传, 培训)
-    "cue_count",  # share of the query's cues it matches, by count
-    "title_word_share",  # share of its title's words the query has, by count
-    "best_cue",  # the information of its best cue / that of the query's best
-    "last_clause",  # share of the information of the appeal's last clause it matches
-    "lead_township",  # the township leads it
-    "frequent",  # the list marks it high-frequency
 )
-
-#: Words by which a caller says who should act: the township (镇上能不能派人来) or a department
-#: (有没有部门来指导). Not 区里 or 市里: 小区里, 超市里 are places.
-TOWNSHIP_ASKED = ("镇上", "镇里", "乡里", "乡上", "街道办", "镇政府", "乡政府")
-DEPARTMENT_ASKED = ("部门", "局里", "县里", "上级")
-
-#: The everyday names of kinds of unit and the part of a party's code that says that kind
-#: (the plugins' unit codes: public-security-bureau, daiyue-enforcement-bureau, …).
-UNIT_WORDS: dict[str, tuple[str, ...]] = {
-    "派出所": ("public-security",),
-    "公安": ("public-security",),
-    "警察": ("public-security",),
-    "民警": ("public-security",),
-    "卫生院": ("health",),
-    "卫生室": ("health",),
-    "卫健": ("health",),
-    "疾控": ("health",),
-    "市场监管": ("market-regulation",),
-    "市监": ("market-regulation",),
-    "工商": ("market-regulation",),
-    "执法中队": ("enforcement", "urban-management"),
-    "执法队": ("enforcement", "urban-management"),
-    "综合执法": ("enforcement", "urban-management"),
-    "城管": ("enforcement", "urban-management"),
-    "村委会": ("township",),
-    "居委会": ("township",),
-    "村干部": ("township",),
-    "村支书": ("township",),
-    "环保": ("ecology-environment",),
-    "生态环境局": ("ecology-environment",),
-    "国土": ("natural-resources",),
-    "自然资源": ("natural-resources",),
-    "农业农村": ("agriculture-rural",),
-    "农业局": ("agriculture-rural",),
-    "农技": ("agriculture-rural",),
-    "住建": ("housing-construction",),
-    "建设局": ("housing-construction",),
-    "消防": ("fire-rescue",),
-    "应急管理": ("emergency-management",),
-    "安监": ("emergency-management",),
-    "民政": ("civil-affairs",),
-    "医保": ("medical-security",),
-    "交通局": ("transport",),
-    "运管": ("transport",),
-    "司法所": ("justice",),
-    "人社": ("human-resources",),
-    "社保局": ("human-resources",),
-    "劳动监察": ("human-resources",),
-    "水务": ("water",),
-    "水利": ("water",),
-    "林业": ("forestry", "natural-resources"),
-    "文旅": ("culture-tourism",),
-    "渔政": ("ocean-fisheries",),
-    "学校": ("education",),
-    "教育局": ("education",),
-}
-
-#: What a caller wants done, by the words that say it: a service (an application, a benefit,
-#: a certificate), a wrong stopped, an emergency met.
-SERVICE_ASKED = (
-    "申请",
-    "办理",
-    "领取",
-    "补贴",
-    "补助",
-    "证明",
-    "咋个办",
-    "手续",
-    "报名",
-    "办证",
-    "申报",
-    "报销",
-    "材料",
-    "怎么领",
-    "咋个领",
-    "能不能领",
-    "去哪办",
-    "在哪办",
-)
-WRONG_REPORTED = (
-    "举报",
-    "投诉",
-    "乱",
-    "偷",
-    "污染",
-    "没人管",
-    "违法",
-    "违规",
-    "私自",
-    "擅自",
-    "非法",
-    "扰民",
-    "噪音",
-    "破坏",
-    "霸占",
-    "无证",
-    "黑作坊",
-    "占道",
-    "臭",
-)
-EMERGENCY_REPORTED = (
-    "着火",
-    "起火",
-    "失火",
-    "火灾",
-    "塌",
-    "垮",
-    "淹",
-    "洪水",
-    "救命",
-    "爆炸",
-    "泄漏",
-    "被困",
-    "冲走",
-    "溺水",
-    "滑坡",
-    "泥石流",
-    "紧急",
-    "危险",
-)
-
-#: What an item does, by its title's words (the lists' own verbs).
-SERVICE_ITEM = (
-    "审批",
-    "受理",
-    "发放",
-    "办理",
-    "登记",
-    "申请",
-    "补贴",
-    "补助",
-    "证明",
-    "核发",
-    "许可",
-    "审核",
-    "初审",
-    "认定",
-    "备案",
-    "救助",
-    "给付",
-    "服务",
-)
-WRONG_ITEM = (
-    "查处",
-    "监督",
-    "检查",
-    "整治",
-    "处罚",
-    "巡查",
-    "制止",
-    "劝阻",
-    "执法",
-    "取缔",
-    "治理",
-    "打击",
-    "监管",
-    "纠正",
-    "拆除",
-    "没收",
-    "查封",
-    "扣押",
-    "责令",
-    "管理",
-)
-EMERGENCY_ITEM = ("应急", "救援", "抢险", "处置", "防汛", "救灾", "疏散", "转移", "防御", "事故")
-PUBLICITY_ITEM = ("宣传", "教育", "培训", "普及", "引导")
-
-CLAUSE_ENDS = "，。！？；,.!?;、\n "
-
-
-def addressee(text: str) -> Literal["township", "department"] | None:
-    """Whom the appeal asks to act, when it says so: a department first (镇上的部门 asks a
-    department), then the township; ``None`` for most appeals."""
-    if any(w in text for w in DEPARTMENT_ASKED):
-        return "department"
-    if any(w in text for w in TOWNSHIP_ASKED):
-        return "township"
-    return None
-
-
-@dataclass(frozen=True)
-class Appeal:
-    """What the re-ranking reads from the appeal's text beyond its terms (read once a query)."""
-
-    asked: Literal["township", "department"] | None = None  # addressee()
-    units: frozenset[str] = frozenset()  # code parts of the kinds of unit it names
-    wants: frozenset[str] = frozenset()  # service, wrong, emergency
-    last: str = ""  # its last clause (normalised), when it has several
-
-
-def read_appeal(text: str) -> Appeal:
-    if not text:
-        return Appeal()
-    units = frozenset(part for w, parts in UNIT_WORDS.items() if w in text for part in parts)
-    wants = set()
-    if any(w in text for w in SERVICE_ASKED):
-        wants.add("service")
-    if any(w in text for w in WRONG_REPORTED):
-        wants.add("wrong")
-    if any(w in text for w in EMERGENCY_REPORTED):
-        wants.add("emergency")
-    clauses = [c for c in "".join("|" if ch in CLAUSE_ENDS else ch for ch in text).split("|") if c]
-    return Appeal(addressee(text), units, frozenset(wants), clauses[-1] if len(clauses) > 1 else "")
-
-
-def _acts(title: str) -> frozenset[str]:
-    found = set()
-    for kind, verbs in (
-        ("service", SERVICE_ITEM),
-        ("wrong", WRONG_ITEM),
-        ("emergency", EMERGENCY_ITEM),
-        ("publicity", PUBLICITY_ITEM),
-    ):
-        if any(v in title for v in verbs):
-            found.add(kind)
-    return frozenset(found)
 
 
 def cue_is_word(term: str, weight: float, groups: dict[str, str] | None) -> bool:
@@ -333,8 +101,7 @@ class Document:
     title: str
     context: list[str] = field(default_factory=list)  # parent title, labels, duties, process …
     parent: str = ""  # the parent item's title (also in ``context``), for the re-ranking features
-    parties: tuple[str, ...] = ()  # its parties' codes, the leading one first (re-ranking features)
-    frequent: bool = False  # the list marks it high-frequency (re-ranking features)
+    parties: tuple[str, ...] = ()  # its parties' codes, the leading one first (the fit's unit figures)
 
     def token_counts(self, stopwords: frozenset[str]) -> dict[str, float]:
         counts: dict[str, float] = {}
@@ -391,8 +158,6 @@ class Index:
             frozenset(words.terms(d.parent, lexicon.stopwords)) if d.parent else frozenset() for d in docs
         ]
         self.parties: list[tuple[str, ...]] = [d.parties for d in docs]
-        self.acts: list[frozenset[str]] = [_acts(d.title) for d in docs]
-        self.frequent: list[bool] = [d.frequent for d in docs]
 
     def typos(self, query: dict[str, float]) -> dict[str, tuple[str, float]]:
         """For each word of ``query`` (two or more Chinese characters, full weight) the catalog
@@ -428,7 +193,6 @@ class Index:
         allowed: frozenset[str] | set[str] | None = None,
         k: int | None = None,
         groups: dict[str, str] | None = None,
-        text: str = "",
     ) -> list[Hit]:
         """Items with a positive score, best first (ties by code): every one, or the best
         ``k``; ``allowed`` restricts the ranking to those item codes. ``groups`` maps terms
@@ -456,14 +220,14 @@ class Index:
             # over every scored item, before ``allowed``: an item's score must not depend on
             # which list it is ranked in (a lookup without a place ranks the whole catalog and
             # must agree with every township's own lookup; tests/test_lookup_everywhere.py)
-            pairs = self._rerank(pairs, query, groups, read_appeal(text))
+            pairs = self._rerank(pairs, query, groups)
         if allowed is not None:
             pairs = [p for p in pairs if p[1] in allowed]
         pairs = heapq.nsmallest(k, pairs) if k is not None else sorted(pairs)
         return [Hit(code, round(-score, 4)) for score, code in pairs]
 
     def _rerank(
-        self, pairs: list[tuple[float, str]], query: dict[str, float], groups: dict[str, str] | None, appeal: Appeal
+        self, pairs: list[tuple[float, str]], query: dict[str, float], groups: dict[str, str] | None
     ) -> list[tuple[float, str]]:
         """The best :data:`RERANK_DEPTH` of ``pairs`` (−score, code) with each score × exp(w · f),
         the learned weights of :data:`RANKER` over :meth:`features`, scaled so that the first
@@ -477,9 +241,7 @@ class Index:
             math.log(-neg)
             + sum(
                 a * b
-                for a, b in zip(
-                    w, self.features(query, groups, cues, self._position[code], -neg, best, appeal), strict=True
-                )
+                for a, b in zip(w, self.features(query, groups, cues, self._position[code], -neg, best), strict=True)
             )
             for neg, code in top
         ]
@@ -509,7 +271,6 @@ class Index:
         i: int,
         score: float,
         best: float,
-        appeal: Appeal = Appeal(),
     ) -> list[float]:
         """What the learned re-ranking weighs for item ``i`` (see :data:`FEATURES`)."""
         total = sum(cues.values()) or 1.0
@@ -540,26 +301,6 @@ class Index:
         whole = whole or 1.0
         text = self.titles[i]
         phrase = max((len(t) for t, w in query.items() if cue_is_word(t, w, groups) and t in text), default=0)
-        parties = self.parties[i]
-        lead = parties[0] if parties else ""
-        if appeal.asked is None or not lead:
-            asked = 0.0
-        else:
-            asked = 1.0 if (lead == "township") == (appeal.asked == "township") else -1.0
-        named = appeal.units
-        unit_primary = 1.0 if named and lead and any(part in lead for part in named) else 0.0
-        unit_party = 1.0 if named and any(part in p for p in parties for part in named) else 0.0
-        acts = self.acts[i]
-        wants = appeal.wants
-        mismatch = ("service" in wants and "wrong" not in wants and "wrong" in acts and "service" not in acts) or (
-            "wrong" in wants and "service" not in wants and "service" in acts and "wrong" not in acts
-        )
-        last_total = last_got = 0.0
-        if appeal.last:
-            for said, info in cues.items():
-                if said in appeal.last:
-                    last_total += info
-                    last_got += got.get(said, 0.0)
         return [
             sum(in_title.values()) / total,
             sum(got.values()) / total,
@@ -573,21 +314,6 @@ class Index:
             len(in_title) / len(cues) if cues else 0.0,
             from_parent / whole,
             1.0 if parent else 0.0,
-            asked,
-            unit_primary,
-            unit_party,
-            1.0 if named and not unit_party else 0.0,
-            1.0 if "service" in wants and "service" in acts else 0.0,
-            1.0 if "wrong" in wants and "wrong" in acts else 0.0,
-            1.0 if "emergency" in wants and "emergency" in acts else 0.0,
-            1.0 if mismatch else 0.0,
-            1.0 if acts == {"publicity"} else 0.0,
-            len(got) / len(cues) if cues else 0.0,
-            sum(1 for t in title if t in query) / (len(title) or 1),
-            max(got.values(), default=0.0) / (max(cues.values()) if cues else 1.0),
-            last_got / last_total if last_total else 0.0,
-            1.0 if lead == "township" else 0.0,
-            1.0 if self.frequent[i] else 0.0,
         ]
 
     def terms(self, query: dict[str, float], code: str) -> list[str]:
