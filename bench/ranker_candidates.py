@@ -6,8 +6,9 @@ Sends every appeal of the development sets (never the held-out set) through
 ``POST /lookup`` as tests/test_dispatch_accuracy.py does, with the learned weights off, and
 records for each the BM25 candidates it was ranked from (the best
 :data:`~core.publication.lookup_index.RERANK_DEPTH` of the catalog the answer came from),
-their scores, :meth:`~core.publication.lookup_index.Index.features` and whether the label
-accepts them, into ``bench/ranker_candidates.json`` (``--candidates`` of the fit).
+their scores, :meth:`~core.publication.lookup_index.Index.features`, whether the label
+accepts them and the party leading each (for the fit's unit figures), into
+``bench/ranker_candidates.json`` (``--candidates`` of the fit).
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ async def test_record_candidates(
                     "features": [
                         self.features(query, groups, cues, self._position[h.code], h.score, best) for h in top
                     ],
+                    # the unit leading each (the township or a department), for the fit's unit figures
+                    "leads": [(self.parties[self._position[h.code]] or ("",))[0] for h in top],
                 }
             )
         return hits
@@ -86,6 +89,13 @@ async def test_record_candidates(
                 continue
             expect = set(appeal["expect"])
             rows.append(
-                {"set": name, "n": n, **call, "label": [c in expect for c in call["codes"]], "answered": answered}
+                {
+                    "set": name,
+                    "n": n,
+                    **call,
+                    "label": [c in expect for c in call["codes"]],
+                    "primary": appeal["primary"],
+                    "answered": answered,
+                }
             )
     OUT.write_text(json.dumps({"features": list(lookup_index.FEATURES), "rows": rows}), encoding="utf-8")
