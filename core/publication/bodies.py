@@ -23,7 +23,7 @@ generation) and kept at two levels:
 The REST handler answers with the stored body spliced after the per-request header
 (:class:`Spliced`): a warm read encodes ~300 bytes, not 0.5 MB. A client that accepts gzip gets
 the deflated body as it is, after the header deflated on its own (:func:`gzipped.gzip_after`,
-~15 µs); one that does not gets it inflated (~1 ms for 0.5 MB, per request: what a client
+~12 µs); one that does not gets it inflated (~0.8 ms for 0.5 MB, per request: what a client
 without gzip costs). GraphQL sends renderings of the
 body's parts for its selections, stored beside it (:mod:`core.publication.renderings`); when it
 has to render one it decodes the JSON once per process and the decoded body is kept beside the
