@@ -12,6 +12,8 @@ words inside it (最低生活保障 → 最低, 生活, 保障) at a lower weigh
 run of characters the dictionary does not know (rare place or technical words) yields its
 character bigrams at a lower weight. **Single characters are never terms**: a text whose
 content is one character is the only exception (its terms are then that character).
+A character the lists give with its alternative inside a word (居(村)民委员会) splits that word
+when cut as written; such text is read both ways (:func:`alternatives`).
 
 The domain lexicon (:mod:`core.publication.lexicon`, data in ``lexicon.json``) reads the
 colloquial words into list vocabulary and back; pinyin (pypinyin) gives typo tolerance for words
