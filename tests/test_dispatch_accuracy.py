@@ -189,7 +189,7 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 #: before anything was changed for them: dev3 0.546 / 0.638 / unit 0.754, dev4 0.585 / 0.731 /
 #: unit 0.731, dev5 0.638 / 0.800 / unit 0.785 (nothing had been changed for it, and the
 #: re-ranking was fitted without it). dev5's floors are just under its figures after the fifth
-#: lexicon pass (0.662 / 0.800 / unit 0.808), which was written before dev5 was read.
+#: lexicon pass (0.662 / 0.800 / unit 0.815), which was written before dev5 was read.
 FLOORS = {
     "dev": TARGETS,
     "dev2": {**TARGETS, "item_top1": 0.85, "item_top3": 0.96, "unit_top1": 0.92},
