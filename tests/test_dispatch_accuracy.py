@@ -187,14 +187,15 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 #: dev2, dev3 and dev4: floors just under what they measure (docs/lookup.md; since the learned
 #: re-ranking, fitted on the four dev sets, their figures are in-sample ones). First figures,
 #: before anything was changed for them: dev3 0.546 / 0.638 / unit 0.754, dev4 0.585 / 0.731 /
-#: unit 0.731, dev5 0.638 / 0.800 / unit 0.785 (dev5's floors are just under these: nothing has
-#: been changed for it, and the re-ranking was fitted without it).
+#: unit 0.731, dev5 0.638 / 0.800 / unit 0.785 (nothing had been changed for it, and the
+#: re-ranking was fitted without it). dev5's floors are just under its figures after the fifth
+#: lexicon pass (0.662 / 0.800 / unit 0.815), which was written before dev5 was read.
 FLOORS = {
     "dev": TARGETS,
-    "dev2": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.92},
-    "dev3": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.93},
-    "dev4": {**TARGETS, "item_top1": 0.90, "item_top3": 0.97, "unit_top1": 0.93},
-    "dev5": {**TARGETS, "item_top1": 0.63, "item_top3": 0.79, "unit_top1": 0.78},
+    "dev2": {**TARGETS, "item_top1": 0.85, "item_top3": 0.96, "unit_top1": 0.92},
+    "dev3": {**TARGETS, "item_top1": 0.86, "item_top3": 0.96, "unit_top1": 0.93},
+    "dev4": {**TARGETS, "item_top1": 0.91, "item_top3": 0.97, "unit_top1": 0.93},
+    "dev5": {**TARGETS, "item_top1": 0.65, "item_top3": 0.79, "unit_top1": 0.80},
     "heldout": {**TARGETS, "item_top1": 0.83, "item_top3": 0.93, "unit_top1": 0.86},
 }
 

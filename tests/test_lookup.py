@@ -473,6 +473,16 @@ async def test_words_not_single_characters(client: httpx.AsyncClient, demo: dict
     assert ("流浪狗", "lexicon") in how
 
 
+def test_an_alternative_inside_a_word_is_read_both_ways() -> None:
+    # 温江's 指导居（村）民委员会工作: cut as written, the bracket splits 居民委员会 / 村民委员会
+    found = words.terms("指导居（村）民委员会工作")
+    assert found["居民委员会"] == found["村民委员会"] == words.WORD
+    assert "居村" not in found
+    # not after a whole word: 社区（村）党组织 is 社区 or 村, then 党组织 (no 社村, no 村党)
+    assert words.alternatives(words.normalise("社区（村）党组织建设")) == ["社区(村)党组织建设"]
+    assert "社村" not in words.terms("社区（村）党组织建设")
+
+
 async def test_dispatch_goes_down_to_the_post(client: httpx.AsyncClient, make_tenant: Any) -> None:
     t = await make_tenant("taian")
     shengzhuang, governance = "370902100000", "shengzhuang-governance-center"

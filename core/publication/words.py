@@ -12,6 +12,8 @@ words inside it (最低生活保障 → 最低, 生活, 保障) at a lower weigh
 run of characters the dictionary does not know (rare place or technical words) yields its
 character bigrams at a lower weight. **Single characters are never terms**: a text whose
 content is one character is the only exception (its terms are then that character).
+A character the lists give with its alternative inside a word (居(村)民委员会) splits that word
+when cut as written; such text is read both ways (:func:`alternatives`).
 
 The domain lexicon (:mod:`core.publication.lexicon`, data in ``lexicon.json``) reads the
 colloquial words into list vocabulary and back; pinyin (pypinyin) gives typo tolerance for words
@@ -23,6 +25,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -141,6 +144,29 @@ def _parts(word: str) -> Iterable[str]:
                 yield part
 
 
+#: A character given with its alternative inside a word, as the lists write them: 居(村)民委员会
+#: (居民委员会 or 村民委员会), 党(工)委, 村(居)民 — normalised brackets, Chinese on both sides.
+_ALTERNATIVE = re.compile(r"([\u4e00-\u9fff])\(([\u4e00-\u9fff])\)([\u4e00-\u9fff])")
+
+
+def alternatives(norm: str) -> list[str]:
+    """Normalised ``norm`` read each way where it gives a character's alternative inside a word
+    (居(村)民委员会 → 居民委员会…, 村民委员会…); else ``[norm]``. Cut as written, the bracket splits the
+    word, and the item that writes it so never matches 居委会's 居民委员会 that its siblings match.
+    Inside a word means: each alternative makes a dictionary word with the next character (居民,
+    村民; not 社区(村)党组织, whose 区党 and 村党 are none)."""
+    if "(" not in norm or not _ALTERNATIVE.search(norm):
+        return [norm]
+
+    def inside(m: re.Match[str]) -> bool:
+        return bool(word_frequency(m[1] + m[3]) and word_frequency(m[2] + m[3]))
+
+    first = _ALTERNATIVE.sub(lambda m: m[1] + m[3] if inside(m) else m[0], norm)
+    if first == norm:
+        return [norm]
+    return [first, _ALTERNATIVE.sub(lambda m: m[2] + m[3] if inside(m) else m[0], norm)]
+
+
 def terms(
     text: str, stopwords: frozenset[str] = frozenset(), *, normalised: bool = False, parts: bool = True
 ) -> dict[str, float]:
@@ -148,8 +174,20 @@ def terms(
     characters that are not ``stopwords`` (:data:`WORD`), the dictionary words inside the longer
     ones (:data:`PART`) and the bigrams of runs of unknown single characters (:data:`BIGRAM`) —
     those two only with ``parts``. A text whose content is a single character gives that
-    character (``#`` + it)."""
+    character (``#`` + it). A text giving alternatives inside a word (:func:`alternatives`) has
+    the terms of each reading, at the higher weight where both have one."""
     norm = text if normalised else normalise(text)
+    readings = alternatives(norm)
+    if len(readings) == 1:
+        return _terms(norm, stopwords, parts)
+    out: dict[str, float] = {}
+    for reading in readings:
+        for term, weight in _terms(reading, stopwords, parts).items():
+            out[term] = max(weight, out.get(term, 0.0))
+    return out
+
+
+def _terms(norm: str, stopwords: frozenset[str], parts: bool) -> dict[str, float]:
     out: dict[str, float] = {}
 
     def add(term: str, weight: float) -> None:

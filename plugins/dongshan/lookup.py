@@ -240,6 +240,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # fire on the hills: Minnan 烧金 = burning joss paper
     "烧金纸": ("野外用火", "森林防火"),
     "烧金": ("野外用火", "森林防火"),
+    # dialect words, the fifth lexicon pass (by domain; core reads the official terms)
+    "老大人": ("老年人",),
+    "讨海人": ("海洋",),
+    "海墘": ("海洋",),
+    "溪仔": ("河道",),
+    "番薯": ("农产品",),
+    "猪仔": ("畜禽",),
+    "鸡仔": ("家禽",),
+    "粪埽": ("生活垃圾",),
+    "火烧厝": ("火灾", "消防"),
+    "普度": ("文明祭祀",),
+    "风颱": ("防台风防汛",),
+    "船仔": ("渔船",),
 }
 
 
