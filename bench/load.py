@@ -25,6 +25,7 @@ import asyncio
 import json
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,18 +63,27 @@ def _body(cfg: dict[str, Any]) -> bytes | None:
 
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
-    """Read one response (Content-Length framed); return its status."""
+    """Read one response (Content-Length framed) and, when it is ``Content-Encoding: gzip``,
+    inflate it as a client would (the time counts in the latency); return its status."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     length = None
+    gzipped = False
     for line in head.split(b"\r\n")[1:]:
         name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
+        name = name.strip().lower()
+        if name == b"content-length":
             length = int(value)
-            break
+        elif name == b"content-encoding":
+            gzipped = value.strip().lower() == b"gzip"
     if length is None:
         raise ValueError("response without Content-Length")
-    await reader.readexactly(length)
+    body = await reader.readexactly(length)
+    if gzipped:
+        try:
+            zlib.decompress(body, 31)
+        except zlib.error as exc:
+            raise ValueError(f"a gzip body that does not inflate: {exc}") from exc
     return status
 
 

@@ -30,7 +30,10 @@ warm   the default settings, after ``--warmup`` seconds of the same random mix (
        warm figures of earlier runs were taken without it.
 
 and drives, from ``bench.national_load`` (keep-alive, closed loop, 1 and 16 clients), each
-request drawn at random — a random tenant, then a random township, item or text:
+request drawn at random — a random tenant, then a random township, item or text — and sent with
+``Accept-Encoding: gzip`` as every real client sends it (a gzip answer is inflated by the client
+inside the request's time; the cold server and the raw limit answer JSON, so the cold comparison
+is JSON against JSON):
 
 list      ``GET …/townships/{code}/list/published`` (REST)
 graphql   ``POST /graphql`` ``publishedList`` with every field REST returns
@@ -157,8 +160,13 @@ async def _prepare(name: str, data_dir: Path, tenants: int, townships: int, scal
 # --- requests ------------------------------------------------------------------------------------
 
 
+#: What every real client sends (httpx, browsers, ``curl --compressed``); bench.load inflates
+#: a gzip answer, inside the request's time.
+ACCEPT = {"Accept-Encoding": "gzip"}
+
+
 def _auth(t: Tenant, json_body: bool = False) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {t.key}"}
+    headers = {"Authorization": f"Bearer {t.key}", **ACCEPT}
     if json_body:
         headers["Content-Type"] = "application/json"
     return headers
@@ -185,7 +193,7 @@ def request_pool(kind: str, tenants: list[Tenant], n: int, seed: int) -> list[di
         if kind == "list":
             out.append({"path": f"{base}/townships/{code}/list/published", "headers": _auth(t)})
         elif kind == "raw":
-            out.append({"path": f"/bench/raw/{t.slug}/townships/{code}/list/published", "headers": {}})
+            out.append({"path": f"/bench/raw/{t.slug}/townships/{code}/list/published", "headers": dict(ACCEPT)})
         elif kind == "graphql":
             body = json.dumps({"query": GRAPHQL_QUERY, "variables": {"tenant": t.slug, "code": code}})
             out.append({"path": "/graphql", "method": "POST", "body": body, "headers": _auth(t, True)})
@@ -198,7 +206,7 @@ def request_pool(kind: str, tenants: list[Tenant], n: int, seed: int) -> list[di
             body = json.dumps(payload, ensure_ascii=False)
             out.append({"path": f"{base}/lookup", "method": "POST", "body": body, "headers": _auth(t, True)})
         elif kind == "portal":
-            out.append({"path": item_page_path(t.slug, code, rng.choice(t.items)), "headers": {}})
+            out.append({"path": item_page_path(t.slug, code, rng.choice(t.items)), "headers": dict(ACCEPT)})
         elif kind == "search":
             from urllib.parse import quote
 
@@ -294,7 +302,11 @@ def preflight(base: str, ds: DataSet, seed: int, lists: int = 3) -> str:
             response = client.request(r.get("method", "GET"), r["path"], headers=r["headers"], content=r.get("body"))
             if response.status_code != 200:
                 raise RuntimeError(f"{kind} {r['path']} answered {response.status_code}: {response.text[:300]}")
-        return f"{len(a.json()['entries'])} entries, {len(a.content) / 1024:.0f} KiB per list"
+        sent = a.headers.get("content-encoding", "identity")
+        return (
+            f"{len(a.json()['entries'])} entries, {len(a.content) / 1024:.0f} KiB per list"
+            f" (sent {sent}: {a.num_bytes_downloaded / 1024:.0f} KiB)"
+        )
 
 
 def prime(base: str, pool: list[dict[str, Any]]) -> tuple[int, float]:

@@ -2,12 +2,13 @@
 
     python -m pytest -p tests.conftest bench/ranker_candidates.py -q --basetemp=/tmp/pt-ranker
 
-Sends every appeal of the four development sets (never the held-out set) through
+Sends every appeal of the development sets (never the held-out set) through
 ``POST /lookup`` as tests/test_dispatch_accuracy.py does, with the learned weights off, and
 records for each the BM25 candidates it was ranked from (the best
 :data:`~core.publication.lookup_index.RERANK_DEPTH` of the catalog the answer came from),
-their scores, :meth:`~core.publication.lookup_index.Index.features` and whether the label
-accepts them, into ``bench/ranker_candidates.json`` (``--candidates`` of the fit).
+their scores, :meth:`~core.publication.lookup_index.Index.features`, whether the label
+accepts them and the party leading each (for the fit's unit figures), into
+``bench/ranker_candidates.json`` (``--candidates`` of the fit).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.demo_fixtures import published_counties
 PLATFORM = Principal(key_id=None, role=Role.PLATFORM, tenant_id=None, name="ranker candidates")
 PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "dispatch"
-DEV_SETS = ("dev", "dev2", "dev3", "dev4")  # never the held-out set
+DEV_SETS = ("dev", "dev2", "dev3", "dev4", "dev5")  # never the held-out set
 OUT = Path(__file__).with_name("ranker_candidates.json")
 LOCATION_FIELDS = ("township", "village", "grid")
 
@@ -65,6 +66,8 @@ async def test_record_candidates(
                     "features": [
                         self.features(query, groups, cues, self._position[h.code], h.score, best) for h in top
                     ],
+                    # the unit leading each (the township or a department), for the fit's unit figures
+                    "leads": [(self.parties[self._position[h.code]] or ("",))[0] for h in top],
                 }
             )
         return hits
@@ -86,6 +89,13 @@ async def test_record_candidates(
                 continue
             expect = set(appeal["expect"])
             rows.append(
-                {"set": name, "n": n, **call, "label": [c in expect for c in call["codes"]], "answered": answered}
+                {
+                    "set": name,
+                    "n": n,
+                    **call,
+                    "label": [c in expect for c in call["codes"]],
+                    "primary": appeal["primary"],
+                    "answered": answered,
+                }
             )
     OUT.write_text(json.dumps({"features": list(lookup_index.FEATURES), "rows": rows}), encoding="utf-8")

@@ -7,7 +7,8 @@ written later from the catalogs' items (labelled before the lookup was run on it
 too and reported apart; and ``dev3.yaml``, a third, whose items were drawn at random from the
 catalogs (seeded) and labelled before the lookup was run on it, reported apart too; and
 ``dev4.yaml``, a fourth written the same way with another seed and the items no other dev set
-labels drawn first. Every appeal is sent to
+labels drawn first; and ``dev5.yaml``, a fifth written as dev4 was with a third seed. Every
+appeal is sent to
 ``POST /api/v1/tenants/{tenant}/lookup`` exactly as a hotline platform would (its text and
 only the location parameters the caller gave) against tenants provisioned from the plugins
 with every township list published, as ``qingdan demo`` does.
@@ -44,7 +45,7 @@ PLUGINS = ("wenjiang", "longsha", "taian", "lanshan", "dongshan")
 DATA = Path(__file__).parent / "data" / "dispatch"
 SETS = {
     name: yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
-    for name in ("dev", "dev2", "dev3", "dev4", "heldout")
+    for name in ("dev", "dev2", "dev3", "dev4", "dev5", "heldout")
 }
 LOCATION_FIELDS = ("township", "village", "grid")
 
@@ -148,14 +149,15 @@ def report(name: str, tally: Tally) -> str:
 
 
 def test_the_sets_are_big_labelled_and_apart() -> None:
-    dev, dev2, dev3, dev4, heldout = (SETS[n] for n in ("dev", "dev2", "dev3", "dev4", "heldout"))
-    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100 and len(dev3) >= 120 and len(dev4) >= 120
-    for appeals in (dev, dev2, dev3, dev4):
+    dev, dev2, dev3, dev4, dev5, heldout = (SETS[n] for n in ("dev", "dev2", "dev3", "dev4", "dev5", "heldout"))
+    assert len(dev) + len(heldout) >= 200 and len(dev2) >= 100
+    assert len(dev3) >= 120 and len(dev4) >= 120 and len(dev5) >= 120
+    for appeals in (dev, dev2, dev3, dev4, dev5):
         assert {a["plugin"] for a in heldout} == set(PLUGINS) == {a["plugin"] for a in appeals}
-    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, dev3, dev4, heldout)]
-    overlaps = sum(len(texts[i] & texts[j]) for i in range(5) for j in range(i + 1, 5))
+    texts = [{a["text"] for a in appeals} for appeals in (dev, dev2, dev3, dev4, dev5, heldout)]
+    overlaps = sum(len(texts[i] & texts[j]) for i in range(6) for j in range(i + 1, 6))
     assert overlaps == 0  # a count, not the texts: held-out texts are never printed
-    for appeal in (*dev, *dev2, *dev3, *dev4, *heldout):
+    for appeal in (*dev, *dev2, *dev3, *dev4, *dev5, *heldout):
         assert appeal["expect"] and appeal["primary"], appeal
         assert appeal["place"] is None or len(appeal["place"]) == 12, appeal
     # every kind of case is there: a place in the text, a place given, no place at all
@@ -170,10 +172,11 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
     given3 = [a for a in dev3 if any(f in a for f in LOCATION_FIELDS)]
     assert given3 and len([a for a in dev3 if a["place"] and a not in given3]) >= 50
     assert len([a for a in dev3 if a["place"] is None]) >= 50
-    # dev4: drawn the same way (seed 20261208); every kind of case too
-    given4 = [a for a in dev4 if any(f in a for f in LOCATION_FIELDS)]
-    assert given4 and len([a for a in dev4 if a["place"] and a not in given4]) >= 50
-    assert len([a for a in dev4 if a["place"] is None]) >= 50
+    # dev4 and dev5: drawn the same way (seeds 20261208, 20261209); every kind of case too
+    for appeals in (dev4, dev5):
+        given = [a for a in appeals if any(f in a for f in LOCATION_FIELDS)]
+        assert given and len([a for a in appeals if a["place"] and a not in given]) >= 50
+        assert len([a for a in appeals if a["place"] is None]) >= 50
 
 
 #: What each set must reach. Dev: the issue's targets. Held-out: the issue's targets for places;
@@ -184,17 +187,19 @@ def test_the_sets_are_big_labelled_and_apart() -> None:
 #: dev2, dev3 and dev4: floors just under what they measure (docs/lookup.md; since the learned
 #: re-ranking, fitted on the four dev sets, their figures are in-sample ones). First figures,
 #: before anything was changed for them: dev3 0.546 / 0.638 / unit 0.754, dev4 0.585 / 0.731 /
-#: unit 0.731.
+#: unit 0.731, dev5 0.638 / 0.800 / unit 0.785 (dev5's floors are just under these: nothing has
+#: been changed for it, and the re-ranking was fitted without it).
 FLOORS = {
     "dev": TARGETS,
     "dev2": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.92},
     "dev3": {**TARGETS, "item_top1": 0.84, "item_top3": 0.96, "unit_top1": 0.93},
     "dev4": {**TARGETS, "item_top1": 0.90, "item_top3": 0.97, "unit_top1": 0.93},
+    "dev5": {**TARGETS, "item_top1": 0.63, "item_top3": 0.79, "unit_top1": 0.78},
     "heldout": {**TARGETS, "item_top1": 0.83, "item_top3": 0.93, "unit_top1": 0.86},
 }
 
 
-@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "dev2", "dev3", "dev4", "dev5", "heldout"])
 async def test_dispatch_accuracy(client: httpx.AsyncClient, counties: dict[str, TenantFixture], name: str) -> None:
     tally = await evaluate(client, counties, SETS[name])
     print(f"\n{report(name, tally)}")

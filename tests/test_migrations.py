@@ -73,6 +73,7 @@ SHIPPED = {
     "0015_citus_scale_out": "8f55785dfb24d59b4c69ab28928b04eae810d75518951ed0ecf672f7428eac37",
     "0019_search_holders": "49c0e83f8fc40810db145f79f98e51fe466367e5fc30a96b243483b7765e9e89",
     "0020_published_renderings": "4161e06d772d5af4d9a995aff6c334ee5079fd3bea74268794f9e9b384c90ed5",
+    "0021_gzip_list_bodies": "a0ffdb2232183f121d15c0623ecf964e7b6969ceaf00b0877713c1dfb9146c4b",
 }
 IDS = sorted(SHIPPED)  # probes below are numbered 9xxx: after every shipped migration
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
-from litestar import Controller, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, Parameter, QueryParameter
 
+from api.rest.encodings import spliced_response
 from api.rest.params import TENANT_PATH, IdempotencyKey, IfMatch, with_etag
 from core.lists import service
 from core.lists.service import (
@@ -36,12 +37,13 @@ class TownshipListController(Controller):
     @get("/published", operation_id="getPublishedList", summary="The published list, latest or as of a date")
     async def published(
         self,
+        request: Request,
         access: NamedDependency[Access],
         township: FromPath[str],
         as_of: datetime.date | None = Parameter(default=None, description="the list in force on this date"),
     ) -> Response[TownshipList]:
-        # the stored JSON, spliced after the header: a warm read encodes no entries
-        return Response(await service.get_published_list_json(access, township, as_of=as_of))
+        # the stored body (gzipped when the client accepts it) after the header: a warm read encodes no entries
+        return spliced_response(request, await service.get_published_list_json(access, township, as_of=as_of))
 
     @get("/versions", operation_id="listTownshipListVersions", summary="Published versions")
     async def versions(self, access: NamedDependency[Access], township: FromPath[str]) -> list[ListVersion]:
@@ -49,9 +51,9 @@ class TownshipListController(Controller):
 
     @get("/versions/{number:int}", operation_id="getTownshipListVersion", summary="One published version")
     async def version(
-        self, access: NamedDependency[Access], township: FromPath[str], number: FromPath[int]
+        self, request: Request, access: NamedDependency[Access], township: FromPath[str], number: FromPath[int]
     ) -> Response[TownshipList]:
-        return Response(await service.get_published_list_json(access, township, number=number))
+        return spliced_response(request, await service.get_published_list_json(access, township, number=number))
 
     @get("/diff", operation_id="diffTownshipListVersions", summary="Entries added, removed, changed")
     async def diff(

@@ -366,11 +366,11 @@ async def _stored_body(
 async def _published_body(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
     built: list[_Published] = []
     found = await _stored_body(conn, access, township, head, built)
-    body: _Published = published_bodies.cache.decoded(
-        (access.tenant.id, township, head.number),
-        found,
-        lambda raw: built[0] if built else _published_decoder.decode(raw),
-    )
+    key = (access.tenant.id, township, head.number)
+    if built:  # just encoded (and deflated): its objects are at hand, nothing to inflate and decode
+        published_bodies.cache.keep_decoded(key, found, built[0])
+        return built[0]
+    body: _Published = published_bodies.cache.decoded(key, found, _published_decoder.decode)
     return body
 
 
@@ -434,14 +434,15 @@ async def get_published_list(
 
 async def get_published_list_json(
     access: Access, township: str, *, number: int | None = None, as_of: datetime.date | None = None
-) -> bytes:
-    """:func:`get_published_list` as the JSON of a :class:`TownshipList`, byte for byte,
+) -> published_bodies.Spliced:
+    """:func:`get_published_list` as the JSON of a :class:`TownshipList`, byte for byte
+    (``identity()``), or that JSON gzipped (``gzip()``, when the body is stored deflated),
     without building or encoding the body again (it is stored encoded)."""
     async with tenant_transaction(access.tenant.id) as conn:
         head = await _published_head(conn, access, township, number, as_of)
         found = await _stored_body(conn, access, township, head)
-    assert found.json is not None  # _stored_body reads it
-    return published_bodies.splice(msgspec.json.encode(_head_view(township, head)), found.json)
+    assert found.loaded  # _stored_body reads it
+    return published_bodies.Spliced.of(msgspec.json.encode(_head_view(township, head)), found)
 
 
 class _Counts(msgspec.Struct):
@@ -486,7 +487,7 @@ class PublishedParts:
     @property
     def loaded(self) -> bool:
         """Whether :meth:`body` can answer without reading the database."""
-        return self._decoded is not None or self._found.json is not None
+        return self._decoded is not None or self._found.loaded
 
     async def load(self) -> None:
         """Read the body's JSON (a reader whose selection was not among the stored renderings)."""
@@ -511,8 +512,8 @@ class PublishedParts:
             return self._decoded.counts
         cached = self._found.renderings.get(renderings.name(renderings.COUNTS))
         if cached is None:
-            assert self._found.json is not None, "get_published_parts reads the JSON when the counts are not stored"
-            counts = _counts_decoder.decode(self._found.json).counts
+            assert self._found.loaded, "get_published_parts reads the body when the counts are not stored"
+            counts = _counts_decoder.decode(self._found.text()).counts
             self.keep(renderings.name(renderings.COUNTS), msgspec.json.encode(counts))
             return counts
         return msgspec.json.decode(cached, type=dict[str, int])
@@ -572,7 +573,7 @@ async def _parts_body(
     reader's own selection among them: the executor finds it kept)."""
     key = (access.tenant.id, township, head.number)
     found = published_bodies.cache.get(key, head.generation)
-    if found is not None and found.json is not None:
+    if found is not None and found.loaded:
         return found
     shared = published_bodies.store_enabled and head.number == head.published_number
     expected = renderings.expected(access.tenant.id) if shared else []
@@ -949,8 +950,7 @@ async def render_published(access: Access, townships: list[str], chunk: int = 50
                     continue
                 built: list[_Published] = []
                 found = await _stored_body(conn, access, township, head, built)
-                assert found.json is not None
-                body = built[0] if built else _published_decoder.decode(found.json)
+                body = built[0] if built else _published_decoder.decode(found.text())
                 done_here = renderings.render_parts(shapes, _parts_of(body))
                 await renderings.store(conn, (tid, township, head.number), head.generation, done_here, record=False)
                 done += 1

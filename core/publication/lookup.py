@@ -274,7 +274,13 @@ def _documents(items: dict[str, ItemView], labels: dict[str, str]) -> Iterable[D
         context.append(item.process)
         if item.recovery is not None:
             context.append(item.recovery.working_method)
-        yield Document(item.code, item.title, [c for c in context if c], parent.title if parent is not None else "")
+        yield Document(
+            item.code,
+            item.title,
+            [c for c in context if c],
+            parent.title if parent is not None else "",
+            tuple(p.code for p in _parties(item)),
+        )
 
 
 async def _catalog_index(conn: asyncpg.Connection, access: Access, version: int) -> CatalogIndex:

@@ -101,6 +101,7 @@ class Document:
     title: str
     context: list[str] = field(default_factory=list)  # parent title, labels, duties, process …
     parent: str = ""  # the parent item's title (also in ``context``), for the re-ranking features
+    parties: tuple[str, ...] = ()  # its parties' codes, the leading one first (the fit's unit figures)
 
     def token_counts(self, stopwords: frozenset[str]) -> dict[str, float]:
         counts: dict[str, float] = {}
@@ -156,6 +157,7 @@ class Index:
         self.parent_terms: list[frozenset[str]] = [
             frozenset(words.terms(d.parent, lexicon.stopwords)) if d.parent else frozenset() for d in docs
         ]
+        self.parties: list[tuple[str, ...]] = [d.parties for d in docs]
 
     def typos(self, query: dict[str, float]) -> dict[str, tuple[str, float]]:
         """For each word of ``query`` (two or more Chinese characters, full weight) the catalog

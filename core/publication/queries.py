@@ -756,15 +756,15 @@ async def assignments(conn: asyncpg.Connection, tenant_id: uuid.UUID, township: 
 # --------------------------------------------------------------------------- published bodies
 
 _READ = (
-    "SELECT deflated FROM published_list_bodies"
+    "SELECT gzip FROM published_list_bodies"
     " WHERE tenant_id = $1 AND township_code = $2 AND number = $3 AND generation = $4"
 )
 
-#: $1 tenant, $2 township, $3 number, $4 generation, $5 the body deflated (core.publication.bodies)
+#: $1 tenant, $2 township, $3 number, $4 generation, $5 the body as a gzip member (core.publication.gzipped)
 WRITE_BODY = (
-    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, deflated)"
+    "INSERT INTO published_list_bodies AS b (tenant_id, township_code, number, generation, gzip)"
     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, township_code, number)"
-    " DO UPDATE SET generation = excluded.generation, deflated = excluded.deflated"
+    " DO UPDATE SET generation = excluded.generation, gzip = excluded.gzip"
     " WHERE b.generation < excluded.generation"
 )
 
@@ -772,7 +772,8 @@ WRITE_BODY = (
 async def stored_body(
     conn: asyncpg.Connection, tenant_id: uuid.UUID, township: str, number: int, generation: int
 ) -> bytes | None:
-    """The version's body stored at ``generation``, deflated; None when there is none."""
+    """The version's body stored at ``generation``, a gzip member of its JSON after the opening
+    brace (:func:`core.publication.gzipped.member`); None when there is none."""
     body: bytes | None = await conn.fetchval(_READ, tenant_id, township, number, generation)
     return body
 
