@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -234,6 +235,48 @@ def item_view(row: asyncpg.Record) -> ItemView:
         responsibilities=_ITEM_DECODER.decode(row["responsibilities"]),
         legal_bases=_BASES_DECODER.decode(row["legal_bases"]),
     )
+
+
+def item_views_of(records: Sequence[asyncpg.Record]) -> list[ItemView]:
+    """:func:`item_view` of every record of one statement (a whole list: hundreds of items). The
+    columns' positions are looked up once, in the first record (every record of a statement has
+    the same columns), and each view is built from positions: finding 22 columns by name in each
+    record and passing them as keywords was a third of building a 340-entry list's views."""
+    if not records:
+        return []
+    at = {name: i for i, name in enumerate(records[0].keys())}
+    (code, version, title, level, kinds, scope, parent, category, kind, description, frequent, process, extra,
+     recovery, status, withdrawn, successor, content_hash, changed_in, revision, duties, bases) = (
+        at[name] for name in ItemView.__struct_fields__
+    )  # fmt: skip
+    duties_of, bases_of = _ITEM_DECODER.decode, _BASES_DECODER.decode
+    return [
+        ItemView(
+            r[code],
+            r[version],
+            r[title],
+            r[level],
+            list(r[kinds]),
+            r[scope],
+            r[parent],
+            r[category],
+            r[kind],
+            r[description],
+            r[frequent],
+            r[process],
+            msgspec.json.decode(r[extra]) if isinstance(r[extra], str) else r[extra],
+            msgspec.json.decode(r[recovery], type=RecoveryData) if r[recovery] else None,
+            r[status],
+            r[withdrawn],
+            r[successor],
+            r[content_hash],
+            r[changed_in],
+            r[revision],
+            duties_of(r[duties]),
+            bases_of(r[bases]),
+        )
+        for r in records
+    ]
 
 
 async def version_numbers(conn: asyncpg.Connection, access: Access) -> tuple[int | None, int | None]:

@@ -23,7 +23,7 @@ import asyncpg
 import msgspec
 
 from core.catalog.editing import register_follower
-from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_view
+from core.catalog.reading import CitedProvision, ItemView, decode_provisions, item_views_of
 from core.events import service as events
 from core.jurisdictions.counterparts import as_answering, counterparts_in
 from core.jurisdictions.divisions import KINDS, TOWNSHIP_LEVEL
@@ -206,24 +206,31 @@ async def follow_catalog(conn: asyncpg.Connection, access: Access, version: int)
 # --- reading -------------------------------------------------------------------------------
 
 
+_ENTRY_FIELDS = Entry.__struct_fields__[1:]  # after the item: the record's columns of the same names
+
+
 def _entries(records: list[asyncpg.Record], views: list[ItemView], counterparts: dict[str, str]) -> list[Entry]:
     """Entries from whole-list records (:func:`core.lists.queries.working_entries`) and their
     item views: records, not Structs, on the hottest read (see :mod:`core.lists.queries`). Items
     name the departments answering in the township (``counterparts``,
     :mod:`core.jurisdictions.counterparts`); the views themselves stay the catalog's, which is
     what :mod:`core.lists.item_views` keeps for every township of the catalog version."""
+    if not records:
+        return []
+    at = {name: i for i, name in enumerate(records[0].keys())}  # positions, as item_views_of finds them
+    origin, justification, office, post, contact, note, state, change_note, comment = (at[n] for n in _ENTRY_FIELDS)
     return [
         Entry(
-            item=as_answering(view, counterparts),
-            origin=r["origin"],
-            justification=r["justification"],
-            responsible_office=r["responsible_office"],
-            post=r["post"],
-            contact=r["contact"],
-            note=r["note"],
-            state=r["state"],
-            change_note=r["change_note"],
-            review_comment=r["review_comment"],
+            as_answering(view, counterparts),
+            r[origin],
+            r[justification],
+            r[office],
+            r[post],
+            r[contact],
+            r[note],
+            r[state],
+            r[change_note],
+            r[comment],
         )
         for r, view in zip(records, views, strict=True)
     ]
@@ -252,9 +259,10 @@ async def _working(conn: asyncpg.Connection, access: Access, township: str) -> T
     """The working copy read in the caller's transaction: a change answers with the list it
     made in its own transaction (no second BEGIN, no second COMMIT)."""
     row = await _list_row(conn, access, township)
+    counterparts = await counterparts_in(conn, access.tenant.id, township)  # before: see _published_view
     records, provisions = await queries.working_entries(conn, access.tenant.id, row.catalog_version, township)
-    views = [item_view(r) for r in records]
-    entries = _entries(records, views, await counterparts_in(conn, access.tenant.id, township))
+    views = item_views_of(records)
+    entries = _entries(records, views, counterparts)
     cited = decode_provisions(provisions)
     if item_views.cache.max_items > 0:
         generation = await generations.current(conn, access.tenant.id)
@@ -317,11 +325,15 @@ published_cache = published_bodies.cache
 
 
 async def _published_view(conn: asyncpg.Connection, access: Access, township: str, head: _Head) -> _Published:
+    # The counterparts first: the whole-list statement sets custom plans for the rest of the
+    # transaction, and their statement, planned anew after it on every read, cost ~0.9 ms of
+    # PostgreSQL's CPU a read; with its kept (generic) plan, too little to measure.
+    counterparts = await counterparts_in(conn, access.tenant.id, township)
     records, provisions = await queries.published_entries(
         conn, access.tenant.id, head.catalog_version, township, head.number
     )
-    views = [item_view(r) for r in records]
-    entries = _entries(records, views, await counterparts_in(conn, access.tenant.id, township))
+    views = item_views_of(records)
+    entries = _entries(records, views, counterparts)
     cited = decode_provisions(provisions)
     item_views.cache.remember((access.tenant.id, head.catalog_version), head.generation, views, cited)
     return _Published(entries, _counts(entries), cited)
