@@ -265,13 +265,14 @@ def start_server(ds: DataSet, mode: str) -> tuple[subprocess.Popen[bytes], str]:
         time.sleep(0.05)
     base = f"http://127.0.0.1:{int(port_file.read_text())}"
     _wait_ready(proc, base, log_path)
-    if mode == "warm" and (REPO / "tenants" / "lookup_warmup.py").exists():
-        # the app builds every tenant's lookup index in the background from start-up: measure
-        # after it (its log line), not while it competes for the CPU
+    if (REPO / "tenants" / "lookup_warmup.py").exists():
+        # the app loads the segmenter's dictionary and (warm) builds every tenant's lookup index
+        # in the background from start-up: measure after it (its log line), not while it
+        # competes for the CPU — in the cold server too, whose first round builds no index
         started = time.monotonic()
         while "lookup warm-up:" not in log_path.read_text(errors="replace") and time.monotonic() - started < 900:
             time.sleep(0.5)
-        print(f"[{ds.name}] warm server: the lookup warm-up took {time.monotonic() - started:.0f} s", flush=True)
+        print(f"[{ds.name}] {mode} server: the lookup warm-up took {time.monotonic() - started:.0f} s", flush=True)
     return proc, base
 
 

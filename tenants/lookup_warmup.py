@@ -60,12 +60,13 @@ class LookupWarmer(Periodic):
     async def round(self) -> None:
         started = time.perf_counter()
         built = await warm_up(self._stop.is_set)
-        if built or not self._frozen:
+        first = not self._frozen
+        if built or first:
             # What is alive now lives as long as the process: modules, the GraphQL schema, the
             # dictionary, the indexes (~430,000 objects). Out of the collector's sight, a full
             # collection no longer walks them all — it took 40–480 ms, stopping every request
             # meanwhile; reference counting still frees an evicted index.
             gc.freeze()
             self._frozen = True
-        if built:
+        if built or first:  # the first round's line says the process is ready (bench.national waits for it)
             log.info("lookup warm-up: %d catalog indexes built in %.1f s", built, time.perf_counter() - started)
