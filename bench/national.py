@@ -2,7 +2,7 @@
 one-county reference measured in the same run.
 
     python -m bench.national [--data-dir DIR] [--tenants 200] [--townships 3] [--scale 400]
-                             [--seconds 4] [--warmup 1] [--clients 1 16] [--writes 6]
+                             [--seconds 4] [--warmup 1] [--rounds 1] [--clients 1 16] [--writes 6]
                              [--no-reference] [--build-only] [--check]
 
     # full scale (the issue's set: 200 small tenants + one of 4,000 townships), hours to build
@@ -49,6 +49,10 @@ Writes, in process after the reads: ``--writes`` random lists of each size get o
 edited (``update_entry``), then ``submit``, ``file_list``, ``publish_list`` are timed; the
 growth of every table over those publications, per entry, is the storage of a version in
 which one entry in 340 changed.
+
+``--rounds N`` measures each scenario in N windows, the scenarios taking turns (list, raw, list,
+raw …): a change of the machine's load during the run falls on the product and the limit alike,
+where one window each compares two different moments; the figures are over all windows.
 
 Prints per data set, mode, scenario and client count: n, req/s, p50/p95/p99, errors; the
 server's peak RSS; the build's phases; and the issue's targets as ratios (``--check`` exits 1
@@ -321,12 +325,14 @@ def prime(base: str, pool: list[dict[str, Any]]) -> tuple[int, float]:
     return len(distinct), time.perf_counter() - started
 
 
-def drive(base: str, pool: list[dict[str, Any]], clients: int, args: argparse.Namespace, seed: int) -> dict[str, Any]:
+def drive(
+    base: str, pool: list[dict[str, Any]], clients: int, args: argparse.Namespace, seed: int, warmup: float
+) -> dict[str, Any]:
     cfg = {
         "base": base,
         "requests": pool,
         "clients": clients,
-        "warmup": args.warmup,
+        "warmup": warmup,
         "seconds": args.seconds,
         "seed": seed,
     }
@@ -335,21 +341,36 @@ def drive(base: str, pool: list[dict[str, Any]], clients: int, args: argparse.Na
         input=json.dumps(cfg).encode(),
         capture_output=True,
         cwd=REPO,
-        timeout=args.warmup + args.seconds + 60,
+        timeout=warmup + args.seconds + 60,
         check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"bench.national_load failed:\n{done.stderr.decode()[-2000:]}")
     out = json.loads(done.stdout)
-    lat = sorted(out["latencies_ms"])
+    return figures(out["latencies_ms"], out["window_s"], sum(out["errors"].values()))
+
+
+def figures(latencies_ms: list[float], window_s: float, errors: int) -> dict[str, Any]:
+    lat = sorted(latencies_ms)
     return {
         "n": len(lat),
-        "rps": len(lat) / out["window_s"] if out["window_s"] > 0 else 0.0,
+        "rps": len(lat) / window_s if window_s > 0 else 0.0,
         "p50": _pct(lat, 50),
         "p95": _pct(lat, 95),
         "p99": _pct(lat, 99),
-        "errors": sum(out["errors"].values()),
+        "errors": errors,
+        "latencies_ms": lat,
+        "window_s": window_s,
     }
+
+
+def merged(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """One scenario's figures over its ``--rounds`` windows: every latency, the windows summed."""
+    return figures(
+        [x for f in rounds for x in f["latencies_ms"]],
+        sum(f["window_s"] for f in rounds),
+        sum(f["errors"] for f in rounds),
+    )
 
 
 def _pct(ordered: list[float], p: float) -> float:
@@ -371,29 +392,47 @@ def measure(ds: DataSet, args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         try:
             shown = preflight(base, ds, args.seed, args.preflight)
             print(f"[{ds.name}] {mode} server {base}: {shown}", flush=True)
-            out: dict[str, Any] = {}
-            for kind in kinds:
-                if kind == "raw" and mode != "cold":
-                    continue  # the limit has no cache: measured once, in the cold server's run
-                if mode == "stored" and kind not in ("list", "graphql"):
-                    continue  # only the published list has stored bodies
-                pool = request_pool(kind, ds.tenants, args.pool, args.seed + len(kind))
-                if args.prime and mode == "warm" and kind in ("list", "graphql"):
-                    sent, took = prime(base, pool)
-                    print(f"[{ds.name}] warm {kind}: primed with {sent} distinct requests in {took:.0f} s", flush=True)
-                for clients in args.clients:
-                    f = drive(base, pool, clients, args, args.seed)
-                    out[f"{kind}@{clients}"] = f
-                    print(
-                        f"[{ds.name}] {mode:<4} {kind:<10} {clients:>2} clients: n={f['n']:>5} {f['rps']:7.1f}/s"
-                        f"  p50 {f['p50']:8.2f}  p95 {f['p95']:8.2f}  p99 {f['p99']:8.2f} ms  errors {f['errors']}",
-                        flush=True,
-                    )
+            windows: dict[str, list[dict[str, Any]]] = {}
+            # --rounds: the scenarios take turns (list, raw, list, raw …) so that a change of the
+            # machine's load during the run falls on each of them alike; the warm-up only once
+            for round_ in range(args.rounds):
+                for kind in kinds:
+                    if kind == "raw" and mode != "cold":
+                        continue  # the limit has no cache: measured once, in the cold server's run
+                    if mode == "stored" and kind not in ("list", "graphql"):
+                        continue  # only the published list has stored bodies
+                    pool = request_pool(kind, ds.tenants, args.pool, args.seed + len(kind))
+                    if args.prime and round_ == 0 and mode == "warm" and kind in ("list", "graphql"):
+                        sent, took = prime(base, pool)
+                        print(f"[{ds.name}] warm {kind}: primed with {sent} requests in {took:.0f} s", flush=True)
+                    for clients in args.clients:
+                        warmup = args.warmup if round_ == 0 else min(args.warmup, 1.0)
+                        f = drive(base, pool, clients, args, args.seed + round_, warmup)
+                        windows.setdefault(f"{kind}@{clients}", []).append(f)
+                        shown = f"{mode:<4} {kind:<10} {clients:>2} clients"
+                        if args.rounds > 1:
+                            shown += f" (round {round_ + 1})"
+                        _print_figures(ds.name, shown, f)
+            out: dict[str, Any] = {key: merged(fs) for key, fs in windows.items()}
+            if args.rounds > 1:
+                for key, f in out.items():
+                    kind, clients = key.split("@")
+                    _print_figures(ds.name, f"{mode:<4} {kind:<10} {clients:>2} clients, {args.rounds} rounds", f)
+            for f in out.values():
+                del f["latencies_ms"]
             out["rss"] = _peak_rss(proc.pid) or 0
             results[mode] = out
         finally:
             _stop_server(proc)
     return results
+
+
+def _print_figures(name: str, shown: str, f: dict[str, Any]) -> None:
+    print(
+        f"[{name}] {shown}: n={f['n']:>5} {f['rps']:7.1f}/s"
+        f"  p50 {f['p50']:8.2f}  p95 {f['p95']:8.2f}  p99 {f['p99']:8.2f} ms  errors {f['errors']}",
+        flush=True,
+    )
 
 
 # --- writes and storage -------------------------------------------------------------------------------
@@ -771,6 +810,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--scale", type=int, default=400, help="townships of the large tenant (400; the issue: 4000)")
     p.add_argument("--seconds", type=float, default=4.0, help="recorded seconds per scenario and client count")
     p.add_argument("--warmup", type=float, default=1.0, help="unrecorded seconds before each")
+    p.add_argument(
+        "--rounds", type=int, default=1, help="windows per scenario, the scenarios taking turns (figures over all)"
+    )
     p.add_argument("--clients", type=int, nargs="+", default=[1, 16])
     p.add_argument("--pool", type=int, default=2000, help="random requests drawn per scenario")
     p.add_argument("--writes", type=int, default=6, help="lists republished per tenant size")
