@@ -131,14 +131,17 @@ def _cited(selection: str) -> str:
     They are MATERIALIZED: computed once whatever the planner thinks of their size. With
     several tenants in the database the selection of one list is often estimated at one row
     (actual: hundreds); inlined, these parts and the aggregates were re-run inside nested
-    loops, once per entry (a 340-entry list took 270-530 ms instead of 15)."""
+    loops, once per entry (a 340-entry list took 270-530 ms instead of 15). ``cd`` probes each
+    selected item's citations by key (the subquery's ``OFFSET 0`` keeps it a per-row probe):
+    joined, the planner could read the whole table instead when it looked small (it did in
+    full-suite runs once bitmap scans were off for whole-list reads, core.lists.queries)."""
     return f"""
 WITH sel AS MATERIALIZED ({selection}),
 cd AS MATERIALIZED (SELECT DISTINCT c.document_tenant, c.document_id, c.article, coalesce(c.paragraph, 0) AS paragraph,
              coalesce(c.item, 0) AS item
-        FROM sel JOIN item_citations c
-          ON c.tenant_id = $1 AND c.version = sel.version AND c.item_code = sel.code
-       WHERE c.document_id IS NOT NULL),
+        FROM sel CROSS JOIN LATERAL (SELECT * FROM item_citations c
+         WHERE c.tenant_id = $1 AND c.version = sel.version AND c.item_code = sel.code
+           AND c.document_id IS NOT NULL OFFSET 0) c),
 p AS MATERIALIZED (SELECT k.*, x.label, x.text FROM cd k JOIN LATERAL (
         SELECT pv.label, pv.text FROM legal_versions lv JOIN provisions pv
           ON pv.tenant_id = lv.tenant_id AND pv.version_id = lv.id
