@@ -827,6 +827,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if args.tenants < 1 or args.townships < 1 or args.scale < 0 or args.seconds <= 0:
         p.error("--tenants, --townships ≥ 1; --scale ≥ 0; --seconds > 0")
+    if args.writes < 1 or args.rounds < 1:  # the storage figures and write targets come from the writes
+        p.error("--writes and --rounds ≥ 1")
     return args
 
 
