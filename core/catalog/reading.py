@@ -209,32 +209,7 @@ def item_view(row: asyncpg.Record) -> ItemView:
     :func:`~core.catalog.queries.items_for` (records, not an ``ItemRow``:
     ``items_for`` rows carry their caller's selection columns too, and whole-list reads build one
     Struct per item here already; see :mod:`core.catalog.queries`)."""
-    recovery = row["recovery"]
-    extra = row["extra"]
-    return ItemView(
-        code=row["code"],
-        version=row["version"],
-        title=row["title"],
-        level=row["level"],
-        kinds=list(row["kinds"]),
-        township_scope=row["township_scope"],
-        parent_code=row["parent_code"],
-        category=row["category"],
-        item_kind=row["item_kind"],
-        description=row["description"],
-        high_frequency=row["high_frequency"],
-        process=row["process"],
-        extra=msgspec.json.decode(extra) if isinstance(extra, str) else extra,
-        recovery=msgspec.json.decode(recovery, type=RecoveryData) if recovery else None,
-        status=row["status"],
-        withdrawn_reason=row["withdrawn_reason"],
-        successor_code=row["successor_code"],
-        content_hash=row["content_hash"],
-        changed_in=row["changed_in"],
-        revision=row["revision"],
-        responsibilities=_ITEM_DECODER.decode(row["responsibilities"]),
-        legal_bases=_BASES_DECODER.decode(row["legal_bases"]),
-    )
+    return item_views_of([row])[0]
 
 
 def item_views_of(records: Sequence[asyncpg.Record]) -> list[ItemView]:
